@@ -1,0 +1,161 @@
+/**
+ * The store port. Implemented with Kysely on SQLite (default) or PostgreSQL (DATABASE_URL).
+ * Every state change of a request is one conditional update plus its audit row in the same
+ * transaction: `UPDATE … WHERE id = ? AND state = ? AND version = ?`. A caller that loses the race
+ * gets `undefined` back and must re-read; nothing is overwritten silently.
+ */
+import type {
+  DeskRequest,
+  RequestApprover,
+  RequestEvent,
+  RequestKind,
+  RequestState,
+  RequestTarget,
+  TargetStatus,
+} from '../domain/request';
+
+export interface AuditEntry {
+  /** Who acted: an aadObjectId, or 'dragon-desk' for the worker. */
+  actorId: string;
+  actorName?: string;
+  /** What happened: 'request.created', 'request.approve', 'refused.not-approver', 'graph.addMember', … */
+  action: string;
+  requestId?: number;
+  tenantId: string;
+  detail?: Record<string, unknown>;
+  graphRequestId?: string;
+}
+
+export interface AuditRow extends AuditEntry {
+  id: number;
+  at: string;
+}
+
+export interface NewRequest {
+  tenantId: string;
+  kind: RequestKind;
+  state: 'draft' | 'pending';
+  requesterId: string;
+  requesterName: string;
+  subject: string;
+  justification?: string;
+  payload?: Record<string, unknown>;
+  targets: Omit<RequestTarget, 'status'>[];
+  approvers?: RequestApprover[];
+  expiresAt?: string;
+}
+
+/** Fields a transition may set alongside the new state. */
+export interface RequestChanges {
+  justification?: string;
+  payload?: Record<string, unknown>;
+  targets?: Omit<RequestTarget, 'status'>[]; // replaces the target list (draft only)
+  approvers?: RequestApprover[]; // replaces the approver list
+  subject?: string;
+  decidedBy?: string;
+  decidedByName?: string;
+  decidedAt?: string;
+  decisionReason?: string;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  expiresAt?: string | null;
+}
+
+export interface RequestStore {
+  create(input: NewRequest, audit: Omit<AuditEntry, 'requestId'>): Promise<DeskRequest>;
+  get(id: number): Promise<DeskRequest | undefined>;
+  /**
+   * Apply `event` if the row is still at `expected` (state and version). Bumps version, sets
+   * updatedAt, writes `changes` and the audit entry in one transaction. Returns the new row, or
+   * undefined when another caller got there first or the event is not allowed from that state.
+   */
+  transition(
+    id: number,
+    expected: { state: RequestState; version: number },
+    event: RequestEvent,
+    changes: RequestChanges,
+    audit: Omit<AuditEntry, 'requestId'>,
+  ): Promise<DeskRequest | undefined>;
+  /** Same compare-and-swap on version, without a state change (a draft edited on its card). */
+  update(id: number, expectedVersion: number, changes: RequestChanges, audit: Omit<AuditEntry, 'requestId'>): Promise<DeskRequest | undefined>;
+  /** Per-person progress of a request being carried out; does not bump version. */
+  setTargetStatus(id: number, userId: string, status: TargetStatus, errorCode?: string, errorMessage?: string): Promise<void>;
+
+  listByRequester(requesterId: string, limit: number): Promise<DeskRequest[]>;
+  listPendingForApprover(approverId: string, limit: number): Promise<DeskRequest[]>;
+  /** Open requests (draft excluded) of `kind` and `subject` that include `userId` as a target. */
+  findOpenForTarget(userId: string, kind: RequestKind, subject: string): Promise<DeskRequest[]>;
+  /** Pending requests whose expiresAt is before `now`. */
+  listExpired(now: string, limit: number): Promise<DeskRequest[]>;
+  /** Requests in `approved`, and `executing` ones last updated before `staleBefore`. */
+  listRunnable(staleBefore: string, limit: number): Promise<DeskRequest[]>;
+}
+
+export interface AuditStore {
+  append(entry: AuditEntry): Promise<void>;
+  listForRequest(requestId: number): Promise<AuditRow[]>;
+  listRecent(limit: number): Promise<AuditRow[]>;
+}
+
+/** A card Dragon Desk posted about a request, so every copy can be updated in place later. */
+export interface CardMessage {
+  requestId: number;
+  /** aadObjectId of the person whose chat holds the card, or 'channel'. */
+  recipientId: string;
+  role: 'requester' | 'approver' | 'channel' | 'progress' | 'target';
+  /** botbuilder ConversationReference, stored as JSON. */
+  conversationRef: Record<string, unknown>;
+  activityId: string;
+}
+
+export interface CardStore {
+  record(card: CardMessage): Promise<void>;
+  listForRequest(requestId: number): Promise<CardMessage[]>;
+}
+
+/** Where to reach a person proactively: the reference from their last 1:1 turn with the bot. */
+export interface ConversationStore {
+  upsert(aadObjectId: string, name: string, conversationRef: Record<string, unknown>): Promise<{ firstContact: boolean }>;
+  get(aadObjectId: string): Promise<{ name: string; conversationRef: Record<string, unknown> } | undefined>;
+}
+
+/** Timers the worker runs: reminders and ends of time-bound access. */
+export interface Timer {
+  id: number;
+  kind: string; // 'grant.remind' | 'grant.end' | …
+  requestId?: number;
+  dueAt: string;
+  payload: Record<string, unknown>;
+}
+
+export interface TimerStore {
+  schedule(kind: string, dueAt: string, payload: Record<string, unknown>, requestId?: number): Promise<number>;
+  /** Timers due at `now`, not yet done. */
+  listDue(now: string, limit: number): Promise<Timer[]>;
+  /** Marks done; false when another worker already did (compare-and-swap on done_at IS NULL). */
+  complete(id: number): Promise<boolean>;
+  listForRequest(requestId: number): Promise<Timer[]>;
+}
+
+/** Free-form records of guided flows (partner of record, partner roles removed). */
+export interface RecordStore {
+  put(kind: string, key: string, value: Record<string, unknown>, actorId: string): Promise<void>;
+  get(kind: string, key: string): Promise<{ value: Record<string, unknown>; actorId: string; updatedAt: string } | undefined>;
+  list(kind: string): Promise<{ key: string; value: Record<string, unknown>; actorId: string; updatedAt: string }[]>;
+  delete(kind: string, key: string): Promise<void>;
+}
+
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  requests: RequestStore;
+  audit: AuditStore;
+  cards: CardStore;
+  conversations: ConversationStore;
+  timers: TimerStore;
+  records: RecordStore;
+  /** botbuilder Storage for teams-ai turn state, with eTag concurrency (stale writes rejected). */
+  botStorage: import('botbuilder').Storage;
+  /** Cheap query used by /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,202 @@
+/**
+ * The tenant port: the only way Dragon Desk reads or changes Entra, licensing, Azure and partner
+ * data. One implementation (`GraphTenantClient`) speaks Microsoft Graph v1.0 and ARM over HTTP; in
+ * dev it points at the dev tenant, in production at Microsoft. Field names follow Graph's.
+ */
+
+export interface LicenseAssignmentState {
+  skuId: string;
+  /** null for a direct assignment, else the group id. */
+  assignedByGroup: string | null;
+  state: 'Active' | 'ActiveWithError' | 'Disabled' | 'Error' | string;
+  error: string | null; // CountViolation | MutuallyExclusiveViolation | … | 'None' | null
+  disabledPlans?: string[];
+  lastUpdatedDateTime?: string;
+}
+
+export interface TenantUser {
+  id: string;
+  displayName: string;
+  givenName?: string | null;
+  surname?: string | null;
+  userPrincipalName: string;
+  mail?: string | null;
+  jobTitle?: string | null;
+  department?: string | null;
+  accountEnabled?: boolean;
+  usageLocation?: string | null;
+  userType?: string | null;
+  assignedLicenses?: { skuId: string; disabledPlans: string[] }[];
+  licenseAssignmentStates?: LicenseAssignmentState[];
+}
+
+export interface TenantGroup {
+  id: string;
+  displayName: string;
+  description?: string | null;
+  securityEnabled?: boolean;
+  mailEnabled?: boolean;
+  isAssignableToRole?: boolean | null;
+  assignedLicenses?: { skuId: string; disabledPlans: string[] }[];
+  licenseProcessingState?: { state: string } | null;
+}
+
+export interface SubscribedSku {
+  id: string;
+  skuId: string;
+  skuPartNumber: string;
+  appliesTo: string;
+  capabilityStatus: string;
+  consumedUnits: number;
+  prepaidUnits: { enabled: number; lockedOut: number; suspended: number; warning: number };
+}
+
+export interface DirectoryRoleAssignment {
+  id: string;
+  roleDefinitionId: string;
+  principalId: string;
+  directoryScopeId: string;
+}
+
+export interface PartnerLink {
+  partnerId: string;
+  partnerName?: string;
+  tenantId: string;
+  objectId: string;
+  state: string;
+  createdTime?: string;
+  updatedTime?: string;
+  version?: string | number;
+}
+
+export interface AzureSubscription {
+  subscriptionId: string;
+  displayName: string;
+  state: string;
+}
+
+export interface AzureRoleAssignment {
+  id: string;
+  roleDefinitionId: string; // full ARM id …/roleDefinitions/{guid}
+  principalId: string;
+  scope: string;
+}
+
+/** A Graph or ARM error, with what Graph said (code, message, request id) kept for the audit. */
+export class TenantError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly requestId?: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'TenantError';
+  }
+}
+
+/** One request inside a Graph JSON batch. `url` is relative to the Graph version root (e.g. `/users/…`). */
+export interface BatchRequest {
+  id: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  url: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  dependsOn?: string[];
+}
+
+export interface BatchResponse {
+  id: string;
+  status: number;
+  headers?: Record<string, string>;
+  body?: any;
+}
+
+export interface GdapRelationship {
+  id: string;
+  displayName: string;
+  duration: string;
+  status: string;
+  customer?: { tenantId?: string; displayName?: string };
+  accessDetails: { unifiedRoles: { roleDefinitionId: string }[] };
+  autoExtendDuration?: string;
+  createdDateTime?: string;
+  endDateTime?: string | null;
+}
+
+export interface TenantClient {
+  /** Cheap call used by /readyz. Throws when the tenant cannot be reached. */
+  ping(): Promise<void>;
+
+  // users
+  getUser(idOrUpn: string): Promise<TenantUser | undefined>; // undefined on 404
+  /** Users whose displayName, givenName, surname, UPN or mail starts with `text` (Graph $search). */
+  findUsers(text: string, top?: number): Promise<TenantUser[]>;
+  getUsers(ids: string[]): Promise<TenantUser[]>; // uses $batch, at most 20 per call to Graph
+  /** templateIds of the directory roles the user holds, directly or through role-assignable groups. */
+  getUserRoleTemplateIds(userId: string): Promise<string[]>;
+  /** ids of groups the user is a member of, transitively. */
+  getUserGroupIds(userId: string): Promise<string[]>;
+  assignLicense(userId: string, add: string[], remove: string[]): Promise<TenantUser>;
+
+  // groups
+  getGroup(groupId: string): Promise<TenantGroup | undefined>;
+  findGroupByName(displayName: string): Promise<TenantGroup | undefined>;
+  listGroupOwners(groupId: string): Promise<TenantUser[]>;
+  /** Members with licenseAssignmentStates (paged through). */
+  listGroupMembers(groupId: string): Promise<TenantUser[]>;
+  /** true when added, false when already a member ("already exist" 400 counts as success). */
+  addGroupMember(groupId: string, userId: string): Promise<boolean>;
+  /** true when removed, false when the user was not a member. */
+  removeGroupMember(groupId: string, userId: string): Promise<boolean>;
+  createGroup(input: {
+    displayName: string;
+    mailNickname: string;
+    description?: string;
+    isAssignableToRole?: boolean;
+  }): Promise<TenantGroup>;
+  addGroupOwner(groupId: string, userId: string): Promise<boolean>;
+  assignGroupLicense(groupId: string, add: string[], remove: string[]): Promise<void>;
+
+  // licensing
+  listSubscribedSkus(): Promise<SubscribedSku[]>;
+
+  // directory roles
+  listRoleAssignments(filter: { principalId?: string; roleDefinitionId?: string }): Promise<DirectoryRoleAssignment[]>;
+  createRoleAssignment(roleDefinitionId: string, principalId: string, directoryScopeId?: string): Promise<DirectoryRoleAssignment>;
+  deleteRoleAssignment(id: string): Promise<void>;
+  /** PIM for Groups: time-bound active membership. */
+  createGroupAssignmentSchedule(input: {
+    groupId: string;
+    principalId: string;
+    accessId: 'member' | 'owner';
+    action: 'adminAssign' | 'adminRemove';
+    durationIso?: string;
+    justification?: string;
+  }): Promise<{ id: string; status: string }>;
+
+  /** Graph JSON batch; splits into batches of 20 and retries inner 429/503/504 with their Retry-After. */
+  batch(requests: BatchRequest[]): Promise<BatchResponse[]>;
+
+  // ARM: Partner Admin Link, keyed on Dragon Desk's own identity
+  getPartnerLink(): Promise<PartnerLink | undefined>;
+  createPartnerLink(partnerId: string): Promise<PartnerLink>;
+  updatePartnerLink(partnerId: string): Promise<PartnerLink>;
+  deletePartnerLink(partnerId: string): Promise<void>;
+
+  // ARM: subscriptions and who owns them
+  listSubscriptions(): Promise<AzureSubscription[]>;
+  listSubscriptionRoleAssignments(subscriptionId: string, principalId?: string): Promise<AzureRoleAssignment[]>;
+
+  // Graph, partner side: GDAP
+  createGdapRelationship(input: {
+    displayName: string;
+    duration: string;
+    customer?: { tenantId?: string; displayName?: string };
+    roleDefinitionIds: string[];
+    autoExtendDuration?: string;
+  }): Promise<GdapRelationship>;
+  lockGdapRelationshipForApproval(relationshipId: string): Promise<void>;
+  getGdapRelationship(relationshipId: string): Promise<GdapRelationship | undefined>;
+}
