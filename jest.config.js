@@ -9,4 +9,5 @@ module.exports = {
   // two workers match the two cores of the CI machine.
   maxWorkers: 2,
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/helpers/summaryReporter.js'],
 };

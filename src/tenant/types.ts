@@ -161,6 +161,12 @@ export interface TenantClient {
 
   // licensing
   listSubscribedSkus(): Promise<SubscribedSku[]>;
+  /**
+   * People who hold the SKU or are set up to (licenseAssignmentStates included): users with it
+   * assigned (`$filter=assignedLicenses/any(x:x/skuId eq …)`, an advanced query) plus the members of
+   * the license group, whose entries may be in an Error state.
+   */
+  listUsersWithLicense(skuId: string, groupId?: string): Promise<TenantUser[]>;
 
   // directory roles
   listRoleAssignments(filter: { principalId?: string; roleDefinitionId?: string }): Promise<DirectoryRoleAssignment[]>;

@@ -1,0 +1,217 @@
+/**
+ * The teams-ai Application: routes, the planner, card clicks, greetings and error answers. This
+ * folder is the only code that knows botbuilder / teams-ai; everything it does is "who is asking,
+ * what did they ask" → Desk → Replies → activities.
+ */
+import { randomUUID } from 'node:crypto';
+import { ActivityTypes, INVOKE_RESPONSE_KEY, TurnContext, type Request, type Response } from 'botbuilder';
+import { AI, Application, TurnState, type Planner, type TeamsAdapter } from '@microsoft/teams-ai';
+import { isCardVerb, readActionData } from '../cards/verbs';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { Desk, Intent } from '../services/desk';
+import { text, type Actor, type ClickResult, type Reply } from '../services/types';
+import type { Store } from '../store/types';
+import { toActivity } from './activities';
+import { GrammarPlanner, INTENT_ACTIONS } from './planner';
+
+export interface BotOptions {
+  config: Config;
+  adapter: TeamsAdapter;
+  store: Store;
+  desk: Desk;
+  logger: Logger;
+  /** Consulted for what the grammar can't place (an ActionPlanner when an LLM is configured). */
+  fallbackPlanner?: Planner<TurnState>;
+}
+
+export interface Bot {
+  app: Application<TurnState>;
+  /** restify handler for POST /api/messages. */
+  handleMessage(req: unknown, res: unknown): Promise<void>;
+}
+
+const ERROR_TYPE = 'application/vnd.microsoft.error';
+
+/** Per-turn facts set in beforeTurn (teams-ai's temp scope is never persisted). */
+interface TempState {
+  firstContact?: boolean;
+}
+
+export function createBot(opts: BotOptions): Bot {
+  const { config, adapter, store, desk, logger } = opts;
+  const app = new Application<TurnState>({
+    adapter,
+    botAppId: config.bot.appId,
+    storage: store.botStorage,
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    ai: { planner: new GrammarPlanner<TurnState>(opts.fallbackPlanner), allow_looping: false },
+  });
+
+  const actorOf = (ctx: TurnContext): Actor => ({
+    id: ctx.activity.from?.aadObjectId ?? '',
+    name: ctx.activity.from?.name ?? 'there',
+    tenantId: config.tenantId,
+  });
+
+  /** Sends replies in order; cards about a request are remembered so later changes update them. */
+  const respond = async (ctx: TurnContext, replies: Reply[]): Promise<void> => {
+    for (const reply of replies) {
+      const sent = await ctx.sendActivity(toActivity(reply));
+      if (reply.kind === 'card' && reply.about && sent?.id) {
+        await store.cards.record({
+          requestId: reply.about.requestId,
+          recipientId: actorOf(ctx).id,
+          role: reply.about.role,
+          conversationRef: TurnContext.getConversationReference(ctx.activity) as Record<string, unknown>,
+          activityId: sent.id,
+        });
+      }
+    }
+  };
+
+  const invokeError = async (ctx: TurnContext, statusCode: number, code: string, message: string): Promise<void> => {
+    await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: { statusCode, type: ERROR_TYPE, value: { code, message } } } });
+  };
+
+  /** Something unexpected: the person gets a reference, the log gets the stack under it. */
+  const failed = async (ctx: TurnContext, err: unknown): Promise<void> => {
+    const reference = randomUUID().slice(0, 8);
+    logger.error('turn failed', { reference, activityType: ctx.activity.type, name: ctx.activity.name, err });
+    const message = `Sorry, something went wrong on my side (reference ${reference}). Nothing was changed; please try again, and quote the reference if it keeps happening.`;
+    try {
+      if (ctx.activity.type === ActivityTypes.Invoke) {
+        if (!ctx.turnState.get(INVOKE_RESPONSE_KEY)) await invokeError(ctx, 500, 'InternalError', message);
+      } else await ctx.sendActivity(message);
+    } catch (sendErr) {
+      logger.error('could not report a failed turn', { reference, err: sendErr });
+    }
+  };
+
+  // Who is asking, from which tenant; remember how to reach them in their 1:1 chat.
+  app.turn('beforeTurn', async (ctx, state) => {
+    const a = ctx.activity;
+    if (a.type !== ActivityTypes.Message && a.type !== ActivityTypes.Invoke && a.type !== ActivityTypes.ConversationUpdate) return true;
+    const tenant = a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    if (tenant !== config.tenantId) {
+      logger.warn('activity from another tenant refused', { tenant });
+      const message = 'Dragon Desk serves only its own organisation, and this message came from another tenant.';
+      if (a.type === ActivityTypes.Invoke) await invokeError(ctx, 403, 'WrongTenant', message);
+      else if (a.type === ActivityTypes.Message) await ctx.sendActivity(message);
+      return false;
+    }
+    if (!a.from?.aadObjectId) {
+      const message = "I can't tell who you are (Teams didn't send your Entra ID object id), so I can't act for you.";
+      if (a.type === ActivityTypes.Invoke) await invokeError(ctx, 401, 'UnknownUser', message);
+      else if (a.type === ActivityTypes.Message) await ctx.sendActivity(message);
+      return a.type === ActivityTypes.ConversationUpdate;
+    }
+    const personal = !a.conversation?.conversationType || a.conversation.conversationType === 'personal';
+    if (personal) {
+      const { firstContact } = await store.conversations.upsert(a.from.aadObjectId, a.from.name ?? '', TurnContext.getConversationReference(a) as Record<string, unknown>);
+      (state.temp as TempState).firstContact = firstContact;
+    }
+    return true;
+  });
+
+  // Installed, or a chat started: greet by the name the tenant knows, show what waits for them.
+  app.conversationUpdate('membersAdded', async (ctx) => {
+    const botId = ctx.activity.recipient?.id;
+    const added = (ctx.activity.membersAdded ?? []).filter((m) => m.id !== botId);
+    const botAdded = (ctx.activity.membersAdded ?? []).some((m) => m.id === botId);
+    if (!ctx.activity.from?.aadObjectId || (!botAdded && !added.length)) return;
+    await respond(ctx, await desk.welcome(actorOf(ctx)));
+  });
+
+  // Messages go through the planner; each intent is one action.
+  for (const name of INTENT_ACTIONS) {
+    app.ai.action<Record<string, unknown>>(name, async (ctx, state, params) => {
+      try {
+        const actor = actorOf(ctx);
+        if ((state.temp as TempState).firstContact) {
+          const greet = `Hi ${await desk.greetingName(actor)}, I'm Dragon Desk. I can get you Dragon Copilot licenses, handle the Dragon Administrator role and partner administration. Say "help" any time.`;
+          await respond(ctx, [text(greet), ...(await desk.pendingApprovalsOnArrival(actor))]);
+        }
+        await respond(ctx, await desk.handle(actor, { ...(params ?? {}), intent: name } as Intent));
+      } catch (err) {
+        await failed(ctx, err);
+      }
+      return '';
+    });
+  }
+  app.ai.action(AI.UnknownActionName, async (ctx) => {
+    await respond(ctx, desk.unknown({ intent: 'unknown' }));
+    return AI.StopCommandName;
+  });
+  app.ai.action(AI.HttpErrorActionName, async (ctx, _state, err) => {
+    await failed(ctx, err);
+    return AI.StopCommandName;
+  });
+
+  /** A click: verb and request id/version from the card; everything else from the store. */
+  const click = async (ctx: TurnContext, rawData: unknown): Promise<ClickResult | string> => {
+    const value = ctx.activity.value as { action?: { verb?: unknown }; verb?: unknown } | undefined;
+    const verb = value?.action?.verb ?? value?.verb;
+    if (!isCardVerb(verb)) return 'This button is not one Dragon Desk knows. Please use a current card.';
+    const data = readActionData(rawData);
+    if (!data) {
+      logger.warn('card action without a request reference', { verb });
+      return 'This card is missing its request reference, so I can’t act on it. Ask again in chat to get a fresh card.';
+    }
+    const actor = actorOf(ctx);
+    const result = await desk.click(actor, verb, data);
+    if (result.about && ctx.activity.replyToId) {
+      await store.cards.record({
+        requestId: result.about.requestId,
+        recipientId: actor.id,
+        role: result.about.role,
+        conversationRef: TurnContext.getConversationReference(ctx.activity) as Record<string, unknown>,
+        activityId: ctx.activity.replyToId,
+      });
+    }
+    return result;
+  };
+
+  app.adaptiveCards.actionExecute<Record<string, unknown>>(/.*/, async (ctx, _state, data) => {
+    try {
+      const result = await click(ctx, data);
+      if (typeof result === 'string') return result;
+      if (result.message && result.card) await ctx.sendActivity(result.message);
+      if (result.followUps?.length) await respond(ctx, result.followUps);
+      if (result.card) return result.card as { type: 'AdaptiveCard' } & Record<string, unknown>;
+      return result.message ?? 'Done.';
+    } catch (err) {
+      await failed(ctx, err);
+      return 'Sorry, something went wrong.';
+    }
+  });
+
+  // Clients without Universal Actions send the Action.Submit fallback as a message with a value.
+  app.adaptiveCards.actionSubmit<Record<string, unknown>>(/^request\./, async (ctx, _state, data) => {
+    try {
+      const result = await click(ctx, data);
+      if (typeof result === 'string') return void (await ctx.sendActivity(result));
+      if (result.message) await ctx.sendActivity(result.message);
+      if (result.card) await respond(ctx, [{ kind: 'card', card: result.card, about: result.about }]);
+      if (result.followUps?.length) await respond(ctx, result.followUps);
+    } catch (err) {
+      await failed(ctx, err);
+    }
+  });
+
+  // Any other invoke gets a clear error body, never HTTP 501.
+  app.activity(ActivityTypes.Invoke, async (ctx) => {
+    await invokeError(ctx, 400, 'NotSupported', `Dragon Desk does not handle “${ctx.activity.name ?? 'this'}” requests.`);
+  });
+
+  app.error(async (ctx, err) => failed(ctx, err));
+
+  return {
+    app,
+    handleMessage: (req, res) =>
+      adapter.process(req as Request, res as Response, async (ctx) => {
+        await app.run(ctx);
+      }),
+  };
+}

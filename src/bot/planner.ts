@@ -1,0 +1,59 @@
+/**
+ * The teams-ai Planner that turns what someone typed into one DO command per message. The grammar
+ * in src/language decides deterministically; when a language model is configured, it is asked only
+ * about what the grammar could not place, and it can only choose among the same actions. Either
+ * way, a DO command never writes anything by itself: writes still need a confirmation or approval.
+ */
+import type { TurnContext } from 'botbuilder';
+import type { AI, Plan, Planner, PredictedDoCommand, TurnState } from '@microsoft/teams-ai';
+import { parse } from '../language';
+
+/** The action names registered with app.ai.action — the intents of src/language. */
+export const INTENT_ACTIONS = [
+  'license.request',
+  'license.remove',
+  'license.seats',
+  'license.check',
+  'license.holders',
+  'license.purchase',
+  'role.assign',
+  'role.remove',
+  'role.holders',
+  'partner.link',
+  'partner.link.show',
+  'partner.link.update',
+  'partner.link.remove',
+  'partner.record',
+  'partner.record.show',
+  'partner.relationships',
+  'partner.roles.remove',
+  'partner.offer',
+  'setup',
+  'request.status',
+  'request.cancel',
+  'approvals.pending',
+  'help',
+  'unknown',
+] as const;
+
+export class GrammarPlanner<TState extends TurnState = TurnState> implements Planner<TState> {
+  /** `fallback` (an ActionPlanner) is consulted only for input the grammar calls unknown. */
+  constructor(private readonly fallback?: Planner<TState>) {}
+
+  async beginTask(context: TurnContext, state: TState, ai: AI<TState>): Promise<Plan> {
+    const input = String(state.temp.input ?? context.activity.text ?? '');
+    const { intent, ...entities } = parse(input) as { intent: string } & Record<string, unknown>;
+    if (intent === 'unknown' && !entities.error && this.fallback) {
+      const plan = await this.fallback.beginTask(context, state, ai);
+      const allowed = plan.commands.filter((c): c is PredictedDoCommand => c.type === 'DO' && (INTENT_ACTIONS as readonly string[]).includes((c as PredictedDoCommand).action));
+      if (allowed.length) return { type: 'plan', commands: allowed.slice(0, 1) };
+    }
+    const command: PredictedDoCommand = { type: 'DO', action: intent, parameters: entities };
+    return { type: 'plan', commands: [command] };
+  }
+
+  /** One message, one action: no looping on action output. */
+  async continueTask(): Promise<Plan> {
+    return { type: 'plan', commands: [] };
+  }
+}

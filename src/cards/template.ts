@@ -1,0 +1,131 @@
+/**
+ * Loads the JSON templates in the top-level `cards/` folder, expands them with
+ * adaptivecards-templating and tidies the result so nothing odd reaches a person:
+ * no leftover `${…}`, no empty text, no empty fact sets or action sets.
+ *
+ * The templates are read once, at first use, and kept as `Template` objects.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Template } from 'adaptivecards-templating';
+import type { AdaptiveCard, CardElement } from './types';
+
+export type TemplateName =
+  | 'request'
+  | 'choose-person'
+  | 'choose-license'
+  | 'help'
+  | 'seats'
+  | 'list'
+  | 'notice';
+
+let cardsDirCache: string | undefined;
+
+/**
+ * The `cards/` folder at the repository root. Found by walking up from this file, so it works from
+ * `src/cards` (tsx, ts-jest) and from a compiled `dist/src/cards` alike.
+ */
+export function cardsDir(): string {
+  if (cardsDirCache) return cardsDirCache;
+  let dir = __dirname;
+  for (;;) {
+    const candidate = path.join(dir, 'cards');
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(candidate, 'request.json'))) {
+      cardsDirCache = candidate;
+      return candidate;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`Dragon Desk card templates not found above ${__dirname}`);
+    dir = parent;
+  }
+}
+
+const templates = new Map<TemplateName, Template>();
+
+function template(name: TemplateName): Template {
+  let t = templates.get(name);
+  if (!t) {
+    const file = path.join(cardsDir(), `${name}.json`);
+    t = new Template(JSON.parse(readFileSync(file, 'utf8')));
+    templates.set(name, t);
+  }
+  return t;
+}
+
+/** Template expansion as the library returns it: unbound fields are left as literal `${path}`. */
+export function expandRaw(name: TemplateName, data: object): AdaptiveCard {
+  return template(name).expand({ $root: data }) as AdaptiveCard;
+}
+
+const PLACEHOLDER = /\$\{[^}]*\}/g;
+
+/**
+ * Every `${…}` left after expansion, with the JSON path where it sits. View models are built so
+ * that this is empty; tests assert it, because the fallback below hides such mistakes from users.
+ */
+export function unboundPlaceholders(value: unknown, at = '$'): string[] {
+  if (typeof value === 'string') return (value.match(PLACEHOLDER) ?? []).map((m) => `${at}: ${m}`);
+  if (Array.isArray(value)) return value.flatMap((v, i) => unboundPlaceholders(v, `${at}[${i}]`));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => unboundPlaceholders(v, `${at}.${k}`));
+  }
+  return [];
+}
+
+function stripPlaceholders(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(PLACEHOLDER, '');
+  if (Array.isArray(value)) return value.map(stripPlaceholders);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripPlaceholders(v)]));
+  }
+  return value;
+}
+
+const CHILD_LISTS = ['body', 'items', 'columns', 'actions', 'facts'] as const;
+
+function childList(el: CardElement): unknown {
+  switch (el.type) {
+    case 'FactSet':
+      return el.facts;
+    case 'Container':
+      return el.items;
+    case 'ColumnSet':
+      return el.columns;
+    case 'ActionSet':
+      return el.actions;
+    default:
+      return undefined;
+  }
+}
+
+/** Would render as blank space: empty text, a fact without a value, a set with nothing in it. */
+function isBlank(child: unknown): boolean {
+  if (!child || typeof child !== 'object') return false;
+  const el = child as Partial<CardElement> & { title?: unknown; value?: unknown };
+  if (el.type === undefined) return 'value' in el && (typeof el.value !== 'string' || el.value === ''); // a fact
+  if (el.type === 'TextBlock') return typeof el.text !== 'string' || el.text === '';
+  const list = childList(el as CardElement);
+  return list !== undefined && (!Array.isArray(list) || list.length === 0);
+}
+
+/**
+ * Post-order, so a container whose children were all dropped is itself dropped by its parent.
+ * Columns are never dropped: an empty column is still a slot in a layout (e.g. the seats bar).
+ */
+function tidy(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(tidy);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    const tidied = tidy(value);
+    out[key] =
+      (CHILD_LISTS as readonly string[]).includes(key) && Array.isArray(tidied) ? tidied.filter((c) => !isBlank(c)) : tidied;
+  }
+  if (out.type === 'AdaptiveCard' && Array.isArray(out.actions) && out.actions.length === 0) delete out.actions;
+  return out;
+}
+
+/** Expands a template for a view model and returns a card that is safe to send. */
+export function renderCard(name: TemplateName, data: object): AdaptiveCard {
+  return tidy(stripPlaceholders(expandRaw(name, data))) as AdaptiveCard;
+}

@@ -1,0 +1,69 @@
+/**
+ * Small text helpers for view models. Pure.
+ */
+
+/**
+ * Makes text that came from people or from the directory safe to place in a card:
+ * - `${` would look like an unbound template placeholder to our own checks and strippers, so a
+ *   zero-width space is slipped between the two characters (invisible to the reader);
+ * - `](` is the markdown link syntax Teams renders in TextBlocks and FactSets; breaking it the same
+ *   way keeps a justification like "[see form](https://evil.example)" from becoming a link an
+ *   approver might trust. Bare URLs are still auto-linked by Teams, but then the reader sees them.
+ */
+export function userText(value: string | undefined | null): string {
+  if (value === undefined || value === null) return '';
+  return String(value).replace(/\$\{/g, '$\u200B{').replace(/\]\(/g, ']\u200B(');
+}
+
+/** "Ann", "Ann and Bo", "Ann, Bo and Cy", "Ann, Bo, Cy and 4 more" (at most `max` names). */
+export function joinNames(names: readonly string[], max = 5): string {
+  const shown = names.slice(0, max);
+  const rest = names.length - shown.length;
+  if (rest > 0) return `${shown.join(', ')} and ${rest} more`;
+  if (shown.length <= 1) return shown.join('');
+  return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * "Mar 4, 2026, 2:05 PM (Europe/Amsterdam)". Formatted on the server because card-side
+ * `{{DATE()}}` is only honoured in TextBlocks, not in FactSet values [U]. Unknown or missing
+ * zones fall back to UTC and say so, rather than showing a time the reader would misread.
+ */
+export function formatTime(iso: string | undefined, timeZone?: string): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return userText(iso);
+  const zone = timeZone && isValidTimeZone(timeZone) ? timeZone : 'UTC';
+  const text = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+  }).format(date);
+  return `${text} (${zone})`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Only web links: an OpenUrl to anything else (javascript:, file:) must never be rendered. */
+export function isWebUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * GDAP, partner side (reference §9): create a delegated admin relationship with the documented
+ * constraints, lock it for approval, read it. Customer approval happens in the admin center, so
+ * there is no Graph call for it; the dev tenant offers `/_devtenant/gdap/{id}/approve` instead.
+ */
+import { ROLE_TEMPLATE } from '../../domain/catalog';
+import { DAY_MS, isoDurationMs, parseIsoDuration } from '../duration';
+import { badRequest, TenantHttpError } from '../errors';
+import type { ApiRequest, Route } from '../router';
+import { isGuid, type GdapRelationshipRecord, type GdapRequestRecord } from '../state';
+import { allowOptions, bodyObject, json, metadata, type RouteDeps } from './shared';
+
+const MAX_DISPLAY_NAME = 50;
+const AUTO_EXTEND = new Set(['PT0S', 'P0D', 'P180D']);
+const BASE = '/v1.0/tenantRelationships/delegatedAdminRelationships';
+
+function etag(rel: GdapRelationshipRecord): string {
+  return `W/"${Buffer.from(`"${String(rel.revision).padStart(16, '0')}"`).toString('base64')}"`;
+}
+
+export function relationshipEntity(rel: GdapRelationshipRecord): Record<string, unknown> {
+  return {
+    '@odata.etag': etag(rel),
+    id: rel.id,
+    displayName: rel.displayName,
+    duration: rel.duration,
+    status: rel.status,
+    autoExtendDuration: rel.autoExtendDuration,
+    createdDateTime: rel.createdDateTime,
+    lastModifiedDateTime: rel.lastModifiedDateTime,
+    activatedDateTime: rel.activatedDateTime,
+    endDateTime: rel.endDateTime,
+    customer: rel.customer,
+    accessDetails: { unifiedRoles: rel.accessDetails.unifiedRoles.map((r) => ({ ...r })) },
+  };
+}
+
+function requestEntity(r: GdapRequestRecord): Record<string, unknown> {
+  return { id: r.id, action: r.action, status: r.status, createdDateTime: r.createdDateTime, lastModifiedDateTime: r.lastModifiedDateTime };
+}
+
+/** Duration between P1D and P2Y, in days or years (GDAP's documented bounds). */
+export function validGdapDuration(text: string): boolean {
+  const d = parseIsoDuration(text);
+  if (!d || d.hours || d.minutes || d.seconds || d.months) return false;
+  const ms = isoDurationMs(text)!;
+  return ms >= DAY_MS && ms <= 730 * DAY_MS;
+}
+
+function createRelationship(deps: RouteDeps, req: ApiRequest) {
+  const body = bodyObject(req);
+  // [U] GDAP validation errors: the constraints are documented, the codes and texts are the dev tenant's.
+  const { displayName, duration } = body;
+  if (typeof displayName !== 'string' || displayName.trim() === '') throw badRequest("The 'displayName' is required.", 'BadRequest');
+  if (displayName.length > MAX_DISPLAY_NAME) {
+    throw badRequest(`The 'displayName' must be at most ${MAX_DISPLAY_NAME} characters.`, 'BadRequest');
+  }
+  if (typeof duration !== 'string' || !validGdapDuration(duration)) {
+    throw badRequest("The 'duration' must be an ISO 8601 duration between P1D and P2Y (for example P730D).", 'BadRequest');
+  }
+  const autoExtendDuration = body.autoExtendDuration === undefined ? 'PT0S' : body.autoExtendDuration;
+  if (typeof autoExtendDuration !== 'string' || !AUTO_EXTEND.has(autoExtendDuration)) {
+    throw badRequest("The 'autoExtendDuration' must be PT0S, P0D or P180D.", 'BadRequest');
+  }
+  const access = (body.accessDetails ?? {}) as Record<string, unknown>;
+  const roles = access.unifiedRoles;
+  if (!Array.isArray(roles) || roles.length === 0) {
+    throw badRequest("The 'accessDetails.unifiedRoles' must list at least one role.", 'BadRequest');
+  }
+  const roleIds = roles.map((r: unknown) => String((r as Record<string, unknown> | null)?.roleDefinitionId ?? ''));
+  for (const id of roleIds) if (!isGuid(id)) throw badRequest(`Invalid roleDefinitionId '${id}'.`, 'BadRequest');
+  // [V-c] partner KB: a relationship that includes Global Administrator cannot auto-extend.
+  const hasGlobalAdmin = roleIds.some((id) => id.toLowerCase() === ROLE_TEMPLATE.globalAdministrator);
+  if (hasGlobalAdmin && autoExtendDuration === 'P180D') {
+    throw badRequest('A relationship that includes the Global Administrator role cannot be auto-extended.', 'BadRequest');
+  }
+  let customer: GdapRelationshipRecord['customer'] = null;
+  if (body.customer !== undefined && body.customer !== null) {
+    const c = body.customer as Record<string, unknown>;
+    if (c.tenantId !== undefined && !isGuid(c.tenantId)) throw badRequest("Invalid value for 'customer.tenantId'.", 'BadRequest');
+    customer = {
+      tenantId: (c.tenantId as string | undefined) ?? null,
+      displayName: typeof c.displayName === 'string' ? c.displayName : null,
+    };
+  }
+  const rel = deps.state.createGdap({ displayName, duration, customer, roleDefinitionIds: roleIds, autoExtendDuration });
+  return json({ '@odata.context': metadata(deps, 'tenantRelationships/delegatedAdminRelationships/$entity'), ...relationshipEntity(rel) }, 201, {
+    Location: `${deps.baseUrl()}${BASE}/${rel.id}`,
+  });
+}
+
+function notFound(id: string): TenantHttpError {
+  return new TenantHttpError(404, 'NotFound', `The delegated admin relationship '${id}' was not found.`);
+}
+
+export function gdapRoutes(deps: RouteDeps): Route[] {
+  const { state } = deps;
+  return [
+    { method: 'POST', pattern: BASE, handler: (req) => createRelationship(deps, req) },
+    {
+      method: 'GET',
+      pattern: BASE,
+      handler: (req) => {
+        allowOptions(req, []);
+        return json({
+          '@odata.context': metadata(deps, 'tenantRelationships/delegatedAdminRelationships'),
+          value: state.listGdap().map(relationshipEntity),
+        });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: `${BASE}/:id`,
+      handler: (_req, p) => {
+        const rel = state.getGdap(p.id);
+        if (!rel) throw notFound(p.id);
+        return json({ '@odata.context': metadata(deps, 'tenantRelationships/delegatedAdminRelationships/$entity'), ...relationshipEntity(rel) });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: `${BASE}/:id/requests`,
+      handler: (req, p) => {
+        const body = bodyObject(req);
+        if (typeof body.action !== 'string') throw badRequest("The 'action' is required.", 'BadRequest');
+        const r = state.gdapRequest(p.id, body.action);
+        return json(
+          { '@odata.context': metadata(deps, `tenantRelationships/delegatedAdminRelationships('${p.id}')/requests/$entity`), ...requestEntity(r) },
+          201,
+          { Location: `${deps.baseUrl()}${BASE}/${p.id}/requests/${r.id}` },
+        );
+      },
+    },
+    {
+      method: 'GET',
+      pattern: `${BASE}/:id/requests`,
+      handler: (_req, p) => {
+        const rel = state.getGdap(p.id);
+        if (!rel) throw notFound(p.id);
+        return json({
+          '@odata.context': metadata(deps, `tenantRelationships/delegatedAdminRelationships('${p.id}')/requests`),
+          value: rel.requests.map(requestEntity),
+        });
+      },
+    },
+  ];
+}

@@ -1,0 +1,126 @@
+/**
+ * The composition root: wires config → tenant, store, services, bot, worker, server. `main.ts`
+ * runs it for `npm start`; tests and the benchmark start the same thing in process (port 0, a
+ * temporary data folder), so what they exercise is what runs.
+ */
+import path from 'node:path';
+import type { Config } from './config';
+import { systemClock, type Clock } from './clock';
+import { createLogger, type Logger } from './log';
+import { startServer, type RunningServer } from './server';
+import { createAdapter } from './bot/adapter';
+import { createBot, type Bot } from './bot/app';
+import { TeamsMessenger } from './bot/messenger';
+import { Desk } from './services/desk';
+import type { ServiceDeps } from './services/types';
+import { openStore } from './store';
+import type { Store } from './store/types';
+import { createTenantClient } from './tenant';
+import type { TenantClient } from './tenant/types';
+import { Worker } from './worker/worker';
+import { startDevTenant, type DevTenant } from './devtenant/server';
+
+export interface DragonDesk {
+  config: Config;
+  server: RunningServer;
+  devTenant?: DevTenant;
+  tenant: TenantClient;
+  store: Store;
+  desk: Desk;
+  bot: Bot;
+  worker: Worker;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Start the worker's timer (tests may drive `worker.pass()` by hand). Default true. */
+  startWorker?: boolean;
+  /** Use this already-running dev tenant instead of starting one (tests sharing a tenant). */
+  devTenant?: DevTenant;
+  /** Dev tenant options (e.g. a fixture) when one is started here. */
+  devTenantOptions?: Parameters<typeof startDevTenant>[0];
+}
+
+export async function startDragonDesk(config: Config, opts: StartOptions = {}): Promise<DragonDesk> {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? createLogger(config.logLevel, { app: 'dragon-desk' });
+  const cleanup: (() => Promise<void>)[] = [];
+  try {
+    let devTenant = opts.devTenant;
+    if (config.mode === 'dev' && !devTenant) {
+      devTenant = await startDevTenant({ host: '127.0.0.1', port: config.devTenant?.port ?? 0, clock, ...opts.devTenantOptions });
+      const started = devTenant;
+      cleanup.push(() => started.close());
+    }
+    const tenant =
+      config.mode === 'dev'
+        ? createTenantClient({ mode: 'dev', devTenantUrl: devTenant!.url, logger })
+        : createTenantClient({
+            mode: 'production',
+            graphBaseUrl: config.graphBaseUrl,
+            armBaseUrl: config.armBaseUrl,
+            logger,
+            credential: {
+              kind: config.credential!.kind,
+              tenantId: config.tenantId,
+              clientId: config.credential!.clientId ?? '',
+              clientSecret: config.credential!.clientSecret,
+              certificatePath: config.credential!.certificatePath,
+              managedIdentityClientId: config.credential!.clientId,
+            },
+          });
+
+    const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: path.resolve(config.dataDir), clock });
+    cleanup.push(() => store.close());
+
+    const adapter = createAdapter(config);
+    const messenger = new TeamsMessenger(adapter, config, store, logger);
+    let worker: Worker | undefined;
+    const deps: ServiceDeps = { config, tenant, store, clock, logger, messenger, kickWorker: () => worker?.kick() };
+    const desk = new Desk(deps);
+    worker = new Worker({
+      store,
+      engine: desk.engine,
+      clock,
+      logger,
+      intervalMs: config.workerIntervalMs,
+      staleAfterMs: Math.max(5 * 60_000, 2 * config.licenseVerifyTimeoutSeconds * 1000),
+    });
+    const bot = createBot({ config, adapter, store, desk, logger });
+    const server = await startServer({
+      port: config.port,
+      host: config.host,
+      logger,
+      handleMessage: bot.handleMessage,
+      readiness: [
+        { name: 'store', check: () => store.ping() },
+        { name: 'tenant', check: () => tenant.ping() },
+      ],
+    });
+    if (opts.startWorker !== false) worker.start();
+    const w = worker;
+    return {
+      config,
+      server,
+      devTenant,
+      tenant,
+      store,
+      desk,
+      bot,
+      worker: w,
+      logger,
+      async stop() {
+        // Stop taking turns first, let those in flight finish, then the worker, then storage.
+        await server.close();
+        await w.stop();
+        for (const c of cleanup.reverse()) await c();
+      },
+    };
+  } catch (err) {
+    for (const c of cleanup.reverse()) await c().catch(() => undefined);
+    throw err;
+  }
+}

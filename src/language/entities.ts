@@ -1,0 +1,513 @@
+/**
+ * Entity extractors: people, durations, reasons, request ids, partner ids, subscriptions, license
+ * kinds and the roles of a delegated admin offer. Each works on a normalised utterance and reports
+ * values as written; each also has a string form (`extract…`) for callers and tests.
+ * Pure: no I/O.
+ */
+import type { LicenseKind } from '../domain/catalog';
+import {
+  AMBIGUOUS_SELF,
+  AMBIGUOUS_SELF_PHRASES,
+  CREDENTIALS,
+  DOMAIN_WORDS,
+  ENTRA_ROLE_PHRASES,
+  HONORIFICS,
+  LIST_SEPARATORS,
+  NUMBER_WORDS,
+  NURSING_SELF,
+  ORG_STOP,
+  PERSON_STOP,
+  PHYSICIAN_SELF,
+  REASON_WORDS,
+  SELF_WORDS,
+} from './lexicon';
+import { normalize, rawOf, tokenRange, type Normalized, type Token } from './normalize';
+
+/** A value and the tokens [start, end) it was read from, so the rules can set them aside. */
+export interface Found<T> {
+  value: T;
+  start: number;
+  end: number;
+}
+
+function asNormalized(input: Normalized | string): Normalized {
+  return typeof input === 'string' ? normalize(input) : input;
+}
+
+/** The first match of `re` (compiled with the `d` flag) as a token range, for group `group`. */
+export function matchTokens(n: Normalized, re: RegExp, group = 0): { start: number; end: number; m: RegExpExecArray } | undefined {
+  const m = re.exec(n.text);
+  if (!m || !m.indices) return undefined;
+  const span = m.indices[group];
+  if (!span) return undefined;
+  const [start, end] = tokenRange(n, span[0], span[1]);
+  return { start, end, m };
+}
+
+// ---------------------------------------------------------------------------------------------
+// People
+
+function isPersonWord(t: Token): boolean {
+  if (t.kind === 'email') return true;
+  if (t.kind !== 'word' || t.norm.includes(' ')) return false;
+  if (!/^\p{L}[\p{L}\p{M}'-]*$/u.test(t.norm)) return false;
+  if (SELF_WORDS.has(t.norm)) return true;
+  return !PERSON_STOP.has(t.norm) && !CREDENTIALS.has(t.norm);
+}
+
+function isSeparator(t: Token): boolean {
+  return LIST_SEPARATORS.has(t.norm);
+}
+
+function isHonorific(tokens: readonly Token[], i: number): boolean {
+  const t = tokens[i];
+  const next = tokens[i + 1];
+  return HONORIFICS.has(t.norm) && !!next && isPersonWord(next) && !SELF_WORDS.has(next.norm);
+}
+
+/** A credential directly after a name or a comma after a name ("Dana Reyes, RN"). */
+function isCredentialAfterName(tokens: readonly Token[], i: number): boolean {
+  if (!CREDENTIALS.has(tokens[i].norm) || i === 0) return false;
+  const prev = tokens[i - 1];
+  const before = tokens[i - 2];
+  return (isPersonWord(prev) && !SELF_WORDS.has(prev.norm)) || (prev.norm === ',' && !!before && isPersonWord(before));
+}
+
+function inRun(tokens: readonly Token[], i: number): boolean {
+  const t = tokens[i];
+  return isPersonWord(t) || isSeparator(t) || isHonorific(tokens, i) || isCredentialAfterName(tokens, i);
+}
+
+export interface PeopleRun {
+  users: string[];
+  /** Token range of the names, separators included. */
+  start: number;
+  end: number;
+}
+
+/**
+ * Reads the names in tokens [start, end): split on commas, "and", "&"; honorifics and trailing
+ * credentials dropped; "I", "me", "myself" become "me". Undefined when any part is not a name
+ * (more than four words, a stray word), because a wrong person is worse than asking.
+ */
+export function peopleIn(n: Normalized, start: number, end: number): string[] | undefined {
+  const users: string[] = [];
+  let item: number[] = [];
+  const flush = (): boolean => {
+    const kept = item.filter((k) => !HONORIFICS.has(n.tokens[k].norm) || !isHonorific(n.tokens, k)).filter((k) => !isCredentialAfterName(n.tokens, k));
+    item = [];
+    if (kept.length === 0) return true;
+    const toks = kept.map((k) => n.tokens[k]);
+    if (toks.some((t) => SELF_WORDS.has(t.norm))) {
+      if (toks.length !== 1) return false;
+      users.push('me');
+      return true;
+    }
+    if (toks.some((t) => t.kind === 'email')) {
+      if (toks.length !== 1) return false;
+      users.push(toks[0].raw);
+      return true;
+    }
+    if (toks.length > 4 || toks.some((t) => !isPersonWord(t))) return false;
+    // Contiguous tokens only: a name is never split by something we skipped.
+    for (let k = 1; k < kept.length; k++) if (kept[k] !== kept[k - 1] + 1) return false;
+    users.push(rawOf(n, kept[0], kept[kept.length - 1] + 1));
+    return true;
+  };
+  for (let i = start; i < end; i++) {
+    if (isSeparator(n.tokens[i])) {
+      if (!flush()) return undefined;
+    } else item.push(i);
+  }
+  if (!flush()) return undefined;
+  const unique = [...new Set(users)];
+  return unique.length ? unique : undefined;
+}
+
+function trimRun(n: Normalized, start: number, end: number): [number, number] {
+  let s = start;
+  let e = end;
+  while (s < e && (isSeparator(n.tokens[s]) || isCredentialAfterName(n.tokens, s))) s++;
+  while (e > s && isSeparator(n.tokens[e - 1])) e--;
+  return [s, e];
+}
+
+/** The names that start at token `from` and run forward. */
+export function peopleAfter(n: Normalized, from: number): PeopleRun | undefined {
+  let j = from;
+  while (j < n.tokens.length && inRun(n.tokens, j)) j++;
+  const [s, e] = trimRun(n, from, j);
+  if (e <= s) return undefined;
+  const users = peopleIn(n, s, e);
+  return users ? { users, start: s, end: e } : undefined;
+}
+
+/** The names that end just before token `before`, read backwards. */
+export function peopleBefore(n: Normalized, before: number): PeopleRun | undefined {
+  let j = before - 1;
+  while (j >= 0 && inRun(n.tokens, j)) j--;
+  const [s, e] = trimRun(n, j + 1, before);
+  if (e <= s) return undefined;
+  const users = peopleIn(n, s, e);
+  return users ? { users, start: s, end: e } : undefined;
+}
+
+/** "Dana Reyes, Sam and Lee" → ["Dana Reyes", "Sam", "Lee"]; "dr patel" → ["patel"]. */
+export function extractPeople(text: string): string[] | undefined {
+  const n = normalize(text);
+  const run = peopleAfter(n, 0);
+  return run && run.end === n.tokens.length ? run.users : undefined;
+}
+
+/** Honorifics dropped: "Dr. Patel" → "Patel". Names are otherwise kept as written. */
+export function stripHonorific(name: string): string {
+  return name.replace(/^\s*(?:(?:dr|doctor|mr|mrs|ms|mx|miss|prof|professor)\.?\s+)+/i, '').trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Organisation names (partners, customers, subscriptions)
+
+function isOrgWord(t: Token): boolean {
+  if (t.kind === 'number') return false;
+  if (t.kind !== 'word' || t.norm.includes(' ')) return false;
+  return !ORG_STOP.has(t.norm);
+}
+
+/** An organisation name starting at `from`: up to six name words, as written. */
+export function orgAfter(n: Normalized, from: number): Found<string> | undefined {
+  let j = from;
+  while (j < n.tokens.length && j - from < 6 && (isOrgWord(n.tokens[j]) || (n.tokens[j].norm === '&' && j > from && n.tokens[j + 1] && isOrgWord(n.tokens[j + 1])))) j++;
+  if (j === from) return undefined;
+  return { value: rawOf(n, from, j), start: from, end: j };
+}
+
+/** An organisation name ending just before `before`. */
+export function orgBefore(n: Normalized, before: number): Found<string> | undefined {
+  let j = before - 1;
+  while (j >= 0 && before - j <= 6 && isOrgWord(n.tokens[j])) j--;
+  if (j === before - 1) return undefined;
+  return { value: rawOf(n, j + 1, before), start: j + 1, end: before };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Durations
+
+const AMOUNT = String.raw`(?<amount>\d+(?:\.\d+)?|an?|one|single|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|forty-five|fortyfive|sixty|ninety|(?:a )?couple(?: of)?|half(?: an?)?)`;
+const UNIT = String.raw`(?<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?|y)`;
+const DURATION_RE = new RegExp(
+  String.raw`(?:\b(?:for|during|lasting|over|valid for|duration(?: of)?(?: :| =)?|expires? (?:in|after))\s+(?:the\s+)?(?:next\s+)?)?(?<![\w-])${AMOUNT}\s+${UNIT}(?![\w-])(?:\s+(?:long|only|max))?`,
+  'd',
+);
+const THE_UNIT_RE = /\b(?:for|during) the (?:rest of the )?(?<unit>day|week|month|year)\b/d;
+
+function amountOf(word: string): number | undefined {
+  if (/^\d/.test(word)) return Number(word);
+  if (word.startsWith('half')) return 0.5;
+  if (word.includes('couple')) return 2;
+  return NUMBER_WORDS[word];
+}
+
+/** ISO 8601 for an amount of a unit. Months are 30 days and years 365: calendar units are not reliable across APIs. */
+export function isoDuration(amount: number, unit: string): string | undefined {
+  if (!(amount > 0) || !Number.isFinite(amount)) return undefined;
+  const u = unit.replace(/s$/, '');
+  const whole = (x: number) => Math.round(x);
+  switch (u) {
+    case 'minute':
+    case 'min':
+    case 'm':
+      return `PT${Math.max(1, whole(amount))}M`;
+    case 'hour':
+    case 'hr':
+    case 'h':
+      return Number.isInteger(amount) ? `PT${amount}H` : `PT${whole(amount * 60)}M`;
+    case 'day':
+    case 'd':
+      return Number.isInteger(amount) ? `P${amount}D` : `PT${whole(amount * 24)}H`;
+    case 'week':
+    case 'wk':
+    case 'w':
+      return `P${whole(amount * 7)}D`;
+    case 'month':
+    case 'mo':
+      return `P${whole(amount * 30)}D`;
+    case 'year':
+    case 'yr':
+    case 'y':
+      return `P${whole(amount * 365)}D`;
+    default:
+      return undefined;
+  }
+}
+
+export function durationFrom(n: Normalized): Found<string> | undefined {
+  const hit = matchTokens(n, DURATION_RE);
+  if (hit?.m.groups) {
+    const amount = amountOf(hit.m.groups.amount);
+    const iso = amount === undefined ? undefined : isoDuration(amount, hit.m.groups.unit);
+    if (iso) return { value: iso, start: hit.start, end: hit.end };
+  }
+  const the = matchTokens(n, THE_UNIT_RE);
+  if (the?.m.groups) {
+    const iso = isoDuration(1, the.m.groups.unit);
+    if (iso) return { value: iso, start: the.start, end: the.end };
+  }
+  return undefined;
+}
+
+/** "for 2 hours" → "PT2H", "30 min" → "PT30M", "for a week" → "P7D", "for a month" → "P30D". */
+export function extractDuration(input: Normalized | string): string | undefined {
+  return durationFrom(asNormalized(input))?.value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Justifications
+
+/** Explicit reason markers; the reason runs to the end of the sentence. */
+const REASON_CUES: readonly RegExp[] = [
+  /(?:^|\s)(?<cue>because(?: of)?|bc|b \/ c|cuz|cause|coz|since(?= (?:i|we|she|he|they|it|the|our|my|there)\b))\s+(?<rest>\S)/d,
+  /(?:^|\s)(?<cue>(?:business )?(?:reason|justification|reasoning|rationale)(?: is| being| for this(?: is)?)?\s*(?::|-|=|is)?)\s+(?<rest>\S)/d,
+  /(?:^|\s)(?<cue>due to|owing to)\s+(?<rest>\S)/d,
+  /(?:^|\s)(?<cue>so(?: that)?)\s+(?<rest>(?:i|we|she|he|they|dana|the|our|my)\b)\s+(?:can|could|will|may|am able)\b/d,
+];
+
+const SENTENCE_END = new Set(['.', '?', ';']);
+const FOR_PHRASE_END = new Set(['.', '?', ';', ',', ':', 'because', 'since', 'so', 'with', 'but', 'until', 'and']);
+
+function clauseEnd(n: Normalized, from: number, stop: ReadonlySet<string>): number {
+  let j = from;
+  while (j < n.tokens.length && !stop.has(n.tokens[j].norm)) j++;
+  return j;
+}
+
+function trimmedReason(n: Normalized, start: number, end: number): string | undefined {
+  let e = end;
+  while (e > start && n.tokens[e - 1].kind === 'punct' && n.tokens[e - 1].norm !== ')') e--;
+  if (e <= start) return undefined;
+  return rawOf(n, start, e);
+}
+
+/**
+ * A stated reason: "because …", "reason: …", "due to …", "so I can …". The span to set aside
+ * includes the cue word.
+ */
+export function statedReasonFrom(n: Normalized): Found<string> | undefined {
+  let best: Found<string> | undefined;
+  for (const re of REASON_CUES) {
+    const m = re.exec(n.text);
+    if (!m || !m.indices?.groups) continue;
+    const cueSpan = m.indices.groups.cue;
+    const restSpan = m.indices.groups.rest;
+    if (!cueSpan || !restSpan) continue;
+    const [cueStart] = tokenRange(n, cueSpan[0], cueSpan[1]);
+    const [restStart] = tokenRange(n, restSpan[0], restSpan[1]);
+    // A reason given first ("because of the go-live, give Sam …") ends at the comma.
+    const end = clauseEnd(n, restStart, cueStart === 0 ? new Set([...SENTENCE_END, ',']) : SENTENCE_END);
+    const value = trimmedReason(n, restStart, end);
+    if (!value) continue;
+    let start = cueStart;
+    if (start > 0 && n.tokens[start - 1].norm === ',') start--;
+    if (!best || start < best.start) best = { value, start, end };
+  }
+  return best;
+}
+
+/**
+ * "for …" is a reason only when the phrase names one ("for go-live support", "for charting");
+ * "for Dana" names a person and "for the Production subscription" a scope.
+ */
+export function forReasonFrom(n: Normalized): Found<string> | undefined {
+  for (let i = 0; i < n.tokens.length; i++) {
+    if (n.tokens[i].norm !== 'for') continue;
+    const end = clauseEnd(n, i + 1, FOR_PHRASE_END);
+    const phrase = n.tokens.slice(i + 1, end);
+    if (phrase.some((t) => REASON_WORDS.has(t.norm)) && !phrase.some((t) => t.norm === 'subscription' || t.norm === 'sub')) {
+      const value = trimmedReason(n, i + 1, end);
+      if (value) return { value, start: i > 0 && n.tokens[i - 1].norm === ',' ? i - 1 : i, end };
+    }
+  }
+  return undefined;
+}
+
+export function justificationFrom(n: Normalized): Found<string> | undefined {
+  return statedReasonFrom(n) ?? forReasonFrom(n);
+}
+
+/** "because go-live support" → "go-live support"; "reason: new hire" → "new hire". */
+export function extractJustification(input: Normalized | string): string | undefined {
+  return justificationFrom(asNormalized(input))?.value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request ids, partner ids, subscriptions
+
+const REQUEST_ID_RES: readonly RegExp[] = [
+  /\b(?:request|requests|req|ticket)\s+(?:#\s*)?(?:(?:number|no|nr|id)\s+)?(?::\s+)?(?<id>\d+)\b/d,
+  /(?:^|\s)#\s*(?<id>\d+)\b/d,
+  /\b(?:cancel|withdraw|status of|track|check on)\s+(?<id>\d+)\b/d,
+];
+
+export function requestIdFrom(n: Normalized): Found<number> | undefined {
+  for (const re of REQUEST_ID_RES) {
+    const hit = matchTokens(n, re);
+    const id = hit?.m.groups?.id;
+    if (hit && id) {
+      const value = Number(id);
+      if (Number.isSafeInteger(value) && value > 0) return { value, start: hit.start, end: hit.end };
+    }
+  }
+  return undefined;
+}
+
+/** "request 42", "#42", "req 42" → 42. */
+export function extractRequestId(input: Normalized | string): number | undefined {
+  return requestIdFrom(asNormalized(input))?.value;
+}
+
+const PARTNER_ID_RES: readonly RegExp[] = [
+  /\b(?:mpn|partner|partner location|pla|location|pal|microsoft partner|associated partner|partner network)\s+(?:(?:id|number|no|#)\s+)?(?:(?:is|was|=|:|#|of)\s+)?(?:now\s+)?(?<id>\d+)\b/d,
+  /\bid\s+(?:(?:is|=|:|#)\s+)?(?:now\s+)?(?<id>\d+)\b/d,
+  /\(\s+(?:(?:mpn|id|partner id|mpn id)\s+(?::\s+)?)?(?<id>\d+)\s+\)/d,
+];
+
+export function partnerIdFrom(n: Normalized): Found<string> | undefined {
+  for (const re of PARTNER_ID_RES) {
+    const hit = matchTokens(n, re, 0);
+    const id = hit?.m.groups?.id;
+    if (hit && id) return { value: id, start: hit.start, end: hit.end };
+  }
+  return undefined;
+}
+
+/** Any standalone number: the partner id when the sentence is clearly about one ("change PAL to 7654321"). */
+export function bareNumberFrom(n: Normalized): Found<string> | undefined {
+  const i = n.tokens.findIndex((t) => t.kind === 'number' && /^\d+$/.test(t.norm));
+  return i < 0 ? undefined : { value: n.tokens[i].norm, start: i, end: i + 1 };
+}
+
+/** "MPN ID 1234567", "partner id: 1234567", "(1234567)" → "1234567". */
+export function extractPartnerId(input: Normalized | string): string | undefined {
+  return partnerIdFrom(asNormalized(input))?.value;
+}
+
+const SUBSCRIPTION_WORDS = new Set(['subscription', 'sub', 'subscriptions']);
+const BEFORE_SUBSCRIPTION_NAME = new Set(['the', 'for', 'on', 'to', 'in', 'of', 'under', 'with']);
+
+export function subscriptionFrom(n: Normalized): Found<string> | undefined {
+  const guid = n.tokens.findIndex((t) => t.kind === 'guid');
+  if (guid >= 0) return { value: n.tokens[guid].raw, start: guid, end: guid + 1 };
+  for (let i = 0; i < n.tokens.length; i++) {
+    if (!SUBSCRIPTION_WORDS.has(n.tokens[i].norm)) continue;
+    // "the Contoso Health Production subscription"
+    const before = orgBefore(n, i);
+    if (before && (before.start === 0 || BEFORE_SUBSCRIPTION_NAME.has(n.tokens[before.start - 1].norm))) {
+      return { value: before.value, start: before.start, end: i + 1 };
+    }
+    // "subscription Contoso Health Production", "subscription named Contoso Dev"
+    let from = i + 1;
+    if (n.tokens[from] && ['named', 'called', ':', 'id'].includes(n.tokens[from].norm)) from++;
+    const after = orgAfter(n, from);
+    if (after) return { value: after.value, start: i, end: after.end };
+  }
+  return undefined;
+}
+
+/** "the Contoso Health Production subscription" → "Contoso Health Production"; a GUID as written. */
+export function extractSubscription(input: Normalized | string): string | undefined {
+  return subscriptionFrom(asNormalized(input))?.value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// License kinds
+
+export type KindReading = LicenseKind | 'both';
+
+const NURSING_WORDS_RE = /\bnursing\b|\b(?:nurse|nurses|rn|rns)\s+(?:license|licenses|seat|seats|version|edition|sku|one|plan|group)\b|\b(?:license|licenses|seat|seats|version|edition|dragon|one)\s+for\s+(?:the\s+)?(?:nurse|nurses|nursing|rns)\b/;
+const PHYSICIAN_WORDS_RE = /\bphysicians?\b(?!\s+(?:assistant|assistants|associate|associates|extender))|\b(?:doctor|doctors|provider|providers|md|mds)\s+(?:license|licenses|seat|seats|version|edition|sku|one|plan|group)\b|\b(?:license|licenses|seat|seats|version|edition|dragon|one)\s+for\s+(?:the\s+)?(?:doctors|physicians|providers|mds)\b/;
+
+/** License kind named outright: "nursing", "physician license", "Dragon for nurses". */
+export function licenseFromWords(n: Normalized): KindReading | undefined {
+  const nursing = NURSING_WORDS_RE.test(n.text);
+  const physician = PHYSICIAN_WORDS_RE.test(n.text);
+  if (nursing && physician) return 'both';
+  if (nursing) return 'nursing';
+  if (physician) return 'physician';
+  return undefined;
+}
+
+const SELF_INTRO_RE = /\b(?:i am|i work as|i work in|i work on|i am working as|i am working in|as|me,? an?)\b/g;
+const SELF_INTRO_STOP = new Set(['and', 'but', 'need', 'needs', 'want', 'so', 'who', 'with', 'i', 'can', 'could', 'would', 'please']);
+
+/**
+ * The requester's own description of their job: "I'm an RN" → nursing, "I'm a hospitalist" →
+ * physician. Advanced practice roles ("nurse practitioner", "PA") are decided by the hospital, so
+ * they give no kind; neither does an honorific ("I'm Dr. Patel").
+ */
+export function selfDescribedLicense(n: Normalized): LicenseKind | undefined {
+  const found = new Set<LicenseKind | 'ambiguous'>();
+  for (const m of n.text.matchAll(SELF_INTRO_RE)) {
+    const after = n.text.slice((m.index ?? 0) + m[0].length).trim();
+    const ws = after.split(' ').slice(0, 5);
+    for (let k = 0; k < ws.length; k++) {
+      const w = ws[k];
+      if (SELF_INTRO_STOP.has(w) || /^[.,;:?()]$/.test(w)) break;
+      const pair = `${w} ${ws[k + 1] ?? ''}`;
+      if (AMBIGUOUS_SELF_PHRASES.includes(pair) || AMBIGUOUS_SELF.has(w)) {
+        found.add('ambiguous');
+        break;
+      }
+      if (NURSING_SELF.has(w)) {
+        found.add('nursing');
+        break;
+      }
+      if (PHYSICIAN_SELF.has(w) || (w === 'do' && k > 0 && ['a', 'an'].includes(ws[k - 1]))) {
+        found.add('physician');
+        break;
+      }
+      if (HONORIFICS.has(w)) break;
+    }
+  }
+  if (found.size !== 1 || found.has('ambiguous')) return undefined;
+  return [...found][0] as LicenseKind;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Roles in a delegated admin offer (partner side)
+
+/**
+ * Entra roles named in a GDAP ask, hyphenated ("License Administrator" → "license-administrator"),
+ * in the order written; or the legacy DAP choice, ["full"] or ["limited"].
+ */
+export function offerRolesFrom(n: Normalized): string[] | undefined {
+  const roles: string[] = [];
+  const norms = n.tokens.map((t) => t.norm);
+  for (let i = 0; i < norms.length; i++) {
+    if (['full', 'limited'].includes(norms[i]) && ['admin', 'administration', 'access', 'dap', 'delegated', 'privileges', 'rights'].includes(norms[i + 1] ?? '')) {
+      roles.push(norms[i]);
+      i++;
+      continue;
+    }
+    for (const [phrase, role] of ENTRA_ROLE_PHRASES) {
+      const words = phrase.split(' ');
+      if (words.every((w, k) => norms[i + k] === w || (w === 'admin' && norms[i + k] === 'admins'))) {
+        roles.push(role);
+        i += words.length - 1;
+        break;
+      }
+    }
+  }
+  const unique = [...new Set(roles)];
+  return unique.length ? unique : undefined;
+}
+
+export function extractOfferRoles(input: Normalized | string): string[] | undefined {
+  return offerRolesFrom(asNormalized(input));
+}
+
+/** True when the utterance names a non-Dragon Entra role ("make me global admin"). */
+export function namesOtherRole(n: Normalized): boolean {
+  const roles = offerRolesFrom(n) ?? [];
+  return roles.some((r) => r !== 'dragon-administrator' && r !== 'full' && r !== 'limited');
+}
+
+export { DOMAIN_WORDS };

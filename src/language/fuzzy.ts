@@ -1,0 +1,108 @@
+/**
+ * Typo tolerance for the few words that decide an intent or a license ("dargon", "nursng",
+ * "licnese", "phyisician", "adminstrator"). Only these keywords are corrected: names are never
+ * fuzzed, because turning "Dragan" into "dragon" would change who a request is about.
+ * Pure: no I/O.
+ */
+
+/**
+ * Optimal string alignment distance (Levenshtein plus adjacent transpositions), so "dargon" is one
+ * edit from "dragon" rather than two.
+ */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  const m = a.length;
+  const n = b.length;
+  if (m === 0) return n;
+  if (n === 0) return m;
+  let prevPrev: number[] = new Array<number>(n + 1).fill(0);
+  let prev: number[] = Array.from({ length: n + 1 }, (_, j) => j);
+  for (let i = 1; i <= m; i++) {
+    const cur: number[] = new Array<number>(n + 1).fill(0);
+    cur[0] = i;
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prevPrev[j - 2] + 1);
+      cur[j] = d;
+    }
+    prevPrev = prev;
+    prev = cur;
+  }
+  return prev[n];
+}
+
+/** The words worth correcting: they decide intent, license kind or role. */
+export const KEYWORDS: readonly string[] = [
+  'dragon',
+  'nursing',
+  'nurse',
+  'nurses',
+  'license',
+  'licenses',
+  'licensed',
+  'licensing',
+  'physician',
+  'physicians',
+  'administrator',
+  'administrators',
+  'subscription',
+  'subscriptions',
+  'partner',
+  'partners',
+  'delegated',
+  'relationship',
+  'relationships',
+];
+
+/** Real words that sit one edit away from a keyword and must stay as written. */
+const LOOKALIKES = new Set([
+  'nursery',
+  'licensee',
+  'licensees',
+  'licensor',
+  'purse',
+  'partnered',
+  'partnering',
+  'relations',
+  'delegate',
+  'delegates',
+  'dragoon',
+  'drago',
+]);
+
+const KEYWORD_SET = new Set(KEYWORDS);
+
+/** Short words collide with ordinary ones ("nurse" vs "norse"); allow fewer edits. */
+function maxEdits(length: number): number {
+  if (length < 5) return 0;
+  return length >= 9 ? 2 : 1;
+}
+
+/**
+ * The keyword `word` is a misspelling of, or undefined. Lower-case input expected. A correction
+ * must keep the first letter (people rarely mistype it, and it keeps names such as "Aragon" apart)
+ * and be unambiguous: two keywords at the same distance means no correction.
+ */
+export function correctKeyword(word: string): string | undefined {
+  if (KEYWORD_SET.has(word) || LOOKALIKES.has(word)) return undefined;
+  const limit = maxEdits(word.length);
+  if (limit === 0) return undefined;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  let tie = false;
+  for (const keyword of KEYWORDS) {
+    if (keyword[0] !== word[0]) continue;
+    if (Math.abs(keyword.length - word.length) > limit) continue;
+    const d = editDistance(word, keyword);
+    if (d > limit) continue;
+    if (d < bestDistance) {
+      best = keyword;
+      bestDistance = d;
+      tie = false;
+    } else if (d === bestDistance && keyword !== best) {
+      tie = true;
+    }
+  }
+  return tie ? undefined : best;
+}

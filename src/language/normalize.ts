@@ -1,0 +1,335 @@
+/**
+ * Turns what someone typed into tokens the rules can read, without losing what they wrote.
+ *
+ * Every token keeps its original text (`raw`, used for names, justifications, partner and customer
+ * names, which are reported as written) next to a normalised form (`norm`: lower case, contractions
+ * expanded, key words spell-corrected, synonyms folded). Politeness and filler ("please", "thanks",
+ * "hi", "can you …") are dropped so the rules see the request itself. Pure: no I/O.
+ */
+import { correctKeyword } from './fuzzy';
+import { HONORIFICS } from './lexicon';
+
+export type TokenKind = 'word' | 'number' | 'email' | 'guid' | 'punct';
+
+export interface Token {
+  /** As written. */
+  raw: string;
+  /** Normalised; may hold two words ("I'm" → "i am"). */
+  norm: string;
+  kind: TokenKind;
+  /** Offsets in the original utterance. */
+  start: number;
+  end: number;
+}
+
+export interface Normalized {
+  source: string;
+  tokens: readonly Token[];
+  /** The kept tokens' `norm`s joined by single spaces: what the rules match against. */
+  text: string;
+  /** offsets[i] is where tokens[i].norm starts in `text`. */
+  offsets: readonly number[];
+}
+
+const TOKEN_RE =
+  /(?<email>[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,})|(?<guid>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![\p{L}\p{N}])|(?<number>\d+(?:\.\d+)?)|(?<word>\p{L}[\p{L}\p{M}\p{N}]*(?:['’-][\p{L}\p{M}\p{N}]+)*)|(?<punct>[^\s\p{L}\p{N}])/giu;
+
+/** Punctuation that carries structure; everything else (quotes, emoji, markdown) is dropped. */
+const KEPT_PUNCT = new Set([',', '.', '?', ':', ';', '(', ')', '#', '&', '+', '/', '-', '=']);
+
+const CONTRACTIONS: Readonly<Record<string, string>> = {
+  "i'm": 'i am',
+  im: 'i am',
+  "i've": 'i have',
+  "i'd": 'i would',
+  "i'll": 'i will',
+  "you're": 'you are',
+  "we're": 'we are',
+  "we've": 'we have',
+  "we'd": 'we would',
+  "they're": 'they are',
+  "they've": 'they have',
+  "she's": 'she is',
+  "he's": 'he is',
+  "it's": 'it is',
+  "that's": 'that is',
+  "what's": 'what is',
+  whats: 'what is',
+  "who's": 'who is',
+  whos: 'who is',
+  "where's": 'where is',
+  wheres: 'where is',
+  "how's": 'how is',
+  "there's": 'there is',
+  "here's": 'here is',
+  "let's": 'let us',
+  "don't": 'do not',
+  dont: 'do not',
+  "doesn't": 'does not',
+  doesnt: 'does not',
+  "didn't": 'did not',
+  didnt: 'did not',
+  "isn't": 'is not',
+  isnt: 'is not',
+  "aren't": 'are not',
+  "wasn't": 'was not',
+  "can't": 'can not',
+  cant: 'can not',
+  cannot: 'can not',
+  "won't": 'will not',
+  wont: 'will not',
+  "shouldn't": 'should not',
+  shouldnt: 'should not',
+  "wouldn't": 'would not',
+  "couldn't": 'could not',
+  "haven't": 'have not',
+  "hasn't": 'has not',
+  gimme: 'give me',
+  wanna: 'want to',
+  gonna: 'going to',
+  lemme: 'let me',
+  "y'all": 'you',
+};
+
+/** One-word synonyms folded so the rules name each thing once. */
+const SYNONYMS: Readonly<Record<string, string>> = {
+  u: 'you',
+  ur: 'your',
+  licence: 'license',
+  licences: 'licenses',
+  licenced: 'licensed',
+  lic: 'license',
+  administrator: 'admin',
+  administrators: 'admins',
+  admn: 'admin',
+  adm: 'admin',
+  dax: 'dragon',
+  dragons: 'dragon',
+  setup: 'set up',
+  'set-up': 'set up',
+  nvm: 'never mind',
+  nevermind: 'never mind',
+  'co-worker': 'coworker',
+  golive: 'go-live',
+  'e-mail': 'email',
+  ok: 'okay',
+  partnerlocation: 'partner location',
+  partnerid: 'partner id',
+  mpnid: 'mpn id',
+  thru: 'through',
+  pls: '',
+  plz: '',
+  plse: '',
+  pleas: '',
+  please: '',
+  pleaseee: '',
+  kindly: '',
+  thanks: '',
+  thx: '',
+  thanx: '',
+  ty: '',
+  tia: '',
+  cheers: '',
+  thankyou: '',
+};
+
+/** Abbreviations whose trailing dot is not a sentence end ("Dr. Patel", "req. 42"). */
+const DOTTED = new Set([...HONORIFICS, 'req', 'no', 'nr', 'approx', 'st', 'jr', 'sr', 'vs', 'etc', 'min', 'mins', 'hr', 'hrs']);
+
+const GREETINGS = new Set(['hi', 'hello', 'hey', 'hiya', 'yo', 'howdy', 'greetings', 'morning', 'afternoon', 'evening']);
+/** Words that may follow a greeting ("hi there", "good morning team"). */
+const GREETING_TAILS = new Set(['there', 'team', 'all', 'folks', 'everyone', 'bot', 'guys', 'morning', 'afternoon', 'evening']);
+
+/**
+ * Openers that ask the bot politely; dropped at the start of the message only, so that
+ * "what can you do" keeps its meaning.
+ */
+const LEADING_FILLERS: readonly string[][] = [
+  ['i', 'was', 'wondering', 'if', 'you', 'could'],
+  ['would', 'you', 'be', 'able', 'to'],
+  ['are', 'you', 'able', 'to'],
+  ['is', 'it', 'possible', 'to'],
+  ['i', 'would', 'like', 'you', 'to'],
+  ['would', 'you', 'mind'],
+  ['can', 'you'],
+  ['could', 'you'],
+  ['would', 'you'],
+  ['will', 'you'],
+  ['quick', 'question'],
+  ['question'],
+  ['okay', 'so'],
+  ['so'],
+];
+
+function isCapitalised(raw: string): boolean {
+  return /^\p{Lu}/u.test(raw);
+}
+
+function wordToken(raw: string, start: number, atSentenceStart: boolean): Token[] {
+  const apostrophe = raw.replace(/’/g, "'");
+  const lower = apostrophe.toLowerCase();
+  if (lower in CONTRACTIONS) return [{ raw, norm: CONTRACTIONS[lower], kind: 'word', start, end: start + raw.length }];
+  // Possessive: "Dana's" is the name "Dana" followed by a possessive marker the rules can see.
+  const possessive = /^(.+)'s$/.exec(lower);
+  if (possessive) {
+    const baseRaw = raw.slice(0, raw.length - 2);
+    return [...wordToken(baseRaw, start, atSentenceStart), { raw: raw.slice(-2), norm: "'s", kind: 'punct', start: start + baseRaw.length, end: start + raw.length }];
+  }
+  let norm = lower in SYNONYMS ? SYNONYMS[lower] : lower;
+  // A capitalised word mid-sentence is probably a name; names are never spell-corrected.
+  if (norm === lower && (atSentenceStart || !isCapitalised(raw))) {
+    const corrected = correctKeyword(lower);
+    if (corrected) norm = corrected in SYNONYMS ? SYNONYMS[corrected] : corrected;
+  }
+  return [{ raw, norm, kind: 'word', start, end: start + raw.length }];
+}
+
+/** Splits an utterance into tokens, dropping filler, without building the match text yet. */
+export function tokenize(utterance: string): Token[] {
+  // Teams mentions arrive as <at>Name</at>: keep the name, blank the tags (same length, so
+  // offsets into the original stay valid).
+  const source = utterance.replace(/<\/?[a-z][^<>]{0,200}>/gi, (m) => ' '.repeat(m.length));
+  const out: Token[] = [];
+  let sentenceStart = true;
+  for (const m of source.matchAll(TOKEN_RE)) {
+    const g = m.groups ?? {};
+    const raw = m[0];
+    const start = m.index ?? 0;
+    const end = start + raw.length;
+    if (g.email) out.push({ raw, norm: raw.toLowerCase(), kind: 'email', start, end });
+    else if (g.guid) out.push({ raw, norm: raw.toLowerCase(), kind: 'guid', start, end });
+    else if (g.number) out.push({ raw, norm: raw, kind: 'number', start, end });
+    else if (g.word) out.push(...wordToken(raw, start, sentenceStart));
+    else {
+      const prev = out[out.length - 1];
+      const ch = raw === '’' ? "'" : raw;
+      if (ch === "'" && prev && prev.end === start && prev.kind === 'word' && /s$/i.test(prev.raw) && !/^[\p{L}\p{N}]/u.test(source.slice(end, end + 1))) {
+        // "Traders' roles": a possessive after a plural or a name ending in s.
+        out.push({ raw, norm: "'s", kind: 'punct', start, end });
+      } else if (ch === '!' || ch === '…') {
+        out.push({ raw, norm: '.', kind: 'punct', start, end });
+      } else if (KEPT_PUNCT.has(ch)) {
+        if (ch === '.' && prev && prev.end === start && DOTTED.has(prev.norm)) continue;
+        out.push({ raw, norm: ch, kind: 'punct', start, end });
+      }
+    }
+    const last = out[out.length - 1];
+    sentenceStart = !!last && last.kind === 'punct' && ['.', '?', ':', ';'].includes(last.norm);
+  }
+  return dropFiller(joinPhrases(out.filter((t) => t.norm !== '')));
+}
+
+/** Multi-word folds: "thank you", "Dragon Copilot", "Dragon Desk". */
+function joinPhrases(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const next = tokens[i + 1];
+    if (t.norm === 'thank' && next && next.norm === 'you') {
+      i++;
+      continue;
+    }
+    if (t.norm === 'thank') continue;
+    if (t.norm === 'dragon' && next && next.norm === 'copilot') {
+      out.push(t);
+      i++;
+      continue;
+    }
+    if (t.norm === 'dragon' && next && (next.norm === 'desk' || next.norm === 'bot')) {
+      out.push({ ...t, raw: `${t.raw} ${next.raw}`, norm: 'bot', end: next.end });
+      i++;
+      continue;
+    }
+    if (t.norm === 'dragondesk') {
+      out.push({ ...t, norm: 'bot' });
+      continue;
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+function startsWith(tokens: Token[], at: number, phrase: string[]): boolean {
+  if (at + phrase.length > tokens.length) return false;
+  return phrase.every((w, k) => tokens[at + k].norm === w);
+}
+
+/** Drops greetings and polite openers at the start, when something else follows them. */
+function dropFiller(tokens: Token[]): Token[] {
+  let i = 0;
+  for (;;) {
+    const t = tokens[i];
+    if (!t) break;
+    if (GREETINGS.has(t.norm) || (t.norm === 'good' && tokens[i + 1] && GREETING_TAILS.has(tokens[i + 1].norm))) {
+      i++;
+      while (tokens[i] && GREETING_TAILS.has(tokens[i].norm)) i++;
+      continue;
+    }
+    if (t.kind === 'punct' && [',', '.', '-', ':'].includes(t.norm)) {
+      i++;
+      continue;
+    }
+    const filler = LEADING_FILLERS.find((p) => startsWith(tokens, i, p));
+    if (filler && i + filler.length < tokens.length) {
+      i += filler.length;
+      continue;
+    }
+    break;
+  }
+  // A greeting alone ("hi") is the whole message: keep it so the bot can answer it.
+  if (i >= tokens.length) return tokens;
+  return tokens.slice(i);
+}
+
+/** Builds the match text and offsets for a token list. */
+export function fromTokens(source: string, tokens: readonly Token[]): Normalized {
+  const offsets: number[] = [];
+  let text = '';
+  for (const t of tokens) {
+    if (text.length) text += ' ';
+    offsets.push(text.length);
+    text += t.norm;
+  }
+  return { source, tokens, text, offsets };
+}
+
+export function normalize(utterance: string): Normalized {
+  return fromTokens(utterance, tokenize(utterance));
+}
+
+/** The same utterance with tokens [start, end) removed (a duration or reason already read). */
+export function without(n: Normalized, start: number, end: number): Normalized {
+  return fromTokens(n.source, [...n.tokens.slice(0, start), ...n.tokens.slice(end)]);
+}
+
+/** Index of the token that covers character `offset` of `n.text`. */
+export function tokenAt(n: Normalized, offset: number): number {
+  let lo = 0;
+  let hi = n.offsets.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (n.offsets[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Token range [start, end) covered by characters [from, to) of `n.text`. */
+export function tokenRange(n: Normalized, from: number, to: number): [number, number] {
+  if (to <= from) return [tokenAt(n, from), tokenAt(n, from)];
+  return [tokenAt(n, from), tokenAt(n, to - 1) + 1];
+}
+
+/**
+ * The original text of tokens [start, end), as written: original spacing between kept tokens is
+ * folded to one space, and dropped filler inside the span is left out.
+ */
+export function rawOf(n: Normalized, start: number, end: number): string {
+  let out = '';
+  for (let i = start; i < end; i++) {
+    const t = n.tokens[i];
+    if (i > start) out += n.tokens[i - 1].end === t.start ? '' : ' ';
+    out += t.raw;
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+/**
+ * A capability (Dragon licenses, the Dragon Administrator role, partner administration) plugs into
+ * the one request engine (src/services/requests.ts) through this interface: the engine owns the
+ * state machine, approvals, cards and notifications; the capability owns the rules and the change.
+ */
+import type { DeskRequest, RequestApprover, RequestKind } from '../domain/request';
+import type { RequestCardContext } from '../cards/types';
+import type { Actor, Reply } from './types';
+
+export type Precheck =
+  | { ok: true; /** people dropped from the request, each with a reason to tell the requester */ skipped?: { name: string; reason: string }[] ; request?: DeskRequest }
+  | { ok: false; replies: Reply[] };
+
+export interface ExecutionOutcome {
+  /** 'completed' when every target got the change; otherwise 'failed' with a plain summary. */
+  state: 'completed' | 'failed';
+  errorCode?: string;
+  errorMessage?: string;
+  /** Extra lines for the requester's message (e.g. "ends at 14:00"). */
+  notes?: string[];
+}
+
+export interface ExecutionContext {
+  /** Report one person's progress; the engine updates the progress card. */
+  progress(userId: string, status: 'done' | 'failed' | 'skipped', errorCode?: string, errorMessage?: string): Promise<void>;
+}
+
+export interface Capability {
+  readonly kinds: readonly RequestKind[];
+  /** Card title, e.g. "Dragon Copilot nursing license". */
+  title(req: DeskRequest): string;
+  /** Everything else a request card shows for this capability (seats, notes, …). */
+  cardContext(req: DeskRequest): Promise<Omit<RequestCardContext, 'title' | 'approverReason'>>;
+  /** Re-run at submit and confirm: the world may have changed since the draft was made. */
+  precheck(req: DeskRequest, actor: Actor): Promise<Precheck>;
+  /** May this person make the change directly (after a confirmation card)? Read fresh. */
+  canActDirectly(actor: Actor, req: DeskRequest): Promise<boolean>;
+  /**
+   * Who decides, and why each of them may, read fresh. Also asked at the moment of a decision:
+   * an approver who is no longer in this list (removed as owner, role taken away) is refused.
+   */
+  approvers(req: DeskRequest): Promise<RequestApprover[]>;
+  /** Justification required before sending for approval. */
+  requiresJustification(req: DeskRequest, direct: boolean): boolean;
+  /** Carry the change out; idempotent, because a crashed worker resumes it. */
+  execute(req: DeskRequest, ctx: ExecutionContext): Promise<ExecutionOutcome>;
+  /** What to tell the person who receives the change, when it completes. */
+  completedMessage(req: DeskRequest, targetName: string): string;
+}

@@ -1,0 +1,119 @@
+/**
+ * Dragon Desk's use cases behind one door: the bot hands over who is asking and what they asked
+ * for (an intent from src/language, or a card click) and gets Replies back. Composition lives here
+ * so the bot layer stays a thin adapter that a move to another Teams SDK can replace.
+ */
+import { helpCard } from '../cards';
+import type { CardActionData, CardVerb } from '../cards/verbs';
+import type { LicenseKind } from '../domain/catalog';
+import type { DeskRequest } from '../domain/request';
+import { Directory } from './directory';
+import { LicenseService } from './licenses';
+import { RequestEngine } from './requests';
+import { StatusService } from './status';
+import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
+
+/** What the language layer produces (src/language/types.ts), as services read it. */
+export interface Intent {
+  intent: string;
+  users?: string[];
+  license?: LicenseKind;
+  justification?: string;
+  requestId?: number;
+  role?: string;
+  duration?: string;
+  partnerId?: string;
+  partner?: string;
+  subscription?: string;
+  customer?: string;
+  roles?: string[];
+  error?: string;
+}
+
+export class Desk {
+  readonly directory: Directory;
+  readonly engine: RequestEngine;
+  readonly licenses: LicenseService;
+  readonly status: StatusService;
+
+  constructor(readonly deps: ServiceDeps) {
+    this.directory = new Directory(deps.tenant, deps.config, deps.clock);
+    this.engine = new RequestEngine(deps);
+    this.licenses = new LicenseService(deps, this.directory, this.engine);
+    this.status = new StatusService(deps, this.directory, this.engine);
+  }
+
+  /** The name Dragon Desk greets someone by: read from the tenant, not from the Teams activity. */
+  async greetingName(actor: Actor): Promise<string> {
+    try {
+      const me = await this.deps.tenant.getUser(actor.id);
+      return me?.givenName || me?.displayName || actor.name;
+    } catch {
+      return actor.name;
+    }
+  }
+
+  async welcome(actor: Actor): Promise<Reply[]> {
+    const name = await this.greetingName(actor);
+    const replies: Reply[] = [card(helpCard({ name }) as unknown as AdaptiveCard)];
+    replies.push(...(await this.pendingApprovalsOnArrival(actor)));
+    return replies;
+  }
+
+  /** An approver who never talked to Dragon Desk sees what waits for them the first time they do. */
+  async pendingApprovalsOnArrival(actor: Actor): Promise<Reply[]> {
+    const pending = await this.engine.pendingFor(actor.id, 10);
+    if (!pending.length) return [];
+    const replies: Reply[] = [text(`${pending.length === 1 ? 'One request is' : `${pending.length} requests are`} waiting for your decision:`)];
+    for (const req of pending) replies.push(await this.approverCard(req, actor));
+    return replies;
+  }
+
+  async approverCard(req: DeskRequest, actor: Actor): Promise<Reply> {
+    return card(await this.engine.cardFor(req, { role: 'approver', id: actor.id }), { requestId: req.id, role: 'approver' });
+  }
+
+  async handle(actor: Actor, intent: Intent): Promise<Reply[]> {
+    switch (intent.intent) {
+      case 'help':
+        return [card(helpCard({ name: await this.greetingName(actor) }) as unknown as AdaptiveCard)];
+      case 'license.request':
+        return this.licenses.ask(actor, intent, 'license.assign');
+      case 'license.remove':
+        return this.licenses.ask(actor, intent, 'license.remove');
+      case 'license.seats':
+        return this.status.seats(actor, intent.license);
+      case 'license.purchase':
+        return this.status.purchase(intent.license);
+      case 'license.holders':
+        return this.status.holders(actor, intent.license);
+      case 'license.check':
+        return this.status.check(actor, intent.users ?? ['me'], intent.license);
+      case 'request.status':
+        return intent.requestId !== undefined ? this.status.request(actor, intent.requestId) : this.status.myRequests(actor);
+      case 'request.cancel':
+        if (intent.requestId === undefined) return [text('Which request? Say for example "cancel request 42"; "my requests" lists yours.')];
+        return this.engine.cancelByText(actor, intent.requestId);
+      case 'approvals.pending':
+        return this.status.pendingApprovals(actor);
+      case 'role.holders':
+        return this.status.roleHolders(actor);
+      default:
+        return this.unknown(intent);
+    }
+  }
+
+  unknown(intent: Intent): Reply[] {
+    if (intent.error === 'too-long')
+      return [text('That message is too long for me (over 2,000 characters). Please ask in a sentence or two, for example "give Dana Reyes a Dragon nursing license".')];
+    return [
+      text(
+        "Sorry, I didn't understand that. I handle Dragon Copilot licenses, the Dragon Administrator role and partner administration. Try \"I need a Dragon nursing license\", \"how many nursing seats are left?\", \"my requests\", or say \"help\".",
+      ),
+    ];
+  }
+
+  click(actor: Actor, verb: CardVerb, data: CardActionData): Promise<ClickResult> {
+    return this.engine.click(actor, verb, data);
+  }
+}

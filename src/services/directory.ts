@@ -1,0 +1,133 @@
+/**
+ * Reads about people, roles and seats from the tenant. Status answers may use a short-lived cache
+ * (`fresh: false`); anything that decides who may do what reads fresh, at the moment of decision.
+ */
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import { ROLE_TEMPLATE, type AdminRole, type LicenseKind, LICENSE_KINDS } from '../domain/catalog';
+import { matchPerson, type Resolution } from '../domain/people';
+import { rolesFromTemplateIds } from '../domain/policy';
+import type { SubscribedSku, TenantClient, TenantUser } from '../tenant/types';
+import type { Actor } from './types';
+
+export interface Seats {
+  kind: LicenseKind;
+  sku?: SubscribedSku;
+  used: number;
+  total: number;
+  free: number;
+}
+
+interface CacheEntry<T> {
+  at: number;
+  value: Promise<T>;
+}
+
+export class Directory {
+  private cache = new Map<string, CacheEntry<unknown>>();
+
+  constructor(
+    private readonly tenant: TenantClient,
+    private readonly config: Config,
+    private readonly clock: Clock,
+    private readonly ttlMs = 30_000,
+  ) {}
+
+  /** Cached read for status answers; a failed read is not cached. */
+  private cached<T>(key: string, fresh: boolean, load: () => Promise<T>): Promise<T> {
+    const now = this.clock.now().getTime();
+    const hit = this.cache.get(key) as CacheEntry<T> | undefined;
+    if (!fresh && hit && now - hit.at < this.ttlMs) return hit.value;
+    const value = load();
+    this.cache.set(key, { at: now, value });
+    value.catch(() => this.cache.delete(key));
+    return value;
+  }
+
+  /** Forget cached reads after a change we made ourselves. */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  async resolve(written: string, actor: Actor): Promise<Resolution<TenantUser>> {
+    if (written === 'me') {
+      const me = await this.tenant.getUser(actor.id);
+      return me ? { kind: 'one', person: me } : { kind: 'none' };
+    }
+    const candidates = await this.tenant.findUsers(written.replace(/^(dr\.?|doctor)\s+/i, ''), 25);
+    const result = matchPerson(written, candidates);
+    if (result.kind !== 'one') return result;
+    // findUsers may return a trimmed projection; fetch the full record (licenses, enabled) once.
+    const full = await this.tenant.getUser(result.person.id);
+    return full ? { kind: 'one', person: full } : { kind: 'none' };
+  }
+
+  async user(id: string): Promise<TenantUser | undefined> {
+    return this.tenant.getUser(id);
+  }
+
+  async rolesOf(userId: string, fresh = true): Promise<Set<AdminRole>> {
+    const ids = await this.cached(`roles:${userId}`, fresh, () => this.tenant.getUserRoleTemplateIds(userId));
+    return rolesFromTemplateIds(ids);
+  }
+
+  async seats(fresh = false): Promise<Record<LicenseKind, Seats>> {
+    const skus = await this.cached('skus', fresh, () => this.tenant.listSubscribedSkus());
+    const out = {} as Record<LicenseKind, Seats>;
+    for (const kind of LICENSE_KINDS) {
+      const part = this.config.licenses[kind].skuPartNumber.toLowerCase();
+      const sku = skus.find((s) => s.skuPartNumber.toLowerCase() === part);
+      const total = sku?.prepaidUnits.enabled ?? 0;
+      const used = sku?.consumedUnits ?? 0;
+      out[kind] = { kind, sku, total, used, free: Math.max(0, total - used) };
+    }
+    return out;
+  }
+
+  async skuId(kind: LicenseKind): Promise<string | undefined> {
+    return (await this.seats(false))[kind].sku?.skuId;
+  }
+
+  /** Owners of a group, read fresh: ownership decides who may approve. */
+  async groupOwners(groupId: string): Promise<TenantUser[]> {
+    return this.tenant.listGroupOwners(groupId);
+  }
+
+  async isGroupOwner(groupId: string, userId: string): Promise<boolean> {
+    return (await this.groupOwners(groupId)).some((o) => o.id === userId);
+  }
+
+  /** Enabled people holding a directory role, directly or through a role-assignable group. */
+  async roleHolders(role: AdminRole, fresh = true): Promise<TenantUser[]> {
+    return this.cached(`holders:${role}`, fresh, async () => {
+      const assignments = await this.tenant.listRoleAssignments({ roleDefinitionId: ROLE_TEMPLATE[role] });
+      const ids = new Set<string>();
+      const groups: string[] = [];
+      for (const a of assignments) {
+        if (a.directoryScopeId !== '/' && a.directoryScopeId !== undefined) continue;
+        const group = await this.tenant.getGroup(a.principalId);
+        if (group) groups.push(group.id);
+        else ids.add(a.principalId);
+      }
+      const people = ids.size ? await this.tenant.getUsers([...ids]) : [];
+      for (const g of groups) people.push(...(await this.tenant.listGroupMembers(g)));
+      const seen = new Set<string>();
+      return people.filter((p) => p.accountEnabled !== false && !seen.has(p.id) && (seen.add(p.id), true));
+    });
+  }
+}
+
+/** Does the user hold this SKU Active, and how? */
+export function licenseHolding(
+  user: TenantUser,
+  skuId: string | undefined,
+): { holds: boolean; via: 'group' | 'direct' | undefined; groupId?: string; state?: string; error?: string | null } {
+  if (!skuId) return { holds: false, via: undefined };
+  const states = (user.licenseAssignmentStates ?? []).filter((s) => s.skuId === skuId);
+  const active = states.find((s) => s.state === 'Active' || s.state === 'ActiveWithError');
+  if (active) return { holds: true, via: active.assignedByGroup ? 'group' : 'direct', groupId: active.assignedByGroup ?? undefined, state: active.state, error: active.error };
+  if ((user.assignedLicenses ?? []).some((l) => l.skuId === skuId)) return { holds: true, via: 'direct', state: 'Active' };
+  const failed = states[0];
+  if (failed) return { holds: false, via: failed.assignedByGroup ? 'group' : 'direct', groupId: failed.assignedByGroup ?? undefined, state: failed.state, error: failed.error };
+  return { holds: false, via: undefined };
+}

@@ -1,0 +1,421 @@
+/**
+ * Dragon Copilot licenses: asking for one (for oneself or up to 20 others), removing one, and
+ * carrying the change out with group-based licensing (or direct assignLicense when a kind has no
+ * group), then checking that the license really landed. Rules: design.md and Microsoft's Dragon
+ * admin documentation (catalog.ts).
+ */
+import { chooseLicenseCard, choosePersonCard, noticeCard } from '../cards';
+import type { CardActionData, CardVerb } from '../cards/verbs';
+import { LICENSE_INFO, MAX_PEOPLE_PER_REQUEST, otherKind, type LicenseKind } from '../domain/catalog';
+import { joinNames } from '../domain/people';
+import { eligibleApprovers, licenseAssignerRole } from '../domain/policy';
+import type { DeskRequest, RequestApprover, RequestKind, RequestTarget } from '../domain/request';
+import { explainTenantError, headersFromRecord, tenantErrorFromResponse } from '../tenant/errors';
+import type { BatchRequest, TenantUser } from '../tenant/types';
+import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
+import { Directory, licenseHolding } from './directory';
+import { resolvePeople, type PersonQuestionData } from './people';
+import type { RequestEngine } from './requests';
+import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
+
+const LICENSE_KINDS_OF_REQUEST: readonly RequestKind[] = ['license.assign', 'license.remove'];
+const SEAT_ALERT_INTERVAL_MS = 60 * 60 * 1000;
+
+export interface LicenseAsk {
+  users?: string[];
+  license?: LicenseKind;
+  justification?: string;
+}
+
+export class LicenseService implements Capability {
+  readonly kinds = LICENSE_KINDS_OF_REQUEST;
+  private groupNames = new Map<string, string>();
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly directory: Directory,
+    private readonly engine: RequestEngine,
+  ) {
+    engine.register(this);
+    for (const k of this.kinds) engine.onDraftChoice(k, (req, actor, data, verb) => this.onChoice(req, actor, data, verb));
+  }
+
+  // ---------------------------------------------------------------- asking
+
+  /** "give Dana a Dragon nursing license" / "remove Dana's Dragon license". */
+  async ask(actor: Actor, ask: LicenseAsk, kind: 'license.assign' | 'license.remove'): Promise<Reply[]> {
+    const users = ask.users?.length ? ask.users : ['me'];
+    if (users.length > MAX_PEOPLE_PER_REQUEST) {
+      return [
+        text(
+          `One request can cover at most ${MAX_PEOPLE_PER_REQUEST} people (the Microsoft 365 admin center's bulk limit); you named ${users.length}. Please split them into requests of ${MAX_PEOPLE_PER_REQUEST} or fewer.`,
+        ),
+      ];
+    }
+    const people = await resolvePeople(this.directory, users, actor);
+    if (people.notFound.length) {
+      return [
+        text(
+          `I couldn't find ${joinNames(people.notFound.map((n) => `“${n}”`))} in ${this.deps.config.mode === 'dev' ? 'the Contoso Health directory' : 'your directory'}. Check the spelling or use their work e-mail address. Nothing was requested.`,
+        ),
+      ];
+    }
+    const req = await this.deps.store.requests.create(
+      {
+        tenantId: this.deps.config.tenantId,
+        kind,
+        state: 'draft',
+        requesterId: actor.id,
+        requesterName: actor.name,
+        subject: ask.license ?? '',
+        justification: ask.justification,
+        payload: { questions: people.questions },
+        targets: people.resolved.map(targetOf),
+      },
+      { actorId: actor.id, actorName: actor.name, action: 'request.draft', tenantId: this.deps.config.tenantId, detail: { kind, written: users, license: ask.license } },
+    );
+    const step = await this.nextStep(req, actor);
+    return step.replies;
+  }
+
+  /** Which person / which license answers from a choice card. */
+  private async onChoice(req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb): Promise<ClickResult> {
+    let updated: DeskRequest | undefined = req;
+    if (verb === 'request.resolve') {
+      const questions = (req.payload.questions ?? []) as PersonQuestionData[];
+      if (data.choices.length !== questions.length) return { message: 'Please choose one person for each name.' };
+      const chosen: Omit<RequestTarget, 'status'>[] = [];
+      for (let i = 0; i < questions.length; i++) {
+        // The choice must be one of the candidates we offered; anything else is a tampered card.
+        const c = questions[i].candidates.find((x) => x.id === data.choices[i]);
+        if (!c) {
+          await this.deps.store.audit.append({ actorId: actor.id, action: 'refused.tampered-choice', requestId: req.id, tenantId: req.tenantId, detail: { choice: data.choices[i] } });
+          return { message: 'That choice is not one of the people offered on this card. Please pick from the list.' };
+        }
+        chosen.push({ userId: c.id, displayName: c.displayName, userPrincipalName: c.userPrincipalName });
+      }
+      const targets = dedupeTargets([...req.targets, ...chosen]);
+      updated = await this.deps.store.requests.update(req.id, req.version, { targets, payload: { ...req.payload, questions: [] } }, { actorId: actor.id, actorName: actor.name, action: 'request.resolved', tenantId: req.tenantId, detail: { chosen: chosen.map((c) => c.userId) } });
+    } else {
+      if (!data.kind) return { message: 'Please choose nursing or physician.' };
+      updated = await this.deps.store.requests.update(req.id, req.version, { subject: data.kind }, { actorId: actor.id, actorName: actor.name, action: 'request.kind-chosen', tenantId: req.tenantId, detail: { kind: data.kind } });
+    }
+    if (!updated) return { message: 'This request changed while you were choosing; please look at the latest card.' };
+    const step = await this.nextStep(updated, actor);
+    const [first, ...rest] = step.replies;
+    if (first?.kind === 'card') return { card: first.card, followUps: rest, about: { requestId: updated.id, role: 'requester' } };
+    return { message: first?.kind === 'text' ? first.text : undefined, followUps: rest };
+  }
+
+  /** Ask what is still unknown (which person, which license), then check and show the draft card. */
+  private async nextStep(req: DeskRequest, actor: Actor): Promise<{ replies: Reply[] }> {
+    const about = { requestId: req.id, role: 'requester' as const };
+    const questions = (req.payload.questions ?? []) as PersonQuestionData[];
+    if (questions.length) return { replies: [card(choosePersonCard(req, questions) as unknown as AdaptiveCard, about)] };
+
+    let current = req;
+    if (!current.subject && current.kind === 'license.remove') {
+      // "remove Dana's Dragon license": if everyone holds the same kind, that is the one.
+      const inferred = await this.inferHeldKind(current.targets);
+      if (inferred) current = (await this.deps.store.requests.update(current.id, current.version, { subject: inferred }, auditOf(actor, 'request.kind-inferred', current.tenantId, { kind: inferred }))) ?? current;
+    }
+    if (!current.subject) return { replies: [card(chooseLicenseCard(current, current.targets.map((t) => t.displayName)) as unknown as AdaptiveCard, about)] };
+
+    const check = await this.precheck(current, actor);
+    if (!check.ok) {
+      await this.deps.store.requests.transition(current.id, { state: 'draft', version: current.version }, 'cancel', { decidedBy: 'dragon-desk', decidedByName: 'Dragon Desk', decidedAt: this.deps.clock.now().toISOString(), decisionReason: 'Did not pass the checks' }, auditOf(actor, 'request.precheck-failed', current.tenantId));
+      return { replies: check.replies };
+    }
+    const direct = await this.canActDirectly(actor, current);
+    const notes = (check.skipped ?? []).map((s) => s.reason);
+    const updated = await this.deps.store.requests.update(
+      current.id,
+      current.version,
+      { targets: check.request?.targets ?? current.targets, payload: { ...current.payload, direct, notes } },
+      auditOf(actor, 'request.checked', current.tenantId, { direct, skipped: check.skipped }),
+    );
+    const ready = updated ?? current;
+    const replies: Reply[] = [];
+    if (notes.length) replies.push(text(notes.join(' ')));
+    replies.push(await this.engine.draftReply(ready));
+    return { replies };
+  }
+
+  private async inferHeldKind(targets: RequestTarget[]): Promise<LicenseKind | undefined> {
+    const seats = await this.directory.seats(false);
+    const kinds = new Set<LicenseKind>();
+    for (const t of targets) {
+      const user = await this.directory.user(t.userId);
+      if (!user) return undefined;
+      const held = (['nursing', 'physician'] as const).filter((k) => licenseHolding(user, seats[k].sku?.skuId).holds);
+      if (held.length !== 1) return undefined;
+      kinds.add(held[0]);
+    }
+    return kinds.size === 1 ? [...kinds][0] : undefined;
+  }
+
+  // ---------------------------------------------------------------- capability
+
+  title(req: DeskRequest): string {
+    const kind = req.subject as LicenseKind;
+    const label = LICENSE_INFO[kind]?.label ?? 'Dragon Copilot';
+    return req.kind === 'license.remove' ? `Remove ${label} license` : `${label} license`;
+  }
+
+  async cardContext(req: DeskRequest) {
+    const kind = req.subject as LicenseKind;
+    const notes = (req.payload.notes as string[] | undefined) ?? [];
+    if (!LICENSE_INFO[kind]) return { notes };
+    const s = (await this.directory.seats(false))[kind];
+    const delta = req.kind === 'license.assign' ? req.targets.length : -req.targets.length;
+    const showAfter = req.state === 'draft' && req.payload.direct === true;
+    return { seats: { used: s.used, total: s.total, ...(showAfter ? { after: Math.max(0, s.used + delta) } : {}) }, notes };
+  }
+
+  async canActDirectly(actor: Actor, _req?: DeskRequest): Promise<boolean> {
+    return licenseAssignerRole(await this.directory.rolesOf(actor.id, true)) !== undefined;
+  }
+
+  requiresJustification(): boolean {
+    return false;
+  }
+
+  async precheck(req: DeskRequest, actor: Actor): Promise<Precheck> {
+    const kind = req.subject as LicenseKind;
+    const info = LICENSE_INFO[kind];
+    const seats = await this.directory.seats(true);
+    const sku = seats[kind].sku;
+    if (!sku) {
+      return {
+        ok: false,
+        replies: [text(`Your organisation has no ${info.label} subscription (SKU ${this.deps.config.licenses[kind].skuPartNumber}) yet, so there is nothing to assign. ${info.purchase}`)],
+      };
+    }
+    const otherSku = seats[otherKind(kind)].sku?.skuId;
+    const groupId = this.deps.config.licenses[kind].groupId;
+    const skipped: { name: string; reason: string }[] = [];
+    const keep: RequestTarget[] = [];
+    const users = await this.deps.tenant.getUsers(req.targets.map((t) => t.userId));
+    for (const t of req.targets) {
+      const u = users.find((x) => x.id === t.userId);
+      const reason = await this.targetProblem(req, t, u, sku.skuId, otherSku, groupId);
+      if (reason) skipped.push({ name: t.displayName, reason });
+      else keep.push(t);
+    }
+    if (keep.length === 0) return { ok: false, replies: [text(skipped.map((s) => s.reason).join(' ') + ' Nothing was requested.')] };
+
+    if (req.kind === 'license.assign' && seats[kind].free < keep.length) {
+      await this.alertAdminsNoSeats(actor, kind, seats[kind].used, seats[kind].total, keep);
+      const s = seats[kind];
+      return {
+        ok: false,
+        replies: [
+          card(
+            noticeCard({
+              title: s.free === 0 ? `No ${info.label} seats left` : `Not enough ${info.label} seats`,
+              text:
+                (s.free === 0
+                  ? `All ${s.total} ${info.label} licenses are in use (${s.used} of ${s.total} used), so I can't request one for ${joinNames(keep.map((k) => k.displayName))}.`
+                  : `Only ${s.free} of ${s.total} ${info.label} licenses are free, and this request needs ${keep.length}.`) +
+                ' I have let the license administrators know. Nothing was requested.',
+              tone: 'warning',
+              facts: [
+                { title: 'Used', value: `${s.used} of ${s.total}` },
+                { title: 'Free', value: String(s.free) },
+                { title: 'How to buy more', value: info.purchase },
+              ],
+            }) as unknown as AdaptiveCard,
+          ),
+        ],
+      };
+    }
+    return { ok: true, skipped, request: { ...req, targets: keep } };
+  }
+
+  /** Why this person can't be part of the request, or undefined when they can. */
+  private async targetProblem(req: DeskRequest, t: RequestTarget, u: TenantUser | undefined, skuId: string, otherSku: string | undefined, groupId: string | undefined): Promise<string | undefined> {
+    const kind = req.subject as LicenseKind;
+    const label = LICENSE_INFO[kind].label;
+    if (!u) return `${t.displayName} no longer exists in the directory.`;
+    if (u.accountEnabled === false) return `${u.displayName}'s account is disabled, so no license can be assigned or changed.`;
+    const holding = licenseHolding(u, skuId);
+    if (req.kind === 'license.assign') {
+      if (holding.holds) return `${u.displayName} already has a ${label} license (${holding.via === 'group' ? 'through a license group' : 'assigned directly'}).`;
+      if (holding.state === 'Error')
+        return `${u.displayName} is already in the ${label} license group, but Microsoft could not apply the license (${holding.error ?? 'error'}${holding.error === 'CountViolation' ? ': no seat was free' : ''}). An admin needs to free a seat and reprocess, or remove them from the group.`;
+      if (otherSku && licenseHolding(u, otherSku).holds)
+        return `${u.displayName} already has a ${LICENSE_INFO[otherKind(kind)].label} license. A person needs only one kind of Dragon Copilot license; if ${kind} is right, ask for the ${otherKind(kind)} license to be removed first.`;
+      if (!groupId && !u.usageLocation)
+        return `${u.displayName} has no usage location (country) set, which Microsoft requires before a license can be assigned directly. An admin can set it on their profile in the Entra admin center.`;
+    } else {
+      if (!holding.holds) return `${u.displayName} doesn't have a ${label} license, so there is nothing to remove.`;
+      if (holding.via === 'group' && holding.groupId !== groupId)
+        return `${u.displayName} gets the ${label} license through another group (${await this.groupName(holding.groupId!)}) that Dragon Desk doesn't manage; remove them from that group in Entra.`;
+    }
+    const open = (await this.deps.store.requests.findOpenForTarget(u.id, req.kind, req.subject)).filter((o) => o.id !== req.id);
+    if (open.length) return `${u.displayName} is already in request #${open[0].id} for this (${open[0].state}); say "status of request ${open[0].id}" to follow it.`;
+    return undefined;
+  }
+
+  private async alertAdminsNoSeats(actor: Actor, kind: LicenseKind, used: number, total: number, people: RequestTarget[]): Promise<void> {
+    await this.deps.store.audit.append({ actorId: actor.id, actorName: actor.name, action: 'refused.no-seats', tenantId: this.deps.config.tenantId, detail: { kind, used, total, people: people.map((p) => p.userId) } });
+    const key = `seat-alert:${kind}`;
+    const last = await this.deps.store.records.get('alerts', key);
+    const now = this.deps.clock.now().getTime();
+    if (last && now - Date.parse(String(last.value.at)) < SEAT_ALERT_INTERVAL_MS) return;
+    await this.deps.store.records.put('alerts', key, { at: new Date(now).toISOString() }, 'dragon-desk');
+    const info = LICENSE_INFO[kind];
+    const admins = await this.directory.roleHolders('licenseAdministrator', false).catch(() => []);
+    for (const a of admins) {
+      await this.deps.messenger
+        .sendToPerson(a.id, text(`Heads-up: ${actor.name} asked for a ${info.label} license for ${joinNames(people.map((p) => p.displayName))}, but ${used} of ${total} seats are used. ${info.purchase}`))
+        .catch(() => undefined);
+    }
+  }
+
+  async approvers(req: DeskRequest): Promise<RequestApprover[]> {
+    const kind = req.subject as LicenseKind;
+    const groupId = this.deps.config.licenses[kind]?.groupId;
+    const targetIds = req.targets.map((t) => t.userId);
+    if (groupId) {
+      const owners = eligibleApprovers(await this.directory.groupOwners(groupId), req.requesterId, targetIds);
+      if (owners.length) {
+        const name = await this.groupName(groupId);
+        return owners.map((o) => ({ approverId: o.id, displayName: o.displayName, reason: `an owner of the group “${name}”, which carries the ${LICENSE_INFO[kind].label} license` }));
+      }
+    }
+    if (this.deps.config.approverFallback !== 'license-admins') return [];
+    const admins = eligibleApprovers(await this.directory.roleHolders('licenseAdministrator', true), req.requesterId, targetIds);
+    const why = groupId ? 'the license group has no enabled owner who can decide' : `no license group is configured for ${kind} licenses`;
+    return admins.map((a) => ({ approverId: a.id, displayName: a.displayName, reason: `a License Administrator (${why})` }));
+  }
+
+  completedMessage(req: DeskRequest): string {
+    const label = LICENSE_INFO[req.subject as LicenseKind]?.label ?? 'Dragon Copilot';
+    return req.kind === 'license.assign'
+      ? `Your ${label} license is active (request #${req.id}, asked by ${req.requesterName}). You can sign in to Dragon Copilot now.`
+      : `Your ${label} license was removed (request #${req.id}, asked by ${req.requesterName}).`;
+  }
+
+  // ---------------------------------------------------------------- execution
+
+  async execute(req: DeskRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
+    const kind = req.subject as LicenseKind;
+    const skuId = await this.directory.skuId(kind);
+    if (!skuId) return { state: 'failed', errorCode: 'SkuNotFound', errorMessage: `The tenant no longer has a ${LICENSE_INFO[kind].label} subscription.` };
+    const groupId = this.deps.config.licenses[kind].groupId;
+    const todo = req.targets.filter((t) => t.status === 'waiting');
+    const assign = req.kind === 'license.assign';
+
+    // One $batch for every write (at most 20 people per request, so one HTTP call).
+    const writes: BatchRequest[] = todo.map((t, i) => writeFor(assign, groupId, t.userId, skuId, String(i)));
+    const answers = writes.length ? await this.deps.tenant.batch(writes) : [];
+    const written: RequestTarget[] = [];
+    for (let i = 0; i < todo.length; i++) {
+      const a = answers[i];
+      const t = todo[i];
+      const ok = a && (a.status < 300 || (a.status === 400 && /already exist|do not exist/i.test(JSON.stringify(a.body ?? ''))));
+      await this.deps.store.audit.append({ actorId: 'dragon-desk', action: assign ? 'graph.assign' : 'graph.remove', requestId: req.id, tenantId: req.tenantId, detail: { userId: t.userId, status: a?.status, via: groupId ? 'group' : 'direct' }, graphRequestId: a?.headers?.['request-id'] });
+      if (ok) written.push(t);
+      else {
+        const err = tenantErrorFromResponse(a?.status ?? 0, a?.body, headersFromRecord(a?.headers));
+        await ctx.progress(t.userId, 'failed', err.code, explainTenantError(err));
+      }
+    }
+    // Then check that the license really landed (or really went), in one batched read per round.
+    const verified = await this.verify(req, written, skuId, assign, groupId, ctx);
+    this.directory.invalidate();
+    const fresh = await this.deps.store.requests.get(req.id);
+    const targets = fresh?.targets ?? req.targets;
+    const failed = targets.filter((t) => t.status === 'failed');
+    if (failed.length === 0 && verified) return { state: 'completed' };
+    const done = targets.filter((t) => t.status === 'done');
+    return {
+      state: 'failed',
+      errorCode: failed[0]?.errorCode ?? 'NotVerified',
+      errorMessage:
+        (done.length ? `${joinNames(done.map((d) => d.displayName))} ${done.length === 1 ? 'is' : 'are'} done. ` : '') +
+        failed.map((f) => `${f.displayName}: ${f.errorMessage ?? 'failed'}`).join(' '),
+    };
+  }
+
+  private async verify(req: DeskRequest, people: RequestTarget[], skuId: string, assign: boolean, groupId: string | undefined, ctx: ExecutionContext): Promise<boolean> {
+    let waiting = [...people];
+    const deadline = this.deps.clock.now().getTime() + this.deps.config.licenseVerifyTimeoutSeconds * 1000;
+    let delayMs = 250;
+    const started = Date.now();
+    while (waiting.length) {
+      // Group-based licensing is asynchronous: reading back at once would usually see nothing yet.
+      await sleep(delayMs);
+      const reads: BatchRequest[] = waiting.map((t, i) => ({ id: String(i), method: 'GET', url: `/users/${t.userId}?$select=id,displayName,assignedLicenses,licenseAssignmentStates` }));
+      const answers = await this.deps.tenant.batch(reads);
+      const still: RequestTarget[] = [];
+      for (let i = 0; i < waiting.length; i++) {
+        const t = waiting[i];
+        const a = answers[i];
+        if (!a || a.status >= 300) {
+          still.push(t);
+          continue;
+        }
+        const user = a.body as TenantUser;
+        const h = licenseHolding(user, skuId);
+        if (assign && h.holds) await ctx.progress(t.userId, 'done');
+        else if (!assign && !h.holds) await ctx.progress(t.userId, 'done');
+        else if (assign && h.state === 'Error') {
+          const why = h.error === 'CountViolation' ? 'no seat was free when Microsoft applied the group license (CountViolation)' : `Microsoft could not apply the license (${h.error ?? 'Error'})`;
+          // Leave no half-state: a member without a working license would hold the group slot silently.
+          if (groupId) await this.deps.tenant.removeGroupMember(groupId, t.userId).catch(() => undefined);
+          await ctx.progress(t.userId, 'failed', h.error ?? 'Error', `${why}. Dragon Desk took them out of the license group again so nothing is left half-done; free a seat or buy more, then ask again.`);
+        } else still.push(t);
+      }
+      waiting = still;
+      if (waiting.length && (this.deps.clock.now().getTime() > deadline || Date.now() - started > this.deps.config.licenseVerifyTimeoutSeconds * 1000)) {
+        for (const t of waiting)
+          await ctx.progress(t.userId, 'failed', 'NotVerified', `Microsoft had not ${assign ? 'applied' : 'removed'} the license after ${this.deps.config.licenseVerifyTimeoutSeconds} seconds. It may still happen; ask "does ${t.displayName} have a Dragon license?" later.`);
+        return false;
+      }
+      delayMs = Math.min(delayMs * 2, 5000);
+    }
+    return true;
+  }
+
+  private async groupName(groupId: string): Promise<string> {
+    const cached = this.groupNames.get(groupId);
+    if (cached) return cached;
+    const g = await this.deps.tenant.getGroup(groupId);
+    const name = g?.displayName ?? groupId;
+    this.groupNames.set(groupId, name);
+    return name;
+  }
+}
+
+function writeFor(assign: boolean, groupId: string | undefined, userId: string, skuId: string, id: string): BatchRequest {
+  const json = { 'Content-Type': 'application/json' };
+  if (groupId && assign)
+    return { id, method: 'POST', url: `/groups/${groupId}/members/$ref`, headers: json, body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${userId}` } };
+  if (groupId) return { id, method: 'DELETE', url: `/groups/${groupId}/members/${userId}/$ref` };
+  return {
+    id,
+    method: 'POST',
+    url: `/users/${userId}/assignLicense`,
+    headers: json,
+    body: assign ? { addLicenses: [{ skuId, disabledPlans: [] }], removeLicenses: [] } : { addLicenses: [], removeLicenses: [skuId] },
+  };
+}
+
+function targetOf(u: TenantUser): Omit<RequestTarget, 'status'> {
+  return { userId: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName };
+}
+
+function dedupeTargets(list: Omit<RequestTarget, 'status'>[]): Omit<RequestTarget, 'status'>[] {
+  const seen = new Set<string>();
+  return list.filter((t) => (seen.has(t.userId) ? false : (seen.add(t.userId), true)));
+}
+
+function auditOf(actor: Actor, action: string, tenantId: string, detail?: Record<string, unknown>) {
+  return { actorId: actor.id, actorName: actor.name, action, tenantId, detail };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

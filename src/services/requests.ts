@@ -1,0 +1,444 @@
+/**
+ * The request engine: every write goes draft → pending/approved → executing → completed/failed
+ * here, whatever the capability. It owns card clicks (with the trust rules: the card carries only
+ * request id and version; who may decide is read fresh), the fan-out of approval cards, in-place
+ * updates of every copy, notifications, expiry and execution.
+ */
+import { requestCard } from '../cards';
+import type { CardActionData, CardVerb } from '../cards/verbs';
+import type { RequestCardViewer } from '../cards/types';
+import { checkApprover } from '../domain/policy';
+import { isFinal, type DeskRequest, type RequestEvent } from '../domain/request';
+import type { AuditEntry, CardMessage, RequestChanges } from '../store/types';
+import { explainTenantError } from '../tenant/errors';
+import { TenantError } from '../tenant/types';
+import type { Capability, ExecutionOutcome } from './capability';
+import { joinNames } from '../domain/people';
+import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
+
+const MAX_EXECUTION_ATTEMPTS = 5;
+
+export class RequestEngine {
+  private readonly byKind = new Map<string, Capability>();
+  /** Drafts need a person's choice (which Dana, which license): the capability that continues them. */
+  private draftContinuations = new Map<string, (req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb) => Promise<ClickResult>>();
+
+  constructor(private readonly deps: ServiceDeps) {}
+
+  register(cap: Capability): void {
+    for (const k of cap.kinds) this.byKind.set(k, cap);
+  }
+
+  /** A capability that resolves people or kinds on its drafts handles request.resolve / request.kind. */
+  onDraftChoice(kind: string, handler: (req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb) => Promise<ClickResult>): void {
+    this.draftContinuations.set(kind, handler);
+  }
+
+  capability(req: DeskRequest): Capability {
+    const cap = this.byKind.get(req.kind);
+    if (!cap) throw new Error(`no capability registered for ${req.kind}`);
+    return cap;
+  }
+
+  private audit(actor: { id: string; name?: string }, action: string, detail?: Record<string, unknown>, graphRequestId?: string): Omit<AuditEntry, 'requestId'> {
+    return { actorId: actor.id, actorName: actor.name, action, tenantId: this.deps.config.tenantId, detail, graphRequestId };
+  }
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  // ---------------------------------------------------------------- cards
+
+  async cardFor(req: DeskRequest, viewer: RequestCardViewer): Promise<AdaptiveCard> {
+    const cap = this.capability(req);
+    const ctx = await cap.cardContext(req);
+    const approver = viewer.role === 'approver' ? req.approvers.find((a) => a.approverId === viewer.id) : undefined;
+    const direct = req.payload.direct === true;
+    return requestCard(req, viewer, {
+      ...ctx,
+      title: cap.title(req),
+      direct,
+      requireJustification: cap.requiresJustification(req, direct),
+      approverReason: approver ? `You are ${approver.reason}.` : undefined,
+    }) as unknown as AdaptiveCard;
+  }
+
+  /** The requester's card for a draft that is ready to confirm or send. */
+  async draftReply(req: DeskRequest): Promise<Reply> {
+    return card(await this.cardFor(req, { role: 'requester', id: req.requesterId }), { requestId: req.id, role: 'requester' });
+  }
+
+  /** Re-render every posted copy of this request's card for its recipient. Failures are logged, not thrown. */
+  async refreshCopies(req: DeskRequest): Promise<void> {
+    const copies = await this.deps.store.cards.listForRequest(req.id);
+    await Promise.all(
+      copies.map(async (copy) => {
+        try {
+          const viewer = viewerFor(req, copy);
+          await this.deps.messenger.updateCard({ conversationRef: copy.conversationRef, activityId: copy.activityId }, await this.cardFor(req, viewer));
+        } catch (err) {
+          this.deps.logger.warn('could not update a card copy', { requestId: req.id, recipient: copy.recipientId, err: errMessage(err) });
+        }
+      }),
+    );
+  }
+
+  // ---------------------------------------------------------------- clicks
+
+  /**
+   * One card click. `data` is untrusted: only requestId and version (plus typed inputs) are used;
+   * everything else comes from the store, and who may act is read fresh from the tenant.
+   */
+  async click(actor: Actor, verb: CardVerb, data: CardActionData): Promise<ClickResult> {
+    const req = await this.deps.store.requests.get(data.requestId);
+    if (!req || req.tenantId !== this.deps.config.tenantId) {
+      await this.deps.store.audit.append({ ...this.audit(actor, 'refused.unknown-request', { requestId: data.requestId, verb }) });
+      return { message: `I can't find request #${data.requestId}. It may have been made in another Dragon Desk.` };
+    }
+    const viewerRole = roleOf(req, actor.id);
+    const about = { requestId: req.id, role: viewerRole === 'approver' ? ('approver' as const) : viewerRole === 'requester' ? ('requester' as const) : ('target' as const) };
+    const current = async (note?: string): Promise<ClickResult> => ({
+      card: await this.cardFor(req, { role: viewerRole, id: actor.id }),
+      message: note,
+      about,
+    });
+
+    if (verb === 'request.refresh') return current();
+    if (data.version !== req.version || isFinal(req.state)) {
+      await this.deps.store.audit.append({ ...this.audit(actor, 'refused.stale-card', { verb, cardVersion: data.version, version: req.version, state: req.state }), requestId: req.id });
+      return current(`This card was out of date: request #${req.id} is now ${stateWords(req)}. Here is where it stands.`);
+    }
+
+    switch (verb) {
+      case 'request.resolve':
+      case 'request.kind': {
+        if (actor.id !== req.requesterId || req.state !== 'draft') return this.refuse(req, actor, 'refused.not-requester', 'Only the person who asked can answer this question.', current);
+        const cont = this.draftContinuations.get(req.kind);
+        if (!cont) return current();
+        return cont(req, actor, data, verb);
+      }
+      case 'request.submit':
+        return this.submit(req, actor, data, current);
+      case 'request.confirm':
+        return this.confirm(req, actor, data, current);
+      case 'request.cancel':
+        return this.cancel(req, actor, current);
+      case 'request.approve':
+      case 'request.reject':
+        return this.decide(req, actor, verb === 'request.approve' ? 'approve' : 'reject', data, current);
+      default:
+        return current();
+    }
+  }
+
+  private async refuse(req: DeskRequest, actor: Actor, code: string, message: string, current: (note?: string) => Promise<ClickResult>): Promise<ClickResult> {
+    await this.deps.store.audit.append({ ...this.audit(actor, code, { state: req.state }), requestId: req.id });
+    return current(message);
+  }
+
+  private async submit(req: DeskRequest, actor: Actor, data: CardActionData, current: (note?: string) => Promise<ClickResult>): Promise<ClickResult> {
+    if (actor.id !== req.requesterId || req.state !== 'draft') return this.refuse(req, actor, 'refused.not-requester', 'Only the person who asked can send this request.', current);
+    const cap = this.capability(req);
+    const justification = data.justification ?? req.justification;
+    if (cap.requiresJustification(req, false) && !justification) return current('Please add a justification: approvers need to know why.');
+    const check = await cap.precheck({ ...req, justification }, actor);
+    if (!check.ok) return this.abandonDraft(req, actor, check.replies);
+    const approvers = await cap.approvers(req);
+    if (approvers.length === 0) {
+      return this.abandonDraft(req, actor, [
+        text(`Nobody can approve this right now: ${cap.title(req)} has no enabled owner to route it to, and no fallback approver is available. Please ask your IT team to name an owner.`),
+      ]);
+    }
+    const expiresAt = new Date(this.deps.clock.now().getTime() + this.deps.config.requestExpiryHours * 3600_000).toISOString();
+    const next = await this.deps.store.requests.transition(
+      req.id,
+      { state: 'draft', version: req.version },
+      'submit',
+      { justification, approvers, expiresAt },
+      this.audit(actor, 'request.submit', { approvers: approvers.map((a) => a.approverId), justification }),
+    );
+    if (!next) return this.lostRace(req.id, actor);
+    const reached = await this.fanOut(next);
+    const missing = next.approvers.filter((a) => !reached.has(a.approverId)).map((a) => a.displayName);
+    const followUps: Reply[] = [];
+    if (missing.length) {
+      followUps.push(
+        text(`${joinNames(missing)} ${missing.length === 1 ? "hasn't" : "haven't"} used Dragon Desk yet, so I can't message them directly. They will see your request the first time they open Dragon Desk in Teams; you may want to let them know.`),
+      );
+    }
+    return { card: await this.cardFor(next, { role: 'requester', id: actor.id }), about: { requestId: next.id, role: 'requester' }, followUps };
+  }
+
+  private async confirm(req: DeskRequest, actor: Actor, data: CardActionData, current: (note?: string) => Promise<ClickResult>): Promise<ClickResult> {
+    if (actor.id !== req.requesterId || req.state !== 'draft') return this.refuse(req, actor, 'refused.not-requester', 'Only the person who asked can confirm this.', current);
+    const cap = this.capability(req);
+    if (!(await cap.canActDirectly(actor, req))) {
+      return this.refuse(req, actor, 'refused.not-admin', 'You no longer hold an admin role that allows this change directly. Send it for approval instead.', async (note) => {
+        const updated = await this.deps.store.requests.update(req.id, req.version, { payload: { ...req.payload, direct: false } }, this.audit(actor, 'request.direct-revoked'));
+        return { card: await this.cardFor(updated ?? req, { role: 'requester', id: actor.id }), message: note, about: { requestId: req.id, role: 'requester' } };
+      });
+    }
+    const justification = data.justification ?? req.justification;
+    const check = await cap.precheck({ ...req, justification }, actor);
+    if (!check.ok) return this.abandonDraft(req, actor, check.replies);
+    const next = await this.deps.store.requests.transition(
+      req.id,
+      { state: 'draft', version: req.version },
+      'confirm',
+      { justification, decidedBy: actor.id, decidedByName: actor.name, decidedAt: this.now(), decisionReason: 'Confirmed by an administrator acting directly' },
+      this.audit(actor, 'request.confirm', { justification }),
+    );
+    if (!next) return this.lostRace(req.id, actor);
+    this.deps.kickWorker();
+    return { card: await this.cardFor(next, { role: 'requester', id: actor.id }), about: { requestId: next.id, role: 'requester' } };
+  }
+
+  private async cancel(req: DeskRequest, actor: Actor, current: (note?: string) => Promise<ClickResult>): Promise<ClickResult> {
+    if (actor.id !== req.requesterId) return this.refuse(req, actor, 'refused.not-requester', 'Only the person who asked can cancel this request.', current);
+    if (req.state !== 'draft' && req.state !== 'pending') return current(`Request #${req.id} is ${stateWords(req)} and can no longer be cancelled.`);
+    const next = await this.deps.store.requests.transition(
+      req.id,
+      { state: req.state, version: req.version },
+      'cancel',
+      { decidedBy: actor.id, decidedByName: actor.name, decidedAt: this.now(), decisionReason: 'Cancelled by the requester' },
+      this.audit(actor, 'request.cancel'),
+    );
+    if (!next) return this.lostRace(req.id, actor);
+    await this.refreshCopies(next);
+    return { card: await this.cardFor(next, { role: 'requester', id: actor.id }), about: { requestId: next.id, role: 'requester' } };
+  }
+
+  /** Cancel by text ("cancel request 42"). */
+  async cancelByText(actor: Actor, requestId: number): Promise<Reply[]> {
+    const req = await this.deps.store.requests.get(requestId);
+    if (!req || req.requesterId !== actor.id) return [text(`I can't find a request #${requestId} of yours. Say "my requests" to see them.`)];
+    const result = await this.cancel(req, actor, async (note) => ({ message: note }));
+    const replies: Reply[] = [];
+    if (result.message) replies.push(text(result.message));
+    else replies.push(text(`Cancelled request #${requestId}.`));
+    return replies;
+  }
+
+  private async decide(req: DeskRequest, actor: Actor, decision: 'approve' | 'reject', data: CardActionData, current: (note?: string) => Promise<ClickResult>): Promise<ClickResult> {
+    if (req.state !== 'pending') return current(`Request #${req.id} is ${stateWords(req)}; there is nothing to decide.`);
+    const cap = this.capability(req);
+    const structural = checkApprover(req, actor.id, true);
+    if (!structural.ok) return this.refuse(req, actor, structural.code, structural.reason, current);
+    const entitled = (await cap.approvers(req)).some((a) => a.approverId === actor.id);
+    const check = checkApprover(req, actor.id, entitled);
+    if (!check.ok) return this.refuse(req, actor, check.code, check.reason, current);
+    if (decision === 'reject' && !data.reason) return current('Please give a reason to reject: the requester will see it.');
+
+    const next = await this.deps.store.requests.transition(
+      req.id,
+      { state: 'pending', version: req.version },
+      decision,
+      { decidedBy: actor.id, decidedByName: actor.name, decidedAt: this.now(), decisionReason: data.reason },
+      this.audit(actor, `request.${decision}`, { reason: data.reason }),
+    );
+    if (!next) return this.lostRace(req.id, actor);
+    if (decision === 'approve') this.deps.kickWorker();
+    // The invoke is answered now; the other copies and the messages follow in the background.
+    void this.afterDecision(next).catch((err) => this.deps.logger.error('after-decision fan-out failed', { requestId: next.id, err: errMessage(err) }));
+    return { card: await this.cardFor(next, { role: 'approver', id: actor.id }), about: { requestId: next.id, role: 'approver' } };
+  }
+
+  private async afterDecision(req: DeskRequest): Promise<void> {
+    await this.refreshCopies(req);
+    const cap = this.capability(req);
+    const who = req.decidedByName ?? 'An approver';
+    const what = `${cap.title(req)} for ${joinNames(req.targets.map((t) => t.displayName))}`;
+    const lines =
+      req.state === 'approved'
+        ? { requester: `${who} approved your request #${req.id}: ${what}. I'm making the change now and will tell you when it has landed.`, target: `${who} approved a ${cap.title(req)} for you (request #${req.id}, asked by ${req.requesterName}). I'll tell you when it is active.` }
+        : { requester: `${who} rejected your request #${req.id} (${what}). Reason: ${req.decisionReason ?? 'none given'}.`, target: `${who} rejected request #${req.id} from ${req.requesterName} for a ${cap.title(req)} for you. Reason: ${req.decisionReason ?? 'none given'}.` };
+    await this.tell(req.requesterId, lines.requester);
+    for (const t of req.targets) if (t.userId !== req.requesterId) await this.tell(t.userId, lines.target);
+  }
+
+  private async tell(personId: string, message: string): Promise<void> {
+    try {
+      await this.deps.messenger.sendToPerson(personId, text(message));
+    } catch (err) {
+      this.deps.logger.warn('could not message a person', { personId, err: errMessage(err) });
+    }
+  }
+
+  private async lostRace(requestId: number, actor: Actor): Promise<ClickResult> {
+    const now = await this.deps.store.requests.get(requestId);
+    if (!now) return { message: 'That request no longer exists.' };
+    const role = roleOf(now, actor.id);
+    return {
+      card: await this.cardFor(now, { role, id: actor.id }),
+      message: `Someone else acted on request #${requestId} first: it is now ${stateWords(now)}.`,
+      about: { requestId, role: role === 'observer' ? 'target' : role },
+    };
+  }
+
+  /** A draft that can't go ahead (no seats, already licensed…) is cancelled so nothing is left half-open. */
+  private async abandonDraft(req: DeskRequest, actor: Actor, replies: Reply[]): Promise<ClickResult> {
+    const reason = replies.find((r): r is { kind: 'text'; text: string } => r.kind === 'text')?.text ?? 'The request can no longer go ahead.';
+    const next = await this.deps.store.requests.transition(
+      req.id,
+      { state: 'draft', version: req.version },
+      'cancel',
+      { decisionReason: reason, decidedAt: this.now(), decidedBy: 'dragon-desk', decidedByName: 'Dragon Desk' },
+      this.audit(actor, 'request.precheck-failed', { reason }),
+    );
+    const shown = next ?? req;
+    return { card: await this.cardFor(shown, { role: 'requester', id: actor.id }), followUps: replies, about: { requestId: req.id, role: 'requester' } };
+  }
+
+  /** Send the approval card to every approver (1:1 chat) and the approvals channel. Returns who was reached. */
+  private async fanOut(req: DeskRequest): Promise<Set<string>> {
+    const reached = new Set<string>();
+    await Promise.all(
+      req.approvers.map(async (a) => {
+        try {
+          const sent = await this.deps.messenger.sendToPerson(a.approverId, card(await this.cardFor(req, { role: 'approver', id: a.approverId })));
+          if (!sent) return;
+          reached.add(a.approverId);
+          await this.deps.store.cards.record({ requestId: req.id, recipientId: a.approverId, role: 'approver', conversationRef: sent.conversationRef, activityId: sent.activityId });
+        } catch (err) {
+          this.deps.logger.warn('could not send an approval card', { requestId: req.id, approver: a.approverId, err: errMessage(err) });
+        }
+      }),
+    );
+    try {
+      const sent = await this.deps.messenger.sendToChannel(card(await this.cardFor(req, { role: 'observer' })));
+      if (sent) await this.deps.store.cards.record({ requestId: req.id, recipientId: 'channel', role: 'channel', conversationRef: sent.conversationRef, activityId: sent.activityId });
+    } catch (err) {
+      this.deps.logger.warn('could not post to the approvals channel', { requestId: req.id, err: errMessage(err) });
+    }
+    return reached;
+  }
+
+  /** Pending approvals for a person who just talked to Dragon Desk (e.g. for the first time). */
+  async pendingFor(approverId: string, limit = 10): Promise<DeskRequest[]> {
+    return this.deps.store.requests.listPendingForApprover(approverId, limit);
+  }
+
+  // ---------------------------------------------------------------- background work
+
+  /** Expire pending requests past their deadline; tell requester and approvers; update cards. */
+  async expireDue(): Promise<number> {
+    const due = await this.deps.store.requests.listExpired(this.now(), 50);
+    let n = 0;
+    for (const req of due) {
+      const next = await this.deps.store.requests.transition(
+        req.id,
+        { state: req.state, version: req.version },
+        'expire',
+        { decidedBy: 'dragon-desk', decidedByName: 'Dragon Desk', decidedAt: this.now(), decisionReason: `No decision within ${this.deps.config.requestExpiryHours} hours` },
+        this.audit({ id: 'dragon-desk', name: 'Dragon Desk' }, 'request.expire'),
+      );
+      if (!next) continue;
+      n++;
+      await this.refreshCopies(next);
+      const title = this.capability(next).title(next);
+      await this.tell(next.requesterId, `Your request #${next.id} (${title}) expired: nobody decided within ${this.deps.config.requestExpiryHours} hours. Ask again if it is still needed.`);
+      for (const a of next.approvers) await this.tell(a.approverId, `Request #${next.id} from ${next.requesterName} (${title}) expired without a decision.`);
+    }
+    return n;
+  }
+
+  /** Carry out one approved (or abandoned executing) request; exactly one worker wins the claim. */
+  async execute(req: DeskRequest): Promise<void> {
+    const event: RequestEvent = req.state === 'approved' ? 'start' : 'resume';
+    const attempts = Number(req.payload.attempts ?? 0) + 1;
+    const claimed = await this.deps.store.requests.transition(
+      req.id,
+      { state: req.state, version: req.version },
+      event,
+      { payload: { ...req.payload, attempts } },
+      this.audit({ id: 'dragon-desk', name: 'Dragon Desk' }, event === 'start' ? 'execution.start' : 'execution.resume', { attempts }),
+    );
+    if (!claimed) return;
+    const cap = this.capability(claimed);
+    let outcome: ExecutionOutcome;
+    try {
+      await this.refreshCopies(claimed);
+      outcome = await cap.execute(claimed, {
+        progress: async (userId, status, errorCode, errorMessage) => {
+          await this.deps.store.requests.setTargetStatus(claimed.id, userId, status, errorCode, errorMessage);
+          const fresh = await this.deps.store.requests.get(claimed.id);
+          if (fresh) await this.refreshCopies(fresh);
+        },
+      });
+    } catch (err) {
+      const transient = err instanceof TenantError && (err.status === 429 || err.status >= 500);
+      await this.deps.store.audit.append({
+        ...this.audit({ id: 'dragon-desk', name: 'Dragon Desk' }, 'execution.error', { attempts, transient, error: errMessage(err), code: err instanceof TenantError ? err.code : undefined }, err instanceof TenantError ? err.requestId : undefined),
+        requestId: claimed.id,
+      });
+      // A transient failure leaves the request executing; the worker resumes it later (idempotent).
+      if (transient && attempts < MAX_EXECUTION_ATTEMPTS) return;
+      outcome = {
+        state: 'failed',
+        errorCode: err instanceof TenantError ? err.code : 'InternalError',
+        errorMessage: err instanceof TenantError ? explainTenantError(err) : 'Something went wrong while making the change; nothing further was changed. An administrator can see the details in the audit log.',
+      };
+      if (!(err instanceof TenantError)) this.deps.logger.error('execution failed', { requestId: claimed.id, err });
+    }
+    const latest = (await this.deps.store.requests.get(claimed.id)) ?? claimed;
+    const changes: RequestChanges = { errorCode: outcome.errorCode ?? null, errorMessage: outcome.errorMessage ?? null };
+    if (outcome.notes?.length) changes.payload = { ...latest.payload, notes: outcome.notes };
+    const done = await this.deps.store.requests.transition(
+      latest.id,
+      { state: 'executing', version: latest.version },
+      outcome.state === 'completed' ? 'complete' : 'fail',
+      changes,
+      this.audit({ id: 'dragon-desk', name: 'Dragon Desk' }, outcome.state === 'completed' ? 'execution.completed' : 'execution.failed', { errorCode: outcome.errorCode, errorMessage: outcome.errorMessage }),
+    );
+    if (!done) return;
+    await this.refreshCopies(done);
+    const title = cap.title(done);
+    if (done.state === 'completed') {
+      const names = joinNames(done.targets.filter((t) => t.status === 'done').map((t) => t.displayName));
+      await this.tell(done.requesterId, `Done: request #${done.id} is complete — ${title} for ${names}.${outcome.notes?.length ? ' ' + outcome.notes.join(' ') : ''}`);
+      for (const t of done.targets) if (t.userId !== done.requesterId && t.status === 'done') await this.tell(t.userId, cap.completedMessage(done, t.displayName));
+    } else {
+      await this.tell(done.requesterId, `Request #${done.id} (${title}) could not be completed. ${done.errorMessage ?? ''}`.trim());
+    }
+  }
+}
+
+function roleOf(req: DeskRequest, personId: string): RequestCardViewer['role'] {
+  if (req.requesterId === personId) return 'requester';
+  if (req.approvers.some((a) => a.approverId === personId)) return 'approver';
+  return 'observer';
+}
+
+function viewerFor(req: DeskRequest, copy: CardMessage): RequestCardViewer {
+  if (copy.role === 'approver') return { role: 'approver', id: copy.recipientId };
+  if (copy.role === 'requester' || copy.role === 'progress') return { role: 'requester', id: req.requesterId };
+  return { role: 'observer', id: copy.recipientId };
+}
+
+export function stateWords(req: DeskRequest): string {
+  switch (req.state) {
+    case 'draft':
+      return 'not sent yet';
+    case 'pending':
+      return 'waiting for approval';
+    case 'approved':
+      return `approved by ${req.decidedByName ?? 'an approver'}`;
+    case 'executing':
+      return 'being carried out';
+    case 'completed':
+      return 'completed';
+    case 'failed':
+      return 'failed';
+    case 'rejected':
+      return `rejected by ${req.decidedByName ?? 'an approver'}`;
+    case 'cancelled':
+      return 'cancelled';
+    case 'expired':
+      return 'expired';
+  }
+}
+
+function errMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

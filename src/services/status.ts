@@ -1,0 +1,195 @@
+/**
+ * Read-only answers: seats, who holds a license, does a person have one, requests and what waits
+ * for whom, Dragon administrators, how to buy more. Everyone may ask about themselves and their own
+ * requests; admins and group owners (about their group's license) may ask about others.
+ */
+import { listCard, noticeCard, seatsCard } from '../cards';
+import { LICENSE_INFO, LICENSE_KINDS, ROLE_TEMPLATE, type LicenseKind } from '../domain/catalog';
+import { joinNames } from '../domain/people';
+import { isStatusReader } from '../domain/policy';
+import type { DeskRequest } from '../domain/request';
+import type { TenantUser } from '../tenant/types';
+import { Directory, licenseHolding } from './directory';
+import { resolvePeople } from './people';
+import { stateWords, type RequestEngine } from './requests';
+import { card, text, type Actor, type AdaptiveCard, type Reply, type ServiceDeps } from './types';
+
+const HOLDERS_SHOWN = 20;
+
+export class StatusService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly directory: Directory,
+    private readonly engine: RequestEngine,
+  ) {}
+
+  private kinds(license?: LicenseKind): LicenseKind[] {
+    return license ? [license] : [...LICENSE_KINDS];
+  }
+
+  /** May the actor see other people's licenses of this kind? Admins, and owners of that kind's group. */
+  private async mayLookAtOthers(actor: Actor, kind?: LicenseKind): Promise<boolean> {
+    if (isStatusReader(await this.directory.rolesOf(actor.id, false))) return true;
+    for (const k of this.kinds(kind)) {
+      const g = this.deps.config.licenses[k].groupId;
+      if (g && (await this.directory.isGroupOwner(g, actor.id))) return true;
+    }
+    return false;
+  }
+
+  async seats(_actor: Actor, license?: LicenseKind): Promise<Reply[]> {
+    const seats = await this.directory.seats(false);
+    const rows = this.kinds(license).map((k) => ({ kind: k, label: LICENSE_INFO[k].label, used: seats[k].used, total: seats[k].total, purchase: LICENSE_INFO[k].purchase }));
+    return [card(seatsCard(rows) as unknown as AdaptiveCard)];
+  }
+
+  async purchase(license?: LicenseKind): Promise<Reply[]> {
+    return [
+      card(
+        noticeCard({
+          title: 'Buying more Dragon Copilot licenses',
+          text: 'Microsoft sells the two Dragon Copilot license kinds through different channels:',
+          tone: 'default',
+          facts: this.kinds(license).map((k) => ({ title: LICENSE_INFO[k].label, value: LICENSE_INFO[k].purchase })),
+        }) as unknown as AdaptiveCard,
+      ),
+    ];
+  }
+
+  async holders(actor: Actor, license?: LicenseKind): Promise<Reply[]> {
+    if (!(await this.mayLookAtOthers(actor, license)))
+      return [text('Only administrators and the owners of a license group can see who holds Dragon licenses. You can ask about yourself: "do I have a Dragon license?"')];
+    const seats = await this.directory.seats(false);
+    const replies: Reply[] = [];
+    for (const kind of this.kinds(license)) {
+      const skuId = seats[kind].sku?.skuId;
+      if (!skuId) {
+        replies.push(text(`There is no ${LICENSE_INFO[kind].label} subscription in the tenant.`));
+        continue;
+      }
+      const people = await this.deps.tenant.listUsersWithLicense(skuId, this.deps.config.licenses[kind].groupId);
+      const rows: string[][] = [];
+      let errors = 0;
+      for (const p of people) {
+        const h = licenseHolding(p, skuId);
+        if (h.state === 'Error') errors++;
+        rows.push([p.displayName, h.via === 'group' ? 'group' : h.via === 'direct' ? 'direct' : '—', h.holds ? 'Active' : `Error${h.error && h.error !== 'None' ? ` (${h.error})` : ''}`]);
+      }
+      rows.sort((a, b) => (a[2] === b[2] ? a[0].localeCompare(b[0]) : a[2] === 'Active' ? 1 : -1));
+      const active = people.length - errors;
+      replies.push(
+        card(
+          listCard({
+            title: `${LICENSE_INFO[kind].label} license holders`,
+            subtitle: `${active} active${errors ? `, ${errors} in an error state` : ''} · ${seats[kind].used} of ${seats[kind].total} seats used`,
+            columns: ['Person', 'How', 'State'],
+            rows: rows.slice(0, HOLDERS_SHOWN),
+            footer: rows.length > HOLDERS_SHOWN ? `Showing ${HOLDERS_SHOWN} of ${rows.length}.` : undefined,
+          }) as unknown as AdaptiveCard,
+        ),
+      );
+    }
+    return replies;
+  }
+
+  async check(actor: Actor, users: string[], license?: LicenseKind): Promise<Reply[]> {
+    const people = await resolvePeople(this.directory, users, actor);
+    const replies: Reply[] = [];
+    if (people.notFound.length) replies.push(text(`I couldn't find ${joinNames(people.notFound.map((n) => `“${n}”`))}.`));
+    if (people.questions.length)
+      replies.push(text(`${joinNames(people.questions.map((q) => `“${q.written}”`))} could mean several people (${people.questions.flatMap((q) => q.candidates.map((c) => c.displayName)).join(', ')}). Ask again with the full name or e-mail address.`));
+    const others = people.resolved.filter((p) => p.id !== actor.id);
+    if (others.length && !(await this.mayLookAtOthers(actor, license))) {
+      replies.push(text('You can ask about your own licenses; administrators and license group owners can ask about other people.'));
+      people.resolved = people.resolved.filter((p) => p.id === actor.id);
+    }
+    const seats = await this.directory.seats(false);
+    for (const p of people.resolved) {
+      const user = (await this.directory.user(p.id)) ?? p;
+      replies.push(text(this.describeHolding(user, seats, license, p.id === actor.id)));
+    }
+    return replies;
+  }
+
+  private describeHolding(user: TenantUser, seats: Awaited<ReturnType<Directory['seats']>>, license: LicenseKind | undefined, self: boolean): string {
+    const who = self ? 'You' : user.displayName;
+    const lines: string[] = [];
+    for (const k of this.kinds(license)) {
+      const h = licenseHolding(user, seats[k].sku?.skuId);
+      const how = h.via === 'group' ? 'through the license group' : 'assigned directly';
+      if (h.holds) lines.push(`${who} ${self ? 'have' : 'has'} a ${LICENSE_INFO[k].label} license (${how}, ${h.state}).`);
+      else if (h.state === 'Error') lines.push(`${who} ${self ? 'are' : 'is'} set up for a ${LICENSE_INFO[k].label} license ${how}, but it is in an error state (${h.error ?? 'Error'}${h.error === 'CountViolation' ? ': no seat was free' : ''}).`);
+    }
+    if (!lines.length) lines.push(`${who} ${self ? "don't" : "doesn't"} have a ${license ? LICENSE_INFO[license].label : 'Dragon Copilot'} license.${user.accountEnabled === false ? ' (The account is disabled.)' : ''}`);
+    return lines.join(' ');
+  }
+
+  async myRequests(actor: Actor): Promise<Reply[]> {
+    const mine = await this.deps.store.requests.listByRequester(actor.id, 10);
+    const shown = mine.filter((r) => r.state !== 'draft');
+    if (!shown.length) return [text("You haven't made any requests yet. Try \"I need a Dragon nursing license\".")];
+    return [
+      card(
+        listCard({
+          title: 'Your requests',
+          subtitle: 'Newest first. Say "status of request N" for the full history.',
+          columns: ['#', 'What', 'For', 'State'],
+          rows: shown.map((r) => [String(r.id), this.engine.capability(r).title(r), joinNames(r.targets.map((t) => t.displayName)), this.stateLine(r)]),
+        }) as unknown as AdaptiveCard,
+      ),
+    ];
+  }
+
+  private stateLine(r: DeskRequest): string {
+    if (r.state === 'pending') return `waiting for ${joinNames(r.approvers.map((a) => a.displayName))}`;
+    return stateWords(r);
+  }
+
+  async request(actor: Actor, id: number): Promise<Reply[]> {
+    const req = await this.deps.store.requests.get(id);
+    const involved =
+      req && (req.requesterId === actor.id || req.approvers.some((a) => a.approverId === actor.id) || req.targets.some((t) => t.userId === actor.id));
+    if (!req || (!involved && !(await this.mayLookAtOthers(actor)))) return [text(`I can't find a request #${id} that you are part of. Say "my requests" to see yours.`)];
+    const role = req.requesterId === actor.id ? 'requester' : req.approvers.some((a) => a.approverId === actor.id) ? 'approver' : 'observer';
+    const history = await this.deps.store.audit.listForRequest(id);
+    const lines = history
+      .filter((h) => !h.action.startsWith('graph.'))
+      .map((h) => `${h.at.slice(0, 16).replace('T', ' ')} UTC — ${h.actorName ?? h.actorId}: ${h.action.replace(/^request\./, '')}`);
+    return [
+      card(await this.engine.cardFor(req, { role, id: actor.id }), { requestId: req.id, role: role === 'observer' ? 'target' : role }),
+      text(`History of request #${id}:\n\n${lines.map((l) => `- ${l}`).join('\n')}`),
+    ];
+  }
+
+  async pendingApprovals(actor: Actor): Promise<Reply[]> {
+    const pending = await this.engine.pendingFor(actor.id, 10);
+    if (!pending.length) return [text('Nothing is waiting for your decision.')];
+    const replies: Reply[] = [text(`${pending.length === 1 ? 'One request is' : `${pending.length} requests are`} waiting for your decision:`)];
+    for (const req of pending) replies.push(card(await this.engine.cardFor(req, { role: 'approver', id: actor.id }), { requestId: req.id, role: 'approver' }));
+    return replies;
+  }
+
+  /** Who holds the Dragon Administrator role, and how (group, direct, time-bound until when). */
+  async roleHolders(actor: Actor): Promise<Reply[]> {
+    const roles = await this.directory.rolesOf(actor.id, false);
+    if (!isStatusReader(roles) && !(this.deps.config.dragonAdminGroupId && (await this.directory.isGroupOwner(this.deps.config.dragonAdminGroupId, actor.id))))
+      return [text('Only administrators and the owner of the Dragon Administrators group can see who holds the Dragon Administrator role.')];
+    const assignments = await this.deps.tenant.listRoleAssignments({ roleDefinitionId: ROLE_TEMPLATE.dragonAdministrator });
+    const rows: string[][] = [];
+    const timers = await this.deps.store.timers.listDue('9999-12-31T00:00:00.000Z', 500);
+    const endsAt = new Map<string, string>();
+    for (const t of timers) if (t.kind === 'grant.end' && typeof t.payload.userId === 'string') endsAt.set(t.payload.userId, String(t.payload.endsAt ?? t.dueAt));
+    for (const a of assignments) {
+      const group = await this.deps.tenant.getGroup(a.principalId);
+      if (group) {
+        for (const m of await this.deps.tenant.listGroupMembers(group.id))
+          rows.push([m.displayName, `member of “${group.displayName}”`, endsAt.has(m.id) ? `until ${endsAt.get(m.id)!.slice(0, 16).replace('T', ' ')} UTC` : 'permanent']);
+      } else {
+        const [u] = await this.deps.tenant.getUsers([a.principalId]);
+        if (u) rows.push([u.displayName, 'direct role assignment', endsAt.has(u.id) ? `until ${endsAt.get(u.id)!.slice(0, 16).replace('T', ' ')} UTC` : 'permanent']);
+      }
+    }
+    if (!rows.length) return [text('Nobody holds the Dragon Administrator role right now.')];
+    return [card(listCard({ title: 'Dragon administrators', columns: ['Person', 'How', 'Until'], rows }) as unknown as AdaptiveCard)];
+  }
+}

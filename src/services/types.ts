@@ -1,0 +1,66 @@
+/**
+ * What services need from the world and what they give back. Services never import botbuilder:
+ * they return Replies (text or an Adaptive Card as plain JSON) and reach people through the
+ * Messenger port, which src/bot implements with proactive Teams messages.
+ */
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { Store, CardMessage } from '../store/types';
+import type { TenantClient } from '../tenant/types';
+
+/** The person talking to Dragon Desk, from the activity (`from.aadObjectId`), never from text. */
+export interface Actor {
+  id: string;
+  name: string;
+  tenantId: string;
+}
+
+export type AdaptiveCard = Record<string, unknown>;
+
+/** Something to show a person. A card about a request is remembered so it can be updated in place. */
+export type Reply =
+  | { kind: 'text'; text: string }
+  | { kind: 'card'; card: AdaptiveCard; about?: { requestId: number; role: CardMessage['role'] } };
+
+export const text = (t: string): Reply => ({ kind: 'text', text: t });
+export const card = (c: AdaptiveCard, about?: { requestId: number; role: CardMessage['role'] }): Reply =>
+  about ? { kind: 'card', card: c, about } : { kind: 'card', card: c };
+
+/**
+ * The answer to a card click: a card shown in place of the one clicked (or a short message under
+ * it), plus messages to post afterwards in the same chat. `about` lets the bot remember the
+ * clicked card so later changes update it in place.
+ */
+export interface ClickResult {
+  card?: AdaptiveCard;
+  message?: string;
+  followUps?: Reply[];
+  about?: { requestId: number; role: CardMessage['role'] };
+}
+
+export interface SentMessage {
+  conversationRef: Record<string, unknown>;
+  activityId: string;
+}
+
+/** Proactive delivery; implemented in src/bot. */
+export interface Messenger {
+  /** Sends to a person's 1:1 chat; undefined when they have never talked to Dragon Desk. */
+  sendToPerson(aadObjectId: string, reply: Reply): Promise<SentMessage | undefined>;
+  /** Sends to the configured approvals channel, if any. */
+  sendToChannel(reply: Reply): Promise<SentMessage | undefined>;
+  /** Replaces a card already posted. */
+  updateCard(sent: SentMessage, card: AdaptiveCard): Promise<void>;
+}
+
+export interface ServiceDeps {
+  config: Config;
+  tenant: TenantClient;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  messenger: Messenger;
+  /** Ask the worker to look for approved requests now rather than at its next tick. */
+  kickWorker(): void;
+}

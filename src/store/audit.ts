@@ -1,0 +1,53 @@
+/** The append-only audit trail: who did what to which request, and what Graph said. */
+import type { Kysely, Transaction } from 'kysely';
+import { fromJson, nowIso, opt, toJson, type StoreClock } from './codec';
+import type { AuditDbRow, Database } from './schema';
+import type { AuditEntry, AuditRow, AuditStore } from './types';
+
+/** Inserts one audit row; used on its own and inside request transactions. */
+export async function insertAudit(db: Kysely<Database> | Transaction<Database>, clock: StoreClock, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit')
+    .values({
+      at: nowIso(clock),
+      tenant_id: entry.tenantId,
+      actor_id: entry.actorId,
+      actor_name: entry.actorName ?? null,
+      action: entry.action,
+      request_id: entry.requestId ?? null,
+      detail: entry.detail ? toJson(entry.detail) : null,
+      graph_request_id: entry.graphRequestId ?? null,
+    })
+    .execute();
+}
+
+function toAuditRow(row: AuditDbRow): AuditRow {
+  const out: AuditRow = { id: row.id, at: row.at, tenantId: row.tenant_id, actorId: row.actor_id, action: row.action };
+  if (row.actor_name !== null) out.actorName = row.actor_name;
+  if (row.request_id !== null) out.requestId = row.request_id;
+  if (row.detail !== null) out.detail = fromJson(row.detail);
+  const graphRequestId = opt(row.graph_request_id);
+  if (graphRequestId !== undefined) out.graphRequestId = graphRequestId;
+  return out;
+}
+
+export class SqlAuditStore implements AuditStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: StoreClock,
+  ) {}
+
+  append(entry: AuditEntry): Promise<void> {
+    return insertAudit(this.db, this.clock, entry);
+  }
+
+  async listForRequest(requestId: number): Promise<AuditRow[]> {
+    const rows = await this.db.selectFrom('audit').selectAll().where('request_id', '=', requestId).orderBy('id').execute();
+    return rows.map(toAuditRow);
+  }
+
+  async listRecent(limit: number): Promise<AuditRow[]> {
+    const rows = await this.db.selectFrom('audit').selectAll().orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toAuditRow);
+  }
+}

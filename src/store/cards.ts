@@ -1,0 +1,43 @@
+/** Cards posted about a request, so every copy (requester, approvers, channel) can be updated in place. */
+import type { Kysely } from 'kysely';
+import { fromJson, nowIso, toJson, type StoreClock } from './codec';
+import type { Database } from './schema';
+import type { CardMessage, CardStore } from './types';
+
+export class SqlCardStore implements CardStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: StoreClock,
+  ) {}
+
+  async record(card: CardMessage): Promise<void> {
+    // Recording the same posted activity twice (a retried turn) keeps one row.
+    await this.db
+      .insertInto('card_messages')
+      .values({
+        request_id: card.requestId,
+        recipient_id: card.recipientId,
+        role: card.role,
+        conversation_ref: toJson(card.conversationRef),
+        activity_id: card.activityId,
+        created_at: nowIso(this.clock),
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['request_id', 'recipient_id', 'activity_id'])
+          .doUpdateSet((eb) => ({ role: eb.ref('excluded.role'), conversation_ref: eb.ref('excluded.conversation_ref') })),
+      )
+      .execute();
+  }
+
+  async listForRequest(requestId: number): Promise<CardMessage[]> {
+    const rows = await this.db.selectFrom('card_messages').selectAll().where('request_id', '=', requestId).orderBy('id').execute();
+    return rows.map((r) => ({
+      requestId: r.request_id,
+      recipientId: r.recipient_id,
+      role: r.role,
+      conversationRef: fromJson(r.conversation_ref),
+      activityId: r.activity_id,
+    }));
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The two engines behind one Kysely<Database>. SQLite is the single-instance default (a file
+ * under DATA_DIR); PostgreSQL is for several bot instances behind a load balancer.
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type KyselyConfig, type LogEvent } from 'kysely';
+import { Pool } from 'pg';
+import type { Database } from './schema';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface Connection {
+  engine: Engine;
+  db: Kysely<Database>;
+}
+
+/** Every statement the store sends, with its duration: for query-count and query-plan tests and benchmarks. */
+export type QueryObserver = (query: { sql: string; parameters: readonly unknown[]; durationMs: number; error?: unknown }) => void;
+
+function logOption(onQuery: QueryObserver | undefined): Pick<KyselyConfig, 'log'> {
+  if (!onQuery) return {};
+  return {
+    log: (event: LogEvent) =>
+      onQuery({
+        sql: event.query.sql,
+        parameters: event.query.parameters,
+        durationMs: event.queryDurationMillis,
+        ...(event.level === 'error' ? { error: event.error } : {}),
+      }),
+  };
+}
+
+/** How long a SQLite writer waits for another process's write lock before SQLITE_BUSY. */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * One better-sqlite3 handle per process. Kysely serialises its use, so concurrent callers in this
+ * process queue rather than conflict. Do not open two Stores on the same file in one process:
+ * better-sqlite3 is synchronous, so the second connection would block the event loop in
+ * busy_timeout while the first waits on it (several *processes* on one host are fine in WAL).
+ */
+export function sqliteConnection(filename: string, onQuery?: QueryObserver): Connection {
+  const handle = new BetterSqlite3(filename);
+  if (filename !== ':memory:') {
+    // WAL: readers never block the writer; NORMAL sync is durable across app crashes in WAL mode
+    // and avoids an fsync per transaction.
+    handle.pragma('journal_mode = WAL');
+    handle.pragma('synchronous = NORMAL');
+  }
+  handle.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  handle.pragma('foreign_keys = ON');
+  return { engine: 'sqlite', db: new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }), ...logOption(onQuery) }) };
+}
+
+export interface PostgresOptions {
+  /** Called when an idle pooled connection fails (server restart, network); the pool replaces it. */
+  onPoolError?: (err: Error) => void;
+  maxConnections?: number;
+  onQuery?: QueryObserver;
+}
+
+export function postgresConnection(databaseUrl: string, opts: PostgresOptions = {}): Connection {
+  const pool = new Pool({ connectionString: databaseUrl, max: opts.maxConnections ?? 10 });
+  // Without a listener an idle client's error would crash the process; the next query that needs
+  // the database reports the outage instead (and /readyz turns red through ping()).
+  pool.on('error', opts.onPoolError ?? (() => undefined));
+  return { engine: 'postgres', db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...logOption(opts.onQuery) }) };
+}
+
+/**
+ * A transaction for the store's compare-and-swap writes. READ COMMITTED is pinned rather than
+ * inherited: there a waiting `UPDATE … WHERE version = ?` re-checks the winner's row and updates
+ * 0 rows, which is the "someone else got there first" answer. Under a stricter server default
+ * (REPEATABLE READ / SERIALIZABLE) the loser would get a serialization error instead. SQLite
+ * ignores the setting: it has one writer at a time.
+ */
+export function casTransaction(db: Kysely<Database>) {
+  return db.transaction().setIsolationLevel('read committed');
+}

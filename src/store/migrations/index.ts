@@ -1,0 +1,18 @@
+/**
+ * Every migration, in order, listed in code (no directory globbing) so they load the same way
+ * under tsx, jest and a compiled build. Names sort lexically: add `002_…` after `001_…` and never
+ * rename or edit one that has shipped.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Engine } from '../dialect';
+import { initialSchema } from './001_initial';
+
+const MIGRATIONS: ReadonlyArray<[name: string, build: (engine: Engine) => Migration]> = [['001_initial', initialSchema]];
+
+export function migrationProvider(engine: Engine): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return Object.fromEntries(MIGRATIONS.map(([name, build]) => [name, build(engine)]));
+    },
+  };
+}

@@ -1,0 +1,364 @@
+/**
+ * Requests, their targets and approvers. Every state change is one conditional
+ * `UPDATE requests … WHERE id = ? AND state = ? AND version = ?` plus its audit row in one
+ * transaction (design.md, "The request lifecycle"). The loser of a race updates 0 rows and gets
+ * `undefined`: on SQLite because writes are serialised, on PostgreSQL because under READ COMMITTED
+ * a waiting UPDATE re-checks its WHERE against the winner's committed row. The guard must stay in
+ * the UPDATE's own WHERE (a sub-select would not be re-checked).
+ */
+import { type Kysely, type Transaction, type Updateable } from 'kysely';
+import {
+  isOpen,
+  nextState,
+  type DeskRequest,
+  type RequestApprover,
+  type RequestEvent,
+  type RequestKind,
+  type RequestState,
+  type RequestTarget,
+  type TargetStatus,
+} from '../domain/request';
+import { insertAudit } from './audit';
+import { casTransaction } from './dialect';
+import { fromJson, isoUtc, nowIso, opt, toJson, type StoreClock } from './codec';
+import type { ApproverRow, Database, RequestRow, RequestsTable, TargetRow } from './schema';
+import type { AuditEntry, NewRequest, RequestChanges, RequestStore } from './types';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const ALL_STATES: RequestState[] = ['draft', 'pending', 'approved', 'executing', 'completed', 'failed', 'rejected', 'cancelled', 'expired'];
+/** "Open" for duplicate detection: someone is already deciding or carrying it out. Drafts are a person's scratch pad. */
+const OPEN_NOT_DRAFT: RequestState[] = ALL_STATES.filter((s) => isOpen(s) && s !== 'draft');
+
+/** The same person named twice (or an owner of two groups) is one target / one approver. */
+function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function toRequest(row: RequestRow, targets: TargetRow[], approvers: ApproverRow[]): DeskRequest {
+  const out: DeskRequest = {
+    id: row.id,
+    tenantId: row.tenant_id,
+    kind: row.kind,
+    state: row.state,
+    version: row.version,
+    requesterId: row.requester_id,
+    requesterName: row.requester_name,
+    subject: row.subject,
+    payload: fromJson(row.payload),
+    targets: targets.map((t) => {
+      const target: RequestTarget = {
+        userId: t.user_id,
+        displayName: t.display_name,
+        userPrincipalName: t.user_principal_name,
+        status: t.status,
+      };
+      if (t.error_code !== null) target.errorCode = t.error_code;
+      if (t.error_message !== null) target.errorMessage = t.error_message;
+      return target;
+    }),
+    approvers: approvers.map((a) => ({ approverId: a.approver_id, displayName: a.display_name, reason: a.reason })),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+  // Unset columns are left out rather than present as undefined: cards and logs that serialise
+  // the request then show only what is known.
+  const optional: Partial<DeskRequest> = {
+    justification: opt(row.justification),
+    decidedBy: opt(row.decided_by),
+    decidedByName: opt(row.decided_by_name),
+    decidedAt: opt(row.decided_at),
+    decisionReason: opt(row.decision_reason),
+    errorCode: opt(row.error_code),
+    errorMessage: opt(row.error_message),
+    expiresAt: opt(row.expires_at),
+  };
+  return Object.assign(out, Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)));
+}
+
+/** Targets and approvers for a page of requests: one query each, whatever the page size. */
+async function hydrate(db: Db, rows: RequestRow[]): Promise<DeskRequest[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [targets, approvers] = await Promise.all([
+    db.selectFrom('request_targets').selectAll().where('request_id', 'in', ids).orderBy('request_id').orderBy('position').execute(),
+    db.selectFrom('request_approvers').selectAll().where('request_id', 'in', ids).orderBy('request_id').orderBy('position').execute(),
+  ]);
+  const byRequest = <T extends { request_id: number }>(list: T[]) => {
+    const map = new Map<number, T[]>();
+    for (const item of list) {
+      const bucket = map.get(item.request_id);
+      if (bucket) bucket.push(item);
+      else map.set(item.request_id, [item]);
+    }
+    return map;
+  };
+  const t = byRequest(targets);
+  const a = byRequest(approvers);
+  return rows.map((r) => toRequest(r, t.get(r.id) ?? [], a.get(r.id) ?? []));
+}
+
+/** Column updates for the scalar fields of `changes`; undefined = leave, null = clear. */
+function changedColumns(changes: RequestChanges): Updateable<RequestsTable> {
+  const set: Updateable<RequestsTable> = {};
+  if (changes.justification !== undefined) set.justification = changes.justification;
+  if (changes.payload !== undefined) set.payload = toJson(changes.payload);
+  if (changes.subject !== undefined) set.subject = changes.subject;
+  if (changes.decidedBy !== undefined) set.decided_by = changes.decidedBy;
+  if (changes.decidedByName !== undefined) set.decided_by_name = changes.decidedByName;
+  if (changes.decidedAt !== undefined) set.decided_at = isoUtc(changes.decidedAt);
+  if (changes.decisionReason !== undefined) set.decision_reason = changes.decisionReason;
+  if (changes.errorCode !== undefined) set.error_code = changes.errorCode;
+  if (changes.errorMessage !== undefined) set.error_message = changes.errorMessage;
+  if (changes.expiresAt !== undefined) set.expires_at = changes.expiresAt === null ? null : isoUtc(changes.expiresAt);
+  return set;
+}
+
+async function insertTargets(db: Db, requestId: number, targets: Omit<RequestTarget, 'status'>[]): Promise<void> {
+  const unique = uniqueBy(targets, (t) => t.userId);
+  if (unique.length === 0) return;
+  await db
+    .insertInto('request_targets')
+    .values(
+      unique.map((t, position) => ({
+        request_id: requestId,
+        user_id: t.userId,
+        position,
+        display_name: t.displayName,
+        user_principal_name: t.userPrincipalName,
+        status: 'waiting' as const,
+        error_code: null,
+        error_message: null,
+      })),
+    )
+    .execute();
+}
+
+async function insertApprovers(db: Db, requestId: number, approvers: RequestApprover[], state: RequestState): Promise<void> {
+  const unique = uniqueBy(approvers, (a) => a.approverId);
+  if (unique.length === 0) return;
+  await db
+    .insertInto('request_approvers')
+    .values(
+      unique.map((a, position) => ({
+        request_id: requestId,
+        approver_id: a.approverId,
+        position,
+        display_name: a.displayName,
+        reason: a.reason,
+        pending: state === 'pending' ? 1 : 0,
+      })),
+    )
+    .execute();
+}
+
+/** Writes the list replacements and keeps request_approvers.pending in step with the new state. */
+async function applyListChanges(db: Db, row: RequestRow, previous: RequestState | undefined, changes: RequestChanges): Promise<void> {
+  if (changes.targets) {
+    await db.deleteFrom('request_targets').where('request_id', '=', row.id).execute();
+    await insertTargets(db, row.id, changes.targets);
+  }
+  if (changes.approvers) {
+    await db.deleteFrom('request_approvers').where('request_id', '=', row.id).execute();
+    await insertApprovers(db, row.id, changes.approvers, row.state);
+  } else if (previous !== undefined && (previous === 'pending') !== (row.state === 'pending')) {
+    await db
+      .updateTable('request_approvers')
+      .set({ pending: row.state === 'pending' ? 1 : 0 })
+      .where('request_id', '=', row.id)
+      .execute();
+  }
+}
+
+export class SqlRequestStore implements RequestStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: StoreClock,
+  ) {}
+
+  create(input: NewRequest, audit: Omit<AuditEntry, 'requestId'>): Promise<DeskRequest> {
+    return casTransaction(this.db).execute(async (trx) => {
+      const now = nowIso(this.clock);
+      const row = await trx
+        .insertInto('requests')
+        .values({
+          tenant_id: input.tenantId,
+          kind: input.kind,
+          state: input.state,
+          version: 1,
+          requester_id: input.requesterId,
+          requester_name: input.requesterName,
+          subject: input.subject,
+          justification: input.justification ?? null,
+          payload: toJson(input.payload ?? {}),
+          decided_by: null,
+          decided_by_name: null,
+          decided_at: null,
+          decision_reason: null,
+          error_code: null,
+          error_message: null,
+          created_at: now,
+          updated_at: now,
+          expires_at: input.expiresAt === undefined ? null : isoUtc(input.expiresAt),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await insertTargets(trx, row.id, input.targets);
+      await insertApprovers(trx, row.id, input.approvers ?? [], row.state);
+      await insertAudit(trx, this.clock, { ...audit, requestId: row.id });
+      const [created] = await hydrate(trx, [row]);
+      return created;
+    });
+  }
+
+  async get(id: number): Promise<DeskRequest | undefined> {
+    const row = await this.db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const [request] = await hydrate(this.db, [row]);
+    return request;
+  }
+
+  async transition(
+    id: number,
+    expected: { state: RequestState; version: number },
+    event: RequestEvent,
+    changes: RequestChanges,
+    audit: Omit<AuditEntry, 'requestId'>,
+  ): Promise<DeskRequest | undefined> {
+    const to = nextState(expected.state, event);
+    if (!to) return undefined;
+    if (changes.targets && expected.state !== 'draft') {
+      // Targets carry per-person progress once a request leaves draft; replacing them later would
+      // erase what was done. This is a caller bug, not a race, so it is loud.
+      throw new Error(`Request ${id}: targets can only be replaced on a draft (was ${expected.state}).`);
+    }
+    return casTransaction(this.db).execute(async (trx) => {
+      const row = await trx
+        .updateTable('requests')
+        .set((eb) => ({
+          ...changedColumns(changes),
+          state: to,
+          version: eb('version', '+', 1),
+          updated_at: nowIso(this.clock),
+        }))
+        .where('id', '=', id)
+        .where('state', '=', expected.state)
+        .where('version', '=', expected.version)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return undefined;
+      await applyListChanges(trx, row, expected.state, changes);
+      await insertAudit(trx, this.clock, { ...audit, requestId: id });
+      const [updated] = await hydrate(trx, [row]);
+      return updated;
+    });
+  }
+
+  update(id: number, expectedVersion: number, changes: RequestChanges, audit: Omit<AuditEntry, 'requestId'>): Promise<DeskRequest | undefined> {
+    return casTransaction(this.db).execute(async (trx) => {
+      let q = trx
+        .updateTable('requests')
+        .set((eb) => ({ ...changedColumns(changes), version: eb('version', '+', 1), updated_at: nowIso(this.clock) }))
+        .where('id', '=', id)
+        .where('version', '=', expectedVersion);
+      // Targets may only be replaced while nobody is acting on them (see transition()).
+      if (changes.targets) q = q.where('state', '=', 'draft');
+      const row = await q.returningAll().executeTakeFirst();
+      if (!row) return undefined;
+      await applyListChanges(trx, row, undefined, changes);
+      await insertAudit(trx, this.clock, { ...audit, requestId: id });
+      const [updated] = await hydrate(trx, [row]);
+      return updated;
+    });
+  }
+
+  async setTargetStatus(id: number, userId: string, status: TargetStatus, errorCode?: string, errorMessage?: string): Promise<void> {
+    await this.db
+      .updateTable('request_targets')
+      .set({ status, error_code: errorCode ?? null, error_message: errorMessage ?? null })
+      .where('request_id', '=', id)
+      .where('user_id', '=', userId)
+      .execute();
+  }
+
+  async listByRequester(requesterId: string, limit: number): Promise<DeskRequest[]> {
+    const rows = await this.db
+      .selectFrom('requests')
+      .selectAll()
+      .where('requester_id', '=', requesterId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return hydrate(this.db, rows);
+  }
+
+  async listPendingForApprover(approverId: string, limit: number): Promise<DeskRequest[]> {
+    const rows = await this.db
+      .selectFrom('request_approvers as a')
+      .innerJoin('requests as r', 'r.id', 'a.request_id')
+      .selectAll('r')
+      .where('a.approver_id', '=', approverId)
+      .where('a.pending', '=', 1)
+      // The flag is a copy; the request's own state stays the authority.
+      .where('r.state', '=', 'pending')
+      .orderBy('a.request_id', 'desc')
+      .limit(limit)
+      .execute();
+    return hydrate(this.db, rows);
+  }
+
+  async findOpenForTarget(userId: string, kind: RequestKind, subject: string): Promise<DeskRequest[]> {
+    const rows = await this.db
+      .selectFrom('request_targets as t')
+      .innerJoin('requests as r', 'r.id', 't.request_id')
+      .selectAll('r')
+      .where('t.user_id', '=', userId)
+      .where('r.kind', '=', kind)
+      .where('r.subject', '=', subject)
+      .where('r.state', 'in', OPEN_NOT_DRAFT)
+      .orderBy('r.id', 'desc')
+      .execute();
+    return hydrate(this.db, rows);
+  }
+
+  async listExpired(now: string, limit: number): Promise<DeskRequest[]> {
+    const rows = await this.db
+      .selectFrom('requests')
+      .selectAll()
+      .where('state', '=', 'pending')
+      .where('expires_at', '<', isoUtc(now))
+      .orderBy('expires_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return hydrate(this.db, rows);
+  }
+
+  async listRunnable(staleBefore: string, limit: number): Promise<DeskRequest[]> {
+    // Two index range reads instead of one OR, which either engine may turn into a scan.
+    const [approved, stale] = await Promise.all([
+      this.db.selectFrom('requests').selectAll().where('state', '=', 'approved').orderBy('updated_at').orderBy('id').limit(limit).execute(),
+      this.db
+        .selectFrom('requests')
+        .selectAll()
+        .where('state', '=', 'executing')
+        .where('updated_at', '<', isoUtc(staleBefore))
+        .orderBy('updated_at')
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+    ]);
+    // Oldest first across both: work is picked up in the order it became runnable.
+    const rows = [...approved, ...stale]
+      .sort((x, y) => (x.updated_at < y.updated_at ? -1 : x.updated_at > y.updated_at ? 1 : x.id - y.id))
+      .slice(0, limit);
+    return hydrate(this.db, rows);
+  }
+}
+

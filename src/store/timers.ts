@@ -1,0 +1,69 @@
+/** Timers the worker runs (reminders, ends of time-bound access). */
+import type { Kysely } from 'kysely';
+import { fromJson, isoUtc, nowIso, toJson, type StoreClock } from './codec';
+import type { Database, TimerRow } from './schema';
+import type { Timer, TimerStore } from './types';
+
+function toTimer(row: TimerRow): Timer {
+  const timer: Timer = { id: row.id, kind: row.kind, dueAt: row.due_at, payload: fromJson(row.payload) };
+  if (row.request_id !== null) timer.requestId = row.request_id;
+  return timer;
+}
+
+export class SqlTimerStore implements TimerStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: StoreClock,
+  ) {}
+
+  async schedule(kind: string, dueAt: string, payload: Record<string, unknown>, requestId?: number): Promise<number> {
+    const row = await this.db
+      .insertInto('timers')
+      .values({
+        kind,
+        request_id: requestId ?? null,
+        due_at: isoUtc(dueAt),
+        payload: toJson(payload),
+        done_at: null,
+        created_at: nowIso(this.clock),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async listDue(now: string, limit: number): Promise<Timer[]> {
+    const rows = await this.db
+      .selectFrom('timers')
+      .selectAll()
+      .where('done_at', 'is', null)
+      .where('due_at', '<=', isoUtc(now))
+      .orderBy('due_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toTimer);
+  }
+
+  async complete(id: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('timers')
+      .set({ done_at: nowIso(this.clock) })
+      .where('id', '=', id)
+      .where('done_at', 'is', null)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  /** All timers of the request, done or not, in due order (the Timer type carries no done flag). */
+  async listForRequest(requestId: number): Promise<Timer[]> {
+    const rows = await this.db
+      .selectFrom('timers')
+      .selectAll()
+      .where('request_id', '=', requestId)
+      .orderBy('due_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toTimer);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Azure Resource Manager paths and response shapes Dragon Desk uses, mapped to the port's types.
+ * Pure.
+ */
+import type { AzureRoleAssignment, AzureSubscription, PartnerLink } from './types';
+
+/** Microsoft.ManagementPartner (PAL) spec version (microsoft-apis §7). */
+export const PAL_API_VERSION = '2018-02-01';
+/** Subscriptions list, GA version. */
+export const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
+/** Microsoft.Authorization roleAssignments, GA version that supports `$filter=principalId eq …`. */
+export const ROLE_ASSIGNMENTS_API_VERSION = '2022-04-01';
+
+export function palPath(partnerId?: string): string {
+  const base = '/providers/Microsoft.ManagementPartner/partners';
+  const tail = partnerId === undefined ? '' : `/${encodeURIComponent(partnerId)}`;
+  return `${base}${tail}?api-version=${PAL_API_VERSION}`;
+}
+
+export function subscriptionsPath(): string {
+  return `/subscriptions?api-version=${SUBSCRIPTIONS_API_VERSION}`;
+}
+
+export function subscriptionRoleAssignmentsPath(subscriptionId: string, principalId?: string): string {
+  const filter = principalId ? `&$filter=${encodeURIComponent(`principalId eq '${principalId.replace(/'/g, "''")}'`)}` : '';
+  return `/subscriptions/${encodeURIComponent(subscriptionId)}/providers/Microsoft.Authorization/roleAssignments?api-version=${ROLE_ASSIGNMENTS_API_VERSION}${filter}`;
+}
+
+interface PartnerResponse {
+  name?: string;
+  etag?: number;
+  properties?: {
+    partnerId?: string;
+    partnerName?: string;
+    tenantId?: string;
+    objectId?: string;
+    version?: string | number;
+    state?: string;
+    createdTime?: string;
+    updatedTime?: string;
+  };
+}
+
+export function partnerLinkFromArm(body: unknown): PartnerLink {
+  const r = (body ?? {}) as PartnerResponse;
+  const p = r.properties ?? {};
+  return {
+    partnerId: String(p.partnerId ?? r.name ?? ''),
+    partnerName: p.partnerName,
+    tenantId: p.tenantId ?? '',
+    objectId: p.objectId ?? '',
+    state: p.state ?? 'Active',
+    createdTime: p.createdTime,
+    updatedTime: p.updatedTime,
+    // The spec says int32, its examples a string: keep whichever came.
+    version: p.version,
+  };
+}
+
+export function subscriptionFromArm(v: Record<string, unknown>): AzureSubscription {
+  return {
+    subscriptionId: String(v.subscriptionId ?? ''),
+    displayName: String(v.displayName ?? ''),
+    state: String(v.state ?? ''),
+  };
+}
+
+export function roleAssignmentFromArm(v: Record<string, unknown>): AzureRoleAssignment {
+  const p = (v.properties ?? {}) as Record<string, unknown>;
+  return {
+    id: String(v.id ?? ''),
+    roleDefinitionId: String(p.roleDefinitionId ?? ''),
+    principalId: String(p.principalId ?? ''),
+    scope: String(p.scope ?? ''),
+  };
+}

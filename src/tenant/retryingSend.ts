@@ -1,0 +1,99 @@
+/**
+ * The one retry loop, shared by the Graph middleware and the ARM fetch path so both follow the same
+ * policy and both can be driven by an injected sleep in tests.
+ */
+import { decideRetry, type RetryPolicy } from './retry';
+
+export interface TenantLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+export const silentLogger: TenantLogger = { info: () => undefined, warn: () => undefined };
+
+export interface RetryRuntime {
+  policy: RetryPolicy;
+  /** Per-attempt timeout; a timed-out GET counts as a network failure and may be retried. */
+  attemptTimeoutMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  now: () => number;
+  logger: TenantLogger;
+}
+
+export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface SendDescription {
+  method: string;
+  /** Path without the query string: logged, so it must never carry a token. */
+  path: string;
+  replaySafe: boolean;
+}
+
+/**
+ * A failure before any HTTP answer: undici's "fetch failed" TypeError, or an aborted/timed-out
+ * attempt. Anything else (a token that could not be fetched, a bug) is not worth repeating.
+ */
+export function isNetworkFailure(err: unknown): boolean {
+  // By name, not instanceof: undici's errors come from Node's own realm, which is not the realm of
+  // a test sandbox (jest) or of a bundler's polyfills.
+  const name = (err as { name?: unknown } | null)?.name;
+  return name === 'TypeError' || name === 'AbortError' || name === 'TimeoutError';
+}
+
+/**
+ * Sends, and sends again while the policy says so. Returns the last response (possibly a 429 whose
+ * Retry-After did not fit the budget; the caller turns it into a TenantError) or rethrows the last
+ * network error.
+ */
+export async function sendWithRetry(
+  send: (signal: AbortSignal) => Promise<Response>,
+  what: SendDescription,
+  rt: RetryRuntime,
+): Promise<Response> {
+  let waitedMs = 0;
+  for (let attempt = 1; ; attempt++) {
+    let response: Response | undefined;
+    let failure: unknown;
+    try {
+      response = await send(AbortSignal.timeout(rt.attemptTimeoutMs));
+    } catch (err) {
+      if (!isNetworkFailure(err)) throw err;
+      failure = err;
+    }
+    const decision = decideRetry(
+      {
+        attempt,
+        status: response?.status,
+        method: what.method,
+        replaySafe: what.replaySafe,
+        retryAfter: response?.headers.get('retry-after'),
+        waitedMs,
+        nowMs: rt.now(),
+        random: rt.random(),
+      },
+      rt.policy,
+    );
+    if (!decision.retry) {
+      if (response) {
+        if (decision.reason !== 'success-or-final') {
+          rt.logger.warn('tenant call not retried', { ...what, status: response.status, attempt, reason: decision.reason });
+        }
+        return response;
+      }
+      rt.logger.warn('tenant call failed without a response', { ...what, attempt, reason: decision.reason });
+      throw failure;
+    }
+    rt.logger.warn('tenant call will be retried', {
+      ...what,
+      status: response?.status ?? 'network-error',
+      attempt,
+      delayMs: decision.delayMs,
+      reason: decision.reason,
+    });
+    // Free the connection of a response we will not read.
+    await response?.body?.cancel().catch(() => undefined);
+    await rt.sleep(decision.delayMs);
+    waitedMs += decision.delayMs;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Background work: carries out approved requests, resumes executions a crashed instance left
+ * behind, expires pending requests and runs timers (reminders, ends of time-bound access). Every
+ * step claims its row with a compare-and-swap in the store, so several bot instances can run a
+ * worker each and a request is still carried out exactly once.
+ */
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import type { RequestEngine } from '../services/requests';
+import type { Store, Timer } from '../store/types';
+
+export type TimerHandler = (timer: Timer) => Promise<void>;
+
+export interface WorkerOptions {
+  store: Store;
+  engine: RequestEngine;
+  clock: Clock;
+  logger: Logger;
+  intervalMs: number;
+  /** An execution not updated for this long is taken over (its instance is presumed dead). */
+  staleAfterMs: number;
+  /** Requests carried out at the same time by this instance. */
+  concurrency?: number;
+}
+
+export class Worker {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+  private readonly inFlight = new Set<number>();
+  private readonly timerHandlers = new Map<string, TimerHandler>();
+
+  constructor(private readonly o: WorkerOptions) {}
+
+  onTimer(kind: string, handler: TimerHandler): void {
+    this.timerHandlers.set(kind, handler);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), this.o.intervalMs);
+    this.kick();
+  }
+
+  /** Run a pass now (or right after the current one). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.pass()
+      .catch((err) => this.o.logger.error('worker pass failed', { err }))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Wait for the pass in progress (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running || this.inFlight.size) {
+      await (this.running ?? new Promise((r) => setTimeout(r, 10)));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.idle();
+  }
+
+  /** One pass: expire, execute, timers. Executions run in the background up to `concurrency`. */
+  async pass(): Promise<void> {
+    await this.o.engine.expireDue();
+    const now = this.o.clock.now().getTime();
+    const runnable = await this.o.store.requests.listRunnable(new Date(now - this.o.staleAfterMs).toISOString(), 50);
+    const limit = this.o.concurrency ?? 4;
+    for (const req of runnable) {
+      if (this.inFlight.has(req.id) || this.inFlight.size >= limit) continue;
+      this.inFlight.add(req.id);
+      void this.o.engine
+        .execute(req)
+        .catch((err) => this.o.logger.error('execution crashed', { requestId: req.id, err }))
+        .finally(() => {
+          this.inFlight.delete(req.id);
+          this.kick();
+        });
+    }
+    const due = await this.o.store.timers.listDue(new Date(now).toISOString(), 50);
+    for (const t of due) {
+      const handler = this.timerHandlers.get(t.kind);
+      if (!handler) continue;
+      // Claim first: a timer runs once even with several instances.
+      if (!(await this.o.store.timers.complete(t.id))) continue;
+      try {
+        await handler(t);
+      } catch (err) {
+        this.o.logger.error('timer failed', { timer: t.id, kind: t.kind, err });
+      }
+    }
+  }
+}

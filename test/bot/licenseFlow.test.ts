@@ -1,0 +1,230 @@
+/**
+ * Issue 3 end to end over HTTP: a nurse asks, the group owner approves on the card, the worker
+ * makes the change in the dev tenant and checks it landed; an admin goes straight through a
+ * confirmation card. Everything a person would notice is asserted on what the connector received.
+ */
+import { Harness, cardActions, cardText } from '../helpers/harness';
+import { expectValidTeamsCard } from '../helpers/cards';
+import { persona } from '../../src/devtenant/fixture';
+
+const NURSING_SKU = '22222222-bbbb-4bbb-8bbb-000000000001';
+const NURSING_GROUP = '11111111-aaaa-4aaa-8aaa-000000000001';
+
+async function tenantGet(h: Harness, path: string): Promise<any> {
+  const res = await fetch(`${h.desk.devTenant!.url}/v1.0${path}`, { headers: { Authorization: 'Bearer dev' } });
+  return res.json();
+}
+
+async function nursingSeats(h: Harness): Promise<{ used: number; total: number }> {
+  const skus = await tenantGet(h, '/subscribedSkus');
+  const sku = skus.value.find((s: any) => s.skuId === NURSING_SKU);
+  return { used: sku.consumedUnits, total: sku.prepaidUnits.enabled };
+}
+
+async function nursingState(h: Harness, alias: string): Promise<string | undefined> {
+  const u = await tenantGet(h, `/users/${persona(alias).id}?$select=licenseAssignmentStates`);
+  return u.licenseAssignmentStates?.find((s: any) => s.skuId === NURSING_SKU)?.state;
+}
+
+describe('a Dragon license request with group-owner approval', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await Harness.start({ startWorker: false });
+  });
+  afterEach(async () => h.stop());
+
+  test('Dana asks, Nina approves, the license lands and everyone is told', async () => {
+    const nina = h.as('nina');
+    await nina.say('hi'); // the owner has talked to Dragon Desk before, so she can be reached
+    const dana = h.as('dana');
+    const before = await nursingSeats(h);
+
+    await dana.say('I need a Dragon nursing license');
+    const draft = dana.lastCard();
+    expectValidTeamsCard(draft.card);
+    expect(cardText(draft.card)).toMatch(/Dana Reyes/);
+    expect(cardActions(draft.card).map((a) => a.title)).toContain('Send for approval');
+
+    const sent = await dana.click(draft, 'Send for approval', { justification: 'Starting on the ED documentation pilot' });
+    expect(sent.httpStatus).toBe(200);
+    expect(sent.card).toBeDefined();
+    expectValidTeamsCard(sent.card!);
+    expect(cardText(sent.card)).toMatch(/Nina Okafor/);
+
+    const approval = nina.lastCard();
+    expectValidTeamsCard(approval.card);
+    const approvalText = cardText(approval.card);
+    expect(approvalText).toMatch(/Dana Reyes/);
+    expect(approvalText).toMatch(/ED documentation pilot/);
+    expect(approvalText).toMatch(/owner of the group/);
+
+    const decided = await nina.click(approval, 'Approve');
+    expect(decided.card).toBeDefined();
+    expect(cardText(decided.card)).toMatch(/Nina Okafor/);
+
+    await h.settle();
+    await h.settle();
+    expect(await nursingState(h, 'dana')).toBe('Active');
+    const after = await nursingSeats(h);
+    expect(after.used).toBe(before.used + 1);
+
+    // Dana's card was updated in place, and she was told in words.
+    const danaCard = dana.currentCard(draft.activityId);
+    expect(cardText(danaCard)).toMatch(/Done|Completed/i);
+    expect(dana.texts().join('\n')).toMatch(/approved your request/);
+    expect(dana.texts().join('\n')).toMatch(/Done: request #\d+ is complete/);
+    // Nina's copy shows the final state too.
+    expect(cardText(nina.currentCard(approval.activityId))).toMatch(/Done|Completed/i);
+  });
+
+  test('a License Administrator goes straight through a confirmation card', async () => {
+    const leo = h.as('leo');
+    const before = await nursingSeats(h);
+    await leo.say('give Dana Reyes a Dragon nursing license');
+    const confirm = leo.lastCard();
+    expectValidTeamsCard(confirm.card);
+    expect(cardActions(confirm.card).map((a) => a.title)).toContain('Confirm');
+    expect(cardText(confirm.card)).toContain(`${before.used}`);
+    const done = await leo.click(confirm, 'Confirm');
+    expect(done.card).toBeDefined();
+    await h.settle();
+    await h.settle();
+    expect(await nursingState(h, 'dana')).toBe('Active');
+    // Nobody else was asked.
+    expect(h.connector.messages('personal-nina')).toHaveLength(0);
+  });
+
+  test('an ambiguous name is asked about, never picked silently', async () => {
+    const leo = h.as('leo');
+    await leo.say('give Dana a Dragon nursing license');
+    const choice = leo.lastCard();
+    expectValidTeamsCard(choice.card);
+    const t = cardText(choice.card);
+    expect(t).toMatch(/Dana Reyes/);
+    expect(t).toMatch(/Dana Kim/);
+    // Choosing someone who was not offered is refused.
+    const tampered = await leo.click(choice, cardActions(choice.card)[0].title, { choice_0: persona('grace').id });
+    expect(tampered.message ?? cardText(tampered.card)).toMatch(/not one of the people offered/);
+    const picked = await leo.click(choice, cardActions(choice.card)[0].title, { choice_0: persona('danak').id });
+    expect(cardText(picked.card)).toMatch(/Dana Kim/);
+    expect(cardActions(picked.card).map((a) => a.title)).toContain('Confirm');
+  });
+
+  test.each([
+    ['an unknown person', 'give Zelda Quartermain a Dragon nursing license', /couldn't find/],
+    ['a disabled account', 'give Ken Adams a Dragon nursing license', /disabled/],
+    ['someone who already has it', 'give Maria Gomez a Dragon nursing license', /already has a Dragon Copilot nursing license/],
+    ['someone with the other kind', 'give Alan Brooks a Dragon nursing license', /physician license/],
+    ['more than 20 people', `give ${Array.from({ length: 21 }, (_, i) => `Person${i}`).join(', ')} Dragon nursing licenses`, /at most 20 people/],
+  ])('%s gets a clear answer and nothing is requested', async (_label, utterance, expected) => {
+    const leo = h.as('leo');
+    const posted = await leo.say(utterance);
+    const all = posted.map((p) => p.activity.text ?? cardText(p.activity.attachments?.[0]?.content)).join('\n');
+    expect(all).toMatch(expected);
+    expect(await h.desk.store.requests.listByRequester(leo.id, 5).then((r) => r.filter((x) => x.state !== 'cancelled'))).toHaveLength(0);
+  });
+
+  test('no seats left: says how many are used and how to buy more', async () => {
+    const dana = h.as('dana');
+    const posted = await dana.say('give Sam Carter and Lee Wong Dragon physician licenses');
+    const all = posted.map((p) => p.activity.text ?? cardText(p.activity.attachments?.[0]?.content)).join('\n');
+    expect(all).toMatch(/of 6/);
+    expect(all).toMatch(/certified Microsoft partner|representative/);
+  });
+
+  test('only an approver can decide; the requester cannot approve their own request', async () => {
+    const nina = h.as('nina');
+    await nina.say('hi');
+    const dana = h.as('dana');
+    await dana.say('I need a Dragon nursing license');
+    const draft = dana.lastCard();
+    const pending = await dana.click(draft, 'Send for approval');
+    const approval = nina.lastCard();
+    const approve = cardActions(approval.card).find((a) => a.title === 'Approve')!;
+
+    const own = await dana.invoke(approve.verb, approve.data, draft.activityId);
+    expect(own.message ?? cardText(own.card)).toMatch(/cannot approve or reject it yourself/);
+
+    const omar = h.as('omar');
+    const stranger = await omar.invoke(approve.verb, approve.data);
+    expect(stranger.message ?? cardText(stranger.card)).toMatch(/not one of the approvers/);
+
+    const req = (await h.desk.store.requests.listByRequester(dana.id, 1))[0];
+    expect(req.state).toBe('pending');
+    const audit = await h.desk.store.audit.listForRequest(req.id);
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['refused.own-request', 'refused.not-approver']));
+    expect(pending.card).toBeDefined();
+  });
+
+  test('tampering with card data changes nothing about what is executed', async () => {
+    const nina = h.as('nina');
+    await nina.say('hi');
+    const dana = h.as('dana');
+    await dana.say('I need a Dragon nursing license');
+    await dana.click(dana.lastCard(), 'Send for approval');
+    const approval = nina.lastCard();
+    const approve = cardActions(approval.card).find((a) => a.title === 'Approve')!;
+    // Someone edits the card payload to point at another person and license.
+    await nina.invoke(approve.verb, { ...approve.data, userId: persona('patel').id, license: 'physician', state: 'approved' }, approval.activityId);
+    await h.settle();
+    await h.settle();
+    expect(await nursingState(h, 'dana')).toBe('Active');
+    const patel = await tenantGet(h, `/users/${persona('patel').id}?$select=licenseAssignmentStates`);
+    expect(patel.licenseAssignmentStates ?? []).toHaveLength(0);
+  });
+
+  test('a stale card shows the current state and runs nothing', async () => {
+    const nina = h.as('nina');
+    await nina.say('hi');
+    const dana = h.as('dana');
+    await dana.say('I need a Dragon nursing license');
+    await dana.click(dana.lastCard(), 'Send for approval');
+    const approval = nina.lastCard();
+    const first = await nina.click(approval, 'Approve');
+    expect(first.card).toBeDefined();
+    const again = await nina.click(approval, 'Approve');
+    expect(cardText(again.card)).toMatch(/Approved|In progress|Done/i);
+    await h.settle();
+    await h.settle();
+    expect(h.desk.devTenant!.calls.count({ method: 'POST', path: `/v1.0/groups/${NURSING_GROUP}/members/$ref` })).toBe(1);
+  });
+
+  test('an owner removed from the group after the card was sent is refused', async () => {
+    const nina = h.as('nina');
+    await nina.say('hi');
+    const dana = h.as('dana');
+    await dana.say('I need a Dragon nursing license');
+    await dana.click(dana.lastCard(), 'Send for approval');
+    const approval = nina.lastCard();
+    // Make someone else the owner, then take Nina off.
+    await fetch(`${h.desk.devTenant!.url}/v1.0/groups/${NURSING_GROUP}/owners/$ref`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer dev', 'content-type': 'application/json' },
+      body: JSON.stringify({ '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${persona('leo').id}` }),
+    });
+    const del = await fetch(`${h.desk.devTenant!.url}/v1.0/groups/${NURSING_GROUP}/owners/${persona('nina').id}/$ref`, {
+      method: 'DELETE',
+      headers: { Authorization: 'Bearer dev' },
+    });
+    expect(del.status).toBe(204);
+    const res = await nina.click(approval, 'Approve');
+    expect(res.message ?? cardText(res.card)).toMatch(/no longer are/);
+    const req = (await h.desk.store.requests.listByRequester(dana.id, 1))[0];
+    expect(req.state).toBe('pending');
+  });
+
+  test('the requester can cancel a pending request; every copy says so', async () => {
+    const nina = h.as('nina');
+    await nina.say('hi');
+    const dana = h.as('dana');
+    await dana.say('I need a Dragon nursing license');
+    const draft = dana.lastCard();
+    const sent = await dana.click(draft, 'Send for approval');
+    const approval = nina.lastCard();
+    const cancelled = await dana.click({ activityId: draft.activityId, card: sent.card! }, 'Cancel request');
+    expect(cardText(cancelled.card)).toMatch(/Cancelled/i);
+    expect(cardText(nina.currentCard(approval.activityId))).toMatch(/Cancelled/i);
+    const late = await nina.click(approval, 'Approve');
+    expect(cardText(late.card)).toMatch(/Cancelled/i);
+  });
+});

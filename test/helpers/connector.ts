@@ -1,0 +1,111 @@
+/**
+ * An HTTP fake of the Bot Framework connector (the Teleport pattern): the bot's replies, proactive
+ * messages and in-place card updates arrive here exactly as they would at Teams, and tests read
+ * them back per conversation.
+ */
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+
+export interface PostedActivity {
+  conversationId: string;
+  activityId: string;
+  method: 'POST' | 'PUT';
+  activity: Record<string, any>;
+  /** Sequence number across the whole connector, so tests can ask for "what came after X". */
+  seq: number;
+}
+
+export class FakeConnector {
+  readonly posted: PostedActivity[] = [];
+  /** Latest version of every activity by id (after PUT updates). */
+  readonly current = new Map<string, PostedActivity>();
+  private server?: http.Server;
+  private seq = 0;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => this.handle(req, res, body));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
+    const addr = this.server.address() as { port: number };
+    this.url = `http://127.0.0.1:${addr.port}/`;
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
+    if (!m) {
+      res.writeHead(404).end();
+      return;
+    }
+    const conversationId = decodeURIComponent(m[1]);
+    const activity = body ? JSON.parse(body) : {};
+    if (req.method === 'PUT' && m[2]) {
+      const activityId = decodeURIComponent(m[2]);
+      const rec: PostedActivity = { conversationId, activityId, method: 'PUT', activity, seq: ++this.seq };
+      this.posted.push(rec);
+      this.current.set(activityId, rec);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: activityId }));
+      return;
+    }
+    const activityId = `act-${randomUUID().slice(0, 8)}`;
+    const rec: PostedActivity = { conversationId, activityId, method: 'POST', activity, seq: ++this.seq };
+    this.posted.push(rec);
+    this.current.set(activityId, rec);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: activityId }));
+  }
+
+  /** Messages (not typing) posted to a conversation, in order, after sequence number `after`. */
+  messages(conversationId: string, after = 0): PostedActivity[] {
+    return this.posted.filter((p) => p.conversationId === conversationId && p.method === 'POST' && p.seq > after && p.activity.type === 'message');
+  }
+
+  updates(conversationId: string, after = 0): PostedActivity[] {
+    return this.posted.filter((p) => p.conversationId === conversationId && p.method === 'PUT' && p.seq > after);
+  }
+
+  lastSeq(): number {
+    return this.seq;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/** The Adaptive Card in an activity, if any. */
+export function cardOf(activity: Record<string, any>): Record<string, any> | undefined {
+  return activity.attachments?.find((a: any) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+}
+
+/** All text a person would read on a card (TextBlocks, FactSet facts, RichText runs), joined. */
+export function cardText(card: Record<string, any> | undefined): string {
+  const out: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, unknown>;
+    if (typeof n.text === 'string') out.push(n.text);
+    if (typeof n.title === 'string') out.push(n.title);
+    if (typeof n.value === 'string' && n.type !== 'Input.Text') out.push(n.value);
+    for (const v of Object.values(n)) if (typeof v === 'object') walk(v);
+  };
+  walk(card);
+  return out.join('\n');
+}
+
+/** Action.Execute buttons on a card, by title. */
+export function cardActions(card: Record<string, any> | undefined): { title: string; verb: string; data: Record<string, unknown> }[] {
+  const out: { title: string; verb: string; data: Record<string, unknown> }[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, any>;
+    if (n.type === 'Action.Execute') out.push({ title: n.title, verb: n.verb, data: n.data ?? {} });
+    for (const [k, v] of Object.entries(n)) if (k !== 'fallback' && typeof v === 'object') walk(v);
+  };
+  walk(card);
+  return out;
+}
