@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import type { LicenseKind } from './domain/catalog';
+import { parsePartnerList, type KnownPartner } from './domain/partners';
 
 export type AppMode = 'dev' | 'production';
 export type CredentialKind = 'client-secret' | 'certificate' | 'managed-identity';
@@ -45,6 +46,8 @@ export interface Config {
   licenses: Record<LicenseKind, LicenseConfig>;
   dragonAdminGroupId?: string;
   partnerOperatorsGroupId?: string;
+  /** Partners the organisation works with (`PARTNERS`); the customer side has no API to list them. */
+  partners: KnownPartner[];
   /** Who approves when a license group has no enabled owner. */
   approverFallback: 'license-admins' | 'none';
   requestExpiryHours: number;
@@ -147,7 +150,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   };
 
   const mode = oneOf<AppMode>('APP_MODE', ['dev', 'production'], 'dev');
-  const port = int('PORT', 3978, 1, 65535);
+  // 0 = any free port (tests and benchmarks).
+  const port = int('PORT', 3978, 0, 65535);
   const tenantId = guid('TENANT_ID', true) ?? '';
 
   const appId = guid('BOT_APP_ID', false);
@@ -167,7 +171,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   let armBaseUrl: string;
   let credential: Config['credential'];
   if (mode === 'dev') {
-    devTenant = { port: int('DEV_TENANT_PORT', 5980, 1, 65535) };
+    devTenant = { port: int('DEV_TENANT_PORT', 5980, 0, 65535) };
     // Dev mode never reaches Microsoft: the tenant is always the in-process dev tenant.
     graphBaseUrl = `http://127.0.0.1:${devTenant.port}`;
     armBaseUrl = graphBaseUrl;
@@ -199,6 +203,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   };
   if (!licenses.nursing.skuPartNumber) problems.push('NURSING_SKU_PART_NUMBER: required, the skuPartNumber of the Dragon Copilot nursing SKU (see GET /subscribedSkus)');
   if (!licenses.physician.skuPartNumber) problems.push('PHYSICIAN_SKU_PART_NUMBER: required, the skuPartNumber of the Dragon Copilot physician SKU');
+
+  const partnerList = parsePartnerList(str('PARTNERS'));
+  for (const p of partnerList.problems) problems.push(`PARTNERS: ${p}`);
 
   const channelId = str('APPROVALS_CHANNEL_ID');
   const channelUrl = url('APPROVALS_SERVICE_URL', undefined);
@@ -233,6 +240,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     licenses,
     dragonAdminGroupId: guid('DRAGON_ADMIN_GROUP_ID', false),
     partnerOperatorsGroupId: guid('PARTNER_OPERATORS_GROUP_ID', false),
+    partners: partnerList.partners,
     approverFallback: oneOf('APPROVER_FALLBACK', ['license-admins', 'none'] as const, 'license-admins'),
     requestExpiryHours: int('REQUEST_EXPIRY_HOURS', 168, 1, 24 * 90),
     approvalsChannel: channelId && channelUrl ? { conversationId: channelId, serviceUrl: channelUrl } : undefined,

@@ -11,6 +11,7 @@ import { startServer, type RunningServer } from './server';
 import { createAdapter } from './bot/adapter';
 import { createBot, type Bot } from './bot/app';
 import { TeamsMessenger } from './bot/messenger';
+import { createFallbackPlanner, modelFromConfig } from './bot/llm';
 import { Desk } from './services/desk';
 import type { ServiceDeps } from './services/types';
 import { openStore } from './store';
@@ -57,9 +58,10 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
     }
     const tenant =
       config.mode === 'dev'
-        ? createTenantClient({ mode: 'dev', devTenantUrl: devTenant!.url, logger })
+        ? createTenantClient({ mode: 'dev', devTenantUrl: devTenant!.url, logger, now: () => clock.now().getTime() })
         : createTenantClient({
             mode: 'production',
+            now: () => clock.now().getTime(),
             graphBaseUrl: config.graphBaseUrl,
             armBaseUrl: config.armBaseUrl,
             logger,
@@ -73,7 +75,12 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
             },
           });
 
-    const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: path.resolve(config.dataDir), clock });
+    const store = await openStore({
+      databaseUrl: config.databaseUrl,
+      dataDir: path.resolve(config.dataDir),
+      clock,
+      onPoolError: (err) => logger.warn('a pooled PostgreSQL connection failed; the pool replaces it', { err: err.message }),
+    });
     cleanup.push(() => store.close());
 
     const adapter = createAdapter(config);
@@ -89,7 +96,12 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       intervalMs: config.workerIntervalMs,
       staleAfterMs: Math.max(5 * 60_000, 2 * config.licenseVerifyTimeoutSeconds * 1000),
     });
-    const bot = createBot({ config, adapter, store, desk, logger });
+    // Time-bound Dragon admin grants remind and end through the worker; groups an earlier set-up
+    // created fill the config's gaps (src/services/setup.ts).
+    desk.roles.registerTimers(worker);
+    await desk.setup.applyRecordedGroups();
+    const model = modelFromConfig(config);
+    const bot = createBot({ config, adapter, store, desk, logger, fallbackPlanner: model ? createFallbackPlanner(model) : undefined });
     const server = await startServer({
       port: config.port,
       host: config.host,

@@ -56,7 +56,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
   });
 
-  server.get('/healthz', (_req: restify.Request, res: restify.Response) => {
+  server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
     res.send(200, { status: 'alive' });
   });
 

@@ -162,7 +162,8 @@ export function requestView(req: DeskRequest, viewer: RequestCardViewer, ctx: Re
     statusColor: look.color,
     headerStyle: look.header,
     requestLabel: `Request #${req.id}`,
-    peopleLabel: count > 1 ? `For ${count} people` : 'For',
+    // A request about no one in particular (set-up) has no people section at all.
+    peopleLabel: count === 0 ? '' : count > 1 ? `For ${count} people` : 'For',
     people: req.targets.map((t) => personLine(t, progress)),
     facts: factsFor(req, viewer, ctx, draftByRequester),
     hasError: req.state === 'failed',

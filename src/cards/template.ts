@@ -17,7 +17,9 @@ export type TemplateName =
   | 'help'
   | 'seats'
   | 'list'
-  | 'notice';
+  | 'notice'
+  | 'gdap-offer'
+  | 'confirm-step';
 
 let cardsDirCache: string | undefined;
 

@@ -38,6 +38,12 @@ export interface CardActionData {
   reason?: string;
   /** `choice_<n>` values of the person picker, by question index. */
   choices: string[];
+  /** A multi-select ChoiceSet `roles` (comma-separated values), e.g. the GDAP offer card. */
+  roles?: string[];
+  /** A `duration` input (ISO 8601), e.g. the GDAP offer card. */
+  duration?: string;
+  /** An `autoExtend` Input.Toggle ("true" / "false"). */
+  autoExtend?: boolean;
 }
 
 const MAX_INPUT_CHARS = 2000;
@@ -73,5 +79,12 @@ export function readActionData(data: unknown): CardActionData | undefined {
   if (justification) result.justification = justification;
   const reason = toText(record.reason);
   if (reason) result.reason = reason;
+  // Typed inputs only: values are still untrusted and checked by the handler against what it offered.
+  const roles = toText(record.roles);
+  if (roles !== undefined || record.roles === '') result.roles = (roles ?? '').split(',').map((r) => r.trim()).filter(Boolean).slice(0, 50);
+  const duration = toText(record.duration);
+  if (duration) result.duration = duration.slice(0, 40);
+  if (record.autoExtend === 'true' || record.autoExtend === true) result.autoExtend = true;
+  else if (record.autoExtend === 'false' || record.autoExtend === false) result.autoExtend = false;
   return result;
 }

@@ -108,7 +108,13 @@ export class Dispatcher {
       const routed = this.rewriteMe(segments, caller, dialect);
       const router = dialect === 'arm' ? this.deps.arm : this.deps.graph;
       const match = router.match(call.method, routed);
-      if ('error' in match) throw match.error;
+      if ('error' in match) {
+        // ARM answers a path it does not serve with 404, not Graph's 400 for an unknown segment.
+        if (dialect === 'arm' && match.error.status === 400) {
+          throw new TenantHttpError(404, 'InvalidResourceType', `The resource path '${path}' is not served by the dev tenant.`);
+        }
+        throw match.error;
+      }
       const req: ApiRequest = {
         method: call.method.toUpperCase(),
         path,

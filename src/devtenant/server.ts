@@ -51,8 +51,11 @@ export interface DevTenant {
   state: DirectoryState;
   /** Resolves when queued group-license processing is done. */
   settle(): Promise<void>;
-  /** Re-seeds the directory from the fixture it started with (faults and calls are kept). */
-  reset(): void;
+  /**
+   * Re-seeds the directory from the fixture it started with, or from another one (a Fixture, a
+   * name or a path). Faults and the call log are kept; queued license processing is dropped.
+   */
+  reset(fixture?: Fixture | string): void;
 }
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -89,7 +92,8 @@ export async function startDevTenant(opts: DevTenantOptions = {}): Promise<DevTe
   const calls = new CallLog();
   let baseUrl = '';
   const deps: RouteDeps = { state, clock, baseUrl: () => baseUrl };
-  const reset = () => state.seed(fixture);
+  const reset = (other?: Fixture | string) =>
+    state.seed(other === undefined ? fixture : typeof other === 'object' ? other : loadFixture(other));
 
   const graph = new Router();
   const arm = new Router();

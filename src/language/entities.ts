@@ -8,9 +8,10 @@ import type { LicenseKind } from '../domain/catalog';
 import {
   AMBIGUOUS_SELF,
   AMBIGUOUS_SELF_PHRASES,
+  CAPITALISED_NAMES,
   CREDENTIALS,
-  DOMAIN_WORDS,
   ENTRA_ROLE_PHRASES,
+  HARD_PERSON_STOP,
   HONORIFICS,
   LIST_SEPARATORS,
   NUMBER_WORDS,
@@ -52,6 +53,8 @@ function isPersonWord(t: Token): boolean {
   if (t.kind !== 'word' || t.norm.includes(' ')) return false;
   if (!/^\p{L}[\p{L}\p{M}'-]*$/u.test(t.norm)) return false;
   if (SELF_WORDS.has(t.norm)) return true;
+  const capitalisedMidSentence = !t.first && /^\p{Lu}\p{Ll}/u.test(t.raw);
+  if (capitalisedMidSentence && (CAPITALISED_NAMES.has(t.norm) || !HARD_PERSON_STOP.has(t.norm))) return !CREDENTIALS.has(t.norm);
   return !PERSON_STOP.has(t.norm) && !CREDENTIALS.has(t.norm);
 }
 
@@ -87,7 +90,7 @@ export interface PeopleRun {
 
 /**
  * Reads the names in tokens [start, end): split on commas, "and", "&"; honorifics and trailing
- * credentials dropped; "I", "me", "myself" become "me". Undefined when any part is not a name
+ * credentials dropped; "I", "me", "myself" become "me"; lower-case names capitalised. Undefined when any part is not a name
  * (more than four words, a stray word), because a wrong person is worse than asking.
  */
 export function peopleIn(n: Normalized, start: number, end: number): string[] | undefined {
@@ -111,7 +114,7 @@ export function peopleIn(n: Normalized, start: number, end: number): string[] | 
     if (toks.length > 4 || toks.some((t) => !isPersonWord(t))) return false;
     // Contiguous tokens only: a name is never split by something we skipped.
     for (let k = 1; k < kept.length; k++) if (kept[k] !== kept[k - 1] + 1) return false;
-    users.push(rawOf(n, kept[0], kept[kept.length - 1] + 1));
+    users.push(nameCase(rawOf(n, kept[0], kept[kept.length - 1] + 1)));
     return true;
   };
   for (let i = start; i < end; i++) {
@@ -124,6 +127,16 @@ export function peopleIn(n: Normalized, start: number, end: number): string[] | 
   return unique.length ? unique : undefined;
 }
 
+/**
+ * A name typed all in lower case ("dr patel", "dana reyes") is given capitals ("Patel",
+ * "Dana Reyes"): lower case is how people type in chat, not how the name is spelt. Anything with a
+ * capital in it ("McKay", "DeShawn", "SAM") is kept exactly as written.
+ */
+export function nameCase(name: string): string {
+  if (/\p{Lu}/u.test(name) || name.includes('@')) return name;
+  return name.replace(/(^|[\s'’-])(\p{Ll})/gu, (_, sep: string, ch: string) => sep + ch.toUpperCase());
+}
+
 function trimRun(n: Normalized, start: number, end: number): [number, number] {
   let s = start;
   let e = end;
@@ -132,10 +145,15 @@ function trimRun(n: Normalized, start: number, end: number): [number, number] {
   return [s, e];
 }
 
+/** "Dana, I need …": a comma before "I" starts a new clause, it does not continue a list. */
+function clauseBreak(tokens: readonly Token[], i: number): boolean {
+  return tokens[i].norm === ',' && !!tokens[i + 1] && tokens[i + 1].norm.split(' ')[0] === 'i';
+}
+
 /** The names that start at token `from` and run forward. */
 export function peopleAfter(n: Normalized, from: number): PeopleRun | undefined {
   let j = from;
-  while (j < n.tokens.length && inRun(n.tokens, j)) j++;
+  while (j < n.tokens.length && inRun(n.tokens, j) && !clauseBreak(n.tokens, j)) j++;
   const [s, e] = trimRun(n, from, j);
   if (e <= s) return undefined;
   const users = peopleIn(n, s, e);
@@ -145,14 +163,14 @@ export function peopleAfter(n: Normalized, from: number): PeopleRun | undefined 
 /** The names that end just before token `before`, read backwards. */
 export function peopleBefore(n: Normalized, before: number): PeopleRun | undefined {
   let j = before - 1;
-  while (j >= 0 && inRun(n.tokens, j)) j--;
+  while (j >= 0 && inRun(n.tokens, j) && !clauseBreak(n.tokens, j)) j--;
   const [s, e] = trimRun(n, j + 1, before);
   if (e <= s) return undefined;
   const users = peopleIn(n, s, e);
   return users ? { users, start: s, end: e } : undefined;
 }
 
-/** "Dana Reyes, Sam and Lee" → ["Dana Reyes", "Sam", "Lee"]; "dr patel" → ["patel"]. */
+/** "Dana Reyes, Sam and Lee" → ["Dana Reyes", "Sam", "Lee"]; "dr patel" → ["Patel"]. */
 export function extractPeople(text: string): string[] | undefined {
   const n = normalize(text);
   const run = peopleAfter(n, 0);
@@ -422,7 +440,7 @@ export function extractSubscription(input: Normalized | string): string | undefi
 
 export type KindReading = LicenseKind | 'both';
 
-const NURSING_WORDS_RE = /\bnursing\b|\b(?:nurse|nurses|rn|rns)\s+(?:license|licenses|seat|seats|version|edition|sku|one|plan|group)\b|\b(?:license|licenses|seat|seats|version|edition|dragon|one)\s+for\s+(?:the\s+)?(?:nurse|nurses|nursing|rns)\b/;
+const NURSING_WORDS_RE = /\bnursing\b|\b(?:nurse|nurses|rn|rns)\s+(?:license|licenses|seat|seats|version|edition|sku|one|plan|group)\b|\b(?:license|licenses|seat|seats|version|edition|dragon|one)\s+for\s+(?:the\s+)?(?:nurses|nursing|rns|nurse(?= [.,;?]|$))\b/;
 const PHYSICIAN_WORDS_RE = /\bphysicians?\b(?!\s+(?:assistant|assistants|associate|associates|extender))|\b(?:doctor|doctors|provider|providers|md|mds)\s+(?:license|licenses|seat|seats|version|edition|sku|one|plan|group)\b|\b(?:license|licenses|seat|seats|version|edition|dragon|one)\s+for\s+(?:the\s+)?(?:doctors|physicians|providers|mds)\b/;
 
 /** License kind named outright: "nursing", "physician license", "Dragon for nurses". */
@@ -435,7 +453,7 @@ export function licenseFromWords(n: Normalized): KindReading | undefined {
   return undefined;
 }
 
-const SELF_INTRO_RE = /\b(?:i am|i work as|i work in|i work on|i am working as|i am working in|as|me,? an?)\b/g;
+const SELF_INTRO_RE = /\b(?:i am|i work as|i work in|i work on|i am working as|i am working in|as)\b/g;
 const SELF_INTRO_STOP = new Set(['and', 'but', 'need', 'needs', 'want', 'so', 'who', 'with', 'i', 'can', 'could', 'would', 'please']);
 
 /**
@@ -447,23 +465,19 @@ export function selfDescribedLicense(n: Normalized): LicenseKind | undefined {
   const found = new Set<LicenseKind | 'ambiguous'>();
   for (const m of n.text.matchAll(SELF_INTRO_RE)) {
     const after = n.text.slice((m.index ?? 0) + m[0].length).trim();
-    const ws = after.split(' ').slice(0, 5);
+    const ws = after.split(' ').slice(0, 7);
     for (let k = 0; k < ws.length; k++) {
       const w = ws[k];
+      // "I'm an RN and a doctor": a second description continues the first.
+      if (w === 'and' && ['a', 'an'].includes(ws[k + 1] ?? '')) continue;
       if (SELF_INTRO_STOP.has(w) || /^[.,;:?()]$/.test(w)) break;
       const pair = `${w} ${ws[k + 1] ?? ''}`;
       if (AMBIGUOUS_SELF_PHRASES.includes(pair) || AMBIGUOUS_SELF.has(w)) {
         found.add('ambiguous');
         break;
       }
-      if (NURSING_SELF.has(w)) {
-        found.add('nursing');
-        break;
-      }
-      if (PHYSICIAN_SELF.has(w) || (w === 'do' && k > 0 && ['a', 'an'].includes(ws[k - 1]))) {
-        found.add('physician');
-        break;
-      }
+      if (NURSING_SELF.has(w)) found.add('nursing');
+      else if (PHYSICIAN_SELF.has(w) || (w === 'do' && k > 0 && ['a', 'an'].includes(ws[k - 1]))) found.add('physician');
       if (HONORIFICS.has(w)) break;
     }
   }
@@ -479,8 +493,12 @@ export function selfDescribedLicense(n: Normalized): LicenseKind | undefined {
  * in the order written; or the legacy DAP choice, ["full"] or ["limited"].
  */
 export function offerRolesFrom(n: Normalized): string[] | undefined {
+  return rolesInWords(n.tokens.map((t) => t.norm));
+}
+
+/** The roles named in a sequence of normalised words (see offerRolesFrom). */
+export function rolesInWords(norms: readonly string[]): string[] | undefined {
   const roles: string[] = [];
-  const norms = n.tokens.map((t) => t.norm);
   for (let i = 0; i < norms.length; i++) {
     if (['full', 'limited'].includes(norms[i]) && ['admin', 'administration', 'access', 'dap', 'delegated', 'privileges', 'rights'].includes(norms[i + 1] ?? '')) {
       roles.push(norms[i]);
@@ -503,11 +521,3 @@ export function offerRolesFrom(n: Normalized): string[] | undefined {
 export function extractOfferRoles(input: Normalized | string): string[] | undefined {
   return offerRolesFrom(asNormalized(input));
 }
-
-/** True when the utterance names a non-Dragon Entra role ("make me global admin"). */
-export function namesOtherRole(n: Normalized): boolean {
-  const roles = offerRolesFrom(n) ?? [];
-  return roles.some((r) => r !== 'dragon-administrator' && r !== 'full' && r !== 'limited');
-}
-
-export { DOMAIN_WORDS };

@@ -73,6 +73,27 @@ const LOOKALIKES = new Set([
 
 const KEYWORD_SET = new Set(KEYWORDS);
 
+/** Misspellings too far from the word for the edit-distance rule, but common enough to know. */
+const KNOWN_MISSPELLINGS: Readonly<Record<string, string>> = {
+  lisence: 'license',
+  lisences: 'licenses',
+  lisense: 'license',
+  lisenses: 'licenses',
+  liscence: 'license',
+  licsense: 'license',
+  lincense: 'license',
+  licens: 'license',
+  nuring: 'nursing',
+  nusring: 'nursing',
+  phisician: 'physician',
+  physcian: 'physician',
+  physicain: 'physician',
+  fisician: 'physician',
+  adminstrator: 'administrator',
+  adminsitrator: 'administrator',
+  admininstrator: 'administrator',
+};
+
 /** Short words collide with ordinary ones ("nurse" vs "norse"); allow fewer edits. */
 function maxEdits(length: number): number {
   if (length < 5) return 0;
@@ -85,6 +106,7 @@ function maxEdits(length: number): number {
  * and be unambiguous: two keywords at the same distance means no correction.
  */
 export function correctKeyword(word: string): string | undefined {
+  if (word in KNOWN_MISSPELLINGS) return KNOWN_MISSPELLINGS[word];
   if (KEYWORD_SET.has(word) || LOOKALIKES.has(word)) return undefined;
   const limit = maxEdits(word.length);
   if (limit === 0) return undefined;

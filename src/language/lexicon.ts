@@ -22,7 +22,7 @@ export const FUNCTION_WORDS = words(
   'am is are was were be been being have has had having do does did doing done',
   'can could may might must shall should will would',
   'not yes ok okay just very really now today tomorrow yesterday tonight asap soon again still already',
-  'anymore here there maybe only even ever never always instead',
+  'anymore here there maybe only even ever never always instead away back',
   'please thanks hi hello hey',
 );
 
@@ -46,7 +46,7 @@ export const VERBS = words(
   'starts appoint appointed nominate nominated attach attached associate associated connect connected',
   'terminate terminated end ended invite invited chart charting dictate dictating document documenting',
   'test testing train training support supporting troubleshoot troubleshooting fix fixing access',
-  'accessing install installed relicense unlicense',
+  'accessing install installed relicense unlicense allowed allow allows able see sees saw manage manages managing handle handles do',
 );
 
 /** Words about Dragon Desk's subject matter; a token that is one of these is not somebody's name. */
@@ -88,7 +88,7 @@ export const LIST_SEPARATORS = words(', and & + plus');
 export const DESCRIPTORS = words(
   'colleague coworker co-worker teammate nurse doctor physician resident hire employee manager boss',
   'attending hospitalist surgeon friend student intern fellow provider np pa rn clinician scribe',
-  'member partner assistant',
+  'member assistant starter joiner grad graduate locum contractor',
 );
 
 /** Determiners and pronouns that introduce a target which is not a named person ("for my team"). */
@@ -109,8 +109,17 @@ export const ORG_STOP = new Set<string>([
   ),
 ]);
 
-/** Everything that is never a person's name. */
-export const PERSON_STOP = new Set<string>([...FUNCTION_WORDS, ...VERBS, ...DOMAIN_WORDS]);
+/** Everyday workplace nouns that follow the verbs we read ("set up templates", "get coverage"). */
+export const COMMON_NOUNS = words(
+  'work job patients patient chart charts template templates note notes laptop computer workstation',
+  'phone device mic microphone headset app apps software system systems email mail calendar meeting',
+  'meetings schedule shifts coverage backup help info information details update updates list report',
+  'reports data file files folder drive printer badge password login account epic access time',
+  'week weekend month morning afternoon evening monday tuesday wednesday thursday friday saturday sunday',
+  'unit units floor floors building site office clinic clinics department departments',
+  'everything anything something nothing way ways question questions problem problems issue issues',
+  'error errors training trainings course courses',
+);
 
 /** Self descriptions that make the requester's license kind clear ("I'm an RN"). */
 export const NURSING_SELF = words('nurse nurses nursing rn lpn lvn');
@@ -242,3 +251,22 @@ export const NUMBER_WORDS: Readonly<Record<string, number>> = {
   sixty: 60,
   ninety: 90,
 };
+
+/** Days and months: capitalised by everyone, and never a person in a request. */
+export const CALENDAR_WORDS = words('monday tuesday wednesday thursday friday saturday sunday january february march june july august september october november december');
+
+/** Never a person's name, however it is written. */
+export const HARD_PERSON_STOP = new Set<string>([...FUNCTION_WORDS, ...VERBS, ...DOMAIN_WORDS, ...CALENDAR_WORDS, ...OTHER_PRODUCTS]);
+
+/**
+ * Everything that is never a person's name when written in lower case. Ordinary nouns
+ * ("ward", "training") are also surnames, so a capitalised one in mid-sentence ("Kelly Ward") is
+ * read as a name.
+ */
+export const PERSON_STOP = new Set<string>([...HARD_PERSON_STOP, ...REASON_WORDS, ...COMMON_NOUNS]);
+
+/**
+ * Names that are also grammar words ("Will", "May"): read as names only when capitalised in the
+ * middle of a sentence.
+ */
+export const CAPITALISED_NAMES = words('will may');

@@ -20,6 +20,8 @@ export interface Token {
   /** Offsets in the original utterance. */
   start: number;
   end: number;
+  /** Starts a sentence (so a capital letter says nothing about it being a name). */
+  first?: boolean;
 }
 
 export interface Normalized {
@@ -29,6 +31,8 @@ export interface Normalized {
   text: string;
   /** offsets[i] is where tokens[i].norm starts in `text`. */
   offsets: readonly number[];
+  /** The writer said "please" (or similar): a sign of a request even without a verb ("Dragon please"). */
+  polite: boolean;
 }
 
 const TOKEN_RE =
@@ -85,6 +89,7 @@ const CONTRACTIONS: Readonly<Record<string, string>> = {
   "haven't": 'have not',
   "hasn't": 'has not',
   gimme: 'give me',
+  gimmie: 'give me',
   wanna: 'want to',
   gonna: 'going to',
   lemme: 'let me',
@@ -94,6 +99,8 @@ const CONTRACTIONS: Readonly<Record<string, string>> = {
 /** One-word synonyms folded so the rules name each thing once. */
 const SYNONYMS: Readonly<Record<string, string>> = {
   u: 'you',
+  giv: 'give',
+  gve: 'give',
   ur: 'your',
   licence: 'license',
   licences: 'licenses',
@@ -181,11 +188,17 @@ function wordToken(raw: string, start: number, atSentenceStart: boolean): Token[
     const corrected = correctKeyword(lower);
     if (corrected) norm = corrected in SYNONYMS ? SYNONYMS[corrected] : corrected;
   }
-  return [{ raw, norm, kind: 'word', start, end: start + raw.length }];
+  return [{ raw, norm, kind: 'word', start, end: start + raw.length, first: atSentenceStart }];
 }
+
+const POLITE = new Set(['please', 'pls', 'plz', 'plse', 'pleas', 'pleaseee', 'kindly']);
 
 /** Splits an utterance into tokens, dropping filler, without building the match text yet. */
 export function tokenize(utterance: string): Token[] {
+  return tokenizeWithFlags(utterance).tokens;
+}
+
+function tokenizeWithFlags(utterance: string): { tokens: Token[]; polite: boolean } {
   // Teams mentions arrive as <at>Name</at>: keep the name, blank the tags (same length, so
   // offsets into the original stay valid).
   const source = utterance.replace(/<\/?[a-z][^<>]{0,200}>/gi, (m) => ' '.repeat(m.length));
@@ -216,15 +229,20 @@ export function tokenize(utterance: string): Token[] {
     const last = out[out.length - 1];
     sentenceStart = !!last && last.kind === 'punct' && ['.', '?', ':', ';'].includes(last.norm);
   }
-  return dropFiller(joinPhrases(out.filter((t) => t.norm !== '')));
+  const polite = out.some((t) => t.norm === '' && POLITE.has(t.raw.toLowerCase()));
+  return { tokens: dropFiller(joinPhrases(out.filter((t) => t.norm !== ''))), polite };
 }
 
-/** Multi-word folds: "thank you", "Dragon Copilot", "Dragon Desk". */
+const SENTENCE_PUNCT = new Set(['.', '?', ';']);
+
+/** Multi-word folds: "thank you", "Dragon Copilot", "Dragon Desk"; repeated sentence ends folded. */
 function joinPhrases(tokens: Token[]): Token[] {
   const out: Token[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     const next = tokens[i + 1];
+    const prev = out[out.length - 1];
+    if (SENTENCE_PUNCT.has(t.norm) && prev && SENTENCE_PUNCT.has(prev.norm)) continue;
     if (t.norm === 'thank' && next && next.norm === 'you') {
       i++;
       continue;
@@ -282,7 +300,7 @@ function dropFiller(tokens: Token[]): Token[] {
 }
 
 /** Builds the match text and offsets for a token list. */
-export function fromTokens(source: string, tokens: readonly Token[]): Normalized {
+export function fromTokens(source: string, tokens: readonly Token[], polite = false): Normalized {
   const offsets: number[] = [];
   let text = '';
   for (const t of tokens) {
@@ -290,16 +308,17 @@ export function fromTokens(source: string, tokens: readonly Token[]): Normalized
     offsets.push(text.length);
     text += t.norm;
   }
-  return { source, tokens, text, offsets };
+  return { source, tokens, text, offsets, polite };
 }
 
 export function normalize(utterance: string): Normalized {
-  return fromTokens(utterance, tokenize(utterance));
+  const { tokens, polite } = tokenizeWithFlags(utterance);
+  return fromTokens(utterance, tokens, polite);
 }
 
 /** The same utterance with tokens [start, end) removed (a duration or reason already read). */
 export function without(n: Normalized, start: number, end: number): Normalized {
-  return fromTokens(n.source, [...n.tokens.slice(0, start), ...n.tokens.slice(end)]);
+  return fromTokens(n.source, [...n.tokens.slice(0, start), ...n.tokens.slice(end)], n.polite);
 }
 
 /** Index of the token that covers character `offset` of `n.text`. */

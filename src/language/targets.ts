@@ -4,18 +4,27 @@
  * each place is one small reader, tried in an order that depends on the kind of request.
  *
  * A reader can also say "blocked": the sentence clearly names a target that is not a person
- * ("for my team", "give them Dragon"). Then no reader after it is asked, so the parser leaves
- * `users` out and the bot asks, rather than falling back to "me". Pure: no I/O.
+ * ("for my team", "give them Dragon"), or names a second target the grammar cannot pair with its
+ * own license ("Dana needs Dragon and Sam needs Dragon admin"). Then no reader after it is asked:
+ * the parser leaves `users` out and the bot asks, rather than falling back to "me" or dropping
+ * someone. Pure: no I/O.
  */
-import { peopleAfter, peopleBefore, type PeopleRun } from './entities';
+import { peopleAfter, peopleBefore } from './entities';
 import { DESCRIPTORS, DOMAIN_WORDS, NON_PERSON_TARGET_STARTERS, PERSON_STOP, SELF_WORDS } from './lexicon';
 import { fromTokens, type Normalized, type Token } from './normalize';
 
 export type TargetMode = 'request' | 'assign' | 'remove' | 'check';
 
-type Reading = { users: string[] } | 'blocked' | undefined;
+interface Found {
+  users: string[];
+  /** Token range of the names, when they were read from one place. */
+  start?: number;
+  end?: number;
+}
 
-const PRONOUNS = new Set(['him', 'her', 'them', 'his', 'their', 'hers', 'theirs', 'she', 'he', 'they', 'us']);
+type Reading = Found | 'blocked' | undefined;
+
+const PRONOUNS = new Set(['him', 'her', 'them', 'his', 'their', 'hers', 'theirs', 'she', 'he', 'they', 'us', 'everyone', 'everybody', 'anyone', 'anybody', 'someone', 'somebody']);
 
 const REQUEST_VERBS = new Set(['give', 'get', 'assign', 'grant', 'provision', 'issue', 'allocate', 'set', 'sign', 'hook', 'enroll', 'onboard', 'add', 'license', 'put', 'register', 'send']);
 const ASSIGN_VERBS = new Set(['make', 'give', 'grant', 'add', 'assign', 'elevate', 'promote', 'set', 'put', 'appoint', 'nominate', 'upgrade', 'let', 'get']);
@@ -25,18 +34,35 @@ const REMOVE_VERBS = new Set(['remove', 'revoke', 'take', 'unassign', 'deprovisi
 const OBJECT_FOLLOWERS = new Set([
   'a', 'an', 'the', 'some', 'dragon', 'license', 'licenses', 'nursing', 'physician', 'with', 'to', 'up', 'on', 'in',
   'for', 'access', 'seat', 'admin', 'admins', 'as', 'into', 'onto', 'one', 'rights', 'role', 'too', 'also', 'asap',
-  'now', 'today', 'from', 'off', 'out', 'of', 'back', 'away', '.', '?', ',', ';', ':', 'temporary', 'temporarily',
+  'now', 'today', 'from', 'off', 'out', 'of', 'back', 'away', '.', '?', ',', ';', ':', 'temporary', 'temporarily', '(',
 ]);
+
+/** Words that tie a sentence to what Dragon Desk does; a verb's object is read only in such a sentence. */
+const TOPIC_WORDS = new Set(['dragon', 'license', 'licenses', 'licensed', 'seat', 'seats', 'nursing', 'physician', 'admin', 'admins', 'role', 'access', 'group', 'rights']);
 
 /** Statements whose subject is the target: "Dana needs Dragon", "Lee doesn't need it anymore". */
 const SUBJECT_ANCHORS_RE = /(?:^| )(?<anchor>needs?|wants?|requires?|would like|would love|is requesting|are requesting|should (?:get|have|be)|has to have|have to have|is asking for|asked for|is missing|does not need|do not need|no longer needs?|does not have|do not have|left|has left|is leaving|retired|has retired|quit|resigned|is retiring|moved|transferred)(?= |$)/g;
-const LEAVE_RE = /(?:^| )(?<anchor>left|has left|is leaving|retired|has retired|quit|resigned|is retiring|moved|transferred|no longer works)(?= |$)/;
+const LEAVE_RE = /(?:^| )(?<anchor>left|has left|is leaving|retired|has retired|quit|resigned|is retiring|moved|transferred|no longer works)(?= |$)/g;
 const CLAUSE_BOUNDARY = new Set([',', '.', '?', ';', ':', '(', 'and', 'but', 'so', 'also', 'then', 'because', 'if', 'whether', 'that', 'who', 'well', 'now', 'okay', 'hey', 'hi', 'hello']);
 
 const POSSESSED = new Set(['dragon', 'license', 'licenses', 'seat', 'admin', 'admins', 'role', 'roles', 'nursing', 'physician', 'access', 'rights', 'permissions', 'account']);
 
+/** "covering for Dana" explains; it does not ask for Dana. */
+const NOT_BENEFICIARY_BEFORE_FOR = new Set(['covering', 'cover', 'covers', 'in', 'subbing', 'standing', 'filling', 'replacing', 'asked', 'asking', 'looking', 'waiting', 'applied', 'apply', 'applying']);
+
+/** Words after "for" that say nothing about who: "Dragon for now", "for sure". */
+const HARMLESS_AFTER_FOR = new Set(['now', 'today', 'tomorrow', 'sure', 'real', 'example', 'instance', 'once', 'free', 'ever', 'awhile', 'a', 'an', 'it', 'that', 'this', 'which', 'what', 'how', 'long', 'more', 'less']);
+
 function tokenIndexAtChar(n: Normalized, offset: number): number {
   return n.offsets.indexOf(offset);
+}
+
+function sentenceAround(n: Normalized, i: number): Token[] {
+  let s = i;
+  while (s > 0 && !['.', '?', ';'].includes(n.tokens[s - 1].norm)) s--;
+  let e = i;
+  while (e < n.tokens.length && !['.', '?', ';'].includes(n.tokens[e].norm)) e++;
+  return n.tokens.slice(s, e);
 }
 
 /**
@@ -62,7 +88,7 @@ export function dropDescriptors(n: Normalized): Normalized {
     }
     keep.push(t[i]);
   }
-  return keep.length === t.length ? n : fromTokens(n.source, keep);
+  return keep.length === t.length ? n : fromTokens(n.source, keep, n.polite);
 }
 
 /** A phrase after a verb or preposition that names a group or a pronoun, not a person. */
@@ -75,31 +101,43 @@ function startsNonPersonTarget(n: Normalized, i: number): boolean {
   return !next || !DOMAIN_WORDS.has(next.norm) || ['team', 'staff', 'people', 'users', 'nurses', 'doctors', 'residents', 'physicians', 'unit', 'floor'].includes(next.norm);
 }
 
-function readAfter(n: Normalized, i: number, needFollower: boolean): Reading {
+/**
+ * Names right after position `i`. With `strict`, anything there that is neither a name nor part
+ * of the license vocabulary blocks ("Dragon for work"), so that the parser does not fall back to
+ * "me" when the sentence named someone it could not read.
+ */
+function readAfter(n: Normalized, i: number, needFollower: boolean, strict = false): Reading {
+  if (n.tokens[i]?.norm === ',') i++;
   if (startsNonPersonTarget(n, i)) return 'blocked';
   const run = peopleAfter(n, i);
-  if (!run || run.start !== i) return undefined;
+  if (!run || run.start !== i) {
+    const t = n.tokens[i];
+    if (strict && t && t.kind === 'word' && !DOMAIN_WORDS.has(t.norm) && !HARMLESS_AFTER_FOR.has(t.norm)) return 'blocked';
+    return undefined;
+  }
   if (needFollower) {
     const follower = n.tokens[run.end];
     if (follower && !OBJECT_FOLLOWERS.has(follower.norm)) return undefined;
   }
-  return { users: run.users };
+  return run;
 }
 
 /** "for Dana", "from Dana", "to Dana". */
-function afterPreposition(n: Normalized, prep: string): Reading {
+function afterPreposition(n: Normalized, prep: string, strict = false): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
     if (n.tokens[i].norm !== prep) continue;
-    const r = readAfter(n, i + 1, false);
+    if (prep === 'for' && i > 0 && NOT_BENEFICIARY_BEFORE_FOR.has(n.tokens[i - 1].norm)) continue;
+    const r = readAfter(n, i + 1, false, strict);
     if (r) return r;
   }
   return undefined;
 }
 
-/** "give Dana Dragon", "take Lee off Dragon", "sign me up". */
+/** "give Dana Dragon", "take Lee off Dragon", "sign me up": only in a sentence about Dragon. */
 function afterVerb(n: Normalized, verbs: ReadonlySet<string>): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
     if (!verbs.has(n.tokens[i].norm)) continue;
+    if (!sentenceAround(n, i).some((t) => TOPIC_WORDS.has(t.norm))) continue;
     let from = i + 1;
     // "set up Sam with Dragon": the particle comes first.
     if (n.tokens[from]?.norm === 'up' && ['set', 'sign', 'hook'].includes(n.tokens[i].norm)) from++;
@@ -109,15 +147,13 @@ function afterVerb(n: Normalized, verbs: ReadonlySet<string>): Reading {
   return undefined;
 }
 
-function runIsAtClauseStart(n: Normalized, run: PeopleRun): boolean {
-  if (run.start === 0) return true;
-  return CLAUSE_BOUNDARY.has(n.tokens[run.start - 1].norm);
+function atClauseStart(n: Normalized, start: number): boolean {
+  return start === 0 || CLAUSE_BOUNDARY.has(n.tokens[start - 1].norm);
 }
 
 /** "Dana Reyes and Sam need Dragon", "Tom Baker, who needs …", "Lee doesn't need it". */
 function subjectOf(n: Normalized, re: RegExp = SUBJECT_ANCHORS_RE): Reading {
-  const global = new RegExp(re.source, 'g');
-  for (const m of n.text.matchAll(global)) {
+  for (const m of n.text.matchAll(re)) {
     const anchorText = m.groups?.anchor ?? '';
     const at = tokenIndexAtChar(n, (m.index ?? 0) + m[0].indexOf(anchorText));
     if (at < 0) continue;
@@ -125,7 +161,19 @@ function subjectOf(n: Normalized, re: RegExp = SUBJECT_ANCHORS_RE): Reading {
     if (n.tokens[before - 1]?.norm === 'who' || n.tokens[before - 1]?.norm === 'that') before--;
     if (n.tokens[before - 1]?.norm === ',') before--;
     const run = peopleBefore(n, before);
-    if (run && runIsAtClauseStart(n, run)) return { users: run.users };
+    if (run && atClauseStart(n, run.start)) return run;
+  }
+  return undefined;
+}
+
+/** A list after a colon that runs to the end of the sentence: "Dragon for the following: Sam Lee, Kim Park". */
+function colonList(n: Normalized): Reading {
+  for (let i = 0; i < n.tokens.length; i++) {
+    if (n.tokens[i].norm !== ':') continue;
+    const run = peopleAfter(n, i + 1);
+    if (!run || run.start !== i + 1) continue;
+    const next = n.tokens[run.end];
+    if (!next || ['.', '?', ';'].includes(next.norm)) return run;
   }
   return undefined;
 }
@@ -134,10 +182,11 @@ function subjectOf(n: Normalized, re: RegExp = SUBJECT_ANCHORS_RE): Reading {
 function modalSubject(n: Normalized): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
     if (!['can', 'could', 'may', 'should', 'will', 'would'].includes(n.tokens[i].norm)) continue;
+    if (startsNonPersonTarget(n, i + 1) && n.tokens[i + 1].norm !== 'we') return 'blocked';
     const run = peopleAfter(n, i + 1);
     if (!run || run.start !== i + 1) continue;
     const next = n.tokens[run.end];
-    if (next && ['get', 'have', 'be', 'receive', 'use', 'access', 'also', 'please', 'gain', 'become', 'keep'].includes(next.norm)) return { users: run.users };
+    if (next && ['get', 'have', 'be', 'receive', 'use', 'access', 'also', 'please', 'gain', 'become', 'keep'].includes(next.norm)) return run;
   }
   return undefined;
 }
@@ -149,15 +198,14 @@ function questionSubject(n: Normalized): Reading {
     const run = peopleAfter(n, i + 1);
     if (!run || run.start !== i + 1) continue;
     const next = n.tokens[run.end];
-    if (next && ['have', 'has', 'got', 'licensed', 'already', 'still', 'own', 'get', 'on', 'assigned', 'set', 'is', 'a', 'an', 'currently', 'actually', 'been'].includes(next.norm)) return { users: run.users };
+    if (next && ['have', 'has', 'got', 'licensed', 'already', 'still', 'own', 'get', 'on', 'assigned', 'set', 'is', 'a', 'an', 'currently', 'actually', 'been'].includes(next.norm)) return run;
   }
   return undefined;
 }
 
 /** The one person a pronoun points back to: "Sam left the hospital, remove his license". */
 function pronounReferent(n: Normalized): Reading {
-  const r = subjectOf(n, LEAVE_RE);
-  return r ?? 'blocked';
+  return subjectOf(n, LEAVE_RE) ?? 'blocked';
 }
 
 /** "Dana's Dragon license", "my license", "Fabrikam's roles". */
@@ -168,7 +216,7 @@ function possessive(n: Normalized): Reading {
     if (!nextOwned) continue;
     if (t.norm === "'s") {
       const run = peopleBefore(n, i);
-      if (run) return { users: run.users };
+      if (run) return run;
       continue;
     }
     if (t.norm === 'my') return { users: ['me'] };
@@ -177,35 +225,89 @@ function possessive(n: Normalized): Reading {
   return undefined;
 }
 
-/** The requester: "I need Dragon", "give me …", "sign me up". */
+/** The requester: "I need Dragon", "give me …", "gimme", "sign me up". */
 function self(n: Normalized): Reading {
-  const mentions = n.tokens.some((t) => SELF_WORDS.has(t.norm) || t.norm.startsWith('i ') || t.norm === 'my' || t.norm === 'let me');
+  const mentions = n.tokens.some((t) => t.norm.split(' ').some((w) => SELF_WORDS.has(w)));
   return mentions ? { users: ['me'] } : undefined;
+}
+
+const BARE_ASK_WORDS = new Set(['a', 'an', 'the', 'dragon', 'license', 'nursing', 'physician', 'one', 'seat', 'access', 'to', '.', '?', 'too']);
+
+/**
+ * A first-person request with the "I" left out: "need Dragon", "requesting Dragon nursing", or
+ * just "Dragon license please".
+ */
+function implicitSelf(n: Normalized): Reading {
+  if (/^(?:need|want|would like|requesting|in need of|looking for|could use)\b/.test(n.text) && !/^\S+ (?:\S+ ){0,3}:/.test(n.text)) return { users: ['me'] };
+  if (n.polite && n.tokens.every((t) => BARE_ASK_WORDS.has(t.norm))) return { users: ['me'] };
+  return undefined;
+}
+
+/** Followers that make a second name the target of its own request ("… and Lee a physician license"). */
+const SECOND_TARGET_FOLLOWERS = new Set(['needs', 'need', 'wants', 'want', 'a', 'an', 'the', 'dragon', 'license', 'licenses', 'nursing', 'physician', 'should', 'would', 'also', 'too', 'as', 'from', 'off', 'out']);
+
+/**
+ * True when, besides the names already read, the sentence names another target in a clause of
+ * its own: "Dana needs Dragon and Sam needs Dragon admin", "give dragon to Sam and to Lee",
+ * "I need Dragon and so does Sam". One request cannot carry both correctly.
+ */
+function namesAnotherTarget(n: Normalized, found: Found): boolean {
+  const inFound = (i: number) => found.start !== undefined && found.end !== undefined && i >= found.start && i < found.end;
+  for (let i = 0; i < n.tokens.length; i++) {
+    const t = n.tokens[i].norm;
+    let from = -1;
+    let viaPreposition = false;
+    if (t === 'and' || t === ',' || t === ';' || t === 'plus') {
+      from = i + 1;
+      if (['to', 'for', 'also'].includes(n.tokens[from]?.norm ?? '')) {
+        viaPreposition = n.tokens[from].norm !== 'also';
+        from++;
+      }
+    } else if ((t === 'so' || t === 'as') && ['does', 'do', 'did'].includes(n.tokens[i + 1]?.norm ?? '')) {
+      from = i + 2;
+    }
+    if (from < 0 || inFound(from) || inFound(i)) continue;
+    const run = peopleAfter(n, from);
+    if (!run || run.start !== from || inFound(run.start)) continue;
+    const same = run.users.length === found.users.length && run.users.every((u, k) => u === found.users[k]);
+    // "…; I need a license for Carlos": the requester speaking is not a second target.
+    if (same || run.users.every((u) => u === 'me')) continue;
+    const follower = n.tokens[run.end];
+    const soDoes = t === 'so' || t === 'as';
+    if (soDoes || viaPreposition || (follower && SECOND_TARGET_FOLLOWERS.has(follower.norm))) return true;
+  }
+  return false;
 }
 
 const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
   request: [
-    (n) => afterPreposition(n, 'for'),
+    colonList,
+    (n) => afterPreposition(n, 'for', true),
     (n) => afterVerb(n, REQUEST_VERBS),
     (n) => afterPreposition(n, 'to'),
     (n) => subjectOf(n),
     modalSubject,
     possessive,
     self,
+    implicitSelf,
   ],
   assign: [
+    colonList,
     (n) => afterVerb(n, ASSIGN_VERBS),
     (n) => afterPreposition(n, 'to'),
-    (n) => afterPreposition(n, 'for'),
+    (n) => afterPreposition(n, 'for', true),
     (n) => subjectOf(n),
     modalSubject,
     possessive,
     self,
+    implicitSelf,
   ],
   remove: [
+    colonList,
     possessive,
     (n) => afterPreposition(n, 'from'),
     (n) => afterPreposition(n, 'for'),
+    (n) => afterPreposition(n, 'off'),
     (n) => afterVerb(n, REMOVE_VERBS),
     (n) => subjectOf(n),
     self,
@@ -215,14 +317,15 @@ const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
 
 /**
  * The people a request is about, or undefined when the sentence does not say (or says something
- * that is not a person). `n` should already have its duration and reason set aside.
+ * that is not a person, or names more targets than one request can carry). `n` should already
+ * have its duration and reason set aside.
  */
 export function findUsers(n: Normalized, mode: TargetMode): string[] | undefined {
   const clean = dropDescriptors(n);
   for (const read of ORDER[mode]) {
     const r = read(clean);
     if (r === 'blocked') return undefined;
-    if (r) return r.users;
+    if (r) return namesAnotherTarget(clean, r) ? undefined : r.users;
   }
   return undefined;
 }

@@ -9,7 +9,14 @@ import type { LicenseKind } from '../domain/catalog';
 import type { DeskRequest } from '../domain/request';
 import { Directory } from './directory';
 import { LicenseService } from './licenses';
+import { DelegatedAdminService } from './delegatedAdmin';
+import { PartnerAccess } from './partnerAccess';
+import { PartnerLinkService } from './partnerLink';
+import { PartnerOfRecordService } from './partnerOfRecord';
+import { PartnerRelationshipsService } from './partnerRelationships';
 import { RequestEngine } from './requests';
+import { RoleService } from './roles';
+import { SetupService } from './setup';
 import { StatusService } from './status';
 import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
 
@@ -35,12 +42,25 @@ export class Desk {
   readonly engine: RequestEngine;
   readonly licenses: LicenseService;
   readonly status: StatusService;
+  readonly roles: RoleService;
+  readonly setup: SetupService;
+  readonly partnerLink: PartnerLinkService;
+  readonly partnerOfRecord: PartnerOfRecordService;
+  readonly partnerRelationships: PartnerRelationshipsService;
+  readonly delegatedAdmin: DelegatedAdminService;
 
   constructor(readonly deps: ServiceDeps) {
     this.directory = new Directory(deps.tenant, deps.config, deps.clock);
     this.engine = new RequestEngine(deps);
     this.licenses = new LicenseService(deps, this.directory, this.engine);
     this.status = new StatusService(deps, this.directory, this.engine);
+    this.roles = new RoleService(deps, this.directory, this.engine);
+    this.setup = new SetupService(deps, this.directory, this.engine);
+    const partnerAccess = new PartnerAccess(deps, this.directory);
+    this.partnerLink = new PartnerLinkService(deps, this.engine, partnerAccess);
+    this.partnerOfRecord = new PartnerOfRecordService(deps, this.engine);
+    this.partnerRelationships = new PartnerRelationshipsService(deps, this.directory, this.engine, partnerAccess, this.partnerOfRecord);
+    this.delegatedAdmin = new DelegatedAdminService(deps, this.engine, partnerAccess);
   }
 
   /** The name Dragon Desk greets someone by: read from the tenant, not from the Teams activity. */
@@ -78,7 +98,8 @@ export class Desk {
       case 'help':
         return [card(helpCard({ name: await this.greetingName(actor) }) as unknown as AdaptiveCard)];
       case 'license.request':
-        return this.licenses.ask(actor, intent, 'license.assign');
+        // A Dragon administrator hears first that their role does not assign licenses (issue 5).
+        return [...(await this.roles.licenseNote(actor)), ...(await this.licenses.ask(actor, intent, 'license.assign'))];
       case 'license.remove':
         return this.licenses.ask(actor, intent, 'license.remove');
       case 'license.seats':
@@ -98,6 +119,28 @@ export class Desk {
         return this.status.pendingApprovals(actor);
       case 'role.holders':
         return this.status.roleHolders(actor);
+      case 'role.assign':
+        return this.roles.ask(actor, intent, 'role.assign');
+      case 'role.remove':
+        return this.roles.ask(actor, intent, 'role.remove');
+      case 'setup':
+        return this.setup.ask(actor);
+      case 'partner.link':
+      case 'partner.link.update':
+      case 'partner.link.remove':
+        return this.partnerLink.ask(actor, intent, intent.intent);
+      case 'partner.link.show':
+        return this.partnerLink.show(actor);
+      case 'partner.record':
+        return this.partnerOfRecord.ask(actor, intent);
+      case 'partner.record.show':
+        return this.partnerOfRecord.show(actor, intent);
+      case 'partner.relationships':
+        return this.partnerRelationships.explain(actor, intent);
+      case 'partner.roles.remove':
+        return this.partnerRelationships.askRemoveRoles(actor, intent);
+      case 'partner.offer':
+        return this.delegatedAdmin.ask(actor, intent);
       default:
         return this.unknown(intent);
     }

@@ -44,7 +44,12 @@ export class LicenseService implements Capability {
 
   /** "give Dana a Dragon nursing license" / "remove Dana's Dragon license". */
   async ask(actor: Actor, ask: LicenseAsk, kind: 'license.assign' | 'license.remove'): Promise<Reply[]> {
-    const users = ask.users?.length ? ask.users : ['me'];
+    // The parser leaves people out when it can't tell who is meant ("for my team"): ask, never assume "me".
+    if (!ask.users?.length) {
+      const what = kind === 'license.assign' ? 'get' : 'lose';
+      return [text(`Who should ${what} the Dragon Copilot license? Name them, for example "give Dana Reyes a Dragon nursing license", or say "I need a Dragon nursing license" for yourself.`)];
+    }
+    const users = ask.users;
     if (users.length > MAX_PEOPLE_PER_REQUEST) {
       return [
         text(

@@ -18,6 +18,9 @@ import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply
 
 const MAX_EXECUTION_ATTEMPTS = 5;
 
+/** Renders the clicked request as it stands, optionally for another viewer role, with a note. */
+type CurrentCard = (note?: string, as?: RequestCardViewer['role']) => Promise<ClickResult>;
+
 export class RequestEngine {
   private readonly byKind = new Map<string, Capability>();
   /** Drafts need a person's choice (which Dana, which license): the capability that continues them. */
@@ -98,8 +101,8 @@ export class RequestEngine {
     }
     const viewerRole = roleOf(req, actor.id);
     const about = { requestId: req.id, role: viewerRole === 'approver' ? ('approver' as const) : viewerRole === 'requester' ? ('requester' as const) : ('target' as const) };
-    const current = async (note?: string): Promise<ClickResult> => ({
-      card: await this.cardFor(req, { role: viewerRole, id: actor.id }),
+    const current = async (note?: string, as: RequestCardViewer['role'] = viewerRole): Promise<ClickResult> => ({
+      card: await this.cardFor(req, { role: as, id: actor.id }),
       message: note,
       about,
     });
@@ -132,12 +135,14 @@ export class RequestEngine {
     }
   }
 
-  private async refuse(req: DeskRequest, actor: Actor, code: string, message: string, current: (note?: string) => Promise<ClickResult>): Promise<ClickResult> {
+  /** A refused click is audited; the person sees why, and a card without buttons they may not use. */
+  private async refuse(req: DeskRequest, actor: Actor, code: string, message: string, current: CurrentCard): Promise<ClickResult> {
     await this.deps.store.audit.append({ ...this.audit(actor, code, { state: req.state }), requestId: req.id });
-    return current(message);
+    const decisionRefused = code === 'refused.not-approver' || code === 'refused.no-longer-approver';
+    return current(message, decisionRefused ? 'observer' : undefined);
   }
 
-  private async submit(req: DeskRequest, actor: Actor, data: CardActionData, current: (note?: string) => Promise<ClickResult>): Promise<ClickResult> {
+  private async submit(req: DeskRequest, actor: Actor, data: CardActionData, current: CurrentCard): Promise<ClickResult> {
     if (actor.id !== req.requesterId || req.state !== 'draft') return this.refuse(req, actor, 'refused.not-requester', 'Only the person who asked can send this request.', current);
     const cap = this.capability(req);
     const justification = data.justification ?? req.justification;
@@ -170,7 +175,7 @@ export class RequestEngine {
     return { card: await this.cardFor(next, { role: 'requester', id: actor.id }), about: { requestId: next.id, role: 'requester' }, followUps };
   }
 
-  private async confirm(req: DeskRequest, actor: Actor, data: CardActionData, current: (note?: string) => Promise<ClickResult>): Promise<ClickResult> {
+  private async confirm(req: DeskRequest, actor: Actor, data: CardActionData, current: CurrentCard): Promise<ClickResult> {
     if (actor.id !== req.requesterId || req.state !== 'draft') return this.refuse(req, actor, 'refused.not-requester', 'Only the person who asked can confirm this.', current);
     const cap = this.capability(req);
     if (!(await cap.canActDirectly(actor, req))) {
@@ -194,7 +199,7 @@ export class RequestEngine {
     return { card: await this.cardFor(next, { role: 'requester', id: actor.id }), about: { requestId: next.id, role: 'requester' } };
   }
 
-  private async cancel(req: DeskRequest, actor: Actor, current: (note?: string) => Promise<ClickResult>): Promise<ClickResult> {
+  private async cancel(req: DeskRequest, actor: Actor, current: CurrentCard): Promise<ClickResult> {
     if (actor.id !== req.requesterId) return this.refuse(req, actor, 'refused.not-requester', 'Only the person who asked can cancel this request.', current);
     if (req.state !== 'draft' && req.state !== 'pending') return current(`Request #${req.id} is ${stateWords(req)} and can no longer be cancelled.`);
     const next = await this.deps.store.requests.transition(
@@ -220,7 +225,7 @@ export class RequestEngine {
     return replies;
   }
 
-  private async decide(req: DeskRequest, actor: Actor, decision: 'approve' | 'reject', data: CardActionData, current: (note?: string) => Promise<ClickResult>): Promise<ClickResult> {
+  private async decide(req: DeskRequest, actor: Actor, decision: 'approve' | 'reject', data: CardActionData, current: CurrentCard): Promise<ClickResult> {
     if (req.state !== 'pending') return current(`Request #${req.id} is ${stateWords(req)}; there is nothing to decide.`);
     const cap = this.capability(req);
     const structural = checkApprover(req, actor.id, true);
@@ -396,7 +401,7 @@ export class RequestEngine {
     const title = cap.title(done);
     if (done.state === 'completed') {
       const names = joinNames(done.targets.filter((t) => t.status === 'done').map((t) => t.displayName));
-      await this.tell(done.requesterId, `Done: request #${done.id} is complete — ${title} for ${names}.${outcome.notes?.length ? ' ' + outcome.notes.join(' ') : ''}`);
+      await this.tell(done.requesterId, `Done: request #${done.id} is complete — ${title}${names ? ` for ${names}` : ''}.${outcome.notes?.length ? ' ' + outcome.notes.join(' ') : ''}`);
       for (const t of done.targets) if (t.userId !== done.requesterId && t.status === 'done') await this.tell(t.userId, cap.completedMessage(done, t.displayName));
     } else {
       await this.tell(done.requesterId, `Request #${done.id} (${title}) could not be completed. ${done.errorMessage ?? ''}`.trim());

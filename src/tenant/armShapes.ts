@@ -2,7 +2,7 @@
  * Azure Resource Manager paths and response shapes Dragon Desk uses, mapped to the port's types.
  * Pure.
  */
-import type { AzureRoleAssignment, AzureSubscription, PartnerLink } from './types';
+import type { AzureRoleAssignment, AzureSubscription, ClassicAdministrator, PartnerLink } from './types';
 
 /** Microsoft.ManagementPartner (PAL) spec version (microsoft-apis §7). */
 export const PAL_API_VERSION = '2018-02-01';
@@ -10,6 +10,18 @@ export const PAL_API_VERSION = '2018-02-01';
 export const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
 /** Microsoft.Authorization roleAssignments, GA version that supports `$filter=principalId eq …`. */
 export const ROLE_ASSIGNMENTS_API_VERSION = '2022-04-01';
+
+/** Microsoft.Authorization classicAdministrators. [U] the classic API is retired; its last version. */
+export const CLASSIC_ADMINISTRATORS_API_VERSION = '2015-07-01';
+
+export function classicAdministratorsPath(subscriptionId: string): string {
+  return `/subscriptions/${encodeURIComponent(subscriptionId)}/providers/Microsoft.Authorization/classicAdministrators?api-version=${CLASSIC_ADMINISTRATORS_API_VERSION}`;
+}
+
+export function classicAdministratorFromArm(v: Record<string, unknown>): ClassicAdministrator {
+  const p = (v.properties ?? {}) as Record<string, unknown>;
+  return { name: String(v.name ?? ''), emailAddress: String(p.emailAddress ?? ''), role: String(p.role ?? '') };
+}
 
 export function palPath(partnerId?: string): string {
   const base = '/providers/Microsoft.ManagementPartner/partners';

@@ -11,6 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client, GraphClientError, GraphError, ResponseType } from '@microsoft/microsoft-graph-client';
 import {
+  classicAdministratorFromArm,
+  classicAdministratorsPath,
   partnerLinkFromArm,
   palPath,
   roleAssignmentFromArm,
@@ -53,6 +55,7 @@ import {
   type AzureRoleAssignment,
   type AzureSubscription,
   type BatchRequest,
+  type ClassicAdministrator,
   type BatchResponse,
   type DirectoryRoleAssignment,
   type GdapRelationship,
@@ -570,6 +573,17 @@ export class GraphTenantClient implements TenantClient {
   async listSubscriptionRoleAssignments(subscriptionId: string, principalId?: string): Promise<AzureRoleAssignment[]> {
     const items = await this.armList<Record<string, unknown>>(subscriptionRoleAssignmentsPath(subscriptionId, principalId));
     return items.map(roleAssignmentFromArm);
+  }
+
+  async listClassicAdministrators(subscriptionId: string): Promise<ClassicAdministrator[]> {
+    try {
+      const items = await this.armList<Record<string, unknown>>(classicAdministratorsPath(subscriptionId));
+      return items.map(classicAdministratorFromArm);
+    } catch (err) {
+      // The classic API was retired [U]: where ARM no longer answers it there are no classic admins.
+      if (err instanceof TenantError && (err.status === 404 || (err.status === 400 && /apiversion|notfound|notsupported/i.test(err.code)))) return [];
+      throw err;
+    }
   }
 
   // ---------------------------------------------------------------- GDAP (partner side)

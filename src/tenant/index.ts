@@ -40,6 +40,8 @@ interface CommonConfig {
   retry?: Partial<RetryPolicy>;
   sleep?: (ms: number) => Promise<void>;
   logger?: TenantLogger;
+  /** Dragon Desk's clock (ms), so times it sends (a PIM schedule's start) agree with the rest of the app. */
+  now?: () => number;
 }
 
 export type TenantClientConfig =
@@ -77,5 +79,5 @@ export function createTenantClient(cfg: TenantClientConfig): GraphTenantClient {
     graphBaseUrl = cfg.graphBaseUrl ?? GRAPH_PUBLIC_URL;
     armBaseUrl = cfg.armBaseUrl ?? ARM_PUBLIC_URL;
   }
-  return new GraphTenantClient({ graphBaseUrl, armBaseUrl, tokens, retry: cfg.retry, sleep: cfg.sleep, logger: cfg.logger });
+  return new GraphTenantClient({ graphBaseUrl, armBaseUrl, tokens, retry: cfg.retry, sleep: cfg.sleep, logger: cfg.logger, now: cfg.now });
 }

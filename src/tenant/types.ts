@@ -75,6 +75,18 @@ export interface AzureSubscription {
   state: string;
 }
 
+/**
+ * A classic subscription administrator (service admin, co-admin, account admin). [U] Microsoft
+ * retired classic administrators in 2024; a subscription may no longer list any.
+ */
+export interface ClassicAdministrator {
+  /** ARM resource name; the dev tenant uses the user's object id. */
+  name: string;
+  emailAddress: string;
+  /** e.g. "ServiceAdministrator", "CoAdministrator", "ServiceAdministrator;AccountAdministrator". */
+  role: string;
+}
+
 export interface AzureRoleAssignment {
   id: string;
   roleDefinitionId: string; // full ARM id …/roleDefinitions/{guid}
@@ -194,6 +206,8 @@ export interface TenantClient {
   // ARM: subscriptions and who owns them
   listSubscriptions(): Promise<AzureSubscription[]>;
   listSubscriptionRoleAssignments(subscriptionId: string, principalId?: string): Promise<AzureRoleAssignment[]>;
+  /** Classic administrators of a subscription; [] where the classic API is gone. */
+  listClassicAdministrators(subscriptionId: string): Promise<ClassicAdministrator[]>;
 
   // Graph, partner side: GDAP
   createGdapRelationship(input: {

@@ -3,7 +3,7 @@
  * makes the change in the dev tenant and checks it landed; an admin goes straight through a
  * confirmation card. Everything a person would notice is asserted on what the connector received.
  */
-import { Harness, cardActions, cardText } from '../helpers/harness';
+import { Harness, cardActions, cardText, type InvokeAnswer } from '../helpers/harness';
 import { expectValidTeamsCard } from '../helpers/cards';
 import { persona } from '../../src/devtenant/fixture';
 
@@ -13,6 +13,11 @@ const NURSING_GROUP = '11111111-aaaa-4aaa-8aaa-000000000001';
 async function tenantGet(h: Harness, path: string): Promise<any> {
   const res = await fetch(`${h.desk.devTenant!.url}/v1.0${path}`, { headers: { Authorization: 'Bearer dev' } });
   return res.json();
+}
+
+/** What a person reads after a click: the note posted in their chat, the answer, and the card shown. */
+function seen(person: { texts(after?: number): string[] }, res: InvokeAnswer, after: number): string {
+  return [...person.texts(after), res.message ?? '', cardText(res.card)].join('\n');
 }
 
 async function nursingSeats(h: Harness): Promise<{ used: number; total: number }> {
@@ -103,8 +108,9 @@ describe('a Dragon license request with group-owner approval', () => {
     expect(t).toMatch(/Dana Reyes/);
     expect(t).toMatch(/Dana Kim/);
     // Choosing someone who was not offered is refused.
+    const mark = h.connector.lastSeq();
     const tampered = await leo.click(choice, cardActions(choice.card)[0].title, { choice_0: persona('grace').id });
-    expect(tampered.message ?? cardText(tampered.card)).toMatch(/not one of the people offered/);
+    expect(seen(leo, tampered, mark)).toMatch(/not one of the people offered/);
     const picked = await leo.click(choice, cardActions(choice.card)[0].title, { choice_0: persona('danak').id });
     expect(cardText(picked.card)).toMatch(/Dana Kim/);
     expect(cardActions(picked.card).map((a) => a.title)).toContain('Confirm');
@@ -115,7 +121,8 @@ describe('a Dragon license request with group-owner approval', () => {
     ['a disabled account', 'give Ken Adams a Dragon nursing license', /disabled/],
     ['someone who already has it', 'give Maria Gomez a Dragon nursing license', /already has a Dragon Copilot nursing license/],
     ['someone with the other kind', 'give Alan Brooks a Dragon nursing license', /physician license/],
-    ['more than 20 people', `give ${Array.from({ length: 21 }, (_, i) => `Person${i}`).join(', ')} Dragon nursing licenses`, /at most 20 people/],
+    ['more than 20 people', 'give Anna, Ben, Carl, Dora, Emil, Fay, Gus, Hal, Ida, Jon, Kim, Lou, Max, Ned, Oda, Pia, Quin, Rex, Sue, Tom and Uli Dragon nursing licenses', /at most 20 people/],
+    ['no one named', 'we need Dragon nursing licenses for my team', /Who should get/],
   ])('%s gets a clear answer and nothing is requested', async (_label, utterance, expected) => {
     const leo = h.as('leo');
     const posted = await leo.say(utterance);
@@ -142,12 +149,16 @@ describe('a Dragon license request with group-owner approval', () => {
     const approval = nina.lastCard();
     const approve = cardActions(approval.card).find((a) => a.title === 'Approve')!;
 
+    let mark = h.connector.lastSeq();
     const own = await dana.invoke(approve.verb, approve.data, draft.activityId);
-    expect(own.message ?? cardText(own.card)).toMatch(/cannot approve or reject it yourself/);
+    expect(seen(dana, own, mark)).toMatch(/cannot approve or reject it yourself/);
 
     const omar = h.as('omar');
+    mark = h.connector.lastSeq();
     const stranger = await omar.invoke(approve.verb, approve.data);
-    expect(stranger.message ?? cardText(stranger.card)).toMatch(/not one of the approvers/);
+    expect(seen(omar, stranger, mark)).toMatch(/not one of the approvers/);
+    // The refused person is not shown buttons they may not use.
+    expect(cardActions(stranger.card).map((a) => a.title)).not.toContain('Approve');
 
     const req = (await h.desk.store.requests.listByRequester(dana.id, 1))[0];
     expect(req.state).toBe('pending');
@@ -170,7 +181,8 @@ describe('a Dragon license request with group-owner approval', () => {
     await h.settle();
     expect(await nursingState(h, 'dana')).toBe('Active');
     const patel = await tenantGet(h, `/users/${persona('patel').id}?$select=licenseAssignmentStates`);
-    expect(patel.licenseAssignmentStates ?? []).toHaveLength(0);
+    const dragonSkus = [NURSING_SKU, '22222222-bbbb-4bbb-8bbb-000000000002'];
+    expect((patel.licenseAssignmentStates ?? []).filter((s: any) => dragonSkus.includes(s.skuId))).toHaveLength(0);
   });
 
   test('a stale card shows the current state and runs nothing', async () => {
@@ -207,8 +219,9 @@ describe('a Dragon license request with group-owner approval', () => {
       headers: { Authorization: 'Bearer dev' },
     });
     expect(del.status).toBe(204);
+    const mark = h.connector.lastSeq();
     const res = await nina.click(approval, 'Approve');
-    expect(res.message ?? cardText(res.card)).toMatch(/no longer are/);
+    expect(seen(nina, res, mark)).toMatch(/no longer are/);
     const req = (await h.desk.store.requests.listByRequester(dana.id, 1))[0];
     expect(req.state).toBe('pending');
   });

@@ -1,7 +1,7 @@
 import { persona } from '../../src/devtenant/fixture';
 import { startDevTenant, type DevTenant } from '../../src/devtenant/server';
 import { ROLE_TEMPLATE } from '../../src/domain/catalog';
-import { call } from './http';
+import { call, type Reply } from './http';
 
 let t: DevTenant;
 beforeAll(async () => {
@@ -114,7 +114,7 @@ describe('GET /users with $filter', () => {
     const seen: string[] = [];
     let path: string | undefined = '/v1.0/users?$top=7&$select=id';
     while (path) {
-      const r = await call(t, 'GET', path);
+      const r: Reply = await call(t, 'GET', path);
       expect(r.body.value.length).toBeLessThanOrEqual(7);
       seen.push(...r.body.value.map((u: { id: string }) => u.id));
       const next: string | undefined = r.body['@odata.nextLink'];

@@ -37,7 +37,8 @@ export class FakeConnector {
   private handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
     const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
     if (!m) {
-      res.writeHead(404).end();
+      res.writeHead(404);
+      res.end();
       return;
     }
     const conversationId = decodeURIComponent(m[1]);
@@ -47,14 +48,14 @@ export class FakeConnector {
       const rec: PostedActivity = { conversationId, activityId, method: 'PUT', activity, seq: ++this.seq };
       this.posted.push(rec);
       this.current.set(activityId, rec);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: activityId }));
+      reply(res, activityId);
       return;
     }
     const activityId = `act-${randomUUID().slice(0, 8)}`;
     const rec: PostedActivity = { conversationId, activityId, method: 'POST', activity, seq: ++this.seq };
     this.posted.push(rec);
     this.current.set(activityId, rec);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: activityId }));
+    reply(res, activityId);
   }
 
   /** Messages (not typing) posted to a conversation, in order, after sequence number `after`. */
@@ -73,6 +74,12 @@ export class FakeConnector {
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+/** restify (in the same process) patches ServerResponse.writeHead so it no longer returns `res`. */
+function reply(res: http.ServerResponse, activityId: string): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ id: activityId }));
 }
 
 /** The Adaptive Card in an activity, if any. */

@@ -11,6 +11,7 @@ import { parseConfig, withDevDefaults, type Config } from '../../src/config';
 import type { Clock } from '../../src/clock';
 import { startDragonDesk, type DragonDesk } from '../../src/dragonDesk';
 import { persona } from '../../src/devtenant/fixture';
+import type { DevTenant, DevTenantOptions } from '../../src/devtenant/server';
 import { silentLogger } from '../../src/log';
 import { FakeConnector, cardActions, cardOf, cardText, type PostedActivity } from './connector';
 
@@ -21,6 +22,12 @@ export interface HarnessOptions {
   /** Another harness's dev tenant and database: a second bot instance on the same state. */
   shareWith?: Harness;
   databaseUrl?: string;
+  /** A dev tenant the test started itself: it outlives this harness (a restart of the bot). */
+  devTenant?: DevTenant;
+  /** Dev tenant options (e.g. `{ fixture: 'empty-tenant' }`) when the harness starts one. */
+  devTenantOptions?: DevTenantOptions;
+  /** Reuse a data folder (a restart on the same SQLite file). */
+  dataDir?: string;
 }
 
 export interface InvokeAnswer {
@@ -46,7 +53,7 @@ export class Harness {
       {
         PORT: '0',
         DEV_TENANT_PORT: '0',
-        DATA_DIR: opts.shareWith ? opts.shareWith.config.dataDir : mkdtempSync(path.join(os.tmpdir(), 'dd-test-')),
+        DATA_DIR: opts.dataDir ?? (opts.shareWith ? opts.shareWith.config.dataDir : mkdtempSync(path.join(os.tmpdir(), 'dd-test-'))),
         WORKER_INTERVAL_MS: '200',
         LICENSE_VERIFY_TIMEOUT_SECONDS: '10',
         LOG_LEVEL: 'error',
@@ -57,12 +64,15 @@ export class Harness {
     );
     // The developer's own environment must not leak into tests.
     delete env.APP_MODE;
+    // An empty value unsets a dev default (e.g. NURSING_GROUP_ID: '' for a tenant without groups).
+    for (const [k, v] of Object.entries(opts.env ?? {})) if (v === '') delete env[k];
     h.config = parseConfig(env);
     h.desk = await startDragonDesk(h.config, {
       clock: opts.clock,
       logger: silentLogger,
       startWorker: opts.startWorker,
-      devTenant: opts.shareWith?.desk.devTenant,
+      devTenant: opts.devTenant ?? opts.shareWith?.desk.devTenant,
+      devTenantOptions: opts.devTenantOptions,
     });
     return h;
   }

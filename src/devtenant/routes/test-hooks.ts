@@ -16,7 +16,8 @@ export interface HookDeps extends RouteDeps {
   calls: CallLog;
   /** Present only when the server owns its clock (no clock was injected). */
   adjustableClock?: AdjustableClock;
-  reset(): void;
+  /** Re-seeds from the starting fixture, or from another fixture by name. */
+  reset(fixtureName?: string): void;
 }
 
 function regexFrom(text: string): RegExp {
@@ -87,8 +88,17 @@ export function testHookRoutes(deps: HookDeps): Route[] {
     {
       method: 'POST',
       pattern: '/_devtenant/reset',
-      handler: () => {
-        deps.reset();
+      handler: (req) => {
+        const name = (req.body as { fixture?: unknown } | undefined)?.fixture;
+        // Names only: a local HTTP caller must not make the server read arbitrary files.
+        if (name !== undefined && (typeof name !== 'string' || !/^[a-z0-9-]+$/.test(name))) {
+          throw badRequest("'fixture' must be a fixture name such as 'empty-tenant'.", 'BadRequest');
+        }
+        try {
+          deps.reset(name);
+        } catch (e) {
+          throw badRequest((e as Error).message, 'BadRequest');
+        }
         return noContent();
       },
     },

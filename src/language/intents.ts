@@ -1,0 +1,497 @@
+/**
+ * The rules: which intent an utterance expresses. One small function per intent family, tried in
+ * a fixed order (the first that answers wins), so the same words always give the same answer.
+ *
+ * Two principles shape the order and the rules:
+ *  - Never guess. An entity the sentence does not state is left out, and the bot asks.
+ *  - Things that are not ours stay `unknown`: other products ("a Copilot license") and other roles
+ *    ("make me global admin") are refused before any Dragon rule can claim them.
+ * Pure: no I/O.
+ */
+import type { LicenseKind } from '../domain/catalog';
+import {
+  bareNumberFrom,
+  durationFrom,
+  forReasonFrom,
+  licenseFromWords,
+  offerRolesFrom,
+  orgAfter,
+  orgBefore,
+  partnerIdFrom,
+  requestIdFrom,
+  rolesInWords,
+  selfDescribedLicense,
+  statedReasonFrom,
+  subscriptionFrom,
+  type Found,
+} from './entities';
+import { OTHER_PRODUCT_PHRASES, OTHER_PRODUCTS } from './lexicon';
+import { without, type Normalized } from './normalize';
+import { findUsers } from './targets';
+import type { Entities, Intent } from './types';
+
+export type Draft = { intent: Intent } & Entities;
+
+const OTHER_PRODUCT_PHRASES_RE = new RegExp(`\\b(?:${OTHER_PRODUCT_PHRASES.join('|')})\\b`);
+
+/** What every rule may ask about the utterance, computed once. */
+export class Utterance {
+  readonly text: string;
+  readonly dragon: boolean;
+  readonly licenseNoun: boolean;
+  readonly dragonAdmin: boolean;
+  readonly partnerCue: boolean;
+  readonly otherProduct: boolean;
+
+  constructor(readonly n: Normalized) {
+    this.text = n.text;
+    this.dragon = /\bdragon\b/.test(this.text);
+    this.licenseNoun = /\b(?:license|licenses|licensed|licensing|seat|seats)\b/.test(this.text);
+    this.dragonAdmin =
+      /\bdragon (?:admin|admins)\b|\b(?:admin|admins)\b(?: \S+){0,3} (?:to|in|for|on|of|over|at) (?:the )?dragon\b|\badminister (?:the )?dragon\b/.test(this.text);
+    this.partnerCue =
+      /\b(?:partner|partners|mpn|dpor|gdap|dap|delegated|pla|reseller|csp|msp)\b/.test(this.text) || n.tokens.some((t) => t.raw === 'PAL') || /\b(?:our|the|current|a|add|delete|remove|show|update|change|replace|set up|check|link|unlink|existing) pal\b/.test(this.text);
+    this.otherProduct = n.tokens.some((t) => OTHER_PRODUCTS.has(t.norm)) || OTHER_PRODUCT_PHRASES_RE.test(this.text);
+  }
+
+  has(re: RegExp): boolean {
+    return re.test(this.text);
+  }
+
+  /** The license context: Dragon named, or licenses / seats talked about. */
+  get aboutLicenses(): boolean {
+    return this.dragon || this.licenseNoun;
+  }
+}
+
+type Rule = (u: Utterance) => Draft | undefined;
+
+// ---------------------------------------------------------------------------------------------
+// Shared readers
+
+interface SetAside {
+  rest: Normalized;
+  justification?: string;
+  duration?: string;
+}
+
+function cut<T>(n: Normalized, found: Found<T> | undefined): Normalized {
+  return found ? without(n, found.start, found.end) : n;
+}
+
+/**
+ * Reads the reason and the duration and sets them aside, so that "because he's covering for
+ * Dana" never makes Dana a target and "for 4 hours" never looks like a person.
+ */
+function setAside(n: Normalized): SetAside {
+  const stated = statedReasonFrom(n);
+  let rest = cut(n, stated);
+  const duration = durationFrom(rest);
+  rest = cut(rest, duration);
+  const forReason = stated ? undefined : forReasonFrom(rest);
+  rest = cut(rest, forReason);
+  return { rest, justification: (stated ?? forReason)?.value, duration: duration?.value };
+}
+
+function kindFromWords(n: Normalized): LicenseKind | undefined {
+  const k = licenseFromWords(n);
+  return k === 'both' ? undefined : k;
+}
+
+// ---------------------------------------------------------------------------------------------
+// help (a greeting alone counts: "hi" is how people start, and the help card is the right answer)
+
+const HELP_RE =
+  /^(?:help|help me|help \?|\?+|what can you do(?: for me| here)?|what can you help (?:me )?with|what do you do|what are you|who are you|what is this|what can i (?:ask|say|type|do)(?: you| here)?|how does this (?:bot )?work|how do(?:es)? (?:this|it|bot) work|how do i use (?:this|you|this bot|the bot|bot|it)|commands|menu|options|what are (?:the|your) (?:commands|options)|what are you able to do|what does (?:this|the) bot do|what (?:can|does) (?:this|the) bot do|what (?:can|does) this do|get started|start|hi|hello|hey|hiya|yo|howdy|good (?:morning|afternoon|evening)|bot)(?: bot| there| again)?(?: [?.])*$/;
+
+/** "help with partner stuff": a topic but no request. */
+const HELP_WITH_RE =
+  /^(?:i need |can i get |need )?help (?:with|on|about) (?:the |my |our )?(?:partner|partners|dragon|license|licenses|licensing|admin|roles|requests|approvals|set up|this|it|everything)?(?: (?:stuff|things|questions|topics|side|bot))?(?: [?.])*$/;
+
+const help: Rule = (u) => (u.has(HELP_RE) || u.has(HELP_WITH_RE) ? { intent: 'help' } : undefined);
+
+// ---------------------------------------------------------------------------------------------
+// Not ours: other products, other roles
+
+/** Licenses that are not software: a driving licence, a state nursing licence and its renewal. */
+const NOT_SOFTWARE_LICENSE_RE =
+  /\b(?:driver 's license|drivers license|driving license|license to drive|state license|medical license|dea license|license renewal|compact license|renew(?:al|ing)? (?:of )?(?:\S+ ){0,2}license)\b/;
+
+const otherProduct: Rule = (u) => ((u.otherProduct || u.has(NOT_SOFTWARE_LICENSE_RE)) && !u.dragon ? { intent: 'unknown' } : undefined);
+
+/**
+ * "I'm a License Administrator, give Dana Dragon" describes the requester and asks for no role;
+ * "add Lee as License Administrator" asks for one.
+ */
+const SELF_ROLE_RE = /^as (?:an? |the |our )?(?:\S+ ){0,2}admin\b|\bi am (?:an? |the |our )?(?:\S+ ){0,2}admin\b/g;
+/** A verb whose object, a few words on, is an admin role: "make me an admin", "I need admin rights". */
+const ROLE_ASK_RE = /\b(?:make|give|grant|add|assign|need|want|get|elevate|promote|remove|revoke|set|request|be|become)\b(?: \S+){0,4} (?:admin|admins)\b/;
+
+const otherRole: Rule = (u) => {
+  if (u.dragonAdmin) return undefined;
+  const rest = u.text.replace(SELF_ROLE_RE, ' ');
+  const named = (rolesInWords(rest.split(' ')) ?? []).filter((r) => r !== 'dragon-administrator' && r !== 'full' && r !== 'limited');
+  if (named.length) return { intent: 'unknown' };
+  if (ROLE_ASK_RE.test(rest)) return { intent: 'unknown' };
+  return undefined;
+};
+
+// ---------------------------------------------------------------------------------------------
+// request.*, approvals.pending
+
+const APPROVALS_RES: readonly RegExp[] = [
+  /\b(?:waiting|pending|queued) (?:for|on) (?:me|my (?:approval|review|decision|sign-off|ok))\b/,
+  /\b(?:need|have|got) to (?:approve|review|sign off)\b/,
+  /\bfor me to (?:approve|review|decide|sign off)\b/,
+  /\bto approve\b/,
+  /\b(?:my|pending|open|outstanding|waiting) approvals?\b/,
+  /\bneeds? (?:my|an) (?:approval|review|decision|sign-off)\b/,
+  /\bapprovals? queue\b|\bmy queue\b|\bmy inbox\b/,
+  /^(?:show |list )?(?:the |my )?approvals?(?: \?)?$/,
+  /^(?:show |list |any )?(?:the )?(?:pending|open|waiting) requests?(?: for me| to approve)?(?: \?)?$/,
+  /\bwhat (?:is|are) (?:waiting|pending)(?: for me| on me)?(?: \?)?$/,
+  /^(?:what|which|any) (?:\S+ )?requests? (?:are |is )?(?:pending|waiting|open)\b(?!.*\bmy\b)/,
+  /\brequests? (?:waiting|pending) (?:for|on) (?:approval|review|a decision)\b/,
+  // Decisions are made on the cards; asking to approve by text shows what waits.
+  /^(?:approve|reject|deny|decline)\b.*\b(?:request|requests|req)\b|^(?:approve|reject|deny|decline) #? ?\d+/,
+];
+
+const approvals: Rule = (u) => (APPROVALS_RES.some((re) => u.has(re)) ? { intent: 'approvals.pending' } : undefined);
+
+const REQUEST_NOUN_RE =
+  /\b(?:my|the|this|that|our|your|his|her|dragon|license|pending|open|last|latest|recent|previous|admin|role|of|on|about|to|with|for) (?:\S+ )?(?:request|requests|req)\b|\b(?:request|requests|req|ticket)s? (?:#|\d|number|no|id|status)|(?:^| )# ?\d+|^(?:request|requests|req)\b/;
+const CANCEL_RE = /\b(?:cancel|withdraw|retract|scrap|abort|call off|rescind|never mind)\b/;
+const CANCEL_IT_RE = /\b(?:cancel|withdraw|scrap|retract) (?:it|that|this|\d+)\b/;
+
+const cancelRequest: Rule = (u) => {
+  if (!u.has(CANCEL_RE)) return undefined;
+  if (u.has(/^(?:cancel|never mind|withdraw)(?: [.?])*$/)) return { intent: 'request.cancel' };
+  if (!u.has(REQUEST_NOUN_RE) && !u.has(CANCEL_IT_RE)) return undefined;
+  return { intent: 'request.cancel', requestId: requestIdFrom(u.n)?.value };
+};
+
+const STATUS_WORDS_RE =
+  /\b(?:status|where|update|updates|news|happened|happening|progress|track|check|approved|rejected|done|complete|completed|finished|stuck|show|list|see|view|eta|going on|how is|any word|pending|open|still|yet|processed|who)\b/;
+const ONLY_A_REFERENCE_RE = /^(?:(?:all|of|my|the|open|pending|dragon|license) )*(?:request|requests|req|ticket)s?(?: (?:#|number|no|id))? ?(?:\d+)?(?: [?.])*$|^# ?\d+(?: [?.])*$/;
+
+const requestStatus: Rule = (u) => {
+  if (u.has(/^(?:my |request )?status(?: [?.])*$/)) return { intent: 'request.status' };
+  if (!u.has(REQUEST_NOUN_RE)) return undefined;
+  if (!u.has(STATUS_WORDS_RE) && !u.has(ONLY_A_REFERENCE_RE)) return undefined;
+  return { intent: 'request.status', requestId: requestIdFrom(u.n)?.value };
+};
+
+/** "where is my Dragon license?", "has my Dragon been approved?" — a request in flight. */
+const STATUS_OF_MINE_RES: readonly RegExp[] = [
+  /\bwhere (?:is|are) my\b/,
+  /\b(?:did|has|have|was|is) my (?:\S+ ){0,3}(?:been |get |got )?(?:approved|processed|done|gone through|go through|granted|completed|rejected)\b/,
+  /\bany (?:news|update|updates|word) (?:on|about) my\b/,
+  /\b(?:status|progress) (?:of|on) my\b/,
+  /\bwhat happened (?:to|with) my\b/,
+];
+
+const statusOfMine: Rule = (u) => (STATUS_OF_MINE_RES.some((re) => u.has(re)) ? { intent: 'request.status' } : undefined);
+
+// ---------------------------------------------------------------------------------------------
+// license.purchase (before partner rules: "can our partner sell us nursing licenses?")
+
+const PURCHASE_RES: readonly RegExp[] = [
+  /\b(?:buy|buying|bought|purchase|purchasing|procure|procurement|acquire|sell|sells|selling|cost|costs|price|prices|pricing|quote|budget)\b/,
+  /\border(?:ing)? (?:\S+ ){0,3}(?:license|licenses|seat|seats|dragon)\b/,
+  /\b(?:get|need|add|want|request|obtain|order) (?:\S+ ){0,2}more\b/,
+  /\bmore (?:\S+ ){0,2}(?:licenses|seats)\b/,
+  /\bincrease (?:\S+ ){0,2}(?:licenses|seats|license count|seat count)\b/,
+  /\b(?:how|where) (?:do|can|would|should) (?:we|i) get (?:\S+ )?more\b/,
+];
+
+const purchase: Rule = (u) => {
+  if (!u.aboutLicenses || u.dragonAdmin) return undefined;
+  if (!PURCHASE_RES.some((re) => u.has(re))) return undefined;
+  return { intent: 'license.purchase', license: kindFromWords(u.n) };
+};
+
+// ---------------------------------------------------------------------------------------------
+// partner.* (partner cues present)
+
+const RECORD_RE = /\b(?:partner of record|dpor)\b/;
+const RECORD_SET_RE = /\b(?:make|set|add|attach|assign|designate|register|name|associate|link|change|update|use|nominate|choose|put)\b|\b(?:should|will|to) be (?:our|the)\b|\bas (?:our|the) (?:new )?(?:digital )?(?:partner of record|dpor)\b/;
+const QUESTION_RE = /^(?:who|which|what|show|list|check|view|see|display|tell|get|is|are|do|does|did|has)\b|\b(?:who|which|what|show|list|check|view|see|display|do we have|is there|tell me|current|currently)\b|\?/;
+
+function partnerForRecord(n: Normalized): string | undefined {
+  for (let i = 0; i < n.tokens.length; i++) {
+    const t = n.tokens[i].norm;
+    if (RECORD_SET_RE.test(t)) {
+      const org = orgAfter(n, i + 1);
+      const next = org && n.tokens[org.end];
+      if (org && (!next || ['(', 'as', 'our', 'the', 'partner', 'dpor', ',', 'digital', 'a', 'to', 'for', 'on'].includes(next.norm))) return org.value;
+    }
+    // "Fabrikam should be our partner of record"
+    if (['should', 'will'].includes(t) && n.tokens[i + 1]?.norm === 'be') {
+      const org = orgBefore(n, i);
+      if (org) return org.value;
+    }
+    if ((t === 'record' || t === 'dpor') && ['to', 'is', '=', ':', 'as'].includes(n.tokens[i + 1]?.norm ?? '')) {
+      const org = orgAfter(n, i + 2);
+      if (org) return org.value;
+    }
+  }
+  return undefined;
+}
+
+function partnerRecord(u: Utterance): Draft | undefined {
+  if (!u.has(RECORD_RE)) return undefined;
+  const subscription = subscriptionFrom(u.n);
+  const rest = cut(u.n, subscription);
+  const setting = u.has(RECORD_SET_RE);
+  if (!setting && u.has(QUESTION_RE)) return { intent: 'partner.record.show', subscription: subscription?.value };
+  const partnerId = partnerIdFrom(rest) ?? bareNumberFrom(rest);
+  const partner = partnerForRecord(rest);
+  if (!setting && !partner && !partnerId) return { intent: 'partner.record.show', subscription: subscription?.value };
+  return { intent: 'partner.record', partnerId: partnerId?.value, partner, subscription: subscription?.value };
+}
+
+const LINK_RE = /\b(?:mpn|pal|partner admin link|partner id|partner location|pla|partner network id|partner ids)\b/;
+const LINK_REMOVE_RE = /\b(?:remove|removed|unlink|delete|detach|disconnect|drop|clear|take off|get rid of|revoke|stop)\b/;
+const LINK_UPDATE_RE = /\b(?:change|changed|update|updated|replace|switch|swap|modify|correct|edit|wrong|different)\b/;
+const LINK_SHOW_RE = /^(?:what|which|show|is|are|do|does|check|view|see|display|who|tell|list|get)\b|\b(?:what|which|show|is there|check|view|see|display|do we have|current|currently|list)\b/;
+
+function partnerLink(u: Utterance): Draft | undefined {
+  if (!u.has(LINK_RE) && !u.n.tokens.some((t) => t.raw === 'PAL')) return undefined;
+  const rest = cut(u.n, durationFrom(u.n));
+  const partnerId = (partnerIdFrom(rest) ?? bareNumberFrom(rest))?.value;
+  if (u.has(LINK_REMOVE_RE)) return { intent: 'partner.link.remove' };
+  if (u.has(LINK_UPDATE_RE)) return { intent: 'partner.link.update', partnerId };
+  const asksToLink = /\b(?:link|associate|connect|add|set up|register|attach)\b/.test(u.text.replace(/\bpartner admin link\b/g, ''));
+  if (!partnerId && u.has(LINK_SHOW_RE) && !asksToLink) {
+    return { intent: 'partner.link.show' };
+  }
+  return { intent: 'partner.link', partnerId };
+}
+
+const ROLES_REMOVE_VERB_RE = /\b(?:remove|revoke|terminate|end|take away|strip|cancel|delete|kill|stop|pull|withdraw|disable|cut off)\b/;
+const ROLES_NOUN_RE = /\b(?:roles|role|access|relationship|relationships|gdap|dap|delegated|permissions|rights|privileges)\b/;
+
+/** The partner whose roles are removed: "Fabrikam's roles", "from Fabrikam", "with Fabrikam". */
+function partnerForRoles(n: Normalized): string | undefined {
+  for (let i = 0; i < n.tokens.length; i++) {
+    if (n.tokens[i].norm === "'s") {
+      const org = orgBefore(n, i);
+      if (org) return org.value;
+    }
+  }
+  for (let i = 0; i < n.tokens.length; i++) {
+    if (['from', 'with', 'for', 'of'].includes(n.tokens[i].norm)) {
+      const org = orgAfter(n, i + 1);
+      if (org) return org.value;
+    }
+  }
+  return undefined;
+}
+
+function partnerRolesRemove(u: Utterance): Draft | undefined {
+  if (!u.has(ROLES_REMOVE_VERB_RE) || !u.has(ROLES_NOUN_RE)) return undefined;
+  return { intent: 'partner.roles.remove', partner: partnerForRoles(u.n) };
+}
+
+const OFFER_VERB_RE = /\b(?:send|create|prepare|draft|make|new|request|requesting|generate|set up|start|invite|get|need|want|build|issue|establish|initiate|open|raise)\b/;
+const OFFER_NOUN_RE = /\b(?:offer|invite|invitation|request|relationship|link|gdap|dap)\b/;
+const OFFER_KIND_RE = /\b(?:gdap|dap|delegated)\b/;
+
+function customerFor(n: Normalized): string | undefined {
+  for (let i = 0; i < n.tokens.length; i++) {
+    if (['send', 'invite', 'offer', 'give'].includes(n.tokens[i].norm)) {
+      const org = orgAfter(n, i + 1);
+      if (org) return org.value;
+    }
+  }
+  for (let i = 0; i < n.tokens.length; i++) {
+    if (['for', 'to', 'with', 'from'].includes(n.tokens[i].norm)) {
+      const org = orgAfter(n, i + 1);
+      if (org) return org.value;
+    }
+  }
+  return undefined;
+}
+
+/** "I need to see our GDAP relationships" asks to look, not to send anything. */
+const LOOK_RE = /\b(?:see|show|list|view|display|check|which|what)\b/;
+
+function partnerOffer(u: Utterance): Draft | undefined {
+  if (!u.has(OFFER_VERB_RE) || !u.has(OFFER_NOUN_RE) || !u.has(OFFER_KIND_RE) || u.has(LOOK_RE)) return undefined;
+  const duration = durationFrom(u.n);
+  const rest = cut(u.n, duration);
+  return { intent: 'partner.offer', customer: customerFor(rest), roles: offerRolesFrom(rest), duration: duration?.value };
+}
+
+/** The partner a "what can they do" question is about. */
+function partnerAskedAbout(n: Normalized): string | undefined {
+  const patterns: readonly RegExp[] = [
+    /^what (?:can|could|may) (?<org>.+?) do\b/d,
+    /\bwhat (?:\S+ )?(?:roles|role|access|permissions|rights|privileges) (?:does|do) (?<org>.+?) have\b/d,
+    /\bdoes (?<org>.+?) have (?:any )?(?:\S+ )?(?:access|roles|permissions|rights)\b/d,
+    /^what is (?<org>.+?) allowed to do\b/d,
+    /\b(?:relationship|relationships|access|roles) (?:with|for|of) (?<org>.+?)(?: [?.,]|$)/d,
+  ];
+  for (const re of patterns) {
+    const span = re.exec(n.text)?.indices?.groups?.org;
+    if (!span) continue;
+    const startToken = n.offsets.indexOf(span[0]);
+    if (startToken < 0) continue;
+    // The whole group must be a name: "what can Fabrikam do" yes, "what can the partner do" no.
+    const org = orgAfter(n, startToken);
+    if (org && endsAtChar(n, org.end, span[1])) return org.value;
+  }
+  for (let i = 0; i < n.tokens.length; i++) {
+    if (n.tokens[i].norm === "'s") {
+      const org = orgBefore(n, i);
+      if (org) return org.value;
+    }
+  }
+  return undefined;
+}
+
+function endsAtChar(n: Normalized, end: number, charEnd: number): boolean {
+  const last = end - 1;
+  return last >= 0 && n.offsets[last] + n.tokens[last].norm.length === charEnd;
+}
+
+const RELATIONSHIPS_RE = /\b(?:partners|partner|relationships|relationship|gdap|dap|delegated|csp|msp)\b/;
+
+function partnerRelationships(u: Utterance): Draft | undefined {
+  if (!u.has(RELATIONSHIPS_RE)) return undefined;
+  return { intent: 'partner.relationships', partner: partnerAskedAbout(u.n) };
+}
+
+const partnerWithCue: Rule = (u) => {
+  if (!u.partnerCue) return undefined;
+  return partnerRecord(u) ?? partnerLink(u) ?? partnerOffer(u) ?? partnerRolesRemove(u) ?? partnerRelationships(u);
+};
+
+/**
+ * Partner questions that name the partner but not the word "partner": "what can Fabrikam do in
+ * our tenant?", "remove Fabrikam's admin roles". Only without any Dragon words, so "remove Sam's
+ * Dragon admin role" stays a role request.
+ */
+const partnerWithoutCue: Rule = (u) => {
+  if (u.dragon) return undefined;
+  if (u.has(/^what (?:can|could|may) (?!you\b|i\b|we\b|they\b|it\b|bot\b)\S+/) && u.has(/\bdo\b/)) {
+    const partner = partnerAskedAbout(u.n);
+    if (partner) return { intent: 'partner.relationships', partner };
+  }
+  if (
+    u.has(/\bwhat (?:admin )?(?:roles|access|permissions|rights|privileges) (?:does|do) (?!i\b|you\b|we\b)/) ||
+    u.has(/^(?:does|do) (?!i\b|you\b|we\b|they\b)\S+(?: \S+){0,3} have (?:any )?(?:admin|delegated|gdap) (?:access|roles|rights|permissions)\b/) ||
+    u.has(/^what is (?!this\b|it\b|that\b)\S+(?: \S+){0,3} allowed to do\b/)
+  ) {
+    return { intent: 'partner.relationships', partner: partnerAskedAbout(u.n) };
+  }
+  if (u.has(ROLES_REMOVE_VERB_RE) && u.has(/\b(?:admin roles|roles|admin access|admin rights|admin permissions|delegated access)\b/)) {
+    const partner = partnerForRoles(u.n);
+    if (partner) return { intent: 'partner.roles.remove', partner };
+  }
+  return undefined;
+};
+
+// ---------------------------------------------------------------------------------------------
+// setup
+
+const SETUP_VERB_RE = /\b(?:set up|configure|config|initialize|initialise|init|prepare|bootstrap|create|build|run|start|enable|turn on|establish|get)\b/;
+const SETUP_NOUN_RE = /\b(?:licensing|group-based|group based|license groups?|licensing groups?|admin group|admin groups|groups|security groups?|bot|tenant|environment|set up|wizard)\b/;
+const SETUP_ALONE_RE = /^(?:(?:initial|first|run|start|begin|do|the|a) )*set up(?: (?:again|now|wizard))?(?: [?.])*$|\binitial set up\b|\bfirst(?:-| )time set up\b/;
+
+const setup: Rule = (u) => {
+  if (u.has(SETUP_ALONE_RE)) return { intent: 'setup' };
+  if (u.has(SETUP_VERB_RE) && u.has(SETUP_NOUN_RE) && !u.has(/\bset up (?!the\b|dragon\b|group|licensing|bot\b)\S+ (?:with|for)\b/)) {
+    // "set up dragon for dr patel" is a license request; licensing and groups are the set-up.
+    if (u.has(/\b(?:licensing|group-based|group based|groups?|bot|tenant|environment|wizard)\b/)) return { intent: 'setup' };
+  }
+  return undefined;
+};
+
+// ---------------------------------------------------------------------------------------------
+// role.* (the Dragon Administrator role)
+
+const ROLE_REMOVE_RE =
+  /\b(?:remove|revoke|take (?:\S+ ){0,4}(?:out|off|away)|demote|strip|deactivate|unassign|drop|delete|disable|end|kick|pull|does not need|do not need|no longer|downgrade|cancel)\b/;
+const ROLE_HOLDERS_RE =
+  /^who\b|\bwho (?:has|have|holds|is|are|got|else|currently|already|all|can)\b|^(?:list|show|display|export|get|give me|see)\b(?:.*\badmins\b|.* list\b)|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people)) (?:with|who|that)\b|\bwhich (?:users|people)\b|^(?:does|do|is|are|has) .*\b(?:dragon admin|admin (?:to|in|for|on|of) (?:the )?dragon)\b/;
+
+const role: Rule = (u) => {
+  if (!u.dragonAdmin) return undefined;
+  if (u.has(ROLE_HOLDERS_RE) && !u.has(/\b(?:make|grant|assign|elevate|promote)\b/)) return { intent: 'role.holders', role: 'dragon-admin' };
+  const { rest, justification, duration } = setAside(u.n);
+  if (u.has(ROLE_REMOVE_RE)) return { intent: 'role.remove', users: findUsers(rest, 'remove'), role: 'dragon-admin' };
+  return { intent: 'role.assign', users: findUsers(rest, 'assign'), role: 'dragon-admin', duration, justification };
+};
+
+// ---------------------------------------------------------------------------------------------
+// license.*
+
+const LICENSE_REMOVE_RE =
+  /\b(?:remove|revoke|take (?:\S+ ){0,4}(?:away|off|back)|unassign|deprovision|delete|strip|reclaim|release|free up|deactivate|disable|cancel|no longer needs?|does not need|do not need|drop|pull|unlicense|offboard)\b/;
+const SEATS_RE =
+  /\bhow many\b|\b(?:left|available|remaining|remain|spare|unused|unassigned|in use|usage|count|enough|out of|total|capacity|balance|inventory|free(?! up))\b/;
+const HOLDERS_RE =
+  /^who\b|\bwho (?:has|have|holds|is|are|got|else|currently|already|all)\b|^(?:list|show|export|display|report|pull|give me)\b.*\b(?:users|holders|everyone|everybody|people|list|all)\b|\b(?:license holders|holders|roster)\b|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people|staff|clinicians)) (?:with|who|that)\b|\bwhich (?:users|people|staff|clinicians)\b/;
+const CHECK_RE =
+  /^(?:does|do|did|has|have|is|am|are|was)\b|\b(?:check|verify|confirm|see) (?:if|whether)\b|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
+const REQUEST_RE =
+  /\b(?:need|needs|needed|want|wants|give|get|gets|set up|set|assign|provision|grant|add|request|requesting|requested|would like|would love|enroll|sign|hook|access|allocate|issue|onboard|enable|put|register|require|requires|requesting|send|have|sort)\b|^license (?!\?)\S/;
+/** A report of something broken is a support question, not a license request. */
+const SUPPORT_RE =
+  /\b(?:error|errors|crash|crashes|crashing|crashed|broken|not working|does not work|do not work|issue|issues|problem|problems|bug|slow|freezes|freezing|frozen|fails|failing|failed|mic|microphone|password|login|log in|install|installing|download|downloading|dictate|how do i use)\b/;
+
+/** `rest` is the utterance without its reason: "because she's a nursing supervisor" picks no license. */
+function licenseKindFor(users: string[] | undefined, rest: Normalized): LicenseKind | undefined {
+  const explicit = licenseFromWords(rest);
+  if (explicit === 'both') return undefined;
+  if (explicit) return explicit;
+  // The requester's own job says which license only when the request is for the requester.
+  if (users && users.length === 1 && users[0] === 'me') return selfDescribedLicense(rest);
+  return undefined;
+}
+
+const license: Rule = (u) => {
+  if (!u.aboutLicenses) return undefined;
+  const { rest, justification } = setAside(u.n);
+  if (u.has(LICENSE_REMOVE_RE)) {
+    return { intent: 'license.remove', users: findUsers(rest, 'remove'), license: kindFromWords(u.n) };
+  }
+  if (u.has(SEATS_RE) && !u.has(/\b(?:give|assign|grant|provision)\b/)) return { intent: 'license.seats', license: kindFromWords(u.n) };
+  if (u.has(HOLDERS_RE)) return { intent: 'license.holders', license: kindFromWords(u.n) };
+  if (u.has(CHECK_RE) && !u.has(/^(?:can|could|may)\b/)) {
+    const users = findUsers(rest, 'check');
+    if (users || !u.has(REQUEST_RE)) return { intent: 'license.check', users, license: kindFromWords(u.n) };
+  }
+  if (u.has(SUPPORT_RE)) return undefined;
+  const users = findUsers(rest, 'request');
+  const forSomeone = !!users && /\bfor\b/.test(rest.text);
+  if (!u.has(REQUEST_RE) && !forSomeone && !u.n.polite) return undefined;
+  return { intent: 'license.request', users, license: licenseKindFor(users, rest), justification };
+};
+
+/** The order matters: each rule only sees what the rules before it declined. */
+export const RULES: readonly Rule[] = [
+  help,
+  otherProduct,
+  approvals,
+  cancelRequest,
+  requestStatus,
+  purchase,
+  partnerWithCue,
+  partnerWithoutCue,
+  otherRole,
+  setup,
+  role,
+  statusOfMine,
+  license,
+];
+
+export function classify(n: Normalized): Draft {
+  const u = new Utterance(n);
+  for (const rule of RULES) {
+    const draft = rule(u);
+    if (draft) return draft;
+  }
+  return { intent: 'unknown' };
+}

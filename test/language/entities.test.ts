@@ -1,0 +1,359 @@
+/**
+ * Each extractor on its own, as tables: what people write, and the value the bot receives.
+ */
+import {
+  extractDuration,
+  extractJustification,
+  extractOfferRoles,
+  extractPartnerId,
+  extractPeople,
+  extractRequestId,
+  extractSubscription,
+  isoDuration,
+  licenseFromWords,
+  nameCase,
+  selfDescribedLicense,
+  stripHonorific,
+} from '../../src/language/entities';
+import { correctKeyword, editDistance } from '../../src/language/fuzzy';
+import { normalize, rawOf } from '../../src/language/normalize';
+import { findUsers } from '../../src/language/targets';
+
+describe('durations → ISO 8601', () => {
+  it.each([
+    ['for 2 hours', 'PT2H'],
+    ['for 4 hrs', 'PT4H'],
+    ['for 1 hour', 'PT1H'],
+    ['for an hour', 'PT1H'],
+    ['for 24h', 'PT24H'],
+    ['for 30 minutes', 'PT30M'],
+    ['30 min', 'PT30M'],
+    ['for 45 mins', 'PT45M'],
+    ['for half an hour', 'PT30M'],
+    ['for 1.5 hours', 'PT90M'],
+    ['for 90 min', 'PT90M'],
+    ['for a day', 'P1D'],
+    ['1 day', 'P1D'],
+    ['for the day', 'P1D'],
+    ['for 3 days', 'P3D'],
+    ['for a week', 'P7D'],
+    ['for 2 weeks', 'P14D'],
+    ['for two weeks', 'P14D'],
+    ['for a couple of hours', 'PT2H'],
+    ['for a month', 'P30D'],
+    ['for 6 months', 'P180D'],
+    ['for 90 days', 'P90D'],
+    ['1 year', 'P365D'],
+    ['2 years', 'P730D'],
+    ['duration 1 year', 'P365D'],
+    ['for the next 8 hours', 'PT8H'],
+  ])('%s → %s', (text, iso) => {
+    expect(extractDuration(`give Sam Dragon admin ${text}`)).toBe(iso);
+  });
+
+  it.each([
+    ['give Sam Dragon admin'],
+    ['give Sam Dragon admin for a few hours'],
+    ['give Sam Dragon admin until friday'],
+    ['request 42'],
+    ["I'm a nurse on 4 West"],
+    ['link our MPN ID 1234567'],
+  ])('%s → no duration', (text) => {
+    expect(extractDuration(text)).toBeUndefined();
+  });
+
+  it('rejects amounts that are not durations', () => {
+    expect(isoDuration(0, 'hours')).toBeUndefined();
+    expect(isoDuration(Number.NaN, 'days')).toBeUndefined();
+    expect(isoDuration(2, 'fortnights')).toBeUndefined();
+  });
+});
+
+describe('justifications', () => {
+  it.each([
+    ['give Sam Dragon admin for 4 hours because go-live support', 'go-live support'],
+    ['I need Dragon because I’m drowning in notes.', 'I’m drowning in notes'],
+    ['give Chris dragon admin, reason: fixing a template', 'fixing a template'],
+    ['Reason - covering nights', 'covering nights'],
+    ['justification: new cardiology hire', 'new cardiology hire'],
+    ['need Dragon due to the ICU backlog', 'the ICU backlog'],
+    ['need a dragon licence so I can chart at the bedside', 'I can chart at the bedside'],
+    ['give me dragon physician for go-live support', 'go-live support'],
+    ['elevate me for troubleshooting', 'troubleshooting'],
+    ['because of the go-live, give Lee Dragon admin', 'the go-live'],
+    ['give Lee admin bc go-live', 'go-live'],
+  ])('%s → %s', (text, reason) => {
+    expect(extractJustification(text)).toBe(reason);
+  });
+
+  it.each([
+    ['set up dragon for dr patel'],
+    ['give Dana dragon'],
+    ['make Fabrikam partner of record for the Contoso Health Production subscription'],
+    ['I need dragon for my team'],
+    ['need dragon since monday'],
+  ])('%s → no justification ("for …" names a person or scope, not a reason)', (text) => {
+    expect(extractJustification(text)).toBeUndefined();
+  });
+});
+
+describe('request ids', () => {
+  it.each([
+    ['cancel request 42', 42],
+    ['status of request #7', 7],
+    ['any update on #42?', 42],
+    ['req 13', 13],
+    ['req. 13', 13],
+    ['check on request number 1088', 1088],
+    ['request no. 5', 5],
+    ['ticket 9', 9],
+    ['cancel 31', 31],
+  ])('%s → %d', (text, id) => {
+    expect(extractRequestId(text)).toBe(id);
+  });
+
+  it.each([['where is my request'], ['I need 2 licenses'], ['request dragon for Sam']])('%s → none', (text) => {
+    expect(extractRequestId(text)).toBeUndefined();
+  });
+});
+
+describe('partner ids', () => {
+  it.each([
+    ['link our MPN ID 1234567', '1234567'],
+    ['partner id: 4412345', '4412345'],
+    ['MPN 998877', '998877'],
+    ['add PAL 5566778', '5566778'],
+    ['PartnerLocation ID 1122334', '1122334'],
+    ['partner location id 1122334', '1122334'],
+    ['make Fabrikam (1234567) partner of record', '1234567'],
+    ['Tailspin Toys (MPN 3344556)', '3344556'],
+    ['our partner id is 42', '42'],
+    ['id = 123456789012', '123456789012'],
+  ])('%s → %s', (text, id) => {
+    expect(extractPartnerId(text)).toBe(id);
+  });
+
+  it('reports digits as a string, never a number', () => {
+    expect(typeof extractPartnerId('MPN ID 0012345')).toBe('string');
+    expect(extractPartnerId('MPN ID 0012345')).toBe('0012345');
+  });
+
+  it.each([['link our MPN ID'], ['give Sam admin for 4 hours']])('%s → none', (text) => {
+    expect(extractPartnerId(text)).toBeUndefined();
+  });
+});
+
+describe('subscriptions', () => {
+  it.each([
+    ['for the Contoso Health Production subscription', 'Contoso Health Production'],
+    ['on subscription Contoso Health Dev', 'Contoso Health Dev'],
+    ['on sub 0b1c2d3e-4f50-4617-8a9b-0c1d2e3f4a5b', '0b1c2d3e-4f50-4617-8a9b-0c1d2e3f4a5b'],
+    ['subscription 1F2E3D4C-5B6A-4978-8695-A4B3C2D1E0F9', '1F2E3D4C-5B6A-4978-8695-A4B3C2D1E0F9'],
+    ['to the contoso prod subscription', 'contoso prod'],
+  ])('%s → %s', (text, sub) => {
+    expect(extractSubscription(text)).toBe(sub);
+  });
+
+  it.each([['for our Azure subscription'], ['who is our partner of record']])('%s → none', (text) => {
+    expect(extractSubscription(text)).toBeUndefined();
+  });
+});
+
+describe('names', () => {
+  it.each([
+    ['Dana Reyes, Sam and Lee', ['Dana Reyes', 'Sam', 'Lee']],
+    ['Sam, Lee, and Dana', ['Sam', 'Lee', 'Dana']],
+    ['Sam & Lee', ['Sam', 'Lee']],
+    ['dr patel', ['Patel']],
+    ['dana reyes and jo-anne o’neil', ['Dana Reyes', 'Jo-Anne O’Neil']],
+    ['SAM and McKay', ['SAM', 'McKay']],
+    ['Dr. Patel', ['Patel']],
+    ['doctor Patel and Dr Shah', ['Patel', 'Shah']],
+    ['Dana Reyes, RN and Kevin Wu', ['Dana Reyes', 'Kevin Wu']],
+    ['dana.reyes@contosohealth.onmicrosoft.com and sam@contoso.com', ['dana.reyes@contosohealth.onmicrosoft.com', 'sam@contoso.com']],
+    ["Marcus O'Neil", ["Marcus O'Neil"]],
+    ['Jo-Anne Kim', ['Jo-Anne Kim']],
+    ['Zoë Müller', ['Zoë Müller']],
+    ['me', ['me']],
+    ['myself and Chris Park', ['me', 'Chris Park']],
+    ['Dana and I', ['Dana', 'me']],
+  ])('%s → %j', (text, names) => {
+    expect(extractPeople(text)).toEqual(names);
+  });
+
+  it.each([['the ICU team'], ['my team'], ['everyone'], ['a b c d e'], ['Dana Reyes from 4 West']])('%s → not a list of people', (text) => {
+    expect(extractPeople(text)).toBeUndefined();
+  });
+
+  it.each([
+    ['patel', 'Patel'],
+    ["marcus o'neil", "Marcus O'Neil"],
+    ['DeShawn', 'DeShawn'],
+    ['dana.reyes@contoso.com', 'dana.reyes@contoso.com'],
+  ])('nameCase(%s) → %s (lower-case typing gets capitals, anything else is kept)', (name, cased) => {
+    expect(nameCase(name)).toBe(cased);
+  });
+
+  it.each([
+    ['Dr. Patel', 'Patel'],
+    ['dr patel', 'patel'],
+    ['Doctor Amy Lin', 'Amy Lin'],
+    ['Patel', 'Patel'],
+    ['Drew Barry', 'Drew Barry'],
+  ])('stripHonorific(%s) → %s', (name, stripped) => {
+    expect(stripHonorific(name)).toBe(stripped);
+  });
+});
+
+describe('who a request is about', () => {
+  it.each([
+    ['give Dana Reyes, Sam and Lee Dragon physician licenses', 'request', ['Dana Reyes', 'Sam', 'Lee']],
+    ['can u set up dragon for dr patel', 'request', ['Patel']],
+    ["I'm an RN and need Dragon", 'request', ['me']],
+    ['our new nurse Maria needs dragon', 'request', ['Maria']],
+    ['can my coworker Jen get dragon too?', 'request', ['Jen']],
+    ['Dragon for the following: Sam Lee, Kim Park', 'request', ['Sam Lee', 'Kim Park']],
+    ["remove Dana's Dragon license", 'remove', ['Dana']],
+    ['Sam left the hospital, please remove his Dragon license', 'remove', ['Sam']],
+    ['Lee doesn’t need Dragon any more', 'remove', ['Lee']],
+    ['does Dana have a Dragon license?', 'check', ['Dana']],
+    ['make Sam a Dragon administrator', 'assign', ['Sam']],
+    ['please give Will Dragon', 'request', ['Will']],
+    ["I need dragon, I'm covering for Dana", 'request', ['me']],
+  ] as const)('%s (%s) → %j', (text, mode, users) => {
+    expect(findUsers(normalize(text), mode)).toEqual(users);
+  });
+
+  it.each([
+    ['give the ICU team dragon', 'request'],
+    ['I need dragon for my team', 'request'],
+    ['Dr Patel asked me to request dragon for her', 'request'],
+    ['can everyone on my team get dragon', 'request'],
+    ['Dana needs dragon and Sam needs it too', 'request'],
+    ['give dragon to sam and to lee', 'request'],
+    ['remove his Dragon license', 'remove'],
+    ['set up dragon', 'request'],
+  ] as const)('%s (%s) → nobody (the bot asks)', (text, mode) => {
+    expect(findUsers(normalize(text), mode)).toBeUndefined();
+  });
+});
+
+describe('license kinds', () => {
+  it.each([
+    ['I need Dragon nursing', 'nursing'],
+    ['a physician license', 'physician'],
+    ['Dragon for nurses', 'nursing'],
+    ['the nurse version', 'nursing'],
+    ['how many nursing and physician seats', 'both'],
+    ['I am a physician assistant', undefined],
+    ['set up dragon for dr patel', undefined],
+    ['our new nurse Maria needs dragon', undefined],
+  ])('named outright: %s → %s', (text, kind) => {
+    expect(licenseFromWords(normalize(text))).toBe(kind);
+  });
+
+  it.each([
+    ["I'm an RN", 'nursing'],
+    ['I am a registered nurse', 'nursing'],
+    ['as an LPN', 'nursing'],
+    ['i work in nursing', 'nursing'],
+    ["I'm a charge nurse", 'nursing'],
+    ["I'm a hospitalist", 'physician'],
+    ['im a doc in the ED', 'physician'],
+    ["I'm an MD", 'physician'],
+    ["I'm a DO", 'physician'],
+    ['I am an attending physician', 'physician'],
+    ['i am a resident', 'physician'],
+    ["I'm a nurse practitioner", undefined],
+    ["I'm a physician assistant", undefined],
+    ["I'm a PA", undefined],
+    ["I'm an NP", undefined],
+    ["I'm Dr. Patel", undefined],
+    ["I'm in the ICU", undefined],
+    ["I'm an RN and a doctor", undefined],
+  ])('requester describes themselves: %s → %s', (text, kind) => {
+    expect(selfDescribedLicense(normalize(text))).toBe(kind);
+  });
+});
+
+describe('roles in a delegated admin offer', () => {
+  it.each([
+    ['with License Administrator and User Administrator', ['license-administrator', 'user-administrator']],
+    ['roles: user admin, license admin', ['user-administrator', 'license-administrator']],
+    ['Helpdesk Administrator, Global Reader', ['helpdesk-administrator', 'global-reader']],
+    ['with Privileged Role Administrator', ['privileged-role-administrator']],
+    ['with full administration', ['full']],
+    ['limited admin DAP offer', ['limited']],
+    ['with Dragon Administrator role', ['dragon-administrator']],
+    ['Directory Readers', ['directory-readers']],
+  ])('%s → %j', (text, roles) => {
+    expect(extractOfferRoles(text)).toEqual(roles);
+  });
+
+  it('finds nothing in a plain offer', () => {
+    expect(extractOfferRoles('send Contoso Health a delegated admin offer')).toBeUndefined();
+  });
+});
+
+describe('typo tolerance (key words only)', () => {
+  it.each([
+    ['dargon', 'dragon'],
+    ['dragn', 'dragon'],
+    ['nursng', 'nursing'],
+    ['nurisng', 'nursing'],
+    ['lisence', 'license'],
+    ['licnese', 'license'],
+    ['liscense', 'license'],
+    ['physican', 'physician'],
+    ['phyisician', 'physician'],
+    ['adminstrator', 'administrator'],
+    ['subscripton', 'subscription'],
+  ])('%s → %s', (typo, word) => {
+    expect(correctKeyword(typo)).toBe(word);
+  });
+
+  it.each([['aragon'], ['nursery'], ['purse'], ['dragon'], ['sam'], ['licensing'], ['nurse']])('%s is left alone', (word) => {
+    expect(correctKeyword(word)).toBeUndefined();
+  });
+
+  it('never corrects a capitalised name in mid-sentence', () => {
+    const n = normalize('give Dragan Petrovic dragon');
+    expect(n.text).toBe('give dragan petrovic dragon');
+    expect(normalize('give dragan petrovic dargon').text).toBe('give dragon petrovic dragon');
+  });
+
+  it('counts a transposition as one edit', () => {
+    expect(editDistance('dargon', 'dragon')).toBe(1);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
+  });
+});
+
+describe('normalisation', () => {
+  it.each([
+    ['can u set up dragon for dr patel pls', 'set up dragon for dr patel'],
+    ['Hi there! Could you please give me Dragon? Thanks!', 'give me dragon ?'],
+    ['hey, would you mind giving Sam dragon', 'giving sam dragon'],
+    ["I'm an RN", 'i am an rn'],
+    ['Dragon   Copilot\tlicence', 'dragon license'],
+    ['DAX Copilot', 'dragon'],
+    ["remove Dana's license", "remove dana 's license"],
+    ["revoke Northwind Traders' access", "revoke northwind traders 's access"],
+    ['<at>Dana Reyes</at> needs Dragon', 'dana reyes needs dragon'],
+    ['what can you do', 'what can you do'],
+    ['hi', 'hi'],
+  ])('%s → %s', (text, norm) => {
+    expect(normalize(text).text).toBe(norm);
+  });
+
+  it('keeps what was written for names and reasons', () => {
+    const n = normalize('pls give  Dana   Reyes dragon');
+    const i = n.tokens.findIndex((t) => t.norm === 'dana');
+    expect(rawOf(n, i, i + 2)).toBe('Dana Reyes');
+  });
+
+  it('notices politeness even though it drops it', () => {
+    expect(normalize('Dragon license please').polite).toBe(true);
+    expect(normalize('Dragon license').polite).toBe(false);
+  });
+});
