@@ -12,6 +12,7 @@ import { createAdapter } from './bot/adapter';
 import { createBot, type Bot } from './bot/app';
 import { TeamsMessenger } from './bot/messenger';
 import { createFallbackPlanner, modelFromConfig } from './bot/llm';
+import type { PromptCompletionModel } from '@microsoft/teams-ai';
 import { Desk } from './services/desk';
 import type { ServiceDeps } from './services/types';
 import { openStore } from './store';
@@ -41,6 +42,8 @@ export interface StartOptions {
   startWorker?: boolean;
   /** Use this already-running dev tenant instead of starting one (tests sharing a tenant). */
   devTenant?: DevTenant;
+  /** A language model for the fallback planner instead of the configured one (tests use teams-ai's TestModel). */
+  fallbackModel?: PromptCompletionModel;
   /** Dev tenant options (e.g. a fixture) when one is started here. */
   devTenantOptions?: Parameters<typeof startDevTenant>[0];
 }
@@ -100,7 +103,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
     // created fill the config's gaps (src/services/setup.ts).
     desk.roles.registerTimers(worker);
     await desk.setup.applyRecordedGroups();
-    const model = modelFromConfig(config);
+    const model = opts.fallbackModel ?? modelFromConfig(config);
     const bot = createBot({ config, adapter, store, desk, logger, fallbackPlanner: model ? createFallbackPlanner(model) : undefined });
     const server = await startServer({
       port: config.port,

@@ -44,9 +44,14 @@ export class GrammarPlanner<TState extends TurnState = TurnState> implements Pla
     const input = String(state.temp.input ?? context.activity.text ?? '');
     const { intent, ...entities } = parse(input) as { intent: string } & Record<string, unknown>;
     if (intent === 'unknown' && !entities.error && this.fallback) {
-      const plan = await this.fallback.beginTask(context, state, ai);
-      const allowed = plan.commands.filter((c): c is PredictedDoCommand => c.type === 'DO' && (INTENT_ACTIONS as readonly string[]).includes((c as PredictedDoCommand).action));
-      if (allowed.length) return { type: 'plan', commands: allowed.slice(0, 1) };
+      try {
+        const plan = await this.fallback.beginTask(context, state, ai);
+        const allowed = plan.commands.filter((c): c is PredictedDoCommand => c.type === 'DO' && (INTENT_ACTIONS as readonly string[]).includes((c as PredictedDoCommand).action));
+        if (allowed.length) return { type: 'plan', commands: allowed.slice(0, 1) };
+      } catch {
+        // A model that is down, slow or answers nonsense must not cost the person an answer:
+        // they get the grammar's "I didn't understand" reply instead.
+      }
     }
     const command: PredictedDoCommand = { type: 'DO', action: intent, parameters: entities };
     return { type: 'plan', commands: [command] };

@@ -134,6 +134,11 @@ export function findPartner(partners: readonly KnownPartner[], written: { name?:
   return loose.length === 1 ? loose[0] : undefined;
 }
 
+/** "Fabrikam's", "Northwind Advisors'". */
+export function possessive(name: string): string {
+  return /s$/i.test(name) ? `${name}'` : `${name}'s`;
+}
+
 /** "Fabrikam (1234567)" or "Fabrikam" or "partner 1234567". */
 export function partnerLabel(p: { name?: string; mpnId?: string }): string {
   if (p.name && p.mpnId) return `${p.name} (${p.mpnId})`;
@@ -230,7 +235,7 @@ export function dporRefusal(why: Exclude<DporStanding, { may: true }>['why'], su
 export const DPOR_PORTAL_URL = 'https://portal.azure.com/#blade/Microsoft_Azure_Billing/SubscriptionsBlade';
 
 export function dporSteps(subscriptionName: string, partner: { name?: string; mpnId: string }): string[] {
-  const who = partner.name ? `${partner.name}'s` : "the partner's";
+  const who = partner.name ? possessive(partner.name) : "the partner's";
   return [
     `Sign in to the Azure portal with your own account (the Owner of ${subscriptionName}), not a shared or partner account.`,
     `Open Subscriptions and select ${subscriptionName}.`,
@@ -257,7 +262,7 @@ export function removeRolesSteps(partnerName: string): string[] {
     'Sign in to the Microsoft 365 admin center as a Billing Administrator or Global Administrator.',
     'Go to Settings → Partner relationships.',
     `Select ${partnerName}.`,
-    `Choose Remove roles and confirm. This takes away ${partnerName}'s admin roles (delegated admin and GDAP) in your tenant.`,
+    `Choose Remove roles and confirm. This takes away ${possessive(partnerName)} admin roles (delegated admin and GDAP) in your tenant.`,
     'Come back here and press Confirm: Dragon Desk then records that the roles were removed.',
   ];
 }

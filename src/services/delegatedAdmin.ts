@@ -242,7 +242,7 @@ export class DelegatedAdminService implements Capability {
     return {
       state: 'completed',
       notes: [
-        `Customer approval link for ${p.customer}: ${link}`,
+        `The offer is locked for approval. Customer approval link for ${p.customer}: ${link}`,
         `Send it to ${p.customer}'s Global Administrator; they approve it in the Microsoft 365 admin center. An offer nobody approves expires after 90 days.`,
       ],
     };

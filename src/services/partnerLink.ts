@@ -141,7 +141,12 @@ export class PartnerLinkService implements Capability {
 
   /** The link may have changed since the card was made (someone else, another instance). */
   async precheck(req: DeskRequest): Promise<Precheck> {
-    const current = await this.deps.tenant.getPartnerLink();
+    let current: PartnerLink | undefined;
+    try {
+      current = await this.deps.tenant.getPartnerLink();
+    } catch (err) {
+      return { ok: false, replies: [text(`I couldn't read Dragon Desk's partner link, so nothing was changed: ${explainTenantError(err)}`)] };
+    }
     const changed = (now: string) => ({ ok: false as const, replies: [text(`Dragon Desk's partner link changed since this card was made: ${now}. Nothing was changed; ask again if it is still needed.`)] });
     if (req.kind === 'partner.link') {
       if (current?.partnerId === req.subject) return { ok: false, replies: [text(`Dragon Desk's identity is already linked to MPN ID ${req.subject}. Nothing needed to change.`)] };
@@ -179,7 +184,7 @@ export class PartnerLinkService implements Capability {
       const after = await this.deps.tenant.getPartnerLink();
       if (after) return { state: 'failed', errorCode: 'NotVerified', errorMessage: `Azure still shows MPN ID ${after.partnerId} linked after the removal; please try again later.` };
       await ctx.progress(DRAGON_DESK_TARGET.userId, 'done');
-      return { state: 'completed', notes: ["Dragon Desk's identity is no longer linked to a partner ID in this tenant."] };
+      return { state: 'completed', notes: ["Azure shows no partner ID on Dragon Desk's identity in this tenant any more."] };
     }
 
     const before = await this.deps.tenant.getPartnerLink();
@@ -196,7 +201,7 @@ export class PartnerLinkService implements Capability {
         const now = await this.deps.tenant.getPartnerLink().catch(() => undefined);
         if (now?.partnerId === id) {
           await ctx.progress(DRAGON_DESK_TARGET.userId, 'done');
-          return { state: 'completed', notes: [`Dragon Desk's identity in this tenant is linked to ${this.label(id, name)}.`] };
+          return { state: 'completed', notes: [`Azure now shows ${this.label(id, name)} on Dragon Desk's link in this tenant.`] };
         }
         const state = now ? ` It is linked to MPN ID ${now.partnerId} now; say "change our partner ID to ${id}" to replace it.` : kind === 'arm-not-found' ? ` No partner ID is linked now; say "link our MPN ID ${id}".` : '';
         await audit('arm.partnerLink.refused', { code: err.code, status: err.status });
@@ -207,6 +212,6 @@ export class PartnerLinkService implements Capability {
     if (after?.partnerId !== id)
       return { state: 'failed', errorCode: 'NotVerified', errorMessage: `Azure did not show MPN ID ${id} on Dragon Desk's link afterwards${after ? ` (it shows ${after.partnerId})` : ''}; please check and try again.` };
     await ctx.progress(DRAGON_DESK_TARGET.userId, 'done');
-    return { state: 'completed', notes: [`Dragon Desk's identity in this tenant is now linked to ${this.label(id, name ?? this.nameOf(id, after.partnerName))}.`] };
+    return { state: 'completed', notes: [`Azure now shows ${this.label(id, name ?? this.nameOf(id, after.partnerName))} on Dragon Desk's link in this tenant.`] };
   }
 }

@@ -96,6 +96,7 @@ export class PartnerOfRecordService implements Capability {
       return [text(`According to Dragon Desk's record, ${this.describe(e)}. ${NO_API}`)];
     }
     if (!all.length) return [text(`Dragon Desk has no partner of record recorded for any subscription. ${NO_API} A subscription's Owner can say "make Fabrikam (1234567) partner of record for the Production subscription".`)];
+    if (all.length === 1) return [text(`According to Dragon Desk's record, ${this.describe(all[0])}. ${NO_API}`)];
     const lines = all.map((e) => `- ${this.describe(e)}.`);
     return [text(`According to Dragon Desk's record:\n\n${lines.join('\n')}\n\n${NO_API}`)];
   }
@@ -309,6 +310,6 @@ export class PartnerOfRecordService implements Capability {
     await this.deps.store.records.put(PARTNER_OF_RECORD, entry.subscriptionId, entry as unknown as Record<string, unknown>, entry.recordedBy);
     await this.deps.store.audit.append({ ...auditOf({ id: 'dragon-desk', name: 'Dragon Desk' }, 'record.partner-of-record', req.tenantId, { ...entry }), requestId: req.id });
     await ctx.progress(req.targets[0].userId, 'done');
-    return { state: 'completed', notes: [`Dragon Desk recorded ${this.title(req)} for ${entry.subscriptionName}. ${NO_API}`] };
+    return { state: 'completed', notes: [`Recorded in Dragon Desk${replaces ? `, replacing ${partnerLabel({ name: replaces.partnerName, mpnId: replaces.partnerId })}` : ''}. ${NO_API}`] };
   }
 }

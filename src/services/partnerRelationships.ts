@@ -15,6 +15,7 @@ import {
   PARTNER_TYPE_ORDER,
   PARTNER_TYPES,
   partnerLabel,
+  possessive,
   REMOVE_ROLES_KEEPS_RELATIONSHIP,
   removeRolesSteps,
   type KnownPartner,
@@ -126,7 +127,7 @@ export class PartnerRelationshipsService implements Capability {
             title: `What ${p.name} can do in your tenant`,
             text:
               (types ? `${p.name} is your ${types} (from Dragon Desk's configuration). The admin roles a partner can hold depend on that: ${describePartnerAccess(p.types)} ` : `Dragon Desk knows ${p.name} only from its own records; no relationship type is configured. `) +
-              `${NO_CUSTOMER_API} A Billing Administrator can say "remove ${p.name}'s admin roles".`,
+              `${NO_CUSTOMER_API} A Billing Administrator can say "remove ${possessive(p.name)} admin roles".`,
             tone: 'default',
             facts,
             link: { title: 'Partner relationships in the admin center', url: PARTNER_RELATIONSHIPS_URL },
@@ -138,7 +139,8 @@ export class PartnerRelationshipsService implements Capability {
     const rows: string[][] = [];
     for (const p of partners) {
       const recorded = (await this.recordedFacts(p, link)).map((f) => f.title).join(', ');
-      rows.push([p.name, p.mpnId ?? '—', p.types.map((t) => PARTNER_TYPES[t].label).join(', ') || 'not configured', p.types.length ? p.types.map((t) => PARTNER_TYPES[t].roles).join('; ') : '—', recorded || '—']);
+      const roles = p.types.map((t) => (p.types.length > 1 ? `${PARTNER_TYPES[t].label}: ${PARTNER_TYPES[t].roles}` : PARTNER_TYPES[t].roles)).join('; ');
+      rows.push([p.name, p.mpnId ?? '—', p.types.map((t) => PARTNER_TYPES[t].label).join(', ') || 'not configured', roles || '—', recorded || '—']);
     }
     return [
       card(
@@ -181,7 +183,7 @@ export class PartnerRelationshipsService implements Capability {
       target: tenantTarget(),
     });
     const steps = noticeCard({
-      title: `Remove ${name}'s admin roles`,
+      title: `Remove ${possessive(name)} admin roles`,
       text: `Microsoft offers no API for this on the customer side, so you do it in the Microsoft 365 admin center. ${REMOVE_ROLES_KEEPS_RELATIONSHIP}`,
       tone: 'warning',
       facts: [{ title: 'Partner', value: partnerLabel({ name, mpnId: known?.mpnId ?? ask.partnerId }) }],
@@ -200,7 +202,7 @@ export class PartnerRelationshipsService implements Capability {
   async cardContext(req: DeskRequest) {
     return {
       notes: [
-        `Press Confirm once you have removed ${this.title(req)}'s roles in the admin center. Dragon Desk then records it; it can't remove them for you.`,
+        `Press Confirm once you have removed ${possessive(this.title(req))} roles in the admin center. Dragon Desk then records it; it can't remove them for you.`,
         REMOVE_ROLES_KEEPS_RELATIONSHIP,
         ...(((req.payload.notes as string[] | undefined) ?? []).filter(Boolean)),
       ],
@@ -224,7 +226,7 @@ export class PartnerRelationshipsService implements Capability {
   }
 
   completedMessage(req: DeskRequest): string {
-    return `Recorded: ${this.title(req)}'s admin roles were removed (request #${req.id}). ${REMOVE_ROLES_KEEPS_RELATIONSHIP}`;
+    return `Recorded: ${possessive(this.title(req))} admin roles were removed (request #${req.id}). ${REMOVE_ROLES_KEEPS_RELATIONSHIP}`;
   }
 
   async execute(req: DeskRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
@@ -239,6 +241,6 @@ export class PartnerRelationshipsService implements Capability {
     await this.deps.store.records.put(PARTNER_ROLES_REMOVED, req.subject, entry as unknown as Record<string, unknown>, entry.removedBy);
     await this.deps.store.audit.append({ ...auditOf({ id: 'dragon-desk', name: 'Dragon Desk' }, 'record.partner-roles-removed', req.tenantId, { ...entry }), requestId: req.id });
     await ctx.progress(req.targets[0].userId, 'done');
-    return { state: 'completed', notes: [`Dragon Desk recorded that ${entry.partnerName}'s admin roles were removed.`, REMOVE_ROLES_KEEPS_RELATIONSHIP] };
+    return { state: 'completed', notes: [`Dragon Desk recorded that ${possessive(entry.partnerName)} admin roles were removed.`, REMOVE_ROLES_KEEPS_RELATIONSHIP] };
   }
 }

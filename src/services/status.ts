@@ -16,6 +16,26 @@ import { card, text, type Actor, type AdaptiveCard, type Reply, type ServiceDeps
 
 const HOLDERS_SHOWN = 20;
 
+/** Audit actions as a person reads them in a request's history. */
+const HISTORY_WORDS: Record<string, string> = {
+  'request.draft': 'asked',
+  'request.checked': 'checks passed',
+  'request.resolved': 'chose the person',
+  'request.kind-chosen': 'chose the license kind',
+  'request.submit': 'sent for approval',
+  'request.confirm': 'confirmed (acting directly as an administrator)',
+  'request.approve': 'approved',
+  'request.reject': 'rejected',
+  'request.cancel': 'cancelled',
+  'request.expire': 'expired without a decision',
+  'request.precheck-failed': 'stopped by the checks',
+  'execution.start': 'started making the change',
+  'execution.resume': 'resumed making the change',
+  'execution.completed': 'completed',
+  'execution.failed': 'failed',
+  'execution.error': 'hit an error (will retry if temporary)',
+};
+
 export class StatusService {
   constructor(
     private readonly deps: ServiceDeps,
@@ -149,12 +169,15 @@ export class StatusService {
     const req = await this.deps.store.requests.get(id);
     const involved =
       req && (req.requesterId === actor.id || req.approvers.some((a) => a.approverId === actor.id) || req.targets.some((t) => t.userId === actor.id));
-    if (!req || (!involved && !(await this.mayLookAtOthers(actor)))) return [text(`I can't find a request #${id} that you are part of. Say "my requests" to see yours.`)];
+    // Owners may look at requests for their own group's license kind only; admins at any.
+    const kind = req?.kind.startsWith('license.') ? (req.subject as LicenseKind) : undefined;
+    const mayLook = req && (involved || (kind ? await this.mayLookAtOthers(actor, kind) : isStatusReader(await this.directory.rolesOf(actor.id, false))));
+    if (!req || !mayLook) return [text(`I can't find a request #${id} that you are part of. Say "my requests" to see yours.`)];
     const role = req.requesterId === actor.id ? 'requester' : req.approvers.some((a) => a.approverId === actor.id) ? 'approver' : 'observer';
     const history = await this.deps.store.audit.listForRequest(id);
     const lines = history
       .filter((h) => !h.action.startsWith('graph.'))
-      .map((h) => `${h.at.slice(0, 16).replace('T', ' ')} UTC — ${h.actorName ?? h.actorId}: ${h.action.replace(/^request\./, '')}`);
+      .map((h) => `${h.at.slice(0, 16).replace('T', ' ')} UTC — ${h.actorName ?? h.actorId}: ${HISTORY_WORDS[h.action] ?? h.action.replace(/^request\./, '')}`);
     return [
       card(await this.engine.cardFor(req, { role, id: actor.id }), { requestId: req.id, role: role === 'observer' ? 'target' : role }),
       text(`History of request #${id}:\n\n${lines.map((l) => `- ${l}`).join('\n')}`),

@@ -24,6 +24,7 @@ import {
   normalizeGdapRole,
   PARTNER_TYPES,
   parsePartnerList,
+  possessive,
   scopeCoversSubscription,
 } from '../../src/domain/partners';
 
@@ -106,6 +107,13 @@ describe('PARTNERS setting', () => {
     ['|1234567|reseller', /needs a name/],
   ])('%j is reported', (text, problem) => {
     expect(parsePartnerList(text).problems.join('\n')).toMatch(problem);
+  });
+
+  test.each([
+    ['Fabrikam', "Fabrikam's"],
+    ['Northwind Advisors', "Northwind Advisors'"],
+  ])('possessive of %s is %s', (name, expected) => {
+    expect(possessive(name)).toBe(expected);
   });
 
   test('empty means no partners', () => {

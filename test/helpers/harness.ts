@@ -28,6 +28,8 @@ export interface HarnessOptions {
   devTenantOptions?: DevTenantOptions;
   /** Reuse a data folder (a restart on the same SQLite file). */
   dataDir?: string;
+  /** A teams-ai model (e.g. TestModel) behind the fallback planner. */
+  fallbackModel?: import('@microsoft/teams-ai').PromptCompletionModel;
 }
 
 export interface InvokeAnswer {
@@ -73,6 +75,7 @@ export class Harness {
       startWorker: opts.startWorker,
       devTenant: opts.devTenant ?? opts.shareWith?.desk.devTenant,
       devTenantOptions: opts.devTenantOptions,
+      fallbackModel: opts.fallbackModel,
     });
     return h;
   }
