@@ -3,7 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  // Per-file transpilation comes from `isolatedModules` in tsconfig.json (ts-jest 29.4 deprecates its own option).
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   moduleNameMapper: { '^adaptivecards$': '<rootDir>/node_modules/adaptivecards/dist/adaptivecards.min.js' },
   // Suites that start servers on fixed-but-configurable ports run one file at a time per worker;
   // two workers match the two cores of the CI machine.

@@ -79,14 +79,18 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Names of variables whose values must never be printed. */
 export const SECRET_VARIABLES = ['BOT_APP_PASSWORD', 'AZURE_CLIENT_SECRET', 'OPENAI_API_KEY', 'AZURE_OPENAI_API_KEY', 'DATABASE_URL'];
 
-/** Reads `env/.env.local` then `env/.env.local.user` beneath `root`; the process environment wins. */
+/**
+ * Reads `env/.env.local` then `env/.env.local.user` beneath `root`; the process environment wins,
+ * and an empty value there means unset (parseConfig treats empty as absent).
+ */
 export function withDevDefaults(env: NodeJS.ProcessEnv, root: string): NodeJS.ProcessEnv {
   const merged: NodeJS.ProcessEnv = {};
   for (const file of ['env/.env.local', 'env/.env.local.user']) {
     const full = path.join(root, file);
     if (existsSync(full)) Object.assign(merged, dotenv.parse(readFileSync(full)));
   }
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') merged[k] = v;
+  // An empty value set in the environment wins too: `NURSING_GROUP_ID=` unsets the dev default.
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) merged[k] = v;
   return merged;
 }
 
@@ -211,6 +215,11 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const channelUrl = url('APPROVALS_SERVICE_URL', undefined);
   if (channelId && !channelUrl) problems.push('APPROVALS_SERVICE_URL: required when APPROVALS_CHANNEL_ID is set (the serviceUrl of that team, e.g. https://smba.trafficmanager.net/emea/)');
 
+  const databaseUrl = str('DATABASE_URL');
+  // The value is never echoed: it usually holds a password.
+  if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl))
+    problems.push('DATABASE_URL: expected a PostgreSQL URL like postgres://user:password@host:5432/dragondesk (value not shown), or leave it empty for SQLite in DATA_DIR');
+
   const openaiKey = str('OPENAI_API_KEY');
   const azureEndpoint = url('AZURE_OPENAI_ENDPOINT', undefined);
   let openai: Config['openai'];
@@ -236,7 +245,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     armBaseUrl,
     credential,
     dataDir: str('DATA_DIR') ?? './data',
-    databaseUrl: str('DATABASE_URL'),
+    databaseUrl,
     licenses,
     dragonAdminGroupId: guid('DRAGON_ADMIN_GROUP_ID', false),
     partnerOperatorsGroupId: guid('PARTNER_OPERATORS_GROUP_ID', false),
@@ -254,6 +263,14 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+function isPostgresUrl(raw: string): boolean {
+  try {
+    return /^postgres(ql)?:$/.test(new URL(raw).protocol);
+  } catch {
+    return false;
+  }
 }
 
 /** Loads the configuration for this process: dev defaults from env/ unless APP_MODE=production. */

@@ -15,14 +15,46 @@ export interface Logger {
 
 const SECRET_KEY = /(password|secret|token|authorization|apikey|api_key|connectionstring|database_?url)/i;
 
+/** A password inside a URL (`postgres://user:pw@host`) and bearer tokens, wherever a string carries them. */
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]+:)[^@/?#\s]+@/gi;
+const BEARER = /(bearer\s+)[a-z0-9._~+/=-]+/gi;
+
+/** Masks secrets that slipped into free text (an error message quoting a connection string). */
+export function scrub(text: string): string {
+  return text.replace(URL_PASSWORD, '$1[redacted]@').replace(BEARER, '$1[redacted]');
+}
+
+/**
+ * Masks values under secret-sounding keys at any depth (so logging a whole Config is safe) and
+ * secrets embedded in strings. Depth is bounded because fields may be cyclic SDK objects.
+ */
 export function redact(fields: Record<string, unknown>): Record<string, unknown> {
+  return redactObject(fields, 0);
+}
+
+const MAX_DEPTH = 6;
+
+function redactObject(fields: Record<string, unknown>, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) {
-    if (SECRET_KEY.test(k)) out[k] = v ? '[redacted]' : v;
-    else if (v instanceof Error) out[k] = { name: v.name, message: v.message, stack: v.stack };
-    else out[k] = v;
-  }
+  for (const [k, v] of Object.entries(fields)) out[k] = SECRET_KEY.test(k) ? (v ? '[redacted]' : v) : redactValue(v, depth + 1);
   return out;
+}
+
+function redactValue(v: unknown, depth: number): unknown {
+  if (typeof v === 'string') return scrub(v);
+  if (v === null || typeof v !== 'object') return v;
+  if (depth > MAX_DEPTH) return '[too deep]';
+  // An error's plain own fields (Graph's code and status) help; SDK errors also carry sockets and
+  // requests, which are left out. Message and stack may quote secrets.
+  if (v instanceof Error) {
+    const plain = Object.fromEntries(Object.entries(v).filter(([, x]) => x === null || ['string', 'number', 'boolean'].includes(typeof x)));
+    return { ...redactObject(plain, depth), name: v.name, message: scrub(v.message), stack: v.stack === undefined ? undefined : scrub(v.stack) };
+  }
+  if (Array.isArray(v)) return v.map((x) => redactValue(x, depth + 1));
+  // Dates, URLs and the like log as their JSON form, as JSON.stringify would show them.
+  const toJSON = (v as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return redactValue(toJSON.call(v), depth + 1);
+  return redactObject(v as Record<string, unknown>, depth);
 }
 
 export function createLogger(
@@ -32,7 +64,7 @@ export function createLogger(
 ): Logger {
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < ORDER[level]) return;
-    write(JSON.stringify({ t: new Date().toISOString(), level: lvl, msg, ...redact({ ...base, ...fields }) }));
+    write(JSON.stringify({ t: new Date().toISOString(), level: lvl, msg: scrub(msg), ...redact({ ...base, ...fields }) }));
   };
   return {
     debug: (m, f) => emit('debug', m, f),

@@ -20,6 +20,8 @@ export interface ServerOptions {
   readiness: ReadinessCheck[];
   /** Upper bound for waiting on turns in flight at shutdown. */
   drainTimeoutMs?: number;
+  /** A readiness check that has not answered by then counts as failed. Default 3000 ms. */
+  readinessTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -66,7 +68,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await Promise.all(
       opts.readiness.map(async (c) => {
         try {
-          await withTimeout(c.check(), 3000);
+          await withTimeout(c.check(), opts.readinessTimeoutMs ?? 3000);
           checks[c.name] = 'ok';
         } catch (err) {
           ok = false;
