@@ -7,6 +7,9 @@ import { personas } from './devtenant/fixture';
 import { loadFixture } from './devtenant/fixture';
 import { startDragonDesk } from './dragonDesk';
 
+/** Longest a graceful shutdown may take (turns in flight drain within 25 s, see server.ts). */
+const SHUTDOWN_LIMIT_MS = 28_000;
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -40,9 +43,18 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C means "now": work in flight resumes on the next start (executions are idempotent).
+      desk.logger.warn('second signal: exiting without waiting', { signal });
+      process.exit(1);
+    }
     stopping = true;
     desk.logger.info('shutting down', { signal });
+    // Orchestrators kill after ~30 s anyway; exit on our own terms, with a log line, before that.
+    setTimeout(() => {
+      desk.logger.error('shutdown took too long; exiting with work still in flight', { afterMs: SHUTDOWN_LIMIT_MS });
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
     try {
       await desk.stop();
       process.exit(0);

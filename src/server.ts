@@ -4,7 +4,7 @@
  * turns in flight, so an approval click that already reached us is answered and recorded.
  */
 import restify from 'restify';
-import type { Logger } from './log';
+import { scrub, type Logger } from './log';
 
 export interface ReadinessCheck {
   name: string;
@@ -72,7 +72,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           checks[c.name] = 'ok';
         } catch (err) {
           ok = false;
-          checks[c.name] = err instanceof Error ? err.message : String(err);
+          // Served to whoever asks, so a connection string in a driver's message is masked.
+          checks[c.name] = scrub(err instanceof Error ? err.message : String(err));
         }
       }),
     );

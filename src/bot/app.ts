@@ -109,7 +109,11 @@ export function createBot(opts: BotOptions): Bot {
     }
     const personal = !a.conversation?.conversationType || a.conversation.conversationType === 'personal';
     if (personal) {
-      const { firstContact } = await store.conversations.upsert(a.from.aadObjectId, a.from.name ?? '', TurnContext.getConversationReference(a) as Record<string, unknown>);
+      // Without the activity id: a proactive message starts a new message rather than replying to
+      // whatever was said last, and the reference stays the same turn after turn (the store skips
+      // rewriting an unchanged one).
+      const { activityId: _lastActivity, ...reference } = TurnContext.getConversationReference(a);
+      const { firstContact } = await store.conversations.upsert(a.from.aadObjectId, a.from.name ?? '', reference as Record<string, unknown>);
       (state.temp as TempState).firstContact = firstContact;
     }
     return true;
@@ -130,8 +134,12 @@ export function createBot(opts: BotOptions): Bot {
       try {
         const actor = actorOf(ctx);
         if ((state.temp as TempState).firstContact) {
-          const greet = `Hi ${await desk.greetingName(actor)}, I'm Dragon Desk. I can get you Dragon Copilot licenses, handle the Dragon Administrator role and partner administration. Say "help" any time.`;
-          await respond(ctx, [text(greet), ...(await desk.pendingApprovalsOnArrival(actor))]);
+          // The help card opens with its own "Hi <name>", so a first "help" (or "hi") is greeted once.
+          const greet =
+            name === 'help'
+              ? []
+              : [text(`Hi ${await desk.greetingName(actor)}, I'm Dragon Desk. I can get you Dragon Copilot licenses, handle the Dragon Administrator role and partner administration. Say "help" any time.`)];
+          await respond(ctx, [...greet, ...(await desk.pendingApprovalsOnArrival(actor))]);
         }
         await respond(ctx, await desk.handle(actor, { ...(params ?? {}), intent: name } as Intent));
       } catch (err) {

@@ -25,6 +25,7 @@ export function joinNames(names: readonly string[], max = 5): string {
 }
 
 function isValidTimeZone(timeZone: string): boolean {
+  if (formatters.has(timeZone)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
     return true;
@@ -43,15 +44,22 @@ export function formatTime(iso: string | undefined, timeZone?: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return userText(iso);
   const zone = timeZone && isValidTimeZone(timeZone) ? timeZone : 'UTC';
-  const text = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-  }).format(date);
-  return `${text} (${zone})`;
+  return `${dateTimeFormat(zone).format(date)} (${zone})`;
+}
+
+/**
+ * One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting with
+ * it, and every request card shows a few times (bench/ found it among a card's top costs).
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function dateTimeFormat(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+    formatters.set(zone, f);
+  }
+  return f;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

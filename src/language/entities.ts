@@ -23,6 +23,8 @@ import {
   SELF_WORDS,
 } from './lexicon';
 import { normalize, rawOf, tokenRange, type Normalized, type Token } from './normalize';
+import { partnerIdFrom, type PartnerIdReading } from './partnerIds';
+import { subscriptionFrom } from './subscriptions';
 
 /** A value and the tokens [start, end) it was read from, so the rules can set them aside. */
 export interface Found<T> {
@@ -360,9 +362,9 @@ export function extractJustification(input: Normalized | string): string | undef
 // Request ids, partner ids, subscriptions
 
 const REQUEST_ID_RES: readonly RegExp[] = [
-  /\b(?:request|requests|req|ticket)\s+(?:#\s*)?(?:(?:number|no|nr|id)\s+)?(?::\s+)?(?<id>\d+)\b/d,
-  /(?:^|\s)#\s*(?<id>\d+)\b/d,
-  /\b(?:cancel|withdraw|status of|track|check on)\s+(?<id>\d+)\b/d,
+  /\b(?:request|requests|req|ticket)\s+(?:#\s*)?(?:(?:number|no|nr|id)\s+)?(?::\s+)?(?<id>\d+)(?!\S)/d,
+  /(?:^|\s)#\s*(?<id>\d+)(?!\S)/d,
+  /\b(?:cancel|withdraw|status of|track|check on)\s+(?<id>\d+)(?!\S)/d,
 ];
 
 export function requestIdFrom(n: Normalized): Found<number> | undefined {
@@ -382,53 +384,14 @@ export function extractRequestId(input: Normalized | string): number | undefined
   return requestIdFrom(asNormalized(input))?.value;
 }
 
-const PARTNER_ID_RES: readonly RegExp[] = [
-  /\b(?:mpn|partner|partner location|pla|location|pal|microsoft partner|associated partner|partner network)\s+(?:(?:id|number|no|#)\s+)?(?:(?:is|was|=|:|#|of)\s+)?(?:now\s+)?(?<id>\d+)\b/d,
-  /\bid\s+(?:(?:is|=|:|#)\s+)?(?:now\s+)?(?<id>\d+)\b/d,
-  /\(\s+(?:(?:mpn|id|partner id|mpn id)\s+(?::\s+)?)?(?<id>\d+)\s+\)/d,
-];
+export { partnerIdFrom, type PartnerIdReading } from './partnerIds';
 
-export function partnerIdFrom(n: Normalized): Found<string> | undefined {
-  for (const re of PARTNER_ID_RES) {
-    const hit = matchTokens(n, re, 0);
-    const id = hit?.m.groups?.id;
-    if (hit && id) return { value: id, start: hit.start, end: hit.end };
-  }
-  return undefined;
+/** "MPN ID 1234567", "partner id: 1234567", "(1234567)" → "1234567"; "MPN ID 12AB567" → none. */
+export function extractPartnerId(input: Normalized | string, reading: PartnerIdReading = 'cued'): string | undefined {
+  return partnerIdFrom(asNormalized(input), reading)?.value;
 }
 
-/** Any standalone number: the partner id when the sentence is clearly about one ("change PAL to 7654321"). */
-export function bareNumberFrom(n: Normalized): Found<string> | undefined {
-  const i = n.tokens.findIndex((t) => t.kind === 'number' && /^\d+$/.test(t.norm));
-  return i < 0 ? undefined : { value: n.tokens[i].norm, start: i, end: i + 1 };
-}
-
-/** "MPN ID 1234567", "partner id: 1234567", "(1234567)" → "1234567". */
-export function extractPartnerId(input: Normalized | string): string | undefined {
-  return partnerIdFrom(asNormalized(input))?.value;
-}
-
-const SUBSCRIPTION_WORDS = new Set(['subscription', 'sub', 'subscriptions']);
-const BEFORE_SUBSCRIPTION_NAME = new Set(['the', 'for', 'on', 'to', 'in', 'of', 'under', 'with']);
-
-export function subscriptionFrom(n: Normalized): Found<string> | undefined {
-  const guid = n.tokens.findIndex((t) => t.kind === 'guid');
-  if (guid >= 0) return { value: n.tokens[guid].raw, start: guid, end: guid + 1 };
-  for (let i = 0; i < n.tokens.length; i++) {
-    if (!SUBSCRIPTION_WORDS.has(n.tokens[i].norm)) continue;
-    // "the Contoso Health Production subscription"
-    const before = orgBefore(n, i);
-    if (before && (before.start === 0 || BEFORE_SUBSCRIPTION_NAME.has(n.tokens[before.start - 1].norm))) {
-      return { value: before.value, start: before.start, end: i + 1 };
-    }
-    // "subscription Contoso Health Production", "subscription named Contoso Dev"
-    let from = i + 1;
-    if (n.tokens[from] && ['named', 'called', ':', 'id'].includes(n.tokens[from].norm)) from++;
-    const after = orgAfter(n, from);
-    if (after) return { value: after.value, start: i, end: after.end };
-  }
-  return undefined;
-}
+export { subscriptionFrom } from './subscriptions';
 
 /** "the Contoso Health Production subscription" → "Contoso Health Production"; a GUID as written. */
 export function extractSubscription(input: Normalized | string): string | undefined {

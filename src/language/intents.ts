@@ -10,7 +10,6 @@
  */
 import type { LicenseKind } from '../domain/catalog';
 import {
-  bareNumberFrom,
   durationFrom,
   forReasonFrom,
   licenseFromWords,
@@ -217,6 +216,13 @@ const RECORD_RE = /\b(?:partner of record|dpor)\b/;
 const RECORD_SET_RE = /\b(?:make|set|add|attach|assign|designate|register|name|associate|link|change|update|use|nominate|choose|put)\b|\b(?:should|will|to) be (?:our|the)\b|\bas (?:our|the) (?:new )?(?:digital )?(?:partner of record|dpor)\b/;
 const QUESTION_RE = /^(?:who|which|what|show|list|check|view|see|display|tell|get|is|are|do|does|did|has)\b|\b(?:who|which|what|show|list|check|view|see|display|do we have|is there|tell me|current|currently)\b|\?/;
 
+/** "Tailspin Toys (MPN 3344556) should be …": where the name ends, before a parenthesised id. */
+function parenthesisedBefore(n: Normalized, at: number): number {
+  if (n.tokens[at - 1]?.norm !== ')') return at;
+  for (let j = at - 2; j >= 0 && at - j <= 6; j--) if (n.tokens[j].norm === '(') return j;
+  return at;
+}
+
 function partnerForRecord(n: Normalized): string | undefined {
   for (let i = 0; i < n.tokens.length; i++) {
     const t = n.tokens[i].norm;
@@ -227,7 +233,7 @@ function partnerForRecord(n: Normalized): string | undefined {
     }
     // "Fabrikam should be our partner of record"
     if (['should', 'will'].includes(t) && n.tokens[i + 1]?.norm === 'be') {
-      const org = orgBefore(n, i);
+      const org = orgBefore(n, parenthesisedBefore(n, i));
       if (org) return org.value;
     }
     if ((t === 'record' || t === 'dpor') && ['to', 'is', '=', ':', 'as'].includes(n.tokens[i + 1]?.norm ?? '')) {
@@ -244,25 +250,43 @@ function partnerRecord(u: Utterance): Draft | undefined {
   const rest = cut(u.n, subscription);
   const setting = u.has(RECORD_SET_RE);
   if (!setting && u.has(QUESTION_RE)) return { intent: 'partner.record.show', subscription: subscription?.value };
-  const partnerId = partnerIdFrom(rest) ?? bareNumberFrom(rest);
+  const partnerId = partnerIdFrom(rest, 'any');
   const partner = partnerForRecord(rest);
   if (!setting && !partner && !partnerId) return { intent: 'partner.record.show', subscription: subscription?.value };
   return { intent: 'partner.record', partnerId: partnerId?.value, partner, subscription: subscription?.value };
 }
 
 const LINK_RE = /\b(?:mpn|pal|partner admin link|partner id|partner location|pla|partner network id|partner ids)\b/;
+/**
+ * The Partner Admin Link in everyday words: "the partner link", "unlink the partner", "our linked
+ * partner". Not when a delegated admin offer is meant ("a GDAP link for Contoso"): that link is
+ * an offer, and the offer rule reads it.
+ */
+const LINK_EVERYDAY_RE =
+  /\bpartner links?\b|\b(?:un|re)link(?:ed)? (?:\S+ )?partners?\b|\b(?:linked|relinked) partner\b|\bpartner (?:is |was )?(?:linked|relinked)\b|\blink (?:to|with) (?:the |our )?partner\b|\bpartners?\b.*\brelink\b/;
 const LINK_REMOVE_RE = /\b(?:remove|removed|unlink|delete|detach|disconnect|drop|clear|take off|get rid of|revoke|stop)\b/;
-const LINK_UPDATE_RE = /\b(?:change|changed|update|updated|replace|switch|swap|modify|correct|edit|wrong|different)\b/;
+const LINK_UPDATE_RE = /\b(?:change|changed|update|updated|replace|switch|swap|modify|correct|edit|wrong|different|relink)\b/;
 const LINK_SHOW_RE = /^(?:what|which|show|is|are|do|does|check|view|see|display|who|tell|list|get)\b|\b(?:what|which|show|is there|check|view|see|display|do we have|current|currently|list)\b/;
 
+function isAboutLink(u: Utterance): boolean {
+  if (u.has(LINK_RE) || u.n.tokens.some((t) => t.raw === 'PAL')) return true;
+  return u.has(LINK_EVERYDAY_RE) && !u.has(OFFER_KIND_RE);
+}
+
 function partnerLink(u: Utterance): Draft | undefined {
-  if (!u.has(LINK_RE) && !u.n.tokens.some((t) => t.raw === 'PAL')) return undefined;
-  const rest = cut(u.n, durationFrom(u.n));
-  const partnerId = (partnerIdFrom(rest) ?? bareNumberFrom(rest))?.value;
+  if (!isAboutLink(u)) return undefined;
+  // The contract's partner.link.remove carries no id: only the identity that made the link can
+  // remove it, and the service reads which id that is from the tenant, not from the sentence.
   if (u.has(LINK_REMOVE_RE)) return { intent: 'partner.link.remove' };
-  if (u.has(LINK_UPDATE_RE)) return { intent: 'partner.link.update', partnerId };
-  const asksToLink = /\b(?:link|associate|connect|add|set up|register|attach)\b/.test(u.text.replace(/\bpartner admin link\b/g, ''));
-  if (!partnerId && u.has(LINK_SHOW_RE) && !asksToLink) {
+  // A duration or a subscription name may hold digits ("for 90 days", "the R&D 2025 subscription").
+  let rest = cut(u.n, durationFrom(u.n));
+  rest = cut(rest, subscriptionFrom(rest));
+  if (u.has(LINK_UPDATE_RE)) return { intent: 'partner.link.update', partnerId: partnerIdFrom(rest, 'update')?.value };
+  const partnerId = partnerIdFrom(rest, 'any')?.value;
+  const asksToLink = /\b(?:link|associate|connect|add|set up|register|attach)\b/.test(u.text.replace(/\bpartner (?:admin )?links?\b/g, ''));
+  // "is partner ID 1234567 linked?" asks; only the person who asks to link gets a link card.
+  const question = u.has(/^(?:is|are|do|does|did|has|have|what|which)\b/);
+  if ((!partnerId || question) && u.has(LINK_SHOW_RE) && !asksToLink) {
     return { intent: 'partner.link.show' };
   }
   return { intent: 'partner.link', partnerId };

@@ -9,7 +9,12 @@
 import { correctKeyword } from './fuzzy';
 import { HONORIFICS } from './lexicon';
 
-export type TokenKind = 'word' | 'number' | 'email' | 'guid' | 'punct';
+/**
+ * `code` is a figure that mixes digits with letters or separators ("12AB567", "2026-11-21",
+ * "555-123-4567", "2nd"): it is read whole so that no digit run is ever taken out of it (a
+ * partner id "12" out of "12AB567" would put the wrong partner on a card).
+ */
+export type TokenKind = 'word' | 'number' | 'code' | 'email' | 'guid' | 'punct';
 
 export interface Token {
   /** As written. */
@@ -35,8 +40,15 @@ export interface Normalized {
   polite: boolean;
 }
 
+/**
+ * Alternatives in order: e-mail, GUID, phone number, an amount glued to a time unit ("24h",
+ * "30min": split so durations read), a digit-led figure (a plain number, or a `code` when letters
+ * or separators are part of it), a word, punctuation.
+ */
 const TOKEN_RE =
-  /(?<email>[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,})|(?<guid>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![\p{L}\p{N}])|(?<number>\d+(?:\.\d+)?)|(?<word>\p{L}[\p{L}\p{M}\p{N}]*(?:['’-][\p{L}\p{M}\p{N}]+)*)|(?<punct>[^\s\p{L}\p{N}])/giu;
+  /(?<email>[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,})|(?<guid>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![\p{L}\p{N}])|(?<phone>(?<![\p{L}\p{N}])(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4})(?![\p{L}\p{N}])|(?<amount>\d+(?:\.\d+)?)(?=(?:minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?|y)(?![\p{L}\p{M}\p{N}]))|(?<figure>\p{N}[\p{L}\p{M}\p{N}]*(?:[-/.:,_][\p{L}\p{M}\p{N}]+)*)|(?<word>\p{L}[\p{L}\p{M}\p{N}]*(?:['’-][\p{L}\p{M}\p{N}]+)*)|(?<punct>[^\s\p{L}\p{N}])/giu;
+
+const PLAIN_NUMBER_RE = /^\d+(?:\.\d+)?$/;
 
 /** Punctuation that carries structure; everything else (quotes, emoji, markdown) is dropped. */
 const KEPT_PUNCT = new Set([',', '.', '?', ':', ';', '(', ')', '#', '&', '+', '/', '-', '=']);
@@ -211,7 +223,12 @@ function tokenizeWithFlags(utterance: string): { tokens: Token[]; polite: boolea
     const end = start + raw.length;
     if (g.email) out.push({ raw, norm: raw.toLowerCase(), kind: 'email', start, end });
     else if (g.guid) out.push({ raw, norm: raw.toLowerCase(), kind: 'guid', start, end });
-    else if (g.number) out.push({ raw, norm: raw, kind: 'number', start, end });
+    else if (g.phone) out.push({ raw, norm: raw, kind: 'code', start, end });
+    else if (g.amount) out.push({ raw, norm: raw, kind: 'number', start, end });
+    else if (g.figure) {
+      const plain = PLAIN_NUMBER_RE.test(raw);
+      out.push({ raw, norm: plain ? raw : raw.toLowerCase(), kind: plain ? 'number' : 'code', start, end });
+    }
     else if (g.word) out.push(...wordToken(raw, start, sentenceStart));
     else {
       const prev = out[out.length - 1];

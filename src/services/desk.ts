@@ -66,7 +66,7 @@ export class Desk {
   /** The name Dragon Desk greets someone by: read from the tenant, not from the Teams activity. */
   async greetingName(actor: Actor): Promise<string> {
     try {
-      const me = await this.deps.tenant.getUser(actor.id);
+      const me = await this.directory.userForDisplay(actor.id);
       return me?.givenName || me?.displayName || actor.name;
     } catch {
       return actor.name;
@@ -97,9 +97,12 @@ export class Desk {
     switch (intent.intent) {
       case 'help':
         return [card(helpCard({ name: await this.greetingName(actor) }) as unknown as AdaptiveCard)];
-      case 'license.request':
+      case 'license.request': {
         // A Dragon administrator hears first that their role does not assign licenses (issue 5).
-        return [...(await this.roles.licenseNote(actor)), ...(await this.licenses.ask(actor, intent, 'license.assign'))];
+        // Asked second, the note reuses the roles the request just read fresh (one tenant read less).
+        const asked = await this.licenses.ask(actor, intent, 'license.assign');
+        return [...(await this.roles.licenseNote(actor)), ...asked];
+      }
       case 'license.remove':
         return this.licenses.ask(actor, intent, 'license.remove');
       case 'license.seats':

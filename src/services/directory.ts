@@ -39,6 +39,8 @@ export class Directory {
     const hit = this.cache.get(key) as CacheEntry<T> | undefined;
     if (!fresh && hit && now - hit.at < this.ttlMs) return hit.value;
     const value = load();
+    // Bounded: a busy day touches many people; old entries are simply dropped.
+    if (this.cache.size >= 2000) this.cache.clear();
     this.cache.set(key, { at: now, value });
     value.catch(() => this.cache.delete(key));
     return value;
@@ -64,6 +66,14 @@ export class Directory {
 
   async user(id: string): Promise<TenantUser | undefined> {
     return this.tenant.getUser(id);
+  }
+
+  /**
+   * A person's record for what is only shown (the name a greeting uses), from the short-lived
+   * cache: a "help" read it on every turn otherwise. Never for a decision; use user() for that.
+   */
+  async userForDisplay(id: string): Promise<TenantUser | undefined> {
+    return this.cached(`user:${id}`, false, () => this.tenant.getUser(id));
   }
 
   async rolesOf(userId: string, fresh = true): Promise<Set<AdminRole>> {

@@ -11,7 +11,8 @@ import { joinNames } from '../domain/people';
 import { eligibleApprovers, licenseAssignerRole } from '../domain/policy';
 import type { DeskRequest, RequestApprover, RequestKind, RequestTarget } from '../domain/request';
 import { explainTenantError, headersFromRecord, tenantErrorFromResponse } from '../tenant/errors';
-import type { BatchRequest, TenantUser } from '../tenant/types';
+import { RETRYABLE_STATUSES } from '../tenant/retry';
+import { TenantError, type BatchRequest, type TenantUser } from '../tenant/types';
 import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
 import { Directory, licenseHolding } from './directory';
 import { resolvePeople, type PersonQuestionData } from './people';
@@ -122,6 +123,11 @@ export class LicenseService implements Capability {
     if (!current.subject && current.kind === 'license.remove') {
       // "remove Dana's Dragon license": if everyone holds the same kind, that is the one.
       const inferred = await this.inferHeldKind(current.targets);
+      if (inferred === 'none') {
+        // Asking "which kind?" about a license nobody holds would only lead to "nothing to remove".
+        await this.deps.store.requests.transition(current.id, { state: 'draft', version: current.version }, 'cancel', { decidedBy: 'dragon-desk', decidedByName: 'Dragon Desk', decidedAt: this.deps.clock.now().toISOString(), decisionReason: 'Nothing to remove' }, auditOf(actor, 'request.precheck-failed', current.tenantId, { reason: 'holds-no-dragon-license' }));
+        return { replies: [text(nothingToRemove(current.targets, actor))] };
+      }
       if (inferred) current = (await this.deps.store.requests.update(current.id, current.version, { subject: inferred }, auditOf(actor, 'request.kind-inferred', current.tenantId, { kind: inferred }))) ?? current;
     }
     if (!current.subject) return { replies: [card(chooseLicenseCard(current, current.targets.map((t) => t.displayName)) as unknown as AdaptiveCard, about)] };
@@ -146,17 +152,25 @@ export class LicenseService implements Capability {
     return { replies };
   }
 
-  private async inferHeldKind(targets: RequestTarget[]): Promise<LicenseKind | undefined> {
+  /** The one Dragon kind all targets hold; 'none' when none of them holds any; undefined when it is mixed. */
+  private async inferHeldKind(targets: RequestTarget[]): Promise<LicenseKind | 'none' | undefined> {
     const seats = await this.directory.seats(false);
     const kinds = new Set<LicenseKind>();
+    let holders = 0;
+    let unknown = false;
     for (const t of targets) {
       const user = await this.directory.user(t.userId);
-      if (!user) return undefined;
+      if (!user) {
+        unknown = true;
+        continue;
+      }
       const held = (['nursing', 'physician'] as const).filter((k) => licenseHolding(user, seats[k].sku?.skuId).holds);
-      if (held.length !== 1) return undefined;
-      kinds.add(held[0]);
+      if (held.length) holders++;
+      for (const k of held) kinds.add(k);
+      if (held.length > 1) unknown = true;
     }
-    return kinds.size === 1 ? [...kinds][0] : undefined;
+    if (holders === 0 && !unknown) return 'none';
+    return kinds.size === 1 && !unknown && holders === targets.length ? [...kinds][0] : undefined;
   }
 
   // ---------------------------------------------------------------- capability
@@ -313,20 +327,32 @@ export class LicenseService implements Capability {
     const assign = req.kind === 'license.assign';
 
     // One $batch for every write (at most 20 people per request, so one HTTP call).
-    const writes: BatchRequest[] = todo.map((t, i) => writeFor(assign, groupId, t.userId, skuId, String(i)));
-    const answers = writes.length ? await this.deps.tenant.batch(writes) : [];
-    const written: RequestTarget[] = [];
-    for (let i = 0; i < todo.length; i++) {
+    const paths = assign ? todo.map(() => [groupId ? ('group' as const) : ('direct' as const)]) : await this.removalPaths(todo, skuId, groupId);
+    const writes: { target: RequestTarget; via: 'group' | 'direct'; request: BatchRequest }[] = [];
+    todo.forEach((t, i) => paths[i].forEach((via) => writes.push({ target: t, via, request: writeFor(assign, via, groupId, t.userId, skuId, String(writes.length)) })));
+    const answers = writes.length ? await this.deps.tenant.batch(writes.map((w) => w.request)) : [];
+    const failedIds = new Set<string>();
+    let transient: TenantError | undefined;
+    for (let i = 0; i < writes.length; i++) {
       const a = answers[i];
-      const t = todo[i];
+      const { target: t, via } = writes[i];
       const ok = a && (a.status < 300 || (a.status === 400 && /already exist|do not exist/i.test(JSON.stringify(a.body ?? ''))));
-      await this.deps.store.audit.append({ actorId: 'dragon-desk', action: assign ? 'graph.assign' : 'graph.remove', requestId: req.id, tenantId: req.tenantId, detail: { userId: t.userId, status: a?.status, via: groupId ? 'group' : 'direct' }, graphRequestId: a?.headers?.['request-id'] });
-      if (ok) written.push(t);
-      else {
+      await this.deps.store.audit.append({ actorId: 'dragon-desk', action: assign ? 'graph.assign' : 'graph.remove', requestId: req.id, tenantId: req.tenantId, detail: { userId: t.userId, status: a?.status, via }, graphRequestId: a?.headers?.['request-id'] });
+      if (a && RETRYABLE_STATUSES.includes(a.status)) {
+        // Still throttled or unavailable after the batch's own retries: not this person's failure.
+        transient ??= tenantErrorFromResponse(a.status, a.body, headersFromRecord(a.headers));
+        continue;
+      }
+      if (!ok && !failedIds.has(t.userId)) {
+        failedIds.add(t.userId);
         const err = tenantErrorFromResponse(a?.status ?? 0, a?.body, headersFromRecord(a?.headers));
         await ctx.progress(t.userId, 'failed', err.code, explainTenantError(err));
       }
     }
+    // The engine keeps the request executing and a worker resumes it later; the writes that did
+    // go through answer "already a member" / "not a member" then, which counts as success.
+    if (transient) throw transient;
+    const written = todo.filter((t) => !failedIds.has(t.userId));
     // Then check that the license really landed (or really went), in one batched read per round.
     const verified = await this.verify(req, written, skuId, assign, groupId, ctx);
     this.directory.invalidate();
@@ -342,6 +368,25 @@ export class LicenseService implements Capability {
         (done.length ? `${joinNames(done.map((d) => d.displayName))} ${done.length === 1 ? 'is' : 'are'} done. ` : '') +
         failed.map((f) => `${f.displayName}: ${f.errorMessage ?? 'failed'}`).join(' '),
     };
+  }
+
+  /**
+   * How each person holds the license now, read at execution (a resumed execution may find part of
+   * it done): through the managed group, directly, or both. A removal undoes each path it finds;
+   * none found means it is already gone, and the verification will say so.
+   */
+  private async removalPaths(todo: RequestTarget[], skuId: string, groupId: string | undefined): Promise<('group' | 'direct')[][]> {
+    const users = await this.deps.tenant.getUsers(todo.map((t) => t.userId));
+    return todo.map((t) => {
+      const u = users.find((x) => x.id === t.userId);
+      if (!u) return [];
+      const states = (u.licenseAssignmentStates ?? []).filter((s) => s.skuId === skuId);
+      const out: ('group' | 'direct')[] = [];
+      if (groupId && states.some((s) => s.assignedByGroup === groupId)) out.push('group');
+      const direct = states.some((s) => !s.assignedByGroup) || (states.length === 0 && (u.assignedLicenses ?? []).some((l) => l.skuId === skuId));
+      if (direct) out.push('direct');
+      return out;
+    });
   }
 
   private async verify(req: DeskRequest, people: RequestTarget[], skuId: string, assign: boolean, groupId: string | undefined, ctx: ExecutionContext): Promise<boolean> {
@@ -394,11 +439,11 @@ export class LicenseService implements Capability {
   }
 }
 
-function writeFor(assign: boolean, groupId: string | undefined, userId: string, skuId: string, id: string): BatchRequest {
+function writeFor(assign: boolean, via: 'group' | 'direct', groupId: string | undefined, userId: string, skuId: string, id: string): BatchRequest {
   const json = { 'Content-Type': 'application/json' };
-  if (groupId && assign)
+  if (via === 'group' && groupId && assign)
     return { id, method: 'POST', url: `/groups/${groupId}/members/$ref`, headers: json, body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${userId}` } };
-  if (groupId) return { id, method: 'DELETE', url: `/groups/${groupId}/members/${userId}/$ref` };
+  if (via === 'group' && groupId) return { id, method: 'DELETE', url: `/groups/${groupId}/members/${userId}/$ref` };
   return {
     id,
     method: 'POST',
@@ -406,6 +451,14 @@ function writeFor(assign: boolean, groupId: string | undefined, userId: string, 
     headers: json,
     body: assign ? { addLicenses: [{ skuId, disabledPlans: [] }], removeLicenses: [] } : { addLicenses: [], removeLicenses: [skuId] },
   };
+}
+
+function nothingToRemove(targets: RequestTarget[], actor: Actor): string {
+  if (targets.length === 1 && targets[0].userId === actor.id) return "You don't have a Dragon Copilot license (nursing or physician), so there is nothing to remove. Nothing was requested.";
+  const names = joinNames(targets.map((t) => t.displayName));
+  return targets.length === 1
+    ? `${names} doesn't have a Dragon Copilot license (nursing or physician), so there is nothing to remove. Nothing was requested.`
+    : `None of ${names} has a Dragon Copilot license (nursing or physician), so there is nothing to remove. Nothing was requested.`;
 }
 
 function targetOf(u: TenantUser): Omit<RequestTarget, 'status'> {

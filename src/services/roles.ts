@@ -150,11 +150,13 @@ export class RoleService implements Capability {
    * does not allow assigning one, before the license flow routes the request like anyone else's.
    */
   async licenseNote(actor: Actor): Promise<Reply[]> {
-    const roles = await this.directory.rolesOf(actor.id, true);
+    // A note, not a decision (who may assign directly is read fresh by the license service), so the
+    // roles that service just read serve here too.
+    const roles = await this.directory.rolesOf(actor.id, false);
     if (!roles.has('dragonAdministrator') || licenseAssignerRole(roles)) return [];
     return [
       text(
-        "You are a Dragon Administrator, but that role does not allow assigning licenses: it manages the Dragon admin center only. Assigning a Dragon license needs the License Administrator or User Administrator role, so your request goes to the license group's owner for approval, like anyone else's.",
+        "You are a Dragon Administrator, but that role does not allow assigning licenses: it manages the Dragon admin center only. Assigning a Dragon license needs the License Administrator or User Administrator role, so your request goes for approval (to the license group's owner) like anyone else's.",
       ),
     ];
   }

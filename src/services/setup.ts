@@ -248,6 +248,8 @@ export class SetupService implements Capability {
         await this.audit(req, 'setup.step-failed', { part: item.part, error: explainTenantError(err) });
       }
     }
+    if (results.some((r) => r.includes('are now the owner of')))
+      results.push('If someone else should approve who joins a group, add them as owner in the Entra admin center and remove yourself.');
     await this.adoptFound(observed, runner.id);
     this.directory.invalidate();
     // Verify by looking once more: a part is done only when the tenant shows it.
@@ -302,7 +304,7 @@ export class SetupService implements Capability {
     if (steps.includes('add-owner')) {
       await afterReplication(() => this.deps.tenant.addGroupOwner(id, runner.id));
       await this.audit(req, 'graph.setup.add-owner', { part, groupId: id, ownerId: runner.id });
-      out.push(`✅ You (${runner.name}) are now the owner of “${name}”, because a group needs a named owner. If someone else should approve who joins, add them as owner in the Entra admin center and remove yourself.`);
+      out.push(`✅ You (${runner.name}) are now the owner of “${name}”: a group needs a named owner.`);
     }
     return out;
   }

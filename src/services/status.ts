@@ -10,6 +10,7 @@ import { isStatusReader } from '../domain/policy';
 import type { DeskRequest } from '../domain/request';
 import type { TenantUser } from '../tenant/types';
 import { Directory, licenseHolding } from './directory';
+import { GRANT_RECORDS } from './grants';
 import { resolvePeople } from './people';
 import { stateWords, type RequestEngine } from './requests';
 import { card, text, type Actor, type AdaptiveCard, type Reply, type ServiceDeps } from './types';
@@ -199,9 +200,10 @@ export class StatusService {
       return [text('Only administrators and the owner of the Dragon Administrators group can see who holds the Dragon Administrator role.')];
     const assignments = await this.deps.tenant.listRoleAssignments({ roleDefinitionId: ROLE_TEMPLATE.dragonAdministrator });
     const rows: string[][] = [];
-    const timers = await this.deps.store.timers.listDue('9999-12-31T00:00:00.000Z', 500);
+    // Time-bound grants still in force (src/services/grants.ts); a grant ended early by a removal is not.
     const endsAt = new Map<string, string>();
-    for (const t of timers) if (t.kind === 'grant.end' && typeof t.payload.userId === 'string') endsAt.set(t.payload.userId, String(t.payload.endsAt ?? t.dueAt));
+    for (const g of await this.deps.store.records.list(GRANT_RECORDS))
+      if (g.value.state === 'active' && typeof g.value.userId === 'string' && typeof g.value.endsAt === 'string') endsAt.set(g.value.userId, g.value.endsAt);
     for (const a of assignments) {
       const group = await this.deps.tenant.getGroup(a.principalId);
       if (group) {

@@ -12,7 +12,7 @@ import { ManualClock } from '../../src/clock';
 import { persona } from '../../src/devtenant/fixture';
 import { startDevTenant, type DevTenant } from '../../src/devtenant/server';
 import { expectValidTeamsCard } from '../helpers/cards';
-import { Harness, cardActions, cardText, type InvokeAnswer } from '../helpers/harness';
+import { Harness, cardActions, cardOf, cardText, type InvokeAnswer } from '../helpers/harness';
 import {
   MEMBER_ADD_PATH,
   NURSING_GROUP,
@@ -147,7 +147,8 @@ describe('twenty concurrent Approve clicks by two owners', () => {
         const decided = await a.as('nina').click(approvals.nina, 'Approve');
         expect(decided.httpStatus).toBe(200);
         expect((await a.desk.store.requests.get(requestId))?.state).toBe('approved');
-        await a.stop();
+        // Only the bot process dies; Teams (the connector holding everyone's chats) carries on.
+        await a.desk.stop();
         expect(tenant.calls.count({ method: 'POST', path: MEMBER_ADD_PATH })).toBe(0);
 
         const b = await Harness.start({ databaseUrl: url, devTenant: tenant, startWorker: true });
@@ -157,8 +158,11 @@ describe('twenty concurrent Approve clicks by two owners', () => {
           await b.desk.worker.idle();
           expect(tenant.calls.count({ method: 'POST', path: MEMBER_ADD_PATH })).toBe(1);
           expect(count(await auditActions(b, requestId), 'execution.start')).toBe(1);
+          // Dana's card, posted by the dead instance, was updated by the new one.
+          expect(cardText(a.as('dana').lastCard().card)).toMatch(/Done/);
         } finally {
           await b.stop();
+          await a.connector.stop();
         }
       } finally {
         await tenant.close();
@@ -181,7 +185,8 @@ describe('exactly once across a crash and an abandoned execution (SQLite)', () =
     const { requestId, approvals } = await danaAsksForNursing(a);
     await a.as('nina').click(approvals.nina, 'Approve');
     expect((await a.desk.store.requests.get(requestId))?.state).toBe('approved');
-    await a.stop();
+    // Only the bot process dies; Teams (the connector holding everyone's chats) carries on.
+    await a.desk.stop();
     expect(tenant.calls.count({ method: 'POST', path: MEMBER_ADD_PATH })).toBe(0);
 
     const b = await Harness.start({ dataDir, devTenant: tenant, startWorker: true });
@@ -193,8 +198,10 @@ describe('exactly once across a crash and an abandoned execution (SQLite)', () =
       await b.settle();
       expect(tenant.calls.count({ method: 'POST', path: MEMBER_ADD_PATH })).toBe(1);
       expect(count(await auditActions(b, requestId), 'execution.start')).toBe(1);
+      expect(a.as('dana').texts().join('\n')).toMatch(/Done: request #\d+ is complete/);
     } finally {
       await b.stop();
+      await a.connector.stop();
     }
   });
 
@@ -423,10 +430,13 @@ describe('an approver who has never used Dragon Desk', () => {
       const nina = h.as('nina');
       expect(nina.messages()).toHaveLength(0);
       const posted = await nina.say('hello');
-      const texts = posted.map((p) => p.activity.text ?? '').join('\n');
+      const texts = posted.map((p) => p.activity.text ?? cardText(cardOf(p.activity))).join('\n');
       expect(texts).toMatch(/Hi Nina/);
       expect(texts).toMatch(/waiting for your decision/);
-      const approval = nina.lastCard();
+      // "hello" also gets its own answer after the greeting; the approval card is the one with buttons.
+      const withButtons = nina.messages().filter((m) => buttons(cardOf(m.activity)).includes('Approve'));
+      expect(withButtons).toHaveLength(1);
+      const approval = { activityId: withButtons[0].activityId, card: nina.currentCard(withButtons[0].activityId) };
       expectValidTeamsCard(approval.card);
       expect(cardText(approval.card)).toMatch(/Dana Reyes/);
       expect(buttons(approval.card)).toEqual(expect.arrayContaining(['Approve', 'Reject']));

@@ -68,8 +68,9 @@ describe('the Dragon Administrator role', () => {
     expect(cardActions(draft.card).map((a) => a.title)).toContain('Send for approval');
 
     // Without a justification it is not sent: role changes are higher risk than licenses.
-    const noReason = await dana.click(draft, 'Send for approval');
-    expect(noReason.message ?? cardText(noReason.card)).toMatch(/add a justification/);
+    await dana.click(draft, 'Send for approval');
+    expect(dana.texts().join('\n')).toMatch(/Please add a justification/);
+    expect((await h.desk.store.requests.listByRequester(dana.id, 1))[0].state).toBe('draft');
     expect(h.connector.messages(morgan.conversationId).filter((m) => m.activity.attachments)).toHaveLength(1); // only her help card
 
     const sent = await dana.click(draft, 'Send for approval', { justification: 'Runs the Dragon go-live for cardiology' });
@@ -143,6 +144,23 @@ describe('the Dragon Administrator role', () => {
     expect(said(await ravi.say(utterance))).toMatch(expected);
     const open = (await h.desk.store.requests.listByRequester(ravi.id, 5)).filter((r) => r.state !== 'cancelled');
     expect(open).toHaveLength(0);
+  });
+
+  test('an ambiguous name is asked about, never picked silently', async () => {
+    h = await Harness.start({ startWorker: false });
+    const ravi = h.as('ravi');
+    await ravi.say('make Dana a Dragon administrator');
+    const choice = ravi.lastCard();
+    expectValidTeamsCard(choice.card);
+    expect(cardText(choice.card)).toMatch(/Dana Reyes/);
+    expect(cardText(choice.card)).toMatch(/Dana Kim/);
+    const picked = await ravi.click(choice, cardActions(choice.card)[0].title, { choice_0: persona('danak').id });
+    expect(cardText(picked.card)).toMatch(/Dana Kim/);
+    expect(cardText(picked.card)).toMatch(/Directory-wide/);
+    await ravi.click({ activityId: choice.activityId, card: picked.card! }, 'Confirm');
+    await settleTwice(h);
+    expect(holdsDragonAdmin(h, 'danak')).toBe(true);
+    expect(holdsDragonAdmin(h, 'dana')).toBe(false);
   });
 
   test('the same person cannot be in two open role requests', async () => {
@@ -238,9 +256,10 @@ describe('time-bound Dragon admin access', () => {
       await h.stop();
 
       h = await Harness.start({ startWorker: false, clock, devTenant: tenant, dataDir });
-      // Each harness has its own fake Teams connector, so Sam's chat is re-opened on the new one.
+      // Each harness has its own fake Teams connector, so Sam's and Grace's chats are re-opened on the new one.
       const sam: Person = h.as('sam');
       await sam.say('hi');
+      await h.as('grace').say('hi');
       clock.advance(4 * HOUR);
       await h.settle();
       expect(holdsDragonAdmin(h, 'sam')).toBe(false);
@@ -291,6 +310,30 @@ describe('time-bound Dragon admin access', () => {
     expect(holdsDragonAdmin(h, 'sam')).toBe(false);
   });
 
+  test('a removal that keeps failing is escalated to the requester and the group owner, and still retried', async () => {
+    const clock = new ManualClock();
+    h = await Harness.start({ startWorker: false, clock });
+    const morgan = h.as('morgan');
+    await morgan.say('hi');
+    await graceGrantsSamFourHours(h);
+    faultRemovals(h.desk.devTenant!.faults, 3);
+    clock.advance(4 * HOUR);
+    await h.settle();
+    for (let i = 0; i < 2; i++) {
+      clock.advance(1 * MIN);
+      await h.settle();
+    }
+    expect(holdsDragonAdmin(h, 'sam')).toBe(true);
+    const warning = /I couldn't take away Sam Carter's time-bound Dragon Administrator role .* I keep trying every minute/;
+    expect(h.as('grace').texts().join('\n')).toMatch(warning);
+    expect(morgan.texts().join('\n')).toMatch(warning);
+    clock.advance(1 * MIN);
+    await h.settle();
+    expect(holdsDragonAdmin(h, 'sam')).toBe(false);
+    const audit = (await h.desk.store.audit.listRecent(100)).filter((a) => a.action === 'grant.end-failed');
+    expect(audit).toHaveLength(3);
+  });
+
   test('an explicit removal ends the time-bound grant; the timer then changes nothing', async () => {
     const clock = new ManualClock();
     h = await Harness.start({ startWorker: false, clock });
@@ -306,6 +349,7 @@ describe('time-bound Dragon admin access', () => {
     await h.as('ravi').say('make Sam Carter a Dragon administrator');
     await h.as('ravi').click(h.as('ravi').lastCard(), 'Confirm');
     await settleTwice(h);
+    expect(said(await grace.say('who are the dragon admins'))).not.toMatch(/until/);
     clock.advance(4 * HOUR);
     await h.settle();
     expect(holdsDragonAdmin(h, 'sam')).toBe(true);

@@ -12,7 +12,7 @@ import type { Clock } from '../../src/clock';
 import { startDragonDesk, type DragonDesk } from '../../src/dragonDesk';
 import { persona } from '../../src/devtenant/fixture';
 import type { DevTenant, DevTenantOptions } from '../../src/devtenant/server';
-import { silentLogger } from '../../src/log';
+import { silentLogger, type Logger } from '../../src/log';
 import { FakeConnector, cardActions, cardOf, cardText, type PostedActivity } from './connector';
 
 export interface HarnessOptions {
@@ -28,6 +28,8 @@ export interface HarnessOptions {
   devTenantOptions?: DevTenantOptions;
   /** Reuse a data folder (a restart on the same SQLite file). */
   dataDir?: string;
+  /** Where Dragon Desk logs (e.g. `memoryLogger()` to read what was logged); silent by default. */
+  logger?: Logger;
   /** A teams-ai model (e.g. TestModel) behind the fallback planner. */
   fallbackModel?: import('@microsoft/teams-ai').PromptCompletionModel;
 }
@@ -71,7 +73,7 @@ export class Harness {
     h.config = parseConfig(env);
     h.desk = await startDragonDesk(h.config, {
       clock: opts.clock,
-      logger: silentLogger,
+      logger: opts.logger ?? silentLogger,
       startWorker: opts.startWorker,
       devTenant: opts.devTenant ?? opts.shareWith?.desk.devTenant,
       devTenantOptions: opts.devTenantOptions,

@@ -78,4 +78,11 @@ describe('labelled corpus', () => {
     if (wrong.length) throw new Error(`wrong users or license on a write:\n${wrong.map(describeCase).join('\n')}`);
     expect(wrong).toEqual([]);
   });
+
+  // Same bar for the partner id: "link our MPN ID 12AB567" once offered to link MPN 12.
+  it('never puts a wrong partner id on a write', () => {
+    const wrong = results.filter((r) => (isWriteIntent(r.expect.intent) || isWriteIntent(r.got.intent)) && r.got.partnerId !== r.expect.partnerId);
+    if (wrong.length) throw new Error(`wrong partner id on a write:\n${wrong.map(describeCase).join('\n')}`);
+    expect(wrong).toEqual([]);
+  });
 });

@@ -141,6 +141,87 @@ describe('partner ids', () => {
   it.each([['link our MPN ID'], ['give Sam admin for 4 hours']])('%s → none', (text) => {
     expect(extractPartnerId(text)).toBeUndefined();
   });
+
+  // A partner id lands on a card that links a partner to the tenant: a digit run cut out of a
+  // larger figure, or any number that is not the id, must never be offered as one.
+  it.each([
+    ['link our MPN ID 12AB567', 'letters mixed in'],
+    ['link partner ID A1234567', 'a letter first'],
+    ['link partner id 1234567a', 'a letter last'],
+    ['link our MPN ID 123-4567', 'a hyphenated figure'],
+    ['PAL 12.5', 'a decimal'],
+    ['MPN ID 1,234,567', 'digit groups'],
+    ['Fabrikam (12AB567)', 'a malformed id in parentheses'],
+    ['link our MPN ID on 2026-11-21', 'a date'],
+    ['link PAL on 11/21/2026', 'a date with slashes'],
+    ['link PAL on Nov 21', 'a day of the month'],
+    ['link PAL at 3 pm', 'a time'],
+    ['link PAL at 3:30', 'a clock time'],
+    ['link PAL, call me at 555-123-4567', 'a phone number'],
+    ['link PAL, my cell is (555) 123-4567', 'a phone number with an area code'],
+    ['link PAL, phone 5551234', 'a phone number without separators'],
+    ['link PAL +1 555 123 4567', 'an international phone number'],
+    ['link our partner ID for request #42', 'a request number'],
+    ['link our partner ID, see ticket number 42', 'a ticket number'],
+    ['link our MPN for subscription 1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9', 'a subscription GUID'],
+    ['link our MPN for subscription 1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f', 'a malformed GUID'],
+    ['link PAL for 3 days', 'a duration'],
+    ['link PAL for 3 users', 'a count'],
+    ['link MPN 1234567 and 7654321', 'two ids'],
+    ['link MPN ID 12AB567, not 7654321', 'a malformed id next to a number'],
+  ])('%s → none (%s)', (text) => {
+    expect(extractPartnerId(text, 'any')).toBeUndefined();
+  });
+
+  it.each([
+    ['link our MPN ID 1234567 on 2026-11-21', '1234567'],
+    ['MPN ID 1234567, call me at 555-123-4567', '1234567'],
+    ['link PAL 1234567 for request 42', '1234567'],
+    ['link PAL 1234567 for 3 users', '1234567'],
+    ['change PAL to 7654321', '7654321'],
+    ['attach partner of record 7654321', '7654321'],
+    ['Make 1234567 the partner of record', '1234567'],
+  ])('%s → %s (a lone number counts in a sentence about the link)', (text, id) => {
+    expect(extractPartnerId(text, 'any')).toBe(id);
+  });
+
+  it('does not take a lone number unless asked to', () => {
+    expect(extractPartnerId('change PAL to 7654321')).toBeUndefined();
+  });
+
+  it.each([
+    ['change our MPN from 1234567 to 7654321', '7654321'],
+    ['change our MPN ID 1234567 to MPN ID 7654321', '7654321'],
+    ['replace our PAL with partner ID 9988776', '9988776'],
+    ["our partner id changed, it's now 4455667", '4455667'],
+    ['update PAL 1234567 to 12AB567', undefined],
+  ])('a change reads the new id: %s → %s', (text, id) => {
+    expect(extractPartnerId(text, 'update')).toBe(id);
+  });
+});
+
+describe('figures are read whole', () => {
+  it.each([
+    ['12AB567', 'code'],
+    ['2026-11-21', 'code'],
+    ['11/21/2026', 'code'],
+    ['555-123-4567', 'code'],
+    ['(555) 123-4567', 'code'],
+    ['3:30', 'code'],
+    ['2nd', 'code'],
+    ['1234567', 'number'],
+    ['12.5', 'number'],
+  ])('%s is one %s token', (figure, kind) => {
+    const n = normalize(`link ${figure} now`);
+    expect(n.tokens.map((t) => t.raw)).toEqual(['link', figure, 'now']);
+    expect(n.tokens[1].kind).toBe(kind);
+  });
+
+  it.each([['24h'], ['4hrs'], ['30min'], ['1.5hours'], ['2wks']])('splits an amount glued to a time unit: %s', (text) => {
+    const n = normalize(text);
+    expect(n.tokens).toHaveLength(2);
+    expect(n.tokens[0].kind).toBe('number');
+  });
 });
 
 describe('subscriptions', () => {
@@ -150,11 +231,20 @@ describe('subscriptions', () => {
     ['on sub 0b1c2d3e-4f50-4617-8a9b-0c1d2e3f4a5b', '0b1c2d3e-4f50-4617-8a9b-0c1d2e3f4a5b'],
     ['subscription 1F2E3D4C-5B6A-4978-8695-A4B3C2D1E0F9', '1F2E3D4C-5B6A-4978-8695-A4B3C2D1E0F9'],
     ['to the contoso prod subscription', 'contoso prod'],
+    ['for the Contoso Health Dev/Test subscription', 'Contoso Health Dev/Test'],
+    ['for the contoso health dev/test subscription', 'contoso health dev/test'],
+    ['on subscription Contoso Health Dev/Test, partner id 1234567', 'Contoso Health Dev/Test'],
+    ['for the R&D - Imaging (2025) subscription', 'R&D - Imaging (2025)'],
+    ['for the Contoso R&D + QA subscription', 'Contoso R&D + QA'],
+    ['for the Contoso Health Dev-Test 2 subscription', 'Contoso Health Dev-Test 2'],
+    ['on our Contoso Health Production subscription', 'Contoso Health Production'],
+    ['for the Contoso Health Production subscription (MPN 1234567)', 'Contoso Health Production'],
+    ['on subscription Contoso Health Production (MPN 1234567)', 'Contoso Health Production'],
   ])('%s → %s', (text, sub) => {
     expect(extractSubscription(text)).toBe(sub);
   });
 
-  it.each([['for our Azure subscription'], ['who is our partner of record']])('%s → none', (text) => {
+  it.each([['for our Azure subscription'], ['who is our partner of record'], ['on the 2 subscriptions'], ['make Fabrikam (1234567) Production subscription']])('%s → none', (text) => {
     expect(extractSubscription(text)).toBeUndefined();
   });
 });

@@ -112,6 +112,35 @@ describe('rules for every input', () => {
   });
 });
 
+describe('what colleagues reported', () => {
+  it.each([
+    // A token that mixes digits and letters is not a partner id: the bot asks (ids are digits only).
+    ['link our MPN ID 12AB567', { intent: 'partner.link' }],
+    ['change PAL to 12AB567', { intent: 'partner.link.update' }],
+    ['update our partner id to 2026-11-21', { intent: 'partner.link.update' }],
+    ['link our partner ID, my cell is (555) 123-4567', { intent: 'partner.link' }],
+    ['change our MPN from 1234567 to 7654321', { intent: 'partner.link.update', partnerId: '7654321' }],
+    // Removing the Partner Admin Link, in everyday words.
+    ['remove the partner link', { intent: 'partner.link.remove' }],
+    ['remove our partner link', { intent: 'partner.link.remove' }],
+    ['delete the PAL', { intent: 'partner.link.remove' }],
+    ['unlink the partner', { intent: 'partner.link.remove' }],
+    ['remove the partner admin link', { intent: 'partner.link.remove' }],
+    ['remove partner ID 1234567', { intent: 'partner.link.remove' }],
+    // Subscription names hold "/", "-", "&", digits and parentheses.
+    [
+      'make Fabrikam (1234567) partner of record for the Contoso Health Dev/Test subscription',
+      { intent: 'partner.record', partnerId: '1234567', partner: 'Fabrikam', subscription: 'Contoso Health Dev/Test' },
+    ],
+    [
+      'make Fabrikam (1234567) partner of record for the R&D - Imaging (2025) subscription',
+      { intent: 'partner.record', partnerId: '1234567', partner: 'Fabrikam', subscription: 'R&D - Imaging (2025)' },
+    ],
+  ])('%s', (text, expected) => {
+    expect(parse(text)).toEqual(expected);
+  });
+});
+
 describe('never guessing', () => {
   it.each([
     ['can u set up dragon for dr patel pls'],

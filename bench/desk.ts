@@ -1,0 +1,63 @@
+/**
+ * Dragon Desk as the bench runs it: the composition root `npm start` uses (startDragonDesk), in
+ * dev mode against the in-process dev tenant seeded with the bench fixture, SQLite in a temporary
+ * folder (or DATABASE_URL), a silent logger, port 0.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseConfig, withDevDefaults } from '../src/config';
+import { startDragonDesk, type DragonDesk } from '../src/dragonDesk';
+import { silentLogger } from '../src/log';
+import type { ActivityContext } from './activities';
+import { benchFixture } from './fixture';
+
+export const ROOT = path.resolve(__dirname, '..');
+
+export interface BenchDeskOptions {
+  /** Generated nurses in the dev tenant (see fixture.ts). */
+  nurses: number;
+  databaseUrl?: string;
+  /** Extra settings (e.g. WORKER_INTERVAL_MS). */
+  env?: Record<string, string>;
+  startWorker?: boolean;
+}
+
+export interface BenchDesk {
+  desk: DragonDesk;
+  messagesUrl: string;
+  tenantId: string;
+  activityContext(serviceUrl: string): ActivityContext;
+  stop(): Promise<void>;
+}
+
+export async function startBenchDesk(opts: BenchDeskOptions): Promise<BenchDesk> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dd-bench-'));
+  const env = withDevDefaults(
+    {
+      PORT: '0',
+      DEV_TENANT_PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'error',
+      ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
+      ...opts.env,
+    },
+    ROOT,
+  );
+  const config = parseConfig(env);
+  const desk = await startDragonDesk(config, {
+    logger: silentLogger,
+    startWorker: opts.startWorker ?? true,
+    devTenantOptions: { fixture: benchFixture(opts.nurses) },
+  });
+  return {
+    desk,
+    messagesUrl: `${desk.server.url}/api/messages`,
+    tenantId: config.tenantId,
+    activityContext: (serviceUrl) => ({ tenantId: config.tenantId, serviceUrl }),
+    async stop() {
+      await desk.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
