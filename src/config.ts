@@ -30,8 +30,8 @@ export interface Config {
     appPassword?: string;
     appType: 'SingleTenant' | 'UserAssignedMsi';
   };
-  /** The in-process dev tenant (dev mode only). */
-  devTenant?: { port: number };
+  /** The in-process dev tenant (dev mode only), seeded from a fixture (`contoso-health` by default). */
+  devTenant?: { port: number; fixture: string };
   graphBaseUrl: string;
   armBaseUrl: string;
   /** How Dragon Desk authenticates to Graph and ARM in production. */
@@ -175,7 +175,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   let armBaseUrl: string;
   let credential: Config['credential'];
   if (mode === 'dev') {
-    devTenant = { port: int('DEV_TENANT_PORT', 5980, 0, 65535) };
+    devTenant = { port: int('DEV_TENANT_PORT', 5980, 0, 65535), fixture: str('DEV_TENANT_FIXTURE') ?? 'contoso-health' };
     // Dev mode never reaches Microsoft: the tenant is always the in-process dev tenant.
     graphBaseUrl = `http://127.0.0.1:${devTenant.port}`;
     armBaseUrl = graphBaseUrl;

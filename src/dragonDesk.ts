@@ -55,7 +55,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
   try {
     let devTenant = opts.devTenant;
     if (config.mode === 'dev' && !devTenant) {
-      devTenant = await startDevTenant({ host: '127.0.0.1', port: config.devTenant?.port ?? 0, clock, ...opts.devTenantOptions });
+      devTenant = await startDevTenant({ host: '127.0.0.1', port: config.devTenant?.port ?? 0, fixture: config.devTenant?.fixture, clock, ...opts.devTenantOptions });
       const started = devTenant;
       cleanup.push(() => started.close());
     }

@@ -120,7 +120,7 @@ function factsFor(req: DeskRequest, viewer: RequestCardViewer, ctx: RequestCardC
   const subject = SUBJECT[req.kind];
   const facts: Fact[] = [
     { title: 'Requested by', value: userText(req.requesterName) },
-    { title: subject.label, value: `${subject.change} ${userText(ctx.title)}` },
+    { title: subject.label, value: `${subject.change} ${userText(ctx.subject ?? ctx.title)}` },
   ];
   if (req.justification && !draftInput) facts.push({ title: 'Justification', value: userText(req.justification) });
   if (ctx.seats) facts.push({ title: 'Seats', value: seatsText(ctx.seats) });

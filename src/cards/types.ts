@@ -33,8 +33,10 @@ export interface SeatCount {
 }
 
 export interface RequestCardContext {
-  /** What the request is about, e.g. "Dragon Copilot nursing license". */
+  /** The card's heading, e.g. "Dragon Copilot nursing license" or "Remove Dragon Copilot nursing license". */
   title: string;
+  /** The thing changed, for the "Add …" / "Remove …" fact line; defaults to the title. */
+  subject?: string;
   seats?: SeatCount;
   /** Why this viewer may decide, e.g. "You own the group Dragon Copilot Nursing". */
   approverReason?: string;

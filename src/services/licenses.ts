@@ -12,7 +12,7 @@ import { eligibleApprovers, licenseAssignerRole } from '../domain/policy';
 import type { DeskRequest, RequestApprover, RequestKind, RequestTarget } from '../domain/request';
 import { explainTenantError, headersFromRecord, tenantErrorFromResponse } from '../tenant/errors';
 import { RETRYABLE_STATUSES } from '../tenant/retry';
-import { TenantError, type BatchRequest, type TenantUser } from '../tenant/types';
+import type { BatchRequest, TenantError, TenantUser } from '../tenant/types';
 import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
 import { Directory, licenseHolding } from './directory';
 import { resolvePeople, type PersonQuestionData } from './people';
@@ -185,10 +185,11 @@ export class LicenseService implements Capability {
     const kind = req.subject as LicenseKind;
     const notes = (req.payload.notes as string[] | undefined) ?? [];
     if (!LICENSE_INFO[kind]) return { notes };
+    const subject = `${LICENSE_INFO[kind].label} license`;
     const s = (await this.directory.seats(false))[kind];
     const delta = req.kind === 'license.assign' ? req.targets.length : -req.targets.length;
     const showAfter = req.state === 'draft' && req.payload.direct === true;
-    return { seats: { used: s.used, total: s.total, ...(showAfter ? { after: Math.max(0, s.used + delta) } : {}) }, notes };
+    return { subject, seats: { used: s.used, total: s.total, ...(showAfter ? { after: Math.max(0, s.used + delta) } : {}) }, notes };
   }
 
   async canActDirectly(actor: Actor, _req?: DeskRequest): Promise<boolean> {

@@ -276,7 +276,11 @@ export class RequestEngine {
     const role = roleOf(now, actor.id);
     return {
       card: await this.cardFor(now, { role, id: actor.id }),
-      message: `Someone else acted on request #${requestId} first: it is now ${stateWords(now)}.`,
+      // A double click (or a second instance answering the same person) is not "someone else".
+      message:
+        now.decidedBy === actor.id
+          ? `You already acted on request #${requestId}: it is now ${stateWords(now)}.`
+          : `Someone else acted on request #${requestId} first: it is now ${stateWords(now)}.`,
       about: { requestId, role: role === 'observer' ? 'target' : role },
     };
   }

@@ -164,7 +164,7 @@ export class RoleService implements Capability {
   // ---------------------------------------------------------------- capability
 
   title(req: DeskRequest): string {
-    if (req.kind === 'role.remove') return 'Dragon Administrator role (removal)';
+    if (req.kind === 'role.remove') return 'Remove the Dragon Administrator role';
     const ms = typeof req.payload.duration === 'string' ? isoDurationMs(req.payload.duration) : undefined;
     return ms ? `Dragon Administrator role for ${durationWords(ms)}` : 'Dragon Administrator role';
   }
@@ -174,7 +174,7 @@ export class RoleService implements Capability {
     const timing = this.timingLine(req);
     if (timing) lines.push(timing);
     const extra = ((req.payload.notes as string[] | undefined) ?? []).filter((n) => !lines.includes(n));
-    return { notes: [...lines, ...extra] };
+    return { subject: 'Dragon Administrator role', notes: [...lines, ...extra] };
   }
 
   private async howLine(req: DeskRequest): Promise<string> {

@@ -4,6 +4,7 @@
  * half-state, transient Graph errors retried and permanent ones explained, direct assignLicense
  * where no group is configured, removing a license, and the audit trail of a completed request.
  */
+import { ManualClock } from '../../src/clock';
 import { persona } from '../../src/devtenant/fixture';
 import type { DeskRequest } from '../../src/domain/request';
 import { expectValidTeamsCard } from '../helpers/cards';
@@ -21,6 +22,7 @@ import {
   seats,
   seen,
   settleUntilFinal,
+  ref,
   tenantSend,
 } from '../helpers/licenseSteps';
 
@@ -143,6 +145,21 @@ describe('carrying out a license request', () => {
     expect((await licenseState(h, 'dana'))?.state).toBe('Active');
   }, 30_000);
 
+  test('an "already a member" answer counts as success (an admin added Dana before the worker ran)', async () => {
+    const { requestId, approvals } = await danaAsksForNursing(h);
+    await h.desk.worker.stop();
+    await h.as('nina').click(approvals.nina, 'Approve');
+    expect(await tenantSend(h, 'POST', `/groups/${NURSING_GROUP}/members/$ref`, ref('dana'))).toBe(204);
+    const done = await settleUntilFinal(h, requestId);
+    expect(done.state).toBe('completed');
+    const adds = h.desk.devTenant!.calls.list({ method: 'POST', path: MEMBER_ADD_PATH });
+    expect(adds.map((a) => [a.inBatch, a.status])).toEqual([
+      [false, 204],
+      [true, 400],
+    ]);
+    expect((await licenseState(h, 'dana'))?.state).toBe('Active');
+  });
+
   test('a permission error on the member add fails the request with Graph\'s code and a plain explanation', async () => {
     const { requestId, draft, approvals } = await danaAsksForNursing(h);
     await h.desk.worker.stop();
@@ -204,6 +221,47 @@ describe('carrying out a license request', () => {
     const audit = await h.desk.store.audit.listForRequest(requestId);
     expect(audit.find((a) => a.action === 'refused.not-approver')).toMatchObject({ actorId: persona('omar').id, tenantId: h.config.tenantId });
     expect(audit.find((a) => a.action === 'refused.stale-card')).toMatchObject({ actorId: persona('nina').id });
+
+    const leo = h.as('leo');
+    await leo.say('give Dana a Dragon nursing license');
+    const choice = leo.lastCard();
+    await leo.click(choice, cardActions(choice.card)[0].title, { choice_0: persona('grace').id });
+    const leoRequest = await latestRequest(h, 'leo');
+    const tampered = (await h.desk.store.audit.listForRequest(leoRequest.id)).find((a) => a.action === 'refused.tampered-choice');
+    expect(tampered).toMatchObject({ actorId: persona('leo').id, tenantId: h.config.tenantId, detail: { choice: persona('grace').id } });
+    expect(leoRequest.targets).toEqual([]);
+  });
+});
+
+describe('throttling that outlasts the batch\'s own retries', () => {
+  test('the request stays in progress, is resumed later and completes once; nobody is told it failed', async () => {
+    const clock = new ManualClock(new Date());
+    const h = await Harness.start({ startWorker: false, clock });
+    try {
+      const { requestId, draft, approvals } = await danaAsksForNursing(h);
+      await h.desk.worker.stop();
+      await h.as('nina').click(approvals.nina, 'Approve');
+      // Graph asks for two minutes: more than one call may wait, so the batch gives the 429 back.
+      h.desk.devTenant!.faults.failNext({ method: 'POST', path: MEMBER_ADD_PATH, count: 1, status: 429, retryAfterSeconds: 120 });
+      const mark = h.connector.lastSeq();
+      await h.settle();
+      const waiting = (await h.desk.store.requests.get(requestId))!;
+      expect(waiting.state).toBe('executing');
+      expect(waiting.targets[0].status).toBe('waiting');
+      expect(cardText(h.as('dana').currentCard(draft.activityId))).toMatch(/In progress/);
+      expect(h.as('dana').texts(mark).join('\n')).not.toMatch(/could not be completed/);
+      const error = (await h.desk.store.audit.listForRequest(requestId)).find((a) => a.action === 'execution.error');
+      expect(error?.detail).toMatchObject({ transient: true, code: 'TooManyRequests' });
+
+      clock.advance(10 * 60_000);
+      const done = await settleUntilFinal(h, requestId);
+      expect(done.state).toBe('completed');
+      const adds = h.desk.devTenant!.calls.list({ method: 'POST', path: MEMBER_ADD_PATH });
+      expect(adds.map((a) => a.status)).toEqual([429, 204]);
+      expect((await licenseState(h, 'dana'))?.state).toBe('Active');
+    } finally {
+      await h.stop();
+    }
   });
 });
 

@@ -74,6 +74,11 @@ describe('twenty concurrent Approve clicks by two owners', () => {
         20,
       );
       expectEveryClickAnsweredWithACard(answers);
+      // The winner's own extra clicks are not blamed on "someone else".
+      const winner = (await h.desk.store.requests.get(requestId))!.decidedBy === nina.id ? nina : morgan;
+      const loser = winner === nina ? morgan : nina;
+      expect(winner.texts().join('\n')).not.toMatch(/Someone else acted/);
+      expect(loser.texts().join('\n')).toMatch(/Someone else acted on request #\d+ first|This card was out of date/);
 
       const done = await settleUntilFinal(h, requestId);
       expect(done.state).toBe('completed');
