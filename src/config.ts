@@ -175,7 +175,11 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   let armBaseUrl: string;
   let credential: Config['credential'];
   if (mode === 'dev') {
-    devTenant = { port: int('DEV_TENANT_PORT', 5980, 0, 65535), fixture: str('DEV_TENANT_FIXTURE') ?? 'contoso-health' };
+    const fixture = str('DEV_TENANT_FIXTURE') ?? 'contoso-health';
+    const known = path.join(__dirname, 'devtenant', 'fixtures', `${fixture}.json`);
+    if (!existsSync(known) && !existsSync(path.resolve(fixture)))
+      problems.push(`DEV_TENANT_FIXTURE: expected a fixture name under src/devtenant/fixtures (contoso-health, empty-tenant) or a JSON file path, got "${fixture}"`);
+    devTenant = { port: int('DEV_TENANT_PORT', 5980, 0, 65535), fixture };
     // Dev mode never reaches Microsoft: the tenant is always the in-process dev tenant.
     graphBaseUrl = `http://127.0.0.1:${devTenant.port}`;
     armBaseUrl = graphBaseUrl;

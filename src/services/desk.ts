@@ -4,6 +4,7 @@
  * so the bot layer stays a thin adapter that a move to another Teams SDK can replace.
  */
 import { helpCard } from '../cards';
+import { isStatusReader } from '../domain/policy';
 import type { CardActionData, CardVerb } from '../cards/verbs';
 import type { LicenseKind } from '../domain/catalog';
 import type { DeskRequest } from '../domain/request';
@@ -73,9 +74,14 @@ export class Desk {
     }
   }
 
+  /** Admins see the admin examples on the help card; a failed read just shows the general card. */
+  private async isAdmin(actor: Actor): Promise<boolean> {
+    return isStatusReader(await this.directory.rolesOf(actor.id, false).catch(() => new Set<never>()));
+  }
+
   async welcome(actor: Actor): Promise<Reply[]> {
     const name = await this.greetingName(actor);
-    const replies: Reply[] = [card(helpCard({ name }) as unknown as AdaptiveCard)];
+    const replies: Reply[] = [card(helpCard({ name, isAdmin: await this.isAdmin(actor) }) as unknown as AdaptiveCard)];
     replies.push(...(await this.pendingApprovalsOnArrival(actor)));
     return replies;
   }
@@ -96,7 +102,7 @@ export class Desk {
   async handle(actor: Actor, intent: Intent): Promise<Reply[]> {
     switch (intent.intent) {
       case 'help':
-        return [card(helpCard({ name: await this.greetingName(actor) }) as unknown as AdaptiveCard)];
+        return [card(helpCard({ name: await this.greetingName(actor), isAdmin: await this.isAdmin(actor) }) as unknown as AdaptiveCard)];
       case 'license.request': {
         // A Dragon administrator hears first that their role does not assign licenses (issue 5).
         // Asked second, the note reuses the roles the request just read fresh (one tenant read less).

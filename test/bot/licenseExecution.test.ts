@@ -129,6 +129,34 @@ describe('carrying out a license request', () => {
     expect(audit.find((a) => a.action === 'execution.failed')?.detail).toMatchObject({ errorCode: 'CountViolation' });
   });
 
+  test('seats run out part way through three people: the two who got one keep it, the third is taken out again, and the message says who is where', async () => {
+    const leo = h.as('leo');
+    const { requestId, card } = await confirmAs(h, leo, 'give Dana Reyes, Ivy Chen and Dana Kim Dragon nursing licenses');
+    // After the confirmation, someone takes one of the three free seats.
+    expect(await assignDirectly(h, 'sam', NURSING_SKU)).toBe(200);
+    const mark = h.connector.lastSeq();
+    const done = await settleUntilFinal(h, requestId);
+    expect(done.state).toBe('failed');
+    const states = await Promise.all(['dana', 'ivy', 'danak'].map((a) => licenseState(h, a)));
+    const active = states.filter((st) => st?.state === 'Active');
+    expect(active).toHaveLength(2);
+    // The one without a seat is neither in the group nor left with an Error entry.
+    expect(states.filter((st) => st === undefined)).toHaveLength(1);
+    const loser = done.targets.find((t) => t.status === 'failed')!;
+    expect(loser.errorCode).toBe('CountViolation');
+    const without = ['dana', 'ivy', 'danak'][states.indexOf(undefined)];
+    expect(persona(without).id).toBe(loser.userId);
+    expect(await isMember(h, NURSING_GROUP, without)).toBe(false);
+    expect(done.targets.filter((t) => t.status === 'done')).toHaveLength(2);
+    const told = leo.texts(mark).join('\n');
+    expect(told).toMatch(/are done\./);
+    expect(told).toContain(`${loser.displayName}: no seat was free`);
+    const c = leo.currentCard(card.activityId);
+    expect(progressOf(c)).toEqual({ done: 2, waiting: 0 });
+    expect(cardText(c)).toMatch(/❌/);
+    expect(await seats(h)).toEqual({ used: 10, total: 10 });
+  });
+
   test('a throttled member add (inner 429 with Retry-After) and an unavailable $batch (503) are retried: it still completes', async () => {
     const { requestId, approvals } = await danaAsksForNursing(h);
     await h.desk.worker.stop();

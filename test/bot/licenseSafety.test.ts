@@ -273,6 +273,8 @@ describe('decisions', () => {
 
   test('card data pointing at another request, person or license changes nothing', async () => {
     const { requestId, approvals } = await danaAsksForNursing(h);
+    // What the buttons carry: the request id and the card version, nothing else.
+    for (const a of cardActions(approvals.nina.card)) expect(Object.keys(a.data).sort()).toEqual(['requestId', 'version']);
     const approve = cardActions(approvals.nina.card).find((a) => a.title === 'Approve')!;
     const nina = h.as('nina');
     // A forged version is a stale card: nothing is decided.
@@ -311,6 +313,23 @@ describe('decisions', () => {
     expect(done.state).toBe('completed');
     // Morgan's copy, never clicked, also ends up showing the outcome.
     expect(cardText(h.as('morgan').currentCard(approvals.morgan.activityId))).toMatch(/Done/);
+  });
+
+  test('asking for someone else: the person receiving the license is told when it is approved and when it is active', async () => {
+    await h.as('nina').say('hi');
+    const ivy = h.as('ivy');
+    await ivy.say('hi');
+    const dana = h.as('dana');
+    await dana.say('give Ivy Chen a Dragon nursing license');
+    await dana.click(dana.lastCard(), 'Send for approval');
+    await h.as('nina').click(h.as('nina').lastCard(), 'Approve');
+    const req = await h.desk.store.requests.listByRequester(dana.id, 1);
+    const done = await settleUntilFinal(h, req[0].id);
+    expect(done.state).toBe('completed');
+    const told = ivy.texts().join('\n');
+    expect(told).toMatch(/Nina Okafor approved a Dragon Copilot nursing license for you \(request #\d+, asked by Dana Reyes\)/);
+    expect(told).toMatch(/Your Dragon Copilot nursing license is active/);
+    expect(dana.texts().join('\n')).toMatch(/Done: request #\d+ is complete — Dragon Copilot nursing license for Ivy Chen/);
   });
 
   test('reject needs a reason; then every copy says who rejected and why, Dana is told, nothing runs', async () => {
