@@ -133,6 +133,9 @@ export function createBot(opts: BotOptions): Bot {
     app.ai.action<Record<string, unknown>>(name, async (ctx, state, params) => {
       try {
         const actor = actorOf(ctx);
+        // The answer is worked out before the greeting, though sent after it: a request for oneself
+        // has just read the person's record, and the greeting takes the name from it (no second read).
+        const answer = await desk.handle(actor, { ...(params ?? {}), intent: name } as Intent);
         if ((state.temp as TempState).firstContact) {
           // The help card opens with its own "Hi <name>", so a first "help" (or "hi") is greeted once.
           const greet =
@@ -141,7 +144,7 @@ export function createBot(opts: BotOptions): Bot {
               : [text(`Hi ${await desk.greetingName(actor)}, I'm Dragon Desk. I can get you Dragon Copilot licenses, handle the Dragon Administrator role and partner administration. Say "help" any time.`)];
           await respond(ctx, [...greet, ...(await desk.pendingApprovalsOnArrival(actor))]);
         }
-        await respond(ctx, await desk.handle(actor, { ...(params ?? {}), intent: name } as Intent));
+        await respond(ctx, answer);
       } catch (err) {
         await failed(ctx, err);
       }

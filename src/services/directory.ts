@@ -53,7 +53,8 @@ export class Directory {
 
   async resolve(written: string, actor: Actor): Promise<Resolution<TenantUser>> {
     if (written === 'me') {
-      const me = await this.tenant.getUser(actor.id);
+      // Read fresh; kept for userForDisplay, so a first-contact greeting after it needs no read.
+      const me = await this.cached(`user:${actor.id}`, true, () => this.tenant.getUser(actor.id));
       return me ? { kind: 'one', person: me } : { kind: 'none' };
     }
     const candidates = await this.tenant.findUsers(written.replace(/^(dr\.?|doctor)\s+/i, ''), 25);

@@ -12,7 +12,7 @@ import { eligibleApprovers, licenseAssignerRole } from '../domain/policy';
 import type { DeskRequest, RequestApprover, RequestKind, RequestTarget } from '../domain/request';
 import { explainTenantError, headersFromRecord, tenantErrorFromResponse } from '../tenant/errors';
 import { RETRYABLE_STATUSES } from '../tenant/retry';
-import type { BatchRequest, TenantError, TenantUser } from '../tenant/types';
+import { TenantError, type BatchRequest, type TenantUser } from '../tenant/types';
 import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
 import { Directory, licenseHolding } from './directory';
 import { resolvePeople, type PersonQuestionData } from './people';
@@ -413,10 +413,15 @@ export class LicenseService implements Capability {
         if (assign && h.holds) await ctx.progress(t.userId, 'done');
         else if (!assign && !h.holds) await ctx.progress(t.userId, 'done');
         else if (assign && h.state === 'Error') {
-          const why = h.error === 'CountViolation' ? 'no seat was free when Microsoft applied the group license (CountViolation)' : `Microsoft could not apply the license (${h.error ?? 'Error'})`;
+          const seats = h.error === 'CountViolation';
+          const why = seats ? 'no seat was free when Microsoft applied the group license (CountViolation)' : `Microsoft could not apply the license (${h.error ?? 'Error'})`;
+          const next = seats ? `free a seat or buy more, then ask again. ${LICENSE_INFO[req.subject as LicenseKind].purchase}` : 'an administrator can see the details on the group in the Entra admin center.';
           // Leave no half-state: a member without a working license would hold the group slot silently.
-          if (groupId) await this.deps.tenant.removeGroupMember(groupId, t.userId).catch(() => undefined);
-          await ctx.progress(t.userId, 'failed', h.error ?? 'Error', `${why}. Dragon Desk took them out of the license group again so nothing is left half-done; free a seat or buy more, then ask again.`);
+          const undone = groupId ? await this.takeOutOfGroup(req, groupId, t.userId) : true;
+          const state = undone
+            ? 'Dragon Desk took them out of the license group again so nothing is left half-done'
+            : 'Dragon Desk could not take them out of the license group again, so an administrator needs to remove them there';
+          await ctx.progress(t.userId, 'failed', h.error ?? 'Error', `${why}. ${state}; ${next}`);
         } else still.push(t);
       }
       waiting = still;
@@ -428,6 +433,18 @@ export class LicenseService implements Capability {
       delayMs = Math.min(delayMs * 2, 5000);
     }
     return true;
+  }
+
+  /** Undo a group add whose license failed; audited either way, so the trail shows the clean-up. */
+  private async takeOutOfGroup(req: DeskRequest, groupId: string, userId: string): Promise<boolean> {
+    try {
+      await this.deps.tenant.removeGroupMember(groupId, userId);
+      await this.deps.store.audit.append({ actorId: 'dragon-desk', action: 'graph.undo-assign', requestId: req.id, tenantId: req.tenantId, detail: { userId, groupId } });
+      return true;
+    } catch (err) {
+      await this.deps.store.audit.append({ actorId: 'dragon-desk', action: 'graph.undo-assign-failed', requestId: req.id, tenantId: req.tenantId, detail: { userId, groupId, error: err instanceof Error ? err.message : String(err) }, graphRequestId: err instanceof TenantError ? err.requestId : undefined });
+      return false;
+    }
   }
 
   private async groupName(groupId: string): Promise<string> {

@@ -26,6 +26,9 @@ export class RequestEngine {
   /** Drafts need a person's choice (which Dana, which license): the capability that continues them. */
   private draftContinuations = new Map<string, (req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb) => Promise<ClickResult>>();
 
+  private readonly refreshing = new Map<number, { again: boolean }>();
+  private readonly inBackground = new Set<Promise<unknown>>();
+
   constructor(private readonly deps: ServiceDeps) {}
 
   register(cap: Capability): void {
@@ -72,8 +75,49 @@ export class RequestEngine {
     return card(await this.cardFor(req, { role: 'requester', id: req.requesterId }), { requestId: req.id, role: 'requester' });
   }
 
+  /**
+   * Bring every posted copy of a request's card up to date, in the background: an invoke answer or
+   * an execution never waits on Teams. Refreshes of one request are coalesced and run one at a
+   * time, each re-reading the request, so the last update always shows the latest state.
+   */
+  refreshLater(requestId: number): void {
+    const pending = this.refreshing.get(requestId);
+    if (pending) {
+      pending.again = true;
+      return;
+    }
+    const entry = { again: false };
+    this.refreshing.set(requestId, entry);
+    this.background(
+      (async () => {
+        try {
+          do {
+            entry.again = false;
+            const req = await this.deps.store.requests.get(requestId);
+            if (req) await this.refreshCopies(req);
+          } while (entry.again);
+        } finally {
+          this.refreshing.delete(requestId);
+        }
+      })(),
+    );
+  }
+
+  /** Track work that outlives a turn (card updates, notifications) so shutdown and tests can wait for it. */
+  private background(work: Promise<unknown>): void {
+    const tracked = work
+      .catch((err) => this.deps.logger.error('background work failed', { err: errMessage(err) }))
+      .finally(() => this.inBackground.delete(tracked));
+    this.inBackground.add(tracked);
+  }
+
+  /** Resolves when no background work is left. */
+  async idle(): Promise<void> {
+    while (this.inBackground.size) await Promise.all([...this.inBackground]);
+  }
+
   /** Re-render every posted copy of this request's card for its recipient. Failures are logged, not thrown. */
-  async refreshCopies(req: DeskRequest): Promise<void> {
+  private async refreshCopies(req: DeskRequest): Promise<void> {
     const copies = await this.deps.store.cards.listForRequest(req.id);
     await Promise.all(
       copies.map(async (copy) => {
@@ -164,8 +208,11 @@ export class RequestEngine {
       this.audit(actor, 'request.submit', { approvers: approvers.map((a) => a.approverId), justification }),
     );
     if (!next) return this.lostRace(req.id, actor);
-    const reached = await this.fanOut(next);
-    const missing = next.approvers.filter((a) => !reached.has(a.approverId)).map((a) => a.displayName);
+    // Approval cards go out in the background so the click is answered at once; who can't be
+    // reached (never talked to Dragon Desk) is known from the store without waiting for Teams.
+    this.background(this.fanOut(next));
+    const known = await Promise.all(next.approvers.map((a) => this.deps.store.conversations.get(a.approverId)));
+    const missing = next.approvers.filter((_, i) => !known[i]).map((a) => a.displayName);
     const followUps: Reply[] = [];
     if (missing.length) {
       followUps.push(
@@ -210,7 +257,7 @@ export class RequestEngine {
       this.audit(actor, 'request.cancel'),
     );
     if (!next) return this.lostRace(req.id, actor);
-    await this.refreshCopies(next);
+    this.refreshLater(next.id);
     return { card: await this.cardFor(next, { role: 'requester', id: actor.id }), about: { requestId: next.id, role: 'requester' } };
   }
 
@@ -245,12 +292,12 @@ export class RequestEngine {
     if (!next) return this.lostRace(req.id, actor);
     if (decision === 'approve') this.deps.kickWorker();
     // The invoke is answered now; the other copies and the messages follow in the background.
-    void this.afterDecision(next).catch((err) => this.deps.logger.error('after-decision fan-out failed', { requestId: next.id, err: errMessage(err) }));
+    this.background(this.afterDecision(next));
     return { card: await this.cardFor(next, { role: 'approver', id: actor.id }), about: { requestId: next.id, role: 'approver' } };
   }
 
   private async afterDecision(req: DeskRequest): Promise<void> {
-    await this.refreshCopies(req);
+    this.refreshLater(req.id);
     const cap = this.capability(req);
     const who = req.decidedByName ?? 'An approver';
     const what = `${cap.title(req)} for ${joinNames(req.targets.map((t) => t.displayName))}`;
@@ -344,7 +391,7 @@ export class RequestEngine {
       );
       if (!next) continue;
       n++;
-      await this.refreshCopies(next);
+      this.refreshLater(next.id);
       const title = this.capability(next).title(next);
       await this.tell(next.requesterId, `Your request #${next.id} (${title}) expired: nobody decided within ${this.deps.config.requestExpiryHours} hours. Ask again if it is still needed.`);
       for (const a of next.approvers) await this.tell(a.approverId, `Request #${next.id} from ${next.requesterName} (${title}) expired without a decision.`);
@@ -367,12 +414,11 @@ export class RequestEngine {
     const cap = this.capability(claimed);
     let outcome: ExecutionOutcome;
     try {
-      await this.refreshCopies(claimed);
+      this.refreshLater(claimed.id);
       outcome = await cap.execute(claimed, {
         progress: async (userId, status, errorCode, errorMessage) => {
           await this.deps.store.requests.setTargetStatus(claimed.id, userId, status, errorCode, errorMessage);
-          const fresh = await this.deps.store.requests.get(claimed.id);
-          if (fresh) await this.refreshCopies(fresh);
+          this.refreshLater(claimed.id);
         },
       });
     } catch (err) {
@@ -401,7 +447,7 @@ export class RequestEngine {
       this.audit({ id: 'dragon-desk', name: 'Dragon Desk' }, outcome.state === 'completed' ? 'execution.completed' : 'execution.failed', { errorCode: outcome.errorCode, errorMessage: outcome.errorMessage }),
     );
     if (!done) return;
-    await this.refreshCopies(done);
+    this.refreshLater(done.id);
     const title = cap.title(done);
     if (done.state === 'completed') {
       const names = joinNames(done.targets.filter((t) => t.status === 'done').map((t) => t.displayName));

@@ -66,6 +66,8 @@ export class Worker {
     while (this.running || this.inFlight.size) {
       await (this.running ?? new Promise((r) => setTimeout(r, 10)));
     }
+    // Card updates and notifications that executions started.
+    await this.o.engine.idle();
   }
 
   async stop(): Promise<void> {

@@ -122,7 +122,7 @@ describe('the Dragon Administrator role', () => {
     await dana.say("remove Jordan Blake's Dragon admin role");
     const draft = dana.lastCard();
     expectValidTeamsCard(draft.card);
-    expect(cardText(draft.card)).toMatch(/removal/);
+    expect(cardText(draft.card)).toMatch(/Remove the Dragon Administrator role/);
     await dana.click(draft, 'Send for approval', { justification: 'Moved to another hospital' });
     const approval = morgan.lastCard();
     expect(cardText(approval.card)).toMatch(/Moved to another hospital/);

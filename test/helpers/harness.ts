@@ -102,12 +102,17 @@ export class Harness {
     await this.connector.stop();
   }
 
+  /**
+   * POST an activity as Teams would. Then wait for the work the turn started in the background
+   * (approval cards to other chats, in-place updates) — in Teams those arrive moments later.
+   */
   async post(activity: Record<string, unknown>): Promise<{ status: number; body: any }> {
     const res = await fetch(`${this.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(activity),
     });
+    await this.desk.desk.engine.idle();
     const raw = await res.text();
     let body: any = raw;
     try {
