@@ -20,7 +20,9 @@ export interface MemoryResult {
   startRssMb: number;
   /** After every conversation had its turn. */
   rssMb: number;
-  heapUsedMb: number;
+  /** The same figures right after start-up and at the end, in detail. */
+  start: MemoryFigures;
+  end: MemoryFigures;
   gc: boolean;
 }
 
@@ -73,7 +75,8 @@ export async function measureMemory(conversations: number, concurrency = 20): Pr
       errors: load.errors,
       startRssMb: ready.memory.rssMb,
       rssMb: m.rssMb,
-      heapUsedMb: m.heapUsedMb,
+      start: ready.memory,
+      end: m,
       gc: m.gc,
     };
     if (load.firstError) result.firstError = load.firstError;

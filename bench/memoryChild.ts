@@ -3,6 +3,7 @@
  * tenant), so its resident memory can be read without the bench's connector and load generator
  * in it. Driven by bench/memory.ts over IPC.
  */
+import { readFileSync } from 'node:fs';
 import { startBenchDesk } from './desk';
 
 export type ChildMessage =
@@ -15,11 +16,27 @@ export type ParentMessage = { type: 'measure' } | { type: 'stop' };
 export interface MemoryFigures {
   rssMb: number;
   heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+  /** Linux: resident anonymous memory (heap, malloc) and file-backed pages (the node binary, libraries). */
+  rssAnonMb?: number;
+  rssFileMb?: number;
   /** Whether a full GC ran before reading (node --expose-gc). */
   gc: boolean;
 }
 
 const MB = 1024 * 1024;
+
+/** RssAnon / RssFile from /proc/self/status, where there is one. */
+function procStatus(): { rssAnonMb?: number; rssFileMb?: number } {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
+    return { rssAnonMb: kb('RssAnon'), rssFileMb: kb('RssFile') };
+  } catch {
+    return {};
+  }
+}
 
 async function settled(): Promise<MemoryFigures> {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -30,7 +47,7 @@ async function settled(): Promise<MemoryFigures> {
     gc();
   }
   const m = process.memoryUsage();
-  return { rssMb: m.rss / MB, heapUsedMb: m.heapUsed / MB, gc: !!gc };
+  return { rssMb: m.rss / MB, heapUsedMb: m.heapUsed / MB, heapTotalMb: m.heapTotal / MB, externalMb: m.external / MB, ...procStatus(), gc: !!gc };
 }
 
 async function main(): Promise<void> {

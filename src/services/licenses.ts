@@ -15,7 +15,7 @@ import { RETRYABLE_STATUSES } from '../tenant/retry';
 import { TenantError, type BatchRequest, type TenantUser } from '../tenant/types';
 import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
 import { Directory, licenseHolding } from './directory';
-import { resolvePeople, type PersonQuestionData } from './people';
+import { applyPersonChoices, resolvePeople, type PersonQuestionData } from './people';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
 
@@ -88,20 +88,9 @@ export class LicenseService implements Capability {
   private async onChoice(req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb): Promise<ClickResult> {
     let updated: DeskRequest | undefined = req;
     if (verb === 'request.resolve') {
-      const questions = (req.payload.questions ?? []) as PersonQuestionData[];
-      if (data.choices.length !== questions.length) return { message: 'Please choose one person for each name.' };
-      const chosen: Omit<RequestTarget, 'status'>[] = [];
-      for (let i = 0; i < questions.length; i++) {
-        // The choice must be one of the candidates we offered; anything else is a tampered card.
-        const c = questions[i].candidates.find((x) => x.id === data.choices[i]);
-        if (!c) {
-          await this.deps.store.audit.append({ actorId: actor.id, action: 'refused.tampered-choice', requestId: req.id, tenantId: req.tenantId, detail: { choice: data.choices[i] } });
-          return { message: 'That choice is not one of the people offered on this card. Please pick from the list.' };
-        }
-        chosen.push({ userId: c.id, displayName: c.displayName, userPrincipalName: c.userPrincipalName });
-      }
-      const targets = dedupeTargets([...req.targets, ...chosen]);
-      updated = await this.deps.store.requests.update(req.id, req.version, { targets, payload: { ...req.payload, questions: [] } }, { actorId: actor.id, actorName: actor.name, action: 'request.resolved', tenantId: req.tenantId, detail: { chosen: chosen.map((c) => c.userId) } });
+      const applied = await applyPersonChoices(this.deps.store, req, actor, data);
+      if ('message' in applied) return { message: applied.message };
+      updated = applied.updated;
     } else {
       if (!data.kind) return { message: 'Please choose nursing or physician.' };
       updated = await this.deps.store.requests.update(req.id, req.version, { subject: data.kind }, { actorId: actor.id, actorName: actor.name, action: 'request.kind-chosen', tenantId: req.tenantId, detail: { kind: data.kind } });
@@ -483,10 +472,6 @@ function targetOf(u: TenantUser): Omit<RequestTarget, 'status'> {
   return { userId: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName };
 }
 
-function dedupeTargets(list: Omit<RequestTarget, 'status'>[]): Omit<RequestTarget, 'status'>[] {
-  const seen = new Set<string>();
-  return list.filter((t) => (seen.has(t.userId) ? false : (seen.add(t.userId), true)));
-}
 
 function auditOf(actor: Actor, action: string, tenantId: string, detail?: Record<string, unknown>) {
   return { actorId: actor.id, actorName: actor.name, action, tenantId, detail };

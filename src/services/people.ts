@@ -3,6 +3,9 @@
  * question on a choice card, none is reported. Shared by every capability that targets people.
  */
 import type { PersonQuestion } from '../cards/types';
+import type { CardActionData } from '../cards/verbs';
+import type { DeskRequest, RequestTarget } from '../domain/request';
+import type { Store } from '../store/types';
 import type { TenantUser } from '../tenant/types';
 import type { Directory } from './directory';
 import type { Actor } from './types';
@@ -35,4 +38,37 @@ export async function resolvePeople(directory: Directory, written: readonly stri
     } else out.notFound.push(written[i]);
   });
   return out;
+}
+
+/**
+ * Applies the answers of a "which person did you mean?" card to a draft. Each answer must be one
+ * of the candidates the card offered (read from the stored draft, never from the card); anything
+ * else is a tampered card, refused and audited. Returns the updated draft, or a message to show.
+ */
+export async function applyPersonChoices(
+  store: Store,
+  req: DeskRequest,
+  actor: Actor,
+  data: CardActionData,
+): Promise<{ updated: DeskRequest } | { message: string }> {
+  const questions = (req.payload.questions ?? []) as PersonQuestionData[];
+  if (data.choices.length !== questions.length) return { message: 'Please choose one person for each name.' };
+  const chosen: Omit<RequestTarget, 'status'>[] = [];
+  for (let i = 0; i < questions.length; i++) {
+    const c = questions[i].candidates.find((x) => x.id === data.choices[i]);
+    if (!c) {
+      await store.audit.append({ actorId: actor.id, actorName: actor.name, action: 'refused.tampered-choice', requestId: req.id, tenantId: req.tenantId, detail: { choice: data.choices[i] } });
+      return { message: 'That choice is not one of the people offered on this card. Please pick from the list.' };
+    }
+    chosen.push({ userId: c.id, displayName: c.displayName.replace(/ \(account disabled\)$/, ''), userPrincipalName: c.userPrincipalName });
+  }
+  const seen = new Set<string>();
+  const targets = [...req.targets, ...chosen].filter((t) => (seen.has(t.userId) ? false : (seen.add(t.userId), true)));
+  const updated = await store.requests.update(
+    req.id,
+    req.version,
+    { targets, payload: { ...req.payload, questions: [] } },
+    { actorId: actor.id, actorName: actor.name, action: 'request.resolved', tenantId: req.tenantId, detail: { chosen: chosen.map((c) => c.userId) } },
+  );
+  return updated ? { updated } : { message: 'This request changed while you were choosing; please look at the latest card.' };
 }

@@ -21,7 +21,7 @@ import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from '.
 import type { Directory } from './directory';
 import { DRAGON_ADMIN_SCOPE, DRAGON_ADMIN_SCOPE_ID, DragonRoleAccess, isTransient, type GrantVia } from './dragonRole';
 import { GrantService, type TimerRegistry } from './grants';
-import { resolvePeople, type PersonQuestionData } from './people';
+import { applyPersonChoices, resolvePeople, type PersonQuestionData } from './people';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
 
@@ -95,22 +95,9 @@ export class RoleService implements Capability {
 
   private async onChoice(req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb): Promise<ClickResult> {
     if (verb !== 'request.resolve') return { message: 'This request is about the Dragon Administrator role; there is no license to choose.' };
-    const questions = (req.payload.questions ?? []) as PersonQuestionData[];
-    if (data.choices.length !== questions.length) return { message: 'Please choose one person for each name.' };
-    const chosen: Omit<RequestTarget, 'status'>[] = [];
-    for (let i = 0; i < questions.length; i++) {
-      // Only a person we offered: anything else is a tampered card.
-      const c = questions[i].candidates.find((x) => x.id === data.choices[i]);
-      if (!c) {
-        await this.deps.store.audit.append({ actorId: actor.id, action: 'refused.tampered-choice', requestId: req.id, tenantId: req.tenantId, detail: { choice: data.choices[i] } });
-        return { message: 'That choice is not one of the people offered on this card. Please pick from the list.' };
-      }
-      chosen.push({ userId: c.id, displayName: c.displayName.replace(/ \(account disabled\)$/, ''), userPrincipalName: c.userPrincipalName });
-    }
-    const seen = new Set<string>();
-    const targets = [...req.targets, ...chosen].filter((t) => (seen.has(t.userId) ? false : (seen.add(t.userId), true)));
-    const updated = await this.deps.store.requests.update(req.id, req.version, { targets, payload: { ...req.payload, questions: [] } }, auditOf(actor, 'request.resolved', req.tenantId, { chosen: chosen.map((c) => c.userId) }));
-    if (!updated) return { message: 'This request changed while you were choosing; please look at the latest card.' };
+    const applied = await applyPersonChoices(this.deps.store, req, actor, data);
+    if ('message' in applied) return { message: applied.message };
+    const updated = applied.updated;
     const [first, ...rest] = await this.nextStep(updated, actor);
     if (first?.kind === 'card') return { card: first.card, followUps: rest, about: { requestId: updated.id, role: 'requester' } };
     return { message: first?.kind === 'text' ? first.text : undefined, followUps: rest };
