@@ -1,7 +1,11 @@
 /**
- * Memory: Dragon Desk in a child process, 1,000 distinct people each having one turn in their own
- * 1:1 chat (a mix of what people ask on a go-live day), then the child's resident set size after
- * a full GC. The connector and the load generator stay in this process, so they are not counted.
+ * Memory: a bot in a child process, 1,000 distinct people each having one turn in their own 1:1
+ * chat (a mix of what people ask on a go-live day), then the child's resident set size after a
+ * full GC: at once, and again after the bot sat idle for a few seconds (V8 gives freed heap pages
+ * back to the system only after a quiet spell, so the first figure is the burst's high-water mark
+ * and the second is what the bot holds). The connector and the load generator stay in this
+ * process and are not counted. The child runs as this file runs: through tsx (as `npm start`
+ * does) or compiled.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -12,45 +16,64 @@ import { runLoad } from './load';
 import type { ChildMessage, MemoryFigures, ParentMessage } from './memoryChild';
 import { nurseSpeaker, post } from './world';
 
+export const MEMORY_TEXTS = ['help', 'how many nursing seats are left?', 'I need a Dragon nursing license', 'my requests'];
+
+export interface MemoryOptions {
+  conversations: number;
+  concurrency?: number;
+  bot?: 'dragon-desk' | 'echo';
+  /** What the people say, in turn (one message each). */
+  texts?: readonly string[];
+  /** Idle time before the settled reading. */
+  settleMs?: number;
+}
+
 export interface MemoryResult {
+  bot: 'dragon-desk' | 'echo';
   conversations: number;
   errors: number;
   firstError?: string;
   /** Right after start-up, before any turn. */
-  startRssMb: number;
-  /** After every conversation had its turn. */
-  rssMb: number;
-  /** The same figures right after start-up and at the end, in detail. */
   start: MemoryFigures;
-  end: MemoryFigures;
-  gc: boolean;
+  /** Right after the last turn (after a full GC). */
+  afterBurst: MemoryFigures;
+  /** After `settleMs` idle (after a full GC): what the budget is held against. */
+  settled: MemoryFigures;
+  settleMs: number;
 }
-
-const TEXTS = ['help', 'how many nursing seats are left?', 'I need a Dragon nursing license', 'my requests'];
 
 function next(child: ChildProcess, timeoutMs: number): Promise<ChildMessage> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the Dragon Desk child did not answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`the bot's process did not answer within ${timeoutMs} ms`)), timeoutMs);
     const onExit = (code: number | null) => {
       clearTimeout(timer);
-      reject(new Error(`the Dragon Desk child exited (${code})`));
+      reject(new Error(`the bot's process exited (${code})`));
     };
     child.once('exit', onExit);
     child.once('message', (m: ChildMessage) => {
       clearTimeout(timer);
       child.off('exit', onExit);
-      if (m.type === 'error') reject(new Error(`the Dragon Desk child failed: ${m.message}`));
+      if (m.type === 'error') reject(new Error(`the bot's process failed: ${m.message}`));
       else resolve(m);
     });
   });
 }
 
-export async function measureMemory(conversations: number, concurrency = 20): Promise<MemoryResult> {
+async function measure(child: ChildProcess, settleMs: number): Promise<MemoryFigures> {
+  child.send({ type: 'measure', settleMs } satisfies ParentMessage);
+  const m = await next(child, settleMs + 30_000);
+  if (m.type !== 'memory') throw new Error(`unexpected message ${m.type}`);
+  return m.memory;
+}
+
+export async function measureMemory(opts: MemoryOptions): Promise<MemoryResult> {
+  const { conversations, concurrency = 20, bot = 'dragon-desk', texts = MEMORY_TEXTS, settleMs = 10_000 } = opts;
   const connector = new FakeConnector();
   await connector.start();
-  const child = fork(path.join(__dirname, 'memoryChild.ts'), [String(conversations)], {
+  const typescript = path.extname(__filename) === '.ts';
+  const child = fork(path.join(__dirname, `memoryChild${path.extname(__filename)}`), [String(conversations), bot], {
     cwd: ROOT,
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    execArgv: ['--expose-gc', ...(typescript ? ['--import', 'tsx'] : [])],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   try {
@@ -61,28 +84,17 @@ export async function measureMemory(conversations: number, concurrency = 20): Pr
       concurrency,
       count: conversations,
       op: async (_w, i) => {
-        await post(ready.messagesUrl, messageActivity(ctx, nurseSpeaker(i + 1), TEXTS[i % TEXTS.length]));
-        // The connector is this process's, not the bot's; keep it small anyway.
+        await post(ready.messagesUrl, messageActivity(ctx, nurseSpeaker(i + 1), texts[i % texts.length]));
         if (connector.posted.length > 5000) forget(connector);
       },
     });
-    child.send({ type: 'measure' } satisfies ParentMessage);
-    const after = await next(child, 30_000);
-    if (after.type !== 'memory') throw new Error(`unexpected message ${after.type}`);
-    const m: MemoryFigures = after.memory;
-    const result: MemoryResult = {
-      conversations: load.count,
-      errors: load.errors,
-      startRssMb: ready.memory.rssMb,
-      rssMb: m.rssMb,
-      start: ready.memory,
-      end: m,
-      gc: m.gc,
-    };
+    const afterBurst = await measure(child, 0);
+    const settled = await measure(child, settleMs);
+    const result: MemoryResult = { bot, conversations: load.count, errors: load.errors, start: ready.memory, afterBurst, settled, settleMs };
     if (load.firstError) result.firstError = load.firstError;
     return result;
   } finally {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.connected) {
       child.send({ type: 'stop' } satisfies ParentMessage);
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => child.kill('SIGKILL'), 10_000);

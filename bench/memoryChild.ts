@@ -1,17 +1,21 @@
 /**
- * Dragon Desk alone in a process of its own (as `npm start` runs it: with the in-process dev
- * tenant), so its resident memory can be read without the bench's connector and load generator
- * in it. Driven by bench/memory.ts over IPC.
+ * A bot alone in a process of its own, so its resident memory can be read without the bench's
+ * connector and load generator in it: Dragon Desk as `npm start` runs it (with the in-process dev
+ * tenant), or the echo bot for the floor. Driven by bench/memory.ts over IPC.
+ *
+ *   memoryChild.ts <nurses> <dragon-desk|echo>
  */
 import { readFileSync } from 'node:fs';
 import { startBenchDesk } from './desk';
+import { startEchoBot } from './echoBot';
 
 export type ChildMessage =
   | { type: 'ready'; messagesUrl: string; tenantId: string; memory: MemoryFigures }
   | { type: 'memory'; memory: MemoryFigures }
   | { type: 'error'; message: string };
 
-export type ParentMessage = { type: 'measure' } | { type: 'stop' };
+/** `settleMs`: wait this long (idle) before reading, as a server sits between bursts. */
+export type ParentMessage = { type: 'measure'; settleMs: number } | { type: 'stop' };
 
 export interface MemoryFigures {
   rssMb: number;
@@ -25,21 +29,28 @@ export interface MemoryFigures {
   gc: boolean;
 }
 
+interface RunningBot {
+  messagesUrl: string;
+  tenantId: string;
+  stop(): Promise<void>;
+}
+
 const MB = 1024 * 1024;
 
 /** RssAnon / RssFile from /proc/self/status, where there is one. */
 function procStatus(): { rssAnonMb?: number; rssFileMb?: number } {
   try {
     const status = readFileSync('/proc/self/status', 'utf8');
-    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
-    return { rssAnonMb: kb('RssAnon'), rssFileMb: kb('RssFile') };
+    const mb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
+    return { rssAnonMb: mb('RssAnon'), rssFileMb: mb('RssFile') };
   } catch {
     return {};
   }
 }
 
-async function settled(): Promise<MemoryFigures> {
+async function read(settleMs = 0): Promise<MemoryFigures> {
   const gc = (globalThis as { gc?: () => void }).gc;
+  if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
   if (gc) {
     // Twice, with a turn of the event loop between: finalizers of the first pass free more.
     gc();
@@ -50,23 +61,31 @@ async function settled(): Promise<MemoryFigures> {
   return { rssMb: m.rss / MB, heapUsedMb: m.heapUsed / MB, heapTotalMb: m.heapTotal / MB, externalMb: m.external / MB, ...procStatus(), gc: !!gc };
 }
 
+async function startBot(kind: string, nurses: number): Promise<RunningBot> {
+  if (kind === 'echo') {
+    const echo = await startEchoBot();
+    return { messagesUrl: echo.messagesUrl, tenantId: 'echo-tenant', stop: () => echo.close() };
+  }
+  const dd = await startBenchDesk({ nurses });
+  return { messagesUrl: dd.messagesUrl, tenantId: dd.tenantId, stop: () => dd.stop() };
+}
+
 async function main(): Promise<void> {
   const send = (m: ChildMessage) => process.send?.(m);
-  const nurses = Number(process.argv[2] ?? 1000);
-  const dd = await startBenchDesk({ nurses });
+  const bot = await startBot(process.argv[3] ?? 'dragon-desk', Number(process.argv[2] ?? 1000));
   process.on('message', (m: ParentMessage) => {
     void (async () => {
-      if (m.type === 'measure') send({ type: 'memory', memory: await settled() });
+      if (m.type === 'measure') send({ type: 'memory', memory: await read(m.settleMs) });
       else if (m.type === 'stop') {
-        await dd.stop();
+        await bot.stop();
         process.exit(0);
       }
     })();
   });
-  send({ type: 'ready', messagesUrl: dd.messagesUrl, tenantId: dd.tenantId, memory: await settled() });
+  send({ type: 'ready', messagesUrl: bot.messagesUrl, tenantId: bot.tenantId, memory: await read() });
 }
 
 main().catch((err) => {
-  process.send?.({ type: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) });
+  process.send?.({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   process.exit(1);
 });

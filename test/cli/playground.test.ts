@@ -285,7 +285,11 @@ describe('npm run playground (the command)', () => {
   });
 
   test('two personas run side by side on different ports, each told who they are; Ctrl+C stops each', async () => {
-    const health = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"alive"}'));
+    // Not chained: restify, loaded by other suites in this jest worker, patches writeHead to return nothing.
+    const health = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"status":"alive"}');
+    });
     await new Promise<void>((r) => health.listen(0, '127.0.0.1', () => r()));
     const botPort = (health.address() as AddressInfo).port;
     const preferred = await freePort();

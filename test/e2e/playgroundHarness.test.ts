@@ -67,7 +67,11 @@ function startStandInBot(): Promise<{ url: string; seen: SeenActivity[]; close()
     let raw = '';
     req.on('data', (d: Buffer) => (raw += d.toString()));
     req.on('end', () => {
-      if (req.method !== 'POST') return void res.writeHead(200).end();
+      // Not chained: restify (loaded by other suites in this jest worker) patches writeHead to return nothing.
+      if (req.method !== 'POST') {
+        res.writeHead(200);
+        return void res.end();
+      }
       const a = JSON.parse(raw) as SeenActivity;
       seen.push(a);
       if (a.type === 'invoke') {
@@ -81,7 +85,8 @@ function startStandInBot(): Promise<{ url: string; seen: SeenActivity[]; close()
           }),
         );
       }
-      res.writeHead(200).end();
+      res.writeHead(200);
+      res.end();
       if (a.type !== 'message') return;
       void (async () => {
         if (a.text === 'card') {
