@@ -49,6 +49,8 @@ export interface TurnsOptions {
   rounds: number;
   roundMs: number;
   warmupMs: number;
+  /** A round of (d) also ends after this many requests: each uses up one generated nurse. */
+  maxLicenseRequestsPerRound?: number;
 }
 
 export async function measureTurns(world: World, opts: TurnsOptions): Promise<TurnsResult> {
@@ -67,6 +69,7 @@ export async function measureTurns(world: World, opts: TurnsOptions): Promise<Tu
     const pairs = await runLoad({
       concurrency: opts.concurrency,
       durationMs,
+      count: opts.maxLicenseRequestsPerRound,
       op: async () => {
         if (world.nursesLeft() === 0) throw new Error('out of generated nurses');
         const { askMs, sendMs } = await askAndSend(world, world.freshNurse());
