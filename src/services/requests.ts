@@ -12,7 +12,7 @@ import { isFinal, type DeskRequest, type RequestEvent } from '../domain/request'
 import type { AuditEntry, CardMessage, RequestChanges } from '../store/types';
 import { explainTenantError } from '../tenant/errors';
 import { TenantError } from '../tenant/types';
-import type { Capability, ExecutionOutcome } from './capability';
+import type { Capability, ExecutionOutcome, Precheck } from './capability';
 import { joinNames } from '../domain/people';
 import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
 
@@ -193,7 +193,8 @@ export class RequestEngine {
     if (cap.requiresJustification(req, false) && !justification) return current('Please add a justification: approvers need to know why.');
     const check = await cap.precheck({ ...req, justification }, actor);
     if (!check.ok) return this.abandonDraft(req, actor, check.replies);
-    const approvers = await cap.approvers(req);
+    const narrowed = narrowedBy(req, check);
+    const approvers = await cap.approvers(check.ok && check.request && narrowed.targets ? check.request : req);
     if (approvers.length === 0) {
       return this.abandonDraft(req, actor, [
         text(`Nobody can approve this right now: ${cap.title(req)} has no enabled owner to route it to, and no fallback approver is available. Please ask your IT team to name an owner.`),
@@ -204,7 +205,7 @@ export class RequestEngine {
       req.id,
       { state: 'draft', version: req.version },
       'submit',
-      { justification, approvers, expiresAt },
+      { justification, approvers, expiresAt, ...narrowed },
       this.audit(actor, 'request.submit', { approvers: approvers.map((a) => a.approverId), justification }),
     );
     if (!next) return this.lostRace(req.id, actor);
@@ -238,7 +239,7 @@ export class RequestEngine {
       req.id,
       { state: 'draft', version: req.version },
       'confirm',
-      { justification, decidedBy: actor.id, decidedByName: actor.name, decidedAt: this.now(), decisionReason: 'Confirmed by an administrator acting directly' },
+      { justification, ...narrowedBy(req, check), decidedBy: actor.id, decidedByName: actor.name, decidedAt: this.now(), decisionReason: 'Confirmed by an administrator acting directly' },
       this.audit(actor, 'request.confirm', { justification }),
     );
     if (!next) return this.lostRace(req.id, actor);
@@ -457,6 +458,16 @@ export class RequestEngine {
       await this.tell(done.requesterId, `Request #${done.id} (${title}) could not be completed. ${done.errorMessage ?? ''}`.trim());
     }
   }
+}
+
+/**
+ * When the checks at submit or confirm drop people (licensed meanwhile, another request opened),
+ * the request goes ahead for the others and the card says why the rest were left out.
+ */
+function narrowedBy(req: DeskRequest, check: Precheck): Pick<RequestChanges, 'targets' | 'payload'> {
+  if (!check.ok || !check.skipped?.length || !check.request) return {};
+  const notes = [...((req.payload.notes as string[] | undefined) ?? []), ...check.skipped.map((s) => s.reason)];
+  return { targets: check.request.targets, payload: { ...req.payload, notes } };
 }
 
 function roleOf(req: DeskRequest, personId: string): RequestCardViewer['role'] {
