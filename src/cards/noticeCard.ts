@@ -6,11 +6,17 @@ import { renderCard } from './template';
 import { isWebUrl, userText } from './text';
 import type { AdaptiveCard, NoticeCardOptions, Tone } from './types';
 
-const LOOK: Record<Tone, { header: 'good' | 'warning' | 'attention' | 'emphasis'; color: 'good' | 'warning' | 'attention' | 'default' }> = {
-  good: { header: 'good', color: 'good' },
-  warning: { header: 'warning', color: 'warning' },
-  attention: { header: 'attention', color: 'attention' },
-  default: { header: 'emphasis', color: 'default' },
+/**
+ * The tone is the header's background. The title stays in the default colour: tone-coloured text on
+ * a container of the same tone was yellow on peach and light green on pale green in the Agents
+ * Playground (its host config gives those containers no foreground colour of their own), hard to
+ * read; the request card's title does the same.
+ */
+const HEADER: Record<Tone, 'good' | 'warning' | 'attention' | 'emphasis'> = {
+  good: 'good',
+  warning: 'warning',
+  attention: 'attention',
+  default: 'emphasis',
 };
 
 export interface NoticeView {
@@ -24,11 +30,10 @@ export interface NoticeView {
 }
 
 export function noticeView(opts: NoticeCardOptions): NoticeView {
-  const look = LOOK[opts.tone];
   return {
     title: userText(opts.title),
-    titleColor: look.color,
-    headerStyle: look.header,
+    titleColor: 'default',
+    headerStyle: HEADER[opts.tone],
     text: userText(opts.text),
     facts: (opts.facts ?? []).map((f) => ({ title: userText(f.title), value: userText(f.value) })),
     steps: (opts.steps ?? []).filter((s) => s.trim() !== '').map((s, i) => ({ text: `${i + 1}. ${userText(s)}` })),

@@ -18,7 +18,7 @@ export function subscriptionTarget(subscriptionId: string, name: string): Partne
 }
 
 export function tenantTarget(): PartnerTarget {
-  return { userId: 'tenant', displayName: "Your organisation's tenant", userPrincipalName: '' };
+  return { userId: 'tenant', displayName: "your organisation's tenant", userPrincipalName: '' };
 }
 
 export function customerTarget(name: string, tenantId?: string): PartnerTarget {

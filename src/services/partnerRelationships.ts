@@ -195,14 +195,24 @@ export class PartnerRelationshipsService implements Capability {
 
   // ---------------------------------------------------------------- capability
 
-  title(req: DeskRequest): string {
+  private partnerName(req: DeskRequest): string {
     return String(req.payload.partnerName ?? req.subject);
+  }
+
+  /**
+   * Names the change, not just the partner: the title heads the card, "my requests" and the
+   * requester's "Done: … is complete — {title}" message, where a bare "Fabrikam" said nothing.
+   */
+  title(req: DeskRequest): string {
+    return `Remove ${possessive(this.partnerName(req))} admin roles`;
   }
 
   async cardContext(req: DeskRequest) {
     return {
+      // The card's fact reads "Remove roles of {subject}".
+      subject: this.partnerName(req),
       notes: [
-        `Press Confirm once you have removed ${possessive(this.title(req))} roles in the admin center. Dragon Desk then records it; it can't remove them for you.`,
+        `Press Confirm once you have removed ${possessive(this.partnerName(req))} roles in the admin center. Dragon Desk then records it; it can't remove them for you.`,
         REMOVE_ROLES_KEEPS_RELATIONSHIP,
         ...(((req.payload.notes as string[] | undefined) ?? []).filter(Boolean)),
       ],
@@ -226,12 +236,12 @@ export class PartnerRelationshipsService implements Capability {
   }
 
   completedMessage(req: DeskRequest): string {
-    return `Recorded: ${possessive(this.title(req))} admin roles were removed (request #${req.id}). ${REMOVE_ROLES_KEEPS_RELATIONSHIP}`;
+    return `Recorded: ${possessive(this.partnerName(req))} admin roles were removed (request #${req.id}). ${REMOVE_ROLES_KEEPS_RELATIONSHIP}`;
   }
 
   async execute(req: DeskRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
     const entry: RolesRemovedEntry = {
-      partnerName: this.title(req),
+      partnerName: this.partnerName(req),
       mpnId: (req.payload.mpnId as string | null) ?? undefined,
       removedBy: req.decidedBy ?? req.requesterId,
       removedByName: req.decidedByName ?? req.requesterName,

@@ -239,7 +239,7 @@ export class RequestEngine {
       req.id,
       { state: 'draft', version: req.version },
       'confirm',
-      { justification, ...narrowedBy(req, check), decidedBy: actor.id, decidedByName: actor.name, decidedAt: this.now(), decisionReason: 'Confirmed by an administrator acting directly' },
+      { justification, ...narrowedBy(req, check), decidedBy: actor.id, decidedByName: actor.name, decidedAt: this.now() },
       this.audit(actor, 'request.confirm', { justification }),
     );
     if (!next) return this.lostRace(req.id, actor);

@@ -177,16 +177,17 @@ describe('listCard', () => {
 
 describe('noticeCard', () => {
   it.each([
-    ['good', 'good', 'good'],
-    ['warning', 'warning', 'warning'],
-    ['attention', 'attention', 'attention'],
-    ['default', 'emphasis', 'default'],
-  ] as const)('tone %s gives a %s header', (tone, style, color) => {
+    ['good', 'good'],
+    ['warning', 'warning'],
+    ['attention', 'attention'],
+    ['default', 'emphasis'],
+  ] as const)('tone %s gives a %s header with a title in the default colour', (tone, style) => {
     const card = noticeCard({ title: 'No nursing seats left', text: 'All 10 are in use.', tone });
     expectValidTeamsCard(card);
     const header = cardNodes(card).find((n) => n.type === 'Container');
     expect(header?.style).toBe(style);
-    expect(cardNodes(card).find((n) => n.text === 'No nursing seats left')?.color).toBe(color);
+    // Tone-coloured text on a container of that tone was unreadable in the Agents Playground.
+    expect(cardNodes(card).find((n) => n.text === 'No nursing seats left')?.color).toBe('default');
   });
 
   it('shows facts, a numbered checklist and a link', () => {
