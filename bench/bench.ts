@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { checkBudget, type BudgetLine, type Measured } from './budget';
 import { measureBulk, type BulkResult } from './bulk';
-import { measureClicks, type ClicksResult } from './clicks';
+import { measureClicks, type ClicksOptions, type ClicksResult } from './clicks';
 import { measureGrowthPostgres, measureGrowthSqlite, type GrowthEngineResult, type GrowthOptions } from './growth';
 import { closeAgent } from './load';
 import { measureMemory, type MemoryResult } from './memory';
@@ -18,7 +18,7 @@ export interface BenchOptions {
   /** Generated nurses in the dev tenant: enough for every license request the run makes. */
   nurses: number;
   turns: TurnsOptions & { maxLicenseRequestsPerRound: number };
-  clicks: { concurrency: number; clicks: number; activeTimeoutMs: number };
+  clicks: ClicksOptions;
   bulkPeople: number;
   growth: GrowthOptions & { postgres: boolean };
   memory: { conversations: number; settleMs: number; echoFloor: boolean };
@@ -27,12 +27,22 @@ export interface BenchOptions {
 }
 
 export const FULL_RUN: BenchOptions = {
-  nurses: 2000,
-  turns: { concurrency: 20, rounds: 5, roundMs: 3000, warmupMs: 1500, maxLicenseRequestsPerRound: 300 },
-  clicks: { concurrency: 50, clicks: 150, activeTimeoutMs: 60_000 },
+  nurses: 1600,
+  turns: { concurrency: 20, rounds: 6, roundMs: 2500, warmupMs: 1500, maxLicenseRequestsPerRound: 180 },
+  clicks: { concurrency: 50, clicks: 150, warmup: 20, activeTimeoutMs: 60_000 },
   bulkPeople: 20,
   growth: { requests: 100_000, samples: 200, requesters: 5_000, approvers: 200, postgres: true },
   memory: { conversations: 1000, settleMs: 10_000, echoFloor: true },
+};
+
+/** `npm run bench -- --quick`: the same sections at small counts (figures are indicative only). */
+export const QUICK_RUN: BenchOptions = {
+  nurses: 400,
+  turns: { concurrency: 20, rounds: 2, roundMs: 1000, warmupMs: 500, maxLicenseRequestsPerRound: 80 },
+  clicks: { concurrency: 50, clicks: 50, warmup: 10, activeTimeoutMs: 30_000 },
+  bulkPeople: 20,
+  growth: { requests: 10_000, samples: 100, requesters: 1_000, approvers: 50, postgres: true },
+  memory: { conversations: 200, settleMs: 2000, echoFloor: true },
 };
 
 export interface MachineInfo {

@@ -59,10 +59,11 @@ export function checkBudget(r: BudgetInput): BudgetLine[] {
   const lines: BudgetLine[] = [];
   for (const name of ['help', 'status'] as const) {
     const label = name === 'help' ? '(b) "help"' : '(c) status question';
-    lines.push(line(`turns.${name}.throughput`, `${label}: throughput vs echo bot`, from(t, (x) => x.scenarios[name].throughputRatio), '>=', 0.7, '×', why(t, turnErrors(name))));
+    // A turn that failed was not answered: the line is not met, whatever the ratio of the rest.
+    lines.push(line(`turns.${name}.throughput`, `${label}: throughput vs echo bot`, from(t, (x) => (x.scenarios[name].errors ? NaN : x.scenarios[name].throughputRatio)), '>=', 0.7, '×', why(t, turnErrors(name))));
     lines.push(line(`turns.${name}.p99`, `${label}: p99 vs echo bot`, from(t, (x) => x.scenarios[name].p99Ratio), '<=', 2, '×', why(t)));
   }
-  lines.push(line('turns.license.throughput', '(d) license request: throughput vs echo bot', from(t, (x) => x.scenarios.license.throughputRatio), '>=', 0.4, '×', why(t, turnErrors('license'))));
+  lines.push(line('turns.license.throughput', '(d) license request: throughput vs echo bot', from(t, (x) => (x.scenarios.license.errors ? NaN : x.scenarios.license.throughputRatio)), '>=', 0.4, '×', why(t, turnErrors('license'))));
 
   const c = r.clicks;
   lines.push(
@@ -71,6 +72,7 @@ export function checkBudget(r: BudgetInput): BudgetLine[] {
 
   const b = r.bulk;
   lines.push(
+    // Every tenant request while the request was carried out counts, not only the batches.
     line('bulk.requests', `bulk of ${isError(b) ? 20 : b.people}: tenant requests for the writes and the check`, from(b, (x) => (x.completed ? x.executionRequests : NaN)), '<=', 3, 'requests', why(b, (x) => (x.completed ? undefined : 'the request did not complete'))),
   );
 

@@ -35,7 +35,7 @@ export async function measureBulk(world: World, admin: Speaker, people = 20, tim
   const names = targets.map(upn);
   const text = `give ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} a Dragon nursing license`;
 
-  await worker.idle();
+  await world.settle();
   // Held while the request is made, so counting starts exactly when the execution can.
   await worker.stop();
   const before = devTenant.calls.count({ inBatch: false });
@@ -55,7 +55,7 @@ export async function measureBulk(world: World, admin: Speaker, people = 20, tim
     await new Promise((r) => setTimeout(r, 25));
     state = (await store.requests.get(requestId))?.state;
   }
-  await worker.idle();
+  await world.settle();
   desk.directory.invalidate();
 
   const executionCalls = devTenant.calls.list().slice(beforeExecution);

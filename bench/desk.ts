@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseConfig, withDevDefaults } from '../src/config';
 import { startDragonDesk, type DragonDesk } from '../src/dragonDesk';
+import type { DevTenant } from '../src/devtenant/server';
 import { silentLogger } from '../src/log';
 import type { ActivityContext } from './activities';
 import { benchFixture } from './fixture';
@@ -21,6 +22,11 @@ export interface BenchDeskOptions {
   /** Extra settings (e.g. WORKER_INTERVAL_MS). */
   env?: Record<string, string>;
   startWorker?: boolean;
+  /**
+   * A dev tenant already running elsewhere (another process), as Microsoft Graph is in production;
+   * by default Dragon Desk starts one in its own process, as `npm start` does.
+   */
+  devTenantUrl?: string;
 }
 
 export interface BenchDesk {
@@ -48,7 +54,8 @@ export async function startBenchDesk(opts: BenchDeskOptions): Promise<BenchDesk>
   const desk = await startDragonDesk(config, {
     logger: silentLogger,
     startWorker: opts.startWorker ?? true,
-    devTenantOptions: { fixture: benchFixture(opts.nurses) },
+    // Dragon Desk reads only the address of a dev tenant it did not start.
+    ...(opts.devTenantUrl ? { devTenant: { url: opts.devTenantUrl } as DevTenant } : { devTenantOptions: { fixture: benchFixture(opts.nurses) } }),
   });
   return {
     desk,

@@ -4,7 +4,7 @@
  * once; the 31 fixture personas would run out after one round (a person with an open request for
  * a license is refused a second one), so the load needs people of its own.
  */
-import { loadFixture, type Fixture, type FixtureUser } from '../src/devtenant/fixture';
+import { fixtureProblems, loadFixture, type Fixture, type FixtureUser } from '../src/devtenant/fixture';
 
 export const NURSING_SKU = '22222222-bbbb-4bbb-8bbb-000000000001';
 export const NURSING_GROUP = '11111111-aaaa-4aaa-8aaa-000000000001';
@@ -12,7 +12,7 @@ const M365_SKU = '22222222-bbbb-4bbb-8bbb-000000000003';
 
 /** Object id of generated nurse `n` (1-based): a valid GUID in a range the fixture does not use. */
 export function benchUserId(n: number): string {
-  return `44444444-dddd-4ddd-8ddd-${n.toString(16).padStart(12, '0')}`;
+  return `b3c40000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 }
 
 export interface BenchUser {
@@ -46,7 +46,7 @@ function generatedNurse(n: number): FixtureUser {
   };
 }
 
-/** Contoso Health with `nurses` generated nurses and seats for every one of them. */
+/** Contoso Health with `nurses` generated nurses and seats for every one of them; checked like any fixture. */
 export function benchFixture(nurses: number): Fixture {
   const base = loadFixture('contoso-health');
   const fixture: Fixture = JSON.parse(JSON.stringify(base)) as Fixture;
@@ -55,5 +55,8 @@ export function benchFixture(nurses: number): Fixture {
   for (const sku of fixture.skus) {
     if (sku.skuId === NURSING_SKU || sku.skuId === M365_SKU) sku.prepaidUnits.enabled += nurses + 100;
   }
+  // A fixture passed as an object is not checked by the dev tenant; an id clash would go unnoticed.
+  const problems = fixtureProblems(fixture);
+  if (problems.length) throw new Error(`bench fixture is inconsistent:\n- ${problems.join('\n- ')}`);
   return fixture;
 }

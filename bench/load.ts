@@ -38,6 +38,13 @@ export interface LoadOptions {
   durationMs?: number;
   /** One operation by worker `worker`; `i` counts operations across all workers from 0. */
   op(worker: number, i: number): Promise<void>;
+  /**
+   * Work the operations left running after their answers (card updates, notifications): waited
+   * for at the end and counted in the wall time and CPU, so throughput includes it.
+   */
+  drain?(): Promise<void>;
+  /** Use the keep-alive connections open now (default: start on new ones, see forgetIdleConnections). */
+  keepConnections?: boolean;
 }
 
 /** Nearest-rank percentile of an ascending list (0 when empty). */
@@ -62,6 +69,7 @@ export function stats(samples: readonly number[]): LatencyStats {
 
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   if (opts.count === undefined && opts.durationMs === undefined) throw new Error('runLoad needs a count or a duration');
+  if (!opts.keepConnections) forgetIdleConnections();
   const samples: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -85,6 +93,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, (_, w) => worker(w)));
+  await opts.drain?.();
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
@@ -138,6 +147,37 @@ export function postJson(url: string, payload: unknown): Promise<HttpAnswer> {
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * Idle keep-alive connections from an earlier phase may be closed by the server (its keep-alive
+ * timeout) just as a request goes out on them (ECONNRESET); each load starts on fresh ones.
+ */
+function forgetIdleConnections(): void {
+  for (const sockets of Object.values(agent.freeSockets)) for (const s of sockets ?? []) s.destroy();
+}
+
+/**
+ * Opens `n` keep-alive connections to the server of `url` (n concurrent GETs, answers ignored),
+ * so a burst that follows arrives on connections already open, as the Bot Connector service keeps
+ * its connections to a bot open. Use with `keepConnections`.
+ */
+export async function openConnections(url: string, n: number): Promise<void> {
+  forgetIdleConnections();
+  await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<void>((resolve) => {
+          const req = http.request(url, { method: 'GET', agent }, (res) => {
+            res.resume();
+            res.on('end', () => resolve());
+          });
+          req.on('error', () => resolve());
+          req.end();
+        }),
+    ),
+  );
 }
 
 /** Closes idle keep-alive sockets so the process can exit. */

@@ -3,15 +3,19 @@
  * chat (a mix of what people ask on a go-live day), then the child's resident set size after a
  * full GC: at once, and again after the bot sat idle for a few seconds (V8 gives freed heap pages
  * back to the system only after a quiet spell, so the first figure is the burst's high-water mark
- * and the second is what the bot holds). The connector and the load generator stay in this
- * process and are not counted. The child runs as this file runs: through tsx (as `npm start`
- * does) or compiled.
+ * and the second is what the bot holds). The connector, the load generator and the dev tenant
+ * stay in this process and are not counted: in production the tenant is Microsoft Graph, not part
+ * of the bot. The child runs as this file runs: TypeScript compiled in-thread by tsx's CommonJS
+ * hook (as bin/dragon-desk.js loads the code), or compiled JavaScript. (`npm start` goes through
+ * the tsx CLI, whose ESM loader thread adds ~20 MB to any bot; see the README's Performance notes.)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { messageActivity } from './activities';
 import { FakeConnector, forget } from './connector';
+import { startDevTenant } from '../src/devtenant/server';
 import { ROOT } from './desk';
+import { benchFixture } from './fixture';
 import { runLoad } from './load';
 import type { ChildMessage, MemoryFigures, ParentMessage } from './memoryChild';
 import { nurseSpeaker, post } from './world';
@@ -70,12 +74,16 @@ export async function measureMemory(opts: MemoryOptions): Promise<MemoryResult> 
   const { conversations, concurrency = 20, bot = 'dragon-desk', texts = MEMORY_TEXTS, settleMs = 10_000 } = opts;
   const connector = new FakeConnector();
   await connector.start();
+  const tenant = await startDevTenant({ host: '127.0.0.1', port: 0, fixture: benchFixture(conversations) });
   const typescript = path.extname(__filename) === '.ts';
-  const child = fork(path.join(__dirname, `memoryChild${path.extname(__filename)}`), [String(conversations), bot], {
+  const child = fork(path.join(__dirname, `memoryChild${path.extname(__filename)}`), [bot, tenant.url], {
     cwd: ROOT,
-    execArgv: ['--expose-gc', ...(typescript ? ['--import', 'tsx'] : [])],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv: ['--expose-gc', ...(typescript ? ['--require', 'tsx/cjs'] : [])],
+    // Its stderr is kept (the tail) for the error message if it fails, not shown in the table.
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-4000)));
   try {
     const ready = await next(child, 60_000);
     if (ready.type !== 'ready') throw new Error(`unexpected first message ${ready.type}`);
@@ -93,6 +101,9 @@ export async function measureMemory(opts: MemoryOptions): Promise<MemoryResult> 
     const result: MemoryResult = { bot, conversations: load.count, errors: load.errors, start: ready.memory, afterBurst, settled, settleMs };
     if (load.firstError) result.firstError = load.firstError;
     return result;
+  } catch (err) {
+    const tail = stderr.split('\n').filter((l) => l && !/DEP0111|trace-deprecation/.test(l)).slice(-8).join('\n');
+    throw new Error(`${err instanceof Error ? err.message : String(err)}${tail ? `\n${tail}` : ''}`);
   } finally {
     if (child.exitCode === null && child.connected) {
       child.send({ type: 'stop' } satisfies ParentMessage);
@@ -105,5 +116,6 @@ export async function measureMemory(opts: MemoryOptions): Promise<MemoryResult> 
       });
     }
     await connector.stop();
+    await tenant.close();
   }
 }

@@ -3,7 +3,7 @@
  * connector and load generator in it: Dragon Desk as `npm start` runs it (with the in-process dev
  * tenant), or the echo bot for the floor. Driven by bench/memory.ts over IPC.
  *
- *   memoryChild.ts <nurses> <dragon-desk|echo>
+ *   memoryChild.ts <dragon-desk|echo> <dev tenant URL>
  */
 import { readFileSync } from 'node:fs';
 import { startBenchDesk } from './desk';
@@ -61,18 +61,18 @@ async function read(settleMs = 0): Promise<MemoryFigures> {
   return { rssMb: m.rss / MB, heapUsedMb: m.heapUsed / MB, heapTotalMb: m.heapTotal / MB, externalMb: m.external / MB, ...procStatus(), gc: !!gc };
 }
 
-async function startBot(kind: string, nurses: number): Promise<RunningBot> {
+async function startBot(kind: string, devTenantUrl: string): Promise<RunningBot> {
   if (kind === 'echo') {
     const echo = await startEchoBot();
     return { messagesUrl: echo.messagesUrl, tenantId: 'echo-tenant', stop: () => echo.close() };
   }
-  const dd = await startBenchDesk({ nurses });
+  const dd = await startBenchDesk({ nurses: 0, devTenantUrl });
   return { messagesUrl: dd.messagesUrl, tenantId: dd.tenantId, stop: () => dd.stop() };
 }
 
 async function main(): Promise<void> {
   const send = (m: ChildMessage) => process.send?.(m);
-  const bot = await startBot(process.argv[3] ?? 'dragon-desk', Number(process.argv[2] ?? 1000));
+  const bot = await startBot(process.argv[2] ?? 'dragon-desk', process.argv[3] ?? '');
   process.on('message', (m: ParentMessage) => {
     void (async () => {
       if (m.type === 'measure') send({ type: 'memory', memory: await read(m.settleMs) });

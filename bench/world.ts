@@ -20,6 +20,8 @@ export interface World {
   freshNurse(): Speaker;
   /** How many generated nurses are left. */
   nursesLeft(): number;
+  /** Resolves when Dragon Desk's background work (card updates, notifications, executions) is done. */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,15 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
       return nurseSpeaker(++used);
     },
     nursesLeft: () => opts.nurses - used,
+    async settle() {
+      const { desk, worker } = dd.desk;
+      // Executions leave card updates and notifications in the background; twice covers an
+      // execution that a background update's worker kick started meanwhile.
+      for (let i = 0; i < 2; i++) {
+        await worker.idle();
+        await desk.engine.idle();
+      }
+    },
     async stop() {
       await dd.stop();
       await echo.close();

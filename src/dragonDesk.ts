@@ -11,6 +11,7 @@ import { startServer, type RunningServer } from './server';
 import { createAdapter } from './bot/adapter';
 import { createBot, type Bot } from './bot/app';
 import { TeamsMessenger } from './bot/messenger';
+import { TurnGate } from './bot/turnGate';
 import { createFallbackPlanner, modelFromConfig } from './bot/llm';
 import type { PromptCompletionModel } from '@microsoft/teams-ai';
 import { Desk } from './services/desk';
@@ -87,9 +88,12 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
     cleanup.push(() => store.close());
 
     const adapter = createAdapter(config);
+    // Turns first: card updates, notifications and executions wait while turns are being answered
+    // (for a second at most).
+    const gate = new TurnGate();
     const messenger = new TeamsMessenger(adapter, config, store, logger);
     let worker: Worker | undefined;
-    const deps: ServiceDeps = { config, tenant, store, clock, logger, messenger, kickWorker: () => worker?.kick() };
+    const deps: ServiceDeps = { config, tenant, store, clock, logger, messenger, kickWorker: () => worker?.kick(), yieldToTurns: () => gate.quiet() };
     const desk = new Desk(deps);
     worker = new Worker({
       store,
@@ -98,13 +102,14 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       logger,
       intervalMs: config.workerIntervalMs,
       staleAfterMs: Math.max(5 * 60_000, 2 * config.licenseVerifyTimeoutSeconds * 1000),
+      yieldTo: () => gate.quiet(),
     });
     // Time-bound Dragon admin grants remind and end through the worker; groups an earlier set-up
     // created fill the config's gaps (src/services/setup.ts).
     desk.roles.registerTimers(worker);
     await desk.setup.applyRecordedGroups();
     const model = opts.fallbackModel ?? modelFromConfig(config);
-    const bot = createBot({ config, adapter, store, desk, logger, fallbackPlanner: model ? createFallbackPlanner(model) : undefined });
+    const bot = createBot({ config, adapter, store, desk, logger, gate, fallbackPlanner: model ? createFallbackPlanner(model) : undefined });
     const server = await startServer({
       port: config.port,
       host: config.host,

@@ -6,8 +6,15 @@
 import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Config } from '../config';
+import { reuseConnectors } from './connectorReuse';
 
 export function createAdapter(config: Config): TeamsAdapter {
+  const adapter = newAdapter(config);
+  reuseConnectors(adapter);
+  return adapter;
+}
+
+function newAdapter(config: Config): TeamsAdapter {
   if (!config.bot.appId) return new TeamsAdapter({});
   const settings = {
     MicrosoftAppId: config.bot.appId,

@@ -14,6 +14,7 @@ import { text, type Actor, type ClickResult, type Reply } from '../services/type
 import type { Store } from '../store/types';
 import { toActivity } from './activities';
 import { GrammarPlanner, INTENT_ACTIONS } from './planner';
+import type { TurnGate } from './turnGate';
 
 export interface BotOptions {
   config: Config;
@@ -23,6 +24,8 @@ export interface BotOptions {
   logger: Logger;
   /** Consulted for what the grammar can't place (an ActionPlanner when an LLM is configured). */
   fallbackPlanner?: Planner<TurnState>;
+  /** Counts turns in flight, so background work can let them go first (turnGate.ts). */
+  gate?: TurnGate;
 }
 
 export interface Bot {
@@ -220,9 +223,12 @@ export function createBot(opts: BotOptions): Bot {
 
   return {
     app,
-    handleMessage: (req, res) =>
-      adapter.process(req as Request, res as Response, async (ctx) => {
-        await app.run(ctx);
-      }),
+    handleMessage: (req, res) => {
+      const turn = () =>
+        adapter.process(req as Request, res as Response, async (ctx) => {
+          await app.run(ctx);
+        });
+      return opts.gate ? opts.gate.during(turn) : turn();
+    },
   };
 }

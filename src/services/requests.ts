@@ -91,6 +91,7 @@ export class RequestEngine {
     this.background(
       (async () => {
         try {
+          await this.deps.yieldToTurns?.();
           do {
             entry.again = false;
             const req = await this.deps.store.requests.get(requestId);
@@ -298,6 +299,7 @@ export class RequestEngine {
   }
 
   private async afterDecision(req: DeskRequest): Promise<void> {
+    await this.deps.yieldToTurns?.();
     this.refreshLater(req.id);
     const cap = this.capability(req);
     const who = req.decidedByName ?? 'An approver';
@@ -349,6 +351,7 @@ export class RequestEngine {
 
   /** Send the approval card to every approver (1:1 chat) and the approvals channel. Returns who was reached. */
   private async fanOut(req: DeskRequest): Promise<Set<string>> {
+    await this.deps.yieldToTurns?.();
     const reached = new Set<string>();
     await Promise.all(
       req.approvers.map(async (a) => {

@@ -63,4 +63,9 @@ export interface ServiceDeps {
   messenger: Messenger;
   /** Ask the worker to look for approved requests now rather than at its next tick. */
   kickWorker(): void;
+  /**
+   * Background work (card updates, notifications, approval fan-out) awaits this before starting,
+   * so turns being answered go first (src/bot/turnGate.ts). Absent: start at once.
+   */
+  yieldToTurns?(): Promise<void>;
 }

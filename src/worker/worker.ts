@@ -21,6 +21,11 @@ export interface WorkerOptions {
   staleAfterMs: number;
   /** Requests carried out at the same time by this instance. */
   concurrency?: number;
+  /**
+   * Waited for before each pass: lets turns in flight (an approval click waiting for its answer)
+   * go first (src/bot/turnGate.ts). The work itself is never skipped, only started a little later.
+   */
+  yieldTo?: () => Promise<void>;
 }
 
 export class Worker {
@@ -78,6 +83,7 @@ export class Worker {
 
   /** One pass: expire, execute, timers. Executions run in the background up to `concurrency`. */
   async pass(): Promise<void> {
+    await this.o.yieldTo?.();
     await this.o.engine.expireDue();
     const now = this.o.clock.now().getTime();
     const runnable = await this.o.store.requests.listRunnable(new Date(now - this.o.staleAfterMs).toISOString(), 50);
