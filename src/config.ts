@@ -56,6 +56,8 @@ export interface Config {
   pimEnabled: boolean;
   grantReminderMinutes: number;
   workerIntervalMs: number;
+  /** Requests one instance carries out at the same time (most of an execution is waiting for Graph). */
+  workerConcurrency: number;
   licenseVerifyTimeoutSeconds: number;
   openai?: {
     apiKey?: string;
@@ -261,6 +263,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     pimEnabled: bool('PIM_ENABLED', false),
     grantReminderMinutes: int('GRANT_REMINDER_MINUTES', 15, 1, 24 * 60),
     workerIntervalMs: int('WORKER_INTERVAL_MS', 1000, 10, 600000),
+    workerConcurrency: int('WORKER_CONCURRENCY', 8, 1, 64),
     licenseVerifyTimeoutSeconds: int('LICENSE_VERIFY_TIMEOUT_SECONDS', 120, 1, 3600),
     openai,
     logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),

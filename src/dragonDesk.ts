@@ -101,6 +101,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       clock,
       logger,
       intervalMs: config.workerIntervalMs,
+      concurrency: config.workerConcurrency,
       staleAfterMs: Math.max(5 * 60_000, 2 * config.licenseVerifyTimeoutSeconds * 1000),
       yieldTo: () => gate.quiet(),
     });
