@@ -15,7 +15,7 @@ import { RETRYABLE_STATUSES } from '../tenant/retry';
 import { TenantError, type BatchRequest, type TenantUser } from '../tenant/types';
 import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
 import { Directory, licenseHolding } from './directory';
-import { applyPersonChoices, resolvePeople, type PersonQuestionData } from './people';
+import { applyPersonChoices, notFoundText, resolvePeople, targetOf, type PersonQuestionData } from './people';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
 
@@ -61,9 +61,7 @@ export class LicenseService implements Capability {
     const people = await resolvePeople(this.directory, users, actor);
     if (people.notFound.length) {
       return [
-        text(
-          `I couldn't find ${joinNames(people.notFound.map((n) => `“${n}”`))} in ${this.deps.config.mode === 'dev' ? 'the Contoso Health directory' : 'your directory'}. Check the spelling or use their work e-mail address. Nothing was requested.`,
-        ),
+        text(notFoundText(people.notFound, this.deps.config.mode)),
       ];
     }
     const req = await this.deps.store.requests.create(
@@ -468,9 +466,6 @@ function nothingToRemove(targets: RequestTarget[], actor: Actor): string {
     : `None of ${names} has a Dragon Copilot license (nursing or physician), so there is nothing to remove. Nothing was requested.`;
 }
 
-function targetOf(u: TenantUser): Omit<RequestTarget, 'status'> {
-  return { userId: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName };
-}
 
 
 function auditOf(actor: Actor, action: string, tenantId: string, detail?: Record<string, unknown>) {

@@ -3,6 +3,7 @@
  * question on a choice card, none is reported. Shared by every capability that targets people.
  */
 import type { PersonQuestion } from '../cards/types';
+import { joinNames } from '../domain/people';
 import type { CardActionData } from '../cards/verbs';
 import type { DeskRequest, RequestTarget } from '../domain/request';
 import type { Store } from '../store/types';
@@ -71,4 +72,15 @@ export async function applyPersonChoices(
     { actorId: actor.id, actorName: actor.name, action: 'request.resolved', tenantId: req.tenantId, detail: { chosen: chosen.map((c) => c.userId) } },
   );
   return updated ? { updated } : { message: 'This request changed while you were choosing; please look at the latest card.' };
+}
+
+/** A request target from a tenant user. */
+export function targetOf(u: TenantUser): Omit<RequestTarget, 'status'> {
+  return { userId: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName };
+}
+
+/** "I couldn't find …": names that match nobody; nothing is requested. */
+export function notFoundText(names: readonly string[], mode: 'dev' | 'production'): string {
+  const where = mode === 'dev' ? 'the Contoso Health directory' : 'your directory';
+  return `I couldn't find ${joinNames(names.map((n) => `“${n}”`))} in ${where}. Check the spelling or use their work e-mail address. Nothing was requested.`;
 }

@@ -21,7 +21,7 @@ import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from '.
 import type { Directory } from './directory';
 import { DRAGON_ADMIN_SCOPE, DRAGON_ADMIN_SCOPE_ID, DragonRoleAccess, isTransient, type GrantVia } from './dragonRole';
 import { GrantService, type TimerRegistry } from './grants';
-import { applyPersonChoices, resolvePeople, type PersonQuestionData } from './people';
+import { applyPersonChoices, notFoundText, resolvePeople, targetOf, type PersonQuestionData } from './people';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
 
@@ -75,7 +75,7 @@ export class RoleService implements Capability {
     }
     const people = await resolvePeople(this.directory, users, actor);
     if (people.notFound.length)
-      return [text(`I couldn't find ${joinNames(people.notFound.map((n) => `“${n}”`))} in ${this.deps.config.mode === 'dev' ? 'the Contoso Health directory' : 'your directory'}. Check the spelling or use their work e-mail address. Nothing was requested.`)];
+      return [text(notFoundText(people.notFound, this.deps.config.mode))];
     const req = await this.deps.store.requests.create(
       {
         tenantId: this.deps.config.tenantId,
@@ -353,9 +353,6 @@ function endLine(endsAt: string): string {
   return `Time-bound: ends ${formatTime(endsAt)}.`;
 }
 
-function targetOf(u: TenantUser): Omit<RequestTarget, 'status'> {
-  return { userId: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName };
-}
 
 function auditOf(actor: Actor, action: string, tenantId: string, detail?: Record<string, unknown>) {
   return { actorId: actor.id, actorName: actor.name, action, tenantId, detail };

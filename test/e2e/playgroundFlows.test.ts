@@ -23,19 +23,16 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { parseConfig, withDevDefaults } from '../../src/config';
 import { ROLE_TEMPLATE } from '../../src/domain/catalog';
 import { persona } from '../../src/devtenant/fixture';
-import { startDragonDesk, type DragonDesk } from '../../src/dragonDesk';
+import type { DragonDesk } from '../../src/dragonDesk';
 import { memoryLogger } from '../../src/log';
-import { freePort } from '../../src/cli/playgroundProcess';
 import { PARTNER_OF_RECORD } from '../../src/services/partnerOfRecord';
 import { PARTNER_ROLES_REMOVED } from '../../src/services/partnerRelationships';
-import { browserUnavailableReason, launchChromium, openPlayground, type PlaygroundSession } from '../helpers/playground';
+import { browserUnavailableReason, startDeskForPlayground, launchChromium, openPlayground, type PlaygroundSession } from '../helpers/playground';
 
 jest.setTimeout(60_000);
 
-const repoRoot = path.resolve(__dirname, '../..');
 const unavailable = browserUnavailableReason();
 if (unavailable) console.warn(`Skipping the Agents Playground flow tests: ${unavailable}`);
 const describeBrowser = unavailable ? describe.skip : describe;
@@ -156,24 +153,7 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
   };
 
   beforeAll(async () => {
-    const [port, devTenantPort] = [await freePort(), await freePort()];
-    const config = parseConfig({
-      ...withDevDefaults(process.env, repoRoot),
-      APP_MODE: 'dev',
-      HOST: '127.0.0.1',
-      // The Playground needs the bot endpoint at start, so the ports are fixed here (free ones).
-      PORT: String(port),
-      DEV_TENANT_PORT: String(devTenantPort),
-      DATA_DIR: path.join(workDir, 'data'),
-      DATABASE_URL: '',
-      OPENAI_API_KEY: '',
-      AZURE_OPENAI_ENDPOINT: '',
-      APPROVALS_CHANNEL_ID: '',
-      WORKER_INTERVAL_MS: '200',
-      LICENSE_VERIFY_TIMEOUT_SECONDS: '30',
-      LOG_LEVEL: 'debug',
-    });
-    desk = await startDragonDesk(config, { logger });
+    desk = await startDeskForPlayground(workDir, logger);
     botEndpoint = `${desk.server.url}/api/messages`;
     browser = await launchChromium();
     console.log(`Playground flows: bot ${botEndpoint}; screenshots in ${shots}`);

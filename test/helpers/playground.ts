@@ -17,6 +17,9 @@ import type { Fixture } from '../../src/devtenant/fixture';
 import { loadFixture } from '../../src/devtenant/fixture';
 import { findPersona, playgroundConfigFor, writePlaygroundConfig } from '../../src/cli/playgroundConfig';
 import { freePort, spawnPlayground, type PlaygroundProcess } from '../../src/cli/playgroundProcess';
+import { parseConfig, withDevDefaults } from '../../src/config';
+import { startDragonDesk, type DragonDesk } from '../../src/dragonDesk';
+import type { Logger } from '../../src/log';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -292,4 +295,29 @@ function makeSession(s: {
     },
   };
   return session;
+}
+
+/**
+ * Dragon Desk in process for browser tests. The Playground needs the bot endpoint when it starts,
+ * so the ports are fixed here (free ones); nothing from the developer's environment (a database,
+ * a language model, a channel) leaks in.
+ */
+export async function startDeskForPlayground(workDir: string, logger: Logger): Promise<DragonDesk> {
+  const [port, devTenantPort] = [await freePort(), await freePort()];
+  const config = parseConfig({
+    ...withDevDefaults(process.env, path.resolve(__dirname, '../..')),
+    APP_MODE: 'dev',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DEV_TENANT_PORT: String(devTenantPort),
+    DATA_DIR: path.join(workDir, 'data'),
+    DATABASE_URL: '',
+    OPENAI_API_KEY: '',
+    AZURE_OPENAI_ENDPOINT: '',
+    APPROVALS_CHANNEL_ID: '',
+    WORKER_INTERVAL_MS: '200',
+    LICENSE_VERIFY_TIMEOUT_SECONDS: '30',
+    LOG_LEVEL: 'debug',
+  });
+  return startDragonDesk(config, { logger });
 }
