@@ -8,6 +8,8 @@ import path from 'node:path';
 import { ActionPlanner, OpenAIModel, PromptManager, type PromptCompletionModel, type TurnState } from '@microsoft/teams-ai';
 import type { Config } from '../config';
 
+export type { PromptCompletionModel } from '@microsoft/teams-ai';
+
 export const PROMPTS_FOLDER = path.join(__dirname, 'prompts');
 
 export function createFallbackPlanner(model: PromptCompletionModel): ActionPlanner<TurnState> {

@@ -1,5 +1,5 @@
 /**
- * botbuilder `Storage` for teams-ai turn state, on table bot_state(key, value, etag).
+ * Key/value storage for teams-ai turn state (botbuilder's `Storage` shape), on table bot_state(key, value, etag).
  *
  * Same contract as botbuilder's MemoryStorage, but the eTag holds across instances: a write with
  * no eTag or '*' overwrites; a write carrying the eTag it read succeeds only if nobody wrote since
@@ -8,7 +8,9 @@
  * instance fails loudly instead of silently dropping the other turn's state.
  */
 import { randomUUID } from 'crypto';
-import type { Storage, StoreItem, StoreItems } from 'botbuilder';
+import type { KeyValueStorage as Storage, StoredItem as StoreItem } from './types';
+
+type StoreItems = Record<string, StoreItem>;
 import type { Kysely, Transaction } from 'kysely';
 import { casTransaction } from './dialect';
 import type { Database } from './schema';

@@ -145,6 +145,22 @@ export interface RecordStore {
   delete(kind: string, key: string): Promise<void>;
 }
 
+/** A stored item; `eTag` is the version it was read at ('*' or absent: write regardless). */
+export interface StoredItem {
+  eTag?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The shape of botbuilder's `Storage` (read / write / delete of eTagged items), declared here so
+ * the store does not depend on a bot SDK: src/bot hands it to teams-ai as its Storage.
+ */
+export interface KeyValueStorage {
+  read(keys: string[]): Promise<Record<string, StoredItem>>;
+  write(changes: Record<string, StoredItem>): Promise<void>;
+  delete(keys: string[]): Promise<void>;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   requests: RequestStore;
@@ -153,8 +169,8 @@ export interface Store {
   conversations: ConversationStore;
   timers: TimerStore;
   records: RecordStore;
-  /** botbuilder Storage for teams-ai turn state, with eTag concurrency (stale writes rejected). */
-  botStorage: import('botbuilder').Storage;
+  /** Key/value state for the bot SDK's turn state, with eTag concurrency (stale writes rejected). */
+  botStorage: KeyValueStorage;
   /** Cheap query used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
