@@ -3,25 +3,8 @@
  * treatment of @odata.nextLink. Pure, so quoting can be table-tested.
  */
 
-/** What a user lookup needs; usageLocation and the license fields come only when $select-ed (§4). */
-export const USER_SELECT = [
-  'id',
-  'displayName',
-  'givenName',
-  'surname',
-  'userPrincipalName',
-  'mail',
-  'jobTitle',
-  'department',
-  'accountEnabled',
-  'usageLocation',
-  'userType',
-  'assignedLicenses',
-  'licenseAssignmentStates',
-].join(',');
-
 /** Search results feed a picker; licenses are read later on the chosen user. */
-export const USER_SEARCH_SELECT = [
+const USER_SEARCH_FIELDS = [
   'id',
   'displayName',
   'givenName',
@@ -33,7 +16,11 @@ export const USER_SEARCH_SELECT = [
   'accountEnabled',
   'usageLocation',
   'userType',
-].join(',');
+];
+export const USER_SEARCH_SELECT = USER_SEARCH_FIELDS.join(',');
+
+/** What a user lookup needs; usageLocation and the license fields come only when $select-ed (§4). */
+export const USER_SELECT = [...USER_SEARCH_FIELDS, 'assignedLicenses', 'licenseAssignmentStates'].join(',');
 
 export const MEMBER_SELECT = [
   'id',
