@@ -42,7 +42,9 @@ export const QUICK_RUN: BenchOptions = {
   clicks: { concurrency: 50, clicks: 50, warmup: 10, activeTimeoutMs: 30_000 },
   bulkPeople: 20,
   growth: { requests: 10_000, samples: 100, requesters: 1_000, approvers: 50, postgres: true },
-  memory: { conversations: 200, settleMs: 2000, echoFloor: true },
+  // V8 starts shrinking an idle heap only after 8 s (its memory reducer): a shorter settle would
+  // read the burst's high-water mark, not what the bot holds.
+  memory: { conversations: 200, settleMs: 10_000, echoFloor: true },
 };
 
 export interface MachineInfo {

@@ -9,11 +9,14 @@ import path from 'node:path';
 import { parseConfig, withDevDefaults } from '../src/config';
 import { startDragonDesk, type DragonDesk } from '../src/dragonDesk';
 import type { DevTenant } from '../src/devtenant/server';
+import type { QueryObserver } from '../src/store/dialect';
 import { silentLogger } from '../src/log';
+import { projectRoot } from '../src/paths';
 import type { ActivityContext } from './activities';
 import { benchFixture } from './fixture';
 
-export const ROOT = path.resolve(__dirname, '..');
+/** The project root, from bench/ (tsx) and dist/bench/ (the memory child) alike. */
+export const ROOT = projectRoot();
 
 export interface BenchDeskOptions {
   /** Generated nurses in the dev tenant (see fixture.ts). */
@@ -27,6 +30,7 @@ export interface BenchDeskOptions {
    * by default Dragon Desk starts one in its own process, as `npm start` does.
    */
   devTenantUrl?: string;
+  onQuery?: QueryObserver;
 }
 
 export interface BenchDesk {
@@ -54,6 +58,7 @@ export async function startBenchDesk(opts: BenchDeskOptions): Promise<BenchDesk>
   const desk = await startDragonDesk(config, {
     logger: silentLogger,
     startWorker: opts.startWorker ?? true,
+    onQuery: opts.onQuery,
     // Dragon Desk reads only the address of a dev tenant it did not start.
     ...(opts.devTenantUrl ? { devTenant: { url: opts.devTenantUrl } as DevTenant } : { devTenantOptions: { fixture: benchFixture(opts.nurses) } }),
   });

@@ -2,10 +2,16 @@
  * The floor: teams-ai's echo sample (a turn counter in conversation state, echoed back) on the
  * same adapter and the same restify set-up as Dragon Desk (src/server.ts, src/bot/adapter.ts).
  * Whatever it costs to receive a turn, load and save state and post a reply to the connector is
- * in this figure; everything Dragon Desk costs above it is its own.
+ * in this figure; everything Dragon Desk costs above it is its own. It loads teams-ai as Dragon
+ * Desk does (src/bot/app.ts): the deep paths, not the package index with its LLM stack, and the
+ * Recognizers-Text stand-ins (src/bot/deferredModules.ts), so the memory floor is the SDK's cost
+ * as Dragon Desk pays it.
  */
+import '../src/bot/deferredModules';
 import { ActivityTypes, MemoryStorage } from 'botbuilder';
-import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import { Application } from '@microsoft/teams-ai/lib/Application';
+import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
+import { TurnState } from '@microsoft/teams-ai/lib/TurnState';
 import restify from 'restify';
 
 export interface EchoBot {

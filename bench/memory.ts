@@ -5,9 +5,12 @@
  * back to the system only after a quiet spell, so the first figure is the burst's high-water mark
  * and the second is what the bot holds). The connector, the load generator and the dev tenant
  * stay in this process and are not counted: in production the tenant is Microsoft Graph, not part
- * of the bot. The child runs as this file runs: TypeScript compiled in-thread by tsx's CommonJS
- * hook (as bin/dragon-desk.js loads the code), or compiled JavaScript. (`npm start` goes through
- * the tsx CLI, whose ESM loader thread adds ~20 MB to any bot; see the README's Performance notes.)
+ * of the bot.
+ *
+ * The child runs what `npm start` runs: the compiled JavaScript under dist/ (built here first,
+ * `npm run build`, a no-op when nothing changed) with the node flags of package.json's start
+ * script, read from there so the two cannot drift apart; plus --expose-gc, to read after a full
+ * GC. The echo bot's floor is measured the same way.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -18,6 +21,7 @@ import { ROOT } from './desk';
 import { benchFixture } from './fixture';
 import { runLoad } from './load';
 import type { ChildMessage, MemoryFigures, ParentMessage } from './memoryChild';
+import { buildDist, startNodeFlags } from './start';
 import { nurseSpeaker, post } from './world';
 
 export const MEMORY_TEXTS = ['help', 'how many nursing seats are left?', 'I need a Dragon nursing license', 'my requests'];
@@ -30,10 +34,14 @@ export interface MemoryOptions {
   texts?: readonly string[];
   /** Idle time before the settled reading. */
   settleMs?: number;
+  /** Node flags for the child instead of `npm start`'s (to try others out). */
+  nodeFlags?: string[];
 }
 
 export interface MemoryResult {
   bot: 'dragon-desk' | 'echo';
+  /** The node flags the child ran with (`npm start`'s, and --expose-gc). */
+  nodeFlags: string[];
   conversations: number;
   errors: number;
   firstError?: string;
@@ -72,13 +80,15 @@ async function measure(child: ChildProcess, settleMs: number): Promise<MemoryFig
 
 export async function measureMemory(opts: MemoryOptions): Promise<MemoryResult> {
   const { conversations, concurrency = 20, bot = 'dragon-desk', texts = MEMORY_TEXTS, settleMs = 10_000 } = opts;
+  // Before anything is started, so a build error leaves nothing running.
+  await buildDist();
+  const execArgv = [...(opts.nodeFlags ?? startNodeFlags()), '--expose-gc'];
   const connector = new FakeConnector();
   await connector.start();
   const tenant = await startDevTenant({ host: '127.0.0.1', port: 0, fixture: benchFixture(conversations) });
-  const typescript = path.extname(__filename) === '.ts';
-  const child = fork(path.join(__dirname, `memoryChild${path.extname(__filename)}`), [bot, tenant.url], {
+  const child = fork(path.join(ROOT, 'dist', 'bench', 'memoryChild.js'), [bot, tenant.url], {
     cwd: ROOT,
-    execArgv: ['--expose-gc', ...(typescript ? ['--require', 'tsx/cjs'] : [])],
+    execArgv,
     // Its stderr is kept (the tail) for the error message if it fails, not shown in the table.
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
@@ -98,7 +108,7 @@ export async function measureMemory(opts: MemoryOptions): Promise<MemoryResult> 
     });
     const afterBurst = await measure(child, 0);
     const settled = await measure(child, settleMs);
-    const result: MemoryResult = { bot, conversations: load.count, errors: load.errors, start: ready.memory, afterBurst, settled, settleMs };
+    const result: MemoryResult = { bot, nodeFlags: ready.execArgv, conversations: load.count, errors: load.errors, start: ready.memory, afterBurst, settled, settleMs };
     if (load.firstError) result.firstError = load.firstError;
     return result;
   } catch (err) {

@@ -1,16 +1,18 @@
 /**
  * A bot alone in a process of its own, so its resident memory can be read without the bench's
- * connector and load generator in it: Dragon Desk as `npm start` runs it (with the in-process dev
- * tenant), or the echo bot for the floor. Driven by bench/memory.ts over IPC.
+ * connector and load generator in it: Dragon Desk's composition root as `npm start` runs it, or
+ * the echo bot for the floor. Driven by bench/memory.ts over IPC, which runs it compiled
+ * (dist/bench/memoryChild.js) with `npm start`'s node flags.
  *
- *   memoryChild.ts <dragon-desk|echo> <dev tenant URL>
+ *   memoryChild.js <dragon-desk|echo> <dev tenant URL>
  */
 import { readFileSync } from 'node:fs';
+import v8 from 'node:v8';
 import { startBenchDesk } from './desk';
 import { startEchoBot } from './echoBot';
 
 export type ChildMessage =
-  | { type: 'ready'; messagesUrl: string; tenantId: string; memory: MemoryFigures }
+  | { type: 'ready'; messagesUrl: string; tenantId: string; memory: MemoryFigures; execArgv: string[] }
   | { type: 'memory'; memory: MemoryFigures }
   | { type: 'error'; message: string };
 
@@ -27,6 +29,8 @@ export interface MemoryFigures {
   rssFileMb?: number;
   /** Whether a full GC ran before reading (node --expose-gc). */
   gc: boolean;
+  /** V8 heap spaces, committed MB (new, old, code, large objects, …). */
+  spaces?: Record<string, number>;
 }
 
 interface RunningBot {
@@ -58,7 +62,8 @@ async function read(settleMs = 0): Promise<MemoryFigures> {
     gc();
   }
   const m = process.memoryUsage();
-  return { rssMb: m.rss / MB, heapUsedMb: m.heapUsed / MB, heapTotalMb: m.heapTotal / MB, externalMb: m.external / MB, ...procStatus(), gc: !!gc };
+  const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name.replace(/_space$/, ''), s.space_size / MB]));
+  return { rssMb: m.rss / MB, heapUsedMb: m.heapUsed / MB, heapTotalMb: m.heapTotal / MB, externalMb: m.external / MB, ...procStatus(), gc: !!gc, spaces };
 }
 
 async function startBot(kind: string, devTenantUrl: string): Promise<RunningBot> {
@@ -82,7 +87,7 @@ async function main(): Promise<void> {
       }
     })();
   });
-  send({ type: 'ready', messagesUrl: bot.messagesUrl, tenantId: bot.tenantId, memory: await read() });
+  send({ type: 'ready', messagesUrl: bot.messagesUrl, tenantId: bot.tenantId, memory: await read(), execArgv: process.execArgv });
 }
 
 main().catch((err) => {

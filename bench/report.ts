@@ -65,6 +65,7 @@ export function formatReport(r: BenchResults): string {
         ? `  echo bot (floor): ${floor.error}`
         : `  echo bot (floor), same turns:  start ${f(floor.start.rssMb, 0)} MB, after the burst ${f(floor.afterBurst.rssMb, 0)} MB, settled ${f(floor.settled.rssMb, 0)} MB`;
       return [
+        `  compiled (dist/), as npm start runs it: node ${mem.nodeFlags.join(' ')}`,
         `  Dragon Desk: start ${f(mem.start.rssMb, 0)} MB, after the burst ${f(mem.afterBurst.rssMb, 0)} MB, settled (${f(mem.settleMs / 1000, 0)} s idle) ${f(mem.settled.rssMb, 0)} MB; V8 heap used ${f(mem.settled.heapUsedMb, 0)} MB${mem.errors ? `; ${mem.errors} turns failed` : ''}`,
         floorLine,
       ];

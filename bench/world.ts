@@ -6,6 +6,7 @@
 import { persona } from '../src/devtenant/fixture';
 import { actionActivity, conversationIdOf, messageActivity, type ActivityContext, type Speaker } from './activities';
 import { FakeConnector, buttonData, latestCardWith } from './connector';
+import type { QueryObserver } from '../src/store/dialect';
 import { startBenchDesk, type BenchDesk } from './desk';
 import { startEchoBot, type EchoBot } from './echoBot';
 import { benchUser } from './fixture';
@@ -38,13 +39,14 @@ export function nurseSpeaker(n: number): Speaker {
 export interface WorldOptions {
   nurses: number;
   env?: Record<string, string>;
+  onQuery?: QueryObserver;
 }
 
 export async function startWorld(opts: WorldOptions): Promise<World> {
   const connector = new FakeConnector();
   await connector.start();
   const echo = await startEchoBot();
-  const dd = await startBenchDesk({ nurses: opts.nurses, env: opts.env });
+  const dd = await startBenchDesk({ nurses: opts.nurses, env: opts.env, onQuery: opts.onQuery });
   const ctx = dd.activityContext(connector.url);
   let used = 0;
   return {

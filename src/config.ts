@@ -9,6 +9,7 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import type { LicenseKind } from './domain/catalog';
 import { parsePartnerList, type KnownPartner } from './domain/partners';
+import { fromRoot, projectRoot } from './paths';
 
 export type AppMode = 'dev' | 'production';
 export type CredentialKind = 'client-secret' | 'certificate' | 'managed-identity';
@@ -178,7 +179,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   let credential: Config['credential'];
   if (mode === 'dev') {
     const fixture = str('DEV_TENANT_FIXTURE') ?? 'contoso-health';
-    const known = path.join(__dirname, 'devtenant', 'fixtures', `${fixture}.json`);
+    const known = fromRoot('src', 'devtenant', 'fixtures', `${fixture}.json`);
     if (!existsSync(known) && !existsSync(path.resolve(fixture)))
       problems.push(`DEV_TENANT_FIXTURE: expected a fixture name under src/devtenant/fixtures (contoso-health, empty-tenant) or a JSON file path, got "${fixture}"`);
     devTenant = { port: int('DEV_TENANT_PORT', 5980, 0, 65535), fixture };
@@ -281,7 +282,7 @@ function isPostgresUrl(raw: string): boolean {
 }
 
 /** Loads the configuration for this process: dev defaults from env/ unless APP_MODE=production. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = path.resolve(__dirname, '..')): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectRoot()): Config {
   const isProduction = (env.APP_MODE ?? '').trim() === 'production';
   return parseConfig(isProduction ? env : withDevDefaults(env, root));
 }

@@ -12,15 +12,17 @@ import { createAdapter } from './bot/adapter';
 import { createBot, type Bot } from './bot/app';
 import { TeamsMessenger } from './bot/messenger';
 import { TurnGate } from './bot/turnGate';
-import { createFallbackPlanner, modelFromConfig, type PromptCompletionModel } from './bot/llm';
+import { fallbackPlannerFor } from './bot/fallback';
+import type { PromptCompletionModel } from './bot/llm';
 import { Desk } from './services/desk';
 import type { ServiceDeps } from './services/types';
 import { openStore } from './store';
 import type { Store } from './store/types';
+import type { QueryObserver } from './store/dialect';
 import { createTenantClient } from './tenant';
 import type { TenantClient } from './tenant/types';
 import { Worker } from './worker/worker';
-import { startDevTenant, type DevTenant } from './devtenant/server';
+import type { DevTenant, startDevTenant } from './devtenant/server';
 
 export interface DragonDesk {
   config: Config;
@@ -46,6 +48,8 @@ export interface StartOptions {
   fallbackModel?: PromptCompletionModel;
   /** Dev tenant options (e.g. a fixture) when one is started here. */
   devTenantOptions?: Parameters<typeof startDevTenant>[0];
+  /** Sees every statement the store sends (query-count tests, the benchmark's traces). */
+  onQuery?: QueryObserver;
 }
 
 export async function startDragonDesk(config: Config, opts: StartOptions = {}): Promise<DragonDesk> {
@@ -55,7 +59,10 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
   try {
     let devTenant = opts.devTenant;
     if (config.mode === 'dev' && !devTenant) {
-      devTenant = await startDevTenant({ host: '127.0.0.1', port: config.devTenant?.port ?? 0, fixture: config.devTenant?.fixture, clock, ...opts.devTenantOptions });
+      // Loaded only here: production, and a Dragon Desk given a tenant, never need the dev tenant's code.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { startDevTenant: start } = require('./devtenant/server') as { startDevTenant: typeof startDevTenant };
+      devTenant = await start({ host: '127.0.0.1', port: config.devTenant?.port ?? 0, fixture: config.devTenant?.fixture, clock, ...opts.devTenantOptions });
       const started = devTenant;
       cleanup.push(() => started.close());
     }
@@ -82,6 +89,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       databaseUrl: config.databaseUrl,
       dataDir: path.resolve(config.dataDir),
       clock,
+      onQuery: opts.onQuery,
       onPoolError: (err) => logger.warn('a pooled PostgreSQL connection failed; the pool replaces it', { err: err.message }),
     });
     cleanup.push(() => store.close());
@@ -108,8 +116,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
     // created fill the config's gaps (src/services/setup.ts).
     desk.roles.registerTimers(worker);
     await desk.setup.applyRecordedGroups();
-    const model = opts.fallbackModel ?? modelFromConfig(config);
-    const bot = createBot({ config, adapter, store, desk, logger, gate, fallbackPlanner: model ? createFallbackPlanner(model) : undefined });
+    const bot = createBot({ config, adapter, store, desk, logger, gate, fallbackPlanner: fallbackPlannerFor(config, opts.fallbackModel) });
     const server = await startServer({
       port: config.port,
       host: config.host,

@@ -1,8 +1,9 @@
 /**
- * Issue 2 "done when", on the real entry point: `npm start` (tsx src/main.ts, here as a child
- * process with a cold tsx cache, as on a fresh clone) answers /healthz within 20 s, prints how to
- * open the Playground, is ready, serves a Graph-shaped dev tenant, and on SIGTERM stops accepting,
- * answers the turn in flight and exits 0. A bad configuration exits non-zero, naming every problem.
+ * Issue 2 "done when", on the real entry point: `npm start` (`npm run build`, then node with the
+ * start script's flags on dist/src/main.js; here the build, then that node command as a child
+ * process) answers /healthz within 20 s, prints how to open the Playground, is ready, serves a
+ * Graph-shaped dev tenant, and on SIGTERM stops accepting, answers the turn in flight and exits 0.
+ * A bad configuration exits non-zero, naming every problem.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -10,10 +11,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { FakeConnector, cardOf } from './helpers/connector';
+import { buildDist, START_ENTRY, startNodeFlags } from '../bench/start';
 import { persona } from '../src/devtenant/fixture';
 
 const ROOT = path.resolve(__dirname, '..');
-const TSX_CLI = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const TENANT_ID = '7b1c1a40-0c5e-4d8a-9f7e-1c0a7e5a1e01';
 const NURSING_GROUP = '11111111-aaaa-4aaa-8aaa-000000000001';
 const START_BUDGET_MS = 20_000;
@@ -26,13 +27,14 @@ interface Running {
 }
 
 /**
- * `npm start` without npm: node + tsx on src/main.ts, in the repository, with only the variables a
- * fresh shell has plus `env` — the developer's own settings must not leak in.
+ * `npm start` without npm (after its build step): node with the start script's flags on the
+ * compiled dist/src/main.js, in the repository, with only the variables a fresh shell has plus
+ * `env` — the developer's own settings must not leak in.
  */
 function startMain(env: Record<string, string>): Running {
   const base: Record<string, string> = {};
   for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[k]) base[k] = process.env[k]!;
-  const proc = spawn(process.execPath, [TSX_CLI, 'src/main.ts'], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...startNodeFlags(), START_ENTRY], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -74,6 +76,12 @@ async function statusOf(url: string, init?: RequestInit): Promise<number | strin
   }
 }
 
+/** `npm start`'s first step, timed (every start below runs the compiled code). */
+let buildMs = 0;
+beforeAll(async () => {
+  buildMs = (await buildDist()).ms;
+}, 60_000);
+
 describe('npm start on a fresh clone', () => {
   const connector = new FakeConnector();
   let app: Running;
@@ -94,8 +102,6 @@ describe('npm start on a fresh clone', () => {
       DEV_TENANT_PORT: String(devTenantPort),
       // A data folder that does not exist yet, as on a fresh clone (the store creates it).
       DATA_DIR: path.join(mkdtempSync(path.join(os.tmpdir(), 'dd-main-')), 'data'),
-      // No compiled-file cache: tsx transpiles everything, as on the first `npm start`.
-      TSX_DISABLE_CACHE: '1',
     });
     await waitFor(
       '/healthz',
@@ -105,8 +111,9 @@ describe('npm start on a fresh clone', () => {
       },
       START_BUDGET_MS + 10_000,
     ).catch(() => undefined);
-    healthyAfterMs = Date.now() - t0;
-    process.stdout.write(`npm start (cold tsx cache) answered /healthz after ${healthyAfterMs} ms\n`);
+    // npm start's build step counts too.
+    healthyAfterMs = buildMs + Date.now() - t0;
+    process.stdout.write(`npm start (build ${buildMs} ms, then node ${START_ENTRY}) answered /healthz after ${healthyAfterMs} ms\n`);
   }, 60_000);
 
   afterAll(async () => {

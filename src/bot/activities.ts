@@ -4,7 +4,7 @@ import type { AdaptiveCard, Reply } from '../services/types';
 
 export function toActivity(reply: Reply): Partial<Activity> {
   if (reply.kind === 'text') return MessageFactory.text(reply.text);
-  return MessageFactory.attachment(CardFactory.adaptiveCard(reply.card));
+  return MessageFactory.attachment(CardFactory.adaptiveCard(reply.card), reply.lead);
 }
 
 export function cardActivity(card: AdaptiveCard, id?: string): Partial<Activity> {

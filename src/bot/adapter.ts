@@ -4,7 +4,7 @@
  * it runs anonymous, which config allows only in dev mode, for the Agents Playground.
  */
 import { ConfigurationServiceClientCredentialFactory } from 'botbuilder';
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import type { Config } from '../config';
 import { reuseConnectors } from './connectorReuse';
 

@@ -4,13 +4,22 @@
  * what did they ask" → Desk → Replies → activities.
  */
 import { randomUUID } from 'node:crypto';
-import { ActivityTypes, INVOKE_RESPONSE_KEY, TurnContext, type Request, type Response } from 'botbuilder';
-import { AI, Application, TurnState, type Planner, type TeamsAdapter } from '@microsoft/teams-ai';
+// First: botbuilder-dialogs (required by teams-ai's Application) must find the stand-ins.
+import './deferredModules';
+import { ActivityTypes, INVOKE_RESPONSE_KEY, TurnContext, type Activity, type Request, type Response } from 'botbuilder';
+// teams-ai through its deep paths: the package index also loads the LLM stack (openai,
+// gpt-tokenizer, …), ~17 MB resident that a turn never uses (see README, Performance).
+// They are the same module files the index re-exports, so classes are identical either way.
+import { AI } from '@microsoft/teams-ai/lib/AI';
+import { Application } from '@microsoft/teams-ai/lib/Application';
+import { TurnState } from '@microsoft/teams-ai/lib/TurnState';
+import type { Planner } from '@microsoft/teams-ai/lib/planners/Planner';
+import type { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import { isCardVerb, readActionData } from '../cards/verbs';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { Desk, Intent } from '../services/desk';
-import { text, type Actor, type ClickResult, type Reply } from '../services/types';
+import { withGreeting, type Actor, type ClickResult, type Reply } from '../services/types';
 import type { Store } from '../store/types';
 import { toActivity } from './activities';
 import { GrammarPlanner, INTENT_ACTIONS } from './planner';
@@ -67,7 +76,7 @@ export function createBot(opts: BotOptions): Bot {
           requestId: reply.about.requestId,
           recipientId: actorOf(ctx).id,
           role: reply.about.role,
-          conversationRef: TurnContext.getConversationReference(ctx.activity) as Record<string, unknown>,
+          conversationRef: chatReference(ctx.activity),
           activityId: sent.id,
         });
       }
@@ -112,11 +121,7 @@ export function createBot(opts: BotOptions): Bot {
     }
     const personal = !a.conversation?.conversationType || a.conversation.conversationType === 'personal';
     if (personal) {
-      // Without the activity id: a proactive message starts a new message rather than replying to
-      // whatever was said last, and the reference stays the same turn after turn (the store skips
-      // rewriting an unchanged one).
-      const { activityId: _lastActivity, ...reference } = TurnContext.getConversationReference(a);
-      const { firstContact } = await store.conversations.upsert(a.from.aadObjectId, a.from.name ?? '', reference as Record<string, unknown>);
+      const { firstContact } = await store.conversations.upsert(a.from.aadObjectId, a.from.name ?? '', chatReference(a));
       (state.temp as TempState).firstContact = firstContact;
     }
     return true;
@@ -139,15 +144,18 @@ export function createBot(opts: BotOptions): Bot {
         // The answer is worked out before the greeting, though sent after it: a request for oneself
         // has just read the person's record, and the greeting takes the name from it (no second read).
         const answer = await desk.handle(actor, { ...(params ?? {}), intent: name } as Intent);
-        if ((state.temp as TempState).firstContact) {
-          // The help card opens with its own "Hi <name>", so a first "help" (or "hi") is greeted once.
-          const greet =
-            name === 'help'
-              ? []
-              : [text(`Hi ${await desk.greetingName(actor)}, I'm Dragon Desk. I can get you Dragon Copilot licenses, handle the Dragon Administrator role and partner administration. Say "help" any time.`)];
-          await respond(ctx, [...greet, ...(await desk.pendingApprovalsOnArrival(actor))]);
+        if (!(state.temp as TempState).firstContact) {
+          await respond(ctx, answer);
+          return '';
         }
-        await respond(ctx, answer);
+        const replies = [...(await desk.pendingApprovalsOnArrival(actor)), ...answer];
+        // The help card opens with its own "Hi <name>", so a first "help" (or "hi") is greeted once.
+        if (name === 'help') await respond(ctx, replies);
+        else
+          await respond(
+            ctx,
+            withGreeting(`Hi ${await desk.greetingName(actor)}, I'm Dragon Desk. I can get you Dragon Copilot licenses, handle the Dragon Administrator role and partner administration. Say "help" any time.`, replies),
+          );
       } catch (err) {
         await failed(ctx, err);
       }
@@ -180,7 +188,7 @@ export function createBot(opts: BotOptions): Bot {
         requestId: result.about.requestId,
         recipientId: actor.id,
         role: result.about.role,
-        conversationRef: TurnContext.getConversationReference(ctx.activity) as Record<string, unknown>,
+        conversationRef: chatReference(ctx.activity),
         activityId: ctx.activity.replyToId,
       });
     }
@@ -231,4 +239,15 @@ export function createBot(opts: BotOptions): Bot {
       return opts.gate ? opts.gate.during(turn) : turn();
     },
   };
+}
+
+/**
+ * How to reach this chat later, without the id of the activity at hand: a proactive message then
+ * starts a new message rather than replying to whatever was said last, and the reference stays the
+ * same turn after turn, so the store can skip rewriting an unchanged one (card copies are updated
+ * by their own activity id).
+ */
+function chatReference(activity: Activity): Record<string, unknown> {
+  const { activityId: _atHand, ...reference } = TurnContext.getConversationReference(activity);
+  return reference as Record<string, unknown>;
 }

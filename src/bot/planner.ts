@@ -5,7 +5,9 @@
  * way, a DO command never writes anything by itself: writes still need a confirmation or approval.
  */
 import type { TurnContext } from 'botbuilder';
-import type { AI, Plan, Planner, PredictedDoCommand, TurnState } from '@microsoft/teams-ai';
+import type { AI } from '@microsoft/teams-ai/lib/AI';
+import type { Plan, Planner, PredictedDoCommand } from '@microsoft/teams-ai/lib/planners/Planner';
+import type { TurnState } from '@microsoft/teams-ai/lib/TurnState';
 import { parse } from '../language';
 
 /** The action names registered with app.ai.action — the intents of src/language. */

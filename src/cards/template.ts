@@ -5,9 +5,10 @@
  *
  * The templates are read once, at first use, and kept as `Template` objects.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Template } from 'adaptivecards-templating';
+import { fromRoot } from '../paths';
 import type { AdaptiveCard, CardElement } from './types';
 
 export type TemplateName =
@@ -21,25 +22,9 @@ export type TemplateName =
   | 'gdap-offer'
   | 'confirm-step';
 
-let cardsDirCache: string | undefined;
-
-/**
- * The `cards/` folder at the repository root. Found by walking up from this file, so it works from
- * `src/cards` (tsx, ts-jest) and from a compiled `dist/src/cards` alike.
- */
+/** The `cards/` folder at the project root (read from there by src/ and dist/src/ alike). */
 export function cardsDir(): string {
-  if (cardsDirCache) return cardsDirCache;
-  let dir = __dirname;
-  for (;;) {
-    const candidate = path.join(dir, 'cards');
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(candidate, 'request.json'))) {
-      cardsDirCache = candidate;
-      return candidate;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`Dragon Desk card templates not found above ${__dirname}`);
-    dir = parent;
-  }
+  return fromRoot('cards');
 }
 
 const templates = new Map<TemplateName, Template>();
@@ -74,15 +59,6 @@ export function unboundPlaceholders(value: unknown, at = '$'): string[] {
   return [];
 }
 
-function stripPlaceholders(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(PLACEHOLDER, '');
-  if (Array.isArray(value)) return value.map(stripPlaceholders);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripPlaceholders(v)]));
-  }
-  return value;
-}
-
 const CHILD_LISTS = ['body', 'items', 'columns', 'actions', 'facts'] as const;
 
 function childList(el: CardElement): unknown {
@@ -111,10 +87,13 @@ function isBlank(child: unknown): boolean {
 }
 
 /**
- * Post-order, so a container whose children were all dropped is itself dropped by its parent.
- * Columns are never dropped: an empty column is still a slot in a layout (e.g. the seats bar).
+ * One pass over the expanded card: leftover `${…}` are removed from every string, then, post-order
+ * (so a container whose children were all dropped is itself dropped by its parent), what would
+ * render as blank space is dropped. Columns are never dropped: an empty column is still a slot in a
+ * layout (e.g. the seats bar).
  */
 function tidy(node: unknown): unknown {
+  if (typeof node === 'string') return node.includes('${') ? node.replace(PLACEHOLDER, '') : node;
   if (Array.isArray(node)) return node.map(tidy);
   if (!node || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
@@ -129,5 +108,5 @@ function tidy(node: unknown): unknown {
 
 /** Expands a template for a view model and returns a card that is safe to send. */
 export function renderCard(name: TemplateName, data: object): AdaptiveCard {
-  return tidy(stripPlaceholders(expandRaw(name, data))) as AdaptiveCard;
+  return tidy(expandRaw(name, data)) as AdaptiveCard;
 }

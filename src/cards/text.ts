@@ -44,8 +44,18 @@ export function formatTime(iso: string | undefined, timeZone?: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return userText(iso);
   const zone = timeZone && isValidTimeZone(timeZone) ? timeZone : 'UTC';
-  return `${dateTimeFormat(zone).format(date)} (${zone})`;
+  const key = `${iso}\u0000${zone}`;
+  let text = formatted.get(key);
+  if (text === undefined) {
+    text = `${dateTimeFormat(zone).format(date)} (${zone})`;
+    if (formatted.size >= 2000) formatted.delete(formatted.keys().next().value as string);
+    formatted.set(key, text);
+  }
+  return text;
 }
+
+/** A request's times are shown on every render of its cards (bench/: formatting was a card's top cost). */
+const formatted = new Map<string, string>();
 
 /**
  * One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting with

@@ -15,9 +15,10 @@
  * The manifest is validated offline against the schema bundled in @microsoft/app-manifest before
  * the zip is written; a broken manifest never leaves this script.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import AdmZip from 'adm-zip';
+import { projectRoot } from '../paths';
 
 export const PACKAGE_FILES = ['manifest.json', 'color.png', 'outline.png'] as const;
 
@@ -25,17 +26,6 @@ const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 
 export function isGuid(value: string): boolean {
   return GUID.test(value);
-}
-
-/** The repository root: the nearest folder above this file holding package.json and appPackage/. */
-export function repoRoot(from = __dirname): string {
-  let dir = from;
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'appPackage', 'manifest.json'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`No appPackage/manifest.json found above ${from}`);
-    dir = parent;
-  }
 }
 
 export interface AppManifestJson {
@@ -96,7 +86,7 @@ export function outputPath(argv: readonly string[], env: NodeJS.ProcessEnv, root
 }
 
 /** Builds and writes the package; returns where it went, or throws with every problem listed. */
-export async function buildPackage(argv: readonly string[], env: NodeJS.ProcessEnv, root = repoRoot()): Promise<string> {
+export async function buildPackage(argv: readonly string[], env: NodeJS.ProcessEnv, root = projectRoot()): Promise<string> {
   const dir = path.join(root, 'appPackage');
   const source = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as AppManifestJson;
   const { manifest, problems } = applyIds(source, { teamsAppId: env.TEAMS_APP_ID, botAppId: env.BOT_APP_ID });

@@ -12,10 +12,10 @@
  * (56150), BOT_ENDPOINT (overrides http://127.0.0.1:$PORT/api/messages), TEAMSAPPTESTER_BROWSER
  * (`none` = don't open a browser), M365_AGENTS_PLAYGROUND_LOGFILE.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { withDevDefaults } from '../config';
 import { loadFixture, type Fixture } from '../devtenant/fixture';
+import { projectRoot } from '../paths';
 import { findPersona, playgroundConfigFor, unknownAliasMessage, writePlaygroundConfig } from './playgroundConfig';
 import {
   DEFAULT_PLAYGROUND_PORT,
@@ -68,17 +68,6 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 }
 
 // ── the command ────────────────────────────────────────────────────────────────────────────────
-
-/** The folder holding package.json for this project (config files go under its devTools/). */
-export function projectRoot(from = __dirname): string {
-  let dir = from;
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'src', 'cli'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-}
 
 const SHORT_USAGE = 'Usage: npm run playground -- <alias> [--port N]   (--help lists the personas)';
 

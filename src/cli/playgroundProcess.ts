@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
+import { fromRoot } from '../paths';
 
 export const DEFAULT_BOT_PORT = 3978;
 export const DEFAULT_PLAYGROUND_PORT = 56150;
@@ -116,7 +116,7 @@ export function playgroundCliPath(): string {
 export function playgroundCommand(launch: PlaygroundLaunch, cliPath = playgroundCliPath()): PlaygroundCommand {
   const loopback = launch.loopbackOnly !== false;
   const args = [
-    ...(loopback ? ['--require', path.join(__dirname, 'playgroundLoopback.cjs')] : []),
+    ...(loopback ? ['--require', fromRoot('src', 'cli', 'playgroundLoopback.cjs')] : []),
     cliPath,
     'start',
     '-e',

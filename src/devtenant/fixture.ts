@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fromRoot } from '../paths';
 
 export interface FixtureLicenseState {
   skuId: string;
@@ -122,14 +123,13 @@ export interface Fixture {
 
 export const DEFAULT_FIXTURE = 'contoso-health';
 
-const FIXTURE_DIR = path.join(__dirname, 'fixtures');
 
 /** Loads a fixture by name (`contoso-health`, `empty-tenant`) or by file path, and checks it. */
 export function loadFixture(nameOrPath: string = DEFAULT_FIXTURE): Fixture {
   const file =
     nameOrPath.endsWith('.json') || nameOrPath.includes('/') || nameOrPath.includes('\\')
       ? path.resolve(nameOrPath)
-      : path.join(FIXTURE_DIR, `${nameOrPath}.json`);
+      : fromRoot('src', 'devtenant', 'fixtures', `${nameOrPath}.json`);
   const fixture = JSON.parse(fs.readFileSync(file, 'utf8')) as Fixture;
   const problems = fixtureProblems(fixture);
   if (problems.length > 0) {

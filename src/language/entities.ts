@@ -460,6 +460,9 @@ export function offerRolesFrom(n: Normalized): string[] | undefined {
 }
 
 /** The roles named in a sequence of normalised words (see offerRolesFrom). */
+/** The role phrases as word lists, split once (the parser runs on every message). */
+const ROLE_PHRASE_WORDS = ENTRA_ROLE_PHRASES.map(([phrase, role]) => [phrase.split(' '), role] as const);
+
 export function rolesInWords(norms: readonly string[]): string[] | undefined {
   const roles: string[] = [];
   for (let i = 0; i < norms.length; i++) {
@@ -468,8 +471,7 @@ export function rolesInWords(norms: readonly string[]): string[] | undefined {
       i++;
       continue;
     }
-    for (const [phrase, role] of ENTRA_ROLE_PHRASES) {
-      const words = phrase.split(' ');
+    for (const [words, role] of ROLE_PHRASE_WORDS) {
       if (words.every((w, k) => norms[i + k] === w || (w === 'admin' && norms[i + k] === 'admins'))) {
         roles.push(role);
         i += words.length - 1;

@@ -5,6 +5,7 @@
  */
 import type { DeskRequest, RequestApprover, RequestKind } from '../domain/request';
 import type { RequestCardContext } from '../cards/types';
+import type { Reads } from './directory';
 import type { Actor, Reply } from './types';
 
 export type Precheck =
@@ -31,15 +32,21 @@ export interface Capability {
   title(req: DeskRequest): string;
   /** Everything else a request card shows for this capability (seats, notes, …). */
   cardContext(req: DeskRequest): Promise<Omit<RequestCardContext, 'title' | 'approverReason'>>;
-  /** Re-run at submit and confirm: the world may have changed since the draft was made. */
-  precheck(req: DeskRequest, actor: Actor): Promise<Precheck>;
-  /** May this person make the change directly (after a confirmation card)? Read fresh. */
-  canActDirectly(actor: Actor, req: DeskRequest): Promise<boolean>;
   /**
-   * Who decides, and why each of them may, read fresh. Also asked at the moment of a decision:
-   * an approver who is no longer in this list (removed as owner, role taken away) is refused.
+   * Run on the draft, again when it is sent for approval, and fresh at Confirm: the world may have
+   * changed since the draft was made. `reads` 'cached' (the default is 'fresh') lets the checks of
+   * a draft and of sending use reads up to 30 s old: an approver's decision and the execution check
+   * again.
    */
-  approvers(req: DeskRequest): Promise<RequestApprover[]>;
+  precheck(req: DeskRequest, actor: Actor, reads?: Reads): Promise<Precheck>;
+  /** May this person make the change directly (after a confirmation card)? Fresh unless `reads` says 'cached' (the draft's buttons). */
+  canActDirectly(actor: Actor, req: DeskRequest, reads?: Reads): Promise<boolean>;
+  /**
+   * Who decides, and why each of them may. Asked when the request is sent (where `reads` 'cached'
+   * routes it by reads up to 30 s old), and fresh at the moment of a decision: an approver who is
+   * no longer in this list (removed as owner, role taken away) is refused.
+   */
+  approvers(req: DeskRequest, reads?: Reads): Promise<RequestApprover[]>;
   /** Justification required before sending for approval. */
   requiresJustification(req: DeskRequest, direct: boolean): boolean;
   /** Carry the change out; idempotent, because a crashed worker resumes it. */

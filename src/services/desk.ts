@@ -67,7 +67,7 @@ export class Desk {
   /** The name Dragon Desk greets someone by: read from the tenant, not from the Teams activity. */
   async greetingName(actor: Actor): Promise<string> {
     try {
-      const me = await this.directory.userForDisplay(actor.id);
+      const me = await this.directory.user(actor.id, 'cached');
       return me?.givenName || me?.displayName || actor.name;
     } catch {
       return actor.name;

@@ -1,6 +1,7 @@
 /**
- * Reads about people, roles and seats from the tenant. Status answers may use a short-lived cache
- * (`fresh: false`); anything that decides who may do what reads fresh, at the moment of decision.
+ * Reads about people, roles and seats from the tenant. Status answers, drafts and sending a request
+ * for approval may use a short-lived cache (`fresh: false` / 'cached'); the moment of a decision
+ * (an approver's click, an admin's Confirm, the execution) reads fresh.
  */
 import type { Clock } from '../clock';
 import type { Config } from '../config';
@@ -9,6 +10,13 @@ import { matchPerson, type Resolution } from '../domain/people';
 import { rolesFromTemplateIds } from '../domain/policy';
 import type { SubscribedSku, TenantClient, TenantUser } from '../tenant/types';
 import type { Actor } from './types';
+
+/**
+ * How current a read must be. 'cached' allows an answer up to the cache's TTL (30 s) old: for what
+ * is only shown or checked again later (a draft card, sending for approval). 'fresh' is for the
+ * moment a decision takes effect.
+ */
+export type Reads = 'fresh' | 'cached';
 
 export interface Seats {
   kind: LicenseKind;
@@ -42,11 +50,18 @@ export class Directory {
     const hit = this.cache.get(key) as CacheEntry<T> | undefined;
     if (!fresh && hit && now - hit.at < this.ttlMs) return hit.value;
     const value = this.fresh(key, load);
+    this.remember(key, now, value);
+    return value;
+  }
+
+  private remember<T>(key: string, at: number, value: Promise<T>): void {
     // Bounded: a busy day touches many people; old entries are simply dropped.
     if (this.cache.size >= 2000) this.cache.clear();
-    this.cache.set(key, { at: now, value });
-    value.catch(() => this.cache.delete(key));
-    return value;
+    const entry = { at, value };
+    this.cache.set(key, entry);
+    value.catch(() => {
+      if (this.cache.get(key) === entry) this.cache.delete(key);
+    });
   }
 
   /**
@@ -72,30 +87,67 @@ export class Directory {
     this.cache.clear();
   }
 
+  /**
+   * Who a written name means. Resolving only shapes a draft (every check is made again before
+   * anything changes), so the person's record may come from the cache; the search is always sent.
+   */
   async resolve(written: string, actor: Actor): Promise<Resolution<TenantUser>> {
     if (written === 'me') {
-      // Read fresh; kept for userForDisplay, so a first-contact greeting after it needs no read.
-      const me = await this.cached(`user:${actor.id}`, true, () => this.tenant.getUser(actor.id));
+      const me = await this.user(actor.id, 'cached');
       return me ? { kind: 'one', person: me } : { kind: 'none' };
     }
     const candidates = await this.tenant.findUsers(written.replace(/^(dr\.?|doctor)\s+/i, ''), 25);
     const result = matchPerson(written, candidates);
     if (result.kind !== 'one') return result;
     // findUsers may return a trimmed projection; fetch the full record (licenses, enabled) once.
-    const full = await this.tenant.getUser(result.person.id);
+    const full = await this.user(result.person.id, 'cached');
     return full ? { kind: 'one', person: full } : { kind: 'none' };
   }
 
-  async user(id: string): Promise<TenantUser | undefined> {
-    return this.tenant.getUser(id);
+  /**
+   * Someone asking for something needs their own record (the checks) and roles (Confirm or Send
+   * for approval): when neither is in the cache, both are read in one $batch rather than two
+   * requests. A failure is left for the reads that follow to meet and report.
+   */
+  async warmAsker(userId: string): Promise<void> {
+    const now = this.clock.now().getTime();
+    const known = (key: string) => {
+      const hit = this.cache.get(key);
+      return hit !== undefined && now - hit.at < this.ttlMs;
+    };
+    if (known(`user:${userId}`) || known(`roles:${userId}`)) return;
+    const both = this.fresh(`asker:${userId}`, () => this.tenant.getUserWithRoles(userId));
+    this.remember(`user:${userId}`, now, both.then((b) => b.user));
+    this.remember(`roles:${userId}`, now, both.then((b) => b.roleTemplateIds));
+    await both.catch(() => undefined);
+  }
+
+  async user(id: string, reads: Reads = 'fresh'): Promise<TenantUser | undefined> {
+    return this.cached(`user:${id}`, reads === 'fresh', () => this.tenant.getUser(id));
   }
 
   /**
-   * A person's record for what is only shown (the name a greeting uses), from the short-lived
-   * cache: a "help" read it on every turn otherwise. Never for a decision; use user() for that.
+   * Several people's records. Fresh: one batched read, which also refreshes the cache. Cached: only
+   * those not read within the TTL are fetched (in one batch). People who do not exist are left out.
    */
-  async userForDisplay(id: string): Promise<TenantUser | undefined> {
-    return this.cached(`user:${id}`, false, () => this.tenant.getUser(id));
+  async users(ids: readonly string[], reads: Reads = 'fresh'): Promise<TenantUser[]> {
+    const now = this.clock.now().getTime();
+    const known = new Map<string, TenantUser | undefined>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const hit = reads === 'cached' ? (this.cache.get(`user:${id}`) as CacheEntry<TenantUser | undefined> | undefined) : undefined;
+      if (hit && now - hit.at < this.ttlMs) known.set(id, await hit.value);
+      else if (!missing.includes(id)) missing.push(id);
+    }
+    if (missing.length) {
+      const read = await this.tenant.getUsers(missing);
+      for (const id of missing) {
+        const user = read.find((u) => u.id === id);
+        known.set(id, user);
+        this.remember(`user:${id}`, now, Promise.resolve(user));
+      }
+    }
+    return ids.map((id) => known.get(id)).filter((u): u is TenantUser => u !== undefined);
   }
 
   async rolesOf(userId: string, fresh = true): Promise<Set<AdminRole>> {
@@ -129,9 +181,9 @@ export class Directory {
     return id;
   }
 
-  /** Owners of a group, read fresh: ownership decides who may approve. */
-  async groupOwners(groupId: string): Promise<TenantUser[]> {
-    return this.fresh(`owners:${groupId}`, () => this.tenant.listGroupOwners(groupId));
+  /** Owners of a group: fresh by default, because ownership decides who may approve. */
+  async groupOwners(groupId: string, reads: Reads = 'fresh'): Promise<TenantUser[]> {
+    return this.cached(`owners:${groupId}`, reads === 'fresh', () => this.tenant.listGroupOwners(groupId));
   }
 
   async isGroupOwner(groupId: string, userId: string): Promise<boolean> {

@@ -14,7 +14,7 @@ import { explainTenantError, headersFromRecord, tenantErrorFromResponse } from '
 import { RETRYABLE_STATUSES } from '../tenant/retry';
 import { TenantError, type BatchRequest, type TenantUser } from '../tenant/types';
 import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
-import { Directory, licenseHolding } from './directory';
+import { Directory, licenseHolding, type Reads } from './directory';
 import { applyPersonChoices, notFoundText, resolvePeople, targetOf, type PersonQuestionData } from './people';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
@@ -58,28 +58,20 @@ export class LicenseService implements Capability {
         ),
       ];
     }
+    await this.directory.warmAsker(actor.id);
     const people = await resolvePeople(this.directory, users, actor);
     if (people.notFound.length) {
       return [
         text(notFoundText(people.notFound, this.deps.config.mode)),
       ];
     }
-    const req = await this.deps.store.requests.create(
-      {
-        tenantId: this.deps.config.tenantId,
-        kind,
-        state: 'draft',
-        requesterId: actor.id,
-        requesterName: actor.name,
-        subject: ask.license ?? '',
-        justification: ask.justification,
-        payload: { questions: people.questions },
-        targets: people.resolved.map(targetOf),
-      },
-      { actorId: actor.id, actorName: actor.name, action: 'request.draft', tenantId: this.deps.config.tenantId, detail: { kind, written: users, license: ask.license } },
+    return this.engine.startDraft(
+      actor,
+      { kind, subject: ask.license ?? '', justification: ask.justification, payload: { questions: people.questions }, targets: people.resolved.map(targetOf) },
+      { kind, written: users, license: ask.license },
+      !people.questions.length && !!ask.license,
+      (req) => this.nextStep(req, actor),
     );
-    const step = await this.nextStep(req, actor);
-    return step.replies;
   }
 
   /** Which person / which license answers from a choice card. */
@@ -94,17 +86,16 @@ export class LicenseService implements Capability {
       updated = await this.deps.store.requests.update(req.id, req.version, { subject: data.kind }, { actorId: actor.id, actorName: actor.name, action: 'request.kind-chosen', tenantId: req.tenantId, detail: { kind: data.kind } });
     }
     if (!updated) return { message: 'This request changed while you were choosing; please look at the latest card.' };
-    const step = await this.nextStep(updated, actor);
-    const [first, ...rest] = step.replies;
+    const [first, ...rest] = await this.nextStep(updated, actor);
     if (first?.kind === 'card') return { card: first.card, followUps: rest, about: { requestId: updated.id, role: 'requester' } };
     return { message: first?.kind === 'text' ? first.text : undefined, followUps: rest };
   }
 
   /** Ask what is still unknown (which person, which license), then check and show the draft card. */
-  private async nextStep(req: DeskRequest, actor: Actor): Promise<{ replies: Reply[] }> {
+  private async nextStep(req: DeskRequest, actor: Actor): Promise<Reply[]> {
     const about = { requestId: req.id, role: 'requester' as const };
     const questions = (req.payload.questions ?? []) as PersonQuestionData[];
-    if (questions.length) return { replies: [card(choosePersonCard(req, questions) as unknown as AdaptiveCard, about)] };
+    if (questions.length) return [card(choosePersonCard(req, questions) as unknown as AdaptiveCard, about)];
 
     let current = req;
     if (!current.subject && current.kind === 'license.remove') {
@@ -113,30 +104,13 @@ export class LicenseService implements Capability {
       if (inferred === 'none') {
         // Asking "which kind?" about a license nobody holds would only lead to "nothing to remove".
         await this.deps.store.requests.transition(current.id, { state: 'draft', version: current.version }, 'cancel', { decidedBy: 'dragon-desk', decidedByName: 'Dragon Desk', decidedAt: this.deps.clock.now().toISOString(), decisionReason: 'Nothing to remove' }, auditOf(actor, 'request.precheck-failed', current.tenantId, { reason: 'holds-no-dragon-license' }));
-        return { replies: [text(nothingToRemove(current.targets, actor))] };
+        return [text(nothingToRemove(current.targets, actor))];
       }
       if (inferred) current = (await this.deps.store.requests.update(current.id, current.version, { subject: inferred }, auditOf(actor, 'request.kind-inferred', current.tenantId, { kind: inferred }))) ?? current;
     }
-    if (!current.subject) return { replies: [card(chooseLicenseCard(current, current.targets.map((t) => t.displayName)) as unknown as AdaptiveCard, about)] };
+    if (!current.subject) return [card(chooseLicenseCard(current, current.targets.map((t) => t.displayName)) as unknown as AdaptiveCard, about)];
 
-    const check = await this.precheck(current, actor);
-    if (!check.ok) {
-      await this.deps.store.requests.transition(current.id, { state: 'draft', version: current.version }, 'cancel', { decidedBy: 'dragon-desk', decidedByName: 'Dragon Desk', decidedAt: this.deps.clock.now().toISOString(), decisionReason: 'Did not pass the checks' }, auditOf(actor, 'request.precheck-failed', current.tenantId));
-      return { replies: check.replies };
-    }
-    const direct = await this.canActDirectly(actor, current);
-    const notes = (check.skipped ?? []).map((s) => s.reason);
-    const updated = await this.deps.store.requests.update(
-      current.id,
-      current.version,
-      { targets: check.request?.targets ?? current.targets, payload: { ...current.payload, direct, notes } },
-      auditOf(actor, 'request.checked', current.tenantId, { direct, skipped: check.skipped }),
-    );
-    const ready = updated ?? current;
-    const replies: Reply[] = [];
-    if (notes.length) replies.push(text(notes.join(' ')));
-    replies.push(await this.engine.draftReply(ready));
-    return { replies };
+    return this.engine.prepareDraft(current, actor);
   }
 
   /** The one Dragon kind all targets hold; 'none' when none of them holds any; undefined when it is mixed. */
@@ -179,18 +153,18 @@ export class LicenseService implements Capability {
     return { subject, seats: { used: s.used, total: s.total, ...(showAfter ? { after: Math.max(0, s.used + delta) } : {}) }, notes };
   }
 
-  async canActDirectly(actor: Actor, _req?: DeskRequest): Promise<boolean> {
-    return licenseAssignerRole(await this.directory.rolesOf(actor.id, true)) !== undefined;
+  async canActDirectly(actor: Actor, _req?: DeskRequest, reads: Reads = 'fresh'): Promise<boolean> {
+    return licenseAssignerRole(await this.directory.rolesOf(actor.id, reads === 'fresh')) !== undefined;
   }
 
   requiresJustification(): boolean {
     return false;
   }
 
-  async precheck(req: DeskRequest, actor: Actor): Promise<Precheck> {
+  async precheck(req: DeskRequest, actor: Actor, reads: Reads = 'fresh'): Promise<Precheck> {
     const kind = req.subject as LicenseKind;
     const info = LICENSE_INFO[kind];
-    const seats = await this.directory.seats(true);
+    const seats = await this.directory.seats(reads === 'fresh');
     const sku = seats[kind].sku;
     if (!sku) {
       return {
@@ -202,7 +176,7 @@ export class LicenseService implements Capability {
     const groupId = this.deps.config.licenses[kind].groupId;
     const skipped: { name: string; reason: string }[] = [];
     const keep: RequestTarget[] = [];
-    const users = await this.deps.tenant.getUsers(req.targets.map((t) => t.userId));
+    const users = await this.directory.users(req.targets.map((t) => t.userId), reads);
     for (const t of req.targets) {
       const u = users.find((x) => x.id === t.userId);
       const reason = await this.targetProblem(req, t, u, sku.skuId, otherSku, groupId);
@@ -280,19 +254,19 @@ export class LicenseService implements Capability {
     }
   }
 
-  async approvers(req: DeskRequest): Promise<RequestApprover[]> {
+  async approvers(req: DeskRequest, reads: Reads = 'fresh'): Promise<RequestApprover[]> {
     const kind = req.subject as LicenseKind;
     const groupId = this.deps.config.licenses[kind]?.groupId;
     const targetIds = req.targets.map((t) => t.userId);
     if (groupId) {
-      const owners = eligibleApprovers(await this.directory.groupOwners(groupId), req.requesterId, targetIds);
+      const owners = eligibleApprovers(await this.directory.groupOwners(groupId, reads), req.requesterId, targetIds);
       if (owners.length) {
         const name = await this.groupName(groupId);
         return owners.map((o) => ({ approverId: o.id, displayName: o.displayName, reason: `an owner of the group “${name}”, which carries the ${LICENSE_INFO[kind].label} license` }));
       }
     }
     if (this.deps.config.approverFallback !== 'license-admins') return [];
-    const admins = eligibleApprovers(await this.directory.roleHolders('licenseAdministrator', true), req.requesterId, targetIds);
+    const admins = eligibleApprovers(await this.directory.roleHolders('licenseAdministrator', reads === 'fresh'), req.requesterId, targetIds);
     const why = groupId ? 'the license group has no enabled owner who can decide' : `no license group is configured for ${kind} licenses`;
     return admins.map((a) => ({ approverId: a.id, displayName: a.displayName, reason: `a License Administrator (${why})` }));
   }

@@ -9,7 +9,7 @@ import type { CardActionData, CardVerb } from '../cards/verbs';
 import type { RequestCardViewer } from '../cards/types';
 import { checkApprover } from '../domain/policy';
 import { isFinal, type DeskRequest, type RequestEvent } from '../domain/request';
-import type { AuditEntry, CardMessage, RequestChanges } from '../store/types';
+import type { AuditEntry, CardMessage, NewRequest, RequestChanges } from '../store/types';
 import { explainTenantError } from '../tenant/errors';
 import { TenantError } from '../tenant/types';
 import type { Capability, ExecutionOutcome, Precheck } from './capability';
@@ -68,6 +68,61 @@ export class RequestEngine {
       requireJustification: cap.requiresJustification(req, direct),
       approverReason: approver ? `You are ${approver.reason}.` : undefined,
     }) as unknown as AdaptiveCard;
+  }
+
+  /**
+   * A person's new request. When nothing is left to ask (`ready`: everyone resolved, the kind
+   * known) it is checked first and stored once, checked (prepareDraft); otherwise it is stored as it
+   * is and `next` asks what is missing (which Dana, which license).
+   */
+  async startDraft(
+    actor: Actor,
+    draft: Pick<NewRequest, 'kind' | 'subject' | 'justification' | 'payload' | 'targets'>,
+    detail: Record<string, unknown>,
+    ready: boolean,
+    next: (stored: DeskRequest) => Promise<Reply[]>,
+  ): Promise<Reply[]> {
+    const input: NewRequest = { tenantId: this.deps.config.tenantId, state: 'draft', requesterId: actor.id, requesterName: actor.name, ...draft };
+    const audit = this.audit(actor, 'request.draft', detail);
+    if (ready) return this.prepareDraft({ input, audit }, actor);
+    return next(await this.deps.store.requests.create(input, audit));
+  }
+
+  /**
+   * Check a draft whose people and kind are known and show its card (Confirm, or Send for approval).
+   * The checks may use reads up to 30 s old, because Send checks again and Confirm checks fresh. A
+   * new draft (`input`, not stored yet) that passes is stored once, already checked; a draft that
+   * fails is kept as cancelled, with the reason, for the audit trail.
+   */
+  async prepareDraft(draft: DeskRequest | { input: NewRequest; audit: Omit<AuditEntry, 'requestId'> }, actor: Actor): Promise<Reply[]> {
+    const probe = 'input' in draft ? unsaved(draft.input, this.now()) : draft;
+    const cap = this.capability(probe);
+    const check = await cap.precheck(probe, actor, 'cached');
+    if (!check.ok) {
+      const req = 'input' in draft ? await this.deps.store.requests.create(draft.input, draft.audit) : draft;
+      await this.deps.store.requests.transition(
+        req.id,
+        { state: 'draft', version: req.version },
+        'cancel',
+        { decidedBy: 'dragon-desk', decidedByName: 'Dragon Desk', decidedAt: this.now(), decisionReason: 'Did not pass the checks' },
+        this.audit(actor, 'request.precheck-failed'),
+      );
+      return check.replies;
+    }
+    const direct = await cap.canActDirectly(actor, probe, 'cached');
+    const notes = (check.skipped ?? []).map((s) => s.reason);
+    const narrowed = check.request && check.request.targets.length !== probe.targets.length ? check.request.targets : undefined;
+    const checked = this.audit(actor, 'request.checked', { direct, skipped: check.skipped });
+    let ready: DeskRequest;
+    if ('input' in draft) {
+      ready = await this.deps.store.requests.create({ ...draft.input, targets: narrowed ?? draft.input.targets, payload: { ...draft.input.payload, direct, notes } }, [draft.audit, checked]);
+    } else {
+      ready = (await this.deps.store.requests.update(draft.id, draft.version, { ...(narrowed ? { targets: narrowed } : {}), payload: { ...draft.payload, direct, notes } }, checked)) ?? draft;
+    }
+    const replies: Reply[] = [];
+    if (notes.length) replies.push(text(notes.join(' ')));
+    replies.push(await this.draftReply(ready));
+    return replies;
   }
 
   /** The requester's card for a draft that is ready to confirm or send. */
@@ -192,10 +247,12 @@ export class RequestEngine {
     const cap = this.capability(req);
     const justification = data.justification ?? req.justification;
     if (cap.requiresJustification(req, false) && !justification) return current('Please add a justification: approvers need to know why.');
-    const check = await cap.precheck({ ...req, justification }, actor);
+    // Sending only routes the request: the approver's decision checks again (who may decide, read
+    // fresh) and the execution verifies, so reads up to 30 s old will do here.
+    const check = await cap.precheck({ ...req, justification }, actor, 'cached');
     if (!check.ok) return this.abandonDraft(req, actor, check.replies);
     const narrowed = narrowedBy(req, check);
-    const approvers = await cap.approvers(check.ok && check.request && narrowed.targets ? check.request : req);
+    const approvers = await cap.approvers(check.ok && check.request && narrowed.targets ? check.request : req, 'cached');
     if (approvers.length === 0) {
       return this.abandonDraft(req, actor, [
         text(`Nobody can approve this right now: ${cap.title(req)} has no enabled owner to route it to, and no fallback approver is available. Please ask your IT team to name an owner.`),
@@ -461,6 +518,28 @@ export class RequestEngine {
       await this.tell(done.requesterId, `Request #${done.id} (${title}) could not be completed. ${done.errorMessage ?? ''}`.trim());
     }
   }
+}
+
+/** A draft as the checks see it before it is stored (id 0 matches no stored request). */
+function unsaved(input: NewRequest, now: string): DeskRequest {
+  const req: DeskRequest = {
+    id: 0,
+    tenantId: input.tenantId,
+    kind: input.kind,
+    state: 'draft',
+    version: 0,
+    requesterId: input.requesterId,
+    requesterName: input.requesterName,
+    subject: input.subject,
+    payload: input.payload ?? {},
+    // As the store keeps them: a person named twice is one target.
+    targets: input.targets.filter((t, i, all) => all.findIndex((o) => o.userId === t.userId) === i).map((t) => ({ ...t, status: 'waiting' })),
+    approvers: input.approvers ?? [],
+    createdAt: now,
+    updatedAt: now,
+  };
+  if (input.justification !== undefined) req.justification = input.justification;
+  return req;
 }
 
 /**

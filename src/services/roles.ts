@@ -18,7 +18,7 @@ import type { DeskRequest, RequestApprover, RequestTarget } from '../domain/requ
 import { explainTenantError } from '../tenant/errors';
 import type { TenantUser } from '../tenant/types';
 import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
-import type { Directory } from './directory';
+import type { Directory, Reads } from './directory';
 import { DRAGON_ADMIN_SCOPE, DRAGON_ADMIN_SCOPE_ID, DragonRoleAccess, isTransient, type GrantVia } from './dragonRole';
 import { GrantService, type TimerRegistry } from './grants';
 import { applyPersonChoices, notFoundText, resolvePeople, targetOf, type PersonQuestionData } from './people';
@@ -73,24 +73,17 @@ export class RoleService implements Capability {
       if (!check.ok) return [text(`${check.reason} Nothing was requested.`)];
       duration = ask.duration.trim().toUpperCase();
     }
+    await this.directory.warmAsker(actor.id);
     const people = await resolvePeople(this.directory, users, actor);
     if (people.notFound.length)
       return [text(notFoundText(people.notFound, this.deps.config.mode))];
-    const req = await this.deps.store.requests.create(
-      {
-        tenantId: this.deps.config.tenantId,
-        kind,
-        state: 'draft',
-        requesterId: actor.id,
-        requesterName: actor.name,
-        subject: DRAGON_ADMIN_SUBJECT,
-        justification: ask.justification,
-        payload: { questions: people.questions, ...(duration ? { duration } : {}) },
-        targets: people.resolved.map(targetOf),
-      },
-      auditOf(actor, 'request.draft', this.deps.config.tenantId, { kind, written: users, role: 'Dragon Administrator', scope: DRAGON_ADMIN_SCOPE_ID, duration, justification: ask.justification }),
+    return this.engine.startDraft(
+      actor,
+      { kind, subject: DRAGON_ADMIN_SUBJECT, justification: ask.justification, payload: { questions: people.questions, ...(duration ? { duration } : {}) }, targets: people.resolved.map(targetOf) },
+      { kind, written: users, role: 'Dragon Administrator', scope: DRAGON_ADMIN_SCOPE_ID, duration, justification: ask.justification },
+      !people.questions.length,
+      (req) => this.nextStep(req, actor),
     );
-    return this.nextStep(req, actor);
   }
 
   private async onChoice(req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb): Promise<ClickResult> {
@@ -107,29 +100,7 @@ export class RoleService implements Capability {
   private async nextStep(req: DeskRequest, actor: Actor): Promise<Reply[]> {
     const questions = (req.payload.questions ?? []) as PersonQuestionData[];
     if (questions.length) return [card(choosePersonCard(req, questions) as unknown as AdaptiveCard, { requestId: req.id, role: 'requester' })];
-    const check = await this.precheck(req, actor);
-    if (!check.ok) {
-      await this.deps.store.requests.transition(
-        req.id,
-        { state: 'draft', version: req.version },
-        'cancel',
-        { decidedBy: 'dragon-desk', decidedByName: 'Dragon Desk', decidedAt: this.deps.clock.now().toISOString(), decisionReason: 'Did not pass the checks' },
-        auditOf(actor, 'request.precheck-failed', req.tenantId),
-      );
-      return check.replies;
-    }
-    const direct = await this.canActDirectly(actor);
-    const notes = (check.skipped ?? []).map((s) => s.reason);
-    const updated = await this.deps.store.requests.update(
-      req.id,
-      req.version,
-      { targets: check.request?.targets ?? req.targets, payload: { ...req.payload, direct, notes } },
-      auditOf(actor, 'request.checked', req.tenantId, { direct, skipped: check.skipped }),
-    );
-    const replies: Reply[] = [];
-    if (notes.length) replies.push(text(notes.join(' ')));
-    replies.push(await this.engine.draftReply(updated ?? req));
-    return replies;
+    return this.engine.prepareDraft(req, actor);
   }
 
   /**
@@ -181,16 +152,16 @@ export class RoleService implements Capability {
     return `Time-bound: ${words} from when it is granted. It ends by itself; the person is reminded ${this.deps.config.grantReminderMinutes} minutes before.`;
   }
 
-  async canActDirectly(actor: Actor, _req?: DeskRequest): Promise<boolean> {
-    return roleAssignerRole(await this.directory.rolesOf(actor.id, true)) !== undefined;
+  async canActDirectly(actor: Actor, _req?: DeskRequest, reads: Reads = 'fresh'): Promise<boolean> {
+    return roleAssignerRole(await this.directory.rolesOf(actor.id, reads === 'fresh')) !== undefined;
   }
 
   requiresJustification(_req: DeskRequest, direct: boolean): boolean {
     return !direct;
   }
 
-  async precheck(req: DeskRequest, _actor: Actor): Promise<Precheck> {
-    const users = await this.deps.tenant.getUsers(req.targets.map((t) => t.userId));
+  async precheck(req: DeskRequest, _actor: Actor, reads: Reads = 'fresh'): Promise<Precheck> {
+    const users = await this.directory.users(req.targets.map((t) => t.userId), reads);
     const skipped: { name: string; reason: string }[] = [];
     const keep: RequestTarget[] = [];
     for (const t of req.targets) {
@@ -221,11 +192,11 @@ export class RoleService implements Capability {
     return undefined;
   }
 
-  async approvers(req: DeskRequest): Promise<RequestApprover[]> {
+  async approvers(req: DeskRequest, reads: Reads = 'fresh'): Promise<RequestApprover[]> {
     const targetIds = req.targets.map((t) => t.userId);
     const groupId = this.access.groupId;
     if (groupId) {
-      const owners = eligibleApprovers(await this.directory.groupOwners(groupId), req.requesterId, targetIds);
+      const owners = eligibleApprovers(await this.directory.groupOwners(groupId, reads), req.requesterId, targetIds);
       if (owners.length) {
         const name = await this.groupName(groupId);
         return owners.map((o) => ({ approverId: o.id, displayName: o.displayName, reason: `an owner of the group “${name}”, which holds the Dragon Administrator role` }));
@@ -234,7 +205,7 @@ export class RoleService implements Capability {
     const why = groupId ? 'the Dragon Administrators group has no enabled owner who can decide' : 'no Dragon Administrators group is configured';
     const out: RequestApprover[] = [];
     for (const role of ['globalAdministrator', 'privilegedRoleAdministrator'] as const satisfies readonly AdminRole[]) {
-      for (const p of eligibleApprovers(await this.directory.roleHolders(role, true), req.requesterId, targetIds)) {
+      for (const p of eligibleApprovers(await this.directory.roleHolders(role, reads === 'fresh'), req.requesterId, targetIds)) {
         if (!out.some((o) => o.approverId === p.id)) out.push({ approverId: p.id, displayName: p.displayName, reason: `a ${ROLE_NAMES[role]} (${why})` });
       }
     }
@@ -351,11 +322,6 @@ export class RoleService implements Capability {
 
 function endLine(endsAt: string): string {
   return `Time-bound: ends ${formatTime(endsAt)}.`;
-}
-
-
-function auditOf(actor: Actor, action: string, tenantId: string, detail?: Record<string, unknown>) {
-  return { actorId: actor.id, actorName: actor.name, action, tenantId, detail };
 }
 
 function errorCode(err: unknown): string {

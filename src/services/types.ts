@@ -21,9 +21,22 @@ export type AdaptiveCard = Record<string, unknown>;
 /** Something to show a person. A card about a request is remembered so it can be updated in place. */
 export type Reply =
   | { kind: 'text'; text: string }
-  | { kind: 'card'; card: AdaptiveCard; about?: { requestId: number; role: CardMessage['role'] } };
+  /** `lead`: a line shown above the card in the same message (a first-contact greeting). */
+  | { kind: 'card'; card: AdaptiveCard; about?: { requestId: number; role: CardMessage['role'] }; lead?: string };
 
 export const text = (t: string): Reply => ({ kind: 'text', text: t });
+/**
+ * The replies with a greeting in front, in the same message as the first of them: one message
+ * instead of two, which reads better and is one Teams call fewer (bench/: a go-live day is mostly
+ * first contacts).
+ */
+export function withGreeting(greeting: string, replies: Reply[]): Reply[] {
+  const [first, ...rest] = replies;
+  if (!first) return [text(greeting)];
+  if (first.kind === 'text') return [text(`${greeting}\n\n${first.text}`), ...rest];
+  return [{ ...first, lead: first.lead ? `${greeting}\n\n${first.lead}` : greeting }, ...rest];
+}
+
 export const card = (c: AdaptiveCard, about?: { requestId: number; role: CardMessage['role'] }): Reply =>
   about ? { kind: 'card', card: c, about } : { kind: 'card', card: c };
 

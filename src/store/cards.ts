@@ -2,15 +2,27 @@
 import type { Kysely } from 'kysely';
 import { fromJson, nowIso, toJson, type StoreClock } from './codec';
 import type { Database } from './schema';
+import { RecentWrites } from './recentWrites';
 import type { CardMessage, CardStore } from './types';
 
 export class SqlCardStore implements CardStore {
+  /**
+   * Copies this process recorded lately: a click on a card records its copy again (it may be one
+   * Dragon Desk never posted, e.g. the channel's), and that is almost always a row already there.
+   */
+  private readonly recorded = new RecentWrites(10_000, 10 * 60_000);
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: StoreClock,
   ) {}
 
   async record(card: CardMessage): Promise<void> {
+    const ref = toJson(card.conversationRef);
+    const key = `${card.requestId}\u0000${card.recipientId}\u0000${card.activityId}`;
+    const value = `${card.role}\u0000${ref}`;
+    const nowMs = Date.now();
+    if (this.recorded.unchanged(key, value, nowMs)) return;
     // Recording the same posted activity twice (a retried turn) keeps one row.
     await this.db
       .insertInto('card_messages')
@@ -18,7 +30,7 @@ export class SqlCardStore implements CardStore {
         request_id: card.requestId,
         recipient_id: card.recipientId,
         role: card.role,
-        conversation_ref: toJson(card.conversationRef),
+        conversation_ref: ref,
         activity_id: card.activityId,
         created_at: nowIso(this.clock),
       })
@@ -28,6 +40,7 @@ export class SqlCardStore implements CardStore {
           .doUpdateSet((eb) => ({ role: eb.ref('excluded.role'), conversation_ref: eb.ref('excluded.conversation_ref') })),
       )
       .execute();
+    this.recorded.remember(key, value, nowMs);
   }
 
   async listForRequest(requestId: number): Promise<CardMessage[]> {

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { fromJson, nowIso, toJson, type StoreClock } from './codec';
 import type { Database } from './schema';
+import { RecentWrites } from './recentWrites';
 import type { ConversationStore } from './types';
 
 /** People whose last reference this process remembers; beyond it, the oldest are forgotten. */
@@ -14,8 +15,8 @@ const REMEMBERED_PEOPLE = 10_000;
 const REMEMBER_MS = 10 * 60_000;
 
 export class SqlConversationStore implements ConversationStore {
-  /** aadObjectId → the name and reference this process last stored or confirmed, and when. */
-  private readonly stored = new Map<string, { value: string; at: number }>();
+  /** aadObjectId → the name and reference this process last stored or confirmed. */
+  private readonly stored = new RecentWrites(REMEMBERED_PEOPLE, REMEMBER_MS);
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -30,13 +31,10 @@ export class SqlConversationStore implements ConversationStore {
     const ref = toJson(conversationRef);
     const value = `${name}\u0000${ref}`;
     const nowMs = Date.now();
-    const known = this.stored.get(aadObjectId);
     // A remembered row exists (we wrote or saw it), so this is not a first contact.
-    if (known && known.value === value && nowMs - known.at < REMEMBER_MS) return { firstContact: false };
+    if (this.stored.unchanged(aadObjectId, value, nowMs)) return { firstContact: false };
     const result = await this.write(aadObjectId, name, ref);
-    this.stored.delete(aadObjectId);
-    if (this.stored.size >= REMEMBERED_PEOPLE) this.stored.delete(this.stored.keys().next().value as string);
-    this.stored.set(aadObjectId, { value, at: nowMs });
+    this.stored.remember(aadObjectId, value, nowMs);
     return result;
   }
 
@@ -58,7 +56,13 @@ export class SqlConversationStore implements ConversationStore {
     return { firstContact: false };
   }
 
+  /** From memory when this process stored or confirmed the person's reference lately (see REMEMBER_MS). */
   async get(aadObjectId: string): Promise<{ name: string; conversationRef: Record<string, unknown> } | undefined> {
+    const recent = this.stored.recent(aadObjectId, Date.now());
+    if (recent !== undefined) {
+      const cut = recent.indexOf('\u0000');
+      return { name: recent.slice(0, cut), conversationRef: fromJson(recent.slice(cut + 1)) };
+    }
     const row = await this.db
       .selectFrom('conversation_refs')
       .select(['name', 'conversation_ref'])

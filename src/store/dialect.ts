@@ -4,7 +4,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type KyselyConfig, type LogEvent, type SqliteDatabase } from 'kysely';
-import { Pool } from 'pg';
+import type { Pool as PgPool } from 'pg';
 import type { Database } from './schema';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -87,6 +87,9 @@ export interface PostgresOptions {
 }
 
 export function postgresConnection(databaseUrl: string, opts: PostgresOptions = {}): Connection {
+  // pg is loaded only with DATABASE_URL: a SQLite instance never needs it (~1 MB resident).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Pool } = require('pg') as { Pool: typeof PgPool };
   const pool = new Pool({ connectionString: databaseUrl, max: opts.maxConnections ?? 10 });
   // Without a listener an idle client's error would crash the process; the next query that needs
   // the database reports the outage instead (and /readyz turns red through ping()).

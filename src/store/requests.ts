@@ -120,53 +120,49 @@ function changedColumns(changes: RequestChanges): Updateable<RequestsTable> {
   return set;
 }
 
-async function insertTargets(db: Db, requestId: number, targets: Omit<RequestTarget, 'status'>[]): Promise<void> {
-  const unique = uniqueBy(targets, (t) => t.userId);
-  if (unique.length === 0) return;
-  await db
-    .insertInto('request_targets')
-    .values(
-      unique.map((t, position) => ({
-        request_id: requestId,
-        user_id: t.userId,
-        position,
-        display_name: t.displayName,
-        user_principal_name: t.userPrincipalName,
-        status: 'waiting' as const,
-        error_code: null,
-        error_message: null,
-      })),
-    )
-    .execute();
+/** Inserts the targets (a person named twice once) and returns the rows as written. */
+async function insertTargets(db: Db, requestId: number, targets: Omit<RequestTarget, 'status'>[]): Promise<TargetRow[]> {
+  const rows: TargetRow[] = uniqueBy(targets, (t) => t.userId).map((t, position) => ({
+    request_id: requestId,
+    user_id: t.userId,
+    position,
+    display_name: t.displayName,
+    user_principal_name: t.userPrincipalName,
+    status: 'waiting' as const,
+    error_code: null,
+    error_message: null,
+  }));
+  if (rows.length) await db.insertInto('request_targets').values(rows).execute();
+  return rows;
 }
 
-async function insertApprovers(db: Db, requestId: number, approvers: RequestApprover[], state: RequestState): Promise<void> {
-  const unique = uniqueBy(approvers, (a) => a.approverId);
-  if (unique.length === 0) return;
-  await db
-    .insertInto('request_approvers')
-    .values(
-      unique.map((a, position) => ({
-        request_id: requestId,
-        approver_id: a.approverId,
-        position,
-        display_name: a.displayName,
-        reason: a.reason,
-        pending: state === 'pending' ? 1 : 0,
-      })),
-    )
-    .execute();
+async function insertApprovers(db: Db, requestId: number, approvers: RequestApprover[], state: RequestState): Promise<ApproverRow[]> {
+  const rows: ApproverRow[] = uniqueBy(approvers, (a) => a.approverId).map((a, position) => ({
+    request_id: requestId,
+    approver_id: a.approverId,
+    position,
+    display_name: a.displayName,
+    reason: a.reason,
+    pending: state === 'pending' ? 1 : 0,
+  }));
+  if (rows.length) await db.insertInto('request_approvers').values(rows).execute();
+  return rows;
 }
 
-/** Writes the list replacements and keeps request_approvers.pending in step with the new state. */
-async function applyListChanges(db: Db, row: RequestRow, previous: RequestState | undefined, changes: RequestChanges): Promise<void> {
+/**
+ * Writes the list replacements, keeps request_approvers.pending in step with the new state, and
+ * returns the request as it now stands: replaced lists as written, the others read.
+ */
+async function applyListChanges(db: Db, row: RequestRow, previous: RequestState | undefined, changes: RequestChanges): Promise<DeskRequest> {
+  let targets: TargetRow[] | undefined;
+  let approvers: ApproverRow[] | undefined;
   if (changes.targets) {
     await db.deleteFrom('request_targets').where('request_id', '=', row.id).execute();
-    await insertTargets(db, row.id, changes.targets);
+    targets = await insertTargets(db, row.id, changes.targets);
   }
   if (changes.approvers) {
     await db.deleteFrom('request_approvers').where('request_id', '=', row.id).execute();
-    await insertApprovers(db, row.id, changes.approvers, row.state);
+    approvers = await insertApprovers(db, row.id, changes.approvers, row.state);
   } else if (previous !== undefined && (previous === 'pending') !== (row.state === 'pending')) {
     await db
       .updateTable('request_approvers')
@@ -174,6 +170,13 @@ async function applyListChanges(db: Db, row: RequestRow, previous: RequestState 
       .where('request_id', '=', row.id)
       .execute();
   }
+  return toRequest(row, targets ?? (await listOf(db, 'request_targets', row.id)), approvers ?? (await listOf(db, 'request_approvers', row.id)));
+}
+
+function listOf(db: Db, table: 'request_targets', requestId: number): Promise<TargetRow[]>;
+function listOf(db: Db, table: 'request_approvers', requestId: number): Promise<ApproverRow[]>;
+function listOf(db: Db, table: 'request_targets' | 'request_approvers', requestId: number): Promise<(TargetRow | ApproverRow)[]> {
+  return db.selectFrom(table).selectAll().where('request_id', '=', requestId).orderBy('position').execute();
 }
 
 export class SqlRequestStore implements RequestStore {
@@ -182,7 +185,7 @@ export class SqlRequestStore implements RequestStore {
     private readonly clock: StoreClock,
   ) {}
 
-  create(input: NewRequest, audit: Omit<AuditEntry, 'requestId'>): Promise<DeskRequest> {
+  create(input: NewRequest, audit: Omit<AuditEntry, 'requestId'> | Omit<AuditEntry, 'requestId'>[]): Promise<DeskRequest> {
     return casTransaction(this.db).execute(async (trx) => {
       const now = nowIso(this.clock);
       const row = await trx
@@ -209,11 +212,11 @@ export class SqlRequestStore implements RequestStore {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await insertTargets(trx, row.id, input.targets);
-      await insertApprovers(trx, row.id, input.approvers ?? [], row.state);
-      await insertAudit(trx, this.clock, { ...audit, requestId: row.id });
-      const [created] = await hydrate(trx, [row]);
-      return created;
+      const targets = await insertTargets(trx, row.id, input.targets);
+      const approvers = await insertApprovers(trx, row.id, input.approvers ?? [], row.state);
+      for (const a of Array.isArray(audit) ? audit : [audit]) await insertAudit(trx, this.clock, { ...a, requestId: row.id });
+      // What was just written, without reading it back.
+      return toRequest(row, targets, approvers);
     });
   }
 
@@ -253,9 +256,8 @@ export class SqlRequestStore implements RequestStore {
         .returningAll()
         .executeTakeFirst();
       if (!row) return undefined;
-      await applyListChanges(trx, row, expected.state, changes);
+      const updated = await applyListChanges(trx, row, expected.state, changes);
       await insertAudit(trx, this.clock, { ...audit, requestId: id });
-      const [updated] = await hydrate(trx, [row]);
       return updated;
     });
   }
@@ -271,9 +273,8 @@ export class SqlRequestStore implements RequestStore {
       if (changes.targets) q = q.where('state', '=', 'draft');
       const row = await q.returningAll().executeTakeFirst();
       if (!row) return undefined;
-      await applyListChanges(trx, row, undefined, changes);
+      const updated = await applyListChanges(trx, row, undefined, changes);
       await insertAudit(trx, this.clock, { ...audit, requestId: id });
-      const [updated] = await hydrate(trx, [row]);
       return updated;
     });
   }

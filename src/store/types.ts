@@ -62,7 +62,8 @@ export interface RequestChanges {
 }
 
 export interface RequestStore {
-  create(input: NewRequest, audit: Omit<AuditEntry, 'requestId'>): Promise<DeskRequest>;
+  /** Several audit rows when one step records several things (a draft made and checked). */
+  create(input: NewRequest, audit: Omit<AuditEntry, 'requestId'> | Omit<AuditEntry, 'requestId'>[]): Promise<DeskRequest>;
   get(id: number): Promise<DeskRequest | undefined>;
   /**
    * Apply `event` if the row is still at `expected` (state and version). Bumps version, sets

@@ -327,10 +327,25 @@ export class GraphTenantClient implements TenantClient {
   }
 
   async getUserRoleTemplateIds(userId: string): Promise<string[]> {
-    const roles = await this.graphList<{ roleTemplateId?: string }>(
-      `/users/${seg(userId)}/transitiveMemberOf/microsoft.graph.directoryRole${queryString({ $select: 'roleTemplateId' })}`,
-    );
-    return [...new Set(roles.map((r) => r.roleTemplateId?.toLowerCase()).filter((x): x is string => !!x))];
+    return roleTemplateIds(await this.graphList<{ roleTemplateId?: string }>(rolesPath(userId)));
+  }
+
+  async getUserWithRoles(userId: string): Promise<{ user: TenantUser | undefined; roleTemplateIds: string[] }> {
+    const [user, roles] = await this.batch([
+      { id: '1', method: 'GET', url: `${userPath(userId)}${queryString({ $select: USER_SELECT })}` },
+      { id: '2', method: 'GET', url: rolesPath(userId) },
+    ]);
+    const failed = (r: BatchResponse) => tenantErrorFromResponse(r.status, r.body, headersFromRecord(r.headers), this.rt.now());
+    if (user.status >= 300 && user.status !== 404) throw failed(user);
+    if (roles.status >= 300) {
+      // A person who does not exist has no roles; anything else is an error like any other read's.
+      if (roles.status === 404 && user.status === 404) return { user: undefined, roleTemplateIds: [] };
+      throw failed(roles);
+    }
+    const page = roles.body as Page<{ roleTemplateId?: string }>;
+    // More than a page of directory roles is unheard of; if it happens, read them the paged way.
+    const all = page['@odata.nextLink'] ? await this.getUserRoleTemplateIds(userId) : roleTemplateIds(page.value ?? []);
+    return { user: user.status === 404 ? undefined : (user.body as TenantUser), roleTemplateIds: all };
   }
 
   async getUserGroupIds(userId: string): Promise<string[]> {
@@ -622,4 +637,12 @@ export class GraphTenantClient implements TenantClient {
       throw err;
     }
   }
+}
+
+function rolesPath(userId: string): string {
+  return `/users/${seg(userId)}/transitiveMemberOf/microsoft.graph.directoryRole${queryString({ $select: 'roleTemplateId' })}`;
+}
+
+function roleTemplateIds(roles: { roleTemplateId?: string }[]): string[] {
+  return [...new Set(roles.map((r) => r.roleTemplateId?.toLowerCase()).filter((x): x is string => !!x))];
 }

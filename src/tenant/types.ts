@@ -148,6 +148,8 @@ export interface TenantClient {
   getUsers(ids: string[]): Promise<TenantUser[]>; // uses $batch, at most 20 per call to Graph
   /** templateIds of the directory roles the user holds, directly or through role-assignable groups. */
   getUserRoleTemplateIds(userId: string): Promise<string[]>;
+  /** getUser and getUserRoleTemplateIds together, in one $batch (someone's first question reads both). */
+  getUserWithRoles(userId: string): Promise<{ user: TenantUser | undefined; roleTemplateIds: string[] }>;
   /** ids of groups the user is a member of, transitively. */
   getUserGroupIds(userId: string): Promise<string[]>;
   assignLicense(userId: string, add: string[], remove: string[]): Promise<TenantUser>;

@@ -27,6 +27,7 @@ function input(over: Partial<{ help: TurnFigures; status: TurnFigures; license: 
     growth: { sqlite: growth('sqlite'), postgres: growth('postgres') },
     memory: {
       bot: 'dragon-desk',
+      nodeFlags: ['--expose-gc'],
       conversations: 1000,
       errors: 0,
       start: { rssMb: 100, heapUsedMb: 1, heapTotalMb: 1, externalMb: 1, gc: true },

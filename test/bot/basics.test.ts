@@ -4,7 +4,7 @@
  * a handler error never escapes — a message gets a reference the log carries with the stack, an
  * invoke gets an `application/vnd.microsoft.error` body, never HTTP 501.
  */
-import { Harness, cardText } from '../helpers/harness';
+import { Harness, messageText, cardText } from '../helpers/harness';
 import { expectValidTeamsCard } from '../helpers/cards';
 import { memoryLogger } from '../../src/log';
 
@@ -22,7 +22,7 @@ afterEach(async () => h.stop());
 
 /** Everything a person reads in these activities: texts and card texts. */
 function read(activities: { activity: Record<string, any> }[]): string {
-  return activities.map((m) => m.activity.text ?? cardText(m.activity.attachments?.[0]?.content)).join('\n');
+  return activities.map((m) => messageText(m.activity)).join('\n');
 }
 
 /** The "reference X" a person was given, and the error log line with the same reference. */

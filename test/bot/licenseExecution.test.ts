@@ -8,7 +8,7 @@ import { ManualClock } from '../../src/clock';
 import { persona } from '../../src/devtenant/fixture';
 import type { DeskRequest } from '../../src/domain/request';
 import { expectValidTeamsCard } from '../helpers/cards';
-import { Harness, cardActions, cardText, type Person } from '../helpers/harness';
+import { Harness, messageText, cardActions, cardText, type Person } from '../helpers/harness';
 import {
   MEMBER_ADD_PATH,
   NURSING_GROUP,
@@ -339,7 +339,7 @@ describe('a license kind without a group: direct assignLicense', () => {
   test('someone without a usage location is refused up front, with why and what to do', async () => {
     const leo = h.as('leo');
     const posted = await leo.say('give Ivy Chen a Dragon nursing license');
-    const all = posted.map((p) => p.activity.text ?? cardText(p.activity.attachments?.[0]?.content)).join('\n');
+    const all = posted.map((p) => messageText(p.activity)).join('\n');
     expect(all).toMatch(/Ivy Chen has no usage location/);
     expect(all).toMatch(/set it on their profile/);
     expect(posted.some((p) => buttons(p.activity.attachments?.[0]?.content).includes('Confirm'))).toBe(false);
@@ -434,7 +434,7 @@ describe('removing a license', () => {
   test('"remove my Dragon license" from someone without one is answered the same way', async () => {
     const lee = h.as('lee');
     const posted = await lee.say('remove my Dragon license');
-    const all = posted.map((p) => p.activity.text ?? cardText(p.activity.attachments?.[0]?.content)).join('\n');
+    const all = posted.map((p) => messageText(p.activity)).join('\n');
     expect(all).toMatch(/You don't have a Dragon Copilot license \(nursing or physician\), so there is nothing to remove/);
     expect(posted.some((p) => buttons(p.activity.attachments?.[0]?.content).some((b) => /Send for approval|Confirm/i.test(b)))).toBe(false);
   });

@@ -3,7 +3,7 @@
  * makes the change in the dev tenant and checks it landed; an admin goes straight through a
  * confirmation card. Everything a person would notice is asserted on what the connector received.
  */
-import { Harness, cardActions, cardText, type InvokeAnswer } from '../helpers/harness';
+import { Harness, messageText, cardActions, cardText, type InvokeAnswer } from '../helpers/harness';
 import { expectValidTeamsCard } from '../helpers/cards';
 import { persona } from '../../src/devtenant/fixture';
 
@@ -126,7 +126,7 @@ describe('a Dragon license request with group-owner approval', () => {
   ])('%s gets a clear answer and nothing is requested', async (_label, utterance, expected) => {
     const leo = h.as('leo');
     const posted = await leo.say(utterance);
-    const all = posted.map((p) => p.activity.text ?? cardText(p.activity.attachments?.[0]?.content)).join('\n');
+    const all = posted.map((p) => messageText(p.activity)).join('\n');
     expect(all).toMatch(expected);
     expect(await h.desk.store.requests.listByRequester(leo.id, 5).then((r) => r.filter((x) => x.state !== 'cancelled'))).toHaveLength(0);
   });
@@ -134,7 +134,7 @@ describe('a Dragon license request with group-owner approval', () => {
   test('no seats left: says how many are used and how to buy more', async () => {
     const dana = h.as('dana');
     const posted = await dana.say('give Sam Carter and Lee Wong Dragon physician licenses');
-    const all = posted.map((p) => p.activity.text ?? cardText(p.activity.attachments?.[0]?.content)).join('\n');
+    const all = posted.map((p) => messageText(p.activity)).join('\n');
     expect(all).toMatch(/of 6/);
     expect(all).toMatch(/certified Microsoft partner|representative/);
   });

@@ -12,7 +12,7 @@ import { ManualClock } from '../../src/clock';
 import { persona } from '../../src/devtenant/fixture';
 import { startDevTenant, type DevTenant } from '../../src/devtenant/server';
 import { expectValidTeamsCard } from '../helpers/cards';
-import { Harness, cardActions, cardOf, cardText, type InvokeAnswer } from '../helpers/harness';
+import { Harness, messageText, cardActions, cardOf, cardText, type InvokeAnswer } from '../helpers/harness';
 import {
   MEMBER_ADD_PATH,
   NURSING_GROUP,
@@ -454,7 +454,7 @@ describe('an approver who has never used Dragon Desk', () => {
       const nina = h.as('nina');
       expect(nina.messages()).toHaveLength(0);
       const posted = await nina.say('hello');
-      const texts = posted.map((p) => p.activity.text ?? cardText(cardOf(p.activity))).join('\n');
+      const texts = posted.map((p) => messageText(p.activity)).join('\n');
       expect(texts).toMatch(/Hi Nina/);
       expect(texts).toMatch(/waiting for your decision/);
       // "hello" also gets its own answer after the greeting; the approval card is the one with buttons.

@@ -4,7 +4,7 @@
  * GDAP delegated admin offer on the partner side. Each as the persona who would do it, and as one
  * who may not.
  */
-import { Harness, cardActions, cardText, type Person } from '../helpers/harness';
+import { Harness, messageText, cardActions, cardText, type Person } from '../helpers/harness';
 import type { PostedActivity } from '../helpers/connector';
 import { expectValidTeamsCard, findInput } from '../helpers/cards';
 import { persona } from '../../src/devtenant/fixture';
@@ -20,7 +20,7 @@ function said(person: Person, after = 0): string {
 
 /** What one turn posted, as a person reads it. */
 function textOf(posted: PostedActivity[]): string {
-  return posted.map((p) => p.activity.text ?? cardText(p.activity.attachments?.[0]?.content)).join('\n');
+  return posted.map((p) => messageText(p.activity)).join('\n');
 }
 
 describe('partner administration in chat', () => {

@@ -13,7 +13,7 @@ import { ROLE_TEMPLATE } from '../../src/domain/catalog';
 import { persona } from '../../src/devtenant/fixture';
 import { startDevTenant, type DevTenant } from '../../src/devtenant/server';
 import { expectValidTeamsCard } from '../helpers/cards';
-import { Harness, cardActions, cardText, type Person } from '../helpers/harness';
+import { Harness, messageText, cardActions, cardText, type Person } from '../helpers/harness';
 
 const ADMIN_GROUP = '11111111-aaaa-4aaa-8aaa-000000000003';
 const MIN = 60_000;
@@ -28,7 +28,7 @@ function isAdminGroupMember(h: Harness, alias: string): boolean {
 }
 
 function said(posted: { activity: Record<string, any> }[]): string {
-  return posted.map((p) => p.activity.text ?? cardText(p.activity.attachments?.[0]?.content)).join('\n');
+  return posted.map((p) => messageText(p.activity)).join('\n');
 }
 
 async function settleTwice(h: Harness): Promise<void> {

@@ -11,7 +11,7 @@ import { ROLE_TEMPLATE } from '../../src/domain/catalog';
 import { persona } from '../../src/devtenant/fixture';
 import { startDevTenant, type DevTenant } from '../../src/devtenant/server';
 import { expectValidTeamsCard } from '../helpers/cards';
-import { Harness, cardActions, cardText } from '../helpers/harness';
+import { Harness, messageText, cardActions, cardText } from '../helpers/harness';
 
 const NURSING_SKU = '22222222-bbbb-4bbb-8bbb-000000000001';
 const PHYSICIAN_SKU = '22222222-bbbb-4bbb-8bbb-000000000002';
@@ -25,7 +25,7 @@ function writes(h: Harness): number {
 }
 
 function said(posted: { activity: Record<string, any> }[]): string {
-  return posted.map((p) => p.activity.text ?? cardText(p.activity.attachments?.[0]?.content)).join('\n');
+  return posted.map((p) => messageText(p.activity)).join('\n');
 }
 
 function groupNamed(h: Harness, name: string) {

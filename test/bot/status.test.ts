@@ -2,7 +2,7 @@
  * Issue 4's status answers, asked the way people ask, with numbers checked against the dev
  * tenant; and who may see what.
  */
-import { Harness, cardText, type Person } from '../helpers/harness';
+import { Harness, messageText, type Person } from '../helpers/harness';
 import { expectValidTeamsCard } from '../helpers/cards';
 import { cardOf } from '../helpers/connector';
 
@@ -13,7 +13,7 @@ async function ask(p: Person, utterance: string): Promise<string> {
     const card = cardOf(m.activity);
     if (card) expectValidTeamsCard(card);
   }
-  return posted.map((m) => m.activity.text ?? cardText(cardOf(m.activity))).join('\n');
+  return posted.map((m) => messageText(m.activity)).join('\n');
 }
 
 describe('status answers', () => {

@@ -23,11 +23,18 @@ describe('turn costs', () => {
     expect(tenantCalls().slice(before)).toEqual([]);
   });
 
-  test("a license request reads the requester's roles once, and a Dragon administrator still hears the note first", async () => {
-    const before = tenantCalls().length;
-    await h.as('dana').say('I need a Dragon nursing license');
-    const roleReads = tenantCalls().slice(before).filter((c) => /transitiveMemberOf/.test(c.path));
+  test("a license request reads the requester's record and roles once, together, and a Dragon administrator still hears the note first", async () => {
+    const dana = h.as('dana');
+    const before = h.desk.devTenant!.calls.list().length;
+    await dana.say('I need a Dragon nursing license');
+    const calls = h.desk.devTenant!.calls.list().slice(before);
+    const roleReads = calls.filter((c) => /transitiveMemberOf/.test(c.path));
+    const recordReads = calls.filter((c) => c.path === `/v1.0/users/${dana.id}`);
     expect(roleReads).toHaveLength(1);
+    expect(recordReads).toHaveLength(1);
+    // Both in one $batch: a first question costs one request to the tenant for who is asking.
+    expect([...roleReads, ...recordReads].every((c) => c.inBatch)).toBe(true);
+    expect(calls.filter((c) => c.path === '/v1.0/$batch')).toHaveLength(1);
 
     const jordan = h.as('jordan');
     const replies = await jordan.say('I need a Dragon nursing license');
@@ -36,6 +43,27 @@ describe('turn costs', () => {
     const card = replies.findIndex((r) => r.activity.attachments?.length);
     expect(note).toBeGreaterThanOrEqual(0);
     expect(card).toBeGreaterThan(note);
+  });
+
+  test('sending for approval right after the draft reuses its reads; the approval click reads the owners fresh', async () => {
+    const nina = h.as('nina');
+    await nina.say('hi');
+    const calls = () => h.desk.devTenant!.calls.list();
+    // Dana's request is routed with a fresh read of the group's owners…
+    const dana = h.as('dana');
+    await dana.say('I need a Dragon nursing license');
+    expect((await dana.click(dana.lastCard(), 'Send for approval')).httpStatus).toBe(200);
+    // …so Sam's, seconds later, is sent without reading the tenant at all.
+    const sam = h.as('sam');
+    await sam.say('I need a Dragon nursing license');
+    const beforeSend = calls().length;
+    expect((await sam.click(sam.lastCard(), 'Send for approval')).httpStatus).toBe(200);
+    expect(calls().slice(beforeSend).map((c) => `${c.method} ${c.path}`)).toEqual([]);
+
+    const beforeApprove = calls().length;
+    const approved = await nina.click(nina.lastCard(), 'Approve');
+    expect(approved.httpStatus).toBe(200);
+    expect(calls().slice(beforeApprove).filter((c) => /\/groups\/[^/]+\/owners$/.test(c.path))).toHaveLength(1);
   });
 
   test('the reference kept for proactive messages is the chat, not the last message in it', async () => {

@@ -87,6 +87,12 @@ export function cardOf(activity: Record<string, any>): Record<string, any> | und
   return activity.attachments?.find((a: any) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
 }
 
+/** What a message says: its text, then its card's text (a first-contact greeting may lead a card). */
+export function messageText(activity: Record<string, any>): string {
+  const card = cardOf(activity);
+  return [activity.text, card && cardText(card)].filter(Boolean).join('\n');
+}
+
 /** All text a person would read on a card (TextBlocks, FactSet facts, RichText runs), joined. */
 export function cardText(card: Record<string, any> | undefined): string {
   const out: string[] = [];

@@ -13,7 +13,7 @@ import { startDragonDesk, type DragonDesk } from '../../src/dragonDesk';
 import { persona } from '../../src/devtenant/fixture';
 import type { DevTenant, DevTenantOptions } from '../../src/devtenant/server';
 import { silentLogger, type Logger } from '../../src/log';
-import { FakeConnector, cardActions, cardOf, cardText, type PostedActivity } from './connector';
+import { FakeConnector, cardActions, cardOf, cardText, messageText, type PostedActivity } from './connector';
 
 export interface HarnessOptions {
   env?: Record<string, string>;
@@ -176,8 +176,9 @@ export class Person {
     return this.h.connector.messages(this.conversationId, after);
   }
 
+  /** What each message says: its text, then its card's text (a greeting may lead a card). */
   texts(after = 0): string[] {
-    return this.messages(after).map((m) => m.activity.text ?? cardText(cardOf(m.activity)));
+    return this.messages(after).map((m) => messageText(m.activity));
   }
 
   /** The newest card in this chat, in its current (possibly updated) version. */
@@ -218,4 +219,4 @@ export class Person {
   }
 }
 
-export { cardActions, cardOf, cardText };
+export { cardActions, cardOf, cardText, messageText };

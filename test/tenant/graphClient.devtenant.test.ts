@@ -104,6 +104,19 @@ describe('GraphTenantClient against the dev tenant', () => {
       expect(await clientAs().getUserRoleTemplateIds(persona('dana').id)).toEqual([]);
     });
 
+    it.each(['grace', 'jordan', 'dana'])('reads %s\'s record and roles together in one $batch, as the two reads would', async (alias) => {
+      const id = persona(alias).id;
+      const c = clientAs();
+      const apart = { user: await c.getUser(id), roleTemplateIds: await c.getUserRoleTemplateIds(id) };
+      dt.calls.reset();
+      expect(await c.getUserWithRoles(id)).toEqual(apart);
+      expect(dt.calls.count({ inBatch: false })).toBe(1);
+    });
+
+    it('someone who does not exist: no record and no roles, not an error', async () => {
+      expect(await clientAs().getUserWithRoles('00000000-0000-4000-8000-0000000000ff')).toEqual({ user: undefined, roleTemplateIds: [] });
+    });
+
     it('reads group memberships, transitively, as group ids only', async () => {
       expect(await clientAs().getUserGroupIds(persona('maria').id)).toContain(NURSING_GROUP);
       expect(await clientAs().getUserGroupIds(persona('jordan').id)).toContain(DRAGON_ADMIN_GROUP);
