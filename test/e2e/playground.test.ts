@@ -185,7 +185,11 @@ describeBrowser('Dragon Desk in the Agents Playground (two personas)', () => {
       const seatsBefore = await nursingSku();
 
       await leo.say('give Dana Kim a Dragon nursing license');
-      const confirm = await leo.cardText('Confirm');
+      // The card about Dana Kim: Playwright's hasText is a case-insensitive substring match, and
+      // an admin's welcome card says "…until you confirm", so "Confirm" alone could match it
+      // while the draft is still on its way.
+      const confirm = await leo.cardText(/Dana Kim/);
+      expect(await leo.buttonsOn(/Dana Kim/)).toContain('Confirm');
       const requestNo = /#(\d+)/.exec(confirm)?.[1];
       expect(requestNo).toBeDefined();
       // (?!\d), not \b: a card's textContent runs its text nodes together ("Request #1For …").
