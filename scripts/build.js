@@ -23,27 +23,20 @@ const OUT_DIR = path.join(ROOT, 'dist');
 /** Folders compiled, relative to the root. The bench imports two helpers from test/helpers. */
 const SOURCE_DIRS = ['src', 'bench', path.join('test', 'helpers')];
 
-function tsFiles(dir) {
+/** Files under `dir` (recursively) whose name passes `keep`. */
+function filesUnder(dir, keep) {
   const out = [];
   if (!fs.existsSync(dir)) return out;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...tsFiles(full));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(full);
+    if (entry.isDirectory()) out.push(...filesUnder(full, keep));
+    else if (keep(entry.name)) out.push(full);
   }
   return out;
 }
 
-function jsFiles(dir) {
-  const out = [];
-  if (!fs.existsSync(dir)) return out;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...jsFiles(full));
-    else if (entry.name.endsWith('.js') || entry.name.endsWith('.js.map')) out.push(full);
-  }
-  return out;
-}
+const tsFiles = (dir) => filesUnder(dir, (name) => name.endsWith('.ts') && !name.endsWith('.d.ts'));
+const jsFiles = (dir) => filesUnder(dir, (name) => name.endsWith('.js') || name.endsWith('.js.map'));
 
 function writeIfChanged(file, contents) {
   try {
