@@ -3,33 +3,10 @@
  * makes the change in the dev tenant and checks it landed; an admin goes straight through a
  * confirmation card. Everything a person would notice is asserted on what the connector received.
  */
-import { Harness, messageText, cardActions, cardText, type InvokeAnswer } from '../helpers/harness';
+import { Harness, messageText, cardActions, cardText } from '../helpers/harness';
 import { expectValidTeamsCard } from '../helpers/cards';
+import { NURSING_GROUP, NURSING_SKU, PHYSICIAN_SKU, addOwner, danaAsksForNursing, latestRequest, licenseState, memberAdds, seats, seen, tenantGet, tenantSend } from '../helpers/licenseSteps';
 import { persona } from '../../src/devtenant/fixture';
-
-const NURSING_SKU = '22222222-bbbb-4bbb-8bbb-000000000001';
-const NURSING_GROUP = '11111111-aaaa-4aaa-8aaa-000000000001';
-
-async function tenantGet(h: Harness, path: string): Promise<any> {
-  const res = await fetch(`${h.desk.devTenant!.url}/v1.0${path}`, { headers: { Authorization: 'Bearer dev' } });
-  return res.json();
-}
-
-/** What a person reads after a click: the note posted in their chat, the answer, and the card shown. */
-function seen(person: { texts(after?: number): string[] }, res: InvokeAnswer, after: number): string {
-  return [...person.texts(after), res.message ?? '', cardText(res.card)].join('\n');
-}
-
-async function nursingSeats(h: Harness): Promise<{ used: number; total: number }> {
-  const skus = await tenantGet(h, '/subscribedSkus');
-  const sku = skus.value.find((s: any) => s.skuId === NURSING_SKU);
-  return { used: sku.consumedUnits, total: sku.prepaidUnits.enabled };
-}
-
-async function nursingState(h: Harness, alias: string): Promise<string | undefined> {
-  const u = await tenantGet(h, `/users/${persona(alias).id}?$select=licenseAssignmentStates`);
-  return u.licenseAssignmentStates?.find((s: any) => s.skuId === NURSING_SKU)?.state;
-}
 
 describe('a Dragon license request with group-owner approval', () => {
   let h: Harness;
@@ -42,7 +19,7 @@ describe('a Dragon license request with group-owner approval', () => {
     const nina = h.as('nina');
     await nina.say('hi'); // the owner has talked to Dragon Desk before, so she can be reached
     const dana = h.as('dana');
-    const before = await nursingSeats(h);
+    const before = await seats(h);
 
     await dana.say('I need a Dragon nursing license');
     const draft = dana.lastCard();
@@ -69,8 +46,8 @@ describe('a Dragon license request with group-owner approval', () => {
 
     await h.settle();
     await h.settle();
-    expect(await nursingState(h, 'dana')).toBe('Active');
-    const after = await nursingSeats(h);
+    expect((await licenseState(h, 'dana'))?.state).toBe('Active');
+    const after = await seats(h);
     expect(after.used).toBe(before.used + 1);
 
     // Dana's card was updated in place, and she was told in words.
@@ -84,7 +61,7 @@ describe('a Dragon license request with group-owner approval', () => {
 
   test('a License Administrator goes straight through a confirmation card', async () => {
     const leo = h.as('leo');
-    const before = await nursingSeats(h);
+    const before = await seats(h);
     await leo.say('give Dana Reyes a Dragon nursing license');
     const confirm = leo.lastCard();
     expectValidTeamsCard(confirm.card);
@@ -94,7 +71,7 @@ describe('a Dragon license request with group-owner approval', () => {
     expect(done.card).toBeDefined();
     await h.settle();
     await h.settle();
-    expect(await nursingState(h, 'dana')).toBe('Active');
+    expect((await licenseState(h, 'dana'))?.state).toBe('Active');
     // Nobody else was asked.
     expect(h.connector.messages('personal-nina')).toHaveLength(0);
   });
@@ -140,13 +117,9 @@ describe('a Dragon license request with group-owner approval', () => {
   });
 
   test('only an approver can decide; the requester cannot approve their own request', async () => {
-    const nina = h.as('nina');
-    await nina.say('hi');
+    const { draft, sent: pending, approvals } = await danaAsksForNursing(h);
     const dana = h.as('dana');
-    await dana.say('I need a Dragon nursing license');
-    const draft = dana.lastCard();
-    const pending = await dana.click(draft, 'Send for approval');
-    const approval = nina.lastCard();
+    const approval = approvals.nina;
     const approve = cardActions(approval.card).find((a) => a.title === 'Approve')!;
 
     let mark = h.connector.lastSeq();
@@ -160,7 +133,7 @@ describe('a Dragon license request with group-owner approval', () => {
     // The refused person is not shown buttons they may not use.
     expect(cardActions(stranger.card).map((a) => a.title)).not.toContain('Approve');
 
-    const req = (await h.desk.store.requests.listByRequester(dana.id, 1))[0];
+    const req = await latestRequest(h, 'dana');
     expect(req.state).toBe('pending');
     const audit = await h.desk.store.audit.listForRequest(req.id);
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['refused.own-request', 'refused.not-approver']));
@@ -169,71 +142,47 @@ describe('a Dragon license request with group-owner approval', () => {
 
   test('tampering with card data changes nothing about what is executed', async () => {
     const nina = h.as('nina');
-    await nina.say('hi');
-    const dana = h.as('dana');
-    await dana.say('I need a Dragon nursing license');
-    await dana.click(dana.lastCard(), 'Send for approval');
-    const approval = nina.lastCard();
+    const approval = (await danaAsksForNursing(h)).approvals.nina;
     const approve = cardActions(approval.card).find((a) => a.title === 'Approve')!;
     // Someone edits the card payload to point at another person and license.
     await nina.invoke(approve.verb, { ...approve.data, userId: persona('patel').id, license: 'physician', state: 'approved' }, approval.activityId);
     await h.settle();
     await h.settle();
-    expect(await nursingState(h, 'dana')).toBe('Active');
+    expect((await licenseState(h, 'dana'))?.state).toBe('Active');
     const patel = await tenantGet(h, `/users/${persona('patel').id}?$select=licenseAssignmentStates`);
-    const dragonSkus = [NURSING_SKU, '22222222-bbbb-4bbb-8bbb-000000000002'];
+    const dragonSkus = [NURSING_SKU, PHYSICIAN_SKU];
     expect((patel.licenseAssignmentStates ?? []).filter((s: any) => dragonSkus.includes(s.skuId))).toHaveLength(0);
   });
 
   test('a stale card shows the current state and runs nothing', async () => {
     const nina = h.as('nina');
-    await nina.say('hi');
-    const dana = h.as('dana');
-    await dana.say('I need a Dragon nursing license');
-    await dana.click(dana.lastCard(), 'Send for approval');
-    const approval = nina.lastCard();
+    const approval = (await danaAsksForNursing(h)).approvals.nina;
     const first = await nina.click(approval, 'Approve');
     expect(first.card).toBeDefined();
     const again = await nina.click(approval, 'Approve');
     expect(cardText(again.card)).toMatch(/Approved|In progress|Done/i);
     await h.settle();
     await h.settle();
-    expect(h.desk.devTenant!.calls.count({ method: 'POST', path: `/v1.0/groups/${NURSING_GROUP}/members/$ref` })).toBe(1);
+    expect(memberAdds(h)).toBe(1);
   });
 
   test('an owner removed from the group after the card was sent is refused', async () => {
     const nina = h.as('nina');
-    await nina.say('hi');
-    const dana = h.as('dana');
-    await dana.say('I need a Dragon nursing license');
-    await dana.click(dana.lastCard(), 'Send for approval');
-    const approval = nina.lastCard();
+    const approval = (await danaAsksForNursing(h)).approvals.nina;
     // Make someone else the owner, then take Nina off.
-    await fetch(`${h.desk.devTenant!.url}/v1.0/groups/${NURSING_GROUP}/owners/$ref`, {
-      method: 'POST',
-      headers: { Authorization: 'Bearer dev', 'content-type': 'application/json' },
-      body: JSON.stringify({ '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${persona('leo').id}` }),
-    });
-    const del = await fetch(`${h.desk.devTenant!.url}/v1.0/groups/${NURSING_GROUP}/owners/${persona('nina').id}/$ref`, {
-      method: 'DELETE',
-      headers: { Authorization: 'Bearer dev' },
-    });
-    expect(del.status).toBe(204);
+    await addOwner(h, NURSING_GROUP, 'leo');
+    expect(await tenantSend(h, 'DELETE', `/groups/${NURSING_GROUP}/owners/${persona('nina').id}/$ref`)).toBe(204);
     const mark = h.connector.lastSeq();
     const res = await nina.click(approval, 'Approve');
     expect(seen(nina, res, mark)).toMatch(/no longer are/);
-    const req = (await h.desk.store.requests.listByRequester(dana.id, 1))[0];
-    expect(req.state).toBe('pending');
+    expect((await latestRequest(h, 'dana')).state).toBe('pending');
   });
 
   test('the requester can cancel a pending request; every copy says so', async () => {
     const nina = h.as('nina');
-    await nina.say('hi');
     const dana = h.as('dana');
-    await dana.say('I need a Dragon nursing license');
-    const draft = dana.lastCard();
-    const sent = await dana.click(draft, 'Send for approval');
-    const approval = nina.lastCard();
+    const { draft, sent, approvals } = await danaAsksForNursing(h);
+    const approval = approvals.nina;
     const cancelled = await dana.click({ activityId: draft.activityId, card: sent.card! }, 'Cancel request');
     expect(cardText(cancelled.card)).toMatch(/Cancelled/i);
     expect(cardText(nina.currentCard(approval.activityId))).toMatch(/Cancelled/i);
