@@ -12,7 +12,7 @@ import { ROLE_TEMPLATE } from '../domain/catalog';
 import { directoryRoleObjectId, roleDefinition } from './builtin-roles';
 import { DAY_MS, isoDurationMs } from './duration';
 import { armError, badRequest, resourceNotFound, TenantHttpError } from './errors';
-import type { Fixture, FixtureSku, FixtureUser, AzureBuiltInRole, FixturePartner } from './fixture';
+import type { Fixture, FixtureGroup, FixtureSku, FixtureUser, AzureBuiltInRole, FixturePartner } from './fixture';
 import {
   assignedLicenses,
   consumedUnits,
@@ -46,22 +46,15 @@ export type UserRecord = Omit<FixtureUser, 'licenseAssignmentStates' | 'alias' |
   licenseAssignmentStates: LicenseStateRecord[];
 };
 
-export interface GroupRecord {
-  id: string;
-  displayName: string;
-  description: string | null;
-  mailNickname: string;
-  mailEnabled: boolean;
-  securityEnabled: boolean;
-  isAssignableToRole: boolean;
+/**
+ * A group as the fixture seeds it, plus what Graph adds. `members`: permanent memberships, in the
+ * order they were added; time-bound ones live in `pimSchedules`.
+ */
+export type GroupRecord = FixtureGroup & {
   groupTypes: string[];
   createdDateTime: string;
-  assignedLicenses: { skuId: string; disabledPlans: string[] }[];
   licenseProcessingState: 'QueuedForProcessing' | 'ProcessingInProgress' | 'ProcessingComplete' | null;
-  /** Permanent memberships, in the order they were added. Time-bound ones live in `pimSchedules`. */
-  members: string[];
-  owners: string[];
-}
+};
 
 export interface ServicePrincipalRecord {
   id: string;

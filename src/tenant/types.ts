@@ -4,6 +4,8 @@
  * dev it points at the dev tenant, in production at Microsoft. Field names follow Graph's.
  */
 
+import type { PersonCandidate } from '../domain/people';
+
 export interface LicenseAssignmentState {
   skuId: string;
   /** null for a direct assignment, else the group id. */
@@ -14,16 +16,8 @@ export interface LicenseAssignmentState {
   lastUpdatedDateTime?: string;
 }
 
-export interface TenantUser {
-  id: string;
-  displayName: string;
-  givenName?: string | null;
-  surname?: string | null;
-  userPrincipalName: string;
-  mail?: string | null;
-  jobTitle?: string | null;
-  department?: string | null;
-  accountEnabled?: boolean;
+/** A user as Graph returns it: the fields a name is matched on (PersonCandidate), and licensing. */
+export interface TenantUser extends PersonCandidate {
   usageLocation?: string | null;
   userType?: string | null;
   assignedLicenses?: { skuId: string; disabledPlans: string[] }[];
