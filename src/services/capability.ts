@@ -54,3 +54,18 @@ export interface Capability {
   /** What to tell the person who receives the change, when it completes. */
   completedMessage(req: DeskRequest, targetName: string): string;
 }
+
+/**
+ * Base of the direct-only capabilities (partner administration, set-up): the change is made by
+ * someone allowed to make it, after a confirmation card, and is never approved on someone else's
+ * behalf. So nobody approves, and there is no justification to ask for.
+ */
+export abstract class DirectOnlyCapability {
+  async approvers(): Promise<RequestApprover[]> {
+    return [];
+  }
+
+  requiresJustification(): boolean {
+    return false;
+  }
+}

@@ -24,8 +24,8 @@ import {
   type DapLevel,
   type GdapRoleKey,
 } from '../domain/partners';
-import type { DeskRequest, RequestApprover, RequestKind } from '../domain/request';
-import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
+import type { DeskRequest, RequestKind } from '../domain/request';
+import { DirectOnlyCapability, type Capability, type ExecutionContext, type ExecutionOutcome, type Precheck } from './capability';
 import type { PartnerAccess } from './partnerAccess';
 import { auditOf, auditRefusal, createDirectDraft, customerTarget } from './partnerDrafts';
 import type { RequestEngine } from './requests';
@@ -48,7 +48,7 @@ interface OfferPayload {
   displayName?: string;
 }
 
-export class DelegatedAdminService implements Capability {
+export class DelegatedAdminService extends DirectOnlyCapability implements Capability {
   readonly kinds: readonly RequestKind[] = ['partner.offer'];
 
   constructor(
@@ -56,6 +56,7 @@ export class DelegatedAdminService implements Capability {
     private readonly engine: RequestEngine,
     private readonly access: PartnerAccess,
   ) {
+    super();
     engine.register(this);
     engine.onDraftChoice('partner.offer', (req, actor, data, verb) => this.onOptions(req, actor, data, verb));
   }
@@ -177,13 +178,6 @@ export class DelegatedAdminService implements Capability {
     return (await this.access.operator(actor.id, WHAT)).ok;
   }
 
-  async approvers(): Promise<RequestApprover[]> {
-    return [];
-  }
-
-  requiresJustification(): boolean {
-    return false;
-  }
 
   async precheck(req: DeskRequest): Promise<Precheck> {
     const p = this.offer(req);

@@ -7,10 +7,10 @@
  */
 import { formatTime } from '../cards/text';
 import { checkPartnerId, findPartner, PAL_NOTES } from '../domain/partners';
-import type { DeskRequest, RequestApprover, RequestKind } from '../domain/request';
+import type { DeskRequest, RequestKind } from '../domain/request';
 import { explainTenantError, tenantErrorKind } from '../tenant/errors';
 import { TenantError, type PartnerLink } from '../tenant/types';
-import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
+import { DirectOnlyCapability, type Capability, type ExecutionContext, type ExecutionOutcome, type Precheck } from './capability';
 import type { PartnerAccess } from './partnerAccess';
 import { auditOf, auditRefusal, createDirectDraft, DRAGON_DESK_TARGET } from './partnerDrafts';
 import type { RequestEngine } from './requests';
@@ -21,7 +21,7 @@ const KINDS: readonly RequestKind[] = ['partner.link', 'partner.link.update', 'p
 
 const WHAT = "link, change or remove Dragon Desk's partner ID";
 
-export class PartnerLinkService implements Capability {
+export class PartnerLinkService extends DirectOnlyCapability implements Capability {
   readonly kinds = KINDS;
 
   constructor(
@@ -29,6 +29,7 @@ export class PartnerLinkService implements Capability {
     private readonly engine: RequestEngine,
     private readonly access: PartnerAccess,
   ) {
+    super();
     engine.register(this);
   }
 
@@ -130,14 +131,6 @@ export class PartnerLinkService implements Capability {
     return (await this.access.operator(actor.id, WHAT)).ok;
   }
 
-  async approvers(): Promise<RequestApprover[]> {
-    // Direct only: a partner link is changed by the people allowed to, never approved for others.
-    return [];
-  }
-
-  requiresJustification(): boolean {
-    return false;
-  }
 
   /** The link may have changed since the card was made (someone else, another instance). */
   async precheck(req: DeskRequest): Promise<Precheck> {

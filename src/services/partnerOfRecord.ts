@@ -24,10 +24,10 @@ import {
   scopeCoversSubscription,
   type DporStanding,
 } from '../domain/partners';
-import type { DeskRequest, RequestApprover, RequestKind } from '../domain/request';
+import type { DeskRequest, RequestKind } from '../domain/request';
 import { explainTenantError } from '../tenant/errors';
 import type { AzureSubscription } from '../tenant/types';
-import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
+import { DirectOnlyCapability, type Capability, type ExecutionContext, type ExecutionOutcome, type Precheck } from './capability';
 import { auditOf, auditRefusal, createDirectDraft, subscriptionTarget } from './partnerDrafts';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
@@ -56,13 +56,14 @@ interface Replaces {
 
 const NO_API = "Dragon Desk can't read Microsoft's own record: Microsoft offers no API for the partner of record, so the Azure portal is the authority.";
 
-export class PartnerOfRecordService implements Capability {
+export class PartnerOfRecordService extends DirectOnlyCapability implements Capability {
   readonly kinds: readonly RequestKind[] = ['partner.record'];
 
   constructor(
     private readonly deps: ServiceDeps,
     private readonly engine: RequestEngine,
   ) {
+    super();
     engine.register(this);
     engine.onDraftChoice('partner.record', (req, actor, data, verb) => this.onChoice(req, actor, data, verb));
   }
@@ -266,14 +267,6 @@ export class PartnerOfRecordService implements Capability {
     return (await this.standing(actor.id, String(req.payload.subscriptionId))).standing.may;
   }
 
-  async approvers(): Promise<RequestApprover[]> {
-    // Only the owner attaches a partner of record; nobody approves it for them.
-    return [];
-  }
-
-  requiresJustification(): boolean {
-    return false;
-  }
 
   async precheck(req: DeskRequest): Promise<Precheck> {
     const replaces = req.payload.replaces as Replaces | null;

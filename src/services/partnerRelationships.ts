@@ -20,9 +20,9 @@ import {
   removeRolesSteps,
   type KnownPartner,
 } from '../domain/partners';
-import type { DeskRequest, RequestApprover, RequestKind } from '../domain/request';
+import type { DeskRequest, RequestKind } from '../domain/request';
 import type { PartnerLink } from '../tenant/types';
-import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
+import { DirectOnlyCapability, type Capability, type ExecutionContext, type ExecutionOutcome, type Precheck } from './capability';
 import type { Directory } from './directory';
 import type { PartnerAccess } from './partnerAccess';
 import { auditOf, auditRefusal, createDirectDraft, tenantTarget } from './partnerDrafts';
@@ -49,7 +49,7 @@ function partnerKey(p: { name: string; mpnId?: string }): string {
   return p.mpnId ?? `name:${p.name.toLowerCase()}`;
 }
 
-export class PartnerRelationshipsService implements Capability {
+export class PartnerRelationshipsService extends DirectOnlyCapability implements Capability {
   readonly kinds: readonly RequestKind[] = ['partner.roles.remove'];
 
   constructor(
@@ -59,6 +59,7 @@ export class PartnerRelationshipsService implements Capability {
     private readonly access: PartnerAccess,
     private readonly partnerOfRecord: PartnerOfRecordService,
   ) {
+    super();
     engine.register(this);
   }
 
@@ -223,13 +224,6 @@ export class PartnerRelationshipsService implements Capability {
     return (await this.access.relationshipManagerRole(actor.id)) !== undefined;
   }
 
-  async approvers(): Promise<RequestApprover[]> {
-    return [];
-  }
-
-  requiresJustification(): boolean {
-    return false;
-  }
 
   async precheck(): Promise<Precheck> {
     return { ok: true };

@@ -11,7 +11,7 @@
  */
 import { noticeCard } from '../cards';
 import { LICENSE_INFO, type AdminRole, type LicenseKind } from '../domain/catalog';
-import type { DeskRequest, RequestApprover } from '../domain/request';
+import type { DeskRequest } from '../domain/request';
 import {
   mayRunAny,
   planSetup,
@@ -26,7 +26,7 @@ import {
 } from '../domain/setupPlan';
 import { explainTenantError, isNotFound, tenantErrorKind } from '../tenant/errors';
 import { TenantError, type TenantGroup } from '../tenant/types';
-import type { Capability, ExecutionOutcome, Precheck } from './capability';
+import { DirectOnlyCapability, type Capability, type ExecutionOutcome, type Precheck } from './capability';
 import type { Directory } from './directory';
 import { DRAGON_ADMIN_SCOPE_ID, DRAGON_ADMIN_TEMPLATE, isTransient } from './dragonRole';
 import type { RequestEngine } from './requests';
@@ -53,7 +53,7 @@ interface Runner {
   name: string;
 }
 
-export class SetupService implements Capability {
+export class SetupService extends DirectOnlyCapability implements Capability {
   readonly kinds = ['setup'] as const;
 
   constructor(
@@ -61,6 +61,7 @@ export class SetupService implements Capability {
     private readonly directory: Directory,
     private readonly engine: RequestEngine,
   ) {
+    super();
     engine.register(this);
   }
 
@@ -213,14 +214,6 @@ export class SetupService implements Capability {
     return mayRunAny(await this.directory.rolesOf(actor.id, true));
   }
 
-  /** Set-up is direct-only: nobody approves it on someone else's behalf. */
-  async approvers(): Promise<RequestApprover[]> {
-    return [];
-  }
-
-  requiresJustification(): boolean {
-    return false;
-  }
 
   async precheck(req: DeskRequest, actor: Actor): Promise<Precheck> {
     const { plan } = await this.planFor(actor.id);
