@@ -59,6 +59,7 @@ import {
   type BatchResponse,
   type DirectoryRoleAssignment,
   type GdapRelationship,
+  type GroupAssignmentScheduleInput,
   type PartnerLink,
   type SubscribedSku,
   type TenantClient,
@@ -510,14 +511,7 @@ export class GraphTenantClient implements TenantClient {
     }
   }
 
-  async createGroupAssignmentSchedule(input: {
-    groupId: string;
-    principalId: string;
-    accessId: 'member' | 'owner';
-    action: 'adminAssign' | 'adminRemove';
-    durationIso?: string;
-    justification?: string;
-  }): Promise<{ id: string; status: string }> {
+  async createGroupAssignmentSchedule(input: GroupAssignmentScheduleInput): Promise<{ id: string; status: string }> {
     const scheduleInfo =
       input.action === 'adminAssign'
         ? {

@@ -131,6 +131,16 @@ export interface GdapRelationship {
   endDateTime?: string | null;
 }
 
+/** A PIM for Groups assignment schedule request: time-bound membership (or its removal). */
+export interface GroupAssignmentScheduleInput {
+  groupId: string;
+  principalId: string;
+  accessId: 'member' | 'owner';
+  action: 'adminAssign' | 'adminRemove';
+  durationIso?: string;
+  justification?: string;
+}
+
 export interface TenantClient {
   /** Cheap call used by /readyz. Throws when the tenant cannot be reached. */
   ping(): Promise<void>;
@@ -181,14 +191,7 @@ export interface TenantClient {
   createRoleAssignment(roleDefinitionId: string, principalId: string, directoryScopeId?: string): Promise<DirectoryRoleAssignment>;
   deleteRoleAssignment(id: string): Promise<void>;
   /** PIM for Groups: time-bound active membership. */
-  createGroupAssignmentSchedule(input: {
-    groupId: string;
-    principalId: string;
-    accessId: 'member' | 'owner';
-    action: 'adminAssign' | 'adminRemove';
-    durationIso?: string;
-    justification?: string;
-  }): Promise<{ id: string; status: string }>;
+  createGroupAssignmentSchedule(input: GroupAssignmentScheduleInput): Promise<{ id: string; status: string }>;
 
   /** Graph JSON batch; splits into batches of 20 and retries inner 429/503/504 with their Retry-After. */
   batch(requests: BatchRequest[]): Promise<BatchResponse[]>;
