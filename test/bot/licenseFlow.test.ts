@@ -108,6 +108,24 @@ describe('a Dragon license request with group-owner approval', () => {
     expect(await h.desk.store.requests.listByRequester(leo.id, 5).then((r) => r.filter((x) => x.state !== 'cancelled'))).toHaveLength(0);
   });
 
+  test('Graph failing while Dana asks: she is told something went wrong, and nothing is requested', async () => {
+    // Her first message: nothing about her is cached yet. Her record and roles come in one $batch,
+    // then her record alone; Graph keeps failing both (after the client's retries).
+    const dana = h.as('dana');
+    h.desk.devTenant!.faults.failNext({ method: 'POST', path: '/v1.0/$batch', count: 50, status: 500 });
+    h.desk.devTenant!.faults.failNext({ method: 'GET', path: `/v1.0/users/${dana.id}`, count: 50, status: 500 });
+    const mark = h.connector.lastSeq();
+    await dana.say('I need a Dragon nursing license');
+    const said = dana.texts(mark).join('\n');
+    expect(said).toMatch(/something went wrong.*Nothing was changed/s);
+    expect(said).not.toMatch(/\bat \w+ \(/); // no stack trace
+    expect(await h.desk.store.requests.listByRequester(dana.id, 5)).toHaveLength(0);
+    h.desk.devTenant!.faults.clear();
+    // Once Graph answers again, the same ask works.
+    await dana.say('I need a Dragon nursing license');
+    expect(cardActions(dana.lastCard().card).map((a) => a.title)).toContain('Send for approval');
+  });
+
   test('no seats left: says how many are used and how to buy more', async () => {
     const dana = h.as('dana');
     const posted = await dana.say('give Sam Carter and Lee Wong Dragon physician licenses');
