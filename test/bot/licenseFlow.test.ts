@@ -76,6 +76,27 @@ describe('a Dragon license request with group-owner approval', () => {
     expect(h.connector.messages('personal-nina')).toHaveLength(0);
   });
 
+  test('an admin whose role was taken away after the card was shown is refused at Confirm, and nothing changes', async () => {
+    const leo = h.as('leo');
+    const before = await seats(h);
+    await leo.say('give Dana Reyes a Dragon nursing license');
+    const confirm = leo.lastCard();
+    expect(cardActions(confirm.card).map((a) => a.title)).toContain('Confirm');
+    // The card was made from reads up to 30 s old; Confirm must read Leo's roles afresh.
+    const page = await tenantGet(h, `/roleManagement/directory/roleAssignments?$filter=principalId eq '${leo.id}'`);
+    expect(page.value.length).toBeGreaterThan(0);
+    for (const a of page.value) expect(await tenantSend(h, 'DELETE', `/roleManagement/directory/roleAssignments/${a.id}`)).toBe(204);
+    const mark = h.connector.lastSeq();
+    const res = await leo.click(confirm, 'Confirm');
+    expect(seen(leo, res, mark)).toMatch(/no longer hold an admin role/);
+    // Leo can still send it to the group's owners instead.
+    expect(cardActions(res.card).map((a) => a.title)).toEqual(expect.arrayContaining(['Send for approval']));
+    expect(cardActions(res.card).map((a) => a.title)).not.toContain('Confirm');
+    await h.settle();
+    expect((await licenseState(h, 'dana'))?.state).not.toBe('Active');
+    expect((await seats(h)).used).toBe(before.used);
+  });
+
   test('an ambiguous name is asked about, never picked silently', async () => {
     const leo = h.as('leo');
     await leo.say('give Dana a Dragon nursing license');
