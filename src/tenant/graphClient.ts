@@ -6,7 +6,8 @@
  * Graph calls go through the Graph SDK (Client.initWithMiddleware with the chain in
  * graphMiddleware.ts) and ask for the RAW response, so that one function (errors.ts) reads status,
  * body, request-id and Retry-After the same way for Graph, ARM and inner $batch answers. ARM is not
- * Graph, so it uses fetch directly with the same retry loop and error mapping.
+ * Graph, so it calls the transport directly with the same retry loop and error mapping. Both send
+ * through httpTransport.ts (node:http), not the global fetch.
  */
 import { randomUUID } from 'node:crypto';
 import { Client, GraphClientError, GraphError, ResponseType } from '@microsoft/microsoft-graph-client';
@@ -31,6 +32,7 @@ import {
   type ErrorSource,
 } from './errors';
 import { graphMiddlewareChain, ReplayOption } from './graphMiddleware';
+import { httpFetch, type FetchLike } from './httpTransport';
 import {
   directoryObjectRef,
   GROUP_SELECT,
@@ -82,6 +84,8 @@ export interface GraphTenantClientOptions {
   now?: () => number;
   /** Per-attempt timeout (default 30 s). */
   attemptTimeoutMs?: number;
+  /** The HTTP transport (default: httpTransport.ts over node:http). */
+  fetch?: FetchLike;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -122,12 +126,14 @@ export class GraphTenantClient implements TenantClient {
   private readonly graphBaseUrl: string;
   private readonly armBaseUrl: string;
   private readonly tokens: TokenSource;
+  private readonly fetch: FetchLike;
   private lastId: string | undefined;
 
   constructor(opts: GraphTenantClientOptions) {
     this.graphBaseUrl = trimSlash(opts.graphBaseUrl);
     this.armBaseUrl = trimSlash(opts.armBaseUrl);
     this.tokens = opts.tokens;
+    this.fetch = opts.fetch ?? httpFetch;
     this.rt = {
       policy: resolveRetryPolicy(opts.retry),
       attemptTimeoutMs: opts.attemptTimeoutMs ?? 30_000,
@@ -139,7 +145,7 @@ export class GraphTenantClient implements TenantClient {
     this.graph = Client.initWithMiddleware({
       baseUrl: this.graphBaseUrl,
       defaultVersion: GRAPH_VERSION,
-      middleware: graphMiddlewareChain(this.tokens, this.graphBaseUrl, this.rt),
+      middleware: graphMiddlewareChain(this.tokens, this.graphBaseUrl, this.rt, this.fetch),
     });
   }
 
@@ -238,7 +244,7 @@ export class GraphTenantClient implements TenantClient {
     try {
       res = await sendWithRetry(
         async (signal) =>
-          fetch(url, {
+          this.fetch(url, {
             method,
             signal,
             headers: {
