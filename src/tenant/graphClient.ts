@@ -32,7 +32,7 @@ import {
   type ErrorSource,
 } from './errors';
 import { graphMiddlewareChain, ReplayOption } from './graphMiddleware';
-import { httpFetch, type FetchLike } from './httpTransport';
+import { httpFetch, type FetchLike, type TransportResponse } from './httpTransport';
 import {
   directoryObjectRef,
   GROUP_SELECT,
@@ -165,7 +165,7 @@ export class GraphTenantClient implements TenantClient {
       .responseType(ResponseType.RAW)
       .middlewareOptions([new ReplayOption(o.replaySafe ?? true)]);
     if (o.headers) req = req.headers(o.headers);
-    let res: Response;
+    let res: TransportResponse;
     try {
       switch (method) {
         case 'GET':
@@ -201,7 +201,7 @@ export class GraphTenantClient implements TenantClient {
     return tenantErrorFromNetwork(err, what);
   }
 
-  private async readResponse<T>(res: Response, source: ErrorSource = 'graph'): Promise<T> {
+  private async readResponse<T>(res: TransportResponse, source: ErrorSource = 'graph'): Promise<T> {
     const text = await res.text();
     let body: unknown = undefined;
     if (text !== '') {
@@ -240,7 +240,7 @@ export class GraphTenantClient implements TenantClient {
       throw new TenantError(502, 'UnexpectedNextLink', 'ARM returned a nextLink to another host; not followed.');
     }
     const clientRequestId = randomUUID();
-    let res: Response;
+    let res: TransportResponse;
     try {
       res = await sendWithRetry(
         async (signal) =>

@@ -27,7 +27,7 @@ import {
   type Middleware,
   type MiddlewareOptions,
 } from '@microsoft/microsoft-graph-client';
-import { httpFetch, type FetchLike } from './httpTransport';
+import { httpFetch, type FetchLike, type TransportResponse } from './httpTransport';
 import { sendWithRetry, type RetryRuntime } from './retryingSend';
 import type { TokenSource } from './tokens';
 
@@ -35,6 +35,13 @@ import type { TokenSource } from './tokens';
 export class ReplayOption implements MiddlewareOptions {
   constructor(readonly replaySafe: boolean) {}
 }
+
+/**
+ * The SDK types the response slot as fetch's Response; with ResponseType.RAW (all Dragon Desk
+ * asks for) it hands the object back untouched, and graphClient reads it as a TransportResponse.
+ */
+const sdkSlot = (r: TransportResponse): Response => r as unknown as Response;
+const fromSdkSlot = (r: Response): TransportResponse => r;
 
 function requestUrl(context: Context): string {
   return typeof context.request === 'string' ? context.request : context.request.url;
@@ -70,16 +77,17 @@ export class RetryMiddleware implements Middleware {
     const method = (context.options?.method ?? 'GET').toUpperCase();
     // One client-request-id for every attempt: Graph logs it, so support can join the attempts.
     setHeader(context, 'client-request-id', randomUUID());
-    context.response = await sendWithRetry(
+    const response = await sendWithRetry(
       async (signal) => {
         context.options = { ...(context.options ?? {}), signal };
         await next.execute(context);
         if (!context.response) throw new Error('no response from the next middleware');
-        return context.response;
+        return fromSdkSlot(context.response);
       },
       { method, path: new URL(requestUrl(context)).pathname, replaySafe: option?.replaySafe ?? true },
       this.rt,
     );
+    context.response = sdkSlot(response);
   }
 }
 
@@ -129,7 +137,7 @@ export class TransportHandler implements Middleware {
 
   async execute(context: Context): Promise<void> {
     const request = context.request;
-    context.response = await this.fetch(typeof request === 'string' ? request : request.url, context.options);
+    context.response = sdkSlot(await this.fetch(typeof request === 'string' ? request : request.url, context.options));
   }
 }
 

@@ -3,19 +3,31 @@
  *
  * Why not the global fetch: Node 20's fetch (undici, with WHATWG streams) costs about three times
  * the CPU of node:http per call (bench/: ~0.4 ms against ~0.1 ms for a small JSON answer), and a
- * license request spends a tenth of its CPU on the one Graph call it makes. Dragon Desk only ever
- * sends a JSON or empty body and reads the whole answer as text, so this is all of fetch it needs.
+ * license request spends a tenth of its CPU on the one Graph call it makes. Building even a WHATWG
+ * `Response` and `Headers` for the answer costs more than the request itself, so the answer is the
+ * part of Response that Dragon Desk reads (status, ok, headers.get, text, json). Dragon Desk only
+ * ever sends a JSON or empty body and reads the whole answer, so this is all of fetch it needs.
  *
- * The contract callers rely on is fetch's: it resolves with a WHATWG `Response` for any HTTP
- * answer, rejects with `TypeError('fetch failed', { cause })` when no answer came (refused, reset,
- * DNS, TLS), and rejects with the signal's reason (an AbortError / TimeoutError DOMException) when
- * the signal fires. sendWithRetry classifies failures by exactly those names.
+ * The rest of the contract is fetch's: it resolves for any HTTP answer, rejects with
+ * `TypeError('fetch failed', { cause })` when no answer came (refused, reset, DNS, TLS), and rejects
+ * with the signal's reason (an AbortError / TimeoutError DOMException) when the signal fires.
+ * sendWithRetry classifies failures by exactly those names.
  */
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
 
-export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
+/** What the tenant client reads of an answer: a subset of fetch's Response. */
+export interface TransportResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly ok: boolean;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+}
+
+export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<TransportResponse>;
 
 /** Kept per process: Graph and ARM are a couple of hosts, each answered on a few warm connections. */
 const agents = {
@@ -55,20 +67,45 @@ function decoded(raw: Buffer, encoding: string | undefined): Buffer {
   }
 }
 
-/** Statuses whose Response may not carry a body (the constructor throws otherwise). */
-const NULL_BODY = new Set([101, 204, 205, 304]);
+/** Header lookup as fetch's Headers.get: case-insensitive, repeated headers joined with ", ". */
+class AnswerHeaders {
+  constructor(private readonly headers: http.IncomingHttpHeaders) {}
 
-function toResponse(res: http.IncomingMessage, raw: Buffer): Response {
-  const headers = new Headers();
-  const h = res.rawHeaders;
-  for (let i = 0; i + 1 < h.length; i += 2) headers.append(h[i], h[i + 1]);
-  const status = res.statusCode ?? 0;
-  // The body handed over is already decoded, as fetch hands it over.
-  headers.delete('content-encoding');
-  headers.delete('content-length');
-  // Graph and ARM answer in JSON (UTF-8); Dragon Desk reads every answer with text().
-  const body = NULL_BODY.has(status) ? null : decoded(raw, res.headers['content-encoding']).toString('utf8');
-  return new Response(body, { status, statusText: res.statusMessage ?? '', headers });
+  get(name: string): string | null {
+    const v = this.headers[name.toLowerCase()];
+    if (v === undefined) return null;
+    return Array.isArray(v) ? v.join(', ') : v;
+  }
+}
+
+class Answer implements TransportResponse {
+  readonly ok: boolean;
+  readonly headers: AnswerHeaders;
+
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    headers: http.IncomingHttpHeaders,
+    private readonly body: string,
+  ) {
+    this.ok = status >= 200 && status < 300;
+    this.headers = new AnswerHeaders(headers);
+  }
+
+  async text(): Promise<string> {
+    return this.body;
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(this.body);
+  }
+}
+
+function toAnswer(res: http.IncomingMessage, raw: Buffer): Answer {
+  const { 'content-encoding': encoding, 'content-length': _length, ...headers } = res.headers;
+  // The body handed over is already decoded, as fetch hands it over (and without those two headers).
+  // Graph and ARM answer in JSON (UTF-8).
+  return new Answer(res.statusCode ?? 0, res.statusMessage ?? '', headers, decoded(raw, encoding).toString('utf8'));
 }
 
 function networkFailure(cause: unknown): TypeError {
@@ -76,7 +113,7 @@ function networkFailure(cause: unknown): TypeError {
 }
 
 export const httpFetch: FetchLike = (input, init = {}) =>
-  new Promise<Response>((resolve, reject) => {
+  new Promise<TransportResponse>((resolve, reject) => {
     const url = typeof input === 'string' ? new URL(input) : input;
     const signal = init.signal ?? undefined;
     if (signal?.aborted) return reject(signal.reason);
@@ -114,7 +151,7 @@ export const httpFetch: FetchLike = (input, init = {}) =>
       res.on('end', () =>
         settle(() => {
           try {
-            resolve(toResponse(res, Buffer.concat(chunks)));
+            resolve(toAnswer(res, Buffer.concat(chunks)));
           } catch (err) {
             // A body that does not decode is a broken answer, as fetch reports it.
             reject(networkFailure(err));
