@@ -55,7 +55,10 @@ export function createBot(opts: BotOptions): Bot {
   const app = new Application<TurnState>({
     adapter,
     botAppId: config.bot.appId,
-    storage: store.botStorage,
+    // Dragon Desk keeps everything it knows in the store, never in teams-ai's conversation or user
+    // state; only the language-model planner keeps its conversation history there. Without one,
+    // no storage means no bot_state read on every turn (two statements per license request).
+    storage: opts.fallbackPlanner ? store.botStorage : undefined,
     removeRecipientMention: true,
     startTypingTimer: false,
     ai: { planner: new GrammarPlanner<TurnState>(opts.fallbackPlanner), allow_looping: false },

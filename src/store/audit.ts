@@ -1,23 +1,32 @@
 /** The append-only audit trail: who did what to which request, and what Graph said. */
+import { literalLimit } from './dialect';
 import type { Kysely, Transaction } from 'kysely';
 import { fromJson, nowIso, opt, toJson, type StoreClock } from './codec';
 import type { AuditDbRow, Database } from './schema';
 import type { AuditEntry, AuditRow, AuditStore } from './types';
 
-/** Inserts one audit row; used on its own and inside request transactions. */
-export async function insertAudit(db: Kysely<Database> | Transaction<Database>, clock: StoreClock, entry: AuditEntry): Promise<void> {
+/**
+ * Inserts audit rows, in the order given, with one statement; used on its own and inside request
+ * transactions.
+ */
+export async function insertAudit(db: Kysely<Database> | Transaction<Database>, clock: StoreClock, entries: AuditEntry | readonly AuditEntry[]): Promise<void> {
+  const list = Array.isArray(entries) ? entries : [entries as AuditEntry];
+  if (list.length === 0) return;
+  const at = nowIso(clock);
   await db
     .insertInto('audit')
-    .values({
-      at: nowIso(clock),
-      tenant_id: entry.tenantId,
-      actor_id: entry.actorId,
-      actor_name: entry.actorName ?? null,
-      action: entry.action,
-      request_id: entry.requestId ?? null,
-      detail: entry.detail ? toJson(entry.detail) : null,
-      graph_request_id: entry.graphRequestId ?? null,
-    })
+    .values(
+      list.map((entry) => ({
+        at,
+        tenant_id: entry.tenantId,
+        actor_id: entry.actorId,
+        actor_name: entry.actorName ?? null,
+        action: entry.action,
+        request_id: entry.requestId ?? null,
+        detail: entry.detail ? toJson(entry.detail) : null,
+        graph_request_id: entry.graphRequestId ?? null,
+      })),
+    )
     .execute();
 }
 
@@ -47,7 +56,7 @@ export class SqlAuditStore implements AuditStore {
   }
 
   async listRecent(limit: number): Promise<AuditRow[]> {
-    const rows = await this.db.selectFrom('audit').selectAll().orderBy('id', 'desc').limit(limit).execute();
+    const rows = await this.db.selectFrom('audit').selectAll().orderBy('id', 'desc').limit(literalLimit(limit)).execute();
     return rows.map(toAuditRow);
   }
 }

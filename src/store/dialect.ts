@@ -3,7 +3,7 @@
  * under DATA_DIR); PostgreSQL is for several bot instances behind a load balancer.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type KyselyConfig, type LogEvent, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type KyselyConfig, type LogEvent, type RawBuilder, type SqliteDatabase } from 'kysely';
 import type { Pool as PgPool } from 'pg';
 import type { Database } from './schema';
 
@@ -106,4 +106,15 @@ export function postgresConnection(databaseUrl: string, opts: PostgresOptions = 
  */
 export function casTransaction(db: Kysely<Database>) {
   return db.transaction().setIsolationLevel('read committed');
+}
+
+/**
+ * A LIMIT written into the statement rather than bound: SQLite runs `… LIMIT ?` two to four times
+ * slower than the same statement with a literal (the store's indexed lists: 24 → 12 µs, and
+ * 27 → 7 µs for an approver with nothing pending, which every first contact asks). The limits the
+ * store uses are a few constants, so the statement cache still holds one text per query.
+ */
+export function literalLimit(n: number): RawBuilder<number> {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`limit must be a whole number ≥ 0, got ${n}`);
+  return sql.lit(n);
 }

@@ -19,7 +19,7 @@ import {
   type TargetStatus,
 } from '../domain/request';
 import { insertAudit } from './audit';
-import { casTransaction } from './dialect';
+import { casTransaction, literalLimit } from './dialect';
 import { fromJson, isoUtc, nowIso, opt, toJson, type StoreClock } from './codec';
 import type { ApproverRow, Database, RequestRow, RequestsTable, TargetRow } from './schema';
 import type { AuditEntry, NewRequest, RequestChanges, RequestStore } from './types';
@@ -214,7 +214,7 @@ export class SqlRequestStore implements RequestStore {
         .executeTakeFirstOrThrow();
       const targets = await insertTargets(trx, row.id, input.targets);
       const approvers = await insertApprovers(trx, row.id, input.approvers ?? [], row.state);
-      for (const a of Array.isArray(audit) ? audit : [audit]) await insertAudit(trx, this.clock, { ...a, requestId: row.id });
+      await insertAudit(trx, this.clock, (Array.isArray(audit) ? audit : [audit]).map((a) => ({ ...a, requestId: row.id })));
       // What was just written, without reading it back.
       return toRequest(row, targets, approvers);
     });
@@ -294,7 +294,7 @@ export class SqlRequestStore implements RequestStore {
       .selectAll()
       .where('requester_id', '=', requesterId)
       .orderBy('id', 'desc')
-      .limit(limit)
+      .limit(literalLimit(limit))
       .execute();
     return hydrate(this.db, rows);
   }
@@ -309,7 +309,7 @@ export class SqlRequestStore implements RequestStore {
       // The flag is a copy; the request's own state stays the authority.
       .where('r.state', '=', 'pending')
       .orderBy('a.request_id', 'desc')
-      .limit(limit)
+      .limit(literalLimit(limit))
       .execute();
     return hydrate(this.db, rows);
   }
@@ -336,7 +336,7 @@ export class SqlRequestStore implements RequestStore {
       .where('expires_at', '<', isoUtc(now))
       .orderBy('expires_at')
       .orderBy('id')
-      .limit(limit)
+      .limit(literalLimit(limit))
       .execute();
     return hydrate(this.db, rows);
   }
@@ -344,7 +344,7 @@ export class SqlRequestStore implements RequestStore {
   async listRunnable(staleBefore: string, limit: number): Promise<DeskRequest[]> {
     // Two index range reads instead of one OR, which either engine may turn into a scan.
     const [approved, stale] = await Promise.all([
-      this.db.selectFrom('requests').selectAll().where('state', '=', 'approved').orderBy('updated_at').orderBy('id').limit(limit).execute(),
+      this.db.selectFrom('requests').selectAll().where('state', '=', 'approved').orderBy('updated_at').orderBy('id').limit(literalLimit(limit)).execute(),
       this.db
         .selectFrom('requests')
         .selectAll()
@@ -352,7 +352,7 @@ export class SqlRequestStore implements RequestStore {
         .where('updated_at', '<', isoUtc(staleBefore))
         .orderBy('updated_at')
         .orderBy('id')
-        .limit(limit)
+        .limit(literalLimit(limit))
         .execute(),
     ]);
     // Oldest first across both: work is picked up in the order it became runnable.

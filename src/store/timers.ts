@@ -1,4 +1,5 @@
 /** Timers the worker runs (reminders, ends of time-bound access). */
+import { literalLimit } from './dialect';
 import type { Kysely } from 'kysely';
 import { fromJson, isoUtc, nowIso, toJson, type StoreClock } from './codec';
 import type { Database, TimerRow } from './schema';
@@ -40,7 +41,7 @@ export class SqlTimerStore implements TimerStore {
       .where('due_at', '<=', isoUtc(now))
       .orderBy('due_at')
       .orderBy('id')
-      .limit(limit)
+      .limit(literalLimit(limit))
       .execute();
     return rows.map(toTimer);
   }

@@ -3,6 +3,7 @@
  * from the tenant, a license request reads the requester's roles once, and the reference kept for
  * proactive messages is the same turn after turn (so it is not rewritten).
  */
+import { TestModel } from '@microsoft/teams-ai';
 import { Harness } from '../helpers/harness';
 
 describe('turn costs', () => {
@@ -75,5 +76,49 @@ describe('turn costs', () => {
     expect(first?.conversationRef).not.toHaveProperty('activityId');
     expect(first?.conversationRef).toMatchObject({ conversation: { id: dana.conversationId } });
     expect(second).toEqual(first);
+  });
+
+  describe('store statements', () => {
+    let seen: string[] = [];
+    let hq: Harness;
+    const start = async (opts: Parameters<typeof Harness.start>[0] = {}) => {
+      hq = await Harness.start({ startWorker: false, ...opts, onQuery: (q) => seen.push(q.sql) });
+      seen = []; // the migrations
+    };
+    afterEach(async () => {
+      await hq?.stop();
+      seen = [];
+    });
+
+    test('without a language model, no turn reads or writes teams-ai conversation state', async () => {
+      await start();
+      const nina = hq.as('nina');
+      await nina.say('hi');
+      const dana = hq.as('dana');
+      await dana.say('I need a Dragon nursing license');
+      expect((await dana.click(dana.lastCard(), 'Send for approval')).httpStatus).toBe(200);
+      await hq.desk.desk.engine.idle();
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.filter((s) => /bot_state/.test(s))).toEqual([]);
+    });
+
+    test('the draft stores its audit rows with one statement, and lists use a written LIMIT', async () => {
+      await start();
+      const dana = hq.as('dana');
+      await dana.say('I need a Dragon nursing license');
+      expect(seen.filter((s) => /^insert into "audit"/.test(s))).toHaveLength(1);
+      const [draft] = await hq.desk.store.requests.listByRequester(dana.id, 5);
+      const audit = await hq.desk.store.audit.listForRequest(draft.id);
+      // Both rows, in the order they happened.
+      expect(audit.map((a) => a.action)).toEqual(['request.draft', 'request.checked']);
+      expect(seen.filter((s) => / limit \?/.test(s))).toEqual([]);
+    });
+
+    test('with a language model, its conversation state is kept between turns', async () => {
+      const model = TestModel.createTestModel(async () => ({ status: 'success', message: { role: 'assistant', content: JSON.stringify({ type: 'plan', commands: [{ type: 'DO', action: 'help', parameters: {} }] }) } }));
+      await start({ fallbackModel: model });
+      await hq.as('dana').say('could you explain what you do, in your own words');
+      expect(seen.some((s) => /from "bot_state"/.test(s))).toBe(true);
+    });
   });
 });

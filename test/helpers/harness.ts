@@ -32,6 +32,8 @@ export interface HarnessOptions {
   logger?: Logger;
   /** A teams-ai model (e.g. TestModel) behind the fallback planner. */
   fallbackModel?: import('@microsoft/teams-ai').PromptCompletionModel;
+  /** Sees every statement the store sends. */
+  onQuery?: import('../../src/store/dialect').QueryObserver;
 }
 
 export interface InvokeAnswer {
@@ -78,6 +80,7 @@ export class Harness {
       devTenant: opts.devTenant ?? opts.shareWith?.desk.devTenant,
       devTenantOptions: opts.devTenantOptions,
       fallbackModel: opts.fallbackModel,
+      onQuery: opts.onQuery,
     });
     return h;
   }
