@@ -422,6 +422,8 @@ export class RequestEngine {
         }
       }),
     );
+    // Without an approvals channel there is nothing to post, and no reason to render its card.
+    if (!this.deps.config.approvalsChannel) return reached;
     try {
       const sent = await this.deps.messenger.sendToChannel(card(await this.cardFor(req, { role: 'observer' })));
       if (sent) await this.deps.store.cards.record({ requestId: req.id, recipientId: 'channel', role: 'channel', conversationRef: sent.conversationRef, activityId: sent.activityId });

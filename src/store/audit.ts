@@ -1,5 +1,6 @@
 /** The append-only audit trail: who did what to which request, and what Graph said. */
 import { literalLimit } from './dialect';
+import { PreparedStatements } from './prepared';
 import type { Kysely, Transaction } from 'kysely';
 import { fromJson, nowIso, opt, toJson, type StoreClock } from './codec';
 import type { AuditDbRow, Database } from './schema';
@@ -7,27 +8,28 @@ import type { AuditEntry, AuditRow, AuditStore } from './types';
 
 /**
  * Inserts audit rows, in the order given, with one statement; used on its own and inside request
- * transactions.
+ * transactions (with the caller's prepared statements).
  */
-export async function insertAudit(db: Kysely<Database> | Transaction<Database>, clock: StoreClock, entries: AuditEntry | readonly AuditEntry[]): Promise<void> {
+export async function insertAudit(
+  db: Kysely<Database> | Transaction<Database>,
+  clock: StoreClock,
+  entries: AuditEntry | readonly AuditEntry[],
+  st: PreparedStatements,
+): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries as AuditEntry];
   if (list.length === 0) return;
   const at = nowIso(clock);
-  await db
-    .insertInto('audit')
-    .values(
-      list.map((entry) => ({
-        at,
-        tenant_id: entry.tenantId,
-        actor_id: entry.actorId,
-        actor_name: entry.actorName ?? null,
-        action: entry.action,
-        request_id: entry.requestId ?? null,
-        detail: entry.detail ? toJson(entry.detail) : null,
-        graph_request_id: entry.graphRequestId ?? null,
-      })),
-    )
-    .execute();
+  const rows = list.map((entry) => ({
+    at,
+    tenant_id: entry.tenantId,
+    actor_id: entry.actorId,
+    actor_name: entry.actorName ?? null,
+    action: entry.action,
+    request_id: entry.requestId ?? null,
+    detail: entry.detail ? toJson(entry.detail) : null,
+    graph_request_id: entry.graphRequestId ?? null,
+  }));
+  await st.run(db, `audit.insert.${rows.length}`, rows, (k, values) => k.insertInto('audit').values(values));
 }
 
 function toAuditRow(row: AuditDbRow): AuditRow {
@@ -41,13 +43,17 @@ function toAuditRow(row: AuditDbRow): AuditRow {
 }
 
 export class SqlAuditStore implements AuditStore {
+  private readonly st: PreparedStatements;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: StoreClock,
-  ) {}
+  ) {
+    this.st = new PreparedStatements(db);
+  }
 
   append(entry: AuditEntry): Promise<void> {
-    return insertAudit(this.db, this.clock, entry);
+    return insertAudit(this.db, this.clock, entry, this.st);
   }
 
   async listForRequest(requestId: number): Promise<AuditRow[]> {

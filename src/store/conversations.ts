@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { fromJson, nowIso, toJson, type StoreClock } from './codec';
 import type { Database } from './schema';
+import { PreparedStatements } from './prepared';
 import { RecentWrites } from './recentWrites';
 import type { ConversationStore } from './types';
 
@@ -17,11 +18,14 @@ const REMEMBER_MS = 10 * 60_000;
 export class SqlConversationStore implements ConversationStore {
   /** aadObjectId → the name and reference this process last stored or confirmed. */
   private readonly stored = new RecentWrites(REMEMBERED_PEOPLE, REMEMBER_MS);
+  private readonly st: PreparedStatements;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: StoreClock,
-  ) {}
+  ) {
+    this.st = new PreparedStatements(db);
+  }
 
   /**
    * Called on every 1:1 turn, and almost always with what is already stored: that case answers from
@@ -42,17 +46,16 @@ export class SqlConversationStore implements ConversationStore {
     const now = nowIso(this.clock);
     // INSERT … DO NOTHING first: of two instances seeing a person's first message at once, exactly
     // one inserts, so the welcome is sent once.
-    const inserted = await this.db
-      .insertInto('conversation_refs')
-      .values({ aad_object_id: aadObjectId, name, conversation_ref: ref, first_seen_at: now, updated_at: now })
-      .onConflict((oc) => oc.column('aad_object_id').doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) return { firstContact: true };
-    await this.db
-      .updateTable('conversation_refs')
-      .set({ name, conversation_ref: ref, updated_at: now })
-      .where('aad_object_id', '=', aadObjectId)
-      .execute();
+    const inserted = await this.st.run(this.db, 'conversations.insert', { aad_object_id: aadObjectId, name, conversation_ref: ref, first_seen_at: now, updated_at: now }, (k, v) =>
+      k
+        .insertInto('conversation_refs')
+        .values(v)
+        .onConflict((oc) => oc.column('aad_object_id').doNothing()),
+    );
+    if (Number(inserted.numAffectedRows ?? 0n) > 0) return { firstContact: true };
+    await this.st.run(this.db, 'conversations.update', { name, ref, now, aadObjectId }, (k, v) =>
+      k.updateTable('conversation_refs').set({ name: v.name, conversation_ref: v.ref, updated_at: v.now }).where('aad_object_id', '=', v.aadObjectId),
+    );
     return { firstContact: false };
   }
 

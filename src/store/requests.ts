@@ -6,7 +6,7 @@
  * a waiting UPDATE re-checks its WHERE against the winner's committed row. The guard must stay in
  * the UPDATE's own WHERE (a sub-select would not be re-checked).
  */
-import { type Kysely, type Transaction, type Updateable } from 'kysely';
+import { type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
 import {
   isOpen,
   nextState,
@@ -20,6 +20,7 @@ import {
 } from '../domain/request';
 import { insertAudit } from './audit';
 import { casTransaction, literalLimit } from './dialect';
+import { PreparedStatements } from './prepared';
 import { fromJson, isoUtc, nowIso, opt, toJson, type StoreClock } from './codec';
 import type { ApproverRow, Database, RequestRow, RequestsTable, TargetRow } from './schema';
 import type { AuditEntry, NewRequest, RequestChanges, RequestStore } from './types';
@@ -83,12 +84,12 @@ function toRequest(row: RequestRow, targets: TargetRow[], approvers: ApproverRow
 }
 
 /** Targets and approvers for a page of requests: one query each, whatever the page size. */
-async function hydrate(db: Db, rows: RequestRow[]): Promise<DeskRequest[]> {
+async function hydrate(db: Db, st: PreparedStatements, rows: RequestRow[]): Promise<DeskRequest[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [targets, approvers] = await Promise.all([
-    db.selectFrom('request_targets').selectAll().where('request_id', 'in', ids).orderBy('request_id').orderBy('position').execute(),
-    db.selectFrom('request_approvers').selectAll().where('request_id', 'in', ids).orderBy('request_id').orderBy('position').execute(),
+  const [{ rows: targets }, { rows: approvers }] = await Promise.all([
+    st.run(db, `targets.of.${ids.length}`, ids, (k, list) => k.selectFrom('request_targets').selectAll().where('request_id', 'in', list).orderBy('request_id').orderBy('position')),
+    st.run(db, `approvers.of.${ids.length}`, ids, (k, list) => k.selectFrom('request_approvers').selectAll().where('request_id', 'in', list).orderBy('request_id').orderBy('position')),
   ]);
   const byRequest = <T extends { request_id: number }>(list: T[]) => {
     const map = new Map<number, T[]>();
@@ -121,7 +122,7 @@ function changedColumns(changes: RequestChanges): Updateable<RequestsTable> {
 }
 
 /** Inserts the targets (a person named twice once) and returns the rows as written. */
-async function insertTargets(db: Db, requestId: number, targets: Omit<RequestTarget, 'status'>[]): Promise<TargetRow[]> {
+async function insertTargets(db: Db, st: PreparedStatements, requestId: number, targets: Omit<RequestTarget, 'status'>[]): Promise<TargetRow[]> {
   const rows: TargetRow[] = uniqueBy(targets, (t) => t.userId).map((t, position) => ({
     request_id: requestId,
     user_id: t.userId,
@@ -132,11 +133,11 @@ async function insertTargets(db: Db, requestId: number, targets: Omit<RequestTar
     error_code: null,
     error_message: null,
   }));
-  if (rows.length) await db.insertInto('request_targets').values(rows).execute();
+  if (rows.length) await st.run(db, `targets.insert.${rows.length}`, rows, (k, list) => k.insertInto('request_targets').values(list));
   return rows;
 }
 
-async function insertApprovers(db: Db, requestId: number, approvers: RequestApprover[], state: RequestState): Promise<ApproverRow[]> {
+async function insertApprovers(db: Db, st: PreparedStatements, requestId: number, approvers: RequestApprover[], state: RequestState): Promise<ApproverRow[]> {
   const rows: ApproverRow[] = uniqueBy(approvers, (a) => a.approverId).map((a, position) => ({
     request_id: requestId,
     approver_id: a.approverId,
@@ -145,7 +146,7 @@ async function insertApprovers(db: Db, requestId: number, approvers: RequestAppr
     reason: a.reason,
     pending: state === 'pending' ? 1 : 0,
   }));
-  if (rows.length) await db.insertInto('request_approvers').values(rows).execute();
+  if (rows.length) await st.run(db, `approvers.insert.${rows.length}`, rows, (k, list) => k.insertInto('request_approvers').values(list));
   return rows;
 }
 
@@ -153,44 +154,40 @@ async function insertApprovers(db: Db, requestId: number, approvers: RequestAppr
  * Writes the list replacements, keeps request_approvers.pending in step with the new state, and
  * returns the request as it now stands: replaced lists as written, the others read.
  */
-async function applyListChanges(db: Db, row: RequestRow, previous: RequestState | undefined, changes: RequestChanges): Promise<DeskRequest> {
+async function applyListChanges(db: Db, st: PreparedStatements, row: RequestRow, previous: RequestState | undefined, changes: RequestChanges): Promise<DeskRequest> {
   let targets: TargetRow[] | undefined;
   let approvers: ApproverRow[] | undefined;
   if (changes.targets) {
-    await db.deleteFrom('request_targets').where('request_id', '=', row.id).execute();
-    targets = await insertTargets(db, row.id, changes.targets);
+    await st.run(db, 'targets.delete', [row.id], (k, [id]) => k.deleteFrom('request_targets').where('request_id', '=', id));
+    targets = await insertTargets(db, st, row.id, changes.targets);
   }
   if (changes.approvers) {
-    await db.deleteFrom('request_approvers').where('request_id', '=', row.id).execute();
-    approvers = await insertApprovers(db, row.id, changes.approvers, row.state);
+    await st.run(db, 'approvers.delete', [row.id], (k, [id]) => k.deleteFrom('request_approvers').where('request_id', '=', id));
+    approvers = await insertApprovers(db, st, row.id, changes.approvers, row.state);
   } else if (previous !== undefined && (previous === 'pending') !== (row.state === 'pending')) {
-    await db
-      .updateTable('request_approvers')
-      .set({ pending: row.state === 'pending' ? 1 : 0 })
-      .where('request_id', '=', row.id)
-      .execute();
+    await st.run(db, 'approvers.pending', { pending: row.state === 'pending' ? 1 : 0, id: row.id }, (k, v) =>
+      k.updateTable('request_approvers').set({ pending: v.pending }).where('request_id', '=', v.id),
+    );
   }
-  return toRequest(row, targets ?? (await listOf(db, 'request_targets', row.id)), approvers ?? (await listOf(db, 'request_approvers', row.id)));
-}
-
-function listOf(db: Db, table: 'request_targets', requestId: number): Promise<TargetRow[]>;
-function listOf(db: Db, table: 'request_approvers', requestId: number): Promise<ApproverRow[]>;
-function listOf(db: Db, table: 'request_targets' | 'request_approvers', requestId: number): Promise<(TargetRow | ApproverRow)[]> {
-  return db.selectFrom(table).selectAll().where('request_id', '=', requestId).orderBy('position').execute();
+  targets ??= (await st.run(db, 'targets.of.1', [row.id], (k, list) => k.selectFrom('request_targets').selectAll().where('request_id', 'in', list).orderBy('request_id').orderBy('position'))).rows;
+  approvers ??= (await st.run(db, 'approvers.of.1', [row.id], (k, list) => k.selectFrom('request_approvers').selectAll().where('request_id', 'in', list).orderBy('request_id').orderBy('position'))).rows;
+  return toRequest(row, targets, approvers);
 }
 
 export class SqlRequestStore implements RequestStore {
+  private readonly st: PreparedStatements;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: StoreClock,
-  ) {}
+  ) {
+    this.st = new PreparedStatements(db);
+  }
 
   create(input: NewRequest, audit: Omit<AuditEntry, 'requestId'> | Omit<AuditEntry, 'requestId'>[]): Promise<DeskRequest> {
     return casTransaction(this.db).execute(async (trx) => {
       const now = nowIso(this.clock);
-      const row = await trx
-        .insertInto('requests')
-        .values({
+      const values: Insertable<RequestsTable> = {
           tenant_id: input.tenantId,
           kind: input.kind,
           state: input.state,
@@ -209,21 +206,23 @@ export class SqlRequestStore implements RequestStore {
           created_at: now,
           updated_at: now,
           expires_at: input.expiresAt === undefined ? null : isoUtc(input.expiresAt),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const targets = await insertTargets(trx, row.id, input.targets);
-      const approvers = await insertApprovers(trx, row.id, input.approvers ?? [], row.state);
-      await insertAudit(trx, this.clock, (Array.isArray(audit) ? audit : [audit]).map((a) => ({ ...a, requestId: row.id })));
+      };
+      const {
+        rows: [row],
+      } = await this.st.run(trx, 'requests.insert', values, (k, v) => k.insertInto('requests').values(v).returningAll());
+      if (!row) throw new Error('the new request was not returned');
+      const targets = await insertTargets(trx, this.st, row.id, input.targets);
+      const approvers = await insertApprovers(trx, this.st, row.id, input.approvers ?? [], row.state);
+      await insertAudit(trx, this.clock, (Array.isArray(audit) ? audit : [audit]).map((a) => ({ ...a, requestId: row.id })), this.st);
       // What was just written, without reading it back.
       return toRequest(row, targets, approvers);
     });
   }
 
   async get(id: number): Promise<DeskRequest | undefined> {
-    const row = await this.db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) return undefined;
-    const [request] = await hydrate(this.db, [row]);
+    const { rows } = await this.st.run(this.db, 'requests.get', [id], (k, [i]) => k.selectFrom('requests').selectAll().where('id', '=', i));
+    if (!rows.length) return undefined;
+    const [request] = await hydrate(this.db, this.st, rows);
     return request;
   }
 
@@ -242,22 +241,21 @@ export class SqlRequestStore implements RequestStore {
       throw new Error(`Request ${id}: targets can only be replaced on a draft (was ${expected.state}).`);
     }
     return casTransaction(this.db).execute(async (trx) => {
-      const row = await trx
-        .updateTable('requests')
-        .set((eb) => ({
-          ...changedColumns(changes),
-          state: to,
-          version: eb('version', '+', 1),
-          updated_at: nowIso(this.clock),
-        }))
-        .where('id', '=', id)
-        .where('state', '=', expected.state)
-        .where('version', '=', expected.version)
-        .returningAll()
-        .executeTakeFirst();
+      const set = { ...changedColumns(changes), state: to, updated_at: nowIso(this.clock) };
+      const {
+        rows: [row],
+      } = await this.st.run(trx, `requests.transition:${Object.keys(set).join(',')}`, { set, id, state: expected.state, version: expected.version }, (k, v) =>
+        k
+          .updateTable('requests')
+          .set((eb) => ({ ...v.set, version: eb('version', '+', 1) }))
+          .where('id', '=', v.id)
+          .where('state', '=', v.state)
+          .where('version', '=', v.version)
+          .returningAll(),
+      );
       if (!row) return undefined;
-      const updated = await applyListChanges(trx, row, expected.state, changes);
-      await insertAudit(trx, this.clock, { ...audit, requestId: id });
+      const updated = await applyListChanges(trx, this.st, row, expected.state, changes);
+      await insertAudit(trx, this.clock, { ...audit, requestId: id }, this.st);
       return updated;
     });
   }
@@ -273,8 +271,8 @@ export class SqlRequestStore implements RequestStore {
       if (changes.targets) q = q.where('state', '=', 'draft');
       const row = await q.returningAll().executeTakeFirst();
       if (!row) return undefined;
-      const updated = await applyListChanges(trx, row, undefined, changes);
-      await insertAudit(trx, this.clock, { ...audit, requestId: id });
+      const updated = await applyListChanges(trx, this.st, row, undefined, changes);
+      await insertAudit(trx, this.clock, { ...audit, requestId: id }, this.st);
       return updated;
     });
   }
@@ -289,43 +287,41 @@ export class SqlRequestStore implements RequestStore {
   }
 
   async listByRequester(requesterId: string, limit: number): Promise<DeskRequest[]> {
-    const rows = await this.db
-      .selectFrom('requests')
-      .selectAll()
-      .where('requester_id', '=', requesterId)
-      .orderBy('id', 'desc')
-      .limit(literalLimit(limit))
-      .execute();
-    return hydrate(this.db, rows);
+    const { rows } = await this.st.run(this.db, `requests.byRequester.${limit}`, [requesterId], (k, [who]) =>
+      k.selectFrom('requests').selectAll().where('requester_id', '=', who).orderBy('id', 'desc').limit(literalLimit(limit)),
+    );
+    return hydrate(this.db, this.st, rows);
   }
 
   async listPendingForApprover(approverId: string, limit: number): Promise<DeskRequest[]> {
-    const rows = await this.db
-      .selectFrom('request_approvers as a')
-      .innerJoin('requests as r', 'r.id', 'a.request_id')
-      .selectAll('r')
-      .where('a.approver_id', '=', approverId)
-      .where('a.pending', '=', 1)
-      // The flag is a copy; the request's own state stays the authority.
-      .where('r.state', '=', 'pending')
-      .orderBy('a.request_id', 'desc')
-      .limit(literalLimit(limit))
-      .execute();
-    return hydrate(this.db, rows);
+    const { rows } = await this.st.run(this.db, `requests.pendingFor.${limit}`, [approverId], (k, [who]) =>
+      k
+        .selectFrom('request_approvers as a')
+        .innerJoin('requests as r', 'r.id', 'a.request_id')
+        .selectAll('r')
+        .where('a.approver_id', '=', who)
+        .where('a.pending', '=', 1)
+        // The flag is a copy; the request's own state stays the authority.
+        .where('r.state', '=', 'pending')
+        .orderBy('a.request_id', 'desc')
+        .limit(literalLimit(limit)),
+    );
+    return hydrate(this.db, this.st, rows);
   }
 
   async findOpenForTarget(userId: string, kind: RequestKind, subject: string): Promise<DeskRequest[]> {
-    const rows = await this.db
-      .selectFrom('request_targets as t')
-      .innerJoin('requests as r', 'r.id', 't.request_id')
-      .selectAll('r')
-      .where('t.user_id', '=', userId)
-      .where('r.kind', '=', kind)
-      .where('r.subject', '=', subject)
-      .where('r.state', 'in', OPEN_NOT_DRAFT)
-      .orderBy('r.id', 'desc')
-      .execute();
-    return hydrate(this.db, rows);
+    const { rows } = await this.st.run(this.db, 'requests.openForTarget', { userId, kind, subject }, (k, v) =>
+      k
+        .selectFrom('request_targets as t')
+        .innerJoin('requests as r', 'r.id', 't.request_id')
+        .selectAll('r')
+        .where('t.user_id', '=', v.userId)
+        .where('r.kind', '=', v.kind)
+        .where('r.subject', '=', v.subject)
+        .where('r.state', 'in', OPEN_NOT_DRAFT)
+        .orderBy('r.id', 'desc'),
+    );
+    return hydrate(this.db, this.st, rows);
   }
 
   async listExpired(now: string, limit: number): Promise<DeskRequest[]> {
@@ -338,7 +334,7 @@ export class SqlRequestStore implements RequestStore {
       .orderBy('id')
       .limit(literalLimit(limit))
       .execute();
-    return hydrate(this.db, rows);
+    return hydrate(this.db, this.st, rows);
   }
 
   async listRunnable(staleBefore: string, limit: number): Promise<DeskRequest[]> {
@@ -359,7 +355,7 @@ export class SqlRequestStore implements RequestStore {
     const rows = [...approved, ...stale]
       .sort((x, y) => (x.updated_at < y.updated_at ? -1 : x.updated_at > y.updated_at ? 1 : x.id - y.id))
       .slice(0, limit);
-    return hydrate(this.db, rows);
+    return hydrate(this.db, this.st, rows);
   }
 }
 
