@@ -10,5 +10,7 @@ module.exports = {
   // two workers match the two cores of the CI machine.
   maxWorkers: 2,
   testTimeout: 30000,
+  // Cards rendered in any test are checked against adaptivecards-templating (src/cards/template.ts).
+  setupFiles: ['<rootDir>/test/helpers/crossCheckTemplates.ts'],
   reporters: ['default', '<rootDir>/test/helpers/summaryReporter.js'],
 };

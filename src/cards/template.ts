@@ -3,12 +3,15 @@
  * adaptivecards-templating and tidies the result so nothing odd reaches a person:
  * no leftover `${…}`, no empty text, no empty fact sets or action sets.
  *
- * The templates are read once, at first use, and kept as `Template` objects.
+ * The templates are read once, at first use, and kept as `Template` objects; those that bind data
+ * by path only are also compiled (pathTemplate.ts), and that form is what expands them.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { Template } from 'adaptivecards-templating';
 import { fromRoot } from '../paths';
+import { compilePathTemplate } from './pathTemplate';
 import type { AdaptiveCard, CardElement } from './types';
 
 export type TemplateName =
@@ -27,21 +30,45 @@ export function cardsDir(): string {
   return fromRoot('cards');
 }
 
-const templates = new Map<TemplateName, Template>();
+interface LoadedTemplate {
+  library: Template;
+  /** The compiled form, when the template binds data by path only (pathTemplate.ts). */
+  compiled?: (root: object) => unknown;
+}
 
-function template(name: TemplateName): Template {
+const templates = new Map<TemplateName, LoadedTemplate>();
+
+function template(name: TemplateName): LoadedTemplate {
   let t = templates.get(name);
   if (!t) {
     const file = path.join(cardsDir(), `${name}.json`);
-    t = new Template(JSON.parse(readFileSync(file, 'utf8')));
+    const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    t = { library: new Template(json), compiled: compilePathTemplate(json) };
     templates.set(name, t);
   }
   return t;
 }
 
+let crossCheck = false;
+
+/**
+ * Expand every card both ways (compiled and adaptivecards-templating) and throw when they differ.
+ * The test suite turns this on for all its tests (test/helpers/crossCheckTemplates.ts), so every
+ * card any test renders is checked against the library.
+ */
+export function crossCheckTemplates(on: boolean): void {
+  crossCheck = on;
+}
+
 /** Template expansion as the library returns it: unbound fields are left as literal `${path}`. */
 export function expandRaw(name: TemplateName, data: object): AdaptiveCard {
-  return template(name).expand({ $root: data }) as AdaptiveCard;
+  const t = template(name);
+  if (t.compiled && !crossCheck) return t.compiled(data) as AdaptiveCard;
+  const expected = t.library.expand({ $root: data }) as AdaptiveCard;
+  if (t.compiled && !isDeepStrictEqual(t.compiled(data), expected)) {
+    throw new Error(`the compiled "${name}" template expanded differently from adaptivecards-templating for ${JSON.stringify(data).slice(0, 300)}`);
+  }
+  return expected;
 }
 
 const PLACEHOLDER = /\$\{[^}]*\}/g;
