@@ -86,7 +86,7 @@ export function unboundPlaceholders(value: unknown, at = '$'): string[] {
   return [];
 }
 
-const CHILD_LISTS = ['body', 'items', 'columns', 'actions', 'facts'] as const;
+const CHILD_LIST_KEYS: ReadonlySet<string> = new Set(['body', 'items', 'columns', 'actions', 'facts']);
 
 function childList(el: CardElement): unknown {
   switch (el.type) {
@@ -124,10 +124,12 @@ function tidy(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(tidy);
   if (!node || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    const tidied = tidy(value);
-    out[key] =
-      (CHILD_LISTS as readonly string[]).includes(key) && Array.isArray(tidied) ? tidied.filter((c) => !isBlank(c)) : tidied;
+  const record = node as Record<string, unknown>;
+  // for…in rather than Object.entries: this runs on every node of every card (bench/).
+  for (const key in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+    const tidied = tidy(record[key]);
+    out[key] = CHILD_LIST_KEYS.has(key) && Array.isArray(tidied) ? tidied.filter((c) => !isBlank(c)) : tidied;
   }
   if (out.type === 'AdaptiveCard' && Array.isArray(out.actions) && out.actions.length === 0) delete out.actions;
   return out;

@@ -41,12 +41,12 @@ function isValidTimeZone(timeZone: string): boolean {
  */
 export function formatTime(iso: string | undefined, timeZone?: string): string {
   if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return userText(iso);
   const zone = timeZone && isValidTimeZone(timeZone) ? timeZone : 'UTC';
   const key = `${iso}\u0000${zone}`;
   let text = formatted.get(key);
   if (text === undefined) {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return userText(iso);
     text = `${dateTimeFormat(zone).format(date)} (${zone})`;
     if (formatted.size >= 2000) formatted.delete(formatted.keys().next().value as string);
     formatted.set(key, text);

@@ -91,4 +91,15 @@ describe('ConnectorReuse', () => {
     expect(second).toBe(first);
     expect(reuse.clients).toBe(1);
   });
+
+  test('a reused client sends without the pipeline steps Dragon Desk never uses, and keeps retry and credentials', async () => {
+    const adapter = new TeamsAdapter({});
+    reuseConnectors(adapter);
+    const auth = (adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication }).botFrameworkAuthentication;
+    const identity = (adapter as unknown as { createClaimsIdentity(appId: string): ClaimsIdentity }).createClaimsIdentity('');
+    const client = await auth.createConnectorFactory(identity).create('http://127.0.0.1:1/', undefined);
+    const names = (client as unknown as { client: { pipeline: { getOrderedPolicies(): { name: string }[] } } }).client.pipeline.getOrderedPolicies().map((p) => p.name);
+    for (const idle of ['tracingPolicy', 'logPolicy', 'formDataPolicy', 'multipartPolicy']) expect(names).not.toContain(idle);
+    expect(names).toEqual(expect.arrayContaining(['serializationPolicy', 'deserializationPolicy', 'defaultRetryPolicy', 'redirectPolicy', 'proxyPolicy', 'ServiceClientContext_Credentials_SignRequest']));
+  });
 });
