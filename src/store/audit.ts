@@ -1,8 +1,8 @@
 /** The append-only audit trail: who did what to which request, and what Graph said. */
-import { literalLimit } from './dialect';
-import { PreparedStatements } from './prepared';
 import type { Kysely, Transaction } from 'kysely';
 import { fromJson, nowIso, opt, toJson, type StoreClock } from './codec';
+import { literalLimit } from './dialect';
+import { PreparedStatements } from './prepared';
 import type { AuditDbRow, Database } from './schema';
 import type { AuditEntry, AuditRow, AuditStore } from './types';
 

@@ -62,9 +62,9 @@ export class PreparedStatements {
    * an insert), compiled once per `key`. `build` gets the same shape with a slot in place of each
    * value, and must hand each to Kysely unchanged, as a value: not inspect, convert or branch on
    * it, so the shape of the statement depends on the key alone (a key names the columns or the
-   * list length it was built for). Values must be what the column stores: JSON already encoded, null rather than undefined.
-   * The first compile of a key checks that every slot became a parameter, so a misuse fails at
-   * once, in tests.
+   * list length it was built for). Values must be what the column stores: JSON already encoded,
+   * null rather than undefined. The first compile of a key checks that every slot became a
+   * parameter, so a misuse fails at once, in tests.
    */
   async run<V extends Values, R>(db: Db, key: string, values: V, build: (db: Kysely<Database>, slots: V) => Compilable<R>): Promise<QueryResult<R>> {
     let c = this.compiled.get(key);

@@ -83,14 +83,25 @@ function toRequest(row: RequestRow, targets: TargetRow[], approvers: ApproverRow
   return Object.assign(out, Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)));
 }
 
+async function targetsOf(db: Db, st: PreparedStatements, ids: number[]): Promise<TargetRow[]> {
+  const { rows } = await st.run(db, `targets.of.${ids.length}`, ids, (k, list) =>
+    k.selectFrom('request_targets').selectAll().where('request_id', 'in', list).orderBy('request_id').orderBy('position'),
+  );
+  return rows;
+}
+
+async function approversOf(db: Db, st: PreparedStatements, ids: number[]): Promise<ApproverRow[]> {
+  const { rows } = await st.run(db, `approvers.of.${ids.length}`, ids, (k, list) =>
+    k.selectFrom('request_approvers').selectAll().where('request_id', 'in', list).orderBy('request_id').orderBy('position'),
+  );
+  return rows;
+}
+
 /** Targets and approvers for a page of requests: one query each, whatever the page size. */
 async function hydrate(db: Db, st: PreparedStatements, rows: RequestRow[]): Promise<DeskRequest[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [{ rows: targets }, { rows: approvers }] = await Promise.all([
-    st.run(db, `targets.of.${ids.length}`, ids, (k, list) => k.selectFrom('request_targets').selectAll().where('request_id', 'in', list).orderBy('request_id').orderBy('position')),
-    st.run(db, `approvers.of.${ids.length}`, ids, (k, list) => k.selectFrom('request_approvers').selectAll().where('request_id', 'in', list).orderBy('request_id').orderBy('position')),
-  ]);
+  const [targets, approvers] = await Promise.all([targetsOf(db, st, ids), approversOf(db, st, ids)]);
   const byRequest = <T extends { request_id: number }>(list: T[]) => {
     const map = new Map<number, T[]>();
     for (const item of list) {
@@ -169,9 +180,7 @@ async function applyListChanges(db: Db, st: PreparedStatements, row: RequestRow,
       k.updateTable('request_approvers').set({ pending: v.pending }).where('request_id', '=', v.id),
     );
   }
-  targets ??= (await st.run(db, 'targets.of.1', [row.id], (k, list) => k.selectFrom('request_targets').selectAll().where('request_id', 'in', list).orderBy('request_id').orderBy('position'))).rows;
-  approvers ??= (await st.run(db, 'approvers.of.1', [row.id], (k, list) => k.selectFrom('request_approvers').selectAll().where('request_id', 'in', list).orderBy('request_id').orderBy('position'))).rows;
-  return toRequest(row, targets, approvers);
+  return toRequest(row, targets ?? (await targetsOf(db, st, [row.id])), approvers ?? (await approversOf(db, st, [row.id])));
 }
 
 export class SqlRequestStore implements RequestStore {
@@ -188,24 +197,24 @@ export class SqlRequestStore implements RequestStore {
     return casTransaction(this.db).execute(async (trx) => {
       const now = nowIso(this.clock);
       const values: Insertable<RequestsTable> = {
-          tenant_id: input.tenantId,
-          kind: input.kind,
-          state: input.state,
-          version: 1,
-          requester_id: input.requesterId,
-          requester_name: input.requesterName,
-          subject: input.subject,
-          justification: input.justification ?? null,
-          payload: toJson(input.payload ?? {}),
-          decided_by: null,
-          decided_by_name: null,
-          decided_at: null,
-          decision_reason: null,
-          error_code: null,
-          error_message: null,
-          created_at: now,
-          updated_at: now,
-          expires_at: input.expiresAt === undefined ? null : isoUtc(input.expiresAt),
+        tenant_id: input.tenantId,
+        kind: input.kind,
+        state: input.state,
+        version: 1,
+        requester_id: input.requesterId,
+        requester_name: input.requesterName,
+        subject: input.subject,
+        justification: input.justification ?? null,
+        payload: toJson(input.payload ?? {}),
+        decided_by: null,
+        decided_by_name: null,
+        decided_at: null,
+        decision_reason: null,
+        error_code: null,
+        error_message: null,
+        created_at: now,
+        updated_at: now,
+        expires_at: input.expiresAt === undefined ? null : isoUtc(input.expiresAt),
       };
       const {
         rows: [row],

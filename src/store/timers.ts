@@ -1,6 +1,6 @@
 /** Timers the worker runs (reminders, ends of time-bound access). */
-import { literalLimit } from './dialect';
 import type { Kysely } from 'kysely';
+import { literalLimit } from './dialect';
 import { fromJson, isoUtc, nowIso, toJson, type StoreClock } from './codec';
 import type { Database, TimerRow } from './schema';
 import type { Timer, TimerStore } from './types';
