@@ -10,7 +10,7 @@
  * adaptivecards-templating stays the definition of what a template means: this reproduces its
  * expansion for the subset (a missing value stays as the literal `${path}`, a null stays null,
  * `$when` keeps an element only for a boolean true, `$data` repeats it per item and sets `$index`,
- * property names match ignoring case), and a template using anything
+ * property names match ignoring case, see `property`), and a template using anything
  * else (operators, functions, text around a binding) is left to the library (`compilePathTemplate`
  * answers undefined). Under jest every card is expanded both ways and compared (template.ts).
  */
@@ -25,32 +25,16 @@ const RESERVED = new Set(['$data', '$when', '$root', '$index', '$host', '$_acTem
 
 class Unsupported extends Error {}
 
-/** Objects with two property names that differ only in case (computed once per object). */
-const caseCollisions = new WeakMap<object, boolean>();
-
-function hasCaseCollision(record: object): boolean {
-  let found = caseCollisions.get(record);
-  if (found === undefined) {
-    const seen = new Set<string>();
-    found = Object.keys(record).some((k) => {
-      const lower = k.toLowerCase();
-      if (seen.has(lower)) return true;
-      seen.add(lower);
-      return false;
-    });
-    caseCollisions.set(record, found);
-  }
-  return found;
-}
-
 /**
- * adaptive-expressions' property access: the first own name equal to `name` ignoring case. The
- * exact name is that one unless the object has names differing only in case.
+ * adaptive-expressions' property access ignores case. It takes the first own name that matches;
+ * this takes the exact name when there is one and the first match otherwise, which is the same
+ * unless an object has two names differing only in case (no view model does, and the tests'
+ * cross-check would show one). Looking for the exact name first spares listing the keys.
  */
 function property(value: unknown, name: string): unknown {
   if (!value) return undefined;
   const record = value as Record<string, unknown>;
-  if (typeof value === 'object' && !Array.isArray(value) && Object.prototype.hasOwnProperty.call(record, name) && !hasCaseCollision(record)) return record[name];
+  if (typeof value === 'object' && !Array.isArray(value) && Object.prototype.hasOwnProperty.call(record, name)) return record[name];
   const lower = name.toLowerCase();
   const key = Object.keys(record).find((k) => k.toLowerCase() === lower);
   return key === undefined ? undefined : record[key];

@@ -1,6 +1,7 @@
 /**
  * Small text helpers for view models. Pure.
  */
+import { BoundedMap } from '../boundedMap';
 
 /**
  * Makes text that came from people or from the directory safe to place in a card:
@@ -48,14 +49,13 @@ export function formatTime(iso: string | undefined, timeZone?: string): string {
     const date = new Date(iso);
     if (Number.isNaN(date.getTime())) return userText(iso);
     text = `${dateTimeFormat(zone).format(date)} (${zone})`;
-    if (formatted.size >= 2000) formatted.delete(formatted.keys().next().value as string);
     formatted.set(key, text);
   }
   return text;
 }
 
 /** A request's times are shown on every render of its cards (bench/: formatting was a card's top cost). */
-const formatted = new Map<string, string>();
+const formatted = new BoundedMap<string, string>(4000);
 
 /**
  * One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting with

@@ -4,13 +4,17 @@
  * in count (the oldest are forgotten) and in time: another instance may change the row meanwhile,
  * and ours then does not overwrite it until the entry expires.
  */
+import { BoundedMap } from '../boundedMap';
+
 export class RecentWrites {
-  private readonly seen = new Map<string, { value: string; at: number }>();
+  private readonly seen: BoundedMap<string, { value: string; at: number }>;
 
   constructor(
-    private readonly limit: number,
+    limit: number,
     private readonly ttlMs: number,
-  ) {}
+  ) {
+    this.seen = new BoundedMap(limit);
+  }
 
   /** Whether `key` was written with exactly `value` within the TTL. */
   unchanged(key: string, value: string, nowMs: number): boolean {
@@ -24,8 +28,6 @@ export class RecentWrites {
   }
 
   remember(key: string, value: string, nowMs: number): void {
-    this.seen.delete(key);
-    if (this.seen.size >= this.limit) this.seen.delete(this.seen.keys().next().value as string);
     this.seen.set(key, { value, at: nowMs });
   }
 }
