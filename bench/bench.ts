@@ -27,8 +27,8 @@ export interface BenchOptions {
 }
 
 export const FULL_RUN: BenchOptions = {
-  nurses: 1600,
-  turns: { concurrency: 20, rounds: 6, roundMs: 2500, warmupMs: 1500, maxLicenseRequestsPerRound: 180 },
+  nurses: 2400,
+  turns: { concurrency: 20, rounds: 6, roundMs: 2500, warmupMs: 1500, maxLicenseRequestsPerRound: 180, licenseWarmupRequests: 900 },
   clicks: { concurrency: 50, clicks: 150, warmup: 20, activeTimeoutMs: 60_000 },
   bulkPeople: 20,
   growth: { requests: 100_000, samples: 200, requesters: 5_000, approvers: 200, postgres: true },
@@ -37,8 +37,8 @@ export const FULL_RUN: BenchOptions = {
 
 /** `npm run bench -- --quick`: the same sections at small counts (figures are indicative only). */
 export const QUICK_RUN: BenchOptions = {
-  nurses: 400,
-  turns: { concurrency: 20, rounds: 2, roundMs: 1000, warmupMs: 500, maxLicenseRequestsPerRound: 80 },
+  nurses: 500,
+  turns: { concurrency: 20, rounds: 2, roundMs: 1000, warmupMs: 500, maxLicenseRequestsPerRound: 80, licenseWarmupRequests: 150 },
   clicks: { concurrency: 50, clicks: 50, warmup: 10, activeTimeoutMs: 30_000 },
   bulkPeople: 20,
   growth: { requests: 10_000, samples: 100, requesters: 1_000, approvers: 50, postgres: true },

@@ -10,7 +10,7 @@ import { TURN_SCENARIOS } from '../../bench/turns';
 
 const TINY: BenchOptions = {
   nurses: 120,
-  turns: { concurrency: 4, rounds: 1, roundMs: 300, warmupMs: 100, maxLicenseRequestsPerRound: 8 },
+  turns: { concurrency: 4, rounds: 1, roundMs: 300, warmupMs: 100, maxLicenseRequestsPerRound: 8, licenseWarmupRequests: 12 },
   clicks: { concurrency: 5, clicks: 5, warmup: 2, activeTimeoutMs: 20_000 },
   bulkPeople: 20,
   growth: { requests: 600, samples: 20, requesters: 60, approvers: 10, postgres: true },
