@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
 import { openMemoryStore, openStore } from '../../src/store';
+import { SQLITE_PAGE_SIZE } from '../../src/store/dialect';
 import { initialSchema } from '../../src/store/migrations/001_initial';
 import { describeEachEngine } from '../helpers/engines';
 import { by, newRequest } from './fixtures';
@@ -58,12 +59,13 @@ describeEachEngine('opening the store', (getStore, ctx) => {
   }
 
   if (ctx.engine === 'sqlite') {
-    it('keeps its data in <dataDir>/dragon-desk.sqlite, in WAL mode', () => {
+    it('keeps its data in <dataDir>/dragon-desk.sqlite, in WAL mode, with 2 KB pages', () => {
       const file = ctx.sqliteFile();
       expect(fs.existsSync(file)).toBe(true);
       const db = new BetterSqlite3(file, { readonly: true });
       try {
         expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+        expect(db.pragma('page_size', { simple: true })).toBe(SQLITE_PAGE_SIZE);
       } finally {
         db.close();
       }
@@ -82,6 +84,34 @@ describe('openStore without DATABASE_URL', () => {
     } finally {
       await store.close();
       fs.rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  it('opens a file created with another page size as it is, data intact', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dragon-desk-pages-'));
+    try {
+      // A file from before the page size was set: SQLite's default 4 KB pages, already in WAL mode.
+      const old = new BetterSqlite3(path.join(dataDir, 'dragon-desk.sqlite'));
+      old.pragma('page_size = 4096');
+      old.pragma('journal_mode = WAL');
+      old.close();
+      const first = await openStore({ dataDir });
+      const created = await first.requests.create(newRequest(), by('nurse-1', 'request.created'));
+      await first.close();
+      const again = await openStore({ dataDir });
+      try {
+        expect(await again.requests.get(created.id)).toEqual(created);
+      } finally {
+        await again.close();
+      }
+      const db = new BetterSqlite3(path.join(dataDir, 'dragon-desk.sqlite'), { readonly: true });
+      try {
+        expect(db.pragma('page_size', { simple: true })).toBe(4096);
+      } finally {
+        db.close();
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
