@@ -4,7 +4,7 @@
  * the Send click that routes it and posts the approval card: two turns, each counted). The four
  * run in interleaved rounds after a warm-up, so a noisy neighbour on the machine hits them alike.
  */
-import type { Speaker } from './activities';
+import { conversationIdOf, type Speaker } from './activities';
 import { forget } from './connector';
 import { mergeRounds, runLoad, stats, type LoadResult } from './load';
 import { askAndSend, say, type World } from './world';
@@ -67,6 +67,12 @@ export async function measureTurns(world: World, opts: TurnsOptions): Promise<Tu
   // One person per conversation, the same N people for (a)–(c); (d) needs a new person per request.
   const regulars: Speaker[] = Array.from({ length: opts.concurrency }, () => world.freshNurse());
   const requestTimes: number[] = [];
+  // The connector keeps only the chats of license requests in flight (the one thing read back: the
+  // draft card to click). Kept history would grow this process's heap over a round, and the
+  // garbage collector's extra work would be charged to whichever scenario is running.
+  const inFlight = new Set<string>();
+  const retainBefore = world.connector.retain;
+  world.connector.retain = (conversationId) => inFlight.has(conversationId);
 
   const scenario = async (name: TurnScenario, durationMs: number, licenseRequests = opts.maxLicenseRequestsPerRound): Promise<LoadResult> => {
     if (name !== 'license') {
@@ -82,9 +88,15 @@ export async function measureTurns(world: World, opts: TurnsOptions): Promise<Tu
       count: licenseRequests,
       op: async () => {
         if (world.nursesLeft() === 0) throw new Error('out of generated nurses');
-        const { askMs, sendMs } = await askAndSend(world, world.freshNurse());
-        turnSamples.push(askMs, sendMs);
-        requestTimes.push(askMs + sendMs);
+        const nurse = world.freshNurse();
+        inFlight.add(conversationIdOf(nurse));
+        try {
+          const { askMs, sendMs } = await askAndSend(world, nurse);
+          turnSamples.push(askMs, sendMs);
+          requestTimes.push(askMs + sendMs);
+        } finally {
+          inFlight.delete(conversationIdOf(nurse));
+        }
       },
       // The approval cards go out after the Send click is answered; their cost belongs to (d).
       drain: () => world.settle(),
@@ -93,23 +105,27 @@ export async function measureTurns(world: World, opts: TurnsOptions): Promise<Tu
     return { ...pairs, ...stats(turnSamples), samples: turnSamples, throughput: turnSamples.length / (pairs.wallMs / 1000), cpuMsPerOp: perTurn };
   };
 
-  // Warm-up: JIT, connection pools, prepared statements, the 30 s status caches. (d) warms up by
-  // request count, bounded by time only as a safeguard (see licenseWarmupRequests).
-  for (const name of TURN_SCENARIOS) {
-    if (name === 'license' && opts.licenseWarmupRequests !== undefined) await scenario(name, Math.max(opts.warmupMs, 60_000), opts.licenseWarmupRequests);
-    else await scenario(name, opts.warmupMs);
-  }
-  requestTimes.length = 0;
-  forget(world.connector);
-
   const rounds: Record<TurnScenario, LoadResult[]> = { echo: [], help: [], status: [], license: [] };
-  for (let r = 0; r < opts.rounds; r++) {
-    // Rotating the order keeps "runs right after the license phase" from always hitting one scenario.
-    const order = TURN_SCENARIOS.map((_, i) => TURN_SCENARIOS[(i + r) % TURN_SCENARIOS.length]);
-    for (const name of order) {
-      rounds[name].push(await scenario(name, opts.roundMs));
-      forget(world.connector);
+  try {
+    // Warm-up: JIT, connection pools, prepared statements, the 30 s status caches. (d) warms up by
+    // request count, bounded by time only as a safeguard (see licenseWarmupRequests).
+    for (const name of TURN_SCENARIOS) {
+      if (name === 'license' && opts.licenseWarmupRequests !== undefined) await scenario(name, Math.max(opts.warmupMs, 60_000), opts.licenseWarmupRequests);
+      else await scenario(name, opts.warmupMs);
     }
+    requestTimes.length = 0;
+    forget(world.connector);
+
+    for (let r = 0; r < opts.rounds; r++) {
+      // Rotating the order keeps "runs right after the license phase" from always hitting one scenario.
+      const order = TURN_SCENARIOS.map((_, i) => TURN_SCENARIOS[(i + r) % TURN_SCENARIOS.length]);
+      for (const name of order) {
+        rounds[name].push(await scenario(name, opts.roundMs));
+        forget(world.connector);
+      }
+    }
+  } finally {
+    world.connector.retain = retainBefore;
   }
 
   const merged = Object.fromEntries(TURN_SCENARIOS.map((n) => [n, mergeRounds(rounds[n])])) as Record<TurnScenario, LoadResult>;

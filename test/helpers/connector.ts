@@ -19,6 +19,12 @@ export class FakeConnector {
   readonly posted: PostedActivity[] = [];
   /** Latest version of every activity by id (after PUT updates). */
   readonly current = new Map<string, PostedActivity>();
+  /**
+   * Which conversations' activities are kept for reading back; the others are answered and
+   * forgotten. The benchmark keeps only the chats it still reads, so the history it would never
+   * read does not grow the heap of the process it measures.
+   */
+  retain: (conversationId: string) => boolean = () => true;
   private server?: http.Server;
   private seq = 0;
   url = '';
@@ -42,6 +48,11 @@ export class FakeConnector {
       return;
     }
     const conversationId = decodeURIComponent(m[1]);
+    if (!this.retain(conversationId)) {
+      ++this.seq;
+      reply(res, req.method === 'PUT' && m[2] ? decodeURIComponent(m[2]) : `act-${randomUUID().slice(0, 8)}`);
+      return;
+    }
     const activity = body ? JSON.parse(body) : {};
     if (req.method === 'PUT' && m[2]) {
       const activityId = decodeURIComponent(m[2]);
