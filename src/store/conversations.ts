@@ -59,18 +59,22 @@ export class SqlConversationStore implements ConversationStore {
     return { firstContact: false };
   }
 
-  /** From memory when this process stored or confirmed the person's reference lately (see REMEMBER_MS). */
+  /** From memory when this process stored, confirmed or read the person's reference lately (see REMEMBER_MS). */
   async get(aadObjectId: string): Promise<{ name: string; conversationRef: Record<string, unknown> } | undefined> {
     const recent = this.stored.recent(aadObjectId, Date.now());
     if (recent !== undefined) {
       const cut = recent.indexOf('\u0000');
       return { name: recent.slice(0, cut), conversationRef: fromJson(recent.slice(cut + 1)) };
     }
-    const row = await this.db
-      .selectFrom('conversation_refs')
-      .select(['name', 'conversation_ref'])
-      .where('aad_object_id', '=', aadObjectId)
-      .executeTakeFirst();
-    return row ? { name: row.name, conversationRef: fromJson(row.conversation_ref) } : undefined;
+    const {
+      rows: [row],
+    } = await this.st.run(this.db, 'conversations.get', [aadObjectId], (k, [id]) =>
+      k.selectFrom('conversation_refs').select(['name', 'conversation_ref']).where('aad_object_id', '=', id),
+    );
+    if (!row) return undefined;
+    // What was read is as good as what was written: an approver's reference read for one request
+    // serves the next ones (and spares the write when they next talk, if it has not changed).
+    this.stored.remember(aadObjectId, `${row.name}\u0000${row.conversation_ref}`, Date.now());
+    return { name: row.name, conversationRef: fromJson(row.conversation_ref) };
   }
 }

@@ -25,6 +25,30 @@ describeEachEngine('conversation references on every turn', (_getStore, ctx) => 
     expect(await store.conversations.get('p-1')).toEqual({ name, conversationRef: reference });
   });
 
+  test("a reference read from the store is not read again (an approver's, once per request)", async () => {
+    const where = await ctx.newLocation();
+    const writer = await ctx.open(where);
+    const reader = await ctx.open(where);
+    await writer.conversations.upsert('owner-1', 'Nina', ref('a:9'));
+    expect(await reader.conversations.get('owner-1')).toEqual({ name: 'Nina', conversationRef: ref('a:9') });
+    const again = await ctx.recordQueries(() => reader.conversations.get('owner-1'));
+    expect(again.result).toEqual({ name: 'Nina', conversationRef: ref('a:9') });
+    expect(again.queries).toEqual([]);
+    // And when she next talks with the same reference, the read row stands: nothing is written.
+    const talk = await ctx.recordQueries(() => reader.conversations.upsert('owner-1', 'Nina', ref('a:9')));
+    expect(talk.result).toEqual({ firstContact: false });
+    expect(talk.queries).toEqual([]);
+  });
+
+  test('a person with no reference is looked up again next time (they may have talked since)', async () => {
+    const where = await ctx.newLocation();
+    const reader = await ctx.open(where);
+    const writer = await ctx.open(where);
+    expect(await reader.conversations.get('p-9')).toBeUndefined();
+    await writer.conversations.upsert('p-9', 'Pat', ref('a:3'));
+    expect(await reader.conversations.get('p-9')).toEqual({ name: 'Pat', conversationRef: ref('a:3') });
+  });
+
   test('what one instance remembers never turns a first contact into a repeat, on any instance', async () => {
     const where = await ctx.newLocation();
     const a = await ctx.open(where);
