@@ -43,12 +43,16 @@ function isValidTimeZone(timeZone: string): boolean {
 export function formatTime(iso: string | undefined, timeZone?: string): string {
   if (!iso) return '';
   const zone = timeZone && isValidTimeZone(timeZone) ? timeZone : 'UTC';
-  const key = `${iso}\u0000${zone}`;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return userText(iso);
+  // Keyed by the second, not the instant: each request has its own created and expiry times to the
+  // millisecond, and requests made in the same second then share the formatting. Not by the minute
+  // the text shows: a historical zone offset can have seconds (Liberia was UTC−0:44:30), so one UTC
+  // minute can span two local ones.
+  const key = `${Math.floor(ms / 1000)}\u0000${zone}`;
   let text = formatted.get(key);
   if (text === undefined) {
-    const date = new Date(iso);
-    if (Number.isNaN(date.getTime())) return userText(iso);
-    text = `${dateTimeFormat(zone).format(date)} (${zone})`;
+    text = `${dateTimeFormat(zone).format(ms)} (${zone})`;
     formatted.set(key, text);
   }
   return text;

@@ -52,6 +52,12 @@ describe('text helpers', () => {
     ['2026-03-04T13:05:00Z', 'America/Chicago', 'Mar 4, 2026, 7:05 AM (America/Chicago)'],
     ['2026-03-04T13:05:00Z', undefined, 'Mar 4, 2026, 1:05 PM (UTC)'],
     ['2026-03-04T13:05:00Z', 'Mars/Olympus_Mons', 'Mar 4, 2026, 1:05 PM (UTC)'],
+    // Times are formatted once per second and zone; the seconds and milliseconds never show.
+    ['2026-03-04T13:05:59.999Z', 'UTC', 'Mar 4, 2026, 1:05 PM (UTC)'],
+    ['2026-03-04T13:06:00.001Z', 'UTC', 'Mar 4, 2026, 1:06 PM (UTC)'],
+    // Liberia kept UTC−0:44:30 until 1972: one UTC minute spans two local ones.
+    ['1960-01-01T12:00:10Z', 'Africa/Monrovia', 'Jan 1, 1960, 11:15 AM (Africa/Monrovia)'],
+    ['1960-01-01T12:00:50Z', 'Africa/Monrovia', 'Jan 1, 1960, 11:16 AM (Africa/Monrovia)'],
     ['not a date', 'UTC', 'not a date'],
     [undefined, 'UTC', ''],
   ])('formatTime(%j, %j) = %j', (iso, zone, expected) => {
