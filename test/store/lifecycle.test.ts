@@ -2,10 +2,10 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import { openMemoryStore, openStore } from '../../src/store';
-import { SQLITE_PAGE_SIZE } from '../../src/store/dialect';
+import { SQLITE_CHECKPOINT_PAGES, SQLITE_PAGE_SIZE, sqliteConnection } from '../../src/store/dialect';
 import { initialSchema } from '../../src/store/migrations/001_initial';
 import { describeEachEngine } from '../helpers/engines';
 import { by, newRequest } from './fixtures';
@@ -84,6 +84,19 @@ describe('openStore without DATABASE_URL', () => {
     } finally {
       await store.close();
       fs.rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  it("checkpoints the WAL less often than SQLite's default 1,000 pages (fewer fsync stalls on the event loop)", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dragon-desk-wal-'));
+    const { db } = sqliteConnection(path.join(dataDir, 'dragon-desk.sqlite'));
+    try {
+      const { rows } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db);
+      expect(rows).toEqual([{ wal_autocheckpoint: SQLITE_CHECKPOINT_PAGES }]);
+      expect(SQLITE_CHECKPOINT_PAGES).toBeGreaterThan(1000);
+    } finally {
+      await db.destroy();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
