@@ -8,9 +8,12 @@
  * shape, with stand-ins ("slots") where the values go, and Kysely's compiled SQL is kept.
  *
  * Kysely's own recipe for this ("splitting query building and execution") executes a compiled
- * query with `db.executeQuery`, which is what `run` does, inside a transaction or outside one.
+ * query with `db.executeQuery`, which is what `run` does, inside a transaction or outside one; on
+ * SQLite the statement runs directly when Kysely's queue would run it at once (DirectRunner in
+ * dialect.ts).
  */
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult, type Transaction } from 'kysely';
+import { directRunnerOf, type DirectRunner } from './dialect';
 import type { Database } from './schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -53,9 +56,12 @@ interface Compiled {
 
 export class PreparedStatements {
   private readonly compiled = new Map<string, Compiled>();
+  private readonly direct: DirectRunner | undefined;
 
   /** `root`: the store's Kysely instance; every statement is compiled for its dialect. */
-  constructor(private readonly root: Kysely<Database>) {}
+  constructor(private readonly root: Kysely<Database>) {
+    this.direct = directRunnerOf(root);
+  }
 
   /**
    * Runs the statement `build` makes with `values` (lists and records of values, e.g. the rows of
@@ -78,6 +84,10 @@ export class PreparedStatements {
       if (v === undefined) throw new Error(`prepared statement "${key}": no value for ${p.path.join('.')}`);
       return v;
     });
+    // On SQLite, at once when that is what Kysely's queue would do (see DirectRunner). `db` is the
+    // root or a transaction of it (the stores' own), never another database's.
+    const direct = this.direct?.run<R>(c.sql, parameters, db.isTransaction);
+    if (direct) return direct;
     return db.executeQuery(CompiledQuery.raw(c.sql, parameters) as CompiledQuery<R>);
   }
 

@@ -3,7 +3,7 @@
  * each call's values; a statement built in a way that would ignore or change a value is refused
  * at its first use. (The store's own statements run through it on both engines in the store suites.)
  */
-import { sqliteConnection } from '../../src/store/dialect';
+import { casTransaction, sqliteConnection } from '../../src/store/dialect';
 import { PreparedStatements } from '../../src/store/prepared';
 
 async function setUp() {
@@ -70,5 +70,61 @@ describe('prepared statements', () => {
     await st.run(db, 'insert', { key: 'k', value: 'v', etag: 'e' }, (k, v) => k.insertInto('bot_state').values(v));
     await expect(st.run(db, 'insert', { key: 'k2', value: undefined as unknown as string, etag: 'e' }, (k, v) => k.insertInto('bot_state').values(v))).rejects.toThrow('no value for value');
     await db.destroy();
+  });
+
+  describe('on SQLite, run without Kysely\'s queue only where the queue would run them at once', () => {
+    const insert = (st: PreparedStatements, db: Parameters<PreparedStatements['run']>[0], key: string) =>
+      st.run(db, 'insert', { key, value: 'v', etag: 'e' }, (k, v) => k.insertInto('bot_state').values(v));
+    const keys = async (db: Awaited<ReturnType<typeof setUp>>['db']) => (await db.selectFrom('bot_state').select('key').orderBy('key').execute()).map((r) => r.key);
+
+    test('a statement from outside an open transaction waits for it, and is not rolled back with it', async () => {
+      const { db, st } = await setUp();
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let inside!: () => void;
+      const entered = new Promise<void>((resolve) => (inside = resolve));
+      const failing = casTransaction(db).execute(async (trx) => {
+        await insert(st, trx, 'in-transaction');
+        inside();
+        await gate;
+        throw new Error('rolled back');
+      });
+      await entered;
+      // The transaction is open with a row nobody else may see yet.
+      const outsideWrite = insert(st, db, 'outside');
+      const outsideRead = st.run(db, 'keys', [], (k) => k.selectFrom('bot_state').select('key').orderBy('key'));
+      release();
+      await expect(failing).rejects.toThrow('rolled back');
+      await outsideWrite;
+      // Asked after the write, it sees the write and never the transaction's row.
+      expect((await outsideRead).rows).toEqual([{ key: 'outside' }]);
+      expect(await keys(db)).toEqual(['outside']);
+      await db.destroy();
+    });
+
+    test('statements inside a transaction are part of it', async () => {
+      const { db, st } = await setUp();
+      await expect(
+        casTransaction(db).execute(async (trx) => {
+          await insert(st, trx, 'a');
+          expect((await st.run(trx, 'all', [], (k) => k.selectFrom('bot_state').select('key'))).rows).toEqual([{ key: 'a' }]);
+          throw new Error('undo');
+        }),
+      ).rejects.toThrow('undo');
+      await casTransaction(db).execute(async (trx) => {
+        await insert(st, trx, 'b');
+      });
+      expect(await keys(db)).toEqual(['b']);
+      await db.destroy();
+    });
+
+    test('writes answer as Kysely\'s driver does, errors reach the caller, and the observer sees every statement', async () => {
+      const { db, seen, st } = await setUp();
+      const result = await insert(st, db, 'k');
+      expect(result).toEqual({ numAffectedRows: 1n, insertId: 1n, rows: [] });
+      await expect(insert(st, db, 'k')).rejects.toThrow(/UNIQUE constraint failed/);
+      expect(seen.filter((q) => q.startsWith('insert'))).toHaveLength(2);
+      await db.destroy();
+    });
   });
 });
