@@ -27,8 +27,10 @@ export interface BenchOptions {
 }
 
 export const FULL_RUN: BenchOptions = {
-  nurses: 2400,
-  turns: { concurrency: 20, rounds: 6, roundMs: 2500, warmupMs: 1500, maxLicenseRequestsPerRound: 180, licenseWarmupRequests: 900 },
+  nurses: 3200,
+  // Ten rounds rather than six: on a shared VM one round's figures can move by half (the echo bot
+  // alone went from 517 to 1,027 turns/s between rounds of one run), and more rounds average it.
+  turns: { concurrency: 20, rounds: 10, roundMs: 2500, warmupMs: 1500, maxLicenseRequestsPerRound: 180, licenseWarmupRequests: 900 },
   clicks: { concurrency: 50, clicks: 150, warmup: 20, activeTimeoutMs: 60_000 },
   bulkPeople: 20,
   growth: { requests: 100_000, samples: 200, requesters: 5_000, approvers: 200, postgres: true },
