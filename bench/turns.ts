@@ -89,13 +89,14 @@ export async function measureTurns(world: World, opts: TurnsOptions): Promise<Tu
       op: async () => {
         if (world.nursesLeft() === 0) throw new Error('out of generated nurses');
         const nurse = world.freshNurse();
-        inFlight.add(conversationIdOf(nurse));
+        const chat = conversationIdOf(nurse);
+        inFlight.add(chat);
         try {
           const { askMs, sendMs } = await askAndSend(world, nurse);
           turnSamples.push(askMs, sendMs);
           requestTimes.push(askMs + sendMs);
         } finally {
-          inFlight.delete(conversationIdOf(nurse));
+          inFlight.delete(chat);
         }
       },
       // The approval cards go out after the Send click is answered; their cost belongs to (d).

@@ -15,6 +15,12 @@ const REMEMBERED_PEOPLE = 10_000;
  */
 const REMEMBER_MS = 10 * 60_000;
 
+/** What RecentWrites keeps for a person: their name and their stored (JSON) reference. */
+const SEPARATOR = '\u0000';
+function remembered(name: string, refJson: string): string {
+  return `${name}${SEPARATOR}${refJson}`;
+}
+
 export class SqlConversationStore implements ConversationStore {
   /** aadObjectId → the name and reference this process last stored or confirmed. */
   private readonly stored = new RecentWrites(REMEMBERED_PEOPLE, REMEMBER_MS);
@@ -33,7 +39,7 @@ export class SqlConversationStore implements ConversationStore {
    */
   async upsert(aadObjectId: string, name: string, conversationRef: Record<string, unknown>): Promise<{ firstContact: boolean }> {
     const ref = toJson(conversationRef);
-    const value = `${name}\u0000${ref}`;
+    const value = remembered(name, ref);
     const nowMs = Date.now();
     // A remembered row exists (we wrote or saw it), so this is not a first contact.
     if (this.stored.unchanged(aadObjectId, value, nowMs)) return { firstContact: false };
@@ -63,7 +69,7 @@ export class SqlConversationStore implements ConversationStore {
   async get(aadObjectId: string): Promise<{ name: string; conversationRef: Record<string, unknown> } | undefined> {
     const recent = this.stored.recent(aadObjectId, Date.now());
     if (recent !== undefined) {
-      const cut = recent.indexOf('\u0000');
+      const cut = recent.indexOf(SEPARATOR);
       return { name: recent.slice(0, cut), conversationRef: fromJson(recent.slice(cut + 1)) };
     }
     const {
@@ -74,7 +80,7 @@ export class SqlConversationStore implements ConversationStore {
     if (!row) return undefined;
     // What was read is as good as what was written: an approver's reference read for one request
     // serves the next ones (and spares the write when they next talk, if it has not changed).
-    this.stored.remember(aadObjectId, `${row.name}\u0000${row.conversation_ref}`, Date.now());
+    this.stored.remember(aadObjectId, remembered(row.name, row.conversation_ref), Date.now());
     return { name: row.name, conversationRef: fromJson(row.conversation_ref) };
   }
 }

@@ -83,16 +83,12 @@ function toRequest(row: RequestRow, targets: TargetRow[], approvers: ApproverRow
   return Object.assign(out, Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)));
 }
 
-async function targetsOf(db: Db, st: PreparedStatements, ids: number[]): Promise<TargetRow[]> {
-  const { rows } = await st.run(db, `targets.of.${ids.length}`, ids, (k, list) =>
-    k.selectFrom('request_targets').selectAll().where('request_id', 'in', list).orderBy('request_id').orderBy('position'),
-  );
-  return rows;
-}
-
-async function approversOf(db: Db, st: PreparedStatements, ids: number[]): Promise<ApproverRow[]> {
-  const { rows } = await st.run(db, `approvers.of.${ids.length}`, ids, (k, list) =>
-    k.selectFrom('request_approvers').selectAll().where('request_id', 'in', list).orderBy('request_id').orderBy('position'),
+/** The target or approver rows of some requests, by request then position. */
+function rowsOf(db: Db, st: PreparedStatements, table: 'request_targets', ids: number[]): Promise<TargetRow[]>;
+function rowsOf(db: Db, st: PreparedStatements, table: 'request_approvers', ids: number[]): Promise<ApproverRow[]>;
+async function rowsOf(db: Db, st: PreparedStatements, table: 'request_targets' | 'request_approvers', ids: number[]): Promise<(TargetRow | ApproverRow)[]> {
+  const { rows } = await st.run(db, `${table}.of.${ids.length}`, ids, (k, list) =>
+    k.selectFrom(table).selectAll().where('request_id', 'in', list).orderBy('request_id').orderBy('position'),
   );
   return rows;
 }
@@ -101,7 +97,7 @@ async function approversOf(db: Db, st: PreparedStatements, ids: number[]): Promi
 async function hydrate(db: Db, st: PreparedStatements, rows: RequestRow[]): Promise<DeskRequest[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [targets, approvers] = await Promise.all([targetsOf(db, st, ids), approversOf(db, st, ids)]);
+  const [targets, approvers] = await Promise.all([rowsOf(db, st, 'request_targets', ids), rowsOf(db, st, 'request_approvers', ids)]);
   const byRequest = <T extends { request_id: number }>(list: T[]) => {
     const map = new Map<number, T[]>();
     for (const item of list) {
@@ -180,7 +176,7 @@ async function applyListChanges(db: Db, st: PreparedStatements, row: RequestRow,
       k.updateTable('request_approvers').set({ pending: v.pending }).where('request_id', '=', v.id),
     );
   }
-  return toRequest(row, targets ?? (await targetsOf(db, st, [row.id])), approvers ?? (await approversOf(db, st, [row.id])));
+  return toRequest(row, targets ?? (await rowsOf(db, st, 'request_targets', [row.id])), approvers ?? (await rowsOf(db, st, 'request_approvers', [row.id])));
 }
 
 export class SqlRequestStore implements RequestStore {

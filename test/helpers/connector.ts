@@ -48,24 +48,14 @@ export class FakeConnector {
       return;
     }
     const conversationId = decodeURIComponent(m[1]);
-    if (!this.retain(conversationId)) {
-      ++this.seq;
-      reply(res, req.method === 'PUT' && m[2] ? decodeURIComponent(m[2]) : `act-${randomUUID().slice(0, 8)}`);
-      return;
-    }
-    const activity = body ? JSON.parse(body) : {};
-    if (req.method === 'PUT' && m[2]) {
-      const activityId = decodeURIComponent(m[2]);
-      const rec: PostedActivity = { conversationId, activityId, method: 'PUT', activity, seq: ++this.seq };
+    const method = req.method === 'PUT' && m[2] ? 'PUT' : 'POST';
+    const activityId = method === 'PUT' ? decodeURIComponent(m[2]) : `act-${randomUUID().slice(0, 8)}`;
+    const seq = ++this.seq;
+    if (this.retain(conversationId)) {
+      const rec: PostedActivity = { conversationId, activityId, method, activity: body ? JSON.parse(body) : {}, seq };
       this.posted.push(rec);
       this.current.set(activityId, rec);
-      reply(res, activityId);
-      return;
     }
-    const activityId = `act-${randomUUID().slice(0, 8)}`;
-    const rec: PostedActivity = { conversationId, activityId, method: 'POST', activity, seq: ++this.seq };
-    this.posted.push(rec);
-    this.current.set(activityId, rec);
     reply(res, activityId);
   }
 
