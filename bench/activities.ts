@@ -41,7 +41,13 @@ export function messageActivity(ctx: ActivityContext, who: Speaker, text: string
 }
 
 /** An Action.Execute click on the card posted as `replyToId`. */
-export function actionActivity(ctx: ActivityContext, who: Speaker, verb: string, data: Record<string, unknown>, replyToId?: string): Record<string, unknown> {
+export function actionActivity(
+  ctx: ActivityContext,
+  who: Speaker,
+  verb: string,
+  data: Record<string, unknown>,
+  replyToId?: string,
+): Record<string, unknown> {
   return {
     ...base(ctx, who),
     type: 'invoke',

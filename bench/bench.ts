@@ -30,7 +30,14 @@ export const FULL_RUN: BenchOptions = {
   nurses: 3200,
   // Ten rounds rather than six: on a shared VM one round's figures can move by half (the echo bot
   // alone went from 517 to 1,027 turns/s between rounds of one run), and more rounds average it.
-  turns: { concurrency: 20, rounds: 10, roundMs: 2500, warmupMs: 1500, maxLicenseRequestsPerRound: 180, licenseWarmupRequests: 900 },
+  turns: {
+    concurrency: 20,
+    rounds: 10,
+    roundMs: 2500,
+    warmupMs: 1500,
+    maxLicenseRequestsPerRound: 180,
+    licenseWarmupRequests: 900,
+  },
   clicks: { concurrency: 50, clicks: 150, warmup: 20, activeTimeoutMs: 60_000 },
   bulkPeople: 20,
   growth: { requests: 100_000, samples: 200, requesters: 5_000, approvers: 200, postgres: true },
@@ -40,7 +47,14 @@ export const FULL_RUN: BenchOptions = {
 /** `npm run bench -- --quick`: the same sections at small counts (figures are indicative only). */
 export const QUICK_RUN: BenchOptions = {
   nurses: 500,
-  turns: { concurrency: 20, rounds: 2, roundMs: 1000, warmupMs: 500, maxLicenseRequestsPerRound: 80, licenseWarmupRequests: 150 },
+  turns: {
+    concurrency: 20,
+    rounds: 2,
+    roundMs: 1000,
+    warmupMs: 500,
+    maxLicenseRequestsPerRound: 80,
+    licenseWarmupRequests: 150,
+  },
   clicks: { concurrency: 50, clicks: 50, warmup: 10, activeTimeoutMs: 30_000 },
   bulkPeople: 20,
   growth: { requests: 10_000, samples: 100, requesters: 1_000, approvers: 50, postgres: true },
@@ -113,7 +127,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     }
   }
 
-  const sqlite = await guarded(`growth on SQLite (${opts.growth.requests} requests)`, log, () => measureGrowthSqlite(opts.growth));
+  const sqlite = await guarded(`growth on SQLite (${opts.growth.requests} requests)`, log, () =>
+    measureGrowthSqlite(opts.growth),
+  );
   const postgres: Measured<GrowthEngineResult> = opts.growth.postgres
     ? await guarded(`growth on PostgreSQL (${opts.growth.requests} requests)`, log, async () => {
         const pg = await startPostgres();
@@ -129,7 +145,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     measureMemory({ conversations: opts.memory.conversations, settleMs: opts.memory.settleMs }),
   );
   const memoryFloor: Measured<MemoryResult> = opts.memory.echoFloor
-    ? await guarded('memory of the echo bot (the floor)', log, () => measureMemory({ conversations: opts.memory.conversations, settleMs: opts.memory.settleMs, bot: 'echo' }))
+    ? await guarded('memory of the echo bot (the floor)', log, () =>
+        measureMemory({ conversations: opts.memory.conversations, settleMs: opts.memory.settleMs, bot: 'echo' }),
+      )
     : { error: 'skipped' };
   closeAgent();
 

@@ -35,7 +35,15 @@ export function isError<T>(m: Measured<T>): m is { error: string } {
   return typeof m === 'object' && m !== null && 'error' in m;
 }
 
-function line(id: string, what: string, value: number | null | undefined, comparison: BudgetLine['comparison'], limit: number, unit: string, note?: string): BudgetLine {
+function line(
+  id: string,
+  what: string,
+  value: number | null | undefined,
+  comparison: BudgetLine['comparison'],
+  limit: number,
+  unit: string,
+  note?: string,
+): BudgetLine {
   const v = value === undefined || value === null || Number.isNaN(value) ? null : value;
   const pass = v !== null && (comparison === '>=' ? v >= limit : comparison === '<=' ? v <= limit : v < limit);
   const out: BudgetLine = { id, what, value: v, limit, comparison, unit, pass };
@@ -55,37 +63,133 @@ function why<T>(m: Measured<T>, errors?: (t: T) => string | undefined): string |
 export function checkBudget(r: BudgetInput): BudgetLine[] {
   const t = r.turns;
   const turnErrors = (name: 'help' | 'status' | 'license') => (x: TurnsResult) =>
-    x.scenarios[name].errors ? `${x.scenarios[name].errors} turns failed: ${x.scenarios[name].firstError ?? ''}` : undefined;
+    x.scenarios[name].errors
+      ? `${x.scenarios[name].errors} turns failed: ${x.scenarios[name].firstError ?? ''}`
+      : undefined;
   const lines: BudgetLine[] = [];
   for (const name of ['help', 'status'] as const) {
     const label = name === 'help' ? '(b) "help"' : '(c) status question';
     // A turn that failed was not answered: the line is not met, whatever the ratio of the rest.
-    lines.push(line(`turns.${name}.throughput`, `${label}: throughput vs echo bot`, from(t, (x) => (x.scenarios[name].errors ? NaN : x.scenarios[name].throughputRatio)), '>=', 0.7, '×', why(t, turnErrors(name))));
-    lines.push(line(`turns.${name}.p99`, `${label}: p99 vs echo bot`, from(t, (x) => x.scenarios[name].p99Ratio), '<=', 2, '×', why(t)));
+    lines.push(
+      line(
+        `turns.${name}.throughput`,
+        `${label}: throughput vs echo bot`,
+        from(t, (x) => (x.scenarios[name].errors ? NaN : x.scenarios[name].throughputRatio)),
+        '>=',
+        0.7,
+        '×',
+        why(t, turnErrors(name)),
+      ),
+    );
+    lines.push(
+      line(
+        `turns.${name}.p99`,
+        `${label}: p99 vs echo bot`,
+        from(t, (x) => x.scenarios[name].p99Ratio),
+        '<=',
+        2,
+        '×',
+        why(t),
+      ),
+    );
   }
-  lines.push(line('turns.license.throughput', '(d) license request: throughput vs echo bot', from(t, (x) => (x.scenarios.license.errors ? NaN : x.scenarios.license.throughputRatio)), '>=', 0.4, '×', why(t, turnErrors('license'))));
+  lines.push(
+    line(
+      'turns.license.throughput',
+      '(d) license request: throughput vs echo bot',
+      from(t, (x) => (x.scenarios.license.errors ? NaN : x.scenarios.license.throughputRatio)),
+      '>=',
+      0.4,
+      '×',
+      why(t, turnErrors('license')),
+    ),
+  );
 
   const c = r.clicks;
   lines.push(
-    line('clicks.invoke.p99', `approval click: invoke answer p99 at ${isError(c) ? 50 : c.concurrency} concurrent`, from(c, (x) => (x.errors ? NaN : x.invoke.p99)), '<', 300, 'ms', why(c, (x) => (x.errors ? `${x.errors} clicks failed: ${x.firstError ?? ''}` : undefined))),
+    line(
+      'clicks.invoke.p99',
+      `approval click: invoke answer p99 at ${isError(c) ? 50 : c.concurrency} concurrent`,
+      from(c, (x) => (x.errors ? NaN : x.invoke.p99)),
+      '<',
+      300,
+      'ms',
+      why(c, (x) => (x.errors ? `${x.errors} clicks failed: ${x.firstError ?? ''}` : undefined)),
+    ),
   );
 
   const b = r.bulk;
   lines.push(
     // Every tenant request while the request was carried out counts, not only the batches.
-    line('bulk.requests', `bulk of ${isError(b) ? 20 : b.people}: tenant requests for the writes and the check`, from(b, (x) => (x.completed ? x.executionRequests : NaN)), '<=', 3, 'requests', why(b, (x) => (x.completed ? undefined : 'the request did not complete'))),
+    line(
+      'bulk.requests',
+      `bulk of ${isError(b) ? 20 : b.people}: tenant requests for the writes and the check`,
+      from(b, (x) => (x.completed ? x.executionRequests : NaN)),
+      '<=',
+      3,
+      'requests',
+      why(b, (x) => (x.completed ? undefined : 'the request did not complete')),
+    ),
   );
 
   const s = r.growth.sqlite;
-  lines.push(line('growth.sqlite.pending.p95', 'growth, SQLite: pending approvals of one approver, p95', from(s, (x) => x.pendingForApprover.p95), '<', 5, 'ms', why(s)));
-  lines.push(line('growth.sqlite.requester.p95', "growth, SQLite: one requester's requests, p95", from(s, (x) => x.byRequester.p95), '<', 5, 'ms', why(s)));
-  for (const [engine, g] of [['SQLite', s], ['PostgreSQL', r.growth.postgres]] as const) {
+  lines.push(
+    line(
+      'growth.sqlite.pending.p95',
+      'growth, SQLite: pending approvals of one approver, p95',
+      from(s, (x) => x.pendingForApprover.p95),
+      '<',
+      5,
+      'ms',
+      why(s),
+    ),
+  );
+  lines.push(
+    line(
+      'growth.sqlite.requester.p95',
+      "growth, SQLite: one requester's requests, p95",
+      from(s, (x) => x.byRequester.p95),
+      '<',
+      5,
+      'ms',
+      why(s),
+    ),
+  );
+  for (const [engine, g] of [
+    ['SQLite', s],
+    ['PostgreSQL', r.growth.postgres],
+  ] as const) {
     lines.push(
-      line(`growth.${engine.toLowerCase()}.scans`, `growth, ${engine}: statements that read a whole table`, from(g, (x) => x.fullScans), '<=', 0, 'statements', why(g, (x) => x.plans.filter((p) => p.scansTable).map((p) => p.sql).join('; ') || undefined)),
+      line(
+        `growth.${engine.toLowerCase()}.scans`,
+        `growth, ${engine}: statements that read a whole table`,
+        from(g, (x) => x.fullScans),
+        '<=',
+        0,
+        'statements',
+        why(
+          g,
+          (x) =>
+            x.plans
+              .filter((p) => p.scansTable)
+              .map((p) => p.sql)
+              .join('; ') || undefined,
+        ),
+      ),
     );
   }
 
   const m = r.memory;
-  lines.push(line('memory.rss', `memory: resident after ${isError(m) ? 1000 : m.conversations} conversations (settled)`, from(m, (x) => (x.errors ? NaN : x.settled.rssMb)), '<', 150, 'MB', why(m, (x) => (x.errors ? `${x.errors} turns failed: ${x.firstError ?? ''}` : undefined))));
+  lines.push(
+    line(
+      'memory.rss',
+      `memory: resident after ${isError(m) ? 1000 : m.conversations} conversations (settled)`,
+      from(m, (x) => (x.errors ? NaN : x.settled.rssMb)),
+      '<',
+      150,
+      'MB',
+      why(m, (x) => (x.errors ? `${x.errors} turns failed: ${x.firstError ?? ''}` : undefined)),
+    ),
+  );
   return lines;
 }

@@ -60,7 +60,11 @@ export async function measureBulk(world: World, admin: Speaker, people = 20, tim
 
   const executionCalls = devTenant.calls.list().slice(beforeExecution);
   const outer = executionCalls.filter((c) => !c.inBatch);
-  const licensed = targets.filter((t) => devTenant.state.getUser(t.id)?.licenseAssignmentStates.some((s) => s.skuId.toLowerCase() === NURSING_SKU && s.state === 'Active')).length;
+  const licensed = targets.filter((t) =>
+    devTenant.state
+      .getUser(t.id)
+      ?.licenseAssignmentStates.some((s) => s.skuId.toLowerCase() === NURSING_SKU && s.state === 'Active'),
+  ).length;
   return {
     people,
     executionRequests: outer.length,

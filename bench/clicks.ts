@@ -45,7 +45,16 @@ interface Pending {
 
 /** The approver presses Approve on the request's card; the answer must be the updated card. */
 async function approve(world: World, approver: Speaker, p: Pending): Promise<void> {
-  const body = await post(world.dd.messagesUrl, actionActivity(world.ctx, approver, 'request.approve', { requestId: p.requestId, version: p.version }, p.activityId));
+  const body = await post(
+    world.dd.messagesUrl,
+    actionActivity(
+      world.ctx,
+      approver,
+      'request.approve',
+      { requestId: p.requestId, version: p.version },
+      p.activityId,
+    ),
+  );
   if (body?.statusCode !== 200 || body.type !== 'application/vnd.microsoft.card.adaptive') {
     throw new Error(`Approve was answered with ${JSON.stringify(body).slice(0, 300)}`);
   }
@@ -58,16 +67,29 @@ function isActive(devTenant: DevTenant, userId: string): boolean {
 
 /** Requests waiting for `approver`, each with the approval card posted to them (not measured). */
 async function preparePending(world: World, approver: Speaker, count: number): Promise<Pending[]> {
-  const made = await runLoad({ concurrency: 20, count, op: async () => void (await askAndSend(world, world.freshNurse())) });
-  if (made.errors) throw new Error(`${made.errors} of ${count} requests could not be prepared: ${made.firstError ?? ''}`);
+  const made = await runLoad({
+    concurrency: 20,
+    count,
+    op: async () => void (await askAndSend(world, world.freshNurse())),
+  });
+  if (made.errors)
+    throw new Error(`${made.errors} of ${count} requests could not be prepared: ${made.firstError ?? ''}`);
   // The approval cards are posted after each Send is answered.
   await world.settle();
   const store = world.dd.desk.store;
   const requests = await store.requests.listPendingForApprover(approver.id, count + 100);
   const out: Pending[] = [];
   for (const req of requests) {
-    const copy = (await store.cards.listForRequest(req.id)).find((c) => c.role === 'approver' && c.recipientId === approver.id);
-    if (copy) out.push({ requestId: req.id, version: req.version, activityId: copy.activityId, targetId: req.targets[0].userId });
+    const copy = (await store.cards.listForRequest(req.id)).find(
+      (c) => c.role === 'approver' && c.recipientId === approver.id,
+    );
+    if (copy)
+      out.push({
+        requestId: req.id,
+        version: req.version,
+        activityId: copy.activityId,
+        targetId: req.targets[0].userId,
+      });
   }
   if (out.length < count) throw new Error(`prepared ${out.length} approval cards for ${count} clicks`);
   return out.slice(0, count);

@@ -14,7 +14,11 @@ export interface PostedCard {
 }
 
 /** The newest card (current version) in a conversation that has a button titled `button`. */
-export function latestCardWith(connector: FakeConnector, conversationId: string, button: string): PostedCard | undefined {
+export function latestCardWith(
+  connector: FakeConnector,
+  conversationId: string,
+  button: string,
+): PostedCard | undefined {
   const posted: PostedActivity[] = connector.posted;
   for (let i = posted.length - 1; i >= 0; i--) {
     const p = posted[i];
@@ -27,7 +31,10 @@ export function latestCardWith(connector: FakeConnector, conversationId: string,
 }
 
 /** The Action.Execute data behind a button. */
-export function buttonData(card: Record<string, unknown>, button: string): { verb: string; data: Record<string, unknown> } {
+export function buttonData(
+  card: Record<string, unknown>,
+  button: string,
+): { verb: string; data: Record<string, unknown> } {
   const action = cardActions(card).find((a) => a.title === button);
   if (!action) throw new Error(`no button “${button}” on the card`);
   return { verb: action.verb, data: action.data };
@@ -43,6 +50,7 @@ export function forget(connector: FakeConnector): void {
 export function postedSince(connector: FakeConnector, conversationId: string, after: number): PostedActivity[] {
   const out: PostedActivity[] = [];
   const posted = connector.posted;
-  for (let i = posted.length - 1; i >= 0 && posted[i].seq > after; i--) if (posted[i].conversationId === conversationId) out.unshift(posted[i]);
+  for (let i = posted.length - 1; i >= 0 && posted[i].seq > after; i--)
+    if (posted[i].conversationId === conversationId) out.unshift(posted[i]);
   return out;
 }

@@ -60,7 +60,9 @@ export async function startBenchDesk(opts: BenchDeskOptions): Promise<BenchDesk>
     startWorker: opts.startWorker ?? true,
     onQuery: opts.onQuery,
     // Dragon Desk reads only the address of a dev tenant it did not start.
-    ...(opts.devTenantUrl ? { devTenant: { url: opts.devTenantUrl } as DevTenant } : { devTenantOptions: { fixture: benchFixture(opts.nurses) } }),
+    ...(opts.devTenantUrl
+      ? { devTenant: { url: opts.devTenantUrl } as DevTenant }
+      : { devTenantOptions: { fixture: benchFixture(opts.nurses) } }),
   });
   return {
     desk,

@@ -23,7 +23,11 @@ export interface BenchUser {
 
 /** Generated nurse `n` as the bench addresses it (activities and requests by e-mail). */
 export function benchUser(n: number): BenchUser {
-  return { id: benchUserId(n), displayName: `Bench Nurse ${n}`, userPrincipalName: `bench.nurse${n}@contosohealth.onmicrosoft.com` };
+  return {
+    id: benchUserId(n),
+    displayName: `Bench Nurse ${n}`,
+    userPrincipalName: `bench.nurse${n}@contosohealth.onmicrosoft.com`,
+  };
 }
 
 function generatedNurse(n: number): FixtureUser {
@@ -42,7 +46,9 @@ function generatedNurse(n: number): FixtureUser {
     usageLocation: 'US',
     accountEnabled: true,
     userType: 'Member',
-    licenseAssignmentStates: [{ skuId: M365_SKU, assignedByGroup: null, state: 'Active', error: 'None', disabledPlans: [] }],
+    licenseAssignmentStates: [
+      { skuId: M365_SKU, assignedByGroup: null, state: 'Active', error: 'None', disabledPlans: [] },
+    ],
   };
 }
 

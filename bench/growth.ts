@@ -121,15 +121,37 @@ async function seed(db: Kysely<Database>, engine: Engine, opts: GrowthOptions): 
       });
       const people = 1 + Math.floor(rand() * rand() * 3);
       for (let p = 0; p < people; p++) {
-        targets.push({ request_id: id, user_id: `user-${skewed(rand, 50_000, 1)}-${id}-${p}`, position: p, display_name: 'Person', user_principal_name: 'p@x', status: pending ? 'waiting' : 'done', error_code: null, error_message: null });
+        targets.push({
+          request_id: id,
+          user_id: `user-${skewed(rand, 50_000, 1)}-${id}-${p}`,
+          position: p,
+          display_name: 'Person',
+          user_principal_name: 'p@x',
+          status: pending ? 'waiting' : 'done',
+          error_code: null,
+          error_message: null,
+        });
       }
       const owners = new Set([approverId(skewed(rand, opts.approvers, APPROVER_SKEW))]);
       if (rand() < 0.3) owners.add(approverId(skewed(rand, opts.approvers, APPROVER_SKEW)));
-      [...owners].forEach((a, position) => approvers.push({ request_id: id, approver_id: a, position, display_name: 'Owner', reason: 'an owner of the group', pending: pending ? 1 : 0 }));
+      [...owners].forEach((a, position) =>
+        approvers.push({
+          request_id: id,
+          approver_id: a,
+          position,
+          display_name: 'Owner',
+          reason: 'an owner of the group',
+          pending: pending ? 1 : 0,
+        }),
+      );
     }
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('requests').values(requests).execute();
-      for (let i = 0; i < targets.length; i += 2000) await trx.insertInto('request_targets').values(targets.slice(i, i + 2000)).execute();
+      for (let i = 0; i < targets.length; i += 2000)
+        await trx
+          .insertInto('request_targets')
+          .values(targets.slice(i, i + 2000))
+          .execute();
       await trx.insertInto('request_approvers').values(approvers).execute();
     });
   }
@@ -142,11 +164,16 @@ async function seed(db: Kysely<Database>, engine: Engine, opts: GrowthOptions): 
 
 // ------------------------------------------------------------------ plans
 
-async function explainSqlite(file: string, statements: { sql: string; parameters: readonly unknown[] }[]): Promise<QueryPlan[]> {
+async function explainSqlite(
+  file: string,
+  statements: { sql: string; parameters: readonly unknown[] }[],
+): Promise<QueryPlan[]> {
   const db = new BetterSqlite3(file, { readonly: true });
   try {
     return statements.map((s) => {
-      const rows = db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...(s.parameters as unknown[])) as { detail: string }[];
+      const rows = db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...(s.parameters as unknown[])) as {
+        detail: string;
+      }[];
       const plan = rows.map((r) => r.detail);
       return { sql: s.sql, plan, scansTable: plan.some((d) => /^SCAN /.test(d)) };
     });
@@ -155,7 +182,10 @@ async function explainSqlite(file: string, statements: { sql: string; parameters
   }
 }
 
-async function explainPostgres(url: string, statements: { sql: string; parameters: readonly unknown[] }[]): Promise<QueryPlan[]> {
+async function explainPostgres(
+  url: string,
+  statements: { sql: string; parameters: readonly unknown[] }[],
+): Promise<QueryPlan[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
@@ -163,7 +193,11 @@ async function explainPostgres(url: string, statements: { sql: string; parameter
     for (const s of statements) {
       const res = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${s.sql}`, s.parameters as unknown[]);
       const plan = res.rows.map((r) => r['QUERY PLAN'].trim());
-      out.push({ sql: s.sql, plan, scansTable: plan.some((d) => /Seq Scan on (requests|request_approvers|request_targets)\b/.test(d)) });
+      out.push({
+        sql: s.sql,
+        plan,
+        scansTable: plan.some((d) => /Seq Scan on (requests|request_approvers|request_targets)\b/.test(d)),
+      });
     }
     return out;
   } finally {
@@ -189,14 +223,22 @@ async function timeLists(store: Store, opts: GrowthOptions): Promise<{ pending: 
     await store.requests.listPendingForApprover(approverId(i), 10);
     await store.requests.listByRequester(requesterId(i), 10);
   }
-  const pending = await time(() => store.requests.listPendingForApprover(approverId(skewed(rand, opts.approvers, APPROVER_SKEW)), 10));
-  const mine = await time(() => store.requests.listByRequester(requesterId(skewed(rand, opts.requesters, REQUESTER_SKEW)), 10));
+  const pending = await time(() =>
+    store.requests.listPendingForApprover(approverId(skewed(rand, opts.approvers, APPROVER_SKEW)), 10),
+  );
+  const mine = await time(() =>
+    store.requests.listByRequester(requesterId(skewed(rand, opts.requesters, REQUESTER_SKEW)), 10),
+  );
   return { pending: stats(pending), mine: stats(mine) };
 }
 
 type Captured = { sql: string; parameters: readonly unknown[] };
 
-async function measureOn(engine: Engine, connect: { file?: string; url?: string }, opts: GrowthOptions): Promise<GrowthEngineResult> {
+async function measureOn(
+  engine: Engine,
+  connect: { file?: string; url?: string },
+  opts: GrowthOptions,
+): Promise<GrowthEngineResult> {
   // Schema first (migrations through the store), then the bulk load on a connection of our own.
   const dataDir = connect.file ? path.dirname(connect.file) : undefined;
   const migrated = await openStore({ dataDir, databaseUrl: connect.url });
@@ -224,12 +266,18 @@ async function measureOn(engine: Engine, connect: { file?: string; url?: string 
     const busiest = await store.requests.listPendingForApprover(approverId(0), 100_000);
     // The busiest and the quietest person: a planner may pick a different path for each.
     capturing = true;
-    for (const [a, r] of [[0, 0], [opts.approvers - 1, opts.requesters - 1]]) {
+    for (const [a, r] of [
+      [0, 0],
+      [opts.approvers - 1, opts.requesters - 1],
+    ]) {
       await store.requests.listPendingForApprover(approverId(a), 10);
       await store.requests.listByRequester(requesterId(r), 10);
     }
     capturing = false;
-    const explained = engine === 'sqlite' ? await explainSqlite(connect.file!, captured) : await explainPostgres(connect.url!, captured);
+    const explained =
+      engine === 'sqlite'
+        ? await explainSqlite(connect.file!, captured)
+        : await explainPostgres(connect.url!, captured);
     // The same statement with the same plan is shown once.
     const seen = new Set<string>();
     const plans = explained.filter((p) => {
@@ -260,6 +308,9 @@ export async function measureGrowthSqlite(opts: GrowthOptions = GROWTH_DEFAULTS)
   }
 }
 
-export async function measureGrowthPostgres(databaseUrl: string, opts: GrowthOptions = GROWTH_DEFAULTS): Promise<GrowthEngineResult> {
+export async function measureGrowthPostgres(
+  databaseUrl: string,
+  opts: GrowthOptions = GROWTH_DEFAULTS,
+): Promise<GrowthEngineResult> {
   return measureOn('postgres', { url: databaseUrl }, opts);
 }

@@ -97,7 +97,15 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  return { ...stats(samples), errors, firstError, wallMs, throughput: samples.length / (wallMs / 1000), cpuMsPerOp: samples.length ? cpuMs / samples.length : 0, samples };
+  return {
+    ...stats(samples),
+    errors,
+    firstError,
+    wallMs,
+    throughput: samples.length / (wallMs / 1000),
+    cpuMsPerOp: samples.length ? cpuMs / samples.length : 0,
+    samples,
+  };
 }
 
 /** Several rounds of the same scenario as one: latencies pooled, throughput over the summed wall time. */
@@ -136,7 +144,11 @@ export function postJson(url: string, payload: unknown): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -24,7 +24,12 @@ import type { ChildMessage, MemoryFigures, ParentMessage } from './memoryChild';
 import { buildDist, startNodeFlags } from './start';
 import { nurseSpeaker, post } from './world';
 
-export const MEMORY_TEXTS = ['help', 'how many nursing seats are left?', 'I need a Dragon nursing license', 'my requests'];
+export const MEMORY_TEXTS = [
+  'help',
+  'how many nursing seats are left?',
+  'I need a Dragon nursing license',
+  'my requests',
+];
 
 export interface MemoryOptions {
   conversations: number;
@@ -56,7 +61,10 @@ export interface MemoryResult {
 
 function next(child: ChildProcess, timeoutMs: number): Promise<ChildMessage> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the bot's process did not answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`the bot's process did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onExit = (code: number | null) => {
       clearTimeout(timer);
       reject(new Error(`the bot's process exited (${code})`));
@@ -108,11 +116,24 @@ export async function measureMemory(opts: MemoryOptions): Promise<MemoryResult> 
     });
     const afterBurst = await measure(child, 0);
     const settled = await measure(child, settleMs);
-    const result: MemoryResult = { bot, nodeFlags: ready.execArgv, conversations: load.count, errors: load.errors, start: ready.memory, afterBurst, settled, settleMs };
+    const result: MemoryResult = {
+      bot,
+      nodeFlags: ready.execArgv,
+      conversations: load.count,
+      errors: load.errors,
+      start: ready.memory,
+      afterBurst,
+      settled,
+      settleMs,
+    };
     if (load.firstError) result.firstError = load.firstError;
     return result;
   } catch (err) {
-    const tail = stderr.split('\n').filter((l) => l && !/DEP0111|trace-deprecation/.test(l)).slice(-8).join('\n');
+    const tail = stderr
+      .split('\n')
+      .filter((l) => l && !/DEP0111|trace-deprecation/.test(l))
+      .slice(-8)
+      .join('\n');
     throw new Error(`${err instanceof Error ? err.message : String(err)}${tail ? `\n${tail}` : ''}`);
   } finally {
     if (child.exitCode === null && child.connected) {

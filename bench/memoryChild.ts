@@ -62,8 +62,18 @@ async function read(settleMs = 0): Promise<MemoryFigures> {
     gc();
   }
   const m = process.memoryUsage();
-  const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name.replace(/_space$/, ''), s.space_size / MB]));
-  return { rssMb: m.rss / MB, heapUsedMb: m.heapUsed / MB, heapTotalMb: m.heapTotal / MB, externalMb: m.external / MB, ...procStatus(), gc: !!gc, spaces };
+  const spaces = Object.fromEntries(
+    v8.getHeapSpaceStatistics().map((s) => [s.space_name.replace(/_space$/, ''), s.space_size / MB]),
+  );
+  return {
+    rssMb: m.rss / MB,
+    heapUsedMb: m.heapUsed / MB,
+    heapTotalMb: m.heapTotal / MB,
+    externalMb: m.external / MB,
+    ...procStatus(),
+    gc: !!gc,
+    spaces,
+  };
 }
 
 async function startBot(kind: string, devTenantUrl: string): Promise<RunningBot> {
@@ -87,7 +97,13 @@ async function main(): Promise<void> {
       }
     })();
   });
-  send({ type: 'ready', messagesUrl: bot.messagesUrl, tenantId: bot.tenantId, memory: await read(), execArgv: process.execArgv });
+  send({
+    type: 'ready',
+    messagesUrl: bot.messagesUrl,
+    tenantId: bot.tenantId,
+    memory: await read(),
+    execArgv: process.execArgv,
+  });
 }
 
 main().catch((err) => {

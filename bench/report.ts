@@ -19,37 +19,53 @@ export function formatReport(r: BenchResults): string {
   ];
 
   out.push(
-    ...section(`1. Message turns: ${r.options.turns.concurrency} concurrent conversations, ${r.options.turns.rounds} interleaved rounds of ${r.options.turns.roundMs / 1000} s each after a warm-up`, r.turns, (t) => [
-      `  ${pad('', 52)}${lpad('turns', 7)}${lpad('turns/s', 9)}${lpad('p50 ms', 8)}${lpad('p99 ms', 8)}${lpad('CPU ms/turn', 13)}${lpad('× echo: thru', 14)}${lpad('p99', 6)}`,
-      ...TURN_SCENARIOS.map((n) => {
-        const s = t.scenarios[n];
-        return (
-          `  ${pad(TURN_LABELS[n], 52)}${lpad(String(s.turns), 7)}${lpad(f(s.throughput, 0), 9)}${lpad(f(s.p50), 8)}${lpad(f(s.p99), 8)}${lpad(f(s.cpuMsPerTurn, 2), 13)}${lpad(f(s.throughputRatio, 2), 14)}${lpad(f(s.p99Ratio, 2), 6)}` +
-          (s.errors ? `  (${s.errors} failed: ${s.firstError ?? ''})` : '')
-        );
-      }),
-      `  (d) counts both turns of a request (the message, then the Send click); as whole requests: ${f(t.licenseRequests.perSecond, 1)} requests/s, p50 ${f(t.licenseRequests.p50)} ms, p99 ${f(t.licenseRequests.p99)} ms`,
-    ]),
+    ...section(
+      `1. Message turns: ${r.options.turns.concurrency} concurrent conversations, ${r.options.turns.rounds} interleaved rounds of ${r.options.turns.roundMs / 1000} s each after a warm-up`,
+      r.turns,
+      (t) => [
+        `  ${pad('', 52)}${lpad('turns', 7)}${lpad('turns/s', 9)}${lpad('p50 ms', 8)}${lpad('p99 ms', 8)}${lpad('CPU ms/turn', 13)}${lpad('× echo: thru', 14)}${lpad('p99', 6)}`,
+        ...TURN_SCENARIOS.map((n) => {
+          const s = t.scenarios[n];
+          return (
+            `  ${pad(TURN_LABELS[n], 52)}${lpad(String(s.turns), 7)}${lpad(f(s.throughput, 0), 9)}${lpad(f(s.p50), 8)}${lpad(f(s.p99), 8)}${lpad(f(s.cpuMsPerTurn, 2), 13)}${lpad(f(s.throughputRatio, 2), 14)}${lpad(f(s.p99Ratio, 2), 6)}` +
+            (s.errors ? `  (${s.errors} failed: ${s.firstError ?? ''})` : '')
+          );
+        }),
+        `  (d) counts both turns of a request (the message, then the Send click); as whole requests: ${f(t.licenseRequests.perSecond, 1)} requests/s, p50 ${f(t.licenseRequests.p50)} ms, p99 ${f(t.licenseRequests.p99)} ms`,
+      ],
+    ),
   );
 
   out.push(
-    ...section(`2. Approval clicks: ${r.options.clicks.clicks} Approve clicks on different requests, ${r.options.clicks.concurrency} at a time (after ${r.options.clicks.warmup ?? 20} warm-up clicks)`, r.clicks, (c) => [
-      `  invoke answered: p50 ${f(c.invoke.p50)} ms, p95 ${f(c.invoke.p95)} ms, p99 ${f(c.invoke.p99)} ms, max ${f(c.invoke.max)} ms${c.errors ? `; ${c.errors} failed: ${c.firstError ?? ''}` : ''}`,
-      `  click → license Active on the dev tenant: p50 ${f(c.clickToActive.p50, 0)} ms, p99 ${f(c.clickToActive.p99, 0)} ms, max ${f(c.clickToActive.max, 0)} ms${c.notActive ? `; ${c.notActive} not Active in time` : ''}`,
-    ]),
+    ...section(
+      `2. Approval clicks: ${r.options.clicks.clicks} Approve clicks on different requests, ${r.options.clicks.concurrency} at a time (after ${r.options.clicks.warmup ?? 20} warm-up clicks)`,
+      r.clicks,
+      (c) => [
+        `  invoke answered: p50 ${f(c.invoke.p50)} ms, p95 ${f(c.invoke.p95)} ms, p99 ${f(c.invoke.p99)} ms, max ${f(c.invoke.max)} ms${c.errors ? `; ${c.errors} failed: ${c.firstError ?? ''}` : ''}`,
+        `  click → license Active on the dev tenant: p50 ${f(c.clickToActive.p50, 0)} ms, p99 ${f(c.clickToActive.p99, 0)} ms, max ${f(c.clickToActive.max, 0)} ms${c.notActive ? `; ${c.notActive} not Active in time` : ''}`,
+      ],
+    ),
   );
 
   out.push(
     ...section('3. Bulk: one request for 20 people, carried out by the worker', r.bulk, (b) => [
       `  tenant HTTP requests while it was carried out: ${b.executionRequests} (${b.batchRequests} $batch carrying ${b.batchItems} items: the writes and the check${
-        b.executionRequests > b.batchRequests ? `; other: ${b.calls.filter((c) => !c.endsWith('/$batch')).join(', ')}` : ''
+        b.executionRequests > b.batchRequests
+          ? `; other: ${b.calls.filter((c) => !c.endsWith('/$batch')).join(', ')}`
+          : ''
       }); one request per person would be ${b.perPersonRequests}`,
       `  the whole exchange (message, Confirm, execution): ${b.wholeExchangeRequests} tenant requests; ${b.licensed}/${b.people} licensed, request ${b.completed ? 'completed' : 'NOT completed'}`,
     ]),
   );
 
-  out.push('', `4. Growth: ${r.options.growth.requests.toLocaleString('en-US')} requests in the store; ${r.options.growth.samples} timed calls per list`);
-  for (const [name, g] of [['SQLite', r.growth.sqlite], ['PostgreSQL', r.growth.postgres]] as const) {
+  out.push(
+    '',
+    `4. Growth: ${r.options.growth.requests.toLocaleString('en-US')} requests in the store; ${r.options.growth.samples} timed calls per list`,
+  );
+  for (const [name, g] of [
+    ['SQLite', r.growth.sqlite],
+    ['PostgreSQL', r.growth.postgres],
+  ] as const) {
     if (isError(g)) out.push(`  ${pad(name, 11)} not measured: ${g.error}`);
     else
       out.push(
@@ -59,26 +75,38 @@ export function formatReport(r: BenchResults): string {
   }
 
   out.push(
-    ...section(`5. Memory: resident set of the bot's own process after ${r.options.memory.conversations} distinct conversations, one turn each`, r.memory, (mem) => {
-      const floor = r.memoryFloor;
-      const floorLine = isError(floor)
-        ? `  echo bot (floor): ${floor.error}`
-        : `  echo bot (floor), same turns:  start ${f(floor.start.rssMb, 0)} MB, after the burst ${f(floor.afterBurst.rssMb, 0)} MB, settled ${f(floor.settled.rssMb, 0)} MB`;
-      return [
-        `  compiled (dist/), as npm start runs it: node ${mem.nodeFlags.join(' ')}`,
-        `  Dragon Desk: start ${f(mem.start.rssMb, 0)} MB, after the burst ${f(mem.afterBurst.rssMb, 0)} MB, settled (${f(mem.settleMs / 1000, 0)} s idle) ${f(mem.settled.rssMb, 0)} MB; V8 heap used ${f(mem.settled.heapUsedMb, 0)} MB${mem.errors ? `; ${mem.errors} turns failed` : ''}`,
-        floorLine,
-      ];
-    }),
+    ...section(
+      `5. Memory: resident set of the bot's own process after ${r.options.memory.conversations} distinct conversations, one turn each`,
+      r.memory,
+      (mem) => {
+        const floor = r.memoryFloor;
+        const floorLine = isError(floor)
+          ? `  echo bot (floor): ${floor.error}`
+          : `  echo bot (floor), same turns:  start ${f(floor.start.rssMb, 0)} MB, after the burst ${f(floor.afterBurst.rssMb, 0)} MB, settled ${f(floor.settled.rssMb, 0)} MB`;
+        return [
+          `  compiled (dist/), as npm start runs it: node ${mem.nodeFlags.join(' ')}`,
+          `  Dragon Desk: start ${f(mem.start.rssMb, 0)} MB, after the burst ${f(mem.afterBurst.rssMb, 0)} MB, settled (${f(mem.settleMs / 1000, 0)} s idle) ${f(mem.settled.rssMb, 0)} MB; V8 heap used ${f(mem.settled.heapUsedMb, 0)} MB${mem.errors ? `; ${mem.errors} turns failed` : ''}`,
+          floorLine,
+        ];
+      },
+    ),
   );
 
   out.push('', 'Budget');
   for (const b of r.budget) {
-    const value = b.value === null ? 'n/a' : `${f(b.value, b.unit === '×' ? 2 : b.unit === 'ms' ? 2 : 0)}${b.unit === '×' ? '×' : ` ${b.unit}`}`;
+    const value =
+      b.value === null
+        ? 'n/a'
+        : `${f(b.value, b.unit === '×' ? 2 : b.unit === 'ms' ? 2 : 0)}${b.unit === '×' ? '×' : ` ${b.unit}`}`;
     const limit = `${b.comparison} ${b.limit}${b.unit === '×' ? '×' : ` ${b.unit}`}`;
-    out.push(`  ${b.pass ? 'PASS' : 'FAIL'}  ${pad(b.what, 70)} ${lpad(value, 14)}  (${limit})${b.note ? `  ${b.note}` : ''}`);
+    out.push(
+      `  ${b.pass ? 'PASS' : 'FAIL'}  ${pad(b.what, 70)} ${lpad(value, 14)}  (${limit})${b.note ? `  ${b.note}` : ''}`,
+    );
   }
   const failed = r.budget.filter((b) => !b.pass).length;
-  out.push('', failed ? `${failed} of ${r.budget.length} budget lines missed.` : `All ${r.budget.length} budget lines met.`);
+  out.push(
+    '',
+    failed ? `${failed} of ${r.budget.length} budget lines missed.` : `All ${r.budget.length} budget lines met.`,
+  );
   return out.join('\n');
 }

@@ -22,7 +22,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }, TIME_BOUND_MS);
   bound.unref();
-  const results = await runBench({ ...(quick ? QUICK_RUN : FULL_RUN), log: (l) => process.stderr.write(`bench: ${l}\n`) });
+  const results = await runBench({
+    ...(quick ? QUICK_RUN : FULL_RUN),
+    log: (l) => process.stderr.write(`bench: ${l}\n`),
+  });
   const file = path.join(__dirname, 'results.json');
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   process.stdout.write(formatReport(results) + `\n\nFigures written to ${path.relative(process.cwd(), file)}\n`);

@@ -14,12 +14,19 @@ export const START_ENTRY = path.join('dist', 'src', 'main.js');
 export function startNodeFlags(root = projectRoot()): string[] {
   const start: string = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts?.start ?? '';
   const m = /(?:^|&&)\s*node((?:\s+--\S+)*)\s+dist\/src\/main\.js\s*$/.exec(start);
-  if (!m) throw new Error(`package.json's start script should end in "node [--flags] dist/src/main.js"; it is "${start}"`);
+  if (!m)
+    throw new Error(`package.json's start script should end in "node [--flags] dist/src/main.js"; it is "${start}"`);
   return m[1].split(/\s+/).filter(Boolean);
 }
 
 /** `npm run build` (scripts/build.js) in this process; a no-op when dist/ is up to date. */
-export async function buildDist(root = projectRoot()): Promise<{ files: number; written: number; removed: number; ms: number }> {
+export async function buildDist(
+  root = projectRoot(),
+): Promise<{ files: number; written: number; removed: number; ms: number }> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require(path.join(root, 'scripts', 'build.js')) as { build(o: { root: string }): Promise<{ files: number; written: number; removed: number; ms: number }> }).build({ root });
+  return (
+    require(path.join(root, 'scripts', 'build.js')) as {
+      build(o: { root: string }): Promise<{ files: number; written: number; removed: number; ms: number }>;
+    }
+  ).build({ root });
 }

@@ -74,11 +74,20 @@ export async function measureTurns(world: World, opts: TurnsOptions): Promise<Tu
   const retainBefore = world.connector.retain;
   world.connector.retain = (conversationId) => inFlight.has(conversationId);
 
-  const scenario = async (name: TurnScenario, durationMs: number, licenseRequests = opts.maxLicenseRequestsPerRound): Promise<LoadResult> => {
+  const scenario = async (
+    name: TurnScenario,
+    durationMs: number,
+    licenseRequests = opts.maxLicenseRequestsPerRound,
+  ): Promise<LoadResult> => {
     if (name !== 'license') {
       const url = name === 'echo' ? world.echo.messagesUrl : world.dd.messagesUrl;
       const text = name === 'status' ? 'how many nursing seats are left?' : name === 'help' ? 'help' : 'hello there';
-      return runLoad({ concurrency: opts.concurrency, durationMs, op: (w) => say(world, url, regulars[w], text), drain: () => world.settle() });
+      return runLoad({
+        concurrency: opts.concurrency,
+        durationMs,
+        op: (w) => say(world, url, regulars[w], text),
+        drain: () => world.settle(),
+      });
     }
     // Each operation is two turns; the load generator times the pair, the turns are timed here.
     const turnSamples: number[] = [];
@@ -103,7 +112,13 @@ export async function measureTurns(world: World, opts: TurnsOptions): Promise<Tu
       drain: () => world.settle(),
     });
     const perTurn = turnSamples.length ? (pairs.cpuMsPerOp * pairs.count) / turnSamples.length : 0;
-    return { ...pairs, ...stats(turnSamples), samples: turnSamples, throughput: turnSamples.length / (pairs.wallMs / 1000), cpuMsPerOp: perTurn };
+    return {
+      ...pairs,
+      ...stats(turnSamples),
+      samples: turnSamples,
+      throughput: turnSamples.length / (pairs.wallMs / 1000),
+      cpuMsPerOp: perTurn,
+    };
   };
 
   const rounds: Record<TurnScenario, LoadResult[]> = { echo: [], help: [], status: [], license: [] };
@@ -111,7 +126,8 @@ export async function measureTurns(world: World, opts: TurnsOptions): Promise<Tu
     // Warm-up: JIT, connection pools, prepared statements, the 30 s status caches. (d) warms up by
     // request count, bounded by time only as a safeguard (see licenseWarmupRequests).
     for (const name of TURN_SCENARIOS) {
-      if (name === 'license' && opts.licenseWarmupRequests !== undefined) await scenario(name, Math.max(opts.warmupMs, 60_000), opts.licenseWarmupRequests);
+      if (name === 'license' && opts.licenseWarmupRequests !== undefined)
+        await scenario(name, Math.max(opts.warmupMs, 60_000), opts.licenseWarmupRequests);
       else await scenario(name, opts.warmupMs);
     }
     requestTimes.length = 0;
@@ -129,7 +145,10 @@ export async function measureTurns(world: World, opts: TurnsOptions): Promise<Tu
     world.connector.retain = retainBefore;
   }
 
-  const merged = Object.fromEntries(TURN_SCENARIOS.map((n) => [n, mergeRounds(rounds[n])])) as Record<TurnScenario, LoadResult>;
+  const merged = Object.fromEntries(TURN_SCENARIOS.map((n) => [n, mergeRounds(rounds[n])])) as Record<
+    TurnScenario,
+    LoadResult
+  >;
   const echo = merged.echo;
   const figures = Object.fromEntries(
     TURN_SCENARIOS.map((n) => {
@@ -156,6 +175,11 @@ export async function measureTurns(world: World, opts: TurnsOptions): Promise<Tu
     rounds: opts.rounds,
     roundMs: opts.roundMs,
     scenarios: figures,
-    licenseRequests: { requests: req.count, perSecond: licenseWall > 0 ? req.count / (licenseWall / 1000) : 0, p50: req.p50, p99: req.p99 },
+    licenseRequests: {
+      requests: req.count,
+      perSecond: licenseWall > 0 ? req.count / (licenseWall / 1000) : 0,
+      p50: req.p50,
+      p99: req.p99,
+    },
   };
 }

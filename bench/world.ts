@@ -55,7 +55,8 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
     dd,
     ctx,
     freshNurse() {
-      if (used >= opts.nurses) throw new Error(`the bench fixture has only ${opts.nurses} generated nurses; raise BenchOptions.nurses`);
+      if (used >= opts.nurses)
+        throw new Error(`the bench fixture has only ${opts.nurses} generated nurses; raise BenchOptions.nurses`);
       return nurseSpeaker(++used);
     },
     nursesLeft: () => opts.nurses - used,
@@ -88,9 +89,18 @@ export async function say(world: World, url: string, who: Speaker, text: string)
 }
 
 /** Presses a button on a posted card; the answer must be a card (the updated request card). */
-export async function click(world: World, who: Speaker, cardRef: { activityId: string; card: Record<string, unknown> }, button: string, inputs: Record<string, unknown> = {}): Promise<Record<string, any>> {
+export async function click(
+  world: World,
+  who: Speaker,
+  cardRef: { activityId: string; card: Record<string, unknown> },
+  button: string,
+  inputs: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
   const { verb, data } = buttonData(cardRef.card, button);
-  const body = await post(world.dd.messagesUrl, actionActivity(world.ctx, who, verb, { ...data, ...inputs }, cardRef.activityId));
+  const body = await post(
+    world.dd.messagesUrl,
+    actionActivity(world.ctx, who, verb, { ...data, ...inputs }, cardRef.activityId),
+  );
   if (body?.statusCode !== 200 || body.type !== 'application/vnd.microsoft.card.adaptive') {
     throw new Error(`“${button}” was answered with ${JSON.stringify(body).slice(0, 300)}`);
   }

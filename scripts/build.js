@@ -96,11 +96,16 @@ module.exports = { build, OUT_DIR, SOURCE_DIRS };
 
 if (require.main === module) {
   build().then(
-    (r) => process.stdout.write(`build: ${r.files} files → ${path.relative(process.cwd(), r.outDir) || '.'} (${r.written} written, ${r.removed} removed) in ${r.ms} ms\n`),
+    (r) =>
+      process.stdout.write(
+        `build: ${r.files} files → ${path.relative(process.cwd(), r.outDir) || '.'} (${r.written} written, ${r.removed} removed) in ${r.ms} ms\n`,
+      ),
     (err) => {
       const errors = err && Array.isArray(err.errors) ? err.errors : [];
       const lines = errors.length
-        ? errors.map((e) => `${e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ` : ''}${e.text}`)
+        ? errors.map(
+            (e) => `${e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ` : ''}${e.text}`,
+          )
         : [err && err.stack ? err.stack : String(err)];
       process.stderr.write(`build failed:\n${lines.join('\n')}\n`);
       process.exit(1);

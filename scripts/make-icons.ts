@@ -43,7 +43,8 @@ export function encodePng(width: number, height: number, rgba: Uint8Array): Buff
   ]);
 }
 
-const inRect = (x: number, y: number, x0: number, y0: number, x1: number, y1: number): boolean => x >= x0 && x < x1 && y >= y0 && y < y1;
+const inRect = (x: number, y: number, x0: number, y0: number, x1: number, y1: number): boolean =>
+  x >= x0 && x < x1 && y >= y0 && y < y1;
 
 /** A letter D: a stem and a half-round bowl, hollowed out by the same shape inset by `stroke`. */
 function letterD(x0: number, y0: number, width: number, height: number, stroke: number): Shape {
@@ -51,7 +52,8 @@ function letterD(x0: number, y0: number, width: number, height: number, stroke: 
   const cx = x0 + width - r;
   const cy = y0 + r;
   const solid = (x: number, y: number, inset: number): boolean =>
-    inRect(x, y, x0 + inset, y0 + inset, cx, y0 + height - inset) || (x >= cx && (x - cx) ** 2 + (y - cy) ** 2 < (r - inset) ** 2);
+    inRect(x, y, x0 + inset, y0 + inset, cx, y0 + height - inset) ||
+    (x >= cx && (x - cx) ** 2 + (y - cy) ** 2 < (r - inset) ** 2);
   return (x, y) => solid(x, y, 0) && !solid(x, y, stroke);
 }
 
@@ -60,7 +62,9 @@ function roundBar(x0: number, x1: number, y0: number, y1: number): Shape {
   const r = (y1 - y0) / 2;
   const cy = y0 + r;
   return (x, y) =>
-    inRect(x, y, x0 + r, y0, x1 - r, y1) || (x - (x0 + r)) ** 2 + (y - cy) ** 2 < r * r || (x - (x1 - r)) ** 2 + (y - cy) ** 2 < r * r;
+    inRect(x, y, x0 + r, y0, x1 - r, y1) ||
+    (x - (x0 + r)) ** 2 + (y - cy) ** 2 < r * r ||
+    (x - (x1 - r)) ** 2 + (y - cy) ** 2 < r * r;
 }
 
 const STROKE = 0.09;

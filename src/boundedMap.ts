@@ -16,7 +16,8 @@ export class BoundedMap<K, V> {
 
   /** Holds at most `limit` entries (at least the `limit / 2` most recently set). */
   constructor(limit: number) {
-    if (!Number.isSafeInteger(limit) || limit < 2) throw new RangeError(`limit must be a whole number ≥ 2, got ${limit}`);
+    if (!Number.isSafeInteger(limit) || limit < 2)
+      throw new RangeError(`limit must be a whole number ≥ 2, got ${limit}`);
     this.generation = Math.floor(limit / 2);
   }
 

@@ -80,7 +80,13 @@ export class ConfigError extends Error {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Names of variables whose values must never be printed. */
-export const SECRET_VARIABLES = ['BOT_APP_PASSWORD', 'AZURE_CLIENT_SECRET', 'OPENAI_API_KEY', 'AZURE_OPENAI_API_KEY', 'DATABASE_URL'];
+export const SECRET_VARIABLES = [
+  'BOT_APP_PASSWORD',
+  'AZURE_CLIENT_SECRET',
+  'OPENAI_API_KEY',
+  'AZURE_OPENAI_API_KEY',
+  'DATABASE_URL',
+];
 
 /**
  * Reads `env/.env.local` then `env/.env.local.user` beneath `root`; the process environment wins,
@@ -165,12 +171,19 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const appPassword = str('BOT_APP_PASSWORD');
   const appType = oneOf('BOT_APP_TYPE', ['SingleTenant', 'UserAssignedMsi'] as const, 'SingleTenant');
   if (mode === 'production') {
-    if (!appId) problems.push('BOT_APP_ID: required in production (the Azure Bot registration\'s app id); without Bot Framework credentials Dragon Desk runs only in dev mode');
+    if (!appId)
+      problems.push(
+        "BOT_APP_ID: required in production (the Azure Bot registration's app id); without Bot Framework credentials Dragon Desk runs only in dev mode",
+      );
     if (appType === 'SingleTenant' && !appPassword)
-      problems.push('BOT_APP_PASSWORD: required in production for BOT_APP_TYPE=SingleTenant (or set BOT_APP_TYPE=UserAssignedMsi on Azure)');
+      problems.push(
+        'BOT_APP_PASSWORD: required in production for BOT_APP_TYPE=SingleTenant (or set BOT_APP_TYPE=UserAssignedMsi on Azure)',
+      );
   }
   if (appType === 'UserAssignedMsi' && appPassword)
-    problems.push('BOT_APP_PASSWORD: must be empty when BOT_APP_TYPE=UserAssignedMsi (the managed identity has no password)');
+    problems.push(
+      'BOT_APP_PASSWORD: must be empty when BOT_APP_TYPE=UserAssignedMsi (the managed identity has no password)',
+    );
   if (appPassword && !appId) problems.push('BOT_APP_ID: required when BOT_APP_PASSWORD is set');
 
   let devTenant: Config['devTenant'];
@@ -181,7 +194,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     const fixture = str('DEV_TENANT_FIXTURE') ?? 'contoso-health';
     const known = fromRoot('src', 'devtenant', 'fixtures', `${fixture}.json`);
     if (!existsSync(known) && !existsSync(path.resolve(fixture)))
-      problems.push(`DEV_TENANT_FIXTURE: expected a fixture name under src/devtenant/fixtures (contoso-health, empty-tenant) or a JSON file path, got "${fixture}"`);
+      problems.push(
+        `DEV_TENANT_FIXTURE: expected a fixture name under src/devtenant/fixtures (contoso-health, empty-tenant) or a JSON file path, got "${fixture}"`,
+      );
     devTenant = { port: int('DEV_TENANT_PORT', 5980, 0, 65535), fixture };
     // Dev mode never reaches Microsoft: the tenant is always the in-process dev tenant.
     graphBaseUrl = `http://127.0.0.1:${devTenant.port}`;
@@ -189,7 +204,11 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   } else {
     graphBaseUrl = url('GRAPH_BASE_URL', 'https://graph.microsoft.com')!;
     armBaseUrl = url('ARM_BASE_URL', 'https://management.azure.com')!;
-    const kind = oneOf<CredentialKind>('AZURE_CREDENTIAL', ['client-secret', 'certificate', 'managed-identity'], 'managed-identity');
+    const kind = oneOf<CredentialKind>(
+      'AZURE_CREDENTIAL',
+      ['client-secret', 'certificate', 'managed-identity'],
+      'managed-identity',
+    );
     credential = {
       kind,
       clientId: guid('AZURE_CLIENT_ID', kind !== 'managed-identity'),
@@ -199,7 +218,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     if (kind === 'client-secret' && !credential.clientSecret)
       problems.push('AZURE_CLIENT_SECRET: required when AZURE_CREDENTIAL=client-secret');
     if (kind === 'certificate' && !credential.certificatePath)
-      problems.push('AZURE_CLIENT_CERTIFICATE_PATH: required when AZURE_CREDENTIAL=certificate (a PEM file with the private key)');
+      problems.push(
+        'AZURE_CLIENT_CERTIFICATE_PATH: required when AZURE_CREDENTIAL=certificate (a PEM file with the private key)',
+      );
   }
 
   const licenses: Record<LicenseKind, LicenseConfig> = {
@@ -212,20 +233,29 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       groupId: guid('PHYSICIAN_GROUP_ID', false),
     },
   };
-  if (!licenses.nursing.skuPartNumber) problems.push('NURSING_SKU_PART_NUMBER: required, the skuPartNumber of the Dragon Copilot nursing SKU (see GET /subscribedSkus)');
-  if (!licenses.physician.skuPartNumber) problems.push('PHYSICIAN_SKU_PART_NUMBER: required, the skuPartNumber of the Dragon Copilot physician SKU');
+  if (!licenses.nursing.skuPartNumber)
+    problems.push(
+      'NURSING_SKU_PART_NUMBER: required, the skuPartNumber of the Dragon Copilot nursing SKU (see GET /subscribedSkus)',
+    );
+  if (!licenses.physician.skuPartNumber)
+    problems.push('PHYSICIAN_SKU_PART_NUMBER: required, the skuPartNumber of the Dragon Copilot physician SKU');
 
   const partnerList = parsePartnerList(str('PARTNERS'));
   for (const p of partnerList.problems) problems.push(`PARTNERS: ${p}`);
 
   const channelId = str('APPROVALS_CHANNEL_ID');
   const channelUrl = url('APPROVALS_SERVICE_URL', undefined);
-  if (channelId && !channelUrl) problems.push('APPROVALS_SERVICE_URL: required when APPROVALS_CHANNEL_ID is set (the serviceUrl of that team, e.g. https://smba.trafficmanager.net/emea/)');
+  if (channelId && !channelUrl)
+    problems.push(
+      'APPROVALS_SERVICE_URL: required when APPROVALS_CHANNEL_ID is set (the serviceUrl of that team, e.g. https://smba.trafficmanager.net/emea/)',
+    );
 
   const databaseUrl = str('DATABASE_URL');
   // The value is never echoed: it usually holds a password.
   if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl))
-    problems.push('DATABASE_URL: expected a PostgreSQL URL like postgres://user:password@host:5432/dragondesk (value not shown), or leave it empty for SQLite in DATA_DIR');
+    problems.push(
+      'DATABASE_URL: expected a PostgreSQL URL like postgres://user:password@host:5432/dragondesk (value not shown), or leave it empty for SQLite in DATA_DIR',
+    );
 
   const openaiKey = str('OPENAI_API_KEY');
   const azureEndpoint = url('AZURE_OPENAI_ENDPOINT', undefined);
@@ -238,7 +268,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       azureApiKey: str('AZURE_OPENAI_API_KEY'),
       azureDeployment: str('AZURE_OPENAI_DEPLOYMENT'),
     };
-    if (azureEndpoint && !openai.azureDeployment) problems.push('AZURE_OPENAI_DEPLOYMENT: required when AZURE_OPENAI_ENDPOINT is set');
+    if (azureEndpoint && !openai.azureDeployment)
+      problems.push('AZURE_OPENAI_DEPLOYMENT: required when AZURE_OPENAI_ENDPOINT is set');
   }
 
   const config: Config = {

@@ -62,7 +62,13 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       // Loaded only here: production, and a Dragon Desk given a tenant, never need the dev tenant's code.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { startDevTenant: start } = require('./devtenant/server') as { startDevTenant: typeof startDevTenant };
-      devTenant = await start({ host: '127.0.0.1', port: config.devTenant?.port ?? 0, fixture: config.devTenant?.fixture, clock, ...opts.devTenantOptions });
+      devTenant = await start({
+        host: '127.0.0.1',
+        port: config.devTenant?.port ?? 0,
+        fixture: config.devTenant?.fixture,
+        clock,
+        ...opts.devTenantOptions,
+      });
       const started = devTenant;
       cleanup.push(() => started.close());
     }
@@ -90,7 +96,8 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       dataDir: path.resolve(config.dataDir),
       clock,
       onQuery: opts.onQuery,
-      onPoolError: (err) => logger.warn('a pooled PostgreSQL connection failed; the pool replaces it', { err: err.message }),
+      onPoolError: (err) =>
+        logger.warn('a pooled PostgreSQL connection failed; the pool replaces it', { err: err.message }),
     });
     cleanup.push(() => store.close());
 
@@ -100,7 +107,16 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
     const gate = new TurnGate();
     const messenger = new TeamsMessenger(adapter, config, store, logger);
     let worker: Worker | undefined;
-    const deps: ServiceDeps = { config, tenant, store, clock, logger, messenger, kickWorker: () => worker?.kick(), yieldToTurns: () => gate.quiet() };
+    const deps: ServiceDeps = {
+      config,
+      tenant,
+      store,
+      clock,
+      logger,
+      messenger,
+      kickWorker: () => worker?.kick(),
+      yieldToTurns: () => gate.quiet(),
+    };
     const desk = new Desk(deps);
     worker = new Worker({
       store,
@@ -116,7 +132,15 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
     // created fill the config's gaps (src/services/setup.ts).
     desk.roles.registerTimers(worker);
     await desk.setup.applyRecordedGroups();
-    const bot = createBot({ config, adapter, store, desk, logger, gate, fallbackPlanner: fallbackPlannerFor(config, opts.fallbackModel) });
+    const bot = createBot({
+      config,
+      adapter,
+      store,
+      desk,
+      logger,
+      gate,
+      fallbackPlanner: fallbackPlannerFor(config, opts.fallbackModel),
+    });
     const server = await startServer({
       port: config.port,
       host: config.host,

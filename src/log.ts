@@ -36,7 +36,8 @@ const MAX_DEPTH = 6;
 
 function redactObject(fields: Record<string, unknown>, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) out[k] = SECRET_KEY.test(k) ? (v ? '[redacted]' : v) : redactValue(v, depth + 1);
+  for (const [k, v] of Object.entries(fields))
+    out[k] = SECRET_KEY.test(k) ? (v ? '[redacted]' : v) : redactValue(v, depth + 1);
   return out;
 }
 
@@ -47,8 +48,15 @@ function redactValue(v: unknown, depth: number): unknown {
   // An error's plain own fields (Graph's code and status) help; SDK errors also carry sockets and
   // requests, which are left out. Message and stack may quote secrets.
   if (v instanceof Error) {
-    const plain = Object.fromEntries(Object.entries(v).filter(([, x]) => x === null || ['string', 'number', 'boolean'].includes(typeof x)));
-    return { ...redactObject(plain, depth), name: v.name, message: scrub(v.message), stack: v.stack === undefined ? undefined : scrub(v.stack) };
+    const plain = Object.fromEntries(
+      Object.entries(v).filter(([, x]) => x === null || ['string', 'number', 'boolean'].includes(typeof x)),
+    );
+    return {
+      ...redactObject(plain, depth),
+      name: v.name,
+      message: scrub(v.message),
+      stack: v.stack === undefined ? undefined : scrub(v.stack),
+    };
   }
   if (Array.isArray(v)) return v.map((x) => redactValue(x, depth + 1));
   // Dates, URLs and the like log as their JSON form, as JSON.stringify would show them.
@@ -64,7 +72,9 @@ export function createLogger(
 ): Logger {
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < ORDER[level]) return;
-    write(JSON.stringify({ t: new Date().toISOString(), level: lvl, msg: scrub(msg), ...redact({ ...base, ...fields }) }));
+    write(
+      JSON.stringify({ t: new Date().toISOString(), level: lvl, msg: scrub(msg), ...redact({ ...base, ...fields }) }),
+    );
   };
   return {
     debug: (m, f) => emit('debug', m, f),

@@ -23,10 +23,7 @@ async function main(): Promise<void> {
   }
   const desk = await startDragonDesk(config);
   desk.logger.info('Dragon Desk started', { config: describeConfig(config) });
-  const lines = [
-    '',
-    `Dragon Desk is listening on ${desk.server.url}/api/messages (${config.mode} mode).`,
-  ];
+  const lines = ['', `Dragon Desk is listening on ${desk.server.url}/api/messages (${config.mode} mode).`];
   if (desk.devTenant) {
     const aliases = Object.keys(personas(loadFixture())).slice(0, 12).join(', ');
     lines.push(
@@ -68,6 +65,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`Dragon Desk failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(
+    `Dragon Desk failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

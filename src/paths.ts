@@ -34,7 +34,10 @@ export function projectRoot(from?: string): string {
       return dir;
     }
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`Dragon Desk's project root (a folder with package.json and src/) was not found at or above ${start}`);
+    if (parent === dir)
+      throw new Error(
+        `Dragon Desk's project root (a folder with package.json and src/) was not found at or above ${start}`,
+      );
     dir = parent;
   }
 }

@@ -10,25 +10,44 @@ import path from 'node:path';
 import { START_ENTRY, startNodeFlags } from '../bench/start';
 
 const ROOT = path.resolve(__dirname, '..');
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+};
 
 /** Runs `script` with node (and `flags`) in the repository; returns the JSON it prints last. */
 function runNode(script: string, flags: string[] = [], env: NodeJS.ProcessEnv = {}): Record<string, any> {
-  const run = spawnSync(process.execPath, [...flags, '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+  const run = spawnSync(process.execPath, [...flags, '-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+  });
   if (run.status !== 0) throw new Error(`node exited ${run.status}: ${run.stderr}`);
   return JSON.parse(run.stdout.trim().split('\n').pop()!);
 }
 
 let built: ReturnType<typeof spawnSync>;
 beforeAll(() => {
-  built = spawnSync(process.execPath, [path.join('scripts', 'build.js')], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  built = spawnSync(process.execPath, [path.join('scripts', 'build.js')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }, 60_000);
 
 test('npm run build transpiles src/ and bench/ to dist/ with the same layout', () => {
   expect(pkg.scripts.build).toBe('node scripts/build.js');
   expect({ status: built.status, stderr: String(built.stderr) }).toEqual({ status: 0, stderr: '' });
   expect(String(built.stdout)).toMatch(/^build: \d+ files → dist \(\d+ written, \d+ removed\) in \d+ ms$/m);
-  for (const f of [START_ENTRY, 'dist/src/paths.js', 'dist/src/bot/app.js', 'dist/src/devtenant/server.js', 'dist/bench/memoryChild.js', 'dist/bench/desk.js'])
+  for (const f of [
+    START_ENTRY,
+    'dist/src/paths.js',
+    'dist/src/bot/app.js',
+    'dist/src/devtenant/server.js',
+    'dist/bench/memoryChild.js',
+    'dist/bench/desk.js',
+  ])
     expect({ f, exists: existsSync(path.join(ROOT, f)) }).toEqual({ f, exists: true });
   // esbuild does the building at a pinned version, a dependency of its own (npm start needs it).
   expect(pkg.dependencies.esbuild).toBe('0.25.12');
@@ -87,7 +106,11 @@ test('at start Dragon Desk loads no LLM stack, no teams-ai index, no pg without 
   const loaded = (re: RegExp) => files.filter((f) => re.test(f));
   expect(loaded(/\/dist\/src\/bot\/app\.js$/)).toHaveLength(1); // it did start the bot
   expect(loaded(/node_modules\/@microsoft\/teams-ai\/lib\/index\.js$/)).toEqual([]);
-  expect(loaded(/node_modules\/@microsoft\/teams-ai\/lib\/(planners\/ActionPlanner|models\/OpenAIModel|prompts\/PromptManager)\.js$/)).toEqual([]);
+  expect(
+    loaded(
+      /node_modules\/@microsoft\/teams-ai\/lib\/(planners\/ActionPlanner|models\/OpenAIModel|prompts\/PromptManager)\.js$/,
+    ),
+  ).toEqual([]);
   expect(loaded(/\/dist\/src\/bot\/llm\.js$/)).toEqual([]);
   expect(loaded(/node_modules\/(openai|gpt-tokenizer|pg|adaptivecards)\//)).toEqual([]);
   // Recognizers-Text: stand-ins in require's cache, the real bundles never evaluated.

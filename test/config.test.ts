@@ -6,7 +6,15 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, SECRET_VARIABLES, describeConfig, loadConfig, parseConfig, withDevDefaults, type Config } from '../src/config';
+import {
+  ConfigError,
+  SECRET_VARIABLES,
+  describeConfig,
+  loadConfig,
+  parseConfig,
+  withDevDefaults,
+  type Config,
+} from '../src/config';
 import { createLogger, memoryLogger, redact, scrub } from '../src/log';
 
 const TENANT = '7b1c1a40-0c5e-4d8a-9f7e-1c0a7e5a1e01';
@@ -19,7 +27,12 @@ const DEV: Record<string, string> = {
   PHYSICIAN_SKU_PART_NUMBER: 'DRAGON_COPILOT_PHYSICIAN',
 };
 /** The least a production start needs (managed identity towards Graph, a SingleTenant bot). */
-const PROD: Record<string, string> = { ...DEV, APP_MODE: 'production', BOT_APP_ID: APP_ID, BOT_APP_PASSWORD: 'bot-pw-Zq8' };
+const PROD: Record<string, string> = {
+  ...DEV,
+  APP_MODE: 'production',
+  BOT_APP_ID: APP_ID,
+  BOT_APP_PASSWORD: 'bot-pw-Zq8',
+};
 
 /** The problems parseConfig reports, or [] when it accepts the environment. */
 function problemsOf(env: Record<string, string>): string[] {
@@ -34,30 +47,54 @@ function problemsOf(env: Record<string, string>): string[] {
 
 describe('parseConfig reports every problem at once, by name, with what is expected', () => {
   test.each<[string, Record<string, string>, [name: string, expectation: RegExp][]]>([
-    ['nothing set', {}, [
-      ['TENANT_ID', /required, expected a GUID/],
-      ['NURSING_SKU_PART_NUMBER', /required.*skuPartNumber/],
-      ['PHYSICIAN_SKU_PART_NUMBER', /required.*skuPartNumber/],
-    ]],
-    ['a bad port and a bad tenant', { ...DEV, PORT: 'abc', TENANT_ID: 'nope' }, [
-      ['PORT', /expected a whole number from 0 to 65535, got "abc"/],
-      ['TENANT_ID', /expected a GUID.*got "nope"/],
-    ]],
-    ['out-of-range numbers and a bad boolean', { ...DEV, PORT: '70000', REQUEST_EXPIRY_HOURS: '0', PIM_ENABLED: 'maybe' }, [
-      ['PORT', /from 0 to 65535, got "70000"/],
-      ['REQUEST_EXPIRY_HOURS', /whole number from 1/],
-      ['PIM_ENABLED', /expected true or false, got "maybe"/],
-    ]],
-    ['bad choices and group ids', { ...DEV, APP_MODE: 'staging', NURSING_GROUP_ID: 'nurses', LOG_LEVEL: 'loud' }, [
-      ['APP_MODE', /expected one of dev, production, got "staging"/],
-      ['NURSING_GROUP_ID', /expected a GUID/],
-      ['LOG_LEVEL', /expected one of debug, info, warn, error/],
-    ]],
-    ['settings that need a partner setting', { ...DEV, APPROVALS_CHANNEL_ID: '19:abc@thread.tacv2', AZURE_OPENAI_ENDPOINT: 'https://x.openai.azure.com' }, [
-      ['APPROVALS_SERVICE_URL', /required when APPROVALS_CHANNEL_ID is set/],
-      ['AZURE_OPENAI_DEPLOYMENT', /required when AZURE_OPENAI_ENDPOINT is set/],
-    ]],
-    ['a DATABASE_URL that is not PostgreSQL', { ...DEV, DATABASE_URL: 'mysql://u:p@db/x' }, [['DATABASE_URL', /expected a PostgreSQL URL/]]],
+    [
+      'nothing set',
+      {},
+      [
+        ['TENANT_ID', /required, expected a GUID/],
+        ['NURSING_SKU_PART_NUMBER', /required.*skuPartNumber/],
+        ['PHYSICIAN_SKU_PART_NUMBER', /required.*skuPartNumber/],
+      ],
+    ],
+    [
+      'a bad port and a bad tenant',
+      { ...DEV, PORT: 'abc', TENANT_ID: 'nope' },
+      [
+        ['PORT', /expected a whole number from 0 to 65535, got "abc"/],
+        ['TENANT_ID', /expected a GUID.*got "nope"/],
+      ],
+    ],
+    [
+      'out-of-range numbers and a bad boolean',
+      { ...DEV, PORT: '70000', REQUEST_EXPIRY_HOURS: '0', PIM_ENABLED: 'maybe' },
+      [
+        ['PORT', /from 0 to 65535, got "70000"/],
+        ['REQUEST_EXPIRY_HOURS', /whole number from 1/],
+        ['PIM_ENABLED', /expected true or false, got "maybe"/],
+      ],
+    ],
+    [
+      'bad choices and group ids',
+      { ...DEV, APP_MODE: 'staging', NURSING_GROUP_ID: 'nurses', LOG_LEVEL: 'loud' },
+      [
+        ['APP_MODE', /expected one of dev, production, got "staging"/],
+        ['NURSING_GROUP_ID', /expected a GUID/],
+        ['LOG_LEVEL', /expected one of debug, info, warn, error/],
+      ],
+    ],
+    [
+      'settings that need a partner setting',
+      { ...DEV, APPROVALS_CHANNEL_ID: '19:abc@thread.tacv2', AZURE_OPENAI_ENDPOINT: 'https://x.openai.azure.com' },
+      [
+        ['APPROVALS_SERVICE_URL', /required when APPROVALS_CHANNEL_ID is set/],
+        ['AZURE_OPENAI_DEPLOYMENT', /required when AZURE_OPENAI_ENDPOINT is set/],
+      ],
+    ],
+    [
+      'a DATABASE_URL that is not PostgreSQL',
+      { ...DEV, DATABASE_URL: 'mysql://u:p@db/x' },
+      [['DATABASE_URL', /expected a PostgreSQL URL/]],
+    ],
   ])('%s', (_case, env, expected) => {
     const problems = problemsOf(env);
     for (const [name, expectation] of expected) {
@@ -92,12 +129,32 @@ describe('parseConfig reports every problem at once, by name, with what is expec
 
 describe('Bot Framework credentials and modes', () => {
   test.each<[string, Record<string, string>, RegExp[]]>([
-    ['production without BOT_APP_ID or password', { ...DEV, APP_MODE: 'production' }, [/^BOT_APP_ID: required in production/, /^BOT_APP_PASSWORD: required in production/]],
-    ['production without the password', { ...PROD, BOT_APP_PASSWORD: '' }, [/^BOT_APP_PASSWORD: required in production/]],
+    [
+      'production without BOT_APP_ID or password',
+      { ...DEV, APP_MODE: 'production' },
+      [/^BOT_APP_ID: required in production/, /^BOT_APP_PASSWORD: required in production/],
+    ],
+    [
+      'production without the password',
+      { ...PROD, BOT_APP_PASSWORD: '' },
+      [/^BOT_APP_PASSWORD: required in production/],
+    ],
     ['production without the app id', { ...PROD, BOT_APP_ID: '' }, [/^BOT_APP_ID: required/]],
-    ['a user-assigned managed identity with a password', { ...PROD, BOT_APP_TYPE: 'UserAssignedMsi' }, [/^BOT_APP_PASSWORD: must be empty when BOT_APP_TYPE=UserAssignedMsi/]],
-    ['a password without an app id, even in dev', { ...DEV, BOT_APP_PASSWORD: 'x' }, [/^BOT_APP_ID: required when BOT_APP_PASSWORD is set/]],
-    ['client-secret credential without the secret', { ...PROD, AZURE_CREDENTIAL: 'client-secret', AZURE_CLIENT_ID: APP_ID }, [/^AZURE_CLIENT_SECRET: required/]],
+    [
+      'a user-assigned managed identity with a password',
+      { ...PROD, BOT_APP_TYPE: 'UserAssignedMsi' },
+      [/^BOT_APP_PASSWORD: must be empty when BOT_APP_TYPE=UserAssignedMsi/],
+    ],
+    [
+      'a password without an app id, even in dev',
+      { ...DEV, BOT_APP_PASSWORD: 'x' },
+      [/^BOT_APP_ID: required when BOT_APP_PASSWORD is set/],
+    ],
+    [
+      'client-secret credential without the secret',
+      { ...PROD, AZURE_CREDENTIAL: 'client-secret', AZURE_CLIENT_ID: APP_ID },
+      [/^AZURE_CLIENT_SECRET: required/],
+    ],
   ])('%s is refused with the reason', (_case, env, reasons) => {
     const problems = problemsOf(env);
     expect(problems.length).toBeGreaterThan(0);
@@ -120,7 +177,12 @@ describe('Bot Framework credentials and modes', () => {
   });
 
   test('dev without credentials is anonymous against the dev tenant, whatever GRAPH_BASE_URL says', () => {
-    const c = parseConfig({ ...DEV, DEV_TENANT_PORT: '6123', GRAPH_BASE_URL: 'https://graph.microsoft.com', ARM_BASE_URL: 'https://management.azure.com' });
+    const c = parseConfig({
+      ...DEV,
+      DEV_TENANT_PORT: '6123',
+      GRAPH_BASE_URL: 'https://graph.microsoft.com',
+      ARM_BASE_URL: 'https://management.azure.com',
+    });
     expect(c.bot.appId).toBeUndefined();
     expect(c.bot.appPassword).toBeUndefined();
     expect(c.devTenant?.port).toBe(6123);
@@ -131,14 +193,23 @@ describe('Bot Framework credentials and modes', () => {
 });
 
 describe('empty values mean unset', () => {
-  test.each(['NURSING_GROUP_ID', 'PHYSICIAN_GROUP_ID', 'DRAGON_ADMIN_GROUP_ID', 'DATABASE_URL', 'OPENAI_API_KEY', 'PORT'])('%s=', (name) => {
+  test.each([
+    'NURSING_GROUP_ID',
+    'PHYSICIAN_GROUP_ID',
+    'DRAGON_ADMIN_GROUP_ID',
+    'DATABASE_URL',
+    'OPENAI_API_KEY',
+    'PORT',
+  ])('%s=', (name) => {
     const c = parseConfig({ ...DEV, [name]: '' });
     const dev = parseConfig(DEV);
     expect(c).toEqual(dev);
   });
 
   test('an empty value in the process environment unsets the dev default from env/.env.local', () => {
-    const root = repoWith({ 'env/.env.local': `${lines(DEV)}\nNURSING_GROUP_ID=11111111-aaaa-4aaa-8aaa-000000000001\n` });
+    const root = repoWith({
+      'env/.env.local': `${lines(DEV)}\nNURSING_GROUP_ID=11111111-aaaa-4aaa-8aaa-000000000001\n`,
+    });
     expect(loadConfig({}, root).licenses.nursing.groupId).toBe('11111111-aaaa-4aaa-8aaa-000000000001');
     expect(loadConfig({ NURSING_GROUP_ID: '' }, root).licenses.nursing.groupId).toBeUndefined();
     expect(withDevDefaults({ NURSING_GROUP_ID: '' }, root).NURSING_GROUP_ID).toBe('');
@@ -157,7 +228,9 @@ describe('loadConfig', () => {
     expect(loadConfig({}, dir).port).toBe(4010);
     expect(loadConfig({}, dir).devTenant?.port).toBe(4002);
     expect(loadConfig({ PORT: '4999' }, dir).port).toBe(4999);
-    expect(loadConfig({ TENANT_ID: 'cccccccc-cccc-4ccc-8ccc-cccccccccccc' }, dir).tenantId).toBe('cccccccc-cccc-4ccc-8ccc-cccccccccccc');
+    expect(loadConfig({ TENANT_ID: 'cccccccc-cccc-4ccc-8ccc-cccccccccccc' }, dir).tenantId).toBe(
+      'cccccccc-cccc-4ccc-8ccc-cccccccccccc',
+    );
   });
 
   test('in production the dev files are not read', () => {
@@ -166,7 +239,9 @@ describe('loadConfig', () => {
     expect(c.port).toBe(3978);
     expect(c.licenses.nursing.groupId).toBeUndefined();
     // Without the dev file, a production environment that lacks the tenant id is refused.
-    expect(() => loadConfig({ APP_MODE: 'production', BOT_APP_ID: APP_ID, BOT_APP_PASSWORD: 'x' }, dir)).toThrow(/TENANT_ID: required/);
+    expect(() => loadConfig({ APP_MODE: 'production', BOT_APP_ID: APP_ID, BOT_APP_PASSWORD: 'x' }, dir)).toThrow(
+      /TENANT_ID: required/,
+    );
   });
 
   test('the repository’s own env/.env.local is a valid dev configuration', () => {
@@ -185,7 +260,13 @@ describe('secrets are never printed', () => {
     OPENAI_API_KEY: 'sk-openai-Qw9e',
     AZURE_OPENAI_API_KEY: 'azure-openai-key-Rt5',
   };
-  const SECRET_VALUES = ['bot-pw-Zq8~secret', 'client-secret-Kx71', 'db-pw-Hy42', 'sk-openai-Qw9e', 'azure-openai-key-Rt5'];
+  const SECRET_VALUES = [
+    'bot-pw-Zq8~secret',
+    'client-secret-Kx71',
+    'db-pw-Hy42',
+    'sk-openai-Qw9e',
+    'azure-openai-key-Rt5',
+  ];
   const configWithSecrets = (): Config =>
     parseConfig({
       ...PROD,
@@ -220,16 +301,48 @@ describe('secrets are never printed', () => {
   });
 
   test('a config error never echoes a secret value', () => {
-    const problems = problemsOf({ ...SECRETS, DATABASE_URL: 'mysql://root:db-pw-Hy42@db/x', BOT_APP_TYPE: 'UserAssignedMsi' });
+    const problems = problemsOf({
+      ...SECRETS,
+      DATABASE_URL: 'mysql://root:db-pw-Hy42@db/x',
+      BOT_APP_TYPE: 'UserAssignedMsi',
+    });
     expect(problems.length).toBeGreaterThan(0);
     for (const v of SECRET_VALUES) expect(problems.join('\n')).not.toContain(v);
   });
 
   test.each<[string, Record<string, unknown>, string[], string[]]>([
-    ['secret-named keys', { password: 'p1', clientSecret: 's1', accessToken: 't1', Authorization: 'Bearer abc', apiKey: 'k1', databaseUrl: 'u1', user: 'dana' }, ['p1', 's1', 't1', 'abc', 'k1', 'u1'], ['dana']],
-    ['nested objects and arrays', { outer: { bot: { appPassword: 'p2' } }, list: [{ secret: 's2' }], name: 'grace' }, ['p2', 's2'], ['grace']],
-    ['a connection string inside free text', { err: new Error('connect to postgres://desk:pw-in-text@db:5432/x failed') }, ['pw-in-text'], ['postgres://desk:[redacted]@db:5432/x']],
-    ['a bearer token inside free text', { detail: 'sent Authorization: Bearer eyJhbGciOi.abc.def' }, ['eyJhbGciOi'], ['Bearer [redacted]']],
+    [
+      'secret-named keys',
+      {
+        password: 'p1',
+        clientSecret: 's1',
+        accessToken: 't1',
+        Authorization: 'Bearer abc',
+        apiKey: 'k1',
+        databaseUrl: 'u1',
+        user: 'dana',
+      },
+      ['p1', 's1', 't1', 'abc', 'k1', 'u1'],
+      ['dana'],
+    ],
+    [
+      'nested objects and arrays',
+      { outer: { bot: { appPassword: 'p2' } }, list: [{ secret: 's2' }], name: 'grace' },
+      ['p2', 's2'],
+      ['grace'],
+    ],
+    [
+      'a connection string inside free text',
+      { err: new Error('connect to postgres://desk:pw-in-text@db:5432/x failed') },
+      ['pw-in-text'],
+      ['postgres://desk:[redacted]@db:5432/x'],
+    ],
+    [
+      'a bearer token inside free text',
+      { detail: 'sent Authorization: Bearer eyJhbGciOi.abc.def' },
+      ['eyJhbGciOi'],
+      ['Bearer [redacted]'],
+    ],
   ])('redact masks %s', (_case, fields, hidden, kept) => {
     const out = JSON.stringify(redact(fields));
     for (const h of hidden) expect(out).not.toContain(h);
@@ -241,7 +354,10 @@ describe('secrets are never printed', () => {
   });
 
   test('errors keep their stack and plain fields, scrubbed', () => {
-    const err = Object.assign(new Error('login for postgres://a:hunter2@h/db failed'), { code: 'ECONNREFUSED', status: 503 });
+    const err = Object.assign(new Error('login for postgres://a:hunter2@h/db failed'), {
+      code: 'ECONNREFUSED',
+      status: 503,
+    });
     const out = redact({ err }).err as Record<string, unknown>;
     expect(out.code).toBe('ECONNREFUSED');
     expect(out.status).toBe(503);

@@ -34,12 +34,18 @@ interface Running {
 function startMain(env: Record<string, string>): Running {
   const base: Record<string, string> = {};
   for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[k]) base[k] = process.env[k]!;
-  const proc = spawn(process.execPath, [...startNodeFlags(), START_ENTRY], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...startNodeFlags(), START_ENTRY], {
+    cwd: ROOT,
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { proc, stdout: () => out, stderr: () => err, exited };
 }
 
@@ -54,7 +60,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, everyMs = 100): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -89,7 +100,10 @@ describe('npm start on a fresh clone', () => {
   let tenantUrl: string;
   let healthyAfterMs = Number.POSITIVE_INFINITY;
   const graph = (p: string, init: RequestInit = {}) =>
-    fetch(`${tenantUrl}/v1.0${p}`, { ...init, headers: { Authorization: 'Bearer dev', 'content-type': 'application/json', ...(init.headers ?? {}) } });
+    fetch(`${tenantUrl}/v1.0${p}`, {
+      ...init,
+      headers: { Authorization: 'Bearer dev', 'content-type': 'application/json', ...(init.headers ?? {}) },
+    });
 
   beforeAll(async () => {
     await connector.start();
@@ -106,14 +120,17 @@ describe('npm start on a fresh clone', () => {
     await waitFor(
       '/healthz',
       async () => {
-        if (app.proc.exitCode !== null) throw new Error(`npm start exited early (${app.proc.exitCode}): ${app.stderr()}`);
+        if (app.proc.exitCode !== null)
+          throw new Error(`npm start exited early (${app.proc.exitCode}): ${app.stderr()}`);
         return (await statusOf(`${botUrl}/healthz`)) === 200 ? true : undefined;
       },
       START_BUDGET_MS + 10_000,
     ).catch(() => undefined);
     // npm start's build step counts too.
     healthyAfterMs = buildMs + Date.now() - t0;
-    process.stdout.write(`npm start (build ${buildMs} ms, then node ${START_ENTRY}) answered /healthz after ${healthyAfterMs} ms\n`);
+    process.stdout.write(
+      `npm start (build ${buildMs} ms, then node ${START_ENTRY}) answered /healthz after ${healthyAfterMs} ms\n`,
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -129,7 +146,11 @@ describe('npm start on a fresh clone', () => {
   });
 
   test('it prints where it listens and how to open the Agents Playground', async () => {
-    const out = await waitFor('the start banner', () => (app.stdout().includes('npm run playground') ? app.stdout() : undefined), 5000);
+    const out = await waitFor(
+      'the start banner',
+      () => (app.stdout().includes('npm run playground') ? app.stdout() : undefined),
+      5000,
+    );
     expect(out).toContain(`${botUrl}/api/messages`);
     expect(out).toMatch(/npm run playground -- dana/);
     expect(out).toContain(tenantUrl);
@@ -188,7 +209,9 @@ describe('npm start on a fresh clone', () => {
     expect(second.status).toBe(400);
     const body = await second.json();
     expect(body.error.code).toBe('Request_BadRequest');
-    expect(body.error.message).toBe("One or more added object references already exist for the following modified properties: 'members'.");
+    expect(body.error.message).toBe(
+      "One or more added object references already exist for the following modified properties: 'members'.",
+    );
     // Leave the fixture as it was for the turn below.
     const removed = await graph(`/groups/${NURSING_GROUP}/members/${dana.id}/$ref`, { method: 'DELETE' });
     expect(removed.status).toBe(204);
@@ -200,7 +223,13 @@ describe('npm start on a fresh clone', () => {
     const armed = await fetch(`${tenantUrl}/_devtenant/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ method: 'GET', path: `/v1.0/users/${nina.id}`, count: 2, status: 429, retryAfterSeconds: 1 }),
+      body: JSON.stringify({
+        method: 'GET',
+        path: `/v1.0/users/${nina.id}`,
+        count: 2,
+        status: 429,
+        retryAfterSeconds: 1,
+      }),
     });
     expect(armed.status).toBe(201);
 
@@ -226,7 +255,9 @@ describe('npm start on a fresh clone', () => {
     await waitFor(
       'the throttled call',
       async () => {
-        const calls = await (await fetch(`${tenantUrl}/_devtenant/calls?method=GET&path=/v1.0/users/${nina.id}`)).json();
+        const calls = await (
+          await fetch(`${tenantUrl}/_devtenant/calls?method=GET&path=/v1.0/users/${nina.id}`)
+        ).json();
         return calls.count > 0 ? true : undefined;
       },
       10_000,
@@ -234,17 +265,29 @@ describe('npm start on a fresh clone', () => {
     );
     const signalledAt = Date.now();
     app.proc.kill('SIGTERM');
-    await waitFor('the shutdown log line', () => (app.stdout().includes('"msg":"shutting down"') ? true : undefined), 5000, 20);
+    await waitFor(
+      'the shutdown log line',
+      () => (app.stdout().includes('"msg":"shutting down"') ? true : undefined),
+      5000,
+      20,
+    );
 
     // A new request during shutdown is refused (503 on a live socket, or no listener at all).
-    const late = await statusOf(`${botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const late = await statusOf(`${botUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect([503, 'ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET']).toContain(late);
 
     // The turn that was in flight still gets its answer, and Nina her help card.
     const res = await turn;
     expect(res.status).toBe(200);
     expect(Date.now() - turnStarted).toBeGreaterThanOrEqual(1500); // it really did wait on the tenant
-    const card = connector.messages(conversationId).map((m) => cardOf(m.activity)).find(Boolean);
+    const card = connector
+      .messages(conversationId)
+      .map((m) => cardOf(m.activity))
+      .find(Boolean);
     expect(card).toBeDefined();
     expect(JSON.stringify(card)).toMatch(/Hi Nina/);
 
@@ -257,7 +300,11 @@ describe('npm start on a fresh clone', () => {
 
 describe('npm start refuses a bad configuration', () => {
   test('invalid values: exits non-zero and lists every problem by name', async () => {
-    const app = startMain({ PORT: 'abc', TENANT_ID: 'nope', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'dd-main-bad-')) });
+    const app = startMain({
+      PORT: 'abc',
+      TENANT_ID: 'nope',
+      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'dd-main-bad-')),
+    });
     const { code } = await app.exited;
     expect(code).not.toBe(0);
     expect(app.stderr()).toMatch(/PORT: expected a whole number.*got "abc"/);

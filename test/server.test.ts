@@ -51,13 +51,28 @@ describe('/healthz and /readyz', () => {
 
   test('/readyz answers 200 with each check ok when store and tenant answer', async () => {
     const s = await start();
-    expect(await get(`${s.url}/readyz`)).toEqual({ status: 200, body: { status: 'ready', checks: { store: 'ok', tenant: 'ok' } } });
+    expect(await get(`${s.url}/readyz`)).toEqual({
+      status: 200,
+      body: { status: 'ready', checks: { store: 'ok', tenant: 'ok' } },
+    });
   });
 
   test.each<[string, ReadinessCheck[], Record<string, RegExp>]>([
-    ['the store is unreachable', [failing('store', 'SQLITE_CANTOPEN: unable to open database file'), ok('tenant')], { store: /SQLITE_CANTOPEN/, tenant: /^ok$/ }],
-    ['the tenant is unreachable', [ok('store'), failing('tenant', 'connect ECONNREFUSED 127.0.0.1:5980')], { store: /^ok$/, tenant: /ECONNREFUSED/ }],
-    ['both are down', [failing('store', 'pool ended'), failing('tenant', 'Graph 503')], { store: /pool ended/, tenant: /Graph 503/ }],
+    [
+      'the store is unreachable',
+      [failing('store', 'SQLITE_CANTOPEN: unable to open database file'), ok('tenant')],
+      { store: /SQLITE_CANTOPEN/, tenant: /^ok$/ },
+    ],
+    [
+      'the tenant is unreachable',
+      [ok('store'), failing('tenant', 'connect ECONNREFUSED 127.0.0.1:5980')],
+      { store: /^ok$/, tenant: /ECONNREFUSED/ },
+    ],
+    [
+      'both are down',
+      [failing('store', 'pool ended'), failing('tenant', 'Graph 503')],
+      { store: /pool ended/, tenant: /Graph 503/ },
+    ],
     ['the tenant never answers', [ok('store'), silent('tenant')], { store: /^ok$/, tenant: /no answer within 200 ms/ }],
   ])('/readyz answers 503 naming the failing check when %s', async (_case, readiness, expected) => {
     const s = await start({ readiness, readinessTimeoutMs: 200 });
@@ -68,7 +83,9 @@ describe('/healthz and /readyz', () => {
   });
 
   test('a secret in a failing check’s message is not served', async () => {
-    const s = await start({ readiness: [failing('store', 'password authentication failed for postgres://desk:pw-Zx1@db/desk')] });
+    const s = await start({
+      readiness: [failing('store', 'password authentication failed for postgres://desk:pw-Zx1@db/desk')],
+    });
     const { status, body } = await get(`${s.url}/readyz`);
     expect(status).toBe(503);
     expect(JSON.stringify(body)).not.toContain('pw-Zx1');
@@ -84,7 +101,11 @@ describe('POST /api/messages', () => {
         throw new Error('adapter exploded');
       },
     });
-    const res = await fetch(`${s.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${s.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(500);
     expect(logger.lines.some((l) => JSON.stringify(l).includes('adapter exploded'))).toBe(true);
   });
@@ -109,7 +130,11 @@ describe('shutdown', () => {
   test('a turn in flight is answered; new requests are refused; close waits for it', async () => {
     const turns = heldTurns();
     const s = await start({ handleMessage: turns.handleMessage });
-    const inFlight = fetch(`${s.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const inFlight = fetch(`${s.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     await turns.firstEntered;
     expect(s.inFlight()).toBe(1);
 
@@ -189,12 +214,22 @@ function rawGet(port: number, path: string, agent?: http.Agent): Promise<Answer>
 function raw(port: number, method: string, path: string, agent?: http.Agent, body?: string): Promise<Answer> {
   return new Promise((resolve) => {
     const refused = (err: Error) => resolve({ refused: `${(err as { code?: string }).code ?? ''} ${err.message}` });
-    const req = http.request({ host: '127.0.0.1', port, method, path, agent: agent ?? false, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      res.on('error', refused);
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent: agent ?? false,
+        headers: body ? { 'content-type': 'application/json' } : {},
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        res.on('error', refused);
+      },
+    );
     req.on('error', refused);
     req.end(body);
   });

@@ -6,7 +6,14 @@
 import { randomUUID } from 'node:crypto';
 // First: botbuilder-dialogs (required by teams-ai's Application) must find the stand-ins.
 import './deferredModules';
-import { ActivityTypes, INVOKE_RESPONSE_KEY, TurnContext, type Activity, type Request, type Response } from 'botbuilder';
+import {
+  ActivityTypes,
+  INVOKE_RESPONSE_KEY,
+  TurnContext,
+  type Activity,
+  type Request,
+  type Response,
+} from 'botbuilder';
 // teams-ai through its deep paths: the package index also loads the LLM stack (openai,
 // gpt-tokenizer, …), ~17 MB resident that a turn never uses (see README, Performance).
 // They are the same module files the index re-exports, so classes are identical either way.
@@ -87,7 +94,10 @@ export function createBot(opts: BotOptions): Bot {
   };
 
   const invokeError = async (ctx: TurnContext, statusCode: number, code: string, message: string): Promise<void> => {
-    await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: { statusCode, type: ERROR_TYPE, value: { code, message } } } });
+    await ctx.sendActivity({
+      type: ActivityTypes.InvokeResponse,
+      value: { status: 200, body: { statusCode, type: ERROR_TYPE, value: { code, message } } },
+    });
   };
 
   /** Something unexpected: the person gets a reference, the log gets the stack under it. */
@@ -107,7 +117,12 @@ export function createBot(opts: BotOptions): Bot {
   // Who is asking, from which tenant; remember how to reach them in their 1:1 chat.
   app.turn('beforeTurn', async (ctx, state) => {
     const a = ctx.activity;
-    if (a.type !== ActivityTypes.Message && a.type !== ActivityTypes.Invoke && a.type !== ActivityTypes.ConversationUpdate) return true;
+    if (
+      a.type !== ActivityTypes.Message &&
+      a.type !== ActivityTypes.Invoke &&
+      a.type !== ActivityTypes.ConversationUpdate
+    )
+      return true;
     const tenant = a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
     if (tenant !== config.tenantId) {
       logger.warn('activity from another tenant refused', { tenant });
@@ -124,7 +139,11 @@ export function createBot(opts: BotOptions): Bot {
     }
     const personal = !a.conversation?.conversationType || a.conversation.conversationType === 'personal';
     if (personal) {
-      const { firstContact } = await store.conversations.upsert(a.from.aadObjectId, a.from.name ?? '', chatReference(a));
+      const { firstContact } = await store.conversations.upsert(
+        a.from.aadObjectId,
+        a.from.name ?? '',
+        chatReference(a),
+      );
       (state.temp as TempState).firstContact = firstContact;
     }
     return true;
@@ -157,7 +176,10 @@ export function createBot(opts: BotOptions): Bot {
         else
           await respond(
             ctx,
-            withGreeting(`Hi ${await desk.greetingName(actor)}, I'm Dragon Desk. I can get you Dragon Copilot licenses, handle the Dragon Administrator role and partner administration. Say "help" any time.`, replies),
+            withGreeting(
+              `Hi ${await desk.greetingName(actor)}, I'm Dragon Desk. I can get you Dragon Copilot licenses, handle the Dragon Administrator role and partner administration. Say "help" any time.`,
+              replies,
+            ),
           );
       } catch (err) {
         await failed(ctx, err);
@@ -227,7 +249,12 @@ export function createBot(opts: BotOptions): Bot {
 
   // Any other invoke gets a clear error body, never HTTP 501.
   app.activity(ActivityTypes.Invoke, async (ctx) => {
-    await invokeError(ctx, 400, 'NotSupported', `Dragon Desk does not handle “${ctx.activity.name ?? 'this'}” requests.`);
+    await invokeError(
+      ctx,
+      400,
+      'NotSupported',
+      `Dragon Desk does not handle “${ctx.activity.name ?? 'this'}” requests.`,
+    );
   });
 
   app.error(async (ctx, err) => failed(ctx, err));

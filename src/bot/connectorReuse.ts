@@ -10,7 +10,14 @@
  * way. A factory whose binding can't be read is left alone.
  */
 import type { CloudAdapter } from 'botbuilder';
-import type { AuthenticateRequestResult, BotFrameworkAuthentication, ClaimsIdentity, ConnectorClient, ConnectorFactory, UserTokenClient } from 'botframework-connector';
+import type {
+  AuthenticateRequestResult,
+  BotFrameworkAuthentication,
+  ClaimsIdentity,
+  ConnectorClient,
+  ConnectorFactory,
+  UserTokenClient,
+} from 'botframework-connector';
 
 /** Distinct keys kept; a bot talks to a handful of service URLs. */
 const MAX_CLIENTS = 64;
@@ -77,7 +84,9 @@ export class ConnectorReuse {
     const binding = bindingOf(inner);
     if (binding === undefined) return inner;
     const create = (serviceUrl: string, audience?: string) =>
-      this.connectors.get(JSON.stringify([binding, serviceUrl, audience ?? null]), async () => withoutIdlePolicies(await inner.create(serviceUrl, audience)));
+      this.connectors.get(JSON.stringify([binding, serviceUrl, audience ?? null]), async () =>
+        withoutIdlePolicies(await inner.create(serviceUrl, audience)),
+      );
     return { create } as ConnectorFactory;
   }
 
@@ -85,19 +94,29 @@ export class ConnectorReuse {
   wrap(auth: BotFrameworkAuthentication): BotFrameworkAuthentication {
     return new Proxy(auth, {
       get: (target, prop) => {
-        if (prop === 'createConnectorFactory') return (claims: ClaimsIdentity) => this.factory(target.createConnectorFactory(claims));
+        if (prop === 'createConnectorFactory')
+          return (claims: ClaimsIdentity) => this.factory(target.createConnectorFactory(claims));
         if (prop === 'authenticateRequest' || prop === 'authenticateStreamingRequest') {
-          const original = Reflect.get(target, prop, target) as (...args: unknown[]) => Promise<AuthenticateRequestResult>;
+          const original = Reflect.get(target, prop, target) as (
+            ...args: unknown[]
+          ) => Promise<AuthenticateRequestResult>;
           return async (...args: unknown[]) => {
             const result = await original.apply(target, args);
-            return result.connectorFactory ? { ...result, connectorFactory: this.factory(result.connectorFactory) } : result;
+            return result.connectorFactory
+              ? { ...result, connectorFactory: this.factory(result.connectorFactory) }
+              : result;
           };
         }
         if (prop === 'createUserTokenClient') {
           // Bound to the app id (and cloud) the claims name, which is what the key holds.
           return (claims: ClaimsIdentity) =>
-            this.tokenClients.get(JSON.stringify(claims.claims.filter((c) => ['aud', 'appid', 'azp', 'ver'].includes(c.type)).map((c) => [c.type, c.value])), () =>
-              target.createUserTokenClient(claims),
+            this.tokenClients.get(
+              JSON.stringify(
+                claims.claims
+                  .filter((c) => ['aud', 'appid', 'azp', 'ver'].includes(c.type))
+                  .map((c) => [c.type, c.value]),
+              ),
+              () => target.createUserTokenClient(claims),
             );
         }
         const value = Reflect.get(target, prop, target) as unknown;
@@ -117,6 +136,10 @@ export function reuseConnectors(adapter: CloudAdapter): ConnectorReuse {
   const reuse = new ConnectorReuse();
   // CloudAdapterBase keeps its authentication in a (TypeScript-)protected field, read on every turn.
   const holder = adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication };
-  Object.defineProperty(adapter, 'botFrameworkAuthentication', { value: reuse.wrap(holder.botFrameworkAuthentication), writable: false, configurable: true });
+  Object.defineProperty(adapter, 'botFrameworkAuthentication', {
+    value: reuse.wrap(holder.botFrameworkAuthentication),
+    writable: false,
+    configurable: true,
+  });
   return reuse;
 }

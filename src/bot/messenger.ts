@@ -40,15 +40,25 @@ export class TeamsMessenger implements Messenger {
     const reference: Partial<ConversationReference> = {
       channelId: 'msteams',
       serviceUrl: channel.serviceUrl,
-      conversation: { id: channel.conversationId, isGroup: true, conversationType: 'channel', name: 'approvals', tenantId: this.config.tenantId },
+      conversation: {
+        id: channel.conversationId,
+        isGroup: true,
+        conversationType: 'channel',
+        name: 'approvals',
+        tenantId: this.config.tenantId,
+      },
     };
     return this.send(reference, reply);
   }
 
   async updateCard(sent: SentMessage, card: AdaptiveCard): Promise<void> {
-    await this.adapter.continueConversationAsync(this.config.bot.appId ?? '', sent.conversationRef as Partial<ConversationReference>, async (ctx) => {
-      await ctx.updateActivity(cardActivity(card, sent.activityId));
-    });
+    await this.adapter.continueConversationAsync(
+      this.config.bot.appId ?? '',
+      sent.conversationRef as Partial<ConversationReference>,
+      async (ctx) => {
+        await ctx.updateActivity(cardActivity(card, sent.activityId));
+      },
+    );
     this.logger.debug('card updated', { activityId: sent.activityId });
   }
 }

@@ -48,7 +48,10 @@ export class GrammarPlanner<TState extends TurnState = TurnState> implements Pla
     if (intent === 'unknown' && !entities.error && this.fallback) {
       try {
         const plan = await this.fallback.beginTask(context, state, ai);
-        const allowed = plan.commands.filter((c): c is PredictedDoCommand => c.type === 'DO' && (INTENT_ACTIONS as readonly string[]).includes((c as PredictedDoCommand).action));
+        const allowed = plan.commands.filter(
+          (c): c is PredictedDoCommand =>
+            c.type === 'DO' && (INTENT_ACTIONS as readonly string[]).includes((c as PredictedDoCommand).action),
+        );
         if (allowed.length) return { type: 'plan', commands: allowed.slice(0, 1) };
       } catch {
         // A model that is down, slow or answers nonsense must not cost the person an answer:

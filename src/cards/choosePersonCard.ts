@@ -28,7 +28,10 @@ export interface ChoosePersonView {
 
 /** "Dana Smith — Nurse, Cardiology · dana.smith@contoso.com" */
 export function candidateTitle(c: PersonCandidate): string {
-  const role = [c.jobTitle, c.department].filter((s): s is string => !!s && s.trim() !== '').map(userText).join(', ');
+  const role = [c.jobTitle, c.department]
+    .filter((s): s is string => !!s && s.trim() !== '')
+    .map(userText)
+    .join(', ');
   const name = userText(c.displayName) || userText(c.userPrincipalName);
   return `${name}${role ? ` — ${role}` : ''} · ${userText(c.userPrincipalName)}`;
 }
@@ -39,7 +42,8 @@ export function choosePersonView(req: DeskRequest, questions: PersonQuestion[]):
   return {
     requestId: req.id,
     version: req.version,
-    title: questions.length === 1 ? `Which ${userText(questions[0].written)} did you mean?` : 'Which people did you mean?',
+    title:
+      questions.length === 1 ? `Which ${userText(questions[0].written)} did you mean?` : 'Which people did you mean?',
     subtitle: `Request #${req.id}`,
     intro: `I found more than one person for ${joinNames(written, 10)}. Pick the one you meant and I will carry on with the request.`,
     questions: questions.map((q, i) => ({

@@ -58,7 +58,8 @@ export function gdapOfferView(req: DeskRequest, o: GdapOfferCardOptions): GdapOf
     durations,
     selectedDuration,
     autoExtend: o.autoExtend ? 'true' : 'false',
-    footer: 'Nothing is sent yet: Continue shows a summary to confirm. The customer must approve the offer before any role is granted.',
+    footer:
+      'Nothing is sent yet: Continue shows a summary to confirm. The customer must approve the offer before any role is granted.',
   };
 }
 

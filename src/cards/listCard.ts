@@ -17,8 +17,7 @@ const BYTE_BUDGET = 22 * 1024;
 const DEFAULT_MAX_ROWS = 50;
 
 export type ListAction =
-  | { title: string; verb: CardVerb; requestId: number; version: number }
-  | { title: string; url: string };
+  { title: string; verb: CardVerb; requestId: number; version: number } | { title: string; url: string };
 
 export interface ListCardOptions {
   title: string;
@@ -62,10 +61,15 @@ function cellsOf(values: readonly string[], count: number): Cell[] {
   });
 }
 
-export function listView(opts: ListCardOptions, shownRows = Math.min(opts.rows.length, opts.maxRows ?? DEFAULT_MAX_ROWS)): ListView {
+export function listView(
+  opts: ListCardOptions,
+  shownRows = Math.min(opts.rows.length, opts.maxRows ?? DEFAULT_MAX_ROWS),
+): ListView {
   const count = Math.max(1, opts.columns.length);
   const hidden = opts.rows.length - shownRows;
-  const footer = [hidden > 0 ? `…and ${hidden} more not shown.` : '', userText(opts.footer ?? '')].filter((s) => s !== '').join(' ');
+  const footer = [hidden > 0 ? `…and ${hidden} more not shown.` : '', userText(opts.footer ?? '')]
+    .filter((s) => s !== '')
+    .join(' ');
   const actions = opts.actions ?? [];
   return {
     title: userText(opts.title),
@@ -74,7 +78,9 @@ export function listView(opts: ListCardOptions, shownRows = Math.min(opts.rows.l
     rows: opts.rows.slice(0, shownRows).map((r) => ({ cells: cellsOf(r, count) })),
     emptyText: opts.rows.length === 0 ? userText(opts.emptyText ?? 'Nothing to show.') : '',
     footer,
-    executeActions: actions.filter((a): a is Extract<ListAction, { verb: CardVerb }> => 'verb' in a).map((a) => ({ ...a, title: userText(a.title) })),
+    executeActions: actions
+      .filter((a): a is Extract<ListAction, { verb: CardVerb }> => 'verb' in a)
+      .map((a) => ({ ...a, title: userText(a.title) })),
     linkActions: actions
       .filter((a): a is Extract<ListAction, { url: string }> => 'url' in a && isWebUrl(a.url))
       .map((a) => ({ title: userText(a.title), url: a.url })),

@@ -34,7 +34,8 @@ class Unsupported extends Error {}
 function property(value: unknown, name: string): unknown {
   if (!value) return undefined;
   const record = value as Record<string, unknown>;
-  if (typeof value === 'object' && !Array.isArray(value) && Object.prototype.hasOwnProperty.call(record, name)) return record[name];
+  if (typeof value === 'object' && !Array.isArray(value) && Object.prototype.hasOwnProperty.call(record, name))
+    return record[name];
   const lower = name.toLowerCase();
   const key = Object.keys(record).find((k) => k.toLowerCase() === lower);
   return key === undefined ? undefined : record[key];
@@ -44,7 +45,13 @@ function property(value: unknown, name: string): unknown {
 function reader(path: string): (scope: Scope) => unknown {
   const [first, ...rest] = path.split('.');
   const start: (s: Scope) => unknown =
-    first === '$root' ? (s) => s.root : first === '$data' ? (s) => s.data : first === '$index' ? (s) => s.index : (s) => property(s.data, first);
+    first === '$root'
+      ? (s) => s.root
+      : first === '$data'
+        ? (s) => s.data
+        : first === '$index'
+          ? (s) => s.index
+          : (s) => property(s.data, first);
   if (rest.length === 0) return start;
   return (s) => {
     let v = start(s);

@@ -85,7 +85,8 @@ function personLine(target: RequestTarget, progress: boolean): RequestView['peop
   if (target.status === 'failed') {
     return { line, note: userText(target.errorMessage) || 'This change did not go through.', noteColor: 'attention' };
   }
-  if (target.status === 'skipped') return { line, note: userText(target.errorMessage) || 'Skipped.', noteColor: 'default' };
+  if (target.status === 'skipped')
+    return { line, note: userText(target.errorMessage) || 'Skipped.', noteColor: 'default' };
   return { line, note: '', noteColor: 'default' };
 }
 
@@ -140,7 +141,8 @@ function factsFor(req: DeskRequest, viewer: RequestCardViewer, ctx: RequestCardC
   if (decided && (req.decidedByName || req.decidedBy)) {
     facts.push({ title: decisionLabel(req), value: userText(req.decidedByName ?? req.decidedBy) });
   }
-  if (decided && req.decidedAt) facts.push({ title: req.state === 'expired' ? 'Expired' : 'Decided', value: formatTime(req.decidedAt, zone) });
+  if (decided && req.decidedAt)
+    facts.push({ title: req.state === 'expired' ? 'Expired' : 'Decided', value: formatTime(req.decidedAt, zone) });
   if (decided && req.decisionReason) facts.push({ title: 'Reason', value: userText(req.decisionReason) });
   return facts;
 }
@@ -168,7 +170,8 @@ export function requestView(req: DeskRequest, viewer: RequestCardViewer, ctx: Re
     facts: factsFor(req, viewer, ctx, draftByRequester),
     hasError: req.state === 'failed',
     errorText:
-      userText(req.errorMessage) || 'Something went wrong while making this change. An administrator can find the details in the log.',
+      userText(req.errorMessage) ||
+      'Something went wrong while making this change. An administrator can find the details in the log.',
     errorCode: req.errorCode ? `Error code: ${userText(req.errorCode)}` : '',
     notes: (ctx.notes ?? []).filter((n) => n.trim() !== '').map((n) => ({ text: userText(n) })),
     justification: {

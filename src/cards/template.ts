@@ -15,15 +15,7 @@ import { compilePathTemplate } from './pathTemplate';
 import type { AdaptiveCard, CardElement } from './types';
 
 export type TemplateName =
-  | 'request'
-  | 'choose-person'
-  | 'choose-license'
-  | 'help'
-  | 'seats'
-  | 'list'
-  | 'notice'
-  | 'gdap-offer'
-  | 'confirm-step';
+  'request' | 'choose-person' | 'choose-license' | 'help' | 'seats' | 'list' | 'notice' | 'gdap-offer' | 'confirm-step';
 
 /** The `cards/` folder at the project root (read from there by src/ and dist/src/ alike). */
 export function cardsDir(): string {
@@ -66,7 +58,9 @@ export function expandRaw(name: TemplateName, data: object): AdaptiveCard {
   if (t.compiled && !crossCheck) return t.compiled(data) as AdaptiveCard;
   const expected = t.library.expand({ $root: data }) as AdaptiveCard;
   if (t.compiled && !isDeepStrictEqual(t.compiled(data), expected)) {
-    throw new Error(`the compiled "${name}" template expanded differently from adaptivecards-templating for ${JSON.stringify(data).slice(0, 300)}`);
+    throw new Error(
+      `the compiled "${name}" template expanded differently from adaptivecards-templating for ${JSON.stringify(data).slice(0, 300)}`,
+    );
   }
   return expected;
 }

@@ -65,7 +65,8 @@ function checkExecute(node: Json, at: string): string[] {
   } else {
     const allowed = allowedDataKeys(String(verb));
     const extra = Object.keys(data).filter((k) => !allowed.includes(k));
-    if (extra.length > 0) problems.push(`${at}: Action.Execute data carries ${extra.join(', ')}; only ${allowed.join(', ')} are allowed`);
+    if (extra.length > 0)
+      problems.push(`${at}: Action.Execute data carries ${extra.join(', ')}; only ${allowed.join(', ')} are allowed`);
   }
   // A refresh action is invoked by the client itself and old clients simply ignore `refresh`.
   if (at.endsWith('.refresh.action')) return problems;
@@ -77,7 +78,8 @@ function checkExecute(node: Json, at: string): string[] {
     if (fbData.verb !== verb) problems.push(`${at}.fallback: data.verb must be ${JSON.stringify(verb)}`);
     if (isObject(data)) {
       for (const [k, v] of Object.entries(data)) {
-        if (fbData[k] !== v) problems.push(`${at}.fallback: data.${k} must equal the Action.Execute data (${JSON.stringify(v)})`);
+        if (fbData[k] !== v)
+          problems.push(`${at}.fallback: data.${k} must equal the Action.Execute data (${JSON.stringify(v)})`);
       }
     }
   }
@@ -89,7 +91,8 @@ export function validateTeamsCard(card: unknown): string[] {
   if (!isObject(card)) return ['card is not a JSON object'];
   const problems: string[] = [];
   if (card.type !== 'AdaptiveCard') problems.push(`type must be "AdaptiveCard", not ${JSON.stringify(card.type)}`);
-  if (card.version !== '1.5') problems.push(`version must be "1.5" (the highest Teams renders), not ${JSON.stringify(card.version)}`);
+  if (card.version !== '1.5')
+    problems.push(`version must be "1.5" (the highest Teams renders), not ${JSON.stringify(card.version)}`);
 
   const AC = ac();
   const parsed = new AC.AdaptiveCard();

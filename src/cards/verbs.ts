@@ -81,7 +81,12 @@ export function readActionData(data: unknown): CardActionData | undefined {
   if (reason) result.reason = reason;
   // Typed inputs only: values are still untrusted and checked by the handler against what it offered.
   const roles = toText(record.roles);
-  if (roles !== undefined || record.roles === '') result.roles = (roles ?? '').split(',').map((r) => r.trim()).filter(Boolean).slice(0, 50);
+  if (roles !== undefined || record.roles === '')
+    result.roles = (roles ?? '')
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean)
+      .slice(0, 50);
   const duration = toText(record.duration);
   if (duration) result.duration = duration.slice(0, 40);
   if (record.autoExtend === 'true' || record.autoExtend === true) result.autoExtend = true;

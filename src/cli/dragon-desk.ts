@@ -62,7 +62,8 @@ async function parseCommand(args: string[], io: Io): Promise<number> {
     else words.push(arg);
   }
   if (jsonl) {
-    if (words.length) return usageError(io, 'parse --jsonl reads utterances from stdin; do not also give one as an argument');
+    if (words.length)
+      return usageError(io, 'parse --jsonl reads utterances from stdin; do not also give one as an argument');
     return parseLines(io);
   }
   if (!words.length) return usageError(io, 'parse needs an utterance (in quotes) or --jsonl');

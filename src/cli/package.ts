@@ -44,7 +44,10 @@ export interface ManifestIds {
  * The manifest with the given ids in place, or the problems that prevent it. Ids that are absent
  * or blank keep the values already in the manifest (the dev ids).
  */
-export function applyIds(manifest: AppManifestJson, ids: ManifestIds): { manifest: AppManifestJson; problems: string[] } {
+export function applyIds(
+  manifest: AppManifestJson,
+  ids: ManifestIds,
+): { manifest: AppManifestJson; problems: string[] } {
   const problems: string[] = [];
   const out = structuredClone(manifest);
   const teamsAppId = ids.teamsAppId?.trim();
@@ -66,7 +69,9 @@ export function applyIds(manifest: AppManifestJson, ids: ManifestIds): { manifes
 /** Schema problems, checked offline: the schema URL maps to a copy bundled in the package. */
 export async function validateManifest(manifest: AppManifestJson): Promise<string[]> {
   const { AppManifestUtils } = await import('@microsoft/app-manifest');
-  return AppManifestUtils.validateAgainstSchema(manifest as unknown as Parameters<typeof AppManifestUtils.validateAgainstSchema>[0]);
+  return AppManifestUtils.validateAgainstSchema(
+    manifest as unknown as Parameters<typeof AppManifestUtils.validateAgainstSchema>[0],
+  );
 }
 
 export function zipPackage(manifest: AppManifestJson, icons: { color: Buffer; outline: Buffer }): Buffer {
@@ -86,7 +91,11 @@ export function outputPath(argv: readonly string[], env: NodeJS.ProcessEnv, root
 }
 
 /** Builds and writes the package; returns where it went, or throws with every problem listed. */
-export async function buildPackage(argv: readonly string[], env: NodeJS.ProcessEnv, root = projectRoot()): Promise<string> {
+export async function buildPackage(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  root = projectRoot(),
+): Promise<string> {
   const dir = path.join(root, 'appPackage');
   const source = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as AppManifestJson;
   const { manifest, problems } = applyIds(source, { teamsAppId: env.TEAMS_APP_ID, botAppId: env.BOT_APP_ID });

@@ -55,7 +55,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     } else if (a.startsWith('-')) {
       return { ok: false, error: `unknown option ${a}` };
     } else {
-      if (args.alias !== undefined) return { ok: false, error: `one persona at a time: got "${args.alias}" and "${a}"` };
+      if (args.alias !== undefined)
+        return { ok: false, error: `one persona at a time: got "${args.alias}" and "${a}"` };
       args.alias = a.trim().toLowerCase();
       continue;
     }
@@ -145,7 +146,10 @@ async function main(argv: string[]): Promise<number> {
   // The child gets the process environment only: env/.env.local's values are Dragon Desk's settings.
   const pg = spawnPlayground(
     { botEndpoint, port: choice.port, configPath, logFile, env: process.env },
-    { onOutput: (line, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(line + '\n'), cwd: root },
+    {
+      onOutput: (line, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(line + '\n'),
+      cwd: root,
+    },
   );
 
   const forward = (signal: NodeJS.Signals) => () => {
@@ -155,7 +159,8 @@ async function main(argv: string[]): Promise<number> {
 
   pg.listening.then(
     (port) => {
-      if (port !== choice.port) process.stderr.write(`Port ${choice.port} was taken just now; the Playground moved to ${port}.\n`);
+      if (port !== choice.port)
+        process.stderr.write(`Port ${choice.port} was taken just now; the Playground moved to ${port}.\n`);
       process.stdout.write(
         `\nOpen http://localhost:${port} in your browser — you are ${me.displayName} (${me.alias})\n` +
           `Talking to ${botEndpoint}; config ${path.relative(root, configPath)}; Ctrl+C to stop.\n\n`,
@@ -170,7 +175,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      process.stderr.write(`playground: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.stderr.write(`playground: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exit(1);
     },
   );

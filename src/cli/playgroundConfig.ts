@@ -16,7 +16,6 @@ import type { Fixture, FixtureUser } from '../devtenant/fixture';
 export const PLAYGROUND_OTHER_USERS = 5;
 export const BOT_DISPLAY_NAME = 'Dragon Desk';
 
-
 /** A user as the Playground config schema spells it (`userPrincipleName` [sic] is its field name). */
 export interface PlaygroundUser {
   id: string;
@@ -93,7 +92,9 @@ export function playgroundConfigFor(fixture: Fixture, alias: string): Playground
   // real colleagues read better there than the Playground's built-in "Megan Bowen".
   const others = fixture.users.filter((u) => u.alias !== me.alias && u.accountEnabled).slice(0, PLAYGROUND_OTHER_USERS);
   if (others.length < PLAYGROUND_OTHER_USERS)
-    throw new Error(`The Playground needs ${PLAYGROUND_OTHER_USERS} other enabled users in the fixture; it has ${others.length}`);
+    throw new Error(
+      `The Playground needs ${PLAYGROUND_OTHER_USERS} other enabled users in the fixture; it has ${others.length}`,
+    );
   return {
     version: '0.1.1',
     tenantId: fixture.tenant.id,
@@ -118,7 +119,15 @@ function scalar(value: string): string {
 }
 
 function userYaml(u: PlaygroundUser, indent: string, first: string): string[] {
-  const keys: (keyof PlaygroundUser)[] = ['id', 'name', 'userPrincipleName', 'aadObjectId', 'givenName', 'surname', 'email'];
+  const keys: (keyof PlaygroundUser)[] = [
+    'id',
+    'name',
+    'userPrincipleName',
+    'aadObjectId',
+    'givenName',
+    'surname',
+    'email',
+  ];
   return keys.map((k, i) => `${i === 0 ? first : indent}${k}: ${scalar(u[k])}`);
 }
 
@@ -157,4 +166,3 @@ export function writePlaygroundConfig(dir: string, alias: string, config: Playgr
   writeFileSync(file, renderPlaygroundYaml(config));
   return file;
 }
-

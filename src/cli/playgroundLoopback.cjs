@@ -17,7 +17,14 @@ net.Server.prototype.listen = function listenOnLoopback(...args) {
   const first = args[0];
   const isPort = typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first));
   if (isPort && (args.length === 1 || typeof args[1] === 'function')) args.splice(1, 0, HOST);
-  else if (first && typeof first === 'object' && !Array.isArray(first) && first.port !== undefined && first.host === undefined && first.path === undefined)
+  else if (
+    first &&
+    typeof first === 'object' &&
+    !Array.isArray(first) &&
+    first.port !== undefined &&
+    first.host === undefined &&
+    first.path === undefined
+  )
     args[0] = { ...first, host: HOST };
   return originalListen.apply(this, args);
 };

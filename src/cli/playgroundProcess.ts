@@ -11,7 +11,6 @@ export const DEFAULT_PLAYGROUND_PORT = 56150;
 /** How many ports after the preferred one are tried before giving up. */
 export const PORT_SEARCH_SPAN = 50;
 
-
 export type PortChoice = { ok: true; port: number } | { ok: false; error: string };
 
 /**
@@ -28,7 +27,10 @@ export async function choosePort(opts: {
   if (opts.requested !== undefined) {
     return (await opts.isFree(opts.requested))
       ? { ok: true, port: opts.requested }
-      : { ok: false, error: `Port ${opts.requested} is already in use; choose another with --port, or leave --port out to take the next free one.` };
+      : {
+          ok: false,
+          error: `Port ${opts.requested} is already in use; choose another with --port, or leave --port out to take the next free one.`,
+        };
   }
   const span = opts.span ?? PORT_SEARCH_SPAN;
   const last = Math.min(65535, opts.preferred + span - 1);
@@ -169,7 +171,7 @@ export function spawnPlayground(
   const cmd = playgroundCommand(launch);
   const child = spawn(cmd.command, cmd.args, { env: cmd.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number>((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? SIGNAL_NUMBERS[signal] ?? 1 : 1)));
+    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? (SIGNAL_NUMBERS[signal] ?? 1) : 1)));
     child.once('error', () => resolve(1));
   });
   const listening = new Promise<number>((resolve, reject) => {
@@ -220,4 +222,3 @@ export function spawnPlayground(
   };
   return { child, listening, exited, stop };
 }
-

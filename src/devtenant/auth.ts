@@ -16,12 +16,24 @@ export function devToken(objectId?: string): string {
 function unauthorized(dialect: Dialect, missing: boolean): TenantHttpError {
   if (dialect === 'arm') {
     return missing
-      ? new TenantHttpError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.")
-      : new TenantHttpError(401, 'InvalidAuthenticationToken', "The access token is invalid. The dev tenant accepts 'Bearer dev' or 'Bearer dev:<objectId>'.");
+      ? new TenantHttpError(
+          401,
+          'AuthenticationFailed',
+          "Authentication failed. The 'Authorization' header is missing.",
+        )
+      : new TenantHttpError(
+          401,
+          'InvalidAuthenticationToken',
+          "The access token is invalid. The dev tenant accepts 'Bearer dev' or 'Bearer dev:<objectId>'.",
+        );
   }
   return missing
     ? new TenantHttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.')
-    : new TenantHttpError(401, 'InvalidAuthenticationToken', "Access token validation failure. The dev tenant accepts 'Bearer dev' or 'Bearer dev:<objectId>'.");
+    : new TenantHttpError(
+        401,
+        'InvalidAuthenticationToken',
+        "Access token validation failure. The dev tenant accepts 'Bearer dev' or 'Bearer dev:<objectId>'.",
+      );
 }
 
 export function authenticate(authorization: string | undefined, state: DirectoryState, dialect: Dialect): Caller {

@@ -29,7 +29,11 @@ const DESCRIPTIONS: Record<AdminRole, [string, string[]]> = {
   ],
   licenseAdministrator: [
     'Can manage product licenses on users and groups.',
-    ['microsoft.directory/users/assignLicense', 'microsoft.directory/groups/assignLicense', 'microsoft.directory/users/usageLocation/update'],
+    [
+      'microsoft.directory/users/assignLicense',
+      'microsoft.directory/groups/assignLicense',
+      'microsoft.directory/users/usageLocation/update',
+    ],
   ],
   billingAdministrator: [
     'Can perform common billing related tasks like updating payment information.',
@@ -37,21 +41,39 @@ const DESCRIPTIONS: Record<AdminRole, [string, string[]]> = {
   ],
   privilegedRoleAdministrator: [
     'Can manage role assignments in Microsoft Entra ID, and all aspects of Privileged Identity Management.',
-    ['microsoft.directory/roleAssignments/allProperties/allTasks', 'microsoft.directory/privilegedIdentityManagement/allProperties/allTasks'],
+    [
+      'microsoft.directory/roleAssignments/allProperties/allTasks',
+      'microsoft.directory/privilegedIdentityManagement/allProperties/allTasks',
+    ],
   ],
   helpdeskAdministrator: [
     'Can reset passwords for non-administrators and Helpdesk Administrators.',
     ['microsoft.directory/users/password/update'],
   ],
-  passwordAdministrator: ['Can reset passwords for non-administrators and Password Administrators.', ['microsoft.directory/users/password/update']],
+  passwordAdministrator: [
+    'Can reset passwords for non-administrators and Password Administrators.',
+    ['microsoft.directory/users/password/update'],
+  ],
   groupsAdministrator: [
     'Members of this role can create/manage groups, create/manage groups settings like naming and expiration policies, and view groups activity and audit reports.',
     ['microsoft.directory/groups/allProperties/allTasks'],
   ],
-  directoryWriters: ['Can read and write basic directory information. For granting access to applications, not intended for users.', ['microsoft.directory/groups/members/update']],
-  directoryReaders: ['Can read basic directory information. Commonly used to grant directory read access to applications and guests.', ['microsoft.directory/users/standard/read']],
-  globalReader: ['Can read everything that a Global Administrator can, but not update anything.', ['microsoft.directory/allEntities/allProperties/read']],
-  dragonAdministrator: ['Manage all aspects of the Microsoft Dragon admin center.', ['microsoft.healthPlatform/allEntities/allProperties/allTasks']],
+  directoryWriters: [
+    'Can read and write basic directory information. For granting access to applications, not intended for users.',
+    ['microsoft.directory/groups/members/update'],
+  ],
+  directoryReaders: [
+    'Can read basic directory information. Commonly used to grant directory read access to applications and guests.',
+    ['microsoft.directory/users/standard/read'],
+  ],
+  globalReader: [
+    'Can read everything that a Global Administrator can, but not update anything.',
+    ['microsoft.directory/allEntities/allProperties/read'],
+  ],
+  dragonAdministrator: [
+    'Manage all aspects of the Microsoft Dragon admin center.',
+    ['microsoft.healthPlatform/allEntities/allProperties/allTasks'],
+  ],
   customerDelegatedAdminRelationshipAdministrator: [
     'Manage Microsoft partner relationships with the customer: accept, view and terminate GDAP relationships.',
     ['microsoft.commerce.tenantRelationships/customerDelegatedAdminPrivileges/allProperties/allTasks'],

@@ -38,7 +38,8 @@ export interface DispatcherDeps {
   hooks: Router;
 }
 
-export const GRAPH_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+export const GRAPH_CONTENT_TYPE =
+  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 const ARM_CONTENT_TYPE = 'application/json; charset=utf-8';
 const ARM_ROOTS = new Set(['providers', 'subscriptions']);
 
@@ -102,7 +103,9 @@ export class Dispatcher {
         throw new TenantHttpError(
           400,
           'BadRequest',
-          v.toLowerCase() === 'beta' ? 'Invalid version: beta. The dev tenant serves Graph v1.0 only.' : `Invalid version: ${v}`,
+          v.toLowerCase() === 'beta'
+            ? 'Invalid version: beta. The dev tenant serves Graph v1.0 only.'
+            : `Invalid version: ${v}`,
         );
       }
       const routed = this.rewriteMe(segments, caller, dialect);
@@ -111,7 +114,11 @@ export class Dispatcher {
       if ('error' in match) {
         // ARM answers a path it does not serve with 404, not Graph's 400 for an unknown segment.
         if (dialect === 'arm' && match.error.status === 400) {
-          throw new TenantHttpError(404, 'InvalidResourceType', `The resource path '${path}' is not served by the dev tenant.`);
+          throw new TenantHttpError(
+            404,
+            'InvalidResourceType',
+            `The resource path '${path}' is not served by the dev tenant.`,
+          );
         }
         throw match.error;
       }
@@ -143,7 +150,12 @@ export class Dispatcher {
     return res;
   }
 
-  private async hook(call: IncomingCall, segments: string[], rawQuery: string, ids: RequestIds): Promise<OutgoingResponse> {
+  private async hook(
+    call: IncomingCall,
+    segments: string[],
+    rawQuery: string,
+    ids: RequestIds,
+  ): Promise<OutgoingResponse> {
     try {
       const match = this.deps.hooks.match(call.method, segments);
       if ('error' in match) throw new TenantHttpError(404, 'NotFound', `No dev tenant hook at /${segments.join('/')}.`);
@@ -189,7 +201,11 @@ export class Dispatcher {
     const e =
       err instanceof TenantHttpError
         ? err
-        : new TenantHttpError(500, 'InternalServerError', `The dev tenant failed: ${err instanceof Error ? err.message : String(err)}`);
+        : new TenantHttpError(
+            500,
+            'InternalServerError',
+            `The dev tenant failed: ${err instanceof Error ? err.message : String(err)}`,
+          );
     if (!(err instanceof TenantHttpError)) console.error('[devtenant] unhandled error', err);
     return {
       status: e.status,

@@ -42,7 +42,12 @@ export function graphDate(d: Date): string {
   return d.toISOString().slice(0, 19);
 }
 
-export function errorBody(dialect: Dialect, code: string, message: string, ids: RequestIds): GraphErrorBody | ArmErrorBody {
+export function errorBody(
+  dialect: Dialect,
+  code: string,
+  message: string,
+  ids: RequestIds,
+): GraphErrorBody | ArmErrorBody {
   if (dialect === 'arm') return { error: { code, message } };
   return {
     error: {

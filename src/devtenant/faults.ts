@@ -43,7 +43,8 @@ export class FaultInjector {
   /** Makes the next `count` requests matching `method`/`path` fail with `status`. */
   failNext(spec: FaultSpec): void {
     if (!Number.isInteger(spec.count) || spec.count < 1) throw new Error('failNext: count must be a positive integer');
-    if (!Number.isInteger(spec.status) || spec.status < 400 || spec.status > 599) throw new Error('failNext: status must be 4xx or 5xx');
+    if (!Number.isInteger(spec.status) || spec.status < 400 || spec.status > 599)
+      throw new Error('failNext: status must be 4xx or 5xx');
     this.faults.push({ ...spec, remaining: spec.count });
   }
 
@@ -53,7 +54,12 @@ export class FaultInjector {
 
   /** Faults still armed (for the HTTP hook and for assertions). */
   pending(): { method?: string; path: string; remaining: number; status: number }[] {
-    return this.faults.map((f) => ({ method: f.method, path: String(f.path), remaining: f.remaining, status: f.status }));
+    return this.faults.map((f) => ({
+      method: f.method,
+      path: String(f.path),
+      remaining: f.remaining,
+      status: f.status,
+    }));
   }
 
   /** Consumes one use of the first fault matching this request, if any. */

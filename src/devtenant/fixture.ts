@@ -82,7 +82,11 @@ export interface FixtureSubscription {
   subscriptionId: string;
   displayName: string;
   state: 'Enabled' | 'Disabled' | 'Warned' | 'PastDue' | 'Deleted';
-  roleAssignments: { principalId: string; principalType: 'User' | 'Group' | 'ServicePrincipal'; role: AzureBuiltInRole }[];
+  roleAssignments: {
+    principalId: string;
+    principalType: 'User' | 'Group' | 'ServicePrincipal';
+    role: AzureBuiltInRole;
+  }[];
   /** Classic (pre-RBAC) administrators; not role assignments. Used to explain DPOR refusals. */
   classicAdministrators: {
     userId: string;
@@ -122,7 +126,6 @@ export interface Fixture {
 }
 
 export const DEFAULT_FIXTURE = 'contoso-health';
-
 
 /** Loads a fixture by name (`contoso-health`, `empty-tenant`) or by file path, and checks it. */
 export function loadFixture(nameOrPath: string = DEFAULT_FIXTURE): Fixture {
@@ -169,7 +172,9 @@ export function fixtureProblems(f: Fixture): string[] {
   const skuIds = new Set(f.skus.map((s) => s.skuId.toLowerCase()));
   const aliases = new Set<string>();
   const objectExists = (id: string) =>
-    userIds.has(id.toLowerCase()) || groupsById.has(id.toLowerCase()) || id.toLowerCase() === f.app.servicePrincipalId.toLowerCase();
+    userIds.has(id.toLowerCase()) ||
+    groupsById.has(id.toLowerCase()) ||
+    id.toLowerCase() === f.app.servicePrincipalId.toLowerCase();
 
   for (const id of [...f.users.map((u) => u.id), ...f.groups.map((g) => g.id), f.app.servicePrincipalId]) {
     if (ids.has(id.toLowerCase())) problems.push(`duplicate object id ${id}`);
@@ -205,7 +210,8 @@ export function fixtureProblems(f: Fixture): string[] {
       if (!u) continue;
       for (const l of g.assignedLicenses) {
         const has = u.licenseAssignmentStates.some(
-          (s) => s.assignedByGroup?.toLowerCase() === g.id.toLowerCase() && s.skuId.toLowerCase() === l.skuId.toLowerCase(),
+          (s) =>
+            s.assignedByGroup?.toLowerCase() === g.id.toLowerCase() && s.skuId.toLowerCase() === l.skuId.toLowerCase(),
         );
         if (!has) problems.push(`${u.alias}: member of ${g.displayName} without a license state for ${l.skuId}`);
       }
@@ -226,7 +232,8 @@ export function fixtureProblems(f: Fixture): string[] {
   }
   for (const s of f.azure.subscriptions) {
     for (const ra of s.roleAssignments) {
-      if (!objectExists(ra.principalId)) problems.push(`${s.displayName}: role for unknown principal ${ra.principalId}`);
+      if (!objectExists(ra.principalId))
+        problems.push(`${s.displayName}: role for unknown principal ${ra.principalId}`);
     }
     for (const ca of s.classicAdministrators) {
       if (!userIds.has(ca.userId.toLowerCase())) problems.push(`${s.displayName}: classic admin ${ca.userId} unknown`);

@@ -76,7 +76,12 @@ export function assignedLicenses(user: Licensee): { skuId: string; disabledPlans
  * already in Error (reprocessing, or a change of the group's licenses); otherwise an existing Error
  * stays, as in Entra, until someone reprocesses the user.
  */
-export function applyGroupToUser(dir: LicensingDirectory, group: LicensingGroup, user: Licensee, retryErrors: boolean): void {
+export function applyGroupToUser(
+  dir: LicensingDirectory,
+  group: LicensingGroup,
+  user: Licensee,
+  retryErrors: boolean,
+): void {
   const now = dir.now().toISOString();
   const isMember = dir.memberUserIds(group.id).some((id) => same(id, user.id));
   const wanted = isMember ? group.assignedLicenses : [];
@@ -115,7 +120,14 @@ export function applyGroupToUser(dir: LicensingDirectory, group: LicensingGroup,
   for (const w of wanted) {
     let e = entryFor(w.skuId);
     if (!e) {
-      e = { skuId: w.skuId, assignedByGroup: group.id, state: 'Active', error: 'None', disabledPlans: [], lastUpdatedDateTime: now };
+      e = {
+        skuId: w.skuId,
+        assignedByGroup: group.id,
+        state: 'Active',
+        error: 'None',
+        disabledPlans: [],
+        lastUpdatedDateTime: now,
+      };
       user.licenseAssignmentStates.push(e);
     }
     e.disabledPlans = [...w.disabledPlans];

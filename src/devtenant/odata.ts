@@ -85,7 +85,10 @@ export function parseTop(value: string | undefined, max: number): number | undef
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || n < 1 || n > max) {
-    throw badRequest(`Invalid page size specified: '${value}'. Must be between 1 and ${max} inclusive.`, 'Request_BadRequest');
+    throw badRequest(
+      `Invalid page size specified: '${value}'. Must be between 1 and ${max} inclusive.`,
+      'Request_BadRequest',
+    );
   }
   return n;
 }
@@ -138,10 +141,7 @@ export type FilterExpr =
   | { kind: 'call'; name: string; path?: string[]; args: Literal[] }
   | { kind: 'any'; path: string[]; variable: string; predicate: FilterExpr };
 
-type Token =
-  | { t: 'str'; v: string }
-  | { t: 'word'; v: string }
-  | { t: 'punct'; v: '(' | ')' | ',' | '/' | ':' };
+type Token = { t: 'str'; v: string } | { t: 'word'; v: string } | { t: 'punct'; v: '(' | ')' | ',' | '/' | ':' };
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -324,7 +324,9 @@ export function checkFilter(expr: FilterExpr, support: FilterSupport, resource: 
   const allowed = (path: string[], op: string) => {
     const key = Object.keys(support).find((k) => k.toLowerCase() === path.join('/').toLowerCase());
     if (!key || !(support[key] as readonly string[]).includes(op)) {
-      throw unsupportedQuery(`Unsupported or invalid query filter clause specified for property '${path.join('/')}' of resource '${resource}'.`);
+      throw unsupportedQuery(
+        `Unsupported or invalid query filter clause specified for property '${path.join('/')}' of resource '${resource}'.`,
+      );
     }
   };
   switch (expr.kind) {
@@ -344,7 +346,9 @@ export function checkFilter(expr: FilterExpr, support: FilterSupport, resource: 
       return;
     case 'call':
       if (expr.name !== 'startswith' && expr.name !== 'endswith') {
-        throw unsupportedQuery(`Unsupported Query: function '${expr.name}' is not supported on resource '${resource}'.`);
+        throw unsupportedQuery(
+          `Unsupported Query: function '${expr.name}' is not supported on resource '${resource}'.`,
+        );
       }
       if (!expr.path || expr.args.length !== 1 || typeof expr.args[0] !== 'string') throw invalidFilter(expr.name);
       allowed(expr.path, expr.name);
@@ -395,9 +399,7 @@ export function evaluateFilter(expr: FilterExpr, lookup: FieldLookup): boolean {
       const coll = lookup(expr.path);
       if (!Array.isArray(coll)) return false;
       return coll.some((item) =>
-        evaluateFilter(expr.predicate, (p) =>
-          p[0] === expr.variable ? dig(item, p.slice(1)) : lookup(p),
-        ),
+        evaluateFilter(expr.predicate, (p) => (p[0] === expr.variable ? dig(item, p.slice(1)) : lookup(p))),
       );
     }
   }
@@ -437,8 +439,7 @@ export function equalityClauses(expr: FilterExpr): Map<string, Literal> | undefi
 // $search
 
 export type SearchExpr =
-  | { kind: 'term'; property: string; text: string }
-  | { kind: 'and' | 'or'; left: SearchExpr; right: SearchExpr };
+  { kind: 'term'; property: string; text: string } | { kind: 'and' | 'or'; left: SearchExpr; right: SearchExpr };
 
 function invalidSearch(text: string): Error {
   return badRequest(`Syntax error: invalid $search query '${text}'.`, 'Request_UnsupportedQuery');

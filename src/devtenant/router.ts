@@ -83,7 +83,11 @@ export class Router {
     }
     if (full.length > 0) {
       return {
-        error: new TenantHttpError(405, 'Request_BadRequest', `Specified HTTP method is not allowed for the request target.`),
+        error: new TenantHttpError(
+          405,
+          'Request_BadRequest',
+          `Specified HTTP method is not allowed for the request target.`,
+        ),
       };
     }
     // Longest prefix some route knows; the next segment is the one Graph names.

@@ -118,7 +118,9 @@ export async function startDevTenant(opts: DevTenantOptions = {}): Promise<DevTe
         const text = await readBody(req);
         if (text === 'too-large') {
           res.writeHead(413, { 'Content-Type': 'application/json' });
-          res.end(JSON.stringify({ error: { code: 'RequestEntityTooLarge', message: 'The request body is too large.' } }));
+          res.end(
+            JSON.stringify({ error: { code: 'RequestEntityTooLarge', message: 'The request body is too large.' } }),
+          );
           return;
         }
         const out = await dispatcher.handle({

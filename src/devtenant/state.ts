@@ -363,7 +363,21 @@ export class DirectoryState {
     return this.users.get(lc(id))?.id ?? this.groups.get(lc(id))?.id ?? this.servicePrincipals.get(lc(id))?.id;
   }
 
-  updateUser(idOrUpn: string, patch: Partial<Pick<UserRecord, 'usageLocation' | 'jobTitle' | 'department' | 'displayName' | 'accountEnabled' | 'officeLocation' | 'mobilePhone'>>): UserRecord {
+  updateUser(
+    idOrUpn: string,
+    patch: Partial<
+      Pick<
+        UserRecord,
+        | 'usageLocation'
+        | 'jobTitle'
+        | 'department'
+        | 'displayName'
+        | 'accountEnabled'
+        | 'officeLocation'
+        | 'mobilePhone'
+      >
+    >,
+  ): UserRecord {
     const u = this.requireUser(idOrUpn);
     Object.assign(u, patch);
     return u;
@@ -463,7 +477,9 @@ export class DirectoryState {
     if (!id) throw resourceNotFound(objectId);
     const current = relation === 'members' ? this.memberIds(g.id) : this.ownerIds(g.id);
     if (current.some((m) => lc(m) === lc(id))) {
-      throw badRequest(`One or more added object references already exist for the following modified properties: '${relation}'.`);
+      throw badRequest(
+        `One or more added object references already exist for the following modified properties: '${relation}'.`,
+      );
     }
     if (relation === 'members' && lc(id) === lc(g.id)) throw badRequest('A group cannot be a member of itself.');
     g[relation].push(id);
@@ -478,7 +494,9 @@ export class DirectoryState {
     const idx = list.findIndex((m) => lc(m) === lc(objectId));
     const schedules = this.activeSchedules({ groupId: g.id, principalId: objectId, accessId });
     if (idx < 0 && schedules.length === 0) {
-      throw badRequest(`One or more removed object references do not exist for the following modified properties: '${relation}'.`);
+      throw badRequest(
+        `One or more removed object references do not exist for the following modified properties: '${relation}'.`,
+      );
     }
     if (idx >= 0) list.splice(idx, 1);
     const now = this.clock.now().toISOString();
@@ -548,9 +566,9 @@ export class DirectoryState {
   private queueMemberLicensing(groupId: string, objectId: string): void {
     const g = this.getGroup(groupId);
     if (!g || !this.users.has(lc(objectId))) return;
-    const hasGroupStates = this.users.get(lc(objectId))!.licenseAssignmentStates.some(
-      (s) => s.assignedByGroup !== null && lc(s.assignedByGroup) === lc(g.id),
-    );
+    const hasGroupStates = this.users
+      .get(lc(objectId))!
+      .licenseAssignmentStates.some((s) => s.assignedByGroup !== null && lc(s.assignedByGroup) === lc(g.id));
     if (g.assignedLicenses.length > 0 || hasGroupStates) this.licensing.enqueue(g.id, { userId: objectId });
   }
 
@@ -564,7 +582,11 @@ export class DirectoryState {
    * Direct assignment, synchronous, with the appendix's check order: user, SKU, usage location,
    * seats. Graph applies the whole call or nothing.
    */
-  assignLicenseDirect(userIdOrUpn: string, add: { skuId: string; disabledPlans: string[] }[], remove: string[]): UserRecord {
+  assignLicenseDirect(
+    userIdOrUpn: string,
+    add: { skuId: string; disabledPlans: string[] }[],
+    remove: string[],
+  ): UserRecord {
     const user = this.requireUser(userIdOrUpn);
     const addSkus = add.map((a) => ({ sku: this.requireCompanySku(a.skuId), disabledPlans: a.disabledPlans }));
     const removeSkus = remove.map((r) => this.requireCompanySku(r));
@@ -578,11 +600,15 @@ export class DirectoryState {
       }
     }
     for (const sku of removeSkus) {
-      const direct = user.licenseAssignmentStates.find((s) => s.assignedByGroup === null && lc(s.skuId) === lc(sku.skuId));
+      const direct = user.licenseAssignmentStates.find(
+        (s) => s.assignedByGroup === null && lc(s.skuId) === lc(sku.skuId),
+      );
       if (!direct) {
         // [U] Texts Graph is reported to use; the dev tenant refuses rather than ignoring the remove.
         if (user.licenseAssignmentStates.some((s) => lc(s.skuId) === lc(sku.skuId))) {
-          throw badRequest('User license is inherited from a group membership and it cannot be removed directly from the user.');
+          throw badRequest(
+            'User license is inherited from a group membership and it cannot be removed directly from the user.',
+          );
         }
         throw badRequest('User does not have a corresponding license.');
       }
@@ -592,7 +618,9 @@ export class DirectoryState {
       (s) => !(s.assignedByGroup === null && removeSkus.some((r) => lc(r.skuId) === lc(s.skuId))),
     );
     for (const { sku, disabledPlans } of addSkus) {
-      const existing = user.licenseAssignmentStates.find((s) => s.assignedByGroup === null && lc(s.skuId) === lc(sku.skuId));
+      const existing = user.licenseAssignmentStates.find(
+        (s) => s.assignedByGroup === null && lc(s.skuId) === lc(sku.skuId),
+      );
       if (existing) {
         existing.disabledPlans = [...disabledPlans];
         existing.lastUpdatedDateTime = now;
@@ -611,9 +639,16 @@ export class DirectoryState {
   }
 
   /** Group assignment: records the group's licenses and queues every member for processing. */
-  assignLicenseToGroup(groupId: string, add: { skuId: string; disabledPlans: string[] }[], remove: string[]): GroupRecord {
+  assignLicenseToGroup(
+    groupId: string,
+    add: { skuId: string; disabledPlans: string[] }[],
+    remove: string[],
+  ): GroupRecord {
     const g = this.requireGroup(groupId);
-    const addSkus = add.map((a) => ({ skuId: this.requireCompanySku(a.skuId).skuId, disabledPlans: [...a.disabledPlans] }));
+    const addSkus = add.map((a) => ({
+      skuId: this.requireCompanySku(a.skuId).skuId,
+      disabledPlans: [...a.disabledPlans],
+    }));
     const removeSkus = remove.map((r) => this.requireCompanySku(r).skuId);
     g.assignedLicenses = g.assignedLicenses.filter(
       (l) => !removeSkus.some((r) => lc(r) === lc(l.skuId)) && !addSkus.some((a) => lc(a.skuId) === lc(l.skuId)),
@@ -658,11 +693,16 @@ export class DirectoryState {
     // [U] Graph's exact code/text for an unknown principal or a non-role-assignable group.
     if (!kind) throw badRequest(`Principal '${principalId}' does not exist in the directory.`);
     if (kind === 'group' && !this.getGroup(principalId)!.isAssignableToRole) {
-      throw badRequest(`Group '${principalId}' is not role-assignable: only groups created with isAssignableToRole can be assigned a directory role.`);
+      throw badRequest(
+        `Group '${principalId}' is not role-assignable: only groups created with isAssignableToRole can be assigned a directory role.`,
+      );
     }
     const canonical = this.canonicalId(principalId)!;
     const dup = this.roleAssignments.find(
-      (r) => lc(r.roleDefinitionId) === def.id && lc(r.principalId) === lc(canonical) && r.directoryScopeId === directoryScopeId,
+      (r) =>
+        lc(r.roleDefinitionId) === def.id &&
+        lc(r.principalId) === lc(canonical) &&
+        r.directoryScopeId === directoryScopeId,
     );
     // [U] 409 RoleAssignmentExists is the Azure RBAC code; Graph's directory code is unverified.
     if (dup) throw new TenantHttpError(409, 'RoleAssignmentExists', 'The role assignment already exists.');
@@ -712,7 +752,11 @@ export class DirectoryState {
     principalId: string;
     accessId: PimAccess;
     start: Date;
-    expiration: { type: 'afterDuration' | 'afterDateTime' | 'noExpiration'; duration: string | null; endDateTime: string | null };
+    expiration: {
+      type: 'afterDuration' | 'afterDateTime' | 'noExpiration';
+      duration: string | null;
+      endDateTime: string | null;
+    };
     justification: string | null;
     createdBy: string;
   }): PimScheduleRecord {
@@ -790,10 +834,22 @@ export class DirectoryState {
   createPartnerLink(objectId: string, partnerId: string): PartnerLinkRecord {
     if (this.getPartnerLink(objectId)) {
       // [U] ARM's answer to a second PUT for an identity that already has a link.
-      throw armError(409, 'Conflict', 'A partner is already linked to this identity. Update or delete the existing link.');
+      throw armError(
+        409,
+        'Conflict',
+        'A partner is already linked to this identity. Update or delete the existing link.',
+      );
     }
     const now = this.clock.now().toISOString();
-    const rec: PartnerLinkRecord = { tenantId: this.tenantId, objectId, partnerId, etag: 1, version: 1, createdTime: now, updatedTime: now };
+    const rec: PartnerLinkRecord = {
+      tenantId: this.tenantId,
+      objectId,
+      partnerId,
+      etag: 1,
+      version: 1,
+      createdTime: now,
+      updatedTime: now,
+    };
     this.partnerLinks.set(this.linkKey(objectId), rec);
     return rec;
   }
@@ -886,18 +942,31 @@ export class DirectoryState {
     const now = this.clock.now().toISOString();
     if (action === 'lockForApproval') {
       if (rel.status !== 'created') {
-        throw badRequest(`The relationship is '${rel.status}'; only a relationship in 'created' can be locked for approval.`, 'BadRequest');
+        throw badRequest(
+          `The relationship is '${rel.status}'; only a relationship in 'created' can be locked for approval.`,
+          'BadRequest',
+        );
       }
       rel.status = 'approvalPending';
     } else if (action === 'terminate') {
-      if (rel.status !== 'active') throw badRequest(`The relationship is '${rel.status}'; only an active relationship can be terminated.`, 'BadRequest');
+      if (rel.status !== 'active')
+        throw badRequest(
+          `The relationship is '${rel.status}'; only an active relationship can be terminated.`,
+          'BadRequest',
+        );
       rel.status = 'terminationRequested';
     } else {
       throw badRequest(`The action '${action}' is not supported.`, 'BadRequest');
     }
     rel.lastModifiedDateTime = now;
     rel.revision += 1;
-    const req: GdapRequestRecord = { id: randomUUID(), action, status: 'created', createdDateTime: now, lastModifiedDateTime: now };
+    const req: GdapRequestRecord = {
+      id: randomUUID(),
+      action,
+      status: 'created',
+      createdDateTime: now,
+      lastModifiedDateTime: now,
+    };
     rel.requests.push(req);
     return req;
   }
@@ -906,7 +975,8 @@ export class DirectoryState {
   approveGdap(id: string): GdapRelationshipRecord {
     const rel = this.getGdap(id);
     if (!rel) throw new TenantHttpError(404, 'NotFound', `The delegated admin relationship '${id}' was not found.`);
-    if (rel.status !== 'approvalPending') throw badRequest(`The relationship is '${rel.status}', not 'approvalPending'.`, 'BadRequest');
+    if (rel.status !== 'approvalPending')
+      throw badRequest(`The relationship is '${rel.status}', not 'approvalPending'.`, 'BadRequest');
     const now = this.clock.now();
     rel.status = 'active';
     rel.activatedDateTime = now.toISOString();

@@ -35,9 +35,22 @@ export type GrantDurationCheck = { ok: true; ms: number; words: string } | { ok:
 /** Is this a duration Dragon Desk can grant the role for? */
 export function checkGrantDuration(iso: string): GrantDurationCheck {
   const ms = isoDurationMs(iso);
-  if (ms === undefined || ms <= 0) return { ok: false, reason: `I couldn't read “${iso}” as a length of time. Say for example "for 4 hours" or "for 2 days".` };
-  if (ms < MIN_GRANT_MS) return { ok: false, reason: 'Time-bound access must last at least 5 minutes (Microsoft will not end an assignment sooner than that).' };
-  if (ms > MAX_GRANT_MS) return { ok: false, reason: 'Time-bound access can last at most a year. For longer, ask for the role without a time limit; it stays until someone removes it.' };
+  if (ms === undefined || ms <= 0)
+    return {
+      ok: false,
+      reason: `I couldn't read “${iso}” as a length of time. Say for example "for 4 hours" or "for 2 days".`,
+    };
+  if (ms < MIN_GRANT_MS)
+    return {
+      ok: false,
+      reason: 'Time-bound access must last at least 5 minutes (Microsoft will not end an assignment sooner than that).',
+    };
+  if (ms > MAX_GRANT_MS)
+    return {
+      ok: false,
+      reason:
+        'Time-bound access can last at most a year. For longer, ask for the role without a time limit; it stays until someone removes it.',
+    };
   return { ok: true, ms, words: durationWords(ms) };
 }
 

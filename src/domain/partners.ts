@@ -22,16 +22,23 @@ export function checkPartnerId(raw: string | undefined): PartnerIdCheck {
   const text = (raw ?? '').trim();
   if (text === '') return { ok: false, reason: 'Which partner ID? Say for example "link our MPN ID 1234567".' };
   if (!/^\d+$/.test(text))
-    return { ok: false, reason: `“${text}” isn't a Microsoft partner ID: a partner ID (MPN, Partner or PartnerLocation ID) is digits only, like 1234567.` };
+    return {
+      ok: false,
+      reason: `“${text}” isn't a Microsoft partner ID: a partner ID (MPN, Partner or PartnerLocation ID) is digits only, like 1234567.`,
+    };
   if (text.length > PARTNER_ID_MAX_DIGITS)
-    return { ok: false, reason: `“${text}” has ${text.length} digits; a Microsoft partner ID has at most ${PARTNER_ID_MAX_DIGITS} (usually 6 or 7). Please check it.` };
+    return {
+      ok: false,
+      reason: `“${text}” has ${text.length} digits; a Microsoft partner ID has at most ${PARTNER_ID_MAX_DIGITS} (usually 6 or 7). Please check it.`,
+    };
   return { ok: true, partnerId: text };
 }
 
 // ------------------------------------------------------------------------------------ partner types
 
 /** The relationship types the Microsoft 365 admin center shows under Settings → Partner relationships. */
-export type PartnerType = 'advisor' | 'partner' | 'gdap' | 'reseller' | 'indirect-reseller' | 'isv' | 'mpsa' | 'oem' | 'line-of-business';
+export type PartnerType =
+  'advisor' | 'partner' | 'gdap' | 'reseller' | 'indirect-reseller' | 'isv' | 'mpsa' | 'oem' | 'line-of-business';
 
 export interface PartnerTypeInfo {
   type: PartnerType;
@@ -45,18 +52,44 @@ export interface PartnerTypeInfo {
 }
 
 export const PARTNER_TYPES: Record<PartnerType, PartnerTypeInfo> = {
-  advisor: { type: 'advisor', label: 'Advisor', roles: 'Global Administrator and Helpdesk Administrator', access: 'some', fixedRoles: ['globalAdministrator', 'helpdeskAdministrator'] },
+  advisor: {
+    type: 'advisor',
+    label: 'Advisor',
+    roles: 'Global Administrator and Helpdesk Administrator',
+    access: 'some',
+    fixedRoles: ['globalAdministrator', 'helpdeskAdministrator'],
+  },
   partner: { type: 'partner', label: 'Partner', roles: 'any Entra role', access: 'any' },
-  gdap: { type: 'gdap', label: 'GDAP partner', roles: 'any Entra role, granted granularly (least privilege) and for a limited time (GDAP)', access: 'any' },
+  gdap: {
+    type: 'gdap',
+    label: 'GDAP partner',
+    roles: 'any Entra role, granted granularly (least privilege) and for a limited time (GDAP)',
+    access: 'any',
+  },
   reseller: { type: 'reseller', label: 'Reseller', roles: 'none', access: 'none' },
   'indirect-reseller': { type: 'indirect-reseller', label: 'Indirect reseller', roles: 'none', access: 'none' },
   isv: { type: 'isv', label: 'ISV', roles: 'none', access: 'none' },
   mpsa: { type: 'mpsa', label: 'MPSA partner', roles: 'none', access: 'none' },
   oem: { type: 'oem', label: 'OEM', roles: 'none', access: 'none' },
-  'line-of-business': { type: 'line-of-business', label: 'Line-of-business partner', roles: 'not assignable', access: 'not-assignable' },
+  'line-of-business': {
+    type: 'line-of-business',
+    label: 'Line-of-business partner',
+    roles: 'not assignable',
+    access: 'not-assignable',
+  },
 };
 
-export const PARTNER_TYPE_ORDER: readonly PartnerType[] = ['advisor', 'partner', 'gdap', 'reseller', 'indirect-reseller', 'isv', 'mpsa', 'oem', 'line-of-business'];
+export const PARTNER_TYPE_ORDER: readonly PartnerType[] = [
+  'advisor',
+  'partner',
+  'gdap',
+  'reseller',
+  'indirect-reseller',
+  'isv',
+  'mpsa',
+  'oem',
+  'line-of-business',
+];
 
 const TYPE_ALIASES: Record<string, PartnerType> = {
   advisor: 'advisor',
@@ -89,7 +122,10 @@ export interface KnownPartner {
 export function parsePartnerList(text: string | undefined): { partners: KnownPartner[]; problems: string[] } {
   const partners: KnownPartner[] = [];
   const problems: string[] = [];
-  for (const entry of (text ?? '').split(';').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (text ?? '')
+    .split(';')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [rawName = '', rawId = '', rawTypes = ''] = entry.split('|').map((p) => p.trim());
     if (!rawName) {
       problems.push(`“${entry}”: a partner needs a name (Name|MPN id|types)`);
@@ -102,7 +138,10 @@ export function parsePartnerList(text: string | undefined): { partners: KnownPar
       else mpnId = id.partnerId;
     }
     const types: PartnerType[] = [];
-    for (const t of rawTypes.split(/[+,]/).map((x) => x.trim().toLowerCase().replace(/\s+/g, '-')).filter(Boolean)) {
+    for (const t of rawTypes
+      .split(/[+,]/)
+      .map((x) => x.trim().toLowerCase().replace(/\s+/g, '-'))
+      .filter(Boolean)) {
       const type = TYPE_ALIASES[t];
       if (!type) problems.push(`“${entry}”: unknown partner type “${t}” (expected ${PARTNER_TYPE_ORDER.join(', ')})`);
       else if (!types.includes(type)) types.push(type);
@@ -113,11 +152,17 @@ export function parsePartnerList(text: string | undefined): { partners: KnownPar
 }
 
 function simplify(name: string): string {
-  return name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return name
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 /** A configured partner by MPN id or name ("Fabrikam", "fabrikam inc", "Northwind"). */
-export function findPartner(partners: readonly KnownPartner[], written: { name?: string; partnerId?: string }): KnownPartner | undefined {
+export function findPartner(
+  partners: readonly KnownPartner[],
+  written: { name?: string; partnerId?: string },
+): KnownPartner | undefined {
   if (written.partnerId) {
     const byId = partners.find((p) => p.mpnId === written.partnerId);
     if (byId) return byId;
@@ -197,16 +242,18 @@ export function classicRoles(role: string): ClassicRole[] {
 export const DPOR_RULE =
   "Microsoft's rule: only the customer designates a partner of record, and only the subscription's owner can attach one. Service administrators, co-administrators and partners acting as delegated admins can't.";
 
-export type DporStanding =
-  | { may: true }
-  | { may: false; why: 'guest' | 'service-admin' | 'co-admin' | 'not-owner' };
+export type DporStanding = { may: true } | { may: false; why: 'guest' | 'service-admin' | 'co-admin' | 'not-owner' };
 
 /**
  * May this person attach a partner of record to the subscription? A guest (how partner staff and
  * delegated admins sign in to a customer tenant) may not even if they hold Owner, because only the
  * customer designates the partner of record.
  */
-export function dporStanding(facts: { isGuest: boolean; isOwner: boolean; classic: readonly ClassicRole[] }): DporStanding {
+export function dporStanding(facts: {
+  isGuest: boolean;
+  isOwner: boolean;
+  classic: readonly ClassicRole[];
+}): DporStanding {
   if (facts.isGuest) return { may: false, why: 'guest' };
   if (facts.isOwner) return { may: true };
   if (facts.classic.includes('ServiceAdministrator')) return { may: false, why: 'service-admin' };
@@ -214,8 +261,14 @@ export function dporStanding(facts: { isGuest: boolean; isOwner: boolean; classi
   return { may: false, why: 'not-owner' };
 }
 
-export function dporRefusal(why: Exclude<DporStanding, { may: true }>['why'], subscriptionName: string, owners: readonly string[]): string {
-  const ask = owners.length ? ` Ask ${owners.join(' or ')} (Owner of ${subscriptionName}) to do it.` : ` Ask an Owner of ${subscriptionName} to do it.`;
+export function dporRefusal(
+  why: Exclude<DporStanding, { may: true }>['why'],
+  subscriptionName: string,
+  owners: readonly string[],
+): string {
+  const ask = owners.length
+    ? ` Ask ${owners.join(' or ')} (Owner of ${subscriptionName}) to do it.`
+    : ` Ask an Owner of ${subscriptionName} to do it.`;
   switch (why) {
     case 'guest':
       return `You sign in to this tenant as a guest, which is how partner staff and delegated admins work here. Only the customer can designate a partner of record: delegated admins can't attach or change it, whatever access they hold.${ask}`;
@@ -252,7 +305,11 @@ export function dporSteps(subscriptionName: string, partner: { name?: string; mp
  * (Microsoft's partner-relationship docs); Global Administrator includes it, and the newer
  * Customer Delegated Admin Relationship Administrator role can terminate GDAP relationships (§9).
  */
-export const PARTNER_RELATIONSHIP_MANAGERS: readonly AdminRole[] = ['globalAdministrator', 'billingAdministrator', 'customerDelegatedAdminRelationshipAdministrator'];
+export const PARTNER_RELATIONSHIP_MANAGERS: readonly AdminRole[] = [
+  'globalAdministrator',
+  'billingAdministrator',
+  'customerDelegatedAdminRelationshipAdministrator',
+];
 
 /** [U] The admin center's Partner relationships page; Microsoft may move it. */
 export const PARTNER_RELATIONSHIPS_URL = 'https://admin.microsoft.com/Adminportal/Home#/partners';
@@ -298,16 +355,64 @@ export interface GdapRoleOption {
  * those two are the least-privilege default.
  */
 export const GDAP_ROLES: readonly GdapRoleOption[] = [
-  { key: 'license-administrator', name: 'License Administrator', templateId: ROLE_TEMPLATE.licenseAdministrator, preselected: true, why: 'assign and remove Dragon Copilot licenses' },
+  {
+    key: 'license-administrator',
+    name: 'License Administrator',
+    templateId: ROLE_TEMPLATE.licenseAdministrator,
+    preselected: true,
+    why: 'assign and remove Dragon Copilot licenses',
+  },
   // [U] that GDAP accepts the Dragon Administrator role; it is a built-in Entra role (§5).
-  { key: 'dragon-administrator', name: 'Dragon Administrator', templateId: ROLE_TEMPLATE.dragonAdministrator, preselected: true, why: 'manage the Dragon admin center' },
-  { key: 'user-administrator', name: 'User Administrator', templateId: ROLE_TEMPLATE.userAdministrator, preselected: false, why: 'create users and manage groups' },
-  { key: 'helpdesk-administrator', name: 'Helpdesk Administrator', templateId: ROLE_TEMPLATE.helpdeskAdministrator, preselected: false, why: 'reset passwords of non-admins' },
-  { key: 'global-reader', name: 'Global Reader', templateId: ROLE_TEMPLATE.globalReader, preselected: false, why: 'read everything, change nothing' },
+  {
+    key: 'dragon-administrator',
+    name: 'Dragon Administrator',
+    templateId: ROLE_TEMPLATE.dragonAdministrator,
+    preselected: true,
+    why: 'manage the Dragon admin center',
+  },
+  {
+    key: 'user-administrator',
+    name: 'User Administrator',
+    templateId: ROLE_TEMPLATE.userAdministrator,
+    preselected: false,
+    why: 'create users and manage groups',
+  },
+  {
+    key: 'helpdesk-administrator',
+    name: 'Helpdesk Administrator',
+    templateId: ROLE_TEMPLATE.helpdeskAdministrator,
+    preselected: false,
+    why: 'reset passwords of non-admins',
+  },
+  {
+    key: 'global-reader',
+    name: 'Global Reader',
+    templateId: ROLE_TEMPLATE.globalReader,
+    preselected: false,
+    why: 'read everything, change nothing',
+  },
   // [U] template id: not in catalog.ts nor the reference; from Microsoft's permissions reference.
-  { key: 'service-support-administrator', name: 'Service Support Administrator', templateId: 'f023fd81-a637-4b56-95fd-791ac0226033', preselected: false, why: 'open Microsoft support requests' },
-  { key: 'password-administrator', name: 'Password Administrator', templateId: ROLE_TEMPLATE.passwordAdministrator, preselected: false, why: 'reset passwords (what legacy "limited" DAP gave)' },
-  { key: 'global-administrator', name: 'Global Administrator', templateId: ROLE_TEMPLATE.globalAdministrator, preselected: false, why: 'everything (what legacy "full" DAP gave); not least privilege, and cannot auto-extend' },
+  {
+    key: 'service-support-administrator',
+    name: 'Service Support Administrator',
+    templateId: 'f023fd81-a637-4b56-95fd-791ac0226033',
+    preselected: false,
+    why: 'open Microsoft support requests',
+  },
+  {
+    key: 'password-administrator',
+    name: 'Password Administrator',
+    templateId: ROLE_TEMPLATE.passwordAdministrator,
+    preselected: false,
+    why: 'reset passwords (what legacy "limited" DAP gave)',
+  },
+  {
+    key: 'global-administrator',
+    name: 'Global Administrator',
+    templateId: ROLE_TEMPLATE.globalAdministrator,
+    preselected: false,
+    why: 'everything (what legacy "full" DAP gave); not least privilege, and cannot auto-extend',
+  },
 ];
 
 export function gdapRole(key: string): GdapRoleOption | undefined {
@@ -380,14 +485,27 @@ export function checkGdapOffer(input: GdapOfferInput): GdapOfferCheck {
     if (!opt) problems.push(`“${r}” is not one of the roles offered on the card.`);
     else if (!roles.includes(opt)) roles.push(opt);
   }
-  if (input.roles.length === 0) problems.push('Choose at least one role: a delegated admin relationship without roles grants nothing.');
+  if (input.roles.length === 0)
+    problems.push('Choose at least one role: a delegated admin relationship without roles grants nothing.');
   const days = gdapDays(input.duration);
-  if (days === undefined) problems.push(`“${input.duration}” is not a duration in whole days; choose one on the card (1 day to 2 years).`);
-  else if (days < GDAP_MIN_DAYS || days > GDAP_MAX_DAYS) problems.push(`A delegated admin relationship lasts from 1 day to 2 years (730 days); ${daysInWords(days)} is outside that.`);
+  if (days === undefined)
+    problems.push(`“${input.duration}” is not a duration in whole days; choose one on the card (1 day to 2 years).`);
+  else if (days < GDAP_MIN_DAYS || days > GDAP_MAX_DAYS)
+    problems.push(
+      `A delegated admin relationship lasts from 1 day to 2 years (730 days); ${daysInWords(days)} is outside that.`,
+    );
   if (input.autoExtend && roles.some((r) => r.key === 'global-administrator'))
-    problems.push('A relationship that includes Global Administrator cannot auto-extend. Turn auto-extend off, or leave Global Administrator out.');
+    problems.push(
+      'A relationship that includes Global Administrator cannot auto-extend. Turn auto-extend off, or leave Global Administrator out.',
+    );
   if (problems.length) return { ok: false, problems };
-  return { ok: true, roles, days: days!, duration: `P${days}D`, autoExtendDuration: input.autoExtend ? GDAP_AUTO_EXTEND : GDAP_NO_AUTO_EXTEND };
+  return {
+    ok: true,
+    roles,
+    days: days!,
+    duration: `P${days}D`,
+    autoExtendDuration: input.autoExtend ? GDAP_AUTO_EXTEND : GDAP_NO_AUTO_EXTEND,
+  };
 }
 
 /**
@@ -412,8 +530,16 @@ export function gdapApprovalLink(relationshipId: string): string {
 export type DapLevel = 'full' | 'limited';
 
 export const DAP_LEVELS: Record<DapLevel, { label: string; grants: string; gdapEquivalent: GdapRoleKey }> = {
-  full: { label: 'Full administration', grants: "Global Administrator: everything in the customer's tenant, with no end date", gdapEquivalent: 'global-administrator' },
-  limited: { label: 'Limited administration', grants: 'Password Administrator: reset passwords and handle service requests, with no end date', gdapEquivalent: 'password-administrator' },
+  full: {
+    label: 'Full administration',
+    grants: "Global Administrator: everything in the customer's tenant, with no end date",
+    gdapEquivalent: 'global-administrator',
+  },
+  limited: {
+    label: 'Limited administration',
+    grants: 'Password Administrator: reset passwords and handle service requests, with no end date',
+    gdapEquivalent: 'password-administrator',
+  },
 };
 
 export function dapLevel(roles: readonly string[] | undefined): DapLevel | undefined {
@@ -434,7 +560,8 @@ export interface NamedSubscription {
   displayName: string;
 }
 
-export type SubscriptionMatch<S extends NamedSubscription> = { kind: 'one'; subscription: S } | { kind: 'many'; candidates: S[] } | { kind: 'none' };
+export type SubscriptionMatch<S extends NamedSubscription> =
+  { kind: 'one'; subscription: S } | { kind: 'many'; candidates: S[] } | { kind: 'none' };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -443,9 +570,20 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * picks among several: "Contoso Health" matches both Production and Dev/Test and is asked about.
  * Nothing written means the only subscription, when there is exactly one.
  */
-export function matchSubscription<S extends NamedSubscription>(written: string | undefined, subs: readonly S[]): SubscriptionMatch<S> {
-  const text = (written ?? '').trim().replace(/\s+subscription$/i, '').replace(/^the\s+/i, '');
-  if (!text) return subs.length === 1 ? { kind: 'one', subscription: subs[0] } : subs.length ? { kind: 'many', candidates: [...subs] } : { kind: 'none' };
+export function matchSubscription<S extends NamedSubscription>(
+  written: string | undefined,
+  subs: readonly S[],
+): SubscriptionMatch<S> {
+  const text = (written ?? '')
+    .trim()
+    .replace(/\s+subscription$/i, '')
+    .replace(/^the\s+/i, '');
+  if (!text)
+    return subs.length === 1
+      ? { kind: 'one', subscription: subs[0] }
+      : subs.length
+        ? { kind: 'many', candidates: [...subs] }
+        : { kind: 'none' };
   if (GUID.test(text)) {
     const byId = subs.find((s) => s.subscriptionId.toLowerCase() === text.toLowerCase());
     return byId ? { kind: 'one', subscription: byId } : { kind: 'none' };

@@ -16,9 +16,7 @@ export interface PersonCandidate {
 }
 
 export type Resolution<P extends PersonCandidate = PersonCandidate> =
-  | { kind: 'one'; person: P }
-  | { kind: 'many'; candidates: P[] }
-  | { kind: 'none' };
+  { kind: 'one'; person: P } | { kind: 'many'; candidates: P[] } | { kind: 'none' };
 
 const HONORIFICS = new Set(['dr', 'doctor', 'mr', 'mrs', 'ms', 'miss', 'prof', 'nurse', 'rn', 'md']);
 

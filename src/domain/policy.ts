@@ -37,16 +37,25 @@ export type DecisionCheck = { ok: true } | { ok: false; reason: string; code: st
  */
 export function checkApprover(request: DeskRequest, actorId: string, stillEntitled: boolean): DecisionCheck {
   if (actorId === request.requesterId)
-    return { ok: false, code: 'refused.own-request', reason: 'You asked for this, so you cannot approve or reject it yourself; another approver has to decide.' };
+    return {
+      ok: false,
+      code: 'refused.own-request',
+      reason: 'You asked for this, so you cannot approve or reject it yourself; another approver has to decide.',
+    };
   if (request.targets.some((t) => t.userId === actorId))
-    return { ok: false, code: 'refused.is-target', reason: 'This request would give you the license or role, so you cannot decide it yourself.' };
+    return {
+      ok: false,
+      code: 'refused.is-target',
+      reason: 'This request would give you the license or role, so you cannot decide it yourself.',
+    };
   if (!request.approvers.some((a) => a.approverId === actorId))
     return { ok: false, code: 'refused.not-approver', reason: 'You are not one of the approvers of this request.' };
   if (!stillEntitled)
     return {
       ok: false,
       code: 'refused.no-longer-approver',
-      reason: 'You were an approver when this request was sent, but you no longer are (for example, you are no longer an owner of the group), so your decision cannot be accepted.',
+      reason:
+        'You were an approver when this request was sent, but you no longer are (for example, you are no longer an owner of the group), so your decision cannot be accepted.',
     };
   return { ok: true };
 }

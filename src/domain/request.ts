@@ -18,15 +18,7 @@ export type RequestKind =
   | 'setup';
 
 export type RequestState =
-  | 'draft'
-  | 'pending'
-  | 'approved'
-  | 'executing'
-  | 'completed'
-  | 'failed'
-  | 'rejected'
-  | 'cancelled'
-  | 'expired';
+  'draft' | 'pending' | 'approved' | 'executing' | 'completed' | 'failed' | 'rejected' | 'cancelled' | 'expired';
 
 export type RequestEvent =
   | 'submit' // draft -> pending (routed to approvers)

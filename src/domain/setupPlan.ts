@@ -93,7 +93,11 @@ function runnerNames(part: SetupPart): string {
   return SETUP_RUNNERS[part === 'admin' ? 'admin' : 'licenses'].map((r) => ROLE_NAMES[r]).join(' or ');
 }
 
-function licensePart(o: ObservedPart & { part: LicenseKind }): { lines: string[]; steps: SetupStep[]; problems: number } {
+function licensePart(o: ObservedPart & { part: LicenseKind }): {
+  lines: string[];
+  steps: SetupStep[];
+  problems: number;
+} {
   const label = LICENSE_INFO[o.part].label;
   const name = o.group?.displayName ?? SETUP_GROUP_NAMES[o.part];
   const lines: string[] = [];
@@ -101,11 +105,15 @@ function licensePart(o: ObservedPart & { part: LicenseKind }): { lines: string[]
   let problems = 0;
   const noSku = () => {
     problems++;
-    lines.push(`${WARN} The tenant has no ${label} subscription yet, so there is no license to assign to the group. ${LICENSE_INFO[o.part].purchase}`);
+    lines.push(
+      `${WARN} The tenant has no ${label} subscription yet, so there is no license to assign to the group. ${LICENSE_INFO[o.part].purchase}`,
+    );
   };
   if (o.configuredIdMissing) {
     problems++;
-    lines.push(`${WARN} ${o.configuredIdMissing.variable} is set to ${o.configuredIdMissing.id}, but the tenant has no such group. Correct or remove that setting, then run set-up again.`);
+    lines.push(
+      `${WARN} ${o.configuredIdMissing.variable} is set to ${o.configuredIdMissing.id}, but the tenant has no such group. Correct or remove that setting, then run set-up again.`,
+    );
     return { lines, steps, problems };
   }
   if (!o.group) {
@@ -113,7 +121,9 @@ function licensePart(o: ObservedPart & { part: LicenseKind }): { lines: string[]
     lines.push(`${ADD} Create the security group “${name}”.`);
     if (o.sku) {
       steps.push('assign-sku');
-      lines.push(`${ADD} Assign the ${label} license (${o.sku.skuPartNumber}) to the group, so its members get it (group-based licensing).`);
+      lines.push(
+        `${ADD} Assign the ${label} license (${o.sku.skuPartNumber}) to the group, so its members get it (group-based licensing).`,
+      );
     } else noSku();
     steps.push('add-owner');
     lines.push(`${ADD} Make you its owner: the group needs a named owner who approves who joins.`);
@@ -121,7 +131,9 @@ function licensePart(o: ObservedPart & { part: LicenseKind }): { lines: string[]
   }
   if (o.group.securityEnabled === false) {
     problems++;
-    lines.push(`${WARN} “${name}” exists but is not a security group, so it cannot carry licenses. Rename it and run set-up again to create a proper one.`);
+    lines.push(
+      `${WARN} “${name}” exists but is not a security group, so it cannot carry licenses. Rename it and run set-up again to create a proper one.`,
+    );
     return { lines, steps, problems };
   }
   lines.push(`${OK} Security group “${name}” exists.`);
@@ -144,7 +156,9 @@ function adminPart(o: ObservedPart): { lines: string[]; steps: SetupStep[]; prob
   const steps: SetupStep[] = [];
   if (o.configuredIdMissing) {
     return {
-      lines: [`${WARN} ${o.configuredIdMissing.variable} is set to ${o.configuredIdMissing.id}, but the tenant has no such group. Correct or remove that setting, then run set-up again.`],
+      lines: [
+        `${WARN} ${o.configuredIdMissing.variable} is set to ${o.configuredIdMissing.id}, but the tenant has no such group. Correct or remove that setting, then run set-up again.`,
+      ],
       steps,
       problems: 1,
     };
@@ -160,7 +174,9 @@ function adminPart(o: ObservedPart): { lines: string[]; steps: SetupStep[]; prob
   }
   if (!o.group.isAssignableToRole) {
     return {
-      lines: [`${WARN} “${name}” exists but is not role-assignable, and that can only be chosen when a group is created. Rename or delete it, then run set-up again to create a role-assignable one.`],
+      lines: [
+        `${WARN} “${name}” exists but is not role-assignable, and that can only be chosen when a group is created. Rename or delete it, then run set-up again to create a role-assignable one.`,
+      ],
       steps,
       problems: 1,
     };

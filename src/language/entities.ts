@@ -38,7 +38,11 @@ function asNormalized(input: Normalized | string): Normalized {
 }
 
 /** The first match of `re` (compiled with the `d` flag) as a token range, for group `group`. */
-export function matchTokens(n: Normalized, re: RegExp, group = 0): { start: number; end: number; m: RegExpExecArray } | undefined {
+export function matchTokens(
+  n: Normalized,
+  re: RegExp,
+  group = 0,
+): { start: number; end: number; m: RegExpExecArray } | undefined {
   const m = re.exec(n.text);
   if (!m || !m.indices) return undefined;
   const span = m.indices[group];
@@ -56,7 +60,8 @@ function isPersonWord(t: Token): boolean {
   if (!/^\p{L}[\p{L}\p{M}'-]*$/u.test(t.norm)) return false;
   if (SELF_WORDS.has(t.norm)) return true;
   const capitalisedMidSentence = !t.first && /^\p{Lu}\p{Ll}/u.test(t.raw);
-  if (capitalisedMidSentence && (CAPITALISED_NAMES.has(t.norm) || !HARD_PERSON_STOP.has(t.norm))) return !CREDENTIALS.has(t.norm);
+  if (capitalisedMidSentence && (CAPITALISED_NAMES.has(t.norm) || !HARD_PERSON_STOP.has(t.norm)))
+    return !CREDENTIALS.has(t.norm);
   return !PERSON_STOP.has(t.norm) && !CREDENTIALS.has(t.norm);
 }
 
@@ -99,7 +104,9 @@ export function peopleIn(n: Normalized, start: number, end: number): string[] | 
   const users: string[] = [];
   let item: number[] = [];
   const flush = (): boolean => {
-    const kept = item.filter((k) => !HONORIFICS.has(n.tokens[k].norm) || !isHonorific(n.tokens, k)).filter((k) => !isCredentialAfterName(n.tokens, k));
+    const kept = item
+      .filter((k) => !HONORIFICS.has(n.tokens[k].norm) || !isHonorific(n.tokens, k))
+      .filter((k) => !isCredentialAfterName(n.tokens, k));
     item = [];
     if (kept.length === 0) return true;
     const toks = kept.map((k) => n.tokens[k]);
@@ -196,7 +203,12 @@ function isOrgWord(t: Token): boolean {
 /** An organisation name starting at `from`: up to six name words, as written. */
 export function orgAfter(n: Normalized, from: number): Found<string> | undefined {
   let j = from;
-  while (j < n.tokens.length && j - from < 6 && (isOrgWord(n.tokens[j]) || (n.tokens[j].norm === '&' && j > from && n.tokens[j + 1] && isOrgWord(n.tokens[j + 1])))) j++;
+  while (
+    j < n.tokens.length &&
+    j - from < 6 &&
+    (isOrgWord(n.tokens[j]) || (n.tokens[j].norm === '&' && j > from && n.tokens[j + 1] && isOrgWord(n.tokens[j + 1])))
+  )
+    j++;
   if (j === from) return undefined;
   return { value: rawOf(n, from, j), start: from, end: j };
 }
@@ -341,7 +353,10 @@ export function forReasonFrom(n: Normalized): Found<string> | undefined {
     if (n.tokens[i].norm !== 'for') continue;
     const end = clauseEnd(n, i + 1, FOR_PHRASE_END);
     const phrase = n.tokens.slice(i + 1, end);
-    if (phrase.some((t) => REASON_WORDS.has(t.norm)) && !phrase.some((t) => t.norm === 'subscription' || t.norm === 'sub')) {
+    if (
+      phrase.some((t) => REASON_WORDS.has(t.norm)) &&
+      !phrase.some((t) => t.norm === 'subscription' || t.norm === 'sub')
+    ) {
       const value = trimmedReason(n, i + 1, end);
       if (value) return { value, start: i > 0 && n.tokens[i - 1].norm === ',' ? i - 1 : i, end };
     }
@@ -403,8 +418,10 @@ export function extractSubscription(input: Normalized | string): string | undefi
 
 export type KindReading = LicenseKind | 'both';
 
-const NURSING_WORDS_RE = /\bnursing\b|\b(?:nurse|nurses|rn|rns)\s+(?:license|licenses|seat|seats|version|edition|sku|one|plan|group)\b|\b(?:license|licenses|seat|seats|version|edition|dragon|one)\s+for\s+(?:the\s+)?(?:nurses|nursing|rns|nurse(?= [.,;?]|$))\b/;
-const PHYSICIAN_WORDS_RE = /\bphysicians?\b(?!\s+(?:assistant|assistants|associate|associates|extender))|\b(?:doctor|doctors|provider|providers|md|mds)\s+(?:license|licenses|seat|seats|version|edition|sku|one|plan|group)\b|\b(?:license|licenses|seat|seats|version|edition|dragon|one)\s+for\s+(?:the\s+)?(?:doctors|physicians|providers|mds)\b/;
+const NURSING_WORDS_RE =
+  /\bnursing\b|\b(?:nurse|nurses|rn|rns)\s+(?:license|licenses|seat|seats|version|edition|sku|one|plan|group)\b|\b(?:license|licenses|seat|seats|version|edition|dragon|one)\s+for\s+(?:the\s+)?(?:nurses|nursing|rns|nurse(?= [.,;?]|$))\b/;
+const PHYSICIAN_WORDS_RE =
+  /\bphysicians?\b(?!\s+(?:assistant|assistants|associate|associates|extender))|\b(?:doctor|doctors|provider|providers|md|mds)\s+(?:license|licenses|seat|seats|version|edition|sku|one|plan|group)\b|\b(?:license|licenses|seat|seats|version|edition|dragon|one)\s+for\s+(?:the\s+)?(?:doctors|physicians|providers|mds)\b/;
 
 /** License kind named outright: "nursing", "physician license", "Dragon for nurses". */
 export function licenseFromWords(n: Normalized): KindReading | undefined {
@@ -417,7 +434,21 @@ export function licenseFromWords(n: Normalized): KindReading | undefined {
 }
 
 const SELF_INTRO_RE = /\b(?:i am|i work as|i work in|i work on|i am working as|i am working in|as)\b/g;
-const SELF_INTRO_STOP = new Set(['and', 'but', 'need', 'needs', 'want', 'so', 'who', 'with', 'i', 'can', 'could', 'would', 'please']);
+const SELF_INTRO_STOP = new Set([
+  'and',
+  'but',
+  'need',
+  'needs',
+  'want',
+  'so',
+  'who',
+  'with',
+  'i',
+  'can',
+  'could',
+  'would',
+  'please',
+]);
 
 /**
  * The requester's own description of their job: "I'm an RN" → nursing, "I'm a hospitalist" →
@@ -440,7 +471,8 @@ export function selfDescribedLicense(n: Normalized): LicenseKind | undefined {
         break;
       }
       if (NURSING_SELF.has(w)) found.add('nursing');
-      else if (PHYSICIAN_SELF.has(w) || (w === 'do' && k > 0 && ['a', 'an'].includes(ws[k - 1]))) found.add('physician');
+      else if (PHYSICIAN_SELF.has(w) || (w === 'do' && k > 0 && ['a', 'an'].includes(ws[k - 1])))
+        found.add('physician');
       if (HONORIFICS.has(w)) break;
     }
   }
@@ -466,7 +498,10 @@ const ROLE_PHRASE_WORDS = ENTRA_ROLE_PHRASES.map(([phrase, role]) => [phrase.spl
 export function rolesInWords(norms: readonly string[]): string[] | undefined {
   const roles: string[] = [];
   for (let i = 0; i < norms.length; i++) {
-    if (['full', 'limited'].includes(norms[i]) && ['admin', 'administration', 'access', 'dap', 'delegated', 'privileges', 'rights'].includes(norms[i + 1] ?? '')) {
+    if (
+      ['full', 'limited'].includes(norms[i]) &&
+      ['admin', 'administration', 'access', 'dap', 'delegated', 'privileges', 'rights'].includes(norms[i + 1] ?? '')
+    ) {
       roles.push(norms[i]);
       i++;
       continue;

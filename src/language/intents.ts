@@ -47,9 +47,15 @@ export class Utterance {
     this.dragon = /\bdragon\b/.test(this.text);
     this.licenseNoun = /\b(?:license|licenses|licensed|licensing|seat|seats)\b/.test(this.text);
     this.dragonAdmin =
-      /\bdragon (?:admin|admins)\b|\b(?:admin|admins)\b(?: \S+){0,3} (?:to|in|for|on|of|over|at) (?:the )?dragon\b|\badminister (?:the )?dragon\b/.test(this.text);
+      /\bdragon (?:admin|admins)\b|\b(?:admin|admins)\b(?: \S+){0,3} (?:to|in|for|on|of|over|at) (?:the )?dragon\b|\badminister (?:the )?dragon\b/.test(
+        this.text,
+      );
     this.partnerCue =
-      /\b(?:partner|partners|mpn|dpor|gdap|dap|delegated|pla|reseller|csp|msp)\b/.test(this.text) || n.tokens.some((t) => t.raw === 'PAL') || /\b(?:our|the|current|a|add|delete|remove|show|update|change|replace|set up|check|link|unlink|existing) pal\b/.test(this.text);
+      /\b(?:partner|partners|mpn|dpor|gdap|dap|delegated|pla|reseller|csp|msp)\b/.test(this.text) ||
+      n.tokens.some((t) => t.raw === 'PAL') ||
+      /\b(?:our|the|current|a|add|delete|remove|show|update|change|replace|set up|check|link|unlink|existing) pal\b/.test(
+        this.text,
+      );
     this.otherProduct = n.tokens.some((t) => OTHER_PRODUCTS.has(t.norm)) || OTHER_PRODUCT_PHRASES_RE.test(this.text);
   }
 
@@ -116,7 +122,8 @@ const help: Rule = (u) => (u.has(HELP_RE) || u.has(HELP_WITH_RE) ? { intent: 'he
 const NOT_SOFTWARE_LICENSE_RE =
   /\b(?:driver 's license|drivers license|driving license|license to drive|state license|medical license|dea license|license renewal|compact license|renew(?:al|ing)? (?:of )?(?:\S+ ){0,2}license)\b/;
 
-const otherProduct: Rule = (u) => ((u.otherProduct || u.has(NOT_SOFTWARE_LICENSE_RE)) && !u.dragon ? { intent: 'unknown' } : undefined);
+const otherProduct: Rule = (u) =>
+  (u.otherProduct || u.has(NOT_SOFTWARE_LICENSE_RE)) && !u.dragon ? { intent: 'unknown' } : undefined;
 
 /**
  * "I'm a License Administrator, give Dana Dragon" describes the requester and asks for no role;
@@ -124,12 +131,15 @@ const otherProduct: Rule = (u) => ((u.otherProduct || u.has(NOT_SOFTWARE_LICENSE
  */
 const SELF_ROLE_RE = /^as (?:an? |the |our )?(?:\S+ ){0,2}admin\b|\bi am (?:an? |the |our )?(?:\S+ ){0,2}admin\b/g;
 /** A verb whose object, a few words on, is an admin role: "make me an admin", "I need admin rights". */
-const ROLE_ASK_RE = /\b(?:make|give|grant|add|assign|need|want|get|elevate|promote|remove|revoke|set|request|be|become)\b(?: \S+){0,4} (?:admin|admins)\b/;
+const ROLE_ASK_RE =
+  /\b(?:make|give|grant|add|assign|need|want|get|elevate|promote|remove|revoke|set|request|be|become)\b(?: \S+){0,4} (?:admin|admins)\b/;
 
 const otherRole: Rule = (u) => {
   if (u.dragonAdmin) return undefined;
   const rest = u.text.replace(SELF_ROLE_RE, ' ');
-  const named = (rolesInWords(rest.split(' ')) ?? []).filter((r) => r !== 'dragon-administrator' && r !== 'full' && r !== 'limited');
+  const named = (rolesInWords(rest.split(' ')) ?? []).filter(
+    (r) => r !== 'dragon-administrator' && r !== 'full' && r !== 'limited',
+  );
   if (named.length) return { intent: 'unknown' };
   if (ROLE_ASK_RE.test(rest)) return { intent: 'unknown' };
   return undefined;
@@ -171,7 +181,8 @@ const cancelRequest: Rule = (u) => {
 
 const STATUS_WORDS_RE =
   /\b(?:status|where|update|updates|news|happened|happening|progress|track|check|approved|rejected|done|complete|completed|finished|stuck|show|list|see|view|eta|going on|how is|any word|pending|open|still|yet|processed|who)\b/;
-const ONLY_A_REFERENCE_RE = /^(?:(?:all|of|my|the|open|pending|dragon|license) )*(?:request|requests|req|ticket)s?(?: (?:#|number|no|id))? ?(?:\d+)?(?: [?.])*$|^# ?\d+(?: [?.])*$/;
+const ONLY_A_REFERENCE_RE =
+  /^(?:(?:all|of|my|the|open|pending|dragon|license) )*(?:request|requests|req|ticket)s?(?: (?:#|number|no|id))? ?(?:\d+)?(?: [?.])*$|^# ?\d+(?: [?.])*$/;
 
 const requestStatus: Rule = (u) => {
   if (u.has(/^(?:my |request )?status(?: [?.])*$/)) return { intent: 'request.status' };
@@ -189,7 +200,8 @@ const STATUS_OF_MINE_RES: readonly RegExp[] = [
   /\bwhat happened (?:to|with) my\b/,
 ];
 
-const statusOfMine: Rule = (u) => (STATUS_OF_MINE_RES.some((re) => u.has(re)) ? { intent: 'request.status' } : undefined);
+const statusOfMine: Rule = (u) =>
+  STATUS_OF_MINE_RES.some((re) => u.has(re)) ? { intent: 'request.status' } : undefined;
 
 // ---------------------------------------------------------------------------------------------
 // license.purchase (before partner rules: "can our partner sell us nursing licenses?")
@@ -213,8 +225,10 @@ const purchase: Rule = (u) => {
 // partner.* (partner cues present)
 
 const RECORD_RE = /\b(?:partner of record|dpor)\b/;
-const RECORD_SET_RE = /\b(?:make|set|add|attach|assign|designate|register|name|associate|link|change|update|use|nominate|choose|put)\b|\b(?:should|will|to) be (?:our|the)\b|\bas (?:our|the) (?:new )?(?:digital )?(?:partner of record|dpor)\b/;
-const QUESTION_RE = /^(?:who|which|what|show|list|check|view|see|display|tell|get|is|are|do|does|did|has)\b|\b(?:who|which|what|show|list|check|view|see|display|do we have|is there|tell me|current|currently)\b|\?/;
+const RECORD_SET_RE =
+  /\b(?:make|set|add|attach|assign|designate|register|name|associate|link|change|update|use|nominate|choose|put)\b|\b(?:should|will|to) be (?:our|the)\b|\bas (?:our|the) (?:new )?(?:digital )?(?:partner of record|dpor)\b/;
+const QUESTION_RE =
+  /^(?:who|which|what|show|list|check|view|see|display|tell|get|is|are|do|does|did|has)\b|\b(?:who|which|what|show|list|check|view|see|display|do we have|is there|tell me|current|currently)\b|\?/;
 
 /** "Tailspin Toys (MPN 3344556) should be …": where the name ends, before a parenthesised id. */
 function parenthesisedBefore(n: Normalized, at: number): number {
@@ -229,7 +243,12 @@ function partnerForRecord(n: Normalized): string | undefined {
     if (RECORD_SET_RE.test(t)) {
       const org = orgAfter(n, i + 1);
       const next = org && n.tokens[org.end];
-      if (org && (!next || ['(', 'as', 'our', 'the', 'partner', 'dpor', ',', 'digital', 'a', 'to', 'for', 'on'].includes(next.norm))) return org.value;
+      if (
+        org &&
+        (!next ||
+          ['(', 'as', 'our', 'the', 'partner', 'dpor', ',', 'digital', 'a', 'to', 'for', 'on'].includes(next.norm))
+      )
+        return org.value;
     }
     // "Fabrikam should be our partner of record"
     if (['should', 'will'].includes(t) && n.tokens[i + 1]?.norm === 'be') {
@@ -264,9 +283,12 @@ const LINK_RE = /\b(?:mpn|pal|partner admin link|partner id|partner location|pla
  */
 const LINK_EVERYDAY_RE =
   /\bpartner links?\b|\b(?:un|re)link(?:ed)? (?:\S+ )?partners?\b|\b(?:linked|relinked) partner\b|\bpartner (?:is |was )?(?:linked|relinked)\b|\blink (?:to|with) (?:the |our )?partner\b|\bpartners?\b.*\brelink\b/;
-const LINK_REMOVE_RE = /\b(?:remove|removed|unlink|delete|detach|disconnect|drop|clear|take off|get rid of|revoke|stop)\b/;
-const LINK_UPDATE_RE = /\b(?:change|changed|update|updated|replace|switch|swap|modify|correct|edit|wrong|different|relink)\b/;
-const LINK_SHOW_RE = /^(?:what|which|show|is|are|do|does|check|view|see|display|who|tell|list|get)\b|\b(?:what|which|show|is there|check|view|see|display|do we have|current|currently|list)\b/;
+const LINK_REMOVE_RE =
+  /\b(?:remove|removed|unlink|delete|detach|disconnect|drop|clear|take off|get rid of|revoke|stop)\b/;
+const LINK_UPDATE_RE =
+  /\b(?:change|changed|update|updated|replace|switch|swap|modify|correct|edit|wrong|different|relink)\b/;
+const LINK_SHOW_RE =
+  /^(?:what|which|show|is|are|do|does|check|view|see|display|who|tell|list|get)\b|\b(?:what|which|show|is there|check|view|see|display|do we have|current|currently|list)\b/;
 
 function isAboutLink(u: Utterance): boolean {
   if (u.has(LINK_RE) || u.n.tokens.some((t) => t.raw === 'PAL')) return true;
@@ -283,7 +305,9 @@ function partnerLink(u: Utterance): Draft | undefined {
   rest = cut(rest, subscriptionFrom(rest));
   if (u.has(LINK_UPDATE_RE)) return { intent: 'partner.link.update', partnerId: partnerIdFrom(rest, 'update')?.value };
   const partnerId = partnerIdFrom(rest, 'any')?.value;
-  const asksToLink = /\b(?:link|associate|connect|add|set up|register|attach)\b/.test(u.text.replace(/\bpartner (?:admin )?links?\b/g, ''));
+  const asksToLink = /\b(?:link|associate|connect|add|set up|register|attach)\b/.test(
+    u.text.replace(/\bpartner (?:admin )?links?\b/g, ''),
+  );
   // "is partner ID 1234567 linked?" asks; only the person who asks to link gets a link card.
   const question = u.has(/^(?:is|are|do|does|did|has|have|what|which)\b/);
   if ((!partnerId || question) && u.has(LINK_SHOW_RE) && !asksToLink) {
@@ -292,8 +316,10 @@ function partnerLink(u: Utterance): Draft | undefined {
   return { intent: 'partner.link', partnerId };
 }
 
-const ROLES_REMOVE_VERB_RE = /\b(?:remove|revoke|terminate|end|take away|strip|cancel|delete|kill|stop|pull|withdraw|disable|cut off)\b/;
-const ROLES_NOUN_RE = /\b(?:roles|role|access|relationship|relationships|gdap|dap|delegated|permissions|rights|privileges)\b/;
+const ROLES_REMOVE_VERB_RE =
+  /\b(?:remove|revoke|terminate|end|take away|strip|cancel|delete|kill|stop|pull|withdraw|disable|cut off)\b/;
+const ROLES_NOUN_RE =
+  /\b(?:roles|role|access|relationship|relationships|gdap|dap|delegated|permissions|rights|privileges)\b/;
 
 /** The partner whose roles are removed: "Fabrikam's roles", "from Fabrikam", "with Fabrikam". */
 function partnerForRoles(n: Normalized): string | undefined {
@@ -317,7 +343,8 @@ function partnerRolesRemove(u: Utterance): Draft | undefined {
   return { intent: 'partner.roles.remove', partner: partnerForRoles(u.n) };
 }
 
-const OFFER_VERB_RE = /\b(?:send|create|prepare|draft|make|new|request|requesting|generate|set up|start|invite|get|need|want|build|issue|establish|initiate|open|raise)\b/;
+const OFFER_VERB_RE =
+  /\b(?:send|create|prepare|draft|make|new|request|requesting|generate|set up|start|invite|get|need|want|build|issue|establish|initiate|open|raise)\b/;
 const OFFER_NOUN_RE = /\b(?:offer|invite|invitation|request|relationship|link|gdap|dap)\b/;
 const OFFER_KIND_RE = /\b(?:gdap|dap|delegated)\b/;
 
@@ -344,7 +371,12 @@ function partnerOffer(u: Utterance): Draft | undefined {
   if (!u.has(OFFER_VERB_RE) || !u.has(OFFER_NOUN_RE) || !u.has(OFFER_KIND_RE) || u.has(LOOK_RE)) return undefined;
   const duration = durationFrom(u.n);
   const rest = cut(u.n, duration);
-  return { intent: 'partner.offer', customer: customerFor(rest), roles: offerRolesFrom(rest), duration: duration?.value };
+  return {
+    intent: 'partner.offer',
+    customer: customerFor(rest),
+    roles: offerRolesFrom(rest),
+    duration: duration?.value,
+  };
 }
 
 /** The partner a "what can they do" question is about. */
@@ -404,12 +436,17 @@ const partnerWithoutCue: Rule = (u) => {
   }
   if (
     u.has(/\bwhat (?:admin )?(?:roles|access|permissions|rights|privileges) (?:does|do) (?!i\b|you\b|we\b)/) ||
-    u.has(/^(?:does|do) (?!i\b|you\b|we\b|they\b)\S+(?: \S+){0,3} have (?:any )?(?:admin|delegated|gdap) (?:access|roles|rights|permissions)\b/) ||
+    u.has(
+      /^(?:does|do) (?!i\b|you\b|we\b|they\b)\S+(?: \S+){0,3} have (?:any )?(?:admin|delegated|gdap) (?:access|roles|rights|permissions)\b/,
+    ) ||
     u.has(/^what is (?!this\b|it\b|that\b)\S+(?: \S+){0,3} allowed to do\b/)
   ) {
     return { intent: 'partner.relationships', partner: partnerAskedAbout(u.n) };
   }
-  if (u.has(ROLES_REMOVE_VERB_RE) && u.has(/\b(?:admin roles|roles|admin access|admin rights|admin permissions|delegated access)\b/)) {
+  if (
+    u.has(ROLES_REMOVE_VERB_RE) &&
+    u.has(/\b(?:admin roles|roles|admin access|admin rights|admin permissions|delegated access)\b/)
+  ) {
     const partner = partnerForRoles(u.n);
     if (partner) return { intent: 'partner.roles.remove', partner };
   }
@@ -419,15 +456,23 @@ const partnerWithoutCue: Rule = (u) => {
 // ---------------------------------------------------------------------------------------------
 // setup
 
-const SETUP_VERB_RE = /\b(?:set up|configure|config|initialize|initialise|init|prepare|bootstrap|create|build|run|start|enable|turn on|establish|get)\b/;
-const SETUP_NOUN_RE = /\b(?:licensing|group-based|group based|license groups?|licensing groups?|admin group|admin groups|groups|security groups?|bot|tenant|environment|set up|wizard)\b/;
-const SETUP_ALONE_RE = /^(?:(?:initial|first|run|start|begin|do|the|a) )*set up(?: (?:again|now|wizard))?(?: [?.])*$|\binitial set up\b|\bfirst(?:-| )time set up\b/;
+const SETUP_VERB_RE =
+  /\b(?:set up|configure|config|initialize|initialise|init|prepare|bootstrap|create|build|run|start|enable|turn on|establish|get)\b/;
+const SETUP_NOUN_RE =
+  /\b(?:licensing|group-based|group based|license groups?|licensing groups?|admin group|admin groups|groups|security groups?|bot|tenant|environment|set up|wizard)\b/;
+const SETUP_ALONE_RE =
+  /^(?:(?:initial|first|run|start|begin|do|the|a) )*set up(?: (?:again|now|wizard))?(?: [?.])*$|\binitial set up\b|\bfirst(?:-| )time set up\b/;
 
 const setup: Rule = (u) => {
   if (u.has(SETUP_ALONE_RE)) return { intent: 'setup' };
-  if (u.has(SETUP_VERB_RE) && u.has(SETUP_NOUN_RE) && !u.has(/\bset up (?!the\b|dragon\b|group|licensing|bot\b)\S+ (?:with|for)\b/)) {
+  if (
+    u.has(SETUP_VERB_RE) &&
+    u.has(SETUP_NOUN_RE) &&
+    !u.has(/\bset up (?!the\b|dragon\b|group|licensing|bot\b)\S+ (?:with|for)\b/)
+  ) {
     // "set up dragon for dr patel" is a license request; licensing and groups are the set-up.
-    if (u.has(/\b(?:licensing|group-based|group based|groups?|bot|tenant|environment|wizard)\b/)) return { intent: 'setup' };
+    if (u.has(/\b(?:licensing|group-based|group based|groups?|bot|tenant|environment|wizard)\b/))
+      return { intent: 'setup' };
   }
   return undefined;
 };
@@ -442,7 +487,8 @@ const ROLE_HOLDERS_RE =
 
 const role: Rule = (u) => {
   if (!u.dragonAdmin) return undefined;
-  if (u.has(ROLE_HOLDERS_RE) && !u.has(/\b(?:make|grant|assign|elevate|promote)\b/)) return { intent: 'role.holders', role: 'dragon-admin' };
+  if (u.has(ROLE_HOLDERS_RE) && !u.has(/\b(?:make|grant|assign|elevate|promote)\b/))
+    return { intent: 'role.holders', role: 'dragon-admin' };
   const { rest, justification, duration } = setAside(u.n);
   if (u.has(ROLE_REMOVE_RE)) return { intent: 'role.remove', users: findUsers(rest, 'remove'), role: 'dragon-admin' };
   return { intent: 'role.assign', users: findUsers(rest, 'assign'), role: 'dragon-admin', duration, justification };
@@ -481,7 +527,8 @@ const license: Rule = (u) => {
   if (u.has(LICENSE_REMOVE_RE)) {
     return { intent: 'license.remove', users: findUsers(rest, 'remove'), license: kindFromWords(u.n) };
   }
-  if (u.has(SEATS_RE) && !u.has(/\b(?:give|assign|grant|provision)\b/)) return { intent: 'license.seats', license: kindFromWords(u.n) };
+  if (u.has(SEATS_RE) && !u.has(/\b(?:give|assign|grant|provision)\b/))
+    return { intent: 'license.seats', license: kindFromWords(u.n) };
   if (u.has(HOLDERS_RE)) return { intent: 'license.holders', license: kindFromWords(u.n) };
   if (u.has(CHECK_RE) && !u.has(/^(?:can|could|may)\b/)) {
     const users = findUsers(rest, 'check');

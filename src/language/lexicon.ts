@@ -141,7 +141,9 @@ export const AMBIGUOUS_SELF_PHRASES = [
   'physician associate',
   'physician extender',
 ];
-export const AMBIGUOUS_SELF = words('np aprn crna pa pa-c midwife cnm clinician therapist pharmacist scribe cna ma app');
+export const AMBIGUOUS_SELF = words(
+  'np aprn crna pa pa-c midwife cnm clinician therapist pharmacist scribe cna ma app',
+);
 
 /**
  * Products that are not Dragon Copilot. A request about one of them is not ours to parse:
@@ -253,10 +255,18 @@ export const NUMBER_WORDS: Readonly<Record<string, number>> = {
 };
 
 /** Days and months: capitalised by everyone, and never a person in a request. */
-export const CALENDAR_WORDS = words('monday tuesday wednesday thursday friday saturday sunday january february march june july august september october november december');
+export const CALENDAR_WORDS = words(
+  'monday tuesday wednesday thursday friday saturday sunday january february march june july august september october november december',
+);
 
 /** Never a person's name, however it is written. */
-export const HARD_PERSON_STOP = new Set<string>([...FUNCTION_WORDS, ...VERBS, ...DOMAIN_WORDS, ...CALENDAR_WORDS, ...OTHER_PRODUCTS]);
+export const HARD_PERSON_STOP = new Set<string>([
+  ...FUNCTION_WORDS,
+  ...VERBS,
+  ...DOMAIN_WORDS,
+  ...CALENDAR_WORDS,
+  ...OTHER_PRODUCTS,
+]);
 
 /**
  * Everything that is never a person's name when written in lower case. Ordinary nouns

@@ -153,11 +153,48 @@ const SYNONYMS: Readonly<Record<string, string>> = {
 };
 
 /** Abbreviations whose trailing dot is not a sentence end ("Dr. Patel", "req. 42"). */
-const DOTTED = new Set([...HONORIFICS, 'req', 'no', 'nr', 'approx', 'st', 'jr', 'sr', 'vs', 'etc', 'min', 'mins', 'hr', 'hrs']);
+const DOTTED = new Set([
+  ...HONORIFICS,
+  'req',
+  'no',
+  'nr',
+  'approx',
+  'st',
+  'jr',
+  'sr',
+  'vs',
+  'etc',
+  'min',
+  'mins',
+  'hr',
+  'hrs',
+]);
 
-const GREETINGS = new Set(['hi', 'hello', 'hey', 'hiya', 'yo', 'howdy', 'greetings', 'morning', 'afternoon', 'evening']);
+const GREETINGS = new Set([
+  'hi',
+  'hello',
+  'hey',
+  'hiya',
+  'yo',
+  'howdy',
+  'greetings',
+  'morning',
+  'afternoon',
+  'evening',
+]);
 /** Words that may follow a greeting ("hi there", "good morning team"). */
-const GREETING_TAILS = new Set(['there', 'team', 'all', 'folks', 'everyone', 'bot', 'guys', 'morning', 'afternoon', 'evening']);
+const GREETING_TAILS = new Set([
+  'there',
+  'team',
+  'all',
+  'folks',
+  'everyone',
+  'bot',
+  'guys',
+  'morning',
+  'afternoon',
+  'evening',
+]);
 
 /**
  * Openers that ask the bot politely; dropped at the start of the message only, so that
@@ -192,7 +229,10 @@ function wordToken(raw: string, start: number, atSentenceStart: boolean): Token[
   const possessive = /^(.+)'s$/.exec(lower);
   if (possessive) {
     const baseRaw = raw.slice(0, raw.length - 2);
-    return [...wordToken(baseRaw, start, atSentenceStart), { raw: raw.slice(-2), norm: "'s", kind: 'punct', start: start + baseRaw.length, end: start + raw.length }];
+    return [
+      ...wordToken(baseRaw, start, atSentenceStart),
+      { raw: raw.slice(-2), norm: "'s", kind: 'punct', start: start + baseRaw.length, end: start + raw.length },
+    ];
   }
   let norm = lower in SYNONYMS ? SYNONYMS[lower] : lower;
   // A capitalised word mid-sentence is probably a name; names are never spell-corrected.
@@ -228,12 +268,18 @@ function tokenizeWithFlags(utterance: string): { tokens: Token[]; polite: boolea
     else if (g.figure) {
       const plain = PLAIN_NUMBER_RE.test(raw);
       out.push({ raw, norm: plain ? raw : raw.toLowerCase(), kind: plain ? 'number' : 'code', start, end });
-    }
-    else if (g.word) out.push(...wordToken(raw, start, sentenceStart));
+    } else if (g.word) out.push(...wordToken(raw, start, sentenceStart));
     else {
       const prev = out[out.length - 1];
       const ch = raw === '’' ? "'" : raw;
-      if (ch === "'" && prev && prev.end === start && prev.kind === 'word' && /s$/i.test(prev.raw) && !/^[\p{L}\p{N}]/u.test(source.slice(end, end + 1))) {
+      if (
+        ch === "'" &&
+        prev &&
+        prev.end === start &&
+        prev.kind === 'word' &&
+        /s$/i.test(prev.raw) &&
+        !/^[\p{L}\p{N}]/u.test(source.slice(end, end + 1))
+      ) {
         // "Traders' roles": a possessive after a plural or a name ending in s.
         out.push({ raw, norm: "'s", kind: 'punct', start, end });
       } else if (ch === '!' || ch === '…') {

@@ -37,17 +37,48 @@ const TARGETS = new Set(['to', 'with', 'into', 'now', 'new', 'becomes']);
 const TARGET_FILLER = new Set([...CUES, ...ID_NOUNS, ...LINKING, 'the', 'our', 'a', 'be', 'microsoft', 'associated']);
 
 const REQUEST_WORDS = new Set(['request', 'requests', 'req', 'ticket', 'tickets', 'case']);
-const PHONE_WORDS = new Set(['phone', 'call', 'tel', 'telephone', 'cell', 'mobile', 'pager', 'ext', 'extension', 'fax', 'text', 'sms', 'whatsapp']);
+const PHONE_WORDS = new Set([
+  'phone',
+  'call',
+  'tel',
+  'telephone',
+  'cell',
+  'mobile',
+  'pager',
+  'ext',
+  'extension',
+  'fax',
+  'text',
+  'sms',
+  'whatsapp',
+]);
 /** A number before or after these is a date or a time. */
 const MONTHS = new Set([
-  ...'jan january feb february mar march apr april may jun june jul july aug august sep sept september oct october nov november dec december'.split(' '),
+  ...'jan january feb february mar march apr april may jun june jul july aug august sep sept september oct october nov november dec december'.split(
+    ' ',
+  ),
 ]);
-const TIME_PREPOSITIONS = new Set(['at', 'by', 'on', 'before', 'after', 'until', 'till', 'around', 'since', 'in', 'from', 'between']);
+const TIME_PREPOSITIONS = new Set([
+  'at',
+  'by',
+  'on',
+  'before',
+  'after',
+  'until',
+  'till',
+  'around',
+  'since',
+  'in',
+  'from',
+  'between',
+]);
 /** A number followed by one of these counts something; it is not an id. */
 const COUNTED = new Set([
-  ...'minute minutes min mins m hour hours hr hrs h day days d week weeks wk wks w month months mo mos year years yr yrs y'.split(' '),
+  ...'minute minutes min mins m hour hours hr hrs h day days d week weeks wk wks w month months mo mos year years yr yrs y'.split(
+    ' ',
+  ),
   ...'seat seats license licenses user users people person persons staff digit digits character characters'.split(' '),
-  ...'am pm percent dollars usd eur gbp times x st nd rd th o\'clock oclock'.split(' '),
+  ..."am pm percent dollars usd eur gbp times x st nd rd th o'clock oclock".split(' '),
   ...MONTHS,
 ]);
 
@@ -76,9 +107,11 @@ function partOfLargerFigure(tokens: readonly Token[], i: number): boolean {
   const next = tokens[i + 1];
   const figure = (x: Token | undefined) => !!x && (x.kind === 'number' || x.kind === 'code');
   if (figure(prev) || figure(next)) return true;
-  const gluedPunct = (x: Token | undefined) => !!x && x.kind === 'punct' && ['-', '+', '/', '.', ':', ','].includes(x.norm);
+  const gluedPunct = (x: Token | undefined) =>
+    !!x && x.kind === 'punct' && ['-', '+', '/', '.', ':', ','].includes(x.norm);
   if (prev && gluedPunct(prev) && touches(prev, t) && (prev.norm === '+' || figure(tokens[i - 2]))) return true;
-  if (next && gluedPunct(next) && touches(t, next) && figure(tokens[i + 2]) && touches(next, tokens[i + 2])) return true;
+  if (next && gluedPunct(next) && touches(t, next) && figure(tokens[i + 2]) && touches(next, tokens[i + 2]))
+    return true;
   return false;
 }
 
@@ -148,7 +181,16 @@ function single(cands: readonly Candidate[]): Candidate | undefined {
 const LIST_SEPARATORS = new Set([',', 'and', 'or', '&', '/', 'plus']);
 
 function listed(tokens: readonly Token[], cands: readonly Candidate[]): boolean {
-  return cands.some((a) => cands.some((b) => b.index > a.index && b.value !== a.value && tokens.slice(a.index + 1, b.index).every((t) => LIST_SEPARATORS.has(t.norm) || ID_NOUNS.has(t.norm) || CUES.has(t.norm))));
+  return cands.some((a) =>
+    cands.some(
+      (b) =>
+        b.index > a.index &&
+        b.value !== a.value &&
+        tokens
+          .slice(a.index + 1, b.index)
+          .every((t) => LIST_SEPARATORS.has(t.norm) || ID_NOUNS.has(t.norm) || CUES.has(t.norm)),
+    ),
+  );
 }
 
 function found(c: Candidate | undefined): PartnerIdFound | undefined {

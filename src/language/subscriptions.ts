@@ -28,7 +28,12 @@ const JOINERS = new Set(['/', '-', '&', '+', '(', ')']);
  * Ordinary words that are part of a name when written with a capital mid-sentence ("Dev/Test",
  * "Dragon Pilot", "Full Stack"); lower case, they are the sentence's own words.
  */
-const CAPITALISED_NAME_WORDS = new Set([...VERBS, ...'dragon license licenses admin admins access limited full reader readers writers offer request role roles rights'.split(' ')]);
+const CAPITALISED_NAME_WORDS = new Set([
+  ...VERBS,
+  ...'dragon license licenses admin admins access limited full reader readers writers offer request role roles rights'.split(
+    ' ',
+  ),
+]);
 
 function isNameWord(t: Token): boolean {
   if (t.kind !== 'word' || t.norm.includes(' ')) return false;
@@ -43,10 +48,14 @@ function isJoiner(t: Token | undefined): boolean {
 /** "dev/test" typed in lower case: a word glued to a name word by a joiner is part of the name. */
 function gluedToName(tokens: readonly Token[], k: number): boolean {
   const t = tokens[k];
-  if (t.kind !== 'word' || t.norm.includes(' ') || FUNCTION_WORDS.has(t.norm) || SUBSCRIPTION_WORDS.has(t.norm)) return false;
+  if (t.kind !== 'word' || t.norm.includes(' ') || FUNCTION_WORDS.has(t.norm) || SUBSCRIPTION_WORDS.has(t.norm))
+    return false;
   const glued = (a: Token | undefined, b: Token | undefined) => !!a && !!b && a.end === b.start;
   const [p2, p1, n1, n2] = [tokens[k - 2], tokens[k - 1], tokens[k + 1], tokens[k + 2]];
-  return (isJoiner(p1) && glued(p2, p1) && glued(p1, t) && isNameWord(p2)) || (isJoiner(n1) && glued(t, n1) && glued(n1, n2) && isNameWord(n2));
+  return (
+    (isJoiner(p1) && glued(p2, p1) && glued(p1, t) && isNameWord(p2)) ||
+    (isJoiner(n1) && glued(t, n1) && glued(n1, n2) && isNameWord(n2))
+  );
 }
 
 function isNamePart(tokens: readonly Token[], k: number): boolean {

@@ -24,34 +24,240 @@ interface Found {
 
 type Reading = Found | 'blocked' | undefined;
 
-const PRONOUNS = new Set(['him', 'her', 'them', 'his', 'their', 'hers', 'theirs', 'she', 'he', 'they', 'us', 'everyone', 'everybody', 'anyone', 'anybody', 'someone', 'somebody']);
+const PRONOUNS = new Set([
+  'him',
+  'her',
+  'them',
+  'his',
+  'their',
+  'hers',
+  'theirs',
+  'she',
+  'he',
+  'they',
+  'us',
+  'everyone',
+  'everybody',
+  'anyone',
+  'anybody',
+  'someone',
+  'somebody',
+]);
 
-const REQUEST_VERBS = new Set(['give', 'get', 'assign', 'grant', 'provision', 'issue', 'allocate', 'set', 'sign', 'hook', 'enroll', 'onboard', 'add', 'license', 'put', 'register', 'send']);
-const ASSIGN_VERBS = new Set(['make', 'give', 'grant', 'add', 'assign', 'elevate', 'promote', 'set', 'put', 'appoint', 'nominate', 'upgrade', 'let', 'get']);
-const REMOVE_VERBS = new Set(['remove', 'revoke', 'take', 'unassign', 'deprovision', 'delete', 'drop', 'strip', 'demote', 'kick', 'pull', 'release', 'reclaim', 'free', 'deactivate', 'disable', 'cancel', 'unlicense', 'offboard']);
+const REQUEST_VERBS = new Set([
+  'give',
+  'get',
+  'assign',
+  'grant',
+  'provision',
+  'issue',
+  'allocate',
+  'set',
+  'sign',
+  'hook',
+  'enroll',
+  'onboard',
+  'add',
+  'license',
+  'put',
+  'register',
+  'send',
+]);
+const ASSIGN_VERBS = new Set([
+  'make',
+  'give',
+  'grant',
+  'add',
+  'assign',
+  'elevate',
+  'promote',
+  'set',
+  'put',
+  'appoint',
+  'nominate',
+  'upgrade',
+  'let',
+  'get',
+]);
+const REMOVE_VERBS = new Set([
+  'remove',
+  'revoke',
+  'take',
+  'unassign',
+  'deprovision',
+  'delete',
+  'drop',
+  'strip',
+  'demote',
+  'kick',
+  'pull',
+  'release',
+  'reclaim',
+  'free',
+  'deactivate',
+  'disable',
+  'cancel',
+  'unlicense',
+  'offboard',
+]);
 
 /** What may follow the names after a verb: "give Dana [a] …", "take Lee [off] …". */
 const OBJECT_FOLLOWERS = new Set([
-  'a', 'an', 'the', 'some', 'dragon', 'license', 'licenses', 'nursing', 'physician', 'with', 'to', 'up', 'on', 'in',
-  'for', 'access', 'seat', 'admin', 'admins', 'as', 'into', 'onto', 'one', 'rights', 'role', 'too', 'also', 'asap',
-  'now', 'today', 'from', 'off', 'out', 'of', 'back', 'away', '.', '?', ',', ';', ':', 'temporary', 'temporarily', '(',
+  'a',
+  'an',
+  'the',
+  'some',
+  'dragon',
+  'license',
+  'licenses',
+  'nursing',
+  'physician',
+  'with',
+  'to',
+  'up',
+  'on',
+  'in',
+  'for',
+  'access',
+  'seat',
+  'admin',
+  'admins',
+  'as',
+  'into',
+  'onto',
+  'one',
+  'rights',
+  'role',
+  'too',
+  'also',
+  'asap',
+  'now',
+  'today',
+  'from',
+  'off',
+  'out',
+  'of',
+  'back',
+  'away',
+  '.',
+  '?',
+  ',',
+  ';',
+  ':',
+  'temporary',
+  'temporarily',
+  '(',
 ]);
 
 /** Words that tie a sentence to what Dragon Desk does; a verb's object is read only in such a sentence. */
-const TOPIC_WORDS = new Set(['dragon', 'license', 'licenses', 'licensed', 'seat', 'seats', 'nursing', 'physician', 'admin', 'admins', 'role', 'access', 'group', 'rights']);
+const TOPIC_WORDS = new Set([
+  'dragon',
+  'license',
+  'licenses',
+  'licensed',
+  'seat',
+  'seats',
+  'nursing',
+  'physician',
+  'admin',
+  'admins',
+  'role',
+  'access',
+  'group',
+  'rights',
+]);
 
 /** Statements whose subject is the target: "Dana needs Dragon", "Lee doesn't need it anymore". */
-const SUBJECT_ANCHORS_RE = /(?:^| )(?<anchor>needs?|wants?|requires?|would like|would love|is requesting|are requesting|should (?:get|have|be)|has to have|have to have|is asking for|asked for|is missing|does not need|do not need|no longer needs?|does not have|do not have|left|has left|is leaving|retired|has retired|quit|resigned|is retiring|moved|transferred)(?= |$)/g;
-const LEAVE_RE = /(?:^| )(?<anchor>left|has left|is leaving|retired|has retired|quit|resigned|is retiring|moved|transferred|no longer works)(?= |$)/g;
-const CLAUSE_BOUNDARY = new Set([',', '.', '?', ';', ':', '(', 'and', 'but', 'so', 'also', 'then', 'because', 'if', 'whether', 'that', 'who', 'well', 'now', 'okay', 'hey', 'hi', 'hello']);
+const SUBJECT_ANCHORS_RE =
+  /(?:^| )(?<anchor>needs?|wants?|requires?|would like|would love|is requesting|are requesting|should (?:get|have|be)|has to have|have to have|is asking for|asked for|is missing|does not need|do not need|no longer needs?|does not have|do not have|left|has left|is leaving|retired|has retired|quit|resigned|is retiring|moved|transferred)(?= |$)/g;
+const LEAVE_RE =
+  /(?:^| )(?<anchor>left|has left|is leaving|retired|has retired|quit|resigned|is retiring|moved|transferred|no longer works)(?= |$)/g;
+const CLAUSE_BOUNDARY = new Set([
+  ',',
+  '.',
+  '?',
+  ';',
+  ':',
+  '(',
+  'and',
+  'but',
+  'so',
+  'also',
+  'then',
+  'because',
+  'if',
+  'whether',
+  'that',
+  'who',
+  'well',
+  'now',
+  'okay',
+  'hey',
+  'hi',
+  'hello',
+]);
 
-const POSSESSED = new Set(['dragon', 'license', 'licenses', 'seat', 'admin', 'admins', 'role', 'roles', 'nursing', 'physician', 'access', 'rights', 'permissions', 'account']);
+const POSSESSED = new Set([
+  'dragon',
+  'license',
+  'licenses',
+  'seat',
+  'admin',
+  'admins',
+  'role',
+  'roles',
+  'nursing',
+  'physician',
+  'access',
+  'rights',
+  'permissions',
+  'account',
+]);
 
 /** "covering for Dana" explains; it does not ask for Dana. */
-const NOT_BENEFICIARY_BEFORE_FOR = new Set(['covering', 'cover', 'covers', 'in', 'subbing', 'standing', 'filling', 'replacing', 'asked', 'asking', 'looking', 'waiting', 'applied', 'apply', 'applying']);
+const NOT_BENEFICIARY_BEFORE_FOR = new Set([
+  'covering',
+  'cover',
+  'covers',
+  'in',
+  'subbing',
+  'standing',
+  'filling',
+  'replacing',
+  'asked',
+  'asking',
+  'looking',
+  'waiting',
+  'applied',
+  'apply',
+  'applying',
+]);
 
 /** Words after "for" that say nothing about who: "Dragon for now", "for sure". */
-const HARMLESS_AFTER_FOR = new Set(['now', 'today', 'tomorrow', 'sure', 'real', 'example', 'instance', 'once', 'free', 'ever', 'awhile', 'a', 'an', 'it', 'that', 'this', 'which', 'what', 'how', 'long', 'more', 'less']);
+const HARMLESS_AFTER_FOR = new Set([
+  'now',
+  'today',
+  'tomorrow',
+  'sure',
+  'real',
+  'example',
+  'instance',
+  'once',
+  'free',
+  'ever',
+  'awhile',
+  'a',
+  'an',
+  'it',
+  'that',
+  'this',
+  'which',
+  'what',
+  'how',
+  'long',
+  'more',
+  'less',
+]);
 
 function tokenIndexAtChar(n: Normalized, offset: number): number {
   return n.offsets.indexOf(offset);
@@ -75,13 +281,24 @@ export function dropDescriptors(n: Normalized): Normalized {
   for (let i = 0; i < t.length; i++) {
     let j = i;
     if (['our', 'my', 'the', 'a', 'an', 'his', 'her', 'their', 'your'].includes(t[j].norm)) j++;
-    while (t[j] && ['new', 'other', 'fellow', 'icu', 'er', 'night', 'float', 'travel', 'charge', 'senior', 'junior'].includes(t[j].norm)) j++;
+    while (
+      t[j] &&
+      ['new', 'other', 'fellow', 'icu', 'er', 'night', 'float', 'travel', 'charge', 'senior', 'junior'].includes(
+        t[j].norm,
+      )
+    )
+      j++;
     if (t[j] && DESCRIPTORS.has(t[j].norm)) {
       let k = j + 1;
       if (t[k] && t[k].norm === 'member') k++;
       const afterComma = t[k] && t[k].norm === ',' ? k + 1 : k;
       const next = t[afterComma];
-      if (next && next.kind !== 'punct' && !SELF_WORDS.has(next.norm) && (next.kind === 'email' || !PERSON_STOP.has(next.norm))) {
+      if (
+        next &&
+        next.kind !== 'punct' &&
+        !SELF_WORDS.has(next.norm) &&
+        (next.kind === 'email' || !PERSON_STOP.has(next.norm))
+      ) {
         i = k - 1;
         continue;
       }
@@ -98,7 +315,13 @@ function startsNonPersonTarget(n: Normalized, i: number): boolean {
   if (PRONOUNS.has(t.norm)) return true;
   if (!NON_PERSON_TARGET_STARTERS.has(t.norm)) return false;
   const next = n.tokens[i + 1];
-  return !next || !DOMAIN_WORDS.has(next.norm) || ['team', 'staff', 'people', 'users', 'nurses', 'doctors', 'residents', 'physicians', 'unit', 'floor'].includes(next.norm);
+  return (
+    !next ||
+    !DOMAIN_WORDS.has(next.norm) ||
+    ['team', 'staff', 'people', 'users', 'nurses', 'doctors', 'residents', 'physicians', 'unit', 'floor'].includes(
+      next.norm,
+    )
+  );
 }
 
 /**
@@ -112,7 +335,8 @@ function readAfter(n: Normalized, i: number, needFollower: boolean, strict = fal
   const run = peopleAfter(n, i);
   if (!run || run.start !== i) {
     const t = n.tokens[i];
-    if (strict && t && t.kind === 'word' && !DOMAIN_WORDS.has(t.norm) && !HARMLESS_AFTER_FOR.has(t.norm)) return 'blocked';
+    if (strict && t && t.kind === 'word' && !DOMAIN_WORDS.has(t.norm) && !HARMLESS_AFTER_FOR.has(t.norm))
+      return 'blocked';
     return undefined;
   }
   if (needFollower) {
@@ -186,7 +410,11 @@ function modalSubject(n: Normalized): Reading {
     const run = peopleAfter(n, i + 1);
     if (!run || run.start !== i + 1) continue;
     const next = n.tokens[run.end];
-    if (next && ['get', 'have', 'be', 'receive', 'use', 'access', 'also', 'please', 'gain', 'become', 'keep'].includes(next.norm)) return run;
+    if (
+      next &&
+      ['get', 'have', 'be', 'receive', 'use', 'access', 'also', 'please', 'gain', 'become', 'keep'].includes(next.norm)
+    )
+      return run;
   }
   return undefined;
 }
@@ -194,11 +422,34 @@ function modalSubject(n: Normalized): Reading {
 /** "does Dana have …", "is Sam licensed …", "check if Lee has …". */
 function questionSubject(n: Normalized): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
-    if (!['does', 'do', 'did', 'has', 'have', 'is', 'am', 'are', 'was', 'if', 'whether'].includes(n.tokens[i].norm)) continue;
+    if (!['does', 'do', 'did', 'has', 'have', 'is', 'am', 'are', 'was', 'if', 'whether'].includes(n.tokens[i].norm))
+      continue;
     const run = peopleAfter(n, i + 1);
     if (!run || run.start !== i + 1) continue;
     const next = n.tokens[run.end];
-    if (next && ['have', 'has', 'got', 'licensed', 'already', 'still', 'own', 'get', 'on', 'assigned', 'set', 'is', 'a', 'an', 'currently', 'actually', 'been'].includes(next.norm)) return run;
+    if (
+      next &&
+      [
+        'have',
+        'has',
+        'got',
+        'licensed',
+        'already',
+        'still',
+        'own',
+        'get',
+        'on',
+        'assigned',
+        'set',
+        'is',
+        'a',
+        'an',
+        'currently',
+        'actually',
+        'been',
+      ].includes(next.norm)
+    )
+      return run;
   }
   return undefined;
 }
@@ -231,20 +482,60 @@ function self(n: Normalized): Reading {
   return mentions ? { users: ['me'] } : undefined;
 }
 
-const BARE_ASK_WORDS = new Set(['a', 'an', 'the', 'dragon', 'license', 'nursing', 'physician', 'one', 'seat', 'access', 'to', '.', '?', 'too']);
+const BARE_ASK_WORDS = new Set([
+  'a',
+  'an',
+  'the',
+  'dragon',
+  'license',
+  'nursing',
+  'physician',
+  'one',
+  'seat',
+  'access',
+  'to',
+  '.',
+  '?',
+  'too',
+]);
 
 /**
  * A first-person request with the "I" left out: "need Dragon", "requesting Dragon nursing", or
  * just "Dragon license please".
  */
 function implicitSelf(n: Normalized): Reading {
-  if (/^(?:need|want|would like|requesting|in need of|looking for|could use)\b/.test(n.text) && !/^\S+ (?:\S+ ){0,3}:/.test(n.text)) return { users: ['me'] };
+  if (
+    /^(?:need|want|would like|requesting|in need of|looking for|could use)\b/.test(n.text) &&
+    !/^\S+ (?:\S+ ){0,3}:/.test(n.text)
+  )
+    return { users: ['me'] };
   if (n.polite && n.tokens.every((t) => BARE_ASK_WORDS.has(t.norm))) return { users: ['me'] };
   return undefined;
 }
 
 /** Followers that make a second name the target of its own request ("… and Lee a physician license"). */
-const SECOND_TARGET_FOLLOWERS = new Set(['needs', 'need', 'wants', 'want', 'a', 'an', 'the', 'dragon', 'license', 'licenses', 'nursing', 'physician', 'should', 'would', 'also', 'too', 'as', 'from', 'off', 'out']);
+const SECOND_TARGET_FOLLOWERS = new Set([
+  'needs',
+  'need',
+  'wants',
+  'want',
+  'a',
+  'an',
+  'the',
+  'dragon',
+  'license',
+  'licenses',
+  'nursing',
+  'physician',
+  'should',
+  'would',
+  'also',
+  'too',
+  'as',
+  'from',
+  'off',
+  'out',
+]);
 
 /**
  * True when, besides the names already read, the sentence names another target in a clause of
@@ -252,7 +543,8 @@ const SECOND_TARGET_FOLLOWERS = new Set(['needs', 'need', 'wants', 'want', 'a', 
  * "I need Dragon and so does Sam". One request cannot carry both correctly.
  */
 function namesAnotherTarget(n: Normalized, found: Found): boolean {
-  const inFound = (i: number) => found.start !== undefined && found.end !== undefined && i >= found.start && i < found.end;
+  const inFound = (i: number) =>
+    found.start !== undefined && found.end !== undefined && i >= found.start && i < found.end;
   for (let i = 0; i < n.tokens.length; i++) {
     const t = n.tokens[i].norm;
     let from = -1;

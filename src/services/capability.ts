@@ -9,7 +9,14 @@ import type { Reads } from './directory';
 import type { Actor, Reply } from './types';
 
 export type Precheck =
-  | { ok: true; /** people dropped from the request, each with a reason to tell the requester */ skipped?: { name: string; reason: string }[] ; request?: DeskRequest }
+  | {
+      ok: true;
+      /** people dropped from the request, each with a reason to tell the requester */ skipped?: {
+        name: string;
+        reason: string;
+      }[];
+      request?: DeskRequest;
+    }
   | { ok: false; replies: Reply[] };
 
 export interface ExecutionOutcome {
@@ -23,7 +30,12 @@ export interface ExecutionOutcome {
 
 export interface ExecutionContext {
   /** Report one person's progress; the engine updates the progress card. */
-  progress(userId: string, status: 'done' | 'failed' | 'skipped', errorCode?: string, errorMessage?: string): Promise<void>;
+  progress(
+    userId: string,
+    status: 'done' | 'failed' | 'skipped',
+    errorCode?: string,
+    errorMessage?: string,
+  ): Promise<void>;
 }
 
 export interface Capability {

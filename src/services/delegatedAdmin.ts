@@ -25,7 +25,13 @@ import {
   type GdapRoleKey,
 } from '../domain/partners';
 import type { DeskRequest, RequestKind } from '../domain/request';
-import { DirectOnlyCapability, type Capability, type ExecutionContext, type ExecutionOutcome, type Precheck } from './capability';
+import {
+  DirectOnlyCapability,
+  type Capability,
+  type ExecutionContext,
+  type ExecutionOutcome,
+  type Precheck,
+} from './capability';
 import type { PartnerAccess } from './partnerAccess';
 import { auditOf, auditRefusal, createDirectDraft, customerTarget } from './partnerDrafts';
 import type { RequestEngine } from './requests';
@@ -74,7 +80,8 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       await auditRefusal(this.deps, actor, 'refused.partner-offer', { customer: ask.customer });
       return [text(standing.reason)];
     }
-    if (!ask.customer?.trim()) return [text('Which customer? Say for example "send Contoso Health a delegated admin offer".')];
+    if (!ask.customer?.trim())
+      return [text('Which customer? Say for example "send Contoso Health a delegated admin offer".')];
     const replies: Reply[] = [];
     const dap = dapLevel(ask.roles);
     let roles: GdapRoleKey[] = GDAP_ROLES.filter((r) => r.preselected).map((r) => r.key);
@@ -93,7 +100,12 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       const unknown = asked.filter((a) => !a.key).map((a) => a.written);
       const found = [...new Set(asked.map((a) => a.key).filter((k): k is GdapRoleKey => !!k))];
       if (found.length) roles = found;
-      if (unknown.length) replies.push(text(`I don't offer ${unknown.map((u) => `“${u}”`).join(', ')} in a delegated admin offer; pick from the roles on the card.`));
+      if (unknown.length)
+        replies.push(
+          text(
+            `I don't offer ${unknown.map((u) => `“${u}”`).join(', ')} in a delegated admin offer; pick from the roles on the card.`,
+          ),
+        );
     }
     const customer = ask.customer.trim();
     const tenantId = GUID.test(customer) ? customer.toLowerCase() : null;
@@ -107,7 +119,11 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       dap: dap ?? null,
     };
     if (ask.duration && gdapDays(ask.duration) === undefined)
-      replies.push(text(`A delegated admin relationship lasts whole days (1 day to 2 years), so I can't use “${ask.duration}”; choose a duration on the card.`));
+      replies.push(
+        text(
+          `A delegated admin relationship lasts whole days (1 day to 2 years), so I can't use “${ask.duration}”; choose a duration on the card.`,
+        ),
+      );
     const req = await createDirectDraft(this.deps, actor, {
       kind: 'partner.offer',
       subject: customer,
@@ -118,22 +134,47 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
     return replies;
   }
 
-  private optionsCard(req: DeskRequest, p: Pick<OfferPayload, 'customer' | 'roles' | 'duration' | 'autoExtend'>, problems?: string[]): AdaptiveCard {
-    return gdapOfferCard(req, { customer: p.customer, selectedRoles: p.roles, duration: p.duration, autoExtend: p.autoExtend, problems }) as unknown as AdaptiveCard;
+  private optionsCard(
+    req: DeskRequest,
+    p: Pick<OfferPayload, 'customer' | 'roles' | 'duration' | 'autoExtend'>,
+    problems?: string[],
+  ): AdaptiveCard {
+    return gdapOfferCard(req, {
+      customer: p.customer,
+      selectedRoles: p.roles,
+      duration: p.duration,
+      autoExtend: p.autoExtend,
+      problems,
+    }) as unknown as AdaptiveCard;
   }
 
   /** Continue on the options card: the inputs are untrusted and checked against what was offered. */
   private async onOptions(req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb): Promise<ClickResult> {
     const about = { requestId: req.id, role: 'requester' as const };
     const current = this.offer(req);
-    if (verb !== 'request.resolve' || current.stage !== 'options') return { card: await this.engine.cardFor(req, { role: 'requester', id: actor.id }), about };
-    const chosen = { roles: data.roles ?? [], duration: data.duration ?? current.duration, autoExtend: data.autoExtend ?? false };
+    if (verb !== 'request.resolve' || current.stage !== 'options')
+      return { card: await this.engine.cardFor(req, { role: 'requester', id: actor.id }), about };
+    const chosen = {
+      roles: data.roles ?? [],
+      duration: data.duration ?? current.duration,
+      autoExtend: data.autoExtend ?? false,
+    };
     const check = checkGdapOffer(chosen);
     if (!check.ok) {
       const offered = chosen.roles.filter((r): r is GdapRoleKey => gdapRole(r) !== undefined);
       if (offered.length !== chosen.roles.length)
-        await this.deps.store.audit.append({ ...auditOf(actor, 'refused.tampered-choice', req.tenantId, { roles: chosen.roles }), requestId: req.id });
-      return { card: this.optionsCard(req, { customer: current.customer, roles: offered, duration: chosen.duration, autoExtend: chosen.autoExtend }, check.problems), about };
+        await this.deps.store.audit.append({
+          ...auditOf(actor, 'refused.tampered-choice', req.tenantId, { roles: chosen.roles }),
+          requestId: req.id,
+        });
+      return {
+        card: this.optionsCard(
+          req,
+          { customer: current.customer, roles: offered, duration: chosen.duration, autoExtend: chosen.autoExtend },
+          check.problems,
+        ),
+        about,
+      };
     }
     const next: OfferPayload = {
       ...current,
@@ -147,7 +188,11 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       req.id,
       req.version,
       { payload: { ...req.payload, ...next } },
-      auditOf(actor, 'request.options-chosen', req.tenantId, { roles: next.roles, duration: next.duration, autoExtend: next.autoExtend }),
+      auditOf(actor, 'request.options-chosen', req.tenantId, {
+        roles: next.roles,
+        duration: next.duration,
+        autoExtend: next.autoExtend,
+      }),
     );
     if (!updated) return { message: 'This request changed while you were choosing; please look at the latest card.' };
     return { card: await this.engine.cardFor(updated, { role: 'requester', id: actor.id }), about };
@@ -167,9 +212,11 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       `Duration: ${days === undefined ? p.duration : daysInWords(days)}; auto-extend: ${p.autoExtend ? 'on (180 days)' : 'off'}.`,
       ...(p.displayName ? [`Relationship name: ${p.displayName}.`] : []),
       ...(req.state === 'draft' || req.state === 'pending'
-        ? [`On Confirm, Dragon Desk creates the relationship, locks it for approval and gives you the approval link for ${p.customer}'s Global Administrator. Nothing is granted until they approve it.`]
+        ? [
+            `On Confirm, Dragon Desk creates the relationship, locks it for approval and gives you the approval link for ${p.customer}'s Global Administrator. Nothing is granted until they approve it.`,
+          ]
         : []),
-      ...(((req.payload.notes as string[] | undefined) ?? []).filter(Boolean)),
+      ...((req.payload.notes as string[] | undefined) ?? []).filter(Boolean),
     ];
     return { notes };
   }
@@ -178,10 +225,10 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
     return (await this.access.operator(actor.id, WHAT)).ok;
   }
 
-
   async precheck(req: DeskRequest): Promise<Precheck> {
     const p = this.offer(req);
-    if (p.stage !== 'summary') return { ok: false, replies: [text('Choose the roles and duration on the offer card first. Nothing was sent.')] };
+    if (p.stage !== 'summary')
+      return { ok: false, replies: [text('Choose the roles and duration on the offer card first. Nothing was sent.')] };
     const check = checkGdapOffer({ roles: p.roles, duration: p.duration, autoExtend: p.autoExtend });
     if (!check.ok) return { ok: false, replies: [text(`${check.problems.join(' ')} Nothing was sent.`)] };
     return { ok: true };
@@ -203,21 +250,41 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
     const check = checkGdapOffer({ roles: p.roles, duration: p.duration, autoExtend: p.autoExtend });
     if (!check.ok) return { state: 'failed', errorCode: 'InvalidOffer', errorMessage: check.problems.join(' ') };
     const key = String(req.id);
-    let relationshipId = (await this.deps.store.records.get(GDAP_OFFER, key))?.value.relationshipId as string | undefined;
+    let relationshipId = (await this.deps.store.records.get(GDAP_OFFER, key))?.value.relationshipId as
+      string | undefined;
     if (!relationshipId) {
       const rel = await this.deps.tenant.createGdapRelationship({
         displayName: p.displayName ?? gdapDisplayName(p.customer, req.id),
         duration: check.duration,
-        customer: p.customerTenantId ? { tenantId: p.customerTenantId, displayName: p.customer } : { displayName: p.customer },
+        customer: p.customerTenantId
+          ? { tenantId: p.customerTenantId, displayName: p.customer }
+          : { displayName: p.customer },
         roleDefinitionIds: check.roles.map((r) => r.templateId),
         autoExtendDuration: check.autoExtendDuration,
       });
       relationshipId = rel.id;
-      await this.deps.store.records.put(GDAP_OFFER, key, { relationshipId, customer: p.customer, requestId: req.id, createdAt: this.deps.clock.now().toISOString() }, req.requesterId);
-      await this.deps.store.audit.append({ ...auditOf({ id: 'dragon-desk', name: 'Dragon Desk' }, 'graph.gdap.create', req.tenantId, { relationshipId, roles: p.roles, duration: check.duration }), requestId: req.id });
+      await this.deps.store.records.put(
+        GDAP_OFFER,
+        key,
+        { relationshipId, customer: p.customer, requestId: req.id, createdAt: this.deps.clock.now().toISOString() },
+        req.requesterId,
+      );
+      await this.deps.store.audit.append({
+        ...auditOf({ id: 'dragon-desk', name: 'Dragon Desk' }, 'graph.gdap.create', req.tenantId, {
+          relationshipId,
+          roles: p.roles,
+          duration: check.duration,
+        }),
+        requestId: req.id,
+      });
     }
     let rel = await this.deps.tenant.getGdapRelationship(relationshipId);
-    if (!rel) return { state: 'failed', errorCode: 'NotFound', errorMessage: `The relationship ${relationshipId} that Dragon Desk created can no longer be found in Partner Center.` };
+    if (!rel)
+      return {
+        state: 'failed',
+        errorCode: 'NotFound',
+        errorMessage: `The relationship ${relationshipId} that Dragon Desk created can no longer be found in Partner Center.`,
+      };
     if (rel.status === 'created') {
       try {
         await this.deps.tenant.lockGdapRelationshipForApproval(relationshipId);
@@ -226,11 +293,25 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
         const again = await this.deps.tenant.getGdapRelationship(relationshipId).catch(() => undefined);
         if (again?.status !== 'approvalPending') throw err;
       }
-      await this.deps.store.audit.append({ ...auditOf({ id: 'dragon-desk', name: 'Dragon Desk' }, 'graph.gdap.lockForApproval', req.tenantId, { relationshipId }), requestId: req.id });
+      await this.deps.store.audit.append({
+        ...auditOf({ id: 'dragon-desk', name: 'Dragon Desk' }, 'graph.gdap.lockForApproval', req.tenantId, {
+          relationshipId,
+        }),
+        requestId: req.id,
+      });
       rel = (await this.deps.tenant.getGdapRelationship(relationshipId)) ?? rel;
     }
-    if (rel.status !== 'approvalPending' && rel.status !== 'approved' && rel.status !== 'activating' && rel.status !== 'active')
-      return { state: 'failed', errorCode: 'UnexpectedStatus', errorMessage: `The relationship ${relationshipId} is ${rel.status}, not waiting for the customer's approval.` };
+    if (
+      rel.status !== 'approvalPending' &&
+      rel.status !== 'approved' &&
+      rel.status !== 'activating' &&
+      rel.status !== 'active'
+    )
+      return {
+        state: 'failed',
+        errorCode: 'UnexpectedStatus',
+        errorMessage: `The relationship ${relationshipId} is ${rel.status}, not waiting for the customer's approval.`,
+      };
     await ctx.progress(req.targets[0].userId, 'done');
     const link = gdapApprovalLink(relationshipId);
     return {

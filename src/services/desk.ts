@@ -60,7 +60,13 @@ export class Desk {
     const partnerAccess = new PartnerAccess(deps, this.directory);
     this.partnerLink = new PartnerLinkService(deps, this.engine, partnerAccess);
     this.partnerOfRecord = new PartnerOfRecordService(deps, this.engine);
-    this.partnerRelationships = new PartnerRelationshipsService(deps, this.directory, this.engine, partnerAccess, this.partnerOfRecord);
+    this.partnerRelationships = new PartnerRelationshipsService(
+      deps,
+      this.directory,
+      this.engine,
+      partnerAccess,
+      this.partnerOfRecord,
+    );
     this.delegatedAdmin = new DelegatedAdminService(deps, this.engine, partnerAccess);
   }
 
@@ -90,19 +96,31 @@ export class Desk {
   async pendingApprovalsOnArrival(actor: Actor): Promise<Reply[]> {
     const pending = await this.engine.pendingFor(actor.id, 10);
     if (!pending.length) return [];
-    const replies: Reply[] = [text(`${pending.length === 1 ? 'One request is' : `${pending.length} requests are`} waiting for your decision:`)];
+    const replies: Reply[] = [
+      text(`${pending.length === 1 ? 'One request is' : `${pending.length} requests are`} waiting for your decision:`),
+    ];
     for (const req of pending) replies.push(await this.approverCard(req, actor));
     return replies;
   }
 
   async approverCard(req: DeskRequest, actor: Actor): Promise<Reply> {
-    return card(await this.engine.cardFor(req, { role: 'approver', id: actor.id }), { requestId: req.id, role: 'approver' });
+    return card(await this.engine.cardFor(req, { role: 'approver', id: actor.id }), {
+      requestId: req.id,
+      role: 'approver',
+    });
   }
 
   async handle(actor: Actor, intent: Intent): Promise<Reply[]> {
     switch (intent.intent) {
       case 'help':
-        return [card(helpCard({ name: await this.greetingName(actor), isAdmin: await this.isAdmin(actor) }) as unknown as AdaptiveCard)];
+        return [
+          card(
+            helpCard({
+              name: await this.greetingName(actor),
+              isAdmin: await this.isAdmin(actor),
+            }) as unknown as AdaptiveCard,
+          ),
+        ];
       case 'license.request': {
         // A Dragon administrator hears first that their role does not assign licenses (issue 5).
         // Asked second, the note reuses the roles the request just read fresh (one tenant read less).
@@ -120,9 +138,12 @@ export class Desk {
       case 'license.check':
         return this.status.check(actor, intent.users ?? ['me'], intent.license);
       case 'request.status':
-        return intent.requestId !== undefined ? this.status.request(actor, intent.requestId) : this.status.myRequests(actor);
+        return intent.requestId !== undefined
+          ? this.status.request(actor, intent.requestId)
+          : this.status.myRequests(actor);
       case 'request.cancel':
-        if (intent.requestId === undefined) return [text('Which request? Say for example "cancel request 42"; "my requests" lists yours.')];
+        if (intent.requestId === undefined)
+          return [text('Which request? Say for example "cancel request 42"; "my requests" lists yours.')];
         return this.engine.cancelByText(actor, intent.requestId);
       case 'approvals.pending':
         return this.status.pendingApprovals(actor);
@@ -157,10 +178,14 @@ export class Desk {
 
   unknown(intent: Intent): Reply[] {
     if (intent.error === 'too-long')
-      return [text('That message is too long for me (over 2,000 characters). Please ask in a sentence or two, for example "give Dana Reyes a Dragon nursing license".')];
+      return [
+        text(
+          'That message is too long for me (over 2,000 characters). Please ask in a sentence or two, for example "give Dana Reyes a Dragon nursing license".',
+        ),
+      ];
     return [
       text(
-        "Sorry, I didn't understand that. I handle Dragon Copilot licenses, the Dragon Administrator role and partner administration. Try \"I need a Dragon nursing license\", \"how many nursing seats are left?\", \"my requests\", or say \"help\".",
+        'Sorry, I didn\'t understand that. I handle Dragon Copilot licenses, the Dragon Administrator role and partner administration. Try "I need a Dragon nursing license", "how many nursing seats are left?", "my requests", or say "help".',
       ),
     ];
   }

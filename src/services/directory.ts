@@ -117,8 +117,16 @@ export class Directory {
     };
     if (known(`user:${userId}`) || known(`roles:${userId}`)) return;
     const both = this.fresh(`asker:${userId}`, () => this.tenant.getUserWithRoles(userId));
-    this.remember(`user:${userId}`, now, both.then((b) => b.user));
-    this.remember(`roles:${userId}`, now, both.then((b) => b.roleTemplateIds));
+    this.remember(
+      `user:${userId}`,
+      now,
+      both.then((b) => b.user),
+    );
+    this.remember(
+      `roles:${userId}`,
+      now,
+      both.then((b) => b.roleTemplateIds),
+    );
     await both.catch(() => undefined);
   }
 
@@ -135,7 +143,10 @@ export class Directory {
     const known = new Map<string, TenantUser | undefined>();
     const missing: string[] = [];
     for (const id of ids) {
-      const hit = reads === 'cached' ? (this.cache.get(`user:${id}`) as CacheEntry<TenantUser | undefined> | undefined) : undefined;
+      const hit =
+        reads === 'cached'
+          ? (this.cache.get(`user:${id}`) as CacheEntry<TenantUser | undefined> | undefined)
+          : undefined;
       if (hit && now - hit.at < this.ttlMs) known.set(id, await hit.value);
       else if (!missing.includes(id)) missing.push(id);
     }
@@ -218,9 +229,24 @@ export function licenseHolding(
   if (!skuId) return { holds: false, via: undefined };
   const states = (user.licenseAssignmentStates ?? []).filter((s) => s.skuId === skuId);
   const active = states.find((s) => s.state === 'Active' || s.state === 'ActiveWithError');
-  if (active) return { holds: true, via: active.assignedByGroup ? 'group' : 'direct', groupId: active.assignedByGroup ?? undefined, state: active.state, error: active.error };
-  if ((user.assignedLicenses ?? []).some((l) => l.skuId === skuId)) return { holds: true, via: 'direct', state: 'Active' };
+  if (active)
+    return {
+      holds: true,
+      via: active.assignedByGroup ? 'group' : 'direct',
+      groupId: active.assignedByGroup ?? undefined,
+      state: active.state,
+      error: active.error,
+    };
+  if ((user.assignedLicenses ?? []).some((l) => l.skuId === skuId))
+    return { holds: true, via: 'direct', state: 'Active' };
   const failed = states[0];
-  if (failed) return { holds: false, via: failed.assignedByGroup ? 'group' : 'direct', groupId: failed.assignedByGroup ?? undefined, state: failed.state, error: failed.error };
+  if (failed)
+    return {
+      holds: false,
+      via: failed.assignedByGroup ? 'group' : 'direct',
+      groupId: failed.assignedByGroup ?? undefined,
+      state: failed.state,
+      error: failed.error,
+    };
   return { holds: false, via: undefined };
 }

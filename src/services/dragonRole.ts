@@ -14,7 +14,8 @@ export const DRAGON_ADMIN_TEMPLATE = ROLE_TEMPLATE.dragonAdministrator;
 /** The only scope Dragon Desk assigns the role at: the whole directory. */
 export const DRAGON_ADMIN_SCOPE_ID = '/';
 /** What the role covers, as approval cards and the audit state it (issue 5, item 6). */
-export const DRAGON_ADMIN_SCOPE = 'Directory-wide (/) — manages the Dragon admin center; does not include license assignment';
+export const DRAGON_ADMIN_SCOPE =
+  'Directory-wide (/) — manages the Dragon admin center; does not include license assignment';
 
 /** How a grant is carried out. */
 export type GrantVia = 'group' | 'pim' | 'direct';
@@ -60,7 +61,10 @@ export class DragonRoleAccess {
   }
 
   private async directAssignments(userId: string): Promise<string[]> {
-    const list = await this.tenant.listRoleAssignments({ principalId: userId, roleDefinitionId: DRAGON_ADMIN_TEMPLATE });
+    const list = await this.tenant.listRoleAssignments({
+      principalId: userId,
+      roleDefinitionId: DRAGON_ADMIN_TEMPLATE,
+    });
     return list.filter((a) => (a.directoryScopeId ?? DRAGON_ADMIN_SCOPE_ID) === DRAGON_ADMIN_SCOPE_ID).map((a) => a.id);
   }
 
@@ -68,7 +72,11 @@ export class DragonRoleAccess {
    * Gives the role. Idempotent, because a crashed worker resumes: "already a member / already
    * assigned" is the state we wanted.
    */
-  async grant(userId: string, via: GrantVia, opts: { durationIso?: string; justification?: string } = {}): Promise<void> {
+  async grant(
+    userId: string,
+    via: GrantVia,
+    opts: { durationIso?: string; justification?: string } = {},
+  ): Promise<void> {
     if (via === 'direct') {
       if ((await this.directAssignments(userId)).length) return;
       try {
@@ -107,10 +115,19 @@ export class DragonRoleAccess {
     if (groupId && scope !== 'direct') {
       if (scope === 'pim' || (scope === 'all' && this.config.pimEnabled)) {
         try {
-          await this.tenant.createGroupAssignmentSchedule({ groupId, principalId: userId, accessId: 'member', action: 'adminRemove' });
+          await this.tenant.createGroupAssignmentSchedule({
+            groupId,
+            principalId: userId,
+            accessId: 'member',
+            action: 'adminRemove',
+          });
         } catch (err) {
           // Not (or no longer) assigned through PIM: fall through to the plain membership removal.
-          if (!(err instanceof TenantError && (err.code === 'RoleAssignmentDoesNotExist' || tenantErrorKind(err) === 'reference-not-present'))) throw err;
+          if (!(
+            err instanceof TenantError &&
+            (err.code === 'RoleAssignmentDoesNotExist' || tenantErrorKind(err) === 'reference-not-present')
+          ))
+            throw err;
         }
       }
       await this.tenant.removeGroupMember(groupId, userId);

@@ -68,7 +68,12 @@ export class GrantService {
   }
 
   private async save(g: Grant): Promise<void> {
-    await this.deps.store.records.put(GRANT_RECORDS, grantKey(g.requestId, g.userId), g as unknown as Record<string, unknown>, 'dragon-desk');
+    await this.deps.store.records.put(
+      GRANT_RECORDS,
+      grantKey(g.requestId, g.userId),
+      g as unknown as Record<string, unknown>,
+      'dragon-desk',
+    );
   }
 
   /**
@@ -82,9 +87,15 @@ export class GrantService {
       await this.save(g);
     }
     if (!g.timersScheduled) {
-      const payload = { requestId: g.requestId, userId: g.userId, endsAt: g.endsAt, grantKey: grantKey(g.requestId, g.userId) };
+      const payload = {
+        requestId: g.requestId,
+        userId: g.userId,
+        endsAt: g.endsAt,
+        grantKey: grantKey(g.requestId, g.userId),
+      };
       const remindAt = reminderAt(Date.parse(g.startsAt), Date.parse(g.endsAt), this.deps.config.grantReminderMinutes);
-      if (remindAt !== undefined) await this.deps.store.timers.schedule(GRANT_REMIND, new Date(remindAt).toISOString(), payload, g.requestId);
+      if (remindAt !== undefined)
+        await this.deps.store.timers.schedule(GRANT_REMIND, new Date(remindAt).toISOString(), payload, g.requestId);
       await this.deps.store.timers.schedule(GRANT_END, g.endsAt, { ...payload, attempt: 0 }, g.requestId);
       g = { ...g, timersScheduled: true };
       await this.save(g);
@@ -105,13 +116,16 @@ export class GrantService {
   async supersedeAll(userId: string): Promise<void> {
     for (const rec of await this.deps.store.records.list(GRANT_RECORDS)) {
       const g = rec.value as unknown as Grant;
-      if (g.userId === userId && (g.state === 'active' || g.state === 'scheduled')) await this.save({ ...g, state: 'superseded', endedAt: this.deps.clock.now().toISOString() });
+      if (g.userId === userId && (g.state === 'active' || g.state === 'scheduled'))
+        await this.save({ ...g, state: 'superseded', endedAt: this.deps.clock.now().toISOString() });
     }
   }
 
   /** Time-bound grants still in force, for status answers ("until …"). */
   async activeGrants(): Promise<Grant[]> {
-    return (await this.deps.store.records.list(GRANT_RECORDS)).map((r) => r.value as unknown as Grant).filter((g) => g.state === 'active');
+    return (await this.deps.store.records.list(GRANT_RECORDS))
+      .map((r) => r.value as unknown as Grant)
+      .filter((g) => g.state === 'active');
   }
 
   // ---------------------------------------------------------------- timers
@@ -153,7 +167,12 @@ export class GrantService {
       }
     } catch (err) {
       const detail = err instanceof Error ? explainTenantError(err) : String(err);
-      this.deps.logger.warn('could not end a time-bound Dragon admin grant; will retry', { requestId: g.requestId, userId: g.userId, attempt, err: detail });
+      this.deps.logger.warn('could not end a time-bound Dragon admin grant; will retry', {
+        requestId: g.requestId,
+        userId: g.userId,
+        attempt,
+        err: detail,
+      });
       await this.audit(g, 'grant.end-failed', { attempt, error: detail });
       const again = new Date(this.deps.clock.now().getTime() + GRANT_END_RETRY_MS).toISOString();
       await this.deps.store.timers.schedule(GRANT_END, again, { ...t.payload, attempt }, g.requestId);
@@ -166,10 +185,18 @@ export class GrantService {
     const stillHolds = (await this.role.holding(g.userId)).holds;
     await this.audit(g, 'grant.ended', { endsAt: g.endsAt, endedAt, attempt, stillHoldsOtherwise: stillHolds });
     if (g.state !== 'active') return;
-    const otherwise = stillHolds ? ' You still hold the role another way (for example through another group), which Dragon Desk did not change.' : '';
-    await this.tell(g.userId, `Your time-bound Dragon Administrator role has ended (request #${g.requestId}, granted until ${formatTime(g.endsAt)}).${otherwise} Ask again if you need it.`);
+    const otherwise = stillHolds
+      ? ' You still hold the role another way (for example through another group), which Dragon Desk did not change.'
+      : '';
+    await this.tell(
+      g.userId,
+      `Your time-bound Dragon Administrator role has ended (request #${g.requestId}, granted until ${formatTime(g.endsAt)}).${otherwise} Ask again if you need it.`,
+    );
     if (g.requesterId !== g.userId)
-      await this.tell(g.requesterId, `${g.displayName}'s time-bound Dragon Administrator role from your request #${g.requestId} has ended, as planned.`);
+      await this.tell(
+        g.requesterId,
+        `${g.displayName}'s time-bound Dragon Administrator role from your request #${g.requestId} has ended, as planned.`,
+      );
   }
 
   private async escalate(g: Grant, detail: string): Promise<void> {
@@ -178,7 +205,9 @@ export class GrantService {
     const groupId = this.role.groupId;
     const owners = groupId ? await this.directory.groupOwners(groupId).catch(() => []) : [];
     for (const o of owners) people.add(o.id);
-    if (!owners.length) for (const a of await this.directory.roleHolders('privilegedRoleAdministrator', true).catch(() => [])) people.add(a.id);
+    if (!owners.length)
+      for (const a of await this.directory.roleHolders('privilegedRoleAdministrator', true).catch(() => []))
+        people.add(a.id);
     for (const id of people) await this.tell(id, message);
   }
 
@@ -197,7 +226,10 @@ export class GrantService {
     try {
       await this.deps.messenger.sendToPerson(personId, text(message));
     } catch (err) {
-      this.deps.logger.warn('could not message a person about a time-bound grant', { personId, err: err instanceof Error ? err.message : String(err) });
+      this.deps.logger.warn('could not message a person about a time-bound grant', {
+        personId,
+        err: err instanceof Error ? err.message : String(err),
+      });
     }
   }
 }

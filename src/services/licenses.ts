@@ -38,7 +38,8 @@ export class LicenseService implements Capability {
     private readonly engine: RequestEngine,
   ) {
     engine.register(this);
-    for (const k of this.kinds) engine.onDraftChoice(k, (req, actor, data, verb) => this.onChoice(req, actor, data, verb));
+    for (const k of this.kinds)
+      engine.onDraftChoice(k, (req, actor, data, verb) => this.onChoice(req, actor, data, verb));
   }
 
   // ---------------------------------------------------------------- asking
@@ -48,7 +49,11 @@ export class LicenseService implements Capability {
     // The parser leaves people out when it can't tell who is meant ("for my team"): ask, never assume "me".
     if (!ask.users?.length) {
       const what = kind === 'license.assign' ? 'get' : 'lose';
-      return [text(`Who should ${what} the Dragon Copilot license? Name them, for example "give Dana Reyes a Dragon nursing license", or say "I need a Dragon nursing license" for yourself.`)];
+      return [
+        text(
+          `Who should ${what} the Dragon Copilot license? Name them, for example "give Dana Reyes a Dragon nursing license", or say "I need a Dragon nursing license" for yourself.`,
+        ),
+      ];
     }
     const users = ask.users;
     if (users.length > MAX_PEOPLE_PER_REQUEST) {
@@ -61,13 +66,17 @@ export class LicenseService implements Capability {
     await this.directory.warmAsker(actor.id);
     const people = await resolvePeople(this.directory, users, actor);
     if (people.notFound.length) {
-      return [
-        text(notFoundText(people.notFound, this.deps.config.mode)),
-      ];
+      return [text(notFoundText(people.notFound, this.deps.config.mode))];
     }
     return this.engine.startDraft(
       actor,
-      { kind, subject: ask.license ?? '', justification: ask.justification, payload: { questions: people.questions }, targets: people.resolved.map(targetOf) },
+      {
+        kind,
+        subject: ask.license ?? '',
+        justification: ask.justification,
+        payload: { questions: people.questions },
+        targets: people.resolved.map(targetOf),
+      },
       { kind, written: users, license: ask.license },
       !people.questions.length && !!ask.license,
       (req) => this.nextStep(req, actor),
@@ -83,11 +92,23 @@ export class LicenseService implements Capability {
       updated = applied.updated;
     } else {
       if (!data.kind) return { message: 'Please choose nursing or physician.' };
-      updated = await this.deps.store.requests.update(req.id, req.version, { subject: data.kind }, { actorId: actor.id, actorName: actor.name, action: 'request.kind-chosen', tenantId: req.tenantId, detail: { kind: data.kind } });
+      updated = await this.deps.store.requests.update(
+        req.id,
+        req.version,
+        { subject: data.kind },
+        {
+          actorId: actor.id,
+          actorName: actor.name,
+          action: 'request.kind-chosen',
+          tenantId: req.tenantId,
+          detail: { kind: data.kind },
+        },
+      );
     }
     if (!updated) return { message: 'This request changed while you were choosing; please look at the latest card.' };
     const [first, ...rest] = await this.nextStep(updated, actor);
-    if (first?.kind === 'card') return { card: first.card, followUps: rest, about: { requestId: updated.id, role: 'requester' } };
+    if (first?.kind === 'card')
+      return { card: first.card, followUps: rest, about: { requestId: updated.id, role: 'requester' } };
     return { message: first?.kind === 'text' ? first.text : undefined, followUps: rest };
   }
 
@@ -103,12 +124,39 @@ export class LicenseService implements Capability {
       const inferred = await this.inferHeldKind(current.targets);
       if (inferred === 'none') {
         // Asking "which kind?" about a license nobody holds would only lead to "nothing to remove".
-        await this.deps.store.requests.transition(current.id, { state: 'draft', version: current.version }, 'cancel', { decidedBy: 'dragon-desk', decidedByName: 'Dragon Desk', decidedAt: this.deps.clock.now().toISOString(), decisionReason: 'Nothing to remove' }, auditOf(actor, 'request.precheck-failed', current.tenantId, { reason: 'holds-no-dragon-license' }));
+        await this.deps.store.requests.transition(
+          current.id,
+          { state: 'draft', version: current.version },
+          'cancel',
+          {
+            decidedBy: 'dragon-desk',
+            decidedByName: 'Dragon Desk',
+            decidedAt: this.deps.clock.now().toISOString(),
+            decisionReason: 'Nothing to remove',
+          },
+          auditOf(actor, 'request.precheck-failed', current.tenantId, { reason: 'holds-no-dragon-license' }),
+        );
         return [text(nothingToRemove(current.targets, actor))];
       }
-      if (inferred) current = (await this.deps.store.requests.update(current.id, current.version, { subject: inferred }, auditOf(actor, 'request.kind-inferred', current.tenantId, { kind: inferred }))) ?? current;
+      if (inferred)
+        current =
+          (await this.deps.store.requests.update(
+            current.id,
+            current.version,
+            { subject: inferred },
+            auditOf(actor, 'request.kind-inferred', current.tenantId, { kind: inferred }),
+          )) ?? current;
     }
-    if (!current.subject) return [card(chooseLicenseCard(current, current.targets.map((t) => t.displayName)) as unknown as AdaptiveCard, about)];
+    if (!current.subject)
+      return [
+        card(
+          chooseLicenseCard(
+            current,
+            current.targets.map((t) => t.displayName),
+          ) as unknown as AdaptiveCard,
+          about,
+        ),
+      ];
 
     return this.engine.prepareDraft(current, actor);
   }
@@ -150,7 +198,11 @@ export class LicenseService implements Capability {
     const s = (await this.directory.seats(false))[kind];
     const delta = req.kind === 'license.assign' ? req.targets.length : -req.targets.length;
     const showAfter = req.state === 'draft' && req.payload.direct === true;
-    return { subject, seats: { used: s.used, total: s.total, ...(showAfter ? { after: Math.max(0, s.used + delta) } : {}) }, notes };
+    return {
+      subject,
+      seats: { used: s.used, total: s.total, ...(showAfter ? { after: Math.max(0, s.used + delta) } : {}) },
+      notes,
+    };
   }
 
   async canActDirectly(actor: Actor, _req?: DeskRequest, reads: Reads = 'fresh'): Promise<boolean> {
@@ -169,21 +221,29 @@ export class LicenseService implements Capability {
     if (!sku) {
       return {
         ok: false,
-        replies: [text(`Your organisation has no ${info.label} subscription (SKU ${this.deps.config.licenses[kind].skuPartNumber}) yet, so there is nothing to assign. ${info.purchase}`)],
+        replies: [
+          text(
+            `Your organisation has no ${info.label} subscription (SKU ${this.deps.config.licenses[kind].skuPartNumber}) yet, so there is nothing to assign. ${info.purchase}`,
+          ),
+        ],
       };
     }
     const otherSku = seats[otherKind(kind)].sku?.skuId;
     const groupId = this.deps.config.licenses[kind].groupId;
     const skipped: { name: string; reason: string }[] = [];
     const keep: RequestTarget[] = [];
-    const users = await this.directory.users(req.targets.map((t) => t.userId), reads);
+    const users = await this.directory.users(
+      req.targets.map((t) => t.userId),
+      reads,
+    );
     for (const t of req.targets) {
       const u = users.find((x) => x.id === t.userId);
       const reason = await this.targetProblem(req, t, u, sku.skuId, otherSku, groupId);
       if (reason) skipped.push({ name: t.displayName, reason });
       else keep.push(t);
     }
-    if (keep.length === 0) return { ok: false, replies: [text(skipped.map((s) => s.reason).join(' ') + ' Nothing was requested.')] };
+    if (keep.length === 0)
+      return { ok: false, replies: [text(skipped.map((s) => s.reason).join(' ') + ' Nothing was requested.')] };
 
     if (req.kind === 'license.assign' && seats[kind].free < keep.length) {
       await this.alertAdminsNoSeats(actor, kind, seats[kind].used, seats[kind].total, keep);
@@ -214,14 +274,23 @@ export class LicenseService implements Capability {
   }
 
   /** Why this person can't be part of the request, or undefined when they can. */
-  private async targetProblem(req: DeskRequest, t: RequestTarget, u: TenantUser | undefined, skuId: string, otherSku: string | undefined, groupId: string | undefined): Promise<string | undefined> {
+  private async targetProblem(
+    req: DeskRequest,
+    t: RequestTarget,
+    u: TenantUser | undefined,
+    skuId: string,
+    otherSku: string | undefined,
+    groupId: string | undefined,
+  ): Promise<string | undefined> {
     const kind = req.subject as LicenseKind;
     const label = LICENSE_INFO[kind].label;
     if (!u) return `${t.displayName} no longer exists in the directory.`;
-    if (u.accountEnabled === false) return `${u.displayName}'s account is disabled, so no license can be assigned or changed.`;
+    if (u.accountEnabled === false)
+      return `${u.displayName}'s account is disabled, so no license can be assigned or changed.`;
     const holding = licenseHolding(u, skuId);
     if (req.kind === 'license.assign') {
-      if (holding.holds) return `${u.displayName} already has a ${label} license (${holding.via === 'group' ? 'through a license group' : 'assigned directly'}).`;
+      if (holding.holds)
+        return `${u.displayName} already has a ${label} license (${holding.via === 'group' ? 'through a license group' : 'assigned directly'}).`;
       if (holding.state === 'Error')
         return `${u.displayName} is already in the ${label} license group, but Microsoft could not apply the license (${holding.error ?? 'error'}${holding.error === 'CountViolation' ? ': no seat was free' : ''}). An admin needs to free a seat and reprocess, or remove them from the group.`;
       if (otherSku && licenseHolding(u, otherSku).holds)
@@ -233,13 +302,28 @@ export class LicenseService implements Capability {
       if (holding.via === 'group' && holding.groupId !== groupId)
         return `${u.displayName} gets the ${label} license through another group (${await this.groupName(holding.groupId!)}) that Dragon Desk doesn't manage; remove them from that group in Entra.`;
     }
-    const open = (await this.deps.store.requests.findOpenForTarget(u.id, req.kind, req.subject)).filter((o) => o.id !== req.id);
-    if (open.length) return `${u.displayName} is already in request #${open[0].id} for this (${open[0].state}); say "status of request ${open[0].id}" to follow it.`;
+    const open = (await this.deps.store.requests.findOpenForTarget(u.id, req.kind, req.subject)).filter(
+      (o) => o.id !== req.id,
+    );
+    if (open.length)
+      return `${u.displayName} is already in request #${open[0].id} for this (${open[0].state}); say "status of request ${open[0].id}" to follow it.`;
     return undefined;
   }
 
-  private async alertAdminsNoSeats(actor: Actor, kind: LicenseKind, used: number, total: number, people: RequestTarget[]): Promise<void> {
-    await this.deps.store.audit.append({ actorId: actor.id, actorName: actor.name, action: 'refused.no-seats', tenantId: this.deps.config.tenantId, detail: { kind, used, total, people: people.map((p) => p.userId) } });
+  private async alertAdminsNoSeats(
+    actor: Actor,
+    kind: LicenseKind,
+    used: number,
+    total: number,
+    people: RequestTarget[],
+  ): Promise<void> {
+    await this.deps.store.audit.append({
+      actorId: actor.id,
+      actorName: actor.name,
+      action: 'refused.no-seats',
+      tenantId: this.deps.config.tenantId,
+      detail: { kind, used, total, people: people.map((p) => p.userId) },
+    });
     const key = `seat-alert:${kind}`;
     const last = await this.deps.store.records.get('alerts', key);
     const now = this.deps.clock.now().getTime();
@@ -249,7 +333,12 @@ export class LicenseService implements Capability {
     const admins = await this.directory.roleHolders('licenseAdministrator', false).catch(() => []);
     for (const a of admins) {
       await this.deps.messenger
-        .sendToPerson(a.id, text(`Heads-up: ${actor.name} asked for a ${info.label} license for ${joinNames(people.map((p) => p.displayName))}, but ${used} of ${total} seats are used. ${info.purchase}`))
+        .sendToPerson(
+          a.id,
+          text(
+            `Heads-up: ${actor.name} asked for a ${info.label} license for ${joinNames(people.map((p) => p.displayName))}, but ${used} of ${total} seats are used. ${info.purchase}`,
+          ),
+        )
         .catch(() => undefined);
     }
   }
@@ -262,13 +351,27 @@ export class LicenseService implements Capability {
       const owners = eligibleApprovers(await this.directory.groupOwners(groupId, reads), req.requesterId, targetIds);
       if (owners.length) {
         const name = await this.groupName(groupId);
-        return owners.map((o) => ({ approverId: o.id, displayName: o.displayName, reason: `an owner of the group “${name}”, which carries the ${LICENSE_INFO[kind].label} license` }));
+        return owners.map((o) => ({
+          approverId: o.id,
+          displayName: o.displayName,
+          reason: `an owner of the group “${name}”, which carries the ${LICENSE_INFO[kind].label} license`,
+        }));
       }
     }
     if (this.deps.config.approverFallback !== 'license-admins') return [];
-    const admins = eligibleApprovers(await this.directory.roleHolders('licenseAdministrator', reads === 'fresh'), req.requesterId, targetIds);
-    const why = groupId ? 'the license group has no enabled owner who can decide' : `no license group is configured for ${kind} licenses`;
-    return admins.map((a) => ({ approverId: a.id, displayName: a.displayName, reason: `a License Administrator (${why})` }));
+    const admins = eligibleApprovers(
+      await this.directory.roleHolders('licenseAdministrator', reads === 'fresh'),
+      req.requesterId,
+      targetIds,
+    );
+    const why = groupId
+      ? 'the license group has no enabled owner who can decide'
+      : `no license group is configured for ${kind} licenses`;
+    return admins.map((a) => ({
+      approverId: a.id,
+      displayName: a.displayName,
+      reason: `a License Administrator (${why})`,
+    }));
   }
 
   completedMessage(req: DeskRequest): string {
@@ -283,23 +386,46 @@ export class LicenseService implements Capability {
   async execute(req: DeskRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
     const kind = req.subject as LicenseKind;
     const skuId = await this.directory.skuId(kind);
-    if (!skuId) return { state: 'failed', errorCode: 'SkuNotFound', errorMessage: `The tenant no longer has a ${LICENSE_INFO[kind].label} subscription.` };
+    if (!skuId)
+      return {
+        state: 'failed',
+        errorCode: 'SkuNotFound',
+        errorMessage: `The tenant no longer has a ${LICENSE_INFO[kind].label} subscription.`,
+      };
     const groupId = this.deps.config.licenses[kind].groupId;
     const todo = req.targets.filter((t) => t.status === 'waiting');
     const assign = req.kind === 'license.assign';
 
     // One $batch for every write (at most 20 people per request, so one HTTP call).
-    const paths = assign ? todo.map(() => [groupId ? ('group' as const) : ('direct' as const)]) : await this.removalPaths(todo, skuId, groupId);
+    const paths = assign
+      ? todo.map(() => [groupId ? ('group' as const) : ('direct' as const)])
+      : await this.removalPaths(todo, skuId, groupId);
     const writes: { target: RequestTarget; via: 'group' | 'direct'; request: BatchRequest }[] = [];
-    todo.forEach((t, i) => paths[i].forEach((via) => writes.push({ target: t, via, request: writeFor(assign, via, groupId, t.userId, skuId, String(writes.length)) })));
+    todo.forEach((t, i) =>
+      paths[i].forEach((via) =>
+        writes.push({
+          target: t,
+          via,
+          request: writeFor(assign, via, groupId, t.userId, skuId, String(writes.length)),
+        }),
+      ),
+    );
     const answers = writes.length ? await this.deps.tenant.batch(writes.map((w) => w.request)) : [];
     const failedIds = new Set<string>();
     let transient: TenantError | undefined;
     for (let i = 0; i < writes.length; i++) {
       const a = answers[i];
       const { target: t, via } = writes[i];
-      const ok = a && (a.status < 300 || (a.status === 400 && /already exist|do not exist/i.test(JSON.stringify(a.body ?? ''))));
-      await this.deps.store.audit.append({ actorId: 'dragon-desk', action: assign ? 'graph.assign' : 'graph.remove', requestId: req.id, tenantId: req.tenantId, detail: { userId: t.userId, status: a?.status, via }, graphRequestId: a?.headers?.['request-id'] });
+      const ok =
+        a && (a.status < 300 || (a.status === 400 && /already exist|do not exist/i.test(JSON.stringify(a.body ?? ''))));
+      await this.deps.store.audit.append({
+        actorId: 'dragon-desk',
+        action: assign ? 'graph.assign' : 'graph.remove',
+        requestId: req.id,
+        tenantId: req.tenantId,
+        detail: { userId: t.userId, status: a?.status, via },
+        graphRequestId: a?.headers?.['request-id'],
+      });
       if (a && RETRYABLE_STATUSES.includes(a.status)) {
         // Still throttled or unavailable after the batch's own retries: not this person's failure.
         transient ??= tenantErrorFromResponse(a.status, a.body, headersFromRecord(a.headers));
@@ -337,7 +463,11 @@ export class LicenseService implements Capability {
    * it done): through the managed group, directly, or both. A removal undoes each path it finds;
    * none found means it is already gone, and the verification will say so.
    */
-  private async removalPaths(todo: RequestTarget[], skuId: string, groupId: string | undefined): Promise<('group' | 'direct')[][]> {
+  private async removalPaths(
+    todo: RequestTarget[],
+    skuId: string,
+    groupId: string | undefined,
+  ): Promise<('group' | 'direct')[][]> {
     const users = await this.deps.tenant.getUsers(todo.map((t) => t.userId));
     return todo.map((t) => {
       const u = users.find((x) => x.id === t.userId);
@@ -345,13 +475,22 @@ export class LicenseService implements Capability {
       const states = (u.licenseAssignmentStates ?? []).filter((s) => s.skuId === skuId);
       const out: ('group' | 'direct')[] = [];
       if (groupId && states.some((s) => s.assignedByGroup === groupId)) out.push('group');
-      const direct = states.some((s) => !s.assignedByGroup) || (states.length === 0 && (u.assignedLicenses ?? []).some((l) => l.skuId === skuId));
+      const direct =
+        states.some((s) => !s.assignedByGroup) ||
+        (states.length === 0 && (u.assignedLicenses ?? []).some((l) => l.skuId === skuId));
       if (direct) out.push('direct');
       return out;
     });
   }
 
-  private async verify(req: DeskRequest, people: RequestTarget[], skuId: string, assign: boolean, groupId: string | undefined, ctx: ExecutionContext): Promise<boolean> {
+  private async verify(
+    req: DeskRequest,
+    people: RequestTarget[],
+    skuId: string,
+    assign: boolean,
+    groupId: string | undefined,
+    ctx: ExecutionContext,
+  ): Promise<boolean> {
     let waiting = [...people];
     const deadline = this.deps.clock.now().getTime() + this.deps.config.licenseVerifyTimeoutSeconds * 1000;
     let delayMs = 250;
@@ -359,7 +498,11 @@ export class LicenseService implements Capability {
     while (waiting.length) {
       // Group-based licensing is asynchronous: reading back at once would usually see nothing yet.
       await sleep(delayMs);
-      const reads: BatchRequest[] = waiting.map((t, i) => ({ id: String(i), method: 'GET', url: `/users/${t.userId}?$select=id,displayName,assignedLicenses,licenseAssignmentStates` }));
+      const reads: BatchRequest[] = waiting.map((t, i) => ({
+        id: String(i),
+        method: 'GET',
+        url: `/users/${t.userId}?$select=id,displayName,assignedLicenses,licenseAssignmentStates`,
+      }));
       const answers = await this.deps.tenant.batch(reads);
       const still: RequestTarget[] = [];
       for (let i = 0; i < waiting.length; i++) {
@@ -375,8 +518,12 @@ export class LicenseService implements Capability {
         else if (!assign && !h.holds) await ctx.progress(t.userId, 'done');
         else if (assign && h.state === 'Error') {
           const seats = h.error === 'CountViolation';
-          const why = seats ? 'no seat was free when Microsoft applied the group license (CountViolation)' : `Microsoft could not apply the license (${h.error ?? 'Error'})`;
-          const next = seats ? `free a seat or buy more, then ask again. ${LICENSE_INFO[req.subject as LicenseKind].purchase}` : 'an administrator can see the details on the group in the Entra admin center.';
+          const why = seats
+            ? 'no seat was free when Microsoft applied the group license (CountViolation)'
+            : `Microsoft could not apply the license (${h.error ?? 'Error'})`;
+          const next = seats
+            ? `free a seat or buy more, then ask again. ${LICENSE_INFO[req.subject as LicenseKind].purchase}`
+            : 'an administrator can see the details on the group in the Entra admin center.';
           // Leave no half-state: a member without a working license would hold the group slot silently.
           const undone = groupId ? await this.takeOutOfGroup(req, groupId, t.userId) : true;
           const state = undone
@@ -386,9 +533,18 @@ export class LicenseService implements Capability {
         } else still.push(t);
       }
       waiting = still;
-      if (waiting.length && (this.deps.clock.now().getTime() > deadline || Date.now() - started > this.deps.config.licenseVerifyTimeoutSeconds * 1000)) {
+      if (
+        waiting.length &&
+        (this.deps.clock.now().getTime() > deadline ||
+          Date.now() - started > this.deps.config.licenseVerifyTimeoutSeconds * 1000)
+      ) {
         for (const t of waiting)
-          await ctx.progress(t.userId, 'failed', 'NotVerified', `Microsoft had not ${assign ? 'applied' : 'removed'} the license after ${this.deps.config.licenseVerifyTimeoutSeconds} seconds. It may still happen; ask "does ${t.displayName} have a Dragon license?" later.`);
+          await ctx.progress(
+            t.userId,
+            'failed',
+            'NotVerified',
+            `Microsoft had not ${assign ? 'applied' : 'removed'} the license after ${this.deps.config.licenseVerifyTimeoutSeconds} seconds. It may still happen; ask "does ${t.displayName} have a Dragon license?" later.`,
+          );
         return false;
       }
       delayMs = Math.min(delayMs * 2, 5000);
@@ -400,10 +556,23 @@ export class LicenseService implements Capability {
   private async takeOutOfGroup(req: DeskRequest, groupId: string, userId: string): Promise<boolean> {
     try {
       await this.deps.tenant.removeGroupMember(groupId, userId);
-      await this.deps.store.audit.append({ actorId: 'dragon-desk', action: 'graph.undo-assign', requestId: req.id, tenantId: req.tenantId, detail: { userId, groupId } });
+      await this.deps.store.audit.append({
+        actorId: 'dragon-desk',
+        action: 'graph.undo-assign',
+        requestId: req.id,
+        tenantId: req.tenantId,
+        detail: { userId, groupId },
+      });
       return true;
     } catch (err) {
-      await this.deps.store.audit.append({ actorId: 'dragon-desk', action: 'graph.undo-assign-failed', requestId: req.id, tenantId: req.tenantId, detail: { userId, groupId, error: err instanceof Error ? err.message : String(err) }, graphRequestId: err instanceof TenantError ? err.requestId : undefined });
+      await this.deps.store.audit.append({
+        actorId: 'dragon-desk',
+        action: 'graph.undo-assign-failed',
+        requestId: req.id,
+        tenantId: req.tenantId,
+        detail: { userId, groupId, error: err instanceof Error ? err.message : String(err) },
+        graphRequestId: err instanceof TenantError ? err.requestId : undefined,
+      });
       return false;
     }
   }
@@ -418,29 +587,43 @@ export class LicenseService implements Capability {
   }
 }
 
-function writeFor(assign: boolean, via: 'group' | 'direct', groupId: string | undefined, userId: string, skuId: string, id: string): BatchRequest {
+function writeFor(
+  assign: boolean,
+  via: 'group' | 'direct',
+  groupId: string | undefined,
+  userId: string,
+  skuId: string,
+  id: string,
+): BatchRequest {
   const json = { 'Content-Type': 'application/json' };
   if (via === 'group' && groupId && assign)
-    return { id, method: 'POST', url: `/groups/${groupId}/members/$ref`, headers: json, body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${userId}` } };
+    return {
+      id,
+      method: 'POST',
+      url: `/groups/${groupId}/members/$ref`,
+      headers: json,
+      body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${userId}` },
+    };
   if (via === 'group' && groupId) return { id, method: 'DELETE', url: `/groups/${groupId}/members/${userId}/$ref` };
   return {
     id,
     method: 'POST',
     url: `/users/${userId}/assignLicense`,
     headers: json,
-    body: assign ? { addLicenses: [{ skuId, disabledPlans: [] }], removeLicenses: [] } : { addLicenses: [], removeLicenses: [skuId] },
+    body: assign
+      ? { addLicenses: [{ skuId, disabledPlans: [] }], removeLicenses: [] }
+      : { addLicenses: [], removeLicenses: [skuId] },
   };
 }
 
 function nothingToRemove(targets: RequestTarget[], actor: Actor): string {
-  if (targets.length === 1 && targets[0].userId === actor.id) return "You don't have a Dragon Copilot license (nursing or physician), so there is nothing to remove. Nothing was requested.";
+  if (targets.length === 1 && targets[0].userId === actor.id)
+    return "You don't have a Dragon Copilot license (nursing or physician), so there is nothing to remove. Nothing was requested.";
   const names = joinNames(targets.map((t) => t.displayName));
   return targets.length === 1
     ? `${names} doesn't have a Dragon Copilot license (nursing or physician), so there is nothing to remove. Nothing was requested.`
     : `None of ${names} has a Dragon Copilot license (nursing or physician), so there is nothing to remove. Nothing was requested.`;
 }
-
-
 
 function auditOf(actor: Actor, action: string, tenantId: string, detail?: Record<string, unknown>) {
   return { actorId: actor.id, actorName: actor.name, action, tenantId, detail };

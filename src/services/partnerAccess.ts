@@ -29,7 +29,9 @@ export class PartnerAccess {
   async operatorsGroupName(): Promise<string | undefined> {
     const groupId = this.deps.config.partnerOperatorsGroupId;
     if (!groupId) return undefined;
-    if (!this.groupName) this.groupName = (await this.deps.tenant.getGroup(groupId).catch(() => undefined))?.displayName ?? 'partner operators';
+    if (!this.groupName)
+      this.groupName =
+        (await this.deps.tenant.getGroup(groupId).catch(() => undefined))?.displayName ?? 'partner operators';
     return this.groupName;
   }
 
@@ -38,7 +40,8 @@ export class PartnerAccess {
    * {what}" in the refusal.
    */
   async operator(userId: string, what: string): Promise<OperatorStanding> {
-    if ((await this.directory.rolesOf(userId, true)).has('globalAdministrator')) return { ok: true, as: 'a Global Administrator' };
+    if ((await this.directory.rolesOf(userId, true)).has('globalAdministrator'))
+      return { ok: true, as: 'a Global Administrator' };
     const group = await this.operatorsGroupName();
     if (group && (await this.isPartnerOperator(userId))) return { ok: true, as: `a member of “${group}”` };
     return {

@@ -11,10 +11,18 @@ import type { Actor, ServiceDeps } from './types';
 export type PartnerTarget = Omit<RequestTarget, 'status'>;
 
 /** Target ids are prefixed so they can never be mistaken for (or message) a person. */
-export const DRAGON_DESK_TARGET: PartnerTarget = { userId: 'dragon-desk', displayName: "Dragon Desk's own identity (service principal)", userPrincipalName: '' };
+export const DRAGON_DESK_TARGET: PartnerTarget = {
+  userId: 'dragon-desk',
+  displayName: "Dragon Desk's own identity (service principal)",
+  userPrincipalName: '',
+};
 
 export function subscriptionTarget(subscriptionId: string, name: string): PartnerTarget {
-  return { userId: `subscription:${subscriptionId.toLowerCase()}`, displayName: `${name} (Azure subscription)`, userPrincipalName: subscriptionId };
+  return {
+    userId: `subscription:${subscriptionId.toLowerCase()}`,
+    displayName: `${name} (Azure subscription)`,
+    userPrincipalName: subscriptionId,
+  };
 }
 
 export function tenantTarget(): PartnerTarget {
@@ -25,7 +33,12 @@ export function customerTarget(name: string, tenantId?: string): PartnerTarget {
   return { userId: `customer:${name.toLowerCase()}`, displayName: name, userPrincipalName: tenantId ?? '' };
 }
 
-export function auditOf(actor: { id: string; name?: string }, action: string, tenantId: string, detail?: Record<string, unknown>): Omit<AuditEntry, 'requestId'> {
+export function auditOf(
+  actor: { id: string; name?: string },
+  action: string,
+  tenantId: string,
+  detail?: Record<string, unknown>,
+): Omit<AuditEntry, 'requestId'> {
   return { actorId: actor.id, actorName: actor.name, action, tenantId, detail };
 }
 
@@ -50,6 +63,11 @@ export async function createDirectDraft(
 }
 
 /** Appends a refusal to the audit log, so "who tried what" is answerable later. */
-export async function auditRefusal(deps: ServiceDeps, actor: Actor, action: string, detail: Record<string, unknown>): Promise<void> {
+export async function auditRefusal(
+  deps: ServiceDeps,
+  actor: Actor,
+  action: string,
+  detail: Record<string, unknown>,
+): Promise<void> {
   await deps.store.audit.append({ ...auditOf(actor, action, deps.config.tenantId, detail) });
 }

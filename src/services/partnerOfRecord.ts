@@ -27,7 +27,13 @@ import {
 import type { DeskRequest, RequestKind } from '../domain/request';
 import { explainTenantError } from '../tenant/errors';
 import type { AzureSubscription } from '../tenant/types';
-import { DirectOnlyCapability, type Capability, type ExecutionContext, type ExecutionOutcome, type Precheck } from './capability';
+import {
+  DirectOnlyCapability,
+  type Capability,
+  type ExecutionContext,
+  type ExecutionOutcome,
+  type Precheck,
+} from './capability';
 import { auditOf, auditRefusal, createDirectDraft, subscriptionTarget } from './partnerDrafts';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
@@ -54,7 +60,8 @@ interface Replaces {
   recordedAt?: string;
 }
 
-const NO_API = "Dragon Desk can't read Microsoft's own record: Microsoft offers no API for the partner of record, so the Azure portal is the authority.";
+const NO_API =
+  "Dragon Desk can't read Microsoft's own record: Microsoft offers no API for the partner of record, so the Azure portal is the authority.";
 
 export class PartnerOfRecordService extends DirectOnlyCapability implements Capability {
   readonly kinds: readonly RequestKind[] = ['partner.record'];
@@ -76,7 +83,9 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
   }
 
   async entries(): Promise<PartnerOfRecordEntry[]> {
-    return (await this.deps.store.records.list(PARTNER_OF_RECORD)).map((r) => r.value as unknown as PartnerOfRecordEntry);
+    return (await this.deps.store.records.list(PARTNER_OF_RECORD)).map(
+      (r) => r.value as unknown as PartnerOfRecordEntry,
+    );
   }
 
   private describe(e: PartnerOfRecordEntry): string {
@@ -88,22 +97,40 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
     const all = await this.entries();
     if (ask.subscription) {
       const subs = await this.deps.tenant.listSubscriptions().catch(() => [] as AzureSubscription[]);
-      const known = subs.length ? subs : all.map((e) => ({ subscriptionId: e.subscriptionId, displayName: e.subscriptionName, state: '' }));
+      const known = subs.length
+        ? subs
+        : all.map((e) => ({ subscriptionId: e.subscriptionId, displayName: e.subscriptionName, state: '' }));
       const m = matchSubscription(ask.subscription, known);
-      if (m.kind === 'many') return [text(`“${ask.subscription}” could mean ${m.candidates.map((c) => c.displayName).join(' or ')}. Which one?`)];
-      if (m.kind === 'none') return [text(`I can't find a subscription called “${ask.subscription}”. ${this.existing(known)}`)];
+      if (m.kind === 'many')
+        return [
+          text(`“${ask.subscription}” could mean ${m.candidates.map((c) => c.displayName).join(' or ')}. Which one?`),
+        ];
+      if (m.kind === 'none')
+        return [text(`I can't find a subscription called “${ask.subscription}”. ${this.existing(known)}`)];
       const e = all.find((x) => x.subscriptionId.toLowerCase() === m.subscription.subscriptionId.toLowerCase());
-      if (!e) return [text(`Dragon Desk has no partner of record recorded for ${m.subscription.displayName}. ${NO_API} If one was attached outside Dragon Desk, check there.`)];
+      if (!e)
+        return [
+          text(
+            `Dragon Desk has no partner of record recorded for ${m.subscription.displayName}. ${NO_API} If one was attached outside Dragon Desk, check there.`,
+          ),
+        ];
       return [text(`According to Dragon Desk's record, ${this.describe(e)}. ${NO_API}`)];
     }
-    if (!all.length) return [text(`Dragon Desk has no partner of record recorded for any subscription. ${NO_API} A subscription's Owner can say "make Fabrikam (1234567) partner of record for the Production subscription".`)];
+    if (!all.length)
+      return [
+        text(
+          `Dragon Desk has no partner of record recorded for any subscription. ${NO_API} A subscription's Owner can say "make Fabrikam (1234567) partner of record for the Production subscription".`,
+        ),
+      ];
     if (all.length === 1) return [text(`According to Dragon Desk's record, ${this.describe(all[0])}. ${NO_API}`)];
     const lines = all.map((e) => `- ${this.describe(e)}.`);
     return [text(`According to Dragon Desk's record:\n\n${lines.join('\n')}\n\n${NO_API}`)];
   }
 
   private existing(subs: readonly { displayName: string }[]): string {
-    return subs.length ? `The subscriptions I can see are ${subs.map((s) => s.displayName).join(', ')}.` : 'I can see no Azure subscriptions in this tenant.';
+    return subs.length
+      ? `The subscriptions I can see are ${subs.map((s) => s.displayName).join(', ')}.`
+      : 'I can see no Azure subscriptions in this tenant.';
   }
 
   // ---------------------------------------------------------------- standing
@@ -120,17 +147,25 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
       this.deps.tenant.listClassicAdministrators(subscriptionId),
     ]);
     const mine = new Set([actorId.toLowerCase(), ...groupIds.map((g) => g.toLowerCase())]);
-    const ownerAssignments = assignments.filter((a) => isOwnerRole(a.roleDefinitionId) && scopeCoversSubscription(a.scope, subscriptionId));
+    const ownerAssignments = assignments.filter(
+      (a) => isOwnerRole(a.roleDefinitionId) && scopeCoversSubscription(a.scope, subscriptionId),
+    );
     const isOwner = ownerAssignments.some((a) => mine.has(a.principalId.toLowerCase()));
     const addresses = [user?.mail, user?.userPrincipalName].filter((x): x is string => !!x).map((x) => x.toLowerCase());
     const classicMine = classic
       .filter((c) => c.name.toLowerCase() === actorId.toLowerCase() || addresses.includes(c.emailAddress.toLowerCase()))
       .flatMap((c) => classicRoles(c.role));
-    const standing = dporStanding({ isGuest: (user?.userType ?? '').toLowerCase() === 'guest', isOwner, classic: classicMine });
+    const standing = dporStanding({
+      isGuest: (user?.userType ?? '').toLowerCase() === 'guest',
+      isOwner,
+      classic: classicMine,
+    });
     let owners: string[] = [];
     if (!standing.may) {
       const people = await this.deps.tenant.getUsers(ownerAssignments.map((a) => a.principalId)).catch(() => []);
-      owners = people.filter((p) => p.accountEnabled !== false && (p.userType ?? '').toLowerCase() !== 'guest').map((p) => p.displayName);
+      owners = people
+        .filter((p) => p.accountEnabled !== false && (p.userType ?? '').toLowerCase() !== 'guest')
+        .map((p) => p.displayName);
     }
     return { standing, owners };
   }
@@ -146,12 +181,20 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
     }
     const byName = ask.partner ? findPartner(this.deps.config.partners, { name: ask.partner }) : undefined;
     if (byName?.mpnId && ask.partnerId && byName.mpnId !== ask.partnerId)
-      return [text(`Dragon Desk knows ${byName.name}'s partner ID as ${byName.mpnId}, not ${ask.partnerId}. Please check which partner you mean; nothing was recorded.`)];
+      return [
+        text(
+          `Dragon Desk knows ${byName.name}'s partner ID as ${byName.mpnId}, not ${ask.partnerId}. Please check which partner you mean; nothing was recorded.`,
+        ),
+      ];
     const known = byName ?? findPartner(this.deps.config.partners, { partnerId: ask.partnerId });
     const partnerId = ask.partnerId ?? known?.mpnId;
     const partnerName = known?.name ?? ask.partner;
     if (!partnerId)
-      return [text(`${ask.partner ? `I don't know ${ask.partner}'s partner ID, and the portal needs it.` : 'Which partner?'} Say for example "make Fabrikam (1234567) partner of record for the Production subscription".`)];
+      return [
+        text(
+          `${ask.partner ? `I don't know ${ask.partner}'s partner ID, and the portal needs it.` : 'Which partner?'} Say for example "make Fabrikam (1234567) partner of record for the Production subscription".`,
+        ),
+      ];
 
     let subs: AzureSubscription[];
     try {
@@ -161,18 +204,32 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
     }
     const m = matchSubscription(ask.subscription, subs);
     if (m.kind === 'many')
-      return [text(`${ask.subscription ? `“${ask.subscription}” could mean` : 'Which subscription?'} ${m.candidates.map((c) => `${c.displayName} (${c.subscriptionId})`).join(' or ')}${ask.subscription ? '. Which one?' : ''} Say it again with the full name or the subscription id.`)];
-    if (m.kind === 'none') return [text(`I can't find ${ask.subscription ? `a subscription called “${ask.subscription}”` : 'an Azure subscription'}. ${this.existing(subs)}`)];
+      return [
+        text(
+          `${ask.subscription ? `“${ask.subscription}” could mean` : 'Which subscription?'} ${m.candidates.map((c) => `${c.displayName} (${c.subscriptionId})`).join(' or ')}${ask.subscription ? '. Which one?' : ''} Say it again with the full name or the subscription id.`,
+        ),
+      ];
+    if (m.kind === 'none')
+      return [
+        text(
+          `I can't find ${ask.subscription ? `a subscription called “${ask.subscription}”` : 'an Azure subscription'}. ${this.existing(subs)}`,
+        ),
+      ];
     const sub = m.subscription;
 
     let standing: Awaited<ReturnType<PartnerOfRecordService['standing']>>;
     try {
       standing = await this.standing(actor.id, sub.subscriptionId);
     } catch (err) {
-      return [text(`I couldn't check who owns ${sub.displayName}, so nothing was recorded: ${explainTenantError(err)}`)];
+      return [
+        text(`I couldn't check who owns ${sub.displayName}, so nothing was recorded: ${explainTenantError(err)}`),
+      ];
     }
     if (!standing.standing.may) {
-      await auditRefusal(this.deps, actor, 'refused.partner-of-record', { subscriptionId: sub.subscriptionId, why: standing.standing.why });
+      await auditRefusal(this.deps, actor, 'refused.partner-of-record', {
+        subscriptionId: sub.subscriptionId,
+        why: standing.standing.why,
+      });
       return [text(`${dporRefusal(standing.standing.why, sub.displayName, standing.owners)} Nothing was recorded.`)];
     }
 
@@ -180,12 +237,23 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
     if (current?.partnerId === partnerId)
       return [text(`According to Dragon Desk's record, ${this.describe(current)}. Nothing needed to change.`)];
     const replaces: Replaces | null = current
-      ? { partnerId: current.partnerId, partnerName: current.partnerName, recordedByName: current.recordedByName, recordedAt: current.recordedAt }
+      ? {
+          partnerId: current.partnerId,
+          partnerName: current.partnerName,
+          recordedByName: current.recordedByName,
+          recordedAt: current.recordedAt,
+        }
       : null;
     const req = await createDirectDraft(this.deps, actor, {
       kind: 'partner.record',
       subject: partnerId,
-      payload: { partnerName: partnerName ?? null, subscriptionId: sub.subscriptionId.toLowerCase(), subscriptionName: sub.displayName, replaces, replaceConfirmed: replaces === null },
+      payload: {
+        partnerName: partnerName ?? null,
+        subscriptionId: sub.subscriptionId.toLowerCase(),
+        subscriptionName: sub.displayName,
+        replaces,
+        replaceConfirmed: replaces === null,
+      },
       target: subscriptionTarget(sub.subscriptionId, sub.displayName),
     });
     // Not remembered as a copy of the request: after "Replace" it becomes the checklist, which must stay.
@@ -202,7 +270,14 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
       text: `According to Dragon Desk's record, ${current} is the partner of record for ${sub}. A subscription has only one partner of record, so attaching ${next} replaces ${current}.`,
       facts: [
         { title: 'Current partner of record', value: current },
-        ...(replaces.recordedByName ? [{ title: 'Recorded by', value: `${replaces.recordedByName}${replaces.recordedAt ? `, ${formatTime(replaces.recordedAt)}` : ''}` }] : []),
+        ...(replaces.recordedByName
+          ? [
+              {
+                title: 'Recorded by',
+                value: `${replaces.recordedByName}${replaces.recordedAt ? `, ${formatTime(replaces.recordedAt)}` : ''}`,
+              },
+            ]
+          : []),
         { title: 'New partner of record', value: next },
         { title: 'Subscription', value: sub },
       ],
@@ -231,11 +306,14 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
 
   /** "Replace Fabrikam" on the replace card. */
   private async onChoice(req: DeskRequest, actor: Actor, _data: CardActionData, verb: CardVerb): Promise<ClickResult> {
-    if (verb !== 'request.resolve' || req.payload.replaceConfirmed === true) return { message: 'There is nothing to choose on this request.' };
+    if (verb !== 'request.resolve' || req.payload.replaceConfirmed === true)
+      return { message: 'There is nothing to choose on this request.' };
     const current = await this.entry(String(req.payload.subscriptionId));
     const replaces = req.payload.replaces as Replaces | null;
     if ((current?.partnerId ?? null) !== (replaces?.partnerId ?? null))
-      return { message: `The record changed since this card was made: ${current ? `now ${partnerLabel({ name: current.partnerName, mpnId: current.partnerId })} is recorded` : 'no partner of record is recorded any more'}. Please ask again.` };
+      return {
+        message: `The record changed since this card was made: ${current ? `now ${partnerLabel({ name: current.partnerName, mpnId: current.partnerId })} is recorded` : 'no partner of record is recorded any more'}. Please ask again.`,
+      };
     const updated = await this.deps.store.requests.update(
       req.id,
       req.version,
@@ -257,8 +335,12 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
     const replaces = req.payload.replaces as Replaces | null;
     const notes = [
       `Press Confirm once you have attached partner ID ${req.subject} in the Azure portal. Dragon Desk then records it; it can't attach it for you (there is no API).`,
-      ...(replaces ? [`This replaces ${partnerLabel({ name: replaces.partnerName, mpnId: replaces.partnerId })} in Dragon Desk's record.`] : []),
-      ...(((req.payload.notes as string[] | undefined) ?? []).filter(Boolean)),
+      ...(replaces
+        ? [
+            `This replaces ${partnerLabel({ name: replaces.partnerName, mpnId: replaces.partnerId })} in Dragon Desk's record.`,
+          ]
+        : []),
+      ...((req.payload.notes as string[] | undefined) ?? []).filter(Boolean),
     ];
     return { notes };
   }
@@ -267,17 +349,31 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
     return (await this.standing(actor.id, String(req.payload.subscriptionId))).standing.may;
   }
 
-
   async precheck(req: DeskRequest): Promise<Precheck> {
     const replaces = req.payload.replaces as Replaces | null;
     if (req.payload.replaceConfirmed !== true)
-      return { ok: false, replies: [text(`Please confirm replacing ${replaces?.partnerName ?? replaces?.partnerId ?? 'the current partner of record'} first. Nothing was recorded.`)] };
+      return {
+        ok: false,
+        replies: [
+          text(
+            `Please confirm replacing ${replaces?.partnerName ?? replaces?.partnerId ?? 'the current partner of record'} first. Nothing was recorded.`,
+          ),
+        ],
+      };
     const current = await this.entry(String(req.payload.subscriptionId));
-    if (current?.partnerId === req.subject) return { ok: false, replies: [text(`According to Dragon Desk's record, ${this.describe(current)}. Nothing needed to change.`)] };
+    if (current?.partnerId === req.subject)
+      return {
+        ok: false,
+        replies: [text(`According to Dragon Desk's record, ${this.describe(current)}. Nothing needed to change.`)],
+      };
     if ((current?.partnerId ?? null) !== (replaces?.partnerId ?? null))
       return {
         ok: false,
-        replies: [text(`Dragon Desk's record for ${String(req.payload.subscriptionName)} changed since this card was made${current ? `: ${this.describe(current)}` : ''}. Nothing was recorded; ask again if it is still needed.`)],
+        replies: [
+          text(
+            `Dragon Desk's record for ${String(req.payload.subscriptionName)} changed since this card was made${current ? `: ${this.describe(current)}` : ''}. Nothing was recorded; ask again if it is still needed.`,
+          ),
+        ],
       };
     return { ok: true };
   }
@@ -300,9 +396,22 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
       requestId: req.id,
       replaced: replaces ? { partnerId: replaces.partnerId, partnerName: replaces.partnerName } : null,
     };
-    await this.deps.store.records.put(PARTNER_OF_RECORD, entry.subscriptionId, entry as unknown as Record<string, unknown>, entry.recordedBy);
-    await this.deps.store.audit.append({ ...auditOf({ id: 'dragon-desk', name: 'Dragon Desk' }, 'record.partner-of-record', req.tenantId, { ...entry }), requestId: req.id });
+    await this.deps.store.records.put(
+      PARTNER_OF_RECORD,
+      entry.subscriptionId,
+      entry as unknown as Record<string, unknown>,
+      entry.recordedBy,
+    );
+    await this.deps.store.audit.append({
+      ...auditOf({ id: 'dragon-desk', name: 'Dragon Desk' }, 'record.partner-of-record', req.tenantId, { ...entry }),
+      requestId: req.id,
+    });
     await ctx.progress(req.targets[0].userId, 'done');
-    return { state: 'completed', notes: [`Recorded in Dragon Desk${replaces ? `, replacing ${partnerLabel({ name: replaces.partnerName, mpnId: replaces.partnerId })}` : ''}. ${NO_API}`] };
+    return {
+      state: 'completed',
+      notes: [
+        `Recorded in Dragon Desk${replaces ? `, replacing ${partnerLabel({ name: replaces.partnerName, mpnId: replaces.partnerId })}` : ''}. ${NO_API}`,
+      ],
+    };
   }
 }

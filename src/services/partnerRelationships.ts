@@ -22,7 +22,13 @@ import {
 } from '../domain/partners';
 import type { DeskRequest, RequestKind } from '../domain/request';
 import type { PartnerLink } from '../tenant/types';
-import { DirectOnlyCapability, type Capability, type ExecutionContext, type ExecutionOutcome, type Precheck } from './capability';
+import {
+  DirectOnlyCapability,
+  type Capability,
+  type ExecutionContext,
+  type ExecutionOutcome,
+  type Precheck,
+} from './capability';
 import type { Directory } from './directory';
 import type { PartnerAccess } from './partnerAccess';
 import { auditOf, auditRefusal, createDirectDraft, tenantTarget } from './partnerDrafts';
@@ -64,7 +70,9 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
   }
 
   private async rolesRemoved(): Promise<RolesRemovedEntry[]> {
-    return (await this.deps.store.records.list(PARTNER_ROLES_REMOVED)).map((r) => r.value as unknown as RolesRemovedEntry);
+    return (await this.deps.store.records.list(PARTNER_ROLES_REMOVED)).map(
+      (r) => r.value as unknown as RolesRemovedEntry,
+    );
   }
 
   /** Configured partners plus any partner only Dragon Desk's records mention. */
@@ -83,14 +91,30 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
   }
 
   /** What Dragon Desk has recorded about one partner, as card facts. */
-  private async recordedFacts(p: KnownPartner, link: PartnerLink | undefined): Promise<{ title: string; value: string }[]> {
+  private async recordedFacts(
+    p: KnownPartner,
+    link: PartnerLink | undefined,
+  ): Promise<{ title: string; value: string }[]> {
     const facts: { title: string; value: string }[] = [];
     for (const e of await this.partnerOfRecord.entries())
-      if ((p.mpnId && e.partnerId === p.mpnId) || (e.partnerName && e.partnerName.toLowerCase() === p.name.toLowerCase()))
-        facts.push({ title: 'Partner of record', value: `${e.subscriptionName} (recorded by ${e.recordedByName}, ${formatTime(e.recordedAt)})` });
-    const removed = (await this.rolesRemoved()).find((e) => partnerKey({ name: e.partnerName, mpnId: e.mpnId }) === partnerKey(p));
-    if (removed) facts.push({ title: 'Admin roles removed', value: `${removed.removedByName}, ${formatTime(removed.removedAt)} (the relationship itself continues)` });
-    if (link && p.mpnId && link.partnerId === p.mpnId) facts.push({ title: 'Partner Admin Link', value: "Dragon Desk's identity is linked to this partner ID" });
+      if (
+        (p.mpnId && e.partnerId === p.mpnId) ||
+        (e.partnerName && e.partnerName.toLowerCase() === p.name.toLowerCase())
+      )
+        facts.push({
+          title: 'Partner of record',
+          value: `${e.subscriptionName} (recorded by ${e.recordedByName}, ${formatTime(e.recordedAt)})`,
+        });
+    const removed = (await this.rolesRemoved()).find(
+      (e) => partnerKey({ name: e.partnerName, mpnId: e.mpnId }) === partnerKey(p),
+    );
+    if (removed)
+      facts.push({
+        title: 'Admin roles removed',
+        value: `${removed.removedByName}, ${formatTime(removed.removedAt)} (the relationship itself continues)`,
+      });
+    if (link && p.mpnId && link.partnerId === p.mpnId)
+      facts.push({ title: 'Partner Admin Link', value: "Dragon Desk's identity is linked to this partner ID" });
     return facts;
   }
 
@@ -113,7 +137,9 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
       const p = findPartner(partners, { name: ask.partner, partnerId: ask.partnerId });
       if (!p)
         return [
-          text(`Dragon Desk doesn't know a partner called ${ask.partner ?? ask.partnerId}: it isn't configured (PARTNERS) and nothing about it was recorded. ${NO_CUSTOMER_API}`),
+          text(
+            `Dragon Desk doesn't know a partner called ${ask.partner ?? ask.partnerId}: it isn't configured (PARTNERS) and nothing about it was recorded. ${NO_CUSTOMER_API}`,
+          ),
           typesCard,
         ];
       const facts = [
@@ -127,7 +153,9 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
           noticeCard({
             title: `What ${p.name} can do in your tenant`,
             text:
-              (types ? `${p.name} is your ${types} (from Dragon Desk's configuration). The admin roles a partner can hold depend on that: ${describePartnerAccess(p.types)} ` : `Dragon Desk knows ${p.name} only from its own records; no relationship type is configured. `) +
+              (types
+                ? `${p.name} is your ${types} (from Dragon Desk's configuration). The admin roles a partner can hold depend on that: ${describePartnerAccess(p.types)} `
+                : `Dragon Desk knows ${p.name} only from its own records; no relationship type is configured. `) +
               `${NO_CUSTOMER_API} A Billing Administrator can say "remove ${possessive(p.name)} admin roles".`,
             tone: 'default',
             facts,
@@ -140,8 +168,18 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
     const rows: string[][] = [];
     for (const p of partners) {
       const recorded = (await this.recordedFacts(p, link)).map((f) => f.title).join(', ');
-      const roles = p.types.map((t) => (p.types.length > 1 ? `${PARTNER_TYPES[t].label}: ${PARTNER_TYPES[t].roles}` : PARTNER_TYPES[t].roles)).join('; ');
-      rows.push([p.name, p.mpnId ?? '—', p.types.map((t) => PARTNER_TYPES[t].label).join(', ') || 'not configured', roles || '—', recorded || '—']);
+      const roles = p.types
+        .map((t) =>
+          p.types.length > 1 ? `${PARTNER_TYPES[t].label}: ${PARTNER_TYPES[t].roles}` : PARTNER_TYPES[t].roles,
+        )
+        .join('; ');
+      rows.push([
+        p.name,
+        p.mpnId ?? '—',
+        p.types.map((t) => PARTNER_TYPES[t].label).join(', ') || 'not configured',
+        roles || '—',
+        recorded || '—',
+      ]);
     }
     return [
       card(
@@ -165,17 +203,35 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
     if (!role) {
       await auditRefusal(this.deps, actor, 'refused.partner-roles', { partner: ask.partner });
       const billing = await this.directory.roleHolders('billingAdministrator', false).catch(() => []);
-      const who = billing.length ? ` Ask a Billing Administrator, for example ${billing.slice(0, 3).map((b) => b.displayName).join(' or ')}.` : '';
-      return [text(`Removing a partner's admin roles needs at least the Billing Administrator role (${this.access.relationshipManagersInWords()} can). You hold none of them, so nothing was changed.${who}`)];
+      const who = billing.length
+        ? ` Ask a Billing Administrator, for example ${billing
+            .slice(0, 3)
+            .map((b) => b.displayName)
+            .join(' or ')}.`
+        : '';
+      return [
+        text(
+          `Removing a partner's admin roles needs at least the Billing Administrator role (${this.access.relationshipManagersInWords()} can). You hold none of them, so nothing was changed.${who}`,
+        ),
+      ];
     }
-    if (!ask.partner && !ask.partnerId) return [text('Which partner? Say for example "remove Fabrikam\'s admin roles".')];
+    if (!ask.partner && !ask.partnerId)
+      return [text('Which partner? Say for example "remove Fabrikam\'s admin roles".')];
     const { partners } = await this.knownPartners();
     const known = findPartner(partners, { name: ask.partner, partnerId: ask.partnerId });
     const name = known?.name ?? ask.partner ?? `Partner ${ask.partnerId}`;
     const notes: string[] = [];
-    if (!known) notes.push(`Dragon Desk doesn't know a partner called ${name}; the steps work for any partner listed in the admin center.`);
-    else if (known.types.length && known.types.every((t) => PARTNER_TYPES[t].access === 'none' || PARTNER_TYPES[t].access === 'not-assignable'))
-      notes.push(`Dragon Desk's configuration lists ${name} as ${known.types.map((t) => PARTNER_TYPES[t].label).join(' and ')}, which hold no admin roles; there may be nothing to remove.`);
+    if (!known)
+      notes.push(
+        `Dragon Desk doesn't know a partner called ${name}; the steps work for any partner listed in the admin center.`,
+      );
+    else if (
+      known.types.length &&
+      known.types.every((t) => PARTNER_TYPES[t].access === 'none' || PARTNER_TYPES[t].access === 'not-assignable')
+    )
+      notes.push(
+        `Dragon Desk's configuration lists ${name} as ${known.types.map((t) => PARTNER_TYPES[t].label).join(' and ')}, which hold no admin roles; there may be nothing to remove.`,
+      );
 
     const req = await createDirectDraft(this.deps, actor, {
       kind: 'partner.roles.remove',
@@ -215,7 +271,7 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
       notes: [
         `Press Confirm once you have removed ${possessive(this.partnerName(req))} roles in the admin center. Dragon Desk then records it; it can't remove them for you.`,
         REMOVE_ROLES_KEEPS_RELATIONSHIP,
-        ...(((req.payload.notes as string[] | undefined) ?? []).filter(Boolean)),
+        ...((req.payload.notes as string[] | undefined) ?? []).filter(Boolean),
       ],
     };
   }
@@ -223,7 +279,6 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
   async canActDirectly(actor: Actor): Promise<boolean> {
     return (await this.access.relationshipManagerRole(actor.id)) !== undefined;
   }
-
 
   async precheck(): Promise<Precheck> {
     return { ok: true };
@@ -242,9 +297,25 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
       removedAt: req.decidedAt ?? this.deps.clock.now().toISOString(),
       requestId: req.id,
     };
-    await this.deps.store.records.put(PARTNER_ROLES_REMOVED, req.subject, entry as unknown as Record<string, unknown>, entry.removedBy);
-    await this.deps.store.audit.append({ ...auditOf({ id: 'dragon-desk', name: 'Dragon Desk' }, 'record.partner-roles-removed', req.tenantId, { ...entry }), requestId: req.id });
+    await this.deps.store.records.put(
+      PARTNER_ROLES_REMOVED,
+      req.subject,
+      entry as unknown as Record<string, unknown>,
+      entry.removedBy,
+    );
+    await this.deps.store.audit.append({
+      ...auditOf({ id: 'dragon-desk', name: 'Dragon Desk' }, 'record.partner-roles-removed', req.tenantId, {
+        ...entry,
+      }),
+      requestId: req.id,
+    });
     await ctx.progress(req.targets[0].userId, 'done');
-    return { state: 'completed', notes: [`Dragon Desk recorded that ${possessive(entry.partnerName)} admin roles were removed.`, REMOVE_ROLES_KEEPS_RELATIONSHIP] };
+    return {
+      state: 'completed',
+      notes: [
+        `Dragon Desk recorded that ${possessive(entry.partnerName)} admin roles were removed.`,
+        REMOVE_ROLES_KEEPS_RELATIONSHIP,
+      ],
+    };
   }
 }

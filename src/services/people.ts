@@ -19,7 +19,11 @@ export interface ResolvedPeople {
   notFound: string[];
 }
 
-export async function resolvePeople(directory: Directory, written: readonly string[], actor: Actor): Promise<ResolvedPeople> {
+export async function resolvePeople(
+  directory: Directory,
+  written: readonly string[],
+  actor: Actor,
+): Promise<ResolvedPeople> {
   const out: ResolvedPeople = { resolved: [], questions: [], notFound: [] };
   const results = await Promise.all(written.map((w) => directory.resolve(w, actor)));
   results.forEach((r, i) => {
@@ -58,10 +62,21 @@ export async function applyPersonChoices(
   for (let i = 0; i < questions.length; i++) {
     const c = questions[i].candidates.find((x) => x.id === data.choices[i]);
     if (!c) {
-      await store.audit.append({ actorId: actor.id, actorName: actor.name, action: 'refused.tampered-choice', requestId: req.id, tenantId: req.tenantId, detail: { choice: data.choices[i] } });
+      await store.audit.append({
+        actorId: actor.id,
+        actorName: actor.name,
+        action: 'refused.tampered-choice',
+        requestId: req.id,
+        tenantId: req.tenantId,
+        detail: { choice: data.choices[i] },
+      });
       return { message: 'That choice is not one of the people offered on this card. Please pick from the list.' };
     }
-    chosen.push({ userId: c.id, displayName: c.displayName.replace(/ \(account disabled\)$/, ''), userPrincipalName: c.userPrincipalName });
+    chosen.push({
+      userId: c.id,
+      displayName: c.displayName.replace(/ \(account disabled\)$/, ''),
+      userPrincipalName: c.userPrincipalName,
+    });
   }
   const seen = new Set<string>();
   const targets = [...req.targets, ...chosen].filter((t) => (seen.has(t.userId) ? false : (seen.add(t.userId), true)));
@@ -69,9 +84,17 @@ export async function applyPersonChoices(
     req.id,
     req.version,
     { targets, payload: { ...req.payload, questions: [] } },
-    { actorId: actor.id, actorName: actor.name, action: 'request.resolved', tenantId: req.tenantId, detail: { chosen: chosen.map((c) => c.userId) } },
+    {
+      actorId: actor.id,
+      actorName: actor.name,
+      action: 'request.resolved',
+      tenantId: req.tenantId,
+      detail: { chosen: chosen.map((c) => c.userId) },
+    },
   );
-  return updated ? { updated } : { message: 'This request changed while you were choosing; please look at the latest card.' };
+  return updated
+    ? { updated }
+    : { message: 'This request changed while you were choosing; please look at the latest card.' };
 }
 
 /** A request target from a tenant user. */

@@ -24,7 +24,10 @@ type CurrentCard = (note?: string, as?: RequestCardViewer['role']) => Promise<Cl
 export class RequestEngine {
   private readonly byKind = new Map<string, Capability>();
   /** Drafts need a person's choice (which Dana, which license): the capability that continues them. */
-  private draftContinuations = new Map<string, (req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb) => Promise<ClickResult>>();
+  private draftContinuations = new Map<
+    string,
+    (req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb) => Promise<ClickResult>
+  >();
 
   private readonly refreshing = new Map<number, { again: boolean }>();
   private readonly inBackground = new Set<Promise<unknown>>();
@@ -36,7 +39,10 @@ export class RequestEngine {
   }
 
   /** A capability that resolves people or kinds on its drafts handles request.resolve / request.kind. */
-  onDraftChoice(kind: string, handler: (req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb) => Promise<ClickResult>): void {
+  onDraftChoice(
+    kind: string,
+    handler: (req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb) => Promise<ClickResult>,
+  ): void {
     this.draftContinuations.set(kind, handler);
   }
 
@@ -46,8 +52,20 @@ export class RequestEngine {
     return cap;
   }
 
-  private audit(actor: { id: string; name?: string }, action: string, detail?: Record<string, unknown>, graphRequestId?: string): Omit<AuditEntry, 'requestId'> {
-    return { actorId: actor.id, actorName: actor.name, action, tenantId: this.deps.config.tenantId, detail, graphRequestId };
+  private audit(
+    actor: { id: string; name?: string },
+    action: string,
+    detail?: Record<string, unknown>,
+    graphRequestId?: string,
+  ): Omit<AuditEntry, 'requestId'> {
+    return {
+      actorId: actor.id,
+      actorName: actor.name,
+      action,
+      tenantId: this.deps.config.tenantId,
+      detail,
+      graphRequestId,
+    };
   }
 
   private now(): string {
@@ -82,7 +100,13 @@ export class RequestEngine {
     ready: boolean,
     next: (stored: DeskRequest) => Promise<Reply[]>,
   ): Promise<Reply[]> {
-    const input: NewRequest = { tenantId: this.deps.config.tenantId, state: 'draft', requesterId: actor.id, requesterName: actor.name, ...draft };
+    const input: NewRequest = {
+      tenantId: this.deps.config.tenantId,
+      state: 'draft',
+      requesterId: actor.id,
+      requesterName: actor.name,
+      ...draft,
+    };
     const audit = this.audit(actor, 'request.draft', detail);
     if (ready) return this.prepareDraft({ input, audit }, actor);
     return next(await this.deps.store.requests.create(input, audit));
@@ -94,7 +118,10 @@ export class RequestEngine {
    * new draft (`input`, not stored yet) that passes is stored once, already checked; a draft that
    * fails is kept as cancelled, with the reason, for the audit trail.
    */
-  async prepareDraft(draft: DeskRequest | { input: NewRequest; audit: Omit<AuditEntry, 'requestId'> }, actor: Actor): Promise<Reply[]> {
+  async prepareDraft(
+    draft: DeskRequest | { input: NewRequest; audit: Omit<AuditEntry, 'requestId'> },
+    actor: Actor,
+  ): Promise<Reply[]> {
     const probe = 'input' in draft ? unsaved(draft.input, this.now()) : draft;
     const cap = this.capability(probe);
     const check = await cap.precheck(probe, actor, 'cached');
@@ -104,20 +131,39 @@ export class RequestEngine {
         req.id,
         { state: 'draft', version: req.version },
         'cancel',
-        { decidedBy: 'dragon-desk', decidedByName: 'Dragon Desk', decidedAt: this.now(), decisionReason: 'Did not pass the checks' },
+        {
+          decidedBy: 'dragon-desk',
+          decidedByName: 'Dragon Desk',
+          decidedAt: this.now(),
+          decisionReason: 'Did not pass the checks',
+        },
         this.audit(actor, 'request.precheck-failed'),
       );
       return check.replies;
     }
     const direct = await cap.canActDirectly(actor, probe, 'cached');
     const notes = (check.skipped ?? []).map((s) => s.reason);
-    const narrowed = check.request && check.request.targets.length !== probe.targets.length ? check.request.targets : undefined;
+    const narrowed =
+      check.request && check.request.targets.length !== probe.targets.length ? check.request.targets : undefined;
     const checked = this.audit(actor, 'request.checked', { direct, skipped: check.skipped });
     let ready: DeskRequest;
     if ('input' in draft) {
-      ready = await this.deps.store.requests.create({ ...draft.input, targets: narrowed ?? draft.input.targets, payload: { ...draft.input.payload, direct, notes } }, [draft.audit, checked]);
+      ready = await this.deps.store.requests.create(
+        {
+          ...draft.input,
+          targets: narrowed ?? draft.input.targets,
+          payload: { ...draft.input.payload, direct, notes },
+        },
+        [draft.audit, checked],
+      );
     } else {
-      ready = (await this.deps.store.requests.update(draft.id, draft.version, { ...(narrowed ? { targets: narrowed } : {}), payload: { ...draft.payload, direct, notes } }, checked)) ?? draft;
+      ready =
+        (await this.deps.store.requests.update(
+          draft.id,
+          draft.version,
+          { ...(narrowed ? { targets: narrowed } : {}), payload: { ...draft.payload, direct, notes } },
+          checked,
+        )) ?? draft;
     }
     const replies: Reply[] = [];
     if (notes.length) replies.push(text(notes.join(' ')));
@@ -127,7 +173,10 @@ export class RequestEngine {
 
   /** The requester's card for a draft that is ready to confirm or send. */
   async draftReply(req: DeskRequest): Promise<Reply> {
-    return card(await this.cardFor(req, { role: 'requester', id: req.requesterId }), { requestId: req.id, role: 'requester' });
+    return card(await this.cardFor(req, { role: 'requester', id: req.requesterId }), {
+      requestId: req.id,
+      role: 'requester',
+    });
   }
 
   /**
@@ -179,9 +228,16 @@ export class RequestEngine {
       copies.map(async (copy) => {
         try {
           const viewer = viewerFor(req, copy);
-          await this.deps.messenger.updateCard({ conversationRef: copy.conversationRef, activityId: copy.activityId }, await this.cardFor(req, viewer));
+          await this.deps.messenger.updateCard(
+            { conversationRef: copy.conversationRef, activityId: copy.activityId },
+            await this.cardFor(req, viewer),
+          );
         } catch (err) {
-          this.deps.logger.warn('could not update a card copy', { requestId: req.id, recipient: copy.recipientId, err: errMessage(err) });
+          this.deps.logger.warn('could not update a card copy', {
+            requestId: req.id,
+            recipient: copy.recipientId,
+            err: errMessage(err),
+          });
         }
       }),
     );
@@ -196,11 +252,21 @@ export class RequestEngine {
   async click(actor: Actor, verb: CardVerb, data: CardActionData): Promise<ClickResult> {
     const req = await this.deps.store.requests.get(data.requestId);
     if (!req || req.tenantId !== this.deps.config.tenantId) {
-      await this.deps.store.audit.append({ ...this.audit(actor, 'refused.unknown-request', { requestId: data.requestId, verb }) });
+      await this.deps.store.audit.append({
+        ...this.audit(actor, 'refused.unknown-request', { requestId: data.requestId, verb }),
+      });
       return { message: `I can't find request #${data.requestId}. It may have been made in another Dragon Desk.` };
     }
     const viewerRole = roleOf(req, actor.id);
-    const about = { requestId: req.id, role: viewerRole === 'approver' ? ('approver' as const) : viewerRole === 'requester' ? ('requester' as const) : ('target' as const) };
+    const about = {
+      requestId: req.id,
+      role:
+        viewerRole === 'approver'
+          ? ('approver' as const)
+          : viewerRole === 'requester'
+            ? ('requester' as const)
+            : ('target' as const),
+    };
     const current = async (note?: string, as: RequestCardViewer['role'] = viewerRole): Promise<ClickResult> => ({
       card: await this.cardFor(req, { role: as, id: actor.id }),
       message: note,
@@ -209,14 +275,31 @@ export class RequestEngine {
 
     if (verb === 'request.refresh') return current();
     if (data.version !== req.version || isFinal(req.state)) {
-      await this.deps.store.audit.append({ ...this.audit(actor, 'refused.stale-card', { verb, cardVersion: data.version, version: req.version, state: req.state }), requestId: req.id });
-      return current(`This card was out of date: request #${req.id} is now ${stateWords(req)}. Here is where it stands.`);
+      await this.deps.store.audit.append({
+        ...this.audit(actor, 'refused.stale-card', {
+          verb,
+          cardVersion: data.version,
+          version: req.version,
+          state: req.state,
+        }),
+        requestId: req.id,
+      });
+      return current(
+        `This card was out of date: request #${req.id} is now ${stateWords(req)}. Here is where it stands.`,
+      );
     }
 
     switch (verb) {
       case 'request.resolve':
       case 'request.kind': {
-        if (actor.id !== req.requesterId || req.state !== 'draft') return this.refuse(req, actor, 'refused.not-requester', 'Only the person who asked can answer this question.', current);
+        if (actor.id !== req.requesterId || req.state !== 'draft')
+          return this.refuse(
+            req,
+            actor,
+            'refused.not-requester',
+            'Only the person who asked can answer this question.',
+            current,
+          );
         const cont = this.draftContinuations.get(req.kind);
         if (!cont) return current();
         return cont(req, actor, data, verb);
@@ -236,29 +319,55 @@ export class RequestEngine {
   }
 
   /** A refused click is audited; the person sees why, and a card without buttons they may not use. */
-  private async refuse(req: DeskRequest, actor: Actor, code: string, message: string, current: CurrentCard): Promise<ClickResult> {
+  private async refuse(
+    req: DeskRequest,
+    actor: Actor,
+    code: string,
+    message: string,
+    current: CurrentCard,
+  ): Promise<ClickResult> {
     await this.deps.store.audit.append({ ...this.audit(actor, code, { state: req.state }), requestId: req.id });
     const decisionRefused = code === 'refused.not-approver' || code === 'refused.no-longer-approver';
     return current(message, decisionRefused ? 'observer' : undefined);
   }
 
-  private async submit(req: DeskRequest, actor: Actor, data: CardActionData, current: CurrentCard): Promise<ClickResult> {
-    if (actor.id !== req.requesterId || req.state !== 'draft') return this.refuse(req, actor, 'refused.not-requester', 'Only the person who asked can send this request.', current);
+  private async submit(
+    req: DeskRequest,
+    actor: Actor,
+    data: CardActionData,
+    current: CurrentCard,
+  ): Promise<ClickResult> {
+    if (actor.id !== req.requesterId || req.state !== 'draft')
+      return this.refuse(
+        req,
+        actor,
+        'refused.not-requester',
+        'Only the person who asked can send this request.',
+        current,
+      );
     const cap = this.capability(req);
     const justification = data.justification ?? req.justification;
-    if (cap.requiresJustification(req, false) && !justification) return current('Please add a justification: approvers need to know why.');
+    if (cap.requiresJustification(req, false) && !justification)
+      return current('Please add a justification: approvers need to know why.');
     // Sending only routes the request: the approver's decision checks again (who may decide, read
     // fresh) and the execution verifies, so reads up to 30 s old will do here.
     const check = await cap.precheck({ ...req, justification }, actor, 'cached');
     if (!check.ok) return this.abandonDraft(req, actor, check.replies);
     const narrowed = narrowedBy(req, check);
-    const approvers = await cap.approvers(check.ok && check.request && narrowed.targets ? check.request : req, 'cached');
+    const approvers = await cap.approvers(
+      check.ok && check.request && narrowed.targets ? check.request : req,
+      'cached',
+    );
     if (approvers.length === 0) {
       return this.abandonDraft(req, actor, [
-        text(`Nobody can approve this right now: ${cap.title(req)} has no enabled owner to route it to, and no fallback approver is available. Please ask your IT team to name an owner.`),
+        text(
+          `Nobody can approve this right now: ${cap.title(req)} has no enabled owner to route it to, and no fallback approver is available. Please ask your IT team to name an owner.`,
+        ),
       ]);
     }
-    const expiresAt = new Date(this.deps.clock.now().getTime() + this.deps.config.requestExpiryHours * 3600_000).toISOString();
+    const expiresAt = new Date(
+      this.deps.clock.now().getTime() + this.deps.config.requestExpiryHours * 3600_000,
+    ).toISOString();
     const next = await this.deps.store.requests.transition(
       req.id,
       { state: 'draft', version: req.version },
@@ -275,20 +384,47 @@ export class RequestEngine {
     const followUps: Reply[] = [];
     if (missing.length) {
       followUps.push(
-        text(`${joinNames(missing)} ${missing.length === 1 ? "hasn't" : "haven't"} used Dragon Desk yet, so I can't message them directly. They will see your request the first time they open Dragon Desk in Teams; you may want to let them know.`),
+        text(
+          `${joinNames(missing)} ${missing.length === 1 ? "hasn't" : "haven't"} used Dragon Desk yet, so I can't message them directly. They will see your request the first time they open Dragon Desk in Teams; you may want to let them know.`,
+        ),
       );
     }
-    return { card: await this.cardFor(next, { role: 'requester', id: actor.id }), about: { requestId: next.id, role: 'requester' }, followUps };
+    return {
+      card: await this.cardFor(next, { role: 'requester', id: actor.id }),
+      about: { requestId: next.id, role: 'requester' },
+      followUps,
+    };
   }
 
-  private async confirm(req: DeskRequest, actor: Actor, data: CardActionData, current: CurrentCard): Promise<ClickResult> {
-    if (actor.id !== req.requesterId || req.state !== 'draft') return this.refuse(req, actor, 'refused.not-requester', 'Only the person who asked can confirm this.', current);
+  private async confirm(
+    req: DeskRequest,
+    actor: Actor,
+    data: CardActionData,
+    current: CurrentCard,
+  ): Promise<ClickResult> {
+    if (actor.id !== req.requesterId || req.state !== 'draft')
+      return this.refuse(req, actor, 'refused.not-requester', 'Only the person who asked can confirm this.', current);
     const cap = this.capability(req);
     if (!(await cap.canActDirectly(actor, req))) {
-      return this.refuse(req, actor, 'refused.not-admin', 'You no longer hold an admin role that allows this change directly. Send it for approval instead.', async (note) => {
-        const updated = await this.deps.store.requests.update(req.id, req.version, { payload: { ...req.payload, direct: false } }, this.audit(actor, 'request.direct-revoked'));
-        return { card: await this.cardFor(updated ?? req, { role: 'requester', id: actor.id }), message: note, about: { requestId: req.id, role: 'requester' } };
-      });
+      return this.refuse(
+        req,
+        actor,
+        'refused.not-admin',
+        'You no longer hold an admin role that allows this change directly. Send it for approval instead.',
+        async (note) => {
+          const updated = await this.deps.store.requests.update(
+            req.id,
+            req.version,
+            { payload: { ...req.payload, direct: false } },
+            this.audit(actor, 'request.direct-revoked'),
+          );
+          return {
+            card: await this.cardFor(updated ?? req, { role: 'requester', id: actor.id }),
+            message: note,
+            about: { requestId: req.id, role: 'requester' },
+          };
+        },
+      );
     }
     const justification = data.justification ?? req.justification;
     const check = await cap.precheck({ ...req, justification }, actor);
@@ -297,33 +433,59 @@ export class RequestEngine {
       req.id,
       { state: 'draft', version: req.version },
       'confirm',
-      { justification, ...narrowedBy(req, check), decidedBy: actor.id, decidedByName: actor.name, decidedAt: this.now() },
+      {
+        justification,
+        ...narrowedBy(req, check),
+        decidedBy: actor.id,
+        decidedByName: actor.name,
+        decidedAt: this.now(),
+      },
       this.audit(actor, 'request.confirm', { justification }),
     );
     if (!next) return this.lostRace(req.id, actor);
     this.deps.kickWorker();
-    return { card: await this.cardFor(next, { role: 'requester', id: actor.id }), about: { requestId: next.id, role: 'requester' } };
+    return {
+      card: await this.cardFor(next, { role: 'requester', id: actor.id }),
+      about: { requestId: next.id, role: 'requester' },
+    };
   }
 
   private async cancel(req: DeskRequest, actor: Actor, current: CurrentCard): Promise<ClickResult> {
-    if (actor.id !== req.requesterId) return this.refuse(req, actor, 'refused.not-requester', 'Only the person who asked can cancel this request.', current);
-    if (req.state !== 'draft' && req.state !== 'pending') return current(`Request #${req.id} is ${stateWords(req)} and can no longer be cancelled.`);
+    if (actor.id !== req.requesterId)
+      return this.refuse(
+        req,
+        actor,
+        'refused.not-requester',
+        'Only the person who asked can cancel this request.',
+        current,
+      );
+    if (req.state !== 'draft' && req.state !== 'pending')
+      return current(`Request #${req.id} is ${stateWords(req)} and can no longer be cancelled.`);
     const next = await this.deps.store.requests.transition(
       req.id,
       { state: req.state, version: req.version },
       'cancel',
-      { decidedBy: actor.id, decidedByName: actor.name, decidedAt: this.now(), decisionReason: 'Cancelled by the requester' },
+      {
+        decidedBy: actor.id,
+        decidedByName: actor.name,
+        decidedAt: this.now(),
+        decisionReason: 'Cancelled by the requester',
+      },
       this.audit(actor, 'request.cancel'),
     );
     if (!next) return this.lostRace(req.id, actor);
     this.refreshLater(next.id);
-    return { card: await this.cardFor(next, { role: 'requester', id: actor.id }), about: { requestId: next.id, role: 'requester' } };
+    return {
+      card: await this.cardFor(next, { role: 'requester', id: actor.id }),
+      about: { requestId: next.id, role: 'requester' },
+    };
   }
 
   /** Cancel by text ("cancel request 42"). */
   async cancelByText(actor: Actor, requestId: number): Promise<Reply[]> {
     const req = await this.deps.store.requests.get(requestId);
-    if (!req || req.requesterId !== actor.id) return [text(`I can't find a request #${requestId} of yours. Say "my requests" to see them.`)];
+    if (!req || req.requesterId !== actor.id)
+      return [text(`I can't find a request #${requestId} of yours. Say "my requests" to see them.`)];
     const result = await this.cancel(req, actor, async (note) => ({ message: note }));
     const replies: Reply[] = [];
     if (result.message) replies.push(text(result.message));
@@ -331,15 +493,23 @@ export class RequestEngine {
     return replies;
   }
 
-  private async decide(req: DeskRequest, actor: Actor, decision: 'approve' | 'reject', data: CardActionData, current: CurrentCard): Promise<ClickResult> {
-    if (req.state !== 'pending') return current(`Request #${req.id} is ${stateWords(req)}; there is nothing to decide.`);
+  private async decide(
+    req: DeskRequest,
+    actor: Actor,
+    decision: 'approve' | 'reject',
+    data: CardActionData,
+    current: CurrentCard,
+  ): Promise<ClickResult> {
+    if (req.state !== 'pending')
+      return current(`Request #${req.id} is ${stateWords(req)}; there is nothing to decide.`);
     const cap = this.capability(req);
     const structural = checkApprover(req, actor.id, true);
     if (!structural.ok) return this.refuse(req, actor, structural.code, structural.reason, current);
     const entitled = (await cap.approvers(req)).some((a) => a.approverId === actor.id);
     const check = checkApprover(req, actor.id, entitled);
     if (!check.ok) return this.refuse(req, actor, check.code, check.reason, current);
-    if (decision === 'reject' && !data.reason) return current('Please give a reason to reject: the requester will see it.');
+    if (decision === 'reject' && !data.reason)
+      return current('Please give a reason to reject: the requester will see it.');
 
     const next = await this.deps.store.requests.transition(
       req.id,
@@ -352,7 +522,10 @@ export class RequestEngine {
     if (decision === 'approve') this.deps.kickWorker();
     // The invoke is answered now; the other copies and the messages follow in the background.
     this.background(this.afterDecision(next));
-    return { card: await this.cardFor(next, { role: 'approver', id: actor.id }), about: { requestId: next.id, role: 'approver' } };
+    return {
+      card: await this.cardFor(next, { role: 'approver', id: actor.id }),
+      about: { requestId: next.id, role: 'approver' },
+    };
   }
 
   private async afterDecision(req: DeskRequest): Promise<void> {
@@ -363,8 +536,14 @@ export class RequestEngine {
     const what = `${cap.title(req)} for ${joinNames(req.targets.map((t) => t.displayName))}`;
     const lines =
       req.state === 'approved'
-        ? { requester: `${who} approved your request #${req.id}: ${what}. I'm making the change now and will tell you when it has landed.`, target: `${who} approved a ${cap.title(req)} for you (request #${req.id}, asked by ${req.requesterName}). I'll tell you when it is active.` }
-        : { requester: `${who} rejected your request #${req.id} (${what}). Reason: ${req.decisionReason ?? 'none given'}.`, target: `${who} rejected request #${req.id} from ${req.requesterName} for a ${cap.title(req)} for you. Reason: ${req.decisionReason ?? 'none given'}.` };
+        ? {
+            requester: `${who} approved your request #${req.id}: ${what}. I'm making the change now and will tell you when it has landed.`,
+            target: `${who} approved a ${cap.title(req)} for you (request #${req.id}, asked by ${req.requesterName}). I'll tell you when it is active.`,
+          }
+        : {
+            requester: `${who} rejected your request #${req.id} (${what}). Reason: ${req.decisionReason ?? 'none given'}.`,
+            target: `${who} rejected request #${req.id} from ${req.requesterName} for a ${cap.title(req)} for you. Reason: ${req.decisionReason ?? 'none given'}.`,
+          };
     await this.tell(req.requesterId, lines.requester);
     for (const t of req.targets) if (t.userId !== req.requesterId) await this.tell(t.userId, lines.target);
   }
@@ -394,7 +573,9 @@ export class RequestEngine {
 
   /** A draft that can't go ahead (no seats, already licensed…) is cancelled so nothing is left half-open. */
   private async abandonDraft(req: DeskRequest, actor: Actor, replies: Reply[]): Promise<ClickResult> {
-    const reason = replies.find((r): r is { kind: 'text'; text: string } => r.kind === 'text')?.text ?? 'The request can no longer go ahead.';
+    const reason =
+      replies.find((r): r is { kind: 'text'; text: string } => r.kind === 'text')?.text ??
+      'The request can no longer go ahead.';
     const next = await this.deps.store.requests.transition(
       req.id,
       { state: 'draft', version: req.version },
@@ -403,7 +584,11 @@ export class RequestEngine {
       this.audit(actor, 'request.precheck-failed', { reason }),
     );
     const shown = next ?? req;
-    return { card: await this.cardFor(shown, { role: 'requester', id: actor.id }), followUps: replies, about: { requestId: req.id, role: 'requester' } };
+    return {
+      card: await this.cardFor(shown, { role: 'requester', id: actor.id }),
+      followUps: replies,
+      about: { requestId: req.id, role: 'requester' },
+    };
   }
 
   /** Send the approval card to every approver (1:1 chat) and the approvals channel. Returns who was reached. */
@@ -413,12 +598,25 @@ export class RequestEngine {
     await Promise.all(
       req.approvers.map(async (a) => {
         try {
-          const sent = await this.deps.messenger.sendToPerson(a.approverId, card(await this.cardFor(req, { role: 'approver', id: a.approverId })));
+          const sent = await this.deps.messenger.sendToPerson(
+            a.approverId,
+            card(await this.cardFor(req, { role: 'approver', id: a.approverId })),
+          );
           if (!sent) return;
           reached.add(a.approverId);
-          await this.deps.store.cards.record({ requestId: req.id, recipientId: a.approverId, role: 'approver', conversationRef: sent.conversationRef, activityId: sent.activityId });
+          await this.deps.store.cards.record({
+            requestId: req.id,
+            recipientId: a.approverId,
+            role: 'approver',
+            conversationRef: sent.conversationRef,
+            activityId: sent.activityId,
+          });
         } catch (err) {
-          this.deps.logger.warn('could not send an approval card', { requestId: req.id, approver: a.approverId, err: errMessage(err) });
+          this.deps.logger.warn('could not send an approval card', {
+            requestId: req.id,
+            approver: a.approverId,
+            err: errMessage(err),
+          });
         }
       }),
     );
@@ -426,7 +624,14 @@ export class RequestEngine {
     if (!this.deps.config.approvalsChannel) return reached;
     try {
       const sent = await this.deps.messenger.sendToChannel(card(await this.cardFor(req, { role: 'observer' })));
-      if (sent) await this.deps.store.cards.record({ requestId: req.id, recipientId: 'channel', role: 'channel', conversationRef: sent.conversationRef, activityId: sent.activityId });
+      if (sent)
+        await this.deps.store.cards.record({
+          requestId: req.id,
+          recipientId: 'channel',
+          role: 'channel',
+          conversationRef: sent.conversationRef,
+          activityId: sent.activityId,
+        });
     } catch (err) {
       this.deps.logger.warn('could not post to the approvals channel', { requestId: req.id, err: errMessage(err) });
     }
@@ -449,15 +654,27 @@ export class RequestEngine {
         req.id,
         { state: req.state, version: req.version },
         'expire',
-        { decidedBy: 'dragon-desk', decidedByName: 'Dragon Desk', decidedAt: this.now(), decisionReason: `No decision within ${this.deps.config.requestExpiryHours} hours` },
+        {
+          decidedBy: 'dragon-desk',
+          decidedByName: 'Dragon Desk',
+          decidedAt: this.now(),
+          decisionReason: `No decision within ${this.deps.config.requestExpiryHours} hours`,
+        },
         this.audit({ id: 'dragon-desk', name: 'Dragon Desk' }, 'request.expire'),
       );
       if (!next) continue;
       n++;
       this.refreshLater(next.id);
       const title = this.capability(next).title(next);
-      await this.tell(next.requesterId, `Your request #${next.id} (${title}) expired: nobody decided within ${this.deps.config.requestExpiryHours} hours. Ask again if it is still needed.`);
-      for (const a of next.approvers) await this.tell(a.approverId, `Request #${next.id} from ${next.requesterName} (${title}) expired without a decision.`);
+      await this.tell(
+        next.requesterId,
+        `Your request #${next.id} (${title}) expired: nobody decided within ${this.deps.config.requestExpiryHours} hours. Ask again if it is still needed.`,
+      );
+      for (const a of next.approvers)
+        await this.tell(
+          a.approverId,
+          `Request #${next.id} from ${next.requesterName} (${title}) expired without a decision.`,
+        );
     }
     return n;
   }
@@ -471,7 +688,11 @@ export class RequestEngine {
       { state: req.state, version: req.version },
       event,
       { payload: { ...req.payload, attempts } },
-      this.audit({ id: 'dragon-desk', name: 'Dragon Desk' }, event === 'start' ? 'execution.start' : 'execution.resume', { attempts }),
+      this.audit(
+        { id: 'dragon-desk', name: 'Dragon Desk' },
+        event === 'start' ? 'execution.start' : 'execution.resume',
+        { attempts },
+      ),
     );
     if (!claimed) return;
     const cap = this.capability(claimed);
@@ -487,7 +708,12 @@ export class RequestEngine {
     } catch (err) {
       const transient = err instanceof TenantError && (err.status === 429 || err.status >= 500);
       await this.deps.store.audit.append({
-        ...this.audit({ id: 'dragon-desk', name: 'Dragon Desk' }, 'execution.error', { attempts, transient, error: errMessage(err), code: err instanceof TenantError ? err.code : undefined }, err instanceof TenantError ? err.requestId : undefined),
+        ...this.audit(
+          { id: 'dragon-desk', name: 'Dragon Desk' },
+          'execution.error',
+          { attempts, transient, error: errMessage(err), code: err instanceof TenantError ? err.code : undefined },
+          err instanceof TenantError ? err.requestId : undefined,
+        ),
         requestId: claimed.id,
       });
       // A transient failure leaves the request executing; the worker resumes it later (idempotent).
@@ -495,29 +721,47 @@ export class RequestEngine {
       outcome = {
         state: 'failed',
         errorCode: err instanceof TenantError ? err.code : 'InternalError',
-        errorMessage: err instanceof TenantError ? explainTenantError(err) : 'Something went wrong while making the change; nothing further was changed. An administrator can see the details in the audit log.',
+        errorMessage:
+          err instanceof TenantError
+            ? explainTenantError(err)
+            : 'Something went wrong while making the change; nothing further was changed. An administrator can see the details in the audit log.',
       };
       if (!(err instanceof TenantError)) this.deps.logger.error('execution failed', { requestId: claimed.id, err });
     }
     const latest = (await this.deps.store.requests.get(claimed.id)) ?? claimed;
-    const changes: RequestChanges = { errorCode: outcome.errorCode ?? null, errorMessage: outcome.errorMessage ?? null };
+    const changes: RequestChanges = {
+      errorCode: outcome.errorCode ?? null,
+      errorMessage: outcome.errorMessage ?? null,
+    };
     if (outcome.notes?.length) changes.payload = { ...latest.payload, notes: outcome.notes };
     const done = await this.deps.store.requests.transition(
       latest.id,
       { state: 'executing', version: latest.version },
       outcome.state === 'completed' ? 'complete' : 'fail',
       changes,
-      this.audit({ id: 'dragon-desk', name: 'Dragon Desk' }, outcome.state === 'completed' ? 'execution.completed' : 'execution.failed', { errorCode: outcome.errorCode, errorMessage: outcome.errorMessage }),
+      this.audit(
+        { id: 'dragon-desk', name: 'Dragon Desk' },
+        outcome.state === 'completed' ? 'execution.completed' : 'execution.failed',
+        { errorCode: outcome.errorCode, errorMessage: outcome.errorMessage },
+      ),
     );
     if (!done) return;
     this.refreshLater(done.id);
     const title = cap.title(done);
     if (done.state === 'completed') {
       const names = joinNames(done.targets.filter((t) => t.status === 'done').map((t) => t.displayName));
-      await this.tell(done.requesterId, `Done: request #${done.id} is complete — ${title}${names ? ` for ${names}` : ''}.${outcome.notes?.length ? ' ' + outcome.notes.join(' ') : ''}`);
-      for (const t of done.targets) if (t.userId !== done.requesterId && t.status === 'done') await this.tell(t.userId, cap.completedMessage(done, t.displayName));
+      await this.tell(
+        done.requesterId,
+        `Done: request #${done.id} is complete — ${title}${names ? ` for ${names}` : ''}.${outcome.notes?.length ? ' ' + outcome.notes.join(' ') : ''}`,
+      );
+      for (const t of done.targets)
+        if (t.userId !== done.requesterId && t.status === 'done')
+          await this.tell(t.userId, cap.completedMessage(done, t.displayName));
     } else {
-      await this.tell(done.requesterId, `Request #${done.id} (${title}) could not be completed. ${done.errorMessage ?? ''}`.trim());
+      await this.tell(
+        done.requesterId,
+        `Request #${done.id} (${title}) could not be completed. ${done.errorMessage ?? ''}`.trim(),
+      );
     }
   }
 }
@@ -535,7 +779,9 @@ function unsaved(input: NewRequest, now: string): DeskRequest {
     subject: input.subject,
     payload: input.payload ?? {},
     // As the store keeps them: a person named twice is one target.
-    targets: input.targets.filter((t, i, all) => all.findIndex((o) => o.userId === t.userId) === i).map((t) => ({ ...t, status: 'waiting' })),
+    targets: input.targets
+      .filter((t, i, all) => all.findIndex((o) => o.userId === t.userId) === i)
+      .map((t) => ({ ...t, status: 'waiting' })),
     approvers: input.approvers ?? [],
     createdAt: now,
     updatedAt: now,

@@ -51,7 +51,8 @@ export class RoleService implements Capability {
     this.access = new DragonRoleAccess(deps.tenant, deps.config);
     this.grants = new GrantService(deps, directory, this.access);
     engine.register(this);
-    for (const k of this.kinds) engine.onDraftChoice(k, (req, actor, data, verb) => this.onChoice(req, actor, data, verb));
+    for (const k of this.kinds)
+      engine.onDraftChoice(k, (req, actor, data, verb) => this.onChoice(req, actor, data, verb));
   }
 
   /** The worker runs reminders and ends of time-bound grants. */
@@ -63,10 +64,18 @@ export class RoleService implements Capability {
 
   async ask(actor: Actor, ask: RoleAsk, kind: RoleKind): Promise<Reply[]> {
     if (ask.role && ask.role !== DRAGON_ADMIN_SUBJECT)
-      return [text('Dragon Desk only handles the Dragon Administrator role. Other admin roles are assigned in the Entra admin center by a Global or Privileged Role Administrator.')];
+      return [
+        text(
+          'Dragon Desk only handles the Dragon Administrator role. Other admin roles are assigned in the Entra admin center by a Global or Privileged Role Administrator.',
+        ),
+      ];
     const users = ask.users?.length ? ask.users : ['me'];
     if (users.length > MAX_PEOPLE_PER_REQUEST)
-      return [text(`One request can cover at most ${MAX_PEOPLE_PER_REQUEST} people; you named ${users.length}. Please split them up.`)];
+      return [
+        text(
+          `One request can cover at most ${MAX_PEOPLE_PER_REQUEST} people; you named ${users.length}. Please split them up.`,
+        ),
+      ];
     let duration: string | undefined;
     if (kind === 'role.assign' && ask.duration) {
       const check = checkGrantDuration(ask.duration);
@@ -75,31 +84,48 @@ export class RoleService implements Capability {
     }
     await this.directory.warmAsker(actor.id);
     const people = await resolvePeople(this.directory, users, actor);
-    if (people.notFound.length)
-      return [text(notFoundText(people.notFound, this.deps.config.mode))];
+    if (people.notFound.length) return [text(notFoundText(people.notFound, this.deps.config.mode))];
     return this.engine.startDraft(
       actor,
-      { kind, subject: DRAGON_ADMIN_SUBJECT, justification: ask.justification, payload: { questions: people.questions, ...(duration ? { duration } : {}) }, targets: people.resolved.map(targetOf) },
-      { kind, written: users, role: 'Dragon Administrator', scope: DRAGON_ADMIN_SCOPE_ID, duration, justification: ask.justification },
+      {
+        kind,
+        subject: DRAGON_ADMIN_SUBJECT,
+        justification: ask.justification,
+        payload: { questions: people.questions, ...(duration ? { duration } : {}) },
+        targets: people.resolved.map(targetOf),
+      },
+      {
+        kind,
+        written: users,
+        role: 'Dragon Administrator',
+        scope: DRAGON_ADMIN_SCOPE_ID,
+        duration,
+        justification: ask.justification,
+      },
       !people.questions.length,
       (req) => this.nextStep(req, actor),
     );
   }
 
   private async onChoice(req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb): Promise<ClickResult> {
-    if (verb !== 'request.resolve') return { message: 'This request is about the Dragon Administrator role; there is no license to choose.' };
+    if (verb !== 'request.resolve')
+      return { message: 'This request is about the Dragon Administrator role; there is no license to choose.' };
     const applied = await applyPersonChoices(this.deps.store, req, actor, data);
     if ('message' in applied) return { message: applied.message };
     const updated = applied.updated;
     const [first, ...rest] = await this.nextStep(updated, actor);
-    if (first?.kind === 'card') return { card: first.card, followUps: rest, about: { requestId: updated.id, role: 'requester' } };
+    if (first?.kind === 'card')
+      return { card: first.card, followUps: rest, about: { requestId: updated.id, role: 'requester' } };
     return { message: first?.kind === 'text' ? first.text : undefined, followUps: rest };
   }
 
   /** Ask which person when a name is ambiguous, then check and show the draft card. */
   private async nextStep(req: DeskRequest, actor: Actor): Promise<Reply[]> {
     const questions = (req.payload.questions ?? []) as PersonQuestionData[];
-    if (questions.length) return [card(choosePersonCard(req, questions) as unknown as AdaptiveCard, { requestId: req.id, role: 'requester' })];
+    if (questions.length)
+      return [
+        card(choosePersonCard(req, questions) as unknown as AdaptiveCard, { requestId: req.id, role: 'requester' }),
+      ];
     return this.engine.prepareDraft(req, actor);
   }
 
@@ -138,11 +164,17 @@ export class RoleService implements Capability {
   private async howLine(req: DeskRequest): Promise<string> {
     const groupId = this.access.groupId;
     if (req.kind === 'role.remove')
-      return groupId ? `Removes membership of the group “${await this.groupName(groupId)}” and any direct assignment of the role.` : 'Removes the direct assignment of the role.';
-    const via = (req.payload.via as GrantVia | undefined) ?? this.access.viaFor(typeof req.payload.duration === 'string');
-    if (via === 'direct') return 'Carried out as a direct role assignment at directory scope “/” (no Dragon Administrators group is configured).';
+      return groupId
+        ? `Removes membership of the group “${await this.groupName(groupId)}” and any direct assignment of the role.`
+        : 'Removes the direct assignment of the role.';
+    const via =
+      (req.payload.via as GrantVia | undefined) ?? this.access.viaFor(typeof req.payload.duration === 'string');
+    if (via === 'direct')
+      return 'Carried out as a direct role assignment at directory scope “/” (no Dragon Administrators group is configured).';
     const name = await this.groupName(groupId!);
-    return via === 'pim' ? `Carried out as a time-bound PIM for Groups membership of the role-assignable group “${name}”.` : `Carried out as membership of the role-assignable group “${name}”, which holds the role.`;
+    return via === 'pim'
+      ? `Carried out as a time-bound PIM for Groups membership of the role-assignable group “${name}”.`
+      : `Carried out as membership of the role-assignable group “${name}”, which holds the role.`;
   }
 
   private timingLine(req: DeskRequest): string | undefined {
@@ -161,34 +193,55 @@ export class RoleService implements Capability {
   }
 
   async precheck(req: DeskRequest, _actor: Actor, reads: Reads = 'fresh'): Promise<Precheck> {
-    const users = await this.directory.users(req.targets.map((t) => t.userId), reads);
+    const users = await this.directory.users(
+      req.targets.map((t) => t.userId),
+      reads,
+    );
     const skipped: { name: string; reason: string }[] = [];
     const keep: RequestTarget[] = [];
     for (const t of req.targets) {
-      const reason = await this.targetProblem(req, t, users.find((u) => u.id === t.userId));
+      const reason = await this.targetProblem(
+        req,
+        t,
+        users.find((u) => u.id === t.userId),
+      );
       if (reason) skipped.push({ name: t.displayName, reason });
       else keep.push(t);
     }
-    if (!keep.length) return { ok: false, replies: [text(`${skipped.map((s) => s.reason).join(' ')} Nothing was requested.`)] };
+    if (!keep.length)
+      return { ok: false, replies: [text(`${skipped.map((s) => s.reason).join(' ')} Nothing was requested.`)] };
     return { ok: true, skipped, request: { ...req, targets: keep } };
   }
 
-  private async targetProblem(req: DeskRequest, t: RequestTarget, u: TenantUser | undefined): Promise<string | undefined> {
+  private async targetProblem(
+    req: DeskRequest,
+    t: RequestTarget,
+    u: TenantUser | undefined,
+  ): Promise<string | undefined> {
     if (!u) return `${t.displayName} no longer exists in the directory.`;
     // Taking the role away from a disabled account only lowers privilege, so that is allowed.
-    if (req.kind === 'role.assign' && u.accountEnabled === false) return `${u.displayName}'s account is disabled, so the Dragon Administrator role can't be given.`;
+    if (req.kind === 'role.assign' && u.accountEnabled === false)
+      return `${u.displayName}'s account is disabled, so the Dragon Administrator role can't be given.`;
     const h = await this.access.holding(u.id);
     if (req.kind === 'role.assign' && h.holds) {
-      const how = h.inGroup ? `as a member of “${await this.groupName(this.access.groupId!)}”` : h.directAssignmentIds.length ? 'through a direct role assignment' : 'through another group';
+      const how = h.inGroup
+        ? `as a member of “${await this.groupName(this.access.groupId!)}”`
+        : h.directAssignmentIds.length
+          ? 'through a direct role assignment'
+          : 'through another group';
       return `${u.displayName} is already a Dragon Administrator (${how}).`;
     }
     if (req.kind === 'role.remove') {
-      if (!h.holds && !h.inGroup && !h.directAssignmentIds.length) return `${u.displayName} isn't a Dragon Administrator, so there is nothing to remove.`;
+      if (!h.holds && !h.inGroup && !h.directAssignmentIds.length)
+        return `${u.displayName} isn't a Dragon Administrator, so there is nothing to remove.`;
       if (!h.inGroup && !h.directAssignmentIds.length)
         return `${u.displayName} holds the Dragon Administrator role through a group that Dragon Desk doesn't manage; remove them from that group in the Entra admin center.`;
     }
-    const open = (await this.deps.store.requests.findOpenForTarget(u.id, req.kind, req.subject)).filter((o) => o.id !== req.id);
-    if (open.length) return `${u.displayName} is already in request #${open[0].id} for this (${open[0].state}); say "status of request ${open[0].id}" to follow it.`;
+    const open = (await this.deps.store.requests.findOpenForTarget(u.id, req.kind, req.subject)).filter(
+      (o) => o.id !== req.id,
+    );
+    if (open.length)
+      return `${u.displayName} is already in request #${open[0].id} for this (${open[0].state}); say "status of request ${open[0].id}" to follow it.`;
     return undefined;
   }
 
@@ -199,22 +252,37 @@ export class RoleService implements Capability {
       const owners = eligibleApprovers(await this.directory.groupOwners(groupId, reads), req.requesterId, targetIds);
       if (owners.length) {
         const name = await this.groupName(groupId);
-        return owners.map((o) => ({ approverId: o.id, displayName: o.displayName, reason: `an owner of the group “${name}”, which holds the Dragon Administrator role` }));
+        return owners.map((o) => ({
+          approverId: o.id,
+          displayName: o.displayName,
+          reason: `an owner of the group “${name}”, which holds the Dragon Administrator role`,
+        }));
       }
     }
-    const why = groupId ? 'the Dragon Administrators group has no enabled owner who can decide' : 'no Dragon Administrators group is configured';
+    const why = groupId
+      ? 'the Dragon Administrators group has no enabled owner who can decide'
+      : 'no Dragon Administrators group is configured';
     const out: RequestApprover[] = [];
     for (const role of ['globalAdministrator', 'privilegedRoleAdministrator'] as const satisfies readonly AdminRole[]) {
-      for (const p of eligibleApprovers(await this.directory.roleHolders(role, reads === 'fresh'), req.requesterId, targetIds)) {
-        if (!out.some((o) => o.approverId === p.id)) out.push({ approverId: p.id, displayName: p.displayName, reason: `a ${ROLE_NAMES[role]} (${why})` });
+      for (const p of eligibleApprovers(
+        await this.directory.roleHolders(role, reads === 'fresh'),
+        req.requesterId,
+        targetIds,
+      )) {
+        if (!out.some((o) => o.approverId === p.id))
+          out.push({ approverId: p.id, displayName: p.displayName, reason: `a ${ROLE_NAMES[role]} (${why})` });
       }
     }
     return out;
   }
 
   completedMessage(req: DeskRequest): string {
-    if (req.kind === 'role.remove') return `Your Dragon Administrator role was removed (request #${req.id}, asked by ${req.requesterName}).`;
-    const ends = typeof req.payload.endsAt === 'string' ? ` This access is time-bound: it ends ${formatTime(req.payload.endsAt)}, and I'll remind you ${this.deps.config.grantReminderMinutes} minutes before.` : '';
+    if (req.kind === 'role.remove')
+      return `Your Dragon Administrator role was removed (request #${req.id}, asked by ${req.requesterName}).`;
+    const ends =
+      typeof req.payload.endsAt === 'string'
+        ? ` This access is time-bound: it ends ${formatTime(req.payload.endsAt)}, and I'll remind you ${this.deps.config.grantReminderMinutes} minutes before.`
+        : '';
     return `You are now a Dragon Administrator (request #${req.id}, asked by ${req.requesterName}). You can manage the Dragon admin center; assigning Dragon licenses still needs the License or User Administrator role.${ends}`;
   }
 
@@ -231,12 +299,15 @@ export class RoleService implements Capability {
     const fresh = (await this.deps.store.requests.get(req.id)) ?? current;
     const failed = fresh.targets.filter((t) => t.status === 'failed');
     const done = fresh.targets.filter((t) => t.status === 'done');
-    const notes = typeof current.payload.endsAt === 'string' && done.length ? [endLine(current.payload.endsAt)] : undefined;
+    const notes =
+      typeof current.payload.endsAt === 'string' && done.length ? [endLine(current.payload.endsAt)] : undefined;
     if (!failed.length) return { state: 'completed', notes };
     return {
       state: 'failed',
       errorCode: failed[0].errorCode ?? 'Failed',
-      errorMessage: (done.length ? `${joinNames(done.map((d) => d.displayName))} ${done.length === 1 ? 'is' : 'are'} done. ` : '') + failed.map((f) => `${f.displayName}: ${f.errorMessage ?? 'failed'}`).join(' '),
+      errorMessage:
+        (done.length ? `${joinNames(done.map((d) => d.displayName))} ${done.length === 1 ? 'is' : 'are'} done. ` : '') +
+        failed.map((f) => `${f.displayName}: ${f.errorMessage ?? 'failed'}`).join(' '),
       notes,
     };
   }
@@ -246,7 +317,8 @@ export class RoleService implements Capability {
    * fixed once, at the first execution, and kept by a resumed one.
    */
   private async fixTiming(req: DeskRequest): Promise<DeskRequest> {
-    const via = (req.payload.via as GrantVia | undefined) ?? this.access.viaFor(typeof req.payload.duration === 'string');
+    const via =
+      (req.payload.via as GrantVia | undefined) ?? this.access.viaFor(typeof req.payload.duration === 'string');
     const changes: Record<string, unknown> = {};
     if (!req.payload.via) changes.via = via;
     if (typeof req.payload.duration === 'string' && typeof req.payload.endsAt !== 'string') {
@@ -254,7 +326,18 @@ export class RoleService implements Capability {
       changes.endsAt = new Date(this.deps.clock.now().getTime() + ms).toISOString();
     }
     if (!Object.keys(changes).length) return req;
-    const updated = await this.deps.store.requests.update(req.id, req.version, { payload: { ...req.payload, ...changes } }, { actorId: 'dragon-desk', actorName: 'Dragon Desk', action: 'role.timing', tenantId: req.tenantId, detail: changes });
+    const updated = await this.deps.store.requests.update(
+      req.id,
+      req.version,
+      { payload: { ...req.payload, ...changes } },
+      {
+        actorId: 'dragon-desk',
+        actorName: 'Dragon Desk',
+        action: 'role.timing',
+        tenantId: req.tenantId,
+        detail: changes,
+      },
+    );
     if (!updated) throw new Error(`request #${req.id} changed while it was being carried out`);
     return updated;
   }
@@ -265,7 +348,17 @@ export class RoleService implements Capability {
     const duration = typeof req.payload.duration === 'string' ? req.payload.duration : undefined;
     // The grant record and its timers exist before the role does: nothing time-bound without an end.
     const grant = endsAt
-      ? await this.grants.prepare({ requestId: req.id, userId: t.userId, displayName: t.displayName, requesterId: req.requesterId, requesterName: req.requesterName, via, groupId: this.access.groupId, justification: req.justification, endsAt })
+      ? await this.grants.prepare({
+          requestId: req.id,
+          userId: t.userId,
+          displayName: t.displayName,
+          requesterId: req.requesterId,
+          requesterName: req.requesterName,
+          via,
+          groupId: this.access.groupId,
+          justification: req.justification,
+          endsAt,
+        })
       : undefined;
     try {
       await this.access.grant(t.userId, via, { durationIso: duration, justification: req.justification });
@@ -279,7 +372,13 @@ export class RoleService implements Capability {
     if (grant) await this.grants.markGranted(grant);
     await this.auditChange(req, t, 'graph.role.assign', via, { ok: true, duration, endsAt });
     if (await this.access.settlesTo(t.userId, true)) await ctx.progress(t.userId, 'done');
-    else await ctx.progress(t.userId, 'failed', 'NotVerified', `The change was made, but Entra did not yet show ${t.displayName} holding the Dragon Administrator role. Ask "who are the Dragon admins?" in a few minutes.`);
+    else
+      await ctx.progress(
+        t.userId,
+        'failed',
+        'NotVerified',
+        `The change was made, but Entra did not yet show ${t.displayName} holding the Dragon Administrator role. Ask "who are the Dragon admins?" in a few minutes.`,
+      );
   }
 
   private async removeOne(req: DeskRequest, t: RequestTarget, ctx: ExecutionContext): Promise<void> {
@@ -295,18 +394,39 @@ export class RoleService implements Capability {
     await this.auditChange(req, t, 'graph.role.remove', this.access.groupId ? 'group' : 'direct', { ok: true });
     if (await this.access.settlesTo(t.userId, false)) await ctx.progress(t.userId, 'done');
     else
-      await ctx.progress(t.userId, 'failed', 'StillHoldsRole', `${t.displayName} still holds the Dragon Administrator role after the change, probably through another group Dragon Desk doesn't manage. Remove them there in the Entra admin center.`);
+      await ctx.progress(
+        t.userId,
+        'failed',
+        'StillHoldsRole',
+        `${t.displayName} still holds the Dragon Administrator role after the change, probably through another group Dragon Desk doesn't manage. Remove them there in the Entra admin center.`,
+      );
   }
 
   /** Issue 5, item 6: the audit entry of a role change records its scope and justification. */
-  private async auditChange(req: DeskRequest, t: RequestTarget, action: string, via: GrantVia, detail: Record<string, unknown>): Promise<void> {
+  private async auditChange(
+    req: DeskRequest,
+    t: RequestTarget,
+    action: string,
+    via: GrantVia,
+    detail: Record<string, unknown>,
+  ): Promise<void> {
     await this.deps.store.audit.append({
       actorId: 'dragon-desk',
       actorName: 'Dragon Desk',
       action,
       requestId: req.id,
       tenantId: req.tenantId,
-      detail: { userId: t.userId, role: 'Dragon Administrator', scope: DRAGON_ADMIN_SCOPE, directoryScopeId: DRAGON_ADMIN_SCOPE_ID, via, groupId: this.access.groupId, justification: req.justification, approvedBy: req.decidedBy, ...detail },
+      detail: {
+        userId: t.userId,
+        role: 'Dragon Administrator',
+        scope: DRAGON_ADMIN_SCOPE,
+        directoryScopeId: DRAGON_ADMIN_SCOPE_ID,
+        via,
+        groupId: this.access.groupId,
+        justification: req.justification,
+        approvedBy: req.decidedBy,
+        ...detail,
+      },
     });
   }
 
@@ -325,5 +445,7 @@ function endLine(endsAt: string): string {
 }
 
 function errorCode(err: unknown): string {
-  return err instanceof Error && 'code' in err && typeof (err as { code: unknown }).code === 'string' ? (err as { code: string }).code : 'Error';
+  return err instanceof Error && 'code' in err && typeof (err as { code: unknown }).code === 'string'
+    ? (err as { code: string }).code
+    : 'Error';
 }

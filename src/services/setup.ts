@@ -42,8 +42,10 @@ const CONFIG_VARIABLE: Record<SetupPart, string> = {
 };
 
 const DESCRIPTIONS: Record<SetupPart, string> = {
-  nursing: 'Members get a Dragon Copilot nursing license (group-based licensing). The owner approves who joins, in Dragon Desk.',
-  physician: 'Members get a Dragon Copilot physician license (group-based licensing). The owner approves who joins, in Dragon Desk.',
+  nursing:
+    'Members get a Dragon Copilot nursing license (group-based licensing). The owner approves who joins, in Dragon Desk.',
+  physician:
+    'Members get a Dragon Copilot physician license (group-based licensing). The owner approves who joins, in Dragon Desk.',
   admin: 'Members hold the Dragon Administrator role. The owner approves who joins, in Dragon Desk.',
 };
 
@@ -87,14 +89,26 @@ export class SetupService extends DirectOnlyCapability implements Capability {
     }
   }
 
-  private async record(part: SetupPart, group: { id: string; displayName: string }, actorId: string, created: boolean): Promise<void> {
-    await this.deps.store.records.put(SETUP_RECORDS, `group:${part}`, { groupId: group.id, displayName: group.displayName, created, at: this.deps.clock.now().toISOString() }, actorId);
+  private async record(
+    part: SetupPart,
+    group: { id: string; displayName: string },
+    actorId: string,
+    created: boolean,
+  ): Promise<void> {
+    await this.deps.store.records.put(
+      SETUP_RECORDS,
+      `group:${part}`,
+      { groupId: group.id, displayName: group.displayName, created, at: this.deps.clock.now().toISOString() },
+      actorId,
+    );
     this.adoptIntoConfig(part, group.id);
   }
 
   // ---------------------------------------------------------------- looking
 
-  private async findGroup(part: SetupPart): Promise<{ group?: TenantGroup; configuredIdMissing?: ObservedPart['configuredIdMissing'] }> {
+  private async findGroup(
+    part: SetupPart,
+  ): Promise<{ group?: TenantGroup; configuredIdMissing?: ObservedPart['configuredIdMissing'] }> {
     const configured = this.configuredId(part);
     if (configured) {
       const g = await this.deps.tenant.getGroup(configured);
@@ -115,23 +129,39 @@ export class SetupService extends DirectOnlyCapability implements Capability {
       SETUP_PARTS.map(async (part): Promise<ObservedPart> => {
         const found = await this.findGroup(part);
         const sku = part === 'admin' ? undefined : seats[part].sku;
-        const out: ObservedPart = { part, configuredIdMissing: found.configuredIdMissing, sku: sku ? { skuId: sku.skuId, skuPartNumber: sku.skuPartNumber } : undefined };
+        const out: ObservedPart = {
+          part,
+          configuredIdMissing: found.configuredIdMissing,
+          sku: sku ? { skuId: sku.skuId, skuPartNumber: sku.skuPartNumber } : undefined,
+        };
         const g = found.group;
         if (!g) return out;
         const owners = (await this.deps.tenant.listGroupOwners(g.id)).filter((o) => o.accountEnabled !== false);
-        const observed: ObservedGroup = { id: g.id, displayName: g.displayName, securityEnabled: g.securityEnabled, isAssignableToRole: g.isAssignableToRole, ownerNames: owners.map((o) => o.displayName) };
+        const observed: ObservedGroup = {
+          id: g.id,
+          displayName: g.displayName,
+          securityEnabled: g.securityEnabled,
+          isAssignableToRole: g.isAssignableToRole,
+          ownerNames: owners.map((o) => o.displayName),
+        };
         if (part === 'admin') {
-          const assignments = await this.deps.tenant.listRoleAssignments({ principalId: g.id, roleDefinitionId: DRAGON_ADMIN_TEMPLATE });
+          const assignments = await this.deps.tenant.listRoleAssignments({
+            principalId: g.id,
+            roleDefinitionId: DRAGON_ADMIN_TEMPLATE,
+          });
           observed.roleAssigned = assignments.some((a) => (a.directoryScopeId ?? '/') === DRAGON_ADMIN_SCOPE_ID);
         } else {
-          observed.skuAssigned = !!sku && (g.assignedLicenses ?? []).some((l) => l.skuId.toLowerCase() === sku.skuId.toLowerCase());
+          observed.skuAssigned =
+            !!sku && (g.assignedLicenses ?? []).some((l) => l.skuId.toLowerCase() === sku.skuId.toLowerCase());
         }
         return { ...out, group: observed };
       }),
     );
   }
 
-  private async planFor(personId: string): Promise<{ plan: SetupPlan; observed: ObservedPart[]; roles: Set<AdminRole> }> {
+  private async planFor(
+    personId: string,
+  ): Promise<{ plan: SetupPlan; observed: ObservedPart[]; roles: Set<AdminRole> }> {
     const [observed, roles] = await Promise.all([this.observe(), this.directory.rolesOf(personId, true)]);
     return { plan: planSetup(observed, roles), observed, roles };
   }
@@ -163,7 +193,13 @@ export class SetupService extends DirectOnlyCapability implements Capability {
         payload: { direct: true, plan: planLines(plan) },
         targets: [],
       },
-      { actorId: actor.id, actorName: actor.name, action: 'request.draft', tenantId: this.deps.config.tenantId, detail: { kind: 'setup', steps: plan.items.map((i) => ({ part: i.part, steps: i.steps })) } },
+      {
+        actorId: actor.id,
+        actorName: actor.name,
+        action: 'request.draft',
+        tenantId: this.deps.config.tenantId,
+        detail: { kind: 'setup', steps: plan.items.map((i) => ({ part: i.part, steps: i.steps })) },
+      },
     );
     return [await this.engine.draftReply(req)];
   }
@@ -182,7 +218,9 @@ export class SetupService extends DirectOnlyCapability implements Capability {
   }
 
   private summaryCard(plan: SetupPlan, adopted: string[]) {
-    const adoptedLine = adopted.length ? ` Dragon Desk will use ${adopted.map((a) => `“${a}”`).join(', ')} from now on.` : '';
+    const adoptedLine = adopted.length
+      ? ` Dragon Desk will use ${adopted.map((a) => `“${a}”`).join(', ')} from now on.`
+      : '';
     if (plan.allInPlace)
       return noticeCard({
         title: 'Dragon licensing is set up as Microsoft recommends',
@@ -206,7 +244,9 @@ export class SetupService extends DirectOnlyCapability implements Capability {
 
   async cardContext(req: DeskRequest) {
     const after = req.state === 'completed' || req.state === 'failed';
-    const notes = after ? ((req.payload.notes as string[] | undefined) ?? []) : ((req.payload.plan as string[] | undefined) ?? []);
+    const notes = after
+      ? ((req.payload.notes as string[] | undefined) ?? [])
+      : ((req.payload.plan as string[] | undefined) ?? []);
     return { notes };
   }
 
@@ -214,10 +254,17 @@ export class SetupService extends DirectOnlyCapability implements Capability {
     return mayRunAny(await this.directory.rolesOf(actor.id, true));
   }
 
-
   async precheck(req: DeskRequest, actor: Actor): Promise<Precheck> {
     const { plan } = await this.planFor(actor.id);
-    if (!plan.hasWork) return { ok: false, replies: [text('Everything this set-up would do is already in place (someone may have done it meanwhile), so nothing was changed. Say "set up Dragon licensing" again to see the current state.')] };
+    if (!plan.hasWork)
+      return {
+        ok: false,
+        replies: [
+          text(
+            'Everything this set-up would do is already in place (someone may have done it meanwhile), so nothing was changed. Say "set up Dragon licensing" again to see the current state.',
+          ),
+        ],
+      };
     return { ok: true, request: req };
   }
 
@@ -242,13 +289,17 @@ export class SetupService extends DirectOnlyCapability implements Capability {
       }
     }
     if (results.some((r) => r.includes('are now the owner of')))
-      results.push('If someone else should approve who joins a group, add them as owner in the Entra admin center and remove yourself.');
+      results.push(
+        'If someone else should approve who joins a group, add them as owner in the Entra admin center and remove yourself.',
+      );
     await this.adoptFound(observed, runner.id);
     this.directory.invalidate();
     // Verify by looking once more: a part is done only when the tenant shows it.
     const check = (await this.planFor(runner.id)).plan;
     const left = check.items.filter((i) => i.steps.length);
-    const attention = check.items.filter((i) => i.status === 'attention' || i.status === 'not-allowed').flatMap((i) => i.lines.filter((l) => l.startsWith('⚠️')));
+    const attention = check.items
+      .filter((i) => i.status === 'attention' || i.status === 'not-allowed')
+      .flatMap((i) => i.lines.filter((l) => l.startsWith('⚠️')));
     const notes = [...results, ...attention];
     if (!left.length) return { state: 'completed', notes };
     return {
@@ -259,7 +310,13 @@ export class SetupService extends DirectOnlyCapability implements Capability {
     };
   }
 
-  private async runPart(req: DeskRequest, part: SetupPart, steps: SetupStep[], o: ObservedPart, runner: Runner): Promise<string[]> {
+  private async runPart(
+    req: DeskRequest,
+    part: SetupPart,
+    steps: SetupStep[],
+    o: ObservedPart,
+    runner: Runner,
+  ): Promise<string[]> {
     const out: string[] = [];
     let groupId = o.group?.id;
     let name = o.group?.displayName ?? SETUP_GROUP_NAMES[part];
@@ -274,7 +331,12 @@ export class SetupService extends DirectOnlyCapability implements Capability {
       await this.record(part, g, runner.id, true);
       groupId = g.id;
       name = g.displayName;
-      await this.audit(req, 'graph.setup.create-group', { part, groupId: g.id, displayName: g.displayName, isAssignableToRole: part === 'admin' });
+      await this.audit(req, 'graph.setup.create-group', {
+        part,
+        groupId: g.id,
+        displayName: g.displayName,
+        isAssignableToRole: part === 'admin',
+      });
       out.push(`✅ Created the ${part === 'admin' ? 'role-assignable ' : ''}security group “${name}”.`);
     }
     if (!groupId) return out;
@@ -282,16 +344,26 @@ export class SetupService extends DirectOnlyCapability implements Capability {
     if (steps.includes('assign-sku') && o.sku) {
       await afterReplication(() => this.deps.tenant.assignGroupLicense(id, [o.sku!.skuId], []));
       await this.audit(req, 'graph.setup.assign-sku', { part, groupId: id, skuId: o.sku.skuId });
-      out.push(`✅ Assigned the ${LICENSE_INFO[part as LicenseKind].label} license to “${name}”; its members get it automatically.`);
+      out.push(
+        `✅ Assigned the ${LICENSE_INFO[part as LicenseKind].label} license to “${name}”; its members get it automatically.`,
+      );
     }
     if (steps.includes('assign-role')) {
       try {
-        await afterReplication(() => this.deps.tenant.createRoleAssignment(DRAGON_ADMIN_TEMPLATE, id, DRAGON_ADMIN_SCOPE_ID));
+        await afterReplication(() =>
+          this.deps.tenant.createRoleAssignment(DRAGON_ADMIN_TEMPLATE, id, DRAGON_ADMIN_SCOPE_ID),
+        );
       } catch (err) {
         // [U] Graph's code for a duplicate directory role assignment; the dev tenant answers 409.
-        if (!(err instanceof TenantError && (err.status === 409 || tenantErrorKind(err) === 'role-assignment-exists'))) throw err;
+        if (!(err instanceof TenantError && (err.status === 409 || tenantErrorKind(err) === 'role-assignment-exists')))
+          throw err;
       }
-      await this.audit(req, 'graph.setup.assign-role', { part, groupId: id, roleDefinitionId: DRAGON_ADMIN_TEMPLATE, directoryScopeId: DRAGON_ADMIN_SCOPE_ID });
+      await this.audit(req, 'graph.setup.assign-role', {
+        part,
+        groupId: id,
+        roleDefinitionId: DRAGON_ADMIN_TEMPLATE,
+        directoryScopeId: DRAGON_ADMIN_SCOPE_ID,
+      });
       out.push(`✅ “${name}” now holds the Dragon Administrator role (directory scope “/”).`);
     }
     if (steps.includes('add-owner')) {
@@ -303,7 +375,14 @@ export class SetupService extends DirectOnlyCapability implements Capability {
   }
 
   private async audit(req: DeskRequest, action: string, detail: Record<string, unknown>): Promise<void> {
-    await this.deps.store.audit.append({ actorId: 'dragon-desk', actorName: 'Dragon Desk', action, requestId: req.id, tenantId: req.tenantId, detail });
+    await this.deps.store.audit.append({
+      actorId: 'dragon-desk',
+      actorName: 'Dragon Desk',
+      action,
+      requestId: req.id,
+      tenantId: req.tenantId,
+      detail,
+    });
   }
 }
 
@@ -321,7 +400,8 @@ async function afterReplication<T>(fn: () => Promise<T>, attempts = 5): Promise<
     try {
       return await fn();
     } catch (err) {
-      const replicating = err instanceof TenantError && (isNotFound(err) || tenantErrorKind(err) === 'reference-not-present');
+      const replicating =
+        err instanceof TenantError && (isNotFound(err) || tenantErrorKind(err) === 'reference-not-present');
       if (!replicating || i >= attempts) throw err;
       await new Promise((r) => setTimeout(r, delay));
       delay *= 2;

@@ -60,7 +60,13 @@ export class StatusService {
 
   async seats(_actor: Actor, license?: LicenseKind): Promise<Reply[]> {
     const seats = await this.directory.seats(false);
-    const rows = this.kinds(license).map((k) => ({ kind: k, label: LICENSE_INFO[k].label, used: seats[k].used, total: seats[k].total, purchase: LICENSE_INFO[k].purchase }));
+    const rows = this.kinds(license).map((k) => ({
+      kind: k,
+      label: LICENSE_INFO[k].label,
+      used: seats[k].used,
+      total: seats[k].total,
+      purchase: LICENSE_INFO[k].purchase,
+    }));
     return [card(seatsCard(rows) as unknown as AdaptiveCard)];
   }
 
@@ -79,7 +85,11 @@ export class StatusService {
 
   async holders(actor: Actor, license?: LicenseKind): Promise<Reply[]> {
     if (!(await this.mayLookAtOthers(actor, license)))
-      return [text('Only administrators and the owners of a license group can see who holds Dragon licenses. You can ask about yourself: "do I have a Dragon license?"')];
+      return [
+        text(
+          'Only administrators and the owners of a license group can see who holds Dragon licenses. You can ask about yourself: "do I have a Dragon license?"',
+        ),
+      ];
     const seats = await this.directory.seats(false);
     const replies: Reply[] = [];
     for (const kind of this.kinds(license)) {
@@ -94,7 +104,11 @@ export class StatusService {
       for (const p of people) {
         const h = licenseHolding(p, skuId);
         if (h.state === 'Error') errors++;
-        rows.push([p.displayName, h.via === 'group' ? 'group' : h.via === 'direct' ? 'direct' : '—', h.holds ? 'Active' : `Error${h.error && h.error !== 'None' ? ` (${h.error})` : ''}`]);
+        rows.push([
+          p.displayName,
+          h.via === 'group' ? 'group' : h.via === 'direct' ? 'direct' : '—',
+          h.holds ? 'Active' : `Error${h.error && h.error !== 'None' ? ` (${h.error})` : ''}`,
+        ]);
       }
       rows.sort((a, b) => (a[2] === b[2] ? a[0].localeCompare(b[0]) : a[2] === 'Active' ? 1 : -1));
       const active = people.length - errors;
@@ -116,12 +130,21 @@ export class StatusService {
   async check(actor: Actor, users: string[], license?: LicenseKind): Promise<Reply[]> {
     const people = await resolvePeople(this.directory, users, actor);
     const replies: Reply[] = [];
-    if (people.notFound.length) replies.push(text(`I couldn't find ${joinNames(people.notFound.map((n) => `“${n}”`))}.`));
+    if (people.notFound.length)
+      replies.push(text(`I couldn't find ${joinNames(people.notFound.map((n) => `“${n}”`))}.`));
     if (people.questions.length)
-      replies.push(text(`${joinNames(people.questions.map((q) => `“${q.written}”`))} could mean several people (${people.questions.flatMap((q) => q.candidates.map((c) => c.displayName)).join(', ')}). Ask again with the full name or e-mail address.`));
+      replies.push(
+        text(
+          `${joinNames(people.questions.map((q) => `“${q.written}”`))} could mean several people (${people.questions.flatMap((q) => q.candidates.map((c) => c.displayName)).join(', ')}). Ask again with the full name or e-mail address.`,
+        ),
+      );
     const others = people.resolved.filter((p) => p.id !== actor.id);
     if (others.length && !(await this.mayLookAtOthers(actor, license))) {
-      replies.push(text('You can ask about your own licenses; administrators and license group owners can ask about other people.'));
+      replies.push(
+        text(
+          'You can ask about your own licenses; administrators and license group owners can ask about other people.',
+        ),
+      );
       people.resolved = people.resolved.filter((p) => p.id === actor.id);
     }
     const seats = await this.directory.seats(false);
@@ -132,30 +155,47 @@ export class StatusService {
     return replies;
   }
 
-  private describeHolding(user: TenantUser, seats: Awaited<ReturnType<Directory['seats']>>, license: LicenseKind | undefined, self: boolean): string {
+  private describeHolding(
+    user: TenantUser,
+    seats: Awaited<ReturnType<Directory['seats']>>,
+    license: LicenseKind | undefined,
+    self: boolean,
+  ): string {
     const who = self ? 'You' : user.displayName;
     const lines: string[] = [];
     for (const k of this.kinds(license)) {
       const h = licenseHolding(user, seats[k].sku?.skuId);
       const how = h.via === 'group' ? 'through the license group' : 'assigned directly';
-      if (h.holds) lines.push(`${who} ${self ? 'have' : 'has'} a ${LICENSE_INFO[k].label} license (${how}, ${h.state}).`);
-      else if (h.state === 'Error') lines.push(`${who} ${self ? 'are' : 'is'} set up for a ${LICENSE_INFO[k].label} license ${how}, but it is in an error state (${h.error ?? 'Error'}${h.error === 'CountViolation' ? ': no seat was free' : ''}).`);
+      if (h.holds)
+        lines.push(`${who} ${self ? 'have' : 'has'} a ${LICENSE_INFO[k].label} license (${how}, ${h.state}).`);
+      else if (h.state === 'Error')
+        lines.push(
+          `${who} ${self ? 'are' : 'is'} set up for a ${LICENSE_INFO[k].label} license ${how}, but it is in an error state (${h.error ?? 'Error'}${h.error === 'CountViolation' ? ': no seat was free' : ''}).`,
+        );
     }
-    if (!lines.length) lines.push(`${who} ${self ? "don't" : "doesn't"} have a ${license ? LICENSE_INFO[license].label : 'Dragon Copilot'} license.${user.accountEnabled === false ? ' (The account is disabled.)' : ''}`);
+    if (!lines.length)
+      lines.push(
+        `${who} ${self ? "don't" : "doesn't"} have a ${license ? LICENSE_INFO[license].label : 'Dragon Copilot'} license.${user.accountEnabled === false ? ' (The account is disabled.)' : ''}`,
+      );
     return lines.join(' ');
   }
 
   async myRequests(actor: Actor): Promise<Reply[]> {
     const mine = await this.deps.store.requests.listByRequester(actor.id, 10);
     const shown = mine.filter((r) => r.state !== 'draft');
-    if (!shown.length) return [text("You haven't made any requests yet. Try \"I need a Dragon nursing license\".")];
+    if (!shown.length) return [text('You haven\'t made any requests yet. Try "I need a Dragon nursing license".')];
     return [
       card(
         listCard({
           title: 'Your requests',
           subtitle: 'Newest first. Say "status of request N" for the full history.',
           columns: ['#', 'What', 'For', 'State'],
-          rows: shown.map((r) => [String(r.id), this.engine.capability(r).title(r), joinNames(r.targets.map((t) => t.displayName)), this.stateLine(r)]),
+          rows: shown.map((r) => [
+            String(r.id),
+            this.engine.capability(r).title(r),
+            joinNames(r.targets.map((t) => t.displayName)),
+            this.stateLine(r),
+          ]),
         }) as unknown as AdaptiveCard,
       ),
     ];
@@ -169,18 +209,38 @@ export class StatusService {
   async request(actor: Actor, id: number): Promise<Reply[]> {
     const req = await this.deps.store.requests.get(id);
     const involved =
-      req && (req.requesterId === actor.id || req.approvers.some((a) => a.approverId === actor.id) || req.targets.some((t) => t.userId === actor.id));
+      req &&
+      (req.requesterId === actor.id ||
+        req.approvers.some((a) => a.approverId === actor.id) ||
+        req.targets.some((t) => t.userId === actor.id));
     // Owners may look at requests for their own group's license kind only; admins at any.
     const kind = req?.kind.startsWith('license.') ? (req.subject as LicenseKind) : undefined;
-    const mayLook = req && (involved || (kind ? await this.mayLookAtOthers(actor, kind) : isStatusReader(await this.directory.rolesOf(actor.id, false))));
-    if (!req || !mayLook) return [text(`I can't find a request #${id} that you are part of. Say "my requests" to see yours.`)];
-    const role = req.requesterId === actor.id ? 'requester' : req.approvers.some((a) => a.approverId === actor.id) ? 'approver' : 'observer';
+    const mayLook =
+      req &&
+      (involved ||
+        (kind
+          ? await this.mayLookAtOthers(actor, kind)
+          : isStatusReader(await this.directory.rolesOf(actor.id, false))));
+    if (!req || !mayLook)
+      return [text(`I can't find a request #${id} that you are part of. Say "my requests" to see yours.`)];
+    const role =
+      req.requesterId === actor.id
+        ? 'requester'
+        : req.approvers.some((a) => a.approverId === actor.id)
+          ? 'approver'
+          : 'observer';
     const history = await this.deps.store.audit.listForRequest(id);
     const lines = history
       .filter((h) => !h.action.startsWith('graph.'))
-      .map((h) => `${h.at.slice(0, 16).replace('T', ' ')} UTC — ${h.actorName ?? h.actorId}: ${HISTORY_WORDS[h.action] ?? h.action.replace(/^request\./, '')}`);
+      .map(
+        (h) =>
+          `${h.at.slice(0, 16).replace('T', ' ')} UTC — ${h.actorName ?? h.actorId}: ${HISTORY_WORDS[h.action] ?? h.action.replace(/^request\./, '')}`,
+      );
     return [
-      card(await this.engine.cardFor(req, { role, id: actor.id }), { requestId: req.id, role: role === 'observer' ? 'target' : role }),
+      card(await this.engine.cardFor(req, { role, id: actor.id }), {
+        requestId: req.id,
+        role: role === 'observer' ? 'target' : role,
+      }),
       text(`History of request #${id}:\n\n${lines.map((l) => `- ${l}`).join('\n')}`),
     ];
   }
@@ -188,33 +248,71 @@ export class StatusService {
   async pendingApprovals(actor: Actor): Promise<Reply[]> {
     const pending = await this.engine.pendingFor(actor.id, 10);
     if (!pending.length) return [text('Nothing is waiting for your decision.')];
-    const replies: Reply[] = [text(`${pending.length === 1 ? 'One request is' : `${pending.length} requests are`} waiting for your decision:`)];
-    for (const req of pending) replies.push(card(await this.engine.cardFor(req, { role: 'approver', id: actor.id }), { requestId: req.id, role: 'approver' }));
+    const replies: Reply[] = [
+      text(`${pending.length === 1 ? 'One request is' : `${pending.length} requests are`} waiting for your decision:`),
+    ];
+    for (const req of pending)
+      replies.push(
+        card(await this.engine.cardFor(req, { role: 'approver', id: actor.id }), {
+          requestId: req.id,
+          role: 'approver',
+        }),
+      );
     return replies;
   }
 
   /** Who holds the Dragon Administrator role, and how (group, direct, time-bound until when). */
   async roleHolders(actor: Actor): Promise<Reply[]> {
     const roles = await this.directory.rolesOf(actor.id, false);
-    if (!isStatusReader(roles) && !(this.deps.config.dragonAdminGroupId && (await this.directory.isGroupOwner(this.deps.config.dragonAdminGroupId, actor.id))))
-      return [text('Only administrators and the owner of the Dragon Administrators group can see who holds the Dragon Administrator role.')];
-    const assignments = await this.deps.tenant.listRoleAssignments({ roleDefinitionId: ROLE_TEMPLATE.dragonAdministrator });
+    if (
+      !isStatusReader(roles) &&
+      !(
+        this.deps.config.dragonAdminGroupId &&
+        (await this.directory.isGroupOwner(this.deps.config.dragonAdminGroupId, actor.id))
+      )
+    )
+      return [
+        text(
+          'Only administrators and the owner of the Dragon Administrators group can see who holds the Dragon Administrator role.',
+        ),
+      ];
+    const assignments = await this.deps.tenant.listRoleAssignments({
+      roleDefinitionId: ROLE_TEMPLATE.dragonAdministrator,
+    });
     const rows: string[][] = [];
     // Time-bound grants still in force (src/services/grants.ts); a grant ended early by a removal is not.
     const endsAt = new Map<string, string>();
     for (const g of await this.deps.store.records.list(GRANT_RECORDS))
-      if (g.value.state === 'active' && typeof g.value.userId === 'string' && typeof g.value.endsAt === 'string') endsAt.set(g.value.userId, g.value.endsAt);
+      if (g.value.state === 'active' && typeof g.value.userId === 'string' && typeof g.value.endsAt === 'string')
+        endsAt.set(g.value.userId, g.value.endsAt);
     for (const a of assignments) {
       const group = await this.deps.tenant.getGroup(a.principalId);
       if (group) {
         for (const m of await this.deps.tenant.listGroupMembers(group.id))
-          rows.push([m.displayName, `member of “${group.displayName}”`, endsAt.has(m.id) ? `until ${endsAt.get(m.id)!.slice(0, 16).replace('T', ' ')} UTC` : 'permanent']);
+          rows.push([
+            m.displayName,
+            `member of “${group.displayName}”`,
+            endsAt.has(m.id) ? `until ${endsAt.get(m.id)!.slice(0, 16).replace('T', ' ')} UTC` : 'permanent',
+          ]);
       } else {
         const [u] = await this.deps.tenant.getUsers([a.principalId]);
-        if (u) rows.push([u.displayName, 'direct role assignment', endsAt.has(u.id) ? `until ${endsAt.get(u.id)!.slice(0, 16).replace('T', ' ')} UTC` : 'permanent']);
+        if (u)
+          rows.push([
+            u.displayName,
+            'direct role assignment',
+            endsAt.has(u.id) ? `until ${endsAt.get(u.id)!.slice(0, 16).replace('T', ' ')} UTC` : 'permanent',
+          ]);
       }
     }
     if (!rows.length) return [text('Nobody holds the Dragon Administrator role right now.')];
-    return [card(listCard({ title: 'Dragon administrators', columns: ['Person', 'How', 'Until'], rows }) as unknown as AdaptiveCard)];
+    return [
+      card(
+        listCard({
+          title: 'Dragon administrators',
+          columns: ['Person', 'How', 'Until'],
+          rows,
+        }) as unknown as AdaptiveCard,
+      ),
+    ];
   }
 }

@@ -57,12 +57,22 @@ export class SqlAuditStore implements AuditStore {
   }
 
   async listForRequest(requestId: number): Promise<AuditRow[]> {
-    const rows = await this.db.selectFrom('audit').selectAll().where('request_id', '=', requestId).orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('audit')
+      .selectAll()
+      .where('request_id', '=', requestId)
+      .orderBy('id')
+      .execute();
     return rows.map(toAuditRow);
   }
 
   async listRecent(limit: number): Promise<AuditRow[]> {
-    const rows = await this.db.selectFrom('audit').selectAll().orderBy('id', 'desc').limit(literalLimit(limit)).execute();
+    const rows = await this.db
+      .selectFrom('audit')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(literalLimit(limit))
+      .execute();
     return rows.map(toAuditRow);
   }
 }

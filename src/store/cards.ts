@@ -41,16 +41,22 @@ export class SqlCardStore implements CardStore {
         .insertInto('card_messages')
         .values(v)
         .onConflict((oc) =>
-          oc
-            .columns(['request_id', 'recipient_id', 'activity_id'])
-            .doUpdateSet((eb) => ({ role: eb.ref('excluded.role'), conversation_ref: eb.ref('excluded.conversation_ref') })),
+          oc.columns(['request_id', 'recipient_id', 'activity_id']).doUpdateSet((eb) => ({
+            role: eb.ref('excluded.role'),
+            conversation_ref: eb.ref('excluded.conversation_ref'),
+          })),
         ),
     );
     this.recorded.remember(key, value, nowMs);
   }
 
   async listForRequest(requestId: number): Promise<CardMessage[]> {
-    const rows = await this.db.selectFrom('card_messages').selectAll().where('request_id', '=', requestId).orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('card_messages')
+      .selectAll()
+      .where('request_id', '=', requestId)
+      .orderBy('id')
+      .execute();
     return rows.map((r) => ({
       requestId: r.request_id,
       recipientId: r.recipient_id,

@@ -24,7 +24,9 @@ export function toJson(value: Record<string, unknown>): string {
 
 export function fromJson(text: string): Record<string, unknown> {
   const parsed: unknown = JSON.parse(text);
-  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : {};
 }
 
 /** NULL columns become absent properties, as the domain types use optional fields. */

@@ -37,7 +37,11 @@ export class SqlConversationStore implements ConversationStore {
    * Called on every 1:1 turn, and almost always with what is already stored: that case answers from
    * memory instead of two writes (bench/: the writes were a tenth of a "help" turn).
    */
-  async upsert(aadObjectId: string, name: string, conversationRef: Record<string, unknown>): Promise<{ firstContact: boolean }> {
+  async upsert(
+    aadObjectId: string,
+    name: string,
+    conversationRef: Record<string, unknown>,
+  ): Promise<{ firstContact: boolean }> {
     const ref = toJson(conversationRef);
     const value = remembered(name, ref);
     const nowMs = Date.now();
@@ -52,15 +56,22 @@ export class SqlConversationStore implements ConversationStore {
     const now = nowIso(this.clock);
     // INSERT … DO NOTHING first: of two instances seeing a person's first message at once, exactly
     // one inserts, so the welcome is sent once.
-    const inserted = await this.st.run(this.db, 'conversations.insert', { aad_object_id: aadObjectId, name, conversation_ref: ref, first_seen_at: now, updated_at: now }, (k, v) =>
-      k
-        .insertInto('conversation_refs')
-        .values(v)
-        .onConflict((oc) => oc.column('aad_object_id').doNothing()),
+    const inserted = await this.st.run(
+      this.db,
+      'conversations.insert',
+      { aad_object_id: aadObjectId, name, conversation_ref: ref, first_seen_at: now, updated_at: now },
+      (k, v) =>
+        k
+          .insertInto('conversation_refs')
+          .values(v)
+          .onConflict((oc) => oc.column('aad_object_id').doNothing()),
     );
     if (Number(inserted.numAffectedRows ?? 0n) > 0) return { firstContact: true };
     await this.st.run(this.db, 'conversations.update', { name, ref, now, aadObjectId }, (k, v) =>
-      k.updateTable('conversation_refs').set({ name: v.name, conversation_ref: v.ref, updated_at: v.now }).where('aad_object_id', '=', v.aadObjectId),
+      k
+        .updateTable('conversation_refs')
+        .set({ name: v.name, conversation_ref: v.ref, updated_at: v.now })
+        .where('aad_object_id', '=', v.aadObjectId),
     );
     return { firstContact: false };
   }

@@ -3,7 +3,17 @@
  * under DATA_DIR); PostgreSQL is for several bot instances behind a load balancer.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type KyselyConfig, type LogEvent, type QueryResult, type RawBuilder, type SqliteDatabase } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type KyselyConfig,
+  type LogEvent,
+  type QueryResult,
+  type RawBuilder,
+  type SqliteDatabase,
+} from 'kysely';
 import type { Pool as PgPool } from 'pg';
 import type { Database } from './schema';
 
@@ -15,7 +25,12 @@ export interface Connection {
 }
 
 /** Every statement the store sends, with its duration: for query-count and query-plan tests and benchmarks. */
-export type QueryObserver = (query: { sql: string; parameters: readonly unknown[]; durationMs: number; error?: unknown }) => void;
+export type QueryObserver = (query: {
+  sql: string;
+  parameters: readonly unknown[];
+  durationMs: number;
+  error?: unknown;
+}) => void;
 
 function logOption(onQuery: QueryObserver | undefined): Pick<KyselyConfig, 'log'> {
   if (!onQuery) return {};
@@ -105,7 +120,11 @@ export function directRunnerOf(db: Kysely<Database>): DirectRunner | undefined {
   return directRunners.get(db);
 }
 
-function directRunner(handle: BetterSqlite3.Database, statements: SqliteDatabase, onQuery: QueryObserver | undefined): DirectRunner {
+function directRunner(
+  handle: BetterSqlite3.Database,
+  statements: SqliteDatabase,
+  onQuery: QueryObserver | undefined,
+): DirectRunner {
   return {
     run<R>(sqlText: string, parameters: readonly unknown[], inOwnTransaction: boolean): QueryResult<R> | undefined {
       if (handle.inTransaction !== inOwnTransaction) return undefined;
@@ -172,7 +191,10 @@ export function postgresConnection(databaseUrl: string, opts: PostgresOptions = 
   // Without a listener an idle client's error would crash the process; the next query that needs
   // the database reports the outage instead (and /readyz turns red through ping()).
   pool.on('error', opts.onPoolError ?? (() => undefined));
-  return { engine: 'postgres', db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...logOption(opts.onQuery) }) };
+  return {
+    engine: 'postgres',
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...logOption(opts.onQuery) }),
+  };
 }
 
 /**

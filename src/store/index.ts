@@ -45,7 +45,9 @@ async function migrate(conn: Connection): Promise<void> {
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const which = failed ? `migration ${failed}` : 'migration';
-    throw new Error(`Store ${which} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`Store ${which} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -84,7 +86,10 @@ async function openOn(conn: Connection, clock: StoreClock): Promise<Store> {
 export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const clock = opts.clock ?? systemClock;
   if (opts.databaseUrl) {
-    return openOn(postgresConnection(opts.databaseUrl, { onQuery: opts.onQuery, onPoolError: opts.onPoolError }), clock);
+    return openOn(
+      postgresConnection(opts.databaseUrl, { onQuery: opts.onQuery, onPoolError: opts.onPoolError }),
+      clock,
+    );
   }
   const dir = path.resolve(opts.dataDir ?? 'data');
   fs.mkdirSync(dir, { recursive: true });

@@ -72,7 +72,12 @@ export class PreparedStatements {
    * null rather than undefined. The first compile of a key checks that every slot became a
    * parameter, so a misuse fails at once, in tests.
    */
-  async run<V extends Values, R>(db: Db, key: string, values: V, build: (db: Kysely<Database>, slots: V) => Compilable<R>): Promise<QueryResult<R>> {
+  async run<V extends Values, R>(
+    db: Db,
+    key: string,
+    values: V,
+    build: (db: Kysely<Database>, slots: V) => Compilable<R>,
+  ): Promise<QueryResult<R>> {
     let c = this.compiled.get(key);
     if (!c) {
       c = this.compile(key, values, build);
@@ -91,7 +96,11 @@ export class PreparedStatements {
     return db.executeQuery(CompiledQuery.raw(c.sql, parameters) as CompiledQuery<R>);
   }
 
-  private compile<V extends Values, R>(key: string, values: V, build: (db: Kysely<Database>, slots: V) => Compilable<R>): Compiled {
+  private compile<V extends Values, R>(
+    key: string,
+    values: V,
+    build: (db: Kysely<Database>, slots: V) => Compilable<R>,
+  ): Compiled {
     const query = build(this.root, mirror(values, []) as V).compile();
     const used = new Set(query.parameters.filter((p): p is Slot => p instanceof Slot).map((p) => p.path.join('.')));
     const missing = leaves(values).filter((k) => !used.has(k));

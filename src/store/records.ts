@@ -15,11 +15,18 @@ export class SqlRecordStore implements RecordStore {
     await this.db
       .insertInto('records')
       .values(row)
-      .onConflict((oc) => oc.columns(['kind', 'key']).doUpdateSet({ value: row.value, actor_id: row.actor_id, updated_at: row.updated_at }))
+      .onConflict((oc) =>
+        oc
+          .columns(['kind', 'key'])
+          .doUpdateSet({ value: row.value, actor_id: row.actor_id, updated_at: row.updated_at }),
+      )
       .execute();
   }
 
-  async get(kind: string, key: string): Promise<{ value: Record<string, unknown>; actorId: string; updatedAt: string } | undefined> {
+  async get(
+    kind: string,
+    key: string,
+  ): Promise<{ value: Record<string, unknown>; actorId: string; updatedAt: string } | undefined> {
     const row = await this.db
       .selectFrom('records')
       .select(['value', 'actor_id', 'updated_at'])
@@ -29,7 +36,9 @@ export class SqlRecordStore implements RecordStore {
     return row ? { value: fromJson(row.value), actorId: row.actor_id, updatedAt: row.updated_at } : undefined;
   }
 
-  async list(kind: string): Promise<{ key: string; value: Record<string, unknown>; actorId: string; updatedAt: string }[]> {
+  async list(
+    kind: string,
+  ): Promise<{ key: string; value: Record<string, unknown>; actorId: string; updatedAt: string }[]> {
     const rows = await this.db.selectFrom('records').selectAll().where('kind', '=', kind).orderBy('key').execute();
     return rows.map((r) => ({ key: r.key, value: fromJson(r.value), actorId: r.actor_id, updatedAt: r.updated_at }));
   }

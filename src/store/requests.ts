@@ -27,7 +27,17 @@ import type { AuditEntry, NewRequest, RequestChanges, RequestStore } from './typ
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-const ALL_STATES: RequestState[] = ['draft', 'pending', 'approved', 'executing', 'completed', 'failed', 'rejected', 'cancelled', 'expired'];
+const ALL_STATES: RequestState[] = [
+  'draft',
+  'pending',
+  'approved',
+  'executing',
+  'completed',
+  'failed',
+  'rejected',
+  'cancelled',
+  'expired',
+];
 /** "Open" for duplicate detection: someone is already deciding or carrying it out. Drafts are a person's scratch pad. */
 const OPEN_NOT_DRAFT: RequestState[] = ALL_STATES.filter((s) => isOpen(s) && s !== 'draft');
 
@@ -86,7 +96,12 @@ function toRequest(row: RequestRow, targets: TargetRow[], approvers: ApproverRow
 /** The target or approver rows of some requests, by request then position. */
 function rowsOf(db: Db, st: PreparedStatements, table: 'request_targets', ids: number[]): Promise<TargetRow[]>;
 function rowsOf(db: Db, st: PreparedStatements, table: 'request_approvers', ids: number[]): Promise<ApproverRow[]>;
-async function rowsOf(db: Db, st: PreparedStatements, table: 'request_targets' | 'request_approvers', ids: number[]): Promise<(TargetRow | ApproverRow)[]> {
+async function rowsOf(
+  db: Db,
+  st: PreparedStatements,
+  table: 'request_targets' | 'request_approvers',
+  ids: number[],
+): Promise<(TargetRow | ApproverRow)[]> {
   const { rows } = await st.run(db, `${table}.of.${ids.length}`, ids, (k, list) =>
     k.selectFrom(table).selectAll().where('request_id', 'in', list).orderBy('request_id').orderBy('position'),
   );
@@ -97,7 +112,10 @@ async function rowsOf(db: Db, st: PreparedStatements, table: 'request_targets' |
 async function hydrate(db: Db, st: PreparedStatements, rows: RequestRow[]): Promise<DeskRequest[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [targets, approvers] = await Promise.all([rowsOf(db, st, 'request_targets', ids), rowsOf(db, st, 'request_approvers', ids)]);
+  const [targets, approvers] = await Promise.all([
+    rowsOf(db, st, 'request_targets', ids),
+    rowsOf(db, st, 'request_approvers', ids),
+  ]);
   const byRequest = <T extends { request_id: number }>(list: T[]) => {
     const map = new Map<number, T[]>();
     for (const item of list) {
@@ -129,7 +147,12 @@ function changedColumns(changes: RequestChanges): Updateable<RequestsTable> {
 }
 
 /** Inserts the targets (a person named twice once) and returns the rows as written. */
-async function insertTargets(db: Db, st: PreparedStatements, requestId: number, targets: Omit<RequestTarget, 'status'>[]): Promise<TargetRow[]> {
+async function insertTargets(
+  db: Db,
+  st: PreparedStatements,
+  requestId: number,
+  targets: Omit<RequestTarget, 'status'>[],
+): Promise<TargetRow[]> {
   const rows: TargetRow[] = uniqueBy(targets, (t) => t.userId).map((t, position) => ({
     request_id: requestId,
     user_id: t.userId,
@@ -140,11 +163,18 @@ async function insertTargets(db: Db, st: PreparedStatements, requestId: number, 
     error_code: null,
     error_message: null,
   }));
-  if (rows.length) await st.run(db, `targets.insert.${rows.length}`, rows, (k, list) => k.insertInto('request_targets').values(list));
+  if (rows.length)
+    await st.run(db, `targets.insert.${rows.length}`, rows, (k, list) => k.insertInto('request_targets').values(list));
   return rows;
 }
 
-async function insertApprovers(db: Db, st: PreparedStatements, requestId: number, approvers: RequestApprover[], state: RequestState): Promise<ApproverRow[]> {
+async function insertApprovers(
+  db: Db,
+  st: PreparedStatements,
+  requestId: number,
+  approvers: RequestApprover[],
+  state: RequestState,
+): Promise<ApproverRow[]> {
   const rows: ApproverRow[] = uniqueBy(approvers, (a) => a.approverId).map((a, position) => ({
     request_id: requestId,
     approver_id: a.approverId,
@@ -153,7 +183,10 @@ async function insertApprovers(db: Db, st: PreparedStatements, requestId: number
     reason: a.reason,
     pending: state === 'pending' ? 1 : 0,
   }));
-  if (rows.length) await st.run(db, `approvers.insert.${rows.length}`, rows, (k, list) => k.insertInto('request_approvers').values(list));
+  if (rows.length)
+    await st.run(db, `approvers.insert.${rows.length}`, rows, (k, list) =>
+      k.insertInto('request_approvers').values(list),
+    );
   return rows;
 }
 
@@ -161,22 +194,36 @@ async function insertApprovers(db: Db, st: PreparedStatements, requestId: number
  * Writes the list replacements, keeps request_approvers.pending in step with the new state, and
  * returns the request as it now stands: replaced lists as written, the others read.
  */
-async function applyListChanges(db: Db, st: PreparedStatements, row: RequestRow, previous: RequestState | undefined, changes: RequestChanges): Promise<DeskRequest> {
+async function applyListChanges(
+  db: Db,
+  st: PreparedStatements,
+  row: RequestRow,
+  previous: RequestState | undefined,
+  changes: RequestChanges,
+): Promise<DeskRequest> {
   let targets: TargetRow[] | undefined;
   let approvers: ApproverRow[] | undefined;
   if (changes.targets) {
-    await st.run(db, 'targets.delete', [row.id], (k, [id]) => k.deleteFrom('request_targets').where('request_id', '=', id));
+    await st.run(db, 'targets.delete', [row.id], (k, [id]) =>
+      k.deleteFrom('request_targets').where('request_id', '=', id),
+    );
     targets = await insertTargets(db, st, row.id, changes.targets);
   }
   if (changes.approvers) {
-    await st.run(db, 'approvers.delete', [row.id], (k, [id]) => k.deleteFrom('request_approvers').where('request_id', '=', id));
+    await st.run(db, 'approvers.delete', [row.id], (k, [id]) =>
+      k.deleteFrom('request_approvers').where('request_id', '=', id),
+    );
     approvers = await insertApprovers(db, st, row.id, changes.approvers, row.state);
   } else if (previous !== undefined && (previous === 'pending') !== (row.state === 'pending')) {
     await st.run(db, 'approvers.pending', { pending: row.state === 'pending' ? 1 : 0, id: row.id }, (k, v) =>
       k.updateTable('request_approvers').set({ pending: v.pending }).where('request_id', '=', v.id),
     );
   }
-  return toRequest(row, targets ?? (await rowsOf(db, st, 'request_targets', [row.id])), approvers ?? (await rowsOf(db, st, 'request_approvers', [row.id])));
+  return toRequest(
+    row,
+    targets ?? (await rowsOf(db, st, 'request_targets', [row.id])),
+    approvers ?? (await rowsOf(db, st, 'request_approvers', [row.id])),
+  );
 }
 
 export class SqlRequestStore implements RequestStore {
@@ -189,7 +236,10 @@ export class SqlRequestStore implements RequestStore {
     this.st = new PreparedStatements(db);
   }
 
-  create(input: NewRequest, audit: Omit<AuditEntry, 'requestId'> | Omit<AuditEntry, 'requestId'>[]): Promise<DeskRequest> {
+  create(
+    input: NewRequest,
+    audit: Omit<AuditEntry, 'requestId'> | Omit<AuditEntry, 'requestId'>[],
+  ): Promise<DeskRequest> {
     return casTransaction(this.db).execute(async (trx) => {
       const now = nowIso(this.clock);
       const values: Insertable<RequestsTable> = {
@@ -214,18 +264,27 @@ export class SqlRequestStore implements RequestStore {
       };
       const {
         rows: [row],
-      } = await this.st.run(trx, 'requests.insert', values, (k, v) => k.insertInto('requests').values(v).returningAll());
+      } = await this.st.run(trx, 'requests.insert', values, (k, v) =>
+        k.insertInto('requests').values(v).returningAll(),
+      );
       if (!row) throw new Error('the new request was not returned');
       const targets = await insertTargets(trx, this.st, row.id, input.targets);
       const approvers = await insertApprovers(trx, this.st, row.id, input.approvers ?? [], row.state);
-      await insertAudit(trx, this.clock, (Array.isArray(audit) ? audit : [audit]).map((a) => ({ ...a, requestId: row.id })), this.st);
+      await insertAudit(
+        trx,
+        this.clock,
+        (Array.isArray(audit) ? audit : [audit]).map((a) => ({ ...a, requestId: row.id })),
+        this.st,
+      );
       // What was just written, without reading it back.
       return toRequest(row, targets, approvers);
     });
   }
 
   async get(id: number): Promise<DeskRequest | undefined> {
-    const { rows } = await this.st.run(this.db, 'requests.get', [id], (k, [i]) => k.selectFrom('requests').selectAll().where('id', '=', i));
+    const { rows } = await this.st.run(this.db, 'requests.get', [id], (k, [i]) =>
+      k.selectFrom('requests').selectAll().where('id', '=', i),
+    );
     if (!rows.length) return undefined;
     const [request] = await hydrate(this.db, this.st, rows);
     return request;
@@ -249,14 +308,18 @@ export class SqlRequestStore implements RequestStore {
       const set = { ...changedColumns(changes), state: to, updated_at: nowIso(this.clock) };
       const {
         rows: [row],
-      } = await this.st.run(trx, `requests.transition:${Object.keys(set).join(',')}`, { set, id, state: expected.state, version: expected.version }, (k, v) =>
-        k
-          .updateTable('requests')
-          .set((eb) => ({ ...v.set, version: eb('version', '+', 1) }))
-          .where('id', '=', v.id)
-          .where('state', '=', v.state)
-          .where('version', '=', v.version)
-          .returningAll(),
+      } = await this.st.run(
+        trx,
+        `requests.transition:${Object.keys(set).join(',')}`,
+        { set, id, state: expected.state, version: expected.version },
+        (k, v) =>
+          k
+            .updateTable('requests')
+            .set((eb) => ({ ...v.set, version: eb('version', '+', 1) }))
+            .where('id', '=', v.id)
+            .where('state', '=', v.state)
+            .where('version', '=', v.version)
+            .returningAll(),
       );
       if (!row) return undefined;
       const updated = await applyListChanges(trx, this.st, row, expected.state, changes);
@@ -265,7 +328,12 @@ export class SqlRequestStore implements RequestStore {
     });
   }
 
-  update(id: number, expectedVersion: number, changes: RequestChanges, audit: Omit<AuditEntry, 'requestId'>): Promise<DeskRequest | undefined> {
+  update(
+    id: number,
+    expectedVersion: number,
+    changes: RequestChanges,
+    audit: Omit<AuditEntry, 'requestId'>,
+  ): Promise<DeskRequest | undefined> {
     return casTransaction(this.db).execute(async (trx) => {
       let q = trx
         .updateTable('requests')
@@ -282,7 +350,13 @@ export class SqlRequestStore implements RequestStore {
     });
   }
 
-  async setTargetStatus(id: number, userId: string, status: TargetStatus, errorCode?: string, errorMessage?: string): Promise<void> {
+  async setTargetStatus(
+    id: number,
+    userId: string,
+    status: TargetStatus,
+    errorCode?: string,
+    errorMessage?: string,
+  ): Promise<void> {
     await this.db
       .updateTable('request_targets')
       .set({ status, error_code: errorCode ?? null, error_message: errorMessage ?? null })
@@ -293,7 +367,12 @@ export class SqlRequestStore implements RequestStore {
 
   async listByRequester(requesterId: string, limit: number): Promise<DeskRequest[]> {
     const { rows } = await this.st.run(this.db, `requests.byRequester.${limit}`, [requesterId], (k, [who]) =>
-      k.selectFrom('requests').selectAll().where('requester_id', '=', who).orderBy('id', 'desc').limit(literalLimit(limit)),
+      k
+        .selectFrom('requests')
+        .selectAll()
+        .where('requester_id', '=', who)
+        .orderBy('id', 'desc')
+        .limit(literalLimit(limit)),
     );
     return hydrate(this.db, this.st, rows);
   }
@@ -345,7 +424,14 @@ export class SqlRequestStore implements RequestStore {
   async listRunnable(staleBefore: string, limit: number): Promise<DeskRequest[]> {
     // Two index range reads instead of one OR, which either engine may turn into a scan.
     const [approved, stale] = await Promise.all([
-      this.db.selectFrom('requests').selectAll().where('state', '=', 'approved').orderBy('updated_at').orderBy('id').limit(literalLimit(limit)).execute(),
+      this.db
+        .selectFrom('requests')
+        .selectAll()
+        .where('state', '=', 'approved')
+        .orderBy('updated_at')
+        .orderBy('id')
+        .limit(literalLimit(limit))
+        .execute(),
       this.db
         .selectFrom('requests')
         .selectAll()
@@ -363,4 +449,3 @@ export class SqlRequestStore implements RequestStore {
     return hydrate(this.db, this.st, rows);
   }
 }
-

@@ -63,7 +63,10 @@ export interface RequestChanges {
 
 export interface RequestStore {
   /** Several audit rows when one step records several things (a draft made and checked). */
-  create(input: NewRequest, audit: Omit<AuditEntry, 'requestId'> | Omit<AuditEntry, 'requestId'>[]): Promise<DeskRequest>;
+  create(
+    input: NewRequest,
+    audit: Omit<AuditEntry, 'requestId'> | Omit<AuditEntry, 'requestId'>[],
+  ): Promise<DeskRequest>;
   get(id: number): Promise<DeskRequest | undefined>;
   /**
    * Apply `event` if the row is still at `expected` (state and version). Bumps version, sets
@@ -78,9 +81,20 @@ export interface RequestStore {
     audit: Omit<AuditEntry, 'requestId'>,
   ): Promise<DeskRequest | undefined>;
   /** Same compare-and-swap on version, without a state change (a draft edited on its card). */
-  update(id: number, expectedVersion: number, changes: RequestChanges, audit: Omit<AuditEntry, 'requestId'>): Promise<DeskRequest | undefined>;
+  update(
+    id: number,
+    expectedVersion: number,
+    changes: RequestChanges,
+    audit: Omit<AuditEntry, 'requestId'>,
+  ): Promise<DeskRequest | undefined>;
   /** Per-person progress of a request being carried out; does not bump version. */
-  setTargetStatus(id: number, userId: string, status: TargetStatus, errorCode?: string, errorMessage?: string): Promise<void>;
+  setTargetStatus(
+    id: number,
+    userId: string,
+    status: TargetStatus,
+    errorCode?: string,
+    errorMessage?: string,
+  ): Promise<void>;
 
   listByRequester(requesterId: string, limit: number): Promise<DeskRequest[]>;
   listPendingForApprover(approverId: string, limit: number): Promise<DeskRequest[]>;
@@ -116,7 +130,11 @@ export interface CardStore {
 
 /** Where to reach a person proactively: the reference from their last 1:1 turn with the bot. */
 export interface ConversationStore {
-  upsert(aadObjectId: string, name: string, conversationRef: Record<string, unknown>): Promise<{ firstContact: boolean }>;
+  upsert(
+    aadObjectId: string,
+    name: string,
+    conversationRef: Record<string, unknown>,
+  ): Promise<{ firstContact: boolean }>;
   get(aadObjectId: string): Promise<{ name: string; conversationRef: Record<string, unknown> } | undefined>;
 }
 
@@ -141,7 +159,10 @@ export interface TimerStore {
 /** Free-form records of guided flows (partner of record, partner roles removed). */
 export interface RecordStore {
   put(kind: string, key: string, value: Record<string, unknown>, actorId: string): Promise<void>;
-  get(kind: string, key: string): Promise<{ value: Record<string, unknown>; actorId: string; updatedAt: string } | undefined>;
+  get(
+    kind: string,
+    key: string,
+  ): Promise<{ value: Record<string, unknown>; actorId: string; updatedAt: string } | undefined>;
   list(kind: string): Promise<{ key: string; value: Record<string, unknown>; actorId: string; updatedAt: string }[]>;
   delete(kind: string, key: string): Promise<void>;
 }

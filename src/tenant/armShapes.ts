@@ -34,7 +34,9 @@ export function subscriptionsPath(): string {
 }
 
 export function subscriptionRoleAssignmentsPath(subscriptionId: string, principalId?: string): string {
-  const filter = principalId ? `&$filter=${encodeURIComponent(`principalId eq '${principalId.replace(/'/g, "''")}'`)}` : '';
+  const filter = principalId
+    ? `&$filter=${encodeURIComponent(`principalId eq '${principalId.replace(/'/g, "''")}'`)}`
+    : '';
   return `/subscriptions/${encodeURIComponent(subscriptionId)}/providers/Microsoft.Authorization/roleAssignments?api-version=${ROLE_ASSIGNMENTS_API_VERSION}${filter}`;
 }
 

@@ -197,7 +197,9 @@ export async function runBatch(requests: BatchRequest[], post: PostBatch, rt: Re
       all.get(key(r.id)) ?? {
         id: r.id,
         status: 502,
-        body: { error: { code: 'BatchResponseMissing', message: `Graph returned no response for batch request '${r.id}'.` } },
+        body: {
+          error: { code: 'BatchResponseMissing', message: `Graph returned no response for batch request '${r.id}'.` },
+        },
       },
   );
 }

@@ -68,8 +68,10 @@ export function tenantErrorFromResponse(
   const err = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : isRecord(parsed) ? parsed : undefined;
   const code = str(err?.code) ?? STATUS_CODES[status] ?? `Http${status}`;
   const message =
-    str(err?.message) ?? (typeof parsed === 'string' && parsed.trim() !== '' ? parsed.trim().slice(0, 300) : `HTTP ${status}`);
-  const inner = err && (isRecord(err.innerError) ? err.innerError : isRecord(err.innererror) ? err.innererror : undefined);
+    str(err?.message) ??
+    (typeof parsed === 'string' && parsed.trim() !== '' ? parsed.trim().slice(0, 300) : `HTTP ${status}`);
+  const inner =
+    err && (isRecord(err.innerError) ? err.innerError : isRecord(err.innererror) ? err.innererror : undefined);
   // Graph names it request-id (also inside innerError); ARM x-ms-request-id.
   const headerIds =
     source === 'arm'
@@ -141,7 +143,8 @@ export function tenantErrorKind(err: TenantError): TenantErrorKind {
   if (err.status === 503 || err.status === 504) return 'unavailable';
   if (err instanceof ArmError) {
     if (code === 'AuthorizationFailed' || code === 'LinkedAuthorizationFailed') return 'arm-authorization';
-    if (err.status === 401 || code === 'AuthenticationFailed' || code === 'InvalidAuthenticationToken') return 'authentication';
+    if (err.status === 401 || code === 'AuthenticationFailed' || code === 'InvalidAuthenticationToken')
+      return 'authentication';
     if (err.status === 404 || /notfound$/i.test(code)) return 'arm-not-found';
     if (err.status === 409 || code === 'Conflict') return 'arm-conflict';
     if (err.status === 400) return 'arm-bad-request';
@@ -184,10 +187,12 @@ export function isNotFound(err: unknown): err is TenantError {
 }
 
 const TEXT: Record<TenantErrorKind, (e: TenantError) => string> = {
-  'no-seats': () => 'There are no free seats left for this license in the tenant; free a seat or buy more before trying again.',
+  'no-seats': () =>
+    'There are no free seats left for this license in the tenant; free a seat or buy more before trying again.',
   'invalid-usage-location': () =>
     "The user has no usage location (country) set, which Microsoft requires before a license can be assigned directly; an admin must set it on the user's profile first.",
-  'invalid-sku': () => 'The tenant does not own this license (SKU); check the configured license SKUs against the tenant subscriptions.',
+  'invalid-sku': () =>
+    'The tenant does not own this license (SKU); check the configured license SKUs against the tenant subscriptions.',
   'mutually-exclusive-plans': () =>
     'The user already has a license whose service plans cannot be combined with this one; remove the conflicting license first.',
   'plan-dependency': () => 'This license needs another license or service plan the user does not have.',
@@ -196,8 +201,10 @@ const TEXT: Record<TenantErrorKind, (e: TenantError) => string> = {
   'permission-denied': () =>
     "Dragon Desk's app registration lacks the permission (or directory role) for this operation; an administrator must grant it and give admin consent in Entra ID.",
   authentication: () => 'Dragon Desk could not sign in to Microsoft; check its app credentials or managed identity.',
-  'not-found': () => 'The user, group or object no longer exists in the directory (it may have been deleted or renamed).',
-  'unsupported-query': () => 'Microsoft Graph rejected the query Dragon Desk sent; this is a Dragon Desk defect, please report it.',
+  'not-found': () =>
+    'The user, group or object no longer exists in the directory (it may have been deleted or renamed).',
+  'unsupported-query': () =>
+    'Microsoft Graph rejected the query Dragon Desk sent; this is a Dragon Desk defect, please report it.',
   throttled: (e) =>
     `Microsoft is throttling Dragon Desk right now; it will try again${e.retryAfterSeconds !== undefined ? ` in about ${e.retryAfterSeconds} seconds` : ' shortly'}.`,
   unavailable: () => 'The Microsoft service is temporarily unavailable; Dragon Desk will try again.',

@@ -194,7 +194,8 @@ export class GraphTenantClient implements TenantClient {
     if (err instanceof TenantError) return err;
     if (err instanceof GraphClientError && err.customError instanceof TenantError) return err.customError;
     if (err instanceof GraphError) {
-      if (err.statusCode > 0) return new TenantError(err.statusCode, err.code ?? 'UnknownError', err.message, err.requestId ?? undefined);
+      if (err.statusCode > 0)
+        return new TenantError(err.statusCode, err.code ?? 'UnknownError', err.message, err.requestId ?? undefined);
       // The SDK keeps a foreign-realm error (undici's) in body and leaves the message empty.
       return tenantErrorFromNetwork(err.message ? err : (err.body ?? err), what);
     }
@@ -221,7 +222,8 @@ export class GraphTenantClient implements TenantClient {
     const out: T[] = [];
     let next: string | undefined = path;
     for (let page = 0; next !== undefined; page++) {
-      if (page >= MAX_PAGES) throw new TenantError(502, 'TooManyPages', `Stopped paging ${path} after ${MAX_PAGES} pages.`);
+      if (page >= MAX_PAGES)
+        throw new TenantError(502, 'TooManyPages', `Stopped paging ${path} after ${MAX_PAGES} pages.`);
       const body: Page<T> = await this.graphCall<Page<T>>('GET', next, { headers });
       out.push(...(body?.value ?? []));
       const link = body?.['@odata.nextLink'];
@@ -323,12 +325,17 @@ export class GraphTenantClient implements TenantClient {
   async getUsers(ids: string[]): Promise<TenantUser[]> {
     const unique = [...new Set(ids)];
     const responses = await this.batch(
-      unique.map((id, i) => ({ id: String(i + 1), method: 'GET' as const, url: `${userPath(id)}${queryString({ $select: USER_SELECT })}` })),
+      unique.map((id, i) => ({
+        id: String(i + 1),
+        method: 'GET' as const,
+        url: `${userPath(id)}${queryString({ $select: USER_SELECT })}`,
+      })),
     );
     const users: TenantUser[] = [];
     for (const r of responses) {
       if (r.status >= 200 && r.status < 300) users.push(r.body as TenantUser);
-      else if (r.status !== 404) throw tenantErrorFromResponse(r.status, r.body, headersFromRecord(r.headers), this.rt.now());
+      else if (r.status !== 404)
+        throw tenantErrorFromResponse(r.status, r.body, headersFromRecord(r.headers), this.rt.now());
     }
     return users;
   }
@@ -342,7 +349,8 @@ export class GraphTenantClient implements TenantClient {
       { id: '1', method: 'GET', url: `${userPath(userId)}${queryString({ $select: USER_SELECT })}` },
       { id: '2', method: 'GET', url: rolesPath(userId) },
     ]);
-    const failed = (r: BatchResponse) => tenantErrorFromResponse(r.status, r.body, headersFromRecord(r.headers), this.rt.now());
+    const failed = (r: BatchResponse) =>
+      tenantErrorFromResponse(r.status, r.body, headersFromRecord(r.headers), this.rt.now());
     if (user.status >= 300 && user.status !== 404) throw failed(user);
     if (roles.status >= 300) {
       // A person who does not exist has no roles; anything else is an error like any other read's.
@@ -356,7 +364,9 @@ export class GraphTenantClient implements TenantClient {
   }
 
   async getUserGroupIds(userId: string): Promise<string[]> {
-    const objects = await this.graphList<DirectoryObject>(`/users/${seg(userId)}/transitiveMemberOf${queryString({ $select: 'id' })}`);
+    const objects = await this.graphList<DirectoryObject>(
+      `/users/${seg(userId)}/transitiveMemberOf${queryString({ $select: 'id' })}`,
+    );
     return [...new Set(objects.filter((o) => isType(o, 'group')).map((o) => o.id))];
   }
 
@@ -371,7 +381,10 @@ export class GraphTenantClient implements TenantClient {
 
   async getGroup(groupId: string): Promise<TenantGroup | undefined> {
     try {
-      return await this.graphCall<TenantGroup>('GET', `/groups/${seg(groupId)}${queryString({ $select: GROUP_SELECT })}`);
+      return await this.graphCall<TenantGroup>(
+        'GET',
+        `/groups/${seg(groupId)}${queryString({ $select: GROUP_SELECT })}`,
+      );
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -384,18 +397,23 @@ export class GraphTenantClient implements TenantClient {
       `/groups${queryString({ $filter: `displayName eq ${odataString(displayName)}`, $select: GROUP_SELECT })}`,
     );
     const found = body.value ?? [];
-    if (found.length > 1) this.rt.logger.warn('several groups share a display name; using the first', { count: found.length });
+    if (found.length > 1)
+      this.rt.logger.warn('several groups share a display name; using the first', { count: found.length });
     return found[0];
   }
 
   async listGroupOwners(groupId: string): Promise<TenantUser[]> {
-    const owners = await this.graphList<DirectoryObject>(`/groups/${seg(groupId)}/owners${queryString({ $select: OWNER_SELECT })}`);
+    const owners = await this.graphList<DirectoryObject>(
+      `/groups/${seg(groupId)}/owners${queryString({ $select: OWNER_SELECT })}`,
+    );
     // Owners can be service principals; only people can approve on a card.
     return owners.filter((o) => isType(o, 'user')) as unknown as TenantUser[];
   }
 
   async listGroupMembers(groupId: string): Promise<TenantUser[]> {
-    const members = await this.graphList<DirectoryObject>(`/groups/${seg(groupId)}/members${queryString({ $select: MEMBER_SELECT })}`);
+    const members = await this.graphList<DirectoryObject>(
+      `/groups/${seg(groupId)}/members${queryString({ $select: MEMBER_SELECT })}`,
+    );
     return members.filter((o) => isType(o, 'user')) as unknown as TenantUser[];
   }
 
@@ -491,7 +509,10 @@ export class GraphTenantClient implements TenantClient {
 
   // ---------------------------------------------------------------- directory roles
 
-  async listRoleAssignments(filter: { principalId?: string; roleDefinitionId?: string }): Promise<DirectoryRoleAssignment[]> {
+  async listRoleAssignments(filter: {
+    principalId?: string;
+    roleDefinitionId?: string;
+  }): Promise<DirectoryRoleAssignment[]> {
     const clauses: string[] = [];
     if (filter.principalId) clauses.push(`principalId eq ${odataString(filter.principalId)}`);
     if (filter.roleDefinitionId) clauses.push(`roleDefinitionId eq ${odataString(filter.roleDefinitionId)}`);
@@ -500,9 +521,18 @@ export class GraphTenantClient implements TenantClient {
     );
   }
 
-  async createRoleAssignment(roleDefinitionId: string, principalId: string, directoryScopeId = '/'): Promise<DirectoryRoleAssignment> {
+  async createRoleAssignment(
+    roleDefinitionId: string,
+    principalId: string,
+    directoryScopeId = '/',
+  ): Promise<DirectoryRoleAssignment> {
     return this.graphCall<DirectoryRoleAssignment>('POST', '/roleManagement/directory/roleAssignments', {
-      body: { '@odata.type': '#microsoft.graph.unifiedRoleAssignment', roleDefinitionId, principalId, directoryScopeId },
+      body: {
+        '@odata.type': '#microsoft.graph.unifiedRoleAssignment',
+        roleDefinitionId,
+        principalId,
+        directoryScopeId,
+      },
       replaySafe: false,
     });
   }
@@ -522,7 +552,9 @@ export class GraphTenantClient implements TenantClient {
       input.action === 'adminAssign'
         ? {
             startDateTime: new Date(this.rt.now()).toISOString(),
-            expiration: input.durationIso ? { type: 'afterDuration', duration: input.durationIso } : { type: 'noExpiration' },
+            expiration: input.durationIso
+              ? { type: 'afterDuration', duration: input.durationIso }
+              : { type: 'noExpiration' },
           }
         : undefined;
     const body = await this.graphCall<{ id: string; status: string }>(
@@ -586,7 +618,9 @@ export class GraphTenantClient implements TenantClient {
   }
 
   async listSubscriptionRoleAssignments(subscriptionId: string, principalId?: string): Promise<AzureRoleAssignment[]> {
-    const items = await this.armList<Record<string, unknown>>(subscriptionRoleAssignmentsPath(subscriptionId, principalId));
+    const items = await this.armList<Record<string, unknown>>(
+      subscriptionRoleAssignmentsPath(subscriptionId, principalId),
+    );
     return items.map(roleAssignmentFromArm);
   }
 
@@ -596,7 +630,11 @@ export class GraphTenantClient implements TenantClient {
       return items.map(classicAdministratorFromArm);
     } catch (err) {
       // The classic API was retired [U]: where ARM no longer answers it there are no classic admins.
-      if (err instanceof TenantError && (err.status === 404 || (err.status === 400 && /apiversion|notfound|notsupported/i.test(err.code)))) return [];
+      if (
+        err instanceof TenantError &&
+        (err.status === 404 || (err.status === 400 && /apiversion|notfound|notsupported/i.test(err.code)))
+      )
+        return [];
       throw err;
     }
   }
@@ -631,7 +669,10 @@ export class GraphTenantClient implements TenantClient {
 
   async getGdapRelationship(relationshipId: string): Promise<GdapRelationship | undefined> {
     try {
-      return await this.graphCall<GdapRelationship>('GET', `/tenantRelationships/delegatedAdminRelationships/${seg(relationshipId)}`);
+      return await this.graphCall<GdapRelationship>(
+        'GET',
+        `/tenantRelationships/delegatedAdminRelationships/${seg(relationshipId)}`,
+      );
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;

@@ -141,6 +141,15 @@ export class TransportHandler implements Middleware {
   }
 }
 
-export function graphMiddlewareChain(tokens: TokenSource, graphBaseUrl: string, rt: RetryRuntime, fetch: FetchLike = httpFetch): Middleware[] {
-  return [new RetryMiddleware(rt), new BearerTokenMiddleware(tokenSourceAuthProvider(tokens), graphBaseUrl), new TransportHandler(fetch)];
+export function graphMiddlewareChain(
+  tokens: TokenSource,
+  graphBaseUrl: string,
+  rt: RetryRuntime,
+  fetch: FetchLike = httpFetch,
+): Middleware[] {
+  return [
+    new RetryMiddleware(rt),
+    new BearerTokenMiddleware(tokenSourceAuthProvider(tokens), graphBaseUrl),
+    new TransportHandler(fetch),
+  ];
 }

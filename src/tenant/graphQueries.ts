@@ -33,7 +33,15 @@ export const MEMBER_SELECT = [
   'department',
 ].join(',');
 
-export const OWNER_SELECT = ['id', 'displayName', 'userPrincipalName', 'mail', 'accountEnabled', 'jobTitle', 'department'].join(',');
+export const OWNER_SELECT = [
+  'id',
+  'displayName',
+  'userPrincipalName',
+  'mail',
+  'accountEnabled',
+  'jobTitle',
+  'department',
+].join(',');
 
 export const GROUP_SELECT = [
   'id',

@@ -147,7 +147,9 @@ export const httpFetch: FetchLike = (input, init = {}) =>
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', (err) => settle(() => reject(networkFailure(err))));
-      res.on('aborted', () => settle(() => reject(networkFailure(new Error('the connection closed before the answer was complete')))));
+      res.on('aborted', () =>
+        settle(() => reject(networkFailure(new Error('the connection closed before the answer was complete')))),
+      );
       res.on('end', () =>
         settle(() => {
           try {

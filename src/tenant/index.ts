@@ -6,7 +6,13 @@ import type { TokenCredential } from '@azure/identity';
 import { GraphTenantClient } from './graphClient';
 import type { RetryPolicy } from './retry';
 import type { TenantLogger } from './retryingSend';
-import { azureTokenSource, credentialFromConfig, devTokenSource, type CredentialConfig, type TokenSource } from './tokens';
+import {
+  azureTokenSource,
+  credentialFromConfig,
+  devTokenSource,
+  type CredentialConfig,
+  type TokenSource,
+} from './tokens';
 
 export * from './types';
 export { GraphTenantClient, type GraphTenantClientOptions } from './graphClient';
@@ -79,5 +85,13 @@ export function createTenantClient(cfg: TenantClientConfig): GraphTenantClient {
     graphBaseUrl = cfg.graphBaseUrl ?? GRAPH_PUBLIC_URL;
     armBaseUrl = cfg.armBaseUrl ?? ARM_PUBLIC_URL;
   }
-  return new GraphTenantClient({ graphBaseUrl, armBaseUrl, tokens, retry: cfg.retry, sleep: cfg.sleep, logger: cfg.logger, now: cfg.now });
+  return new GraphTenantClient({
+    graphBaseUrl,
+    armBaseUrl,
+    tokens,
+    retry: cfg.retry,
+    sleep: cfg.sleep,
+    logger: cfg.logger,
+    now: cfg.now,
+  });
 }

@@ -59,7 +59,10 @@ export async function sendWithRetry(
     // A controller and a timer we clear, rather than AbortSignal.timeout(): on Node 20 that one
     // makes a transferable signal, which cost more CPU than the Graph call it guarded (bench/).
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), rt.attemptTimeoutMs);
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+      rt.attemptTimeoutMs,
+    );
     try {
       response = await send(timeout.signal);
     } catch (err) {
@@ -84,7 +87,12 @@ export async function sendWithRetry(
     if (!decision.retry) {
       if (response) {
         if (decision.reason !== 'success-or-final') {
-          rt.logger.warn('tenant call not retried', { ...what, status: response.status, attempt, reason: decision.reason });
+          rt.logger.warn('tenant call not retried', {
+            ...what,
+            status: response.status,
+            attempt,
+            reason: decision.reason,
+          });
         }
         return response;
       }

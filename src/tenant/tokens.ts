@@ -82,7 +82,9 @@ export function credentialFromConfig(cfg: CredentialConfig): TokenCredential {
       requireValue(cfg.tenantId, 'tenantId', cfg.kind);
       requireValue(cfg.clientId, 'clientId', cfg.kind);
       requireValue(cfg.certificatePath, 'certificatePath', cfg.kind);
-      return new ClientCertificateCredential(cfg.tenantId, cfg.clientId, { certificatePath: cfg.certificatePath as string });
+      return new ClientCertificateCredential(cfg.tenantId, cfg.clientId, {
+        certificatePath: cfg.certificatePath as string,
+      });
     case 'managed-identity': {
       const miClientId = cfg.managedIdentityClientId ?? cfg.clientId;
       return miClientId ? new ManagedIdentityCredential({ clientId: miClientId }) : new ManagedIdentityCredential();

@@ -188,7 +188,11 @@ export interface TenantClient {
 
   // directory roles
   listRoleAssignments(filter: { principalId?: string; roleDefinitionId?: string }): Promise<DirectoryRoleAssignment[]>;
-  createRoleAssignment(roleDefinitionId: string, principalId: string, directoryScopeId?: string): Promise<DirectoryRoleAssignment>;
+  createRoleAssignment(
+    roleDefinitionId: string,
+    principalId: string,
+    directoryScopeId?: string,
+  ): Promise<DirectoryRoleAssignment>;
   deleteRoleAssignment(id: string): Promise<void>;
   /** PIM for Groups: time-bound active membership. */
   createGroupAssignmentSchedule(input: GroupAssignmentScheduleInput): Promise<{ id: string; status: string }>;

@@ -47,7 +47,9 @@ describe('appPackage/manifest.json', () => {
 
   it('is valid against the official v1.22 schema, offline', async () => {
     const manifest = readManifest();
-    expect(manifest.$schema).toBe('https://developer.microsoft.com/json-schemas/teams/v1.22/MicrosoftTeams.schema.json');
+    expect(manifest.$schema).toBe(
+      'https://developer.microsoft.com/json-schemas/teams/v1.22/MicrosoftTeams.schema.json',
+    );
     expect(manifest.manifestVersion).toBe('1.22');
     expect(await AppManifestUtils.validateAgainstSchema(manifest)).toEqual([]);
   });
@@ -69,7 +71,8 @@ describe('appPackage/manifest.json', () => {
     expect(m.webApplicationInfo).toEqual({ id: DEV_BOT_ID, resource: 'https://inapplicable' });
     expect(m.validDomains).toEqual([]);
     expect(m.developer.name).toBe('Dragon Desk');
-    for (const url of [m.developer.websiteUrl, m.developer.privacyUrl, m.developer.termsOfUseUrl]) expect(url).toMatch(/^https:\/\/dragondesk\.example\.com/);
+    for (const url of [m.developer.websiteUrl, m.developer.privacyUrl, m.developer.termsOfUseUrl])
+      expect(url).toMatch(/^https:\/\/dragondesk\.example\.com/);
   });
 
   it('suggests at most 10 short commands per scope, including help and the seat question', () => {
@@ -93,7 +96,7 @@ function readPng(file: string): { width: number; height: number; colorType: numb
   const height = data.readUInt32BE(20);
   const colorType = data[25];
   const idat: Buffer[] = [];
-  for (let at = 8; at < data.length; ) {
+  for (let at = 8; at < data.length;) {
     const len = data.readUInt32BE(at);
     if (data.toString('ascii', at + 4, at + 8) === 'IDAT') idat.push(data.subarray(at + 8, at + 8 + len));
     at += 12 + len;
@@ -152,11 +155,18 @@ describe('npm run package', () => {
     // The script validates the manifest too; it must do so offline, so the child has no fetch.
     const blockFetch = path.join(dir, 'block-fetch.js');
     writeFileSync(blockFetch, "globalThis.fetch = () => { throw new Error('network access while packaging'); };\n");
-    const baseEnv: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${blockFetch}`.trim() };
+    const baseEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${blockFetch}`.trim(),
+    };
     delete baseEnv.TEAMS_APP_ID;
     delete baseEnv.BOT_APP_ID;
     delete baseEnv.DRAGON_DESK_PACKAGE_OUT;
-    return spawnSync(tsx, ['src/cli/package.ts', ...args], { cwd: ROOT, env: { ...baseEnv, ...env }, encoding: 'utf8' });
+    return spawnSync(tsx, ['src/cli/package.ts', ...args], {
+      cwd: ROOT,
+      env: { ...baseEnv, ...env },
+      encoding: 'utf8',
+    });
   }
 
   it('writes a zip with manifest.json, color.png and outline.png at its root, with the ids from the environment', () => {
@@ -167,7 +177,12 @@ describe('npm run package', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(out);
     const zip = new AdmZip(out);
-    expect(zip.getEntries().map((e) => e.entryName).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    expect(
+      zip
+        .getEntries()
+        .map((e) => e.entryName)
+        .sort(),
+    ).toEqual(['color.png', 'manifest.json', 'outline.png']);
     const manifest = JSON.parse(zip.readAsText('manifest.json'));
     expect(manifest.id).toBe(appId);
     expect(manifest.bots[0].botId).toBe(botId);

@@ -10,7 +10,14 @@ import { TURN_SCENARIOS } from '../../bench/turns';
 
 const TINY: BenchOptions = {
   nurses: 120,
-  turns: { concurrency: 4, rounds: 1, roundMs: 300, warmupMs: 100, maxLicenseRequestsPerRound: 8, licenseWarmupRequests: 12 },
+  turns: {
+    concurrency: 4,
+    rounds: 1,
+    roundMs: 300,
+    warmupMs: 100,
+    maxLicenseRequestsPerRound: 8,
+    licenseWarmupRequests: 12,
+  },
   clicks: { concurrency: 5, clicks: 5, warmup: 2, activeTimeoutMs: 20_000 },
   bulkPeople: 20,
   growth: { requests: 600, samples: 20, requesters: 60, approvers: 10, postgres: true },
@@ -96,7 +103,8 @@ describe('npm run bench, at tiny counts', () => {
     ]);
     expect(r.budget.filter((b) => b.value === null)).toEqual([]);
     const table = formatReport(r);
-    for (const heading of ['1. Message turns', '2. Approval clicks', '3. Bulk', '4. Growth', '5. Memory', 'Budget']) expect(table).toContain(heading);
+    for (const heading of ['1. Message turns', '2. Approval clicks', '3. Bulk', '4. Growth', '5. Memory', 'Budget'])
+      expect(table).toContain(heading);
     expect(table.match(/^ {2}(PASS|FAIL) /gm)).toHaveLength(r.budget.length);
   });
 });

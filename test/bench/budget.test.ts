@@ -5,11 +5,46 @@ import type { TurnFigures } from '../../bench/turns';
 const lat = (p95: number, p99 = p95) => ({ count: 10, p50: p95 / 2, p95, p99, max: p99, mean: p95 / 2 });
 
 function turn(throughputRatio: number, p99Ratio: number, errors = 0): TurnFigures {
-  return { turns: 100, errors, throughput: 100 * throughputRatio, p50: 10, p95: 20, p99: 20 * p99Ratio, cpuMsPerTurn: 1, throughputRatio, p99Ratio };
+  return {
+    turns: 100,
+    errors,
+    throughput: 100 * throughputRatio,
+    p50: 10,
+    p95: 20,
+    p99: 20 * p99Ratio,
+    cpuMsPerTurn: 1,
+    throughputRatio,
+    p99Ratio,
+  };
 }
 
-function input(over: Partial<{ help: TurnFigures; status: TurnFigures; license: TurnFigures; clickP99: number; clickErrors: number; bulk: number; bulkDone: boolean; sqliteP95: number; scans: number; rss: number }> = {}): BudgetInput {
-  const o = { help: turn(0.9, 1.2), status: turn(0.9, 1.2), license: turn(0.5, 3), clickP99: 120, clickErrors: 0, bulk: 2, bulkDone: true, sqliteP95: 0.4, scans: 0, rss: 140, ...over };
+function input(
+  over: Partial<{
+    help: TurnFigures;
+    status: TurnFigures;
+    license: TurnFigures;
+    clickP99: number;
+    clickErrors: number;
+    bulk: number;
+    bulkDone: boolean;
+    sqliteP95: number;
+    scans: number;
+    rss: number;
+  }> = {},
+): BudgetInput {
+  const o = {
+    help: turn(0.9, 1.2),
+    status: turn(0.9, 1.2),
+    license: turn(0.5, 3),
+    clickP99: 120,
+    clickErrors: 0,
+    bulk: 2,
+    bulkDone: true,
+    sqliteP95: 0.4,
+    scans: 0,
+    rss: 140,
+    ...over,
+  };
   const growth = (engine: 'sqlite' | 'postgres') => ({
     engine,
     requests: 100_000,
@@ -21,9 +56,32 @@ function input(over: Partial<{ help: TurnFigures; status: TurnFigures; license: 
     fullScans: o.scans,
   });
   return {
-    turns: { concurrency: 20, rounds: 1, roundMs: 1, scenarios: { echo: turn(1, 1), help: o.help, status: o.status, license: o.license }, licenseRequests: { requests: 1, perSecond: 1, p50: 1, p99: 1 } },
-    clicks: { concurrency: 50, clicks: 50, errors: o.clickErrors, invoke: lat(o.clickP99), clickToActive: lat(1000), notActive: 0 },
-    bulk: { people: 20, executionRequests: o.bulk, batchRequests: 2, batchItems: 40, perPersonRequests: 40, wholeExchangeRequests: 10, calls: [], completed: o.bulkDone, licensed: 20 },
+    turns: {
+      concurrency: 20,
+      rounds: 1,
+      roundMs: 1,
+      scenarios: { echo: turn(1, 1), help: o.help, status: o.status, license: o.license },
+      licenseRequests: { requests: 1, perSecond: 1, p50: 1, p99: 1 },
+    },
+    clicks: {
+      concurrency: 50,
+      clicks: 50,
+      errors: o.clickErrors,
+      invoke: lat(o.clickP99),
+      clickToActive: lat(1000),
+      notActive: 0,
+    },
+    bulk: {
+      people: 20,
+      executionRequests: o.bulk,
+      batchRequests: 2,
+      batchItems: 40,
+      perPersonRequests: 40,
+      wholeExchangeRequests: 10,
+      calls: [],
+      completed: o.bulkDone,
+      licensed: 20,
+    },
     growth: { sqlite: growth('sqlite'), postgres: growth('postgres') },
     memory: {
       bot: 'dragon-desk',
@@ -38,7 +96,10 @@ function input(over: Partial<{ help: TurnFigures; status: TurnFigures; license: 
   };
 }
 
-const failed = (i: BudgetInput) => checkBudget(i).filter((l) => !l.pass).map((l) => l.id);
+const failed = (i: BudgetInput) =>
+  checkBudget(i)
+    .filter((l) => !l.pass)
+    .map((l) => l.id);
 
 describe('checkBudget', () => {
   test('figures inside every limit pass every line', () => {
@@ -71,6 +132,8 @@ describe('checkBudget', () => {
     const i = input();
     i.growth.postgres = { error: 'PostgreSQL did not start' };
     const lines = checkBudget(i).filter((l) => !l.pass);
-    expect(lines.map((l) => [l.id, l.value, l.note])).toEqual([['growth.postgresql.scans', null, 'not measured: PostgreSQL did not start']]);
+    expect(lines.map((l) => [l.id, l.value, l.note])).toEqual([
+      ['growth.postgresql.scans', null, 'not measured: PostgreSQL did not start'],
+    ]);
   });
 });

@@ -67,7 +67,13 @@ describe('greeting by the name the tenant knows', () => {
 
   test('the first message greets (once); later messages do not', async () => {
     const sam = h.as('sam');
-    const first = await h.post(sam.activity({ type: 'message', text: 'how many nursing seats are left?', from: { id: '29:sam', name: 'S. Carter (Teams)', aadObjectId: sam.id } }));
+    const first = await h.post(
+      sam.activity({
+        type: 'message',
+        text: 'how many nursing seats are left?',
+        from: { id: '29:sam', name: 'S. Carter (Teams)', aadObjectId: sam.id },
+      }),
+    );
     expect(first.status).toBe(200);
     const firstWords = sam.texts();
     expect(firstWords.join('\n')).toMatch(/Hi Sam\b/);
@@ -92,7 +98,13 @@ describe('greeting by the name the tenant knows', () => {
 
   test('when the tenant cannot say who someone is, the greeting falls back to the Teams name', async () => {
     const dana = h.as('dana');
-    h.desk.devTenant!.faults.failNext({ method: 'GET', path: `/v1.0/users/${dana.id}`, count: 10, status: 404, code: 'Request_ResourceNotFound' });
+    h.desk.devTenant!.faults.failNext({
+      method: 'GET',
+      path: `/v1.0/users/${dana.id}`,
+      count: 10,
+      status: 404,
+      code: 'Request_ResourceNotFound',
+    });
     const before = h.connector.lastSeq();
     await h.post(
       dana.activity({
@@ -129,18 +141,21 @@ describe('help and what it does not understand', () => {
     expectValidTeamsCard(uma.lastCard().card);
   });
 
-  test.each(['asdf qwerty zxcv', 'what is the weather in Lisbon', 'banana purple sideways'])('“%s” gets a short reply saying what it can do', async (gibberish) => {
-    const dana = h.as('dana');
-    await dana.install();
-    const mark = h.connector.lastSeq();
-    await dana.say(gibberish);
-    const replies = dana.texts(mark);
-    expect(replies).toHaveLength(1);
-    expect(replies[0].length).toBeLessThan(400);
-    expect(replies[0]).toMatch(/didn.t understand|not sure/i);
-    expect(replies[0]).toMatch(/licen[cs]e/i);
-    expect(replies[0]).toMatch(/help/);
-  });
+  test.each(['asdf qwerty zxcv', 'what is the weather in Lisbon', 'banana purple sideways'])(
+    '“%s” gets a short reply saying what it can do',
+    async (gibberish) => {
+      const dana = h.as('dana');
+      await dana.install();
+      const mark = h.connector.lastSeq();
+      await dana.say(gibberish);
+      const replies = dana.texts(mark);
+      expect(replies).toHaveLength(1);
+      expect(replies[0].length).toBeLessThan(400);
+      expect(replies[0]).toMatch(/didn.t understand|not sure/i);
+      expect(replies[0]).toMatch(/licen[cs]e/i);
+      expect(replies[0]).toMatch(/help/);
+    },
+  );
 
   test('input over 2,000 characters gets the clear “too long” answer and nothing else', async () => {
     const dana = h.as('dana');
@@ -196,7 +211,13 @@ describe('who Dragon Desk refuses', () => {
   test('a message without an Entra object id gets a clear reply and nothing is done', async () => {
     const dana = h.as('dana');
     const calls = h.desk.devTenant!.calls.count();
-    await h.post(dana.activity({ type: 'message', text: 'I need a Dragon nursing license', from: { id: '29:dana', name: 'Dana Reyes' } }));
+    await h.post(
+      dana.activity({
+        type: 'message',
+        text: 'I need a Dragon nursing license',
+        from: { id: '29:dana', name: 'Dana Reyes' },
+      }),
+    );
     const replies = dana.texts();
     expect(replies).toHaveLength(1);
     expect(replies[0]).toMatch(/can.t tell who you are/i);
@@ -320,7 +341,9 @@ describe('a handler error never escapes', () => {
       throw new Error('submit path fell over');
     };
     const mark = h.connector.lastSeq();
-    const res = await h.post(dana.activity({ type: 'message', value: { verb: 'request.refresh', requestId: 1, version: 1 } }));
+    const res = await h.post(
+      dana.activity({ type: 'message', value: { verb: 'request.refresh', requestId: 1, version: 1 } }),
+    );
     expect(res.status).toBe(200);
     const replies = dana.texts(mark);
     expect(replies).toHaveLength(1);
@@ -337,7 +360,9 @@ describe('the Action.Submit fallback', () => {
     expect(mine).toHaveLength(1);
     const req = mine[0];
     const mark = h.connector.lastSeq();
-    const res = await h.post(dana.activity({ type: 'message', value: { verb: 'request.refresh', requestId: req.id, version: req.version } }));
+    const res = await h.post(
+      dana.activity({ type: 'message', value: { verb: 'request.refresh', requestId: req.id, version: req.version } }),
+    );
     expect(res.status).toBe(200);
     const seen = dana.messages(mark);
     expect(seen.length).toBeGreaterThan(0);

@@ -1,6 +1,11 @@
 /** One Bot Connector client per (app, cloud, service URL, audience), reused across turns. */
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import type { BotFrameworkAuthentication, ClaimsIdentity, ConnectorClient, ConnectorFactory } from 'botframework-connector';
+import type {
+  BotFrameworkAuthentication,
+  ClaimsIdentity,
+  ConnectorClient,
+  ConnectorFactory,
+} from 'botframework-connector';
 import { ConnectorReuse, reuseConnectors } from '../../src/bot/connectorReuse';
 
 interface FakeFactory extends ConnectorFactory {
@@ -22,7 +27,8 @@ function boundFactory(appId: string, made: string[], fail = false): FakeFactory 
   } as unknown as FakeFactory;
 }
 
-const claims = (appId: string) => ({ claims: [{ type: 'aud', value: appId }], isAuthenticated: true }) as unknown as ClaimsIdentity;
+const claims = (appId: string) =>
+  ({ claims: [{ type: 'aud', value: appId }], isAuthenticated: true }) as unknown as ClaimsIdentity;
 
 describe('ConnectorReuse', () => {
   test('the same service URL and audience get the same client; another URL gets its own', async () => {
@@ -47,14 +53,20 @@ describe('ConnectorReuse', () => {
   test('a client that could not be created is tried again next time', async () => {
     const made: string[] = [];
     const reuse = new ConnectorReuse();
-    await expect(reuse.factory(boundFactory('app', made, true)).create('https://smba/')).rejects.toThrow('no credential');
-    await expect(reuse.factory(boundFactory('app', made, true)).create('https://smba/')).rejects.toThrow('no credential');
+    await expect(reuse.factory(boundFactory('app', made, true)).create('https://smba/')).rejects.toThrow(
+      'no credential',
+    );
+    await expect(reuse.factory(boundFactory('app', made, true)).create('https://smba/')).rejects.toThrow(
+      'no credential',
+    );
     expect(made).toHaveLength(2);
   });
 
   test('a factory whose binding cannot be read is used as it is', async () => {
     const made: string[] = [];
-    const plain = { create: async (url: string) => (made.push(url), {} as ConnectorClient) } as unknown as ConnectorFactory;
+    const plain = {
+      create: async (url: string) => (made.push(url), {} as ConnectorClient),
+    } as unknown as ConnectorFactory;
     const reuse = new ConnectorReuse();
     expect(reuse.factory(plain)).toBe(plain);
   });
@@ -64,14 +76,21 @@ describe('ConnectorReuse', () => {
     let tokenClients = 0;
     const auth = {
       createConnectorFactory: () => boundFactory('app', made),
-      authenticateRequest: async () => ({ audience: 'aud', callerId: 'c', claimsIdentity: claims('app'), connectorFactory: boundFactory('app', made) }),
+      authenticateRequest: async () => ({
+        audience: 'aud',
+        callerId: 'c',
+        claimsIdentity: claims('app'),
+        connectorFactory: boundFactory('app', made),
+      }),
       createUserTokenClient: async () => ({ n: ++tokenClients }),
       getOriginatingAudience() {
         return `origin of ${this === auth ? 'auth' : 'someone else'}`;
       },
     } as unknown as BotFrameworkAuthentication;
     const wrapped = new ConnectorReuse().wrap(auth);
-    const inbound = await (await wrapped.authenticateRequest({} as never, 'Bearer x')).connectorFactory!.create('https://smba/', 'aud');
+    const inbound = await (
+      await wrapped.authenticateRequest({} as never, 'Bearer x')
+    ).connectorFactory!.create('https://smba/', 'aud');
     const proactive = await wrapped.createConnectorFactory(claims('app')).create('https://smba/', 'aud');
     expect(proactive).toBe(inbound);
     expect(made).toHaveLength(1);
@@ -83,9 +102,12 @@ describe('ConnectorReuse', () => {
   test('a real TeamsAdapter (anonymous, as in dev mode) hands out one client per service URL', async () => {
     const adapter = new TeamsAdapter({});
     const reuse = reuseConnectors(adapter);
-    const auth = (adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication }).botFrameworkAuthentication;
+    const auth = (adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication })
+      .botFrameworkAuthentication;
     // What CloudAdapter builds for a proactive message (createClaimsIdentity).
-    const identity = (adapter as unknown as { createClaimsIdentity(appId: string): ClaimsIdentity }).createClaimsIdentity('');
+    const identity = (
+      adapter as unknown as { createClaimsIdentity(appId: string): ClaimsIdentity }
+    ).createClaimsIdentity('');
     const first = await auth.createConnectorFactory(identity).create('http://127.0.0.1:1/', undefined);
     const second = await auth.createConnectorFactory(identity).create('http://127.0.0.1:1/', undefined);
     expect(second).toBe(first);
@@ -95,11 +117,28 @@ describe('ConnectorReuse', () => {
   test('a reused client sends without the pipeline steps Dragon Desk never uses, and keeps retry and credentials', async () => {
     const adapter = new TeamsAdapter({});
     reuseConnectors(adapter);
-    const auth = (adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication }).botFrameworkAuthentication;
-    const identity = (adapter as unknown as { createClaimsIdentity(appId: string): ClaimsIdentity }).createClaimsIdentity('');
+    const auth = (adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication })
+      .botFrameworkAuthentication;
+    const identity = (
+      adapter as unknown as { createClaimsIdentity(appId: string): ClaimsIdentity }
+    ).createClaimsIdentity('');
     const client = await auth.createConnectorFactory(identity).create('http://127.0.0.1:1/', undefined);
-    const names = (client as unknown as { client: { pipeline: { getOrderedPolicies(): { name: string }[] } } }).client.pipeline.getOrderedPolicies().map((p) => p.name);
-    for (const idle of ['tracingPolicy', 'logPolicy', 'formDataPolicy', 'multipartPolicy']) expect(names).not.toContain(idle);
-    expect(names).toEqual(expect.arrayContaining(['serializationPolicy', 'deserializationPolicy', 'defaultRetryPolicy', 'redirectPolicy', 'proxyPolicy', 'ServiceClientContext_Credentials_SignRequest']));
+    const names = (
+      client as unknown as { client: { pipeline: { getOrderedPolicies(): { name: string }[] } } }
+    ).client.pipeline
+      .getOrderedPolicies()
+      .map((p) => p.name);
+    for (const idle of ['tracingPolicy', 'logPolicy', 'formDataPolicy', 'multipartPolicy'])
+      expect(names).not.toContain(idle);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'serializationPolicy',
+        'deserializationPolicy',
+        'defaultRetryPolicy',
+        'redirectPolicy',
+        'proxyPolicy',
+        'ServiceClientContext_Credentials_SignRequest',
+      ]),
+    );
   });
 });

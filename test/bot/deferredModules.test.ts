@@ -10,7 +10,9 @@ import { createRequire } from 'node:module';
 import { CULTURE, DEFERRED_RECOGNIZERS } from '../../src/bot/deferredModules';
 
 const ROOT = path.resolve(__dirname, '../..');
-const fromDialogs = createRequire(createRequire(require.resolve('@microsoft/teams-ai/lib/Application')).resolve('botbuilder-dialogs'));
+const fromDialogs = createRequire(
+  createRequire(require.resolve('@microsoft/teams-ai/lib/Application')).resolve('botbuilder-dialogs'),
+);
 
 /** Runs `script` with node in the repository, after `npm run build`; returns its JSON output. */
 function runCompiled(script: string): Record<string, unknown> {
@@ -27,10 +29,12 @@ test("the suite's Culture constants the stand-in answers are the real ones", () 
   const real = (fromDialogs('@microsoft/recognizers-text-suite') as { Culture: Record<string, unknown> }).Culture;
   const strings: Record<string, string> = {};
   for (let c: object | null = real; c && c !== Function.prototype; c = Object.getPrototypeOf(c))
-    for (const k of Object.getOwnPropertyNames(c)) if (k !== 'name' && typeof real[k] === 'string') strings[k] = real[k] as string;
+    for (const k of Object.getOwnPropertyNames(c))
+      if (k !== 'name' && typeof real[k] === 'string') strings[k] = real[k] as string;
   expect(CULTURE).toEqual(strings);
   // Every deferred module sets __esModule itself, which is what the stand-in answers before loading.
-  for (const request of DEFERRED_RECOGNIZERS) expect((fromDialogs(request) as { __esModule?: boolean }).__esModule).toBe(true);
+  for (const request of DEFERRED_RECOGNIZERS)
+    expect((fromDialogs(request) as { __esModule?: boolean }).__esModule).toBe(true);
 });
 
 test('teams-ai loads with the stand-ins in place and none of Recognizers-Text is evaluated', () => {
@@ -44,7 +48,9 @@ test('teams-ai loads with the stand-ins in place and none of Recognizers-Text is
   `);
   expect(out.dialogs).toBe(true);
   expect(out.loadedOnUse).toEqual([]);
-  const real = (fromDialogs('botbuilder-dialogs') as { PromptCultureModels: { getSupportedCultures(): { locale: string }[] } }).PromptCultureModels;
+  const real = (
+    fromDialogs('botbuilder-dialogs') as { PromptCultureModels: { getSupportedCultures(): { locale: string }[] } }
+  ).PromptCultureModels;
   expect(out.cultures).toEqual(real.getSupportedCultures().map((c) => c.locale));
 });
 

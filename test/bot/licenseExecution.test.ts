@@ -27,7 +27,11 @@ import {
 } from '../helpers/licenseSteps';
 
 /** An admin's request up to the moment they press Confirm, with the worker held back. */
-async function confirmAs(h: Harness, person: Person, utterance: string): Promise<{ requestId: number; card: { activityId: string; card: Record<string, any> } }> {
+async function confirmAs(
+  h: Harness,
+  person: Person,
+  utterance: string,
+): Promise<{ requestId: number; card: { activityId: string; card: Record<string, any> } }> {
   await person.say(utterance);
   const draft = person.lastCard();
   expectValidTeamsCard(draft.card);
@@ -47,7 +51,10 @@ function progressOf(card: Record<string, any>): { done: number; waiting: number 
 }
 
 const assignDirectly = (h: Harness, alias: string, skuId: string) =>
-  tenantSend(h, 'POST', `/users/${persona(alias).id}/assignLicense`, { addLicenses: [{ skuId, disabledPlans: [] }], removeLicenses: [] });
+  tenantSend(h, 'POST', `/users/${persona(alias).id}/assignLicense`, {
+    addLicenses: [{ skuId, disabledPlans: [] }],
+    removeLicenses: [],
+  });
 
 describe('carrying out a license request', () => {
   let h: Harness;
@@ -59,7 +66,11 @@ describe('carrying out a license request', () => {
   test('three people: the writes go in one $batch, one progress card updates per person, all Active', async () => {
     const leo = h.as('leo');
     const before = await seats(h);
-    const { requestId, card } = await confirmAs(h, leo, 'give Dana Reyes, Ivy Chen and Dana Kim Dragon nursing licenses');
+    const { requestId, card } = await confirmAs(
+      h,
+      leo,
+      'give Dana Reyes, Ivy Chen and Dana Kim Dragon nursing licenses',
+    );
     expect(cardText(card.card)).toMatch(/For 3 people/);
     const calls = h.desk.devTenant!.calls;
     const mark = calls.list().length;
@@ -100,7 +111,9 @@ describe('carrying out a license request', () => {
     const final = leo.currentCard(card.activityId);
     expectValidTeamsCard(final);
     expect(cardText(final)).toMatch(/Done/);
-    expect(leo.texts().join('\n')).toMatch(/Done: request #\d+ is complete — Dragon Copilot nursing license for Dana Reyes, Ivy Chen and Dana Kim/);
+    expect(leo.texts().join('\n')).toMatch(
+      /Done: request #\d+ is complete — Dragon Copilot nursing license for Dana Reyes, Ivy Chen and Dana Kim/,
+    );
   });
 
   test('no seat left when Microsoft applies the group license (CountViolation): failed, explained, nothing half-done', async () => {
@@ -131,7 +144,10 @@ describe('carrying out a license request', () => {
     expect(await licenseState(h, 'dana')).toBeUndefined();
     expect(await seats(h)).toEqual({ used: 10, total: 10 });
     const audit = await h.desk.store.audit.listForRequest(requestId);
-    expect(audit.find((a) => a.action === 'graph.undo-assign')?.detail).toMatchObject({ userId: persona('dana').id, groupId: NURSING_GROUP });
+    expect(audit.find((a) => a.action === 'graph.undo-assign')?.detail).toMatchObject({
+      userId: persona('dana').id,
+      groupId: NURSING_GROUP,
+    });
     expect(audit.find((a) => a.action === 'execution.failed')?.detail).toMatchObject({ errorCode: 'CountViolation' });
   });
 
@@ -140,12 +156,20 @@ describe('carrying out a license request', () => {
     await h.desk.worker.stop();
     await h.as('nina').click(approvals.nina, 'Approve');
     for (const alias of ['sam', 'lee', 'patel']) expect(await assignDirectly(h, alias, NURSING_SKU)).toBe(200);
-    h.desk.devTenant!.faults.failNext({ method: 'DELETE', path: `/v1.0/groups/${NURSING_GROUP}/members/${persona('dana').id}/$ref`, count: 1, status: 403, code: 'Authorization_RequestDenied' });
+    h.desk.devTenant!.faults.failNext({
+      method: 'DELETE',
+      path: `/v1.0/groups/${NURSING_GROUP}/members/${persona('dana').id}/$ref`,
+      count: 1,
+      status: 403,
+      code: 'Authorization_RequestDenied',
+    });
     const mark = h.connector.lastSeq();
     const done = await settleUntilFinal(h, requestId);
     expect(done.state).toBe('failed');
     const told = h.as('dana').texts(mark).join('\n');
-    expect(told).toMatch(/could not take them out of the license group again, so an administrator needs to remove them there/);
+    expect(told).toMatch(
+      /could not take them out of the license group again, so an administrator needs to remove them there/,
+    );
     expect(told).not.toMatch(/nothing is left half-done/);
     expect(await isMember(h, NURSING_GROUP, 'dana')).toBe(true);
     const audit = await h.desk.store.audit.listForRequest(requestId);
@@ -154,7 +178,11 @@ describe('carrying out a license request', () => {
 
   test('seats run out part way through three people: the two who got one keep it, the third is taken out again, and the message says who is where', async () => {
     const leo = h.as('leo');
-    const { requestId, card } = await confirmAs(h, leo, 'give Dana Reyes, Ivy Chen and Dana Kim Dragon nursing licenses');
+    const { requestId, card } = await confirmAs(
+      h,
+      leo,
+      'give Dana Reyes, Ivy Chen and Dana Kim Dragon nursing licenses',
+    );
     // After the confirmation, someone takes one of the three free seats.
     expect(await assignDirectly(h, 'sam', NURSING_SKU)).toBe(200);
     const mark = h.connector.lastSeq();
@@ -211,7 +239,7 @@ describe('carrying out a license request', () => {
     expect((await licenseState(h, 'dana'))?.state).toBe('Active');
   });
 
-  test('a permission error on the member add fails the request with Graph\'s code and a plain explanation', async () => {
+  test("a permission error on the member add fails the request with Graph's code and a plain explanation", async () => {
     const { requestId, draft, approvals } = await danaAsksForNursing(h);
     await h.desk.worker.stop();
     await h.as('nina').click(approvals.nina, 'Approve');
@@ -246,16 +274,28 @@ describe('carrying out a license request', () => {
     expect(done.state).toBe('completed');
     const audit = await h.desk.store.audit.listForRequest(requestId);
     const actions = audit.map((a) => a.action);
-    const order = ['request.draft', 'request.submit', 'request.approve', 'execution.start', 'graph.assign', 'execution.completed'];
+    const order = [
+      'request.draft',
+      'request.submit',
+      'request.approve',
+      'execution.start',
+      'graph.assign',
+      'execution.completed',
+    ];
     for (const a of order) expect(actions).toContain(a);
-    expect(order.map((a) => actions.indexOf(a))).toEqual([...order.map((a) => actions.indexOf(a))].sort((x, y) => x - y));
+    expect(order.map((a) => actions.indexOf(a))).toEqual(
+      [...order.map((a) => actions.indexOf(a))].sort((x, y) => x - y),
+    );
     for (const row of audit) {
       expect(row.tenantId).toBe(h.config.tenantId);
       expect(Number.isNaN(Date.parse(row.at))).toBe(false);
     }
     const by = (action: string) => audit.find((a) => a.action === action)!;
     expect(by('request.draft')).toMatchObject({ actorId: persona('dana').id });
-    expect(by('request.submit')).toMatchObject({ actorId: persona('dana').id, detail: expect.objectContaining({ justification: 'ED documentation pilot' }) });
+    expect(by('request.submit')).toMatchObject({
+      actorId: persona('dana').id,
+      detail: expect.objectContaining({ justification: 'ED documentation pilot' }),
+    });
     expect(by('request.approve')).toMatchObject({ actorId: persona('nina').id, actorName: 'Nina Okafor' });
     expect(by('execution.start')).toMatchObject({ actorId: 'dragon-desk' });
     // The dev tenant sends a request-id with every answer, inner $batch answers included.
@@ -270,7 +310,10 @@ describe('carrying out a license request', () => {
     await h.as('nina').click(approvals.nina, 'Approve');
     await h.as('nina').click(approvals.nina, 'Approve');
     const audit = await h.desk.store.audit.listForRequest(requestId);
-    expect(audit.find((a) => a.action === 'refused.not-approver')).toMatchObject({ actorId: persona('omar').id, tenantId: h.config.tenantId });
+    expect(audit.find((a) => a.action === 'refused.not-approver')).toMatchObject({
+      actorId: persona('omar').id,
+      tenantId: h.config.tenantId,
+    });
     expect(audit.find((a) => a.action === 'refused.stale-card')).toMatchObject({ actorId: persona('nina').id });
 
     const leo = h.as('leo');
@@ -278,13 +321,19 @@ describe('carrying out a license request', () => {
     const choice = leo.lastCard();
     await leo.click(choice, cardActions(choice.card)[0].title, { choice_0: persona('grace').id });
     const leoRequest = await latestRequest(h, 'leo');
-    const tampered = (await h.desk.store.audit.listForRequest(leoRequest.id)).find((a) => a.action === 'refused.tampered-choice');
-    expect(tampered).toMatchObject({ actorId: persona('leo').id, tenantId: h.config.tenantId, detail: { choice: persona('grace').id } });
+    const tampered = (await h.desk.store.audit.listForRequest(leoRequest.id)).find(
+      (a) => a.action === 'refused.tampered-choice',
+    );
+    expect(tampered).toMatchObject({
+      actorId: persona('leo').id,
+      tenantId: h.config.tenantId,
+      detail: { choice: persona('grace').id },
+    });
     expect(leoRequest.targets).toEqual([]);
   });
 });
 
-describe('throttling that outlasts the batch\'s own retries', () => {
+describe("throttling that outlasts the batch's own retries", () => {
   test('the request stays in progress, is resumed later and completes once; nobody is told it failed', async () => {
     const clock = new ManualClock(new Date());
     const h = await Harness.start({ startWorker: false, clock });
@@ -293,7 +342,13 @@ describe('throttling that outlasts the batch\'s own retries', () => {
       await h.desk.worker.stop();
       await h.as('nina').click(approvals.nina, 'Approve');
       // Graph asks for two minutes: more than one call may wait, so the batch gives the 429 back.
-      h.desk.devTenant!.faults.failNext({ method: 'POST', path: MEMBER_ADD_PATH, count: 1, status: 429, retryAfterSeconds: 120 });
+      h.desk.devTenant!.faults.failNext({
+        method: 'POST',
+        path: MEMBER_ADD_PATH,
+        count: 1,
+        status: 429,
+        retryAfterSeconds: 120,
+      });
       const mark = h.connector.lastSeq();
       await h.settle();
       const waiting = (await h.desk.store.requests.get(requestId))!;
@@ -346,7 +401,7 @@ describe('a license kind without a group: direct assignLicense', () => {
     expect(h.desk.devTenant!.calls.count({ method: 'POST', path: /assignLicense$/ })).toBe(0);
   });
 
-  test('a non-admin\'s request goes to the License Administrators, since there is no group owner', async () => {
+  test("a non-admin's request goes to the License Administrators, since there is no group owner", async () => {
     await h.as('leo').say('hi');
     const dana = h.as('dana');
     await dana.say('I need a Dragon nursing license');
@@ -368,7 +423,7 @@ describe('removing a license', () => {
   });
   afterEach(async () => h.stop());
 
-  test('Dana asks to remove Maria\'s license: Nina approves, Maria loses it, a seat is freed, Maria is told', async () => {
+  test("Dana asks to remove Maria's license: Nina approves, Maria loses it, a seat is freed, Maria is told", async () => {
     await h.as('nina').say('hi');
     await h.as('maria').say('hi');
     const before = await seats(h);
@@ -389,7 +444,12 @@ describe('removing a license', () => {
     expect(await isMember(h, NURSING_GROUP, 'maria')).toBe(false);
     expect(await licenseState(h, 'maria')).toBeUndefined();
     expect((await seats(h)).used).toBe(before.used - 1);
-    expect(h.desk.devTenant!.calls.count({ method: 'DELETE', path: `/v1.0/groups/${NURSING_GROUP}/members/${persona('maria').id}/$ref` })).toBe(1);
+    expect(
+      h.desk.devTenant!.calls.count({
+        method: 'DELETE',
+        path: `/v1.0/groups/${NURSING_GROUP}/members/${persona('maria').id}/$ref`,
+      }),
+    ).toBe(1);
     expect(h.as('maria').texts().join('\n')).toMatch(/license was removed/);
   });
 
@@ -411,7 +471,9 @@ describe('removing a license', () => {
     const { requestId } = await confirmAs(h, leo, "remove Alan Brooks's Dragon license");
     const done = await settleUntilFinal(h, requestId);
     expect(done.state).toBe('completed');
-    expect(h.desk.devTenant!.calls.count({ method: 'POST', path: `/v1.0/users/${persona('alan').id}/assignLicense` })).toBe(1);
+    expect(
+      h.desk.devTenant!.calls.count({ method: 'POST', path: `/v1.0/users/${persona('alan').id}/assignLicense` }),
+    ).toBe(1);
     expect(await licenseState(h, 'alan', '22222222-bbbb-4bbb-8bbb-000000000002')).toBeUndefined();
   });
 
@@ -423,11 +485,15 @@ describe('removing a license', () => {
     const mark = h.connector.lastSeq();
     const res = await leo.click(choice, cardActions(choice.card)[0].title, { choice_0: persona('dana').id });
     expect(res.httpStatus).toBe(200);
-    expect(seen(leo, res, mark)).toMatch(/Dana Reyes doesn't have a Dragon Copilot license \(nursing or physician\), so there is nothing to remove/);
+    expect(seen(leo, res, mark)).toMatch(
+      /Dana Reyes doesn't have a Dragon Copilot license \(nursing or physician\), so there is nothing to remove/,
+    );
     // Not asked "nursing or physician?" about a license nobody holds, and nothing to confirm.
     expect(buttons(res.card)).toEqual([]);
     expect(leo.messages(mark).some((m) => buttons(m.activity.attachments?.[0]?.content).length > 0)).toBe(false);
-    const open = (await h.desk.store.requests.listByRequester(leo.id, 5)).filter((r: DeskRequest) => r.state !== 'cancelled');
+    const open = (await h.desk.store.requests.listByRequester(leo.id, 5)).filter(
+      (r: DeskRequest) => r.state !== 'cancelled',
+    );
     expect(open).toHaveLength(0);
   });
 
@@ -435,7 +501,13 @@ describe('removing a license', () => {
     const lee = h.as('lee');
     const posted = await lee.say('remove my Dragon license');
     const all = posted.map((p) => messageText(p.activity)).join('\n');
-    expect(all).toMatch(/You don't have a Dragon Copilot license \(nursing or physician\), so there is nothing to remove/);
-    expect(posted.some((p) => buttons(p.activity.attachments?.[0]?.content).some((b) => /Send for approval|Confirm/i.test(b)))).toBe(false);
+    expect(all).toMatch(
+      /You don't have a Dragon Copilot license \(nursing or physician\), so there is nothing to remove/,
+    );
+    expect(
+      posted.some((p) =>
+        buttons(p.activity.attachments?.[0]?.content).some((b) => /Send for approval|Confirm/i.test(b)),
+      ),
+    ).toBe(false);
   });
 });

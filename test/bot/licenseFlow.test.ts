@@ -5,7 +5,20 @@
  */
 import { Harness, messageText, cardActions, cardText } from '../helpers/harness';
 import { expectValidTeamsCard } from '../helpers/cards';
-import { NURSING_GROUP, NURSING_SKU, PHYSICIAN_SKU, addOwner, danaAsksForNursing, latestRequest, licenseState, memberAdds, seats, seen, tenantGet, tenantSend } from '../helpers/licenseSteps';
+import {
+  NURSING_GROUP,
+  NURSING_SKU,
+  PHYSICIAN_SKU,
+  addOwner,
+  danaAsksForNursing,
+  latestRequest,
+  licenseState,
+  memberAdds,
+  seats,
+  seen,
+  tenantGet,
+  tenantSend,
+} from '../helpers/licenseSteps';
 import { persona } from '../../src/devtenant/fixture';
 
 describe('a Dragon license request with group-owner approval', () => {
@@ -27,7 +40,9 @@ describe('a Dragon license request with group-owner approval', () => {
     expect(cardText(draft.card)).toMatch(/Dana Reyes/);
     expect(cardActions(draft.card).map((a) => a.title)).toContain('Send for approval');
 
-    const sent = await dana.click(draft, 'Send for approval', { justification: 'Starting on the ED documentation pilot' });
+    const sent = await dana.click(draft, 'Send for approval', {
+      justification: 'Starting on the ED documentation pilot',
+    });
     expect(sent.httpStatus).toBe(200);
     expect(sent.card).toBeDefined();
     expectValidTeamsCard(sent.card!);
@@ -85,7 +100,8 @@ describe('a Dragon license request with group-owner approval', () => {
     // The card was made from reads up to 30 s old; Confirm must read Leo's roles afresh.
     const page = await tenantGet(h, `/roleManagement/directory/roleAssignments?$filter=principalId eq '${leo.id}'`);
     expect(page.value.length).toBeGreaterThan(0);
-    for (const a of page.value) expect(await tenantSend(h, 'DELETE', `/roleManagement/directory/roleAssignments/${a.id}`)).toBe(204);
+    for (const a of page.value)
+      expect(await tenantSend(h, 'DELETE', `/roleManagement/directory/roleAssignments/${a.id}`)).toBe(204);
     const mark = h.connector.lastSeq();
     const res = await leo.click(confirm, 'Confirm');
     expect(seen(leo, res, mark)).toMatch(/no longer hold an admin role/);
@@ -117,16 +133,26 @@ describe('a Dragon license request with group-owner approval', () => {
   test.each([
     ['an unknown person', 'give Zelda Quartermain a Dragon nursing license', /couldn't find/],
     ['a disabled account', 'give Ken Adams a Dragon nursing license', /disabled/],
-    ['someone who already has it', 'give Maria Gomez a Dragon nursing license', /already has a Dragon Copilot nursing license/],
+    [
+      'someone who already has it',
+      'give Maria Gomez a Dragon nursing license',
+      /already has a Dragon Copilot nursing license/,
+    ],
     ['someone with the other kind', 'give Alan Brooks a Dragon nursing license', /physician license/],
-    ['more than 20 people', 'give Anna, Ben, Carl, Dora, Emil, Fay, Gus, Hal, Ida, Jon, Kim, Lou, Max, Ned, Oda, Pia, Quin, Rex, Sue, Tom and Uli Dragon nursing licenses', /at most 20 people/],
+    [
+      'more than 20 people',
+      'give Anna, Ben, Carl, Dora, Emil, Fay, Gus, Hal, Ida, Jon, Kim, Lou, Max, Ned, Oda, Pia, Quin, Rex, Sue, Tom and Uli Dragon nursing licenses',
+      /at most 20 people/,
+    ],
     ['no one named', 'we need Dragon nursing licenses for my team', /Who should get/],
   ])('%s gets a clear answer and nothing is requested', async (_label, utterance, expected) => {
     const leo = h.as('leo');
     const posted = await leo.say(utterance);
     const all = posted.map((p) => messageText(p.activity)).join('\n');
     expect(all).toMatch(expected);
-    expect(await h.desk.store.requests.listByRequester(leo.id, 5).then((r) => r.filter((x) => x.state !== 'cancelled'))).toHaveLength(0);
+    expect(
+      await h.desk.store.requests.listByRequester(leo.id, 5).then((r) => r.filter((x) => x.state !== 'cancelled')),
+    ).toHaveLength(0);
   });
 
   test('Graph failing while Dana asks: she is told something went wrong, and nothing is requested', async () => {
@@ -184,7 +210,11 @@ describe('a Dragon license request with group-owner approval', () => {
     const approval = (await danaAsksForNursing(h)).approvals.nina;
     const approve = cardActions(approval.card).find((a) => a.title === 'Approve')!;
     // Someone edits the card payload to point at another person and license.
-    await nina.invoke(approve.verb, { ...approve.data, userId: persona('patel').id, license: 'physician', state: 'approved' }, approval.activityId);
+    await nina.invoke(
+      approve.verb,
+      { ...approve.data, userId: persona('patel').id, license: 'physician', state: 'approved' },
+      approval.activityId,
+    );
     await h.settle();
     await h.settle();
     expect((await licenseState(h, 'dana'))?.state).toBe('Active');

@@ -31,7 +31,10 @@ const DAY_MS = 24 * 3600_000;
 
 /** Fires `count` Approve clicks, alternating between the given (person, card) pairs, all at once. */
 async function approveStorm(
-  clickers: { invoke: (verb: string, data: Record<string, unknown>, replyToId?: string) => Promise<InvokeAnswer>; card: { activityId: string; card: Record<string, any> } }[],
+  clickers: {
+    invoke: (verb: string, data: Record<string, unknown>, replyToId?: string) => Promise<InvokeAnswer>;
+    card: { activityId: string; card: Record<string, any> };
+  }[],
   count: number,
 ): Promise<InvokeAnswer[]> {
   return Promise.all(
@@ -219,11 +222,17 @@ describe('exactly once across a crash and an abandoned execution (SQLite)', () =
       await h.as('nina').click(approvals.nina, 'Approve');
       const approved = (await h.desk.store.requests.get(requestId))!;
       // Another instance claimed it and died before making any call.
-      const claimed = await h.desk.store.requests.transition(requestId, { state: 'approved', version: approved.version }, 'start', {}, {
-        actorId: 'dragon-desk',
-        action: 'execution.start',
-        tenantId: h.config.tenantId,
-      });
+      const claimed = await h.desk.store.requests.transition(
+        requestId,
+        { state: 'approved', version: approved.version },
+        'start',
+        {},
+        {
+          actorId: 'dragon-desk',
+          action: 'execution.start',
+          tenantId: h.config.tenantId,
+        },
+      );
       expect(claimed?.state).toBe('executing');
 
       // Not stale yet: a live worker elsewhere may still be on it, so nobody takes over.
@@ -265,7 +274,9 @@ describe('decisions', () => {
     expect(buttons(res.card)).not.toContain('Approve');
     const req = (await h.desk.store.requests.get(requestId))!;
     expect(req.state).toBe('pending');
-    const refusal = (await h.desk.store.audit.listForRequest(requestId)).find((a) => a.action === 'refused.not-approver');
+    const refusal = (await h.desk.store.audit.listForRequest(requestId)).find(
+      (a) => a.action === 'refused.not-approver',
+    );
     expect(refusal).toMatchObject({ actorId: persona('sam').id, tenantId: h.config.tenantId });
     await h.settle();
     expect(memberAdds(h)).toBe(0);
@@ -274,15 +285,24 @@ describe('decisions', () => {
   test('card data pointing at another request, person or license changes nothing', async () => {
     const { requestId, approvals } = await danaAsksForNursing(h);
     // What the buttons carry: the request id and the card version, nothing else.
-    for (const a of cardActions(approvals.nina.card)) expect(Object.keys(a.data).sort()).toEqual(['requestId', 'version']);
+    for (const a of cardActions(approvals.nina.card))
+      expect(Object.keys(a.data).sort()).toEqual(['requestId', 'version']);
     const approve = cardActions(approvals.nina.card).find((a) => a.title === 'Approve')!;
     const nina = h.as('nina');
     // A forged version is a stale card: nothing is decided.
-    const forged = await nina.invoke(approve.verb, { ...approve.data, version: Number(approve.data.version) + 5 }, approvals.nina.activityId);
+    const forged = await nina.invoke(
+      approve.verb,
+      { ...approve.data, version: Number(approve.data.version) + 5 },
+      approvals.nina.activityId,
+    );
     expect(forged.httpStatus).toBe(200);
     expect((await h.desk.store.requests.get(requestId))?.state).toBe('pending');
     // Extra fields naming someone else are ignored: Dana, and only Dana, gets the nursing license.
-    await nina.invoke(approve.verb, { ...approve.data, userId: persona('sam').id, targets: [persona('sam').id], subject: 'physician' }, approvals.nina.activityId);
+    await nina.invoke(
+      approve.verb,
+      { ...approve.data, userId: persona('sam').id, targets: [persona('sam').id], subject: 'physician' },
+      approvals.nina.activityId,
+    );
     const done = await settleUntilFinal(h, requestId);
     expect(done.state).toBe('completed');
     expect(done.targets.map((t) => t.userId)).toEqual([persona('dana').id]);
@@ -327,9 +347,13 @@ describe('decisions', () => {
     const done = await settleUntilFinal(h, req[0].id);
     expect(done.state).toBe('completed');
     const told = ivy.texts().join('\n');
-    expect(told).toMatch(/Nina Okafor approved a Dragon Copilot nursing license for you \(request #\d+, asked by Dana Reyes\)/);
+    expect(told).toMatch(
+      /Nina Okafor approved a Dragon Copilot nursing license for you \(request #\d+, asked by Dana Reyes\)/,
+    );
     expect(told).toMatch(/Your Dragon Copilot nursing license is active/);
-    expect(dana.texts().join('\n')).toMatch(/Done: request #\d+ is complete — Dragon Copilot nursing license for Ivy Chen/);
+    expect(dana.texts().join('\n')).toMatch(
+      /Done: request #\d+ is complete — Dragon Copilot nursing license for Ivy Chen/,
+    );
   });
 
   test('reject needs a reason; then every copy says who rejected and why, Dana is told, nothing runs', async () => {
@@ -345,14 +369,20 @@ describe('decisions', () => {
     const rejected = await nina.click(approvals.nina, 'Reject', { reason: 'Pilot seats are reserved for the ED' });
     expect(rejected.card).toBeDefined();
     await new Promise((r) => setTimeout(r, 200));
-    for (const c of [rejected.card!, h.as('dana').currentCard(draft.activityId), nina.currentCard(approvals.nina.activityId)]) {
+    for (const c of [
+      rejected.card!,
+      h.as('dana').currentCard(draft.activityId),
+      nina.currentCard(approvals.nina.activityId),
+    ]) {
       expectValidTeamsCard(c);
       const t = cardText(c);
       expect(t).toMatch(/Rejected by\s*\n?Nina Okafor/);
       expect(t).toMatch(/Pilot seats are reserved for the ED/);
       expect(buttons(c)).not.toContain('Approve');
     }
-    expect(h.as('dana').texts(mark).join('\n')).toMatch(/Nina Okafor rejected your request #\d+.*Reason: Pilot seats are reserved for the ED/s);
+    expect(h.as('dana').texts(mark).join('\n')).toMatch(
+      /Nina Okafor rejected your request #\d+.*Reason: Pilot seats are reserved for the ED/s,
+    );
     await h.settle();
     expect(memberAdds(h)).toBe(0);
     expect((await h.desk.store.requests.get(requestId))?.state).toBe('rejected');
@@ -406,7 +436,10 @@ describe('expiry', () => {
       expect(req.state).toBe('expired');
       expect(h.as('dana').texts(mark).join('\n')).toMatch(new RegExp(`request #${requestId}.*expired`));
       expect(h.as('nina').texts(mark).join('\n')).toMatch(new RegExp(`Request #${requestId}.*expired`));
-      for (const c of [h.as('dana').currentCard(draft.activityId), h.as('nina').currentCard(approvals.nina.activityId)]) {
+      for (const c of [
+        h.as('dana').currentCard(draft.activityId),
+        h.as('nina').currentCard(approvals.nina.activityId),
+      ]) {
         expectValidTeamsCard(c);
         expect(cardText(c)).toMatch(/Expired/);
         expect(buttons(c)).not.toContain('Approve');
@@ -418,7 +451,9 @@ describe('expiry', () => {
       await h.settle();
       expect(memberAdds(h)).toBe(0);
       expect((await h.desk.store.requests.get(requestId))?.state).toBe('expired');
-      expect(await h.desk.store.audit.listForRequest(requestId).then((a) => a.map((x) => x.action))).toContain('request.expire');
+      expect(await h.desk.store.audit.listForRequest(requestId).then((a) => a.map((x) => x.action))).toContain(
+        'request.expire',
+      );
     } finally {
       await h.stop();
     }
@@ -448,7 +483,9 @@ describe('an approver who has never used Dragon Desk', () => {
       const mark = h.connector.lastSeq();
       const sent = await dana.click(draft, 'Send for approval');
       expect(sent.httpStatus).toBe(200);
-      expect(seen(dana, sent, mark)).toMatch(/Nina Okafor hasn't used Dragon Desk yet.*will see your request the first time they open Dragon Desk/s);
+      expect(seen(dana, sent, mark)).toMatch(
+        /Nina Okafor hasn't used Dragon Desk yet.*will see your request the first time they open Dragon Desk/s,
+      );
       const requestId = (await h.desk.store.requests.listByRequester(dana.id, 1))[0].id;
 
       const nina = h.as('nina');

@@ -10,14 +10,21 @@ function planModel(command: Record<string, unknown>): { model: TestModel; calls:
   let calls = 0;
   const model = TestModel.createTestModel(async () => {
     calls++;
-    return { status: 'success', message: { role: 'assistant', content: JSON.stringify({ type: 'plan', commands: [command] }) } };
+    return {
+      status: 'success',
+      message: { role: 'assistant', content: JSON.stringify({ type: 'plan', commands: [command] }) },
+    };
   });
   return { model, calls: () => calls };
 }
 
 describe('the language-model fallback planner', () => {
   test('places what the grammar cannot, onto the same action — which still only drafts', async () => {
-    const { model, calls } = planModel({ type: 'DO', action: 'license.request', parameters: { users: ['me'], license: 'nursing' } });
+    const { model, calls } = planModel({
+      type: 'DO',
+      action: 'license.request',
+      parameters: { users: ['me'], license: 'nursing' },
+    });
     const h = await Harness.start({ startWorker: false, fallbackModel: model });
     try {
       const dana = h.as('dana');

@@ -33,7 +33,8 @@ describe('partner administration in chat', () => {
   afterEach(async () => h.stop());
 
   const link = () => h.desk.devTenant!.state.getPartnerLink(spId)?.partnerId;
-  const openRequests = async (alias: string) => (await h.desk.store.requests.listByRequester(persona(alias).id, 20)).filter((r) => r.state !== 'cancelled');
+  const openRequests = async (alias: string) =>
+    (await h.desk.store.requests.listByRequester(persona(alias).id, 20)).filter((r) => r.state !== 'cancelled');
 
   // ---------------------------------------------------------------- Partner Admin Link
 
@@ -103,15 +104,22 @@ describe('partner administration in chat', () => {
     test('a clinician is refused with the reason and nothing is drafted', async () => {
       const dana = h.as('dana');
       await dana.say('link our MPN ID 1234567');
-      expect(said(dana)).toMatch(/Only Global Administrators and members of the “Partner Operators” group can link, change or remove/);
+      expect(said(dana)).toMatch(
+        /Only Global Administrators and members of the “Partner Operators” group can link, change or remove/,
+      );
       expect(await openRequests('dana')).toHaveLength(0);
       expect(link()).toBeUndefined();
     });
 
     test('a partner ID that is not digits is refused', async () => {
       const tomas = h.as('tomas');
-      const replies = await h.desk.desk.handle({ id: tomas.id, name: 'Tomas Berg', tenantId: h.config.tenantId }, { intent: 'partner.link', partnerId: '12AB567' });
-      expect(replies.map((r) => (r.kind === 'text' ? r.text : '')).join(' ')).toMatch(/isn't a Microsoft partner ID: .*digits only/);
+      const replies = await h.desk.desk.handle(
+        { id: tomas.id, name: 'Tomas Berg', tenantId: h.config.tenantId },
+        { intent: 'partner.link', partnerId: '12AB567' },
+      );
+      expect(replies.map((r) => (r.kind === 'text' ? r.text : '')).join(' ')).toMatch(
+        /isn't a Microsoft partner ID: .*digits only/,
+      );
       await tomas.say('link MPN ID ABC');
       expect(said(tomas)).toMatch(/Which partner ID\?/);
       expect(said(tomas)).not.toMatch(/Confirm/);
@@ -141,7 +149,9 @@ describe('partner administration in chat', () => {
   describe('Digital Partner of Record', () => {
     test('the subscription owner follows the portal checklist and Dragon Desk records it', async () => {
       const grace = h.as('grace');
-      const replies = await grace.say('make Fabrikam (1234567) partner of record for the Contoso Health Production subscription');
+      const replies = await grace.say(
+        'make Fabrikam (1234567) partner of record for the Contoso Health Production subscription',
+      );
       const cards = replies.map((r) => r.activity.attachments?.[0]?.content).filter(Boolean);
       expect(cards).toHaveLength(2);
       const [steps, draft] = cards;
@@ -159,12 +169,19 @@ describe('partner administration in chat', () => {
       await grace.click(card, 'Confirm');
       await h.settle();
       const rec = await h.desk.store.records.get(PARTNER_OF_RECORD, PRODUCTION);
-      expect(rec?.value).toMatchObject({ partnerId: '1234567', partnerName: 'Fabrikam', subscriptionName: 'Contoso Health Production', recordedByName: 'Grace Liu' });
+      expect(rec?.value).toMatchObject({
+        partnerId: '1234567',
+        partnerName: 'Fabrikam',
+        subscriptionName: 'Contoso Health Production',
+        recordedByName: 'Grace Liu',
+      });
 
       const dana = h.as('dana');
       await dana.say('who is our partner of record?');
       const answer = said(dana);
-      expect(answer).toMatch(/According to Dragon Desk's record, Fabrikam \(1234567\) is the partner of record for Contoso Health Production/);
+      expect(answer).toMatch(
+        /According to Dragon Desk's record, Fabrikam \(1234567\) is the partner of record for Contoso Health Production/,
+      );
       expect(answer).toMatch(/can't read Microsoft's own record/);
     });
 
@@ -174,7 +191,9 @@ describe('partner administration in chat', () => {
       await grace.click(grace.lastCard(), 'Confirm');
       await h.settle();
 
-      await grace.say('make Northwind Advisors (7654321) partner of record for the Contoso Health Production subscription');
+      await grace.say(
+        'make Northwind Advisors (7654321) partner of record for the Contoso Health Production subscription',
+      );
       const question = grace.lastCard();
       expectValidTeamsCard(question.card);
       expect(cardText(question.card)).toMatch(/Replace Fabrikam as partner of record\?/);
@@ -186,11 +205,15 @@ describe('partner administration in chat', () => {
       expect(skipped.message ?? cardText(skipped.card) + said(grace)).toMatch(/confirm replacing Fabrikam first/);
       expect((await h.desk.store.records.get(PARTNER_OF_RECORD, PRODUCTION))?.value.partnerId).toBe('1234567');
 
-      await grace.say('make Northwind Advisors (7654321) partner of record for the Contoso Health Production subscription');
+      await grace.say(
+        'make Northwind Advisors (7654321) partner of record for the Contoso Health Production subscription',
+      );
       const again = grace.lastCard();
       const replaced = await grace.click(again, 'Replace Fabrikam');
       expectValidTeamsCard(replaced.card!);
-      expect(cardText(replaced.card)).toMatch(/Open Partner information and enter Northwind Advisors' partner ID 7654321/);
+      expect(cardText(replaced.card)).toMatch(
+        /Open Partner information and enter Northwind Advisors' partner ID 7654321/,
+      );
       const draft = grace.lastCard();
       expect(cardText(draft.card)).toMatch(/This replaces Fabrikam \(1234567\)/);
       await grace.click(draft, 'Confirm');
@@ -201,7 +224,11 @@ describe('partner administration in chat', () => {
     });
 
     test.each([
-      ['chris', 'the classic service administrator', /classic service administrator of Contoso Health Production, not its Owner/],
+      [
+        'chris',
+        'the classic service administrator',
+        /classic service administrator of Contoso Health Production, not its Owner/,
+      ],
       ['ravi', 'a classic co-administrator', /classic co-administrator of Contoso Health Production/],
       ['tomas', 'a partner guest', /delegated admins can't attach or change it/],
       ['dana', 'a clinician', /don't hold the Owner role on Contoso Health Production/],
@@ -218,7 +245,9 @@ describe('partner administration in chat', () => {
     test('the owner of another subscription may designate there', async () => {
       const chris = h.as('chris');
       // By id: the parser drops "Dev/Test" as a subscription name today (reported).
-      await chris.say('make Fabrikam (1234567) partner of record for subscription 55555555-eeee-4eee-8eee-000000000002');
+      await chris.say(
+        'make Fabrikam (1234567) partner of record for subscription 55555555-eeee-4eee-8eee-000000000002',
+      );
       expect(cardText(chris.lastCard().card)).toMatch(/Contoso Health Dev\/Test/);
       expect(cardActions(chris.lastCard().card).map((a) => a.title)).toContain('Confirm');
     });
@@ -303,7 +332,11 @@ describe('partner administration in chat', () => {
       expect(roles.value).toBe('license-administrator,dragon-administrator');
       expect(findInput(options.card, 'duration')).toBeDefined();
 
-      const summary = await tomas.click(options, 'Continue', { roles: 'license-administrator,user-administrator', duration: 'P90D', autoExtend: 'false' });
+      const summary = await tomas.click(options, 'Continue', {
+        roles: 'license-administrator,user-administrator',
+        duration: 'P90D',
+        autoExtend: 'false',
+      });
       expectValidTeamsCard(summary.card!);
       expect(cardText(summary.card)).toMatch(/Roles: License Administrator, User Administrator/);
       expect(cardText(summary.card)).toMatch(/Duration: 90 days; auto-extend: off/);
@@ -316,10 +349,14 @@ describe('partner administration in chat', () => {
       expect(rel.duration).toBe('P90D');
       expect(rel.autoExtendDuration).toBe('PT0S');
       expect(rel.displayName.length).toBeLessThanOrEqual(50);
-      expect(rel.accessDetails.unifiedRoles.map((r) => r.roleDefinitionId).sort()).toEqual([ROLE_TEMPLATE.licenseAdministrator, ROLE_TEMPLATE.userAdministrator].sort());
+      expect(rel.accessDetails.unifiedRoles.map((r) => r.roleDefinitionId).sort()).toEqual(
+        [ROLE_TEMPLATE.licenseAdministrator, ROLE_TEMPLATE.userAdministrator].sort(),
+      );
       expect(rel.requests.map((r) => r.action)).toEqual(['lockForApproval']);
       const t = said(tomas);
-      expect(t).toContain(`https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/${rel.id}`);
+      expect(t).toContain(
+        `https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/${rel.id}`,
+      );
       expect(t).not.toContain(`granularAdminRelationships/${rel.requests[0].id}`);
     });
 
@@ -327,7 +364,11 @@ describe('partner administration in chat', () => {
       const grace = h.as('grace');
       await grace.say('send Contoso Health a delegated admin offer');
       const options = grace.lastCard();
-      const answer = await grace.click(options, 'Continue', { roles: 'global-administrator', duration: 'P180D', autoExtend: 'true' });
+      const answer = await grace.click(options, 'Continue', {
+        roles: 'global-administrator',
+        duration: 'P180D',
+        autoExtend: 'true',
+      });
       expectValidTeamsCard(answer.card!);
       expect(cardText(answer.card)).toMatch(/Global Administrator cannot auto-extend/);
       expect(cardActions(answer.card).map((a) => a.title)).not.toContain('Confirm');
@@ -337,7 +378,11 @@ describe('partner administration in chat', () => {
     test('a role that was not offered is refused', async () => {
       const tomas = h.as('tomas');
       await tomas.say('send Contoso Health a delegated admin offer');
-      const answer = await tomas.click(tomas.lastCard(), 'Continue', { roles: 'exchange-administrator', duration: 'P30D', autoExtend: 'false' });
+      const answer = await tomas.click(tomas.lastCard(), 'Continue', {
+        roles: 'exchange-administrator',
+        duration: 'P30D',
+        autoExtend: 'false',
+      });
       expect(cardText(answer.card)).toMatch(/not one of the roles offered/);
     });
 
@@ -354,7 +399,9 @@ describe('partner administration in chat', () => {
     test('a clinician may not send offers', async () => {
       const dana = h.as('dana');
       await dana.say('send Contoso Health a delegated admin offer');
-      expect(said(dana)).toMatch(/Only Global Administrators and members of the “Partner Operators” group can send delegated admin offers/);
+      expect(said(dana)).toMatch(
+        /Only Global Administrators and members of the “Partner Operators” group can send delegated admin offers/,
+      );
       expect(await openRequests('dana')).toHaveLength(0);
     });
   });

@@ -20,7 +20,9 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 
 function holdsDragonAdmin(h: Harness, alias: string): boolean {
-  return h.desk.devTenant!.state.heldRoleTemplateIds(persona(alias).id, true).includes(ROLE_TEMPLATE.dragonAdministrator);
+  return h.desk
+    .devTenant!.state.heldRoleTemplateIds(persona(alias).id, true)
+    .includes(ROLE_TEMPLATE.dragonAdministrator);
 }
 
 function isAdminGroupMember(h: Harness, alias: string): boolean {
@@ -73,14 +75,18 @@ describe('the Dragon Administrator role', () => {
     expect((await h.desk.store.requests.listByRequester(dana.id, 1))[0].state).toBe('draft');
     expect(h.connector.messages(morgan.conversationId).filter((m) => m.activity.attachments)).toHaveLength(1); // only her help card
 
-    const sent = await dana.click(draft, 'Send for approval', { justification: 'Runs the Dragon go-live for cardiology' });
+    const sent = await dana.click(draft, 'Send for approval', {
+      justification: 'Runs the Dragon go-live for cardiology',
+    });
     expect(cardText(sent.card)).toMatch(/Morgan Price/);
 
     const approval = morgan.lastCard();
     expectValidTeamsCard(approval.card);
     const approvalText = cardText(approval.card);
     expect(approvalText).toMatch(/Sam Carter/);
-    expect(approvalText).toMatch(/Directory-wide \(\/\) — manages the Dragon admin center; does not include license assignment/);
+    expect(approvalText).toMatch(
+      /Directory-wide \(\/\) — manages the Dragon admin center; does not include license assignment/,
+    );
     expect(approvalText).toMatch(/Runs the Dragon go-live for cardiology/);
     expect(approvalText).toMatch(/owner of the group “Dragon Administrators”/);
 
@@ -88,14 +94,20 @@ describe('the Dragon Administrator role', () => {
     await settleTwice(h);
     expect(holdsDragonAdmin(h, 'sam')).toBe(true);
     expect(isAdminGroupMember(h, 'sam')).toBe(true);
-    expect(dana.texts().join('\n')).toMatch(/Done: request #\d+ is complete — Dragon Administrator role for Sam Carter/);
+    expect(dana.texts().join('\n')).toMatch(
+      /Done: request #\d+ is complete — Dragon Administrator role for Sam Carter/,
+    );
     expect(cardText(morgan.currentCard(approval.activityId))).toMatch(/Done/);
 
     // The audit records the role's scope and the justification with the change.
     const [req] = await h.desk.store.requests.listByRequester(dana.id, 1);
     const audit = await h.desk.store.audit.listForRequest(req.id);
     const change = audit.find((a) => a.action === 'graph.role.assign');
-    expect(change?.detail).toMatchObject({ scope: expect.stringMatching(/Directory-wide/), directoryScopeId: '/', justification: 'Runs the Dragon go-live for cardiology' });
+    expect(change?.detail).toMatchObject({
+      scope: expect.stringMatching(/Directory-wide/),
+      directoryScopeId: '/',
+      justification: 'Runs the Dragon go-live for cardiology',
+    });
   });
 
   test('a Privileged Role Administrator makes Sam an admin directly, after a confirmation card', async () => {
@@ -134,9 +146,17 @@ describe('the Dragon Administrator role', () => {
   });
 
   test.each([
-    ['someone who already holds it', 'make Jordan Blake a Dragon administrator', /already a Dragon Administrator \(as a member of “Dragon Administrators”\)/],
+    [
+      'someone who already holds it',
+      'make Jordan Blake a Dragon administrator',
+      /already a Dragon Administrator \(as a member of “Dragon Administrators”\)/,
+    ],
     ['a disabled account', 'make Ken Adams a Dragon administrator', /disabled/],
-    ['removing it from someone who has not got it', "remove Sam Carter's Dragon admin role", /isn't a Dragon Administrator, so there is nothing to remove/],
+    [
+      'removing it from someone who has not got it',
+      "remove Sam Carter's Dragon admin role",
+      /isn't a Dragon Administrator, so there is nothing to remove/,
+    ],
     ['an unknown person', 'make Zelda Quartermain a Dragon administrator', /couldn't find/],
   ])('%s gets a plain answer and nothing is requested', async (_label, utterance, expected) => {
     h = await Harness.start({ startWorker: false });
@@ -170,7 +190,9 @@ describe('the Dragon Administrator role', () => {
     await dana.say('make Sam Carter a Dragon administrator because go-live');
     await dana.click(dana.lastCard(), 'Send for approval');
     const patel = h.as('patel');
-    expect(said(await patel.say('make Sam Carter a Dragon administrator because go-live'))).toMatch(/already in request #\d+/);
+    expect(said(await patel.say('make Sam Carter a Dragon administrator because go-live'))).toMatch(
+      /already in request #\d+/,
+    );
   });
 
   test('with no Dragon Administrators group configured, Global and Privileged Role Administrators decide and the role is assigned directly', async () => {
@@ -189,7 +211,10 @@ describe('the Dragon Administrator role', () => {
     await grace.click(approval, 'Approve');
     await settleTwice(h);
     expect(holdsDragonAdmin(h, 'sam')).toBe(true);
-    const direct = h.desk.devTenant!.state.listRoleAssignments({ principalId: persona('sam').id, roleDefinitionId: ROLE_TEMPLATE.dragonAdministrator });
+    const direct = h.desk.devTenant!.state.listRoleAssignments({
+      principalId: persona('sam').id,
+      roleDefinitionId: ROLE_TEMPLATE.dragonAdministrator,
+    });
     expect(direct.map((a) => a.directoryScopeId)).toEqual(['/']);
   });
 
@@ -202,7 +227,9 @@ describe('the Dragon Administrator role', () => {
     // …and the request itself goes ahead like anyone else's, to the group owner.
     expect(cardActions(jordan.lastCard().card).map((a) => a.title)).toContain('Send for approval');
     // Someone who is not a Dragon administrator does not get the note.
-    expect(said(await h.as('dana').say('I need a Dragon nursing license'))).not.toMatch(/does not allow assigning licenses/);
+    expect(said(await h.as('dana').say('I need a Dragon nursing license'))).not.toMatch(
+      /does not allow assigning licenses/,
+    );
   });
 });
 
@@ -240,7 +267,9 @@ describe('time-bound Dragon admin access', () => {
     expect(holdsDragonAdmin(h, 'sam')).toBe(false);
     expect(isAdminGroupMember(h, 'sam')).toBe(false);
     expect(sam.texts().join('\n')).toMatch(/Your time-bound Dragon Administrator role has ended/);
-    expect(h.as('grace').texts().join('\n')).toMatch(/Sam Carter's time-bound Dragon Administrator role from your request #\d+ has ended/);
+    expect(h.as('grace').texts().join('\n')).toMatch(
+      /Sam Carter's time-bound Dragon Administrator role from your request #\d+ has ended/,
+    );
     // Jordan's permanent membership is untouched.
     expect(holdsDragonAdmin(h, 'jordan')).toBe(true);
   });
@@ -286,11 +315,14 @@ describe('time-bound Dragon admin access', () => {
     clock.advance(4 * HOUR);
     // The tenant ended it on its own, before Dragon Desk's worker has even looked.
     expect(holdsDragonAdmin(h, 'sam')).toBe(false);
-    const writesBefore = h.desk.devTenant!.calls.count({ method: 'POST' }) + h.desk.devTenant!.calls.count({ method: 'DELETE' });
+    const writesBefore =
+      h.desk.devTenant!.calls.count({ method: 'POST' }) + h.desk.devTenant!.calls.count({ method: 'DELETE' });
     await h.settle();
     expect(sam.texts().join('\n')).toMatch(/Your time-bound Dragon Administrator role has ended/);
     // Nothing needed removing.
-    expect(h.desk.devTenant!.calls.count({ method: 'POST' }) + h.desk.devTenant!.calls.count({ method: 'DELETE' })).toBe(writesBefore);
+    expect(
+      h.desk.devTenant!.calls.count({ method: 'POST' }) + h.desk.devTenant!.calls.count({ method: 'DELETE' }),
+    ).toBe(writesBefore);
   });
 
   test('a removal that fails is tried again a minute later, never dropped', async () => {
@@ -324,7 +356,8 @@ describe('time-bound Dragon admin access', () => {
       await h.settle();
     }
     expect(holdsDragonAdmin(h, 'sam')).toBe(true);
-    const warning = /I couldn't take away Sam Carter's time-bound Dragon Administrator role .* I keep trying every minute/;
+    const warning =
+      /I couldn't take away Sam Carter's time-bound Dragon Administrator role .* I keep trying every minute/;
     expect(h.as('grace').texts().join('\n')).toMatch(warning);
     expect(morgan.texts().join('\n')).toMatch(warning);
     clock.advance(1 * MIN);
@@ -359,5 +392,12 @@ describe('time-bound Dragon admin access', () => {
 
 /** The next `count` removals of a group member are refused (403: not retried by the client, so the timer's own retry is what recovers). */
 function faultRemovals(faults: DevTenant['faults'], count: number): void {
-  faults.failNext({ method: 'DELETE', path: new RegExp(`^/v1\\.0/groups/${ADMIN_GROUP}/members/`, 'i'), count, status: 403, code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' });
+  faults.failNext({
+    method: 'DELETE',
+    path: new RegExp(`^/v1\\.0/groups/${ADMIN_GROUP}/members/`, 'i'),
+    count,
+    status: 403,
+    code: 'Authorization_RequestDenied',
+    message: 'Insufficient privileges to complete the operation.',
+  });
 }

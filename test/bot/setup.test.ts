@@ -70,7 +70,9 @@ describe('set up Dragon licensing', () => {
     expectValidTeamsCard(notice.card);
     const t = cardText(notice.card);
     expect(t).toMatch(/needs attention/);
-    expect(t).toMatch(/NURSING_GROUP_ID is set to 11111111-aaaa-4aaa-8aaa-000000000001, but the tenant has no such group/);
+    expect(t).toMatch(
+      /NURSING_GROUP_ID is set to 11111111-aaaa-4aaa-8aaa-000000000001, but the tenant has no such group/,
+    );
     expect(t).toMatch(/DRAGON_ADMIN_GROUP_ID is set to/);
     expect(cardActions(notice.card)).toHaveLength(0);
     expect(writes(h)).toBe(before);
@@ -100,7 +102,9 @@ describe('set up Dragon licensing', () => {
     expect(done).toMatch(/Done/);
     expect(done).toMatch(/You \(Leo Martins\) are now the owner of “Dragon Copilot Nursing”/);
     expect(done).toMatch(/add them as owner in the Entra admin center/);
-    expect(leo.texts().join('\n')).toMatch(/Done: request #\d+ is complete — Dragon licensing, as Microsoft recommends\./);
+    expect(leo.texts().join('\n')).toMatch(
+      /Done: request #\d+ is complete — Dragon licensing, as Microsoft recommends\./,
+    );
   });
 
   test('on an empty tenant a Global Administrator creates everything; a second run changes nothing', async () => {
@@ -128,9 +132,12 @@ describe('set up Dragon licensing', () => {
     expect(physicians?.assignedLicenses.map((l) => l.skuId)).toEqual([PHYSICIAN_SKU]);
     expect(nursing?.securityEnabled).toBe(true);
     expect(admins?.isAssignableToRole).toBe(true);
-    const roleHolders = h.desk.devTenant!.state.listRoleAssignments({ roleDefinitionId: ROLE_TEMPLATE.dragonAdministrator });
+    const roleHolders = h.desk.devTenant!.state.listRoleAssignments({
+      roleDefinitionId: ROLE_TEMPLATE.dragonAdministrator,
+    });
     expect(roleHolders.map((a) => [a.principalId, a.directoryScopeId])).toEqual([[admins!.id, '/']]);
-    for (const g of [nursing!, physicians!, admins!]) expect(h.desk.devTenant!.state.ownerIds(g.id)).toEqual([persona('grace').id]);
+    for (const g of [nursing!, physicians!, admins!])
+      expect(h.desk.devTenant!.state.ownerIds(g.id)).toEqual([persona('grace').id]);
     const done = cardText(grace.currentCard(draft.activityId));
     expect(done).toMatch(/Done/);
     expect(done).toMatch(/Created the role-assignable security group “Dragon Administrators”/);
@@ -172,7 +179,9 @@ describe('set up Dragon licensing', () => {
     await ravi.click(ravi.lastCard(), 'Confirm');
     await h.settle();
     expect(h.desk.devTenant!.state.isMember(admins.id, persona('sam').id)).toBe(true);
-    expect(h.desk.devTenant!.state.heldRoleTemplateIds(persona('sam').id, true)).toContain(ROLE_TEMPLATE.dragonAdministrator);
+    expect(h.desk.devTenant!.state.heldRoleTemplateIds(persona('sam').id, true)).toContain(
+      ROLE_TEMPLATE.dragonAdministrator,
+    );
   });
 
   test('a License Administrator sets up the license groups; the admin-role group waits for a Privileged Role Administrator', async () => {
@@ -183,7 +192,9 @@ describe('set up Dragon licensing', () => {
     expectValidTeamsCard(draft.card);
     const plan = cardText(draft.card);
     expect(plan).toMatch(/⚠️ This part needs a Global Administrator or Privileged Role Administrator/);
-    expect(plan).toMatch(/Dragon Administrators group: Global Administrator or Privileged Role Administrator — you may not/);
+    expect(plan).toMatch(
+      /Dragon Administrators group: Global Administrator or Privileged Role Administrator — you may not/,
+    );
     await leo.click(draft, 'Confirm');
     await h.settle();
     expect(groupNamed(h, 'Dragon Copilot Nursing')).toBeDefined();
@@ -201,7 +212,9 @@ describe('set up Dragon licensing', () => {
     expect(admins?.isAssignableToRole).toBe(true);
     expect(h.desk.devTenant!.state.ownerIds(admins!.id)).toEqual([persona('ravi').id]);
     // Only one nursing group, however many times set-up ran.
-    expect(h.desk.devTenant!.state.listGroups().filter((g) => g.displayName === 'Dragon Copilot Nursing')).toHaveLength(1);
+    expect(h.desk.devTenant!.state.listGroups().filter((g) => g.displayName === 'Dragon Copilot Nursing')).toHaveLength(
+      1,
+    );
   });
 
   test('the groups set-up created are used again after a restart', async () => {

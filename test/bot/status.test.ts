@@ -24,7 +24,11 @@ describe('status answers', () => {
   afterAll(async () => h.stop());
 
   test('seats per license kind, with numbers from the tenant', async () => {
-    const skus = (await (await fetch(`${h.desk.devTenant!.url}/v1.0/subscribedSkus`, { headers: { Authorization: 'Bearer dev' } })).json()).value;
+    const skus = (
+      await (
+        await fetch(`${h.desk.devTenant!.url}/v1.0/subscribedSkus`, { headers: { Authorization: 'Bearer dev' } })
+      ).json()
+    ).value;
     const nursing = skus.find((s: any) => s.skuPartNumber === 'DRAGON_COPILOT_NURSING_TEST');
     const answer = await ask(h.as('dana'), 'how many nursing seats do we have left?');
     expect(answer).toContain(`${nursing.consumedUnits} of ${nursing.prepaidUnits.enabled}`);
@@ -36,7 +40,9 @@ describe('status answers', () => {
 
   test('how more licenses are bought, per kind', async () => {
     expect(await ask(h.as('dana'), 'how do we buy more nursing licenses?')).toMatch(/Microsoft representative.*MCA/s);
-    expect(await ask(h.as('dana'), 'how can we purchase more physician licenses')).toMatch(/certified Microsoft partner/);
+    expect(await ask(h.as('dana'), 'how can we purchase more physician licenses')).toMatch(
+      /certified Microsoft partner/,
+    );
   });
 
   test('holders: admins and the group owner see them, with error states; others are told why not', async () => {
@@ -52,9 +58,13 @@ describe('status answers', () => {
   });
 
   test('check: about yourself always; about others only as admin or owner', async () => {
-    expect(await ask(h.as('maria'), 'do I have a Dragon license?')).toMatch(/You have a Dragon Copilot nursing license \(through the license group, Active\)/);
+    expect(await ask(h.as('maria'), 'do I have a Dragon license?')).toMatch(
+      /You have a Dragon Copilot nursing license \(through the license group, Active\)/,
+    );
     expect(await ask(h.as('dana'), 'do I have a dragon license')).toMatch(/You don't have/);
-    expect(await ask(h.as('leo'), 'does Alan Brooks have a Dragon license?')).toMatch(/Alan Brooks has a Dragon Copilot physician license \(assigned directly/);
+    expect(await ask(h.as('leo'), 'does Alan Brooks have a Dragon license?')).toMatch(
+      /Alan Brooks has a Dragon Copilot physician license \(assigned directly/,
+    );
     const refused = await ask(h.as('dana'), 'does Maria Gomez have a Dragon license?');
     expect(refused).toMatch(/You can ask about your own licenses/);
     expect(refused).not.toMatch(/Maria Gomez has/);

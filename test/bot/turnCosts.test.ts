@@ -59,12 +59,20 @@ describe('turn costs', () => {
     await sam.say('I need a Dragon nursing license');
     const beforeSend = calls().length;
     expect((await sam.click(sam.lastCard(), 'Send for approval')).httpStatus).toBe(200);
-    expect(calls().slice(beforeSend).map((c) => `${c.method} ${c.path}`)).toEqual([]);
+    expect(
+      calls()
+        .slice(beforeSend)
+        .map((c) => `${c.method} ${c.path}`),
+    ).toEqual([]);
 
     const beforeApprove = calls().length;
     const approved = await nina.click(nina.lastCard(), 'Approve');
     expect(approved.httpStatus).toBe(200);
-    expect(calls().slice(beforeApprove).filter((c) => /\/groups\/[^/]+\/owners$/.test(c.path))).toHaveLength(1);
+    expect(
+      calls()
+        .slice(beforeApprove)
+        .filter((c) => /\/groups\/[^/]+\/owners$/.test(c.path)),
+    ).toHaveLength(1);
   });
 
   test('the reference kept for proactive messages is the chat, not the last message in it', async () => {
@@ -115,7 +123,13 @@ describe('turn costs', () => {
     });
 
     test('with a language model, its conversation state is kept between turns', async () => {
-      const model = TestModel.createTestModel(async () => ({ status: 'success', message: { role: 'assistant', content: JSON.stringify({ type: 'plan', commands: [{ type: 'DO', action: 'help', parameters: {} }] }) } }));
+      const model = TestModel.createTestModel(async () => ({
+        status: 'success',
+        message: {
+          role: 'assistant',
+          content: JSON.stringify({ type: 'plan', commands: [{ type: 'DO', action: 'help', parameters: {} }] }),
+        },
+      }));
       await start({ fallbackModel: model });
       await hq.as('dana').say('could you explain what you do, in your own words');
       expect(seen.some((s) => /from "bot_state"/.test(s))).toBe(true);

@@ -82,9 +82,20 @@ describe('the worker yields to turns', () => {
       requests: { listRunnable: async () => (calls.push('listRunnable'), []) },
       timers: { listDue: async () => [] },
     } as unknown as Store;
-    const engine = { expireDue: async () => (calls.push('expireDue'), 0), idle: async () => undefined } as unknown as RequestEngine;
+    const engine = {
+      expireDue: async () => (calls.push('expireDue'), 0),
+      idle: async () => undefined,
+    } as unknown as RequestEngine;
     const gate = deferred();
-    const worker = new Worker({ store, engine, clock: new ManualClock(), logger: silentLogger, intervalMs: 60_000, staleAfterMs: 1, yieldTo: () => gate.promise });
+    const worker = new Worker({
+      store,
+      engine,
+      clock: new ManualClock(),
+      logger: silentLogger,
+      intervalMs: 60_000,
+      staleAfterMs: 1,
+      yieldTo: () => gate.promise,
+    });
     const pass = worker.pass();
     for (let i = 0; i < 5; i++) await tick();
     expect(calls).toEqual([]);

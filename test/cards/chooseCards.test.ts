@@ -3,20 +3,43 @@ import { chooseLicenseView } from '../../src/cards/chooseLicenseCard';
 import { choosePersonView } from '../../src/cards/choosePersonCard';
 import { expandRaw, unboundPlaceholders } from '../../src/cards/template';
 import type { PersonQuestion } from '../../src/cards';
-import { cardNodes, cardText, executeActions, expectValidTeamsCard, findInput, inputIds, verbs } from '../helpers/cards';
+import {
+  cardNodes,
+  cardText,
+  executeActions,
+  expectValidTeamsCard,
+  findInput,
+  inputIds,
+  verbs,
+} from '../helpers/cards';
 import { makeRequest } from './fixtures';
 
 const danas: PersonQuestion = {
   written: 'Dana',
   candidates: [
-    { id: 'u-1', displayName: 'Dana Smith', jobTitle: 'Nurse', department: 'Cardiology', userPrincipalName: 'dana.smith@contoso-health.example' },
-    { id: 'u-2', displayName: 'Dana Jones', jobTitle: 'Physician', userPrincipalName: 'dana.jones@contoso-health.example' },
+    {
+      id: 'u-1',
+      displayName: 'Dana Smith',
+      jobTitle: 'Nurse',
+      department: 'Cardiology',
+      userPrincipalName: 'dana.smith@contoso-health.example',
+    },
+    {
+      id: 'u-2',
+      displayName: 'Dana Jones',
+      jobTitle: 'Physician',
+      userPrincipalName: 'dana.jones@contoso-health.example',
+    },
     { id: 'u-3', displayName: 'Dana Lee', userPrincipalName: 'dana.lee@contoso-health.example' },
   ],
 };
 const lees: PersonQuestion = {
   written: 'Lee',
-  candidates: Array.from({ length: 8 }, (_, i) => ({ id: `l-${i}`, displayName: `Lee ${i}`, userPrincipalName: `lee${i}@contoso-health.example` })),
+  candidates: Array.from({ length: 8 }, (_, i) => ({
+    id: `l-${i}`,
+    displayName: `Lee ${i}`,
+    userPrincipalName: `lee${i}@contoso-health.example`,
+  })),
 };
 
 describe('choosePersonCard', () => {
@@ -49,7 +72,9 @@ describe('choosePersonCard', () => {
     for (const a of executeActions(card)) expect(a.data).toEqual({ requestId: 5, version: 2 });
     expect(executeActions(card)[1].associatedInputs).toBe('none');
     // What the handler reads back once Teams merges the choices in:
-    expect(readActionData({ requestId: 5, version: 2, choice_0: 'u-2', choice_1: 'l-3' })).toMatchObject({ choices: ['u-2', 'l-3'] });
+    expect(readActionData({ requestId: 5, version: 2, choice_0: 'u-2', choice_1: 'l-3' })).toMatchObject({
+      choices: ['u-2', 'l-3'],
+    });
   });
 
   it('binds every template field', () => {

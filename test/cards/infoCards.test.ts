@@ -10,14 +10,15 @@ import { cardBytes, cardNodes, cardText, executeActions, expectValidTeamsCard, f
 
 describe('helpCard', () => {
   it.each([
-    [{}, 'Hi, I\'m Dragon Desk'],
-    [{ name: 'Dana Smith' }, 'Hi Dana, I\'m Dragon Desk'],
+    [{}, "Hi, I'm Dragon Desk"],
+    [{ name: 'Dana Smith' }, "Hi Dana, I'm Dragon Desk"],
   ])('greets %j with "%s" and groups what it can do', (opts, greeting) => {
     const card = helpCard(opts);
     expectValidTeamsCard(card);
     const text = cardText(card);
     expect(text).toContain(greeting);
-    for (const heading of ['Licenses', 'Status questions', 'Dragon admin role', 'Partner administration']) expect(text).toContain(heading);
+    for (const heading of ['Licenses', 'Status questions', 'Dragon admin role', 'Partner administration'])
+      expect(text).toContain(heading);
     expect(text).toContain('“I need a Dragon nursing license”');
   });
 
@@ -42,7 +43,9 @@ describe('helpCard', () => {
 /** The seats bar: [used weight, free weight, used style] read off the card. */
 function bars(card: unknown): { used?: number; free?: number; usedStyle?: string }[] {
   return cardNodes(card)
-    .filter((n) => n.type === 'ColumnSet' && (n.columns as { minHeight?: string }[]).every((c) => c.minHeight === '12px'))
+    .filter(
+      (n) => n.type === 'ColumnSet' && (n.columns as { minHeight?: string }[]).every((c) => c.minHeight === '12px'),
+    )
     .map((set) => {
       const cols = set.columns as { width: number; style: string }[];
       const usedCol = cols.find((c) => c.style !== 'emphasis');
@@ -84,7 +87,12 @@ describe('seatsCard', () => {
   it.each([
     [{ used: 19, total: 20 }, '19 of 20 used · 1 left', 'warning', { used: 19, free: 1, usedStyle: 'warning' }],
     [{ used: 0, total: 5 }, '0 of 5 used · 5 left', 'default', { used: undefined, free: 5, usedStyle: undefined }],
-    [{ used: 12, total: 10 }, '12 of 10 used · 2 over', 'attention', { used: 10, free: undefined, usedStyle: 'attention' }],
+    [
+      { used: 12, total: 10 },
+      '12 of 10 used · 2 over',
+      'attention',
+      { used: 10, free: undefined, usedStyle: 'attention' },
+    ],
   ])('%j reads "%s" in %s', (counts, summary, color, bar) => {
     const card = seatsCard([{ ...physician, ...counts }]);
     expectValidTeamsCard(card);
@@ -103,7 +111,17 @@ describe('seatsCard', () => {
   });
 
   it('binds every template field', () => {
-    expect(unboundPlaceholders(expandRaw('seats', seatsView([{ ...nursing, used: 3, total: 3 }, { ...physician, used: 0, total: 0 }])))).toEqual([]);
+    expect(
+      unboundPlaceholders(
+        expandRaw(
+          'seats',
+          seatsView([
+            { ...nursing, used: 3, total: 3 },
+            { ...physician, used: 0, total: 0 },
+          ]),
+        ),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -142,18 +160,32 @@ describe('listCard', () => {
       ],
     });
     expectValidTeamsCard(card);
-    expect(executeActions(card).map((a) => [a.verb, a.data])).toEqual([['request.approve', { requestId: 12, version: 4 }]]);
-    expect(cardNodes(card).find((n) => n.type === 'Action.OpenUrl')).toMatchObject({ url: 'https://admin.microsoft.com/' });
+    expect(executeActions(card).map((a) => [a.verb, a.data])).toEqual([
+      ['request.approve', { requestId: 12, version: 4 }],
+    ]);
+    expect(cardNodes(card).find((n) => n.type === 'Action.OpenUrl')).toMatchObject({
+      url: 'https://admin.microsoft.com/',
+    });
   });
 
   it('says when there is nothing to list', () => {
-    const card = listCard({ title: 'Waiting for you', columns: ['Request', 'For'], rows: [], emptyText: 'Nothing is waiting for you.' });
+    const card = listCard({
+      title: 'Waiting for you',
+      columns: ['Request', 'For'],
+      rows: [],
+      emptyText: 'Nothing is waiting for you.',
+    });
     expectValidTeamsCard(card);
     expect(cardText(card)).toContain('Nothing is waiting for you.');
   });
 
   it('cuts a long list to what fits under the Teams limit and says how many were left out', () => {
-    const rows = Array.from({ length: 400 }, (_, i) => [`Person number ${i} with a long name`, `person.number.${i}@contoso-health.example`, 'Cardiology, 4th floor', 'Mar 4, 2026']);
+    const rows = Array.from({ length: 400 }, (_, i) => [
+      `Person number ${i} with a long name`,
+      `person.number.${i}@contoso-health.example`,
+      'Cardiology, 4th floor',
+      'Mar 4, 2026',
+    ]);
     const card = listCard({ title: 'Holders', columns: ['Name', 'Email', 'Department', 'Since'], rows, maxRows: 400 });
     expectValidTeamsCard(card);
     expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES);
@@ -165,11 +197,19 @@ describe('listCard', () => {
   it('shows at most maxRows rows (default 50)', () => {
     const rows = Array.from({ length: 60 }, (_, i) => [`P${i}`]);
     expect(cardText(listCard({ title: 'T', columns: ['Name'], rows }))).toContain('…and 10 more not shown.');
-    expect(cardText(listCard({ title: 'T', columns: ['Name'], rows, maxRows: 5 }))).toContain('…and 55 more not shown.');
+    expect(cardText(listCard({ title: 'T', columns: ['Name'], rows, maxRows: 5 }))).toContain(
+      '…and 55 more not shown.',
+    );
   });
 
   it('binds every template field', () => {
-    const view = listView({ ...holders, actions: [{ title: 'x', verb: 'request.refresh', requestId: 1, version: 1 }, { title: 'y', url: 'https://e.example' }] });
+    const view = listView({
+      ...holders,
+      actions: [
+        { title: 'x', verb: 'request.refresh', requestId: 1, version: 1 },
+        { title: 'y', url: 'https://e.example' },
+      ],
+    });
     expect(unboundPlaceholders(expandRaw('list', view))).toEqual([]);
     expect(unboundPlaceholders(expandRaw('list', listView({ title: 'T', columns: [], rows: [] })))).toEqual([]);
   });
@@ -204,17 +244,32 @@ describe('noticeCard', () => {
     const text = cardText(card);
     expect(text).toContain('1. Sign in as the subscription owner');
     expect(text).toContain('3. Choose Partner information');
-    expect(cardNodes(card).find((n) => n.type === 'Action.OpenUrl')).toMatchObject({ title: 'Open the Azure portal', url: 'https://portal.azure.com/' });
+    expect(cardNodes(card).find((n) => n.type === 'Action.OpenUrl')).toMatchObject({
+      title: 'Open the Azure portal',
+      url: 'https://portal.azure.com/',
+    });
   });
 
   it('drops a link that is not a web address', () => {
-    const card = noticeCard({ title: 'T', text: 'x', tone: 'default', link: { title: 'Run', url: 'javascript:alert(1)' } });
+    const card = noticeCard({
+      title: 'T',
+      text: 'x',
+      tone: 'default',
+      link: { title: 'Run', url: 'javascript:alert(1)' },
+    });
     expectValidTeamsCard(card);
     expect(cardNodes(card).some((n) => n.type === 'Action.OpenUrl')).toBe(false);
   });
 
   it('binds every template field', () => {
-    const view = noticeView({ title: 'T', text: 'x', tone: 'good', facts: [{ title: 'a', value: 'b' }], steps: ['s'], link: { title: 'l', url: 'https://e.example' } });
+    const view = noticeView({
+      title: 'T',
+      text: 'x',
+      tone: 'good',
+      facts: [{ title: 'a', value: 'b' }],
+      steps: ['s'],
+      link: { title: 'l', url: 'https://e.example' },
+    });
     expect(unboundPlaceholders(expandRaw('notice', view))).toEqual([]);
   });
 });

@@ -13,9 +13,18 @@ const offerRequest = makeRequest({ kind: 'partner.offer', state: 'draft', subjec
 
 describe('gdapOfferCard', () => {
   test('offers the roles as a multi-select with the chosen ones pre-selected, and a duration', () => {
-    const card = gdapOfferCard(offerRequest, { customer: 'Contoso Health', selectedRoles: ['license-administrator', 'dragon-administrator'], duration: 'P180D', autoExtend: false });
+    const card = gdapOfferCard(offerRequest, {
+      customer: 'Contoso Health',
+      selectedRoles: ['license-administrator', 'dragon-administrator'],
+      duration: 'P180D',
+      autoExtend: false,
+    });
     expectValidTeamsCard(card);
-    expect(findInput(card, 'roles')).toMatchObject({ type: 'Input.ChoiceSet', isMultiSelect: true, value: 'license-administrator,dragon-administrator' });
+    expect(findInput(card, 'roles')).toMatchObject({
+      type: 'Input.ChoiceSet',
+      isMultiSelect: true,
+      value: 'license-administrator,dragon-administrator',
+    });
     expect(findInput(card, 'duration')).toMatchObject({ value: 'P180D' });
     expect(findInput(card, 'autoExtend')).toMatchObject({ type: 'Input.Toggle', value: 'false' });
     expect(executeActions(card).map((a) => [a.verb, a.data])).toEqual([
@@ -30,20 +39,37 @@ describe('gdapOfferCard', () => {
     ['P1000D', 'P1000D', /1000 days \(as you asked\)/],
     ['PT4H', 'P180D', /180 days/],
   ])('duration %s is shown as %s', (asked, value, title) => {
-    const view = gdapOfferView(offerRequest, { customer: 'Contoso Health', selectedRoles: [], duration: asked, autoExtend: false });
+    const view = gdapOfferView(offerRequest, {
+      customer: 'Contoso Health',
+      selectedRoles: [],
+      duration: asked,
+      autoExtend: false,
+    });
     expect(view.selectedDuration).toBe(value);
     expect(view.durations.map((d) => d.title).join('\n')).toMatch(title);
   });
 
   test('shows what was wrong with the last attempt', () => {
-    const card = gdapOfferCard(offerRequest, { customer: 'Contoso Health', selectedRoles: ['global-administrator'], duration: 'P90D', autoExtend: true, problems: ['A relationship that includes Global Administrator cannot auto-extend.'] });
+    const card = gdapOfferCard(offerRequest, {
+      customer: 'Contoso Health',
+      selectedRoles: ['global-administrator'],
+      duration: 'P90D',
+      autoExtend: true,
+      problems: ['A relationship that includes Global Administrator cannot auto-extend.'],
+    });
     expectValidTeamsCard(card);
     expect(cardText(card)).toMatch(/cannot auto-extend/);
     expect(findInput(card, 'autoExtend')).toMatchObject({ value: 'true' });
   });
 
   test('every template field is bound', () => {
-    const view = gdapOfferView(offerRequest, { customer: 'Contoso Health', selectedRoles: ['license-administrator'], duration: 'P90D', autoExtend: false, problems: ['x'] });
+    const view = gdapOfferView(offerRequest, {
+      customer: 'Contoso Health',
+      selectedRoles: ['license-administrator'],
+      duration: 'P90D',
+      autoExtend: false,
+      problems: ['x'],
+    });
     expect(unboundPlaceholders(expandRaw('gdap-offer', view))).toEqual([]);
   });
 });
@@ -68,10 +94,16 @@ describe('confirmStepCard', () => {
 
 describe('typed inputs of a click', () => {
   test.each([
-    [{ roles: 'license-administrator,dragon-administrator' }, { roles: ['license-administrator', 'dragon-administrator'] }],
+    [
+      { roles: 'license-administrator,dragon-administrator' },
+      { roles: ['license-administrator', 'dragon-administrator'] },
+    ],
     [{ roles: ' a , ,b ' }, { roles: ['a', 'b'] }],
     [{ roles: '' }, { roles: [] }],
-    [{ duration: 'P90D', autoExtend: 'true' }, { duration: 'P90D', autoExtend: true }],
+    [
+      { duration: 'P90D', autoExtend: 'true' },
+      { duration: 'P90D', autoExtend: true },
+    ],
     [{ autoExtend: 'false' }, { autoExtend: false }],
     [{ autoExtend: 'maybe' }, {}],
     [{ roles: 42, duration: { x: 1 } }, {}],

@@ -2,7 +2,16 @@ import type { RequestState } from '../../src/domain/request';
 import { requestCard, requestView } from '../../src/cards';
 import type { RequestCardContext, RequestCardViewer } from '../../src/cards';
 import { expandRaw, unboundPlaceholders } from '../../src/cards/template';
-import { cardBytes, cardText, executeActions, expectValidTeamsCard, facts, findInput, inputIds, verbs } from '../helpers/cards';
+import {
+  cardBytes,
+  cardText,
+  executeActions,
+  expectValidTeamsCard,
+  facts,
+  findInput,
+  inputIds,
+  verbs,
+} from '../helpers/cards';
 import { makeRequest, target } from './fixtures';
 
 const CTX: RequestCardContext = { title: 'Dragon Copilot nursing license' };
@@ -10,7 +19,17 @@ const REQUESTER: RequestCardViewer = { role: 'requester', id: 'req-1' };
 const APPROVER: RequestCardViewer = { role: 'approver', id: 'own-1' };
 const OBSERVER: RequestCardViewer = { role: 'observer' };
 
-const ALL_STATES: RequestState[] = ['draft', 'pending', 'approved', 'executing', 'completed', 'failed', 'rejected', 'cancelled', 'expired'];
+const ALL_STATES: RequestState[] = [
+  'draft',
+  'pending',
+  'approved',
+  'executing',
+  'completed',
+  'failed',
+  'rejected',
+  'cancelled',
+  'expired',
+];
 const VIEWERS = { requester: REQUESTER, approver: APPROVER, observer: OBSERVER } as const;
 type ViewerName = keyof typeof VIEWERS;
 
@@ -31,22 +50,30 @@ describe('requestCard: buttons and inputs for every state and viewer', () => {
     ['executing', 'approver', false, ['request.refresh'], []],
     ['executing', 'observer', false, [], []],
     ...(['completed', 'failed', 'rejected', 'cancelled', 'expired'] as RequestState[]).flatMap((s) =>
-      (['requester', 'approver', 'observer'] as ViewerName[]).map((v): [RequestState, ViewerName, boolean, string[], string[]] => [s, v, false, [], []]),
+      (['requester', 'approver', 'observer'] as ViewerName[]).map(
+        (v): [RequestState, ViewerName, boolean, string[], string[]] => [s, v, false, [], []],
+      ),
     ),
   ];
 
-  it.each(cases)('%s for the %s (direct=%s) shows %j with inputs %j', (state, viewer, direct, expectedVerbs, expectedInputs) => {
-    const card = requestCard(makeRequest({ state }), VIEWERS[viewer], { ...CTX, direct });
-    expectValidTeamsCard(card);
-    expect(verbs(card)).toEqual(expectedVerbs);
-    expect(inputIds(card)).toEqual(expectedInputs);
-  });
+  it.each(cases)(
+    '%s for the %s (direct=%s) shows %j with inputs %j',
+    (state, viewer, direct, expectedVerbs, expectedInputs) => {
+      const card = requestCard(makeRequest({ state }), VIEWERS[viewer], { ...CTX, direct });
+      expectValidTeamsCard(card);
+      expect(verbs(card)).toEqual(expectedVerbs);
+      expect(inputIds(card)).toEqual(expectedInputs);
+    },
+  );
 
   it.each(cases)('%s for the %s: every action carries only the request id and version', (state, viewer, direct) => {
     const req = makeRequest({ state, id: 77, version: 9 });
     for (const action of executeActions(requestCard(req, VIEWERS[viewer], { ...CTX, direct }))) {
       expect(action.data).toEqual({ requestId: 77, version: 9 });
-      expect(action.fallback).toMatchObject({ type: 'Action.Submit', data: { requestId: 77, version: 9, verb: action.verb } });
+      expect(action.fallback).toMatchObject({
+        type: 'Action.Submit',
+        data: { requestId: 77, version: 9, verb: action.verb },
+      });
     }
   });
 
@@ -61,7 +88,14 @@ describe('requestCard: buttons and inputs for every state and viewer', () => {
       errorCode: 'E1',
       errorMessage: 'x',
     });
-    const ctx = { ...CTX, direct, seats: { used: 1, total: 2, after: 2 }, notes: ['n'], approverReason: 'r', timeZone: 'UTC' };
+    const ctx = {
+      ...CTX,
+      direct,
+      seats: { used: 1, total: 2, after: 2 },
+      notes: ['n'],
+      approverReason: 'r',
+      timeZone: 'UTC',
+    };
     expect(unboundPlaceholders(expandRaw('request', requestView(req, VIEWERS[viewer], ctx)))).toEqual([]);
     const sparse = makeRequest({ state, justification: undefined, approvers: [], targets: [] });
     expect(unboundPlaceholders(expandRaw('request', requestView(sparse, VIEWERS[viewer], CTX)))).toEqual([]);
@@ -73,11 +107,16 @@ describe('requestCard: buttons and inputs for every state and viewer', () => {
       ['Approve', 'positive'],
       ['Reject', 'destructive'],
     ]);
-    expect(findInput(requestCard(makeRequest(), APPROVER, CTX), 'reason')).toMatchObject({ label: 'Reason (required to reject)' });
+    expect(findInput(requestCard(makeRequest(), APPROVER, CTX), 'reason')).toMatchObject({
+      label: 'Reason (required to reject)',
+    });
   });
 
   it('lets the requester cancel a draft without filling a required justification', () => {
-    const card = requestCard(makeRequest({ state: 'draft', justification: undefined }), REQUESTER, { ...CTX, requireJustification: true });
+    const card = requestCard(makeRequest({ state: 'draft', justification: undefined }), REQUESTER, {
+      ...CTX,
+      requireJustification: true,
+    });
     expect(findInput(card, 'justification')).toMatchObject({ isRequired: true });
     const cancel = executeActions(card).find((a) => a.verb === 'request.cancel');
     expect(cancel?.associatedInputs).toBe('none');
@@ -87,7 +126,11 @@ describe('requestCard: buttons and inputs for every state and viewer', () => {
 
   it('marks the justification optional unless it is required, and pre-fills what was said', () => {
     const card = requestCard(makeRequest({ state: 'draft', justification: 'New on ward 4' }), REQUESTER, CTX);
-    expect(findInput(card, 'justification')).toMatchObject({ isRequired: false, value: 'New on ward 4', label: 'Why is this needed? (optional)' });
+    expect(findInput(card, 'justification')).toMatchObject({
+      isRequired: false,
+      value: 'New on ward 4',
+      label: 'Why is this needed? (optional)',
+    });
     // The draft shows the justification in the box, not a second time as a fact.
     expect(facts(card).some((f) => f.startsWith('Justification'))).toBe(false);
   });
@@ -134,7 +177,11 @@ describe('requestCard: what the card says', () => {
 
   it('names the approvers while pending, and stops once decided', () => {
     expect(facts(requestCard(makeRequest(), OBSERVER, CTX))).toContain('Waiting for: Olga Owner and Omar Owner');
-    const decided = requestCard(makeRequest({ state: 'approved', decidedBy: 'own-1', decidedByName: 'Olga Owner' }), OBSERVER, CTX);
+    const decided = requestCard(
+      makeRequest({ state: 'approved', decidedBy: 'own-1', decidedByName: 'Olga Owner' }),
+      OBSERVER,
+      CTX,
+    );
     expect(facts(decided).some((f) => f.startsWith('Waiting for'))).toBe(false);
   });
 
@@ -142,21 +189,41 @@ describe('requestCard: what the card says', () => {
     expect(facts(requestCard(makeRequest(), { role: 'approver', id: 'own-2' }, CTX))).toContain(
       'Why you are an approver: Owner of the group Dragon Copilot Nursing (backup)',
     );
-    expect(facts(requestCard(makeRequest(), APPROVER, { ...CTX, approverReason: 'You own the group Dragon Copilot Nursing' }))).toContain(
-      'Why you are an approver: You own the group Dragon Copilot Nursing',
-    );
+    expect(
+      facts(
+        requestCard(makeRequest(), APPROVER, { ...CTX, approverReason: 'You own the group Dragon Copilot Nursing' }),
+      ),
+    ).toContain('Why you are an approver: You own the group Dragon Copilot Nursing');
     expect(facts(requestCard(makeRequest(), REQUESTER, CTX)).some((f) => f.startsWith('Why you'))).toBe(false);
   });
 
   const decisionCases: [string, Parameters<typeof makeRequest>[0], string[]][] = [
     [
       'rejected',
-      { state: 'rejected', decidedBy: 'own-1', decidedByName: 'Olga Owner', decidedAt: '2026-03-04T15:00:00Z', decisionReason: 'Not on a nursing ward' },
+      {
+        state: 'rejected',
+        decidedBy: 'own-1',
+        decidedByName: 'Olga Owner',
+        decidedAt: '2026-03-04T15:00:00Z',
+        decisionReason: 'Not on a nursing ward',
+      },
       ['Rejected by: Olga Owner', 'Decided: Mar 4, 2026, 3:00 PM (UTC)', 'Reason: Not on a nursing ward'],
     ],
-    ['approved by an owner', { state: 'completed', decidedBy: 'own-2', decidedByName: 'Omar Owner' }, ['Approved by: Omar Owner']],
-    ['confirmed by an admin acting directly', { state: 'completed', decidedBy: 'req-1', decidedByName: 'Riley Requester' }, ['Confirmed by: Riley Requester']],
-    ['cancelled', { state: 'cancelled', decidedBy: 'req-1', decidedByName: 'Riley Requester' }, ['Cancelled by: Riley Requester']],
+    [
+      'approved by an owner',
+      { state: 'completed', decidedBy: 'own-2', decidedByName: 'Omar Owner' },
+      ['Approved by: Omar Owner'],
+    ],
+    [
+      'confirmed by an admin acting directly',
+      { state: 'completed', decidedBy: 'req-1', decidedByName: 'Riley Requester' },
+      ['Confirmed by: Riley Requester'],
+    ],
+    [
+      'cancelled',
+      { state: 'cancelled', decidedBy: 'req-1', decidedByName: 'Riley Requester' },
+      ['Cancelled by: Riley Requester'],
+    ],
     ['expired', { state: 'expired', decidedAt: '2026-03-11T13:05:00Z' }, ['Expired: Mar 11, 2026, 1:05 PM (UTC)']],
   ];
 
@@ -208,11 +275,18 @@ describe('requestCard: what the card says', () => {
     [{ used: 5, total: 10, after: 5 }, 'Seats: 5 of 10 used, 5 left'],
   ];
   it.each(seatCases)('seats %j read "%s"', (seats, expected) => {
-    expect(facts(requestCard(makeRequest({ state: 'draft' }), REQUESTER, { ...CTX, direct: true, seats }))).toContain(expected);
+    expect(facts(requestCard(makeRequest({ state: 'draft' }), REQUESTER, { ...CTX, direct: true, seats }))).toContain(
+      expected,
+    );
   });
 
   it('shows notes such as what a role does and does not allow', () => {
-    const text = cardText(requestCard(makeRequest({ kind: 'role.assign' }), OBSERVER, { title: 'Dragon Administrator', notes: ['It does not allow assigning licenses.'] }));
+    const text = cardText(
+      requestCard(makeRequest({ kind: 'role.assign' }), OBSERVER, {
+        title: 'Dragon Administrator',
+        notes: ['It does not allow assigning licenses.'],
+      }),
+    );
     expect(text).toContain('It does not allow assigning licenses.');
     expect(text).toContain('Assign Dragon Administrator');
   });
@@ -226,7 +300,10 @@ describe('requestCard: what the card says', () => {
         errorMessage: 'No usage location is set; set it in the Microsoft 365 admin center and try again.',
       }),
     );
-    const card = requestCard(makeRequest({ state: 'failed', targets }), REQUESTER, { ...CTX, seats: { used: 9, total: 30 } });
+    const card = requestCard(makeRequest({ state: 'failed', targets }), REQUESTER, {
+      ...CTX,
+      seats: { used: 9, total: 30 },
+    });
     expectValidTeamsCard(card);
     const text = cardText(card);
     for (const t of targets) expect(text).toContain(t.userPrincipalName);

@@ -20,9 +20,25 @@ describe('renderCard', () => {
   });
 
   it('returns a fresh object every time, so callers may change it', () => {
-    const a = renderCard('notice', { title: 'A', text: 't', headerStyle: 'good', titleColor: 'good', facts: [], steps: [], links: [] });
+    const a = renderCard('notice', {
+      title: 'A',
+      text: 't',
+      headerStyle: 'good',
+      titleColor: 'good',
+      facts: [],
+      steps: [],
+      links: [],
+    });
     a.body.length = 0;
-    const b = renderCard('notice', { title: 'A', text: 't', headerStyle: 'good', titleColor: 'good', facts: [], steps: [], links: [] });
+    const b = renderCard('notice', {
+      title: 'A',
+      text: 't',
+      headerStyle: 'good',
+      titleColor: 'good',
+      facts: [],
+      steps: [],
+      links: [],
+    });
     expect(b.body.length).toBeGreaterThan(0);
   });
 });
@@ -67,12 +83,36 @@ describe('text helpers', () => {
 
 describe('readActionData', () => {
   it.each([
-    ['ids and inputs', { requestId: 4, version: 2, reason: '  not on ward  ', justification: '' }, { requestId: 4, version: 2, reason: 'not on ward', choices: [] }],
-    ['numeric strings from old clients', { requestId: '4', version: '2', verb: 'request.approve' }, { requestId: 4, version: 2, choices: [] }],
-    ['a license kind', { requestId: 4, version: 2, kind: 'physician' }, { requestId: 4, version: 2, kind: 'physician', choices: [] }],
-    ['an unknown kind is dropped', { requestId: 4, version: 2, kind: 'dentist' }, { requestId: 4, version: 2, choices: [] }],
-    ['person choices in order', { requestId: 4, version: 2, choice_0: 'a', choice_1: 'b' }, { requestId: 4, version: 2, choices: ['a', 'b'] }],
-    ['smuggled fields are ignored', { requestId: 4, version: 2, userId: 'x', state: 'approved' }, { requestId: 4, version: 2, choices: [] }],
+    [
+      'ids and inputs',
+      { requestId: 4, version: 2, reason: '  not on ward  ', justification: '' },
+      { requestId: 4, version: 2, reason: 'not on ward', choices: [] },
+    ],
+    [
+      'numeric strings from old clients',
+      { requestId: '4', version: '2', verb: 'request.approve' },
+      { requestId: 4, version: 2, choices: [] },
+    ],
+    [
+      'a license kind',
+      { requestId: 4, version: 2, kind: 'physician' },
+      { requestId: 4, version: 2, kind: 'physician', choices: [] },
+    ],
+    [
+      'an unknown kind is dropped',
+      { requestId: 4, version: 2, kind: 'dentist' },
+      { requestId: 4, version: 2, choices: [] },
+    ],
+    [
+      'person choices in order',
+      { requestId: 4, version: 2, choice_0: 'a', choice_1: 'b' },
+      { requestId: 4, version: 2, choices: ['a', 'b'] },
+    ],
+    [
+      'smuggled fields are ignored',
+      { requestId: 4, version: 2, userId: 'x', state: 'approved' },
+      { requestId: 4, version: 2, choices: [] },
+    ],
   ])('reads %s', (_name, data, expected) => {
     expect(readActionData(data)).toEqual(expected);
   });

@@ -84,7 +84,12 @@ describe('the persona config', () => {
     const nina = playgroundConfigFor(fixture, 'nina');
     expect(dana.currentUser.id).not.toBe(nina.currentUser.id);
     expect(dana.personalChat.id).toBe(personalChatId('dana'));
-    const ids = (c: typeof dana) => [c.personalChat.id, c.groupChat.id, c.team.id, ...c.team.channels.map((ch) => ch.id)];
+    const ids = (c: typeof dana) => [
+      c.personalChat.id,
+      c.groupChat.id,
+      c.team.id,
+      ...c.team.channels.map((ch) => ch.id),
+    ];
     for (const id of ids(dana)) expect(ids(nina)).not.toContain(id);
   });
 
@@ -128,13 +133,24 @@ describe('the persona config', () => {
 });
 
 describe('ports and endpoints', () => {
-  const freeExcept = (...busy: number[]) => async (p: number) => !busy.includes(p);
+  const freeExcept =
+    (...busy: number[]) =>
+    async (p: number) =>
+      !busy.includes(p);
 
   test.each([
     ['the preferred port when free', { preferred: 56150, isFree: freeExcept() }, 56150],
-    ['the next free port when the preferred one is busy (a second persona)', { preferred: 56150, isFree: freeExcept(56150) }, 56151],
+    [
+      'the next free port when the preferred one is busy (a second persona)',
+      { preferred: 56150, isFree: freeExcept(56150) },
+      56151,
+    ],
     ['skips several busy ports', { preferred: 56150, isFree: freeExcept(56150, 56151, 56152) }, 56153],
-    ['--port when free, whatever the preference', { requested: 40000, preferred: 56150, isFree: freeExcept(56150) }, 40000],
+    [
+      '--port when free, whatever the preference',
+      { requested: 40000, preferred: 56150, isFree: freeExcept(56150) },
+      40000,
+    ],
   ])('%s', async (_name, opts, port) => {
     expect(await choosePort(opts)).toEqual({ ok: true, port });
   });
@@ -193,7 +209,17 @@ describe('the Playground command', () => {
     const cmd = playgroundCommand(launch, '/nm/cli.js');
     expect(cmd.command).toBe(process.execPath);
     const i = cmd.args.indexOf('/nm/cli.js');
-    expect(cmd.args.slice(i)).toEqual(['/nm/cli.js', 'start', '-e', launch.botEndpoint, '-c', 'msteams', '--dt', '-p', '56155']);
+    expect(cmd.args.slice(i)).toEqual([
+      '/nm/cli.js',
+      'start',
+      '-e',
+      launch.botEndpoint,
+      '-c',
+      'msteams',
+      '--dt',
+      '-p',
+      '56155',
+    ]);
     expect(cmd.env).toMatchObject({
       M365_AGENTS_PLAYGROUND_CONFIG_PATH: launch.configPath,
       M365_AGENTS_PLAYGROUND_LOGFILE: launch.logFile,
@@ -204,7 +230,10 @@ describe('the Playground command', () => {
   });
 
   test('binds to loopback through a preload unless told otherwise', () => {
-    expect(playgroundCommand(launch, '/nm/cli.js').args.slice(0, 2)).toEqual(['--require', expect.stringMatching(/playgroundLoopback\.cjs$/)]);
+    expect(playgroundCommand(launch, '/nm/cli.js').args.slice(0, 2)).toEqual([
+      '--require',
+      expect.stringMatching(/playgroundLoopback\.cjs$/),
+    ]);
     expect(playgroundCommand({ ...launch, loopbackOnly: false }, '/nm/cli.js').args[0]).toBe('/nm/cli.js');
   });
 });
@@ -219,7 +248,13 @@ describe('with the real Playground CLI (no browser)', () => {
     const port = await freePort();
     const output: string[] = [];
     const pg = spawnPlayground(
-      { botEndpoint: 'http://127.0.0.1:9/api/messages', port, configPath, logFile: path.join(dir, 'pg.log'), env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' } },
+      {
+        botEndpoint: 'http://127.0.0.1:9/api/messages',
+        port,
+        configPath,
+        logFile: path.join(dir, 'pg.log'),
+        env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' },
+      },
       { onOutput: (l) => output.push(l), cwd: dir },
     );
     try {
@@ -227,7 +262,9 @@ describe('with the real Playground CLI (no browser)', () => {
       const ping = await fetch(`http://127.0.0.1:${port}/_debug/ping`);
       expect(await ping.text()).toBe('pong');
       // The mocked connector's roster reflects the config: Nina, her object id and UPN, the tenant.
-      const members = (await (await fetch(`http://127.0.0.1:${port}/_connector/v3/conversations/${personalChatId('nina')}/members`)).json()) as Record<string, string>[];
+      const members = (await (
+        await fetch(`http://127.0.0.1:${port}/_connector/v3/conversations/${personalChatId('nina')}/members`)
+      ).json()) as Record<string, string>[];
       expect(members).toEqual([
         expect.objectContaining({
           id: 'user-id-nina',
@@ -241,7 +278,9 @@ describe('with the real Playground CLI (no browser)', () => {
         .flat()
         .find((a) => a && a.family === 'IPv4' && !a.internal);
       if (external) {
-        await expect(fetch(`http://${external.address}:${port}/_debug/ping`, { signal: AbortSignal.timeout(3000) })).rejects.toThrow();
+        await expect(
+          fetch(`http://${external.address}:${port}/_debug/ping`, { signal: AbortSignal.timeout(3000) }),
+        ).rejects.toThrow();
       }
     } finally {
       await pg.stop();
@@ -256,7 +295,11 @@ describe('npm run playground (the command)', () => {
   const script = path.join(root, 'src', 'cli', 'playground.ts');
 
   function run(args: string[], env: NodeJS.ProcessEnv, until?: RegExp) {
-    const child = spawn(tsx, [script, ...args], { cwd: root, env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(tsx, [script, ...args], {
+      cwd: root,
+      env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const seen = new Promise<void>((resolve) => {
       const onData = (d: Buffer) => {
@@ -293,7 +336,12 @@ describe('npm run playground (the command)', () => {
     await new Promise<void>((r) => health.listen(0, '127.0.0.1', () => r()));
     const botPort = (health.address() as AddressInfo).port;
     const preferred = await freePort();
-    const env = { PORT: String(botPort), PLAYGROUND_PORT: String(preferred), BOT_ENDPOINT: '', M365_AGENTS_PLAYGROUND_LOGFILE: path.join(os.tmpdir(), 'dd-pg-cli.log') };
+    const env = {
+      PORT: String(botPort),
+      PLAYGROUND_PORT: String(preferred),
+      BOT_ENDPOINT: '',
+      M365_AGENTS_PLAYGROUND_LOGFILE: path.join(os.tmpdir(), 'dd-pg-cli.log'),
+    };
     const dana = run(['dana'], env, /you are Dana Reyes \(dana\)/);
     try {
       await dana.seen;
@@ -304,7 +352,8 @@ describe('npm run playground (the command)', () => {
         expect(portOf(dana.output())).toBe(preferred);
         expect(portOf(nina.output())).not.toBe(preferred);
         expect(portOf(nina.output())).toBeGreaterThan(preferred);
-        for (const p of [portOf(dana.output()), portOf(nina.output())]) expect(await (await fetch(`http://127.0.0.1:${p}/_debug/ping`)).text()).toBe('pong');
+        for (const p of [portOf(dana.output()), portOf(nina.output())])
+          expect(await (await fetch(`http://127.0.0.1:${p}/_debug/ping`)).text()).toBe('pong');
       } finally {
         nina.child.kill('SIGINT');
         expect(await nina.exited).not.toBeNull();

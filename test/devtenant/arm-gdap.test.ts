@@ -47,7 +47,11 @@ describe('ARM Partner Admin Link', () => {
 
     const patch = await call(t, 'PATCH', `${PAL}/7654321?${V}`);
     expect(patch.status).toBe(200);
-    expect(patch.body).toMatchObject({ name: '7654321', etag: 2, properties: { partnerName: 'Northwind Advisors', version: 2 } });
+    expect(patch.body).toMatchObject({
+      name: '7654321',
+      etag: 2,
+      properties: { partnerName: 'Northwind Advisors', version: 2 },
+    });
 
     const wrongDelete = await call(t, 'DELETE', `${PAL}/1234567?${V}`);
     expect(wrongDelete.status).toBe(404);
@@ -78,7 +82,10 @@ describe('ARM Partner Admin Link', () => {
     const missing = await call(t, 'GET', PAL);
     expect(missing.status).toBe(400);
     expect(missing.body).toEqual({
-      error: { code: 'MissingApiVersionParameter', message: 'The api-version query parameter (?api-version=) is required for all requests.' },
+      error: {
+        code: 'MissingApiVersionParameter',
+        message: 'The api-version query parameter (?api-version=) is required for all requests.',
+      },
     });
     const wrong = await call(t, 'GET', `${PAL}?api-version=2099-01-01`);
     expect(wrong.body.error.code).toBe('InvalidApiVersionParameter');
@@ -101,7 +108,12 @@ describe('ARM subscriptions', () => {
   test('lists the subscriptions the caller has a role on', async () => {
     const app = await call(t, 'GET', '/subscriptions?api-version=2022-12-01');
     expect(app.body.value.map((s: { subscriptionId: string }) => s.subscriptionId)).toEqual([PROD, DEVTEST]);
-    expect(app.body.value[0]).toMatchObject({ id: `/subscriptions/${PROD}`, displayName: 'Contoso Health Production', state: 'Enabled', tenantId: TENANT });
+    expect(app.body.value[0]).toMatchObject({
+      id: `/subscriptions/${PROD}`,
+      displayName: 'Contoso Health Production',
+      state: 'Enabled',
+      tenantId: TENANT,
+    });
     const dana = await call(t, 'GET', '/subscriptions?api-version=2022-12-01', { token: `dev:${persona('dana').id}` });
     expect(dana.body.value).toEqual([]);
   });
@@ -116,7 +128,9 @@ describe('ARM subscriptions', () => {
     expect(r.status).toBe(200);
     expect(r.body.value).toEqual([
       {
-        id: expect.stringMatching(new RegExp(`^/subscriptions/${PROD}/providers/Microsoft.Authorization/roleAssignments/[0-9a-f-]{36}$`)),
+        id: expect.stringMatching(
+          new RegExp(`^/subscriptions/${PROD}/providers/Microsoft.Authorization/roleAssignments/[0-9a-f-]{36}$`),
+        ),
         name: expect.any(String),
         type: 'Microsoft.Authorization/roleAssignments',
         properties: expect.objectContaining({
@@ -127,26 +141,50 @@ describe('ARM subscriptions', () => {
         }),
       },
     ]);
-    const all = await call(t, 'GET', `/subscriptions/${DEVTEST}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=atScope()`);
-    const owners = all.body.value.filter((a: { properties: { roleDefinitionId: string } }) => a.properties.roleDefinitionId.endsWith('8e3af657-a8ff-443c-a75c-2fe8c4bcb635'));
-    expect(owners.map((a: { properties: { principalId: string } }) => a.properties.principalId)).toEqual([persona('chris').id]);
+    const all = await call(
+      t,
+      'GET',
+      `/subscriptions/${DEVTEST}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=atScope()`,
+    );
+    const owners = all.body.value.filter((a: { properties: { roleDefinitionId: string } }) =>
+      a.properties.roleDefinitionId.endsWith('8e3af657-a8ff-443c-a75c-2fe8c4bcb635'),
+    );
+    expect(owners.map((a: { properties: { principalId: string } }) => a.properties.principalId)).toEqual([
+      persona('chris').id,
+    ]);
   });
 
   test('classic administrators name the service admin and co-admins', async () => {
-    const r = await call(t, 'GET', `/subscriptions/${PROD}/providers/Microsoft.Authorization/classicAdministrators?api-version=2015-06-01`);
+    const r = await call(
+      t,
+      'GET',
+      `/subscriptions/${PROD}/providers/Microsoft.Authorization/classicAdministrators?api-version=2015-06-01`,
+    );
     expect(r.body.value).toEqual([
-      expect.objectContaining({ type: 'Microsoft.Authorization/classicAdministrators', properties: { emailAddress: persona('chris').mail, role: 'ServiceAdministrator' } }),
+      expect.objectContaining({
+        type: 'Microsoft.Authorization/classicAdministrators',
+        properties: { emailAddress: persona('chris').mail, role: 'ServiceAdministrator' },
+      }),
       expect.objectContaining({ properties: { emailAddress: persona('ravi').mail, role: 'CoAdministrator' } }),
     ]);
   });
 
   test('a caller without access gets 403 AuthorizationFailed; an unknown subscription 404', async () => {
-    const r = await call(t, 'GET', `/subscriptions/${PROD}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01`, {
-      token: `dev:${persona('dana').id}`,
-    });
+    const r = await call(
+      t,
+      'GET',
+      `/subscriptions/${PROD}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01`,
+      {
+        token: `dev:${persona('dana').id}`,
+      },
+    );
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('AuthorizationFailed');
-    const missing = await call(t, 'GET', '/subscriptions/55555555-eeee-4eee-8eee-000000000009/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01');
+    const missing = await call(
+      t,
+      'GET',
+      '/subscriptions/55555555-eeee-4eee-8eee-000000000009/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01',
+    );
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('SubscriptionNotFound');
   });
@@ -158,7 +196,12 @@ describe('GDAP (partner side)', () => {
     displayName: 'Contoso Health – Dragon support',
     duration: 'P730D',
     customer: { tenantId: TENANT, displayName: 'Contoso Health' },
-    accessDetails: { unifiedRoles: [{ roleDefinitionId: ROLE_TEMPLATE.licenseAdministrator }, { roleDefinitionId: ROLE_TEMPLATE.dragonAdministrator }] },
+    accessDetails: {
+      unifiedRoles: [
+        { roleDefinitionId: ROLE_TEMPLATE.licenseAdministrator },
+        { roleDefinitionId: ROLE_TEMPLATE.dragonAdministrator },
+      ],
+    },
     autoExtendDuration: 'P180D',
     ...over,
   });
@@ -166,7 +209,12 @@ describe('GDAP (partner side)', () => {
   test('create (201, created, etag, customer-prefixed id), lock for approval, read back', async () => {
     const r = await call(t, 'POST', BASE, { body: body() });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ status: 'created', displayName: 'Contoso Health – Dragon support', duration: 'P730D', autoExtendDuration: 'P180D' });
+    expect(r.body).toMatchObject({
+      status: 'created',
+      displayName: 'Contoso Health – Dragon support',
+      duration: 'P730D',
+      autoExtendDuration: 'P180D',
+    });
     expect(r.body['@odata.etag']).toMatch(/^W\/"/);
     expect(r.body.id).toMatch(new RegExp(`^${TENANT}-[0-9a-f-]{36}$`));
     expect(r.headers.get('location')).toBe(`${t.url}${BASE}/${r.body.id}`);
@@ -181,7 +229,11 @@ describe('GDAP (partner side)', () => {
     expect(again.status).toBe(400);
 
     const approved = await call(t, 'POST', `/_devtenant/gdap/${r.body.id}/approve`, { token: null });
-    expect(approved.body).toMatchObject({ status: 'active', activatedDateTime: expect.any(String), endDateTime: expect.any(String) });
+    expect(approved.body).toMatchObject({
+      status: 'active',
+      activatedDateTime: expect.any(String),
+      endDateTime: expect.any(String),
+    });
     const list = await call(t, 'GET', BASE);
     expect(list.body.value.map((x: { id: string }) => x.id)).toEqual([r.body.id]);
   });

@@ -18,7 +18,11 @@ const dana = persona('dana');
 
 describe('$batch', () => {
   test('21 requests → 400 for the whole batch', async () => {
-    const requests = Array.from({ length: 21 }, (_, i) => ({ id: String(i + 1), method: 'GET', url: `/users/${dana.id}` }));
+    const requests = Array.from({ length: 21 }, (_, i) => ({
+      id: String(i + 1),
+      method: 'GET',
+      url: `/users/${dana.id}`,
+    }));
     const r = await call(t, 'POST', '/v1.0/$batch', { body: { requests } });
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ code: 'Request_BadRequest', message: expect.stringContaining('20') });
@@ -27,17 +31,26 @@ describe('$batch', () => {
 
   test('20 requests are fine; urls with and without a leading slash; responses in request order', async () => {
     const users = t.state.listUsers().slice(0, 20);
-    const requests = users.map((u, i) => ({ id: `r${i}`, method: 'GET', url: `${i % 2 ? '/' : ''}users/${u.id}?$select=id` }));
+    const requests = users.map((u, i) => ({
+      id: `r${i}`,
+      method: 'GET',
+      url: `${i % 2 ? '/' : ''}users/${u.id}?$select=id`,
+    }));
     const r = await call(t, 'POST', '/v1.0/$batch', { body: { requests } });
     expect(r.status).toBe(200);
-    expect(r.body.responses.map((x: { id: string; status: number; body: { id: string } }) => [x.id, x.status, x.body.id])).toEqual(
-      users.map((u, i) => [`r${i}`, 200, u.id]),
-    );
+    expect(
+      r.body.responses.map((x: { id: string; status: number; body: { id: string } }) => [x.id, x.status, x.body.id]),
+    ).toEqual(users.map((u, i) => [`r${i}`, 200, u.id]));
   });
 
   test('duplicate ids → 400', async () => {
     const r = await call(t, 'POST', '/v1.0/$batch', {
-      body: { requests: [{ id: 'a', method: 'GET', url: '/organization' }, { id: 'A', method: 'GET', url: '/organization' }] },
+      body: {
+        requests: [
+          { id: 'a', method: 'GET', url: '/organization' },
+          { id: 'A', method: 'GET', url: '/organization' },
+        ],
+      },
     });
     expect(r.status).toBe(400);
   });
@@ -73,7 +86,13 @@ describe('$batch', () => {
       body: {
         requests: [
           { id: 'read', dependsOn: ['add'], method: 'GET', url: `/groups/${NURSING_GROUP}/members?$select=id` },
-          { id: 'add', method: 'POST', url: `/groups/${NURSING_GROUP}/members/$ref`, headers: { 'content-type': 'application/json' }, body: ref(dana.id) },
+          {
+            id: 'add',
+            method: 'POST',
+            url: `/groups/${NURSING_GROUP}/members/$ref`,
+            headers: { 'content-type': 'application/json' },
+            body: ref(dana.id),
+          },
         ],
       },
     });
@@ -85,7 +104,12 @@ describe('$batch', () => {
   test('an inner request can be throttled: 429 with Retry-After inside a 200', async () => {
     t.faults.failNext({ path: `/v1.0/users/${dana.id}`, count: 1, status: 429, retryAfterSeconds: 7 });
     const r = await call(t, 'POST', '/v1.0/$batch', {
-      body: { requests: [{ id: '1', method: 'GET', url: `/users/${dana.id}` }, { id: '2', method: 'GET', url: `/users/${persona('danak').id}` }] },
+      body: {
+        requests: [
+          { id: '1', method: 'GET', url: `/users/${dana.id}` },
+          { id: '2', method: 'GET', url: `/users/${persona('danak').id}` },
+        ],
+      },
     });
     expect(r.status).toBe(200);
     const [first, second] = r.body.responses;
@@ -97,12 +121,21 @@ describe('$batch', () => {
 
   test('the call log counts the outer batch once and each inner request flagged inBatch', async () => {
     await call(t, 'POST', '/v1.0/$batch', {
-      body: { requests: [{ id: '1', method: 'GET', url: `/users/${dana.id}` }, { id: '2', method: 'GET', url: '/organization' }] },
+      body: {
+        requests: [
+          { id: '1', method: 'GET', url: `/users/${dana.id}` },
+          { id: '2', method: 'GET', url: '/organization' },
+        ],
+      },
     });
     expect(t.calls.count({ path: '/v1.0/$batch' })).toBe(1);
     expect(t.calls.count({ inBatch: true })).toBe(2);
     expect(t.calls.count({ path: `/v1.0/users/${dana.id}` })).toBe(1);
-    expect(t.calls.list({ path: '/v1.0/organization' })[0]).toMatchObject({ inBatch: true, status: 200, method: 'GET' });
+    expect(t.calls.list({ path: '/v1.0/organization' })[0]).toMatchObject({
+      inBatch: true,
+      status: 200,
+      method: 'GET',
+    });
   });
 });
 
@@ -113,7 +146,10 @@ describe('fault injection', () => {
     const a = await call(t, 'POST', path, { body: ref(dana.id) });
     expect(a.status).toBe(429);
     expect(a.headers.get('retry-after')).toBe('3');
-    expect(a.body.error).toMatchObject({ code: 'TooManyRequests', innerError: expect.objectContaining({ 'request-id': expect.any(String) }) });
+    expect(a.body.error).toMatchObject({
+      code: 'TooManyRequests',
+      innerError: expect.objectContaining({ 'request-id': expect.any(String) }),
+    });
     expect((await call(t, 'POST', path, { body: ref(dana.id) })).status).toBe(429);
     expect((await call(t, 'POST', path, { body: ref(dana.id) })).status).toBe(204);
     expect(t.calls.count({ method: 'POST', path })).toBe(3);
@@ -156,7 +192,10 @@ describe('re-seeding', () => {
     const groups = await call(t, 'GET', "/v1.0/groups?$filter=startswith(displayName,'Dragon')");
     expect(groups.body.value).toEqual([]);
     const skus = await call(t, 'GET', '/v1.0/subscribedSkus?$select=skuPartNumber,consumedUnits');
-    expect(skus.body.value.find((s: { skuPartNumber: string }) => s.skuPartNumber === 'DRAGON_COPILOT_NURSING_TEST').consumedUnits).toBe(0);
+    expect(
+      skus.body.value.find((s: { skuPartNumber: string }) => s.skuPartNumber === 'DRAGON_COPILOT_NURSING_TEST')
+        .consumedUnits,
+    ).toBe(0);
     t.reset();
     expect((await call(t, 'GET', "/v1.0/groups?$filter=startswith(displayName,'Dragon')")).body.value).toHaveLength(3);
   });
@@ -175,11 +214,14 @@ describe('robustness', () => {
     expect(r.headers.get('request-id')).toBeTruthy();
   });
 
-  test.each(['nonsense', 'dev:33333333-cccc-4ccc-8ccc-000000000999', `dev:${persona('ken').id}`])('token %p → 401', async (token) => {
-    const r = await call(t, 'GET', '/v1.0/organization', { token });
-    expect(r.status).toBe(401);
-    expect(r.body.error.code).toBe('InvalidAuthenticationToken');
-  });
+  test.each(['nonsense', 'dev:33333333-cccc-4ccc-8ccc-000000000999', `dev:${persona('ken').id}`])(
+    'token %p → 401',
+    async (token) => {
+      const r = await call(t, 'GET', '/v1.0/organization', { token });
+      expect(r.status).toBe(401);
+      expect(r.body.error.code).toBe('InvalidAuthenticationToken');
+    },
+  );
 
   test('malformed JSON → 400 BadRequest, and the server keeps serving', async () => {
     const r = await call(t, 'POST', `/v1.0/groups/${NURSING_GROUP}/members/$ref`, { rawBody: '{"@odata.id": ' });
@@ -188,10 +230,13 @@ describe('robustness', () => {
     expect((await call(t, 'GET', '/v1.0/organization')).status).toBe(200);
   });
 
-  test("unknown segment → 400 \"Resource not found for the segment '…'.\"", async () => {
+  test('unknown segment → 400 "Resource not found for the segment \'…\'."', async () => {
     const r = await call(t, 'GET', `/v1.0/users/${dana.id}/calendarView`);
     expect(r.status).toBe(400);
-    expect(r.body.error).toMatchObject({ code: 'BadRequest', message: "Resource not found for the segment 'calendarView'." });
+    expect(r.body.error).toMatchObject({
+      code: 'BadRequest',
+      message: "Resource not found for the segment 'calendarView'.",
+    });
     const top = await call(t, 'GET', '/v1.0/widgets');
     expect(top.body.error.message).toBe("Resource not found for the segment 'widgets'.");
   });

@@ -22,7 +22,10 @@ describe('Contoso Health fixture', () => {
       ['11111111-aaaa-4aaa-8aaa-000000000004', 'Partner Operators'],
     ]);
     expect(f.app.servicePrincipalId).toBe('44444444-dddd-4ddd-8ddd-000000000001');
-    expect(f.azure.subscriptions.map((s) => s.displayName)).toEqual(['Contoso Health Production', 'Contoso Health Dev/Test']);
+    expect(f.azure.subscriptions.map((s) => s.displayName)).toEqual([
+      'Contoso Health Production',
+      'Contoso Health Dev/Test',
+    ]);
   });
 
   test('leaves 3 nursing seats and 1 physician seat', () => {
@@ -52,9 +55,15 @@ describe('Contoso Health fixture', () => {
       mail: 'tomas.berg@fabrikam.com',
     });
     expect(p.eli.licenseAssignmentStates.filter((s) => s.skuId === PHYSICIAN)).toEqual([
-      expect.objectContaining({ state: 'Error', error: 'CountViolation', assignedByGroup: '11111111-aaaa-4aaa-8aaa-000000000002' }),
+      expect.objectContaining({
+        state: 'Error',
+        error: 'CountViolation',
+        assignedByGroup: '11111111-aaaa-4aaa-8aaa-000000000002',
+      }),
     ]);
-    expect(p.alan.licenseAssignmentStates).toContainEqual(expect.objectContaining({ skuId: PHYSICIAN, assignedByGroup: null }));
+    expect(p.alan.licenseAssignmentStates).toContainEqual(
+      expect.objectContaining({ skuId: PHYSICIAN, assignedByGroup: null }),
+    );
     const grace = f.directoryRoleAssignments.find((r) => r.principalId === p.grace.id);
     expect(grace?.roleTemplateId).toBe(ROLE_TEMPLATE.globalAdministrator);
   });

@@ -4,7 +4,15 @@
  * (and otherwise strips) the Authorization header for https Graph hosts, so over http the chain
  * needs its own small auth middleware — as Dragon Desk's tenant client must have.
  */
-import { Client, GraphError, HTTPMessageHandler, RetryHandler, RetryHandlerOptions, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import {
+  Client,
+  GraphError,
+  HTTPMessageHandler,
+  RetryHandler,
+  RetryHandlerOptions,
+  type Context,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
 import { persona } from '../../src/devtenant/fixture';
 import { startDevTenant, type DevTenant } from '../../src/devtenant/server';
 
@@ -88,7 +96,10 @@ test('members/$ref 204 and the duplicate 400 as a GraphError', async () => {
   const group = '11111111-aaaa-4aaa-8aaa-000000000001';
   const body = { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${dana.id}` };
   await client.api(`/groups/${group}/members/$ref`).post(body);
-  const err = await client.api(`/groups/${group}/members/$ref`).post(body).catch((e: GraphError) => e);
+  const err = await client
+    .api(`/groups/${group}/members/$ref`)
+    .post(body)
+    .catch((e: GraphError) => e);
   expect(err).toMatchObject({ statusCode: 400, code: 'Request_BadRequest' });
   expect((err as GraphError).message).toContain('already exist');
 });

@@ -18,7 +18,11 @@ const memberIds = async (groupId: string): Promise<string[]> =>
 
 describe('group reads', () => {
   test('GET /groups/{id} with $select of license fields', async () => {
-    const r = await call(t, 'GET', `/v1.0/groups/${NURSING_GROUP}?$select=id,displayName,assignedLicenses,licenseProcessingState,isAssignableToRole`);
+    const r = await call(
+      t,
+      'GET',
+      `/v1.0/groups/${NURSING_GROUP}?$select=id,displayName,assignedLicenses,licenseProcessingState,isAssignableToRole`,
+    );
     expect(r.body).toEqual({
       '@odata.context': expect.stringContaining('$metadata#groups('),
       id: NURSING_GROUP,
@@ -30,17 +34,27 @@ describe('group reads', () => {
   });
 
   test("$filter=displayName eq '…' finds the group by name", async () => {
-    const r = await call(t, 'GET', "/v1.0/groups?$filter=displayName eq 'Dragon Administrators'&$select=id,isAssignableToRole");
+    const r = await call(
+      t,
+      'GET',
+      "/v1.0/groups?$filter=displayName eq 'Dragon Administrators'&$select=id,isAssignableToRole",
+    );
     expect(r.body.value).toEqual([{ id: ADMIN_GROUP, isAssignableToRole: true }]);
   });
 
   test('owners are typed users', async () => {
     const r = await call(t, 'GET', `/v1.0/groups/${NURSING_GROUP}/owners`);
-    expect(r.body.value).toEqual([expect.objectContaining({ '@odata.type': '#microsoft.graph.user', id: persona('nina').id })]);
+    expect(r.body.value).toEqual([
+      expect.objectContaining({ '@odata.type': '#microsoft.graph.user', id: persona('nina').id }),
+    ]);
   });
 
   test('members with licenseAssignmentStates, paged by $top with a working nextLink', async () => {
-    const first = await call(t, 'GET', `/v1.0/groups/${NURSING_GROUP}/members?$select=id,licenseAssignmentStates&$top=5`);
+    const first = await call(
+      t,
+      'GET',
+      `/v1.0/groups/${NURSING_GROUP}/members?$select=id,licenseAssignmentStates&$top=5`,
+    );
     expect(first.body.value).toHaveLength(5);
     expect(first.body.value[0].licenseAssignmentStates).toContainEqual(
       expect.objectContaining({ assignedByGroup: NURSING_GROUP, state: 'Active', error: 'None' }),
@@ -96,7 +110,9 @@ describe('members/$ref', () => {
     const nina = persona('nina');
     const r = await call(t, 'POST', `/v1.0/groups/${NURSING_GROUP}/owners/$ref`, { body: ref(nina.id) });
     expect(r.status).toBe(400);
-    expect(r.body.error.message).toBe("One or more added object references already exist for the following modified properties: 'owners'.");
+    expect(r.body.error.message).toBe(
+      "One or more added object references already exist for the following modified properties: 'owners'.",
+    );
   });
 });
 
@@ -113,7 +129,11 @@ describe('POST /groups', () => {
       },
     });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ displayName: 'Dragon Admins (new)', isAssignableToRole: true, securityEnabled: true });
+    expect(r.body).toMatchObject({
+      displayName: 'Dragon Admins (new)',
+      isAssignableToRole: true,
+      securityEnabled: true,
+    });
     const owners = await call(t, 'GET', `/v1.0/groups/${r.body.id}/owners?$select=id`);
     expect(owners.body.value).toEqual([{ '@odata.type': '#microsoft.graph.user', id: persona('morgan').id }]);
   });
@@ -131,7 +151,13 @@ describe('POST /groups', () => {
 
   test('isAssignableToRole needs securityEnabled', async () => {
     const r = await call(t, 'POST', '/v1.0/groups', {
-      body: { displayName: 'X', mailNickname: 'x', mailEnabled: true, securityEnabled: false, isAssignableToRole: true },
+      body: {
+        displayName: 'X',
+        mailNickname: 'x',
+        mailEnabled: true,
+        securityEnabled: false,
+        isAssignableToRole: true,
+      },
     });
     expect(r.status).toBe(400);
   });

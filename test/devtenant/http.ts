@@ -16,7 +16,12 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export async function call<T = any>(t: DevTenant, method: string, path: string, opts: CallOptions = {}): Promise<Reply<T>> {
+export async function call<T = any>(
+  t: DevTenant,
+  method: string,
+  path: string,
+  opts: CallOptions = {},
+): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   const token = opts.token === undefined ? 'dev' : opts.token;
   if (token !== null) headers.Authorization = `Bearer ${token}`;

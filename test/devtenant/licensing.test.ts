@@ -29,7 +29,8 @@ async function states(userId: string, skuId: string) {
   };
 }
 
-const add = (groupId: string, userId: string) => call(t, 'POST', `/v1.0/groups/${groupId}/members/$ref`, { body: ref(userId) });
+const add = (groupId: string, userId: string) =>
+  call(t, 'POST', `/v1.0/groups/${groupId}/members/$ref`, { body: ref(userId) });
 
 describe('group-based licensing', () => {
   test('a new member becomes Active after processing, and consumedUnits moves by one', async () => {
@@ -69,7 +70,11 @@ describe('group-based licensing', () => {
     expect((await states(patel.id, PHYSICIAN_SKU)).states[0]).toMatchObject({ state: 'Active', error: 'None' });
     const leeState = await states(lee.id, PHYSICIAN_SKU);
     expect(leeState.assigned).toBe(false);
-    expect(leeState.states[0]).toMatchObject({ assignedByGroup: PHYSICIAN_GROUP, state: 'Error', error: 'CountViolation' });
+    expect(leeState.states[0]).toMatchObject({
+      assignedByGroup: PHYSICIAN_GROUP,
+      state: 'Error',
+      error: 'CountViolation',
+    });
     expect(await consumed(PHYSICIAN_SKU)).toBe(6);
     const errors = await call(t, 'GET', `/v1.0/groups/${PHYSICIAN_GROUP}/membersWithLicenseErrors?$select=id`);
     expect(errors.body.value.map((u: { id: string }) => u.id).sort()).toEqual([persona('eli').id, lee.id].sort());
@@ -109,7 +114,9 @@ describe('group-based licensing', () => {
       body: { addLicenses: [{ skuId: NURSING_SKU, disabledPlans: [] }], removeLicenses: [] },
     });
     expect(r.status).toBe(202);
-    expect(r.headers.get('location')).toContain('/directoryObjects/11111111-aaaa-4aaa-8aaa-000000000004/Microsoft.DirectoryServices.Group');
+    expect(r.headers.get('location')).toContain(
+      '/directoryObjects/11111111-aaaa-4aaa-8aaa-000000000004/Microsoft.DirectoryServices.Group',
+    );
     expect(r.body.assignedLicenses).toEqual([{ skuId: NURSING_SKU, disabledPlans: [] }]);
     await t.settle();
     expect((await states(persona('tomas').id, NURSING_SKU)).assigned).toBe(true);
@@ -126,7 +133,9 @@ describe('direct assignLicense', () => {
     expect(r.status).toBe(200);
     expect(r.body.id).toBe(sam.id);
     expect(r.body.assignedLicenses).toContainEqual({ skuId: PHYSICIAN_SKU, disabledPlans: [] });
-    expect((await states(sam.id, PHYSICIAN_SKU)).states).toEqual([expect.objectContaining({ assignedByGroup: null, state: 'Active' })]);
+    expect((await states(sam.id, PHYSICIAN_SKU)).states).toEqual([
+      expect.objectContaining({ assignedByGroup: null, state: 'Active' }),
+    ]);
     expect(await consumed(PHYSICIAN_SKU)).toBe(6);
   });
 
@@ -154,7 +163,9 @@ describe('direct assignLicense', () => {
     const badSku = await call(t, 'POST', `/v1.0/users/${persona('ivy').id}/assignLicense`, {
       body: body('00000000-0000-0000-0000-000000000000'),
     });
-    expect(badSku.body.error.message).toBe('License 00000000-0000-0000-0000-000000000000 does not correspond to a valid company License.');
+    expect(badSku.body.error.message).toBe(
+      'License 00000000-0000-0000-0000-000000000000 does not correspond to a valid company License.',
+    );
   });
 
   test('[U] both addLicenses and removeLicenses are required', async () => {
@@ -166,7 +177,9 @@ describe('direct assignLicense', () => {
 
   test('removing a direct license frees its seat', async () => {
     const alan = persona('alan');
-    const r = await call(t, 'POST', `/v1.0/users/${alan.id}/assignLicense`, { body: { addLicenses: [], removeLicenses: [PHYSICIAN_SKU] } });
+    const r = await call(t, 'POST', `/v1.0/users/${alan.id}/assignLicense`, {
+      body: { addLicenses: [], removeLicenses: [PHYSICIAN_SKU] },
+    });
     expect(r.status).toBe(200);
     expect(r.body.assignedLicenses.map((l: { skuId: string }) => l.skuId)).not.toContain(PHYSICIAN_SKU);
     expect(await consumed(PHYSICIAN_SKU)).toBe(4);
@@ -180,7 +193,19 @@ describe('GET /subscribedSkus', () => {
     expect(r.body['@odata.context']).toBe(`${t.url}/v1.0/$metadata#subscribedSkus`);
     const nursing = r.body.value.find((s: { skuId: string }) => s.skuId === NURSING_SKU);
     expect(Object.keys(nursing).sort()).toEqual(
-      ['accountId', 'accountName', 'appliesTo', 'capabilityStatus', 'consumedUnits', 'id', 'prepaidUnits', 'servicePlans', 'skuId', 'skuPartNumber', 'subscriptionIds'].sort(),
+      [
+        'accountId',
+        'accountName',
+        'appliesTo',
+        'capabilityStatus',
+        'consumedUnits',
+        'id',
+        'prepaidUnits',
+        'servicePlans',
+        'skuId',
+        'skuPartNumber',
+        'subscriptionIds',
+      ].sort(),
     );
     expect(nursing).toMatchObject({
       id: `${TENANT}_${NURSING_SKU}`,
@@ -191,7 +216,11 @@ describe('GET /subscribedSkus', () => {
       prepaidUnits: { enabled: 10, lockedOut: 0, suspended: 0, warning: 0 },
     });
     expect(nursing.servicePlans[0]).toEqual(
-      expect.objectContaining({ servicePlanId: expect.any(String), servicePlanName: expect.any(String), provisioningStatus: 'Success' }),
+      expect.objectContaining({
+        servicePlanId: expect.any(String),
+        servicePlanName: expect.any(String),
+        provisioningStatus: 'Success',
+      }),
     );
   });
 
@@ -203,6 +232,9 @@ describe('GET /subscribedSkus', () => {
 
   test('licenseDetails lists what the user holds', async () => {
     const r = await call(t, 'GET', `/v1.0/users/${persona('maria').id}/licenseDetails`);
-    expect(r.body.value.map((d: { skuPartNumber: string }) => d.skuPartNumber).sort()).toEqual(['DRAGON_COPILOT_NURSING_TEST', 'M365_E5_TEST']);
+    expect(r.body.value.map((d: { skuPartNumber: string }) => d.skuPartNumber).sort()).toEqual([
+      'DRAGON_COPILOT_NURSING_TEST',
+      'M365_E5_TEST',
+    ]);
   });
 });

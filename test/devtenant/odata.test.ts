@@ -44,10 +44,12 @@ describe('$filter', () => {
   });
 
   test('quoted quotes are unescaped', () => {
-    expect(evaluateFilter(parseFilter("displayName eq 'O''Brien'"), objectLookup({ displayName: "O'Brien" }))).toBe(true);
+    expect(evaluateFilter(parseFilter("displayName eq 'O''Brien'"), objectLookup({ displayName: "O'Brien" }))).toBe(
+      true,
+    );
   });
 
-  test.each(["startswith(displayName,'dan'", "displayName eq", "displayName foo 'x'", "'x' eq displayName", ''])(
+  test.each(["startswith(displayName,'dan'", 'displayName eq', "displayName foo 'x'", "'x' eq displayName", ''])(
     'bad syntax %p is a 400 BadRequest',
     (text) => {
       expect(() => parseFilter(text)).toThrow(expect.objectContaining({ status: 400, code: 'BadRequest' }));
@@ -86,7 +88,7 @@ describe('$search', () => {
 
 describe('query string', () => {
   test('decodes percent-encoding and form-style plus signs', () => {
-    const q = parseQueryString("$filter=startswith(displayName,%27dana%20r%27)&$search=%22displayName:a+b%22");
+    const q = parseQueryString('$filter=startswith(displayName,%27dana%20r%27)&$search=%22displayName:a+b%22');
     expect(q.get('$filter')).toBe("startswith(displayName,'dana r')");
     expect(q.get('$search')).toBe('"displayName:a b"');
   });
@@ -95,13 +97,19 @@ describe('query string', () => {
 describe('$select projection', () => {
   const all = { id: '1', displayName: 'A', usageLocation: 'US' };
   test('defaults without $select, only the selected with it', () => {
-    expect(project(all, undefined, ['id', 'displayName'], 'microsoft.graph.user')).toEqual({ id: '1', displayName: 'A' });
+    expect(project(all, undefined, ['id', 'displayName'], 'microsoft.graph.user')).toEqual({
+      id: '1',
+      displayName: 'A',
+    });
     expect(project(all, ['usageLocation'], ['id'], 'microsoft.graph.user')).toEqual({ usageLocation: 'US' });
   });
   test('known-but-unmodelled is null; unknown is a 400', () => {
     expect(project(all, ['city'], ['id'], 'microsoft.graph.user', ['city'])).toEqual({ city: null });
     expect(() => project(all, ['bogus'], ['id'], 'microsoft.graph.user')).toThrow(
-      expect.objectContaining({ status: 400, message: "Could not find a property named 'bogus' on type 'microsoft.graph.user'." }),
+      expect.objectContaining({
+        status: 400,
+        message: "Could not find a property named 'bogus' on type 'microsoft.graph.user'.",
+      }),
     );
   });
 });

@@ -32,7 +32,11 @@ const RA = '/v1.0/roleManagement/directory/roleAssignments';
 
 describe('role definitions', () => {
   test("$filter=displayName eq 'Dragon Administrator' gives the built-in with id == templateId", async () => {
-    const r = await call(t, 'GET', "/v1.0/roleManagement/directory/roleDefinitions?$filter=displayName eq 'Dragon Administrator'");
+    const r = await call(
+      t,
+      'GET',
+      "/v1.0/roleManagement/directory/roleDefinitions?$filter=displayName eq 'Dragon Administrator'",
+    );
     expect(r.body.value).toEqual([
       expect.objectContaining({
         id: 'e93e3737-fa85-474a-aee4-7d3fb86510f3',
@@ -41,7 +45,11 @@ describe('role definitions', () => {
         isEnabled: true,
       }),
     ]);
-    const one = await call(t, 'GET', `/v1.0/roleManagement/directory/roleDefinitions/${ROLE_TEMPLATE.licenseAdministrator}`);
+    const one = await call(
+      t,
+      'GET',
+      `/v1.0/roleManagement/directory/roleDefinitions/${ROLE_TEMPLATE.licenseAdministrator}`,
+    );
     expect(one.body.displayName).toBe('License Administrator');
   });
 });
@@ -51,11 +59,19 @@ describe('role assignments', () => {
     const leo = persona('leo');
     const byPrincipal = await call(t, 'GET', `${RA}?$filter=principalId eq '${leo.id}'`);
     expect(byPrincipal.body.value).toEqual([
-      expect.objectContaining({ principalId: leo.id, roleDefinitionId: ROLE_TEMPLATE.licenseAdministrator, directoryScopeId: '/' }),
+      expect.objectContaining({
+        principalId: leo.id,
+        roleDefinitionId: ROLE_TEMPLATE.licenseAdministrator,
+        directoryScopeId: '/',
+      }),
     ]);
     const byRole = await call(t, 'GET', `${RA}?$filter=roleDefinitionId eq '${ROLE_TEMPLATE.dragonAdministrator}'`);
     expect(byRole.body.value.map((a: { principalId: string }) => a.principalId)).toEqual([ADMIN_GROUP]);
-    const both = await call(t, 'GET', `${RA}?$filter=principalId eq '${leo.id}' and roleDefinitionId eq '${ROLE_TEMPLATE.globalAdministrator}'`);
+    const both = await call(
+      t,
+      'GET',
+      `${RA}?$filter=principalId eq '${leo.id}' and roleDefinitionId eq '${ROLE_TEMPLATE.globalAdministrator}'`,
+    );
     expect(both.body.value).toEqual([]);
   });
 
@@ -71,7 +87,11 @@ describe('role assignments', () => {
     });
     expect(r.status).toBe(201);
     expect(r.body['@odata.context']).toContain('$metadata#roleManagement/directory/roleAssignments/$entity');
-    expect(r.body).toMatchObject({ roleDefinitionId: ROLE_TEMPLATE.dragonAdministrator, principalId: patel.id, directoryScopeId: '/' });
+    expect(r.body).toMatchObject({
+      roleDefinitionId: ROLE_TEMPLATE.dragonAdministrator,
+      principalId: patel.id,
+      directoryScopeId: '/',
+    });
     const roles = async () =>
       (await call(t, 'GET', `/v1.0/users/${patel.id}/transitiveMemberOf/microsoft.graph.directoryRole`)).body.value.map(
         (x: { roleTemplateId: string }) => x.roleTemplateId,
@@ -83,12 +103,20 @@ describe('role assignments', () => {
 
   test('[U] a duplicate is 409 RoleAssignmentExists; an unknown principal or non-role-assignable group is 400', async () => {
     const dup = await call(t, 'POST', RA, {
-      body: { roleDefinitionId: ROLE_TEMPLATE.globalAdministrator, principalId: persona('grace').id, directoryScopeId: '/' },
+      body: {
+        roleDefinitionId: ROLE_TEMPLATE.globalAdministrator,
+        principalId: persona('grace').id,
+        directoryScopeId: '/',
+      },
     });
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe('RoleAssignmentExists');
     const ghost = await call(t, 'POST', RA, {
-      body: { roleDefinitionId: ROLE_TEMPLATE.globalAdministrator, principalId: '33333333-cccc-4ccc-8ccc-000000000999', directoryScopeId: '/' },
+      body: {
+        roleDefinitionId: ROLE_TEMPLATE.globalAdministrator,
+        principalId: '33333333-cccc-4ccc-8ccc-000000000999',
+        directoryScopeId: '/',
+      },
     });
     expect(ghost.status).toBe(400);
     const plainGroup = await call(t, 'POST', RA, {
@@ -101,8 +129,11 @@ describe('role assignments', () => {
   test('joining the role-assignable group grants the role; leaving it takes it away', async () => {
     const sam = persona('sam');
     const roles = async () =>
-      (await call(t, 'GET', `/v1.0/users/${sam.id}/transitiveMemberOf/microsoft.graph.directoryRole`)).body.value.length;
-    await call(t, 'POST', `/v1.0/groups/${ADMIN_GROUP}/members/$ref`, { body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${sam.id}` } });
+      (await call(t, 'GET', `/v1.0/users/${sam.id}/transitiveMemberOf/microsoft.graph.directoryRole`)).body.value
+        .length;
+    await call(t, 'POST', `/v1.0/groups/${ADMIN_GROUP}/members/$ref`, {
+      body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${sam.id}` },
+    });
     expect(await roles()).toBe(1);
     await call(t, 'DELETE', `/v1.0/groups/${ADMIN_GROUP}/members/${sam.id}/$ref`);
     expect(await roles()).toBe(0);
@@ -125,7 +156,9 @@ describe('PIM for Groups', () => {
     });
 
   const isMember = async (groupId: string, userId: string) =>
-    (await call(t, 'GET', `/v1.0/groups/${groupId}/members?$select=id`)).body.value.some((m: { id: string }) => m.id === userId);
+    (await call(t, 'GET', `/v1.0/groups/${groupId}/members?$select=id`)).body.value.some(
+      (m: { id: string }) => m.id === userId,
+    );
 
   test('a time-bound membership ends when the injected clock passes its end', async () => {
     const patel = persona('patel');
@@ -136,7 +169,9 @@ describe('PIM for Groups', () => {
       action: 'adminAssign',
       accessId: 'member',
       targetScheduleId: expect.stringMatching(new RegExp(`^${ADMIN_GROUP}_member_[0-9a-f-]{36}$`)),
-      scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT2H', endDateTime: '2026-03-02T11:00:00.000Z' } },
+      scheduleInfo: {
+        expiration: { type: 'afterDuration', duration: 'PT2H', endDateTime: '2026-03-02T11:00:00.000Z' },
+      },
     });
     expect(await isMember(ADMIN_GROUP, patel.id)).toBe(true);
     const roles = await call(t, 'GET', `/v1.0/users/${patel.id}/transitiveMemberOf/microsoft.graph.directoryRole`);
@@ -144,7 +179,12 @@ describe('PIM for Groups', () => {
 
     const schedules = await call(t, 'GET', `${PIM}/assignmentSchedules?$filter=groupId eq '${ADMIN_GROUP}'`);
     expect(schedules.body.value).toEqual([
-      expect.objectContaining({ principalId: patel.id, scheduleInfo: expect.objectContaining({ expiration: expect.objectContaining({ endDateTime: '2026-03-02T11:00:00.000Z' }) }) }),
+      expect.objectContaining({
+        principalId: patel.id,
+        scheduleInfo: expect.objectContaining({
+          expiration: expect.objectContaining({ endDateTime: '2026-03-02T11:00:00.000Z' }),
+        }),
+      }),
     ]);
 
     clock.advance(2 * 3600_000 - 1000);

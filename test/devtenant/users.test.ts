@@ -48,7 +48,11 @@ describe('GET /users/{id}', () => {
   });
 
   test('$select returns only what was asked, including non-default properties', async () => {
-    const r = await call(t, 'GET', `/v1.0/users/${dana.id}?$select=id,usageLocation,accountEnabled,assignedLicenses,department`);
+    const r = await call(
+      t,
+      'GET',
+      `/v1.0/users/${dana.id}?$select=id,usageLocation,accountEnabled,assignedLicenses,department`,
+    );
     expect(r.body).toEqual({
       '@odata.context': `${t.url}/v1.0/$metadata#users(id,usageLocation,accountEnabled,assignedLicenses,department)/$entity`,
       id: dana.id,
@@ -62,7 +66,9 @@ describe('GET /users/{id}', () => {
   test('unknown property in $select is a 400', async () => {
     const r = await call(t, 'GET', `/v1.0/users/${dana.id}?$select=id,favouriteColour`);
     expect(r.status).toBe(400);
-    expect(r.body.error.message).toBe("Could not find a property named 'favouriteColour' on type 'microsoft.graph.user'.");
+    expect(r.body.error.message).toBe(
+      "Could not find a property named 'favouriteColour' on type 'microsoft.graph.user'.",
+    );
   });
 
   test('unknown user is 404 Request_ResourceNotFound with the Graph body', async () => {
@@ -99,9 +105,15 @@ describe('GET /users with $filter', () => {
   });
 
   test('or across givenName / userPrincipalName / mail', async () => {
-    const f = encodeURIComponent("startswith(givenName,'priya') or startswith(userPrincipalName,'sam.') or startswith(mail,'tomas.berg@')");
+    const f = encodeURIComponent(
+      "startswith(givenName,'priya') or startswith(userPrincipalName,'sam.') or startswith(mail,'tomas.berg@')",
+    );
     const r = await call(t, 'GET', `/v1.0/users?$filter=${f}&$select=displayName`);
-    expect(r.body.value.map((u: { displayName: string }) => u.displayName).sort()).toEqual(['Dr. Priya Patel', 'Sam Carter', 'Tomas Berg']);
+    expect(r.body.value.map((u: { displayName: string }) => u.displayName).sort()).toEqual([
+      'Dr. Priya Patel',
+      'Sam Carter',
+      'Tomas Berg',
+    ]);
   });
 
   test("id in ('a','b') returns exactly those users", async () => {
@@ -138,7 +150,8 @@ describe('GET /users with $search', () => {
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({
       code: 'Request_UnsupportedQuery',
-      message: "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+      message:
+        "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
     });
   });
 
@@ -153,7 +166,9 @@ describe('GET /users with $search', () => {
   });
 
   test('"dana" is ambiguous: two people', async () => {
-    const r = await call(t, 'GET', '/v1.0/users?$search="displayName:dana"&$count=true', { headers: { ConsistencyLevel: 'eventual' } });
+    const r = await call(t, 'GET', '/v1.0/users?$search="displayName:dana"&$count=true', {
+      headers: { ConsistencyLevel: 'eventual' },
+    });
     expect(r.body['@odata.count']).toBe(2);
   });
 });
@@ -174,7 +189,9 @@ describe('memberships and roles of a user', () => {
       }),
     );
     const roles = await call(t, 'GET', `/v1.0/users/${jordan.id}/transitiveMemberOf/microsoft.graph.directoryRole`);
-    expect(roles.body.value.map((x: { roleTemplateId: string }) => x.roleTemplateId)).toEqual([ROLE_TEMPLATE.dragonAdministrator]);
+    expect(roles.body.value.map((x: { roleTemplateId: string }) => x.roleTemplateId)).toEqual([
+      ROLE_TEMPLATE.dragonAdministrator,
+    ]);
   });
 
   test("memberOf is direct only: the group's role does not show", async () => {
@@ -184,7 +201,11 @@ describe('memberships and roles of a user', () => {
   });
 
   test('a direct role shows for grace; dana has none', async () => {
-    const grace = await call(t, 'GET', `/v1.0/users/${persona('grace').id}/transitiveMemberOf/microsoft.graph.directoryRole`);
+    const grace = await call(
+      t,
+      'GET',
+      `/v1.0/users/${persona('grace').id}/transitiveMemberOf/microsoft.graph.directoryRole`,
+    );
     expect(grace.body.value.map((x: { displayName: string }) => x.displayName)).toEqual(['Global Administrator']);
     const d = await call(t, 'GET', `/v1.0/users/${dana.id}/transitiveMemberOf/microsoft.graph.directoryRole`);
     expect(d.body.value).toEqual([]);

@@ -92,7 +92,9 @@ describe('partner types and the roles they can hold', () => {
 
 describe('PARTNERS setting', () => {
   test('reads names, ids and types', () => {
-    const { partners, problems } = parsePartnerList('Fabrikam|1234567|reseller+gdap; Northwind Advisors|7654321|advisor ;Tailspin||isv');
+    const { partners, problems } = parsePartnerList(
+      'Fabrikam|1234567|reseller+gdap; Northwind Advisors|7654321|advisor ;Tailspin||isv',
+    );
     expect(problems).toEqual([]);
     expect(partners).toEqual([
       { name: 'Fabrikam', mpnId: '1234567', types: ['reseller', 'gdap'] },
@@ -120,7 +122,9 @@ describe('PARTNERS setting', () => {
     expect(parsePartnerList(undefined)).toEqual({ partners: [], problems: [] });
   });
 
-  const partners = parsePartnerList('Fabrikam|1234567|reseller+gdap;Northwind Advisors|7654321|advisor;Northwind Traders|5555555|reseller').partners;
+  const partners = parsePartnerList(
+    'Fabrikam|1234567|reseller+gdap;Northwind Advisors|7654321|advisor;Northwind Traders|5555555|reseller',
+  ).partners;
   test.each([
     [{ name: 'Fabrikam' }, 'Fabrikam'],
     [{ name: 'fabrikam inc' }, 'Fabrikam'],
@@ -218,13 +222,21 @@ describe('which subscription', () => {
 
 describe('GDAP offers', () => {
   test('least privilege pre-selected: License Administrator and Dragon Administrator only', () => {
-    expect(GDAP_ROLES.filter((r) => r.preselected).map((r) => r.name)).toEqual(['License Administrator', 'Dragon Administrator']);
+    expect(GDAP_ROLES.filter((r) => r.preselected).map((r) => r.name)).toEqual([
+      'License Administrator',
+      'Dragon Administrator',
+    ]);
   });
 
   test('role template ids are the catalog ones where the catalog has them', () => {
-    expect(GDAP_ROLES.find((r) => r.key === 'license-administrator')!.templateId).toBe(ROLE_TEMPLATE.licenseAdministrator);
-    expect(GDAP_ROLES.find((r) => r.key === 'global-administrator')!.templateId).toBe(ROLE_TEMPLATE.globalAdministrator);
-    for (const r of GDAP_ROLES) expect(r.templateId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(GDAP_ROLES.find((r) => r.key === 'license-administrator')!.templateId).toBe(
+      ROLE_TEMPLATE.licenseAdministrator,
+    );
+    expect(GDAP_ROLES.find((r) => r.key === 'global-administrator')!.templateId).toBe(
+      ROLE_TEMPLATE.globalAdministrator,
+    );
+    for (const r of GDAP_ROLES)
+      expect(r.templateId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 
   test.each([
@@ -260,7 +272,11 @@ describe('GDAP offers', () => {
     [{ roles: [], duration: 'P90D', autoExtend: false }, false, /at least one role/],
     [{ roles: ['exchange-administrator'], duration: 'P90D', autoExtend: false }, false, /not one of the roles offered/],
     [{ roles: ['global-administrator'], duration: 'P90D', autoExtend: false }, true, undefined],
-    [{ roles: ['global-administrator', 'license-administrator'], duration: 'P90D', autoExtend: true }, false, /Global Administrator cannot auto-extend/],
+    [
+      { roles: ['global-administrator', 'license-administrator'], duration: 'P90D', autoExtend: true },
+      false,
+      /Global Administrator cannot auto-extend/,
+    ],
   ])('%j → ok %s', (input, ok, problem) => {
     const r = checkGdapOffer(input);
     expect(r.ok).toBe(ok);
@@ -268,7 +284,11 @@ describe('GDAP offers', () => {
   });
 
   test('a valid offer is normalised to whole days and the documented auto-extend values', () => {
-    const r = checkGdapOffer({ roles: ['dragon-administrator', 'license-administrator', 'license-administrator'], duration: 'P2Y', autoExtend: true });
+    const r = checkGdapOffer({
+      roles: ['dragon-administrator', 'license-administrator', 'license-administrator'],
+      duration: 'P2Y',
+      autoExtend: true,
+    });
     expect(r.ok && r.duration).toBe('P730D');
     expect(r.ok && r.autoExtendDuration).toBe('P180D');
     expect(r.ok && r.roles.map((x) => x.key)).toEqual(['dragon-administrator', 'license-administrator']);

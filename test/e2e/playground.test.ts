@@ -21,7 +21,13 @@ import type { Browser } from 'playwright-core';
 import { loadFixture, persona } from '../../src/devtenant/fixture';
 import type { DragonDesk } from '../../src/dragonDesk';
 import { memoryLogger } from '../../src/log';
-import { browserUnavailableReason, startDeskForPlayground, launchChromium, openPlayground, type PlaygroundSession } from '../helpers/playground';
+import {
+  browserUnavailableReason,
+  startDeskForPlayground,
+  launchChromium,
+  openPlayground,
+  type PlaygroundSession,
+} from '../helpers/playground';
 
 jest.setTimeout(180_000);
 
@@ -54,7 +60,10 @@ describeBrowser('Dragon Desk in the Agents Playground (two personas)', () => {
 
   /** The dev tenant over its Graph wire format, as Dragon Desk's own service principal. */
   const graph = async <T>(pathAndQuery: string): Promise<T> => {
-    const res = await fetch(`${desk.devTenant!.url}/v1.0${pathAndQuery}`, { headers: { authorization: 'Bearer dev' }, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${desk.devTenant!.url}/v1.0${pathAndQuery}`, {
+      headers: { authorization: 'Bearer dev' },
+      signal: AbortSignal.timeout(10_000),
+    });
     if (!res.ok) throw new Error(`GET ${pathAndQuery}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
@@ -65,7 +74,11 @@ describeBrowser('Dragon Desk in the Agents Playground (two personas)', () => {
     return sku;
   };
   const licenseStates = async (alias: string): Promise<GraphLicenseState[]> =>
-    (await graph<{ licenseAssignmentStates: GraphLicenseState[] }>(`/users/${persona(alias).id}?$select=licenseAssignmentStates`)).licenseAssignmentStates;
+    (
+      await graph<{ licenseAssignmentStates: GraphLicenseState[] }>(
+        `/users/${persona(alias).id}?$select=licenseAssignmentStates`,
+      )
+    ).licenseAssignmentStates;
   const waitUntil = async (what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     while (!(await check())) {
@@ -87,12 +100,15 @@ describeBrowser('Dragon Desk in the Agents Playground (two personas)', () => {
     // One after the other: the machine has two cores, and each start is a Node process plus a page.
     dana = await openPlayground({ alias: 'dana', botEndpoint, browser, workDir: path.join(workDir, 'dana') });
     nina = await openPlayground({ alias: 'nina', botEndpoint, browser, workDir: path.join(workDir, 'nina') });
-    console.log(`Playground e2e: bot ${botEndpoint}, Dana on ${dana.url}, Nina on ${nina.url}; screenshots in ${shots}`);
+    console.log(
+      `Playground e2e: bot ${botEndpoint}, Dana on ${dana.url}, Nina on ${nina.url}; screenshots in ${shots}`,
+    );
   });
 
   afterEach(() => {
     const problems = logger.lines.filter((l) => l.level === 'error' || l.level === 'warn');
-    if (problems.length) console.warn(`Dragon Desk warnings/errors so far:\n${problems.map((l) => JSON.stringify(l)).join('\n')}`);
+    if (problems.length)
+      console.warn(`Dragon Desk warnings/errors so far:\n${problems.map((l) => JSON.stringify(l)).join('\n')}`);
     logger.lines.length = 0;
   });
 
@@ -136,17 +152,23 @@ describeBrowser('Dragon Desk in the Agents Playground (two personas)', () => {
     expect(draft).toMatch(/Dana Reyes/);
     await shot(dana, '2-dana-draft-card', 'Send for approval');
 
-    if (/Why is this needed/.test(draft)) await dana.fillInput('Why is this needed', 'Night shifts in the ED: notes by voice');
+    if (/Why is this needed/.test(draft))
+      await dana.fillInput('Why is this needed', 'Night shifts in the ED: notes by voice');
     const approvalCardsBefore = await nina.cardCount('Approve');
     await dana.clickButton('Send for approval', { onCardContaining: thisRequest });
 
     // Dana's card (replaced in place by the invoke's answer) now waits for the group owner.
-    await waitUntil('Dana’s card waits for Nina Okafor', async () => /waiting for[\s\S]*Nina Okafor/i.test(await dana.cardText(thisRequest)));
+    await waitUntil('Dana’s card waits for Nina Okafor', async () =>
+      /waiting for[\s\S]*Nina Okafor/i.test(await dana.cardText(thisRequest)),
+    );
     expect(await dana.buttonsOn(thisRequest)).not.toContain('Send for approval');
     await shot(dana, '3-dana-waiting-card', thisRequest);
 
     // Nina's own Playground gets the approval card (proactive, to her personal chat).
-    await waitUntil('the approval card reaches Nina', async () => (await nina.cardCount(thisRequest)) > 0 && (await nina.cardCount('Approve')) > approvalCardsBefore);
+    await waitUntil(
+      'the approval card reaches Nina',
+      async () => (await nina.cardCount(thisRequest)) > 0 && (await nina.cardCount('Approve')) > approvalCardsBefore,
+    );
     const approval = await nina.cardText(thisRequest);
     expect(approval).toMatch(/Dana Reyes/);
     expect(approval).toMatch(/nursing/i);
@@ -162,13 +184,25 @@ describeBrowser('Dragon Desk in the Agents Playground (two personas)', () => {
 
     // Dana hears who decided, and her card changes in place too.
     await dana.waitForMessage(new RegExp(`Nina Okafor approved[\\s\\S]*#${requestNo}(?!\\d)`));
-    await waitUntil('Dana’s card shows the decision', async () => /approved|active|complete|done/i.test(await dana.cardText(thisRequest)), 30_000);
+    await waitUntil(
+      'Dana’s card shows the decision',
+      async () => /approved|active|complete|done/i.test(await dana.cardText(thisRequest)),
+      30_000,
+    );
     expect(await dana.cardCount(thisRequest)).toBe(1);
 
     // The worker carries it out; Dana is told once the license is actually Active.
-    await dana.waitForMessage(new RegExp(`(done|complete|active)[\\s\\S]*#${requestNo}(?!\\d)|#${requestNo}(?!\\d)[\\s\\S]*(done|complete|active)`, 'i'), 60_000);
+    await dana.waitForMessage(
+      new RegExp(
+        `(done|complete|active)[\\s\\S]*#${requestNo}(?!\\d)|#${requestNo}(?!\\d)[\\s\\S]*(done|complete|active)`,
+        'i',
+      ),
+      60_000,
+    );
     const states = await licenseStates('dana');
-    expect(states).toEqual(expect.arrayContaining([expect.objectContaining({ skuId: seatsBefore.skuId, state: 'Active' })]));
+    expect(states).toEqual(
+      expect.arrayContaining([expect.objectContaining({ skuId: seatsBefore.skuId, state: 'Active' })]),
+    );
     const seatsAfter = await nursingSku();
     expect(seatsAfter.consumedUnits).toBe(seatsBefore.consumedUnits + 1);
     await shot(dana, '6-dana-done', thisRequest);
@@ -198,16 +232,29 @@ describeBrowser('Dragon Desk in the Agents Playground (two personas)', () => {
       expect(confirm).not.toMatch(/Send for approval/);
       // Seats before → after, out of the total, as the tenant has them now.
       const seats = /(\d+)\s*→\s*(\d+)\s*of\s*(\d+)/.exec(confirm);
-      expect(seats?.slice(1).map(Number)).toEqual([seatsBefore.consumedUnits, seatsBefore.consumedUnits + 1, seatsBefore.prepaidUnits.enabled]);
+      expect(seats?.slice(1).map(Number)).toEqual([
+        seatsBefore.consumedUnits,
+        seatsBefore.consumedUnits + 1,
+        seatsBefore.prepaidUnits.enabled,
+      ]);
       await shot(leo, '7-leo-confirm-card', thisRequest);
 
-      if (/Why is this needed\?(?! \(optional\))/.test(confirm)) await leo.fillInput('Why is this needed', 'Covering pharmacy night shifts');
+      if (/Why is this needed\?(?! \(optional\))/.test(confirm))
+        await leo.fillInput('Why is this needed', 'Covering pharmacy night shifts');
       await leo.clickButton('Confirm', { onCardContaining: thisRequest });
-      await leo.waitForMessage(new RegExp(`(done|complete|active)[\\s\\S]*#${requestNo}(?!\\d)|#${requestNo}(?!\\d)[\\s\\S]*(done|complete|active)`, 'i'), 60_000);
+      await leo.waitForMessage(
+        new RegExp(
+          `(done|complete|active)[\\s\\S]*#${requestNo}(?!\\d)|#${requestNo}(?!\\d)[\\s\\S]*(done|complete|active)`,
+          'i',
+        ),
+        60_000,
+      );
       expect(await leo.buttonsOn(thisRequest)).not.toContain('Confirm');
       await shot(leo, '8-leo-done', thisRequest);
 
-      expect(await licenseStates('danak')).toEqual(expect.arrayContaining([expect.objectContaining({ skuId: seatsBefore.skuId, state: 'Active' })]));
+      expect(await licenseStates('danak')).toEqual(
+        expect.arrayContaining([expect.objectContaining({ skuId: seatsBefore.skuId, state: 'Active' })]),
+      );
       expect((await nursingSku()).consumedUnits).toBe(seatsBefore.consumedUnits + 1);
       // No approval was asked of the group owner.
       expect(await nina.cardCount(thisRequest)).toBe(0);

@@ -29,7 +29,13 @@ import type { DragonDesk } from '../../src/dragonDesk';
 import { memoryLogger } from '../../src/log';
 import { PARTNER_OF_RECORD } from '../../src/services/partnerOfRecord';
 import { PARTNER_ROLES_REMOVED } from '../../src/services/partnerRelationships';
-import { browserUnavailableReason, startDeskForPlayground, launchChromium, openPlayground, type PlaygroundSession } from '../helpers/playground';
+import {
+  browserUnavailableReason,
+  startDeskForPlayground,
+  launchChromium,
+  openPlayground,
+  type PlaygroundSession,
+} from '../helpers/playground';
 
 jest.setTimeout(60_000);
 
@@ -68,7 +74,10 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
 
   /** The dev tenant over its wire format, as Dragon Desk's own service principal (`Bearer dev`). */
   const tenantGet = async <T>(pathAndQuery: string): Promise<T> => {
-    const res = await fetch(`${desk.devTenant!.url}${pathAndQuery}`, { headers: { authorization: 'Bearer dev' }, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${desk.devTenant!.url}${pathAndQuery}`, {
+      headers: { authorization: 'Bearer dev' },
+      signal: AbortSignal.timeout(10_000),
+    });
     if (!res.ok) throw new Error(`GET ${pathAndQuery}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
@@ -104,7 +113,10 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
   const sayForCard = async (who: PlaygroundSession, utterance: string, expect: string | RegExp): Promise<string> => {
     const before = await who.cardCount(expect);
     await who.say(utterance);
-    await waitUntil(`a card with "${String(expect)}" reaches ${who.alias}`, async () => (await who.cardCount(expect)) > before);
+    await waitUntil(
+      `a card with "${String(expect)}" reaches ${who.alias}`,
+      async () => (await who.cardCount(expect)) > before,
+    );
     return who.cardText(expect);
   };
 
@@ -119,11 +131,25 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
    * Markdown, so the Playground renders them as an ordered list: the numbers are list markers, not text.
    */
   const stepsOn = async (who: PlaygroundSession, containing: string | RegExp): Promise<string[]> =>
-    (await who.page.locator('.ac-adaptiveCard').filter({ hasText: containing }).last().locator('ol > li').allInnerTexts()).map((t) => t.trim());
+    (
+      await who.page
+        .locator('.ac-adaptiveCard')
+        .filter({ hasText: containing })
+        .last()
+        .locator('ol > li')
+        .allInnerTexts()
+    ).map((t) => t.trim());
 
   /** Titles of the link buttons (Action.OpenUrl renders with the ARIA role "link", not "button"). */
   const linksOn = async (who: PlaygroundSession, containing: string | RegExp): Promise<string[]> =>
-    (await who.page.locator('.ac-adaptiveCard').filter({ hasText: containing }).last().getByRole('link').allInnerTexts()).map((t) => t.trim());
+    (
+      await who.page
+        .locator('.ac-adaptiveCard')
+        .filter({ hasText: containing })
+        .last()
+        .getByRole('link')
+        .allInnerTexts()
+    ).map((t) => t.trim());
 
   /**
    * WCAG contrast of a card's title against the header behind it, as rendered. Large bold text
@@ -137,9 +163,13 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
       .locator('.ac-textBlock')
       .first()
       .evaluate((title) => {
-        const rgb = (c: string) => (/rgba?\(([^)]+)\)/.exec(c)?.[1] ?? '0,0,0,0').split(',').map((v) => Number(v.trim()));
+        const rgb = (c: string) =>
+          (/rgba?\(([^)]+)\)/.exec(c)?.[1] ?? '0,0,0,0').split(',').map((v) => Number(v.trim()));
         const lum = ([r, g, b]: number[]) =>
-          [r, g, b].map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+          [r, g, b]
+            .map((v) => v / 255)
+            .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+            .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
         let back: Element | null = title;
         while (back && rgb(getComputedStyle(back).backgroundColor)[3] === 0) back = back.parentElement;
         const bg = back ? rgb(getComputedStyle(back).backgroundColor) : [255, 255, 255];
@@ -161,7 +191,8 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
 
   afterEach(() => {
     const problems = logger.lines.filter((l) => l.level === 'error' || l.level === 'warn');
-    if (problems.length) console.warn(`Dragon Desk warnings/errors so far:\n${problems.map((l) => JSON.stringify(l)).join('\n')}`);
+    if (problems.length)
+      console.warn(`Dragon Desk warnings/errors so far:\n${problems.map((l) => JSON.stringify(l)).join('\n')}`);
     logger.lines.length = 0;
   });
 
@@ -178,7 +209,9 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
     const nursing = await sku('nursing');
     const seats = await sayForCard(leo, 'how many nursing seats are left?', 'Dragon Copilot seats');
     const left = nursing.prepaidUnits.enabled - nursing.consumedUnits;
-    expect(seats).toMatch(new RegExp(`${nursing.consumedUnits} of ${nursing.prepaidUnits.enabled} used · ${left > 0 ? left : 'none'} left`));
+    expect(seats).toMatch(
+      new RegExp(`${nursing.consumedUnits} of ${nursing.prepaidUnits.enabled} used · ${left > 0 ? left : 'none'} left`),
+    );
     // Asked about nursing, the card answers about nursing only.
     expect(seats).not.toMatch(/physician/i);
     await shot(leo, 'status-1-leo-seats', 'Dragon Copilot seats');
@@ -202,13 +235,19 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
     const draft = await sayForCard(dana, 'I need a Dragon nursing license', 'Send for approval');
     const no = requestNumber(draft);
     const thisRequest = requestPattern(no);
-    if (/Why is this needed\?(?! \(optional\))/.test(draft)) await dana.fillInput('Why is this needed', 'Night shifts in the ED');
+    if (/Why is this needed\?(?! \(optional\))/.test(draft))
+      await dana.fillInput('Why is this needed', 'Night shifts in the ED');
     await dana.clickButton('Send for approval', { onCardContaining: thisRequest });
-    await waitUntil('Dana’s card waits for Nina Okafor', async () => /Waiting for[\s\S]*Nina Okafor/.test(await dana.cardText(thisRequest)));
+    await waitUntil('Dana’s card waits for Nina Okafor', async () =>
+      /Waiting for[\s\S]*Nina Okafor/.test(await dana.cardText(thisRequest)),
+    );
 
     // Nina has never talked to Dragon Desk: what waits for her is shown when she arrives...
     const nina = await as('nina');
-    await waitUntil('the waiting request reaches Nina on arrival', async () => (await nina.cardCount(thisRequest)) === 1);
+    await waitUntil(
+      'the waiting request reaches Nina on arrival',
+      async () => (await nina.cardCount(thisRequest)) === 1,
+    );
     // ...and again when she asks.
     await nina.say('what is waiting for me?');
     await waitUntil('Nina’s answer lists the request', async () => (await nina.cardCount(thisRequest)) === 2);
@@ -221,13 +260,21 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
     await shot(nina, 'status-3-nina-waiting-for-me', thisRequest);
 
     await nina.clickButton('Approve', { onCardContaining: thisRequest });
-    await waitUntil('Nina’s card shows the decision', async () => !(await nina.buttonsOn(thisRequest)).includes('Approve'));
+    await waitUntil(
+      'Nina’s card shows the decision',
+      async () => !(await nina.buttonsOn(thisRequest)).includes('Approve'),
+    );
     await expectNoInvokeError(nina);
     await dana.waitForMessage(new RegExp(`Nina Okafor approved[\\s\\S]*#${no}(?!\\d)`));
     // Wait for the license to land before Nina's Playground closes: both her copies of the card are
     // updated in place then, and an update to a closed Playground would only log a failed turn.
     await dana.waitForMessage(new RegExp(`Done: request #${no}(?!\\d) is complete`), 30_000);
-    await waitUntil('both of Nina’s copies show it done', async () => (await nina.cardCount(new RegExp(`${thisRequest.source}[\\s\\S]*Done|Done[\\s\\S]*${thisRequest.source}`))) === 2);
+    await waitUntil(
+      'both of Nina’s copies show it done',
+      async () =>
+        (await nina.cardCount(new RegExp(`${thisRequest.source}[\\s\\S]*Done|Done[\\s\\S]*${thisRequest.source}`))) ===
+        2,
+    );
     await close('nina');
   });
 
@@ -236,7 +283,11 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
   test('Dana asks to make Sam a Dragon administrator; Morgan approves in her chat; the tenant shows Sam holding the role', async () => {
     const sam = persona('sam').id;
     const heldRoles = async () =>
-      (await tenantGet<{ value: { roleTemplateId: string }[] }>(`/v1.0/users/${sam}/transitiveMemberOf/microsoft.graph.directoryRole`)).value.map((r) => r.roleTemplateId);
+      (
+        await tenantGet<{ value: { roleTemplateId: string }[] }>(
+          `/v1.0/users/${sam}/transitiveMemberOf/microsoft.graph.directoryRole`,
+        )
+      ).value.map((r) => r.roleTemplateId);
     expect(await heldRoles()).not.toContain(ROLE_TEMPLATE.dragonAdministrator);
 
     const morgan = await as('morgan');
@@ -257,21 +308,32 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
     const justification = 'Runs the Dragon go-live for cardiology';
     await dana.fillInput('Why is this needed', justification, { onCardContaining: thisRequest });
     await dana.clickButton('Send for approval', { onCardContaining: thisRequest });
-    await waitUntil('Dana’s card waits for Morgan Price', async () => /Waiting for[\s\S]*Morgan Price/.test(await dana.cardText(thisRequest)));
+    await waitUntil('Dana’s card waits for Morgan Price', async () =>
+      /Waiting for[\s\S]*Morgan Price/.test(await dana.cardText(thisRequest)),
+    );
     await expectNoInvokeError(dana);
 
     await waitUntil('the approval card reaches Morgan', async () => (await morgan.cardCount(thisRequest)) > 0);
     const approval = await morgan.cardText(thisRequest);
     expect(approval).toMatch(/Sam Carter/);
-    expect(approval).toMatch(/Directory-wide \(\/\) — manages the Dragon admin center; does not include license assignment/);
+    expect(approval).toMatch(
+      /Directory-wide \(\/\) — manages the Dragon admin center; does not include license assignment/,
+    );
     expect(approval).toMatch(new RegExp(justification));
     expect(approval).toMatch(/owner of the group “Dragon Administrators”/);
     expect(await morgan.buttonsOn(thisRequest)).toEqual(expect.arrayContaining(['Approve', 'Reject']));
     await shot(morgan, 'role-2-morgan-approval', thisRequest);
 
     await morgan.clickButton('Approve', { onCardContaining: thisRequest });
-    await waitUntil('Sam holds the Dragon Administrator role in the tenant', async () => (await heldRoles()).includes(ROLE_TEMPLATE.dragonAdministrator), 30_000);
-    await dana.waitForMessage(new RegExp(`Done: request #${no}(?!\\d) is complete — Dragon Administrator role for Sam Carter`), 30_000);
+    await waitUntil(
+      'Sam holds the Dragon Administrator role in the tenant',
+      async () => (await heldRoles()).includes(ROLE_TEMPLATE.dragonAdministrator),
+      30_000,
+    );
+    await dana.waitForMessage(
+      new RegExp(`Done: request #${no}(?!\\d) is complete — Dragon Administrator role for Sam Carter`),
+      30_000,
+    );
     await waitUntil('Morgan’s card shows it done', async () => /Done/.test(await morgan.cardText(thisRequest)));
     expect(await morgan.buttonsOn(thisRequest)).not.toContain('Approve');
     await expectNoInvokeError(morgan);
@@ -283,7 +345,9 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
     const dana = await as('dana');
     const cardsBefore = await dana.cardCount();
     await dana.say('link our MPN ID 1234567');
-    await dana.waitForMessage(/Only Global Administrators and members of the “Partner Operators” group can link, change or remove Dragon Desk's partner ID/);
+    await dana.waitForMessage(
+      /Only Global Administrators and members of the “Partner Operators” group can link, change or remove Dragon Desk's partner ID/,
+    );
     expect(await dana.cardCount()).toBe(cardsBefore);
     console.log(`screenshot: ${await dana.screenshot(path.join(shots, 'chat-dana.png'))}`);
     await close('dana');
@@ -291,7 +355,11 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
 
   test('Grace runs "set up Dragon licensing" and is told everything is already in place', async () => {
     const grace = await as('grace');
-    const summary = await sayForCard(grace, 'set up Dragon licensing', /set up as Microsoft recommends|needs attention|Request #/);
+    const summary = await sayForCard(
+      grace,
+      'set up Dragon licensing',
+      /set up as Microsoft recommends|needs attention|Request #/,
+    );
     expect(summary).toMatch(/Dragon licensing is set up as Microsoft recommends/);
     expect(summary).toMatch(/nothing was changed/);
     // One line per part of the best practice, each already in place.
@@ -310,7 +378,11 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
 
   test('Grace follows the partner-of-record checklist, confirms, and Dragon Desk answers from its record', async () => {
     const grace = await as('grace');
-    const steps = await sayForCard(grace, 'make Fabrikam (1234567) partner of record for the Contoso Health Production subscription', 'Attach Fabrikam');
+    const steps = await sayForCard(
+      grace,
+      'make Fabrikam (1234567) partner of record for the Contoso Health Production subscription',
+      'Attach Fabrikam',
+    );
     expect(steps).toMatch(/Contoso Health Production/);
     const portalSteps = await stepsOn(grace, 'Attach Fabrikam');
     expect(portalSteps[0]).toMatch(/^Sign in to the Azure portal .*Owner of Contoso Health Production/);
@@ -334,7 +406,9 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
 
     await grace.say('who is our partner of record?');
     const answer = await grace.waitForMessage(/According to Dragon Desk's record/);
-    expect(answer).toMatch(/Fabrikam \(1234567\) is the partner of record for Contoso Health Production: Grace Liu confirmed it/);
+    expect(answer).toMatch(
+      /Fabrikam \(1234567\) is the partner of record for Contoso Health Production: Grace Liu confirmed it/,
+    );
     expect(answer).toMatch(/can't read Microsoft's own record/);
     console.log(`screenshot: ${await grace.screenshot(path.join(shots, 'chat-grace.png'))}`);
     await close('grace');
@@ -343,10 +417,13 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
   test('Tomas links Fabrikam’s MPN ID on Dragon Desk’s identity after a card that says what a link does and does not do', async () => {
     type ArmPartner = { properties: { partnerId: string } };
     const link = async (): Promise<string | undefined> => {
-      const res = await fetch(`${desk.devTenant!.url}/providers/Microsoft.ManagementPartner/partners?api-version=2018-02-01`, {
-        headers: { authorization: 'Bearer dev' },
-        signal: AbortSignal.timeout(10_000),
-      });
+      const res = await fetch(
+        `${desk.devTenant!.url}/providers/Microsoft.ManagementPartner/partners?api-version=2018-02-01`,
+        {
+          headers: { authorization: 'Bearer dev' },
+          signal: AbortSignal.timeout(10_000),
+        },
+      );
       if (res.status === 404) return undefined;
       if (!res.ok) throw new Error(`GET partners: ${res.status} ${await res.text()}`);
       return ((await res.json()) as ArmPartner).properties.partnerId;
@@ -366,7 +443,11 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
     await shot(tomas, 'partner-3-tomas-link-confirm', thisRequest);
 
     await tomas.clickButton('Confirm', { onCardContaining: thisRequest });
-    await waitUntil('the dev tenant shows Dragon Desk linked to 1234567', async () => (await link()) === '1234567', 30_000);
+    await waitUntil(
+      'the dev tenant shows Dragon Desk linked to 1234567',
+      async () => (await link()) === '1234567',
+      30_000,
+    );
     await tomas.waitForMessage(new RegExp(`Done: request #${no}(?!\\d) is complete`), 30_000);
     await waitUntil('Tomas’s card shows it done', async () => /Done/.test(await tomas.cardText(thisRequest)));
     await expectNoInvokeError(tomas);
@@ -383,7 +464,9 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
     expect(await titleContrast(bianca, stepsCard)).toBeGreaterThanOrEqual(3);
     expect(await linksOn(bianca, stepsCard)).toEqual(['Open Partner relationships']);
     const adminCenterSteps = await stepsOn(bianca, stepsCard);
-    expect(adminCenterSteps).toEqual(expect.arrayContaining(['Go to Settings → Partner relationships.', 'Select Fabrikam.']));
+    expect(adminCenterSteps).toEqual(
+      expect.arrayContaining(['Go to Settings → Partner relationships.', 'Select Fabrikam.']),
+    );
     expect(adminCenterSteps[adminCenterSteps.length - 1]).toMatch(/Come back here and press Confirm/);
     await shot(bianca, 'partner-5-bianca-steps', stepsCard);
 
@@ -395,12 +478,17 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
     expect(draft).toMatch(/Remove roles of Fabrikam/);
     await shot(bianca, 'partner-6-bianca-confirm', thisRequest);
     await bianca.clickButton('Confirm', { onCardContaining: thisRequest });
-    const done = await bianca.waitForMessage(new RegExp(`Done: request #${no}(?!\\d) is complete — Remove Fabrikam's admin roles`), 30_000);
+    const done = await bianca.waitForMessage(
+      new RegExp(`Done: request #${no}(?!\\d) is complete — Remove Fabrikam's admin roles`),
+      30_000,
+    );
     expect(done).toMatch(/Dragon Desk recorded that Fabrikam's admin roles were removed/);
     await waitUntil('Bianca’s card shows it recorded', async () => /Done/.test(await bianca.cardText(thisRequest)));
     await expectNoInvokeError(bianca);
     const rec = (await desk.store.records.list(PARTNER_ROLES_REMOVED)).map((r) => r.value);
-    expect(rec).toEqual([expect.objectContaining({ partnerName: 'Fabrikam', mpnId: '1234567', removedByName: 'Bianca Ruiz' })]);
+    expect(rec).toEqual([
+      expect.objectContaining({ partnerName: 'Fabrikam', mpnId: '1234567', removedByName: 'Bianca Ruiz' }),
+    ]);
     await close('bianca');
   });
 });

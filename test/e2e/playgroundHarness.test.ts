@@ -14,7 +14,12 @@ import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { persona, loadFixture } from '../../src/devtenant/fixture';
-import { browserUnavailableReason, launchChromium, openPlayground, type PlaygroundSession } from '../helpers/playground';
+import {
+  browserUnavailableReason,
+  launchChromium,
+  openPlayground,
+  type PlaygroundSession,
+} from '../helpers/playground';
 
 jest.setTimeout(120_000);
 
@@ -90,10 +95,22 @@ function startStandInBot(): Promise<{ url: string; seen: SeenActivity[]; close()
       if (a.type !== 'message') return;
       void (async () => {
         if (a.text === 'card') {
-          const sent = await post(a, { attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card('Please decide', true) }] });
+          const sent = await post(a, {
+            attachments: [
+              { contentType: 'application/vnd.microsoft.card.adaptive', content: card('Please decide', true) },
+            ],
+          });
           firstCardId ??= sent.id;
         } else if (a.text === 'update' && firstCardId) {
-          await post(a, { attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card('Updated in place', false) }] }, firstCardId);
+          await post(
+            a,
+            {
+              attachments: [
+                { contentType: 'application/vnd.microsoft.card.adaptive', content: card('Updated in place', false) },
+              ],
+            },
+            firstCardId,
+          );
         } else {
           await post(a, { text: `Hello ${a.from?.name ?? 'there'}, you said ${a.text}` });
         }
@@ -103,7 +120,11 @@ function startStandInBot(): Promise<{ url: string; seen: SeenActivity[]; close()
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}/api/messages`, seen, close: () => new Promise((r) => server.close(() => r())) });
+      resolve({
+        url: `http://127.0.0.1:${port}/api/messages`,
+        seen,
+        close: () => new Promise((r) => server.close(() => r())),
+      });
     }),
   );
 }
@@ -132,7 +153,11 @@ describeBrowser('Agents Playground harness (stand-in bot)', () => {
     expect(reply).toContain('Hello Dana Reyes');
     const message = bot.seen.find((a) => a.type === 'message' && a.text === 'hello')!;
     expect(message.from).toMatchObject({ name: 'Dana Reyes', aadObjectId: persona('dana').id });
-    expect(message.conversation).toMatchObject({ id: 'personal-chat-dana', conversationType: 'personal', tenantId: loadFixture().tenant.id });
+    expect(message.conversation).toMatchObject({
+      id: 'personal-chat-dana',
+      conversationType: 'personal',
+      tenantId: loadFixture().tenant.id,
+    });
     expect(message.channelData?.tenant?.id).toBe(loadFixture().tenant.id);
     expect(message.serviceUrl).toBe(`http://localhost:${dana.port}/_connector`);
   });

@@ -12,7 +12,9 @@ type Json = Record<string, unknown>;
 export function expectValidTeamsCard(card: unknown): void {
   const problems = validateTeamsCard(card);
   if (problems.length > 0) {
-    throw new Error(`Not a valid Teams card:\n  - ${problems.join('\n  - ')}\n\n${JSON.stringify(card, null, 2).slice(0, 4000)}`);
+    throw new Error(
+      `Not a valid Teams card:\n  - ${problems.join('\n  - ')}\n\n${JSON.stringify(card, null, 2).slice(0, 4000)}`,
+    );
   }
 }
 
@@ -55,7 +57,9 @@ export function inputIds(card: unknown): string[] {
 }
 
 export function findInput(card: unknown, id: string): Json | undefined {
-  return cardNodes(card).find((n) => typeof n.type === 'string' && (n.type as string).startsWith('Input.') && n.id === id);
+  return cardNodes(card).find(
+    (n) => typeof n.type === 'string' && (n.type as string).startsWith('Input.') && n.id === id,
+  );
 }
 
 /** Facts as "title: value" strings. */

@@ -61,7 +61,10 @@ export class FakeConnector {
 
   /** Messages (not typing) posted to a conversation, in order, after sequence number `after`. */
   messages(conversationId: string, after = 0): PostedActivity[] {
-    return this.posted.filter((p) => p.conversationId === conversationId && p.method === 'POST' && p.seq > after && p.activity.type === 'message');
+    return this.posted.filter(
+      (p) =>
+        p.conversationId === conversationId && p.method === 'POST' && p.seq > after && p.activity.type === 'message',
+    );
   }
 
   updates(conversationId: string, after = 0): PostedActivity[] {
@@ -111,7 +114,9 @@ export function cardText(card: Record<string, any> | undefined): string {
 }
 
 /** Action.Execute buttons on a card, by title. */
-export function cardActions(card: Record<string, any> | undefined): { title: string; verb: string; data: Record<string, unknown> }[] {
+export function cardActions(
+  card: Record<string, any> | undefined,
+): { title: string; verb: string; data: Record<string, unknown> }[] {
   const out: { title: string; verb: string; data: Record<string, unknown> }[] = [];
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(walk);

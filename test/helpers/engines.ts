@@ -144,7 +144,8 @@ export function describeEachEngine(name: string, fn: (getStore: () => Store, ctx
       });
 
       fn(() => {
-        if (!mainStore) throw new Error('getStore() is available inside tests and hooks, not while the suite is being declared');
+        if (!mainStore)
+          throw new Error('getStore() is available inside tests and hooks, not while the suite is being declared');
         return mainStore;
       }, ctx);
     });

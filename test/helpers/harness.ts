@@ -59,7 +59,9 @@ export class Harness {
       {
         PORT: '0',
         DEV_TENANT_PORT: '0',
-        DATA_DIR: opts.dataDir ?? (opts.shareWith ? opts.shareWith.config.dataDir : mkdtempSync(path.join(os.tmpdir(), 'dd-test-'))),
+        DATA_DIR:
+          opts.dataDir ??
+          (opts.shareWith ? opts.shareWith.config.dataDir : mkdtempSync(path.join(os.tmpdir(), 'dd-test-'))),
         WORKER_INTERVAL_MS: '200',
         LICENSE_VERIFY_TIMEOUT_SECONDS: '10',
         LOG_LEVEL: 'error',
@@ -169,7 +171,10 @@ export class Person {
   async install(): Promise<PostedActivity[]> {
     const before = this.h.connector.lastSeq();
     await this.h.post(
-      this.activity({ type: 'conversationUpdate', membersAdded: [{ id: '28:dragon-desk' }, { id: `29:${this.alias}`, aadObjectId: this.user.id }] }),
+      this.activity({
+        type: 'conversationUpdate',
+        membersAdded: [{ id: '28:dragon-desk' }, { id: `29:${this.alias}`, aadObjectId: this.user.id }],
+      }),
     );
     return this.h.connector.messages(this.conversationId, before);
   }
@@ -201,16 +206,30 @@ export class Person {
   }
 
   /** Press a button (by title) on a card, with input values; returns the invoke answer. */
-  async click(target: { activityId: string; card: Record<string, any> }, title: string, inputs: Record<string, unknown> = {}): Promise<InvokeAnswer> {
+  async click(
+    target: { activityId: string; card: Record<string, any> },
+    title: string,
+    inputs: Record<string, unknown> = {},
+  ): Promise<InvokeAnswer> {
     const action = cardActions(target.card).find((a) => a.title === title);
-    if (!action) throw new Error(`no button “${title}” on the card; buttons: ${cardActions(target.card).map((a) => a.title).join(', ')}`);
+    if (!action)
+      throw new Error(
+        `no button “${title}” on the card; buttons: ${cardActions(target.card)
+          .map((a) => a.title)
+          .join(', ')}`,
+      );
     return this.invoke(action.verb, { ...action.data, ...inputs }, target.activityId);
   }
 
   /** A raw Action.Execute invoke, for tampering tests. */
   async invoke(verb: string, data: Record<string, unknown>, replyToId?: string): Promise<InvokeAnswer> {
     const res = await this.h.post(
-      this.activity({ type: 'invoke', name: 'adaptiveCard/action', replyToId, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } }),
+      this.activity({
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        replyToId,
+        value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      }),
     );
     const body = res.body;
     return {

@@ -36,7 +36,9 @@ export async function tenantSend(h: Harness, method: 'POST' | 'DELETE', path: st
   return res.status;
 }
 
-export const ref = (alias: string) => ({ '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${persona(alias).id}` });
+export const ref = (alias: string) => ({
+  '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${persona(alias).id}`,
+});
 
 export async function addOwner(h: Harness, groupId: string, alias: string): Promise<void> {
   const status = await tenantSend(h, 'POST', `/groups/${groupId}/owners/$ref`, ref(alias));
@@ -44,7 +46,11 @@ export async function addOwner(h: Harness, groupId: string, alias: string): Prom
 }
 
 /** The user's licenseAssignmentStates entry for a SKU, as Graph shows it. */
-export async function licenseState(h: Harness, alias: string, skuId = NURSING_SKU): Promise<{ state: string; error: string; assignedByGroup: string | null } | undefined> {
+export async function licenseState(
+  h: Harness,
+  alias: string,
+  skuId = NURSING_SKU,
+): Promise<{ state: string; error: string; assignedByGroup: string | null } | undefined> {
   const u = await tenantGet(h, `/users/${persona(alias).id}?$select=licenseAssignmentStates`);
   return u.licenseAssignmentStates?.find((s: any) => s.skuId === skuId);
 }
@@ -115,8 +121,13 @@ export async function danaAsksForNursing(
   const dana = h.as('dana');
   await dana.say('I need a Dragon nursing license');
   const draft = dana.lastCard();
-  const sent = await dana.click(draft, 'Send for approval', opts.justification ? { justification: opts.justification } : {});
-  if (sent.httpStatus !== 200 || !sent.card) throw new Error(`send for approval answered ${sent.httpStatus}: ${JSON.stringify(sent.body)}`);
+  const sent = await dana.click(
+    draft,
+    'Send for approval',
+    opts.justification ? { justification: opts.justification } : {},
+  );
+  if (sent.httpStatus !== 200 || !sent.card)
+    throw new Error(`send for approval answered ${sent.httpStatus}: ${JSON.stringify(sent.body)}`);
   const approvals: Record<string, Card> = {};
   for (const a of approvers) approvals[a] = h.as(a).lastCard();
   const req = await latestRequest(h, 'dana');

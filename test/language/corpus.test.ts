@@ -28,7 +28,13 @@ const results = cases.map((c) => ({ ...c, got: parse(c.text) }));
 /** Key order does not matter for equality; JSON drops undefined. */
 function canonical(r: ParseResult): string {
   const o = r as unknown as Record<string, unknown>;
-  return JSON.stringify(Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]])));
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, o[k]]),
+    ),
+  );
 }
 
 function describeCase(r: (typeof results)[number]): string {
@@ -40,7 +46,9 @@ const accuracy = (results.length - mismatches.length) / results.length;
 
 describe('labelled corpus', () => {
   afterAll(() => {
-    const report = [`corpus: ${results.length - mismatches.length}/${results.length} exact (${(accuracy * 100).toFixed(1)}%)`];
+    const report = [
+      `corpus: ${results.length - mismatches.length}/${results.length} exact (${(accuracy * 100).toFixed(1)}%)`,
+    ];
     if (mismatches.length) report.push('mismatches:', ...mismatches.map(describeCase));
     console.info(report.join('\n'));
   });
@@ -64,7 +72,9 @@ describe('labelled corpus', () => {
 
   it('matches intent and every entity exactly on at least 97% of utterances', () => {
     if (accuracy < 0.97) {
-      throw new Error(`accuracy ${(accuracy * 100).toFixed(1)}% is below 97%:\n${mismatches.map(describeCase).join('\n')}`);
+      throw new Error(
+        `accuracy ${(accuracy * 100).toFixed(1)}% is below 97%:\n${mismatches.map(describeCase).join('\n')}`,
+      );
     }
     expect(accuracy).toBeGreaterThanOrEqual(0.97);
   });
@@ -81,7 +91,9 @@ describe('labelled corpus', () => {
 
   // Same bar for the partner id: "link our MPN ID 12AB567" once offered to link MPN 12.
   it('never puts a wrong partner id on a write', () => {
-    const wrong = results.filter((r) => (isWriteIntent(r.expect.intent) || isWriteIntent(r.got.intent)) && r.got.partnerId !== r.expect.partnerId);
+    const wrong = results.filter(
+      (r) => (isWriteIntent(r.expect.intent) || isWriteIntent(r.got.intent)) && r.got.partnerId !== r.expect.partnerId,
+    );
     if (wrong.length) throw new Error(`wrong partner id on a write:\n${wrong.map(describeCase).join('\n')}`);
     expect(wrong).toEqual([]);
   });

@@ -217,11 +217,14 @@ describe('figures are read whole', () => {
     expect(n.tokens[1].kind).toBe(kind);
   });
 
-  it.each([['24h'], ['4hrs'], ['30min'], ['1.5hours'], ['2wks']])('splits an amount glued to a time unit: %s', (text) => {
-    const n = normalize(text);
-    expect(n.tokens).toHaveLength(2);
-    expect(n.tokens[0].kind).toBe('number');
-  });
+  it.each([['24h'], ['4hrs'], ['30min'], ['1.5hours'], ['2wks']])(
+    'splits an amount glued to a time unit: %s',
+    (text) => {
+      const n = normalize(text);
+      expect(n.tokens).toHaveLength(2);
+      expect(n.tokens[0].kind).toBe('number');
+    },
+  );
 });
 
 describe('subscriptions', () => {
@@ -244,7 +247,12 @@ describe('subscriptions', () => {
     expect(extractSubscription(text)).toBe(sub);
   });
 
-  it.each([['for our Azure subscription'], ['who is our partner of record'], ['on the 2 subscriptions'], ['make Fabrikam (1234567) Production subscription']])('%s → none', (text) => {
+  it.each([
+    ['for our Azure subscription'],
+    ['who is our partner of record'],
+    ['on the 2 subscriptions'],
+    ['make Fabrikam (1234567) Production subscription'],
+  ])('%s → none', (text) => {
     expect(extractSubscription(text)).toBeUndefined();
   });
 });
@@ -260,7 +268,10 @@ describe('names', () => {
     ['Dr. Patel', ['Patel']],
     ['doctor Patel and Dr Shah', ['Patel', 'Shah']],
     ['Dana Reyes, RN and Kevin Wu', ['Dana Reyes', 'Kevin Wu']],
-    ['dana.reyes@contosohealth.onmicrosoft.com and sam@contoso.com', ['dana.reyes@contosohealth.onmicrosoft.com', 'sam@contoso.com']],
+    [
+      'dana.reyes@contosohealth.onmicrosoft.com and sam@contoso.com',
+      ['dana.reyes@contosohealth.onmicrosoft.com', 'sam@contoso.com'],
+    ],
     ["Marcus O'Neil", ["Marcus O'Neil"]],
     ['Jo-Anne Kim', ['Jo-Anne Kim']],
     ['Zoë Müller', ['Zoë Müller']],
@@ -271,9 +282,12 @@ describe('names', () => {
     expect(extractPeople(text)).toEqual(names);
   });
 
-  it.each([['the ICU team'], ['my team'], ['everyone'], ['a b c d e'], ['Dana Reyes from 4 West']])('%s → not a list of people', (text) => {
-    expect(extractPeople(text)).toBeUndefined();
-  });
+  it.each([['the ICU team'], ['my team'], ['everyone'], ['a b c d e'], ['Dana Reyes from 4 West']])(
+    '%s → not a list of people',
+    (text) => {
+      expect(extractPeople(text)).toBeUndefined();
+    },
+  );
 
   it.each([
     ['patel', 'Patel'],
@@ -402,9 +416,12 @@ describe('typo tolerance (key words only)', () => {
     expect(correctKeyword(typo)).toBe(word);
   });
 
-  it.each([['aragon'], ['nursery'], ['purse'], ['dragon'], ['sam'], ['licensing'], ['nurse']])('%s is left alone', (word) => {
-    expect(correctKeyword(word)).toBeUndefined();
-  });
+  it.each([['aragon'], ['nursery'], ['purse'], ['dragon'], ['sam'], ['licensing'], ['nurse']])(
+    '%s is left alone',
+    (word) => {
+      expect(correctKeyword(word)).toBeUndefined();
+    },
+  );
 
   it('never corrects a capitalised name in mid-sentence', () => {
     const n = normalize('give Dragan Petrovic dragon');

@@ -1,7 +1,15 @@
 /**
  * parse(): the examples the product promises, and the rules that hold for every input.
  */
-import { INTENT_ENTITIES, INTENTS, MAX_UTTERANCE_CHARS, WRITE_INTENTS, isWriteIntent, parse, type ParseResult } from '../../src/language';
+import {
+  INTENT_ENTITIES,
+  INTENTS,
+  MAX_UTTERANCE_CHARS,
+  WRITE_INTENTS,
+  isWriteIntent,
+  parse,
+  type ParseResult,
+} from '../../src/language';
 
 describe('the examples Dragon Desk promises', () => {
   it.each<[string, ParseResult]>([
@@ -10,18 +18,32 @@ describe('the examples Dragon Desk promises', () => {
     ['how many nursing seats do we have left?', { intent: 'license.seats', license: 'nursing' }],
     ['how many seats are left', { intent: 'license.seats' }],
     ['link our MPN ID 1234567', { intent: 'partner.link', partnerId: '1234567' }],
-    ['give Dana Reyes, Sam and Lee Dragon physician licenses', { intent: 'license.request', users: ['Dana Reyes', 'Sam', 'Lee'], license: 'physician' }],
+    [
+      'give Dana Reyes, Sam and Lee Dragon physician licenses',
+      { intent: 'license.request', users: ['Dana Reyes', 'Sam', 'Lee'], license: 'physician' },
+    ],
     ["remove Dana's Dragon license", { intent: 'license.remove', users: ['Dana'] }],
     ['make Sam a Dragon administrator', { intent: 'role.assign', users: ['Sam'], role: 'dragon-admin' }],
     [
       'give Sam Dragon admin for 4 hours because go-live support',
-      { intent: 'role.assign', users: ['Sam'], role: 'dragon-admin', duration: 'PT4H', justification: 'go-live support' },
+      {
+        intent: 'role.assign',
+        users: ['Sam'],
+        role: 'dragon-admin',
+        duration: 'PT4H',
+        justification: 'go-live support',
+      },
     ],
     ["remove Sam's Dragon admin role", { intent: 'role.remove', users: ['Sam'], role: 'dragon-admin' }],
     ['who are the dragon admins', { intent: 'role.holders', role: 'dragon-admin' }],
     [
       'make Fabrikam (1234567) partner of record for the Contoso Health Production subscription',
-      { intent: 'partner.record', partnerId: '1234567', partner: 'Fabrikam', subscription: 'Contoso Health Production' },
+      {
+        intent: 'partner.record',
+        partnerId: '1234567',
+        partner: 'Fabrikam',
+        subscription: 'Contoso Health Production',
+      },
     ],
     ['who is our partner of record?', { intent: 'partner.record.show' }],
     ['what can Fabrikam do in our tenant?', { intent: 'partner.relationships', partner: 'Fabrikam' }],
@@ -89,7 +111,10 @@ describe('rules for every input', () => {
   });
 
   it('keeps a name out of intents that have no people', () => {
-    expect(parse('how many nursing seats does Dana have left')).toEqual({ intent: 'license.seats', license: 'nursing' });
+    expect(parse('how many nursing seats does Dana have left')).toEqual({
+      intent: 'license.seats',
+      license: 'nursing',
+    });
     expect(parse('who are the dragon admins besides Sam')).toEqual({ intent: 'role.holders', role: 'dragon-admin' });
   });
 

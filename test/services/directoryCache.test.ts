@@ -11,9 +11,18 @@ const ME = { id: 'u-1', tenantId: 't', name: 'Pat' };
 
 function tenantCounting() {
   const calls: string[] = [];
-  const user = (id: string): TenantUser => ({ id, displayName: `Person ${id}`, givenName: 'Pat', userPrincipalName: `${id}@x` }) as TenantUser;
+  const user = (id: string): TenantUser =>
+    ({ id, displayName: `Person ${id}`, givenName: 'Pat', userPrincipalName: `${id}@x` }) as TenantUser;
   const skus: SubscribedSku[] = [
-    { id: 's1', skuId: 'sku-nursing', skuPartNumber: 'NURSING', appliesTo: 'User', capabilityStatus: 'Enabled', consumedUnits: 1, prepaidUnits: { enabled: 10, lockedOut: 0, suspended: 0, warning: 0 } },
+    {
+      id: 's1',
+      skuId: 'sku-nursing',
+      skuPartNumber: 'NURSING',
+      appliesTo: 'User',
+      capabilityStatus: 'Enabled',
+      consumedUnits: 1,
+      prepaidUnits: { enabled: 10, lockedOut: 0, suspended: 0, warning: 0 },
+    },
   ];
   const tenant = {
     getUser: async (id: string) => (calls.push(`getUser ${id}`), user(id)),
@@ -23,7 +32,9 @@ function tenantCounting() {
   return { tenant, calls };
 }
 
-const config = { licenses: { nursing: { skuPartNumber: 'NURSING' }, physician: { skuPartNumber: 'PHYSICIAN' } } } as unknown as Config;
+const config = {
+  licenses: { nursing: { skuPartNumber: 'NURSING' }, physician: { skuPartNumber: 'PHYSICIAN' } },
+} as unknown as Config;
 
 describe('Directory caching', () => {
   test('a greeting name is read once and then served from the cache until it is 30 s old', async () => {
@@ -72,8 +83,16 @@ describe('Directory caching', () => {
   });
 
   test.each<[string, (d: Directory) => Promise<unknown>, string[]]>([
-    ['nothing cached: one batched read, then the record and roles come from the cache', async () => undefined, ['getUserWithRoles u-1']],
-    ['the record already cached: no batch (the roles are one read anyway)', (d) => d.user('u-1', 'cached'), ['getUser u-1', 'roles u-1']],
+    [
+      'nothing cached: one batched read, then the record and roles come from the cache',
+      async () => undefined,
+      ['getUserWithRoles u-1'],
+    ],
+    [
+      'the record already cached: no batch (the roles are one read anyway)',
+      (d) => d.user('u-1', 'cached'),
+      ['getUser u-1', 'roles u-1'],
+    ],
   ])('warmAsker, %s', async (_name, before, expected) => {
     const { tenant, calls } = tenantCounting();
     (tenant as unknown as Record<string, unknown>).getUserWithRoles = async (id: string) => {
@@ -102,7 +121,10 @@ describe('Directory caching', () => {
 
   test('group owners: routing a request may reuse a read from the last 30 s; a decision reads them again', async () => {
     const { tenant, calls } = tenantCounting();
-    (tenant as unknown as Record<string, unknown>).listGroupOwners = async (id: string) => (calls.push(`owners ${id}`), []);
+    (tenant as unknown as Record<string, unknown>).listGroupOwners = async (id: string) => (
+      calls.push(`owners ${id}`),
+      []
+    );
     const clock = new ManualClock();
     const d = new Directory(tenant, config, clock);
     await d.groupOwners('g-1', 'cached');

@@ -5,7 +5,10 @@ const conflict = (key: string) => `Storage: error writing "${key}" due to eTag c
 describeEachEngine('bot storage (botbuilder Storage)', (getStore) => {
   it('reads back what was written, with an eTag, and leaves out keys that do not exist', async () => {
     const storage = getStore().botStorage;
-    await storage.write({ 'conv/1': { topic: 'licenses', turns: 3, nested: { a: [1, 2] } }, 'user/1': { name: 'Nina' } });
+    await storage.write({
+      'conv/1': { topic: 'licenses', turns: 3, nested: { a: [1, 2] } },
+      'user/1': { name: 'Nina' },
+    });
     const items = await storage.read(['conv/1', 'user/1', 'missing']);
     expect(Object.keys(items).sort()).toEqual(['conv/1', 'user/1']);
     expect(items['conv/1']).toEqual({ topic: 'licenses', turns: 3, nested: { a: [1, 2] }, eTag: expect.any(String) });
@@ -63,7 +66,9 @@ describeEachEngine('bot storage (botbuilder Storage)', (getStore) => {
     await storage.write({ 'multi/a': { v: 1 }, 'multi/b': { v: 1 } });
     const stale = (await storage.read(['multi/b']))['multi/b'];
     await storage.write({ 'multi/b': { v: 2 } });
-    await expect(storage.write({ 'multi/a': { v: 'new' }, 'multi/b': { ...stale, v: 'new' } })).rejects.toThrow(conflict('multi/b'));
+    await expect(storage.write({ 'multi/a': { v: 'new' }, 'multi/b': { ...stale, v: 'new' } })).rejects.toThrow(
+      conflict('multi/b'),
+    );
     const items = await storage.read(['multi/a', 'multi/b']);
     expect([items['multi/a'].v, items['multi/b'].v]).toEqual([1, 2]);
   });

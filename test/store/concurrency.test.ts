@@ -47,8 +47,20 @@ describeEachEngine('concurrent decisions', (getStore, ctx) => {
     const created = await getStore().requests.create(newRequest(), by('nurse-1', 'request.created'));
     const last = instances[instances.length - 1];
     const [approve, reject] = await Promise.all([
-      instances[0].requests.transition(created.id, { state: 'pending', version: 1 }, 'approve', {}, by('owner-a', 'request.approve')),
-      last.requests.transition(created.id, { state: 'pending', version: 1 }, 'reject', {}, by('owner-b', 'request.reject')),
+      instances[0].requests.transition(
+        created.id,
+        { state: 'pending', version: 1 },
+        'approve',
+        {},
+        by('owner-a', 'request.approve'),
+      ),
+      last.requests.transition(
+        created.id,
+        { state: 'pending', version: 1 },
+        'reject',
+        {},
+        by('owner-b', 'request.reject'),
+      ),
     ]);
     expect([approve, reject].filter((r) => r !== undefined)).toHaveLength(1);
     const decided = (approve ?? reject)!;
@@ -61,14 +73,20 @@ describeEachEngine('concurrent decisions', (getStore, ctx) => {
 
   it('a person first seen by two instances at once is welcomed once', async () => {
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => instances[i % instances.length].conversations.upsert('new-person', 'New Person', { conversation: { id: `c${i}` } })),
+      Array.from({ length: 10 }, (_, i) =>
+        instances[i % instances.length].conversations.upsert('new-person', 'New Person', {
+          conversation: { id: `c${i}` },
+        }),
+      ),
     );
     expect(results.filter((r) => r.firstContact)).toHaveLength(1);
   });
 
   it('a timer claimed by several workers at once runs once', async () => {
     const id = await getStore().timers.schedule('grant.end', '2026-11-21T09:00:00.000Z', {});
-    const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => instances[i % instances.length].timers.complete(id)));
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => instances[i % instances.length].timers.complete(id)),
+    );
     expect(claims.filter(Boolean)).toHaveLength(1);
   });
 
@@ -94,7 +112,9 @@ describeEachEngine('concurrent decisions', (getStore, ctx) => {
       const admin = new Client({ connectionString: where.databaseUrl });
       await admin.connect();
       try {
-        await admin.query(`ALTER DATABASE ${admin.escapeIdentifier(admin.database!)} SET default_transaction_isolation = 'serializable'`);
+        await admin.query(
+          `ALTER DATABASE ${admin.escapeIdentifier(admin.database!)} SET default_transaction_isolation = 'serializable'`,
+        );
       } finally {
         await admin.end();
       }
@@ -102,7 +122,13 @@ describeEachEngine('concurrent decisions', (getStore, ctx) => {
       const created = await a.requests.create(newRequest(), by('nurse-1', 'request.created'));
       const results = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
-          (i % 2 ? b : a).requests.transition(created.id, { state: 'pending', version: 1 }, 'approve', {}, by(`owner-${i}`, 'request.approve')),
+          (i % 2 ? b : a).requests.transition(
+            created.id,
+            { state: 'pending', version: 1 },
+            'approve',
+            {},
+            by(`owner-${i}`, 'request.approve'),
+          ),
         ),
       );
       expect(results.filter((r) => r !== undefined)).toHaveLength(1);

@@ -4,7 +4,11 @@
  */
 import { describeEachEngine } from '../helpers/engines';
 
-const ref = (conversation: string) => ({ conversation: { id: conversation }, serviceUrl: 'https://smba.example/emea/', channelId: 'msteams' });
+const ref = (conversation: string) => ({
+  conversation: { id: conversation },
+  serviceUrl: 'https://smba.example/emea/',
+  channelId: 'msteams',
+});
 
 describeEachEngine('conversation references on every turn', (_getStore, ctx) => {
   test('the same person with the same reference again: no statement, and not a first contact', async () => {

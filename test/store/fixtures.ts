@@ -4,8 +4,16 @@ import type { AuditEntry, NewRequest } from '../../src/store/types';
 
 export const TENANT = '7b1c1a40-0c5e-4d8a-9f7e-1c0a7e5a1e01';
 
-export const OWNER_NURSING: RequestApprover = { approverId: 'owner-nursing', displayName: 'Olivia Owner', reason: 'owner of Dragon Copilot Nursing' };
-export const OWNER_PHYSICIAN: RequestApprover = { approverId: 'owner-phys', displayName: 'Paul Owner', reason: 'owner of Dragon Copilot Physician' };
+export const OWNER_NURSING: RequestApprover = {
+  approverId: 'owner-nursing',
+  displayName: 'Olivia Owner',
+  reason: 'owner of Dragon Copilot Nursing',
+};
+export const OWNER_PHYSICIAN: RequestApprover = {
+  approverId: 'owner-phys',
+  displayName: 'Paul Owner',
+  reason: 'owner of Dragon Copilot Physician',
+};
 
 export function person(id: string) {
   return { userId: id, displayName: `Person ${id}`, userPrincipalName: `${id}@contoso-health.example` };

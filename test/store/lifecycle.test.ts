@@ -33,7 +33,9 @@ describeEachEngine('opening the store', (getStore, ctx) => {
     const db =
       ctx.engine === 'sqlite'
         ? new Kysely<unknown>({ dialect: new SqliteDialect({ database: new BetterSqlite3(ctx.sqliteFile(where)) }) })
-        : new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: where.databaseUrl }) }) });
+        : new Kysely<unknown>({
+            dialect: new PostgresDialect({ pool: new Pool({ connectionString: where.databaseUrl }) }),
+          });
     try {
       await expect(initialSchema(ctx.engine).up(db)).resolves.toBeUndefined();
     } finally {

@@ -11,10 +11,20 @@ async function make(store: Store, overrides: Partial<NewRequest> = {}): Promise<
   return store.requests.create(newRequest(overrides), by(overrides.requesterId ?? 'nurse-1', 'request.created'));
 }
 
-async function drive(store: Store, req: DeskRequest, ...events: Parameters<Store['requests']['transition']>[2][]): Promise<DeskRequest> {
+async function drive(
+  store: Store,
+  req: DeskRequest,
+  ...events: Parameters<Store['requests']['transition']>[2][]
+): Promise<DeskRequest> {
   let current = req;
   for (const event of events) {
-    const next = await store.requests.transition(current.id, { state: current.state, version: current.version }, event, {}, by('someone', `request.${event}`));
+    const next = await store.requests.transition(
+      current.id,
+      { state: current.state, version: current.version },
+      event,
+      {},
+      by('someone', `request.${event}`),
+    );
     if (!next) throw new Error(`${event} from ${current.state} was refused`);
     current = next;
   }
@@ -23,7 +33,7 @@ async function drive(store: Store, req: DeskRequest, ...events: Parameters<Store
 
 describeEachEngine('request list queries', (getStore, ctx) => {
   describe('listPendingForApprover', () => {
-    it("lists only pending requests the person may decide, newest first, up to the limit", async () => {
+    it('lists only pending requests the person may decide, newest first, up to the limit', async () => {
       const store = getStore();
       const approver = 'owner-a';
       const mine = { approverId: approver, displayName: 'Ann Owner', reason: 'owner of Dragon Copilot Nursing' };
@@ -46,7 +56,10 @@ describeEachEngine('request list queries', (getStore, ctx) => {
 
     it('follows the request through submit, reject and a change of approvers', async () => {
       const store = getStore();
-      const draft = await make(store, { state: 'draft', approvers: [{ approverId: 'owner-b', displayName: 'B', reason: 'owner' }] });
+      const draft = await make(store, {
+        state: 'draft',
+        approvers: [{ approverId: 'owner-b', displayName: 'B', reason: 'owner' }],
+      });
       expect(await store.requests.listPendingForApprover('owner-b', 10)).toEqual([]);
 
       const pending = await drive(store, draft, 'submit');
@@ -91,7 +104,10 @@ describeEachEngine('request list queries', (getStore, ctx) => {
       await make(store, { targets: [person(who)], subject: 'physician' });
       await make(store, { targets: [person(who)], kind: 'license.remove' });
 
-      expect(ids(await store.requests.findOpenForTarget(who, 'license.assign', 'nursing'))).toEqual([executing.id, pending.id]);
+      expect(ids(await store.requests.findOpenForTarget(who, 'license.assign', 'nursing'))).toEqual([
+        executing.id,
+        pending.id,
+      ]);
       expect(ids(await store.requests.findOpenForTarget('other', 'license.assign', 'nursing'))).toEqual([pending.id]);
       expect(await store.requests.findOpenForTarget(who, 'role.assign', 'nursing')).toEqual([]);
     });
@@ -126,7 +142,10 @@ describeEachEngine('request list queries', (getStore, ctx) => {
       await make(store); // pending
       await drive(store, await make(store), 'approve', 'start', 'complete');
 
-      expect(ids(await store.requests.listRunnable('2026-11-21T09:15:00.000Z', 10))).toEqual([staleExec.id, approved.id]);
+      expect(ids(await store.requests.listRunnable('2026-11-21T09:15:00.000Z', 10))).toEqual([
+        staleExec.id,
+        approved.id,
+      ]);
       expect(ids(await store.requests.listRunnable('2026-11-21T09:15:00.000Z', 1))).toEqual([staleExec.id]);
       expect(ids(await store.requests.listRunnable('2026-11-21T08:00:00.000Z', 10))).toEqual([approved.id]);
     });
@@ -134,7 +153,12 @@ describeEachEngine('request list queries', (getStore, ctx) => {
 
   it('loads a page of requests with a fixed number of queries, however long the page (no N+1)', async () => {
     const store = await ctx.freshStore();
-    for (let i = 0; i < 12; i++) await make(store, { requesterId: 'busy', targets: [person(`a${i}`), person(`b${i}`)], approvers: [OWNER_NURSING, OWNER_PHYSICIAN] });
+    for (let i = 0; i < 12; i++)
+      await make(store, {
+        requesterId: 'busy',
+        targets: [person(`a${i}`), person(`b${i}`)],
+        approvers: [OWNER_NURSING, OWNER_PHYSICIAN],
+      });
     const small = await ctx.recordQueries(() => store.requests.listByRequester('busy', 2));
     const large = await ctx.recordQueries(() => store.requests.listByRequester('busy', 12));
     expect(large.result).toHaveLength(12);
@@ -148,7 +172,9 @@ describeEachEngine('request list queries', (getStore, ctx) => {
       const plan = (q: RecordedQuery): string[] => {
         const db = new BetterSqlite3(ctx.sqliteFile(), { readonly: true, fileMustExist: true });
         try {
-          const rows = db.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(...(q.parameters as unknown[])) as { detail: string }[];
+          const rows = db.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(...(q.parameters as unknown[])) as {
+            detail: string;
+          }[];
           return rows.map((r) => r.detail);
         } finally {
           db.close();
@@ -158,7 +184,8 @@ describeEachEngine('request list queries', (getStore, ctx) => {
         const { queries } = await ctx.recordQueries(run);
         // every statement that reads requests (listRunnable sends two), not the page hydration
         const selects = queries.filter((q) => /from "requests"|join "requests"/i.test(q.sql));
-        if (selects.length === 0) throw new Error(`no query on requests among:\n${queries.map((q) => q.sql).join('\n')}`);
+        if (selects.length === 0)
+          throw new Error(`no query on requests among:\n${queries.map((q) => q.sql).join('\n')}`);
         return selects.flatMap(plan);
       };
       // Full scans of requests (aliased r in joins) are what would not scale to 100,000 rows.
@@ -171,7 +198,11 @@ describeEachEngine('request list queries', (getStore, ctx) => {
       it.each([
         ['listPendingForApprover', true, (s: Store) => s.requests.listPendingForApprover('owner-nursing', 20)],
         ['listByRequester', true, (s: Store) => s.requests.listByRequester('nurse-1', 20)],
-        ['findOpenForTarget', false, (s: Store) => s.requests.findOpenForTarget('nurse-1', 'license.assign', 'nursing')],
+        [
+          'findOpenForTarget',
+          false,
+          (s: Store) => s.requests.findOpenForTarget('nurse-1', 'license.assign', 'nursing'),
+        ],
         ['listExpired', true, (s: Store) => s.requests.listExpired('2026-11-30T00:00:00.000Z', 20)],
         ['listRunnable', true, (s: Store) => s.requests.listRunnable('2026-11-30T00:00:00.000Z', 20)],
       ])('%s reads through an index, never scanning a table', async (_name, paged, run) => {
@@ -185,14 +216,18 @@ describeEachEngine('request list queries', (getStore, ctx) => {
       it('listPendingForApprover walks the approver index and joins requests by primary key', async () => {
         const details = await mainQuery(() => getStore().requests.listPendingForApprover('owner-nursing', 20));
         expect(details).toEqual([
-          expect.stringMatching(/^SEARCH a USING COVERING INDEX request_approvers_by_approver \(approver_id=\? AND pending=\?\)/),
+          expect.stringMatching(
+            /^SEARCH a USING COVERING INDEX request_approvers_by_approver \(approver_id=\? AND pending=\?\)/,
+          ),
           expect.stringMatching(/^SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/),
         ]);
       });
 
       it('listByRequester reads the (requester_id, id DESC) index', async () => {
         const details = await mainQuery(() => getStore().requests.listByRequester('nurse-1', 20));
-        expect(details).toEqual([expect.stringMatching(/^SEARCH requests USING INDEX requests_by_requester \(requester_id=\?\)/)]);
+        expect(details).toEqual([
+          expect.stringMatching(/^SEARCH requests USING INDEX requests_by_requester \(requester_id=\?\)/),
+        ]);
       });
     });
   }

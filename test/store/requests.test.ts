@@ -41,7 +41,14 @@ describeEachEngine('request store', (getStore, ctx) => {
 
       const audit = await store.audit.listForRequest(created.id);
       expect(audit).toEqual([
-        { id: expect.any(Number), at: '2026-11-21T10:00:00.000Z', tenantId: TENANT, actorId: 'nurse-1', action: 'request.created', requestId: created.id },
+        {
+          id: expect.any(Number),
+          at: '2026-11-21T10:00:00.000Z',
+          tenantId: TENANT,
+          actorId: 'nurse-1',
+          action: 'request.created',
+          requestId: created.id,
+        },
       ]);
     });
 
@@ -86,7 +93,10 @@ describeEachEngine('request store', (getStore, ctx) => {
     it('moves draft → pending → approved, bumping version, stamping time and writing one audit row each', async () => {
       const store = getStore();
       ctx.clock.set('2026-11-21T11:00:00.000Z');
-      const draft = await store.requests.create(newRequest({ state: 'draft', approvers: [] }), by('nurse-1', 'request.created'));
+      const draft = await store.requests.create(
+        newRequest({ state: 'draft', approvers: [] }),
+        by('nurse-1', 'request.created'),
+      );
 
       ctx.clock.set('2026-11-21T11:05:00.000Z');
       const pending = await store.requests.transition(
@@ -96,7 +106,12 @@ describeEachEngine('request store', (getStore, ctx) => {
         { approvers: [OWNER_NURSING], expiresAt: '2026-11-28T11:05:00.000Z' },
         by('nurse-1', 'request.submit'),
       );
-      expect(pending).toMatchObject({ state: 'pending', version: 2, updatedAt: '2026-11-21T11:05:00.000Z', approvers: [OWNER_NURSING] });
+      expect(pending).toMatchObject({
+        state: 'pending',
+        version: 2,
+        updatedAt: '2026-11-21T11:05:00.000Z',
+        approvers: [OWNER_NURSING],
+      });
       expect(pending!.createdAt).toBe('2026-11-21T11:00:00.000Z');
 
       ctx.clock.set('2026-11-21T11:10:00.000Z');
@@ -104,7 +119,12 @@ describeEachEngine('request store', (getStore, ctx) => {
         draft.id,
         { state: 'pending', version: 2 },
         'approve',
-        { decidedBy: 'owner-nursing', decidedByName: 'Olivia Owner', decidedAt: '2026-11-21T11:10:00.000Z', decisionReason: 'ok' },
+        {
+          decidedBy: 'owner-nursing',
+          decidedByName: 'Olivia Owner',
+          decidedAt: '2026-11-21T11:10:00.000Z',
+          decisionReason: 'ok',
+        },
         by('owner-nursing', 'request.approve'),
       );
       expect(approved).toMatchObject({
@@ -132,20 +152,35 @@ describeEachEngine('request store', (getStore, ctx) => {
     ])('returns undefined and changes nothing for %s', async (_label, expected, event) => {
       const store = getStore();
       const created = await store.requests.create(newRequest(), by('nurse-1', 'request.created'));
-      const result = await store.requests.transition(created.id, expected, event, { decisionReason: 'x' }, by('owner-nursing', `request.${event}`));
+      const result = await store.requests.transition(
+        created.id,
+        expected,
+        event,
+        { decisionReason: 'x' },
+        by('owner-nursing', `request.${event}`),
+      );
       expect(result).toBeUndefined();
       expect(await store.requests.get(created.id)).toEqual(created);
       expect((await store.audit.listForRequest(created.id)).map((a) => a.action)).toEqual(['request.created']);
     });
 
     it('returns undefined for a request that does not exist', async () => {
-      const result = await getStore().requests.transition(424242, { state: 'pending', version: 1 }, 'approve', {}, by('owner-nursing', 'request.approve'));
+      const result = await getStore().requests.transition(
+        424242,
+        { state: 'pending', version: 1 },
+        'approve',
+        {},
+        by('owner-nursing', 'request.approve'),
+      );
       expect(result).toBeUndefined();
     });
 
     it('replaces the targets of a draft on confirm and refuses to replace them once the request left draft', async () => {
       const store = getStore();
-      const draft = await store.requests.create(newRequest({ state: 'draft', targets: [person('a')] }), by('admin-1', 'request.created'));
+      const draft = await store.requests.create(
+        newRequest({ state: 'draft', targets: [person('a')] }),
+        by('admin-1', 'request.created'),
+      );
       const confirmed = await store.requests.transition(
         draft.id,
         { state: 'draft', version: 1 },
@@ -158,7 +193,13 @@ describeEachEngine('request store', (getStore, ctx) => {
         ['c', 'waiting'],
       ]);
       await expect(
-        store.requests.transition(draft.id, { state: 'approved', version: 2 }, 'start', { targets: [person('d')] }, by('dragon-desk', 'request.start')),
+        store.requests.transition(
+          draft.id,
+          { state: 'approved', version: 2 },
+          'start',
+          { targets: [person('d')] },
+          by('dragon-desk', 'request.start'),
+        ),
       ).rejects.toThrow(/only be replaced on a draft/);
       expect((await store.requests.get(draft.id))!.state).toBe('approved');
     });
@@ -166,7 +207,13 @@ describeEachEngine('request store', (getStore, ctx) => {
     it('records a failure and lets null clear the error again', async () => {
       const store = getStore();
       const created = await store.requests.create(newRequest({ state: 'draft' }), by('admin-1', 'request.created'));
-      const approved = await store.requests.transition(created.id, { state: 'draft', version: 1 }, 'confirm', {}, by('admin-1', 'request.confirm'));
+      const approved = await store.requests.transition(
+        created.id,
+        { state: 'draft', version: 1 },
+        'confirm',
+        {},
+        by('admin-1', 'request.confirm'),
+      );
       const executing = await store.requests.transition(
         created.id,
         { state: 'approved', version: approved!.version },
@@ -192,20 +239,38 @@ describeEachEngine('request store', (getStore, ctx) => {
     it('is a compare-and-swap on version', async () => {
       const store = getStore();
       const draft = await store.requests.create(newRequest({ state: 'draft' }), by('nurse-1', 'request.created'));
-      const edited = await store.requests.update(draft.id, 1, { justification: 'new reason', targets: [person('z')] }, by('nurse-1', 'request.edit'));
+      const edited = await store.requests.update(
+        draft.id,
+        1,
+        { justification: 'new reason', targets: [person('z')] },
+        by('nurse-1', 'request.edit'),
+      );
       expect(edited).toMatchObject({ state: 'draft', version: 2, justification: 'new reason' });
       expect(edited!.targets.map((t) => t.userId)).toEqual(['z']);
 
-      const stale = await store.requests.update(draft.id, 1, { justification: 'lost edit' }, by('nurse-1', 'request.edit'));
+      const stale = await store.requests.update(
+        draft.id,
+        1,
+        { justification: 'lost edit' },
+        by('nurse-1', 'request.edit'),
+      );
       expect(stale).toBeUndefined();
       expect((await store.requests.get(draft.id))!.justification).toBe('new reason');
-      expect((await store.audit.listForRequest(draft.id)).map((a) => a.action)).toEqual(['request.created', 'request.edit']);
+      expect((await store.audit.listForRequest(draft.id)).map((a) => a.action)).toEqual([
+        'request.created',
+        'request.edit',
+      ]);
     });
 
     it('does not replace targets of a request that is no longer a draft', async () => {
       const store = getStore();
-      const pending = await store.requests.create(newRequest({ targets: [person('p')] }), by('nurse-1', 'request.created'));
-      expect(await store.requests.update(pending.id, 1, { targets: [person('q')] }, by('nurse-1', 'request.edit'))).toBeUndefined();
+      const pending = await store.requests.create(
+        newRequest({ targets: [person('p')] }),
+        by('nurse-1', 'request.created'),
+      );
+      expect(
+        await store.requests.update(pending.id, 1, { targets: [person('q')] }, by('nurse-1', 'request.edit')),
+      ).toBeUndefined();
       expect((await store.requests.get(pending.id))!.targets.map((t) => t.userId)).toEqual(['p']);
     });
   });
@@ -213,14 +278,28 @@ describeEachEngine('request store', (getStore, ctx) => {
   describe('setTargetStatus', () => {
     it('updates one person without bumping the request version', async () => {
       const store = getStore();
-      const created = await store.requests.create(newRequest({ targets: [person('t1'), person('t2')] }), by('nurse-1', 'request.created'));
-      await store.requests.setTargetStatus(created.id, 't2', 'failed', 'CountViolation', 'No Dragon Copilot nursing licenses left.');
+      const created = await store.requests.create(
+        newRequest({ targets: [person('t1'), person('t2')] }),
+        by('nurse-1', 'request.created'),
+      );
+      await store.requests.setTargetStatus(
+        created.id,
+        't2',
+        'failed',
+        'CountViolation',
+        'No Dragon Copilot nursing licenses left.',
+      );
       await store.requests.setTargetStatus(created.id, 't1', 'done');
       const got = await store.requests.get(created.id);
       expect(got!.version).toBe(1);
       expect(got!.targets).toEqual([
         { ...person('t1'), status: 'done' },
-        { ...person('t2'), status: 'failed', errorCode: 'CountViolation', errorMessage: 'No Dragon Copilot nursing licenses left.' },
+        {
+          ...person('t2'),
+          status: 'failed',
+          errorCode: 'CountViolation',
+          errorMessage: 'No Dragon Copilot nursing licenses left.',
+        },
       ]);
       // a retry that succeeds clears the earlier error
       await store.requests.setTargetStatus(created.id, 't2', 'done');

@@ -43,7 +43,11 @@ describe('the prepared-statement cache', () => {
 
   test('the store answers correctly when the same statements run again and again', async () => {
     const store = await openMemoryStore();
-    const created = await Promise.all(Array.from({ length: 5 }, (_, i) => store.requests.create(newRequest({ requesterId: `nurse-${i}` }), by(`nurse-${i}`, 'request.created'))));
+    const created = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        store.requests.create(newRequest({ requesterId: `nurse-${i}` }), by(`nurse-${i}`, 'request.created')),
+      ),
+    );
     for (let round = 0; round < 3; round++) {
       for (const req of created) expect((await store.requests.get(req.id))?.requesterId).toBe(req.requesterId);
     }

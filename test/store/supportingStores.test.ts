@@ -44,14 +44,38 @@ describeEachEngine('audit, cards, conversations, timers and records', (getStore,
       const store = getStore();
       const req = await store.requests.create(newRequest(), by('nurse-1', 'request.created'));
       const ref = { conversation: { id: 'a:1' }, serviceUrl: 'https://smba.trafficmanager.net/emea/' };
-      await store.cards.record({ requestId: req.id, recipientId: 'nurse-1', role: 'requester', conversationRef: ref, activityId: 'act-1' });
-      await store.cards.record({ requestId: req.id, recipientId: 'owner-nursing', role: 'approver', conversationRef: { conversation: { id: 'a:2' } }, activityId: 'act-2' });
+      await store.cards.record({
+        requestId: req.id,
+        recipientId: 'nurse-1',
+        role: 'requester',
+        conversationRef: ref,
+        activityId: 'act-1',
+      });
+      await store.cards.record({
+        requestId: req.id,
+        recipientId: 'owner-nursing',
+        role: 'approver',
+        conversationRef: { conversation: { id: 'a:2' } },
+        activityId: 'act-2',
+      });
       // the same activity recorded again (a retried turn) is not a second card
-      await store.cards.record({ requestId: req.id, recipientId: 'nurse-1', role: 'requester', conversationRef: ref, activityId: 'act-1' });
+      await store.cards.record({
+        requestId: req.id,
+        recipientId: 'nurse-1',
+        role: 'requester',
+        conversationRef: ref,
+        activityId: 'act-1',
+      });
 
       expect(await store.cards.listForRequest(req.id)).toEqual([
         { requestId: req.id, recipientId: 'nurse-1', role: 'requester', conversationRef: ref, activityId: 'act-1' },
-        { requestId: req.id, recipientId: 'owner-nursing', role: 'approver', conversationRef: { conversation: { id: 'a:2' } }, activityId: 'act-2' },
+        {
+          requestId: req.id,
+          recipientId: 'owner-nursing',
+          role: 'approver',
+          conversationRef: { conversation: { id: 'a:2' } },
+          activityId: 'act-2',
+        },
       ]);
       expect(await store.cards.listForRequest(req.id + 1000)).toEqual([]);
     });
@@ -61,9 +85,16 @@ describeEachEngine('audit, cards, conversations, timers and records', (getStore,
     it('reports first contact only the first time a person is seen, and keeps the latest reference', async () => {
       const store = getStore();
       expect(await store.conversations.get('p-1')).toBeUndefined();
-      expect(await store.conversations.upsert('p-1', 'Pat', { conversation: { id: 'old' } })).toEqual({ firstContact: true });
-      expect(await store.conversations.upsert('p-1', 'Pat Smith', { conversation: { id: 'new' } })).toEqual({ firstContact: false });
-      expect(await store.conversations.get('p-1')).toEqual({ name: 'Pat Smith', conversationRef: { conversation: { id: 'new' } } });
+      expect(await store.conversations.upsert('p-1', 'Pat', { conversation: { id: 'old' } })).toEqual({
+        firstContact: true,
+      });
+      expect(await store.conversations.upsert('p-1', 'Pat Smith', { conversation: { id: 'new' } })).toEqual({
+        firstContact: false,
+      });
+      expect(await store.conversations.get('p-1')).toEqual({
+        name: 'Pat Smith',
+        conversationRef: { conversation: { id: 'new' } },
+      });
       expect(await store.conversations.upsert('p-2', 'Quinn', {})).toEqual({ firstContact: true });
     });
   });
@@ -71,13 +102,24 @@ describeEachEngine('audit, cards, conversations, timers and records', (getStore,
   describe('timers', () => {
     it('lists timers that are due and not done, earliest first', async () => {
       const store = await ctx.freshStore();
-      const remind = await store.timers.schedule('grant.remind', '2026-11-21T10:00:00.000Z', { note: 'an hour left' }, 7);
+      const remind = await store.timers.schedule(
+        'grant.remind',
+        '2026-11-21T10:00:00.000Z',
+        { note: 'an hour left' },
+        7,
+      );
       const end = await store.timers.schedule('grant.end', '2026-11-21T11:00:00+00:00', { groupId: 'g' }, 7);
       await store.timers.schedule('grant.end', '2026-11-22T11:00:00.000Z', {});
 
       expect(await store.timers.listDue('2026-11-21T09:59:59.999Z', 10)).toEqual([]);
       expect(await store.timers.listDue('2026-11-21T11:00:00.000Z', 10)).toEqual([
-        { id: remind, kind: 'grant.remind', requestId: 7, dueAt: '2026-11-21T10:00:00.000Z', payload: { note: 'an hour left' } },
+        {
+          id: remind,
+          kind: 'grant.remind',
+          requestId: 7,
+          dueAt: '2026-11-21T10:00:00.000Z',
+          payload: { note: 'an hour left' },
+        },
         { id: end, kind: 'grant.end', requestId: 7, dueAt: '2026-11-21T11:00:00.000Z', payload: { groupId: 'g' } },
       ]);
       expect((await store.timers.listDue('2026-11-21T11:00:00.000Z', 1)).map((t) => t.id)).toEqual([remind]);

@@ -3,7 +3,12 @@ import { DEFAULT_RETRY_POLICY } from '../../src/tenant/retry';
 import { silentLogger, type RetryRuntime } from '../../src/tenant/retryingSend';
 import type { BatchRequest, BatchResponse } from '../../src/tenant/types';
 
-const get = (id: string, dependsOn?: string[]): BatchRequest => ({ id, method: 'GET', url: `/users/${id}`, ...(dependsOn ? { dependsOn } : {}) });
+const get = (id: string, dependsOn?: string[]): BatchRequest => ({
+  id,
+  method: 'GET',
+  url: `/users/${id}`,
+  ...(dependsOn ? { dependsOn } : {}),
+});
 const ids = (chunks: BatchRequest[][]) => chunks.map((c) => c.map((r) => r.id));
 
 function runtime(sleeps: number[]): RetryRuntime {
@@ -55,8 +60,13 @@ describe('chunkBatch', () => {
 describe('withContentType', () => {
   it('adds Content-Type only when a body is present and none is set', () => {
     expect(withContentType(get('a')).headers).toBeUndefined();
-    expect(withContentType({ id: '1', method: 'POST', url: '/x', body: {} }).headers).toEqual({ 'Content-Type': 'application/json' });
-    expect(withContentType({ id: '1', method: 'POST', url: '/x', body: {}, headers: { 'content-type': 'text/plain' } }).headers).toEqual({
+    expect(withContentType({ id: '1', method: 'POST', url: '/x', body: {} }).headers).toEqual({
+      'Content-Type': 'application/json',
+    });
+    expect(
+      withContentType({ id: '1', method: 'POST', url: '/x', body: {}, headers: { 'content-type': 'text/plain' } })
+        .headers,
+    ).toEqual({
       'content-type': 'text/plain',
     });
   });
@@ -99,7 +109,12 @@ describe('runBatch', () => {
         .map((r) => {
           if (r.id === '2' && !throttled) {
             throttled = true;
-            return { id: r.id, status: 429, headers: { 'Retry-After': '4' }, body: { error: { code: 'TooManyRequests', message: 'x' } } };
+            return {
+              id: r.id,
+              status: 429,
+              headers: { 'Retry-After': '4' },
+              body: { error: { code: 'TooManyRequests', message: 'x' } },
+            };
           }
           return { id: r.id, status: 200, body: { id: `user-${r.id}` } };
         })
@@ -160,7 +175,11 @@ describe('runBatch', () => {
       sizes.push(reqs.length);
       return reqs.map((r) => ({ id: r.id, status: 200 }));
     };
-    const out = await runBatch(Array.from({ length: 25 }, (_, i) => get(`u${i}`)), post, runtime([]));
+    const out = await runBatch(
+      Array.from({ length: 25 }, (_, i) => get(`u${i}`)),
+      post,
+      runtime([]),
+    );
     expect(sizes).toEqual([20, 5]);
     expect(out.map((r) => r.id)).toEqual(Array.from({ length: 25 }, (_, i) => `u${i}`));
   });

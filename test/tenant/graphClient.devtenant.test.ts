@@ -90,9 +90,32 @@ describe('GraphTenantClient against the dev tenant', () => {
     });
 
     it('getUsers batches 20 ids per call and skips unknown ids', async () => {
-      const all = ['dana', 'danak', 'patel', 'sam', 'lee', 'nina', 'omar', 'grace', 'leo', 'uma', 'bianca', 'ravi', 'jordan', 'morgan', 'tomas', 'ivy', 'ken', 'maria', 'alan', 'chris', 'eli', 'nurse1', 'nurse2', 'nurse3'].map(
-        (a) => persona(a).id,
-      );
+      const all = [
+        'dana',
+        'danak',
+        'patel',
+        'sam',
+        'lee',
+        'nina',
+        'omar',
+        'grace',
+        'leo',
+        'uma',
+        'bianca',
+        'ravi',
+        'jordan',
+        'morgan',
+        'tomas',
+        'ivy',
+        'ken',
+        'maria',
+        'alan',
+        'chris',
+        'eli',
+        'nurse1',
+        'nurse2',
+        'nurse3',
+      ].map((a) => persona(a).id);
       const users = await clientAs().getUsers([...all, '99999999-0000-4000-8000-000000000000']);
       expect(users.map((u) => u.id)).toEqual(all);
       expect(dt.calls.count({ path: '/v1.0/$batch', inBatch: false })).toBe(2);
@@ -100,21 +123,29 @@ describe('GraphTenantClient against the dev tenant', () => {
 
     it('reads directory roles: Global Admin directly, Dragon Admin through a role-assignable group', async () => {
       expect(await clientAs().getUserRoleTemplateIds(persona('grace').id)).toContain(ROLE_TEMPLATE.globalAdministrator);
-      expect(await clientAs().getUserRoleTemplateIds(persona('jordan').id)).toContain(ROLE_TEMPLATE.dragonAdministrator);
+      expect(await clientAs().getUserRoleTemplateIds(persona('jordan').id)).toContain(
+        ROLE_TEMPLATE.dragonAdministrator,
+      );
       expect(await clientAs().getUserRoleTemplateIds(persona('dana').id)).toEqual([]);
     });
 
-    it.each(['grace', 'jordan', 'dana'])('reads %s\'s record and roles together in one $batch, as the two reads would', async (alias) => {
-      const id = persona(alias).id;
-      const c = clientAs();
-      const apart = { user: await c.getUser(id), roleTemplateIds: await c.getUserRoleTemplateIds(id) };
-      dt.calls.reset();
-      expect(await c.getUserWithRoles(id)).toEqual(apart);
-      expect(dt.calls.count({ inBatch: false })).toBe(1);
-    });
+    it.each(['grace', 'jordan', 'dana'])(
+      "reads %s's record and roles together in one $batch, as the two reads would",
+      async (alias) => {
+        const id = persona(alias).id;
+        const c = clientAs();
+        const apart = { user: await c.getUser(id), roleTemplateIds: await c.getUserRoleTemplateIds(id) };
+        dt.calls.reset();
+        expect(await c.getUserWithRoles(id)).toEqual(apart);
+        expect(dt.calls.count({ inBatch: false })).toBe(1);
+      },
+    );
 
     it('someone who does not exist: no record and no roles, not an error', async () => {
-      expect(await clientAs().getUserWithRoles('00000000-0000-4000-8000-0000000000ff')).toEqual({ user: undefined, roleTemplateIds: [] });
+      expect(await clientAs().getUserWithRoles('00000000-0000-4000-8000-0000000000ff')).toEqual({
+        user: undefined,
+        roleTemplateIds: [],
+      });
     });
 
     it('reads group memberships, transitively, as group ids only', async () => {
@@ -141,7 +172,9 @@ describe('GraphTenantClient against the dev tenant', () => {
     });
 
     it('still throws when removing from a group that does not exist', async () => {
-      await expect(clientAs().removeGroupMember('99999999-0000-4000-8000-00000000aaaa', persona('maria').id)).rejects.toBeInstanceOf(TenantError);
+      await expect(
+        clientAs().removeGroupMember('99999999-0000-4000-8000-00000000aaaa', persona('maria').id),
+      ).rejects.toBeInstanceOf(TenantError);
     });
 
     it('lists members with their license states, and owners', async () => {
@@ -163,7 +196,11 @@ describe('GraphTenantClient against the dev tenant', () => {
   describe('group administration', () => {
     it('creates a security group, adds an owner once, and licenses the group', async () => {
       const c = clientAs();
-      const g = await c.createGroup({ displayName: 'Dragon Pilot Ward 7', mailNickname: 'dragonward7', description: 'pilot' });
+      const g = await c.createGroup({
+        displayName: 'Dragon Pilot Ward 7',
+        mailNickname: 'dragonward7',
+        description: 'pilot',
+      });
       expect(g).toMatchObject({ displayName: 'Dragon Pilot Ward 7', securityEnabled: true, mailEnabled: false });
       expect((await c.findGroupByName('Dragon Pilot Ward 7'))?.id).toBe(g.id);
       expect(await c.addGroupOwner(g.id, persona('nina').id)).toBe(true);
@@ -182,7 +219,9 @@ describe('GraphTenantClient against the dev tenant', () => {
       expect(await c.getUserRoleTemplateIds(dana)).toContain(ROLE_TEMPLATE.dragonAdministrator);
       await c.deleteRoleAssignment(a.id);
       await c.deleteRoleAssignment(a.id);
-      expect(await c.listRoleAssignments({ principalId: dana, roleDefinitionId: ROLE_TEMPLATE.dragonAdministrator })).toEqual([]);
+      expect(
+        await c.listRoleAssignments({ principalId: dana, roleDefinitionId: ROLE_TEMPLATE.dragonAdministrator }),
+      ).toEqual([]);
     });
 
     it('gives time-bound group membership through PIM for Groups', async () => {
@@ -229,7 +268,20 @@ describe('GraphTenantClient against the dev tenant', () => {
       const c = clientAs();
       const sku = (await c.listSubscribedSkus()).find((s) => s.skuId === PHYSICIAN_SKU)!;
       let free = sku.prepaidUnits.enabled - sku.consumedUnits;
-      const candidates = ['dana', 'danak', 'sam', 'nina', 'grace', 'leo', 'uma', 'bianca', 'ravi', 'jordan', 'morgan', 'chris'].map((a) => persona(a).id);
+      const candidates = [
+        'dana',
+        'danak',
+        'sam',
+        'nina',
+        'grace',
+        'leo',
+        'uma',
+        'bianca',
+        'ravi',
+        'jordan',
+        'morgan',
+        'chris',
+      ].map((a) => persona(a).id);
       let next = 0;
       while (free > 0) {
         await c.assignLicense(candidates[next++], [PHYSICIAN_SKU], []);
@@ -280,7 +332,32 @@ describe('GraphTenantClient against the dev tenant', () => {
   });
 
   describe('batch', () => {
-    const outsiders = ['dana', 'danak', 'patel', 'sam', 'lee', 'omar', 'grace', 'leo', 'uma', 'bianca', 'ravi', 'jordan', 'morgan', 'tomas', 'ivy', 'ken', 'alan', 'chris', 'eli', 'phys1', 'phys2', 'phys3', 'phys4', 'nina'];
+    const outsiders = [
+      'dana',
+      'danak',
+      'patel',
+      'sam',
+      'lee',
+      'omar',
+      'grace',
+      'leo',
+      'uma',
+      'bianca',
+      'ravi',
+      'jordan',
+      'morgan',
+      'tomas',
+      'ivy',
+      'ken',
+      'alan',
+      'chris',
+      'eli',
+      'phys1',
+      'phys2',
+      'phys3',
+      'phys4',
+      'nina',
+    ];
     const adds = (n: number): BatchRequest[] =>
       outsiders.slice(0, n).map((alias, i) => ({
         id: String(i + 1),
@@ -307,7 +384,9 @@ describe('GraphTenantClient against the dev tenant', () => {
     });
 
     it('sends 25 requests as two HTTP requests', async () => {
-      const res = await clientAs().batch(adds(24).concat([{ id: '25', method: 'GET', url: `/groups/${NURSING_GROUP}?$select=id` }]));
+      const res = await clientAs().batch(
+        adds(24).concat([{ id: '25', method: 'GET', url: `/groups/${NURSING_GROUP}?$select=id` }]),
+      );
       expect(dt.calls.count({ path: '/v1.0/$batch', inBatch: false })).toBe(2);
       expect(res).toHaveLength(25);
       expect(res[24]).toMatchObject({ id: '25', status: 200 });
@@ -361,7 +440,9 @@ describe('GraphTenantClient against the dev tenant', () => {
       await c.lockGdapRelationshipForApproval(rel.id);
       await dt.settle();
       expect((await c.getGdapRelationship(rel.id))?.status).toBe('approvalPending');
-      expect(await c.getGdapRelationship('00000000-0000-0000-0000-000000000000-00000000-0000-0000-0000-000000000000')).toBeUndefined();
+      expect(
+        await c.getGdapRelationship('00000000-0000-0000-0000-000000000000-00000000-0000-0000-0000-000000000000'),
+      ).toBeUndefined();
     });
   });
 

@@ -66,7 +66,11 @@ describe('userPath', () => {
 describe('relativeNextLink', () => {
   it.each<[string, string, string | undefined]>([
     ['http://127.0.0.1:5980/v1.0/users?$skiptoken=abc', 'http://127.0.0.1:5980', '/users?$skiptoken=abc'],
-    ['https://graph.microsoft.com/v1.0/groups/g/members?$skiptoken=x', 'https://graph.microsoft.com', '/groups/g/members?$skiptoken=x'],
+    [
+      'https://graph.microsoft.com/v1.0/groups/g/members?$skiptoken=x',
+      'https://graph.microsoft.com',
+      '/groups/g/members?$skiptoken=x',
+    ],
     ['https://graph.microsoft.com/v1.0/users?$skiptoken=x', 'http://127.0.0.1:5980/', '/users?$skiptoken=x'],
     ['https://evil.example.com/v1.0/users?$skiptoken=x', 'https://graph.microsoft.com', undefined],
     ['http://127.0.0.1:5981/v1.0/users', 'http://127.0.0.1:5980', undefined],

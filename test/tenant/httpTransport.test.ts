@@ -32,13 +32,29 @@ afterAll(async () => {
 test('sends method, headers and a JSON body; answers with status, headers and the text', async () => {
   let seen: { method?: string; auth?: string; type?: string; length?: string; body?: string } = {};
   handler = (req, body, res) => {
-    seen = { method: req.method, auth: req.headers.authorization, type: req.headers['content-type'], length: req.headers['content-length'], body };
+    seen = {
+      method: req.method,
+      auth: req.headers.authorization,
+      type: req.headers['content-type'],
+      length: req.headers['content-length'],
+      body,
+    };
     res.writeHead(201, { 'Content-Type': 'application/json', 'request-id': 'rid-1' });
     res.end(JSON.stringify({ id: 'é' }));
   };
   const payload = JSON.stringify({ displayName: 'Zoë' });
-  const res = await httpFetch(`${base}/v1.0/groups`, { method: 'post', headers: new Headers({ Authorization: 'Bearer t', 'Content-Type': 'application/json' }), body: payload });
-  expect(seen).toEqual({ method: 'POST', auth: 'Bearer t', type: 'application/json', length: String(Buffer.byteLength(payload)), body: payload });
+  const res = await httpFetch(`${base}/v1.0/groups`, {
+    method: 'post',
+    headers: new Headers({ Authorization: 'Bearer t', 'Content-Type': 'application/json' }),
+    body: payload,
+  });
+  expect(seen).toEqual({
+    method: 'POST',
+    auth: 'Bearer t',
+    type: 'application/json',
+    length: String(Buffer.byteLength(payload)),
+    body: payload,
+  });
   expect(res.status).toBe(201);
   expect(res.ok).toBe(true);
   expect(res.headers.get('request-id')).toBe('rid-1');

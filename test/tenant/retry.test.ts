@@ -1,4 +1,11 @@
-import { backoffMs, decideRetry, DEFAULT_RETRY_POLICY, parseRetryAfter, resolveRetryPolicy, type RetryInput } from '../../src/tenant/retry';
+import {
+  backoffMs,
+  decideRetry,
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  resolveRetryPolicy,
+  type RetryInput,
+} from '../../src/tenant/retry';
 
 const NOW = Date.parse('2026-03-02T10:00:00Z');
 
@@ -36,7 +43,15 @@ describe('backoffMs', () => {
 });
 
 describe('decideRetry', () => {
-  const base: RetryInput = { attempt: 1, status: 429, method: 'GET', replaySafe: true, waitedMs: 0, nowMs: NOW, random: 0 };
+  const base: RetryInput = {
+    attempt: 1,
+    status: 429,
+    method: 'GET',
+    replaySafe: true,
+    waitedMs: 0,
+    nowMs: NOW,
+    random: 0,
+  };
   const policy = DEFAULT_RETRY_POLICY; // 4 attempts, 60 s budget, 1 s base
 
   it.each<[string, Partial<RetryInput>, ReturnType<typeof decideRetry>]>([
@@ -51,24 +66,60 @@ describe('decideRetry', () => {
       { retry: true, delayMs: 3000, reason: 'retry-after' },
     ],
     ['429 without Retry-After backs off', {}, { retry: true, delayMs: 500, reason: 'backoff' }],
-    ['503 backs off, growing with attempts', { status: 503, attempt: 3, random: 1 }, { retry: true, delayMs: 4000, reason: 'backoff' }],
+    [
+      '503 backs off, growing with attempts',
+      { status: 503, attempt: 3, random: 1 },
+      { retry: true, delayMs: 4000, reason: 'backoff' },
+    ],
     ['504 on a GET is retried', { status: 504 }, { retry: true, delayMs: 500, reason: 'backoff' }],
-    ['replayable POST is retried on 503', { status: 503, method: 'POST' }, { retry: true, delayMs: 500, reason: 'backoff' }],
-    ['create (not replay-safe) is not retried on 504', { status: 504, method: 'POST', replaySafe: false }, { retry: false, reason: 'not-retryable' }],
-    ['create (not replay-safe) is not retried on 503', { status: 503, method: 'POST', replaySafe: false }, { retry: false, reason: 'not-retryable' }],
+    [
+      'replayable POST is retried on 503',
+      { status: 503, method: 'POST' },
+      { retry: true, delayMs: 500, reason: 'backoff' },
+    ],
+    [
+      'create (not replay-safe) is not retried on 504',
+      { status: 504, method: 'POST', replaySafe: false },
+      { retry: false, reason: 'not-retryable' },
+    ],
+    [
+      'create (not replay-safe) is not retried on 503',
+      { status: 503, method: 'POST', replaySafe: false },
+      { retry: false, reason: 'not-retryable' },
+    ],
     [
       'create is still retried on 429 (Graph did not run it)',
       { status: 429, method: 'POST', replaySafe: false, retryAfter: '2' },
       { retry: true, delayMs: 2000, reason: 'retry-after' },
     ],
     ['network error on GET is retried', { status: undefined }, { retry: true, delayMs: 500, reason: 'backoff' }],
-    ['network error on POST is not retried', { status: undefined, method: 'POST' }, { retry: false, reason: 'not-retryable' }],
-    ['network error on DELETE is not retried', { status: undefined, method: 'delete' }, { retry: false, reason: 'not-retryable' }],
+    [
+      'network error on POST is not retried',
+      { status: undefined, method: 'POST' },
+      { retry: false, reason: 'not-retryable' },
+    ],
+    [
+      'network error on DELETE is not retried',
+      { status: undefined, method: 'delete' },
+      { retry: false, reason: 'not-retryable' },
+    ],
     ['fourth attempt is the last', { attempt: 4, retryAfter: '1' }, { retry: false, reason: 'attempts-exhausted' }],
     ['Retry-After beyond the budget fails fast', { retryAfter: '61' }, { retry: false, reason: 'budget-exceeded' }],
-    ['Retry-After beyond what is left fails fast', { retryAfter: '30', waitedMs: 40_000 }, { retry: false, reason: 'budget-exceeded' }],
-    ['Retry-After exactly filling the budget is honoured', { retryAfter: '20', waitedMs: 40_000 }, { retry: true, delayMs: 20_000, reason: 'retry-after' }],
-    ['backoff beyond what is left fails fast', { waitedMs: 59_800, random: 1 }, { retry: false, reason: 'budget-exceeded' }],
+    [
+      'Retry-After beyond what is left fails fast',
+      { retryAfter: '30', waitedMs: 40_000 },
+      { retry: false, reason: 'budget-exceeded' },
+    ],
+    [
+      'Retry-After exactly filling the budget is honoured',
+      { retryAfter: '20', waitedMs: 40_000 },
+      { retry: true, delayMs: 20_000, reason: 'retry-after' },
+    ],
+    [
+      'backoff beyond what is left fails fast',
+      { waitedMs: 59_800, random: 1 },
+      { retry: false, reason: 'budget-exceeded' },
+    ],
   ])('%s', (_name, over, expected) => {
     expect(decideRetry({ ...base, ...over }, policy)).toEqual(expected);
   });

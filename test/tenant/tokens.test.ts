@@ -1,4 +1,9 @@
-import { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import {
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  ManagedIdentityCredential,
+  type TokenCredential,
+} from '@azure/identity';
 import { azureTokenSource, credentialFromConfig, devTokenSource } from '../../src/tenant/tokens';
 import { TenantError } from '../../src/tenant/types';
 
@@ -50,7 +55,9 @@ describe('azureTokenSource', () => {
   });
 
   it('turns a credential failure into a TenantError (401 TokenUnavailable)', async () => {
-    const src = azureTokenSource({ getToken: async () => Promise.reject(new Error('AADSTS7000215: Invalid client secret provided.')) });
+    const src = azureTokenSource({
+      getToken: async () => Promise.reject(new Error('AADSTS7000215: Invalid client secret provided.')),
+    });
     await expect(src.getToken('graph')).rejects.toMatchObject({ status: 401, code: 'TokenUnavailable' });
     await expect(src.getToken('arm')).rejects.toBeInstanceOf(TenantError);
   });
@@ -65,25 +72,32 @@ describe('credentialFromConfig', () => {
   const ids = { tenantId: '7b1c1a40-0c5e-4d8a-9f7e-1c0a7e5a1e01', clientId: '00000000-0000-4000-8000-00000000c11e' };
 
   it('builds the credential of each kind', () => {
-    expect(credentialFromConfig({ kind: 'client-secret', ...ids, clientSecret: 's3cret' })).toBeInstanceOf(ClientSecretCredential);
-    expect(credentialFromConfig({ kind: 'certificate', ...ids, certificatePath: '/etc/dragon/cert.pem' })).toBeInstanceOf(
-      ClientCertificateCredential,
+    expect(credentialFromConfig({ kind: 'client-secret', ...ids, clientSecret: 's3cret' })).toBeInstanceOf(
+      ClientSecretCredential,
     );
+    expect(
+      credentialFromConfig({ kind: 'certificate', ...ids, certificatePath: '/etc/dragon/cert.pem' }),
+    ).toBeInstanceOf(ClientCertificateCredential);
     expect(credentialFromConfig({ kind: 'managed-identity', ...ids })).toBeInstanceOf(ManagedIdentityCredential);
-    expect(credentialFromConfig({ kind: 'managed-identity', tenantId: '', clientId: '' })).toBeInstanceOf(ManagedIdentityCredential);
+    expect(credentialFromConfig({ kind: 'managed-identity', tenantId: '', clientId: '' })).toBeInstanceOf(
+      ManagedIdentityCredential,
+    );
   });
 
   it.each([
     [{ kind: 'client-secret' as const, ...ids }, /client-secret' needs clientSecret/],
     [{ kind: 'certificate' as const, ...ids }, /certificate' needs certificatePath/],
-    [{ kind: 'client-secret' as const, tenantId: '', clientId: ids.clientId, clientSecret: 'hunter2' }, /needs tenantId/],
+    [
+      { kind: 'client-secret' as const, tenantId: '', clientId: ids.clientId, clientSecret: 'hunter2' },
+      /needs tenantId/,
+    ],
   ])('names what is missing: %#', (cfg, message) => {
     expect(() => credentialFromConfig(cfg)).toThrow(message);
   });
 
   it('never echoes a secret in a configuration error', () => {
-    expect(() => credentialFromConfig({ kind: 'client-secret', tenantId: '', clientId: ids.clientId, clientSecret: 'hunter2' })).toThrow(
-      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
-    );
+    expect(() =>
+      credentialFromConfig({ kind: 'client-secret', tenantId: '', clientId: ids.clientId, clientSecret: 'hunter2' }),
+    ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
   });
 });

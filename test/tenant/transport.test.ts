@@ -54,8 +54,19 @@ function json(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(body === undefined ? undefined : JSON.stringify(body));
 }
 
-function graphError(res: http.ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) {
-  json(res, status, { error: { code, message, innerError: { 'request-id': `inner-${status}`, date: '2026-03-02T10:00:00' } } }, headers);
+function graphError(
+  res: http.ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
+  json(
+    res,
+    status,
+    { error: { code, message, innerError: { 'request-id': `inner-${status}`, date: '2026-03-02T10:00:00' } } },
+    headers,
+  );
 }
 
 describe('GraphTenantClient transport', () => {
@@ -94,7 +105,8 @@ describe('GraphTenantClient transport', () => {
   });
 
   it('sends Graph calls under /v1.0 with a Graph bearer token and one client-request-id across retries', async () => {
-    stub.script = (_req, res, n) => (n === 1 ? graphError(res, 503, 'ServiceUnavailable', 'busy') : json(res, 200, { value: [] }));
+    stub.script = (_req, res, n) =>
+      n === 1 ? graphError(res, 503, 'ServiceUnavailable', 'busy') : json(res, 200, { value: [] });
     await client().listSubscribedSkus();
     expect(stub.seen.map((s) => s.url)).toEqual(['/v1.0/subscribedSkus', '/v1.0/subscribedSkus']);
     expect(stub.seen[0].headers.authorization).toBe('Bearer tok-graph');
@@ -106,7 +118,9 @@ describe('GraphTenantClient transport', () => {
 
   it('does not replay a create after an ambiguous 504', async () => {
     stub.script = (_req, res) => graphError(res, 504, 'GatewayTimeout', 'upstream timed out');
-    await expect(client().createGroup({ displayName: 'Dragon Nursing', mailNickname: 'dragonnursing' })).rejects.toMatchObject({
+    await expect(
+      client().createGroup({ displayName: 'Dragon Nursing', mailNickname: 'dragonnursing' }),
+    ).rejects.toMatchObject({
       status: 504,
       code: 'GatewayTimeout',
       requestId: 'inner-504',
@@ -117,7 +131,11 @@ describe('GraphTenantClient transport', () => {
 
   it('sends a security group body for createGroup', async () => {
     stub.script = (req, res) => json(res, 201, { id: 'g-new', ...JSON.parse(req.body) });
-    const g = await client().createGroup({ displayName: 'Dragon Admins', mailNickname: 'dragonadmins', isAssignableToRole: true });
+    const g = await client().createGroup({
+      displayName: 'Dragon Admins',
+      mailNickname: 'dragonadmins',
+      isAssignableToRole: true,
+    });
     expect(JSON.parse(stub.seen[0].body)).toEqual({
       displayName: 'Dragon Admins',
       mailNickname: 'dragonadmins',
@@ -132,10 +150,17 @@ describe('GraphTenantClient transport', () => {
     stub.script = (_req, res, n) =>
       n === 1
         ? graphError(res, 504, 'GatewayTimeout', 'upstream timed out')
-        : graphError(res, 400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'members'.");
+        : graphError(
+            res,
+            400,
+            'Request_BadRequest',
+            "One or more added object references already exist for the following modified properties: 'members'.",
+          );
     await expect(client().addGroupMember('g-1', 'u-1')).resolves.toBe(false);
     expect(stub.seen).toHaveLength(2);
-    expect(JSON.parse(stub.seen[1].body)).toEqual({ '@odata.id': 'https://graph.microsoft.com/v1.0/directoryObjects/u-1' });
+    expect(JSON.parse(stub.seen[1].body)).toEqual({
+      '@odata.id': 'https://graph.microsoft.com/v1.0/directoryObjects/u-1',
+    });
   });
 
   it('fails fast when Retry-After is longer than the retry budget, keeping the wait on the error', async () => {
@@ -177,7 +202,8 @@ describe('GraphTenantClient transport', () => {
   });
 
   it('never follows a nextLink to another host (the token would go with it)', async () => {
-    stub.script = (_req, res) => json(res, 200, { value: [{ id: 'u-1' }], '@odata.nextLink': `${other.url}/v1.0/groups/g/members?$skiptoken=x` });
+    stub.script = (_req, res) =>
+      json(res, 200, { value: [{ id: 'u-1' }], '@odata.nextLink': `${other.url}/v1.0/groups/g/members?$skiptoken=x` });
     await expect(client().listGroupMembers('g')).rejects.toMatchObject({ code: 'UnexpectedNextLink' });
     expect(other.seen).toHaveLength(0);
   });
@@ -199,16 +225,29 @@ describe('GraphTenantClient transport', () => {
   });
 
   it('surfaces a credential failure as the TenantError from the token source, without calling Graph', async () => {
-    const failing: TokenSource = { getToken: async () => Promise.reject(new TenantError(401, 'TokenUnavailable', 'no token')) };
-    await expect(client({ tokens: failing }).getUser('u-1')).rejects.toMatchObject({ status: 401, code: 'TokenUnavailable' });
-    await expect(client({ tokens: failing }).getPartnerLink()).rejects.toMatchObject({ status: 401, code: 'TokenUnavailable' });
+    const failing: TokenSource = {
+      getToken: async () => Promise.reject(new TenantError(401, 'TokenUnavailable', 'no token')),
+    };
+    await expect(client({ tokens: failing }).getUser('u-1')).rejects.toMatchObject({
+      status: 401,
+      code: 'TokenUnavailable',
+    });
+    await expect(client({ tokens: failing }).getPartnerLink()).rejects.toMatchObject({
+      status: 401,
+      code: 'TokenUnavailable',
+    });
     expect(stub.seen).toHaveLength(0);
   });
 
   it('calls ARM with an ARM token and maps its errors to ArmError', async () => {
     stub.script = (req, res) =>
       req.method === 'PATCH'
-        ? json(res, 404, { error: { code: 'NotFound', message: 'No partner link for this identity.' } }, { 'x-ms-request-id': 'arm-rid' })
+        ? json(
+            res,
+            404,
+            { error: { code: 'NotFound', message: 'No partner link for this identity.' } },
+            { 'x-ms-request-id': 'arm-rid' },
+          )
         : json(res, 200, {});
     const err = await client()
       .updatePartnerLink('1234567')

@@ -26,7 +26,9 @@ export function requireApiVersion(req: ApiRequest, supported: string[]): void {
 
 function partnerResponse(deps: RouteDeps, link: PartnerLinkRecord, withId: boolean): Record<string, unknown> {
   return {
-    id: withId ? `/providers/microsoft.managementpartner/partners/${link.partnerId}` : '/providers/microsoft.managementpartner/partners',
+    id: withId
+      ? `/providers/microsoft.managementpartner/partners/${link.partnerId}`
+      : '/providers/microsoft.managementpartner/partners',
     type: 'Microsoft.ManagementPartner/partner',
     name: link.partnerId,
     etag: link.etag,
@@ -45,7 +47,8 @@ function partnerResponse(deps: RouteDeps, link: PartnerLinkRecord, withId: boole
 
 function partnerIdOf(raw: string): string {
   // [U] Partner ids are numeric (6 or 7 digits in practice); ARM's answer to others is a guess.
-  if (!/^\d{1,10}$/.test(raw)) throw armError(400, 'BadRequest', `The partner id '${raw}' is invalid: a Microsoft partner id is numeric.`);
+  if (!/^\d{1,10}$/.test(raw))
+    throw armError(400, 'BadRequest', `The partner id '${raw}' is invalid: a Microsoft partner id is numeric.`);
   return raw;
 }
 

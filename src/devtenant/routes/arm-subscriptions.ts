@@ -11,7 +11,13 @@ import { json, type RouteDeps } from './shared';
 import { requireApiVersion } from './arm-partners';
 
 const SUBSCRIPTION_VERSIONS = ['2022-12-01', '2021-01-01', '2020-01-01', '2016-06-01'];
-const ROLE_ASSIGNMENT_VERSIONS = ['2022-04-01', '2020-10-01-preview', '2020-04-01-preview', '2018-09-01-preview', '2015-07-01'];
+const ROLE_ASSIGNMENT_VERSIONS = [
+  '2022-04-01',
+  '2020-10-01-preview',
+  '2020-04-01-preview',
+  '2018-09-01-preview',
+  '2015-07-01',
+];
 const CLASSIC_ADMIN_VERSIONS = ['2015-06-01', '2015-07-01'];
 
 function subscriptionEntity(tenantId: string, s: SubscriptionRecord): Record<string, unknown> {
@@ -23,7 +29,11 @@ function subscriptionEntity(tenantId: string, s: SubscriptionRecord): Record<str
     tenantId,
     displayName: s.displayName,
     state: s.state,
-    subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'EnterpriseAgreement_2014-09-01', spendingLimit: 'Off' },
+    subscriptionPolicies: {
+      locationPlacementId: 'Public_2014-09-01',
+      quotaId: 'EnterpriseAgreement_2014-09-01',
+      spendingLimit: 'Off',
+    },
   };
 }
 
@@ -64,10 +74,18 @@ function requireVisibleSubscription(deps: RouteDeps, req: ApiRequest, id: string
 }
 
 /** `atScope()`, `principalId eq '…'`, `assignedTo('…')`, or both joined by `and`. */
-function roleAssignmentPredicate(deps: RouteDeps, text: string | undefined): (ra: ArmRoleAssignmentRecord, sub: SubscriptionRecord) => boolean {
+function roleAssignmentPredicate(
+  deps: RouteDeps,
+  text: string | undefined,
+): (ra: ArmRoleAssignmentRecord, sub: SubscriptionRecord) => boolean {
   if (text === undefined) return () => true;
   const expr = parseFilter(text);
-  const invalid = () => armError(400, 'InvalidFilterInQueryString', `Invalid $filter '${text}': supported are atScope(), principalId eq '{id}' and assignedTo('{id}').`);
+  const invalid = () =>
+    armError(
+      400,
+      'InvalidFilterInQueryString',
+      `Invalid $filter '${text}': supported are atScope(), principalId eq '{id}' and assignedTo('{id}').`,
+    );
   const one = (e: FilterExpr): ((ra: ArmRoleAssignmentRecord, sub: SubscriptionRecord) => boolean) => {
     if (e.kind === 'and') {
       const l = one(e.left);
@@ -77,7 +95,12 @@ function roleAssignmentPredicate(deps: RouteDeps, text: string | undefined): (ra
     if (e.kind === 'call' && e.name === 'atscope' && e.args.length === 0 && !e.path) {
       return (ra, sub) => ra.scope.toLowerCase() === `/subscriptions/${sub.subscriptionId}`.toLowerCase();
     }
-    if (e.kind === 'cmp' && e.op === 'eq' && e.path.join('/').toLowerCase() === 'principalid' && typeof e.value === 'string') {
+    if (
+      e.kind === 'cmp' &&
+      e.op === 'eq' &&
+      e.path.join('/').toLowerCase() === 'principalid' &&
+      typeof e.value === 'string'
+    ) {
       const id = e.value.toLowerCase();
       return (ra) => ra.principalId.toLowerCase() === id;
     }
@@ -101,7 +124,10 @@ export function armSubscriptionRoutes(deps: RouteDeps): Route[] {
       handler: (req) => {
         requireApiVersion(req, SUBSCRIPTION_VERSIONS);
         const visible = state.listSubscriptions().filter((s) => state.canSeeSubscription(s, req.caller.objectId));
-        return json({ value: visible.map((s) => subscriptionEntity(state.tenantId, s)), count: { type: 'Total', value: visible.length } });
+        return json({
+          value: visible.map((s) => subscriptionEntity(state.tenantId, s)),
+          count: { type: 'Total', value: visible.length },
+        });
       },
     },
     {
@@ -120,7 +146,9 @@ export function armSubscriptionRoutes(deps: RouteDeps): Route[] {
         requireApiVersion(req, ROLE_ASSIGNMENT_VERSIONS);
         const sub = requireVisibleSubscription(deps, req, p.id, 'Microsoft.Authorization/roleAssignments/read');
         const pred = roleAssignmentPredicate(deps, queryOption(req.query, '$filter'));
-        return json({ value: sub.roleAssignments.filter((ra) => pred(ra, sub)).map((ra) => roleAssignmentEntity(sub, ra)) });
+        return json({
+          value: sub.roleAssignments.filter((ra) => pred(ra, sub)).map((ra) => roleAssignmentEntity(sub, ra)),
+        });
       },
     },
     {

@@ -35,27 +35,34 @@ interface InnerResponse {
 /** Validates the batch payload; any problem fails the whole batch with 400, as Graph does. */
 export function parseBatch(body: Record<string, unknown>): InnerRequest[] {
   const requests = body.requests;
-  if (!Array.isArray(requests) || requests.length === 0) throw badRequest('Invalid batch payload format.', 'BadRequest');
+  if (!Array.isArray(requests) || requests.length === 0)
+    throw badRequest('Invalid batch payload format.', 'BadRequest');
   if (requests.length > MAX_BATCH_REQUESTS) {
     throw badRequest(`Maximum requests limit exceeded, Max allowed number of requests are ${MAX_BATCH_REQUESTS}`);
   }
   const seen = new Set<string>();
   const out: InnerRequest[] = requests.map((raw: unknown) => {
     const r = (raw ?? {}) as Record<string, unknown>;
-    if (typeof r.id !== 'string' || r.id === '') throw badRequest("Batch request is missing the required property 'id'.", 'BadRequest');
+    if (typeof r.id !== 'string' || r.id === '')
+      throw badRequest("Batch request is missing the required property 'id'.", 'BadRequest');
     if (seen.has(r.id.toLowerCase())) {
       // [U] Graph fails the whole batch on a duplicate id; its exact text is not documented.
       throw badRequest(`Batch request contains a duplicate request id '${r.id}'.`, 'BadRequest');
     }
     seen.add(r.id.toLowerCase());
     const method = typeof r.method === 'string' ? r.method.toUpperCase() : '';
-    if (!METHODS.has(method)) throw badRequest(`Invalid method '${String(r.method)}' in batch request '${r.id}'.`, 'BadRequest');
+    if (!METHODS.has(method))
+      throw badRequest(`Invalid method '${String(r.method)}' in batch request '${r.id}'.`, 'BadRequest');
     if (typeof r.url !== 'string' || r.url === '' || /^https?:/i.test(r.url)) {
-      throw badRequest(`Invalid url in batch request '${r.id}': it must be relative to the version root.`, 'BadRequest');
+      throw badRequest(
+        `Invalid url in batch request '${r.id}': it must be relative to the version root.`,
+        'BadRequest',
+      );
     }
     const headers: Record<string, string> = {};
     if (r.headers !== undefined) {
-      if (typeof r.headers !== 'object' || r.headers === null) throw badRequest(`Invalid headers in batch request '${r.id}'.`, 'BadRequest');
+      if (typeof r.headers !== 'object' || r.headers === null)
+        throw badRequest(`Invalid headers in batch request '${r.id}'.`, 'BadRequest');
       for (const [k, v] of Object.entries(r.headers)) headers[k.toLowerCase()] = String(v);
     }
     if (r.body !== undefined && !headers['content-type']) {
@@ -69,7 +76,8 @@ export function parseBatch(body: Record<string, unknown>): InnerRequest[] {
   });
   for (const r of out) {
     for (const d of r.dependsOn) {
-      if (!seen.has(d.toLowerCase())) throw badRequest(`Request '${r.id}' depends on unknown request id '${d}'.`, 'BadRequest');
+      if (!seen.has(d.toLowerCase()))
+        throw badRequest(`Request '${r.id}' depends on unknown request id '${d}'.`, 'BadRequest');
     }
   }
   return out;
@@ -80,7 +88,12 @@ function failedDependency(id: string, dep: string): InnerResponse {
     id,
     status: 424,
     headers: { 'Content-Type': 'application/json' },
-    body: { error: { code: 'FailedDependency', message: `Request '${id}' was not run because request '${dep}' it depends on failed.` } },
+    body: {
+      error: {
+        code: 'FailedDependency',
+        message: `Request '${id}' was not run because request '${dep}' it depends on failed.`,
+      },
+    },
   };
 }
 
@@ -107,11 +120,17 @@ async function runBatch(deps: BatchDeps, req: ApiRequest, requests: InnerRequest
       const url = `/v1.0/${r.url.replace(/^\/+/, '')}`;
       const headers: Record<string, string> = { ...r.headers };
       if (req.headers.authorization) headers.authorization = req.headers.authorization;
-      if (req.headers['client-request-id'] && !headers['client-request-id']) headers['client-request-id'] = req.headers['client-request-id'];
+      if (req.headers['client-request-id'] && !headers['client-request-id'])
+        headers['client-request-id'] = req.headers['client-request-id'];
       const body: IncomingCall['body'] =
         r.body === undefined ? undefined : typeof r.body === 'string' ? { text: r.body } : { json: r.body };
       const res = await deps.dispatch({ method: r.method, url, headers, body, inBatch: true });
-      result = { id: r.id, status: res.status, headers: res.headers, ...(res.body !== undefined ? { body: res.body } : {}) };
+      result = {
+        id: r.id,
+        status: res.status,
+        headers: res.headers,
+        ...(res.body !== undefined ? { body: res.body } : {}),
+      };
     }
     visiting.delete(key);
     done.set(key, result);

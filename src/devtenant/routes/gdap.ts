@@ -36,7 +36,13 @@ export function relationshipEntity(rel: GdapRelationshipRecord): Record<string, 
 }
 
 function requestEntity(r: GdapRequestRecord): Record<string, unknown> {
-  return { id: r.id, action: r.action, status: r.status, createdDateTime: r.createdDateTime, lastModifiedDateTime: r.lastModifiedDateTime };
+  return {
+    id: r.id,
+    action: r.action,
+    status: r.status,
+    createdDateTime: r.createdDateTime,
+    lastModifiedDateTime: r.lastModifiedDateTime,
+  };
 }
 
 /** Duration between P1D and P2Y, in days or years (GDAP's documented bounds). */
@@ -51,12 +57,16 @@ function createRelationship(deps: RouteDeps, req: ApiRequest) {
   const body = bodyObject(req);
   // [U] GDAP validation errors: the constraints are documented, the codes and texts are the dev tenant's.
   const { displayName, duration } = body;
-  if (typeof displayName !== 'string' || displayName.trim() === '') throw badRequest("The 'displayName' is required.", 'BadRequest');
+  if (typeof displayName !== 'string' || displayName.trim() === '')
+    throw badRequest("The 'displayName' is required.", 'BadRequest');
   if (displayName.length > MAX_DISPLAY_NAME) {
     throw badRequest(`The 'displayName' must be at most ${MAX_DISPLAY_NAME} characters.`, 'BadRequest');
   }
   if (typeof duration !== 'string' || !validGdapDuration(duration)) {
-    throw badRequest("The 'duration' must be an ISO 8601 duration between P1D and P2Y (for example P730D).", 'BadRequest');
+    throw badRequest(
+      "The 'duration' must be an ISO 8601 duration between P1D and P2Y (for example P730D).",
+      'BadRequest',
+    );
   }
   const autoExtendDuration = body.autoExtendDuration === undefined ? 'PT0S' : body.autoExtendDuration;
   if (typeof autoExtendDuration !== 'string' || !AUTO_EXTEND.has(autoExtendDuration)) {
@@ -72,21 +82,38 @@ function createRelationship(deps: RouteDeps, req: ApiRequest) {
   // [V-c] partner KB: a relationship that includes Global Administrator cannot auto-extend.
   const hasGlobalAdmin = roleIds.some((id) => id.toLowerCase() === ROLE_TEMPLATE.globalAdministrator);
   if (hasGlobalAdmin && autoExtendDuration === 'P180D') {
-    throw badRequest('A relationship that includes the Global Administrator role cannot be auto-extended.', 'BadRequest');
+    throw badRequest(
+      'A relationship that includes the Global Administrator role cannot be auto-extended.',
+      'BadRequest',
+    );
   }
   let customer: GdapRelationshipRecord['customer'] = null;
   if (body.customer !== undefined && body.customer !== null) {
     const c = body.customer as Record<string, unknown>;
-    if (c.tenantId !== undefined && !isGuid(c.tenantId)) throw badRequest("Invalid value for 'customer.tenantId'.", 'BadRequest');
+    if (c.tenantId !== undefined && !isGuid(c.tenantId))
+      throw badRequest("Invalid value for 'customer.tenantId'.", 'BadRequest');
     customer = {
       tenantId: (c.tenantId as string | undefined) ?? null,
       displayName: typeof c.displayName === 'string' ? c.displayName : null,
     };
   }
-  const rel = deps.state.createGdap({ displayName, duration, customer, roleDefinitionIds: roleIds, autoExtendDuration });
-  return json({ '@odata.context': metadata(deps, 'tenantRelationships/delegatedAdminRelationships/$entity'), ...relationshipEntity(rel) }, 201, {
-    Location: `${deps.baseUrl()}${BASE}/${rel.id}`,
+  const rel = deps.state.createGdap({
+    displayName,
+    duration,
+    customer,
+    roleDefinitionIds: roleIds,
+    autoExtendDuration,
   });
+  return json(
+    {
+      '@odata.context': metadata(deps, 'tenantRelationships/delegatedAdminRelationships/$entity'),
+      ...relationshipEntity(rel),
+    },
+    201,
+    {
+      Location: `${deps.baseUrl()}${BASE}/${rel.id}`,
+    },
+  );
 }
 
 function notFound(id: string): TenantHttpError {
@@ -114,7 +141,10 @@ export function gdapRoutes(deps: RouteDeps): Route[] {
       handler: (_req, p) => {
         const rel = state.getGdap(p.id);
         if (!rel) throw notFound(p.id);
-        return json({ '@odata.context': metadata(deps, 'tenantRelationships/delegatedAdminRelationships/$entity'), ...relationshipEntity(rel) });
+        return json({
+          '@odata.context': metadata(deps, 'tenantRelationships/delegatedAdminRelationships/$entity'),
+          ...relationshipEntity(rel),
+        });
       },
     },
     {
@@ -125,7 +155,13 @@ export function gdapRoutes(deps: RouteDeps): Route[] {
         if (typeof body.action !== 'string') throw badRequest("The 'action' is required.", 'BadRequest');
         const r = state.gdapRequest(p.id, body.action);
         return json(
-          { '@odata.context': metadata(deps, `tenantRelationships/delegatedAdminRelationships('${p.id}')/requests/$entity`), ...requestEntity(r) },
+          {
+            '@odata.context': metadata(
+              deps,
+              `tenantRelationships/delegatedAdminRelationships('${p.id}')/requests/$entity`,
+            ),
+            ...requestEntity(r),
+          },
           201,
           { Location: `${deps.baseUrl()}${BASE}/${p.id}/requests/${r.id}` },
         );

@@ -48,18 +48,22 @@ function createGroup(deps: RouteDeps, req: ApiRequest) {
   const body = bodyObject(req);
   const invalid = (p: string) => badRequest(`Invalid value specified for property '${p}' of resource 'Group'.`);
   if (typeof body.displayName !== 'string' || body.displayName.trim() === '') throw invalid('displayName');
-  if (typeof body.mailNickname !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(body.mailNickname)) throw invalid('mailNickname');
+  if (typeof body.mailNickname !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(body.mailNickname))
+    throw invalid('mailNickname');
   if (typeof body.mailEnabled !== 'boolean') throw invalid('mailEnabled');
   if (typeof body.securityEnabled !== 'boolean') throw invalid('securityEnabled');
-  if (body.isAssignableToRole !== undefined && typeof body.isAssignableToRole !== 'boolean') throw invalid('isAssignableToRole');
-  if (body.description !== undefined && body.description !== null && typeof body.description !== 'string') throw invalid('description');
+  if (body.isAssignableToRole !== undefined && typeof body.isAssignableToRole !== 'boolean')
+    throw invalid('isAssignableToRole');
+  if (body.description !== undefined && body.description !== null && typeof body.description !== 'string')
+    throw invalid('description');
   const groupTypes = body.groupTypes === undefined ? [] : stringArray(body.groupTypes, 'groupTypes', 'Group');
   const isAssignableToRole = body.isAssignableToRole === true;
   if (isAssignableToRole && !body.securityEnabled) {
     throw badRequest('IsAssignableToRole can only be set on a security enabled group.');
   }
   const owners = body['owners@odata.bind'] === undefined ? [] : bindIds(body['owners@odata.bind'], 'owners@odata.bind');
-  const members = body['members@odata.bind'] === undefined ? [] : bindIds(body['members@odata.bind'], 'members@odata.bind');
+  const members =
+    body['members@odata.bind'] === undefined ? [] : bindIds(body['members@odata.bind'], 'members@odata.bind');
   for (const id of [...owners, ...members]) if (!state.objectKind(id)) throw resourceNotFound(id);
   const g = state.createGroup({
     displayName: body.displayName,
@@ -93,7 +97,9 @@ function patchGroup(deps: RouteDeps, req: ApiRequest, id: string) {
   for (const m of bind) {
     if (!state.objectKind(m)) throw resourceNotFound(m);
     if (state.isMember(g.id, m)) {
-      throw badRequest("One or more added object references already exist for the following modified properties: 'members'.");
+      throw badRequest(
+        "One or more added object references already exist for the following modified properties: 'members'.",
+      );
     }
   }
   state.updateGroup(g.id, patch);
@@ -101,15 +107,29 @@ function patchGroup(deps: RouteDeps, req: ApiRequest, id: string) {
   return noContent();
 }
 
-function listRelation(deps: RouteDeps, req: ApiRequest, groupId: string, relation: 'members' | 'owners' | 'transitiveMembers') {
+function listRelation(
+  deps: RouteDeps,
+  req: ApiRequest,
+  groupId: string,
+  relation: 'members' | 'owners' | 'transitiveMembers',
+) {
   allowOptions(req, ['$select', '$top', '$count', '$skiptoken']);
   const { state } = deps;
   const g = state.requireGroup(groupId);
   const ids =
-    relation === 'members' ? state.memberIds(g.id) : relation === 'owners' ? state.ownerIds(g.id) : state.transitiveMemberIds(g.id);
+    relation === 'members'
+      ? state.memberIds(g.id)
+      : relation === 'owners'
+        ? state.ownerIds(g.id)
+        : state.transitiveMemberIds(g.id);
   const select = selectOf(req);
   const items = ids.map((id) => directoryObject(state, id, select)).filter((x): x is Record<string, unknown> => !!x);
-  return listResponse(req, deps, items, (x) => x, { context: 'directoryObjects', defaultTop: 100, maxTop: 999, count: items.length });
+  return listResponse(req, deps, items, (x) => x, {
+    context: 'directoryObjects',
+    defaultTop: 100,
+    maxTop: 999,
+    count: items.length,
+  });
 }
 
 export function groupRoutes(deps: RouteDeps): Route[] {
@@ -149,7 +169,11 @@ export function groupRoutes(deps: RouteDeps): Route[] {
       },
     },
     { method: 'PATCH', pattern: '/v1.0/groups/:id', handler: (req, p) => patchGroup(deps, req, p.id) },
-    { method: 'GET', pattern: '/v1.0/groups/:id/members', handler: (req, p) => listRelation(deps, req, p.id, 'members') },
+    {
+      method: 'GET',
+      pattern: '/v1.0/groups/:id/members',
+      handler: (req, p) => listRelation(deps, req, p.id, 'members'),
+    },
     { method: 'GET', pattern: '/v1.0/groups/:id/owners', handler: (req, p) => listRelation(deps, req, p.id, 'owners') },
     {
       method: 'GET',
@@ -165,7 +189,11 @@ export function groupRoutes(deps: RouteDeps): Route[] {
         const select = selectOf(req);
         const users = state
           .listUsers()
-          .filter((u) => u.licenseAssignmentStates.some((s) => s.assignedByGroup?.toLowerCase() === g.id.toLowerCase() && s.state === 'Error'));
+          .filter((u) =>
+            u.licenseAssignmentStates.some(
+              (s) => s.assignedByGroup?.toLowerCase() === g.id.toLowerCase() && s.state === 'Error',
+            ),
+          );
         return listResponse(req, deps, users, (u) => directoryObject(state, u.id, select), {
           context: 'directoryObjects',
           defaultTop: 100,

@@ -5,7 +5,17 @@
 import { createHash } from 'node:crypto';
 import { badRequest } from '../errors';
 import type { ApiRequest, Route } from '../router';
-import { allowOptions, bodyObject, json, listResponse, metadata, projectGroup, projectUser, USER_DEFAULT_SELECT, type RouteDeps } from './shared';
+import {
+  allowOptions,
+  bodyObject,
+  json,
+  listResponse,
+  metadata,
+  projectGroup,
+  projectUser,
+  USER_DEFAULT_SELECT,
+  type RouteDeps,
+} from './shared';
 
 interface LicenseChange {
   add: { skuId: string; disabledPlans: string[] }[];
@@ -60,9 +70,15 @@ export function licenseRoutes(deps: RouteDeps): Route[] {
         const change = parseLicenseChange(bodyObject(req));
         const g = state.assignLicenseToGroup(p.id, change.add, change.remove);
         return json(
-          { '@odata.context': metadata(deps, 'groups/$entity'), ...projectGroup(g, undefined), assignedLicenses: g.assignedLicenses },
+          {
+            '@odata.context': metadata(deps, 'groups/$entity'),
+            ...projectGroup(g, undefined),
+            assignedLicenses: g.assignedLicenses,
+          },
           202,
-          { Location: `${deps.baseUrl()}/v2/${state.tenantId}/directoryObjects/${g.id}/Microsoft.DirectoryServices.Group` },
+          {
+            Location: `${deps.baseUrl()}/v2/${state.tenantId}/directoryObjects/${g.id}/Microsoft.DirectoryServices.Group`,
+          },
         );
       },
     },

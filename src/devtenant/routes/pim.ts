@@ -58,18 +58,25 @@ function createRequest(deps: RouteDeps, req: ApiRequest) {
 
   const now = state.clock.now();
   const info = (body.scheduleInfo ?? {}) as Record<string, unknown>;
-  const start = info.startDateTime === undefined || info.startDateTime === null ? now : new Date(String(info.startDateTime));
-  if (Number.isNaN(start.getTime())) throw badRequest("Invalid value specified for property 'scheduleInfo.startDateTime'.");
+  const start =
+    info.startDateTime === undefined || info.startDateTime === null ? now : new Date(String(info.startDateTime));
+  if (Number.isNaN(start.getTime()))
+    throw badRequest("Invalid value specified for property 'scheduleInfo.startDateTime'.");
   const exp = (info.expiration ?? { type: 'noExpiration' }) as Record<string, unknown>;
   const type = EXPIRATION_TYPES[String(exp.type ?? '').toLowerCase() as keyof typeof EXPIRATION_TYPES];
   if (!type) throw badRequest("Invalid value specified for property 'scheduleInfo.expiration.type'.");
 
   const caller = req.caller;
-  const createdBy = caller.kind === 'user' ? { user: { id: caller.objectId } } : { application: { id: caller.objectId } };
+  const createdBy =
+    caller.kind === 'user' ? { user: { id: caller.objectId } } : { application: { id: caller.objectId } };
   let targetScheduleId: string;
   let status: string;
   let start_ = start;
-  let expiration = { type, endDateTime: (exp.endDateTime as string | null | undefined) ?? null, duration: (exp.duration as string | null | undefined) ?? null };
+  let expiration = {
+    type,
+    endDateTime: (exp.endDateTime as string | null | undefined) ?? null,
+    duration: (exp.duration as string | null | undefined) ?? null,
+  };
 
   if (action === 'adminAssign') {
     const s = state.createPimSchedule({
@@ -132,7 +139,11 @@ export function pimRoutes(deps: RouteDeps): Route[] {
         const clauses = filterText === undefined ? undefined : equalityClauses(parseFilter(filterText));
         const allowed = new Set(['groupid', 'principalid', 'accessid']);
         // Graph requires the list to be narrowed to a group or a principal.
-        if (!clauses || (!clauses.has('groupid') && !clauses.has('principalid')) || [...clauses.keys()].some((k) => !allowed.has(k))) {
+        if (
+          !clauses ||
+          (!clauses.has('groupid') && !clauses.has('principalid')) ||
+          [...clauses.keys()].some((k) => !allowed.has(k))
+        ) {
           throw unsupportedQuery("A $filter on groupId or principalId (eq, optionally 'and' accessId eq) is required.");
         }
         const s = deps.state.activeSchedules({

@@ -5,7 +5,16 @@
  */
 import { BUILTIN_ROLES, roleDefinition } from '../builtin-roles';
 import { badRequest, resourceNotFound, unsupportedQuery } from '../errors';
-import { checkFilter, equalityClauses, evaluateFilter, objectLookup, parseFilter, project, queryOption, type FilterSupport } from '../odata';
+import {
+  checkFilter,
+  equalityClauses,
+  evaluateFilter,
+  objectLookup,
+  parseFilter,
+  project,
+  queryOption,
+  type FilterSupport,
+} from '../odata';
 import type { ApiRequest, Route } from '../router';
 import type { RoleAssignmentRecord } from '../state';
 import { allowOptions, bodyObject, json, metadata, noContent, selectOf, type RouteDeps } from './shared';
@@ -17,7 +26,17 @@ const DEFINITION_FILTERS: FilterSupport = {
   isBuiltIn: ['eq'],
 };
 
-const DEFINITION_FIELDS = ['id', 'description', 'displayName', 'isBuiltIn', 'isEnabled', 'resourceScopes', 'templateId', 'version', 'rolePermissions'];
+const DEFINITION_FIELDS = [
+  'id',
+  'description',
+  'displayName',
+  'isBuiltIn',
+  'isEnabled',
+  'resourceScopes',
+  'templateId',
+  'version',
+  'rolePermissions',
+];
 
 function assignmentEntity(r: RoleAssignmentRecord): Record<string, unknown> {
   return {
@@ -50,7 +69,9 @@ function listAssignments(deps: RouteDeps, req: ApiRequest) {
   const select = selectOf(req);
   return json({
     '@odata.context': metadata(deps, 'roleManagement/directory/roleAssignments'),
-    value: items.map((r) => project(assignmentEntity(r), select, ASSIGNMENT_FIELDS, 'microsoft.graph.unifiedRoleAssignment')),
+    value: items.map((r) =>
+      project(assignmentEntity(r), select, ASSIGNMENT_FIELDS, 'microsoft.graph.unifiedRoleAssignment'),
+    ),
   });
 }
 
@@ -112,8 +133,16 @@ export function roleRoutes(deps: RouteDeps): Route[] {
         });
       },
     },
-    { method: 'GET', pattern: '/v1.0/roleManagement/directory/roleAssignments', handler: (req) => listAssignments(deps, req) },
-    { method: 'POST', pattern: '/v1.0/roleManagement/directory/roleAssignments', handler: (req) => createAssignment(deps, req) },
+    {
+      method: 'GET',
+      pattern: '/v1.0/roleManagement/directory/roleAssignments',
+      handler: (req) => listAssignments(deps, req),
+    },
+    {
+      method: 'POST',
+      pattern: '/v1.0/roleManagement/directory/roleAssignments',
+      handler: (req) => createAssignment(deps, req),
+    },
     {
       method: 'GET',
       pattern: '/v1.0/roleManagement/directory/roleAssignments/:id',

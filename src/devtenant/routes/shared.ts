@@ -79,13 +79,45 @@ export const USER_DEFAULT_SELECT = [
 
 /** Real user properties the dev tenant does not model: selectable, always null. */
 const USER_UNMODELLED = [
-  'aboutMe', 'ageGroup', 'assignedPlans', 'city', 'companyName', 'consentProvidedForMinor', 'country', 'creationType',
-  'deletedDateTime', 'employeeHireDate', 'employeeId', 'employeeType', 'externalUserState', 'faxNumber', 'identities',
-  'imAddresses', 'lastPasswordChangeDateTime', 'legalAgeGroupClassification', 'mailNickname', 'onPremisesDistinguishedName',
-  'onPremisesDomainName', 'onPremisesImmutableId', 'onPremisesSamAccountName', 'onPremisesSecurityIdentifier',
-  'onPremisesSyncEnabled', 'onPremisesUserPrincipalName', 'otherMails', 'passwordPolicies', 'postalCode', 'provisionedPlans',
-  'proxyAddresses', 'securityIdentifier', 'showInAddressList', 'signInActivity', 'signInSessionsValidFromDateTime', 'state',
-  'streetAddress', 'employeeOrgData', 'manager',
+  'aboutMe',
+  'ageGroup',
+  'assignedPlans',
+  'city',
+  'companyName',
+  'consentProvidedForMinor',
+  'country',
+  'creationType',
+  'deletedDateTime',
+  'employeeHireDate',
+  'employeeId',
+  'employeeType',
+  'externalUserState',
+  'faxNumber',
+  'identities',
+  'imAddresses',
+  'lastPasswordChangeDateTime',
+  'legalAgeGroupClassification',
+  'mailNickname',
+  'onPremisesDistinguishedName',
+  'onPremisesDomainName',
+  'onPremisesImmutableId',
+  'onPremisesSamAccountName',
+  'onPremisesSecurityIdentifier',
+  'onPremisesSyncEnabled',
+  'onPremisesUserPrincipalName',
+  'otherMails',
+  'passwordPolicies',
+  'postalCode',
+  'provisionedPlans',
+  'proxyAddresses',
+  'securityIdentifier',
+  'showInAddressList',
+  'signInActivity',
+  'signInSessionsValidFromDateTime',
+  'state',
+  'streetAddress',
+  'employeeOrgData',
+  'manager',
 ];
 
 export function userEntity(state: DirectoryState, u: UserRecord): Record<string, unknown> {
@@ -118,7 +150,11 @@ export function userEntity(state: DirectoryState, u: UserRecord): Record<string,
   };
 }
 
-export function projectUser(state: DirectoryState, u: UserRecord, select: string[] | undefined): Record<string, unknown> {
+export function projectUser(
+  state: DirectoryState,
+  u: UserRecord,
+  select: string[] | undefined,
+): Record<string, unknown> {
   return project(userEntity(state, u), select, USER_DEFAULT_SELECT, 'microsoft.graph.user', USER_UNMODELLED);
 }
 
@@ -145,9 +181,19 @@ export const GROUP_DEFAULT_SELECT = [
 ] as const;
 
 const GROUP_UNMODELLED = [
-  'expirationDateTime', 'membershipRuleProcessingState', 'onPremisesSyncEnabled', 'preferredDataLocation', 'preferredLanguage',
-  'resourceBehaviorOptions', 'resourceProvisioningOptions', 'securityIdentifier', 'theme', 'hasMembersWithLicenseErrors',
-  'creationOptions', 'onPremisesSamAccountName', 'onPremisesSecurityIdentifier',
+  'expirationDateTime',
+  'membershipRuleProcessingState',
+  'onPremisesSyncEnabled',
+  'preferredDataLocation',
+  'preferredLanguage',
+  'resourceBehaviorOptions',
+  'resourceProvisioningOptions',
+  'securityIdentifier',
+  'theme',
+  'hasMembersWithLicenseErrors',
+  'creationOptions',
+  'onPremisesSamAccountName',
+  'onPremisesSecurityIdentifier',
 ];
 
 export function groupEntity(g: GroupRecord): Record<string, unknown> {
@@ -184,17 +230,25 @@ export function projectGroup(g: GroupRecord, select: string[] | undefined): Reco
  * A directory object inside a collection, typed with @odata.type. $select names that exist on
  * another object type are skipped for this one, as Graph does; names no type has fail.
  */
-export function directoryObject(state: DirectoryState, id: string, select: string[] | undefined): Record<string, unknown> | undefined {
+export function directoryObject(
+  state: DirectoryState,
+  id: string,
+  select: string[] | undefined,
+): Record<string, unknown> | undefined {
   const kind = state.objectKind(id);
   if (kind === 'user') {
     const u = state.getUser(id)!;
-    const mine = select?.filter((s) => s.toLowerCase() in lowerKeys(userEntity(state, u)) || isUnmodelled(s, USER_UNMODELLED));
+    const mine = select?.filter(
+      (s) => s.toLowerCase() in lowerKeys(userEntity(state, u)) || isUnmodelled(s, USER_UNMODELLED),
+    );
     checkSelectKnown(select, state, u);
     return { '@odata.type': '#microsoft.graph.user', ...projectUser(state, u, select ? mine : undefined) };
   }
   if (kind === 'group') {
     const g = state.getGroup(id)!;
-    const mine = select?.filter((s) => s.toLowerCase() in lowerKeys(groupEntity(g)) || isUnmodelled(s, GROUP_UNMODELLED));
+    const mine = select?.filter(
+      (s) => s.toLowerCase() in lowerKeys(groupEntity(g)) || isUnmodelled(s, GROUP_UNMODELLED),
+    );
     return { '@odata.type': '#microsoft.graph.group', ...projectGroup(g, select ? mine : undefined) };
   }
   if (kind === 'servicePrincipal') {
@@ -207,7 +261,10 @@ export function directoryObject(state: DirectoryState, id: string, select: strin
       servicePrincipalType: 'Application',
     };
     const mine = select?.filter((s) => s.toLowerCase() in lowerKeys(all));
-    return { '@odata.type': '#microsoft.graph.servicePrincipal', ...project(all, select ? mine : undefined, Object.keys(all), 'microsoft.graph.servicePrincipal') };
+    return {
+      '@odata.type': '#microsoft.graph.servicePrincipal',
+      ...project(all, select ? mine : undefined, Object.keys(all), 'microsoft.graph.servicePrincipal'),
+    };
   }
   return undefined;
 }
@@ -226,11 +283,25 @@ function checkSelectKnown(select: string[] | undefined, state: DirectoryState, u
   if (!select) return;
   const known = {
     ...lowerKeys(userEntity(state, u)),
-    ...lowerKeys(Object.fromEntries([...GROUP_DEFAULT_SELECT, 'assignedLicenses', 'licenseProcessingState', 'appId', 'servicePrincipalType'].map((k) => [k, true]))),
+    ...lowerKeys(
+      Object.fromEntries(
+        [...GROUP_DEFAULT_SELECT, 'assignedLicenses', 'licenseProcessingState', 'appId', 'servicePrincipalType'].map(
+          (k) => [k, true],
+        ),
+      ),
+    ),
   };
   for (const s of select) {
-    if (s !== '*' && !(s.toLowerCase() in known) && !isUnmodelled(s, USER_UNMODELLED) && !isUnmodelled(s, GROUP_UNMODELLED)) {
-      throw badRequest(`Could not find a property named '${s}' on type 'microsoft.graph.directoryObject'.`, 'BadRequest');
+    if (
+      s !== '*' &&
+      !(s.toLowerCase() in known) &&
+      !isUnmodelled(s, USER_UNMODELLED) &&
+      !isUnmodelled(s, GROUP_UNMODELLED)
+    ) {
+      throw badRequest(
+        `Could not find a property named '${s}' on type 'microsoft.graph.directoryObject'.`,
+        'BadRequest',
+      );
     }
   }
 }
@@ -247,13 +318,21 @@ export interface ListOptions {
 }
 
 /** A Graph collection response: context, optional count, one page of items, nextLink. */
-export function listResponse<T>(req: ApiRequest, deps: RouteDeps, items: T[], render: (item: T) => unknown, opts: ListOptions): ApiResponse {
+export function listResponse<T>(
+  req: ApiRequest,
+  deps: RouteDeps,
+  items: T[],
+  render: (item: T) => unknown,
+  opts: ListOptions,
+): ApiResponse {
   const top = parseTop(queryOption(req.query, '$top'), opts.maxTop) ?? opts.defaultTop;
   const offset = decodeSkipToken(queryOption(req.query, '$skiptoken'));
   const page = paginate(items, offset, top);
   const body: Record<string, unknown> = { '@odata.context': metadata(deps, opts.context) };
-  if ((queryOption(req.query, '$count') ?? '').toLowerCase() === 'true') body['@odata.count'] = opts.count ?? items.length;
-  if (page.nextOffset !== undefined) body['@odata.nextLink'] = nextLink(deps.baseUrl(), req.path, req.query, page.nextOffset);
+  if ((queryOption(req.query, '$count') ?? '').toLowerCase() === 'true')
+    body['@odata.count'] = opts.count ?? items.length;
+  if (page.nextOffset !== undefined)
+    body['@odata.nextLink'] = nextLink(deps.baseUrl(), req.path, req.query, page.nextOffset);
   body.value = page.items.map(render);
   return json(body);
 }

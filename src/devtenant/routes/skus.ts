@@ -46,7 +46,8 @@ export function skuEntity(state: DirectoryState, s: FixtureSku): Record<string, 
 
 function refuseFilter(req: ApiRequest): void {
   // [U] The reference quotes the doc ("Query filter expressions aren't supported"); the code is a guess.
-  if (queryOption(req.query, '$filter') !== undefined) throw unsupportedQuery("Query filter expressions aren't supported.");
+  if (queryOption(req.query, '$filter') !== undefined)
+    throw unsupportedQuery("Query filter expressions aren't supported.");
   allowOptions(req, ['$select']);
 }
 
@@ -61,7 +62,9 @@ export function skuRoutes(deps: RouteDeps): Route[] {
         const select = selectOf(req);
         return json({
           '@odata.context': metadata(deps, select ? `subscribedSkus(${select.join(',')})` : 'subscribedSkus'),
-          value: state.listSkus().map((s) => project(skuEntity(state, s), select, SKU_FIELDS, 'microsoft.graph.subscribedSku')),
+          value: state
+            .listSkus()
+            .map((s) => project(skuEntity(state, s), select, SKU_FIELDS, 'microsoft.graph.subscribedSku')),
         });
       },
     },

@@ -36,7 +36,8 @@ export function testHookRoutes(deps: HookDeps): Route[] {
       pattern: '/_devtenant/faults',
       handler: (req) => {
         const b = bodyObject(req);
-        const path = typeof b.pathRegex === 'string' ? regexFrom(b.pathRegex) : typeof b.path === 'string' ? b.path : undefined;
+        const path =
+          typeof b.pathRegex === 'string' ? regexFrom(b.pathRegex) : typeof b.path === 'string' ? b.path : undefined;
         if (path === undefined) throw badRequest("Give 'path' or 'pathRegex'.", 'BadRequest');
         try {
           faults.failNext({
@@ -115,7 +116,12 @@ export function testHookRoutes(deps: HookDeps): Route[] {
       pattern: '/_devtenant/clock',
       handler: (req) => {
         const clock = deps.adjustableClock;
-        if (!clock) throw new TenantHttpError(409, 'Conflict', 'The clock was injected by the host and cannot be moved over HTTP.');
+        if (!clock)
+          throw new TenantHttpError(
+            409,
+            'Conflict',
+            'The clock was injected by the host and cannot be moved over HTTP.',
+          );
         const b = bodyObject(req);
         if (typeof b.advanceMs === 'number') clock.advance(b.advanceMs);
         else if (typeof b.now === 'string' && !Number.isNaN(Date.parse(b.now))) clock.set(new Date(b.now));

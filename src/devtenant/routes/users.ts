@@ -46,7 +46,15 @@ const USER_FILTERS: FilterSupport = {
   assignedLicenses: ['any'],
 };
 
-const SEARCHABLE = new Set(['displayname', 'givenname', 'surname', 'mail', 'userprincipalname', 'jobtitle', 'department']);
+const SEARCHABLE = new Set([
+  'displayname',
+  'givenname',
+  'surname',
+  'mail',
+  'userprincipalname',
+  'jobtitle',
+  'department',
+]);
 
 export const SEARCH_NEEDS_CONSISTENCY =
   "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'";
@@ -54,7 +62,10 @@ export const SEARCH_NEEDS_CONSISTENCY =
 function sortUsers(users: UserRecord[], orderby: string | undefined): UserRecord[] {
   if (!orderby) return users;
   const m = /^\s*(displayName|userPrincipalName)(?:\s+(asc|desc))?\s*$/i.exec(orderby);
-  if (!m) throw unsupportedQuery(`Unsupported $orderby '${orderby}'; the dev tenant orders users by displayName or userPrincipalName.`);
+  if (!m)
+    throw unsupportedQuery(
+      `Unsupported $orderby '${orderby}'; the dev tenant orders users by displayName or userPrincipalName.`,
+    );
   const key = m[1].toLowerCase() === 'displayname' ? 'displayName' : 'userPrincipalName';
   const dir = (m[2] ?? 'asc').toLowerCase() === 'desc' ? -1 : 1;
   return [...users].sort((a, b) => a[key].localeCompare(b[key]) * dir);
@@ -75,7 +86,8 @@ export function listUsers(deps: RouteDeps, req: ApiRequest) {
     if (!hasEventualConsistency(req)) throw badRequest(SEARCH_NEEDS_CONSISTENCY, 'Request_UnsupportedQuery');
     const expr = parseSearch(searchText);
     for (const p of searchProperties(expr)) {
-      if (!SEARCHABLE.has(p.toLowerCase())) throw badRequest(`Unsupported property '${p}' in $search.`, 'Request_UnsupportedQuery');
+      if (!SEARCHABLE.has(p.toLowerCase()))
+        throw badRequest(`Unsupported property '${p}' in $search.`, 'Request_UnsupportedQuery');
     }
     users = users.filter((u) => searchMatches(expr, objectLookup(userEntity(state, u))));
   }
@@ -174,17 +186,28 @@ export function userRoutes(deps: RouteDeps): Route[] {
         const select = selectOf(req);
         const u = state.requireUser(p.id);
         const context = select ? `users(${select.join(',')})/$entity` : 'users/$entity';
-        return json({ '@odata.context': `${deps.baseUrl()}/v1.0/$metadata#${context}`, ...projectUser(state, u, select) });
+        return json({
+          '@odata.context': `${deps.baseUrl()}/v1.0/$metadata#${context}`,
+          ...projectUser(state, u, select),
+        });
       },
     },
     { method: 'PATCH', pattern: '/v1.0/users/:id', handler: (req, p) => patchUser(deps, req, p.id) },
-    { method: 'GET', pattern: '/v1.0/users/:id/memberOf', handler: (req, p) => memberOf(deps, req, p.id, false, undefined) },
+    {
+      method: 'GET',
+      pattern: '/v1.0/users/:id/memberOf',
+      handler: (req, p) => memberOf(deps, req, p.id, false, undefined),
+    },
     {
       method: 'GET',
       pattern: '/v1.0/users/:id/memberOf/:cast',
       handler: (req, p) => memberOf(deps, req, p.id, false, parseCast(p.cast)),
     },
-    { method: 'GET', pattern: '/v1.0/users/:id/transitiveMemberOf', handler: (req, p) => memberOf(deps, req, p.id, true, undefined) },
+    {
+      method: 'GET',
+      pattern: '/v1.0/users/:id/transitiveMemberOf',
+      handler: (req, p) => memberOf(deps, req, p.id, true, undefined),
+    },
     {
       method: 'GET',
       pattern: '/v1.0/users/:id/transitiveMemberOf/:cast',

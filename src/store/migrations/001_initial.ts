@@ -47,9 +47,24 @@ export function initialSchema(engine: Engine): Migration {
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addColumn('expires_at', 'text')
         .execute();
-      await db.schema.createIndex('requests_by_requester').ifNotExists().on('requests').columns(['requester_id', 'id desc']).execute();
-      await db.schema.createIndex('requests_by_state_expires').ifNotExists().on('requests').columns(['state', 'expires_at']).execute();
-      await db.schema.createIndex('requests_by_state_updated').ifNotExists().on('requests').columns(['state', 'updated_at']).execute();
+      await db.schema
+        .createIndex('requests_by_requester')
+        .ifNotExists()
+        .on('requests')
+        .columns(['requester_id', 'id desc'])
+        .execute();
+      await db.schema
+        .createIndex('requests_by_state_expires')
+        .ifNotExists()
+        .on('requests')
+        .columns(['state', 'expires_at'])
+        .execute();
+      await db.schema
+        .createIndex('requests_by_state_updated')
+        .ifNotExists()
+        .on('requests')
+        .columns(['state', 'updated_at'])
+        .execute();
 
       await db.schema
         .createTable('request_targets')
@@ -64,7 +79,12 @@ export function initialSchema(engine: Engine): Migration {
         .addColumn('error_message', 'text')
         .addPrimaryKeyConstraint('request_targets_pk', ['request_id', 'user_id'])
         .execute();
-      await db.schema.createIndex('request_targets_by_user').ifNotExists().on('request_targets').column('user_id').execute();
+      await db.schema
+        .createIndex('request_targets_by_user')
+        .ifNotExists()
+        .on('request_targets')
+        .column('user_id')
+        .execute();
 
       await db.schema
         .createTable('request_approvers')
@@ -81,7 +101,8 @@ export function initialSchema(engine: Engine): Migration {
       // few pending requests in O(limit); it is a plain column (not a partial-index predicate)
       // because both engines match partial indexes only against literals, not bound parameters.
       await db.schema
-        .createIndex('request_approvers_by_approver').ifNotExists()
+        .createIndex('request_approvers_by_approver')
+        .ifNotExists()
         .on('request_approvers')
         .columns(['approver_id', 'pending', 'request_id'])
         .execute();
@@ -137,12 +158,18 @@ export function initialSchema(engine: Engine): Migration {
         .execute();
       // Partial with a literal predicate: the worker's poll reads only timers still to run.
       await db.schema
-        .createIndex('timers_due').ifNotExists()
+        .createIndex('timers_due')
+        .ifNotExists()
         .on('timers')
         .columns(['due_at', 'id'])
         .where(sql.ref('done_at'), 'is', null)
         .execute();
-      await db.schema.createIndex('timers_by_request').ifNotExists().on('timers').columns(['request_id', 'due_at']).execute();
+      await db.schema
+        .createIndex('timers_by_request')
+        .ifNotExists()
+        .on('timers')
+        .columns(['request_id', 'due_at'])
+        .execute();
 
       await db.schema
         .createTable('records')

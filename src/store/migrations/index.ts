@@ -7,7 +7,9 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Engine } from '../dialect';
 import { initialSchema } from './001_initial';
 
-const MIGRATIONS: ReadonlyArray<[name: string, build: (engine: Engine) => Migration]> = [['001_initial', initialSchema]];
+const MIGRATIONS: ReadonlyArray<[name: string, build: (engine: Engine) => Migration]> = [
+  ['001_initial', initialSchema],
+];
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   return {
