@@ -83,6 +83,19 @@ export class Desk {
     }
   }
 
+  /**
+   * Whether the tenant knows this person: true, false, or undefined when the tenant could not say.
+   * The read also warms what their first question needs (their record and roles, one $batch).
+   */
+  async isPerson(personId: string): Promise<boolean | undefined> {
+    try {
+      await this.directory.warmAsker(personId);
+      return (await this.directory.user(personId, 'cached')) !== undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Admins see the admin examples on the help card; a failed read just shows the general card. */
   private async isAdmin(actor: Actor): Promise<boolean> {
     return isStatusReader(await this.directory.rolesOf(actor.id, false).catch(() => new Set<never>()));
