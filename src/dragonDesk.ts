@@ -106,7 +106,8 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
     // (for a second at most).
     const gate = new TurnGate();
     const messenger = new TeamsMessenger(adapter, config, store, logger);
-    let worker: Worker | undefined;
+    // The worker needs the services and the services nudge the worker: bound once both exist.
+    let kickWorker = (): void => undefined;
     const deps: ServiceDeps = {
       config,
       tenant,
@@ -114,11 +115,11 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       clock,
       logger,
       messenger,
-      kickWorker: () => worker?.kick(),
+      kickWorker: () => kickWorker(),
       yieldToTurns: () => gate.quiet(),
     };
     const desk = new Desk(deps);
-    worker = new Worker({
+    const worker = new Worker({
       store,
       engine: desk.engine,
       clock,
@@ -128,6 +129,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       staleAfterMs: Math.max(5 * 60_000, 2 * config.licenseVerifyTimeoutSeconds * 1000),
       yieldTo: () => gate.quiet(),
     });
+    kickWorker = () => worker.kick();
     // Time-bound Dragon admin grants remind and end through the worker; groups an earlier set-up
     // created fill the config's gaps (src/services/setup.ts).
     desk.roles.registerTimers(worker);
@@ -145,7 +147,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       port: config.port,
       host: config.host,
       logger,
-      handleMessage: bot.handleMessage,
+      handleMessage: (req, res) => bot.handleMessage(req, res),
       readiness: [
         { name: 'store', check: () => store.ping() },
         { name: 'tenant', check: () => tenant.ping() },

@@ -88,7 +88,7 @@ export function createLogger(
 /** For tests: a logger that keeps lines in memory. */
 export function memoryLogger(): Logger & { lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
-  const logger = createLogger('debug', {}, (line) => lines.push(JSON.parse(line)));
+  const logger = createLogger('debug', {}, (line) => lines.push(JSON.parse(line) as Record<string, unknown>));
   return Object.assign(logger, { lines });
 }
 

@@ -25,7 +25,7 @@ import type { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import { isCardVerb, readActionData } from '../cards/verbs';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import type { Desk, Intent } from '../services/desk';
+import type { Desk } from '../services/desk';
 import { withGreeting, type Actor, type ClickResult, type Reply } from '../services/types';
 import type { Store } from '../store/types';
 import { toActivity } from './activities';
@@ -107,7 +107,7 @@ export function createBot(opts: BotOptions): Bot {
     logger.error('turn failed', { reference, activityType: ctx.activity.type, name: ctx.activity.name, err });
     const message = `Sorry, something went wrong on my side (reference ${reference}). Nothing was changed; please try again, and quote the reference if it keeps happening.`;
     try {
-      if (ctx.activity.type === ActivityTypes.Invoke) {
+      if ((ctx.activity.type as ActivityTypes) === ActivityTypes.Invoke) {
         if (!ctx.turnState.get(INVOKE_RESPONSE_KEY)) await invokeError(ctx, 500, 'InternalError', message);
       } else await ctx.sendActivity(message);
     } catch (sendErr) {
@@ -115,29 +115,39 @@ export function createBot(opts: BotOptions): Bot {
     }
   };
 
+  /** A turn Dragon Desk will not take: an invoke gets an error body, a message a plain answer, others nothing. */
+  const refuse = async (ctx: TurnContext, status: number, code: string, message: string): Promise<void> => {
+    const type = ctx.activity.type as ActivityTypes;
+    if (type === ActivityTypes.Invoke) await invokeError(ctx, status, code, message);
+    else if (type === ActivityTypes.Message) await ctx.sendActivity(message);
+  };
+
   // Who is asking, from which tenant; remember how to reach them in their 1:1 chat.
   app.turn('beforeTurn', async (ctx, state) => {
     const a = ctx.activity;
-    if (
-      a.type !== ActivityTypes.Message &&
-      a.type !== ActivityTypes.Invoke &&
-      a.type !== ActivityTypes.ConversationUpdate
-    )
+    const type = a.type as ActivityTypes;
+    if (type !== ActivityTypes.Message && type !== ActivityTypes.Invoke && type !== ActivityTypes.ConversationUpdate)
       return true;
     if (!fromTenant(a, config.tenantId)) {
       const tenant =
         a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
       logger.warn('activity from another tenant refused', { tenant });
-      const message = 'Dragon Desk serves only its own organisation, and this message came from another tenant.';
-      if (a.type === ActivityTypes.Invoke) await invokeError(ctx, 403, 'WrongTenant', message);
-      else if (a.type === ActivityTypes.Message) await ctx.sendActivity(message);
+      await refuse(
+        ctx,
+        403,
+        'WrongTenant',
+        'Dragon Desk serves only its own organisation, and this message came from another tenant.',
+      );
       return false;
     }
     if (!a.from?.aadObjectId) {
-      const message = "I can't tell who you are (Teams didn't send your Entra ID object id), so I can't act for you.";
-      if (a.type === ActivityTypes.Invoke) await invokeError(ctx, 401, 'UnknownUser', message);
-      else if (a.type === ActivityTypes.Message) await ctx.sendActivity(message);
-      return a.type === ActivityTypes.ConversationUpdate;
+      await refuse(
+        ctx,
+        401,
+        'UnknownUser',
+        "I can't tell who you are (Teams didn't send your Entra ID object id), so I can't act for you.",
+      );
+      return type === ActivityTypes.ConversationUpdate;
     }
     const personal = !a.conversation?.conversationType || a.conversation.conversationType === 'personal';
     if (personal) {
@@ -146,9 +156,12 @@ export function createBot(opts: BotOptions): Bot {
       if (!(await store.conversations.get(a.from.aadObjectId))) {
         const known = await desk.isPerson(a.from.aadObjectId);
         if (known === false) {
-          const message = "I can't find you in your organisation's directory, so I can't act for you.";
-          if (a.type === ActivityTypes.Invoke) await invokeError(ctx, 403, 'UnknownUser', message);
-          else if (a.type === ActivityTypes.Message) await ctx.sendActivity(message);
+          await refuse(
+            ctx,
+            403,
+            'UnknownUser',
+            "I can't find you in your organisation's directory, so I can't act for you.",
+          );
           return false;
         }
         // The tenant did not answer: the turn goes on (and reports what fails), and the reference
@@ -181,7 +194,7 @@ export function createBot(opts: BotOptions): Bot {
         const actor = actorOf(ctx);
         // The answer is worked out before the greeting, though sent after it: a request for oneself
         // has just read the person's record, and the greeting takes the name from it (no second read).
-        const answer = await desk.handle(actor, { ...(params ?? {}), intent: name } as Intent);
+        const answer = await desk.handle(actor, { ...(params ?? {}), intent: name });
         if (!(state.temp as TempState).firstContact) {
           await respond(ctx, answer);
           return '';
@@ -304,5 +317,5 @@ export function createBot(opts: BotOptions): Bot {
  */
 function chatReference(activity: Activity): Record<string, unknown> {
   const { activityId: _atHand, ...reference } = TurnContext.getConversationReference(activity);
-  return reference as Record<string, unknown>;
+  return reference;
 }

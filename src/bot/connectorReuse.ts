@@ -87,7 +87,7 @@ export class ConnectorReuse {
       this.connectors.get(JSON.stringify([binding, serviceUrl, audience ?? null]), async () =>
         withoutIdlePolicies(await inner.create(serviceUrl, audience)),
       );
-    return { create } as ConnectorFactory;
+    return { create };
   }
 
   /** `auth` with its connector factories and user token clients reused. */
@@ -120,7 +120,7 @@ export class ConnectorReuse {
             );
         }
         const value = Reflect.get(target, prop, target) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     });
   }

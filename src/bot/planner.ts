@@ -63,7 +63,7 @@ export class GrammarPlanner<TState extends TurnState = TurnState> implements Pla
   }
 
   /** One message, one action: no looping on action output. */
-  async continueTask(): Promise<Plan> {
-    return { type: 'plan', commands: [] };
+  continueTask(): Promise<Plan> {
+    return Promise.resolve({ type: 'plan', commands: [] });
   }
 }

@@ -15,18 +15,13 @@
  * The manifest is validated offline against the schema bundled in @microsoft/app-manifest before
  * the zip is written; a broken manifest never leaves this script.
  */
+import { isGuid } from '../guid';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import AdmZip from 'adm-zip';
 import { projectRoot } from '../paths';
 
 export const PACKAGE_FILES = ['manifest.json', 'color.png', 'outline.png'] as const;
-
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-export function isGuid(value: string): boolean {
-  return GUID.test(value);
-}
 
 export interface AppManifestJson {
   id: string;

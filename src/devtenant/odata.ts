@@ -192,8 +192,8 @@ export function parseFilter(text: string): FilterExpr {
   const tokens = tokenize(text);
   let pos = 0;
   const peek = () => tokens[pos];
-  const isWord = (v: string) => peek()?.t === 'word' && peek()!.v.toLowerCase() === v;
-  const isPunct = (v: string) => peek()?.t === 'punct' && peek()!.v === v;
+  const isWord = (v: string) => peek()?.t === 'word' && peek().v.toLowerCase() === v;
+  const isPunct = (v: string) => peek()?.t === 'punct' && peek().v === v;
   const expectPunct = (v: string) => {
     if (!isPunct(v)) throw invalidFilter(text);
     pos += 1;
@@ -247,7 +247,7 @@ export function parseFilter(text: string): FilterExpr {
       const args: Literal[] = [];
       let path: string[] | undefined;
       if (!isPunct(')')) {
-        if (peek()?.t === 'word' && !/^(true|false|null|-?\d)/i.test(peek()!.v) && !/^[0-9a-f]{8}-/i.test(peek()!.v)) {
+        if (peek()?.t === 'word' && !/^(true|false|null|-?\d)/i.test(peek().v) && !/^[0-9a-f]{8}-/i.test(peek().v)) {
           path = propertyPath();
         } else {
           args.push(literal());
@@ -273,7 +273,7 @@ export function parseFilter(text: string): FilterExpr {
       return { kind: 'any', path: path.slice(0, -1), variable: varTok.v, predicate };
     }
     if (isWord('eq') || isWord('ne')) {
-      const op = peek()!.v.toLowerCase() as 'eq' | 'ne';
+      const op = peek().v.toLowerCase() as 'eq' | 'ne';
       pos += 1;
       return { kind: 'cmp', op, path, value: literal() };
     }

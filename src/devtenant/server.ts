@@ -68,7 +68,10 @@ function headerMap(h: http.IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
-function readBody(req: http.IncomingMessage): Promise<string | 'too-large'> {
+/** A body over the limit: not a string, so no body text can be mistaken for it. */
+const TOO_LARGE = Symbol('too-large');
+
+function readBody(req: http.IncomingMessage): Promise<string | typeof TOO_LARGE> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -78,7 +81,7 @@ function readBody(req: http.IncomingMessage): Promise<string | 'too-large'> {
       if (size > MAX_BODY_BYTES) tooLarge = true;
       else chunks.push(c);
     });
-    req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(tooLarge ? TOO_LARGE : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
@@ -116,7 +119,7 @@ export async function startDevTenant(opts: DevTenantOptions = {}): Promise<DevTe
     void (async () => {
       try {
         const text = await readBody(req);
-        if (text === 'too-large') {
+        if (text === TOO_LARGE) {
           res.writeHead(413, { 'Content-Type': 'application/json' });
           res.end(
             JSON.stringify({ error: { code: 'RequestEntityTooLarge', message: 'The request body is too large.' } }),

@@ -8,6 +8,7 @@
  * wire behaviour the client must cope with.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { isGuid } from '../guid';
 import { ROLE_TEMPLATE } from '../domain/catalog';
 import { directoryRoleObjectId, roleDefinition } from './builtin-roles';
 import { DAY_MS, isoDurationMs } from './duration';
@@ -147,11 +148,6 @@ export const AZURE_ROLE_GUID: Record<AzureBuiltInRole, string> = {
 export type ObjectKind = 'user' | 'group' | 'servicePrincipal';
 
 const lc = (s: string) => s.toLowerCase();
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isGuid(s: unknown): s is string {
-  return typeof s === 'string' && GUID.test(s);
-}
 
 function stableGuid(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');

@@ -38,19 +38,22 @@ export interface ExecutionContext {
   ): Promise<void>;
 }
 
+/** What a capability may answer with or without waiting: the engine awaits either. */
+type Awaitable<T> = T | Promise<T>;
+
 export interface Capability {
   readonly kinds: readonly RequestKind[];
   /** Card title, e.g. "Dragon Copilot nursing license". */
   title(req: DeskRequest): string;
   /** Everything else a request card shows for this capability (seats, notes, …). */
-  cardContext(req: DeskRequest): Promise<Omit<RequestCardContext, 'title' | 'approverReason'>>;
+  cardContext(req: DeskRequest): Awaitable<Omit<RequestCardContext, 'title' | 'approverReason'>>;
   /**
    * Run on the draft, again when it is sent for approval, and fresh at Confirm: the world may have
    * changed since the draft was made. `reads` 'cached' (the default is 'fresh') lets the checks of
    * a draft and of sending use reads up to 30 s old: an approver's decision and the execution check
    * again.
    */
-  precheck(req: DeskRequest, actor: Actor, reads?: Reads): Promise<Precheck>;
+  precheck(req: DeskRequest, actor: Actor, reads?: Reads): Awaitable<Precheck>;
   /** May this person make the change directly (after a confirmation card)? Fresh unless `reads` says 'cached' (the draft's buttons). */
   canActDirectly(actor: Actor, req: DeskRequest, reads?: Reads): Promise<boolean>;
   /**
@@ -58,7 +61,7 @@ export interface Capability {
    * routes it by reads up to 30 s old), and fresh at the moment of a decision: an approver who is
    * no longer in this list (removed as owner, role taken away) is refused.
    */
-  approvers(req: DeskRequest, reads?: Reads): Promise<RequestApprover[]>;
+  approvers(req: DeskRequest, reads?: Reads): Awaitable<RequestApprover[]>;
   /** Justification required before sending for approval. */
   requiresJustification(req: DeskRequest, direct: boolean): boolean;
   /** Carry the change out; idempotent, because a crashed worker resumes it. */
@@ -73,7 +76,7 @@ export interface Capability {
  * behalf. So nobody approves, and there is no justification to ask for.
  */
 export abstract class DirectOnlyCapability {
-  async approvers(): Promise<RequestApprover[]> {
+  approvers(): RequestApprover[] {
     return [];
   }
 

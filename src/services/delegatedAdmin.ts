@@ -145,7 +145,7 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       duration: p.duration,
       autoExtend: p.autoExtend,
       problems,
-    }) as unknown as AdaptiveCard;
+    });
   }
 
   /** Continue on the options card: the inputs are untrusted and checked against what was offered. */
@@ -204,7 +204,7 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
     return 'Delegated admin (GDAP) relationship';
   }
 
-  async cardContext(req: DeskRequest) {
+  cardContext(req: DeskRequest) {
     const p = this.offer(req);
     const days = gdapDays(p.duration);
     const notes = [
@@ -225,7 +225,7 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
     return (await this.access.operator(actor.id, WHAT)).ok;
   }
 
-  async precheck(req: DeskRequest): Promise<Precheck> {
+  precheck(req: DeskRequest): Precheck {
     const p = this.offer(req);
     if (p.stage !== 'summary')
       return { ok: false, replies: [text('Choose the roles and duration on the offer card first. Nothing was sent.')] };

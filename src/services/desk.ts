@@ -20,7 +20,7 @@ import { RequestEngine } from './requests';
 import { RoleService } from './roles';
 import { SetupService } from './setup';
 import { StatusService } from './status';
-import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
+import { card, text, type Actor, type ClickResult, type Reply, type ServiceDeps } from './types';
 
 /** What the language layer produces (src/language/types.ts), as services read it. */
 export interface Intent {
@@ -103,7 +103,7 @@ export class Desk {
 
   async welcome(actor: Actor): Promise<Reply[]> {
     const name = await this.greetingName(actor);
-    const replies: Reply[] = [card(helpCard({ name, isAdmin: await this.isAdmin(actor) }) as unknown as AdaptiveCard)];
+    const replies: Reply[] = [card(helpCard({ name, isAdmin: await this.isAdmin(actor) }))];
     replies.push(...(await this.pendingApprovalsOnArrival(actor)));
     return replies;
   }
@@ -134,7 +134,7 @@ export class Desk {
             helpCard({
               name: await this.greetingName(actor),
               isAdmin: await this.isAdmin(actor),
-            }) as unknown as AdaptiveCard,
+            }),
           ),
         ];
       case 'license.request': {

@@ -14,6 +14,7 @@ import type { Timer } from '../store/types';
 import { DRAGON_ADMIN_SCOPE, type DragonRoleAccess, type GrantVia } from './dragonRole';
 import type { Directory } from './directory';
 import { text, type ServiceDeps } from './types';
+import { asText } from '../text';
 
 export const GRANT_RECORDS = 'grant';
 export const GRANT_REMIND = 'grant.remind';
@@ -132,7 +133,7 @@ export class GrantService {
 
   private async grantOf(t: Timer): Promise<Grant | undefined> {
     const requestId = Number(t.payload.requestId);
-    const userId = String(t.payload.userId ?? '');
+    const userId = asText(t.payload.userId);
     if (!Number.isFinite(requestId) || !userId) return undefined;
     return this.get(requestId, userId);
   }

@@ -17,7 +17,7 @@ import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from '.
 import { Directory, licenseHolding, type Reads } from './directory';
 import { applyPersonChoices, notFoundText, resolvePeople, targetOf, type PersonQuestionData } from './people';
 import type { RequestEngine } from './requests';
-import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
+import { card, text, type Actor, type ClickResult, type Reply, type ServiceDeps } from './types';
 
 const LICENSE_KINDS_OF_REQUEST: readonly RequestKind[] = ['license.assign', 'license.remove'];
 const SEAT_ALERT_INTERVAL_MS = 60 * 60 * 1000;
@@ -85,7 +85,7 @@ export class LicenseService implements Capability {
 
   /** Which person / which license answers from a choice card. */
   private async onChoice(req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb): Promise<ClickResult> {
-    let updated: DeskRequest | undefined = req;
+    let updated: DeskRequest | undefined;
     if (verb === 'request.resolve') {
       const applied = await applyPersonChoices(this.deps.store, req, actor, data);
       if ('message' in applied) return { message: applied.message };
@@ -116,7 +116,7 @@ export class LicenseService implements Capability {
   private async nextStep(req: DeskRequest, actor: Actor): Promise<Reply[]> {
     const about = { requestId: req.id, role: 'requester' as const };
     const questions = (req.payload.questions ?? []) as PersonQuestionData[];
-    if (questions.length) return [card(choosePersonCard(req, questions) as unknown as AdaptiveCard, about)];
+    if (questions.length) return [card(choosePersonCard(req, questions), about)];
 
     let current = req;
     if (!current.subject && current.kind === 'license.remove') {
@@ -153,7 +153,7 @@ export class LicenseService implements Capability {
           chooseLicenseCard(
             current,
             current.targets.map((t) => t.displayName),
-          ) as unknown as AdaptiveCard,
+          ),
           about,
         ),
       ];
@@ -265,7 +265,7 @@ export class LicenseService implements Capability {
                 { title: 'Free', value: String(s.free) },
                 { title: 'How to buy more', value: info.purchase },
               ],
-            }) as unknown as AdaptiveCard,
+            }),
           ),
         ],
       };

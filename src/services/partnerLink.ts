@@ -21,6 +21,7 @@ import type { PartnerAccess } from './partnerAccess';
 import { auditOf, auditRefusal, createDirectDraft, DRAGON_DESK_TARGET } from './partnerDrafts';
 import type { RequestEngine } from './requests';
 import { text, type Actor, type Reply, type ServiceDeps } from './types';
+import { asText } from '../text';
 
 export type PartnerLinkKind = 'partner.link' | 'partner.link.update' | 'partner.link.remove';
 const KINDS: readonly RequestKind[] = ['partner.link', 'partner.link.update', 'partner.link.remove'];
@@ -149,11 +150,11 @@ export class PartnerLinkService extends DirectOnlyCapability implements Capabili
     const name = req.payload.partnerName as string | undefined;
     if (req.kind === 'partner.link.remove') return `Partner Admin Link to ${this.label(req.subject, name)}`;
     if (req.kind === 'partner.link.update')
-      return `${this.label(req.subject, name)} via Partner Admin Link, replacing ${String(req.payload.previous ?? 'the current ID')}`;
+      return `${this.label(req.subject, name)} via Partner Admin Link, replacing ${asText(req.payload.previous) || 'the current ID'}`;
     return `${this.label(req.subject, name)} via Partner Admin Link`;
   }
 
-  async cardContext(req: DeskRequest) {
+  cardContext(req: DeskRequest) {
     const extra = ((req.payload.notes as string[] | undefined) ?? []).filter(Boolean);
     const notes =
       req.kind === 'partner.link.remove'

@@ -331,7 +331,7 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
     return `${partnerLabel({ name: (req.payload.partnerName as string | null) ?? undefined, mpnId: req.subject })} as partner of record`;
   }
 
-  async cardContext(req: DeskRequest) {
+  cardContext(req: DeskRequest) {
     const replaces = req.payload.replaces as Replaces | null;
     const notes = [
       `Press Confirm once you have attached partner ID ${req.subject} in the Azure portal. Dragon Desk then records it; it can't attach it for you (there is no API).`,

@@ -35,6 +35,7 @@ import { auditOf, auditRefusal, createDirectDraft, tenantTarget } from './partne
 import type { PartnerOfRecordService } from './partnerOfRecord';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type AdaptiveCard, type Reply, type ServiceDeps } from './types';
+import { asText } from '../text';
 
 export const PARTNER_ROLES_REMOVED = 'partner-roles-removed';
 
@@ -130,7 +131,7 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
         tone: 'default',
         facts: PARTNER_TYPE_ORDER.map((t) => ({ title: PARTNER_TYPES[t].label, value: PARTNER_TYPES[t].roles })),
         link: { title: 'Partner relationships in the admin center', url: PARTNER_RELATIONSHIPS_URL },
-      }) as unknown as AdaptiveCard,
+      }),
     );
 
     if (ask.partner || ask.partnerId) {
@@ -160,7 +161,7 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
             tone: 'default',
             facts,
             link: { title: 'Partner relationships in the admin center', url: PARTNER_RELATIONSHIPS_URL },
-          }) as unknown as AdaptiveCard,
+          }),
         ),
       ];
     }
@@ -189,7 +190,7 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
           columns: ['Partner', 'Partner ID', 'Type', 'Admin roles they can hold', 'Recorded'],
           rows,
           emptyText: 'No partners are configured (PARTNERS) and none were recorded.',
-        }) as unknown as AdaptiveCard,
+        }),
       ),
       typesCard,
     ];
@@ -253,7 +254,7 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
   // ---------------------------------------------------------------- capability
 
   private partnerName(req: DeskRequest): string {
-    return String(req.payload.partnerName ?? req.subject);
+    return asText(req.payload.partnerName) || req.subject;
   }
 
   /**
@@ -264,7 +265,7 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
     return `Remove ${possessive(this.partnerName(req))} admin roles`;
   }
 
-  async cardContext(req: DeskRequest) {
+  cardContext(req: DeskRequest) {
     return {
       // The card's fact reads "Remove roles of {subject}".
       subject: this.partnerName(req),
@@ -280,7 +281,7 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
     return (await this.access.relationshipManagerRole(actor.id)) !== undefined;
   }
 
-  async precheck(): Promise<Precheck> {
+  precheck(): Precheck {
     return { ok: true };
   }
 

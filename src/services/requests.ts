@@ -89,7 +89,7 @@ export class RequestEngine {
       direct,
       requireJustification: cap.requiresJustification(req, direct),
       approverReason: approver ? `You are ${approver.reason}.` : undefined,
-    }) as unknown as AdaptiveCard;
+    });
   }
 
   /**
@@ -491,7 +491,7 @@ export class RequestEngine {
     const req = await this.deps.store.requests.get(requestId);
     if (!req || req.requesterId !== actor.id)
       return [text(`I can't find a request #${requestId} of yours. Say "my requests" to see them.`)];
-    const result = await this.cancel(req, actor, async (note) => ({ message: note }));
+    const result = await this.cancel(req, actor, (note) => Promise.resolve({ message: note }));
     const replies: Reply[] = [];
     if (result.message) replies.push(text(result.message));
     else replies.push(text(`Cancelled request #${requestId}.`));

@@ -23,7 +23,7 @@ import { DRAGON_ADMIN_SCOPE, DRAGON_ADMIN_SCOPE_ID, DragonRoleAccess, isTransien
 import { GrantService, type TimerRegistry } from './grants';
 import { applyPersonChoices, notFoundText, resolvePeople, targetOf, type PersonQuestionData } from './people';
 import type { RequestEngine } from './requests';
-import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
+import { card, text, type Actor, type ClickResult, type Reply, type ServiceDeps } from './types';
 
 export const DRAGON_ADMIN_SUBJECT = 'dragon-admin';
 const ROLE_KINDS = ['role.assign', 'role.remove'] as const;
@@ -122,10 +122,7 @@ export class RoleService implements Capability {
   /** Ask which person when a name is ambiguous, then check and show the draft card. */
   private async nextStep(req: DeskRequest, actor: Actor): Promise<Reply[]> {
     const questions = (req.payload.questions ?? []) as PersonQuestionData[];
-    if (questions.length)
-      return [
-        card(choosePersonCard(req, questions) as unknown as AdaptiveCard, { requestId: req.id, role: 'requester' }),
-      ];
+    if (questions.length) return [card(choosePersonCard(req, questions), { requestId: req.id, role: 'requester' })];
     return this.engine.prepareDraft(req, actor);
   }
 

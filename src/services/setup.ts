@@ -30,7 +30,7 @@ import { DirectOnlyCapability, type Capability, type ExecutionOutcome, type Prec
 import type { Directory } from './directory';
 import { DRAGON_ADMIN_SCOPE_ID, DRAGON_ADMIN_TEMPLATE, isTransient } from './dragonRole';
 import type { RequestEngine } from './requests';
-import { card, text, type Actor, type AdaptiveCard, type Reply, type ServiceDeps } from './types';
+import { card, text, type Actor, type Reply, type ServiceDeps } from './types';
 
 export const SETUP_RECORDS = 'setup';
 export const SETUP_SUBJECT = 'dragon-licensing';
@@ -180,7 +180,7 @@ export class SetupService extends DirectOnlyCapability implements Capability {
     const { plan, observed } = await this.planFor(actor.id);
     if (!plan.hasWork) {
       const adopted = await this.adoptFound(observed, actor.id);
-      return [card(this.summaryCard(plan, adopted) as unknown as AdaptiveCard)];
+      return [card(this.summaryCard(plan, adopted))];
     }
     const req = await this.deps.store.requests.create(
       {
@@ -242,7 +242,7 @@ export class SetupService extends DirectOnlyCapability implements Capability {
     return 'Dragon licensing, as Microsoft recommends';
   }
 
-  async cardContext(req: DeskRequest) {
+  cardContext(req: DeskRequest) {
     const after = req.state === 'completed' || req.state === 'failed';
     const notes = after
       ? ((req.payload.notes as string[] | undefined) ?? [])

@@ -14,7 +14,7 @@ import { GRANT_RECORDS } from './grants';
 import { resolvePeople } from './people';
 import type { RequestAccess } from './requestAccess';
 import { notFound, stateWords, type RequestEngine } from './requests';
-import { card, text, type Actor, type AdaptiveCard, type Reply, type ServiceDeps } from './types';
+import { card, text, type Actor, type Reply, type ServiceDeps } from './types';
 
 const HOLDERS_SHOWN = 20;
 
@@ -77,10 +77,10 @@ export class StatusService {
       total: seats[k].total,
       purchase: LICENSE_INFO[k].purchase,
     }));
-    return [card(seatsCard(rows) as unknown as AdaptiveCard)];
+    return [card(seatsCard(rows))];
   }
 
-  async purchase(license?: LicenseKind): Promise<Reply[]> {
+  purchase(license?: LicenseKind): Reply[] {
     return [
       card(
         noticeCard({
@@ -88,7 +88,7 @@ export class StatusService {
           text: 'Microsoft sells the two Dragon Copilot license kinds through different channels:',
           tone: 'default',
           facts: this.kinds(license).map((k) => ({ title: LICENSE_INFO[k].label, value: LICENSE_INFO[k].purchase })),
-        }) as unknown as AdaptiveCard,
+        }),
       ),
     ];
   }
@@ -130,7 +130,7 @@ export class StatusService {
             columns: ['Person', 'How', 'State'],
             rows: rows.slice(0, HOLDERS_SHOWN),
             footer: rows.length > HOLDERS_SHOWN ? `Showing ${HOLDERS_SHOWN} of ${rows.length}.` : undefined,
-          }) as unknown as AdaptiveCard,
+          }),
         ),
       );
     }
@@ -206,7 +206,7 @@ export class StatusService {
             joinNames(r.targets.map((t) => t.displayName)),
             this.stateLine(r),
           ]),
-        }) as unknown as AdaptiveCard,
+        }),
       ),
     ];
   }
@@ -307,7 +307,7 @@ export class StatusService {
           title: 'Dragon administrators',
           columns: ['Person', 'How', 'Until'],
           rows,
-        }) as unknown as AdaptiveCard,
+        }),
       ),
     ];
   }

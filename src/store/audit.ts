@@ -16,7 +16,7 @@ export async function insertAudit(
   entries: AuditEntry | readonly AuditEntry[],
   st: PreparedStatements,
 ): Promise<void> {
-  const list = Array.isArray(entries) ? entries : [entries as AuditEntry];
+  const list: readonly AuditEntry[] = isList(entries) ? entries : [entries];
   if (list.length === 0) return;
   const at = nowIso(clock);
   const rows = list.map((entry) => ({
@@ -75,4 +75,8 @@ export class SqlAuditStore implements AuditStore {
       .execute();
     return rows.map(toAuditRow);
   }
+}
+
+function isList(entries: AuditEntry | readonly AuditEntry[]): entries is readonly AuditEntry[] {
+  return Array.isArray(entries);
 }

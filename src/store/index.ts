@@ -45,7 +45,7 @@ async function migrate(conn: Connection): Promise<void> {
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const which = failed ? `migration ${failed}` : 'migration';
-    throw new Error(`Store ${which} failed: ${error instanceof Error ? error.message : String(error)}`, {
+    throw new Error(`Store ${which} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`, {
       cause: error,
     });
   }

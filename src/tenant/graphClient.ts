@@ -169,19 +169,19 @@ export class GraphTenantClient implements TenantClient {
     try {
       switch (method) {
         case 'GET':
-          res = await req.get();
+          res = (await req.get()) as TransportResponse;
           break;
         case 'POST':
-          res = await req.post(o.body);
+          res = (await req.post(o.body)) as TransportResponse;
           break;
         case 'PATCH':
-          res = await req.patch(o.body);
+          res = (await req.patch(o.body)) as TransportResponse;
           break;
         case 'PUT':
-          res = await req.put(o.body);
+          res = (await req.put(o.body)) as TransportResponse;
           break;
         case 'DELETE':
-          res = await req.delete();
+          res = (await req.delete()) as TransportResponse;
           break;
       }
     } catch (err) {

@@ -70,6 +70,7 @@ export function odataString(value: string): string {
  */
 export function userSearchExpression(text: string): string {
   const clean = text
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
     .replace(/["\\\u0000-\u001f]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();

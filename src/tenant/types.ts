@@ -10,7 +10,8 @@ export interface LicenseAssignmentState {
   skuId: string;
   /** null for a direct assignment, else the group id. */
   assignedByGroup: string | null;
-  state: 'Active' | 'ActiveWithError' | 'Disabled' | 'Error' | string;
+  /** 'Active' | 'ActiveWithError' | 'Disabled' | 'Error', or a state Microsoft adds later. */
+  state: string;
   error: string | null; // CountViolation | MutuallyExclusiveViolation | … | 'None' | null
   disabledPlans?: string[];
   lastUpdatedDateTime?: string;
@@ -116,7 +117,7 @@ export interface BatchResponse {
   id: string;
   status: number;
   headers?: Record<string, string>;
-  body?: any;
+  body?: unknown;
 }
 
 export interface GdapRelationship {

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { INTENT_ENTITIES, INTENTS, isWriteIntent, parse, type Intent, type ParseResult } from '../../src/language';
+import { INTENT_ENTITIES, INTENTS, isWriteIntent, parse, type ParseResult } from '../../src/language';
 
 interface Case {
   line: number;
@@ -64,7 +64,7 @@ describe('labelled corpus', () => {
 
   it('labels only entities the contract allows for each intent', () => {
     const bad = cases.filter((c) => {
-      const allowed = new Set<string>(['intent', ...INTENT_ENTITIES[c.expect.intent as Intent]]);
+      const allowed = new Set<string>(['intent', ...INTENT_ENTITIES[c.expect.intent]]);
       return !(c.expect.intent in INTENT_ENTITIES) || Object.keys(c.expect).some((k) => !allowed.has(k));
     });
     expect(bad.map((c) => `line ${c.line}`)).toEqual([]);

@@ -11,8 +11,12 @@ const ME = { id: 'u-1', tenantId: 't', name: 'Pat' };
 
 function tenantCounting() {
   const calls: string[] = [];
-  const user = (id: string): TenantUser =>
-    ({ id, displayName: `Person ${id}`, givenName: 'Pat', userPrincipalName: `${id}@x` }) as TenantUser;
+  const user = (id: string): TenantUser => ({
+    id,
+    displayName: `Person ${id}`,
+    givenName: 'Pat',
+    userPrincipalName: `${id}@x`,
+  });
   const skus: SubscribedSku[] = [
     {
       id: 's1',

@@ -7,8 +7,10 @@ import { ROLE_TEMPLATE } from '../../domain/catalog';
 import { DAY_MS, isoDurationMs, parseIsoDuration } from '../duration';
 import { badRequest, TenantHttpError } from '../errors';
 import type { ApiRequest, Route } from '../router';
-import { isGuid, type GdapRelationshipRecord, type GdapRequestRecord } from '../state';
+import { isGuid } from '../../guid';
+import type { GdapRelationshipRecord, GdapRequestRecord } from '../state';
 import { allowOptions, bodyObject, json, metadata, type RouteDeps } from './shared';
+import { asText } from '../../text';
 
 const MAX_DISPLAY_NAME = 50;
 const AUTO_EXTEND = new Set(['PT0S', 'P0D', 'P180D']);
@@ -77,7 +79,7 @@ function createRelationship(deps: RouteDeps, req: ApiRequest) {
   if (!Array.isArray(roles) || roles.length === 0) {
     throw badRequest("The 'accessDetails.unifiedRoles' must list at least one role.", 'BadRequest');
   }
-  const roleIds = roles.map((r: unknown) => String((r as Record<string, unknown> | null)?.roleDefinitionId ?? ''));
+  const roleIds = roles.map((r: unknown) => asText((r as Record<string, unknown> | null)?.roleDefinitionId));
   for (const id of roleIds) if (!isGuid(id)) throw badRequest(`Invalid roleDefinitionId '${id}'.`, 'BadRequest');
   // [V-c] partner KB: a relationship that includes Global Administrator cannot auto-extend.
   const hasGlobalAdmin = roleIds.some((id) => id.toLowerCase() === ROLE_TEMPLATE.globalAdministrator);
@@ -93,7 +95,7 @@ function createRelationship(deps: RouteDeps, req: ApiRequest) {
     if (c.tenantId !== undefined && !isGuid(c.tenantId))
       throw badRequest("Invalid value for 'customer.tenantId'.", 'BadRequest');
     customer = {
-      tenantId: (c.tenantId as string | undefined) ?? null,
+      tenantId: c.tenantId ?? null,
       displayName: typeof c.displayName === 'string' ? c.displayName : null,
     };
   }

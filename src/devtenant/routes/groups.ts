@@ -6,7 +6,7 @@
 import { badRequest, resourceNotFound } from '../errors';
 import { checkFilter, evaluateFilter, objectLookup, parseFilter, queryOption, type FilterSupport } from '../odata';
 import type { ApiRequest, Route } from '../router';
-import { isGuid } from '../state';
+import { isGuid } from '../../guid';
 import {
   allowOptions,
   bodyObject,
@@ -67,7 +67,7 @@ function createGroup(deps: RouteDeps, req: ApiRequest) {
   for (const id of [...owners, ...members]) if (!state.objectKind(id)) throw resourceNotFound(id);
   const g = state.createGroup({
     displayName: body.displayName,
-    description: (body.description as string | null | undefined) ?? null,
+    description: body.description ?? null,
     mailNickname: body.mailNickname,
     mailEnabled: body.mailEnabled,
     securityEnabled: body.securityEnabled,

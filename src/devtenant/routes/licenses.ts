@@ -16,6 +16,7 @@ import {
   USER_DEFAULT_SELECT,
   type RouteDeps,
 } from './shared';
+import { asText } from '../../text';
 
 interface LicenseChange {
   add: { skuId: string; disabledPlans: string[] }[];
@@ -39,7 +40,7 @@ export function parseLicenseChange(body: Record<string, unknown>): LicenseChange
     if (!Array.isArray(disabled) || disabled.some((d) => typeof d !== 'string')) {
       throw badRequest("Invalid value specified for property 'disabledPlans' of resource 'AssignedLicense'.");
     }
-    return { skuId: String(rec.skuId ?? ''), disabledPlans: disabled as string[] };
+    return { skuId: asText(rec.skuId), disabledPlans: disabled as string[] };
   });
   const remove = removeLicenses.map((r: unknown) => String(r));
   return { add, remove };

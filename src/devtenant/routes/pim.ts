@@ -7,8 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { badRequest, resourceNotFound, unsupportedQuery } from '../errors';
 import { equalityClauses, parseFilter, queryOption } from '../odata';
 import type { ApiRequest, Route } from '../router';
-import { isGuid, type PimAccess, type PimScheduleRecord } from '../state';
+import { isGuid } from '../../guid';
+import type { PimAccess, PimScheduleRecord } from '../state';
 import { allowOptions, bodyObject, json, metadata, type RouteDeps } from './shared';
+import { asText } from '../../text';
 
 const EXPIRATION_TYPES = {
   afterduration: 'afterDuration',
@@ -59,11 +61,11 @@ function createRequest(deps: RouteDeps, req: ApiRequest) {
   const now = state.clock.now();
   const info = (body.scheduleInfo ?? {}) as Record<string, unknown>;
   const start =
-    info.startDateTime === undefined || info.startDateTime === null ? now : new Date(String(info.startDateTime));
+    info.startDateTime === undefined || info.startDateTime === null ? now : new Date(asText(info.startDateTime));
   if (Number.isNaN(start.getTime()))
     throw badRequest("Invalid value specified for property 'scheduleInfo.startDateTime'.");
   const exp = (info.expiration ?? { type: 'noExpiration' }) as Record<string, unknown>;
-  const type = EXPIRATION_TYPES[String(exp.type ?? '').toLowerCase() as keyof typeof EXPIRATION_TYPES];
+  const type = EXPIRATION_TYPES[asText(exp.type).toLowerCase() as keyof typeof EXPIRATION_TYPES];
   if (!type) throw badRequest("Invalid value specified for property 'scheduleInfo.expiration.type'.");
 
   const caller = req.caller;
@@ -82,7 +84,7 @@ function createRequest(deps: RouteDeps, req: ApiRequest) {
     const s = state.createPimSchedule({
       groupId: group.id,
       principalId,
-      accessId: accessId as PimAccess,
+      accessId: accessId,
       start,
       expiration,
       justification: (justification as string | undefined) ?? null,
@@ -93,7 +95,7 @@ function createRequest(deps: RouteDeps, req: ApiRequest) {
     start_ = new Date(s.startDateTime);
     expiration = { type: s.expirationType, endDateTime: s.endDateTime, duration: s.duration };
   } else if (action === 'adminRemove') {
-    targetScheduleId = state.endPimAccess(group.id, principalId, accessId as PimAccess);
+    targetScheduleId = state.endPimAccess(group.id, principalId, accessId);
     // [U] Microsoft's samples show 'Revoked' for an adminRemove request.
     status = 'Revoked';
   } else {

@@ -13,8 +13,8 @@ const MIGRATIONS: ReadonlyArray<[name: string, build: (engine: Engine) => Migrat
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   return {
-    async getMigrations(): Promise<Record<string, Migration>> {
-      return Object.fromEntries(MIGRATIONS.map(([name, build]) => [name, build(engine)]));
+    getMigrations(): Promise<Record<string, Migration>> {
+      return Promise.resolve(Object.fromEntries(MIGRATIONS.map(([name, build]) => [name, build(engine)])));
     },
   };
 }
