@@ -7,8 +7,8 @@
  */
 import type { Config } from '../config';
 import { ROLE_TEMPLATE } from '../domain/catalog';
-import { tenantErrorKind } from '../tenant/errors';
-import { TenantError, type TenantClient } from '../tenant/types';
+import { isAlreadyAssigned, isNotAssigned } from '../tenant/errors';
+import type { TenantClient } from '../tenant/types';
 
 export const DRAGON_ADMIN_TEMPLATE = ROLE_TEMPLATE.dragonAdministrator;
 /** The only scope Dragon Desk assigns the role at: the whole directory. */
@@ -82,7 +82,6 @@ export class DragonRoleAccess {
       try {
         await this.tenant.createRoleAssignment(DRAGON_ADMIN_TEMPLATE, userId, DRAGON_ADMIN_SCOPE_ID);
       } catch (err) {
-        // [U] Graph's code for a duplicate directory role assignment (reference §5).
         if (!isAlreadyAssigned(err)) throw err;
       }
       return;
@@ -123,11 +122,7 @@ export class DragonRoleAccess {
           });
         } catch (err) {
           // Not (or no longer) assigned through PIM: fall through to the plain membership removal.
-          if (!(
-            err instanceof TenantError &&
-            (err.code === 'RoleAssignmentDoesNotExist' || tenantErrorKind(err) === 'reference-not-present')
-          ))
-            throw err;
+          if (!isNotAssigned(err)) throw err;
         }
       }
       await this.tenant.removeGroupMember(groupId, userId);
@@ -158,15 +153,4 @@ export class DragonRoleAccess {
     if (!g) throw new Error('no Dragon Administrators group is configured');
     return g;
   }
-}
-
-function isAlreadyAssigned(err: unknown): boolean {
-  if (!(err instanceof TenantError)) return false;
-  const kind = tenantErrorKind(err);
-  return kind === 'role-assignment-exists' || kind === 'already-exists' || err.status === 409;
-}
-
-/** Worth retrying later (throttling, outage, network) rather than failing the change. */
-export function isTransient(err: unknown): boolean {
-  return err instanceof TenantError && (err.status === 0 || err.status === 429 || err.status >= 500);
 }

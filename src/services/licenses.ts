@@ -10,9 +10,8 @@ import { LICENSE_INFO, MAX_PEOPLE_PER_REQUEST, otherKind, type LicenseKind } fro
 import { joinNames } from '../domain/people';
 import { eligibleApprovers, licenseAssignerRole } from '../domain/policy';
 import type { DeskRequest, RequestApprover, RequestKind, RequestTarget } from '../domain/request';
-import { explainTenantError, headersFromRecord, tenantErrorFromResponse } from '../tenant/errors';
-import { RETRYABLE_STATUSES } from '../tenant/retry';
-import { TenantError, type BatchRequest, type TenantUser } from '../tenant/types';
+import { explainTenantError } from '../tenant/errors';
+import { TenantError, type LicenseRoute, type TenantUser } from '../tenant/types';
 import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
 import { Directory, licenseHolding, type Reads } from './directory';
 import { applyPersonChoices, notFoundText, resolvePeople, targetOf, type PersonQuestionData } from './people';
@@ -397,44 +396,34 @@ export class LicenseService implements Capability {
     const assign = req.kind === 'license.assign';
 
     // One $batch for every write (at most 20 people per request, so one HTTP call).
-    const paths = assign
-      ? todo.map(() => [groupId ? ('group' as const) : ('direct' as const)])
-      : await this.removalPaths(todo, skuId, groupId);
-    const writes: { target: RequestTarget; via: 'group' | 'direct'; request: BatchRequest }[] = [];
-    todo.forEach((t, i) =>
-      paths[i].forEach((via) =>
-        writes.push({
-          target: t,
-          via,
-          request: writeFor(assign, via, groupId, t.userId, skuId, String(writes.length)),
-        }),
-      ),
-    );
-    const answers = writes.length ? await this.deps.tenant.batch(writes.map((w) => w.request)) : [];
+    const writes = assign
+      ? await this.deps.tenant.grantLicenses({
+          via: groupId ? 'group' : 'direct',
+          groupId,
+          skuId,
+          userIds: todo.map((t) => t.userId),
+        })
+      : await this.deps.tenant.revokeLicenses({
+          groupId,
+          skuId,
+          changes: await this.removalPaths(todo, skuId, groupId),
+        });
     const failedIds = new Set<string>();
     let transient: TenantError | undefined;
-    for (let i = 0; i < writes.length; i++) {
-      const a = answers[i];
-      const { target: t, via } = writes[i];
-      const ok =
-        a && (a.status < 300 || (a.status === 400 && /already exist|do not exist/i.test(JSON.stringify(a.body ?? ''))));
+    for (const w of writes) {
       await this.deps.store.audit.append({
         actorId: 'dragon-desk',
         action: assign ? 'graph.assign' : 'graph.remove',
         requestId: req.id,
         tenantId: req.tenantId,
-        detail: { userId: t.userId, status: a?.status, via },
-        graphRequestId: a?.headers?.['request-id'],
+        detail: { userId: w.userId, status: w.status, via: w.via },
+        graphRequestId: w.requestId,
       });
-      if (a && RETRYABLE_STATUSES.includes(a.status)) {
-        // Still throttled or unavailable after the batch's own retries: not this person's failure.
-        transient ??= tenantErrorFromResponse(a.status, a.body, headersFromRecord(a.headers));
-        continue;
-      }
-      if (!ok && !failedIds.has(t.userId)) {
-        failedIds.add(t.userId);
-        const err = tenantErrorFromResponse(a?.status ?? 0, a?.body, headersFromRecord(a?.headers));
-        await ctx.progress(t.userId, 'failed', err.code, explainTenantError(err));
+      // Still throttled or unavailable after the batch's own retries: not this person's failure.
+      if (w.result === 'transient') transient ??= w.error;
+      else if (w.result === 'failed' && !failedIds.has(w.userId)) {
+        failedIds.add(w.userId);
+        await ctx.progress(w.userId, 'failed', w.error!.code, explainTenantError(w.error!));
       }
     }
     // The engine keeps the request executing and a worker resumes it later; the writes that did
@@ -467,18 +456,18 @@ export class LicenseService implements Capability {
     todo: RequestTarget[],
     skuId: string,
     groupId: string | undefined,
-  ): Promise<('group' | 'direct')[][]> {
+  ): Promise<{ userId: string; via: LicenseRoute }[]> {
     const users = await this.deps.tenant.getUsers(todo.map((t) => t.userId));
-    return todo.map((t) => {
+    return todo.flatMap((t) => {
       const u = users.find((x) => x.id === t.userId);
       if (!u) return [];
       const states = (u.licenseAssignmentStates ?? []).filter((s) => s.skuId === skuId);
-      const out: ('group' | 'direct')[] = [];
-      if (groupId && states.some((s) => s.assignedByGroup === groupId)) out.push('group');
+      const out: { userId: string; via: LicenseRoute }[] = [];
+      if (groupId && states.some((s) => s.assignedByGroup === groupId)) out.push({ userId: t.userId, via: 'group' });
       const direct =
         states.some((s) => !s.assignedByGroup) ||
         (states.length === 0 && (u.assignedLicenses ?? []).some((l) => l.skuId === skuId));
-      if (direct) out.push('direct');
+      if (direct) out.push({ userId: t.userId, via: 'direct' });
       return out;
     });
   }
@@ -498,21 +487,14 @@ export class LicenseService implements Capability {
     while (waiting.length) {
       // Group-based licensing is asynchronous: reading back at once would usually see nothing yet.
       await sleep(delayMs);
-      const reads: BatchRequest[] = waiting.map((t, i) => ({
-        id: String(i),
-        method: 'GET',
-        url: `/users/${t.userId}?$select=id,displayName,assignedLicenses,licenseAssignmentStates`,
-      }));
-      const answers = await this.deps.tenant.batch(reads);
+      const read = await this.deps.tenant.readLicensing(waiting.map((t) => t.userId));
       const still: RequestTarget[] = [];
-      for (let i = 0; i < waiting.length; i++) {
-        const t = waiting[i];
-        const a = answers[i];
-        if (!a || a.status >= 300) {
+      for (const t of waiting) {
+        const user = read.get(t.userId);
+        if (!user) {
           still.push(t);
           continue;
         }
-        const user = a.body as TenantUser;
         const h = licenseHolding(user, skuId);
         if (assign && h.holds) await ctx.progress(t.userId, 'done');
         else if (!assign && !h.holds) await ctx.progress(t.userId, 'done');
@@ -585,35 +567,6 @@ export class LicenseService implements Capability {
     this.groupNames.set(groupId, name);
     return name;
   }
-}
-
-function writeFor(
-  assign: boolean,
-  via: 'group' | 'direct',
-  groupId: string | undefined,
-  userId: string,
-  skuId: string,
-  id: string,
-): BatchRequest {
-  const json = { 'Content-Type': 'application/json' };
-  if (via === 'group' && groupId && assign)
-    return {
-      id,
-      method: 'POST',
-      url: `/groups/${groupId}/members/$ref`,
-      headers: json,
-      body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${userId}` },
-    };
-  if (via === 'group' && groupId) return { id, method: 'DELETE', url: `/groups/${groupId}/members/${userId}/$ref` };
-  return {
-    id,
-    method: 'POST',
-    url: `/users/${userId}/assignLicense`,
-    headers: json,
-    body: assign
-      ? { addLicenses: [{ skuId, disabledPlans: [] }], removeLicenses: [] }
-      : { addLicenses: [], removeLicenses: [skuId] },
-  };
 }
 
 function nothingToRemove(targets: RequestTarget[], actor: Actor): string {

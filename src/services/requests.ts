@@ -10,7 +10,7 @@ import type { RequestCardViewer } from '../cards/types';
 import { checkApprover } from '../domain/policy';
 import { isFinal, type DeskRequest, type RequestEvent } from '../domain/request';
 import type { AuditEntry, CardMessage, NewRequest, RequestChanges } from '../store/types';
-import { explainTenantError } from '../tenant/errors';
+import { explainTenantError, isTransient } from '../tenant/errors';
 import { TenantError } from '../tenant/types';
 import type { Capability, ExecutionOutcome, Precheck } from './capability';
 import type { RequestAccess } from './requestAccess';
@@ -711,7 +711,7 @@ export class RequestEngine {
         },
       });
     } catch (err) {
-      const transient = err instanceof TenantError && (err.status === 429 || err.status >= 500);
+      const transient = isTransient(err);
       await this.deps.store.audit.append({
         ...this.audit(
           { id: 'dragon-desk', name: 'Dragon Desk' },

@@ -24,11 +24,12 @@ import {
   type SetupPlan,
   type SetupStep,
 } from '../domain/setupPlan';
-import { explainTenantError, isNotFound, tenantErrorKind } from '../tenant/errors';
+import { explainTenantError, isAlreadyAssigned, isNotFound, tenantErrorKind } from '../tenant/errors';
 import { TenantError, type TenantGroup } from '../tenant/types';
 import { DirectOnlyCapability, type Capability, type ExecutionOutcome, type Precheck } from './capability';
 import type { Directory } from './directory';
-import { DRAGON_ADMIN_SCOPE_ID, DRAGON_ADMIN_TEMPLATE, isTransient } from './dragonRole';
+import { isTransient } from '../tenant/errors';
+import { DRAGON_ADMIN_SCOPE_ID, DRAGON_ADMIN_TEMPLATE } from './dragonRole';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type Reply, type ServiceDeps } from './types';
 
@@ -354,9 +355,7 @@ export class SetupService extends DirectOnlyCapability implements Capability {
           this.deps.tenant.createRoleAssignment(DRAGON_ADMIN_TEMPLATE, id, DRAGON_ADMIN_SCOPE_ID),
         );
       } catch (err) {
-        // [U] Graph's code for a duplicate directory role assignment; the dev tenant answers 409.
-        if (!(err instanceof TenantError && (err.status === 409 || tenantErrorKind(err) === 'role-assignment-exists')))
-          throw err;
+        if (!isAlreadyAssigned(err)) throw err;
       }
       await this.audit(req, 'graph.setup.assign-role', {
         part,

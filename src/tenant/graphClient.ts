@@ -22,6 +22,7 @@ import {
   subscriptionsPath,
 } from './armShapes';
 import { runBatch } from './batch';
+import { licenseWriteOutcome, licenseWriteRequest } from './licenseWrites';
 import {
   headersFromRecord,
   isAlreadyExists,
@@ -36,6 +37,7 @@ import { httpFetch, type FetchLike, type TransportResponse } from './httpTranspo
 import {
   directoryObjectRef,
   GROUP_SELECT,
+  LICENSING_SELECT,
   looksLikeUpn,
   MEMBER_SELECT,
   odataString,
@@ -62,6 +64,8 @@ import {
   type DirectoryRoleAssignment,
   type GdapRelationship,
   type GroupAssignmentScheduleInput,
+  type LicenseRoute,
+  type LicenseWrite,
   type PartnerLink,
   type SubscribedSku,
   type TenantClient,
@@ -375,6 +379,53 @@ export class GraphTenantClient implements TenantClient {
     return this.graphCall<TenantUser>('POST', `/users/${seg(userId)}/assignLicense`, {
       body: { addLicenses: add.map((skuId) => ({ skuId, disabledPlans: [] })), removeLicenses: remove },
     });
+  }
+
+  async grantLicenses(input: {
+    via: LicenseRoute;
+    groupId?: string;
+    skuId: string;
+    userIds: string[];
+  }): Promise<LicenseWrite[]> {
+    const changes = input.userIds.map((userId) => ({ userId, via: input.via }));
+    return this.writeLicenses(true, changes, input.skuId, input.groupId);
+  }
+
+  async revokeLicenses(input: {
+    groupId?: string;
+    skuId: string;
+    changes: { userId: string; via: LicenseRoute }[];
+  }): Promise<LicenseWrite[]> {
+    return this.writeLicenses(false, input.changes, input.skuId, input.groupId);
+  }
+
+  private async writeLicenses(
+    grant: boolean,
+    changes: { userId: string; via: LicenseRoute }[],
+    skuId: string,
+    groupId: string | undefined,
+  ): Promise<LicenseWrite[]> {
+    if (!changes.length) return [];
+    const answers = await this.batch(changes.map((c, i) => licenseWriteRequest(String(i), grant, c, skuId, groupId)));
+    return changes.map((c, i) => licenseWriteOutcome(c, answers[i], this.rt.now()));
+  }
+
+  async readLicensing(userIds: string[]): Promise<Map<string, TenantUser | undefined>> {
+    const out = new Map<string, TenantUser | undefined>();
+    if (!userIds.length) return out;
+    const answers = await this.batch(
+      userIds.map((id, i) => ({
+        id: String(i),
+        method: 'GET' as const,
+        url: `${userPath(id)}${queryString({ $select: LICENSING_SELECT })}`,
+      })),
+    );
+    userIds.forEach((id, i) => {
+      const a = answers[i];
+      if (a && a.status < 300) out.set(id, a.body as TenantUser);
+      else if (a?.status === 404) out.set(id, undefined);
+    });
+    return out;
   }
 
   // ---------------------------------------------------------------- groups

@@ -22,6 +22,9 @@ export const USER_SEARCH_SELECT = USER_SEARCH_FIELDS.join(',');
 /** What a user lookup needs; usageLocation and the license fields come only when $select-ed (§4). */
 export const USER_SELECT = [...USER_SEARCH_FIELDS, 'assignedLicenses', 'licenseAssignmentStates'].join(',');
 
+/** What a check that a license landed (or went) reads. */
+export const LICENSING_SELECT = ['id', 'displayName', 'assignedLicenses', 'licenseAssignmentStates'].join(',');
+
 export const MEMBER_SELECT = [
   'id',
   'displayName',

@@ -132,6 +132,22 @@ export interface GdapRelationship {
   endDateTime?: string | null;
 }
 
+/** How a person holds (or gets) a license: as a member of the license group, or assigned directly. */
+export type LicenseRoute = 'group' | 'direct';
+
+/**
+ * One person's license write as Graph answered it: done, already as wanted (a replayed write),
+ * worth trying again later, or refused (with Graph's error).
+ */
+export interface LicenseWrite {
+  userId: string;
+  via: LicenseRoute;
+  result: 'ok' | 'alreadyDone' | 'transient' | 'failed';
+  status: number;
+  error?: TenantError;
+  requestId?: string;
+}
+
 /** A PIM for Groups assignment schedule request: time-bound membership (or its removal). */
 export interface GroupAssignmentScheduleInput {
   groupId: string;
@@ -158,6 +174,24 @@ export interface TenantClient {
   /** ids of groups the user is a member of, transitively. */
   getUserGroupIds(userId: string): Promise<string[]>;
   assignLicense(userId: string, add: string[], remove: string[]): Promise<TenantUser>;
+  /** Give several people a license (all the same way), in one $batch; one outcome per person. */
+  grantLicenses(input: {
+    via: LicenseRoute;
+    groupId?: string;
+    skuId: string;
+    userIds: string[];
+  }): Promise<LicenseWrite[]>;
+  /** Take a license away, each person by each way they hold it, in one $batch; one outcome per change. */
+  revokeLicenses(input: {
+    groupId?: string;
+    skuId: string;
+    changes: { userId: string; via: LicenseRoute }[];
+  }): Promise<LicenseWrite[]>;
+  /**
+   * People's records with their licensing, as they are now, in one $batch. Someone whose read
+   * failed is left out (to be read again); someone who does not exist maps to undefined.
+   */
+  readLicensing(userIds: string[]): Promise<Map<string, TenantUser | undefined>>;
 
   // groups
   getGroup(groupId: string): Promise<TenantGroup | undefined>;
