@@ -44,8 +44,9 @@ export interface Config {
   };
   dataDir: string;
   databaseUrl?: string;
-  licenses: Record<LicenseKind, LicenseConfig>;
-  dragonAdminGroupId?: string;
+  /** As configured; a gap may be filled by set-up at run time (services/groupsInUse.ts), never here. */
+  readonly licenses: Readonly<Record<LicenseKind, Readonly<LicenseConfig>>>;
+  readonly dragonAdminGroupId?: string;
   partnerOperatorsGroupId?: string;
   /** Partners the organisation works with (`PARTNERS`); the customer side has no API to list them. */
   partners: KnownPartner[];

@@ -130,10 +130,8 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       yieldTo: () => gate.quiet(),
     });
     kickWorker = () => worker.kick();
-    // Time-bound Dragon admin grants remind and end through the worker; groups an earlier set-up
-    // created fill the config's gaps (src/services/setup.ts).
+    // Time-bound Dragon admin grants remind and end through the worker.
     desk.roles.registerTimers(worker);
-    await desk.setup.applyRecordedGroups();
     const bot = createBot({
       config,
       adapter,

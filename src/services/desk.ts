@@ -15,6 +15,7 @@ import { PartnerAccess } from './partnerAccess';
 import { PartnerLinkService } from './partnerLink';
 import { PartnerOfRecordService } from './partnerOfRecord';
 import { PartnerRelationshipsService } from './partnerRelationships';
+import { GroupsInUse } from './groupsInUse';
 import { RequestAccess } from './requestAccess';
 import { RequestEngine } from './requests';
 import { RoleService } from './roles';
@@ -41,6 +42,7 @@ export interface Intent {
 
 export class Desk {
   readonly directory: Directory;
+  readonly groups: GroupsInUse;
   readonly access: RequestAccess;
   readonly engine: RequestEngine;
   readonly licenses: LicenseService;
@@ -54,12 +56,13 @@ export class Desk {
 
   constructor(readonly deps: ServiceDeps) {
     this.directory = new Directory(deps.tenant, deps.config, deps.clock);
-    this.access = new RequestAccess(this.directory, deps.config);
+    this.groups = new GroupsInUse(deps.config, deps.store.records, deps.clock);
+    this.access = new RequestAccess(this.directory, this.groups);
     this.engine = new RequestEngine(deps, this.access);
-    this.licenses = new LicenseService(deps, this.directory, this.engine);
-    this.status = new StatusService(deps, this.directory, this.engine, this.access);
-    this.roles = new RoleService(deps, this.directory, this.engine);
-    this.setup = new SetupService(deps, this.directory, this.engine);
+    this.licenses = new LicenseService(deps, this.directory, this.engine, this.groups);
+    this.status = new StatusService(deps, this.directory, this.engine, this.access, this.groups);
+    this.roles = new RoleService(deps, this.directory, this.engine, this.groups);
+    this.setup = new SetupService(deps, this.directory, this.engine, this.groups);
     const partnerAccess = new PartnerAccess(deps, this.directory);
     this.partnerLink = new PartnerLinkService(deps, this.engine, partnerAccess);
     this.partnerOfRecord = new PartnerOfRecordService(deps, this.engine);

@@ -9,6 +9,8 @@ import type { Config } from '../config';
 import { ROLE_TEMPLATE } from '../domain/catalog';
 import { isAlreadyAssigned, isNotAssigned } from '../tenant/errors';
 import type { TenantClient } from '../tenant/types';
+import type { Reads } from './directory';
+import type { GroupsInUse } from './groupsInUse';
 
 export const DRAGON_ADMIN_TEMPLATE = ROLE_TEMPLATE.dragonAdministrator;
 /** The only scope Dragon Desk assigns the role at: the whole directory. */
@@ -32,22 +34,23 @@ export class DragonRoleAccess {
   constructor(
     private readonly tenant: TenantClient,
     private readonly config: Config,
+    private readonly groups: GroupsInUse,
   ) {}
 
   /** The group that holds the role, when one is configured (or recorded by set-up). */
-  get groupId(): string | undefined {
-    return this.config.dragonAdminGroupId;
+  groupId(reads: Reads = 'fresh'): Promise<string | undefined> {
+    return this.groups.admin(reads);
   }
 
-  /** How a new grant will be carried out, given the config. */
-  viaFor(timeBound: boolean): GrantVia {
-    if (!this.groupId) return 'direct';
+  /** How a new grant will be carried out: through the group when there is one, PIM when time-bound and on. */
+  async viaFor(timeBound: boolean, reads: Reads = 'fresh'): Promise<GrantVia> {
+    if (!(await this.groupId(reads))) return 'direct';
     return timeBound && this.config.pimEnabled ? 'pim' : 'group';
   }
 
   /** Read fresh: decisions and verification depend on it. */
   async holding(userId: string): Promise<RoleHolding> {
-    const groupId = this.groupId;
+    const groupId = await this.groupId();
     const [templates, groups, direct] = await Promise.all([
       this.tenant.getUserRoleTemplateIds(userId),
       groupId ? this.tenant.getUserGroupIds(userId) : Promise.resolve([] as string[]),
@@ -86,7 +89,7 @@ export class DragonRoleAccess {
       }
       return;
     }
-    const groupId = this.requireGroup();
+    const groupId = await this.requireGroup();
     if (via === 'group') {
       await this.tenant.addGroupMember(groupId, userId);
       return;
@@ -110,7 +113,7 @@ export class DragonRoleAccess {
    * and direct assignments. A role held through some other group stays; the caller verifies.
    */
   async revoke(userId: string, scope: 'all' | GrantVia = 'all'): Promise<void> {
-    const groupId = this.groupId;
+    const groupId = await this.groupId();
     if (groupId && scope !== 'direct') {
       if (scope === 'pim' || (scope === 'all' && this.config.pimEnabled)) {
         try {
@@ -148,8 +151,8 @@ export class DragonRoleAccess {
     return false;
   }
 
-  private requireGroup(): string {
-    const g = this.groupId;
+  private async requireGroup(): Promise<string> {
+    const g = await this.groupId();
     if (!g) throw new Error('no Dragon Administrators group is configured');
     return g;
   }

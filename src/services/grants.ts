@@ -203,7 +203,7 @@ export class GrantService {
   private async escalate(g: Grant, detail: string): Promise<void> {
     const message = `I couldn't take away ${g.displayName}'s time-bound Dragon Administrator role (request #${g.requestId}), which should have ended ${formatTime(g.endsAt)}. I keep trying every minute. ${detail}`;
     const people = new Set<string>([g.requesterId]);
-    const groupId = this.role.groupId;
+    const groupId = await this.role.groupId();
     const owners = groupId ? await this.directory.groupOwners(groupId).catch(() => []) : [];
     for (const o of owners) people.add(o.id);
     if (!owners.length)

@@ -15,6 +15,7 @@ import { TenantError, type LicenseRoute, type TenantUser } from '../tenant/types
 import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
 import { Directory, licenseHolding, type Reads } from './directory';
 import { applyPersonChoices, notFoundText, resolvePeople, targetOf, type PersonQuestionData } from './people';
+import type { GroupsInUse } from './groupsInUse';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type ClickResult, type Reply, type ServiceDeps } from './types';
 
@@ -35,6 +36,7 @@ export class LicenseService implements Capability {
     private readonly deps: ServiceDeps,
     private readonly directory: Directory,
     private readonly engine: RequestEngine,
+    private readonly groups: GroupsInUse,
   ) {
     engine.register(this);
     for (const k of this.kinds)
@@ -228,7 +230,9 @@ export class LicenseService implements Capability {
       };
     }
     const otherSku = seats[otherKind(kind)].sku?.skuId;
-    const groupId = this.deps.config.licenses[kind].groupId;
+    // Which group carries the license decides the checks and who approves: read from the store
+    // every time (a set-up on another instance may have just created it).
+    const groupId = await this.groups.license(kind);
     const skipped: { name: string; reason: string }[] = [];
     const keep: RequestTarget[] = [];
     const users = await this.directory.users(
@@ -344,7 +348,7 @@ export class LicenseService implements Capability {
 
   async approvers(req: DeskRequest, reads: Reads = 'fresh'): Promise<RequestApprover[]> {
     const kind = req.subject as LicenseKind;
-    const groupId = this.deps.config.licenses[kind]?.groupId;
+    const groupId = LICENSE_INFO[kind] ? await this.groups.license(kind) : undefined;
     const targetIds = req.targets.map((t) => t.userId);
     if (groupId) {
       const owners = eligibleApprovers(await this.directory.groupOwners(groupId, reads), req.requesterId, targetIds);
@@ -391,7 +395,7 @@ export class LicenseService implements Capability {
         errorCode: 'SkuNotFound',
         errorMessage: `The tenant no longer has a ${LICENSE_INFO[kind].label} subscription.`,
       };
-    const groupId = this.deps.config.licenses[kind].groupId;
+    const groupId = await this.groups.license(kind);
     const todo = req.targets.filter((t) => t.status === 'waiting');
     const assign = req.kind === 'license.assign';
 

@@ -20,6 +20,7 @@ import type { TenantUser } from '../tenant/types';
 import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
 import type { Directory, Reads } from './directory';
 import { isTransient } from '../tenant/errors';
+import type { GroupsInUse } from './groupsInUse';
 import { DRAGON_ADMIN_SCOPE, DRAGON_ADMIN_SCOPE_ID, DragonRoleAccess, type GrantVia } from './dragonRole';
 import { GrantService, type TimerRegistry } from './grants';
 import { applyPersonChoices, notFoundText, resolvePeople, targetOf, type PersonQuestionData } from './people';
@@ -48,8 +49,9 @@ export class RoleService implements Capability {
     private readonly deps: ServiceDeps,
     private readonly directory: Directory,
     private readonly engine: RequestEngine,
+    groups: GroupsInUse,
   ) {
-    this.access = new DragonRoleAccess(deps.tenant, deps.config);
+    this.access = new DragonRoleAccess(deps.tenant, deps.config, groups);
     this.grants = new GrantService(deps, directory, this.access);
     engine.register(this);
     for (const k of this.kinds)
@@ -160,13 +162,14 @@ export class RoleService implements Capability {
   }
 
   private async howLine(req: DeskRequest): Promise<string> {
-    const groupId = this.access.groupId;
+    const groupId = await this.access.groupId('cached');
     if (req.kind === 'role.remove')
       return groupId
         ? `Removes membership of the group “${await this.groupName(groupId)}” and any direct assignment of the role.`
         : 'Removes the direct assignment of the role.';
     const via =
-      (req.payload.via as GrantVia | undefined) ?? this.access.viaFor(typeof req.payload.duration === 'string');
+      (req.payload.via as GrantVia | undefined) ??
+      (await this.access.viaFor(typeof req.payload.duration === 'string', 'cached'));
     if (via === 'direct')
       return 'Carried out as a direct role assignment at directory scope “/” (no Dragon Administrators group is configured).';
     const name = await this.groupName(groupId!);
@@ -223,7 +226,7 @@ export class RoleService implements Capability {
     const h = await this.access.holding(u.id);
     if (req.kind === 'role.assign' && h.holds) {
       const how = h.inGroup
-        ? `as a member of “${await this.groupName(this.access.groupId!)}”`
+        ? `as a member of “${await this.groupName((await this.access.groupId('cached'))!)}”`
         : h.directAssignmentIds.length
           ? 'through a direct role assignment'
           : 'through another group';
@@ -245,7 +248,7 @@ export class RoleService implements Capability {
 
   async approvers(req: DeskRequest, reads: Reads = 'fresh'): Promise<RequestApprover[]> {
     const targetIds = req.targets.map((t) => t.userId);
-    const groupId = this.access.groupId;
+    const groupId = await this.access.groupId();
     if (groupId) {
       const owners = eligibleApprovers(await this.directory.groupOwners(groupId, reads), req.requesterId, targetIds);
       if (owners.length) {
@@ -316,7 +319,7 @@ export class RoleService implements Capability {
    */
   private async fixTiming(req: DeskRequest): Promise<DeskRequest> {
     const via =
-      (req.payload.via as GrantVia | undefined) ?? this.access.viaFor(typeof req.payload.duration === 'string');
+      (req.payload.via as GrantVia | undefined) ?? (await this.access.viaFor(typeof req.payload.duration === 'string'));
     const changes: Record<string, unknown> = {};
     if (!req.payload.via) changes.via = via;
     if (typeof req.payload.duration === 'string' && typeof req.payload.endsAt !== 'string') {
@@ -353,7 +356,7 @@ export class RoleService implements Capability {
           requesterId: req.requesterId,
           requesterName: req.requesterName,
           via,
-          groupId: this.access.groupId,
+          groupId: await this.access.groupId(),
           justification: req.justification,
           endsAt,
         })
@@ -389,7 +392,9 @@ export class RoleService implements Capability {
       return;
     }
     await this.grants.supersedeAll(t.userId);
-    await this.auditChange(req, t, 'graph.role.remove', this.access.groupId ? 'group' : 'direct', { ok: true });
+    await this.auditChange(req, t, 'graph.role.remove', (await this.access.groupId()) ? 'group' : 'direct', {
+      ok: true,
+    });
     if (await this.access.settlesTo(t.userId, false)) await ctx.progress(t.userId, 'done');
     else
       await ctx.progress(
@@ -420,7 +425,7 @@ export class RoleService implements Capability {
         scope: DRAGON_ADMIN_SCOPE,
         directoryScopeId: DRAGON_ADMIN_SCOPE_ID,
         via,
-        groupId: this.access.groupId,
+        groupId: await this.access.groupId(),
         justification: req.justification,
         approvedBy: req.decidedBy,
         ...detail,

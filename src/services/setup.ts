@@ -5,9 +5,8 @@
  * that is in place and says so.
  *
  * Groups are found by the configured ids, else by what an earlier set-up recorded, else by display
- * name. Groups set-up creates (or finds by name) are recorded in the store and fill the config's
- * gaps — the one hook that lets the license and role flows use them without a restart or an edit
- * of env files.
+ * name. Groups set-up creates (or finds by name) are recorded in the store (groupsInUse.ts), where
+ * every instance's license and role flows find them without a restart or an edit of env files.
  */
 import { noticeCard } from '../cards';
 import { LICENSE_INFO, type AdminRole, type LicenseKind } from '../domain/catalog';
@@ -30,10 +29,10 @@ import { DirectOnlyCapability, type Capability, type ExecutionOutcome, type Prec
 import type { Directory } from './directory';
 import { isTransient } from '../tenant/errors';
 import { DRAGON_ADMIN_SCOPE_ID, DRAGON_ADMIN_TEMPLATE } from './dragonRole';
+import type { GroupsInUse } from './groupsInUse';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type Reply, type ServiceDeps } from './types';
 
-export const SETUP_RECORDS = 'setup';
 export const SETUP_SUBJECT = 'dragon-licensing';
 
 const CONFIG_VARIABLE: Record<SetupPart, string> = {
@@ -63,46 +62,10 @@ export class SetupService extends DirectOnlyCapability implements Capability {
     private readonly deps: ServiceDeps,
     private readonly directory: Directory,
     private readonly engine: RequestEngine,
+    private readonly groups: GroupsInUse,
   ) {
     super();
     engine.register(this);
-  }
-
-  // ---------------------------------------------------------------- config gaps
-
-  private configuredId(part: SetupPart): string | undefined {
-    return part === 'admin' ? this.deps.config.dragonAdminGroupId : this.deps.config.licenses[part].groupId;
-  }
-
-  /** Fill a gap in the config with a group set-up created or found; a configured id always wins. */
-  private adoptIntoConfig(part: SetupPart, groupId: string): boolean {
-    if (this.configuredId(part)) return false;
-    if (part === 'admin') this.deps.config.dragonAdminGroupId = groupId;
-    else this.deps.config.licenses[part].groupId = groupId;
-    return true;
-  }
-
-  /** At start-up: groups recorded by an earlier set-up fill the config's gaps. */
-  async applyRecordedGroups(): Promise<void> {
-    for (const part of SETUP_PARTS) {
-      const rec = await this.deps.store.records.get(SETUP_RECORDS, `group:${part}`);
-      if (rec && typeof rec.value.groupId === 'string') this.adoptIntoConfig(part, rec.value.groupId);
-    }
-  }
-
-  private async record(
-    part: SetupPart,
-    group: { id: string; displayName: string },
-    actorId: string,
-    created: boolean,
-  ): Promise<void> {
-    await this.deps.store.records.put(
-      SETUP_RECORDS,
-      `group:${part}`,
-      { groupId: group.id, displayName: group.displayName, created, at: this.deps.clock.now().toISOString() },
-      actorId,
-    );
-    this.adoptIntoConfig(part, group.id);
   }
 
   // ---------------------------------------------------------------- looking
@@ -110,14 +73,14 @@ export class SetupService extends DirectOnlyCapability implements Capability {
   private async findGroup(
     part: SetupPart,
   ): Promise<{ group?: TenantGroup; configuredIdMissing?: ObservedPart['configuredIdMissing'] }> {
-    const configured = this.configuredId(part);
+    const configured = this.groups.configured(part);
     if (configured) {
       const g = await this.deps.tenant.getGroup(configured);
       return g ? { group: g } : { configuredIdMissing: { variable: CONFIG_VARIABLE[part], id: configured } };
     }
-    const rec = await this.deps.store.records.get(SETUP_RECORDS, `group:${part}`);
-    if (rec && typeof rec.value.groupId === 'string') {
-      const g = await this.deps.tenant.getGroup(rec.value.groupId);
+    const recorded = await this.groups.recorded(part);
+    if (recorded) {
+      const g = await this.deps.tenant.getGroup(recorded);
       if (g) return { group: g };
     }
     return { group: await this.deps.tenant.findGroupByName(SETUP_GROUP_NAMES[part]) };
@@ -209,10 +172,9 @@ export class SetupService extends DirectOnlyCapability implements Capability {
   private async adoptFound(observed: ObservedPart[], actorId: string): Promise<string[]> {
     const adopted: string[] = [];
     for (const o of observed) {
-      if (!o.group || this.configuredId(o.part)) continue;
-      const rec = await this.deps.store.records.get(SETUP_RECORDS, `group:${o.part}`);
-      if (rec?.value.groupId === o.group.id) continue;
-      await this.record(o.part, o.group, actorId, false);
+      if (!o.group || this.groups.configured(o.part)) continue;
+      if ((await this.groups.recorded(o.part)) === o.group.id) continue;
+      await this.groups.record(o.part, o.group, actorId, false);
       adopted.push(o.group.displayName);
     }
     return adopted;
@@ -329,7 +291,7 @@ export class SetupService extends DirectOnlyCapability implements Capability {
         ...(part === 'admin' ? { isAssignableToRole: true } : {}),
       });
       // Record at once: a resumed execution must find this group, not create a second one.
-      await this.record(part, g, runner.id, true);
+      await this.groups.record(part, g, runner.id, true);
       groupId = g.id;
       name = g.displayName;
       await this.audit(req, 'graph.setup.create-group', {

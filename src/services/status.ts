@@ -12,6 +12,7 @@ import type { TenantUser } from '../tenant/types';
 import { Directory, licenseHolding } from './directory';
 import { GRANT_RECORDS } from './grants';
 import { resolvePeople } from './people';
+import type { GroupsInUse } from './groupsInUse';
 import type { RequestAccess } from './requestAccess';
 import { notFound, stateWords, type RequestEngine } from './requests';
 import { card, text, type Actor, type Reply, type ServiceDeps } from './types';
@@ -52,6 +53,7 @@ export class StatusService {
     private readonly directory: Directory,
     private readonly engine: RequestEngine,
     private readonly access: RequestAccess,
+    private readonly groups: GroupsInUse,
   ) {}
 
   private kinds(license?: LicenseKind): LicenseKind[] {
@@ -61,8 +63,9 @@ export class StatusService {
   /** May the actor see other people's licenses of this kind? Admins, and owners of that kind's group. */
   private async mayLookAtOthers(actor: Actor, kind?: LicenseKind): Promise<boolean> {
     if (isStatusReader(await this.directory.rolesOf(actor.id, false))) return true;
+    const groups = await this.groups.all('cached');
     for (const k of this.kinds(kind)) {
-      const g = this.deps.config.licenses[k].groupId;
+      const g = groups[k];
       if (g && (await this.directory.isGroupOwner(g, actor.id))) return true;
     }
     return false;
@@ -108,7 +111,7 @@ export class StatusService {
         replies.push(text(`There is no ${LICENSE_INFO[kind].label} subscription in the tenant.`));
         continue;
       }
-      const people = await this.deps.tenant.listUsersWithLicense(skuId, this.deps.config.licenses[kind].groupId);
+      const people = await this.deps.tenant.listUsersWithLicense(skuId, await this.groups.license(kind, 'cached'));
       const rows: string[][] = [];
       let errors = 0;
       for (const p of people) {
@@ -260,13 +263,8 @@ export class StatusService {
   /** Who holds the Dragon Administrator role, and how (group, direct, time-bound until when). */
   async roleHolders(actor: Actor): Promise<Reply[]> {
     const roles = await this.directory.rolesOf(actor.id, false);
-    if (
-      !isStatusReader(roles) &&
-      !(
-        this.deps.config.dragonAdminGroupId &&
-        (await this.directory.isGroupOwner(this.deps.config.dragonAdminGroupId, actor.id))
-      )
-    )
+    const adminGroup = await this.groups.admin('cached');
+    if (!isStatusReader(roles) && !(adminGroup && (await this.directory.isGroupOwner(adminGroup, actor.id))))
       return [
         text(
           'Only administrators and the owner of the Dragon Administrators group can see who holds the Dragon Administrator role.',

@@ -231,8 +231,8 @@ describe('set up Dragon licensing', () => {
       await h.stop();
 
       h = await Harness.start({ startWorker: false, devTenant: tenant, dataDir, env: NO_GROUPS });
-      expect(h.config.licenses.nursing.groupId).toBe(nursing.id);
-      expect(h.config.dragonAdminGroupId).toBe(admins.id);
+      expect(await h.desk.desk.groups.license('nursing')).toBe(nursing.id);
+      expect(await h.desk.desk.groups.admin()).toBe(admins.id);
     } finally {
       await h?.stop();
       h = undefined;
