@@ -36,6 +36,7 @@ export class Directory {
   /** Fresh reads asked for but not sent yet (see fresh()). */
   private readonly gathering = new Map<string, Promise<unknown>>();
   private readonly skuIds = new Map<LicenseKind, string>();
+  private readonly groupNames = new Map<string, string>();
 
   constructor(
     private readonly tenant: TenantClient,
@@ -190,6 +191,15 @@ export class Directory {
     const id = (await this.seats(false))[kind].sku?.skuId;
     if (id) this.skuIds.set(kind, id);
     return id;
+  }
+
+  /** A group's display name for cards and reasons; names rarely change, so they are kept once read. */
+  async groupName(groupId: string): Promise<string | undefined> {
+    const known = this.groupNames.get(groupId);
+    if (known) return known;
+    const g = await this.tenant.getGroup(groupId).catch(() => undefined);
+    if (g) this.groupNames.set(groupId, g.displayName);
+    return g?.displayName;
   }
 
   /** Owners of a group: fresh by default, because ownership decides who may approve. */

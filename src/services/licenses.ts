@@ -8,13 +8,14 @@ import { chooseLicenseCard, choosePersonCard, noticeCard } from '../cards';
 import type { CardActionData, CardVerb } from '../cards/verbs';
 import { LICENSE_INFO, MAX_PEOPLE_PER_REQUEST, otherKind, type LicenseKind } from '../domain/catalog';
 import { joinNames } from '../domain/people';
-import { eligibleApprovers, licenseAssignerRole } from '../domain/policy';
+import { licenseAssignerRole } from '../domain/policy';
 import type { DeskRequest, RequestApprover, RequestKind, RequestTarget } from '../domain/request';
 import { explainTenantError } from '../tenant/errors';
 import { TenantError, type LicenseRoute, type TenantUser } from '../tenant/types';
 import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
 import { Directory, licenseHolding, type Reads } from './directory';
 import { applyPersonChoices, notFoundText, resolvePeople, targetOf, type PersonQuestionData } from './people';
+import { readApprovers } from './approvers';
 import type { GroupsInUse } from './groupsInUse';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type ClickResult, type Reply, type ServiceDeps } from './types';
@@ -30,7 +31,6 @@ export interface LicenseAsk {
 
 export class LicenseService implements Capability {
   readonly kinds = LICENSE_KINDS_OF_REQUEST;
-  private groupNames = new Map<string, string>();
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -303,7 +303,7 @@ export class LicenseService implements Capability {
     } else {
       if (!holding.holds) return `${u.displayName} doesn't have a ${label} license, so there is nothing to remove.`;
       if (holding.via === 'group' && holding.groupId !== groupId)
-        return `${u.displayName} gets the ${label} license through another group (${await this.groupName(holding.groupId!)}) that Dragon Desk doesn't manage; remove them from that group in Entra.`;
+        return `${u.displayName} gets the ${label} license through another group (${(await this.directory.groupName(holding.groupId!)) ?? holding.groupId}) that Dragon Desk doesn't manage; remove them from that group in Entra.`;
     }
     const open = (await this.deps.store.requests.findOpenForTarget(u.id, req.kind, req.subject)).filter(
       (o) => o.id !== req.id,
@@ -348,33 +348,10 @@ export class LicenseService implements Capability {
 
   async approvers(req: DeskRequest, reads: Reads = 'fresh'): Promise<RequestApprover[]> {
     const kind = req.subject as LicenseKind;
-    const groupId = LICENSE_INFO[kind] ? await this.groups.license(kind) : undefined;
-    const targetIds = req.targets.map((t) => t.userId);
-    if (groupId) {
-      const owners = eligibleApprovers(await this.directory.groupOwners(groupId, reads), req.requesterId, targetIds);
-      if (owners.length) {
-        const name = await this.groupName(groupId);
-        return owners.map((o) => ({
-          approverId: o.id,
-          displayName: o.displayName,
-          reason: `an owner of the group “${name}”, which carries the ${LICENSE_INFO[kind].label} license`,
-        }));
-      }
-    }
-    if (this.deps.config.approverFallback !== 'license-admins') return [];
-    const admins = eligibleApprovers(
-      await this.directory.roleHolders('licenseAdministrator', reads === 'fresh'),
-      req.requesterId,
-      targetIds,
-    );
-    const why = groupId
-      ? 'the license group has no enabled owner who can decide'
-      : `no license group is configured for ${kind} licenses`;
-    return admins.map((a) => ({
-      approverId: a.id,
-      displayName: a.displayName,
-      reason: `a License Administrator (${why})`,
-    }));
+    if (!LICENSE_INFO[kind]) return [];
+    const groupId = await this.groups.license(kind);
+    const group = groupId ? { id: groupId, fallbackName: groupId } : undefined;
+    return readApprovers(this.directory, req, { of: 'license', kind }, group, this.deps.config.approverFallback, reads);
   }
 
   completedMessage(req: DeskRequest): string {
@@ -561,15 +538,6 @@ export class LicenseService implements Capability {
       });
       return false;
     }
-  }
-
-  private async groupName(groupId: string): Promise<string> {
-    const cached = this.groupNames.get(groupId);
-    if (cached) return cached;
-    const g = await this.deps.tenant.getGroup(groupId);
-    const name = g?.displayName ?? groupId;
-    this.groupNames.set(groupId, name);
-    return name;
   }
 }
 

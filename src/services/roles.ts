@@ -10,16 +10,17 @@
 import { choosePersonCard } from '../cards';
 import { formatTime } from '../cards/text';
 import type { CardActionData, CardVerb } from '../cards/verbs';
-import { MAX_PEOPLE_PER_REQUEST, ROLE_NAMES, type AdminRole } from '../domain/catalog';
+import { MAX_PEOPLE_PER_REQUEST } from '../domain/catalog';
 import { checkGrantDuration, durationWords, isoDurationMs } from '../domain/grantDuration';
 import { joinNames } from '../domain/people';
-import { eligibleApprovers, licenseAssignerRole, roleAssignerRole } from '../domain/policy';
+import { licenseAssignerRole, roleAssignerRole } from '../domain/policy';
 import type { DeskRequest, RequestApprover, RequestTarget } from '../domain/request';
 import { explainTenantError } from '../tenant/errors';
 import type { TenantUser } from '../tenant/types';
 import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
 import type { Directory, Reads } from './directory';
 import { isTransient } from '../tenant/errors';
+import { readApprovers } from './approvers';
 import type { GroupsInUse } from './groupsInUse';
 import { DRAGON_ADMIN_SCOPE, DRAGON_ADMIN_SCOPE_ID, DragonRoleAccess, type GrantVia } from './dragonRole';
 import { GrantService, type TimerRegistry } from './grants';
@@ -43,7 +44,6 @@ export class RoleService implements Capability {
   readonly kinds = ROLE_KINDS;
   readonly access: DragonRoleAccess;
   readonly grants: GrantService;
-  private groupNames = new Map<string, string>();
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -247,34 +247,9 @@ export class RoleService implements Capability {
   }
 
   async approvers(req: DeskRequest, reads: Reads = 'fresh'): Promise<RequestApprover[]> {
-    const targetIds = req.targets.map((t) => t.userId);
     const groupId = await this.access.groupId();
-    if (groupId) {
-      const owners = eligibleApprovers(await this.directory.groupOwners(groupId, reads), req.requesterId, targetIds);
-      if (owners.length) {
-        const name = await this.groupName(groupId);
-        return owners.map((o) => ({
-          approverId: o.id,
-          displayName: o.displayName,
-          reason: `an owner of the group “${name}”, which holds the Dragon Administrator role`,
-        }));
-      }
-    }
-    const why = groupId
-      ? 'the Dragon Administrators group has no enabled owner who can decide'
-      : 'no Dragon Administrators group is configured';
-    const out: RequestApprover[] = [];
-    for (const role of ['globalAdministrator', 'privilegedRoleAdministrator'] as const satisfies readonly AdminRole[]) {
-      for (const p of eligibleApprovers(
-        await this.directory.roleHolders(role, reads === 'fresh'),
-        req.requesterId,
-        targetIds,
-      )) {
-        if (!out.some((o) => o.approverId === p.id))
-          out.push({ approverId: p.id, displayName: p.displayName, reason: `a ${ROLE_NAMES[role]} (${why})` });
-      }
-    }
-    return out;
+    const group = groupId ? { id: groupId, fallbackName: 'Dragon Administrators' } : undefined;
+    return readApprovers(this.directory, req, { of: 'dragon-admin' }, group, this.deps.config.approverFallback, reads);
   }
 
   completedMessage(req: DeskRequest): string {
@@ -434,12 +409,7 @@ export class RoleService implements Capability {
   }
 
   private async groupName(groupId: string): Promise<string> {
-    const cached = this.groupNames.get(groupId);
-    if (cached) return cached;
-    const g = await this.deps.tenant.getGroup(groupId).catch(() => undefined);
-    const name = g?.displayName ?? 'Dragon Administrators';
-    if (g) this.groupNames.set(groupId, name);
-    return name;
+    return (await this.directory.groupName(groupId)) ?? 'Dragon Administrators';
   }
 }
 
