@@ -255,7 +255,7 @@ export function createBot(opts: BotOptions): Bot {
       if (typeof result === 'string') return result;
       if (result.message && result.card) await ctx.sendActivity(result.message);
       if (result.followUps?.length) await respond(ctx, result.followUps);
-      if (result.card) return result.card as { type: 'AdaptiveCard' } & Record<string, unknown>;
+      if (result.card) return result.card;
       return result.message ?? 'Done.';
     } catch (err) {
       await failed(ctx, err);

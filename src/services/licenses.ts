@@ -69,19 +69,18 @@ export class LicenseService implements Capability {
     if (people.notFound.length) {
       return [text(notFoundText(people.notFound, this.deps.config.mode))];
     }
-    return this.engine.startDraft(
-      actor,
-      {
+    return this.engine.startDraft(actor, {
+      draft: {
         kind,
         subject: ask.license ?? '',
         justification: ask.justification,
         payload: { questions: people.questions },
         targets: people.resolved.map(targetOf),
       },
-      { kind, written: users, license: ask.license },
-      !people.questions.length && !!ask.license,
-      (req) => this.nextStep(req, actor),
-    );
+      detail: { kind, written: users, license: ask.license },
+      ready: !people.questions.length && !!ask.license,
+      next: (req) => this.nextStep(req, actor),
+    });
   }
 
   /** Which person / which license answers from a choice card. */

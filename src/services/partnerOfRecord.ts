@@ -300,7 +300,7 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
       ],
       steps: dporSteps(sub, { name, mpnId: req.subject }),
       link: { title: 'Open subscriptions in the Azure portal', url: DPOR_PORTAL_URL },
-    }) as unknown as AdaptiveCard;
+    });
     return [card(steps), await this.engine.draftReply(req)];
   }
 

@@ -34,7 +34,7 @@ import type { PartnerAccess } from './partnerAccess';
 import { auditOf, auditRefusal, createDirectDraft, tenantTarget } from './partnerDrafts';
 import type { PartnerOfRecordService } from './partnerOfRecord';
 import type { RequestEngine } from './requests';
-import { card, text, type Actor, type AdaptiveCard, type Reply, type ServiceDeps } from './types';
+import { card, text, type Actor, type Reply, type ServiceDeps } from './types';
 import { asText } from '../text';
 
 export const PARTNER_ROLES_REMOVED = 'partner-roles-removed';
@@ -247,7 +247,7 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
       facts: [{ title: 'Partner', value: partnerLabel({ name, mpnId: known?.mpnId ?? ask.partnerId }) }],
       steps: removeRolesSteps(name),
       link: { title: 'Open Partner relationships', url: PARTNER_RELATIONSHIPS_URL },
-    }) as unknown as AdaptiveCard;
+    });
     return [card(steps), await this.engine.draftReply(req)];
   }
 

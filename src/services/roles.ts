@@ -88,16 +88,15 @@ export class RoleService implements Capability {
     await this.directory.warmAsker(actor.id);
     const people = await resolvePeople(this.directory, users, actor);
     if (people.notFound.length) return [text(notFoundText(people.notFound, this.deps.config.mode))];
-    return this.engine.startDraft(
-      actor,
-      {
+    return this.engine.startDraft(actor, {
+      draft: {
         kind,
         subject: DRAGON_ADMIN_SUBJECT,
         justification: ask.justification,
         payload: { questions: people.questions, ...(duration ? { duration } : {}) },
         targets: people.resolved.map(targetOf),
       },
-      {
+      detail: {
         kind,
         written: users,
         role: 'Dragon Administrator',
@@ -105,9 +104,9 @@ export class RoleService implements Capability {
         duration,
         justification: ask.justification,
       },
-      !people.questions.length,
-      (req) => this.nextStep(req, actor),
-    );
+      ready: !people.questions.length,
+      next: (req) => this.nextStep(req, actor),
+    });
   }
 
   private async onChoice(req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb): Promise<ClickResult> {
