@@ -1,8 +1,10 @@
 /**
  * The one place that reads the environment. Every problem is collected and reported together,
  * by variable name and with what is expected, so a newcomer fixes the whole list in one go.
- * In dev mode `env/.env.local` (and the gitignored `env/.env.local.user`) supply defaults; values
- * already in the process environment win.
+ * In dev mode `env/dev-defaults.env` (and the gitignored `env/.env.local.user`) supply defaults; values
+ * already in the process environment win. The other files in env/ (`.env.local`, `.env.dev`,
+ * `.env.playground`) belong to the Microsoft 365 Agents Toolkit, which writes generated ids into
+ * them; Dragon Desk never reads them.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -89,12 +91,18 @@ export const SECRET_VARIABLES = [
 ];
 
 /**
- * Reads `env/.env.local` then `env/.env.local.user` beneath `root`; the process environment wins,
- * and an empty value there means unset (parseConfig treats empty as absent).
+ * Dragon Desk's committed dev defaults, then the personal overrides. The name deliberately does not
+ * start with `.env.`: the Agents Toolkit treats every `env/.env.<name>` as an environment of its own.
+ */
+export const DEV_ENV_FILES = ['env/dev-defaults.env', 'env/.env.local.user'] as const;
+
+/**
+ * Reads DEV_ENV_FILES beneath `root`; the process environment wins, and an empty value there means
+ * unset (parseConfig treats empty as absent).
  */
 export function withDevDefaults(env: NodeJS.ProcessEnv, root: string): NodeJS.ProcessEnv {
   const merged: NodeJS.ProcessEnv = {};
-  for (const file of ['env/.env.local', 'env/.env.local.user']) {
+  for (const file of DEV_ENV_FILES) {
     const full = path.join(root, file);
     if (existsSync(full)) Object.assign(merged, dotenv.parse(readFileSync(full)));
   }

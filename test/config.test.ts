@@ -3,9 +3,10 @@
  * name with what is expected; production without Bot Framework credentials refuses to start; dev
  * without them is anonymous against the dev tenant; secrets are never printed.
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import dotenv from 'dotenv';
 import {
   ConfigError,
   SECRET_VARIABLES,
@@ -206,9 +207,9 @@ describe('empty values mean unset', () => {
     expect(c).toEqual(dev);
   });
 
-  test('an empty value in the process environment unsets the dev default from env/.env.local', () => {
+  test('an empty value in the process environment unsets the dev default from env/dev-defaults.env', () => {
     const root = repoWith({
-      'env/.env.local': `${lines(DEV)}\nNURSING_GROUP_ID=11111111-aaaa-4aaa-8aaa-000000000001\n`,
+      'env/dev-defaults.env': `${lines(DEV)}\nNURSING_GROUP_ID=11111111-aaaa-4aaa-8aaa-000000000001\n`,
     });
     expect(loadConfig({}, root).licenses.nursing.groupId).toBe('11111111-aaaa-4aaa-8aaa-000000000001');
     expect(loadConfig({ NURSING_GROUP_ID: '' }, root).licenses.nursing.groupId).toBeUndefined();
@@ -219,11 +220,11 @@ describe('empty values mean unset', () => {
 describe('loadConfig', () => {
   const root = () =>
     repoWith({
-      'env/.env.local': `${lines({ ...DEV, PORT: '4001', DEV_TENANT_PORT: '4002' })}\nNURSING_GROUP_ID=11111111-aaaa-4aaa-8aaa-000000000001\n`,
+      'env/dev-defaults.env': `${lines({ ...DEV, PORT: '4001', DEV_TENANT_PORT: '4002' })}\nNURSING_GROUP_ID=11111111-aaaa-4aaa-8aaa-000000000001\n`,
       'env/.env.local.user': 'PORT=4010\n',
     });
 
-  test('in dev, env/.env.local supplies defaults, env/.env.local.user overrides them, the process env wins', () => {
+  test('in dev, env/dev-defaults.env supplies defaults, env/.env.local.user overrides them, the process env wins', () => {
     const dir = root();
     expect(loadConfig({}, dir).port).toBe(4010);
     expect(loadConfig({}, dir).devTenant?.port).toBe(4002);
@@ -244,11 +245,32 @@ describe('loadConfig', () => {
     );
   });
 
-  test('the repository’s own env/.env.local is a valid dev configuration', () => {
+  test('the repository’s own env/dev-defaults.env is a valid dev configuration', () => {
     const c = loadConfig({});
     expect(c.mode).toBe('dev');
     expect(c.bot.appId).toBeUndefined();
     expect(c.licenses.nursing.groupId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('what the Agents Toolkit writes into its env files does not change the dev start', () => {
+    const dir = root();
+    const before = loadConfig({}, dir);
+    // The toolkit's own environments: generated ids, and keys that would matter if they were read.
+    const toolkit = `TEAMSFX_ENV=local\nBOT_ID=${APP_ID}\nTEAMS_APP_ID=${APP_ID}\nAPP_MODE=production\nPORT=9999\nBOT_APP_ID=${APP_ID}\n`;
+    for (const file of ['env/.env.local', 'env/.env.dev', 'env/.env.playground'])
+      writeFileSync(path.join(dir, file), toolkit);
+    expect(loadConfig({}, dir)).toEqual(before);
+    expect(before.port).toBe(4010);
+    expect(before.bot.appId).toBeUndefined();
+  });
+
+  test('the repository’s toolkit env files are not read: npm start’s settings are exactly the dev defaults', () => {
+    const root = process.cwd();
+    const user = path.join(root, 'env', '.env.local.user');
+    // A developer's own overrides would (rightly) change the answer; CI has none.
+    if (existsSync(user)) return;
+    const defaults = dotenv.parse(readFileSync(path.join(root, 'env', 'dev-defaults.env')));
+    expect(loadConfig({}, root)).toEqual(parseConfig(defaults));
   });
 });
 
