@@ -46,6 +46,15 @@ export interface Config {
   };
   dataDir: string;
   databaseUrl?: string;
+  /**
+   * How Dragon Desk signs in to PostgreSQL: the password in DATABASE_URL, or a Microsoft Entra token
+   * of AZURE_CREDENTIAL's identity (Azure Database for PostgreSQL with Entra authentication).
+   */
+  databaseAuth: 'password' | 'entra';
+  /** The Teams app's id (manifest id): the doctor looks for it in the organisation's catalog. */
+  teamsAppId?: string;
+  /** Present only with APPLICATIONINSIGHTS_CONNECTION_STRING: OpenTelemetry to Application Insights. */
+  telemetry?: { connectionString: string };
   licenses: Record<LicenseKind, LicenseConfig>;
   dragonAdminGroupId?: string;
   partnerOperatorsGroupId?: string;
@@ -88,6 +97,7 @@ export const SECRET_VARIABLES = [
   'OPENAI_API_KEY',
   'AZURE_OPENAI_API_KEY',
   'DATABASE_URL',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
 ];
 
 /**
@@ -264,6 +274,26 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     problems.push(
       'DATABASE_URL: expected a PostgreSQL URL like postgres://user:password@host:5432/dragondesk (value not shown), or leave it empty for SQLite in DATA_DIR',
     );
+  const databaseAuth = oneOf('DATABASE_AUTH', ['password', 'entra'] as const, 'password');
+  if (databaseAuth === 'entra') {
+    if (mode !== 'production')
+      problems.push('DATABASE_AUTH: entra needs APP_MODE=production (the token comes from AZURE_CREDENTIAL)');
+    if (databaseUrl === undefined)
+      problems.push(
+        'DATABASE_AUTH: entra needs DATABASE_URL, e.g. postgres://<identity name>@<server>.postgres.database.azure.com:5432/dragondesk?sslmode=verify-full',
+      );
+    else if (isPostgresUrl(databaseUrl) && new URL(databaseUrl).password !== '')
+      problems.push(
+        'DATABASE_URL: must not contain a password when DATABASE_AUTH=entra (the password is a Microsoft Entra token; value not shown)',
+      );
+  }
+
+  const connectionString = str('APPLICATIONINSIGHTS_CONNECTION_STRING');
+  // The value is never echoed: its instrumentation key lets anyone send telemetry in our name.
+  if (connectionString !== undefined && !/(^|;)\s*InstrumentationKey=/i.test(connectionString))
+    problems.push(
+      'APPLICATIONINSIGHTS_CONNECTION_STRING: expected an Application Insights connection string (InstrumentationKey=…;IngestionEndpoint=…; value not shown), or leave it empty for no telemetry',
+    );
 
   const openaiKey = str('OPENAI_API_KEY');
   const azureEndpoint = url('AZURE_OPENAI_ENDPOINT', undefined);
@@ -292,6 +322,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     credential,
     dataDir: str('DATA_DIR') ?? './data',
     databaseUrl,
+    databaseAuth,
+    teamsAppId: guid('TEAMS_APP_ID', false),
+    telemetry: connectionString ? { connectionString } : undefined,
     licenses,
     dragonAdminGroupId: guid('DRAGON_ADMIN_GROUP_ID', false),
     partnerOperatorsGroupId: guid('PARTNER_OPERATORS_GROUP_ID', false),
@@ -336,5 +369,6 @@ export function describeConfig(c: Config): string {
     `graph=${c.graphBaseUrl}`,
     `store=${c.databaseUrl ? 'postgres (DATABASE_URL set)' : `sqlite in ${c.dataDir}`}`,
     `llm=${c.openai ? 'configured' : 'off'}`,
+    `telemetry=${c.telemetry ? 'application-insights' : 'off'}`,
   ].join(' ');
 }

@@ -19,7 +19,9 @@ import type { ServiceDeps } from './services/types';
 import { openStore } from './store';
 import type { Store } from './store/types';
 import type { QueryObserver } from './store/dialect';
+import { entraPassword } from './store/entraPassword';
 import { createTenantClient } from './tenant';
+import { azureCredential } from './credentials';
 import type { TenantClient } from './tenant/types';
 import { Worker } from './worker/worker';
 import type { DevTenant, startDevTenant } from './devtenant/server';
@@ -72,6 +74,8 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       const started = devTenant;
       cleanup.push(() => started.close());
     }
+    // One credential for Graph, ARM and (with Entra sign-in) PostgreSQL: one managed identity in Azure.
+    const credential = config.mode === 'production' ? azureCredential(config) : undefined;
     const tenant =
       config.mode === 'dev'
         ? createTenantClient({ mode: 'dev', devTenantUrl: devTenant!.url, logger, now: () => clock.now().getTime() })
@@ -81,18 +85,12 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
             graphBaseUrl: config.graphBaseUrl,
             armBaseUrl: config.armBaseUrl,
             logger,
-            credential: {
-              kind: config.credential!.kind,
-              tenantId: config.tenantId,
-              clientId: config.credential!.clientId ?? '',
-              clientSecret: config.credential!.clientSecret,
-              certificatePath: config.credential!.certificatePath,
-              managedIdentityClientId: config.credential!.clientId,
-            },
+            credential: credential!,
           });
 
     const store = await openStore({
       databaseUrl: config.databaseUrl,
+      databasePassword: credential && config.databaseAuth === 'entra' ? entraPassword(credential) : undefined,
       dataDir: path.resolve(config.dataDir),
       clock,
       onQuery: opts.onQuery,

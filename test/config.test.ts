@@ -193,6 +193,63 @@ describe('Bot Framework credentials and modes', () => {
   });
 });
 
+describe('Azure settings: Entra sign-in to PostgreSQL, the Teams app id, telemetry', () => {
+  const ENTRA_URL = 'postgres://dragondesk-id@dd.postgres.database.azure.com:5432/dragondesk?sslmode=verify-full';
+
+  test.each<[string, Record<string, string>, RegExp]>([
+    [
+      'Entra sign-in in dev mode',
+      { ...DEV, DATABASE_AUTH: 'entra', DATABASE_URL: ENTRA_URL },
+      /^DATABASE_AUTH: entra needs APP_MODE=production/,
+    ],
+    [
+      'Entra sign-in without a database',
+      { ...PROD, DATABASE_AUTH: 'entra' },
+      /^DATABASE_AUTH: entra needs DATABASE_URL/,
+    ],
+    [
+      'Entra sign-in with a password in the URL',
+      { ...PROD, DATABASE_AUTH: 'entra', DATABASE_URL: 'postgres://u:pw-Zk2@db.example:5432/d' },
+      /^DATABASE_URL: must not contain a password when DATABASE_AUTH=entra/,
+    ],
+    ['an unknown sign-in', { ...PROD, DATABASE_AUTH: 'kerberos' }, /^DATABASE_AUTH: expected one of password, entra/],
+    ['a Teams app id that is not a GUID', { ...PROD, TEAMS_APP_ID: 'dragon-desk' }, /^TEAMS_APP_ID: expected a GUID/],
+    [
+      'a connection string that is not Application Insights’',
+      { ...PROD, APPLICATIONINSIGHTS_CONNECTION_STRING: 'Endpoint=sb://x;SharedAccessKey=k-Qp4' },
+      /^APPLICATIONINSIGHTS_CONNECTION_STRING: expected an Application Insights connection string/,
+    ],
+  ])('%s is refused with the reason', (_case, env, reason) => {
+    const problems = problemsOf(env);
+    expect(problems).toEqual([expect.stringMatching(reason)]);
+    expect(problems.join()).not.toMatch(/pw-Zk2|k-Qp4/);
+  });
+
+  test('what infra/azure.bicep sets: Entra sign-in without a password, telemetry on', () => {
+    const c = parseConfig({
+      ...PROD,
+      BOT_APP_TYPE: 'UserAssignedMsi',
+      BOT_APP_PASSWORD: '',
+      DATABASE_URL: ENTRA_URL,
+      DATABASE_AUTH: 'entra',
+      TEAMS_APP_ID: APP_ID.toUpperCase(),
+      APPLICATIONINSIGHTS_CONNECTION_STRING:
+        'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://x/',
+    });
+    expect(c.databaseAuth).toBe('entra');
+    expect(c.teamsAppId).toBe(APP_ID);
+    expect(c.telemetry?.connectionString).toMatch(/^InstrumentationKey=/);
+    expect(describeConfig(c)).toMatch(/telemetry=application-insights/);
+  });
+
+  test('without the connection string there is no telemetry, and the password in DATABASE_URL is used', () => {
+    const c = parseConfig({ ...PROD, DATABASE_URL: 'postgres://u:p@db/x', APPLICATIONINSIGHTS_CONNECTION_STRING: '' });
+    expect(c.telemetry).toBeUndefined();
+    expect(c.databaseAuth).toBe('password');
+    expect(describeConfig(c)).toMatch(/telemetry=off/);
+  });
+});
+
 describe('empty values mean unset', () => {
   test.each([
     'NURSING_GROUP_ID',
@@ -281,8 +338,11 @@ describe('secrets are never printed', () => {
     DATABASE_URL: 'postgres://desk:db-pw-Hy42@db.contoso.example:5432/desk',
     OPENAI_API_KEY: 'sk-openai-Qw9e',
     AZURE_OPENAI_API_KEY: 'azure-openai-key-Rt5',
+    APPLICATIONINSIGHTS_CONNECTION_STRING:
+      'InstrumentationKey=ikey-Vb6-secret;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
   };
   const SECRET_VALUES = [
+    'ikey-Vb6-secret',
     'bot-pw-Zq8~secret',
     'client-secret-Kx71',
     'db-pw-Hy42',
