@@ -24,6 +24,8 @@ import { createTenantClient } from './tenant';
 import { azureCredential } from './credentials';
 import type { TenantClient } from './tenant/types';
 import { Worker } from './worker/worker';
+import { telemetryFor, type Telemetry } from './telemetry';
+import { reportingRequestChanges } from './telemetry/requestMetrics';
 import type { DevTenant, startDevTenant } from './devtenant/server';
 
 export interface DragonDesk {
@@ -36,6 +38,7 @@ export interface DragonDesk {
   bot: Bot;
   worker: Worker;
   logger: Logger;
+  telemetry: Telemetry;
   stop(): Promise<void>;
 }
 
@@ -52,6 +55,8 @@ export interface StartOptions {
   devTenantOptions?: Parameters<typeof startDevTenant>[0];
   /** Sees every statement the store sends (query-count tests, the benchmark's traces). */
   onQuery?: QueryObserver;
+  /** Telemetry instead of the configured one (tests read spans and metrics in memory); the caller stops it. */
+  telemetry?: Telemetry;
 }
 
 export async function startDragonDesk(config: Config, opts: StartOptions = {}): Promise<DragonDesk> {
@@ -59,6 +64,9 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
   const logger = opts.logger ?? createLogger(config.logLevel, { app: 'dragon-desk' });
   const cleanup: (() => Promise<void>)[] = [];
   try {
+    // First, so that what starts next is already recorded; off (and not loaded) without Application Insights.
+    const telemetry = opts.telemetry ?? telemetryFor(config);
+    if (!opts.telemetry) cleanup.push(() => telemetry.shutdown());
     let devTenant = opts.devTenant;
     if (config.mode === 'dev' && !devTenant) {
       // Loaded only here: production, and a Dragon Desk given a tenant, never need the dev tenant's code.
@@ -78,17 +86,24 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
     const credential = config.mode === 'production' ? azureCredential(config) : undefined;
     const tenant =
       config.mode === 'dev'
-        ? createTenantClient({ mode: 'dev', devTenantUrl: devTenant!.url, logger, now: () => clock.now().getTime() })
+        ? createTenantClient({
+            mode: 'dev',
+            devTenantUrl: devTenant!.url,
+            logger,
+            now: () => clock.now().getTime(),
+            telemetry,
+          })
         : createTenantClient({
             mode: 'production',
             now: () => clock.now().getTime(),
+            telemetry,
             graphBaseUrl: config.graphBaseUrl,
             armBaseUrl: config.armBaseUrl,
             logger,
             credential: credential!,
           });
 
-    const store = await openStore({
+    const opened = await openStore({
       databaseUrl: config.databaseUrl,
       databasePassword: credential && config.databaseAuth === 'entra' ? entraPassword(credential) : undefined,
       dataDir: path.resolve(config.dataDir),
@@ -97,7 +112,10 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       onPoolError: (err) =>
         logger.warn('a pooled PostgreSQL connection failed; the pool replaces it', { err: err.message }),
     });
-    cleanup.push(() => store.close());
+    cleanup.push(() => opened.close());
+    const store = telemetry.enabled
+      ? { ...opened, requests: reportingRequestChanges(opened.requests, telemetry) }
+      : opened;
 
     const adapter = createAdapter(config);
     // Turns first: card updates, notifications and executions wait while turns are being answered
@@ -125,6 +143,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       concurrency: config.workerConcurrency,
       staleAfterMs: Math.max(5 * 60_000, 2 * config.licenseVerifyTimeoutSeconds * 1000),
       yieldTo: () => gate.quiet(),
+      telemetry,
     });
     // Time-bound Dragon admin grants remind and end through the worker; groups an earlier set-up
     // created fill the config's gaps (src/services/setup.ts).
@@ -138,6 +157,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       logger,
       gate,
       fallbackPlanner: fallbackPlannerFor(config, opts.fallbackModel),
+      telemetry,
     });
     const server = await startServer({
       port: config.port,
@@ -161,6 +181,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       bot,
       worker: w,
       logger,
+      telemetry,
       async stop() {
         // Stop taking turns first, let those in flight finish, then the worker, then storage.
         await server.close();

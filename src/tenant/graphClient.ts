@@ -51,6 +51,7 @@ import {
 } from './graphQueries';
 import { resolveRetryPolicy, type RetryPolicy } from './retry';
 import { realSleep, sendWithRetry, silentLogger, type RetryRuntime, type TenantLogger } from './retryingSend';
+import { noTenantTelemetry, type TenantCallRecorder, type TenantTelemetry } from './telemetry';
 import type { TokenSource } from './tokens';
 import {
   TenantError,
@@ -86,6 +87,8 @@ export interface GraphTenantClientOptions {
   attemptTimeoutMs?: number;
   /** The HTTP transport (default: httpTransport.ts over node:http). */
   fetch?: FetchLike;
+  /** A span per call and the throttling metric (default: nothing recorded). */
+  telemetry?: TenantTelemetry;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -127,6 +130,7 @@ export class GraphTenantClient implements TenantClient {
   private readonly armBaseUrl: string;
   private readonly tokens: TokenSource;
   private readonly fetch: FetchLike;
+  private readonly telemetry: TenantTelemetry;
   private lastId: string | undefined;
 
   constructor(opts: GraphTenantClientOptions) {
@@ -134,6 +138,7 @@ export class GraphTenantClient implements TenantClient {
     this.armBaseUrl = trimSlash(opts.armBaseUrl);
     this.tokens = opts.tokens;
     this.fetch = opts.fetch ?? httpFetch;
+    this.telemetry = opts.telemetry ?? noTenantTelemetry;
     this.rt = {
       policy: resolveRetryPolicy(opts.retry),
       attemptTimeoutMs: opts.attemptTimeoutMs ?? 30_000,
@@ -141,6 +146,7 @@ export class GraphTenantClient implements TenantClient {
       random: opts.random ?? Math.random,
       now: opts.now ?? Date.now,
       logger: opts.logger ?? silentLogger,
+      telemetry: this.telemetry,
     };
     this.graph = Client.initWithMiddleware({
       baseUrl: this.graphBaseUrl,
@@ -159,7 +165,14 @@ export class GraphTenantClient implements TenantClient {
 
   // ---------------------------------------------------------------- transport
 
-  private async graphCall<T>(method: Method, path: string, o: CallOptions = {}): Promise<T> {
+  private graphCall<T>(method: Method, path: string, o: CallOptions = {}): Promise<T> {
+    return this.telemetry.call(
+      { service: 'graph', method, baseUrl: this.graphBaseUrl, path: `/${GRAPH_VERSION}${path}` },
+      (recorder) => this.sendGraph<T>(method, path, o, recorder),
+    );
+  }
+
+  private async sendGraph<T>(method: Method, path: string, o: CallOptions, recorder: TenantCallRecorder): Promise<T> {
     let req = this.graph
       .api(path)
       .responseType(ResponseType.RAW)
@@ -187,6 +200,7 @@ export class GraphTenantClient implements TenantClient {
     } catch (err) {
       throw this.unwrapSdkError(err, 'Microsoft Graph');
     }
+    recorder.response(res.status, res.headers.get('request-id') ?? undefined);
     return this.readResponse<T>(res);
   }
 
@@ -236,7 +250,19 @@ export class GraphTenantClient implements TenantClient {
     return out;
   }
 
-  private async armCall<T>(method: Method, pathAndQuery: string, replaySafe = true): Promise<T> {
+  private armCall<T>(method: Method, pathAndQuery: string, replaySafe = true): Promise<T> {
+    const path = pathAndQuery.startsWith('http') ? new URL(pathAndQuery).pathname : pathAndQuery;
+    return this.telemetry.call({ service: 'arm', method, baseUrl: this.armBaseUrl, path }, (recorder) =>
+      this.sendArm<T>(method, pathAndQuery, replaySafe, recorder),
+    );
+  }
+
+  private async sendArm<T>(
+    method: Method,
+    pathAndQuery: string,
+    replaySafe: boolean,
+    recorder: TenantCallRecorder,
+  ): Promise<T> {
     const url = pathAndQuery.startsWith('http') ? pathAndQuery : `${this.armBaseUrl}${pathAndQuery}`;
     if (new URL(url).origin !== new URL(this.armBaseUrl).origin) {
       throw new TenantError(502, 'UnexpectedNextLink', 'ARM returned a nextLink to another host; not followed.');
@@ -255,12 +281,13 @@ export class GraphTenantClient implements TenantClient {
               'x-ms-client-request-id': clientRequestId,
             },
           }),
-        { method, path: new URL(url).pathname, replaySafe },
+        { method, path: new URL(url).pathname, replaySafe, service: 'arm' },
         this.rt,
       );
     } catch (err) {
       throw this.unwrapSdkError(err, 'Azure Resource Manager');
     }
+    recorder.response(res.status, res.headers.get('x-ms-request-id') ?? res.headers.get('request-id') ?? undefined);
     return this.readResponse<T>(res, 'arm');
   }
 
@@ -276,9 +303,25 @@ export class GraphTenantClient implements TenantClient {
     return out;
   }
 
-  private async postBatch(requests: BatchRequest[]): Promise<BatchResponse[]> {
-    const body = await this.graphCall<{ responses?: BatchResponse[] }>('POST', '/$batch', { body: { requests } });
-    return body?.responses ?? [];
+  private postBatch(requests: BatchRequest[]): Promise<BatchResponse[]> {
+    return this.telemetry.call(
+      { service: 'graph', method: 'POST', baseUrl: this.graphBaseUrl, path: `/${GRAPH_VERSION}/$batch` },
+      async (recorder) => {
+        const body = await this.sendGraph<{ responses?: BatchResponse[] }>(
+          'POST',
+          '/$batch',
+          { body: { requests } },
+          recorder,
+        );
+        const responses = body?.responses ?? [];
+        for (const answer of responses) {
+          const request = requests.find((r) => r.id === answer.id);
+          if (request)
+            recorder.part({ method: request.method, path: `/${GRAPH_VERSION}${request.url}` }, describePart(answer));
+        }
+        return responses;
+      },
+    );
   }
 
   // ---------------------------------------------------------------- users
@@ -686,4 +729,14 @@ function rolesPath(userId: string): string {
 
 function roleTemplateIds(roles: { roleTemplateId?: string }[]): string[] {
   return [...new Set(roles.map((r) => r.roleTemplateId?.toLowerCase()).filter((x): x is string => !!x))];
+}
+
+/** An inner $batch answer's status, request id (header, or inside an error body) and error code. */
+function describePart(answer: BatchResponse): { status: number; requestId?: string; code?: string } {
+  const error = (answer.body as { error?: { code?: unknown; innerError?: Record<string, unknown> } } | undefined)
+    ?.error;
+  const fromBody = error?.innerError?.['request-id'];
+  const requestId =
+    headersFromRecord(answer.headers).get('request-id') ?? (typeof fromBody === 'string' ? fromBody : undefined);
+  return { status: answer.status, requestId, code: typeof error?.code === 'string' ? error.code : undefined };
 }
