@@ -58,6 +58,7 @@ import {
   type AzureRoleAssignment,
   type AzureSubscription,
   type BatchRequest,
+  type CatalogApp,
   type ClassicAdministrator,
   type BatchResponse,
   type DirectoryRoleAssignment,
@@ -720,6 +721,16 @@ export class GraphTenantClient implements TenantClient {
       if (isNotFound(err)) return undefined;
       throw err;
     }
+  }
+
+  // ---------------------------------------------------------------- Teams app catalog
+
+  async findCatalogApp(externalId: string): Promise<CatalogApp | undefined> {
+    const body = await this.graphCall<Page<CatalogApp>>(
+      'GET',
+      `/appCatalogs/teamsApps${queryString({ $filter: `distributionMethod eq 'organization' and externalId eq ${odataString(externalId)}` })}`,
+    );
+    return body?.value?.[0];
   }
 }
 
