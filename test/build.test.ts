@@ -98,8 +98,8 @@ function modulesAtStart(env: Record<string, string> = {}, stop = true): { files:
       const files = Object.keys(require.cache).map((f) => f.split(require('path').sep).join('/'));
       const { loadedOnUse } = require('./dist/src/bot/deferredModules');
       if (${stop}) await dd.stop();
-      console.log(JSON.stringify({ files, loadedOnUse: [...loadedOnUse] }));
-      process.exit(0);
+      // Exit once the (long) line is written: stdout to a pipe is asynchronous.
+      process.stdout.write(JSON.stringify({ files, loadedOnUse: [...loadedOnUse] }) + '\\n', () => process.exit(0));
     });
   `,
     startNodeFlags(),
