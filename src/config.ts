@@ -1,8 +1,10 @@
 /**
  * The one place that reads the environment. Every problem is collected and reported together,
  * by variable name and with what is expected, so a newcomer fixes the whole list in one go.
- * In dev mode `env/.env.local` (and the gitignored `env/.env.local.user`) supply defaults; values
- * already in the process environment win.
+ * In dev mode `env/dev-defaults.env` (and the gitignored `env/.env.local.user`) supply defaults; values
+ * already in the process environment win. The other files in env/ (`.env.local`, `.env.dev`,
+ * `.env.playground`) belong to the Microsoft 365 Agents Toolkit, which writes generated ids into
+ * them; Dragon Desk never reads them.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -44,6 +46,15 @@ export interface Config {
   };
   dataDir: string;
   databaseUrl?: string;
+  /**
+   * How Dragon Desk signs in to PostgreSQL: the password in DATABASE_URL, or a Microsoft Entra token
+   * of AZURE_CREDENTIAL's identity (Azure Database for PostgreSQL with Entra authentication).
+   */
+  databaseAuth: 'password' | 'entra';
+  /** The Teams app's id (manifest id): the doctor looks for it in the organisation's catalog. */
+  teamsAppId?: string;
+  /** Present only with APPLICATIONINSIGHTS_CONNECTION_STRING: OpenTelemetry to Application Insights. */
+  telemetry?: { connectionString: string };
   /** As configured; a gap may be filled by set-up at run time (services/groupsInUse.ts), never here. */
   readonly licenses: Readonly<Record<LicenseKind, Readonly<LicenseConfig>>>;
   readonly dragonAdminGroupId?: string;
@@ -87,15 +98,22 @@ export const SECRET_VARIABLES = [
   'OPENAI_API_KEY',
   'AZURE_OPENAI_API_KEY',
   'DATABASE_URL',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
 ];
 
 /**
- * Reads `env/.env.local` then `env/.env.local.user` beneath `root`; the process environment wins,
- * and an empty value there means unset (parseConfig treats empty as absent).
+ * Dragon Desk's committed dev defaults, then the personal overrides. The name deliberately does not
+ * start with `.env.`: the Agents Toolkit treats every `env/.env.<name>` as an environment of its own.
+ */
+export const DEV_ENV_FILES = ['env/dev-defaults.env', 'env/.env.local.user'] as const;
+
+/**
+ * Reads DEV_ENV_FILES beneath `root`; the process environment wins, and an empty value there means
+ * unset (parseConfig treats empty as absent).
  */
 export function withDevDefaults(env: NodeJS.ProcessEnv, root: string): NodeJS.ProcessEnv {
   const merged: NodeJS.ProcessEnv = {};
-  for (const file of ['env/.env.local', 'env/.env.local.user']) {
+  for (const file of DEV_ENV_FILES) {
     const full = path.join(root, file);
     if (existsSync(full)) Object.assign(merged, dotenv.parse(readFileSync(full)));
   }
@@ -257,6 +275,26 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     problems.push(
       'DATABASE_URL: expected a PostgreSQL URL like postgres://user:password@host:5432/dragondesk (value not shown), or leave it empty for SQLite in DATA_DIR',
     );
+  const databaseAuth = oneOf('DATABASE_AUTH', ['password', 'entra'] as const, 'password');
+  if (databaseAuth === 'entra') {
+    if (mode !== 'production')
+      problems.push('DATABASE_AUTH: entra needs APP_MODE=production (the token comes from AZURE_CREDENTIAL)');
+    if (databaseUrl === undefined)
+      problems.push(
+        'DATABASE_AUTH: entra needs DATABASE_URL, e.g. postgres://<identity name>@<server>.postgres.database.azure.com:5432/dragondesk?sslmode=verify-full',
+      );
+    else if (isPostgresUrl(databaseUrl) && new URL(databaseUrl).password !== '')
+      problems.push(
+        'DATABASE_URL: must not contain a password when DATABASE_AUTH=entra (the password is a Microsoft Entra token; value not shown)',
+      );
+  }
+
+  const connectionString = str('APPLICATIONINSIGHTS_CONNECTION_STRING');
+  // The value is never echoed: its instrumentation key lets anyone send telemetry in our name.
+  if (connectionString !== undefined && !/(^|;)\s*InstrumentationKey=/i.test(connectionString))
+    problems.push(
+      'APPLICATIONINSIGHTS_CONNECTION_STRING: expected an Application Insights connection string (InstrumentationKey=…;IngestionEndpoint=…; value not shown), or leave it empty for no telemetry',
+    );
 
   const openaiKey = str('OPENAI_API_KEY');
   const azureEndpoint = url('AZURE_OPENAI_ENDPOINT', undefined);
@@ -285,6 +323,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     credential,
     dataDir: str('DATA_DIR') ?? './data',
     databaseUrl,
+    databaseAuth,
+    teamsAppId: guid('TEAMS_APP_ID', false),
+    telemetry: connectionString ? { connectionString } : undefined,
     licenses,
     dragonAdminGroupId: guid('DRAGON_ADMIN_GROUP_ID', false),
     partnerOperatorsGroupId: guid('PARTNER_OPERATORS_GROUP_ID', false),
@@ -329,5 +370,6 @@ export function describeConfig(c: Config): string {
     `graph=${c.graphBaseUrl}`,
     `store=${c.databaseUrl ? 'postgres (DATABASE_URL set)' : `sqlite in ${c.dataDir}`}`,
     `llm=${c.openai ? 'configured' : 'off'}`,
+    `telemetry=${c.telemetry ? 'application-insights' : 'off'}`,
   ].join(' ');
 }

@@ -19,9 +19,13 @@ import type { ServiceDeps } from './services/types';
 import { openStore } from './store';
 import type { Store } from './store/types';
 import type { QueryObserver } from './store/dialect';
+import { entraPassword } from './store/entraPassword';
 import { createTenantClient } from './tenant';
+import { azureCredential } from './credentials';
 import type { TenantClient } from './tenant/types';
 import { Worker } from './worker/worker';
+import { telemetryFor, type Telemetry } from './telemetry';
+import { reportingRequestChanges } from './telemetry/requestMetrics';
 import type { DevTenant, startDevTenant } from './devtenant/server';
 
 export interface DragonDesk {
@@ -34,6 +38,7 @@ export interface DragonDesk {
   bot: Bot;
   worker: Worker;
   logger: Logger;
+  telemetry: Telemetry;
   stop(): Promise<void>;
 }
 
@@ -50,6 +55,8 @@ export interface StartOptions {
   devTenantOptions?: Parameters<typeof startDevTenant>[0];
   /** Sees every statement the store sends (query-count tests, the benchmark's traces). */
   onQuery?: QueryObserver;
+  /** Telemetry instead of the configured one (tests read spans and metrics in memory); the caller stops it. */
+  telemetry?: Telemetry;
 }
 
 export async function startDragonDesk(config: Config, opts: StartOptions = {}): Promise<DragonDesk> {
@@ -57,6 +64,9 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
   const logger = opts.logger ?? createLogger(config.logLevel, { app: 'dragon-desk' });
   const cleanup: (() => Promise<void>)[] = [];
   try {
+    // First, so that what starts next is already recorded; off (and not loaded) without Application Insights.
+    const telemetry = opts.telemetry ?? telemetryFor(config);
+    if (!opts.telemetry) cleanup.push(() => telemetry.shutdown());
     let devTenant = opts.devTenant;
     if (config.mode === 'dev' && !devTenant) {
       // Loaded only here: production, and a Dragon Desk given a tenant, never need the dev tenant's code.
@@ -72,34 +82,40 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       const started = devTenant;
       cleanup.push(() => started.close());
     }
+    // One credential for Graph, ARM and (with Entra sign-in) PostgreSQL: one managed identity in Azure.
+    const credential = config.mode === 'production' ? azureCredential(config) : undefined;
     const tenant =
       config.mode === 'dev'
-        ? createTenantClient({ mode: 'dev', devTenantUrl: devTenant!.url, logger, now: () => clock.now().getTime() })
+        ? createTenantClient({
+            mode: 'dev',
+            devTenantUrl: devTenant!.url,
+            logger,
+            now: () => clock.now().getTime(),
+            telemetry,
+          })
         : createTenantClient({
             mode: 'production',
             now: () => clock.now().getTime(),
+            telemetry,
             graphBaseUrl: config.graphBaseUrl,
             armBaseUrl: config.armBaseUrl,
             logger,
-            credential: {
-              kind: config.credential!.kind,
-              tenantId: config.tenantId,
-              clientId: config.credential!.clientId ?? '',
-              clientSecret: config.credential!.clientSecret,
-              certificatePath: config.credential!.certificatePath,
-              managedIdentityClientId: config.credential!.clientId,
-            },
+            credential: credential!,
           });
 
-    const store = await openStore({
+    const opened = await openStore({
       databaseUrl: config.databaseUrl,
+      databasePassword: credential && config.databaseAuth === 'entra' ? entraPassword(credential) : undefined,
       dataDir: path.resolve(config.dataDir),
       clock,
       onQuery: opts.onQuery,
       onPoolError: (err) =>
         logger.warn('a pooled PostgreSQL connection failed; the pool replaces it', { err: err.message }),
     });
-    cleanup.push(() => store.close());
+    cleanup.push(() => opened.close());
+    const store = telemetry.enabled
+      ? { ...opened, requests: reportingRequestChanges(opened.requests, telemetry) }
+      : opened;
 
     const adapter = createAdapter(config);
     // Turns first: card updates, notifications and executions wait while turns are being answered
@@ -128,6 +144,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       concurrency: config.workerConcurrency,
       staleAfterMs: Math.max(5 * 60_000, 2 * config.licenseVerifyTimeoutSeconds * 1000),
       yieldTo: () => gate.quiet(),
+      telemetry,
     });
     kickWorker = () => worker.kick();
     // Time-bound Dragon admin grants remind and end through the worker.
@@ -140,6 +157,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       logger,
       gate,
       fallbackPlanner: fallbackPlannerFor(config, opts.fallbackModel),
+      telemetry,
     });
     const server = await startServer({
       port: config.port,
@@ -163,6 +181,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       bot,
       worker: w,
       logger,
+      telemetry,
       async stop() {
         // Stop taking turns first, let those in flight finish, then the worker, then storage.
         await server.close();

@@ -28,6 +28,7 @@ import type { Logger } from '../log';
 import type { Desk } from '../services/desk';
 import { withGreeting, type Actor, type ClickResult, type Reply } from '../services/types';
 import type { Store } from '../store/types';
+import type { Telemetry, TurnInfo } from '../telemetry';
 import { toActivity } from './activities';
 import { checkInbound, fromTenant } from './inbound';
 import { GrammarPlanner, INTENT_ACTIONS } from './planner';
@@ -43,6 +44,8 @@ export interface BotOptions {
   fallbackPlanner?: Planner<TurnState>;
   /** Counts turns in flight, so background work can let them go first (turnGate.ts). */
   gate?: TurnGate;
+  /** A span per turn (when Application Insights is configured). */
+  telemetry?: Telemetry;
 }
 
 export interface Bot {
@@ -300,10 +303,19 @@ export function createBot(opts: BotOptions): Bot {
         out.end();
         return Promise.resolve();
       }
-      const turn = () =>
+      const processTurn = () =>
         adapter.process(req as Request, res as Response, async (ctx) => {
           await app.run(ctx);
         });
+      const telemetry = opts.telemetry;
+      const turn = telemetry?.enabled
+        ? () =>
+            telemetry.turn(
+              () => turnInfo((req as Request).body as Partial<Activity> | undefined),
+              processTurn,
+              () => (res as { statusCode?: number }).statusCode,
+            )
+        : processTurn;
       return opts.gate ? opts.gate.during(turn) : turn();
     },
   };
@@ -318,4 +330,17 @@ export function createBot(opts: BotOptions): Bot {
 function chatReference(activity: Activity): Record<string, unknown> {
   const { activityId: _atHand, ...reference } = TurnContext.getConversationReference(activity);
   return reference;
+}
+
+/** What a turn's span says about the activity: its kind, never what was written. */
+function turnInfo(activity: Partial<Activity> | undefined): TurnInfo {
+  const value = activity?.value as { action?: { verb?: unknown } } | undefined;
+  const verb = value?.action?.verb;
+  return {
+    activityType: typeof activity?.type === 'string' ? activity.type : 'unknown',
+    name: activity?.name,
+    verb: typeof verb === 'string' ? verb : undefined,
+    conversationType: activity?.conversation?.conversationType,
+    userId: activity?.from?.aadObjectId,
+  };
 }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { authenticate } from './auth';
 import { errorBody, invalidJson, TenantHttpError, type Dialect, type RequestIds } from './errors';
 import type { CallLog, FaultInjector } from './faults';
+import type { AppPermissions } from './permissions';
 import { parseQueryString, queryOption } from './odata';
 import type { ApiRequest, ApiResponse, Caller, Router } from './router';
 import type { Clock, DirectoryState } from './state';
@@ -32,6 +33,8 @@ export interface DispatcherDeps {
   state: DirectoryState;
   faults: FaultInjector;
   calls: CallLog;
+  /** What Dragon Desk's own app has been granted; absent = everything. */
+  permissions?: AppPermissions;
   clock: Clock;
   graph: Router;
   arm: Router;
@@ -88,6 +91,15 @@ export class Dispatcher {
       if (fault) {
         injected = true;
         throw new TenantHttpError(fault.status, fault.code, fault.message, fault.headers);
+      }
+      if (dialect === 'graph' && caller.objectId === this.deps.state.fixture.app.servicePrincipalId) {
+        // Graph checks the app's permissions before it looks at the request.
+        if (this.deps.permissions?.missingFor(call.method, path))
+          throw new TenantHttpError(
+            403,
+            'Authorization_RequestDenied',
+            'Insufficient privileges to complete the operation.',
+          );
       }
       this.deps.state.tick();
       const query = parseQueryString(rawQuery);

@@ -35,6 +35,8 @@ export interface OpenStoreOptions {
   onQuery?: QueryObserver;
   /** PostgreSQL: an idle pooled connection failed (the pool replaces it). */
   onPoolError?: (err: Error) => void;
+  /** PostgreSQL: the password for each new connection (a Microsoft Entra token) instead of the URL's. */
+  databasePassword?: () => Promise<string>;
 }
 
 const systemClock: StoreClock = { now: () => new Date() };
@@ -87,7 +89,11 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const clock = opts.clock ?? systemClock;
   if (opts.databaseUrl) {
     return openOn(
-      postgresConnection(opts.databaseUrl, { onQuery: opts.onQuery, onPoolError: opts.onPoolError }),
+      postgresConnection(opts.databaseUrl, {
+        onQuery: opts.onQuery,
+        onPoolError: opts.onPoolError,
+        password: opts.databasePassword,
+      }),
       clock,
     );
   }

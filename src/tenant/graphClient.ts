@@ -53,12 +53,14 @@ import {
 } from './graphQueries';
 import { resolveRetryPolicy, type RetryPolicy } from './retry';
 import { realSleep, sendWithRetry, silentLogger, type RetryRuntime, type TenantLogger } from './retryingSend';
+import { noTenantTelemetry, type TenantCallRecorder, type TenantTelemetry } from './telemetry';
 import type { TokenSource } from './tokens';
 import {
   TenantError,
   type AzureRoleAssignment,
   type AzureSubscription,
   type BatchRequest,
+  type CatalogApp,
   type ClassicAdministrator,
   type BatchResponse,
   type DirectoryRoleAssignment,
@@ -90,6 +92,8 @@ export interface GraphTenantClientOptions {
   attemptTimeoutMs?: number;
   /** The HTTP transport (default: httpTransport.ts over node:http). */
   fetch?: FetchLike;
+  /** A span per call and the throttling metric (default: nothing recorded). */
+  telemetry?: TenantTelemetry;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -131,6 +135,7 @@ export class GraphTenantClient implements TenantClient {
   private readonly armBaseUrl: string;
   private readonly tokens: TokenSource;
   private readonly fetch: FetchLike;
+  private readonly telemetry: TenantTelemetry;
   private lastId: string | undefined;
 
   constructor(opts: GraphTenantClientOptions) {
@@ -138,6 +143,7 @@ export class GraphTenantClient implements TenantClient {
     this.armBaseUrl = trimSlash(opts.armBaseUrl);
     this.tokens = opts.tokens;
     this.fetch = opts.fetch ?? httpFetch;
+    this.telemetry = opts.telemetry ?? noTenantTelemetry;
     this.rt = {
       policy: resolveRetryPolicy(opts.retry),
       attemptTimeoutMs: opts.attemptTimeoutMs ?? 30_000,
@@ -145,6 +151,7 @@ export class GraphTenantClient implements TenantClient {
       random: opts.random ?? Math.random,
       now: opts.now ?? Date.now,
       logger: opts.logger ?? silentLogger,
+      telemetry: this.telemetry,
     };
     this.graph = Client.initWithMiddleware({
       baseUrl: this.graphBaseUrl,
@@ -163,7 +170,14 @@ export class GraphTenantClient implements TenantClient {
 
   // ---------------------------------------------------------------- transport
 
-  private async graphCall<T>(method: Method, path: string, o: CallOptions = {}): Promise<T> {
+  private graphCall<T>(method: Method, path: string, o: CallOptions = {}): Promise<T> {
+    return this.telemetry.call(
+      { service: 'graph', method, baseUrl: this.graphBaseUrl, path: `/${GRAPH_VERSION}${path}` },
+      (recorder) => this.sendGraph<T>(method, path, o, recorder),
+    );
+  }
+
+  private async sendGraph<T>(method: Method, path: string, o: CallOptions, recorder: TenantCallRecorder): Promise<T> {
     let req = this.graph
       .api(path)
       .responseType(ResponseType.RAW)
@@ -191,6 +205,7 @@ export class GraphTenantClient implements TenantClient {
     } catch (err) {
       throw this.unwrapSdkError(err, 'Microsoft Graph');
     }
+    recorder.response(res.status, res.headers.get('request-id') ?? undefined);
     return this.readResponse<T>(res);
   }
 
@@ -240,7 +255,19 @@ export class GraphTenantClient implements TenantClient {
     return out;
   }
 
-  private async armCall<T>(method: Method, pathAndQuery: string, replaySafe = true): Promise<T> {
+  private armCall<T>(method: Method, pathAndQuery: string, replaySafe = true): Promise<T> {
+    const path = pathAndQuery.startsWith('http') ? new URL(pathAndQuery).pathname : pathAndQuery;
+    return this.telemetry.call({ service: 'arm', method, baseUrl: this.armBaseUrl, path }, (recorder) =>
+      this.sendArm<T>(method, pathAndQuery, replaySafe, recorder),
+    );
+  }
+
+  private async sendArm<T>(
+    method: Method,
+    pathAndQuery: string,
+    replaySafe: boolean,
+    recorder: TenantCallRecorder,
+  ): Promise<T> {
     const url = pathAndQuery.startsWith('http') ? pathAndQuery : `${this.armBaseUrl}${pathAndQuery}`;
     if (new URL(url).origin !== new URL(this.armBaseUrl).origin) {
       throw new TenantError(502, 'UnexpectedNextLink', 'ARM returned a nextLink to another host; not followed.');
@@ -259,12 +286,13 @@ export class GraphTenantClient implements TenantClient {
               'x-ms-client-request-id': clientRequestId,
             },
           }),
-        { method, path: new URL(url).pathname, replaySafe },
+        { method, path: new URL(url).pathname, replaySafe, service: 'arm' },
         this.rt,
       );
     } catch (err) {
       throw this.unwrapSdkError(err, 'Azure Resource Manager');
     }
+    recorder.response(res.status, res.headers.get('x-ms-request-id') ?? res.headers.get('request-id') ?? undefined);
     return this.readResponse<T>(res, 'arm');
   }
 
@@ -280,9 +308,25 @@ export class GraphTenantClient implements TenantClient {
     return out;
   }
 
-  private async postBatch(requests: BatchRequest[]): Promise<BatchResponse[]> {
-    const body = await this.graphCall<{ responses?: BatchResponse[] }>('POST', '/$batch', { body: { requests } });
-    return body?.responses ?? [];
+  private postBatch(requests: BatchRequest[]): Promise<BatchResponse[]> {
+    return this.telemetry.call(
+      { service: 'graph', method: 'POST', baseUrl: this.graphBaseUrl, path: `/${GRAPH_VERSION}/$batch` },
+      async (recorder) => {
+        const body = await this.sendGraph<{ responses?: BatchResponse[] }>(
+          'POST',
+          '/$batch',
+          { body: { requests } },
+          recorder,
+        );
+        const responses = body?.responses ?? [];
+        for (const answer of responses) {
+          const request = requests.find((r) => r.id === answer.id);
+          if (request)
+            recorder.part({ method: request.method, path: `/${GRAPH_VERSION}${request.url}` }, describePart(answer));
+        }
+        return responses;
+      },
+    );
   }
 
   // ---------------------------------------------------------------- users
@@ -729,6 +773,16 @@ export class GraphTenantClient implements TenantClient {
       throw err;
     }
   }
+
+  // ---------------------------------------------------------------- Teams app catalog
+
+  async findCatalogApp(externalId: string): Promise<CatalogApp | undefined> {
+    const body = await this.graphCall<Page<CatalogApp>>(
+      'GET',
+      `/appCatalogs/teamsApps${queryString({ $filter: `distributionMethod eq 'organization' and externalId eq ${odataString(externalId)}` })}`,
+    );
+    return body?.value?.[0];
+  }
 }
 
 function rolesPath(userId: string): string {
@@ -737,4 +791,14 @@ function rolesPath(userId: string): string {
 
 function roleTemplateIds(roles: { roleTemplateId?: string }[]): string[] {
   return [...new Set(roles.map((r) => r.roleTemplateId?.toLowerCase()).filter((x): x is string => !!x))];
+}
+
+/** An inner $batch answer's status, request id (header, or inside an error body) and error code. */
+function describePart(answer: BatchResponse): { status: number; requestId?: string; code?: string } {
+  const error = (answer.body as { error?: { code?: unknown; innerError?: Record<string, unknown> } } | undefined)
+    ?.error;
+  const fromBody = error?.innerError?.['request-id'];
+  const requestId =
+    headersFromRecord(answer.headers).get('request-id') ?? (typeof fromBody === 'string' ? fromBody : undefined);
+  return { status: answer.status, requestId, code: typeof error?.code === 'string' ? error.code : undefined };
 }

@@ -46,6 +46,16 @@ export interface SubscribedSku {
   prepaidUnits: { enabled: number; lockedOut: number; suspended: number; warning: number };
 }
 
+/** An app in the organisation's Teams app catalog. */
+export interface CatalogApp {
+  /** The catalog's own id (not the manifest's). */
+  id: string;
+  /** The manifest id (TEAMS_APP_ID). */
+  externalId: string;
+  displayName: string;
+  distributionMethod: string;
+}
+
 export interface DirectoryRoleAssignment {
   id: string;
   roleDefinitionId: string;
@@ -257,4 +267,8 @@ export interface TenantClient {
   }): Promise<GdapRelationship>;
   lockGdapRelationshipForApproval(relationshipId: string): Promise<void>;
   getGdapRelationship(relationshipId: string): Promise<GdapRelationship | undefined>;
+
+  // Teams
+  /** The app with this manifest id in the organisation's catalog, if an administrator published it. */
+  findCatalogApp(externalId: string): Promise<CatalogApp | undefined>;
 }

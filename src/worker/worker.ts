@@ -8,6 +8,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { RequestEngine } from '../services/requests';
 import type { Store, Timer } from '../store/types';
+import type { Telemetry } from '../telemetry';
 
 export type TimerHandler = (timer: Timer) => Promise<void>;
 
@@ -26,6 +27,8 @@ export interface WorkerOptions {
    * go first (src/bot/turnGate.ts). The work itself is never skipped, only started a little later.
    */
   yieldTo?: () => Promise<void>;
+  /** A span per execution, and a count of the ones that crash. */
+  telemetry?: Telemetry;
 }
 
 export class Worker {
@@ -91,9 +94,13 @@ export class Worker {
     for (const req of runnable) {
       if (this.inFlight.has(req.id) || this.inFlight.size >= limit) continue;
       this.inFlight.add(req.id);
-      void this.o.engine
-        .execute(req)
-        .catch((err) => this.o.logger.error('execution crashed', { requestId: req.id, err }))
+      const telemetry = this.o.telemetry;
+      const run = () => this.o.engine.execute(req);
+      void (telemetry ? telemetry.execution(req, run) : run())
+        .catch((err) => {
+          telemetry?.executionCrashed(req.kind);
+          this.o.logger.error('execution crashed', { requestId: req.id, err });
+        })
         .finally(() => {
           this.inFlight.delete(req.id);
           this.kick();
