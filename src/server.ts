@@ -106,7 +106,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           delay(opts.drainTimeoutMs ?? 25000),
         ]);
       }
-      (server.server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      server.server.closeAllConnections?.();
       await stopped;
     },
   };

@@ -8,6 +8,7 @@
 import type { Config } from '../config';
 import { ROLE_TEMPLATE } from '../domain/catalog';
 import { isAlreadyAssigned, isNotAssigned } from '../tenant/errors';
+import type { GrantVia } from '../domain/payloads';
 import type { TenantClient } from '../tenant/types';
 import type { Reads } from './directory';
 import type { GroupsInUse } from './groupsInUse';
@@ -19,8 +20,7 @@ export const DRAGON_ADMIN_SCOPE_ID = '/';
 export const DRAGON_ADMIN_SCOPE =
   'Directory-wide (/) — manages the Dragon admin center; does not include license assignment';
 
-/** How a grant is carried out. */
-export type GrantVia = 'group' | 'pim' | 'direct';
+export type { GrantVia } from '../domain/payloads';
 
 export interface RoleHolding {
   holds: boolean;

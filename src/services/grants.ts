@@ -15,8 +15,9 @@ import { DRAGON_ADMIN_SCOPE, type DragonRoleAccess, type GrantVia } from './drag
 import type { Directory } from './directory';
 import { text, type ServiceDeps } from './types';
 import { asText } from '../text';
+import { recordKind } from '../store/types';
+import { SYSTEM_ACTOR } from './audit';
 
-export const GRANT_RECORDS = 'grant';
 export const GRANT_REMIND = 'grant.remind';
 export const GRANT_END = 'grant.end';
 /** A failed removal is tried again this much later, for as long as it takes. */
@@ -42,6 +43,8 @@ export interface Grant {
   endedAt?: string;
 }
 
+export const GRANT_RECORDS = recordKind<Grant>('grant');
+
 /** What the worker needs to run our timers (src/worker/worker.ts). */
 export interface TimerRegistry {
   onTimer(kind: string, handler: (timer: Timer) => Promise<void>): void;
@@ -65,16 +68,11 @@ export class GrantService {
 
   async get(requestId: number, userId: string): Promise<Grant | undefined> {
     const rec = await this.deps.store.records.get(GRANT_RECORDS, grantKey(requestId, userId));
-    return rec ? (rec.value as unknown as Grant) : undefined;
+    return rec?.value;
   }
 
   private async save(g: Grant): Promise<void> {
-    await this.deps.store.records.put(
-      GRANT_RECORDS,
-      grantKey(g.requestId, g.userId),
-      g as unknown as Record<string, unknown>,
-      'dragon-desk',
-    );
+    await this.deps.store.records.put(GRANT_RECORDS, grantKey(g.requestId, g.userId), g, SYSTEM_ACTOR.id);
   }
 
   /**
@@ -116,7 +114,7 @@ export class GrantService {
   /** Someone removed the role by request: earlier time-bound grants of that person are over. */
   async supersedeAll(userId: string): Promise<void> {
     for (const rec of await this.deps.store.records.list(GRANT_RECORDS)) {
-      const g = rec.value as unknown as Grant;
+      const g = rec.value;
       if (g.userId === userId && (g.state === 'active' || g.state === 'scheduled'))
         await this.save({ ...g, state: 'superseded', endedAt: this.deps.clock.now().toISOString() });
     }
@@ -124,9 +122,7 @@ export class GrantService {
 
   /** Time-bound grants still in force, for status answers ("until …"). */
   async activeGrants(): Promise<Grant[]> {
-    return (await this.deps.store.records.list(GRANT_RECORDS))
-      .map((r) => r.value as unknown as Grant)
-      .filter((g) => g.state === 'active');
+    return (await this.deps.store.records.list(GRANT_RECORDS)).map((r) => r.value).filter((g) => g.state === 'active');
   }
 
   // ---------------------------------------------------------------- timers

@@ -8,10 +8,18 @@ import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { LicenseKind } from '../domain/catalog';
 import { SETUP_PARTS, type SetupPart } from '../domain/setupPlan';
-import type { RecordStore } from '../store/types';
+import { recordKind, type RecordStore } from '../store/types';
 import type { Reads } from './directory';
 
-export const SETUP_RECORDS = 'setup';
+/** What set-up recorded for a part: the group it found or created. */
+interface SetupGroupRecord {
+  groupId: string;
+  displayName: string;
+  created: boolean;
+  at: string;
+}
+
+export const SETUP_RECORDS = recordKind<SetupGroupRecord>('setup');
 const recordKey = (part: SetupPart) => `group:${part}`;
 
 export type GroupIds = Record<SetupPart, string | undefined>;
@@ -57,7 +65,7 @@ export class GroupsInUse {
   /** What set-up recorded for a part, whether or not the configuration overrides it. */
   async recorded(part: SetupPart): Promise<string | undefined> {
     const rec = await this.records.get(SETUP_RECORDS, recordKey(part));
-    return typeof rec?.value.groupId === 'string' ? rec.value.groupId : undefined;
+    return rec?.value.groupId;
   }
 
   /** Set-up found or created this group for a part; every instance uses it where the config has a gap. */
@@ -90,8 +98,7 @@ export class GroupsInUse {
     const recorded = new Map(rows.map((r) => [r.key, r.value.groupId]));
     const ids = {} as GroupIds;
     for (const part of SETUP_PARTS) {
-      const stored = recorded.get(recordKey(part));
-      ids[part] = this.configured(part) ?? (typeof stored === 'string' ? stored : undefined);
+      ids[part] = this.configured(part) ?? recorded.get(recordKey(part));
     }
     return ids;
   }

@@ -9,19 +9,26 @@ import type { CardActionData, CardVerb } from '../cards/verbs';
 import { LICENSE_INFO, MAX_PEOPLE_PER_REQUEST, otherKind, type LicenseKind } from '../domain/catalog';
 import { joinNames } from '../domain/people';
 import { licenseAssignerRole } from '../domain/policy';
-import type { DeskRequest, RequestApprover, RequestKind, RequestTarget } from '../domain/request';
+import { sameKind, type DeskRequest, type RequestApprover, type RequestTarget } from '../domain/request';
 import { explainTenantError } from '../tenant/errors';
 import { TenantError, type LicenseRoute, type TenantUser } from '../tenant/types';
 import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
 import { Directory, licenseHolding, type Reads } from './directory';
-import { applyPersonChoices, notFoundText, resolvePeople, targetOf, type PersonQuestionData } from './people';
+import { applyPersonChoices, notFoundText, resolvePeople, targetOf } from './people';
 import { readApprovers } from './approvers';
 import type { GroupsInUse } from './groupsInUse';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type ClickResult, type Reply, type ServiceDeps } from './types';
+import { auditEntry } from './audit';
+import { recordKind } from '../store/types';
+import { SYSTEM_ACTOR } from './audit';
 
-const LICENSE_KINDS_OF_REQUEST: readonly RequestKind[] = ['license.assign', 'license.remove'];
+type LicenseRequest = DeskRequest<'license.assign' | 'license.remove'>;
+
+const LICENSE_KINDS_OF_REQUEST = ['license.assign', 'license.remove'] as const;
 const SEAT_ALERT_INTERVAL_MS = 60 * 60 * 1000;
+/** When the license administrators were last told a kind ran out of seats (at most once an hour). */
+const SEAT_ALERTS = recordKind<{ at: string }>('alerts');
 
 export interface LicenseAsk {
   users?: string[];
@@ -29,7 +36,7 @@ export interface LicenseAsk {
   justification?: string;
 }
 
-export class LicenseService implements Capability {
+export class LicenseService implements Capability<'license.assign' | 'license.remove'> {
   readonly kinds = LICENSE_KINDS_OF_REQUEST;
 
   constructor(
@@ -84,25 +91,33 @@ export class LicenseService implements Capability {
   }
 
   /** Which person / which license answers from a choice card. */
-  private async onChoice(req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb): Promise<ClickResult> {
-    let updated: DeskRequest | undefined;
+  private async onChoice(
+    req: LicenseRequest,
+    actor: Actor,
+    data: CardActionData,
+    verb: CardVerb,
+  ): Promise<ClickResult> {
+    let updated: LicenseRequest | undefined;
     if (verb === 'request.resolve') {
       const applied = await applyPersonChoices(this.deps.store, req, actor, data);
       if ('message' in applied) return { message: applied.message };
       updated = applied.updated;
     } else {
       if (!data.kind) return { message: 'Please choose nursing or physician.' };
-      updated = await this.deps.store.requests.update(
-        req.id,
-        req.version,
-        { subject: data.kind },
-        {
-          actorId: actor.id,
-          actorName: actor.name,
-          action: 'request.kind-chosen',
-          tenantId: req.tenantId,
-          detail: { kind: data.kind },
-        },
+      updated = sameKind(
+        req,
+        await this.deps.store.requests.update(
+          req.id,
+          req.version,
+          { subject: data.kind },
+          {
+            actorId: actor.id,
+            actorName: actor.name,
+            action: 'request.kind-chosen',
+            tenantId: req.tenantId,
+            detail: { kind: data.kind },
+          },
+        ),
       );
     }
     if (!updated) return { message: 'This request changed while you were choosing; please look at the latest card.' };
@@ -113,9 +128,9 @@ export class LicenseService implements Capability {
   }
 
   /** Ask what is still unknown (which person, which license), then check and show the draft card. */
-  private async nextStep(req: DeskRequest, actor: Actor): Promise<Reply[]> {
+  private async nextStep(req: LicenseRequest, actor: Actor): Promise<Reply[]> {
     const about = { requestId: req.id, role: 'requester' as const };
-    const questions = (req.payload.questions ?? []) as PersonQuestionData[];
+    const questions = req.payload.questions ?? [];
     if (questions.length) return [card(choosePersonCard(req, questions), about)];
 
     let current = req;
@@ -134,18 +149,21 @@ export class LicenseService implements Capability {
             decidedAt: this.deps.clock.now().toISOString(),
             decisionReason: 'Nothing to remove',
           },
-          auditOf(actor, 'request.precheck-failed', current.tenantId, { reason: 'holds-no-dragon-license' }),
+          auditEntry(actor, 'request.precheck-failed', current.tenantId, { reason: 'holds-no-dragon-license' }),
         );
         return [text(nothingToRemove(current.targets, actor))];
       }
       if (inferred)
         current =
-          (await this.deps.store.requests.update(
-            current.id,
-            current.version,
-            { subject: inferred },
-            auditOf(actor, 'request.kind-inferred', current.tenantId, { kind: inferred }),
-          )) ?? current;
+          sameKind(
+            current,
+            await this.deps.store.requests.update(
+              current.id,
+              current.version,
+              { subject: inferred },
+              auditEntry(actor, 'request.kind-inferred', current.tenantId, { kind: inferred }),
+            ),
+          ) ?? current;
     }
     if (!current.subject)
       return [
@@ -184,15 +202,15 @@ export class LicenseService implements Capability {
 
   // ---------------------------------------------------------------- capability
 
-  title(req: DeskRequest): string {
+  title(req: LicenseRequest): string {
     const kind = req.subject as LicenseKind;
     const label = LICENSE_INFO[kind]?.label ?? 'Dragon Copilot';
     return req.kind === 'license.remove' ? `Remove ${label} license` : `${label} license`;
   }
 
-  async cardContext(req: DeskRequest) {
+  async cardContext(req: LicenseRequest) {
     const kind = req.subject as LicenseKind;
-    const notes = (req.payload.notes as string[] | undefined) ?? [];
+    const notes = req.payload.notes ?? [];
     if (!LICENSE_INFO[kind]) return { notes };
     const subject = `${LICENSE_INFO[kind].label} license`;
     const s = (await this.directory.seats(false))[kind];
@@ -205,7 +223,7 @@ export class LicenseService implements Capability {
     };
   }
 
-  async canActDirectly(actor: Actor, _req?: DeskRequest, reads: Reads = 'fresh'): Promise<boolean> {
+  async canActDirectly(actor: Actor, _req?: LicenseRequest, reads: Reads = 'fresh'): Promise<boolean> {
     return licenseAssignerRole(await this.directory.rolesOf(actor.id, reads === 'fresh')) !== undefined;
   }
 
@@ -213,7 +231,7 @@ export class LicenseService implements Capability {
     return false;
   }
 
-  async precheck(req: DeskRequest, actor: Actor, reads: Reads = 'fresh'): Promise<Precheck> {
+  async precheck(req: LicenseRequest, actor: Actor, reads: Reads = 'fresh'): Promise<Precheck> {
     const kind = req.subject as LicenseKind;
     const info = LICENSE_INFO[kind];
     const seats = await this.directory.seats(reads === 'fresh');
@@ -277,7 +295,7 @@ export class LicenseService implements Capability {
 
   /** Why this person can't be part of the request, or undefined when they can. */
   private async targetProblem(
-    req: DeskRequest,
+    req: LicenseRequest,
     t: RequestTarget,
     u: TenantUser | undefined,
     skuId: string,
@@ -327,10 +345,10 @@ export class LicenseService implements Capability {
       detail: { kind, used, total, people: people.map((p) => p.userId) },
     });
     const key = `seat-alert:${kind}`;
-    const last = await this.deps.store.records.get('alerts', key);
+    const last = await this.deps.store.records.get(SEAT_ALERTS, key);
     const now = this.deps.clock.now().getTime();
     if (last && now - Date.parse(String(last.value.at)) < SEAT_ALERT_INTERVAL_MS) return;
-    await this.deps.store.records.put('alerts', key, { at: new Date(now).toISOString() }, 'dragon-desk');
+    await this.deps.store.records.put(SEAT_ALERTS, key, { at: new Date(now).toISOString() }, SYSTEM_ACTOR.id);
     const info = LICENSE_INFO[kind];
     const admins = await this.directory.roleHolders('licenseAdministrator', false).catch(() => []);
     for (const a of admins) {
@@ -345,7 +363,7 @@ export class LicenseService implements Capability {
     }
   }
 
-  async approvers(req: DeskRequest, reads: Reads = 'fresh'): Promise<RequestApprover[]> {
+  async approvers(req: LicenseRequest, reads: Reads = 'fresh'): Promise<RequestApprover[]> {
     const kind = req.subject as LicenseKind;
     if (!LICENSE_INFO[kind]) return [];
     const groupId = await this.groups.license(kind);
@@ -353,7 +371,7 @@ export class LicenseService implements Capability {
     return readApprovers(this.directory, req, { of: 'license', kind }, group, this.deps.config.approverFallback, reads);
   }
 
-  completedMessage(req: DeskRequest): string {
+  completedMessage(req: LicenseRequest): string {
     const label = LICENSE_INFO[req.subject as LicenseKind]?.label ?? 'Dragon Copilot';
     return req.kind === 'license.assign'
       ? `Your ${label} license is active (request #${req.id}, asked by ${req.requesterName}). You can sign in to Dragon Copilot now.`
@@ -362,7 +380,7 @@ export class LicenseService implements Capability {
 
   // ---------------------------------------------------------------- execution
 
-  async execute(req: DeskRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
+  async execute(req: LicenseRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
     const kind = req.subject as LicenseKind;
     const skuId = await this.directory.skuId(kind);
     if (!skuId)
@@ -453,7 +471,7 @@ export class LicenseService implements Capability {
   }
 
   private async verify(
-    req: DeskRequest,
+    req: LicenseRequest,
     people: RequestTarget[],
     skuId: string,
     assign: boolean,
@@ -515,7 +533,7 @@ export class LicenseService implements Capability {
   }
 
   /** Undo a group add whose license failed; audited either way, so the trail shows the clean-up. */
-  private async takeOutOfGroup(req: DeskRequest, groupId: string, userId: string): Promise<boolean> {
+  private async takeOutOfGroup(req: LicenseRequest, groupId: string, userId: string): Promise<boolean> {
     try {
       await this.deps.tenant.removeGroupMember(groupId, userId);
       await this.deps.store.audit.append({
@@ -547,10 +565,6 @@ function nothingToRemove(targets: RequestTarget[], actor: Actor): string {
   return targets.length === 1
     ? `${names} doesn't have a Dragon Copilot license (nursing or physician), so there is nothing to remove. Nothing was requested.`
     : `None of ${names} has a Dragon Copilot license (nursing or physician), so there is nothing to remove. Nothing was requested.`;
-}
-
-function auditOf(actor: Actor, action: string, tenantId: string, detail?: Record<string, unknown>) {
-  return { actorId: actor.id, actorName: actor.name, action, tenantId, detail };
 }
 
 function sleep(ms: number): Promise<void> {

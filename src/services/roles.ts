@@ -14,7 +14,7 @@ import { MAX_PEOPLE_PER_REQUEST } from '../domain/catalog';
 import { checkGrantDuration, durationWords, isoDurationMs } from '../domain/grantDuration';
 import { joinNames } from '../domain/people';
 import { licenseAssignerRole, roleAssignerRole } from '../domain/policy';
-import type { DeskRequest, RequestApprover, RequestTarget } from '../domain/request';
+import { sameKind, type DeskRequest, type RequestApprover, type RequestTarget } from '../domain/request';
 import { explainTenantError } from '../tenant/errors';
 import type { TenantUser } from '../tenant/types';
 import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
@@ -24,9 +24,11 @@ import { readApprovers } from './approvers';
 import type { GroupsInUse } from './groupsInUse';
 import { DRAGON_ADMIN_SCOPE, DRAGON_ADMIN_SCOPE_ID, DragonRoleAccess, type GrantVia } from './dragonRole';
 import { GrantService, type TimerRegistry } from './grants';
-import { applyPersonChoices, notFoundText, resolvePeople, targetOf, type PersonQuestionData } from './people';
+import { applyPersonChoices, notFoundText, resolvePeople, targetOf } from './people';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type ClickResult, type Reply, type ServiceDeps } from './types';
+
+type RoleRequest = DeskRequest<'role.assign' | 'role.remove'>;
 
 export const DRAGON_ADMIN_SUBJECT = 'dragon-admin';
 const ROLE_KINDS = ['role.assign', 'role.remove'] as const;
@@ -40,7 +42,7 @@ export interface RoleAsk {
   justification?: string;
 }
 
-export class RoleService implements Capability {
+export class RoleService implements Capability<'role.assign' | 'role.remove'> {
   readonly kinds = ROLE_KINDS;
   readonly access: DragonRoleAccess;
   readonly grants: GrantService;
@@ -109,7 +111,7 @@ export class RoleService implements Capability {
     });
   }
 
-  private async onChoice(req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb): Promise<ClickResult> {
+  private async onChoice(req: RoleRequest, actor: Actor, data: CardActionData, verb: CardVerb): Promise<ClickResult> {
     if (verb !== 'request.resolve')
       return { message: 'This request is about the Dragon Administrator role; there is no license to choose.' };
     const applied = await applyPersonChoices(this.deps.store, req, actor, data);
@@ -122,8 +124,8 @@ export class RoleService implements Capability {
   }
 
   /** Ask which person when a name is ambiguous, then check and show the draft card. */
-  private async nextStep(req: DeskRequest, actor: Actor): Promise<Reply[]> {
-    const questions = (req.payload.questions ?? []) as PersonQuestionData[];
+  private async nextStep(req: RoleRequest, actor: Actor): Promise<Reply[]> {
+    const questions = req.payload.questions ?? [];
     if (questions.length) return [card(choosePersonCard(req, questions), { requestId: req.id, role: 'requester' })];
     return this.engine.prepareDraft(req, actor);
   }
@@ -146,29 +148,27 @@ export class RoleService implements Capability {
 
   // ---------------------------------------------------------------- capability
 
-  title(req: DeskRequest): string {
+  title(req: RoleRequest): string {
     if (req.kind === 'role.remove') return 'Remove the Dragon Administrator role';
     const ms = typeof req.payload.duration === 'string' ? isoDurationMs(req.payload.duration) : undefined;
     return ms ? `Dragon Administrator role for ${durationWords(ms)}` : 'Dragon Administrator role';
   }
 
-  async cardContext(req: DeskRequest) {
+  async cardContext(req: RoleRequest) {
     const lines = [`Scope: ${DRAGON_ADMIN_SCOPE}.`, await this.howLine(req)];
     const timing = this.timingLine(req);
     if (timing) lines.push(timing);
-    const extra = ((req.payload.notes as string[] | undefined) ?? []).filter((n) => !lines.includes(n));
+    const extra = (req.payload.notes ?? []).filter((n) => !lines.includes(n));
     return { subject: 'Dragon Administrator role', notes: [...lines, ...extra] };
   }
 
-  private async howLine(req: DeskRequest): Promise<string> {
+  private async howLine(req: RoleRequest): Promise<string> {
     const groupId = await this.access.groupId('cached');
     if (req.kind === 'role.remove')
       return groupId
         ? `Removes membership of the group “${await this.groupName(groupId)}” and any direct assignment of the role.`
         : 'Removes the direct assignment of the role.';
-    const via =
-      (req.payload.via as GrantVia | undefined) ??
-      (await this.access.viaFor(typeof req.payload.duration === 'string', 'cached'));
+    const via = req.payload.via ?? (await this.access.viaFor(typeof req.payload.duration === 'string', 'cached'));
     if (via === 'direct')
       return 'Carried out as a direct role assignment at directory scope “/” (no Dragon Administrators group is configured).';
     const name = await this.groupName(groupId!);
@@ -177,22 +177,22 @@ export class RoleService implements Capability {
       : `Carried out as membership of the role-assignable group “${name}”, which holds the role.`;
   }
 
-  private timingLine(req: DeskRequest): string | undefined {
+  private timingLine(req: RoleRequest): string | undefined {
     if (req.kind !== 'role.assign' || typeof req.payload.duration !== 'string') return undefined;
     if (typeof req.payload.endsAt === 'string') return endLine(req.payload.endsAt);
     const words = durationWords(isoDurationMs(req.payload.duration) ?? 0);
     return `Time-bound: ${words} from when it is granted. It ends by itself; the person is reminded ${this.deps.config.grantReminderMinutes} minutes before.`;
   }
 
-  async canActDirectly(actor: Actor, _req?: DeskRequest, reads: Reads = 'fresh'): Promise<boolean> {
+  async canActDirectly(actor: Actor, _req?: RoleRequest, reads: Reads = 'fresh'): Promise<boolean> {
     return roleAssignerRole(await this.directory.rolesOf(actor.id, reads === 'fresh')) !== undefined;
   }
 
-  requiresJustification(_req: DeskRequest, direct: boolean): boolean {
+  requiresJustification(_req: RoleRequest, direct: boolean): boolean {
     return !direct;
   }
 
-  async precheck(req: DeskRequest, _actor: Actor, reads: Reads = 'fresh'): Promise<Precheck> {
+  async precheck(req: RoleRequest, _actor: Actor, reads: Reads = 'fresh'): Promise<Precheck> {
     const users = await this.directory.users(
       req.targets.map((t) => t.userId),
       reads,
@@ -214,7 +214,7 @@ export class RoleService implements Capability {
   }
 
   private async targetProblem(
-    req: DeskRequest,
+    req: RoleRequest,
     t: RequestTarget,
     u: TenantUser | undefined,
   ): Promise<string | undefined> {
@@ -245,13 +245,13 @@ export class RoleService implements Capability {
     return undefined;
   }
 
-  async approvers(req: DeskRequest, reads: Reads = 'fresh'): Promise<RequestApprover[]> {
+  async approvers(req: RoleRequest, reads: Reads = 'fresh'): Promise<RequestApprover[]> {
     const groupId = await this.access.groupId();
     const group = groupId ? { id: groupId, fallbackName: 'Dragon Administrators' } : undefined;
     return readApprovers(this.directory, req, { of: 'dragon-admin' }, group, this.deps.config.approverFallback, reads);
   }
 
-  completedMessage(req: DeskRequest): string {
+  completedMessage(req: RoleRequest): string {
     if (req.kind === 'role.remove')
       return `Your Dragon Administrator role was removed (request #${req.id}, asked by ${req.requesterName}).`;
     const ends =
@@ -263,7 +263,7 @@ export class RoleService implements Capability {
 
   // ---------------------------------------------------------------- execution
 
-  async execute(req: DeskRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
+  async execute(req: RoleRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
     const current = req.kind === 'role.assign' ? await this.fixTiming(req) : req;
     const todo = current.targets.filter((t) => t.status === 'waiting');
     for (const t of todo) {
@@ -291,9 +291,8 @@ export class RoleService implements Capability {
    * A time-bound grant runs from when it is carried out, not from when it was asked: the end is
    * fixed once, at the first execution, and kept by a resumed one.
    */
-  private async fixTiming(req: DeskRequest): Promise<DeskRequest> {
-    const via =
-      (req.payload.via as GrantVia | undefined) ?? (await this.access.viaFor(typeof req.payload.duration === 'string'));
+  private async fixTiming(req: RoleRequest): Promise<RoleRequest> {
+    const via = req.payload.via ?? (await this.access.viaFor(typeof req.payload.duration === 'string'));
     const changes: Record<string, unknown> = {};
     if (!req.payload.via) changes.via = via;
     if (typeof req.payload.duration === 'string' && typeof req.payload.endsAt !== 'string') {
@@ -314,11 +313,12 @@ export class RoleService implements Capability {
       },
     );
     if (!updated) throw new Error(`request #${req.id} changed while it was being carried out`);
-    return updated;
+    return sameKind(req, updated);
   }
 
-  private async assignOne(req: DeskRequest, t: RequestTarget, ctx: ExecutionContext): Promise<void> {
-    const via = req.payload.via as GrantVia;
+  private async assignOne(req: RoleRequest, t: RequestTarget, ctx: ExecutionContext): Promise<void> {
+    // Fixed (with the end time) by fixTiming before the first grant.
+    const via = req.payload.via!;
     const endsAt = typeof req.payload.endsAt === 'string' ? req.payload.endsAt : undefined;
     const duration = typeof req.payload.duration === 'string' ? req.payload.duration : undefined;
     // The grant record and its timers exist before the role does: nothing time-bound without an end.
@@ -356,7 +356,7 @@ export class RoleService implements Capability {
       );
   }
 
-  private async removeOne(req: DeskRequest, t: RequestTarget, ctx: ExecutionContext): Promise<void> {
+  private async removeOne(req: RoleRequest, t: RequestTarget, ctx: ExecutionContext): Promise<void> {
     try {
       await this.access.revoke(t.userId, 'all');
     } catch (err) {
@@ -381,7 +381,7 @@ export class RoleService implements Capability {
 
   /** Issue 5, item 6: the audit entry of a role change records its scope and justification. */
   private async auditChange(
-    req: DeskRequest,
+    req: RoleRequest,
     t: RequestTarget,
     action: string,
     via: GrantVia,

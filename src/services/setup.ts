@@ -33,6 +33,8 @@ import type { GroupsInUse } from './groupsInUse';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type Reply, type ServiceDeps } from './types';
 
+type SetupRequest = DeskRequest<'setup'>;
+
 export const SETUP_SUBJECT = 'dragon-licensing';
 
 const CONFIG_VARIABLE: Record<SetupPart, string> = {
@@ -55,7 +57,7 @@ interface Runner {
   name: string;
 }
 
-export class SetupService extends DirectOnlyCapability implements Capability {
+export class SetupService extends DirectOnlyCapability implements Capability<'setup'> {
   readonly kinds = ['setup'] as const;
 
   constructor(
@@ -205,11 +207,9 @@ export class SetupService extends DirectOnlyCapability implements Capability {
     return 'Dragon licensing, as Microsoft recommends';
   }
 
-  cardContext(req: DeskRequest) {
+  cardContext(req: SetupRequest) {
     const after = req.state === 'completed' || req.state === 'failed';
-    const notes = after
-      ? ((req.payload.notes as string[] | undefined) ?? [])
-      : ((req.payload.plan as string[] | undefined) ?? []);
+    const notes = after ? (req.payload.notes ?? []) : (req.payload.plan ?? []);
     return { notes };
   }
 
@@ -217,7 +217,7 @@ export class SetupService extends DirectOnlyCapability implements Capability {
     return mayRunAny(await this.directory.rolesOf(actor.id, true));
   }
 
-  async precheck(req: DeskRequest, actor: Actor): Promise<Precheck> {
+  async precheck(req: SetupRequest, actor: Actor): Promise<Precheck> {
     const { plan } = await this.planFor(actor.id);
     if (!plan.hasWork)
       return {
@@ -235,7 +235,7 @@ export class SetupService extends DirectOnlyCapability implements Capability {
     return 'Dragon licensing set-up is done.';
   }
 
-  async execute(req: DeskRequest): Promise<ExecutionOutcome> {
+  async execute(req: SetupRequest): Promise<ExecutionOutcome> {
     const runner: Runner = { id: req.requesterId, name: req.requesterName };
     // Look again: the tenant may have changed since the card, and the requester's roles decide.
     const { plan, observed } = await this.planFor(runner.id);
@@ -274,7 +274,7 @@ export class SetupService extends DirectOnlyCapability implements Capability {
   }
 
   private async runPart(
-    req: DeskRequest,
+    req: SetupRequest,
     part: SetupPart,
     steps: SetupStep[],
     o: ObservedPart,
@@ -335,7 +335,7 @@ export class SetupService extends DirectOnlyCapability implements Capability {
     return out;
   }
 
-  private async audit(req: DeskRequest, action: string, detail: Record<string, unknown>): Promise<void> {
+  private async audit(req: SetupRequest, action: string, detail: Record<string, unknown>): Promise<void> {
     await this.deps.store.audit.append({
       actorId: 'dragon-desk',
       actorName: 'Dragon Desk',

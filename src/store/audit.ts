@@ -36,7 +36,7 @@ function toAuditRow(row: AuditDbRow): AuditRow {
   const out: AuditRow = { id: row.id, at: row.at, tenantId: row.tenant_id, actorId: row.actor_id, action: row.action };
   if (row.actor_name !== null) out.actorName = row.actor_name;
   if (row.request_id !== null) out.requestId = row.request_id;
-  if (row.detail !== null) out.detail = fromJson(row.detail);
+  if (row.detail !== null) out.detail = fromJson<Record<string, unknown>>(row.detail);
   const graphRequestId = opt(row.graph_request_id);
   if (graphRequestId !== undefined) out.graphRequestId = graphRequestId;
   return out;

@@ -14,6 +14,7 @@ import {
   type RequestApprover,
   type RequestEvent,
   type RequestKind,
+  type RequestPayload,
   type RequestState,
   type RequestTarget,
   type TargetStatus,
@@ -53,7 +54,8 @@ function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
 }
 
 function toRequest(row: RequestRow, targets: TargetRow[], approvers: ApproverRow[]): DeskRequest {
-  const out: DeskRequest = {
+  // The payload column holds what was written for the row's kind.
+  const out = {
     id: row.id,
     tenantId: row.tenant_id,
     kind: row.kind,
@@ -62,7 +64,7 @@ function toRequest(row: RequestRow, targets: TargetRow[], approvers: ApproverRow
     requesterId: row.requester_id,
     requesterName: row.requester_name,
     subject: row.subject,
-    payload: fromJson(row.payload),
+    payload: fromJson<RequestPayload>(row.payload),
     targets: targets.map((t) => {
       const target: RequestTarget = {
         userId: t.user_id,
@@ -77,7 +79,7 @@ function toRequest(row: RequestRow, targets: TargetRow[], approvers: ApproverRow
     approvers: approvers.map((a) => ({ approverId: a.approver_id, displayName: a.display_name, reason: a.reason })),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  };
+  } as DeskRequest;
   // Unset columns are left out rather than present as undefined: cards and logs that serialise
   // the request then show only what is known.
   const optional: Partial<DeskRequest> = {

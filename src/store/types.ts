@@ -9,6 +9,7 @@ import type {
   RequestApprover,
   RequestEvent,
   RequestKind,
+  RequestPayload,
   RequestState,
   RequestTarget,
   TargetStatus,
@@ -39,7 +40,7 @@ export interface NewRequest {
   requesterName: string;
   subject: string;
   justification?: string;
-  payload?: Record<string, unknown>;
+  payload?: RequestPayload;
   targets: Omit<RequestTarget, 'status'>[];
   approvers?: RequestApprover[];
   expiresAt?: string;
@@ -48,7 +49,7 @@ export interface NewRequest {
 /** Fields a transition may set alongside the new state. */
 export interface RequestChanges {
   justification?: string;
-  payload?: Record<string, unknown>;
+  payload?: RequestPayload;
   targets?: Omit<RequestTarget, 'status'>[]; // replaces the target list (draft only)
   approvers?: RequestApprover[]; // replaces the approver list
   subject?: string;
@@ -156,15 +157,33 @@ export interface TimerStore {
   listForRequest(requestId: number): Promise<Timer[]>;
 }
 
-/** Free-form records of guided flows (partner of record, partner roles removed). */
+/**
+ * A kind of record and the shape of its values: only the name is stored; the type says what a
+ * record of that kind holds, so what is put and what is read back agree at compile time.
+ */
+export interface RecordKind<T extends object> {
+  readonly name: string;
+  /** Never set: carries T. */
+  readonly shape?: T;
+}
+
+export function recordKind<T extends object>(name: string): RecordKind<T> {
+  return { name };
+}
+
+export interface StoredRecord<T extends object> {
+  key: string;
+  value: T;
+  actorId: string;
+  updatedAt: string;
+}
+
+/** Keyed records of guided flows and facts (partner of record, time-bound grants, set-up's groups). */
 export interface RecordStore {
-  put(kind: string, key: string, value: Record<string, unknown>, actorId: string): Promise<void>;
-  get(
-    kind: string,
-    key: string,
-  ): Promise<{ value: Record<string, unknown>; actorId: string; updatedAt: string } | undefined>;
-  list(kind: string): Promise<{ key: string; value: Record<string, unknown>; actorId: string; updatedAt: string }[]>;
-  delete(kind: string, key: string): Promise<void>;
+  put<T extends object>(kind: RecordKind<T>, key: string, value: T, actorId: string): Promise<void>;
+  get<T extends object>(kind: RecordKind<T>, key: string): Promise<StoredRecord<T> | undefined>;
+  list<T extends object>(kind: RecordKind<T>): Promise<StoredRecord<T>[]>;
+  delete(kind: RecordKind<object>, key: string): Promise<void>;
 }
 
 /** A stored item; `eTag` is the version it was read at ('*' or absent: write regardless). */

@@ -1,5 +1,9 @@
 import { describeEachEngine } from '../helpers/engines';
 import { by, newRequest, TENANT } from './fixtures';
+import { recordKind } from '../../src/store/types';
+
+const RECORDED = recordKind<{ partnerId: string }>('partner.record');
+const REMOVED = recordKind<{ roles: string[] }>('partner.roles.removed');
 
 describeEachEngine('audit, cards, conversations, timers and records', (getStore, ctx) => {
   describe('audit', () => {
@@ -136,24 +140,25 @@ describeEachEngine('audit, cards, conversations, timers and records', (getStore,
     it('puts, overwrites, lists by kind and deletes keyed records', async () => {
       const store = getStore();
       ctx.clock.set('2026-11-21T13:00:00.000Z');
-      await store.records.put('partner.record', 'sub-2', { partnerId: '1234567' }, 'admin-1');
-      await store.records.put('partner.record', 'sub-1', { partnerId: '7654321' }, 'admin-1');
-      await store.records.put('partner.roles.removed', 'sub-1', { roles: ['Global Administrator'] }, 'admin-2');
+      await store.records.put(RECORDED, 'sub-2', { partnerId: '1234567' }, 'admin-1');
+      await store.records.put(RECORDED, 'sub-1', { partnerId: '7654321' }, 'admin-1');
+      await store.records.put(REMOVED, 'sub-1', { roles: ['Global Administrator'] }, 'admin-2');
       ctx.clock.set('2026-11-21T13:05:00.000Z');
-      await store.records.put('partner.record', 'sub-2', { partnerId: '1111111' }, 'admin-3');
+      await store.records.put(RECORDED, 'sub-2', { partnerId: '1111111' }, 'admin-3');
 
-      expect(await store.records.get('partner.record', 'sub-2')).toEqual({
+      expect(await store.records.get(RECORDED, 'sub-2')).toEqual({
+        key: 'sub-2',
         value: { partnerId: '1111111' },
         actorId: 'admin-3',
         updatedAt: '2026-11-21T13:05:00.000Z',
       });
-      expect(await store.records.list('partner.record')).toEqual([
+      expect(await store.records.list(RECORDED)).toEqual([
         { key: 'sub-1', value: { partnerId: '7654321' }, actorId: 'admin-1', updatedAt: '2026-11-21T13:00:00.000Z' },
         { key: 'sub-2', value: { partnerId: '1111111' }, actorId: 'admin-3', updatedAt: '2026-11-21T13:05:00.000Z' },
       ]);
-      await store.records.delete('partner.record', 'sub-1');
-      expect(await store.records.get('partner.record', 'sub-1')).toBeUndefined();
-      expect((await store.records.list('partner.roles.removed')).map((r) => r.key)).toEqual(['sub-1']);
+      await store.records.delete(RECORDED, 'sub-1');
+      expect(await store.records.get(RECORDED, 'sub-1')).toBeUndefined();
+      expect((await store.records.list(REMOVED)).map((r) => r.key)).toEqual(['sub-1']);
     });
   });
 });

@@ -3,28 +3,30 @@
  * partner administration, set-up), and which continues a draft that waits for a person's choice.
  */
 import type { CardActionData, CardVerb } from '../../cards/verbs';
-import type { DeskRequest } from '../../domain/request';
+import type { DeskRequest, RequestKind } from '../../domain/request';
 import type { Capability } from '../capability';
 import type { Actor, ClickResult } from '../types';
 
 /** A draft's answer to "which Dana?" / "which license?" (request.resolve / request.kind). */
-export type DraftChoice = (
-  req: DeskRequest,
+export type DraftChoice<K extends RequestKind = RequestKind> = (
+  req: DeskRequest<K>,
   actor: Actor,
   data: CardActionData,
   verb: CardVerb,
 ) => Promise<ClickResult>;
 
 export class Capabilities {
-  private readonly byKind = new Map<string, Capability>();
-  private readonly choices = new Map<string, DraftChoice>();
+  private readonly byKind = new Map<RequestKind, Capability>();
+  private readonly choices = new Map<RequestKind, DraftChoice>();
 
-  register(cap: Capability): void {
+  register<K extends RequestKind>(cap: Capability<K>): void {
     for (const k of cap.kinds) this.byKind.set(k, cap);
   }
 
-  onDraftChoice(kind: string, handler: DraftChoice): void {
-    this.choices.set(kind, handler);
+  // Kept by kind and only ever handed a request of that kind (draftChoice()), which is what makes
+  // widening its request type here sound.
+  onDraftChoice<K extends RequestKind>(kind: K, handler: DraftChoice<K>): void {
+    this.choices.set(kind, handler as DraftChoice);
   }
 
   of(req: Pick<DeskRequest, 'kind'>): Capability {
@@ -33,7 +35,7 @@ export class Capabilities {
     return cap;
   }
 
-  draftChoice(kind: string): DraftChoice | undefined {
+  draftChoice(kind: RequestKind): DraftChoice | undefined {
     return this.choices.get(kind);
   }
 }

@@ -274,7 +274,7 @@ export class Decisions {
  */
 function narrowedBy(req: DeskRequest, check: Precheck): Pick<RequestChanges, 'targets' | 'payload'> {
   if (!check.ok || !check.skipped?.length || !check.request) return {};
-  const notes = [...((req.payload.notes as string[] | undefined) ?? []), ...check.skipped.map((s) => s.reason)];
+  const notes = [...(req.payload.notes ?? []), ...check.skipped.map((s) => s.reason)];
   return { targets: check.request.targets, payload: { ...req.payload, notes } };
 }
 

@@ -3,7 +3,8 @@
  * seats, roles — reads up to 30 s old, because Send checks again and Confirm checks fresh), and
  * shown. A draft that fails its checks is kept as cancelled, with the reason, for the audit trail.
  */
-import type { DeskRequest } from '../../domain/request';
+import type { PayloadOfKind } from '../../domain/payloads';
+import { asKind, type DeskRequest, type RequestKind } from '../../domain/request';
 import type { AuditEntry, NewRequest } from '../../store/types';
 import { auditEntry, systemDecision } from '../audit';
 import { card, text, type Actor, type ClickResult, type Reply, type ServiceDeps } from '../types';
@@ -11,17 +12,23 @@ import type { Capabilities } from './capabilities';
 import { say } from './messages';
 import type { RequestCards } from './requestCards';
 
-/** What a capability hands over to start a draft. */
-export type DraftInput = Pick<NewRequest, 'kind' | 'subject' | 'justification' | 'payload' | 'targets'>;
+/** What a capability hands over to start a draft of one of its kinds. */
+export type DraftInput<K extends RequestKind = RequestKind> = Pick<
+  NewRequest,
+  'subject' | 'justification' | 'targets'
+> & {
+  kind: K;
+  payload: PayloadOfKind[K];
+};
 
-export interface StartDraft {
-  draft: DraftInput;
+export interface StartDraft<K extends RequestKind = RequestKind> {
+  draft: DraftInput<K>;
   /** What the person asked, as the audit records it. */
   detail: Record<string, unknown>;
   /** Nothing left to ask (everyone resolved, the kind known): check it and store it once, checked. */
   ready: boolean;
   /** Otherwise: store it as it is and ask what is missing (which Dana, which license). */
-  next: (stored: DeskRequest) => Promise<Reply[]>;
+  next: (stored: DeskRequest<K>) => Promise<Reply[]>;
 }
 
 type Unstored = { input: NewRequest; audit: Omit<AuditEntry, 'requestId'> };
@@ -33,7 +40,7 @@ export class Drafts {
     private readonly cards: RequestCards,
   ) {}
 
-  async start(actor: Actor, o: StartDraft): Promise<Reply[]> {
+  async start<K extends RequestKind>(actor: Actor, o: StartDraft<K>): Promise<Reply[]> {
     const input: NewRequest = {
       tenantId: this.deps.config.tenantId,
       state: 'draft',
@@ -43,7 +50,7 @@ export class Drafts {
     };
     const audit = auditEntry(actor, 'request.draft', this.deps.config.tenantId, o.detail);
     if (o.ready) return this.prepare({ input, audit }, actor);
-    return o.next(await this.deps.store.requests.create(input, audit));
+    return o.next(asKind(o.draft.kind, await this.deps.store.requests.create(input, audit)));
   }
 
   /** Check a draft whose people and kind are known and show its card (Confirm, or Send for approval). */
@@ -126,7 +133,8 @@ export class Drafts {
 
 /** A draft as the checks see it before it is stored (id 0 matches no stored request). */
 function unsaved(input: NewRequest, now: string): DeskRequest {
-  const req: DeskRequest = {
+  // The payload was made for this kind by the capability that started the draft.
+  const req = {
     id: 0,
     tenantId: input.tenantId,
     kind: input.kind,
@@ -143,7 +151,7 @@ function unsaved(input: NewRequest, now: string): DeskRequest {
     approvers: input.approvers ?? [],
     createdAt: now,
     updatedAt: now,
-  };
+  } as DeskRequest;
   if (input.justification !== undefined) req.justification = input.justification;
   return req;
 }

@@ -6,7 +6,7 @@
  */
 import type { RequestCardViewer } from '../../cards/types';
 import type { CardActionData, CardVerb } from '../../cards/verbs';
-import type { DeskRequest } from '../../domain/request';
+import type { DeskRequest, RequestKind } from '../../domain/request';
 import type { Capability } from '../capability';
 import type { RequestAccess } from '../requestAccess';
 import type { Actor, AdaptiveCard, ClickResult, Reply, ServiceDeps } from '../types';
@@ -51,11 +51,11 @@ export class RequestEngine {
   }
 
   // Capabilities plug in here.
-  register(cap: Capability): void {
+  register<K extends RequestKind>(cap: Capability<K>): void {
     this.caps.register(cap);
   }
 
-  onDraftChoice(kind: string, handler: DraftChoice): void {
+  onDraftChoice<K extends RequestKind>(kind: K, handler: DraftChoice<K>): void {
     this.caps.onDraftChoice(kind, handler);
   }
 
@@ -64,7 +64,7 @@ export class RequestEngine {
   }
 
   // Drafts.
-  startDraft(actor: Actor, o: StartDraft): Promise<Reply[]> {
+  startDraft<K extends RequestKind>(actor: Actor, o: StartDraft<K>): Promise<Reply[]> {
     return this.drafts.start(actor, o);
   }
 
