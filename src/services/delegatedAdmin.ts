@@ -256,9 +256,8 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       const rel = await this.deps.tenant.createGdapRelationship({
         displayName: p.displayName ?? gdapDisplayName(p.customer, req.id),
         duration: check.duration,
-        customer: p.customerTenantId
-          ? { tenantId: p.customerTenantId, displayName: p.customer }
-          : { displayName: p.customer },
+        // Without the customer's tenant id the offer is open: whoever the link is sent to approves it.
+        customerTenantId: p.customerTenantId ?? undefined,
         roleDefinitionIds: check.roles.map((r) => r.templateId),
         autoExtendDuration: check.autoExtendDuration,
       });

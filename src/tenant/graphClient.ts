@@ -114,6 +114,9 @@ const MAX_PAGES = 500;
 
 const GRAPH_VERSION = 'v1.0';
 
+/** The header an advanced query needs besides `$count=true` (microsoft-apis §4). */
+const ADVANCED_QUERY = { ConsistencyLevel: 'eventual' };
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isType(o: DirectoryObject, type: 'user' | 'group'): boolean {
@@ -321,7 +324,7 @@ export class GraphTenantClient implements TenantClient {
         $top: top,
         $count: true,
       })}`,
-      { headers: { ConsistencyLevel: 'eventual' } },
+      { headers: ADVANCED_QUERY },
     );
     return body.value ?? [];
   }
@@ -345,13 +348,13 @@ export class GraphTenantClient implements TenantClient {
   }
 
   async getUserRoleTemplateIds(userId: string): Promise<string[]> {
-    return roleTemplateIds(await this.graphList<{ roleTemplateId?: string }>(rolesPath(userId)));
+    return roleTemplateIds(await this.graphList<{ roleTemplateId?: string }>(rolesPath(userId), ADVANCED_QUERY));
   }
 
   async getUserWithRoles(userId: string): Promise<{ user: TenantUser | undefined; roleTemplateIds: string[] }> {
     const [user, roles] = await this.batch([
       { id: '1', method: 'GET', url: `${userPath(userId)}${queryString({ $select: USER_SELECT })}` },
-      { id: '2', method: 'GET', url: rolesPath(userId) },
+      { id: '2', method: 'GET', url: rolesPath(userId), headers: ADVANCED_QUERY },
     ]);
     const failed = (r: BatchResponse) =>
       tenantErrorFromResponse(r.status, r.body, headersFromRecord(r.headers), this.rt.now());
@@ -547,7 +550,7 @@ export class GraphTenantClient implements TenantClient {
     // A lambda over assignedLicenses is an advanced query: ConsistencyLevel + $count (microsoft-apis §4).
     const direct = await this.graphList<TenantUser>(
       `/users${queryString({ $filter: `assignedLicenses/any(x:x/skuId eq ${skuId.toLowerCase()})`, $select: USER_SELECT, $count: true })}`,
-      { ConsistencyLevel: 'eventual' },
+      ADVANCED_QUERY,
     );
     if (!groupId) return direct;
     // Group members whose license is in Error (e.g. CountViolation) do not show up in
@@ -695,7 +698,7 @@ export class GraphTenantClient implements TenantClient {
   async createGdapRelationship(input: {
     displayName: string;
     duration: string;
-    customer?: { tenantId?: string; displayName?: string };
+    customerTenantId?: string;
     roleDefinitionIds: string[];
     autoExtendDuration?: string;
   }): Promise<GdapRelationship> {
@@ -703,7 +706,9 @@ export class GraphTenantClient implements TenantClient {
       body: {
         displayName: input.displayName,
         duration: input.duration,
-        ...(input.customer ? { customer: input.customer } : {}),
+        // customer.tenantId is required when customer is sent and its displayName is read-only
+        // (Graph sets it), so the customer is named by tenant id or not at all (§9).
+        ...(input.customerTenantId ? { customer: { tenantId: input.customerTenantId } } : {}),
         accessDetails: { unifiedRoles: input.roleDefinitionIds.map((roleDefinitionId) => ({ roleDefinitionId })) },
         ...(input.autoExtendDuration ? { autoExtendDuration: input.autoExtendDuration } : {}),
       },
@@ -731,8 +736,12 @@ export class GraphTenantClient implements TenantClient {
   }
 }
 
+/**
+ * An OData cast on transitiveMemberOf is an advanced query: Graph refuses it without
+ * `ConsistencyLevel: eventual` and `$count=true` (docs user-list-transitivememberof, aad-advanced-queries).
+ */
 function rolesPath(userId: string): string {
-  return `/users/${seg(userId)}/transitiveMemberOf/microsoft.graph.directoryRole${queryString({ $select: 'roleTemplateId' })}`;
+  return `/users/${seg(userId)}/transitiveMemberOf/microsoft.graph.directoryRole${queryString({ $select: 'roleTemplateId', $count: true })}`;
 }
 
 function roleTemplateIds(roles: { roleTemplateId?: string }[]): string[] {

@@ -248,10 +248,14 @@ export interface TenantClient {
   listClassicAdministrators(subscriptionId: string): Promise<ClassicAdministrator[]>;
 
   // Graph, partner side: GDAP
+  /**
+   * Without `customerTenantId` any customer can approve the relationship (the approval link goes
+   * to one customer); with it, only that tenant can.
+   */
   createGdapRelationship(input: {
     displayName: string;
     duration: string;
-    customer?: { tenantId?: string; displayName?: string };
+    customerTenantId?: string;
     roleDefinitionIds: string[];
     autoExtendDuration?: string;
   }): Promise<GdapRelationship>;

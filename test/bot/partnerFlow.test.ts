@@ -353,6 +353,8 @@ describe('partner administration in chat', () => {
         [ROLE_TEMPLATE.licenseAdministrator, ROLE_TEMPLATE.userAdministrator].sort(),
       );
       expect(rel.requests.map((r) => r.action)).toEqual(['lockForApproval']);
+      // Contoso Health's tenant id is not known: the offer is open to whoever the link is sent to.
+      expect(rel.customer).toBeNull();
       const t = said(tomas);
       expect(t).toContain(
         `https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/${rel.id}`,

@@ -6,6 +6,7 @@
 import { badRequest, unsupportedQuery } from '../errors';
 import { decodeSkipToken, nextLink, paginate, parseSelect, parseTop, project, queryOption } from '../odata';
 import type { ApiRequest, ApiResponse } from '../router';
+import { answersCount } from '../rules';
 import type { Clock, DirectoryState, GroupRecord, UserRecord } from '../state';
 
 export interface RouteDeps {
@@ -28,7 +29,7 @@ export function metadata(deps: RouteDeps, fragment: string): string {
 }
 
 /** Refuses query options the endpoint does not implement instead of silently ignoring them. */
-export function allowOptions(req: ApiRequest, allowed: string[]): void {
+export function allowOptions(req: ApiRequest, allowed: readonly string[]): void {
   const ok = new Set(allowed.map((a) => a.toLowerCase()));
   for (const k of req.query.keys()) {
     if (k.startsWith('$') && !ok.has(k.toLowerCase())) {
@@ -42,10 +43,6 @@ export function bodyObject(req: ApiRequest): Record<string, unknown> {
     throw badRequest('Empty Payload. JSON content expected.', 'BadRequest');
   }
   return req.body as Record<string, unknown>;
-}
-
-export function hasEventualConsistency(req: ApiRequest): boolean {
-  return (req.headers.consistencylevel ?? '').toLowerCase() === 'eventual';
 }
 
 /** The object id at the end of an '@odata.id' reference URL (any host prefix). */
@@ -329,8 +326,7 @@ export function listResponse<T>(
   const offset = decodeSkipToken(queryOption(req.query, '$skiptoken'));
   const page = paginate(items, offset, top);
   const body: Record<string, unknown> = { '@odata.context': metadata(deps, opts.context) };
-  if ((queryOption(req.query, '$count') ?? '').toLowerCase() === 'true')
-    body['@odata.count'] = opts.count ?? items.length;
+  if (answersCount(req)) body['@odata.count'] = opts.count ?? items.length;
   if (page.nextOffset !== undefined)
     body['@odata.nextLink'] = nextLink(deps.baseUrl(), req.path, req.query, page.nextOffset);
   body.value = page.items.map(render);

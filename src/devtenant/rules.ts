@@ -1,0 +1,272 @@
+/**
+ * What real Graph and ARM refuse, for every call Dragon Desk makes, in one place: the dev tenant
+ * must fail a request that Microsoft would fail, or the client's mistakes only show in production.
+ *
+ * Each table names its source: a section of shared/reference/microsoft-apis.md ("§4"), or a Graph
+ * doc page ("docs: aad-advanced-queries"). A fact or an error text marked [U] has not been checked
+ * against a real tenant; the tests in test/devtenant/graph-strictness.test.ts exercise every rule.
+ */
+import { badRequest, TenantHttpError, unsupportedQuery } from './errors';
+import type { ApiRequest } from './router';
+
+// ---------------------------------------------------------------------------------------------
+// Advanced queries on directory objects (users, groups and their membership lists).
+// Source: docs aad-advanced-queries (§4 quotes part of it), docs user-list-transitivememberof.
+
+export const ADVANCED_QUERIES = {
+  source: '§4; docs aad-advanced-queries, user-list-transitivememberof',
+  /** $search needs only the header; every other advanced query needs the header and $count=true. */
+  searchNeedsHeaderOnly: true,
+  /** `?$count=true` without the header is ignored, not refused: no @odata.count comes back. */
+  countWithoutHeader: 'ignored',
+  /** Operators that only advanced queries support, whatever the property. */
+  advancedOperators: ['ne', 'not', 'endswith'],
+  /** Properties on which endsWith works at all (advanced only). */
+  endsWithProperties: ['mail', 'otherMails', 'userPrincipalName', 'proxyAddresses'],
+  /** $filter and $orderby in one query. */
+  filterWithOrderBy: 'advanced',
+  /** An OData cast on memberOf / transitiveMemberOf / members / transitiveMembers (…/microsoft.graph.group). */
+  castOnMembershipList: 'advanced',
+} as const;
+
+/** §4, docs aad-advanced-queries: the exact 400 for $search without the header. */
+export const SEARCH_NEEDS_CONSISTENCY =
+  "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'";
+
+/**
+ * The 400 for an advanced query sent without its parameters. The text is the one the advanced
+ * query doc shows for endsWith; that Graph words it the same way for a cast or $orderby is [U].
+ */
+export function advancedQueryRequired(operator: string): TenantHttpError {
+  return unsupportedQuery(
+    `Operator '${operator}' is not supported because the required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information`,
+  );
+}
+
+/**
+ * `ConsistencyLevel: eventual`. Header names are case-insensitive in HTTP (the dev tenant sees them
+ * lower-cased); whether Graph also accepts `Eventual` as the value is [U], so the value is compared
+ * without case too.
+ */
+export function hasEventualConsistency(req: ApiRequest): boolean {
+  return (req.headers.consistencylevel ?? '').trim().toLowerCase() === 'eventual';
+}
+
+export function countRequested(req: ApiRequest): boolean {
+  // OData system options match without case ($Count works on Graph).
+  const entry = [...req.query].find(([k]) => k.toLowerCase() === '$count');
+  return (entry?.[1] ?? '').toLowerCase() === 'true';
+}
+
+/** Both advanced query parameters are present. */
+export function isAdvancedQuery(req: ApiRequest): boolean {
+  return hasEventualConsistency(req) && countRequested(req);
+}
+
+export function requireAdvancedQuery(req: ApiRequest, operator: string): void {
+  if (!isAdvancedQuery(req)) throw advancedQueryRequired(operator);
+}
+
+/** Whether a list answer carries @odata.count: only an advanced query counts. */
+export function answersCount(req: ApiRequest): boolean {
+  return isAdvancedQuery(req);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bodies
+
+/**
+ * A JSON body as Graph validates it against the entity type. Source per table; texts:
+ * - unknown property: ODataLib's "The property 'x' does not exist on type 't'. Make sure to only
+ *   use property names that are defined by the type or mark the type as open type." [V-c] (the
+ *   library Graph's OData layer uses); the code BadRequest is [U].
+ * - read-only property: [U] text.
+ * - missing required property: [U] text (Graph's wording varies by service).
+ */
+export interface BodyRules {
+  source: string;
+  /** microsoft.graph.* type name, as Graph names it in errors. */
+  type: string;
+  required: readonly string[];
+  optional: readonly string[];
+  /** Properties of the type a client may not set; Graph refuses them [U]. */
+  readOnly: readonly string[];
+}
+
+export function checkBody(body: Record<string, unknown>, rules: BodyRules): void {
+  refuseUnknownProperties(body, rules);
+  refuseMissingProperties(body, rules);
+}
+
+/** Unknown and read-only properties (the checks a handler with its own required-property texts keeps). */
+export function refuseUnknownProperties(body: Record<string, unknown>, rules: BodyRules): void {
+  for (const key of Object.keys(body)) {
+    if (key.startsWith('@odata.')) continue;
+    if (rules.readOnly.includes(key)) {
+      throw badRequest(`Property '${key}' is read-only and cannot be set.`, 'BadRequest');
+    }
+    if (!rules.required.includes(key) && !rules.optional.includes(key)) {
+      throw badRequest(
+        `The property '${key}' does not exist on type '${rules.type}'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+        'BadRequest',
+      );
+    }
+  }
+}
+
+export function refuseMissingProperties(body: Record<string, unknown>, rules: BodyRules): void {
+  for (const key of rules.required) {
+    if (body[key] === undefined || body[key] === null) {
+      throw badRequest(`The property '${key}' is required on type '${rules.type}'.`, 'BadRequest');
+    }
+  }
+}
+
+/** §3 "Create a group": the four required properties [V-c]; isAssignableToRole only at creation. */
+export const CREATE_GROUP: BodyRules = {
+  source: '§3 Create a group',
+  type: 'microsoft.graph.group',
+  required: ['displayName', 'mailEnabled', 'mailNickname', 'securityEnabled'],
+  optional: [
+    'description',
+    'groupTypes',
+    'isAssignableToRole',
+    'owners@odata.bind',
+    'members@odata.bind',
+    'visibility',
+  ],
+  readOnly: [
+    'id',
+    'createdDateTime',
+    'deletedDateTime',
+    'renewedDateTime',
+    'mail',
+    'proxyAddresses',
+    'securityIdentifier',
+  ],
+};
+
+/** §2, §3: both sides are required ([] when empty) [V-c], the 400 when one is missing is [U]. */
+export const ASSIGN_LICENSE: BodyRules = {
+  source: '§2 assignLicense, §3 group assignLicense',
+  type: 'microsoft.graph.assignLicense',
+  required: ['addLicenses', 'removeLicenses'],
+  optional: [],
+  readOnly: [],
+};
+
+/** §5 POST roleAssignments: roleDefinitionId and principalId; directoryScopeId or appScopeId. */
+export const CREATE_ROLE_ASSIGNMENT: BodyRules = {
+  source: '§5 Role assignments',
+  type: 'microsoft.graph.unifiedRoleAssignment',
+  required: ['roleDefinitionId', 'principalId'],
+  optional: ['directoryScopeId', 'appScopeId', 'condition'],
+  readOnly: ['id'],
+};
+
+/**
+ * §6 PIM for Groups, docs privilegedaccessgroup-post-assignmentschedulerequests: accessId, action,
+ * groupId, principalId and scheduleInfo are Required. The doc's table says scheduleInfo is required
+ * for every action, yet Microsoft's removal samples leave it out, so the dev tenant requires it for
+ * adminAssign only [U].
+ */
+export const PIM_GROUP_ASSIGNMENT_REQUEST: BodyRules = {
+  source: '§6 PIM for Groups; docs privilegedaccessgroup-post-assignmentschedulerequests',
+  type: 'microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest',
+  required: ['accessId', 'action', 'groupId', 'principalId'],
+  optional: ['scheduleInfo', 'justification', 'customData', 'ticketInfo'],
+  readOnly: ['id', 'status', 'createdDateTime', 'completedDateTime', 'approvalId', 'targetScheduleId', 'createdBy'],
+};
+export const PIM_ACTIONS_NEEDING_SCHEDULE = ['adminAssign'] as const;
+
+/**
+ * §9 Create a relationship; docs tenantrelationship-post-delegatedadminrelationships and the
+ * delegatedAdminRelationshipCustomerParticipant resource (Graph's metadata: tenantId is not
+ * nullable; displayName is "as set by Microsoft Entra ID. Read-only"). Microsoft's own create
+ * example sends customer.displayName, so Graph takes it and ignores it: the dev tenant does the
+ * same, never echoing a name the partner made up.
+ */
+export const CREATE_GDAP_RELATIONSHIP: BodyRules = {
+  source: '§9 Create a relationship',
+  type: 'microsoft.graph.delegatedAdminRelationship',
+  required: ['displayName', 'duration', 'accessDetails'],
+  optional: ['customer', 'autoExtendDuration'],
+  readOnly: ['id', 'status', 'createdDateTime', 'lastModifiedDateTime', 'activatedDateTime', 'endDateTime'],
+};
+export const GDAP = {
+  source: '§9',
+  maxDisplayName: 50,
+  /** P1D to P2Y inclusive. */
+  minDurationDays: 1,
+  maxDurationDays: 730,
+  autoExtendDurations: ['PT0S', 'P0D', 'P180D'],
+  /** [V-c] partner KB: a relationship with Global Administrator cannot auto-extend. */
+  globalAdminCannotAutoExtend: true,
+  /** Partner actions on …/requests; approve/reject are the indirect reseller's. */
+  requestActions: ['lockForApproval', 'terminate'],
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Collections: query options, page sizes
+
+export interface CollectionRules {
+  source: string;
+  /** OData system query options the endpoint accepts; others are refused. */
+  options: readonly string[];
+  defaultTop?: number;
+  maxTop?: number;
+}
+
+export const LIST_USERS: CollectionRules = {
+  source: '§4 Lookups; docs user-list ($skip is not supported on /users)',
+  options: ['$select', '$filter', '$search', '$top', '$count', '$orderby', '$skiptoken'],
+  defaultTop: 100,
+  maxTop: 999,
+};
+
+export const LIST_GROUPS: CollectionRules = {
+  source: '§3; docs group-list',
+  options: ['$select', '$filter', '$search', '$top', '$count', '$orderby', '$skiptoken'],
+  defaultTop: 100,
+  maxTop: 999,
+};
+
+/** memberOf, transitiveMemberOf, members, owners, transitiveMembers: 100 by default, 999 at most. */
+export const MEMBERSHIP_LIST: CollectionRules = {
+  source: 'docs user-list-transitivememberof, group-list-members',
+  options: ['$select', '$top', '$count', '$skiptoken'],
+  defaultTop: 100,
+  maxTop: 999,
+};
+
+/** §1: only $select ("Query filter expressions aren't supported"). */
+export const LIST_SUBSCRIBED_SKUS: CollectionRules = { source: '§1', options: ['$select'] };
+
+// ---------------------------------------------------------------------------------------------
+// JSON batching (§4)
+
+export const BATCH = {
+  source: '§4 JSON batch',
+  maxRequests: 20,
+  /** Ids are compared without case; a duplicate fails the whole batch. */
+  idsCaseInsensitive: true,
+  /** A body needs a Content-Type header in the inner request. */
+  bodyNeedsContentType: true,
+  /** url is relative to the version root. */
+  relativeUrlOnly: true,
+  methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Azure Resource Manager: api-version per resource type
+
+export const ARM_API_VERSIONS = {
+  /** §7: the ManagementPartner spec has one version. */
+  managementPartner: ['2018-02-01'],
+  /** Microsoft.Resources subscriptions [U]: the versions listed are the GA ones we know. */
+  subscriptions: ['2022-12-01', '2021-01-01', '2020-01-01', '2016-06-01'],
+  /** Microsoft.Authorization roleAssignments [U]: GA and preview versions we know. */
+  roleAssignments: ['2022-04-01', '2020-10-01-preview', '2020-04-01-preview', '2018-09-01-preview', '2015-07-01'],
+  /** Microsoft.Authorization classicAdministrators [U]: retired; its last versions. */
+  classicAdministrators: ['2015-06-01', '2015-07-01'],
+} as const;
