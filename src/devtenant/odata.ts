@@ -56,12 +56,13 @@ export function parseSelect(value: string | undefined): string[] | undefined {
  * come back null instead of failing). Unknown names fail as Graph does.
  */
 export function project(
-  all: Record<string, unknown>,
+  entity: object,
   select: string[] | undefined,
   defaults: readonly string[],
   entityType: string,
   known: readonly string[] = [],
 ): Record<string, unknown> {
+  const all: Record<string, unknown> = { ...entity };
   const names = select ?? defaults;
   const out: Record<string, unknown> = {};
   const lowerKeys = new Map(Object.keys(all).map((k) => [k.toLowerCase(), k]));
@@ -443,7 +444,7 @@ function dig(value: unknown, path: string[]): unknown {
 }
 
 /** Field lookup over a plain object, case-insensitive on property names. */
-export function objectLookup(obj: Record<string, unknown>): FieldLookup {
+export function objectLookup(obj: object): FieldLookup {
   return (path) => dig(obj, path);
 }
 

@@ -53,6 +53,7 @@ import {
 } from './graphQueries';
 import { resolveRetryPolicy, type RetryPolicy } from './retry';
 import { realSleep, sendWithRetry, silentLogger, type RetryRuntime, type TenantLogger } from './retryingSend';
+import type { Graph } from './graphTypes';
 import type { TokenSource } from './tokens';
 import {
   TenantError,
@@ -64,6 +65,7 @@ import {
   type DirectoryRoleAssignment,
   type GdapRelationship,
   type GroupAssignmentScheduleInput,
+  type GroupAssignmentScheduleRequest,
   type LicenseRoute,
   type LicenseWrite,
   type PartnerLink,
@@ -125,6 +127,14 @@ function isType(o: DirectoryObject, type: 'user' | 'group'): boolean {
   // to be a user (members/owners) unless it carries a role's roleTemplateId.
   if (typeof t === 'string') return t.toLowerCase() === `#microsoft.graph.${type}`;
   return type === 'user' ? !('roleTemplateId' in o) : false;
+}
+
+/**
+ * A user in a members/owners list. Its fields are the user $select the list was read with
+ * (MEMBER_SELECT, OWNER_SELECT); Graph fills them for every user the app may read.
+ */
+function isUser(o: DirectoryObject): o is DirectoryObject & TenantUser {
+  return isType(o, 'user');
 }
 
 export class GraphTenantClient implements TenantClient {
@@ -348,7 +358,7 @@ export class GraphTenantClient implements TenantClient {
   }
 
   async getUserRoleTemplateIds(userId: string): Promise<string[]> {
-    return roleTemplateIds(await this.graphList<{ roleTemplateId?: string }>(rolesPath(userId), ADVANCED_QUERY));
+    return roleTemplateIds(await this.graphList<Graph.DirectoryRole>(rolesPath(userId), ADVANCED_QUERY));
   }
 
   async getUserWithRoles(userId: string): Promise<{ user: TenantUser | undefined; roleTemplateIds: string[] }> {
@@ -364,7 +374,7 @@ export class GraphTenantClient implements TenantClient {
       if (roles.status === 404 && user.status === 404) return { user: undefined, roleTemplateIds: [] };
       throw failed(roles);
     }
-    const page = roles.body as Page<{ roleTemplateId?: string }>;
+    const page = roles.body as Page<Graph.DirectoryRole>;
     // More than a page of directory roles is unheard of; if it happens, read them the paged way.
     const all = page['@odata.nextLink'] ? await this.getUserRoleTemplateIds(userId) : roleTemplateIds(page.value ?? []);
     return { user: user.status === 404 ? undefined : (user.body as TenantUser), roleTemplateIds: all };
@@ -461,14 +471,14 @@ export class GraphTenantClient implements TenantClient {
       `/groups/${seg(groupId)}/owners${queryString({ $select: OWNER_SELECT })}`,
     );
     // Owners can be service principals; only people can approve on a card.
-    return owners.filter((o) => isType(o, 'user')) as unknown as TenantUser[];
+    return owners.filter(isUser);
   }
 
   async listGroupMembers(groupId: string): Promise<TenantUser[]> {
     const members = await this.graphList<DirectoryObject>(
       `/groups/${seg(groupId)}/members${queryString({ $select: MEMBER_SELECT })}`,
     );
-    return members.filter((o) => isType(o, 'user')) as unknown as TenantUser[];
+    return members.filter(isUser);
   }
 
   async addGroupMember(groupId: string, userId: string): Promise<boolean> {
@@ -524,7 +534,7 @@ export class GraphTenantClient implements TenantClient {
         securityEnabled: true,
         // Can only be set at creation (microsoft-apis §3).
         ...(input.isAssignableToRole === undefined ? {} : { isAssignableToRole: input.isAssignableToRole }),
-      },
+      } satisfies Graph.Group,
       replaySafe: false,
     });
   }
@@ -586,7 +596,7 @@ export class GraphTenantClient implements TenantClient {
         roleDefinitionId,
         principalId,
         directoryScopeId,
-      },
+      } satisfies Graph.UnifiedRoleAssignment & { '@odata.type': string },
       replaySafe: false,
     });
   }
@@ -601,8 +611,8 @@ export class GraphTenantClient implements TenantClient {
     }
   }
 
-  async createGroupAssignmentSchedule(input: GroupAssignmentScheduleInput): Promise<{ id: string; status: string }> {
-    const scheduleInfo =
+  async createGroupAssignmentSchedule(input: GroupAssignmentScheduleInput): Promise<GroupAssignmentScheduleRequest> {
+    const scheduleInfo: Graph.RequestSchedule | undefined =
       input.action === 'adminAssign'
         ? {
             startDateTime: new Date(this.rt.now()).toISOString(),
@@ -611,7 +621,7 @@ export class GraphTenantClient implements TenantClient {
               : { type: 'noExpiration' },
           }
         : undefined;
-    const body = await this.graphCall<{ id: string; status: string }>(
+    const body = await this.graphCall<GroupAssignmentScheduleRequest>(
       'POST',
       '/identityGovernance/privilegedAccess/group/assignmentScheduleRequests',
       {
@@ -622,7 +632,7 @@ export class GraphTenantClient implements TenantClient {
           action: input.action,
           ...(scheduleInfo ? { scheduleInfo } : {}),
           ...(input.justification ? { justification: input.justification } : {}),
-        },
+        } satisfies Graph.PrivilegedAccessGroupAssignmentScheduleRequest,
         replaySafe: false,
       },
     );
@@ -711,14 +721,14 @@ export class GraphTenantClient implements TenantClient {
         ...(input.customerTenantId ? { customer: { tenantId: input.customerTenantId } } : {}),
         accessDetails: { unifiedRoles: input.roleDefinitionIds.map((roleDefinitionId) => ({ roleDefinitionId })) },
         ...(input.autoExtendDuration ? { autoExtendDuration: input.autoExtendDuration } : {}),
-      },
+      } satisfies Graph.DelegatedAdminRelationship,
       replaySafe: false,
     });
   }
 
   async lockGdapRelationshipForApproval(relationshipId: string): Promise<void> {
     await this.graphCall('POST', `/tenantRelationships/delegatedAdminRelationships/${seg(relationshipId)}/requests`, {
-      body: { action: 'lockForApproval' },
+      body: { action: 'lockForApproval' } satisfies Graph.DelegatedAdminRelationshipRequest,
       replaySafe: false,
     });
   }
@@ -741,9 +751,10 @@ export class GraphTenantClient implements TenantClient {
  * `ConsistencyLevel: eventual` and `$count=true` (docs user-list-transitivememberof, aad-advanced-queries).
  */
 function rolesPath(userId: string): string {
-  return `/users/${seg(userId)}/transitiveMemberOf/microsoft.graph.directoryRole${queryString({ $select: 'roleTemplateId', $count: true })}`;
+  const select = 'roleTemplateId' satisfies keyof Graph.DirectoryRole;
+  return `/users/${seg(userId)}/transitiveMemberOf/microsoft.graph.directoryRole${queryString({ $select: select, $count: true })}`;
 }
 
-function roleTemplateIds(roles: { roleTemplateId?: string }[]): string[] {
+function roleTemplateIds(roles: Pick<Graph.DirectoryRole, 'roleTemplateId'>[]): string[] {
   return [...new Set(roles.map((r) => r.roleTemplateId?.toLowerCase()).filter((x): x is string => !!x))];
 }

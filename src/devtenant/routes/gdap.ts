@@ -6,6 +6,7 @@
 import { ROLE_TEMPLATE } from '../../domain/catalog';
 import { DAY_MS, isoDurationMs, parseIsoDuration } from '../duration';
 import { badRequest, TenantHttpError } from '../errors';
+import type { Graph } from '../../tenant/graphTypes';
 import type { ApiRequest, Route } from '../router';
 import { isGuid } from '../../guid';
 import type { GdapRelationshipRecord, GdapRequestRecord } from '../state';
@@ -19,7 +20,9 @@ function etag(rel: GdapRelationshipRecord): string {
   return `W/"${Buffer.from(`"${String(rel.revision).padStart(16, '0')}"`).toString('base64')}"`;
 }
 
-export function relationshipEntity(rel: GdapRelationshipRecord): Record<string, unknown> {
+export function relationshipEntity(
+  rel: GdapRelationshipRecord,
+): Graph.DelegatedAdminRelationship & { '@odata.etag': string } {
   return {
     '@odata.etag': etag(rel),
     id: rel.id,
@@ -36,7 +39,7 @@ export function relationshipEntity(rel: GdapRelationshipRecord): Record<string, 
   };
 }
 
-function requestEntity(r: GdapRequestRecord): Record<string, unknown> {
+function requestEntity(r: GdapRequestRecord): Graph.DelegatedAdminRelationshipRequest {
   return {
     id: r.id,
     action: r.action,

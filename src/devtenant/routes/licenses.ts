@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { badRequest } from '../errors';
+import type { Graph } from '../../tenant/graphTypes';
 import type { ApiRequest, Route } from '../router';
 import {
   allowOptions,
@@ -101,7 +102,7 @@ export function licenseRoutes(deps: RouteDeps): Route[] {
           .assignedLicenses(user)
           .map((l) => ({ held: l, sku: state.getSku(l.skuId) }))
           .filter((x) => x.sku)
-          .map(({ held, sku }) => ({
+          .map(({ held, sku }): Graph.LicenseDetails => ({
             id: licenseDetailId(user.id, held.skuId),
             skuId: sku!.skuId,
             skuPartNumber: sku!.skuPartNumber,

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, resourceNotFound, unsupportedQuery } from '../errors';
 import { equalityClauses, parseFilter, queryOption } from '../odata';
+import type { Graph } from '../../tenant/graphTypes';
 import type { ApiRequest, Route } from '../router';
 import { isGuid } from '../../guid';
 import type { PimAccess, PimScheduleRecord } from '../state';
@@ -18,7 +19,7 @@ const EXPIRATION_TYPES = {
   noexpiration: 'noExpiration',
 } as const;
 
-function scheduleInfo(s: PimScheduleRecord) {
+function scheduleInfo(s: PimScheduleRecord): Graph.RequestSchedule {
   return {
     startDateTime: s.startDateTime,
     recurrence: null,
@@ -26,7 +27,7 @@ function scheduleInfo(s: PimScheduleRecord) {
   };
 }
 
-function scheduleEntity(s: PimScheduleRecord) {
+function scheduleEntity(s: PimScheduleRecord): Graph.PrivilegedAccessGroupAssignmentSchedule {
   return {
     id: s.id,
     createdDateTime: s.createdDateTime,
@@ -101,28 +102,26 @@ function createRequest(deps: RouteDeps, req: ApiRequest) {
   } else {
     throw badRequest(`The action '${String(action)}' is not supported by the dev tenant (adminAssign, adminRemove).`);
   }
-  return json(
-    {
-      '@odata.context': metadata(deps, 'identityGovernance/privilegedAccess/group/assignmentScheduleRequests/$entity'),
-      id: randomUUID(),
-      status,
-      completedDateTime: now.toISOString(),
-      createdDateTime: now.toISOString(),
-      approvalId: null,
-      customData: null,
-      createdBy,
-      action,
-      isValidationOnly: false,
-      justification: justification ?? null,
-      scheduleInfo: { startDateTime: start_.toISOString(), recurrence: null, expiration },
-      ticketInfo: { ticketNumber: null, ticketSystem: null },
-      accessId,
-      principalId,
-      groupId: group.id,
-      targetScheduleId,
-    },
-    201,
-  );
+  const answer: Graph.PrivilegedAccessGroupAssignmentScheduleRequest & { '@odata.context': string } = {
+    '@odata.context': metadata(deps, 'identityGovernance/privilegedAccess/group/assignmentScheduleRequests/$entity'),
+    id: randomUUID(),
+    status,
+    completedDateTime: now.toISOString(),
+    createdDateTime: now.toISOString(),
+    approvalId: null,
+    customData: null,
+    createdBy,
+    action,
+    isValidationOnly: false,
+    justification: justification ?? null,
+    scheduleInfo: { startDateTime: start_.toISOString(), recurrence: null, expiration },
+    ticketInfo: { ticketNumber: null, ticketSystem: null },
+    accessId,
+    principalId,
+    groupId: group.id,
+    targetScheduleId,
+  };
+  return json(answer, 201);
 }
 
 export function pimRoutes(deps: RouteDeps): Route[] {

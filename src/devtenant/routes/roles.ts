@@ -17,7 +17,17 @@ import {
 } from '../odata';
 import type { ApiRequest, Route } from '../router';
 import type { RoleAssignmentRecord } from '../state';
-import { allowOptions, bodyObject, json, metadata, noContent, selectOf, type RouteDeps } from './shared';
+import type { Graph } from '../../tenant/graphTypes';
+import {
+  allowOptions,
+  bodyObject,
+  json,
+  metadata,
+  noContent,
+  selectOf,
+  type Properties,
+  type RouteDeps,
+} from './shared';
 
 const DEFINITION_FILTERS: FilterSupport = {
   id: ['eq', 'in'],
@@ -36,9 +46,9 @@ const DEFINITION_FIELDS = [
   'templateId',
   'version',
   'rolePermissions',
-];
+] satisfies Properties<Graph.UnifiedRoleDefinition>;
 
-function assignmentEntity(r: RoleAssignmentRecord): Record<string, unknown> {
+function assignmentEntity(r: RoleAssignmentRecord): Graph.UnifiedRoleAssignment {
   return {
     id: r.id,
     principalId: r.principalId,
@@ -49,7 +59,14 @@ function assignmentEntity(r: RoleAssignmentRecord): Record<string, unknown> {
   };
 }
 
-const ASSIGNMENT_FIELDS = ['id', 'principalId', 'directoryScopeId', 'roleDefinitionId', 'appScopeId', 'condition'];
+const ASSIGNMENT_FIELDS = [
+  'id',
+  'principalId',
+  'directoryScopeId',
+  'roleDefinitionId',
+  'appScopeId',
+  'condition',
+] satisfies Properties<Graph.UnifiedRoleAssignment>;
 
 function listAssignments(deps: RouteDeps, req: ApiRequest) {
   allowOptions(req, ['$filter', '$select']);

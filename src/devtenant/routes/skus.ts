@@ -7,7 +7,8 @@ import { project, queryOption } from '../odata';
 import type { ApiRequest, Route } from '../router';
 import type { DirectoryState } from '../state';
 import type { FixtureSku } from '../fixture';
-import { allowOptions, json, metadata, selectOf, type RouteDeps } from './shared';
+import type { Graph } from '../../tenant/graphTypes';
+import { allowOptions, json, metadata, selectOf, type Properties, type RouteDeps } from './shared';
 
 const SKU_FIELDS = [
   'accountName',
@@ -21,9 +22,9 @@ const SKU_FIELDS = [
   'skuId',
   'skuPartNumber',
   'subscriptionIds',
-] as const;
+] as const satisfies Properties<Graph.SubscribedSku>;
 
-export function skuEntity(state: DirectoryState, s: FixtureSku): Record<string, unknown> {
+export function skuEntity(state: DirectoryState, s: FixtureSku): Graph.SubscribedSku {
   return {
     accountName: s.accountName,
     accountId: s.accountId,

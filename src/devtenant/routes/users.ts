@@ -16,6 +16,7 @@ import {
   searchProperties,
   type FilterSupport,
 } from '../odata';
+import type { Graph } from '../../tenant/graphTypes';
 import type { ApiRequest, Route } from '../router';
 import {
   hasEventualConsistency,
@@ -37,6 +38,7 @@ import {
   projectUser,
   selectOf,
   userEntity,
+  type Properties,
   type RouteDeps,
 } from './shared';
 
@@ -111,9 +113,15 @@ export function listUsers(deps: RouteDeps, req: ApiRequest) {
 }
 
 /** microsoft.graph.directoryRole: every property it has (members and scopedMembers are navigation). */
-const DIRECTORY_ROLE_FIELDS = ['id', 'deletedDateTime', 'description', 'displayName', 'roleTemplateId'] as const;
+const DIRECTORY_ROLE_FIELDS = [
+  'id',
+  'deletedDateTime',
+  'description',
+  'displayName',
+  'roleTemplateId',
+] as const satisfies Properties<Graph.DirectoryRole>;
 
-function directoryRoleEntity(templateId: string, objectId: string): Record<string, unknown> {
+function directoryRoleEntity(templateId: string, objectId: string): Graph.DirectoryRole {
   const def = roleDefinition(templateId);
   return {
     id: objectId,

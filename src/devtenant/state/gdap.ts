@@ -6,30 +6,34 @@ import { randomUUID } from 'node:crypto';
 import { DAY_MS, isoDurationMs } from '../duration';
 import { badRequest, TenantHttpError } from '../errors';
 import { lc, type Store } from './store';
+import type { Defined, Graph, Narrowed, NarrowedOrNull, Present } from '../../tenant/graphTypes';
 
-export interface GdapRequestRecord {
-  id: string;
-  action: string;
-  status: 'created' | 'pending' | 'succeeded' | 'failed';
-  createdDateTime: string;
-  lastModifiedDateTime: string;
-}
+export type GdapRequestRecord = Present<
+  Graph.DelegatedAdminRelationshipRequest,
+  'id' | 'action' | 'createdDateTime' | 'lastModifiedDateTime'
+> &
+  Narrowed<Graph.DelegatedAdminRelationshipRequest, 'status', 'created' | 'pending' | 'succeeded' | 'failed'>;
 
-export interface GdapRelationshipRecord {
-  id: string;
-  displayName: string;
-  duration: string;
-  customer: { tenantId: string | null; displayName: string | null } | null;
-  accessDetails: { unifiedRoles: { roleDefinitionId: string }[] };
-  autoExtendDuration: string;
-  status: string;
-  createdDateTime: string;
-  lastModifiedDateTime: string;
-  activatedDateTime: string | null;
-  endDateTime: string | null;
-  revision: number;
-  requests: GdapRequestRecord[];
-}
+export type GdapRelationshipRecord = Present<
+  Graph.DelegatedAdminRelationship,
+  'id' | 'displayName' | 'duration' | 'autoExtendDuration' | 'status' | 'createdDateTime' | 'lastModifiedDateTime'
+> &
+  Defined<Graph.DelegatedAdminRelationship, 'activatedDateTime' | 'endDateTime'> &
+  NarrowedOrNull<
+    Graph.DelegatedAdminRelationship,
+    'customer',
+    Present<Graph.DelegatedAdminRelationshipCustomerParticipant, 'tenantId'> &
+      Defined<Graph.DelegatedAdminRelationshipCustomerParticipant, 'displayName'>
+  > &
+  Narrowed<
+    Graph.DelegatedAdminRelationship,
+    'accessDetails',
+    { unifiedRoles: Present<Graph.UnifiedRole, 'roleDefinitionId'>[] }
+  > & {
+    /** Bumped on every change; the @odata.etag is built from it. */
+    revision: number;
+    requests: GdapRequestRecord[];
+  };
 
 export interface NewGdapRelationship {
   displayName: string;

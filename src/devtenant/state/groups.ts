@@ -7,16 +7,17 @@ import { badRequest, resourceNotFound } from '../errors';
 import type { Fixture, FixtureGroup } from '../fixture';
 import type { PimAccess } from './pim';
 import { lc, type DirectoryParts, type Store } from './store';
+import type { Graph, Present } from '../../tenant/graphTypes';
 
 /**
  * A group as the fixture seeds it, plus what Graph adds. `members`: permanent memberships, in the
  * order they were added; time-bound ones live in PIM's schedules.
  */
-export type GroupRecord = FixtureGroup & {
-  groupTypes: string[];
-  createdDateTime: string;
-  licenseProcessingState: 'QueuedForProcessing' | 'ProcessingInProgress' | 'ProcessingComplete' | null;
-};
+export type GroupRecord = FixtureGroup &
+  Present<Graph.Group, 'groupTypes' | 'createdDateTime'> & {
+    /** Graph's licenseProcessingState.state, kept as the value alone. */
+    licenseProcessingState: 'QueuedForProcessing' | 'ProcessingInProgress' | 'ProcessingComplete' | null;
+  };
 
 export interface NewGroup {
   displayName: string;

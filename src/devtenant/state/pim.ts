@@ -7,24 +7,26 @@ import { randomUUID } from 'node:crypto';
 import { isoDurationMs } from '../duration';
 import { badRequest, resourceNotFound } from '../errors';
 import { lc, type DirectoryParts, type Store } from './store';
+import type { Graph, Narrowed, Present } from '../../tenant/graphTypes';
 
-export type PimAccess = 'member' | 'owner';
+export type PimAccess = Exclude<Graph.PrivilegedAccessGroupRelationships, 'unknownFutureValue'>;
+type ExpirationType = Exclude<Graph.ExpirationPatternType, 'notSpecified'>;
 
-export interface PimScheduleRecord {
-  id: string;
-  groupId: string;
-  principalId: string;
-  accessId: PimAccess;
-  createdDateTime: string;
-  startDateTime: string;
-  endDateTime: string | null;
-  expirationType: 'afterDuration' | 'afterDateTime' | 'noExpiration';
-  duration: string | null;
-  justification: string | null;
-  createdBy: string;
-  /** Set when an adminRemove ended it early. */
-  removedDateTime: string | null;
-}
+/** A schedule: Graph's privilegedAccessGroupAssignmentSchedule fields, its expiration flattened. */
+export type PimScheduleRecord = Present<
+  Graph.PrivilegedAccessGroupAssignmentSchedule,
+  'id' | 'groupId' | 'principalId' | 'createdDateTime'
+> &
+  Narrowed<Graph.PrivilegedAccessGroupAssignmentSchedule, 'accessId', PimAccess> & {
+    startDateTime: string;
+    endDateTime: string | null;
+    expirationType: ExpirationType;
+    duration: string | null;
+    justification: string | null;
+    createdBy: string;
+    /** Set when an adminRemove ended it early. */
+    removedDateTime: string | null;
+  };
 
 export interface NewPimSchedule {
   groupId: string;
@@ -32,7 +34,7 @@ export interface NewPimSchedule {
   accessId: PimAccess;
   start: Date;
   expiration: {
-    type: 'afterDuration' | 'afterDateTime' | 'noExpiration';
+    type: ExpirationType;
     duration: string | null;
     endDateTime: string | null;
   };

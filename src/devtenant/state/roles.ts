@@ -7,13 +7,12 @@ import { directoryRoleObjectId, roleDefinition } from '../builtin-roles';
 import { badRequest, resourceNotFound, TenantHttpError } from '../errors';
 import type { Fixture } from '../fixture';
 import { lc, type DirectoryParts, type Store } from './store';
+import type { Graph, Present } from '../../tenant/graphTypes';
 
-export interface RoleAssignmentRecord {
-  id: string;
-  roleDefinitionId: string;
-  principalId: string;
-  directoryScopeId: string;
-}
+export type RoleAssignmentRecord = Present<
+  Graph.UnifiedRoleAssignment,
+  'id' | 'roleDefinitionId' | 'principalId' | 'directoryScopeId'
+>;
 
 /** Graph role assignment ids look like base64url text with a '-1' suffix (reference §5). */
 function roleAssignmentId(seed: string): string {

@@ -6,18 +6,15 @@ import { resourceNotFound } from '../errors';
 import type { Fixture, FixtureUser } from '../fixture';
 import type { LicenseStateRecord } from '../licensing';
 import { lc, type Store } from './store';
+import type { Graph, Narrowed, Present } from '../../tenant/graphTypes';
 
-export type UserRecord = Omit<FixtureUser, 'licenseAssignmentStates' | 'alias' | 'persona'> & {
-  alias: string | null;
-  createdDateTime: string;
-  licenseAssignmentStates: LicenseStateRecord[];
-};
+export type UserRecord = Omit<FixtureUser, 'licenseAssignmentStates' | 'alias' | 'persona'> &
+  Present<Graph.User, 'createdDateTime'> &
+  Narrowed<Graph.User, 'licenseAssignmentStates', LicenseStateRecord[]> & {
+    alias: string | null;
+  };
 
-export interface ServicePrincipalRecord {
-  id: string;
-  appId: string;
-  displayName: string;
-}
+export type ServicePrincipalRecord = Present<Graph.ServicePrincipal, 'id' | 'appId' | 'displayName'>;
 
 export type UserPatch = Partial<
   Pick<
