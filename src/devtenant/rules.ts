@@ -6,7 +6,7 @@
  * doc page ("docs: aad-advanced-queries"). A fact or an error text marked [U] has not been checked
  * against a real tenant; the tests in test/devtenant/graph-strictness.test.ts exercise every rule.
  */
-import { badRequest, TenantHttpError, unsupportedQuery } from './errors';
+import { armError, badRequest, TenantHttpError, unsupportedQuery } from './errors';
 import type { ApiRequest } from './router';
 
 // ---------------------------------------------------------------------------------------------
@@ -177,7 +177,7 @@ export const PIM_GROUP_ASSIGNMENT_REQUEST: BodyRules = {
   optional: ['scheduleInfo', 'justification', 'customData', 'ticketInfo'],
   readOnly: ['id', 'status', 'createdDateTime', 'completedDateTime', 'approvalId', 'targetScheduleId', 'createdBy'],
 };
-export const PIM_ACTIONS_NEEDING_SCHEDULE = ['adminAssign'] as const;
+export const PIM_ACTIONS_NEEDING_SCHEDULE: readonly string[] = ['adminAssign'];
 
 /**
  * §9 Create a relationship; docs tenantrelationship-post-delegatedadminrelationships and the
@@ -193,6 +193,15 @@ export const CREATE_GDAP_RELATIONSHIP: BodyRules = {
   optional: ['customer', 'autoExtendDuration'],
   readOnly: ['id', 'status', 'createdDateTime', 'lastModifiedDateTime', 'activatedDateTime', 'endDateTime'],
 };
+/** §9 Lock for approval: the body is the action alone. */
+export const GDAP_REQUEST: BodyRules = {
+  source: '§9 Lock for approval',
+  type: 'microsoft.graph.delegatedAdminRelationshipRequest',
+  required: ['action'],
+  optional: [],
+  readOnly: ['id', 'status', 'createdDateTime', 'lastModifiedDateTime'],
+};
+
 export const GDAP = {
   source: '§9',
   maxDisplayName: 50,
@@ -224,9 +233,10 @@ export const LIST_USERS: CollectionRules = {
   maxTop: 999,
 };
 
+/** Graph also takes $search and $orderby on /groups; the dev tenant implements neither, so refuses them. */
 export const LIST_GROUPS: CollectionRules = {
   source: '§3; docs group-list',
-  options: ['$select', '$filter', '$search', '$top', '$count', '$orderby', '$skiptoken'],
+  options: ['$select', '$filter', '$top', '$count', '$skiptoken'],
   defaultTop: 100,
   maxTop: 999,
 };
@@ -241,6 +251,21 @@ export const MEMBERSHIP_LIST: CollectionRules = {
 
 /** §1: only $select ("Query filter expressions aren't supported"). */
 export const LIST_SUBSCRIBED_SKUS: CollectionRules = { source: '§1', options: ['$select'] };
+
+/**
+ * Query options Graph itself refuses on directory collections, with its answer: $skip is not
+ * supported on /users [V] (§4); the text and that it holds for every directory list are [U].
+ */
+export const REFUSED_OPTIONS: Record<string, string> = {
+  $skip: "'$skip' is not supported by the service.",
+};
+
+/**
+ * Header names are case-insensitive in HTTP and Graph treats them so (the dev tenant sees them
+ * lower-cased, in $batch too). No header Dragon Desk sends has a value whose case Graph is known to
+ * care about; ConsistencyLevel's value is compared without case [U].
+ */
+export const HEADERS = { source: 'RFC 9110 §5.1; §4', namesCaseInsensitive: true } as const;
 
 // ---------------------------------------------------------------------------------------------
 // JSON batching (§4)
@@ -259,6 +284,20 @@ export const BATCH = {
 
 // ---------------------------------------------------------------------------------------------
 // Azure Resource Manager: api-version per resource type
+
+/** ARM's answer to a missing api-version (§7 "api-version"; the text as ARM words it [V-c]). */
+export function requireArmApiVersion(req: ApiRequest, supported: readonly string[]): void {
+  const entry = [...req.query].find(([k]) => k.toLowerCase() === 'api-version');
+  const v = entry?.[1] ?? '';
+  if (!supported.includes(v)) {
+    // [U] ARM's exact wording; the code InvalidApiVersionParameter is ARM's.
+    throw armError(
+      400,
+      'InvalidApiVersionParameter',
+      `The api-version '${v}' is invalid. The supported versions are '${supported.join(',')}'.`,
+    );
+  }
+}
 
 export const ARM_API_VERSIONS = {
   /** §7: the ManagementPartner spec has one version. */

@@ -10,7 +10,7 @@ import type { Graph } from '../../tenant/graphTypes';
 import type { ApiRequest, Route } from '../router';
 import { isGuid } from '../../guid';
 import type { GdapRelationshipRecord, GdapRequestRecord } from '../state';
-import { CREATE_GDAP_RELATIONSHIP, GDAP, refuseUnknownProperties } from '../rules';
+import { CREATE_GDAP_RELATIONSHIP, GDAP, GDAP_REQUEST, refuseUnknownProperties } from '../rules';
 import { allowOptions, bodyObject, json, metadata, type RouteDeps } from './shared';
 import { asText } from '../../text';
 
@@ -167,6 +167,7 @@ export function gdapRoutes(deps: RouteDeps): Route[] {
       pattern: `${BASE}/:id/requests`,
       handler: (req, p) => {
         const body = bodyObject(req);
+        refuseUnknownProperties(body, GDAP_REQUEST);
         if (typeof body.action !== 'string') throw badRequest("The 'action' is required.", 'BadRequest');
         const r = state.gdapRequest(p.id, body.action);
         return json(

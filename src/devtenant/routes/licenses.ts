@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { badRequest } from '../errors';
 import type { Graph } from '../../tenant/graphTypes';
 import type { ApiRequest, Route } from '../router';
+import { ASSIGN_LICENSE, refuseUnknownProperties } from '../rules';
 import {
   allowOptions,
   bodyObject,
@@ -29,6 +30,7 @@ interface LicenseChange {
  * (reference §2) but not documented; its text here is the dev tenant's own.
  */
 export function parseLicenseChange(body: Record<string, unknown>): LicenseChange {
+  refuseUnknownProperties(body, ASSIGN_LICENSE);
   const { addLicenses, removeLicenses } = body;
   if (!Array.isArray(addLicenses) || !Array.isArray(removeLicenses)) {
     throw badRequest(

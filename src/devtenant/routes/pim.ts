@@ -8,6 +8,7 @@ import { badRequest, resourceNotFound, unsupportedQuery } from '../errors';
 import { equalityClauses, parseFilter, queryOption } from '../odata';
 import type { Graph } from '../../tenant/graphTypes';
 import type { ApiRequest, Route } from '../router';
+import { checkBody, PIM_ACTIONS_NEEDING_SCHEDULE, PIM_GROUP_ASSIGNMENT_REQUEST } from '../rules';
 import { isGuid } from '../../guid';
 import type { PimAccess, PimScheduleRecord } from '../state';
 import { allowOptions, bodyObject, json, metadata, type RouteDeps } from './shared';
@@ -46,7 +47,11 @@ function scheduleEntity(s: PimScheduleRecord): Graph.PrivilegedAccessGroupAssign
 function createRequest(deps: RouteDeps, req: ApiRequest) {
   const { state } = deps;
   const body = bodyObject(req);
+  checkBody(body, PIM_GROUP_ASSIGNMENT_REQUEST);
   const { accessId, principalId, groupId, action, justification } = body;
+  if (typeof action === 'string' && PIM_ACTIONS_NEEDING_SCHEDULE.includes(action) && !body.scheduleInfo) {
+    throw badRequest(`The property 'scheduleInfo' is required on type '${PIM_GROUP_ASSIGNMENT_REQUEST.type}'.`);
+  }
   if (accessId !== 'member' && accessId !== 'owner') {
     throw badRequest("Invalid value specified for property 'accessId': expected 'member' or 'owner'.");
   }

@@ -16,6 +16,7 @@ import {
   type FilterSupport,
 } from '../odata';
 import type { ApiRequest, Route } from '../router';
+import { CREATE_ROLE_ASSIGNMENT, refuseUnknownProperties } from '../rules';
 import type { RoleAssignmentRecord } from '../state';
 import type { Graph } from '../../tenant/graphTypes';
 import {
@@ -94,6 +95,7 @@ function listAssignments(deps: RouteDeps, req: ApiRequest) {
 
 function createAssignment(deps: RouteDeps, req: ApiRequest) {
   const body = bodyObject(req);
+  refuseUnknownProperties(body, CREATE_ROLE_ASSIGNMENT);
   const { roleDefinitionId, principalId, directoryScopeId, appScopeId } = body;
   if (typeof roleDefinitionId !== 'string' || !roleDefinitionId) {
     throw badRequest("Invalid value specified for property 'roleDefinitionId' of resource 'UnifiedRoleAssignment'.");

@@ -7,7 +7,7 @@ import { badRequest, unsupportedQuery } from '../errors';
 import { decodeSkipToken, nextLink, paginate, parseSelect, parseTop, project, queryOption } from '../odata';
 import type { Graph } from '../../tenant/graphTypes';
 import type { ApiRequest, ApiResponse } from '../router';
-import { answersCount } from '../rules';
+import { answersCount, REFUSED_OPTIONS } from '../rules';
 import type { Clock, DirectoryState, GroupRecord, UserRecord } from '../state';
 
 export interface RouteDeps {
@@ -33,6 +33,8 @@ export function metadata(deps: RouteDeps, fragment: string): string {
 export function allowOptions(req: ApiRequest, allowed: readonly string[]): void {
   const ok = new Set(allowed.map((a) => a.toLowerCase()));
   for (const k of req.query.keys()) {
+    const refused = REFUSED_OPTIONS[k.toLowerCase()];
+    if (refused !== undefined) throw badRequest(refused);
     if (k.startsWith('$') && !ok.has(k.toLowerCase())) {
       throw unsupportedQuery(`The query option '${k}' is not supported on this resource by the dev tenant.`);
     }

@@ -5,6 +5,7 @@
 import { resourceNotFound, unsupportedQuery } from '../errors';
 import { project, queryOption } from '../odata';
 import type { ApiRequest, Route } from '../router';
+import { LIST_SUBSCRIBED_SKUS } from '../rules';
 import type { DirectoryState } from '../state';
 import type { FixtureSku } from '../fixture';
 import type { Graph } from '../../tenant/graphTypes';
@@ -49,7 +50,7 @@ function refuseFilter(req: ApiRequest): void {
   // [U] The reference quotes the doc ("Query filter expressions aren't supported"); the code is a guess.
   if (queryOption(req.query, '$filter') !== undefined)
     throw unsupportedQuery("Query filter expressions aren't supported.");
-  allowOptions(req, ['$select']);
+  allowOptions(req, LIST_SUBSCRIBED_SKUS.options);
 }
 
 export function skuRoutes(deps: RouteDeps): Route[] {
