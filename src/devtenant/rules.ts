@@ -2,31 +2,43 @@
  * What real Graph and ARM refuse, for every call Dragon Desk makes, in one place: the dev tenant
  * must fail a request that Microsoft would fail, or the client's mistakes only show in production.
  *
- * Each table names its source: a section of shared/reference/microsoft-apis.md ("§4"), or a Graph
- * doc page ("docs: aad-advanced-queries"). A fact or an error text marked [U] has not been checked
- * against a real tenant; the tests in test/devtenant/graph-strictness.test.ts exercise every rule.
+ * Sources: a section of shared/reference/microsoft-apis.md ("§4"), or a Microsoft Graph doc page
+ * ("docs aad-advanced-queries"). A fact or an error text marked [U] has not been checked against a
+ * real tenant. test/devtenant/graph-strictness.test.ts has a test per rule.
+ *
+ * | call (src/tenant)                                   | refused with 400 unless …                                   | source |
+ * |-----------------------------------------------------|-------------------------------------------------------------|--------|
+ * | GET /users, /users/{id·upn}, /users('{upn}')         | $select names User properties; $skip absent [U text]        | §4, docs user-list, user-get |
+ * | GET /users?$search=…                                | ConsistencyLevel: eventual                                  | §4 [V] |
+ * | GET /users?$filter=… (mail eq, assignedLicenses/any) | ne/not/endsWith and $filter+$orderby carry the advanced parameters; endsWith only on mail, otherMails, userPrincipalName, proxyAddresses | docs aad-advanced-queries |
+ * | …?$count=true without ConsistencyLevel              | (not refused) answered without @odata.count                 | docs aad-advanced-queries |
+ * | GET /users/{id}/transitiveMemberOf/microsoft.graph.directoryRole | ConsistencyLevel: eventual and $count=true; $select names directoryRole properties | docs user-list-transitivememberof |
+ * | GET /groups/{id}, /groups?$filter=displayName eq …  | as for users; $select names Group properties                | §3, docs group-list |
+ * | GET /groups/{id}/owners, /members                   | $select names properties of some member type                | §3 |
+ * | POST /groups                                        | displayName, mailEnabled, mailNickname, securityEnabled present; nothing read-only or unknown [U texts] | §3 [V-c] |
+ * | POST …/members/$ref, owners/$ref; DELETE …/$ref     | @odata.id names a directory object (routes/groups.ts)        | §3 |
+ * | POST /users/{id}/assignLicense, /groups/{id}/assignLicense | addLicenses and removeLicenses both present, nothing else [U] | §2, §3 |
+ * | GET /subscribedSkus                                 | only $select                                                | §1 |
+ * | GET, POST, DELETE /roleManagement/directory/roleAssignments | roleDefinitionId, principalId, a scope; nothing unknown    | §5 |
+ * | POST …/privilegedAccess/group/assignmentScheduleRequests | accessId, action, groupId, principalId; scheduleInfo on adminAssign; nothing read-only | §6, docs privilegedaccessgroup-post-assignmentschedulerequests |
+ * | POST /tenantRelationships/delegatedAdminRelationships | displayName ≤ 50 and unique, duration P1D–P2Y, autoExtendDuration PT0S/P0D/P180D, customer only with tenantId (its displayName is ignored: read-only) | §9, docs delegatedAdminRelationshipCustomerParticipant |
+ * | POST …/{id}/requests                                | action alone, lockForApproval from created                   | §9 |
+ * | POST /$batch                                        | ≤ 20 requests, unique ids, Content-Type with a body, relative urls; inner requests follow the rules above | §4 |
+ * | ARM Microsoft.ManagementPartner, subscriptions, roleAssignments, classicAdministrators | api-version present and one the resource type has | §7 |
  */
 import { armError, badRequest, TenantHttpError, unsupportedQuery } from './errors';
 import type { ApiRequest } from './router';
 
 // ---------------------------------------------------------------------------------------------
-// Advanced queries on directory objects (users, groups and their membership lists).
+// Advanced queries on directory objects (users, groups and their membership lists): "advanced query
+// parameters" are the header ConsistencyLevel: eventual and, except for $search, $count=true.
 // Source: docs aad-advanced-queries (§4 quotes part of it), docs user-list-transitivememberof.
 
 export const ADVANCED_QUERIES = {
-  source: '§4; docs aad-advanced-queries, user-list-transitivememberof',
-  /** $search needs only the header; every other advanced query needs the header and $count=true. */
-  searchNeedsHeaderOnly: true,
-  /** `?$count=true` without the header is ignored, not refused: no @odata.count comes back. */
-  countWithoutHeader: 'ignored',
-  /** Operators that only advanced queries support, whatever the property. */
+  /** Operators only advanced queries support, on any property that supports eq. */
   advancedOperators: ['ne', 'not', 'endswith'],
-  /** Properties on which endsWith works at all (advanced only). */
+  /** The properties indexed for endsWith (advanced only); nowhere else does it work. */
   endsWithProperties: ['mail', 'otherMails', 'userPrincipalName', 'proxyAddresses'],
-  /** $filter and $orderby in one query. */
-  filterWithOrderBy: 'advanced',
-  /** An OData cast on memberOf / transitiveMemberOf / members / transitiveMembers (…/microsoft.graph.group). */
-  castOnMembershipList: 'advanced',
 } as const;
 
 /** §4, docs aad-advanced-queries: the exact 400 for $search without the header. */

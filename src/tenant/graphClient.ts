@@ -557,10 +557,11 @@ export class GraphTenantClient implements TenantClient {
     // skuId is an Edm.Guid, written unquoted in the filter; refusing anything else keeps the
     // filter from being bent by its input.
     if (!GUID.test(skuId)) throw new TenantError(400, 'InvalidSkuId', `'${skuId}' is not a license SKU id (a GUID).`);
-    // A lambda over assignedLicenses is an advanced query: ConsistencyLevel + $count (microsoft-apis §4).
+    // A plain query, not an advanced one: eq on assignedLicenses works by default (docs
+    // aad-advanced-queries), and a default query is not eventually consistent, so a license that
+    // just landed shows.
     const direct = await this.graphList<TenantUser>(
-      `/users${queryString({ $filter: `assignedLicenses/any(x:x/skuId eq ${skuId.toLowerCase()})`, $select: USER_SELECT, $count: true })}`,
-      ADVANCED_QUERY,
+      `/users${queryString({ $filter: `assignedLicenses/any(x:x/skuId eq ${skuId.toLowerCase()})`, $select: USER_SELECT })}`,
     );
     if (!groupId) return direct;
     // Group members whose license is in Error (e.g. CountViolation) do not show up in

@@ -214,7 +214,7 @@ export interface TenantClient {
   listSubscribedSkus(): Promise<SubscribedSku[]>;
   /**
    * People who hold the SKU or are set up to (licenseAssignmentStates included): users with it
-   * assigned (`$filter=assignedLicenses/any(x:x/skuId eq …)`, an advanced query) plus the members of
+   * assigned (`$filter=assignedLicenses/any(x:x/skuId eq …)`) plus the members of
    * the license group, whose entries may be in an Error state.
    */
   listUsersWithLicense(skuId: string, groupId?: string): Promise<TenantUser[]>;
