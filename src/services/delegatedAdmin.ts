@@ -136,7 +136,7 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
 
   private optionsCard(
     req: DeskRequest,
-    p: Pick<OfferPayload, 'customer' | 'roles' | 'duration' | 'autoExtend'>,
+    p: Pick<OfferPayload, 'customer' | 'roles' | 'duration' | 'autoExtend' | 'customerTenantId'>,
     problems?: string[],
   ): AdaptiveCard {
     return gdapOfferCard(req, {
@@ -144,6 +144,7 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       selectedRoles: p.roles,
       duration: p.duration,
       autoExtend: p.autoExtend,
+      customerTenantId: p.customerTenantId,
       problems,
     });
   }
@@ -160,7 +161,10 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       autoExtend: data.autoExtend ?? false,
     };
     const check = checkGdapOffer(chosen);
-    if (!check.ok) {
+    // Empty: the offer stays open to whoever the link is sent to; a GUID locks it to that tenant.
+    const tenantInput = data.customerTenantId ?? current.customerTenantId ?? '';
+    const customerTenantId = tenantInput === '' ? null : GUID.test(tenantInput) ? tenantInput.toLowerCase() : undefined;
+    if (!check.ok || customerTenantId === undefined) {
       const offered = chosen.roles.filter((r): r is GdapRoleKey => gdapRole(r) !== undefined);
       if (offered.length !== chosen.roles.length)
         await this.deps.store.audit.append({
@@ -170,14 +174,24 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       return {
         card: this.optionsCard(
           req,
-          { customer: current.customer, roles: offered, duration: chosen.duration, autoExtend: chosen.autoExtend },
-          check.problems,
+          {
+            customer: current.customer,
+            roles: offered,
+            duration: chosen.duration,
+            autoExtend: chosen.autoExtend,
+            customerTenantId: customerTenantId === undefined ? tenantInput : customerTenantId,
+          },
+          [
+            ...(check.ok ? [] : check.problems),
+            ...(customerTenantId === undefined ? [`“${tenantInput}” is not a tenant ID (a GUID).`] : []),
+          ],
         ),
         about,
       };
     }
     const next: OfferPayload = {
       ...current,
+      customerTenantId,
       stage: 'summary',
       roles: check.roles.map((r) => r.key),
       duration: check.duration,
@@ -192,6 +206,7 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
         roles: next.roles,
         duration: next.duration,
         autoExtend: next.autoExtend,
+        customerTenantId: next.customerTenantId,
       }),
     );
     if (!updated) return { message: 'This request changed while you were choosing; please look at the latest card.' };
@@ -211,6 +226,9 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       `Roles: ${p.roles.map((k) => gdapRole(k)?.name ?? k).join(', ')}.`,
       `Duration: ${days === undefined ? p.duration : daysInWords(days)}; auto-extend: ${p.autoExtend ? 'on (180 days)' : 'off'}.`,
       ...(p.displayName ? [`Relationship name: ${p.displayName}.`] : []),
+      p.customerTenantId
+        ? `Only the customer tenant ${p.customerTenantId} can approve it.`
+        : 'Whoever you send the approval link to can approve it (no customer tenant ID was given).',
       ...(req.state === 'draft' || req.state === 'pending'
         ? [
             `On Confirm, Dragon Desk creates the relationship, locks it for approval and gives you the approval link for ${p.customer}'s Global Administrator. Nothing is granted until they approve it.`,

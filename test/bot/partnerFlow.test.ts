@@ -362,6 +362,26 @@ describe('partner administration in chat', () => {
       expect(t).not.toContain(`granularAdminRelationships/${rel.requests[0].id}`);
     });
 
+    test('a customer tenant ID on the card locks the offer to that tenant; one that is not a GUID is refused', async () => {
+      const tenantId = '4b827261-d21f-4aa9-b7db-7fa1f56fb163';
+      const tomas = h.as('tomas');
+      await tomas.say('send Contoso Health a delegated admin offer');
+      const options = tomas.lastCard();
+      expect(findInput(options.card, 'customerTenantId')).toBeDefined();
+      const choice = { roles: 'license-administrator', duration: 'P30D', autoExtend: 'false' };
+      const wrong = await tomas.click(options, 'Continue', { ...choice, customerTenantId: 'contoso.example' });
+      expectValidTeamsCard(wrong.card!);
+      expect(cardText(wrong.card)).toMatch(/“contoso.example” is not a tenant ID/);
+
+      const summary = await tomas.click(options, 'Continue', { ...choice, customerTenantId: tenantId.toUpperCase() });
+      expect(cardText(summary.card)).toContain(`Only the customer tenant ${tenantId} can approve it.`);
+      await tomas.click({ activityId: options.activityId, card: summary.card! }, 'Confirm');
+      await h.settle();
+      const [rel] = h.desk.devTenant!.state.listGdap();
+      expect(rel.customer).toEqual({ tenantId, displayName: null });
+      expect(rel.status).toBe('approvalPending');
+    });
+
     test('Global Administrator with auto-extend is refused on the card, and nothing is created', async () => {
       const grace = h.as('grace');
       await grace.say('send Contoso Health a delegated admin offer');
