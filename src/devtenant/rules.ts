@@ -221,10 +221,9 @@ export const GDAP = {
   minDurationDays: 1,
   maxDurationDays: 730,
   autoExtendDurations: ['PT0S', 'P0D', 'P180D'],
-  /** [V-c] partner KB: a relationship with Global Administrator cannot auto-extend. */
-  globalAdminCannotAutoExtend: true,
-  /** Partner actions on …/requests; approve/reject are the indirect reseller's. */
-  requestActions: ['lockForApproval', 'terminate'],
+  // Also enforced (routes/gdap.ts, state/gdap.ts): a relationship with Global Administrator cannot
+  // auto-extend [V-c partner KB]; a partner's request action is lockForApproval or terminate
+  // (approve and reject are the indirect reseller's).
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -272,12 +271,9 @@ export const REFUSED_OPTIONS: Record<string, string> = {
   $skip: "'$skip' is not supported by the service.",
 };
 
-/**
- * Header names are case-insensitive in HTTP and Graph treats them so (the dev tenant sees them
- * lower-cased, in $batch too). No header Dragon Desk sends has a value whose case Graph is known to
- * care about; ConsistencyLevel's value is compared without case [U].
- */
-export const HEADERS = { source: 'RFC 9110 §5.1; §4', namesCaseInsensitive: true } as const;
+// Header names are case-insensitive in HTTP and Graph treats them so (the dev tenant sees them
+// lower-cased, in $batch too). No header Dragon Desk sends has a value whose case Graph is known to
+// care about; ConsistencyLevel's value is compared without case [U].
 
 // ---------------------------------------------------------------------------------------------
 // JSON batching (§4)
