@@ -67,11 +67,25 @@ function splitUrl(url: string): { segments: string[]; rawQuery: string } {
   return { segments, rawQuery };
 }
 
+/**
+ * OData key syntax, `users('{id|upn}')`, as the same two segments as `users/{id|upn}`. Graph documents
+ * it for users (user-get: a UPN that begins with $ must be written `/users('$…')`), and it is
+ * plain OData for any entity set. A quote inside the key is doubled.
+ */
+export function expandKeySegments(segments: string[]): string[] {
+  return segments.flatMap((seg) => {
+    const m = /^([A-Za-z][\w.]*)\('((?:[^']|'')*)'\)$/.exec(seg);
+    return m ? [m[1], m[2].replace(/''/g, "'")] : [seg];
+  });
+}
+
 export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
   async handle(call: IncomingCall): Promise<OutgoingResponse> {
-    const { segments, rawQuery } = splitUrl(call.url);
+    const split = splitUrl(call.url);
+    const rawQuery = split.rawQuery;
+    const segments = dialectOf(split.segments) === 'graph' ? expandKeySegments(split.segments) : split.segments;
     const path = `/${segments.join('/')}`;
     const ids: RequestIds = {
       requestId: randomUUID(),

@@ -134,7 +134,7 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
 
   private optionsCard(
     req: OfferRequest,
-    p: Pick<OfferPayload, 'customer' | 'roles' | 'duration' | 'autoExtend'>,
+    p: Pick<OfferPayload, 'customer' | 'roles' | 'duration' | 'autoExtend' | 'customerTenantId'>,
     problems?: string[],
   ): AdaptiveCard {
     return gdapOfferCard(req, {
@@ -142,6 +142,7 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       selectedRoles: p.roles,
       duration: p.duration,
       autoExtend: p.autoExtend,
+      customerTenantId: p.customerTenantId,
       problems,
     });
   }
@@ -158,7 +159,10 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       autoExtend: data.autoExtend ?? false,
     };
     const check = checkGdapOffer(chosen);
-    if (!check.ok) {
+    // Empty: the offer stays open to whoever the link is sent to; a GUID locks it to that tenant.
+    const tenantInput = data.customerTenantId ?? current.customerTenantId ?? '';
+    const customerTenantId = tenantInput === '' ? null : GUID.test(tenantInput) ? tenantInput.toLowerCase() : undefined;
+    if (!check.ok || customerTenantId === undefined) {
       const offered = chosen.roles.filter((r): r is GdapRoleKey => gdapRole(r) !== undefined);
       if (offered.length !== chosen.roles.length)
         await this.deps.store.audit.append({
@@ -168,14 +172,24 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       return {
         card: this.optionsCard(
           req,
-          { customer: current.customer, roles: offered, duration: chosen.duration, autoExtend: chosen.autoExtend },
-          check.problems,
+          {
+            customer: current.customer,
+            roles: offered,
+            duration: chosen.duration,
+            autoExtend: chosen.autoExtend,
+            customerTenantId: customerTenantId === undefined ? tenantInput : customerTenantId,
+          },
+          [
+            ...(check.ok ? [] : check.problems),
+            ...(customerTenantId === undefined ? [`“${tenantInput}” is not a tenant ID (a GUID).`] : []),
+          ],
         ),
         about,
       };
     }
     const next: OfferPayload = {
       ...current,
+      customerTenantId,
       stage: 'summary',
       roles: check.roles.map((r) => r.key),
       duration: check.duration,
@@ -190,6 +204,7 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
         roles: next.roles,
         duration: next.duration,
         autoExtend: next.autoExtend,
+        customerTenantId: next.customerTenantId,
       }),
     );
     if (!updated) return { message: 'This request changed while you were choosing; please look at the latest card.' };
@@ -209,6 +224,9 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       `Roles: ${p.roles.map((k) => gdapRole(k)?.name ?? k).join(', ')}.`,
       `Duration: ${days === undefined ? p.duration : daysInWords(days)}; auto-extend: ${p.autoExtend ? 'on (180 days)' : 'off'}.`,
       ...(p.displayName ? [`Relationship name: ${p.displayName}.`] : []),
+      p.customerTenantId
+        ? `Only the customer tenant ${p.customerTenantId} can approve it.`
+        : 'Whoever you send the approval link to can approve it (no customer tenant ID was given).',
       ...(req.state === 'draft' || req.state === 'pending'
         ? [
             `On Confirm, Dragon Desk creates the relationship, locks it for approval and gives you the approval link for ${p.customer}'s Global Administrator. Nothing is granted until they approve it.`,
@@ -253,9 +271,8 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       const rel = await this.deps.tenant.createGdapRelationship({
         displayName: p.displayName ?? gdapDisplayName(p.customer, req.id),
         duration: check.duration,
-        customer: p.customerTenantId
-          ? { tenantId: p.customerTenantId, displayName: p.customer }
-          : { displayName: p.customer },
+        // Without the customer's tenant id the offer is open: whoever the link is sent to approves it.
+        customerTenantId: p.customerTenantId ?? undefined,
         roleDefinitionIds: check.roles.map((r) => r.templateId),
         autoExtendDuration: check.autoExtendDuration,
       });

@@ -54,6 +54,7 @@ import {
 import { resolveRetryPolicy, type RetryPolicy } from './retry';
 import { realSleep, sendWithRetry, silentLogger, type RetryRuntime, type TenantLogger } from './retryingSend';
 import { noTenantTelemetry, type TenantCallRecorder, type TenantTelemetry } from './telemetry';
+import type { Graph } from './graphTypes';
 import type { TokenSource } from './tokens';
 import {
   TenantError,
@@ -66,6 +67,7 @@ import {
   type DirectoryRoleAssignment,
   type GdapRelationship,
   type GroupAssignmentScheduleInput,
+  type GroupAssignmentScheduleRequest,
   type LicenseRoute,
   type LicenseWrite,
   type PartnerLink,
@@ -118,6 +120,9 @@ const MAX_PAGES = 500;
 
 const GRAPH_VERSION = 'v1.0';
 
+/** The header an advanced query needs besides `$count=true` (microsoft-apis §4). */
+const ADVANCED_QUERY = { ConsistencyLevel: 'eventual' };
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isType(o: DirectoryObject, type: 'user' | 'group'): boolean {
@@ -126,6 +131,14 @@ function isType(o: DirectoryObject, type: 'user' | 'group'): boolean {
   // to be a user (members/owners) unless it carries a role's roleTemplateId.
   if (typeof t === 'string') return t.toLowerCase() === `#microsoft.graph.${type}`;
   return type === 'user' ? !('roleTemplateId' in o) : false;
+}
+
+/**
+ * A user in a members/owners list. Its fields are the user $select the list was read with
+ * (MEMBER_SELECT, OWNER_SELECT); Graph fills them for every user the app may read.
+ */
+function isUser(o: DirectoryObject): o is DirectoryObject & TenantUser {
+  return isType(o, 'user');
 }
 
 export class GraphTenantClient implements TenantClient {
@@ -365,7 +378,7 @@ export class GraphTenantClient implements TenantClient {
         $top: top,
         $count: true,
       })}`,
-      { headers: { ConsistencyLevel: 'eventual' } },
+      { headers: ADVANCED_QUERY },
     );
     return body.value ?? [];
   }
@@ -389,13 +402,13 @@ export class GraphTenantClient implements TenantClient {
   }
 
   async getUserRoleTemplateIds(userId: string): Promise<string[]> {
-    return roleTemplateIds(await this.graphList<{ roleTemplateId?: string }>(rolesPath(userId)));
+    return roleTemplateIds(await this.graphList<Graph.DirectoryRole>(rolesPath(userId), ADVANCED_QUERY));
   }
 
   async getUserWithRoles(userId: string): Promise<{ user: TenantUser | undefined; roleTemplateIds: string[] }> {
     const [user, roles] = await this.batch([
       { id: '1', method: 'GET', url: `${userPath(userId)}${queryString({ $select: USER_SELECT })}` },
-      { id: '2', method: 'GET', url: rolesPath(userId) },
+      { id: '2', method: 'GET', url: rolesPath(userId), headers: ADVANCED_QUERY },
     ]);
     const failed = (r: BatchResponse) =>
       tenantErrorFromResponse(r.status, r.body, headersFromRecord(r.headers), this.rt.now());
@@ -405,7 +418,7 @@ export class GraphTenantClient implements TenantClient {
       if (roles.status === 404 && user.status === 404) return { user: undefined, roleTemplateIds: [] };
       throw failed(roles);
     }
-    const page = roles.body as Page<{ roleTemplateId?: string }>;
+    const page = roles.body as Page<Graph.DirectoryRole>;
     // More than a page of directory roles is unheard of; if it happens, read them the paged way.
     const all = page['@odata.nextLink'] ? await this.getUserRoleTemplateIds(userId) : roleTemplateIds(page.value ?? []);
     return { user: user.status === 404 ? undefined : (user.body as TenantUser), roleTemplateIds: all };
@@ -502,14 +515,14 @@ export class GraphTenantClient implements TenantClient {
       `/groups/${seg(groupId)}/owners${queryString({ $select: OWNER_SELECT })}`,
     );
     // Owners can be service principals; only people can approve on a card.
-    return owners.filter((o) => isType(o, 'user')) as unknown as TenantUser[];
+    return owners.filter(isUser);
   }
 
   async listGroupMembers(groupId: string): Promise<TenantUser[]> {
     const members = await this.graphList<DirectoryObject>(
       `/groups/${seg(groupId)}/members${queryString({ $select: MEMBER_SELECT })}`,
     );
-    return members.filter((o) => isType(o, 'user')) as unknown as TenantUser[];
+    return members.filter(isUser);
   }
 
   async addGroupMember(groupId: string, userId: string): Promise<boolean> {
@@ -565,7 +578,7 @@ export class GraphTenantClient implements TenantClient {
         securityEnabled: true,
         // Can only be set at creation (microsoft-apis §3).
         ...(input.isAssignableToRole === undefined ? {} : { isAssignableToRole: input.isAssignableToRole }),
-      },
+      } satisfies Graph.Group,
       replaySafe: false,
     });
   }
@@ -588,10 +601,11 @@ export class GraphTenantClient implements TenantClient {
     // skuId is an Edm.Guid, written unquoted in the filter; refusing anything else keeps the
     // filter from being bent by its input.
     if (!GUID.test(skuId)) throw new TenantError(400, 'InvalidSkuId', `'${skuId}' is not a license SKU id (a GUID).`);
-    // A lambda over assignedLicenses is an advanced query: ConsistencyLevel + $count (microsoft-apis §4).
+    // A plain query, not an advanced one: eq on assignedLicenses works by default (docs
+    // aad-advanced-queries), and a default query is not eventually consistent, so a license that
+    // just landed shows.
     const direct = await this.graphList<TenantUser>(
-      `/users${queryString({ $filter: `assignedLicenses/any(x:x/skuId eq ${skuId.toLowerCase()})`, $select: USER_SELECT, $count: true })}`,
-      { ConsistencyLevel: 'eventual' },
+      `/users${queryString({ $filter: `assignedLicenses/any(x:x/skuId eq ${skuId.toLowerCase()})`, $select: USER_SELECT })}`,
     );
     if (!groupId) return direct;
     // Group members whose license is in Error (e.g. CountViolation) do not show up in
@@ -627,7 +641,7 @@ export class GraphTenantClient implements TenantClient {
         roleDefinitionId,
         principalId,
         directoryScopeId,
-      },
+      } satisfies Graph.UnifiedRoleAssignment & { '@odata.type': string },
       replaySafe: false,
     });
   }
@@ -642,8 +656,8 @@ export class GraphTenantClient implements TenantClient {
     }
   }
 
-  async createGroupAssignmentSchedule(input: GroupAssignmentScheduleInput): Promise<{ id: string; status: string }> {
-    const scheduleInfo =
+  async createGroupAssignmentSchedule(input: GroupAssignmentScheduleInput): Promise<GroupAssignmentScheduleRequest> {
+    const scheduleInfo: Graph.RequestSchedule | undefined =
       input.action === 'adminAssign'
         ? {
             startDateTime: new Date(this.rt.now()).toISOString(),
@@ -652,7 +666,7 @@ export class GraphTenantClient implements TenantClient {
               : { type: 'noExpiration' },
           }
         : undefined;
-    const body = await this.graphCall<{ id: string; status: string }>(
+    const body = await this.graphCall<GroupAssignmentScheduleRequest>(
       'POST',
       '/identityGovernance/privilegedAccess/group/assignmentScheduleRequests',
       {
@@ -663,7 +677,7 @@ export class GraphTenantClient implements TenantClient {
           action: input.action,
           ...(scheduleInfo ? { scheduleInfo } : {}),
           ...(input.justification ? { justification: input.justification } : {}),
-        },
+        } satisfies Graph.PrivilegedAccessGroupAssignmentScheduleRequest,
         replaySafe: false,
       },
     );
@@ -739,7 +753,7 @@ export class GraphTenantClient implements TenantClient {
   async createGdapRelationship(input: {
     displayName: string;
     duration: string;
-    customer?: { tenantId?: string; displayName?: string };
+    customerTenantId?: string;
     roleDefinitionIds: string[];
     autoExtendDuration?: string;
   }): Promise<GdapRelationship> {
@@ -747,17 +761,19 @@ export class GraphTenantClient implements TenantClient {
       body: {
         displayName: input.displayName,
         duration: input.duration,
-        ...(input.customer ? { customer: input.customer } : {}),
+        // customer.tenantId is required when customer is sent and its displayName is read-only
+        // (Graph sets it), so the customer is named by tenant id or not at all (§9).
+        ...(input.customerTenantId ? { customer: { tenantId: input.customerTenantId } } : {}),
         accessDetails: { unifiedRoles: input.roleDefinitionIds.map((roleDefinitionId) => ({ roleDefinitionId })) },
         ...(input.autoExtendDuration ? { autoExtendDuration: input.autoExtendDuration } : {}),
-      },
+      } satisfies Graph.DelegatedAdminRelationship,
       replaySafe: false,
     });
   }
 
   async lockGdapRelationshipForApproval(relationshipId: string): Promise<void> {
     await this.graphCall('POST', `/tenantRelationships/delegatedAdminRelationships/${seg(relationshipId)}/requests`, {
-      body: { action: 'lockForApproval' },
+      body: { action: 'lockForApproval' } satisfies Graph.DelegatedAdminRelationshipRequest,
       replaySafe: false,
     });
   }
@@ -785,11 +801,16 @@ export class GraphTenantClient implements TenantClient {
   }
 }
 
+/**
+ * An OData cast on transitiveMemberOf is an advanced query: Graph refuses it without
+ * `ConsistencyLevel: eventual` and `$count=true` (docs user-list-transitivememberof, aad-advanced-queries).
+ */
 function rolesPath(userId: string): string {
-  return `/users/${seg(userId)}/transitiveMemberOf/microsoft.graph.directoryRole${queryString({ $select: 'roleTemplateId' })}`;
+  const select = 'roleTemplateId' satisfies keyof Graph.DirectoryRole;
+  return `/users/${seg(userId)}/transitiveMemberOf/microsoft.graph.directoryRole${queryString({ $select: select, $count: true })}`;
 }
 
-function roleTemplateIds(roles: { roleTemplateId?: string }[]): string[] {
+function roleTemplateIds(roles: Pick<Graph.DirectoryRole, 'roleTemplateId'>[]): string[] {
   return [...new Set(roles.map((r) => r.roleTemplateId?.toLowerCase()).filter((x): x is string => !!x))];
 }
 

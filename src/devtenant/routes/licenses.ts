@@ -4,7 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { badRequest } from '../errors';
+import type { Graph } from '../../tenant/graphTypes';
 import type { ApiRequest, Route } from '../router';
+import { ASSIGN_LICENSE, refuseUnknownProperties } from '../rules';
 import {
   allowOptions,
   bodyObject,
@@ -28,6 +30,7 @@ interface LicenseChange {
  * (reference §2) but not documented; its text here is the dev tenant's own.
  */
 export function parseLicenseChange(body: Record<string, unknown>): LicenseChange {
+  refuseUnknownProperties(body, ASSIGN_LICENSE);
   const { addLicenses, removeLicenses } = body;
   if (!Array.isArray(addLicenses) || !Array.isArray(removeLicenses)) {
     throw badRequest(
@@ -101,7 +104,7 @@ export function licenseRoutes(deps: RouteDeps): Route[] {
           .assignedLicenses(user)
           .map((l) => ({ held: l, sku: state.getSku(l.skuId) }))
           .filter((x) => x.sku)
-          .map(({ held, sku }) => ({
+          .map(({ held, sku }): Graph.LicenseDetails => ({
             id: licenseDetailId(user.id, held.skuId),
             skuId: sku!.skuId,
             skuPartNumber: sku!.skuPartNumber,

@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, resourceNotFound, unsupportedQuery } from '../errors';
 import { equalityClauses, parseFilter, queryOption } from '../odata';
+import type { Graph } from '../../tenant/graphTypes';
 import type { ApiRequest, Route } from '../router';
+import { checkBody, PIM_ACTIONS_NEEDING_SCHEDULE, PIM_GROUP_ASSIGNMENT_REQUEST } from '../rules';
 import { isGuid } from '../../guid';
 import type { PimAccess, PimScheduleRecord } from '../state';
 import { allowOptions, bodyObject, json, metadata, type RouteDeps } from './shared';
@@ -18,7 +20,7 @@ const EXPIRATION_TYPES = {
   noexpiration: 'noExpiration',
 } as const;
 
-function scheduleInfo(s: PimScheduleRecord) {
+function scheduleInfo(s: PimScheduleRecord): Graph.RequestSchedule {
   return {
     startDateTime: s.startDateTime,
     recurrence: null,
@@ -26,7 +28,7 @@ function scheduleInfo(s: PimScheduleRecord) {
   };
 }
 
-function scheduleEntity(s: PimScheduleRecord) {
+function scheduleEntity(s: PimScheduleRecord): Graph.PrivilegedAccessGroupAssignmentSchedule {
   return {
     id: s.id,
     createdDateTime: s.createdDateTime,
@@ -45,7 +47,11 @@ function scheduleEntity(s: PimScheduleRecord) {
 function createRequest(deps: RouteDeps, req: ApiRequest) {
   const { state } = deps;
   const body = bodyObject(req);
+  checkBody(body, PIM_GROUP_ASSIGNMENT_REQUEST);
   const { accessId, principalId, groupId, action, justification } = body;
+  if (typeof action === 'string' && PIM_ACTIONS_NEEDING_SCHEDULE.includes(action) && !body.scheduleInfo) {
+    throw badRequest(`The property 'scheduleInfo' is required on type '${PIM_GROUP_ASSIGNMENT_REQUEST.type}'.`);
+  }
   if (accessId !== 'member' && accessId !== 'owner') {
     throw badRequest("Invalid value specified for property 'accessId': expected 'member' or 'owner'.");
   }
@@ -101,28 +107,26 @@ function createRequest(deps: RouteDeps, req: ApiRequest) {
   } else {
     throw badRequest(`The action '${String(action)}' is not supported by the dev tenant (adminAssign, adminRemove).`);
   }
-  return json(
-    {
-      '@odata.context': metadata(deps, 'identityGovernance/privilegedAccess/group/assignmentScheduleRequests/$entity'),
-      id: randomUUID(),
-      status,
-      completedDateTime: now.toISOString(),
-      createdDateTime: now.toISOString(),
-      approvalId: null,
-      customData: null,
-      createdBy,
-      action,
-      isValidationOnly: false,
-      justification: justification ?? null,
-      scheduleInfo: { startDateTime: start_.toISOString(), recurrence: null, expiration },
-      ticketInfo: { ticketNumber: null, ticketSystem: null },
-      accessId,
-      principalId,
-      groupId: group.id,
-      targetScheduleId,
-    },
-    201,
-  );
+  const answer: Graph.PrivilegedAccessGroupAssignmentScheduleRequest & { '@odata.context': string } = {
+    '@odata.context': metadata(deps, 'identityGovernance/privilegedAccess/group/assignmentScheduleRequests/$entity'),
+    id: randomUUID(),
+    status,
+    completedDateTime: now.toISOString(),
+    createdDateTime: now.toISOString(),
+    approvalId: null,
+    customData: null,
+    createdBy,
+    action,
+    isValidationOnly: false,
+    justification: justification ?? null,
+    scheduleInfo: { startDateTime: start_.toISOString(), recurrence: null, expiration },
+    ticketInfo: { ticketNumber: null, ticketSystem: null },
+    accessId,
+    principalId,
+    groupId: group.id,
+    targetScheduleId,
+  };
+  return json(answer, 201);
 }
 
 export function pimRoutes(deps: RouteDeps): Route[] {
