@@ -15,6 +15,7 @@ import { TurnGate } from './bot/turnGate';
 import { fallbackPlannerFor } from './bot/fallback';
 import type { PromptCompletionModel } from './bot/llm';
 import { Desk } from './services/desk';
+import { createServices, type Services } from './services/services';
 import type { ServiceDeps } from './services/types';
 import { openStore } from './store';
 import type { Store } from './store/types';
@@ -34,6 +35,7 @@ export interface DragonDesk {
   devTenant?: DevTenant;
   tenant: TenantClient;
   store: Store;
+  services: Services;
   desk: Desk;
   bot: Bot;
   worker: Worker;
@@ -134,10 +136,11 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       kickWorker: () => kickWorker(),
       yieldToTurns: () => gate.quiet(),
     };
-    const desk = new Desk(deps);
+    const services = createServices(deps);
+    const desk = new Desk(services);
     const worker = new Worker({
       store,
-      engine: desk.engine,
+      engine: services.engine,
       clock,
       logger,
       intervalMs: config.workerIntervalMs,
@@ -148,7 +151,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
     });
     kickWorker = () => worker.kick();
     // Time-bound Dragon admin grants remind and end through the worker.
-    desk.roles.registerTimers(worker);
+    services.roles.registerTimers(worker);
     const bot = createBot({
       config,
       adapter,
@@ -177,6 +180,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       devTenant,
       tenant,
       store,
+      services,
       desk,
       bot,
       worker: w,

@@ -1,5 +1,5 @@
 /**
- * Issue 2, config: one typed module reads the environment; every problem is reported at once by
+ * Config: one typed module reads the environment; every problem is reported at once by
  * name with what is expected; production without Bot Framework credentials refuses to start; dev
  * without them is anonymous against the dev tenant; secrets are never printed.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 2 "done when", on the real entry point: `npm start` (`npm run build`, then node with the
+ * What `npm start` promises, on the real entry point: `npm start` (`npm run build`, then node with the
  * start script's flags on dist/src/main.js; here the build, then that node command as a child
  * process) answers /healthz within 20 s, prints how to open the Playground, is ready, serves a
  * Graph-shaped dev tenant, and on SIGTERM stops accepting, answers the turn in flight and exits 0.

@@ -220,7 +220,7 @@ export function createBot(opts: BotOptions): Bot {
     });
   }
   app.ai.action(AI.UnknownActionName, async (ctx) => {
-    await respond(ctx, desk.unknown({ intent: 'unknown' }));
+    await respond(ctx, desk.unknown({}));
     return AI.StopCommandName;
   });
   app.ai.action(AI.HttpErrorActionName, async (ctx, _state, err) => {

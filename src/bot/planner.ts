@@ -8,35 +8,10 @@ import type { TurnContext } from 'botbuilder';
 import type { AI } from '@microsoft/teams-ai/lib/AI';
 import type { Plan, Planner, PredictedDoCommand } from '@microsoft/teams-ai/lib/planners/Planner';
 import type { TurnState } from '@microsoft/teams-ai/lib/TurnState';
-import { parse } from '../language';
+import { INTENTS, parse, type Intent } from '../language';
 
-/** The action names registered with app.ai.action — the intents of src/language. */
-export const INTENT_ACTIONS = [
-  'license.request',
-  'license.remove',
-  'license.seats',
-  'license.check',
-  'license.holders',
-  'license.purchase',
-  'role.assign',
-  'role.remove',
-  'role.holders',
-  'partner.link',
-  'partner.link.show',
-  'partner.link.update',
-  'partner.link.remove',
-  'partner.record',
-  'partner.record.show',
-  'partner.relationships',
-  'partner.roles.remove',
-  'partner.offer',
-  'setup',
-  'request.status',
-  'request.cancel',
-  'approvals.pending',
-  'help',
-  'unknown',
-] as const;
+/** The action names registered with app.ai.action: the intents of src/language, one list. */
+export const INTENT_ACTIONS: readonly Intent[] = INTENTS;
 
 export class GrammarPlanner<TState extends TurnState = TurnState> implements Planner<TState> {
   /** `fallback` (an ActionPlanner) is consulted only for input the grammar calls unknown. */

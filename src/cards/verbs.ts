@@ -26,9 +26,6 @@ export function isCardVerb(value: unknown): value is CardVerb {
   return typeof value === 'string' && (CARD_VERBS as readonly string[]).includes(value);
 }
 
-/** Keys a card may put in an action's `data` itself (inputs are merged in by Teams at click time). */
-export const ACTION_DATA_KEYS = ['requestId', 'version'] as const;
-
 /** What a handler may rely on after reading an untrusted Action.Execute / Action.Submit payload. */
 export interface CardActionData {
   requestId: number;

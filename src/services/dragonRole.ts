@@ -16,7 +16,7 @@ import type { GroupsInUse } from './groupsInUse';
 export const DRAGON_ADMIN_TEMPLATE = ROLE_TEMPLATE.dragonAdministrator;
 /** The only scope Dragon Desk assigns the role at: the whole directory. */
 export const DRAGON_ADMIN_SCOPE_ID = '/';
-/** What the role covers, as approval cards and the audit state it (issue 5, item 6). */
+/** What the role covers, as approval cards and the audit state it. */
 export const DRAGON_ADMIN_SCOPE =
   'Directory-wide (/) — manages the Dragon admin center; does not include license assignment';
 

@@ -16,7 +16,7 @@ import type { Directory } from './directory';
 import { text, type ServiceDeps } from './types';
 import { asText } from '../text';
 import { recordKind } from '../store/types';
-import { SYSTEM_ACTOR } from './audit';
+import { SYSTEM_ACTOR, auditEntry } from './audit';
 
 export const GRANT_REMIND = 'grant.remind';
 export const GRANT_END = 'grant.end';
@@ -210,12 +210,14 @@ export class GrantService {
 
   private async audit(g: Grant, action: string, detail: Record<string, unknown>): Promise<void> {
     await this.deps.store.audit.append({
-      actorId: 'dragon-desk',
-      actorName: 'Dragon Desk',
-      action,
+      ...auditEntry(SYSTEM_ACTOR, action, this.deps.config.tenantId, {
+        userId: g.userId,
+        via: g.via,
+        scope: DRAGON_ADMIN_SCOPE,
+        justification: g.justification,
+        ...detail,
+      }),
       requestId: g.requestId,
-      tenantId: this.deps.config.tenantId,
-      detail: { userId: g.userId, via: g.via, scope: DRAGON_ADMIN_SCOPE, justification: g.justification, ...detail },
     });
   }
 

@@ -27,6 +27,7 @@ import { GrantService, type TimerRegistry } from './grants';
 import { applyPersonChoices, notFoundText, resolvePeople, targetOf } from './people';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type ClickResult, type Reply, type ServiceDeps } from './types';
+import { auditEntry, SYSTEM_ACTOR } from './audit';
 
 type RoleRequest = DeskRequest<'role.assign' | 'role.remove'>;
 
@@ -131,7 +132,7 @@ export class RoleService implements Capability<'role.assign' | 'role.remove'> {
   }
 
   /**
-   * Issue 5, item 5: a Dragon administrator asking for a license hears plainly that their role
+   * a Dragon administrator asking for a license hears plainly that their role
    * does not allow assigning one, before the license flow routes the request like anyone else's.
    */
   async licenseNote(actor: Actor): Promise<Reply[]> {
@@ -304,13 +305,7 @@ export class RoleService implements Capability<'role.assign' | 'role.remove'> {
       req.id,
       req.version,
       { payload: { ...req.payload, ...changes } },
-      {
-        actorId: 'dragon-desk',
-        actorName: 'Dragon Desk',
-        action: 'role.timing',
-        tenantId: req.tenantId,
-        detail: changes,
-      },
+      auditEntry(SYSTEM_ACTOR, 'role.timing', req.tenantId, changes),
     );
     if (!updated) throw new Error(`request #${req.id} changed while it was being carried out`);
     return sameKind(req, updated);
@@ -379,7 +374,7 @@ export class RoleService implements Capability<'role.assign' | 'role.remove'> {
       );
   }
 
-  /** Issue 5, item 6: the audit entry of a role change records its scope and justification. */
+  /** the audit entry of a role change records its scope and justification. */
   private async auditChange(
     req: RoleRequest,
     t: RequestTarget,
@@ -388,12 +383,7 @@ export class RoleService implements Capability<'role.assign' | 'role.remove'> {
     detail: Record<string, unknown>,
   ): Promise<void> {
     await this.deps.store.audit.append({
-      actorId: 'dragon-desk',
-      actorName: 'Dragon Desk',
-      action,
-      requestId: req.id,
-      tenantId: req.tenantId,
-      detail: {
+      ...auditEntry(SYSTEM_ACTOR, action, req.tenantId, {
         userId: t.userId,
         role: 'Dragon Administrator',
         scope: DRAGON_ADMIN_SCOPE,
@@ -403,7 +393,8 @@ export class RoleService implements Capability<'role.assign' | 'role.remove'> {
         justification: req.justification,
         approvedBy: req.decidedBy,
         ...detail,
-      },
+      }),
+      requestId: req.id,
     });
   }
 

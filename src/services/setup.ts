@@ -32,6 +32,7 @@ import { DRAGON_ADMIN_SCOPE_ID, DRAGON_ADMIN_TEMPLATE } from './dragonRole';
 import type { GroupsInUse } from './groupsInUse';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type Reply, type ServiceDeps } from './types';
+import { auditEntry, SYSTEM_ACTOR } from './audit';
 
 type SetupRequest = DeskRequest<'setup'>;
 
@@ -337,12 +338,8 @@ export class SetupService extends DirectOnlyCapability implements Capability<'se
 
   private async audit(req: SetupRequest, action: string, detail: Record<string, unknown>): Promise<void> {
     await this.deps.store.audit.append({
-      actorId: 'dragon-desk',
-      actorName: 'Dragon Desk',
-      action,
+      ...auditEntry(SYSTEM_ACTOR, action, req.tenantId, detail),
       requestId: req.id,
-      tenantId: req.tenantId,
-      detail,
     });
   }
 }

@@ -8,7 +8,7 @@
  *    width, so string order is time order and range queries use plain indexes; tests control time.
  *  - Booleans are INTEGER 0/1 (SQLite has no boolean).
  */
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 import type { RequestKind, RequestState, TargetStatus } from '../domain/request';
 import type { CardMessage } from './types';
 
@@ -141,7 +141,6 @@ export interface Database {
 }
 
 export type RequestRow = Selectable<RequestsTable>;
-export type NewRequestRow = Insertable<RequestsTable>;
 export type TargetRow = Selectable<RequestTargetsTable>;
 export type ApproverRow = Selectable<RequestApproversTable>;
 export type AuditDbRow = Selectable<AuditTable>;

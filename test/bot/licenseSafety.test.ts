@@ -1,5 +1,5 @@
 /**
- * Issue 3's safety guarantees, end to end over HTTP: one decision and one change however many
+ * Safety guarantees, end to end over HTTP: one decision and one change however many
  * clicks and instances there are (SQLite, and PostgreSQL with two bot instances), exactly-once
  * execution across a crash or an abandoned worker, refusals that are explained and audited, stale
  * cards, rejecting with a reason, expiry, cancelling by text, and an approver who had never used

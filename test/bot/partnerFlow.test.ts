@@ -1,5 +1,5 @@
 /**
- * Issue 6 end to end over HTTP, against the dev tenant: Partner Admin Link on Dragon Desk's own
+ * End to end over HTTP, against the dev tenant: Partner Admin Link on Dragon Desk's own
  * identity, the guided partner-of-record flow, partner relationships on the customer side, and a
  * GDAP delegated admin offer on the partner side. Each as the persona who would do it, and as one
  * who may not.

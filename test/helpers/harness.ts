@@ -120,7 +120,7 @@ export class Harness {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(activity),
     });
-    await this.desk.desk.engine.idle();
+    await this.desk.services.engine.idle();
     const raw = await res.text();
     let body: any = raw;
     try {
