@@ -28,8 +28,7 @@ export async function readApprovers(
   }
   if (!ownersDecide(facts)) {
     const holders: Partial<Record<AdminRole, Awaited<ReturnType<Directory['roleHolders']>>>> = {};
-    for (const role of fallbackRoles(grant, licenseFallback))
-      holders[role] = await directory.roleHolders(role, reads === 'fresh');
+    for (const role of fallbackRoles(grant, licenseFallback)) holders[role] = await directory.roleHolders(role, reads);
     facts.holders = holders;
   }
   return approversFor(facts);

@@ -40,7 +40,7 @@ export class Desk {
 
   /** Admins see the admin examples on the help card; a failed read just shows the general card. */
   private async isAdmin(actor: Actor): Promise<boolean> {
-    return isStatusReader(await this.s.directory.rolesOf(actor.id, false).catch(() => new Set<never>()));
+    return isStatusReader(await this.s.directory.rolesOf(actor.id, 'cached').catch(() => new Set<never>()));
   }
 
   async welcome(actor: Actor): Promise<Reply[]> {

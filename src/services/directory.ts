@@ -162,13 +162,15 @@ export class Directory {
     return ids.map((id) => known.get(id)).filter((u): u is TenantUser => u !== undefined);
   }
 
-  async rolesOf(userId: string, fresh = true): Promise<Set<AdminRole>> {
-    const ids = await this.cached(`roles:${userId}`, fresh, () => this.tenant.getUserRoleTemplateIds(userId));
+  async rolesOf(userId: string, reads: Reads = 'fresh'): Promise<Set<AdminRole>> {
+    const ids = await this.cached(`roles:${userId}`, reads === 'fresh', () =>
+      this.tenant.getUserRoleTemplateIds(userId),
+    );
     return rolesFromTemplateIds(ids);
   }
 
-  async seats(fresh = false): Promise<Record<LicenseKind, Seats>> {
-    const skus = await this.cached('skus', fresh, () => this.tenant.listSubscribedSkus());
+  async seats(reads: Reads = 'cached'): Promise<Record<LicenseKind, Seats>> {
+    const skus = await this.cached('skus', reads === 'fresh', () => this.tenant.listSubscribedSkus());
     const out = {} as Record<LicenseKind, Seats>;
     for (const kind of LICENSE_KINDS) {
       const part = this.config.licenses[kind].skuPartNumber.toLowerCase();
@@ -188,7 +190,7 @@ export class Directory {
   async skuId(kind: LicenseKind): Promise<string | undefined> {
     const known = this.skuIds.get(kind);
     if (known) return known;
-    const id = (await this.seats(false))[kind].sku?.skuId;
+    const id = (await this.seats('cached'))[kind].sku?.skuId;
     if (id) this.skuIds.set(kind, id);
     return id;
   }
@@ -212,8 +214,8 @@ export class Directory {
   }
 
   /** Enabled people holding a directory role, directly or through a role-assignable group. */
-  async roleHolders(role: AdminRole, fresh = true): Promise<TenantUser[]> {
-    return this.cached(`holders:${role}`, fresh, async () => {
+  async roleHolders(role: AdminRole, reads: Reads = 'fresh'): Promise<TenantUser[]> {
+    return this.cached(`holders:${role}`, reads === 'fresh', async () => {
       const assignments = await this.tenant.listRoleAssignments({ roleDefinitionId: ROLE_TEMPLATE[role] });
       const ids = new Set<string>();
       const groups: string[] = [];

@@ -203,7 +203,7 @@ export class GrantService {
     const owners = groupId ? await this.directory.groupOwners(groupId).catch(() => []) : [];
     for (const o of owners) people.add(o.id);
     if (!owners.length)
-      for (const a of await this.directory.roleHolders('privilegedRoleAdministrator', true).catch(() => []))
+      for (const a of await this.directory.roleHolders('privilegedRoleAdministrator', 'fresh').catch(() => []))
         people.add(a.id);
     for (const id of people) await this.tell(id, message);
   }

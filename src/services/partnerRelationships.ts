@@ -205,7 +205,7 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
     const role = await this.access.relationshipManagerRole(actor.id);
     if (!role) {
       await auditRefusal(this.deps, actor, 'refused.partner-roles', { partner: ask.partner });
-      const billing = await this.directory.roleHolders('billingAdministrator', false).catch(() => []);
+      const billing = await this.directory.roleHolders('billingAdministrator', 'cached').catch(() => []);
       const who = billing.length
         ? ` Ask a Billing Administrator, for example ${billing
             .slice(0, 3)

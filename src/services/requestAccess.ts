@@ -18,7 +18,7 @@ export class RequestAccess {
     const relation: RequestRelation = relationTo(req, personId);
     if (relation !== 'none') return true;
     const kind = req.kind.startsWith('license.') ? (req.subject as LicenseKind) : undefined;
-    const statusReader = isStatusReader(await this.directory.rolesOf(personId, false));
+    const statusReader = isStatusReader(await this.directory.rolesOf(personId, 'cached'));
     const groupId = kind ? await this.groups.license(kind, 'cached') : undefined;
     const ownsLicenseGroup = !statusReader && !!groupId && (await this.directory.isGroupOwner(groupId, personId));
     return mayViewRequest(relation, { statusReader, ownsLicenseGroup });

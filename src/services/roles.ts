@@ -138,7 +138,7 @@ export class RoleService implements Capability<'role.assign' | 'role.remove'> {
   async licenseNote(actor: Actor): Promise<Reply[]> {
     // A note, not a decision (who may assign directly is read fresh by the license service), so the
     // roles that service just read serve here too.
-    const roles = await this.directory.rolesOf(actor.id, false);
+    const roles = await this.directory.rolesOf(actor.id, 'cached');
     if (!roles.has('dragonAdministrator') || licenseAssignerRole(roles)) return [];
     return [
       text(
@@ -186,7 +186,7 @@ export class RoleService implements Capability<'role.assign' | 'role.remove'> {
   }
 
   async canActDirectly(actor: Actor, _req?: RoleRequest, reads: Reads = 'fresh'): Promise<boolean> {
-    return roleAssignerRole(await this.directory.rolesOf(actor.id, reads === 'fresh')) !== undefined;
+    return roleAssignerRole(await this.directory.rolesOf(actor.id, reads)) !== undefined;
   }
 
   requiresJustification(_req: RoleRequest, direct: boolean): boolean {

@@ -91,7 +91,7 @@ export class SetupService extends DirectOnlyCapability implements Capability<'se
 
   /** Reads only: what the tenant has for each part. */
   async observe(): Promise<ObservedPart[]> {
-    const seats = await this.directory.seats(true);
+    const seats = await this.directory.seats('fresh');
     return Promise.all(
       SETUP_PARTS.map(async (part): Promise<ObservedPart> => {
         const found = await this.findGroup(part);
@@ -129,7 +129,7 @@ export class SetupService extends DirectOnlyCapability implements Capability<'se
   private async planFor(
     personId: string,
   ): Promise<{ plan: SetupPlan; observed: ObservedPart[]; roles: Set<AdminRole> }> {
-    const [observed, roles] = await Promise.all([this.observe(), this.directory.rolesOf(personId, true)]);
+    const [observed, roles] = await Promise.all([this.observe(), this.directory.rolesOf(personId, 'fresh')]);
     return { plan: planSetup(observed, roles), observed, roles };
   }
 
@@ -137,7 +137,7 @@ export class SetupService extends DirectOnlyCapability implements Capability<'se
 
   /** "set up Dragon licensing" */
   async ask(actor: Actor): Promise<Reply[]> {
-    const roles = await this.directory.rolesOf(actor.id, true);
+    const roles = await this.directory.rolesOf(actor.id, 'fresh');
     if (!mayRunAny(roles))
       return [
         text(
@@ -215,7 +215,7 @@ export class SetupService extends DirectOnlyCapability implements Capability<'se
   }
 
   async canActDirectly(actor: Actor): Promise<boolean> {
-    return mayRunAny(await this.directory.rolesOf(actor.id, true));
+    return mayRunAny(await this.directory.rolesOf(actor.id, 'fresh'));
   }
 
   async precheck(req: SetupRequest, actor: Actor): Promise<Precheck> {

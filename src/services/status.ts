@@ -62,7 +62,7 @@ export class StatusService {
 
   /** May the actor see other people's licenses of this kind? Admins, and owners of that kind's group. */
   private async mayLookAtOthers(actor: Actor, kind?: LicenseKind): Promise<boolean> {
-    if (isStatusReader(await this.directory.rolesOf(actor.id, false))) return true;
+    if (isStatusReader(await this.directory.rolesOf(actor.id, 'cached'))) return true;
     const groups = await this.groups.all('cached');
     for (const k of this.kinds(kind)) {
       const g = groups[k];
@@ -72,7 +72,7 @@ export class StatusService {
   }
 
   async seats(_actor: Actor, license?: LicenseKind): Promise<Reply[]> {
-    const seats = await this.directory.seats(false);
+    const seats = await this.directory.seats('cached');
     const rows = this.kinds(license).map((k) => ({
       kind: k,
       label: LICENSE_INFO[k].label,
@@ -103,7 +103,7 @@ export class StatusService {
           'Only administrators and the owners of a license group can see who holds Dragon licenses. You can ask about yourself: "do I have a Dragon license?"',
         ),
       ];
-    const seats = await this.directory.seats(false);
+    const seats = await this.directory.seats('cached');
     const replies: Reply[] = [];
     for (const kind of this.kinds(license)) {
       const skuId = seats[kind].sku?.skuId;
@@ -160,7 +160,7 @@ export class StatusService {
       );
       people.resolved = people.resolved.filter((p) => p.id === actor.id);
     }
-    const seats = await this.directory.seats(false);
+    const seats = await this.directory.seats('cached');
     for (const p of people.resolved) {
       const user = (await this.directory.user(p.id)) ?? p;
       replies.push(text(this.describeHolding(user, seats, license, p.id === actor.id)));
@@ -262,7 +262,7 @@ export class StatusService {
 
   /** Who holds the Dragon Administrator role, and how (group, direct, time-bound until when). */
   async roleHolders(actor: Actor): Promise<Reply[]> {
-    const roles = await this.directory.rolesOf(actor.id, false);
+    const roles = await this.directory.rolesOf(actor.id, 'cached');
     const adminGroup = await this.groups.admin('cached');
     if (!isStatusReader(roles) && !(adminGroup && (await this.directory.isGroupOwner(adminGroup, actor.id))))
       return [

@@ -155,7 +155,7 @@ export class LicenseAsking {
 
   /** The one Dragon kind all targets hold; 'none' when none of them holds any; undefined when it is mixed. */
   private async inferHeldKind(targets: RequestTarget[]): Promise<LicenseKind | 'none' | undefined> {
-    const seats = await this.directory.seats(false);
+    const seats = await this.directory.seats('cached');
     const kinds = new Set<LicenseKind>();
     let holders = 0;
     let unknown = false;

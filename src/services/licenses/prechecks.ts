@@ -10,9 +10,9 @@ import { joinNames } from '../../domain/people';
 import type { RequestTarget } from '../../domain/request';
 import { recordKind } from '../../store/types';
 import type { TenantUser } from '../../tenant/types';
-import { SYSTEM_ACTOR } from '../audit';
+import { auditEntry, SYSTEM_ACTOR } from '../audit';
 import type { Precheck } from '../capability';
-import { licenseHolding, type Directory, type Reads } from '../directory';
+import { licenseHolding, type Directory, type Reads, type Seats } from '../directory';
 import type { GroupsInUse } from '../groupsInUse';
 import type { RequestEngine } from '../requests';
 import { card, text, type Actor, type ServiceDeps } from '../types';
@@ -33,7 +33,7 @@ export class LicensePrechecks {
   async precheck(req: LicenseRequest, actor: Actor, reads: Reads = 'fresh'): Promise<Precheck> {
     const kind = req.subject as LicenseKind;
     const info = LICENSE_INFO[kind];
-    const seats = await this.directory.seats(reads === 'fresh');
+    const seats = await this.directory.seats(reads);
     const sku = seats[kind].sku;
     if (!sku) {
       return {
@@ -57,7 +57,7 @@ export class LicensePrechecks {
     );
     for (const t of req.targets) {
       const u = users.find((x) => x.id === t.userId);
-      const reason = await this.targetProblem(req, t, u, sku.skuId, otherSku, groupId);
+      const reason = await this.targetProblem(req, t, u, { skuId: sku.skuId, otherSku, groupId });
       if (reason) skipped.push({ name: t.displayName, reason });
       else keep.push(t);
     }
@@ -65,7 +65,7 @@ export class LicensePrechecks {
       return { ok: false, replies: [text(skipped.map((s) => s.reason).join(' ') + ' Nothing was requested.')] };
 
     if (req.kind === 'license.assign' && seats[kind].free < keep.length) {
-      await this.alertAdminsNoSeats(actor, kind, seats[kind].used, seats[kind].total, keep);
+      await this.alertAdminsNoSeats(actor, seats[kind], keep);
       const s = seats[kind];
       return {
         ok: false,
@@ -97,10 +97,15 @@ export class LicensePrechecks {
     req: LicenseRequest,
     t: RequestTarget,
     u: TenantUser | undefined,
-    skuId: string,
-    otherSku: string | undefined,
-    groupId: string | undefined,
+    license: {
+      skuId: string;
+      /** The other Dragon kind's SKU: a person needs only one of the two. */
+      otherSku: string | undefined;
+      /** The group that carries this kind, when there is one (else assignLicense). */
+      groupId: string | undefined;
+    },
   ): Promise<string | undefined> {
+    const { skuId, otherSku, groupId } = license;
     const kind = req.subject as LicenseKind;
     const label = LICENSE_INFO[kind].label;
     if (!u) return `${t.displayName} no longer exists in the directory.`;
@@ -129,27 +134,23 @@ export class LicensePrechecks {
     return undefined;
   }
 
-  private async alertAdminsNoSeats(
-    actor: Actor,
-    kind: LicenseKind,
-    used: number,
-    total: number,
-    people: RequestTarget[],
-  ): Promise<void> {
-    await this.deps.store.audit.append({
-      actorId: actor.id,
-      actorName: actor.name,
-      action: 'refused.no-seats',
-      tenantId: this.deps.config.tenantId,
-      detail: { kind, used, total, people: people.map((p) => p.userId) },
-    });
+  private async alertAdminsNoSeats(actor: Actor, seats: Seats, people: RequestTarget[]): Promise<void> {
+    const { kind, used, total } = seats;
+    await this.deps.store.audit.append(
+      auditEntry(actor, 'refused.no-seats', this.deps.config.tenantId, {
+        kind,
+        used,
+        total,
+        people: people.map((p) => p.userId),
+      }),
+    );
     const key = `seat-alert:${kind}`;
     const last = await this.deps.store.records.get(SEAT_ALERTS, key);
     const now = this.deps.clock.now().getTime();
     if (last && now - Date.parse(String(last.value.at)) < SEAT_ALERT_INTERVAL_MS) return;
     await this.deps.store.records.put(SEAT_ALERTS, key, { at: new Date(now).toISOString() }, SYSTEM_ACTOR.id);
     const info = LICENSE_INFO[kind];
-    const admins = await this.directory.roleHolders('licenseAdministrator', false).catch(() => []);
+    const admins = await this.directory.roleHolders('licenseAdministrator', 'cached').catch(() => []);
     for (const a of admins)
       await this.engine.notifications.tell(
         a.id,

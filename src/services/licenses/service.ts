@@ -51,7 +51,7 @@ export class LicenseService implements Capability<LicenseRequestKind> {
     const notes = req.payload.notes ?? [];
     if (!LICENSE_INFO[kind]) return { notes };
     const subject = `${LICENSE_INFO[kind].label} license`;
-    const s = (await this.directory.seats(false))[kind];
+    const s = (await this.directory.seats('cached'))[kind];
     const delta = req.kind === 'license.assign' ? req.targets.length : -req.targets.length;
     const showAfter = req.state === 'draft' && req.payload.direct === true;
     return {
@@ -62,7 +62,7 @@ export class LicenseService implements Capability<LicenseRequestKind> {
   }
 
   async canActDirectly(actor: Actor, _req?: LicenseRequest, reads: Reads = 'fresh'): Promise<boolean> {
-    return licenseAssignerRole(await this.directory.rolesOf(actor.id, reads === 'fresh')) !== undefined;
+    return licenseAssignerRole(await this.directory.rolesOf(actor.id, reads)) !== undefined;
   }
 
   requiresJustification(): boolean {
