@@ -72,6 +72,11 @@ export interface Config {
   /** Requests one instance carries out at the same time (most of an execution is waiting for Graph). */
   workerConcurrency: number;
   licenseVerifyTimeoutSeconds: number;
+  /**
+   * How long an instance's claim on an executing request holds unless renewed (it renews every
+   * third of it): after a crash, another instance takes over within this.
+   */
+  executionLeaseSeconds: number;
   openai?: {
     apiKey?: string;
     model?: string;
@@ -339,6 +344,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     workerIntervalMs: int('WORKER_INTERVAL_MS', 1000, 10, 600000),
     workerConcurrency: int('WORKER_CONCURRENCY', 8, 1, 64),
     licenseVerifyTimeoutSeconds: int('LICENSE_VERIFY_TIMEOUT_SECONDS', 120, 1, 3600),
+    executionLeaseSeconds: int('EXECUTION_LEASE_SECONDS', 30, 3, 3600),
     openai,
     logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
   };

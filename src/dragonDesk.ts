@@ -145,7 +145,6 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       logger,
       intervalMs: config.workerIntervalMs,
       concurrency: config.workerConcurrency,
-      staleAfterMs: Math.max(5 * 60_000, 2 * config.licenseVerifyTimeoutSeconds * 1000),
       yieldTo: () => gate.quiet(),
       telemetry,
     });

@@ -19,8 +19,10 @@ export interface CommonPayload {
   direct?: boolean;
   /** Lines the card shows: people left out and why, what the change did. */
   notes?: string[];
-  /** Executions tried so far. */
+  /** Executions that failed in a way worth trying again (an outage, the network). */
   attempts?: number;
+  /** Executions Graph throttled: tried again at its Retry-After, counted apart from failures. */
+  throttled?: number;
   /** Names still to be resolved to one person each. */
   questions?: PersonQuestion[];
 }

@@ -103,6 +103,11 @@ interface RequestFields {
   createdAt: string;
   updatedAt: string;
   expiresAt?: string;
+  /**
+   * While executing: who carries it out and until when (renewed as it runs). After a transient
+   * failure: no owner, and when to try again.
+   */
+  lease?: { owner?: string; until: string };
 }
 
 /**

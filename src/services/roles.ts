@@ -55,7 +55,7 @@ export class RoleService implements Capability<'role.assign' | 'role.remove'> {
     groups: GroupsInUse,
   ) {
     this.access = new DragonRoleAccess(deps.tenant, deps.config, groups);
-    this.grants = new GrantService(deps, directory, this.access);
+    this.grants = new GrantService(deps, directory, this.access, engine.notifications);
     engine.register(this);
     for (const k of this.kinds)
       engine.onDraftChoice(k, (req, actor, data, verb) => this.onChoice(req, actor, data, verb));

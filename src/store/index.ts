@@ -14,6 +14,7 @@ import type { StoreClock } from './codec';
 import { SqlConversationStore } from './conversations';
 import { postgresConnection, sqliteConnection, type Connection, type QueryObserver } from './dialect';
 import { migrationProvider } from './migrations';
+import { SqlOutboxStore } from './outbox';
 import { SqlRecordStore } from './records';
 import { SqlRequestStore } from './requests';
 import { SqlTimerStore } from './timers';
@@ -64,6 +65,7 @@ function storeOn(conn: Connection, clock: StoreClock): Store {
     conversations: new SqlConversationStore(db, clock),
     timers: new SqlTimerStore(db, clock),
     records: new SqlRecordStore(db, clock),
+    outbox: new SqlOutboxStore(db, clock),
     botStorage: new SqlBotStorage(db),
     async ping() {
       await sql`select 1`.execute(db);

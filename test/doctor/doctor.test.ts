@@ -290,7 +290,8 @@ describe('the database check on PostgreSQL changes nothing', () => {
   test('an empty database: reachable, migration pending, still empty afterwards; once opened, migrated', async () => {
     const url = await pg.createDatabase();
     const before = await inspectStore({ databaseUrl: url, dataDir: '/nonexistent' });
-    expect(before).toMatchObject({ engine: 'postgres', exists: true, applied: [], pending: ['001_initial'] });
+    expect(before).toMatchObject({ engine: 'postgres', exists: true, applied: [] });
+    expect(before.pending[0]).toBe('001_initial');
     expect(before.where).not.toContain('postgres:');
     expect(await inspectStore({ databaseUrl: url, dataDir: '/nonexistent' })).toEqual(before);
     const store = await openStore({ databaseUrl: url });

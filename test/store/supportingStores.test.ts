@@ -121,10 +121,18 @@ describeEachEngine('audit, cards, conversations, timers and records', (getStore,
           id: remind,
           kind: 'grant.remind',
           requestId: 7,
+          attempts: 0,
           dueAt: '2026-11-21T10:00:00.000Z',
           payload: { note: 'an hour left' },
         },
-        { id: end, kind: 'grant.end', requestId: 7, dueAt: '2026-11-21T11:00:00.000Z', payload: { groupId: 'g' } },
+        {
+          id: end,
+          kind: 'grant.end',
+          requestId: 7,
+          attempts: 0,
+          dueAt: '2026-11-21T11:00:00.000Z',
+          payload: { groupId: 'g' },
+        },
       ]);
       expect((await store.timers.listDue('2026-11-21T11:00:00.000Z', 1)).map((t) => t.id)).toEqual([remind]);
 
@@ -133,6 +141,25 @@ describeEachEngine('audit, cards, conversations, timers and records', (getStore,
       expect((await store.timers.listDue('2026-11-21T11:00:00.000Z', 10)).map((t) => t.id)).toEqual([end]);
       expect((await store.timers.listForRequest(7)).map((t) => t.kind)).toEqual(['grant.remind', 'grant.end']);
       expect(await store.timers.complete(999999)).toBe(false);
+    });
+
+    it('a held timer is left alone until its hold lapses, and a failed one runs again later', async () => {
+      const store = getStore();
+      ctx.clock.set('2026-11-21T12:00:00.000Z');
+      const t = await store.timers.schedule('grant.end', '2026-11-21T11:00:00.000Z', {});
+      expect(await store.timers.claim(t, '2026-11-21T12:01:00.000Z')).toBe(true);
+      // Another worker: held, so neither listed nor claimable.
+      expect(await store.timers.claim(t, '2026-11-21T12:01:00.000Z')).toBe(false);
+      expect(await store.timers.listDue('2026-11-21T12:00:30.000Z', 10)).toEqual([]);
+      // The holder died: after the hold, it is due again.
+      ctx.clock.set('2026-11-21T12:02:00.000Z');
+      expect((await store.timers.listDue('2026-11-21T12:02:00.000Z', 10)).map((x) => x.id)).toEqual([t]);
+      expect(await store.timers.claim(t, '2026-11-21T12:03:00.000Z')).toBe(true);
+      // Its handler failed: it runs again at the retry time, with the attempt counted.
+      await store.timers.retry(t, '2026-11-21T12:05:00.000Z');
+      expect(await store.timers.listDue('2026-11-21T12:04:00.000Z', 10)).toEqual([]);
+      const [again] = await store.timers.listDue('2026-11-21T12:05:01.000Z', 10);
+      expect(again).toMatchObject({ id: t, attempts: 1 });
     });
   });
 

@@ -13,11 +13,10 @@ import { auditEntry } from '../audit';
 import type { Precheck } from '../capability';
 import type { RequestAccess } from '../requestAccess';
 import { text, type Actor, type ClickResult, type Reply, type ServiceDeps } from '../types';
-import type { Background } from './background';
 import type { Capabilities } from './capabilities';
 import type { Drafts } from './drafts';
 import { notFound, say } from './messages';
-import type { Notifications } from './notifications';
+import { afterChange, type Notifications } from './notifications';
 import { viewerRole, type RequestCards } from './requestCards';
 
 /** Renders the clicked request as it stands, optionally for another viewer role, with a note. */
@@ -31,7 +30,6 @@ export class Decisions {
     private readonly cards: RequestCards,
     private readonly drafts: Drafts,
     private readonly notifications: Notifications,
-    private readonly background: Background,
   ) {}
 
   async click(actor: Actor, verb: CardVerb, data: CardActionData): Promise<ClickResult> {
@@ -134,17 +132,18 @@ export class Decisions {
     const expiresAt = new Date(
       this.deps.clock.now().getTime() + this.deps.config.requestExpiryHours * 3600_000,
     ).toISOString();
+    // Approval cards are queued with the change and sent right after it, so the click is answered
+    // at once; who can't be reached (never talked to Dragon Desk) is known from the store.
+    const cards = this.notifications.submitted({ ...req, approvers });
     const next = await this.deps.store.requests.transition(
       req.id,
       { state: 'draft', version: req.version },
       'submit',
-      { justification, approvers, expiresAt, ...narrowed },
+      { justification, approvers, expiresAt, ...narrowed, ...this.notifications.with(cards) },
       this.audit(actor, 'request.submit', { approvers: approvers.map((a) => a.approverId), justification }),
     );
     if (!next) return this.lostRace(req.id, actor);
-    // Approval cards go out in the background so the click is answered at once; who can't be
-    // reached (never talked to Dragon Desk) is known from the store without waiting for Teams.
-    this.background.run(this.notifications.sendApprovalCards(next));
+    this.notifications.sendSoon(cards);
     const missing = await this.notifications.unreachable(next);
     return {
       card: await this.cards.cardFor(next, { role: 'requester', id: actor.id }),
@@ -199,15 +198,16 @@ export class Decisions {
     if (actor.id !== req.requesterId)
       return this.refuse(req, actor, 'refused.not-requester', say.onlyRequesterCancels, current);
     if (req.state !== 'draft' && req.state !== 'pending') return current(say.noLongerCancellable(req));
+    const refresh = [this.notifications.refresh(afterChange(req, {}))];
     const next = await this.deps.store.requests.transition(
       req.id,
       { state: req.state, version: req.version },
       'cancel',
-      { ...this.decidedBy(actor), decisionReason: 'Cancelled by the requester' },
+      { ...this.decidedBy(actor), decisionReason: 'Cancelled by the requester', ...this.notifications.with(refresh) },
       this.audit(actor, 'request.cancel'),
     );
     if (!next) return this.lostRace(req.id, actor);
-    this.cards.refreshLater(next.id);
+    this.notifications.sendSoon(refresh);
     return {
       card: await this.cards.cardFor(next, { role: 'requester', id: actor.id }),
       about: { requestId: next.id, role: 'requester' },
@@ -230,17 +230,21 @@ export class Decisions {
     if (!check.ok) return this.refuse(req, actor, check.code, check.reason, current);
     if (decision === 'reject' && !data.reason) return current(say.rejectReasonNeeded);
 
+    const decided = { ...this.decidedBy(actor), decisionReason: data.reason };
+    const told = this.notifications.decided(
+      afterChange(req, { ...decided, state: decision === 'approve' ? 'approved' : 'rejected' }),
+    );
     const next = await this.deps.store.requests.transition(
       req.id,
       { state: 'pending', version: req.version },
       decision,
-      { ...this.decidedBy(actor), decisionReason: data.reason },
+      { ...decided, ...this.notifications.with(told) },
       this.audit(actor, `request.${decision}`, { reason: data.reason }),
     );
     if (!next) return this.lostRace(req.id, actor);
     if (decision === 'approve') this.deps.kickWorker();
     // The invoke is answered now; the other copies and the messages follow in the background.
-    this.background.run(this.notifications.decided(next));
+    this.notifications.sendSoon(told);
     return {
       card: await this.cards.cardFor(next, { role: 'approver', id: actor.id }),
       about: { requestId: next.id, role: 'approver' },

@@ -13,6 +13,7 @@ import type { Actor, AdaptiveCard, ClickResult, Reply, ServiceDeps } from '../ty
 import { Background } from './background';
 import { Capabilities, type DraftChoice } from './capabilities';
 import { Decisions } from './decisions';
+import { Deliveries } from './deliveries';
 import { Drafts, type StartDraft } from './drafts';
 import { Execution } from './execution';
 import { Expiry } from './expiry';
@@ -28,6 +29,7 @@ export class RequestEngine {
   private readonly execution: Execution;
   private readonly expiry: Expiry;
   readonly notifications: Notifications;
+  private readonly deliveries: Deliveries;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -35,18 +37,15 @@ export class RequestEngine {
   ) {
     this.background = new Background(deps.logger, () => deps.yieldToTurns?.() ?? Promise.resolve());
     this.cards = new RequestCards(deps, this.caps, this.background);
-    this.notifications = new Notifications(deps, this.caps, this.cards, this.background);
+    this.deliveries = new Deliveries(deps, this.cards, this.background);
+    this.notifications = new Notifications(deps, this.caps, this.deliveries);
     this.drafts = new Drafts(deps, this.caps, this.cards);
-    this.decisions = new Decisions(
-      deps,
-      access,
-      this.caps,
-      this.cards,
-      this.drafts,
-      this.notifications,
-      this.background,
-    );
-    this.execution = new Execution(deps, this.caps, this.cards, this.notifications);
+    this.decisions = new Decisions(deps, access, this.caps, this.cards, this.drafts, this.notifications);
+    const leaseMs = deps.config.executionLeaseSeconds * 1000;
+    this.execution = new Execution(deps, this.caps, this.cards, this.notifications, {
+      leaseMs,
+      renewMs: Math.floor(leaseMs / 3),
+    });
     this.expiry = new Expiry(deps, this.notifications);
   }
 
@@ -106,6 +105,11 @@ export class RequestEngine {
 
   expireDue(): Promise<number> {
     return this.expiry.expireDue();
+  }
+
+  /** Messages and card updates a crash or a failed send left in the outbox. */
+  deliverDue(): Promise<number> {
+    return this.deliveries.deliverDue();
   }
 
   /** Resolves when no background work (card updates, notifications) is left. */

@@ -1,7 +1,7 @@
 /** Pending requests nobody decided in time expire; the requester and the approvers are told. */
 import { auditEntry, SYSTEM_ACTOR, systemDecision } from '../audit';
 import type { ServiceDeps } from '../types';
-import type { Notifications } from './notifications';
+import { afterChange, type Notifications } from './notifications';
 
 export class Expiry {
   constructor(
@@ -16,16 +16,18 @@ export class Expiry {
     const due = await this.deps.store.requests.listExpired(now, 50);
     let n = 0;
     for (const req of due) {
+      const decision = systemDecision(now, `No decision within ${hours} hours`);
+      const told = this.notifications.expired(afterChange(req, { ...decision, state: 'expired' }));
       const next = await this.deps.store.requests.transition(
         req.id,
         { state: req.state, version: req.version },
         'expire',
-        systemDecision(now, `No decision within ${hours} hours`),
+        { ...decision, ...this.notifications.with(told) },
         auditEntry(SYSTEM_ACTOR, 'request.expire', this.deps.config.tenantId),
       );
       if (!next) continue;
       n++;
-      await this.notifications.expired(next);
+      this.notifications.sendSoon(told);
     }
     return n;
   }

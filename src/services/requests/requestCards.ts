@@ -63,6 +63,12 @@ export class RequestCards {
     );
   }
 
+  /** Every posted copy of the request's card, updated now (the outbox's refresh). */
+  async refreshNow(requestId: number): Promise<void> {
+    const req = await this.deps.store.requests.get(requestId);
+    if (req) await this.refreshCopies(req);
+  }
+
   /** Re-render every posted copy of this request's card for its recipient. Failures are logged, not thrown. */
   private async refreshCopies(req: DeskRequest): Promise<void> {
     const copies = await this.deps.store.cards.listForRequest(req.id);
