@@ -34,7 +34,12 @@ export interface Config {
     appType: 'SingleTenant' | 'UserAssignedMsi';
   };
   /** The in-process dev tenant (dev mode only), seeded from a fixture (`contoso-health` by default). */
-  devTenant?: { port: number; fixture: string };
+  /**
+   * The dev tenant (dev mode only): started in process on `port`, seeded from `fixture`; or, with
+   * `url` (DEV_TENANT_URL), one already running (`npx dragon-desk devtenant`) that several Dragon
+   * Desk processes share.
+   */
+  devTenant?: { port: number; fixture: string; url?: string };
   graphBaseUrl: string;
   armBaseUrl: string;
   /** How Dragon Desk authenticates to Graph and ARM in production. */
@@ -73,10 +78,11 @@ export interface Config {
   workerConcurrency: number;
   licenseVerifyTimeoutSeconds: number;
   /**
-   * How long an instance's claim on an executing request holds unless renewed (it renews every
-   * third of it): after a crash, another instance takes over within this.
+   * How long an instance's claim on background work holds — an execution (renewed every third of
+   * it while it runs), a message being sent, a timer being run: after a crash, another instance
+   * takes the work over within this.
    */
-  executionLeaseSeconds: number;
+  leaseSeconds: number;
   openai?: {
     apiKey?: string;
     model?: string;
@@ -221,9 +227,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       problems.push(
         `DEV_TENANT_FIXTURE: expected a fixture name under src/devtenant/fixtures (contoso-health, empty-tenant) or a JSON file path, got "${fixture}"`,
       );
-    devTenant = { port: int('DEV_TENANT_PORT', 5980, 0, 65535), fixture };
-    // Dev mode never reaches Microsoft: the tenant is always the in-process dev tenant.
-    graphBaseUrl = `http://127.0.0.1:${devTenant.port}`;
+    const shared = url('DEV_TENANT_URL', undefined);
+    if (shared && !isLoopbackUrl(shared))
+      problems.push(`DEV_TENANT_URL: must be on this machine (127.0.0.1 or localhost), got "${shared}"`);
+    devTenant = { port: int('DEV_TENANT_PORT', 5980, 0, 65535), fixture, ...(shared ? { url: shared } : {}) };
+    // Dev mode never reaches Microsoft: the tenant is always a dev tenant, in process or on this machine.
+    graphBaseUrl = shared ?? `http://127.0.0.1:${devTenant.port}`;
     armBaseUrl = graphBaseUrl;
   } else {
     graphBaseUrl = url('GRAPH_BASE_URL', 'https://graph.microsoft.com')!;
@@ -344,7 +353,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     workerIntervalMs: int('WORKER_INTERVAL_MS', 1000, 10, 600000),
     workerConcurrency: int('WORKER_CONCURRENCY', 8, 1, 64),
     licenseVerifyTimeoutSeconds: int('LICENSE_VERIFY_TIMEOUT_SECONDS', 120, 1, 3600),
-    executionLeaseSeconds: int('EXECUTION_LEASE_SECONDS', 30, 3, 3600),
+    leaseSeconds: int('LEASE_SECONDS', 30, 2, 3600),
     openai,
     logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
   };
@@ -378,4 +387,9 @@ export function describeConfig(c: Config): string {
     `llm=${c.openai ? 'configured' : 'off'}`,
     `telemetry=${c.telemetry ? 'application-insights' : 'off'}`,
   ].join(' ');
+}
+
+function isLoopbackUrl(value: string): boolean {
+  const host = new URL(value).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }

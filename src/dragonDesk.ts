@@ -70,7 +70,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
     const telemetry = opts.telemetry ?? telemetryFor(config);
     if (!opts.telemetry) cleanup.push(() => telemetry.shutdown());
     let devTenant = opts.devTenant;
-    if (config.mode === 'dev' && !devTenant) {
+    if (config.mode === 'dev' && !devTenant && !config.devTenant?.url) {
       // Loaded only here: production, and a Dragon Desk given a tenant, never need the dev tenant's code.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { startDevTenant: start } = require('./devtenant/server') as { startDevTenant: typeof startDevTenant };
@@ -90,7 +90,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       config.mode === 'dev'
         ? createTenantClient({
             mode: 'dev',
-            devTenantUrl: devTenant!.url,
+            devTenantUrl: devTenant?.url ?? config.devTenant!.url!,
             logger,
             now: () => clock.now().getTime(),
             telemetry,
@@ -145,6 +145,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       logger,
       intervalMs: config.workerIntervalMs,
       concurrency: config.workerConcurrency,
+      timerClaimMs: config.leaseSeconds * 1000,
       yieldTo: () => gate.quiet(),
       telemetry,
     });

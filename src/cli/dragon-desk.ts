@@ -23,6 +23,8 @@ export const USAGE = `Usage:
                                     exist, the Teams app is in the org catalog, the database is reachable
                                     and migrated. Prints a table with a fix for each failed line.
                                     In dev mode it checks the dev tenant of the running npm start.
+  dragon-desk devtenant [fixture]   Run the dev tenant on its own (DEV_TENANT_PORT, 5980) until Ctrl+C;
+                                    start Dragon Desk with DEV_TENANT_URL to attach to it.
   dragon-desk --help                Show this help.
 
 Output of parse: {"intent": "...", ...entities}; see src/language/types.ts for the contract.
@@ -110,6 +112,21 @@ async function doctorCommand(args: string[], io: Io): Promise<number> {
   }
 }
 
+/** Runs until SIGINT or SIGTERM, then closes the tenant. */
+async function devTenantCommand(args: string[], io: Io): Promise<number> {
+  if (args.length > 1) return usageError(io, 'devtenant takes at most one argument, the fixture');
+  // Loaded only for this command.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runDevTenant } = require('../devtenant/cli') as typeof import('../devtenant/cli');
+  const tenant = await runDevTenant(args, io.env ?? process.env, io.stdout);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await tenant.close();
+  return EXIT_OK;
+}
+
 /** Runs the CLI and resolves with the exit code; never calls process.exit itself. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
@@ -120,5 +137,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   if (command === 'parse') return parseCommand(rest, io);
   if (command === 'doctor') return doctorCommand(rest, io);
+  if (command === 'devtenant') return devTenantCommand(rest, io);
   return usageError(io, `unknown command "${command}"`);
 }

@@ -13,21 +13,22 @@ import { card, text, type ServiceDeps } from '../types';
 import { errMessage, type Background } from './background';
 import type { RequestCards } from './requestCards';
 
-/** How long a claim holds: a send with Teams' own retries fits well inside it. */
-const CLAIM_MS = 30_000;
 /** Back-off between attempts; after the last, the delivery is given up (and logged). */
 const RETRY_AFTER_MS = [2_000, 10_000, 30_000, 120_000, 600_000, 1_800_000];
 
 export class Deliveries {
   /** This instance, as the owner of the claims it takes. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  readonly claimMs = CLAIM_MS;
+  /** How long a claim holds (LEASE_SECONDS): a send with Teams' own retries fits well inside it. */
+  readonly claimMs: number;
 
   constructor(
     private readonly deps: ServiceDeps,
     private readonly cards: RequestCards,
     private readonly background: Background,
-  ) {}
+  ) {
+    this.claimMs = deps.config.leaseSeconds * 1000;
+  }
 
   /** The outbox part of a change: its items, claimed by this instance, to send right after the commit. */
   claim(items: OutboxItem[]) {

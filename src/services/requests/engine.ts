@@ -41,7 +41,7 @@ export class RequestEngine {
     this.notifications = new Notifications(deps, this.caps, this.deliveries);
     this.drafts = new Drafts(deps, this.caps, this.cards);
     this.decisions = new Decisions(deps, access, this.caps, this.cards, this.drafts, this.notifications);
-    const leaseMs = deps.config.executionLeaseSeconds * 1000;
+    const leaseMs = deps.config.leaseSeconds * 1000;
     this.execution = new Execution(deps, this.caps, this.cards, this.notifications, {
       leaseMs,
       renewMs: Math.floor(leaseMs / 3),
