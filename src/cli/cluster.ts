@@ -31,9 +31,10 @@ export interface Cluster {
 
 export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const root = projectRoot();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { build } = require(path.join(root, 'scripts', 'build.js')) as { build(o: { root: string }): Promise<unknown> };
-  await build({ root });
+  const script = (await import(path.join(root, 'scripts', 'build.js'))) as {
+    build(o: { root: string }): Promise<unknown>;
+  };
+  await script.build({ root });
   const pg = await startPostgres();
   o.log(`PostgreSQL (embedded, throw-away): ${pg.url}`);
   const tenant = await runDevTenant([], { ...o.env, DEV_TENANT_PORT: String(o.devTenantPort) }, process.stdout);
