@@ -55,6 +55,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     instances.push({ port, child });
     o.log(`instance ${i + 1}: http://127.0.0.1:${port} (pid ${child.pid})`);
   }
+  await Promise.all(instances.map((x) => ready(x.port, x.child)));
   const proxy = roundRobin(instances.map((x) => x.port));
   await new Promise<void>((resolve) => proxy.listen(o.port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${o.port}`;
@@ -100,6 +101,20 @@ function roundRobin(ports: number[]): http.Server {
       tryPort(ports.length);
     });
   });
+}
+
+/** Waits until the instance answers /readyz (its store migrated, its tenant reachable). */
+async function ready(port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the instance on port ${port} exited at start (${child.exitCode})`);
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`the instance on port ${port} was not ready within 60 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
