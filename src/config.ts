@@ -69,6 +69,15 @@ export interface Config {
   /** Who approves when a license group has no enabled owner. */
   approverFallback: 'license-admins' | 'none';
   requestExpiryHours: number;
+  /** Hours after a request is sent when its approvers are reminded; 0: never. */
+  approvalRemindAfterHours: number;
+  /** Hours after a request is sent when it goes to the fallback approvers too; 0: never. */
+  approvalEscalateAfterHours: number;
+  /**
+   * Days between attestations of who holds each Dragon license (0: off), the days owners have to
+   * answer, and whether silence removes the people nobody kept.
+   */
+  recertify: { everyDays: number; answerDays: number; removeOnSilence: boolean };
   approvalsChannel?: { conversationId: string; serviceUrl: string };
   playgroundPort: number;
   pimEnabled: boolean;
@@ -346,6 +355,13 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     partners: partnerList.partners,
     approverFallback: oneOf('APPROVER_FALLBACK', ['license-admins', 'none'] as const, 'license-admins'),
     requestExpiryHours: int('REQUEST_EXPIRY_HOURS', 168, 1, 24 * 90),
+    approvalRemindAfterHours: int('APPROVAL_REMIND_AFTER_HOURS', 24, 0, 24 * 90),
+    approvalEscalateAfterHours: int('APPROVAL_ESCALATE_AFTER_HOURS', 72, 0, 24 * 90),
+    recertify: {
+      everyDays: int('RECERTIFY_EVERY_DAYS', 0, 0, 3650),
+      answerDays: int('RECERTIFY_ANSWER_DAYS', 14, 1, 365),
+      removeOnSilence: bool('RECERTIFY_REMOVE_ON_SILENCE', false),
+    },
     approvalsChannel: channelId && channelUrl ? { conversationId: channelId, serviceUrl: channelUrl } : undefined,
     playgroundPort: int('PLAYGROUND_PORT', 56150, 1, 65535),
     pimEnabled: bool('PIM_ENABLED', false),

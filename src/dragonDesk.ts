@@ -152,6 +152,8 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
     kickWorker = () => worker.kick();
     // Time-bound Dragon admin grants remind and end through the worker.
     services.roles.registerTimers(worker);
+    // Reminders and escalations of requests nobody has decided yet.
+    services.engine.registerTimers(worker);
     const bot = createBot({
       config,
       adapter,

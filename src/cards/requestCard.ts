@@ -4,6 +4,7 @@
  * copy is re-rendered from the stored request and updated in place, so this function must depend
  * only on its arguments.
  */
+import { nextNudge } from '../domain/approvalRouting';
 import type { DeskRequest, RequestKind, RequestState, RequestTarget } from '../domain/request';
 import { renderCard } from './template';
 import { formatTime, joinNames, plural, userText } from './text';
@@ -73,8 +74,19 @@ export interface RequestView {
   notes: { text: string }[];
   justification: { show: boolean; label: string; placeholder: string; value: string; required: boolean };
   showReason: boolean;
+  reasonLabel: string;
+  /** An approver of a request for several people may approve some of them: one box each, all ticked. */
+  approveEach: { show: boolean; value: string; choices: { title: string; value: string }[] };
   cancelTitle: string;
-  can: { submit: boolean; confirm: boolean; cancel: boolean; approve: boolean; reject: boolean; refresh: boolean };
+  can: {
+    submit: boolean;
+    confirm: boolean;
+    cancel: boolean;
+    approve: boolean;
+    reject: boolean;
+    refresh: boolean;
+    nudge: boolean;
+  };
 }
 
 function personLine(target: RequestTarget, progress: boolean): RequestView['people'][number] {
@@ -126,14 +138,35 @@ function factsFor(req: DeskRequest, viewer: RequestCardViewer, ctx: RequestCardC
   if (req.justification && !draftInput) facts.push({ title: 'Justification', value: userText(req.justification) });
   if (ctx.seats) facts.push({ title: 'Seats', value: seatsText(ctx.seats) });
   facts.push({ title: 'Asked', value: formatTime(req.createdAt, zone) });
+  const trail = req.payload.approval;
   if (req.state === 'pending' && req.approvers.length > 0) {
-    facts.push({ title: 'Waiting for', value: joinNames(req.approvers.map((a) => userText(a.displayName))) });
+    const name = (a: DeskRequest['approvers'][number]) => {
+      const covering = trail?.covering?.find((c) => c.byId === a.approverId);
+      return userText(covering ? `${a.displayName} (on behalf of ${covering.forName})` : a.displayName);
+    };
+    facts.push({ title: 'Waiting for', value: joinNames(req.approvers.map(name)) });
   }
+  if (req.state === 'pending' && trail?.bypassed?.length)
+    facts.push({
+      title: 'Not sent to',
+      value: trail.bypassed.map((b) => `${userText(b.name)}: ${userText(b.why)}`).join('; '),
+    });
+  if (req.state === 'pending' && trail?.unreached?.length)
+    facts.push({
+      title: 'Not reached',
+      value: trail.unreached.map((b) => `${userText(b.name)}: ${userText(b.why)}`).join('; '),
+    });
   if (req.state === 'pending' && viewer.role === 'approver') {
     const own = req.approvers.find((a) => viewer.id !== undefined && a.approverId === viewer.id)?.reason;
     const why = ctx.approverReason ?? own;
     if (why) facts.push({ title: 'Why you are an approver', value: userText(why) });
   }
+  if (req.state === 'pending' && trail?.remindAt && !trail.reminded)
+    facts.push({ title: 'Reminder', value: formatTime(trail.remindAt, zone) });
+  if (req.state === 'pending' && trail?.escalateAt && !trail.escalated && ctx.escalatesTo)
+    facts.push({ title: 'Escalates', value: `to ${userText(ctx.escalatesTo)}, ${formatTime(trail.escalateAt, zone)}` });
+  if (req.state === 'pending' && trail?.escalated)
+    facts.push({ title: 'Escalated', value: formatTime(trail.escalated, zone) });
   if ((req.state === 'draft' || req.state === 'pending') && req.expiresAt) {
     facts.push({ title: 'Expires', value: formatTime(req.expiresAt, zone) });
   }
@@ -182,6 +215,15 @@ export function requestView(req: DeskRequest, viewer: RequestCardViewer, ctx: Re
       required: draftByRequester && ctx.requireJustification === true,
     },
     showReason: pendingForApprover,
+    reasonLabel: count > 1 ? 'Reason (required to reject, or to leave someone out)' : 'Reason (required to reject)',
+    approveEach: {
+      show: pendingForApprover && count > 1,
+      value: req.targets.map((t) => t.userId).join(','),
+      choices: req.targets.map((t) => ({
+        title: userText(t.displayName) || userText(t.userPrincipalName),
+        value: t.userId,
+      })),
+    },
     cancelTitle: req.state === 'draft' ? 'Cancel' : 'Cancel request',
     can: {
       submit: draftByRequester && !ctx.direct,
@@ -190,6 +232,10 @@ export function requestView(req: DeskRequest, viewer: RequestCardViewer, ctx: Re
       approve: pendingForApprover,
       reject: pendingForApprover,
       refresh: inProgress && viewer.role !== 'observer',
+      nudge:
+        req.state === 'pending' &&
+        viewer.role === 'requester' &&
+        nextNudge(req.payload.approval?.nudged, new Date(ctx.now ?? req.updatedAt)) === undefined,
     },
   };
 }

@@ -47,6 +47,10 @@ export interface RequestCardContext {
   notes?: string[];
   /** IANA time zone for times on the card; UTC when absent or unknown. */
   timeZone?: string;
+  /** Who an unanswered request is escalated to ("the License Administrators"); absent: no escalation. */
+  escalatesTo?: string;
+  /** When the card is drawn: whether the requester may nudge yet depends on it. */
+  now?: string;
 }
 
 export interface PersonCandidate {

@@ -18,6 +18,7 @@ export const CARD_VERBS = [
   'request.resolve',
   'request.kind',
   'request.refresh',
+  'request.nudge',
 ] as const;
 
 export type CardVerb = (typeof CARD_VERBS)[number];
@@ -37,6 +38,11 @@ export interface CardActionData {
   choices: string[];
   /** A multi-select ChoiceSet `roles` (comma-separated values), e.g. the GDAP offer card. */
   roles?: string[];
+  /**
+   * The multi-select `approveFor` of an approver's card for several people: the ids they approve
+   * ([] when they unticked everyone). Absent when the card had no such input.
+   */
+  approveFor?: string[];
   /** A `duration` input (ISO 8601), e.g. the GDAP offer card. */
   duration?: string;
   /** An `autoExtend` Input.Toggle ("true" / "false"). */
@@ -56,6 +62,17 @@ function toText(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const trimmed = value.trim().slice(0, MAX_INPUT_CHARS);
   return trimmed === '' ? undefined : trimmed;
+}
+
+/** A multi-select ChoiceSet's value (comma-separated), or undefined when the card had none. */
+function multiSelect(value: unknown): string[] | undefined {
+  const raw = toText(value);
+  if (raw === undefined && value !== '') return undefined;
+  return (raw ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean)
+    .slice(0, 50);
 }
 
 /**
@@ -79,13 +96,10 @@ export function readActionData(data: unknown): CardActionData | undefined {
   const reason = toText(record.reason);
   if (reason) result.reason = reason;
   // Typed inputs only: values are still untrusted and checked by the handler against what it offered.
-  const roles = toText(record.roles);
-  if (roles !== undefined || record.roles === '')
-    result.roles = (roles ?? '')
-      .split(',')
-      .map((r) => r.trim())
-      .filter(Boolean)
-      .slice(0, 50);
+  const roles = multiSelect(record.roles);
+  if (roles) result.roles = roles;
+  const approveFor = multiSelect(record.approveFor);
+  if (approveFor) result.approveFor = approveFor;
   const duration = toText(record.duration);
   if (duration) result.duration = duration.slice(0, 40);
   if (typeof record.customerTenantId === 'string')

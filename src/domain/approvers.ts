@@ -54,7 +54,16 @@ export function approversFor(facts: ApproverFacts): RequestApprover[] {
         reason: `an owner of the group “${group.displayName}”, which ${carries(grant)}`,
       }));
   }
-  const why = fallbackWhy(grant, !!group);
+  return fallbackApprovers(facts);
+}
+
+/**
+ * The fallback administrators, eligible, with why they may decide: who decides when the owners
+ * cannot, and who an unanswered request is escalated to.
+ */
+export function fallbackApprovers(facts: ApproverFacts): RequestApprover[] {
+  const { grant, group, requesterId, targetIds } = facts;
+  const why = group && ownersDecide(facts) ? 'who may decide when the owners do not' : fallbackWhy(grant, !!group);
   const out: RequestApprover[] = [];
   for (const role of fallbackRoles(grant, facts.licenseFallback)) {
     for (const p of eligibleApprovers(facts.holders?.[role] ?? [], requesterId, targetIds))
@@ -92,4 +101,14 @@ function fallbackWhy(grant: Grant, groupConfigured: boolean): string {
   return groupConfigured
     ? 'the Dragon Administrators group has no enabled owner who can decide'
     : 'no Dragon Administrators group is configured';
+}
+
+/** Who an unanswered request is escalated to, as a card names them ("the License Administrators"). */
+export function escalationAudience(
+  grant: Grant,
+  licenseFallback: ApproverFacts['licenseFallback'],
+): string | undefined {
+  const roles = fallbackRoles(grant, licenseFallback);
+  if (!roles.length) return undefined;
+  return `the ${roles.map((r) => `${ROLE_NAMES[r]}s`).join(' and ')}`;
 }

@@ -3,6 +3,7 @@
  * capability that owns a kind read the same fields by the same names. Stored as JSON in the
  * request row. Pure types.
  */
+import type { Bypassed, Covering } from './approvalRouting';
 import type { DapLevel, GdapRoleKey } from './partners';
 import type { PersonCandidate } from './people';
 
@@ -25,6 +26,24 @@ export interface CommonPayload {
   throttled?: number;
   /** Names still to be resolved to one person each. */
   questions?: PersonQuestion[];
+  /** How a request sent for approval was routed and followed up. */
+  approval?: ApprovalTrail;
+}
+
+/** Routing and follow-ups of a request waiting for approval; each step is set once, when it runs. */
+export interface ApprovalTrail {
+  remindAt?: string;
+  escalateAt?: string;
+  reminded?: string;
+  escalated?: string;
+  /** The requester's last nudge (one a day). */
+  nudged?: string;
+  /** Approvers it was not sent to, and why (away, a delegate who cannot decide it). */
+  bypassed?: Bypassed[];
+  /** Approvers deciding for someone who handed their approvals over. */
+  covering?: Covering[];
+  /** Who could not be reached in Teams, and why (told to the requester). */
+  unreached?: Bypassed[];
 }
 
 export type LicensePayload = CommonPayload;

@@ -3,19 +3,46 @@
  * of the group that carries the grant, and the fallback administrators only when the owners cannot
  * decide. Sending a request reads them as cached reads allow; a decision re-reads them fresh.
  */
-import { approversFor, fallbackRoles, ownersDecide, type ApproverFacts, type Grant } from '../domain/approvers';
+import {
+  approversFor,
+  fallbackApprovers,
+  fallbackRoles,
+  ownersDecide,
+  type ApproverFacts,
+  type Grant,
+} from '../domain/approvers';
 import type { AdminRole } from '../domain/catalog';
 import type { DeskRequest, RequestApprover } from '../domain/request';
 import type { Directory, Reads } from './directory';
 
-export async function readApprovers(
-  directory: Directory,
+/** Where the approver facts of a grant come from. */
+export interface ApproverSource {
+  directory: Directory;
+  grant: Grant;
+  group: { id: string; fallbackName: string } | undefined;
+  licenseFallback: ApproverFacts['licenseFallback'];
+}
+
+export async function readApprovers(s: ApproverSource, req: DeskRequest, reads: Reads): Promise<RequestApprover[]> {
+  const facts = await readFacts(s, req, reads, false);
+  return approversFor(facts);
+}
+
+/** The fallback administrators of a request: who it is escalated to, read whether or not the owners decide. */
+export async function readFallbackApprovers(
+  s: ApproverSource,
   req: DeskRequest,
-  grant: Grant,
-  group: { id: string; fallbackName: string } | undefined,
-  licenseFallback: ApproverFacts['licenseFallback'],
   reads: Reads,
 ): Promise<RequestApprover[]> {
+  return fallbackApprovers(await readFacts(s, req, reads, true));
+}
+
+async function readFacts(
+  { directory, grant, group, licenseFallback }: ApproverSource,
+  req: DeskRequest,
+  reads: Reads,
+  withFallback: boolean,
+): Promise<ApproverFacts> {
   const facts: ApproverFacts = {
     grant,
     requesterId: req.requesterId,
@@ -26,10 +53,10 @@ export async function readApprovers(
     const owners = await directory.groupOwners(group.id, reads);
     facts.group = { displayName: (await directory.groupName(group.id)) ?? group.fallbackName, owners };
   }
-  if (!ownersDecide(facts)) {
+  if (withFallback || !ownersDecide(facts)) {
     const holders: Partial<Record<AdminRole, Awaited<ReturnType<Directory['roleHolders']>>>> = {};
     for (const role of fallbackRoles(grant, licenseFallback)) holders[role] = await directory.roleHolders(role, reads);
     facts.holders = holders;
   }
-  return approversFor(facts);
+  return facts;
 }

@@ -66,6 +66,12 @@ export interface Capability<K extends RequestKind = RequestKind> {
    * no longer in this list (removed as owner, role taken away) is refused.
    */
   approvers(req: DeskRequest<K>, reads?: Reads): Awaitable<RequestApprover[]>;
+  /**
+   * Who may decide when the approvers cannot or do not: the fallback administrators, eligible. An
+   * unanswered request is escalated to them, a request whose approvers are all away goes to them,
+   * and one of them may then decide (checked fresh, like the approvers).
+   */
+  escalationApprovers(req: DeskRequest<K>, reads?: Reads): Awaitable<RequestApprover[]>;
   /** Justification required before sending for approval. */
   requiresJustification(req: DeskRequest<K>, direct: boolean): boolean;
   /** Carry the change out; idempotent, because a crashed worker resumes it. */
@@ -81,6 +87,10 @@ export interface Capability<K extends RequestKind = RequestKind> {
  */
 export abstract class DirectOnlyCapability {
   approvers(): RequestApprover[] {
+    return [];
+  }
+
+  escalationApprovers(): RequestApprover[] {
     return [];
   }
 

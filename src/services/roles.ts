@@ -10,6 +10,7 @@
 import { choosePersonCard } from '../cards';
 import { formatTime } from '../cards/text';
 import type { CardActionData, CardVerb } from '../cards/verbs';
+import { escalationAudience } from '../domain/approvers';
 import { MAX_PEOPLE_PER_REQUEST } from '../domain/catalog';
 import { checkGrantDuration, durationWords, isoDurationMs } from '../domain/grantDuration';
 import { joinNames } from '../domain/people';
@@ -20,7 +21,7 @@ import type { TenantUser } from '../tenant/types';
 import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
 import type { Directory, Reads } from './directory';
 import { isTransient } from '../tenant/errors';
-import { readApprovers } from './approvers';
+import { readApprovers, readFallbackApprovers, type ApproverSource } from './approvers';
 import type { GroupsInUse } from './groupsInUse';
 import { DRAGON_ADMIN_SCOPE, DRAGON_ADMIN_SCOPE_ID, DragonRoleAccess, type GrantVia } from './dragonRole';
 import { GrantService, type TimerRegistry } from './grants';
@@ -160,7 +161,11 @@ export class RoleService implements Capability<'role.assign' | 'role.remove'> {
     const timing = this.timingLine(req);
     if (timing) lines.push(timing);
     const extra = (req.payload.notes ?? []).filter((n) => !lines.includes(n));
-    return { subject: 'Dragon Administrator role', notes: [...lines, ...extra] };
+    return {
+      subject: 'Dragon Administrator role',
+      notes: [...lines, ...extra],
+      escalatesTo: escalationAudience({ of: 'dragon-admin' }, this.deps.config.approverFallback),
+    };
   }
 
   private async howLine(req: RoleRequest): Promise<string> {
@@ -247,9 +252,21 @@ export class RoleService implements Capability<'role.assign' | 'role.remove'> {
   }
 
   async approvers(req: RoleRequest, reads: Reads = 'fresh'): Promise<RequestApprover[]> {
+    return readApprovers(await this.approverSource(), req, reads);
+  }
+
+  async escalationApprovers(req: RoleRequest, reads: Reads = 'fresh'): Promise<RequestApprover[]> {
+    return readFallbackApprovers(await this.approverSource(), req, reads);
+  }
+
+  private async approverSource(): Promise<ApproverSource> {
     const groupId = await this.access.groupId();
-    const group = groupId ? { id: groupId, fallbackName: 'Dragon Administrators' } : undefined;
-    return readApprovers(this.directory, req, { of: 'dragon-admin' }, group, this.deps.config.approverFallback, reads);
+    return {
+      directory: this.directory,
+      grant: { of: 'dragon-admin' },
+      group: groupId ? { id: groupId, fallbackName: 'Dragon Administrators' } : undefined,
+      licenseFallback: this.deps.config.approverFallback,
+    };
   }
 
   completedMessage(req: RoleRequest): string {

@@ -21,6 +21,7 @@ import {
 } from '../domain/request';
 import { insertAudit } from './audit';
 import { insertOutbox } from './outbox';
+import { insertTimers } from './timers';
 import { casTransaction, literalLimit } from './dialect';
 import { PreparedStatements } from './prepared';
 import { fromJson, isoUtc, nowIso, opt, toJson, type StoreClock } from './codec';
@@ -211,6 +212,14 @@ async function applyListChanges(
 ): Promise<DeskRequest> {
   let targets: TargetRow[] | undefined;
   let approvers: ApproverRow[] | undefined;
+  for (const out of changes.leaveOut ?? [])
+    await db
+      .updateTable('request_targets')
+      .set({ status: 'skipped', error_code: 'NotApproved', error_message: out.reason })
+      .where('request_id', '=', row.id)
+      .where('user_id', '=', out.userId)
+      .where('status', '=', 'waiting')
+      .execute();
   if (changes.targets) {
     await st.run(db, 'targets.delete', [row.id], (k, [id]) =>
       k.deleteFrom('request_targets').where('request_id', '=', id),
@@ -232,6 +241,12 @@ async function applyListChanges(
     targets ?? (await rowsOf(db, st, 'request_targets', [row.id])),
     approvers ?? (await rowsOf(db, st, 'request_approvers', [row.id])),
   );
+}
+
+/** What a change leaves to happen after it: deliveries and timers, in its own transaction. */
+async function insertFollowing(db: Db, clock: StoreClock, changes: RequestChanges): Promise<void> {
+  if (changes.deliver) await insertOutbox(db, clock, changes.deliver);
+  if (changes.schedule) await insertTimers(db, clock, changes.schedule);
 }
 
 export class SqlRequestStore implements RequestStore {
@@ -332,7 +347,7 @@ export class SqlRequestStore implements RequestStore {
       if (!row) return undefined;
       const updated = await applyListChanges(trx, this.st, row, expected.state, changes);
       await insertAudit(trx, this.clock, { ...audit, requestId: id }, this.st);
-      if (changes.deliver) await insertOutbox(trx, this.clock, changes.deliver);
+      await insertFollowing(trx, this.clock, changes);
       return updated;
     });
   }
@@ -355,7 +370,7 @@ export class SqlRequestStore implements RequestStore {
       if (!row) return undefined;
       const updated = await applyListChanges(trx, this.st, row, undefined, changes);
       await insertAudit(trx, this.clock, { ...audit, requestId: id }, this.st);
-      if (changes.deliver) await insertOutbox(trx, this.clock, changes.deliver);
+      await insertFollowing(trx, this.clock, changes);
       return updated;
     });
   }

@@ -1,9 +1,29 @@
 /** Timers the worker runs (reminders, ends of time-bound access). */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { literalLimit } from './dialect';
 import { fromJson, isoUtc, nowIso, toJson, type StoreClock } from './codec';
 import type { Database, TimerRow } from './schema';
-import type { Timer, TimerStore } from './types';
+import type { NewTimer, Timer, TimerStore } from './types';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Timers written with a request change, in its transaction (a reminder scheduled as it is sent). */
+export async function insertTimers(db: Db, clock: StoreClock, timers: readonly NewTimer[]): Promise<void> {
+  if (!timers.length) return;
+  await db
+    .insertInto('timers')
+    .values(
+      timers.map((t) => ({
+        kind: t.kind,
+        request_id: t.requestId ?? null,
+        due_at: isoUtc(t.dueAt),
+        payload: toJson(t.payload ?? {}),
+        done_at: null,
+        created_at: nowIso(clock),
+      })),
+    )
+    .execute();
+}
 
 function toTimer(row: TimerRow): Timer {
   const timer: Timer = {

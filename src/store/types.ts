@@ -86,6 +86,13 @@ export interface RequestChanges {
    * right after it loses none. `claimedBy` claims them for the instance that will send them at once.
    */
   deliver?: { items: OutboxItem[]; claimedBy?: string; claimMs?: number };
+  /** Timers to run later (a reminder, an escalation), written in the same transaction. */
+  schedule?: NewTimer[];
+  /**
+   * People an approver left out of a request they approved for the others: set to `skipped`, with
+   * the reason, in the same transaction as the decision.
+   */
+  leaveOut?: { userId: string; reason: string }[];
 }
 
 export interface RequestStore {
@@ -180,6 +187,13 @@ export interface Timer {
   payload: Record<string, unknown>;
   /** Runs that failed before (a handler may escalate after a few). */
   attempts: number;
+}
+
+export interface NewTimer {
+  kind: string;
+  dueAt: string;
+  payload?: Record<string, unknown>;
+  requestId?: number;
 }
 
 export interface TimerStore {

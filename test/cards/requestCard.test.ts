@@ -40,7 +40,7 @@ describe('requestCard: buttons and inputs for every state and viewer', () => {
     ['draft', 'requester', true, ['request.confirm', 'request.cancel'], ['justification']],
     ['draft', 'approver', false, [], []],
     ['draft', 'observer', false, [], []],
-    ['pending', 'requester', false, ['request.cancel'], []],
+    ['pending', 'requester', false, ['request.cancel', 'request.nudge'], []],
     ['pending', 'approver', false, ['request.approve', 'request.reject'], ['reason']],
     ['pending', 'observer', false, [], []],
     ['approved', 'requester', false, ['request.refresh'], []],
@@ -323,5 +323,74 @@ describe('requestCard: what the card says', () => {
     expect(text).not.toContain('](');
     expect(text.replace(/\u200B/g, '')).toContain('Please see [the form](https://phish.example/login)');
     expect(text.replace(/\u200B/g, '')).toContain('Eve ${evil}');
+  });
+});
+
+/** Facts by title. */
+function factMap(card: unknown): Record<string, string> {
+  return Object.fromEntries(facts(card).map((f) => [f.slice(0, f.indexOf(': ')), f.slice(f.indexOf(': ') + 2)]));
+}
+
+describe('requestCard: keeping a request moving', () => {
+  const trail = { remindAt: '2026-03-05T13:05:00Z', escalateAt: '2026-03-07T13:05:00Z' };
+  const ctx = { ...CTX, escalatesTo: 'the License Administrators', now: '2026-03-04T14:00:00Z' };
+
+  it('a pending card says when it will be reminded, escalated and expire', () => {
+    const req = makeRequest({ payload: { approval: trail }, expiresAt: '2026-03-11T13:05:00Z' });
+    const f = factMap(requestCard(req, REQUESTER, ctx));
+    expect(f['Reminder']).toContain('Mar 5, 2026');
+    expect(f['Escalates']).toMatch(/^to the License Administrators, Mar 7, 2026/);
+    expect(f['Expires']).toContain('Mar 11, 2026');
+  });
+
+  it('a step that ran is no longer announced; an escalation says when it happened', () => {
+    const req = makeRequest({
+      payload: { approval: { ...trail, reminded: '2026-03-05T13:05:10Z', escalated: '2026-03-07T13:05:10Z' } },
+    });
+    const f = factMap(requestCard(req, APPROVER, ctx));
+    expect(f['Reminder']).toBeUndefined();
+    expect(f['Escalates']).toBeUndefined();
+    expect(f['Escalated']).toContain('Mar 7, 2026');
+  });
+
+  it('without an escalation audience (APPROVER_FALLBACK=none) there is no escalation line', () => {
+    const req = makeRequest({ payload: { approval: trail } });
+    expect(factMap(requestCard(req, REQUESTER, CTX))['Escalates']).toBeUndefined();
+  });
+
+  it.each([
+    ['never nudged', undefined, true],
+    ['nudged 2 hours ago', '2026-03-04T12:00:00Z', false],
+    ['nudged 25 hours ago', '2026-03-03T13:00:00Z', true],
+  ])('the requester may nudge when %s', (_what, nudged, shown) => {
+    const req = makeRequest({ payload: { approval: { nudged } } });
+    expect(verbs(requestCard(req, REQUESTER, ctx)).includes('request.nudge')).toBe(shown);
+  });
+
+  it('an approver covering for someone is shown as such, and who was skipped and why', () => {
+    const req = makeRequest({
+      approvers: [{ approverId: 'cov-1', displayName: 'Carla Cover', reason: 'covering for Olga Owner, an owner' }],
+      payload: {
+        approval: {
+          covering: [{ forId: 'own-1', forName: 'Olga Owner', byId: 'cov-1', byName: 'Carla Cover', until: 'x' }],
+          bypassed: [{ id: 'own-2', name: 'Omar Owner', why: 'away (automatic replies are on)' }],
+        },
+      },
+    });
+    const f = factMap(requestCard(req, REQUESTER, ctx));
+    expect(f['Waiting for']).toBe('Carla Cover (on behalf of Olga Owner)');
+    expect(f['Not sent to']).toBe('Omar Owner: away (automatic replies are on)');
+  });
+
+  it('an approver of a request for several people gets one box each, all ticked', () => {
+    const req = makeRequest({ targets: [target(1), target(2), target(3)] });
+    const card = requestCard(req, APPROVER, ctx);
+    expectValidTeamsCard(card);
+    expect(inputIds(card)).toEqual(['approveFor', 'reason']);
+    const box = findInput(card, 'approveFor');
+    expect(box).toMatchObject({ isMultiSelect: true, value: 'user-1,user-2,user-3' });
+    expect((box?.choices as { value: string }[]).map((c) => c.value)).toEqual(['user-1', 'user-2', 'user-3']);
+    // The requester and onlookers never get the boxes.
+    expect(inputIds(requestCard(req, REQUESTER, ctx))).toEqual([]);
   });
 });

@@ -3,10 +3,11 @@
  * (prechecks.ts), who approves (the domain's approver rule), carrying it out (execution.ts), and
  * how its cards and messages read.
  */
+import { escalationAudience } from '../../domain/approvers';
 import { LICENSE_INFO, type LicenseKind } from '../../domain/catalog';
 import { licenseAssignerRole } from '../../domain/policy';
 import type { RequestApprover } from '../../domain/request';
-import { readApprovers } from '../approvers';
+import { readApprovers, readFallbackApprovers, type ApproverSource } from '../approvers';
 import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from '../capability';
 import type { Directory, Reads } from '../directory';
 import type { GroupsInUse } from '../groupsInUse';
@@ -58,6 +59,7 @@ export class LicenseService implements Capability<LicenseRequestKind> {
       subject,
       seats: { used: s.used, total: s.total, ...(showAfter ? { after: Math.max(0, s.used + delta) } : {}) },
       notes,
+      escalatesTo: escalationAudience({ of: 'license', kind }, this.deps.config.approverFallback),
     };
   }
 
@@ -74,11 +76,25 @@ export class LicenseService implements Capability<LicenseRequestKind> {
   }
 
   async approvers(req: LicenseRequest, reads: Reads = 'fresh'): Promise<RequestApprover[]> {
+    const source = await this.approverSource(req);
+    return source ? readApprovers(source, req, reads) : [];
+  }
+
+  async escalationApprovers(req: LicenseRequest, reads: Reads = 'fresh'): Promise<RequestApprover[]> {
+    const source = await this.approverSource(req);
+    return source ? readFallbackApprovers(source, req, reads) : [];
+  }
+
+  private async approverSource(req: LicenseRequest): Promise<ApproverSource | undefined> {
     const kind = req.subject as LicenseKind;
-    if (!LICENSE_INFO[kind]) return [];
+    if (!LICENSE_INFO[kind]) return undefined;
     const groupId = await this.groups.license(kind);
-    const group = groupId ? { id: groupId, fallbackName: groupId } : undefined;
-    return readApprovers(this.directory, req, { of: 'license', kind }, group, this.deps.config.approverFallback, reads);
+    return {
+      directory: this.directory,
+      grant: { of: 'license', kind },
+      group: groupId ? { id: groupId, fallbackName: groupId } : undefined,
+      licenseFallback: this.deps.config.approverFallback,
+    };
   }
 
   completedMessage(req: LicenseRequest): string {

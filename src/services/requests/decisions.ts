@@ -15,6 +15,7 @@ import type { RequestAccess } from '../requestAccess';
 import { text, type Actor, type ClickResult, type Reply, type ServiceDeps } from '../types';
 import type { Capabilities } from './capabilities';
 import type { Drafts } from './drafts';
+import type { FollowUps } from './followUps';
 import { notFound, say } from './messages';
 import { afterChange, type Notifications } from './notifications';
 import { viewerRole, type RequestCards } from './requestCards';
@@ -30,6 +31,7 @@ export class Decisions {
     private readonly cards: RequestCards,
     private readonly drafts: Drafts,
     private readonly notifications: Notifications,
+    private readonly followUps: FollowUps,
   ) {}
 
   async click(actor: Actor, verb: CardVerb, data: CardActionData): Promise<ClickResult> {
@@ -87,6 +89,15 @@ export class Decisions {
       case 'request.approve':
       case 'request.reject':
         return this.decide(req, actor, verb === 'request.approve' ? 'approve' : 'reject', data, current);
+      case 'request.nudge': {
+        const nudged = await this.followUps.nudge(req, actor);
+        if (!nudged.next) return current(nudged.note);
+        return {
+          card: await this.cards.cardFor(nudged.next, { role: 'requester', id: actor.id }),
+          message: nudged.note,
+          about: { requestId: req.id, role: 'requester' },
+        };
+      }
     }
   }
 
@@ -129,17 +140,25 @@ export class Decisions {
     const narrowed = narrowedBy(req, check);
     const approvers = await cap.approvers(check.request && narrowed.targets ? check.request : req, 'cached');
     if (approvers.length === 0) return this.drafts.abandon(req, actor, [text(say.noApprover(cap.title(req)))]);
-    const expiresAt = new Date(
-      this.deps.clock.now().getTime() + this.deps.config.requestExpiryHours * 3600_000,
-    ).toISOString();
+    const plan = this.followUps.plan();
+    const payload = { ...(narrowed.payload ?? req.payload), approval: plan.trail };
     // Approval cards are queued with the change and sent right after it, so the click is answered
-    // at once; who can't be reached (never talked to Dragon Desk) is known from the store.
+    // at once; who can't be reached (never talked to Dragon Desk) is known from the store. The
+    // reminder and the escalation are scheduled in the same transaction.
     const cards = this.notifications.submitted({ ...req, approvers });
     const next = await this.deps.store.requests.transition(
       req.id,
       { state: 'draft', version: req.version },
       'submit',
-      { justification, approvers, expiresAt, ...narrowed, ...this.notifications.with(cards) },
+      {
+        justification,
+        approvers,
+        expiresAt: plan.expiresAt,
+        ...narrowed,
+        payload,
+        ...this.notifications.with(cards),
+        schedule: plan.timers(req.id),
+      },
       this.audit(actor, 'request.submit', { approvers: approvers.map((a) => a.approverId), justification }),
     );
     if (!next) return this.lostRace(req.id, actor);
@@ -224,22 +243,45 @@ export class Decisions {
     if (req.state !== 'pending') return current(say.nothingToDecide(req));
     const structural = checkApprover(req, actor.id, true);
     if (!structural.ok) return this.refuse(req, actor, structural.code, structural.reason, current);
-    // Who may decide is read fresh: an owner removed a minute ago is refused.
-    const entitled = (await this.caps.of(req).approvers(req)).some((a) => a.approverId === actor.id);
-    const check = checkApprover(req, actor.id, entitled);
+    const check = checkApprover(req, actor.id, await this.stillEntitled(req, actor));
     if (!check.ok) return this.refuse(req, actor, check.code, check.reason, current);
     if (decision === 'reject' && !data.reason) return current(say.rejectReasonNeeded);
-
-    const decided = { ...this.decidedBy(actor), decisionReason: data.reason };
+    const split = decision === 'approve' ? splitDecision(req, data) : { leaveOut: [] };
+    if ('problem' in split) {
+      if (split.problem === 'tampered')
+        return this.refuse(req, actor, 'refused.tampered-card', say.strangePeople, current);
+      return current(split.problem === 'nobody' ? say.approveSomeone : say.leaveOutReasonNeeded);
+    }
+    const leaveOut = split.leaveOut.map((t) => ({
+      userId: t.userId,
+      reason: `Not approved by ${actor.name}: ${data.reason ?? ''}`.trim(),
+    }));
+    const covering = req.payload.approval?.covering?.find((c) => c.byId === actor.id);
+    const decided = {
+      ...this.decidedBy(actor),
+      ...(covering ? { decidedByName: `${actor.name} (on behalf of ${covering.forName})` } : {}),
+      decisionReason: data.reason,
+    };
     const told = this.notifications.decided(
-      afterChange(req, { ...decided, state: decision === 'approve' ? 'approved' : 'rejected' }),
+      afterChange(req, {
+        ...decided,
+        state: decision === 'approve' ? 'approved' : 'rejected',
+        targets: req.targets.map((t) => {
+          const out = leaveOut.find((l) => l.userId === t.userId);
+          return out ? { ...t, status: 'skipped' as const, errorMessage: out.reason } : t;
+        }),
+      }),
     );
     const next = await this.deps.store.requests.transition(
       req.id,
       { state: 'pending', version: req.version },
       decision,
-      { ...decided, ...this.notifications.with(told) },
-      this.audit(actor, `request.${decision}`, { reason: data.reason }),
+      { ...decided, ...this.notifications.with(told), ...(leaveOut.length ? { leaveOut } : {}) },
+      this.audit(actor, `request.${decision}`, {
+        reason: data.reason,
+        ...(leaveOut.length ? { leftOut: leaveOut.map((l) => l.userId) } : {}),
+        ...(covering ? { onBehalfOf: covering.forId } : {}),
+      }),
     );
     if (!next) return this.lostRace(req.id, actor);
     if (decision === 'approve') this.deps.kickWorker();
@@ -249,6 +291,17 @@ export class Decisions {
       card: await this.cards.cardFor(next, { role: 'approver', id: actor.id }),
       about: { requestId: next.id, role: 'approver' },
     };
+  }
+
+  /**
+   * Whether the approver may still decide, read fresh: an owner removed a minute ago is refused. Someone
+   * the request went to as a fallback administrator (escalated, standing in for approvers who are
+   * away, covering for one) decides by holding that role now.
+   */
+  private async stillEntitled(req: DeskRequest, actor: Actor): Promise<boolean> {
+    const cap = this.caps.of(req);
+    if ((await cap.approvers(req)).some((a) => a.approverId === actor.id)) return true;
+    return (await cap.escalationApprovers(req)).some((a) => a.approverId === actor.id);
   }
 
   private async lostRace(requestId: number, actor: Actor): Promise<ClickResult> {
@@ -280,6 +333,23 @@ function narrowedBy(req: DeskRequest, check: Precheck): Pick<RequestChanges, 'ta
   if (!check.ok || !check.skipped?.length || !check.request) return {};
   const notes = [...(req.payload.notes ?? []), ...check.skipped.map((s) => s.reason)];
   return { targets: check.request.targets, payload: { ...req.payload, notes } };
+}
+
+/**
+ * Who an approver approves on a card for several people (its `approveFor` boxes): everyone when the
+ * card had none. Ids the request does not hold mean the card was tampered with.
+ */
+function splitDecision(
+  req: DeskRequest,
+  data: CardActionData,
+): { leaveOut: DeskRequest['targets'] } | { problem: 'tampered' | 'nobody' | 'no-reason' } {
+  if (data.approveFor === undefined) return { leaveOut: [] };
+  const ids = new Set(req.targets.map((t) => t.userId));
+  if (data.approveFor.some((id) => !ids.has(id))) return { problem: 'tampered' };
+  if (!data.approveFor.length) return { problem: 'nobody' };
+  const leaveOut = req.targets.filter((t) => !data.approveFor!.includes(t.userId));
+  if (leaveOut.length && !data.reason) return { problem: 'no-reason' };
+  return { leaveOut };
 }
 
 /**

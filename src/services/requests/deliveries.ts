@@ -76,9 +76,11 @@ export class Deliveries {
           const req = d.requestId === undefined ? undefined : await this.deps.store.requests.get(d.requestId);
           // Decided (or cancelled) meanwhile: an approval card would only offer a stale choice.
           if (req?.state !== 'pending') return outbox.dropped(d.id, this.owner, 'no longer pending');
+          const approval = card(await this.cards.cardFor(req, { role: 'approver', id: d.recipientId }));
+          const lead = d.payload?.lead;
           const sent = await this.deps.messenger.sendToPerson(
             d.recipientId,
-            card(await this.cards.cardFor(req, { role: 'approver', id: d.recipientId })),
+            typeof lead === 'string' && approval.kind === 'card' ? { ...approval, lead } : approval,
           );
           // They see it the first time they open Dragon Desk (pending approvals on arrival).
           if (!sent) return outbox.dropped(d.id, this.owner, 'has never talked to Dragon Desk');

@@ -8,6 +8,7 @@ import type { RequestCardViewer } from '../../cards/types';
 import type { CardActionData, CardVerb } from '../../cards/verbs';
 import type { DeskRequest, RequestKind } from '../../domain/request';
 import type { Capability } from '../capability';
+import type { TimerRegistry } from '../grants';
 import type { RequestAccess } from '../requestAccess';
 import type { Actor, AdaptiveCard, ClickResult, Reply, ServiceDeps } from '../types';
 import { Background } from './background';
@@ -17,6 +18,7 @@ import { Deliveries } from './deliveries';
 import { Drafts, type StartDraft } from './drafts';
 import { Execution } from './execution';
 import { Expiry } from './expiry';
+import { FollowUps } from './followUps';
 import { Notifications } from './notifications';
 import { RequestCards } from './requestCards';
 
@@ -28,6 +30,7 @@ export class RequestEngine {
   private readonly decisions: Decisions;
   private readonly execution: Execution;
   private readonly expiry: Expiry;
+  private readonly followUps: FollowUps;
   readonly notifications: Notifications;
   private readonly deliveries: Deliveries;
 
@@ -40,7 +43,16 @@ export class RequestEngine {
     this.deliveries = new Deliveries(deps, this.cards, this.background);
     this.notifications = new Notifications(deps, this.caps, this.deliveries);
     this.drafts = new Drafts(deps, this.caps, this.cards);
-    this.decisions = new Decisions(deps, access, this.caps, this.cards, this.drafts, this.notifications);
+    this.followUps = new FollowUps(deps, this.caps, this.notifications);
+    this.decisions = new Decisions(
+      deps,
+      access,
+      this.caps,
+      this.cards,
+      this.drafts,
+      this.notifications,
+      this.followUps,
+    );
     const leaseMs = deps.config.leaseSeconds * 1000;
     this.execution = new Execution(deps, this.caps, this.cards, this.notifications, {
       leaseMs,
@@ -99,6 +111,11 @@ export class RequestEngine {
   }
 
   // The worker's side.
+  /** Reminders and escalations of requests waiting for approval run as the worker's timers. */
+  registerTimers(worker: TimerRegistry): void {
+    this.followUps.register(worker);
+  }
+
   execute(req: DeskRequest): Promise<void> {
     return this.execution.execute(req);
   }

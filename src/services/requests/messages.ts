@@ -47,6 +47,11 @@ export const say = {
   noLongerAdmin: 'You no longer hold an admin role that allows this change directly. Send it for approval instead.',
   justificationNeeded: 'Please add a justification: approvers need to know why.',
   rejectReasonNeeded: 'Please give a reason to reject: the requester will see it.',
+  leaveOutReasonNeeded:
+    'Please give a reason for the people you left out: the requester and they will see it. Or tick everyone to approve the whole request.',
+  approveSomeone: 'You unticked everyone. Tick the people you approve, or Reject the request (with a reason).',
+  strangePeople:
+    'This card named people who are not part of the request, so nothing was changed. Here is the request as it stands.',
   noApprover: (title: string) =>
     `Nobody can approve this right now: ${title} has no enabled owner to route it to, and no fallback approver is available. Please ask your IT team to name an owner.`,
   cannotGoAhead: 'The request can no longer go ahead.',
@@ -57,24 +62,39 @@ export const say = {
       : `Someone else acted on request #${req.id} first: it is now ${stateWords(req)}.`,
   notReached: (names: string[]) =>
     `${joinNames(names)} ${names.length === 1 ? "hasn't" : "haven't"} used Dragon Desk yet, so I can't message them directly. They will see your request the first time they open Dragon Desk in Teams; you may want to let them know.`,
+  nudgeTooSoon: (at: string, next: string) => `You nudged the approvers ${at}; you can nudge them again after ${next}.`,
+  nudged: (names: string[]) => `I've reminded ${joinNames(names)} that your request is waiting for them.`,
+  notRequesterNudges: 'Only the person who asked can nudge the approvers.',
   executionFailedInternally:
     'Something went wrong while making the change; nothing further was changed. An administrator can see the details in the audit log.',
 };
 
 /** What the requester and the people a request is for hear when an approver decides. */
-export function decisionNotice(req: DeskRequest, title: string): { requester: string; target: string } {
+export function decisionNotice(
+  req: DeskRequest,
+  title: string,
+): { requester: string; target: string; leftOut: string } {
   const who = req.decidedByName ?? 'An approver';
-  const what = `${title} for ${joinNames(req.targets.map((t) => t.displayName))}`;
   const reason = req.decisionReason ?? 'none given';
-  return req.state === 'approved'
-    ? {
-        requester: `${who} approved your request #${req.id}: ${what}. I'm making the change now and will tell you when it has landed.`,
-        target: `${who} approved a ${title} for you (request #${req.id}, asked by ${req.requesterName}). I'll tell you when it is active.`,
-      }
-    : {
-        requester: `${who} rejected your request #${req.id} (${what}). Reason: ${reason}.`,
-        target: `${who} rejected request #${req.id} from ${req.requesterName} for a ${title} for you. Reason: ${reason}.`,
-      };
+  if (req.state !== 'approved') {
+    const what = `${title} for ${joinNames(req.targets.map((t) => t.displayName))}`;
+    return {
+      requester: `${who} rejected your request #${req.id} (${what}). Reason: ${reason}.`,
+      target: `${who} rejected request #${req.id} from ${req.requesterName} for a ${title} for you. Reason: ${reason}.`,
+      leftOut: '',
+    };
+  }
+  const approved = req.targets.filter((t) => t.status !== 'skipped');
+  const leftOut = req.targets.filter((t) => t.status === 'skipped');
+  const what = `${title} for ${joinNames(approved.map((t) => t.displayName))}`;
+  const notFor = leftOut.length
+    ? ` Not approved for ${joinNames(leftOut.map((t) => t.displayName))}. Reason: ${reason}.`
+    : '';
+  return {
+    requester: `${who} approved your request #${req.id}: ${what}.${notFor} I'm making the change now and will tell you when it has landed.`,
+    target: `${who} approved a ${title} for you (request #${req.id}, asked by ${req.requesterName}). I'll tell you when it is active.`,
+    leftOut: `${who} did not approve the ${title} for you in request #${req.id} from ${req.requesterName}. Reason: ${reason}.`,
+  };
 }
 
 export function expiryNotice(req: DeskRequest, title: string, hours: number): { requester: string; approver: string } {
@@ -91,4 +111,35 @@ export function completionNotice(req: DeskRequest, title: string, notes: string[
 
 export function failureNotice(req: DeskRequest, title: string): string {
   return `Request #${req.id} (${title}) could not be completed. ${req.errorMessage ?? ''}`.trim();
+}
+
+/** What a request is, in one phrase: "Dragon Copilot nursing license for Dana Lee". */
+function about(req: DeskRequest, title: string): string {
+  return req.targets.length ? `${title} for ${joinNames(req.targets.map((t) => t.displayName))}` : title;
+}
+
+/** Above the approval card an approver gets again: a reminder, or the requester's nudge. */
+export function reminderLead(req: DeskRequest, title: string, why: 'reminder' | 'nudge', hours: number): string {
+  return why === 'reminder'
+    ? `Reminder: request #${req.id} from ${req.requesterName} (${about(req, title)}) has waited ${hours} hours for your decision.`
+    : `${req.requesterName} is asking about request #${req.id} (${about(req, title)}): it is still waiting for your decision.`;
+}
+
+/** An unanswered request goes to the fallback approvers too (or there is nobody further). */
+export function escalationNotice(
+  req: DeskRequest,
+  title: string,
+  hours: number,
+  added: string[],
+): { requester: string; approver: string } {
+  const what = `request #${req.id} (${about(req, title)})`;
+  if (!added.length)
+    return {
+      requester: `Nobody has decided ${what} within ${hours} hours, and there is nobody further to send it to; I've reminded ${joinNames(req.approvers.map((a) => a.displayName))} again.`,
+      approver: `Reminder: ${what} from ${req.requesterName} has waited ${hours} hours for a decision.`,
+    };
+  return {
+    requester: `Nobody decided ${what} within ${hours} hours, so I've also sent it to ${joinNames(added)}. Whoever decides first settles it.`,
+    approver: `Nobody decided ${what} from ${req.requesterName} within ${hours} hours, so it also went to ${joinNames(added)}. Whoever decides first settles it.`,
+  };
 }

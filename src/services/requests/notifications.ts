@@ -11,7 +11,14 @@ import type { ExecutionOutcome } from '../capability';
 import type { ServiceDeps } from '../types';
 import type { Capabilities } from './capabilities';
 import type { Deliveries } from './deliveries';
-import { completionNotice, decisionNotice, expiryNotice, failureNotice } from './messages';
+import {
+  completionNotice,
+  decisionNotice,
+  escalationNotice,
+  expiryNotice,
+  failureNotice,
+  reminderLead,
+} from './messages';
 
 export class Notifications {
   constructor(
@@ -42,12 +49,7 @@ export class Notifications {
 
   /** Sent for approval: a card to each approver, and one to the approvals channel. */
   submitted(req: DeskRequest): OutboxItem[] {
-    const items: OutboxItem[] = req.approvers.map((a) => ({
-      key: `approval:${req.id}:${a.approverId}`,
-      kind: 'approval-card',
-      recipientId: a.approverId,
-      requestId: req.id,
-    }));
+    const items = approvalCards(req, req.approvers);
     // Without an approvals channel there is nothing to post, and no reason to render its card.
     if (this.deps.config.approvalsChannel)
       items.push({ key: `channel:${req.id}`, kind: 'channel-card', recipientId: 'channel', requestId: req.id });
@@ -60,7 +62,43 @@ export class Notifications {
     return [
       this.refresh(req),
       textTo(req.requesterId, lines.requester, `decided:${req.id}:${req.requesterId}`, req.id),
-      ...others(req).map((t) => textTo(t.userId, lines.target, `decided:${req.id}:${t.userId}`, req.id)),
+      ...others(req).map((t) =>
+        textTo(
+          t.userId,
+          t.status === 'skipped' ? lines.leftOut : lines.target,
+          `decided:${req.id}:${t.userId}`,
+          req.id,
+        ),
+      ),
+    ];
+  }
+
+  /** The approval card again, with a line above it: a reminder or the requester's nudge. */
+  remind(req: DeskRequest, why: 'reminder' | 'nudge', at: string): OutboxItem[] {
+    const lead = reminderLead(req, this.caps.of(req).title(req), why, this.deps.config.approvalRemindAfterHours);
+    return approvalCards(req, req.approvers, { event: `${why}@${at}`, lead });
+  }
+
+  /**
+   * Escalated: approval cards to the approvers it adds (or a reminder to the ones it has, when there
+   * is nobody to add), and the requester and the earlier approvers told.
+   */
+  escalated(req: DeskRequest, added: DeskRequest['approvers'], at: string): OutboxItem[] {
+    const hours = this.deps.config.approvalEscalateAfterHours;
+    const lines = escalationNotice(
+      req,
+      this.caps.of(req).title(req),
+      hours,
+      added.map((a) => a.displayName),
+    );
+    const key = (who: string) => `escalated:${req.id}:${who}`;
+    const earlier = req.approvers.filter((a) => !added.some((n) => n.approverId === a.approverId));
+    return [
+      ...(added.length
+        ? approvalCards(req, added)
+        : approvalCards(req, earlier, { event: `escalation@${at}`, lead: lines.approver })),
+      textTo(req.requesterId, lines.requester, key(req.requesterId), req.id),
+      ...(added.length ? earlier.map((a) => textTo(a.approverId, lines.approver, key(a.approverId), req.id)) : []),
     ];
   }
 
@@ -93,6 +131,25 @@ export class Notifications {
     const known = await Promise.all(req.approvers.map((a) => this.deps.store.conversations.get(a.approverId)));
     return req.approvers.filter((_, i) => !known[i]).map((a) => a.displayName);
   }
+}
+
+/**
+ * An approval card to each of `approvers`. The first one a person gets is keyed by the request
+ * alone, so sending it again (a second instance, a retry) is a no-op; a reminder is keyed by its
+ * own event and carries the line shown above the card.
+ */
+function approvalCards(
+  req: DeskRequest,
+  approvers: DeskRequest['approvers'],
+  again?: { event: string; lead: string },
+): OutboxItem[] {
+  return approvers.map((a) => ({
+    key: again ? `approval:${req.id}:${a.approverId}:${again.event}` : `approval:${req.id}:${a.approverId}`,
+    kind: 'approval-card',
+    recipientId: a.approverId,
+    requestId: req.id,
+    ...(again ? { payload: { lead: again.lead } } : {}),
+  }));
 }
 
 function textTo(personId: string, message: string, key: string, requestId?: number): OutboxItem {
