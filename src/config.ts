@@ -12,6 +12,7 @@ import dotenv from 'dotenv';
 import type { LicenseKind } from './domain/catalog';
 import { parsePartnerList, type KnownPartner } from './domain/partners';
 import { fromRoot, projectRoot } from './paths';
+import { parseLatency, type Latency } from './devtenant/latency';
 
 export type AppMode = 'dev' | 'production';
 export type CredentialKind = 'client-secret' | 'certificate' | 'managed-identity';
@@ -34,7 +35,7 @@ export interface Config {
     appType: 'SingleTenant' | 'UserAssignedMsi';
   };
   /** The in-process dev tenant (dev mode only), seeded from a fixture (`contoso-health` by default). */
-  devTenant?: { port: number; fixture: string };
+  devTenant?: { port: number; fixture: string; latency?: Latency };
   graphBaseUrl: string;
   armBaseUrl: string;
   /** How Dragon Desk authenticates to Graph and ARM in production. */
@@ -217,6 +218,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
         `DEV_TENANT_FIXTURE: expected a fixture name under src/devtenant/fixtures (contoso-health, empty-tenant) or a JSON file path, got "${fixture}"`,
       );
     devTenant = { port: int('DEV_TENANT_PORT', 5980, 0, 65535), fixture };
+    try {
+      const latency = parseLatency(str('DEV_TENANT_LATENCY_MS'));
+      if (latency) devTenant.latency = latency;
+    } catch (err) {
+      problems.push(`DEV_TENANT_LATENCY_MS: ${(err as Error).message}`);
+    }
     // Dev mode never reaches Microsoft: the tenant is always the in-process dev tenant.
     graphBaseUrl = `http://127.0.0.1:${devTenant.port}`;
     armBaseUrl = graphBaseUrl;
