@@ -15,6 +15,9 @@ import type { GroupsInUse } from '../groupsInUse';
 import type { ServiceDeps } from '../types';
 import type { LicenseRequest } from './kinds';
 
+/** Waits before each read of the people's licensing after the write; the last one repeats. */
+export const LICENSE_POLL_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000, 4000, 5000];
+
 export class LicenseExecution {
   constructor(
     private readonly deps: ServiceDeps,
@@ -124,11 +127,10 @@ export class LicenseExecution {
   ): Promise<boolean> {
     let waiting = [...people];
     const deadline = this.deps.clock.now().getTime() + this.deps.config.licenseVerifyTimeoutSeconds * 1000;
-    let delayMs = 250;
     const started = Date.now();
-    while (waiting.length) {
+    for (let round = 0; waiting.length; round++) {
       // Group-based licensing is asynchronous: reading back at once would usually see nothing yet.
-      await sleep(delayMs);
+      await sleep(LICENSE_POLL_DELAYS_MS[Math.min(round, LICENSE_POLL_DELAYS_MS.length - 1)]);
       const read = await this.deps.tenant.readLicensing(waiting.map((t) => t.userId));
       const still: RequestTarget[] = [];
       for (const t of waiting) {
@@ -171,7 +173,6 @@ export class LicenseExecution {
           );
         return false;
       }
-      delayMs = Math.min(delayMs * 2, 5000);
     }
     return true;
   }
