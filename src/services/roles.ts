@@ -88,8 +88,11 @@ export class RoleService implements Capability<'role.assign' | 'role.remove'> {
       if (!check.ok) return [text(`${check.reason} Nothing was requested.`)];
       duration = ask.duration.trim().toUpperCase();
     }
-    await this.directory.warmAsker(actor.id);
-    const people = await resolvePeople(this.directory, users, actor);
+    // Asked for side by side, the asker's record and roles and the people named are one $batch.
+    const [people] = await Promise.all([
+      resolvePeople(this.directory, users, actor),
+      this.directory.warmAsker(actor.id),
+    ]);
     if (people.notFound.length) return [text(notFoundText(people.notFound, this.deps.config.mode))];
     return this.engine.startDraft(actor, {
       draft: {
