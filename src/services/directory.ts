@@ -21,6 +21,7 @@ import type {
   TenantGroup,
   TenantUser,
 } from '../tenant/types';
+import { answerOf, settle } from './settle';
 import type { Actor } from './types';
 
 /**
@@ -49,6 +50,7 @@ type Load =
   | { part: 'rolesOf'; key: string }
   | { part: 'groupIdsOf'; key: string }
   | { part: 'ownersOf'; key: string }
+  | { part: 'membersOf'; key: string }
   | { part: 'groups'; key: string }
   | { part: 'subscribedSkus' }
   | { part: 'find'; key: string };
@@ -134,6 +136,7 @@ export class Directory {
       rolesOf: [],
       groupIdsOf: [],
       ownersOf: [],
+      membersOf: [],
       groups: [],
       subscribedSkus: false,
       find: [],
@@ -168,6 +171,8 @@ export class Directory {
         return this.tenant.getUserGroupIds(load.key);
       case 'ownersOf':
         return this.tenant.listGroupOwners(load.key);
+      case 'membersOf':
+        return this.tenant.listGroupMembers(load.key);
       case 'groups':
         return this.tenant.getGroup(load.key);
       case 'subscribedSkus':
@@ -288,17 +293,29 @@ export class Directory {
       const principals = assignments
         .filter((a) => a.directoryScopeId === '/' || a.directoryScopeId === undefined)
         .map((a) => a.principalId);
-      // A principal is a person or a role-assignable group: all of them looked up together.
-      const groups = await Promise.all(principals.map((id) => this.group(id)));
-      const [people, members] = await Promise.all([
-        this.users(principals.filter((_, i) => !groups[i])),
-        Promise.all(groups.filter((g) => g !== undefined).map((g) => this.tenant.listGroupMembers(g.id))),
-      ]);
+      const holders = await Promise.all(principals.map((id) => this.principal(id)));
       const seen = new Set<string>();
-      return [...people, ...members.flat()].filter(
-        (p) => p.accountEnabled !== false && !seen.has(p.id) && (seen.add(p.id), true),
-      );
+      return holders
+        .flatMap((h) => h.people)
+        .filter((p) => p.accountEnabled !== false && !seen.has(p.id) && (seen.add(p.id), true));
     });
+  }
+
+  /**
+   * Who a role assignment's principal is: a person, or a role-assignable group and its members.
+   * Which of the two is not known before reading, so both readings go out together (one $batch for
+   * every principal asked for meanwhile) and the one that answers counts.
+   */
+  async principal(id: string): Promise<{ group?: TenantGroup; people: TenantUser[] }> {
+    const [group, person, members] = await Promise.all([
+      this.group(id),
+      settle(this.user(id)),
+      settle(this.fresh<TenantUser[]>(`members:${id}`, { part: 'membersOf', key: id })),
+    ]);
+    // The reading that does not apply fails (there is no such group's member list): not used.
+    if (group) return { group, people: answerOf(members) };
+    const user = answerOf(person);
+    return { people: user ? [user] : [] };
   }
 }
 

@@ -6,6 +6,7 @@
 import { ROLE_NAMES, type AdminRole } from '../domain/catalog';
 import { PARTNER_RELATIONSHIP_MANAGERS } from '../domain/partners';
 import type { Directory } from './directory';
+import { answerOf, settle } from './settle';
 import type { ServiceDeps } from './types';
 
 export type OperatorStanding = { ok: true; as: string } | { ok: false; reason: string };
@@ -36,19 +37,13 @@ export class PartnerAccess {
    * $batch), though a Global Administrator needs no membership.
    */
   async operator(userId: string, what: string): Promise<OperatorStanding> {
-    // A failed membership read matters only to someone who is not a Global Administrator.
-    const membership = this.isPartnerOperator(userId).then(
-      (yes) => ({ yes }),
-      (err: unknown) => ({ err }),
-    );
     const [roles, group, member] = await Promise.all([
       this.directory.rolesOf(userId, 'fresh'),
       this.operatorsGroupName(),
-      membership,
+      settle(this.isPartnerOperator(userId)),
     ]);
     if (roles.has('globalAdministrator')) return { ok: true, as: 'a Global Administrator' };
-    if ('err' in member) throw member.err;
-    if (group && member.yes) return { ok: true, as: `a member of “${group}”` };
+    if (group && answerOf(member)) return { ok: true, as: `a member of “${group}”` };
     return {
       ok: false,
       reason: group

@@ -1,6 +1,6 @@
 /**
  * Independent directory reads in one Graph $batch: people (by id or UPN), their directory roles and
- * groups, groups and their owners, the tenant's subscriptions, and people looked up by what was
+ * groups, groups and their owners and members, the tenant's subscriptions, and people looked up by what was
  * written. A person waits for every round trip a step makes one after another, so the reads a step
  * needs go out together. Each answer means what the single read means (getUser, getUserRoleTemplateIds,
  * …) and a read that failed fails alone. Pure: the client sends what `directoryReadRequests` builds
@@ -11,6 +11,7 @@ import { headersFromRecord, tenantErrorFromResponse } from './errors';
 import {
   GROUP_SELECT,
   looksLikeUpn,
+  MEMBER_SELECT,
   OWNER_SELECT,
   queryString,
   seg,
@@ -85,6 +86,10 @@ export function ownersPath(groupId: string): string {
   return `/groups/${seg(groupId)}/owners${queryString({ $select: OWNER_SELECT })}`;
 }
 
+export function membersPath(groupId: string): string {
+  return `/groups/${seg(groupId)}/members${queryString({ $select: MEMBER_SELECT })}`;
+}
+
 /** Looking someone up by what was written: $search over the name fields, full records. */
 export function searchPath(text: string, top = FIND_TOP): string {
   return `/users${queryString({ $search: userSearchExpression(text), $select: USER_SELECT, $top: top, $count: true })}`;
@@ -103,6 +108,7 @@ export function directoryReadRequests(q: DirectoryQuery): BatchRequest[] {
   q.rolesOf?.forEach((id, i) => get('rolesOf', i, rolesPath(id), ADVANCED_QUERY));
   q.groupIdsOf?.forEach((id, i) => get('groupIdsOf', i, groupIdsPath(id)));
   q.ownersOf?.forEach((id, i) => get('ownersOf', i, ownersPath(id)));
+  q.membersOf?.forEach((id, i) => get('membersOf', i, membersPath(id)));
   q.groups?.forEach((id, i) => get('groups', i, `/groups/${seg(id)}${queryString({ $select: GROUP_SELECT })}`));
   if (q.subscribedSkus) get('subscribedSkus', 0, '/subscribedSkus');
   // An address is looked up as a UPN first; a name is searched for.
@@ -120,6 +126,7 @@ export interface FollowUps {
   rolesOf: string[];
   groupIdsOf: string[];
   ownersOf: string[];
+  membersOf: string[];
   /** Addresses that are nobody's UPN: looked up the other ways (mail, then a search). */
   find: string[];
 }
@@ -139,10 +146,11 @@ export function readDirectoryAnswer(
     rolesOf: new Map(),
     groupIdsOf: new Map(),
     ownersOf: new Map(),
+    membersOf: new Map(),
     groups: new Map(),
     find: new Map(),
   };
-  const followUps: FollowUps = { rolesOf: [], groupIdsOf: [], ownersOf: [], find: [] };
+  const followUps: FollowUps = { rolesOf: [], groupIdsOf: [], ownersOf: [], membersOf: [], find: [] };
   const failed = (r: BatchResponse | undefined): { error: TenantError } => ({
     error: tenantErrorFromResponse(
       r?.status ?? 502,
@@ -158,7 +166,7 @@ export function readDirectoryAnswer(
     ok(r) ? { value: body<T>(r) } : r?.status === 404 ? { value: undefined } : failed(r);
   /** A list: one page is the whole answer unless Graph says there is more. */
   const list = <T, V>(
-    part: 'rolesOf' | 'groupIdsOf' | 'ownersOf',
+    part: 'rolesOf' | 'groupIdsOf' | 'ownersOf' | 'membersOf',
     key: string,
     r: BatchResponse | undefined,
     read: (items: T[]) => V,
@@ -188,6 +196,13 @@ export function readDirectoryAnswer(
       id,
       // Owners can be service principals; only people can approve on a card.
       list('ownersOf', id, byId.get(idOf('ownersOf', i)), (items: DirectoryObject[]) => items.filter(isUser)),
+    ),
+  );
+  q.membersOf?.forEach((id, i) =>
+    set(
+      answers.membersOf,
+      id,
+      list('membersOf', id, byId.get(idOf('membersOf', i)), (items: DirectoryObject[]) => items.filter(isUser)),
     ),
   );
   q.groups?.forEach((id, i) => answers.groups.set(id, entity<TenantGroup>(byId.get(idOf('groups', i)))));

@@ -29,6 +29,7 @@ import {
   groupIdsOf,
   groupIdsPath,
   isUser,
+  membersPath,
   ownersPath,
   readDirectoryAnswer,
   roleTemplateIds,
@@ -53,7 +54,6 @@ import {
   GROUP_SELECT,
   LICENSING_SELECT,
   looksLikeUpn,
-  MEMBER_SELECT,
   odataString,
   queryString,
   relativeNextLink,
@@ -424,6 +424,9 @@ export class GraphTenantClient implements TenantClient {
         answers.groupIdsOf.set(id, await settle(() => this.getUserGroupIds(id))),
       ),
       ...followUps.ownersOf.map(async (id) => answers.ownersOf.set(id, await settle(() => this.listGroupOwners(id)))),
+      ...followUps.membersOf.map(async (id) =>
+        answers.membersOf.set(id, await settle(() => this.listGroupMembers(id))),
+      ),
       ...followUps.find.map(async (text) =>
         answers.find.set(text, await settle(() => this.findByMailOrName(text.trim(), FIND_TOP))),
       ),
@@ -517,10 +520,7 @@ export class GraphTenantClient implements TenantClient {
   }
 
   async listGroupMembers(groupId: string): Promise<TenantUser[]> {
-    const members = await this.graphList<DirectoryObject>(
-      `/groups/${seg(groupId)}/members${queryString({ $select: MEMBER_SELECT })}`,
-    );
-    return members.filter(isUser);
+    return (await this.graphList<DirectoryObject>(membersPath(groupId))).filter(isUser);
   }
 
   async addGroupMember(groupId: string, userId: string): Promise<boolean> {
@@ -602,13 +602,15 @@ export class GraphTenantClient implements TenantClient {
     // A plain query, not an advanced one: eq on assignedLicenses works by default (docs
     // aad-advanced-queries), and a default query is not eventually consistent, so a license that
     // just landed shows.
-    const direct = await this.graphList<TenantUser>(
-      `/users${queryString({ $filter: `assignedLicenses/any(x:x/skuId eq ${skuId.toLowerCase()})`, $select: USER_SELECT })}`,
-    );
-    if (!groupId) return direct;
     // Group members whose license is in Error (e.g. CountViolation) do not show up in
-    // assignedLicenses, yet they are exactly the people an admin asks about.
-    const members = await this.listGroupMembers(groupId);
+    // assignedLicenses, yet they are exactly the people an admin asks about: both read side by side.
+    const [direct, members] = await Promise.all([
+      this.graphList<TenantUser>(
+        `/users${queryString({ $filter: `assignedLicenses/any(x:x/skuId eq ${skuId.toLowerCase()})`, $select: USER_SELECT })}`,
+      ),
+      groupId ? this.listGroupMembers(groupId) : undefined,
+    ]);
+    if (!members) return direct;
     const byId = new Map(direct.map((u) => [u.id, u] as const));
     for (const m of members) if (!byId.has(m.id)) byId.set(m.id, m);
     return [...byId.values()];

@@ -138,6 +138,8 @@ export interface DirectoryQuery {
   groupIdsOf?: string[];
   /** Groups' owners who are people (as listGroupOwners). */
   ownersOf?: string[];
+  /** Groups' members who are people, with licensing (as listGroupMembers). */
+  membersOf?: string[];
   /** Groups (as getGroup; undefined when there is none). */
   groups?: string[];
   /** The tenant's subscriptions and seats (as listSubscribedSkus). */
@@ -152,6 +154,7 @@ export interface DirectoryAnswers {
   rolesOf: Map<string, ReadResult<string[]>>;
   groupIdsOf: Map<string, ReadResult<string[]>>;
   ownersOf: Map<string, ReadResult<TenantUser[]>>;
+  membersOf: Map<string, ReadResult<TenantUser[]>>;
   groups: Map<string, ReadResult<TenantGroup | undefined>>;
   subscribedSkus?: ReadResult<SubscribedSku[]>;
   find: Map<string, ReadResult<TenantUser[]>>;
@@ -214,7 +217,7 @@ export interface TenantClient {
   getUserRoleTemplateIds(userId: string): Promise<string[]>;
   /**
    * Independent reads together, in one $batch: people, their roles and groups, groups and their
-   * owners, the subscriptions, people by what was written. A read that failed fails alone (its
+   * owners and members, the subscriptions, people by what was written. A read that failed fails alone (its
    * ReadResult says why); a batch that failed as a whole throws.
    */
   readDirectory(query: DirectoryQuery): Promise<DirectoryAnswers>;

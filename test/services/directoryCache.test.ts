@@ -5,7 +5,15 @@
 import { ManualClock } from '../../src/clock';
 import type { Config } from '../../src/config';
 import { Directory } from '../../src/services/directory';
-import type { DirectoryAnswers, DirectoryQuery, SubscribedSku, TenantClient, TenantUser } from '../../src/tenant/types';
+import {
+  TenantError,
+  type DirectoryAnswers,
+  type DirectoryQuery,
+  type ReadResult,
+  type SubscribedSku,
+  type TenantClient,
+  type TenantUser,
+} from '../../src/tenant/types';
 
 const ME = { id: 'u-1', tenantId: 't', name: 'Pat' };
 
@@ -48,6 +56,7 @@ function tenantCounting() {
         rolesOf: new Map((q.rolesOf ?? []).map((id) => [id, { value: [] }])),
         groupIdsOf: new Map(),
         ownersOf: new Map(),
+        membersOf: new Map(),
         groups: new Map(),
         find: new Map(),
         ...(q.subscribedSkus ? { subscribedSkus: { value: skus } } : {}),
@@ -230,5 +239,47 @@ describe('fresh reads asked for together', () => {
     const owners = await Promise.all([d.groupOwners('g-1'), d.groupOwners('g-2')]);
     expect(owners.map((o) => o[0].id)).toEqual(['owner of g-1', 'owner of g-2']);
     expect(calls).toEqual(['batch ownersOf g-1,g-2']);
+  });
+});
+
+describe("a role's holders", () => {
+  test('each principal is read as a group, a person and a member list at once: one $batch for all', async () => {
+    const calls: string[] = [];
+    const person = (id: string) => ({ id, displayName: id }) as TenantUser;
+    const notFound = { error: new TenantError(404, 'Request_ResourceNotFound', 'Not found') };
+    const tenant = {
+      listRoleAssignments: async () => (
+        calls.push('assignments'),
+        [
+          { id: 'a-1', principalId: 'g-1', directoryScopeId: '/', roleDefinitionId: 'r' },
+          { id: 'a-2', principalId: 'u-2', directoryScopeId: '/', roleDefinitionId: 'r' },
+          { id: 'a-3', principalId: 'u-9', directoryScopeId: '/administrativeUnits/x', roleDefinitionId: 'r' },
+        ]
+      ),
+      readDirectory: async (q: DirectoryQuery) => {
+        calls.push(
+          `batch groups ${q.groups?.join(',')} users ${q.users?.join(',')} membersOf ${q.membersOf?.join(',')}`,
+        );
+        return {
+          groups: new Map([
+            ['g-1', { value: { id: 'g-1', displayName: 'Dragon Administrators' } }],
+            ['u-2', { value: undefined }],
+          ]),
+          users: new Map([
+            ['g-1', { value: undefined }],
+            ['u-2', { value: person('u-2') }],
+          ]),
+          membersOf: new Map<string, ReadResult<TenantUser[]>>([
+            ['g-1', { value: [person('m-1'), { ...person('m-2'), accountEnabled: false }, person('u-2')] }],
+            ['u-2', notFound],
+          ]),
+        };
+      },
+    } as unknown as TenantClient;
+    const d = new Directory(tenant, config, new ManualClock());
+    const holders = await d.roleHolders('globalAdministrator');
+    // Enabled people, each once; an assignment scoped below the directory does not count.
+    expect(holders.map((h) => h.id).sort()).toEqual(['m-1', 'u-2']);
+    expect(calls).toEqual(['assignments', 'batch groups g-1,u-2 users g-1,u-2 membersOf g-1,u-2']);
   });
 });

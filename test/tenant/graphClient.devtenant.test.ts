@@ -201,7 +201,7 @@ describe('GraphTenantClient against the dev tenant', () => {
       },
     );
 
-    it('reads people, groups, owners, seats and written names in one $batch; each answer as its single read', async () => {
+    it('reads people, groups, owners, members, seats and written names in one $batch; each answer as its single read', async () => {
       const c = clientAs();
       const [dana, tomas] = [persona('dana'), persona('tomas')];
       const unknownUser = '00000000-0000-4000-8000-0000000000ff';
@@ -211,6 +211,7 @@ describe('GraphTenantClient against the dev tenant', () => {
         users: [await c.getUser(dana.id), undefined],
         groups: [await c.getGroup(NURSING_GROUP), undefined],
         owners: await c.listGroupOwners(NURSING_GROUP),
+        members: await c.listGroupMembers(NURSING_GROUP),
         skus: await c.listSubscribedSkus(),
         find: await Promise.all(written.map((w) => c.findUsers(w))),
       };
@@ -219,6 +220,7 @@ describe('GraphTenantClient against the dev tenant', () => {
         users: [dana.id, unknownUser],
         groups: [NURSING_GROUP, unknownGroup],
         ownersOf: [NURSING_GROUP],
+        membersOf: [NURSING_GROUP],
         subscribedSkus: true,
         find: written,
       });
@@ -226,12 +228,14 @@ describe('GraphTenantClient against the dev tenant', () => {
         users: [a.users.get(dana.id), a.users.get(unknownUser)],
         groups: [a.groups.get(NURSING_GROUP), a.groups.get(unknownGroup)],
         owners: a.ownersOf.get(NURSING_GROUP),
+        members: a.membersOf.get(NURSING_GROUP),
         skus: a.subscribedSkus,
         find: written.map((w) => a.find.get(w)),
       }).toEqual({
         users: apart.users.map((value) => ({ value })),
         groups: apart.groups.map((value) => ({ value })),
         owners: { value: apart.owners },
+        members: { value: apart.members },
         skus: { value: apart.skus },
         find: apart.find.map((value) => ({ value })),
       });
