@@ -92,8 +92,13 @@ export interface LatencyResult {
     pollDelaysMs: readonly number[];
     /** Group-licensing processing in the dev tenant (Entra's own work), write → license Active. */
     entraMs: LatencyStats;
-    /** License Active in the dev tenant → Dragon Desk's read that saw it answered. */
+    /** License Active in the dev tenant → Dragon Desk's read that saw it answered (the overshoot). */
     overshootMs: LatencyStats;
+    /**
+     * Of that, what the polling schedule adds: from the license Active (or the write answered, if
+     * later: Dragon Desk cannot know sooner) until the read that saw it was sent.
+     */
+    pollWaitMs: LatencyStats;
     /** The Approve click → the license Active; → the request completed. */
     clickToActiveMs: LatencyStats;
     clickToCompletedMs: LatencyStats;
@@ -148,6 +153,7 @@ async function runAll(world: World, opts: LatencyOptions): Promise<LatencyResult
   const errors = Object.fromEntries(LATENCY_STEPS.map((s) => [s, [] as string[]])) as Record<LatencyStep, string[]>;
   const entra: number[] = [];
   const overshoot: number[] = [];
+  const pollWait: number[] = [];
   const clickToActive: number[] = [];
   const clickToCompleted: number[] = [];
   let measuring = false;
@@ -237,6 +243,7 @@ async function runAll(world: World, opts: LatencyOptions): Promise<LatencyResult
         clickToCompleted.push(ended - clickedAt);
         if (write) entra.push(activeAt - write.startMs);
         if (noticing) overshoot.push(noticing.endMs - activeAt);
+        if (noticing && write) pollWait.push(noticing.startMs - Math.max(activeAt, write.endMs));
       }
     });
 
@@ -316,6 +323,7 @@ async function runAll(world: World, opts: LatencyOptions): Promise<LatencyResult
       pollDelaysMs: LICENSE_POLL_DELAYS_MS,
       entraMs: stats(entra),
       overshootMs: stats(overshoot),
+      pollWaitMs: stats(pollWait),
       clickToActiveMs: stats(clickToActive),
       clickToCompletedMs: stats(clickToCompleted),
     },

@@ -79,6 +79,7 @@ describe('npm run bench, at tiny counts', () => {
     // Every step but the warm status question reads the tenant at least once; that one reads nothing.
     expect(LATENCY_STEPS.filter((n) => l.steps[n].roundTrips.max === 0)).toEqual(['statusWarm']);
     expect(l.verification.overshootMs.count).toBe(TINY.latency.runs);
+    expect(l.verification.pollWaitMs.count).toBe(TINY.latency.runs);
     expect(l.verification.pollDelaysMs.length).toBeGreaterThan(0);
   });
 
@@ -114,7 +115,7 @@ describe('npm run bench, at tiny counts', () => {
       'latency.answers.roundTrips',
       'latency.confirm.roundTrips',
       'latency.statusWarm.roundTrips',
-      'latency.verification.overshoot',
+      'latency.verification.pollWait',
       'growth.sqlite.pending.p95',
       'growth.sqlite.requester.p95',
       'growth.sqlite.scans',

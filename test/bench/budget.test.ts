@@ -34,7 +34,7 @@ function input(
     /** Round trips of some latency steps (the rest: 1, the warm status question 0). */
     trips: Partial<Record<LatencyStep, number>>;
     failedStep: LatencyStep;
-    overshoot: number;
+    pollWait: number;
   }> = {},
 ): BudgetInput {
   const o = {
@@ -50,7 +50,7 @@ function input(
     rss: 140,
     trips: {},
     failedStep: undefined as LatencyStep | undefined,
-    overshoot: 150,
+    pollWait: 50,
     ...over,
   };
   const step = (name: LatencyStep): StepFigures => {
@@ -109,7 +109,8 @@ function input(
       verification: {
         pollDelaysMs: [0, 100],
         entraMs: lat(50),
-        overshootMs: lat(o.overshoot),
+        overshootMs: lat(200),
+        pollWaitMs: lat(o.pollWait),
         clickToActiveMs: lat(200),
         clickToCompletedMs: lat(400),
       },
@@ -160,8 +161,9 @@ describe('checkBudget', () => {
     ['every answer in 2 round trips', { trips: { hi: 2, confirm: 2, bulkAsk: 2 } }, []],
     ['a warm status question that reads the tenant', { trips: { statusWarm: 1 } }, ['latency.statusWarm.roundTrips']],
     ['a step whose runs all failed', { failedStep: 'send' }, ['latency.answers.roundTrips']],
-    ['noticed a license 201 ms late', { overshoot: 201 }, ['latency.verification.overshoot']],
-    ['an execution that failed', { failedStep: 'execution' }, ['latency.verification.overshoot']],
+    ['the read that saw a license sent 100 ms after it was Active', { pollWait: 100 }, []],
+    ['… sent 101 ms after', { pollWait: 101 }, ['latency.verification.pollWait']],
+    ['an execution that failed', { failedStep: 'execution' }, ['latency.verification.pollWait']],
   ] as const)('%s', (_name, over, expected) => {
     expect(failed(input(over))).toEqual(expected);
   });

@@ -18,11 +18,11 @@ import type { LicenseRequest } from './kinds';
 /**
  * Waits before each read of the people's licensing after the write; the last one repeats. Entra's
  * own processing decides when a license is Active (group-based licensing: seconds to minutes), so
- * the first read goes as soon as the write is answered and the waits then grow by about half each
- * time, up to 2 s: Dragon Desk notices within about two thirds of the time Entra took (plus one
- * read) early on, within 2 s later, and a long wait costs one batched read every 2 s.
+ * the first read goes soon after the write is answered and the waits then grow by about half each
+ * time, up to 2 s: the read that sees the license goes out within about two thirds of the time
+ * Entra took early on, within 2 s later, and a long wait costs one batched read every 2 s.
  */
-export const LICENSE_POLL_DELAYS_MS: readonly number[] = [0, 100, 150, 250, 400, 600, 1000, 1500, 2000];
+export const LICENSE_POLL_DELAYS_MS: readonly number[] = [50, 100, 150, 250, 400, 600, 1000, 1500, 2000];
 
 export class LicenseExecution {
   constructor(
@@ -136,8 +136,7 @@ export class LicenseExecution {
     const started = Date.now();
     for (let round = 0; waiting.length; round++) {
       // Group-based licensing is asynchronous: a read that does not show it yet is not a failure.
-      const wait = LICENSE_POLL_DELAYS_MS[Math.min(round, LICENSE_POLL_DELAYS_MS.length - 1)];
-      if (wait) await sleep(wait);
+      await sleep(LICENSE_POLL_DELAYS_MS[Math.min(round, LICENSE_POLL_DELAYS_MS.length - 1)]);
       const read = await this.deps.tenant.readLicensing(waiting.map((t) => t.userId));
       const still: RequestTarget[] = [];
       for (const t of waiting) {
