@@ -19,8 +19,9 @@ import type { LicenseRequest } from './kinds';
  * Waits before each read of the people's licensing after the write; the last one repeats. Entra's
  * own processing decides when a license is Active (group-based licensing: seconds to minutes), so
  * the first read goes soon after the write is answered and the waits then grow by about half each
- * time, up to 2 s: the read that sees the license goes out within about two thirds of the time
- * Entra took early on, within 2 s later, and a long wait costs one batched read every 2 s.
+ * time, up to 2 s. Each wait is at most about the time waited so far (two thirds of it once past a
+ * second), so Dragon Desk notices a license at most that much after Entra applied it, plus one
+ * read; a long wait costs one batched read every 2 s.
  */
 export const LICENSE_POLL_DELAYS_MS: readonly number[] = [50, 100, 150, 250, 400, 600, 1000, 1500, 2000];
 
