@@ -154,7 +154,7 @@ export class Directory {
     }
     for (const r of reads) {
       const result: ReadResult<unknown> | undefined =
-        r.load.part === 'subscribedSkus' ? answers.subscribedSkus : answers[r.load.part].get(r.load.key);
+        r.load.part === 'subscribedSkus' ? answers.subscribedSkus : answers[r.load.part]?.get(r.load.key);
       if (!result) r.reject(new Error(`the tenant gave no answer for ${r.load.part}`));
       else if ('error' in result) r.reject(result.error);
       else r.resolve(result.value);
