@@ -6,7 +6,7 @@
  * trips are the longest chain of calls each sent after the previous one was answered (roundTrips.ts),
  * measured, not assumed.
  *
- * A run is five short journeys, each starting with Dragon Desk's directory cache emptied (a person
+ * A run is six short journeys, each starting with Dragon Desk's directory cache emptied (a person
  * arriving with nothing read for them yet): a new nurse says "hi", asks for a license and sends it,
  * the group owner approves and the worker carries it out; a License Administrator gives a nurse a
  * license and confirms; a nurse asks for the Dragon Administrator role; a partner operator links a
