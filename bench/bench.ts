@@ -8,6 +8,7 @@ import { checkBudget, type BudgetLine, type Measured } from './budget';
 import { measureBulk, type BulkResult } from './bulk';
 import { measureClicks, type ClicksOptions, type ClicksResult } from './clicks';
 import { measureGrowthPostgres, measureGrowthSqlite, type GrowthEngineResult, type GrowthOptions } from './growth';
+import { measureLatency, type LatencyOptions, type LatencyResult } from './latency';
 import { closeAgent } from './load';
 import { measureMemory, type MemoryResult } from './memory';
 import { measureTurns, type TurnsOptions, type TurnsResult } from './turns';
@@ -20,6 +21,8 @@ export interface BenchOptions {
   turns: TurnsOptions & { maxLicenseRequestsPerRound: number };
   clicks: ClicksOptions;
   bulkPeople: number;
+  /** Section 6: each user-visible step at Graph's latency. */
+  latency: LatencyOptions;
   growth: GrowthOptions & { postgres: boolean };
   memory: { conversations: number; settleMs: number; echoFloor: boolean };
   /** Progress lines (stderr in the CLI). */
@@ -40,6 +43,7 @@ export const FULL_RUN: BenchOptions = {
   },
   clicks: { concurrency: 50, clicks: 150, warmup: 20, activeTimeoutMs: 60_000 },
   bulkPeople: 20,
+  latency: { runs: 30, latencyMs: 100, bulkPeople: 20 },
   growth: { requests: 100_000, samples: 200, requesters: 5_000, approvers: 200, postgres: true },
   memory: { conversations: 1000, settleMs: 10_000, echoFloor: true },
 };
@@ -57,6 +61,7 @@ export const QUICK_RUN: BenchOptions = {
   },
   clicks: { concurrency: 50, clicks: 50, warmup: 10, activeTimeoutMs: 30_000 },
   bulkPeople: 20,
+  latency: { runs: 3, latencyMs: 100, bulkPeople: 20 },
   growth: { requests: 10_000, samples: 100, requesters: 1_000, approvers: 50, postgres: true },
   // V8 starts shrinking an idle heap only after 8 s (its memory reducer): a shorter settle would
   // read the burst's high-water mark, not what the bot holds.
@@ -82,6 +87,7 @@ export interface BenchResults {
   turns: Measured<TurnsResult>;
   clicks: Measured<ClicksResult>;
   bulk: Measured<BulkResult>;
+  latency: Measured<LatencyResult>;
   growth: { sqlite: Measured<GrowthEngineResult>; postgres: Measured<GrowthEngineResult> };
   memory: Measured<MemoryResult>;
   /** The bare echo bot under the same 1,000 turns: the floor for the memory figure. */
@@ -127,6 +133,11 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     }
   }
 
+  // Its own Dragon Desk and dev tenant (answers held back), started after the others have stopped.
+  const latency = await guarded(`at Graph's latency (${opts.latency.latencyMs} ms per call)`, log, () =>
+    measureLatency(opts.latency),
+  );
+
   const sqlite = await guarded(`growth on SQLite (${opts.growth.requests} requests)`, log, () =>
     measureGrowthSqlite(opts.growth),
   );
@@ -169,9 +180,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     turns,
     clicks,
     bulk,
+    latency,
     growth: { sqlite, postgres },
     memory,
     memoryFloor,
-    budget: checkBudget({ turns, clicks, bulk, growth: { sqlite, postgres }, memory }),
+    budget: checkBudget({ turns, clicks, bulk, latency, growth: { sqlite, postgres }, memory }),
   };
 }

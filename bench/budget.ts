@@ -6,6 +6,7 @@
 import type { BulkResult } from './bulk';
 import type { ClicksResult } from './clicks';
 import type { GrowthEngineResult } from './growth';
+import { ANSWER_STEPS, LATENCY_STEP_LABELS, type LatencyResult, type LatencyStep } from './latency';
 import type { MemoryResult } from './memory';
 import type { TurnsResult } from './turns';
 
@@ -15,6 +16,7 @@ export interface BudgetInput {
   turns: Measured<TurnsResult>;
   clicks: Measured<ClicksResult>;
   bulk: Measured<BulkResult>;
+  latency: Measured<LatencyResult>;
   growth: { sqlite: Measured<GrowthEngineResult>; postgres: Measured<GrowthEngineResult> };
   memory: Measured<MemoryResult>;
 }
@@ -132,6 +134,8 @@ export function checkBudget(r: BudgetInput): BudgetLine[] {
     ),
   );
 
+  lines.push(...latencyLines(r.latency));
+
   const s = r.growth.sqlite;
   lines.push(
     line(
@@ -192,4 +196,71 @@ export function checkBudget(r: BudgetInput): BudgetLine[] {
     ),
   );
   return lines;
+}
+
+/**
+ * At Graph's latency: a person waits for every round trip a step makes one after the other. The
+ * floor for a step that reads the tenant is one $batch; two leaves room for a read that depends on
+ * another (who a written name is, then that person's record). A failed run of a step fails its line.
+ */
+function latencyLines(l: Measured<LatencyResult>): BudgetLine[] {
+  const worst = (steps: readonly LatencyStep[]) => (x: LatencyResult) =>
+    steps.some((s) => x.steps[s].errors || !x.steps[s].runs)
+      ? NaN
+      : Math.max(...steps.map((s) => x.steps[s].roundTrips.max));
+  const failures = (steps: readonly LatencyStep[]) => (x: LatencyResult) => {
+    const failed = steps.filter((s) => x.steps[s].errors || !x.steps[s].runs);
+    if (failed.length)
+      return failed
+        .map((s) => `${LATENCY_STEP_LABELS[s]}: ${x.steps[s].errors} failed (${x.steps[s].firstError ?? 'no run'})`)
+        .join('; ');
+    const over = steps.filter((s) => x.steps[s].roundTrips.max > 2);
+    return over.length
+      ? `over: ${over.map((s) => `${LATENCY_STEP_LABELS[s]} ${x.steps[s].roundTrips.max}`).join(', ')}`
+      : undefined;
+  };
+  const latencyMs = isError(l) ? 100 : l.latencyMs;
+  return [
+    line(
+      'latency.answers.roundTrips',
+      "at Graph's latency: every message turn and click answer, round trips",
+      from(l, worst(ANSWER_STEPS)),
+      '<=',
+      2,
+      'round trips',
+      why(l, failures(ANSWER_STEPS)),
+    ),
+    line(
+      'latency.confirm.roundTrips',
+      "at Graph's latency: admin's Confirm (re-reads roles and checks fresh)",
+      from(l, worst(['confirm', 'bulkConfirm', 'partnerConfirm'])),
+      '<=',
+      2,
+      'round trips',
+      why(l, failures(['confirm', 'bulkConfirm', 'partnerConfirm'])),
+    ),
+    line(
+      'latency.statusWarm.roundTrips',
+      "at Graph's latency: status question with warm caches, round trips",
+      from(l, worst(['statusWarm'])),
+      '<=',
+      0,
+      'round trips',
+      why(l, failures(['statusWarm'])),
+    ),
+    // Entra's processing, not Dragon Desk's polling interval, should decide when the person hears:
+    // once the license is Active (and the write answered), the read that sees it goes out within
+    // one round trip.
+    line(
+      'latency.verification.pollWait',
+      'license Active → the read that sees it is sent, p99',
+      from(l, (x) =>
+        x.steps.execution.errors || !x.verification.pollWaitMs.count ? NaN : x.verification.pollWaitMs.p99,
+      ),
+      '<=',
+      latencyMs,
+      'ms',
+      why(l, failures(['execution'])),
+    ),
+  ];
 }

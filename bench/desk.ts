@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseConfig, withDevDefaults } from '../src/config';
 import { startDragonDesk, type DragonDesk } from '../src/dragonDesk';
 import type { DevTenant } from '../src/devtenant/server';
+import type { Latency } from '../src/devtenant/latency';
 import type { QueryObserver } from '../src/store/dialect';
 import { silentLogger } from '../src/log';
 import { projectRoot } from '../src/paths';
@@ -31,6 +32,8 @@ export interface BenchDeskOptions {
    */
   devTenantUrl?: string;
   onQuery?: QueryObserver;
+  /** Latency of the in-process dev tenant's answers (none by default). */
+  latency?: Latency;
 }
 
 export interface BenchDesk {
@@ -62,7 +65,7 @@ export async function startBenchDesk(opts: BenchDeskOptions): Promise<BenchDesk>
     // Dragon Desk reads only the address of a dev tenant it did not start.
     ...(opts.devTenantUrl
       ? { devTenant: { url: opts.devTenantUrl } as DevTenant }
-      : { devTenantOptions: { fixture: benchFixture(opts.nurses) } }),
+      : { devTenantOptions: { fixture: benchFixture(opts.nurses), latency: opts.latency } }),
   });
   return {
     desk,

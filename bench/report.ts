@@ -1,6 +1,7 @@
 /** The printed table of a run (pure: results in, text out). */
 import { isError, type Measured } from './budget';
 import type { BenchResults } from './bench';
+import { LATENCY_STEP_LABELS, LATENCY_STEPS } from './latency';
 import { TURN_LABELS, TURN_SCENARIOS } from './turns';
 
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
@@ -87,6 +88,31 @@ export function formatReport(r: BenchResults): string {
           `  compiled (dist/), as npm start runs it: node ${mem.nodeFlags.join(' ')}`,
           `  Dragon Desk: start ${f(mem.start.rssMb, 0)} MB, after the burst ${f(mem.afterBurst.rssMb, 0)} MB, settled (${f(mem.settleMs / 1000, 0)} s idle) ${f(mem.settled.rssMb, 0)} MB; V8 heap used ${f(mem.settled.heapUsedMb, 0)} MB${mem.errors ? `; ${mem.errors} turns failed` : ''}`,
           floorLine,
+        ];
+      },
+    ),
+  );
+
+  out.push(
+    ...section(
+      `6. At Graph's latency: every dev tenant answer held back ${r.options.latency.latencyMs} ms (a $batch's requests side by side), one person at a time, ${r.options.latency.runs} runs`,
+      r.latency,
+      (l) => {
+        const v = l.verification;
+        const delays = v.pollDelaysMs;
+        return [
+          `  ${pad('', 52)}${lpad('wall p50', 9)}${lpad('p99 ms', 8)}${lpad('round trips (worst, median)', 29)}${lpad('calls', 7)}`,
+          ...LATENCY_STEPS.map((n) => {
+            const s = l.steps[n];
+            return (
+              `  ${pad(LATENCY_STEP_LABELS[n], 52)}${lpad(f(s.wall.p50, 0), 9)}${lpad(f(s.wall.p99, 0), 8)}${lpad(`${s.roundTrips.max}, ${s.roundTrips.p50}`, 29)}${lpad(String(s.callsMax), 7)}` +
+              (s.errors ? `  (${s.errors} failed: ${s.firstError ?? ''})` : '')
+            );
+          }),
+          `  (round trips: the longest chain of tenant calls each sent after the previous one was answered, from the dev tenant's call log; calls: the most HTTP calls in one run, a $batch counting one)`,
+          `  license check after the write: reads after ${delays.slice(0, -1).join(', ')} ms, then every ${delays[delays.length - 1]} ms; Entra's processing (write → Active) p50 ${f(v.entraMs.p50, 0)} ms`,
+          `  license Active → Dragon Desk notices (overshoot, the read's own round trip included): p50 ${f(v.overshootMs.p50, 0)} ms, p99 ${f(v.overshootMs.p99, 0)} ms; of it, waiting for the next read: p50 ${f(v.pollWaitMs.p50, 0)} ms, p99 ${f(v.pollWaitMs.p99, 0)} ms`,
+          `  Approve click → license Active p50 ${f(v.clickToActiveMs.p50, 0)} ms; → request completed p50 ${f(v.clickToCompletedMs.p50, 0)} ms, p99 ${f(v.clickToCompletedMs.p99, 0)} ms`,
         ];
       },
     ),

@@ -7,6 +7,7 @@ import { persona } from '../src/devtenant/fixture';
 import { actionActivity, conversationIdOf, messageActivity, type ActivityContext, type Speaker } from './activities';
 import { FakeConnector, buttonData, latestCardWith } from './connector';
 import type { QueryObserver } from '../src/store/dialect';
+import type { Latency } from '../src/devtenant/latency';
 import { startBenchDesk, type BenchDesk } from './desk';
 import { startEchoBot, type EchoBot } from './echoBot';
 import { benchUser } from './fixture';
@@ -38,6 +39,8 @@ export function nurseSpeaker(n: number): Speaker {
 
 export interface WorldOptions {
   nurses: number;
+  /** Hold the dev tenant's answers back as Graph's round trips would (see src/devtenant/latency.ts). */
+  latency?: Latency;
   env?: Record<string, string>;
   onQuery?: QueryObserver;
 }
@@ -46,7 +49,7 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
   const connector = new FakeConnector();
   await connector.start();
   const echo = await startEchoBot();
-  const dd = await startBenchDesk({ nurses: opts.nurses, env: opts.env, onQuery: opts.onQuery });
+  const dd = await startBenchDesk({ nurses: opts.nurses, env: opts.env, onQuery: opts.onQuery, latency: opts.latency });
   const ctx = dd.activityContext(connector.url);
   let used = 0;
   return {

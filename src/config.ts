@@ -12,6 +12,7 @@ import dotenv from 'dotenv';
 import type { LicenseKind } from './domain/catalog';
 import { parsePartnerList, type KnownPartner } from './domain/partners';
 import { fromRoot, projectRoot } from './paths';
+import { parseLatency, type Latency } from './devtenant/latency';
 
 export type AppMode = 'dev' | 'production';
 export type CredentialKind = 'client-secret' | 'certificate' | 'managed-identity';
@@ -35,11 +36,11 @@ export interface Config {
   };
   /** The in-process dev tenant (dev mode only), seeded from a fixture (`contoso-health` by default). */
   /**
-   * The dev tenant (dev mode only): started in process on `port`, seeded from `fixture`; or, with
-   * `url` (DEV_TENANT_URL), one already running (`npx dragon-desk devtenant`) that several Dragon
-   * Desk processes share.
+   * The dev tenant (dev mode only): started in process on `port`, seeded from `fixture`, answering
+   * after `latency` (DEV_TENANT_LATENCY_MS); or, with `url` (DEV_TENANT_URL), one already running
+   * (`npx dragon-desk devtenant`) that several Dragon Desk processes share.
    */
-  devTenant?: { port: number; fixture: string; url?: string };
+  devTenant?: { port: number; fixture: string; url?: string; latency?: Latency };
   graphBaseUrl: string;
   armBaseUrl: string;
   /** How Dragon Desk authenticates to Graph and ARM in production. */
@@ -240,6 +241,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     if (shared && !isLoopbackUrl(shared))
       problems.push(`DEV_TENANT_URL: must be on this machine (127.0.0.1 or localhost), got "${shared}"`);
     devTenant = { port: int('DEV_TENANT_PORT', 5980, 0, 65535), fixture, ...(shared ? { url: shared } : {}) };
+    try {
+      const latency = parseLatency(str('DEV_TENANT_LATENCY_MS'));
+      if (latency) devTenant.latency = latency;
+    } catch (err) {
+      problems.push(`DEV_TENANT_LATENCY_MS: ${(err as Error).message}`);
+    }
     // Dev mode never reaches Microsoft: the tenant is always a dev tenant, in process or on this machine.
     graphBaseUrl = shared ?? `http://127.0.0.1:${devTenant.port}`;
     armBaseUrl = graphBaseUrl;

@@ -78,6 +78,7 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
         host: '127.0.0.1',
         port: config.devTenant?.port ?? 0,
         fixture: config.devTenant?.fixture,
+        latency: config.devTenant?.latency,
         clock,
         ...opts.devTenantOptions,
       });

@@ -191,6 +191,21 @@ describe('Bot Framework credentials and modes', () => {
     expect(c.armBaseUrl).toBe('http://127.0.0.1:6123');
     expect(c.credential).toBeUndefined();
   });
+
+  test('DEV_TENANT_LATENCY_MS: none by default, a fixed latency or a uniform spread, anything else refused', () => {
+    expect(parseConfig(DEV).devTenant?.latency).toBeUndefined();
+    expect(parseConfig({ ...DEV, DEV_TENANT_LATENCY_MS: '100' }).devTenant?.latency).toEqual({
+      minMs: 100,
+      maxMs: 100,
+    });
+    expect(parseConfig({ ...DEV, DEV_TENANT_LATENCY_MS: '80-250' }).devTenant?.latency).toEqual({
+      minMs: 80,
+      maxMs: 250,
+    });
+    expect(problemsOf({ ...DEV, DEV_TENANT_LATENCY_MS: '250-80' })).toEqual([
+      expect.stringMatching(/^DEV_TENANT_LATENCY_MS: expected milliseconds per answer, e.g. 100, or a range/),
+    ]);
+  });
 });
 
 describe('Azure settings: Entra sign-in to PostgreSQL, the Teams app id, telemetry', () => {

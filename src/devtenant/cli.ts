@@ -1,16 +1,23 @@
 /**
  * `npx dragon-desk devtenant [fixture]`: the dev tenant on its own, on DEV_TENANT_PORT (5980), until
- * Ctrl+C. Several Dragon Desk processes started with DEV_TENANT_URL pointing at it share one tenant
- * (with one DATABASE_URL: a cluster on one machine; `npm run cluster` does it all).
+ * Ctrl+C, answering after DEV_TENANT_LATENCY_MS when set. Several Dragon Desk processes started with
+ * DEV_TENANT_URL pointing at it share one tenant (with one DATABASE_URL: a cluster on one machine;
+ * `npm run cluster` does it all).
  */
 import type { Writable } from 'node:stream';
+import { describeLatency } from './latency';
 import { startDevTenant, type DevTenant } from './server';
 
 export async function runDevTenant(args: readonly string[], env: NodeJS.ProcessEnv, out: Writable): Promise<DevTenant> {
   const port = Number(env.DEV_TENANT_PORT ?? 5980);
   const fixture = args[0] ?? env.DEV_TENANT_FIXTURE ?? 'contoso-health';
-  const tenant = await startDevTenant({ port, host: env.DEV_TENANT_HOST ?? '127.0.0.1', fixture });
-  out.write(`dev tenant (${fixture}) listening on ${tenant.url}\n`);
+  const tenant = await startDevTenant({
+    port,
+    host: env.DEV_TENANT_HOST ?? '127.0.0.1',
+    fixture,
+    latency: env.DEV_TENANT_LATENCY_MS,
+  });
+  out.write(`dev tenant (${fixture}) listening on ${tenant.url}; latency per answer: ${describeLatency(tenant.latency)}\n`);
   out.write(`  Graph: ${tenant.url}/v1.0   ARM: ${tenant.url}   token: "Bearer dev" or "Bearer dev:<objectId>"\n`);
   out.write(`  Dragon Desk instances attach with DEV_TENANT_URL=${tenant.url}\n`);
   return tenant;

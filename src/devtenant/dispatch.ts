@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { authenticate } from './auth';
 import { errorBody, invalidJson, TenantHttpError, type Dialect, type RequestIds } from './errors';
 import type { CallLog, FaultInjector } from './faults';
+import { answerDelayMs, type Latency } from './latency';
 import type { AppPermissions } from './permissions';
 import { parseQueryString, queryOption } from './odata';
 import type { ApiRequest, ApiResponse, Caller, Router } from './router';
@@ -21,6 +22,8 @@ export interface IncomingCall {
   headers: Record<string, string>;
   body?: { text: string } | { json: unknown };
   inBatch: boolean;
+  /** performance.now() when the request arrived (before its body was read); default: when handled. */
+  receivedAtMs?: number;
 }
 
 export interface OutgoingResponse {
@@ -39,6 +42,8 @@ export interface DispatcherDeps {
   graph: Router;
   arm: Router;
   hooks: Router;
+  /** Holds every answer back, as Graph's and ARM's round trips would (latency.ts); none by default. */
+  latency?: Latency;
 }
 
 export const GRAPH_CONTENT_TYPE =
@@ -83,6 +88,7 @@ export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
   async handle(call: IncomingCall): Promise<OutgoingResponse> {
+    const startMs = call.receivedAtMs ?? performance.now();
     const split = splitUrl(call.url);
     const rawQuery = split.rawQuery;
     const segments = dialectOf(split.segments) === 'graph' ? expandKeySegments(split.segments) : split.segments;
@@ -163,6 +169,13 @@ export class Dispatcher {
     } catch (err) {
       res = this.renderError(err, dialect, ids);
     }
+    // An answer leaves one latency sample after its request arrived, or when it is ready if that
+    // took longer: a $batch is ready when its slowest inner request has answered (they ran side by
+    // side, each held back by a sample of its own), so it costs about one round trip, not one per item.
+    if (this.deps.latency) {
+      const wait = answerDelayMs(this.deps.latency, performance.now() - startMs);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
     this.deps.calls.record({
       at: this.deps.clock.now().toISOString(),
       method: call.method.toUpperCase(),
@@ -172,6 +185,8 @@ export class Dispatcher {
       inBatch: call.inBatch,
       callerId: caller?.objectId ?? null,
       injected,
+      startMs,
+      endMs: performance.now(),
     });
     return res;
   }

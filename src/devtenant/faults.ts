@@ -98,6 +98,12 @@ export interface CallRecord {
   callerId: string | null;
   /** Whether the fault injector answered this call. */
   injected: boolean;
+  /**
+   * When the request arrived and when its answer left, as performance.now() of the dev tenant's
+   * process (the benchmark's own, when it runs in process): which calls ran one after another.
+   */
+  startMs: number;
+  endMs: number;
 }
 
 export interface CallFilter {

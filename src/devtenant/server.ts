@@ -13,6 +13,7 @@ import { Dispatcher, type IncomingCall } from './dispatch';
 import { CallLog, FaultInjector } from './faults';
 import { AppPermissions } from './permissions';
 import { loadFixture, DEFAULT_FIXTURE, type Fixture } from './fixture';
+import { parseLatency, type Latency } from './latency';
 import { Router } from './router';
 import { appCatalogRoutes } from './routes/appCatalogs';
 import { armPartnerRoutes } from './routes/arm-partners';
@@ -40,6 +41,11 @@ export interface DevTenantOptions {
   clock?: Clock;
   /** Delay before queued group-based license processing runs. Default 50 ms. */
   licenseProcessingDelayMs?: number;
+  /**
+   * Hold every answer back as Graph's round trips would (latency.ts): a Latency, or its text as
+   * DEV_TENANT_LATENCY_MS takes it ('100', '80-250'). None by default.
+   */
+  latency?: Latency | string;
 }
 
 export interface DevTenant {
@@ -49,6 +55,8 @@ export interface DevTenant {
   close(): Promise<void>;
   faults: FaultInjector;
   calls: CallLog;
+  /** What every answer is held back by (none unless configured). */
+  latency: Latency | undefined;
   /** The Graph application permissions of Dragon Desk's app (all granted at start). */
   permissions: AppPermissions;
   /** The directory, for test assertions. */
@@ -106,7 +114,18 @@ export async function startDevTenant(opts: DevTenantOptions = {}): Promise<DevTe
   const graph = new Router();
   const arm = new Router();
   const hooks = new Router();
-  const dispatcher: Dispatcher = new Dispatcher({ state, faults, calls, permissions, clock, graph, arm, hooks });
+  const latency = typeof opts.latency === 'string' ? parseLatency(opts.latency) : opts.latency;
+  const dispatcher: Dispatcher = new Dispatcher({
+    state,
+    faults,
+    calls,
+    permissions,
+    clock,
+    graph,
+    arm,
+    hooks,
+    latency,
+  });
   graph
     .add(organizationRoutes(deps))
     .add(userRoutes(deps))
@@ -122,6 +141,7 @@ export async function startDevTenant(opts: DevTenantOptions = {}): Promise<DevTe
   hooks.add(testHookRoutes({ ...deps, faults, calls, permissions, adjustableClock, reset }));
 
   const server = http.createServer((req, res) => {
+    const receivedAtMs = performance.now();
     void (async () => {
       try {
         const text = await readBody(req);
@@ -138,6 +158,7 @@ export async function startDevTenant(opts: DevTenantOptions = {}): Promise<DevTe
           headers: headerMap(req.headers),
           body: { text },
           inBatch: false,
+          receivedAtMs,
         });
         const payload = out.body === undefined ? '' : JSON.stringify(out.body);
         res.writeHead(out.status, { ...out.headers, 'Content-Length': String(Buffer.byteLength(payload)) });
@@ -168,6 +189,7 @@ export async function startDevTenant(opts: DevTenantOptions = {}): Promise<DevTe
   return {
     url: baseUrl,
     port,
+    latency,
     faults,
     permissions,
     calls,

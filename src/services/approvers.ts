@@ -50,12 +50,15 @@ async function readFacts(
     licenseFallback,
   };
   if (group) {
-    const owners = await directory.groupOwners(group.id, reads);
-    facts.group = { displayName: (await directory.groupName(group.id)) ?? group.fallbackName, owners };
+    // Side by side: a group name not known yet costs no round trip of its own.
+    const [owners, name] = await Promise.all([directory.groupOwners(group.id, reads), directory.groupName(group.id)]);
+    facts.group = { displayName: name ?? group.fallbackName, owners };
   }
   if (withFallback || !ownersDecide(facts)) {
     const holders: Partial<Record<AdminRole, Awaited<ReturnType<Directory['roleHolders']>>>> = {};
-    for (const role of fallbackRoles(grant, licenseFallback)) holders[role] = await directory.roleHolders(role, reads);
+    const roles = fallbackRoles(grant, licenseFallback);
+    const read = await Promise.all(roles.map((role) => directory.roleHolders(role, reads)));
+    roles.forEach((role, i) => (holders[role] = read[i]));
     facts.holders = holders;
   }
   return facts;

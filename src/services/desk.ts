@@ -38,14 +38,19 @@ export class Desk {
     }
   }
 
+  /** The name and the roles are read side by side: one $batch when neither is cached. */
+  private async helpCard(actor: Actor): Promise<Reply> {
+    const [name, isAdmin] = await Promise.all([this.greetingName(actor), this.isAdmin(actor)]);
+    return card(helpCard({ name, isAdmin }));
+  }
+
   /** Admins see the admin examples on the help card; a failed read just shows the general card. */
   private async isAdmin(actor: Actor): Promise<boolean> {
     return isStatusReader(await this.s.directory.rolesOf(actor.id, 'cached').catch(() => new Set<never>()));
   }
 
   async welcome(actor: Actor): Promise<Reply[]> {
-    const name = await this.greetingName(actor);
-    const replies: Reply[] = [card(helpCard({ name, isAdmin: await this.isAdmin(actor) }))];
+    const replies: Reply[] = [await this.helpCard(actor)];
     replies.push(...(await this.pendingApprovalsOnArrival(actor)));
     return replies;
   }
@@ -72,14 +77,7 @@ export class Desk {
     const name: Intent = intent.intent;
     switch (name) {
       case 'help':
-        return [
-          card(
-            helpCard({
-              name: await this.greetingName(actor),
-              isAdmin: await this.isAdmin(actor),
-            }),
-          ),
-        ];
+        return [await this.helpCard(actor)];
       case 'license.request': {
         // A Dragon administrator hears first that their role does not assign licenses.
         // Asked second, the note reuses the roles the request just read fresh (one tenant read less).

@@ -1,14 +1,27 @@
 /**
  * Reads about people, roles and seats from the tenant. Status answers, drafts and sending a request
- * for approval may use a short-lived cache (`fresh: false` / 'cached'); the moment of a decision
- * (an approver's click, an admin's Confirm, the execution) reads fresh.
+ * for approval may use a short-lived cache ('cached'); the moment of a decision (an approver's
+ * click, an admin's Confirm, the execution) reads fresh.
+ *
+ * Reads are sent on the next turn of the event loop, and everything asked for until then goes out
+ * together in one Graph $batch: a person waits for every round trip a step makes one after another,
+ * so a step asks for what it needs side by side (Promise.all) and pays one.
  */
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { ROLE_TEMPLATE, type AdminRole, type LicenseKind, LICENSE_KINDS } from '../domain/catalog';
 import { matchPerson, type Resolution } from '../domain/people';
 import { rolesFromTemplateIds } from '../domain/policy';
-import type { SubscribedSku, TenantClient, TenantUser } from '../tenant/types';
+import type {
+  DirectoryAnswers,
+  DirectoryQuery,
+  ReadResult,
+  SubscribedSku,
+  TenantClient,
+  TenantGroup,
+  TenantUser,
+} from '../tenant/types';
+import { answerOf, settle } from './settle';
 import type { Actor } from './types';
 
 /**
@@ -31,10 +44,29 @@ interface CacheEntry<T> {
   value: Promise<T>;
 }
 
+/** One read the directory can send on its own or gather with others into a $batch. */
+type Load =
+  | { part: 'users'; key: string }
+  | { part: 'rolesOf'; key: string }
+  | { part: 'groupIdsOf'; key: string }
+  | { part: 'ownersOf'; key: string }
+  | { part: 'membersOf'; key: string }
+  | { part: 'groups'; key: string }
+  | { part: 'subscribedSkus' }
+  | { part: 'find'; key: string };
+
+interface Gathered {
+  /** A read of one thing, or a read made of several (run when sent; its own reads gather anew). */
+  load: Load | (() => Promise<unknown>);
+  answer: Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
 export class Directory {
   private cache = new Map<string, CacheEntry<unknown>>();
-  /** Fresh reads asked for but not sent yet (see fresh()). */
-  private readonly gathering = new Map<string, Promise<unknown>>();
+  /** Reads asked for but not sent yet, by cache key (see fresh()). */
+  private readonly gathering = new Map<string, Gathered>();
   private readonly skuIds = new Map<LicenseKind, string>();
   private readonly groupNames = new Map<string, string>();
 
@@ -46,11 +78,11 @@ export class Directory {
   ) {}
 
   /** Cached read for status answers; a failed read is not cached. */
-  private cached<T>(key: string, fresh: boolean, load: () => Promise<T>): Promise<T> {
+  private cached<T>(key: string, fresh: boolean, load: Gathered['load']): Promise<T> {
     const now = this.clock.now().getTime();
     const hit = this.cache.get(key) as CacheEntry<T> | undefined;
     if (!fresh && hit && now - hit.at < this.ttlMs) return hit.value;
-    const value = this.fresh(key, load);
+    const value = this.fresh<T>(key, load);
     this.remember(key, now, value);
     return value;
   }
@@ -70,17 +102,84 @@ export class Directory {
    * for the same thing before it is sent. Each of them asked before the request went out, so each
    * gets an answer read after asking: as fresh as a read of their own, never an earlier answer.
    * bench/: a burst of 50 approval clicks re-checked the group's owners with 50 reads; now a few.
+   * Different reads asked for meanwhile go with it, in one $batch.
    */
-  private fresh<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const gathering = this.gathering.get(key) as Promise<T> | undefined;
-    if (gathering) return gathering;
-    const read = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      // From here on, a new asker gets a read of its own: this one is on its way.
-      this.gathering.delete(key);
-      return load();
-    });
-    this.gathering.set(key, read);
-    return read;
+  private fresh<T>(key: string, load: Gathered['load']): Promise<T> {
+    const gathering = this.gathering.get(key);
+    if (gathering) return gathering.answer as Promise<T>;
+    let settle!: Pick<Gathered, 'resolve' | 'reject'>;
+    const answer = new Promise<unknown>((resolve, reject) => (settle = { resolve, reject }));
+    if (this.gathering.size === 0) setImmediate(() => void this.send());
+    this.gathering.set(key, { load, answer, ...settle });
+    return answer as Promise<T>;
+  }
+
+  /** Sends what was gathered: one read the single way, several in one $batch. */
+  private async send(): Promise<void> {
+    // From here on, a new asker gets a read of its own: these are on their way.
+    const gathered = [...this.gathering.values()];
+    this.gathering.clear();
+    const reads: (Gathered & { load: Load })[] = [];
+    for (const g of gathered) {
+      const { load } = g;
+      if (typeof load === 'function') load().then(g.resolve, g.reject);
+      else reads.push({ ...g, load });
+    }
+    if (reads.length === 0) return;
+    if (reads.length === 1) {
+      const [r] = reads;
+      await this.readOne(r.load).then(r.resolve, r.reject);
+      return;
+    }
+    const query: Required<DirectoryQuery> = {
+      users: [],
+      rolesOf: [],
+      groupIdsOf: [],
+      ownersOf: [],
+      membersOf: [],
+      groups: [],
+      subscribedSkus: false,
+      find: [],
+    };
+    for (const { load } of reads) {
+      if (load.part === 'subscribedSkus') query.subscribedSkus = true;
+      else query[load.part].push(load.key);
+    }
+    let answers: DirectoryAnswers;
+    try {
+      answers = await this.tenant.readDirectory(query);
+    } catch (err) {
+      for (const r of reads) r.reject(err);
+      return;
+    }
+    for (const r of reads) {
+      const result: ReadResult<unknown> | undefined =
+        r.load.part === 'subscribedSkus' ? answers.subscribedSkus : answers[r.load.part]?.get(r.load.key);
+      if (!result) r.reject(new Error(`the tenant gave no answer for ${r.load.part}`));
+      else if ('error' in result) r.reject(result.error);
+      else r.resolve(result.value);
+    }
+  }
+
+  private readOne(load: Load): Promise<unknown> {
+    switch (load.part) {
+      case 'users':
+        return this.tenant.getUser(load.key);
+      case 'rolesOf':
+        return this.tenant.getUserRoleTemplateIds(load.key);
+      case 'groupIdsOf':
+        return this.tenant.getUserGroupIds(load.key);
+      case 'ownersOf':
+        return this.tenant.listGroupOwners(load.key);
+      case 'membersOf':
+        return this.tenant.listGroupMembers(load.key);
+      case 'groups':
+        return this.tenant.getGroup(load.key);
+      case 'subscribedSkus':
+        return this.tenant.listSubscribedSkus();
+      case 'find':
+        return this.tenant.findUsers(load.key);
+    }
   }
 
   /** Forget cached reads after a change we made ourselves. */
@@ -90,87 +189,57 @@ export class Directory {
 
   /**
    * Who a written name means. Resolving only shapes a draft (every check is made again before
-   * anything changes), so the person's record may come from the cache; the search is always sent.
+   * anything changes); the lookup is always sent, and reads the whole record of whoever it finds.
    */
   async resolve(written: string, actor: Actor): Promise<Resolution<TenantUser>> {
     if (written === 'me') {
       const me = await this.user(actor.id, 'cached');
       return me ? { kind: 'one', person: me } : { kind: 'none' };
     }
-    const candidates = await this.tenant.findUsers(written.replace(/^(dr\.?|doctor)\s+/i, ''), 25);
-    const result = matchPerson(written, candidates);
-    if (result.kind !== 'one') return result;
-    // findUsers may return a trimmed projection; fetch the full record (licenses, enabled) once.
-    const full = await this.user(result.person.id, 'cached');
-    return full ? { kind: 'one', person: full } : { kind: 'none' };
+    const asked = this.clock.now().getTime();
+    const text = written.replace(/^(dr\.?|doctor)\s+/i, '');
+    const result = matchPerson(written, await this.fresh<TenantUser[]>(`find:${text}`, { part: 'find', key: text }));
+    // The person's latest record (licenses, enabled): the draft's checks need not read it again.
+    if (result.kind === 'one') this.remember(`user:${result.person.id}`, asked, Promise.resolve(result.person));
+    return result;
   }
 
   /**
    * Someone asking for something needs their own record (the checks) and roles (Confirm or Send
-   * for approval): when neither is in the cache, both are read in one $batch rather than two
-   * requests. A failure is left for the reads that follow to meet and report.
+   * for approval): what is not in the cache is read now, with whatever else the step asks for
+   * meanwhile, in one $batch. A failure is left for the reads that follow to meet and report.
    */
   async warmAsker(userId: string): Promise<void> {
-    const now = this.clock.now().getTime();
-    const known = (key: string) => {
-      const hit = this.cache.get(key);
-      return hit !== undefined && now - hit.at < this.ttlMs;
-    };
-    if (known(`user:${userId}`) || known(`roles:${userId}`)) return;
-    const both = this.fresh(`asker:${userId}`, () => this.tenant.getUserWithRoles(userId));
-    this.remember(
-      `user:${userId}`,
-      now,
-      both.then((b) => b.user),
-    );
-    this.remember(
-      `roles:${userId}`,
-      now,
-      both.then((b) => b.roleTemplateIds),
-    );
-    await both.catch(() => undefined);
+    await Promise.all([this.user(userId, 'cached'), this.rolesOf(userId, 'cached')]).catch(() => undefined);
   }
 
   async user(id: string, reads: Reads = 'fresh'): Promise<TenantUser | undefined> {
-    return this.cached(`user:${id}`, reads === 'fresh', () => this.tenant.getUser(id));
+    return this.cached(`user:${id}`, reads === 'fresh', { part: 'users', key: id });
   }
 
   /**
-   * Several people's records. Fresh: one batched read, which also refreshes the cache. Cached: only
-   * those not read within the TTL are fetched (in one batch). People who do not exist are left out.
+   * Several people's records, read together (one $batch with whatever else is asked meanwhile).
+   * Cached: only those not read within the TTL are read. People who do not exist are left out.
    */
   async users(ids: readonly string[], reads: Reads = 'fresh'): Promise<TenantUser[]> {
-    const now = this.clock.now().getTime();
-    const known = new Map<string, TenantUser | undefined>();
-    const missing: string[] = [];
-    for (const id of ids) {
-      const hit =
-        reads === 'cached'
-          ? (this.cache.get(`user:${id}`) as CacheEntry<TenantUser | undefined> | undefined)
-          : undefined;
-      if (hit && now - hit.at < this.ttlMs) known.set(id, await hit.value);
-      else if (!missing.includes(id)) missing.push(id);
-    }
-    if (missing.length) {
-      const read = await this.tenant.getUsers(missing);
-      for (const id of missing) {
-        const user = read.find((u) => u.id === id);
-        known.set(id, user);
-        this.remember(`user:${id}`, now, Promise.resolve(user));
-      }
-    }
-    return ids.map((id) => known.get(id)).filter((u): u is TenantUser => u !== undefined);
+    const unique = [...new Set(ids)];
+    const read = await Promise.all(unique.map((id) => this.user(id, reads)));
+    const byId = new Map(unique.map((id, i) => [id, read[i]] as const));
+    return ids.map((id) => byId.get(id)).filter((u): u is TenantUser => u !== undefined);
+  }
+
+  /** The groups a person is in, transitively: who may act as a partner operator, for example. */
+  async groupIdsOf(userId: string, reads: Reads = 'fresh'): Promise<string[]> {
+    return this.cached(`groupIds:${userId}`, reads === 'fresh', { part: 'groupIdsOf', key: userId });
   }
 
   async rolesOf(userId: string, reads: Reads = 'fresh'): Promise<Set<AdminRole>> {
-    const ids = await this.cached(`roles:${userId}`, reads === 'fresh', () =>
-      this.tenant.getUserRoleTemplateIds(userId),
-    );
+    const ids = await this.cached<string[]>(`roles:${userId}`, reads === 'fresh', { part: 'rolesOf', key: userId });
     return rolesFromTemplateIds(ids);
   }
 
   async seats(reads: Reads = 'cached'): Promise<Record<LicenseKind, Seats>> {
-    const skus = await this.cached('skus', reads === 'fresh', () => this.tenant.listSubscribedSkus());
+    const skus = await this.cached<SubscribedSku[]>('skus', reads === 'fresh', { part: 'subscribedSkus' });
     const out = {} as Record<LicenseKind, Seats>;
     for (const kind of LICENSE_KINDS) {
       const part = this.config.licenses[kind].skuPartNumber.toLowerCase();
@@ -199,14 +268,18 @@ export class Directory {
   async groupName(groupId: string): Promise<string | undefined> {
     const known = this.groupNames.get(groupId);
     if (known) return known;
-    const g = await this.tenant.getGroup(groupId).catch(() => undefined);
+    const g = await this.group(groupId).catch(() => undefined);
     if (g) this.groupNames.set(groupId, g.displayName);
     return g?.displayName;
   }
 
+  private group(groupId: string): Promise<TenantGroup | undefined> {
+    return this.fresh(`group:${groupId}`, { part: 'groups', key: groupId });
+  }
+
   /** Owners of a group: fresh by default, because ownership decides who may approve. */
   async groupOwners(groupId: string, reads: Reads = 'fresh'): Promise<TenantUser[]> {
-    return this.cached(`owners:${groupId}`, reads === 'fresh', () => this.tenant.listGroupOwners(groupId));
+    return this.cached(`owners:${groupId}`, reads === 'fresh', { part: 'ownersOf', key: groupId });
   }
 
   async isGroupOwner(groupId: string, userId: string): Promise<boolean> {
@@ -217,19 +290,32 @@ export class Directory {
   async roleHolders(role: AdminRole, reads: Reads = 'fresh'): Promise<TenantUser[]> {
     return this.cached(`holders:${role}`, reads === 'fresh', async () => {
       const assignments = await this.tenant.listRoleAssignments({ roleDefinitionId: ROLE_TEMPLATE[role] });
-      const ids = new Set<string>();
-      const groups: string[] = [];
-      for (const a of assignments) {
-        if (a.directoryScopeId !== '/' && a.directoryScopeId !== undefined) continue;
-        const group = await this.tenant.getGroup(a.principalId);
-        if (group) groups.push(group.id);
-        else ids.add(a.principalId);
-      }
-      const people = ids.size ? await this.tenant.getUsers([...ids]) : [];
-      for (const g of groups) people.push(...(await this.tenant.listGroupMembers(g)));
+      const principals = assignments
+        .filter((a) => a.directoryScopeId === '/' || a.directoryScopeId === undefined)
+        .map((a) => a.principalId);
+      const holders = await Promise.all(principals.map((id) => this.principal(id)));
       const seen = new Set<string>();
-      return people.filter((p) => p.accountEnabled !== false && !seen.has(p.id) && (seen.add(p.id), true));
+      return holders
+        .flatMap((h) => h.people)
+        .filter((p) => p.accountEnabled !== false && !seen.has(p.id) && (seen.add(p.id), true));
     });
+  }
+
+  /**
+   * Who a role assignment's principal is: a person, or a role-assignable group and its members.
+   * Which of the two is not known before reading, so both readings go out together (one $batch for
+   * every principal asked for meanwhile) and the one that answers counts.
+   */
+  async principal(id: string): Promise<{ group?: TenantGroup; people: TenantUser[] }> {
+    const [group, person, members] = await Promise.all([
+      this.group(id),
+      settle(this.user(id)),
+      settle(this.fresh<TenantUser[]>(`members:${id}`, { part: 'membersOf', key: id })),
+    ]);
+    // The reading that does not apply fails (there is no such group's member list): not used.
+    if (group) return { group, people: answerOf(members) };
+    const user = answerOf(person);
+    return { people: user ? [user] : [] };
   }
 }
 

@@ -6,13 +6,12 @@
 import { ROLE_NAMES, type AdminRole } from '../domain/catalog';
 import { PARTNER_RELATIONSHIP_MANAGERS } from '../domain/partners';
 import type { Directory } from './directory';
+import { answerOf, settle } from './settle';
 import type { ServiceDeps } from './types';
 
 export type OperatorStanding = { ok: true; as: string } | { ok: false; reason: string };
 
 export class PartnerAccess {
-  private groupName?: string;
-
   constructor(
     private readonly deps: ServiceDeps,
     private readonly directory: Directory,
@@ -22,28 +21,29 @@ export class PartnerAccess {
   async isPartnerOperator(userId: string): Promise<boolean> {
     const groupId = this.deps.config.partnerOperatorsGroupId;
     if (!groupId) return false;
-    const ids = await this.deps.tenant.getUserGroupIds(userId);
+    const ids = await this.directory.groupIdsOf(userId, 'fresh');
     return ids.some((id) => id.toLowerCase() === groupId.toLowerCase());
   }
 
   async operatorsGroupName(): Promise<string | undefined> {
     const groupId = this.deps.config.partnerOperatorsGroupId;
     if (!groupId) return undefined;
-    if (!this.groupName)
-      this.groupName =
-        (await this.deps.tenant.getGroup(groupId).catch(() => undefined))?.displayName ?? 'partner operators';
-    return this.groupName;
+    return (await this.directory.groupName(groupId)) ?? 'partner operators';
   }
 
   /**
    * May this person link partner ids or send delegated admin offers? `what` completes "Only … can
-   * {what}" in the refusal.
+   * {what}" in the refusal. The roles and the group membership are read fresh, side by side (one
+   * $batch), though a Global Administrator needs no membership.
    */
   async operator(userId: string, what: string): Promise<OperatorStanding> {
-    if ((await this.directory.rolesOf(userId, 'fresh')).has('globalAdministrator'))
-      return { ok: true, as: 'a Global Administrator' };
-    const group = await this.operatorsGroupName();
-    if (group && (await this.isPartnerOperator(userId))) return { ok: true, as: `a member of “${group}”` };
+    const [roles, group, member] = await Promise.all([
+      this.directory.rolesOf(userId, 'fresh'),
+      this.operatorsGroupName(),
+      settle(this.isPartnerOperator(userId)),
+    ]);
+    if (roles.has('globalAdministrator')) return { ok: true, as: 'a Global Administrator' };
+    if (group && answerOf(member)) return { ok: true, as: `a member of “${group}”` };
     return {
       ok: false,
       reason: group

@@ -23,9 +23,16 @@ import type { Directory, Reads } from './directory';
 import { isTransient } from '../tenant/errors';
 import { readApprovers, readFallbackApprovers, type ApproverSource } from './approvers';
 import type { GroupsInUse } from './groupsInUse';
-import { DRAGON_ADMIN_SCOPE, DRAGON_ADMIN_SCOPE_ID, DragonRoleAccess, type GrantVia } from './dragonRole';
+import {
+  DRAGON_ADMIN_SCOPE,
+  DRAGON_ADMIN_SCOPE_ID,
+  DragonRoleAccess,
+  type GrantVia,
+  type RoleHolding,
+} from './dragonRole';
 import { GrantService, type TimerRegistry } from './grants';
 import { applyPersonChoices, notFoundText, resolvePeople, targetOf } from './people';
+import { answerOf, settle, type Settled } from './settle';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type ClickResult, type Reply, type ServiceDeps } from './types';
 import { auditEntry, SYSTEM_ACTOR } from './audit';
@@ -89,8 +96,11 @@ export class RoleService implements Capability<'role.assign' | 'role.remove'> {
       if (!check.ok) return [text(`${check.reason} Nothing was requested.`)];
       duration = ask.duration.trim().toUpperCase();
     }
-    await this.directory.warmAsker(actor.id);
-    const people = await resolvePeople(this.directory, users, actor);
+    // Asked for side by side, the asker's record and roles and the people named are one $batch.
+    const [people] = await Promise.all([
+      resolvePeople(this.directory, users, actor),
+      this.directory.warmAsker(actor.id),
+    ]);
     if (people.notFound.length) return [text(notFoundText(people.notFound, this.deps.config.mode))];
     return this.engine.startDraft(actor, {
       draft: {
@@ -199,17 +209,23 @@ export class RoleService implements Capability<'role.assign' | 'role.remove'> {
   }
 
   async precheck(req: RoleRequest, _actor: Actor, reads: Reads = 'fresh'): Promise<Precheck> {
-    const users = await this.directory.users(
-      req.targets.map((t) => t.userId),
-      reads,
-    );
+    // The people and how each holds the role now are read side by side; someone who no longer
+    // exists has no holding to read, so theirs is only used for people who do.
+    const [users, holdings] = await Promise.all([
+      this.directory.users(
+        req.targets.map((t) => t.userId),
+        reads,
+      ),
+      Promise.all(req.targets.map((t) => settle(this.access.holding(t.userId)))),
+    ]);
     const skipped: { name: string; reason: string }[] = [];
     const keep: RequestTarget[] = [];
-    for (const t of req.targets) {
+    for (const [i, t] of req.targets.entries()) {
       const reason = await this.targetProblem(
         req,
         t,
         users.find((u) => u.id === t.userId),
+        holdings[i],
       );
       if (reason) skipped.push({ name: t.displayName, reason });
       else keep.push(t);
@@ -223,12 +239,13 @@ export class RoleService implements Capability<'role.assign' | 'role.remove'> {
     req: RoleRequest,
     t: RequestTarget,
     u: TenantUser | undefined,
+    holding: Settled<RoleHolding>,
   ): Promise<string | undefined> {
     if (!u) return `${t.displayName} no longer exists in the directory.`;
     // Taking the role away from a disabled account only lowers privilege, so that is allowed.
     if (req.kind === 'role.assign' && u.accountEnabled === false)
       return `${u.displayName}'s account is disabled, so the Dragon Administrator role can't be given.`;
-    const h = await this.access.holding(u.id);
+    const h = answerOf(holding);
     if (req.kind === 'role.assign' && h.holds) {
       const how = h.inGroup
         ? `as a member of “${await this.groupName((await this.access.groupId('cached'))!)}”`

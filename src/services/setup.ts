@@ -24,9 +24,10 @@ import {
   type SetupStep,
 } from '../domain/setupPlan';
 import { explainTenantError, isAlreadyAssigned, isNotFound, tenantErrorKind } from '../tenant/errors';
-import { TenantError, type TenantGroup } from '../tenant/types';
+import { TenantError, type DirectoryRoleAssignment, type TenantGroup, type TenantUser } from '../tenant/types';
 import { DirectOnlyCapability, type Capability, type ExecutionOutcome, type Precheck } from './capability';
 import type { Directory } from './directory';
+import { answerOf, settle, type Settled } from './settle';
 import { isTransient } from '../tenant/errors';
 import { DRAGON_ADMIN_SCOPE_ID, DRAGON_ADMIN_TEMPLATE } from './dragonRole';
 import type { GroupsInUse } from './groupsInUse';
@@ -73,54 +74,71 @@ export class SetupService extends DirectOnlyCapability implements Capability<'se
 
   // ---------------------------------------------------------------- looking
 
-  private async findGroup(
-    part: SetupPart,
-  ): Promise<{ group?: TenantGroup; configuredIdMissing?: ObservedPart['configuredIdMissing'] }> {
+  /**
+   * A part's group with its owners and (for the admin part) its role assignment. When the group's
+   * id is known (configured, or recorded by an earlier set-up) all three are read side by side;
+   * only a group found by its name needs its owners read after it.
+   */
+  private async findGroup(part: SetupPart): Promise<{
+    group?: TenantGroup;
+    owners?: Settled<TenantUser[]>;
+    assignments?: Settled<DirectoryRoleAssignment[]>;
+    configuredIdMissing?: ObservedPart['configuredIdMissing'];
+  }> {
     const configured = this.groups.configured(part);
-    if (configured) {
-      const g = await this.deps.tenant.getGroup(configured);
-      return g ? { group: g } : { configuredIdMissing: { variable: CONFIG_VARIABLE[part], id: configured } };
-    }
-    const recorded = await this.groups.recorded(part);
-    if (recorded) {
-      const g = await this.deps.tenant.getGroup(recorded);
-      if (g) return { group: g };
+    const known = configured ?? (await this.groups.recorded(part));
+    if (known) {
+      const [group, owners, assignments] = await Promise.all([
+        this.deps.tenant.getGroup(known),
+        settle(this.deps.tenant.listGroupOwners(known)),
+        part === 'admin' ? settle(this.adminAssignments(known)) : undefined,
+      ]);
+      if (group) return { group, owners, assignments };
+      if (configured) return { configuredIdMissing: { variable: CONFIG_VARIABLE[part], id: configured } };
     }
     return { group: await this.deps.tenant.findGroupByName(SETUP_GROUP_NAMES[part]) };
   }
 
+  private adminAssignments(groupId: string): Promise<DirectoryRoleAssignment[]> {
+    return this.deps.tenant.listRoleAssignments({ principalId: groupId, roleDefinitionId: DRAGON_ADMIN_TEMPLATE });
+  }
+
   /** Reads only: what the tenant has for each part. */
   async observe(): Promise<ObservedPart[]> {
-    const seats = await this.directory.seats('fresh');
+    const [seats, found] = await Promise.all([
+      this.directory.seats('fresh'),
+      Promise.all(SETUP_PARTS.map((part) => this.findGroup(part))),
+    ]);
     return Promise.all(
-      SETUP_PARTS.map(async (part): Promise<ObservedPart> => {
-        const found = await this.findGroup(part);
+      SETUP_PARTS.map(async (part, i): Promise<ObservedPart> => {
+        const { group: g, configuredIdMissing } = found[i];
         const sku = part === 'admin' ? undefined : seats[part].sku;
         const out: ObservedPart = {
           part,
-          configuredIdMissing: found.configuredIdMissing,
+          configuredIdMissing,
           sku: sku ? { skuId: sku.skuId, skuPartNumber: sku.skuPartNumber } : undefined,
         };
-        const g = found.group;
         if (!g) return out;
-        const owners = (await this.deps.tenant.listGroupOwners(g.id)).filter((o) => o.accountEnabled !== false);
+        const [owners, assignments] = await Promise.all([
+          found[i].owners ?? settle(this.deps.tenant.listGroupOwners(g.id)),
+          part === 'admin' ? (found[i].assignments ?? settle(this.adminAssignments(g.id))) : undefined,
+        ]);
         const observed: ObservedGroup = {
           id: g.id,
           displayName: g.displayName,
           securityEnabled: g.securityEnabled,
           isAssignableToRole: g.isAssignableToRole,
-          ownerNames: owners.map((o) => o.displayName),
+          ownerNames: answerOf(owners)
+            .filter((o) => o.accountEnabled !== false)
+            .map((o) => o.displayName),
         };
-        if (part === 'admin') {
-          const assignments = await this.deps.tenant.listRoleAssignments({
-            principalId: g.id,
-            roleDefinitionId: DRAGON_ADMIN_TEMPLATE,
-          });
-          observed.roleAssigned = assignments.some((a) => (a.directoryScopeId ?? '/') === DRAGON_ADMIN_SCOPE_ID);
-        } else {
+        if (assignments)
+          observed.roleAssigned = answerOf(assignments).some(
+            (a) => (a.directoryScopeId ?? '/') === DRAGON_ADMIN_SCOPE_ID,
+          );
+        else
           observed.skuAssigned =
             !!sku && (g.assignedLicenses ?? []).some((l) => l.skuId.toLowerCase() === sku.skuId.toLowerCase());
-        }
         return { ...out, group: observed };
       }),
     );
@@ -137,14 +155,14 @@ export class SetupService extends DirectOnlyCapability implements Capability<'se
 
   /** "set up Dragon licensing" */
   async ask(actor: Actor): Promise<Reply[]> {
-    const roles = await this.directory.rolesOf(actor.id, 'fresh');
+    // The asker's roles and what the tenant has are read side by side; a refusal shows none of it.
+    const { plan, observed, roles } = await this.planFor(actor.id);
     if (!mayRunAny(roles))
       return [
         text(
           'Setting up Dragon licensing needs a Global Administrator or License Administrator (and, for the Dragon Administrators group, a Global or Privileged Role Administrator). You hold none of these roles, so I left everything as it is. Your IT team can run it.',
         ),
       ];
-    const { plan, observed } = await this.planFor(actor.id);
     if (!plan.hasWork) {
       const adopted = await this.adoptFound(observed, actor.id);
       return [card(this.summaryCard(plan, adopted))];

@@ -12,6 +12,7 @@ import type { TenantUser } from '../tenant/types';
 import { Directory, licenseHolding } from './directory';
 import { GRANT_RECORDS } from './grants';
 import { resolvePeople } from './people';
+import { answerOf, settle } from './settle';
 import type { GroupsInUse } from './groupsInUse';
 import type { RequestAccess } from './requestAccess';
 import { notFound, stateWords, type RequestEngine } from './requests';
@@ -60,15 +61,20 @@ export class StatusService {
     return license ? [license] : [...LICENSE_KINDS];
   }
 
-  /** May the actor see other people's licenses of this kind? Admins, and owners of that kind's group. */
+  /**
+   * May the actor see other people's licenses of this kind? Admins, and owners of that kind's group.
+   * The roles and the groups' owners are read side by side (one $batch), though an admin needs no owners.
+   */
   private async mayLookAtOthers(actor: Actor, kind?: LicenseKind): Promise<boolean> {
-    if (isStatusReader(await this.directory.rolesOf(actor.id, 'cached'))) return true;
     const groups = await this.groups.all('cached');
-    for (const k of this.kinds(kind)) {
-      const g = groups[k];
-      if (g && (await this.directory.isGroupOwner(g, actor.id))) return true;
-    }
-    return false;
+    const owned = this.kinds(kind)
+      .map((k) => groups[k])
+      .filter((g) => g !== undefined);
+    const [roles, owners] = await Promise.all([
+      this.directory.rolesOf(actor.id, 'cached'),
+      settle(Promise.all(owned.map((g) => this.directory.isGroupOwner(g, actor.id)))),
+    ]);
+    return isStatusReader(roles) || answerOf(owners).some(Boolean);
   }
 
   async seats(_actor: Actor, license?: LicenseKind): Promise<Reply[]> {
@@ -97,21 +103,32 @@ export class StatusService {
   }
 
   async holders(actor: Actor, license?: LicenseKind): Promise<Reply[]> {
-    if (!(await this.mayLookAtOthers(actor, license)))
+    // Who may look and the seats (for the SKU ids) are read side by side: one $batch.
+    const [allowed, seats] = await Promise.all([this.mayLookAtOthers(actor, license), this.directory.seats('cached')]);
+    if (!allowed)
       return [
         text(
           'Only administrators and the owners of a license group can see who holds Dragon licenses. You can ask about yourself: "do I have a Dragon license?"',
         ),
       ];
-    const seats = await this.directory.seats('cached');
+    const kinds = this.kinds(license);
+    // Both kinds' holders are read side by side.
+    const lists = await Promise.all(
+      kinds.map(async (kind) => {
+        const skuId = seats[kind].sku?.skuId;
+        return skuId
+          ? this.deps.tenant.listUsersWithLicense(skuId, await this.groups.license(kind, 'cached'))
+          : undefined;
+      }),
+    );
     const replies: Reply[] = [];
-    for (const kind of this.kinds(license)) {
+    for (const [i, kind] of kinds.entries()) {
       const skuId = seats[kind].sku?.skuId;
-      if (!skuId) {
+      const people = lists[i];
+      if (!skuId || !people) {
         replies.push(text(`There is no ${LICENSE_INFO[kind].label} subscription in the tenant.`));
         continue;
       }
-      const people = await this.deps.tenant.listUsersWithLicense(skuId, await this.groups.license(kind, 'cached'));
       const rows: string[][] = [];
       let errors = 0;
       for (const p of people) {
@@ -141,7 +158,12 @@ export class StatusService {
   }
 
   async check(actor: Actor, users: string[], license?: LicenseKind): Promise<Reply[]> {
-    const people = await resolvePeople(this.directory, users, actor);
+    // Who is meant, the seats (for the SKU ids) and the asker's roles are read side by side: one $batch.
+    const [people, seats] = await Promise.all([
+      resolvePeople(this.directory, users, actor),
+      this.directory.seats('cached'),
+      this.directory.rolesOf(actor.id, 'cached').catch(() => undefined),
+    ]);
     const replies: Reply[] = [];
     if (people.notFound.length)
       replies.push(text(`I couldn't find ${joinNames(people.notFound.map((n) => `“${n}”`))}.`));
@@ -152,7 +174,12 @@ export class StatusService {
         ),
       );
     const others = people.resolved.filter((p) => p.id !== actor.id);
-    if (others.length && !(await this.mayLookAtOthers(actor, license))) {
+    // Everyone's licensing as it is now, read beside the check of who may look (only shown if allowed).
+    const [allowed, now] = await Promise.all([
+      others.length ? this.mayLookAtOthers(actor, license) : true,
+      this.directory.users(people.resolved.map((p) => p.id)),
+    ]);
+    if (!allowed) {
       replies.push(
         text(
           'You can ask about your own licenses; administrators and license group owners can ask about other people.',
@@ -160,9 +187,8 @@ export class StatusService {
       );
       people.resolved = people.resolved.filter((p) => p.id === actor.id);
     }
-    const seats = await this.directory.seats('cached');
     for (const p of people.resolved) {
-      const user = (await this.directory.user(p.id)) ?? p;
+      const user = now.find((u) => u.id === p.id) ?? p;
       replies.push(text(this.describeHolding(user, seats, license, p.id === actor.id)));
     }
     return replies;
@@ -262,41 +288,33 @@ export class StatusService {
 
   /** Who holds the Dragon Administrator role, and how (group, direct, time-bound until when). */
   async roleHolders(actor: Actor): Promise<Reply[]> {
-    const roles = await this.directory.rolesOf(actor.id, 'cached');
     const adminGroup = await this.groups.admin('cached');
-    if (!isStatusReader(roles) && !(adminGroup && (await this.directory.isGroupOwner(adminGroup, actor.id))))
+    // Who may look, and the assignments (shown only if they may), side by side. A read that failed
+    // counts only where its answer is needed.
+    const [roles, owner, assignments] = await Promise.all([
+      this.directory.rolesOf(actor.id, 'cached'),
+      settle(adminGroup ? this.directory.isGroupOwner(adminGroup, actor.id) : Promise.resolve(false)),
+      settle(this.deps.tenant.listRoleAssignments({ roleDefinitionId: ROLE_TEMPLATE.dragonAdministrator })),
+    ]);
+    if (!isStatusReader(roles) && !answerOf(owner))
       return [
         text(
           'Only administrators and the owner of the Dragon Administrators group can see who holds the Dragon Administrator role.',
         ),
       ];
-    const assignments = await this.deps.tenant.listRoleAssignments({
-      roleDefinitionId: ROLE_TEMPLATE.dragonAdministrator,
-    });
     const rows: string[][] = [];
     // Time-bound grants still in force (src/services/grants.ts); a grant ended early by a removal is not.
     const endsAt = new Map<string, string>();
     for (const g of await this.deps.store.records.list(GRANT_RECORDS))
       if (g.value.state === 'active' && typeof g.value.userId === 'string' && typeof g.value.endsAt === 'string')
         endsAt.set(g.value.userId, g.value.endsAt);
-    for (const a of assignments) {
-      const group = await this.deps.tenant.getGroup(a.principalId);
-      if (group) {
-        for (const m of await this.deps.tenant.listGroupMembers(group.id))
-          rows.push([
-            m.displayName,
-            `member of “${group.displayName}”`,
-            endsAt.has(m.id) ? `until ${endsAt.get(m.id)!.slice(0, 16).replace('T', ' ')} UTC` : 'permanent',
-          ]);
-      } else {
-        const [u] = await this.deps.tenant.getUsers([a.principalId]);
-        if (u)
-          rows.push([
-            u.displayName,
-            'direct role assignment',
-            endsAt.has(u.id) ? `until ${endsAt.get(u.id)!.slice(0, 16).replace('T', ' ')} UTC` : 'permanent',
-          ]);
-      }
+    const until = (id: string) =>
+      endsAt.has(id) ? `until ${endsAt.get(id)!.slice(0, 16).replace('T', ' ')} UTC` : 'permanent';
+    // Every principal looked up at once (a person, or a group and its members).
+    const principals = await Promise.all(answerOf(assignments).map((a) => this.directory.principal(a.principalId)));
+    for (const { group, people } of principals) {
+      for (const p of people)
+        rows.push([p.displayName, group ? `member of “${group.displayName}”` : 'direct role assignment', until(p.id)]);
     }
     if (!rows.length) return [text('Nobody holds the Dragon Administrator role right now.')];
     return [

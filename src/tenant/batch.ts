@@ -189,9 +189,17 @@ export async function runBatch(requests: BatchRequest[], post: PostBatch, rt: Re
   if (requests.length === 0) return [];
   const chunks = chunkBatch(requests);
   const all = new Map<string, BatchResponse>();
-  // One chunk at a time: parallel chunks would only hit the same per-app throttle sooner.
-  for (const chunk of chunks) {
-    for (const [k, v] of await runChunk(chunk, post, rt)) all.set(k, v);
+  if (requests.every((r) => r.method === 'GET')) {
+    // Reads change nothing and cost the throttle the same together or one after another: chunks
+    // of them go side by side, so 21 to 40 reads take one round trip, not two.
+    for (const answers of await Promise.all(chunks.map((c) => runChunk(c, post, rt))))
+      for (const [k, v] of answers) all.set(k, v);
+  } else {
+    // Writes one chunk at a time: the write quota is per app and tenant, and a chunk that is
+    // throttled should hold back the ones after it rather than race them.
+    for (const chunk of chunks) {
+      for (const [k, v] of await runChunk(chunk, post, rt)) all.set(k, v);
+    }
   }
   return requests.map(
     (r) =>

@@ -22,6 +22,21 @@ import {
   subscriptionsPath,
 } from './armShapes';
 import { runBatch } from './batch';
+import {
+  ADVANCED_QUERY,
+  directoryReadRequests,
+  FIND_TOP,
+  groupIdsOf,
+  groupIdsPath,
+  isUser,
+  membersPath,
+  ownersPath,
+  readDirectoryAnswer,
+  roleTemplateIds,
+  rolesPath,
+  searchPath,
+  type DirectoryObject,
+} from './directoryReads';
 import { licenseWriteOutcome, licenseWriteRequest } from './licenseWrites';
 import {
   headersFromRecord,
@@ -39,17 +54,13 @@ import {
   GROUP_SELECT,
   LICENSING_SELECT,
   looksLikeUpn,
-  MEMBER_SELECT,
   odataString,
-  OWNER_SELECT,
   queryString,
   relativeNextLink,
   seg,
   trimSlash,
-  USER_SEARCH_SELECT,
   USER_SELECT,
   userPath,
-  userSearchExpression,
 } from './graphQueries';
 import { resolveRetryPolicy, type RetryPolicy } from './retry';
 import { realSleep, sendWithRetry, silentLogger, type RetryRuntime, type TenantLogger } from './retryingSend';
@@ -64,6 +75,8 @@ import {
   type CatalogApp,
   type ClassicAdministrator,
   type BatchResponse,
+  type DirectoryAnswers,
+  type DirectoryQuery,
   type DirectoryRoleAssignment,
   type GdapRelationship,
   type GroupAssignmentScheduleInput,
@@ -113,33 +126,12 @@ interface Page<T> {
   nextLink?: string;
 }
 
-type DirectoryObject = Record<string, unknown> & { '@odata.type'?: string; id: string };
-
 /** Paging guard: a service that keeps sending nextLinks must not keep a worker busy forever. */
 const MAX_PAGES = 500;
 
 const GRAPH_VERSION = 'v1.0';
 
-/** The header an advanced query needs besides `$count=true` (microsoft-apis §4). */
-const ADVANCED_QUERY = { ConsistencyLevel: 'eventual' };
-
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function isType(o: DirectoryObject, type: 'user' | 'group'): boolean {
-  const t = o['@odata.type'];
-  // Graph always labels the items of a directoryObject collection; an unlabelled item is taken
-  // to be a user (members/owners) unless it carries a role's roleTemplateId.
-  if (typeof t === 'string') return t.toLowerCase() === `#microsoft.graph.${type}`;
-  return type === 'user' ? !('roleTemplateId' in o) : false;
-}
-
-/**
- * A user in a members/owners list. Its fields are the user $select the list was read with
- * (MEMBER_SELECT, OWNER_SELECT); Graph fills them for every user the app may read.
- */
-function isUser(o: DirectoryObject): o is DirectoryObject & TenantUser {
-  return isType(o, 'user');
-}
 
 export class GraphTenantClient implements TenantClient {
   private readonly graph: Client;
@@ -357,29 +349,30 @@ export class GraphTenantClient implements TenantClient {
     }
   }
 
-  async findUsers(text: string, top = 10): Promise<TenantUser[]> {
+  async findUsers(text: string, top = FIND_TOP): Promise<TenantUser[]> {
     const t = text.trim();
     if (t === '') return [];
     if (looksLikeUpn(t)) {
       const exact = await this.getUser(t);
       if (exact) return [exact];
-      const byMail = await this.graphCall<Page<TenantUser>>(
-        'GET',
-        `/users${queryString({ $filter: `mail eq ${odataString(t)}`, $select: USER_SEARCH_SELECT, $top: top })}`,
-      );
-      if (byMail.value?.length) return byMail.value;
+      return this.findByMailOrName(t, top);
     }
-    // $search is an advanced query: without ConsistencyLevel Graph answers 400 Request_UnsupportedQuery.
-    const body = await this.graphCall<Page<TenantUser>>(
+    return this.search(t, top);
+  }
+
+  /** An address that is nobody's UPN may be someone's mail, or start a name. */
+  private async findByMailOrName(address: string, top: number): Promise<TenantUser[]> {
+    const byMail = await this.graphCall<Page<TenantUser>>(
       'GET',
-      `/users${queryString({
-        $search: userSearchExpression(t),
-        $select: USER_SEARCH_SELECT,
-        $top: top,
-        $count: true,
-      })}`,
-      { headers: ADVANCED_QUERY },
+      `/users${queryString({ $filter: `mail eq ${odataString(address)}`, $select: USER_SELECT, $top: top })}`,
     );
+    if (byMail.value?.length) return byMail.value;
+    return this.search(address, top);
+  }
+
+  private async search(text: string, top: number): Promise<TenantUser[]> {
+    // $search is an advanced query: without ConsistencyLevel Graph answers 400 Request_UnsupportedQuery.
+    const body = await this.graphCall<Page<TenantUser>>('GET', searchPath(text, top), { headers: ADVANCED_QUERY });
     return body.value ?? [];
   }
 
@@ -405,30 +398,40 @@ export class GraphTenantClient implements TenantClient {
     return roleTemplateIds(await this.graphList<Graph.DirectoryRole>(rolesPath(userId), ADVANCED_QUERY));
   }
 
-  async getUserWithRoles(userId: string): Promise<{ user: TenantUser | undefined; roleTemplateIds: string[] }> {
-    const [user, roles] = await this.batch([
-      { id: '1', method: 'GET', url: `${userPath(userId)}${queryString({ $select: USER_SELECT })}` },
-      { id: '2', method: 'GET', url: rolesPath(userId), headers: ADVANCED_QUERY },
-    ]);
-    const failed = (r: BatchResponse) =>
-      tenantErrorFromResponse(r.status, r.body, headersFromRecord(r.headers), this.rt.now());
-    if (user.status >= 300 && user.status !== 404) throw failed(user);
-    if (roles.status >= 300) {
-      // A person who does not exist has no roles; anything else is an error like any other read's.
-      if (roles.status === 404 && user.status === 404) return { user: undefined, roleTemplateIds: [] };
-      throw failed(roles);
-    }
-    const page = roles.body as Page<Graph.DirectoryRole>;
-    // More than a page of directory roles is unheard of; if it happens, read them the paged way.
-    const all = page['@odata.nextLink'] ? await this.getUserRoleTemplateIds(userId) : roleTemplateIds(page.value ?? []);
-    return { user: user.status === 404 ? undefined : (user.body as TenantUser), roleTemplateIds: all };
+  async getUserGroupIds(userId: string): Promise<string[]> {
+    return groupIdsOf(await this.graphList<DirectoryObject>(groupIdsPath(userId)));
   }
 
-  async getUserGroupIds(userId: string): Promise<string[]> {
-    const objects = await this.graphList<DirectoryObject>(
-      `/users/${seg(userId)}/transitiveMemberOf${queryString({ $select: 'id' })}`,
+  async readDirectory(query: DirectoryQuery): Promise<DirectoryAnswers> {
+    const { answers, followUps } = readDirectoryAnswer(
+      query,
+      await this.batch(directoryReadRequests(query)),
+      this.rt.now(),
     );
-    return [...new Set(objects.filter((o) => isType(o, 'group')).map((o) => o.id))];
+    // Rare: a list longer than a page, an address that is nobody's UPN. Read the single way.
+    const settle = async <V>(read: () => Promise<V>) => {
+      try {
+        return { value: await read() };
+      } catch (err) {
+        return { error: this.unwrapSdkError(err, 'Microsoft Graph') };
+      }
+    };
+    await Promise.all([
+      ...followUps.rolesOf.map(async (id) =>
+        answers.rolesOf.set(id, await settle(() => this.getUserRoleTemplateIds(id))),
+      ),
+      ...followUps.groupIdsOf.map(async (id) =>
+        answers.groupIdsOf.set(id, await settle(() => this.getUserGroupIds(id))),
+      ),
+      ...followUps.ownersOf.map(async (id) => answers.ownersOf.set(id, await settle(() => this.listGroupOwners(id)))),
+      ...followUps.membersOf.map(async (id) =>
+        answers.membersOf.set(id, await settle(() => this.listGroupMembers(id))),
+      ),
+      ...followUps.find.map(async (text) =>
+        answers.find.set(text, await settle(() => this.findByMailOrName(text.trim(), FIND_TOP))),
+      ),
+    ]);
+    return answers;
   }
 
   async assignLicense(userId: string, add: string[], remove: string[]): Promise<TenantUser> {
@@ -511,18 +514,13 @@ export class GraphTenantClient implements TenantClient {
   }
 
   async listGroupOwners(groupId: string): Promise<TenantUser[]> {
-    const owners = await this.graphList<DirectoryObject>(
-      `/groups/${seg(groupId)}/owners${queryString({ $select: OWNER_SELECT })}`,
-    );
+    const owners = await this.graphList<DirectoryObject>(ownersPath(groupId));
     // Owners can be service principals; only people can approve on a card.
     return owners.filter(isUser);
   }
 
   async listGroupMembers(groupId: string): Promise<TenantUser[]> {
-    const members = await this.graphList<DirectoryObject>(
-      `/groups/${seg(groupId)}/members${queryString({ $select: MEMBER_SELECT })}`,
-    );
-    return members.filter(isUser);
+    return (await this.graphList<DirectoryObject>(membersPath(groupId))).filter(isUser);
   }
 
   async addGroupMember(groupId: string, userId: string): Promise<boolean> {
@@ -604,13 +602,15 @@ export class GraphTenantClient implements TenantClient {
     // A plain query, not an advanced one: eq on assignedLicenses works by default (docs
     // aad-advanced-queries), and a default query is not eventually consistent, so a license that
     // just landed shows.
-    const direct = await this.graphList<TenantUser>(
-      `/users${queryString({ $filter: `assignedLicenses/any(x:x/skuId eq ${skuId.toLowerCase()})`, $select: USER_SELECT })}`,
-    );
-    if (!groupId) return direct;
     // Group members whose license is in Error (e.g. CountViolation) do not show up in
-    // assignedLicenses, yet they are exactly the people an admin asks about.
-    const members = await this.listGroupMembers(groupId);
+    // assignedLicenses, yet they are exactly the people an admin asks about: both read side by side.
+    const [direct, members] = await Promise.all([
+      this.graphList<TenantUser>(
+        `/users${queryString({ $filter: `assignedLicenses/any(x:x/skuId eq ${skuId.toLowerCase()})`, $select: USER_SELECT })}`,
+      ),
+      groupId ? this.listGroupMembers(groupId) : undefined,
+    ]);
+    if (!members) return direct;
     const byId = new Map(direct.map((u) => [u.id, u] as const));
     for (const m of members) if (!byId.has(m.id)) byId.set(m.id, m);
     return [...byId.values()];
@@ -799,19 +799,6 @@ export class GraphTenantClient implements TenantClient {
     );
     return body?.value?.[0];
   }
-}
-
-/**
- * An OData cast on transitiveMemberOf is an advanced query: Graph refuses it without
- * `ConsistencyLevel: eventual` and `$count=true` (docs user-list-transitivememberof, aad-advanced-queries).
- */
-function rolesPath(userId: string): string {
-  const select = 'roleTemplateId' satisfies keyof Graph.DirectoryRole;
-  return `/users/${seg(userId)}/transitiveMemberOf/microsoft.graph.directoryRole${queryString({ $select: select, $count: true })}`;
-}
-
-function roleTemplateIds(roles: Pick<Graph.DirectoryRole, 'roleTemplateId'>[]): string[] {
-  return [...new Set(roles.map((r) => r.roleTemplateId?.toLowerCase()).filter((x): x is string => !!x))];
 }
 
 /** An inner $batch answer's status, request id (header, or inside an error body) and error code. */

@@ -8,25 +8,26 @@ import type { Graph } from './graphTypes';
 /** Property names for $select, checked against Graph's own entity types. */
 type Select<T> = readonly (keyof T & string)[];
 
-/** Search results feed a picker; licenses are read later on the chosen user. */
-const USER_SEARCH_FIELDS = [
-  'id',
-  'displayName',
-  'givenName',
-  'surname',
-  'userPrincipalName',
-  'mail',
-  'jobTitle',
-  'department',
-  'accountEnabled',
-  'usageLocation',
-  'userType',
-] as const satisfies Select<Graph.User>;
-export const USER_SEARCH_SELECT = USER_SEARCH_FIELDS.join(',');
-
-/** What a user lookup needs; usageLocation and the license fields come only when $select-ed (§4). */
+/**
+ * What a user lookup needs; usageLocation and the license fields come only when $select-ed (§4).
+ * A search selects the same, so the person chosen from its results needs no second read.
+ */
 export const USER_SELECT = (
-  [...USER_SEARCH_FIELDS, 'assignedLicenses', 'licenseAssignmentStates'] as const satisfies Select<Graph.User>
+  [
+    'id',
+    'displayName',
+    'givenName',
+    'surname',
+    'userPrincipalName',
+    'mail',
+    'jobTitle',
+    'department',
+    'accountEnabled',
+    'usageLocation',
+    'userType',
+    'assignedLicenses',
+    'licenseAssignmentStates',
+  ] as const satisfies Select<Graph.User>
 ).join(',');
 
 /** What a check that a license landed (or went) reads. */

@@ -125,6 +125,41 @@ export interface BatchResponse {
   body?: unknown;
 }
 
+/** One read's answer in a batch of reads: what the single read returns, or why it failed. */
+export type ReadResult<T> = { value: T } | { error: TenantError };
+
+/** Independent reads to send together, in one Graph $batch (at most 20 a batch; more go side by side). */
+export interface DirectoryQuery {
+  /** People by id or UPN, with licensing (as getUser; undefined when there is no such person). */
+  users?: string[];
+  /** The directory roles people hold (as getUserRoleTemplateIds). */
+  rolesOf?: string[];
+  /** The groups people are in, transitively (as getUserGroupIds). */
+  groupIdsOf?: string[];
+  /** Groups' owners who are people (as listGroupOwners). */
+  ownersOf?: string[];
+  /** Groups' members who are people, with licensing (as listGroupMembers). */
+  membersOf?: string[];
+  /** Groups (as getGroup; undefined when there is none). */
+  groups?: string[];
+  /** The tenant's subscriptions and seats (as listSubscribedSkus). */
+  subscribedSkus?: boolean;
+  /** People by what was written, a name or an address (as findUsers). */
+  find?: string[];
+}
+
+/** The answers to a DirectoryQuery, keyed by what was asked. */
+export interface DirectoryAnswers {
+  users: Map<string, ReadResult<TenantUser | undefined>>;
+  rolesOf: Map<string, ReadResult<string[]>>;
+  groupIdsOf: Map<string, ReadResult<string[]>>;
+  ownersOf: Map<string, ReadResult<TenantUser[]>>;
+  membersOf: Map<string, ReadResult<TenantUser[]>>;
+  groups: Map<string, ReadResult<TenantGroup | undefined>>;
+  subscribedSkus?: ReadResult<SubscribedSku[]>;
+  find: Map<string, ReadResult<TenantUser[]>>;
+}
+
 /** A delegated admin relationship, partner side: status runs created → approvalPending → … → active. */
 export type GdapRelationship = Present<Graph.DelegatedAdminRelationship, 'id' | 'displayName' | 'duration' | 'status'> &
   Narrowed<
@@ -172,13 +207,20 @@ export interface TenantClient {
 
   // users
   getUser(idOrUpn: string): Promise<TenantUser | undefined>; // undefined on 404
-  /** Users whose displayName, givenName, surname, UPN or mail starts with `text` (Graph $search). */
+  /**
+   * People `text` may mean, with licensing: the person with that UPN (or mail) when it is an
+   * address, else those whose displayName, givenName, surname, UPN or mail starts with it ($search).
+   */
   findUsers(text: string, top?: number): Promise<TenantUser[]>;
   getUsers(ids: string[]): Promise<TenantUser[]>; // uses $batch, at most 20 per call to Graph
   /** templateIds of the directory roles the user holds, directly or through role-assignable groups. */
   getUserRoleTemplateIds(userId: string): Promise<string[]>;
-  /** getUser and getUserRoleTemplateIds together, in one $batch (someone's first question reads both). */
-  getUserWithRoles(userId: string): Promise<{ user: TenantUser | undefined; roleTemplateIds: string[] }>;
+  /**
+   * Independent reads together, in one $batch: people, their roles and groups, groups and their
+   * owners and members, the subscriptions, people by what was written. A read that failed fails alone (its
+   * ReadResult says why); a batch that failed as a whole throws.
+   */
+  readDirectory(query: DirectoryQuery): Promise<DirectoryAnswers>;
   /** ids of groups the user is a member of, transitively. */
   getUserGroupIds(userId: string): Promise<string[]>;
   assignLicense(userId: string, add: string[], remove: string[]): Promise<TenantUser>;

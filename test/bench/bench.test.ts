@@ -5,6 +5,7 @@
  */
 import { runBench, type BenchOptions, type BenchResults } from '../../bench/bench';
 import { isError } from '../../bench/budget';
+import { LATENCY_STEPS } from '../../bench/latency';
 import { formatReport } from '../../bench/report';
 import { TURN_SCENARIOS } from '../../bench/turns';
 
@@ -20,6 +21,7 @@ const TINY: BenchOptions = {
   },
   clicks: { concurrency: 5, clicks: 5, warmup: 2, activeTimeoutMs: 20_000 },
   bulkPeople: 20,
+  latency: { runs: 1, latencyMs: 100, bulkPeople: 20 },
   growth: { requests: 600, samples: 20, requesters: 60, approvers: 10, postgres: true },
   memory: { conversations: 12, settleMs: 100, echoFloor: true },
 };
@@ -66,6 +68,21 @@ describe('npm run bench, at tiny counts', () => {
     expect(b.batchItems).toBeGreaterThanOrEqual(20);
   });
 
+  test("at Graph's latency: every step of every journey ran, and its round trips were read from the call log", () => {
+    const l = measured('latency', r.latency);
+    for (const name of LATENCY_STEPS) {
+      const s = l.steps[name];
+      expect({ name, errors: s.errors, firstError: s.firstError }).toEqual({ name, errors: 0, firstError: undefined });
+      expect(s.runs).toBe(TINY.latency.runs);
+      [s.wall.p50, s.wall.p99, s.roundTrips.max, s.roundTrips.p50].forEach(finite);
+    }
+    // Every step but the warm status question reads the tenant at least once; that one reads nothing.
+    expect(LATENCY_STEPS.filter((n) => l.steps[n].roundTrips.max === 0)).toEqual(['statusWarm']);
+    expect(l.verification.overshootMs.count).toBe(TINY.latency.runs);
+    expect(l.verification.pollWaitMs.count).toBe(TINY.latency.runs);
+    expect(l.verification.pollDelaysMs.length).toBeGreaterThan(0);
+  });
+
   test('growth: both engines seeded, timed and explained', () => {
     for (const g of [measured('sqlite', r.growth.sqlite), measured('postgres', r.growth.postgres)]) {
       expect(g.pendingForApprover.count).toBe(TINY.growth.samples);
@@ -95,6 +112,10 @@ describe('npm run bench, at tiny counts', () => {
       'turns.license.throughput',
       'clicks.invoke.p99',
       'bulk.requests',
+      'latency.answers.roundTrips',
+      'latency.confirm.roundTrips',
+      'latency.statusWarm.roundTrips',
+      'latency.verification.pollWait',
       'growth.sqlite.pending.p95',
       'growth.sqlite.requester.p95',
       'growth.sqlite.scans',
@@ -103,7 +124,15 @@ describe('npm run bench, at tiny counts', () => {
     ]);
     expect(r.budget.filter((b) => b.value === null)).toEqual([]);
     const table = formatReport(r);
-    for (const heading of ['1. Message turns', '2. Approval clicks', '3. Bulk', '4. Growth', '5. Memory', 'Budget'])
+    for (const heading of [
+      '1. Message turns',
+      '2. Approval clicks',
+      '3. Bulk',
+      '4. Growth',
+      '5. Memory',
+      "6. At Graph's latency",
+      'Budget',
+    ])
       expect(table).toContain(heading);
     expect(table.match(/^ {2}(PASS|FAIL) /gm)).toHaveLength(r.budget.length);
   });

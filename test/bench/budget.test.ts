@@ -1,5 +1,6 @@
 /** The budget check: each line passes or fails on its figure, and an unmeasured section fails. */
 import { checkBudget, type BudgetInput } from '../../bench/budget';
+import { LATENCY_STEPS, type LatencyStep, type StepFigures } from '../../bench/latency';
 import type { TurnFigures } from '../../bench/turns';
 
 const lat = (p95: number, p99 = p95) => ({ count: 10, p50: p95 / 2, p95, p99, max: p99, mean: p95 / 2 });
@@ -30,6 +31,10 @@ function input(
     sqliteP95: number;
     scans: number;
     rss: number;
+    /** Round trips of some latency steps (the rest: 1, the warm status question 0). */
+    trips: Partial<Record<LatencyStep, number>>;
+    failedStep: LatencyStep;
+    pollWait: number;
   }> = {},
 ): BudgetInput {
   const o = {
@@ -43,7 +48,22 @@ function input(
     sqliteP95: 0.4,
     scans: 0,
     rss: 140,
+    trips: {},
+    failedStep: undefined as LatencyStep | undefined,
+    pollWait: 50,
     ...over,
+  };
+  const step = (name: LatencyStep): StepFigures => {
+    const trips = o.trips[name] ?? (name === 'statusWarm' ? 0 : 1);
+    const failed = o.failedStep === name;
+    return {
+      runs: failed ? 0 : 30,
+      wall: lat(100 * trips),
+      roundTrips: { max: trips, p50: trips },
+      callsMax: trips,
+      errors: failed ? 30 : 0,
+      ...(failed ? { firstError: 'no card' } : {}),
+    };
   };
   const growth = (engine: 'sqlite' | 'postgres') => ({
     engine,
@@ -82,6 +102,19 @@ function input(
       completed: o.bulkDone,
       licensed: 20,
     },
+    latency: {
+      latencyMs: 100,
+      runs: 30,
+      steps: Object.fromEntries(LATENCY_STEPS.map((n) => [n, step(n)])) as Record<LatencyStep, StepFigures>,
+      verification: {
+        pollDelaysMs: [0, 100],
+        entraMs: lat(50),
+        overshootMs: lat(200),
+        pollWaitMs: lat(o.pollWait),
+        clickToActiveMs: lat(200),
+        clickToCompletedMs: lat(400),
+      },
+    },
     growth: { sqlite: growth('sqlite'), postgres: growth('postgres') },
     memory: {
       bot: 'dragon-desk',
@@ -119,8 +152,25 @@ describe('checkBudget', () => {
     ['SQLite p95 at 5 ms', { sqliteP95: 5 }, ['growth.sqlite.pending.p95', 'growth.sqlite.requester.p95']],
     ['a whole-table read', { scans: 1 }, ['growth.sqlite.scans', 'growth.postgresql.scans']],
     ['150 MB resident', { rss: 150 }, ['memory.rss']],
+    ['a message turn in 3 round trips', { trips: { adminAsk: 3 } }, ['latency.answers.roundTrips']],
+    [
+      'a Confirm in 3 round trips',
+      { trips: { bulkConfirm: 3 } },
+      ['latency.answers.roundTrips', 'latency.confirm.roundTrips'],
+    ],
+    ['every answer in 2 round trips', { trips: { hi: 2, confirm: 2, bulkAsk: 2 } }, []],
+    ['a warm status question that reads the tenant', { trips: { statusWarm: 1 } }, ['latency.statusWarm.roundTrips']],
+    ['a step whose runs all failed', { failedStep: 'send' }, ['latency.answers.roundTrips']],
+    ['the read that saw a license sent 100 ms after it was Active', { pollWait: 100 }, []],
+    ['… sent 101 ms after', { pollWait: 101 }, ['latency.verification.pollWait']],
+    ['an execution that failed', { failedStep: 'execution' }, ['latency.verification.pollWait']],
   ] as const)('%s', (_name, over, expected) => {
     expect(failed(input(over))).toEqual(expected);
+  });
+
+  test('the round-trip line names the step over the budget', () => {
+    const line = checkBudget(input({ trips: { partnerAsk: 3 } })).find((l) => l.id === 'latency.answers.roundTrips');
+    expect(line?.note).toMatch(/link our MPN ID.* 3/);
   });
 
   test('turns that failed are noted next to the line', () => {

@@ -80,8 +80,8 @@ describe('GraphTenantClient against the dev tenant', () => {
       const { client, sent } = recordingClient();
       const jordan = persona('jordan');
       expect(await client.getUserRoleTemplateIds(jordan.id)).toEqual([ROLE_TEMPLATE.dragonAdministrator]);
-      const withUser = await client.getUserWithRoles(jordan.id);
-      expect(withUser.roleTemplateIds).toEqual([ROLE_TEMPLATE.dragonAdministrator]);
+      const together = await client.readDirectory({ users: [jordan.id], rolesOf: [jordan.id] });
+      expect(together.rolesOf.get(jordan.id)).toEqual({ value: [ROLE_TEMPLATE.dragonAdministrator] });
       const direct = sent.find((r) => r.url.includes('/microsoft.graph.directoryRole'))!;
       expect(direct.headers.consistencylevel).toBe('eventual');
       expect(new URL(direct.url).searchParams.get('$count')).toBe('true');
@@ -186,23 +186,97 @@ describe('GraphTenantClient against the dev tenant', () => {
       expect(await clientAs().getUserRoleTemplateIds(persona('dana').id)).toEqual([]);
     });
 
-    it.each(['grace', 'jordan', 'dana'])(
-      "reads %s's record and roles together in one $batch, as the two reads would",
+    it.each(['grace', 'jordan', 'maria'])(
+      "reads %s's record, roles and groups together in one $batch, as the single reads would",
       async (alias) => {
         const id = persona(alias).id;
         const c = clientAs();
-        const apart = { user: await c.getUser(id), roleTemplateIds: await c.getUserRoleTemplateIds(id) };
+        const apart = [await c.getUser(id), await c.getUserRoleTemplateIds(id), await c.getUserGroupIds(id)];
         dt.calls.reset();
-        expect(await c.getUserWithRoles(id)).toEqual(apart);
+        const together = await c.readDirectory({ users: [id], rolesOf: [id], groupIdsOf: [id] });
+        expect([together.users.get(id), together.rolesOf.get(id), together.groupIdsOf.get(id)]).toEqual(
+          apart.map((value) => ({ value })),
+        );
         expect(dt.calls.count({ inBatch: false })).toBe(1);
       },
     );
 
-    it('someone who does not exist: no record and no roles, not an error', async () => {
-      expect(await clientAs().getUserWithRoles('00000000-0000-4000-8000-0000000000ff')).toEqual({
-        user: undefined,
-        roleTemplateIds: [],
+    it('reads people, groups, owners, members, seats and written names in one $batch; each answer as its single read', async () => {
+      const c = clientAs();
+      const [dana, tomas] = [persona('dana'), persona('tomas')];
+      const unknownUser = '00000000-0000-4000-8000-0000000000ff';
+      const unknownGroup = '11111111-aaaa-4aaa-8aaa-0000000000ff';
+      const written = [dana.userPrincipalName, 'Reyes', 'Dana'];
+      const apart = {
+        users: [await c.getUser(dana.id), undefined],
+        groups: [await c.getGroup(NURSING_GROUP), undefined],
+        owners: await c.listGroupOwners(NURSING_GROUP),
+        members: await c.listGroupMembers(NURSING_GROUP),
+        skus: await c.listSubscribedSkus(),
+        find: await Promise.all(written.map((w) => c.findUsers(w))),
+      };
+      dt.calls.reset();
+      const a = await c.readDirectory({
+        users: [dana.id, unknownUser],
+        groups: [NURSING_GROUP, unknownGroup],
+        ownersOf: [NURSING_GROUP],
+        membersOf: [NURSING_GROUP],
+        subscribedSkus: true,
+        find: written,
       });
+      expect({
+        users: [a.users.get(dana.id), a.users.get(unknownUser)],
+        groups: [a.groups.get(NURSING_GROUP), a.groups.get(unknownGroup)],
+        owners: a.ownersOf.get(NURSING_GROUP),
+        members: a.membersOf.get(NURSING_GROUP),
+        skus: a.subscribedSkus,
+        find: written.map((w) => a.find.get(w)),
+      }).toEqual({
+        users: apart.users.map((value) => ({ value })),
+        groups: apart.groups.map((value) => ({ value })),
+        owners: { value: apart.owners },
+        members: { value: apart.members },
+        skus: { value: apart.skus },
+        find: apart.find.map((value) => ({ value })),
+      });
+      expect(a.find.get('Dana')).toEqual({ value: expect.arrayContaining([expect.objectContaining({ id: dana.id })]) });
+      // Names found come with their licensing, so nobody is read twice to check a draft.
+      expect(a.find.get('Reyes')).toEqual({
+        value: [expect.objectContaining({ licenseAssignmentStates: expect.any(Array) })],
+      });
+      expect(dt.calls.list({ inBatch: false }).map((x) => `${x.method} ${x.path}`)).toEqual(['POST /v1.0/$batch']);
+      // An address that is nobody's UPN is looked up by mail afterwards (a guest's, here).
+      dt.calls.reset();
+      const guest = await c.readDirectory({ find: [tomas.mail!], users: [dana.id] });
+      expect(guest.find.get(tomas.mail!)).toEqual({ value: [expect.objectContaining({ id: tomas.id })] });
+      expect(dt.calls.list({ inBatch: false }).map((x) => `${x.method} ${x.path}`)).toEqual([
+        'POST /v1.0/$batch',
+        'GET /v1.0/users',
+      ]);
+    });
+
+    it('a read that fails fails alone: someone who does not exist has no record, and their roles say why', async () => {
+      const nobody = '00000000-0000-4000-8000-0000000000ff';
+      const grace = persona('grace').id;
+      const a = await clientAs().readDirectory({ users: [nobody], rolesOf: [nobody, grace] });
+      expect(a.users.get(nobody)).toEqual({ value: undefined });
+      expect(a.rolesOf.get(nobody)).toEqual({ error: expect.objectContaining({ status: 404 }) });
+      expect(a.rolesOf.get(grace)).toEqual({ value: expect.arrayContaining([ROLE_TEMPLATE.globalAdministrator]) });
+    });
+
+    it('more than 20 reads go in batches side by side, not one after another', async () => {
+      // Answers held back a little, so two batches sent together are seen to overlap.
+      await dt.close();
+      dt = await startDevTenant({ port: 0, latency: '20' });
+      const ids = dt.state
+        .listUsers()
+        .slice(0, 24)
+        .map((u) => u.id);
+      const a = await clientAs().readDirectory({ users: ids, subscribedSkus: true });
+      expect(ids.every((id) => a.users.get(id) && 'value' in a.users.get(id)!)).toBe(true);
+      const batches = dt.calls.list({ inBatch: false }).sort((x, y) => x.startMs - y.startMs);
+      expect(batches.map((b) => b.path)).toEqual(['/v1.0/$batch', '/v1.0/$batch']);
+      expect(batches[1].startMs).toBeLessThan(batches[0].endMs);
     });
 
     it('reads group memberships, transitively, as group ids only', async () => {

@@ -97,45 +97,13 @@ function failedDependency(id: string, dep: string): InnerResponse {
   };
 }
 
+/**
+ * Runs the inner requests side by side, as Graph does (see latency.ts): each starts at once, or as
+ * soon as the requests it depends on have answered. Route handlers change the directory before
+ * their first await, so independent requests still take effect in the order they are listed.
+ */
 async function runBatch(deps: BatchDeps, req: ApiRequest, requests: InnerRequest[]): Promise<InnerResponse[]> {
   const byId = new Map(requests.map((r) => [r.id.toLowerCase(), r]));
-  const done = new Map<string, InnerResponse>();
-  const visiting = new Set<string>();
-
-  const run = async (r: InnerRequest): Promise<InnerResponse> => {
-    const key = r.id.toLowerCase();
-    const finished = done.get(key);
-    if (finished) return finished;
-    if (visiting.has(key)) throw badRequest(`The dependsOn of batch request '${r.id}' forms a cycle.`, 'BadRequest');
-    visiting.add(key);
-    let result: InnerResponse | undefined;
-    for (const d of r.dependsOn) {
-      const dep = await run(byId.get(d.toLowerCase())!);
-      if (dep.status >= 400) {
-        result = failedDependency(r.id, d);
-        break;
-      }
-    }
-    if (!result) {
-      const url = `/v1.0/${r.url.replace(/^\/+/, '')}`;
-      const headers: Record<string, string> = { ...r.headers };
-      if (req.headers.authorization) headers.authorization = req.headers.authorization;
-      if (req.headers['client-request-id'] && !headers['client-request-id'])
-        headers['client-request-id'] = req.headers['client-request-id'];
-      const body: IncomingCall['body'] =
-        r.body === undefined ? undefined : typeof r.body === 'string' ? { text: r.body } : { json: r.body };
-      const res = await deps.dispatch({ method: r.method, url, headers, body, inBatch: true });
-      result = {
-        id: r.id,
-        status: res.status,
-        headers: res.headers,
-        ...(res.body !== undefined ? { body: res.body } : {}),
-      };
-    }
-    visiting.delete(key);
-    done.set(key, result);
-    return result;
-  };
 
   // Cycle check up front, so a bad batch fails whole before any request runs.
   const order = (r: InnerRequest, path: Set<string>) => {
@@ -147,9 +115,37 @@ async function runBatch(deps: BatchDeps, req: ApiRequest, requests: InnerRequest
   };
   for (const r of requests) order(r, new Set());
 
-  const out: InnerResponse[] = [];
-  for (const r of requests) out.push(await run(r));
-  return out;
+  const started = new Map<string, Promise<InnerResponse>>();
+  const run = (r: InnerRequest): Promise<InnerResponse> => {
+    const key = r.id.toLowerCase();
+    let answer = started.get(key);
+    if (!answer) {
+      answer = runOne(r);
+      started.set(key, answer);
+    }
+    return answer;
+  };
+  const runOne = async (r: InnerRequest): Promise<InnerResponse> => {
+    for (const d of r.dependsOn) {
+      const dep = await run(byId.get(d.toLowerCase())!);
+      if (dep.status >= 400) return failedDependency(r.id, d);
+    }
+    const url = `/v1.0/${r.url.replace(/^\/+/, '')}`;
+    const headers: Record<string, string> = { ...r.headers };
+    if (req.headers.authorization) headers.authorization = req.headers.authorization;
+    if (req.headers['client-request-id'] && !headers['client-request-id'])
+      headers['client-request-id'] = req.headers['client-request-id'];
+    const body: IncomingCall['body'] =
+      r.body === undefined ? undefined : typeof r.body === 'string' ? { text: r.body } : { json: r.body };
+    const res = await deps.dispatch({ method: r.method, url, headers, body, inBatch: true });
+    return {
+      id: r.id,
+      status: res.status,
+      headers: res.headers,
+      ...(res.body !== undefined ? { body: res.body } : {}),
+    };
+  };
+  return Promise.all(requests.map(run));
 }
 
 export function batchRoutes(deps: BatchDeps): Route[] {

@@ -50,8 +50,13 @@ export class LicenseAsking {
         ),
       ];
     }
-    await this.directory.warmAsker(actor.id);
-    const people = await resolvePeople(this.directory, users, actor);
+    // The asker's record and roles, the people named and the seats are independent: asked for side
+    // by side they go to the tenant as one $batch, and the draft's checks find them read.
+    const [people] = await Promise.all([
+      resolvePeople(this.directory, users, actor),
+      this.directory.warmAsker(actor.id),
+      this.directory.seats('cached').catch(() => undefined),
+    ]);
     if (people.notFound.length) {
       return [text(notFoundText(people.notFound, this.deps.config.mode))];
     }

@@ -15,6 +15,16 @@ import type { GroupsInUse } from '../groupsInUse';
 import type { ServiceDeps } from '../types';
 import type { LicenseRequest } from './kinds';
 
+/**
+ * Waits before each read of the people's licensing after the write; the last one repeats. Entra's
+ * own processing decides when a license is Active (group-based licensing: seconds to minutes), so
+ * the first read goes soon after the write is answered and the waits then grow by about half each
+ * time, up to 2 s. Each wait is at most about the time waited so far (two thirds of it once past a
+ * second), so Dragon Desk notices a license at most that much after Entra applied it, plus one
+ * read; a long wait costs one batched read every 2 s.
+ */
+export const LICENSE_POLL_DELAYS_MS: readonly number[] = [50, 100, 150, 250, 400, 600, 1000, 1500, 2000];
+
 export class LicenseExecution {
   constructor(
     private readonly deps: ServiceDeps,
@@ -124,11 +134,10 @@ export class LicenseExecution {
   ): Promise<boolean> {
     let waiting = [...people];
     const deadline = this.deps.clock.now().getTime() + this.deps.config.licenseVerifyTimeoutSeconds * 1000;
-    let delayMs = 250;
     const started = Date.now();
-    while (waiting.length) {
-      // Group-based licensing is asynchronous: reading back at once would usually see nothing yet.
-      await sleep(delayMs);
+    for (let round = 0; waiting.length; round++) {
+      // Group-based licensing is asynchronous: a read that does not show it yet is not a failure.
+      await sleep(LICENSE_POLL_DELAYS_MS[Math.min(round, LICENSE_POLL_DELAYS_MS.length - 1)]);
       const read = await this.deps.tenant.readLicensing(waiting.map((t) => t.userId));
       const still: RequestTarget[] = [];
       for (const t of waiting) {
@@ -171,7 +180,6 @@ export class LicenseExecution {
           );
         return false;
       }
-      delayMs = Math.min(delayMs * 2, 5000);
     }
     return true;
   }

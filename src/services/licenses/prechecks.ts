@@ -33,7 +33,14 @@ export class LicensePrechecks {
   async precheck(req: LicenseRequest, actor: Actor, reads: Reads = 'fresh'): Promise<Precheck> {
     const kind = req.subject as LicenseKind;
     const info = LICENSE_INFO[kind];
-    const seats = await this.directory.seats(reads);
+    // Seats and the people are read side by side (one $batch when neither is at hand).
+    const [seats, users] = await Promise.all([
+      this.directory.seats(reads),
+      this.directory.users(
+        req.targets.map((t) => t.userId),
+        reads,
+      ),
+    ]);
     const sku = seats[kind].sku;
     if (!sku) {
       return {
@@ -51,10 +58,6 @@ export class LicensePrechecks {
     const groupId = await this.groups.license(kind);
     const skipped: { name: string; reason: string }[] = [];
     const keep: RequestTarget[] = [];
-    const users = await this.directory.users(
-      req.targets.map((t) => t.userId),
-      reads,
-    );
     for (const t of req.targets) {
       const u = users.find((x) => x.id === t.userId);
       const reason = await this.targetProblem(req, t, u, { skuId: sku.skuId, otherSku, groupId });
