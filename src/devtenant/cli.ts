@@ -17,7 +17,9 @@ export async function runDevTenant(args: readonly string[], env: NodeJS.ProcessE
     fixture,
     latency: env.DEV_TENANT_LATENCY_MS,
   });
-  out.write(`dev tenant (${fixture}) listening on ${tenant.url}; latency per answer: ${describeLatency(tenant.latency)}\n`);
+  out.write(
+    `dev tenant (${fixture}) listening on ${tenant.url}; latency per answer: ${describeLatency(tenant.latency)}\n`,
+  );
   out.write(`  Graph: ${tenant.url}/v1.0   ARM: ${tenant.url}   token: "Bearer dev" or "Bearer dev:<objectId>"\n`);
   out.write(`  Dragon Desk instances attach with DEV_TENANT_URL=${tenant.url}\n`);
   return tenant;

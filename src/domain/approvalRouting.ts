@@ -8,6 +8,7 @@
  * reaches only people who may approve the request in their own right (an owner of the group, or a
  * holder of the fallback role); the decision re-checks that, fresh, when they click.
  */
+import type { AdminRole } from './catalog';
 import type { RequestApprover } from './request';
 
 const HOUR = 3_600_000;
@@ -218,4 +219,28 @@ export function delegationProblem(
   if (cannot.length)
     return `${o.delegateName} cannot approve ${cannot.join(' or ')} (they are not an owner of the group or an administrator who may), so I can't send your approvals to them. Pick someone who can approve the same requests as you.`;
   return undefined;
+}
+
+/** A kind of request someone may approve, with who may by owning its group or by holding a role. */
+export interface ApprovalArea {
+  /** "Dragon Copilot nursing license requests". */
+  label: string;
+  /** The owners of the group that carries it; empty when no group is in use. */
+  ownerIds: readonly string[];
+  /** The roles whose holders decide when the owners cannot (the fallback). */
+  fallbackRoles: readonly AdminRole[];
+}
+
+/**
+ * What the delegator approves (owning the group, or holding a fallback role), and for each whether
+ * the delegate could approve it too: the input of `delegationProblem`.
+ */
+export function approvalScopes(
+  areas: readonly ApprovalArea[],
+  delegator: { id: string; roles: ReadonlySet<AdminRole> },
+  delegate: { id: string; roles: ReadonlySet<AdminRole> },
+): ApprovalScope[] {
+  const may = (p: { id: string; roles: ReadonlySet<AdminRole> }, a: ApprovalArea) =>
+    a.ownerIds.includes(p.id) || a.fallbackRoles.some((r) => p.roles.has(r));
+  return areas.filter((a) => may(delegator, a)).map((a) => ({ label: a.label, delegateMay: may(delegate, a) }));
 }
