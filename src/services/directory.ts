@@ -287,6 +287,12 @@ export class Directory {
   }
 
   /** Enabled people holding a directory role, directly or through a role-assignable group. */
+  /** Who of these people has Outlook automatic replies on now (a mailbox that cannot be read: not away). */
+  awayNow(_ids: readonly string[]): Promise<ReadonlySet<string>> {
+    // PENDING: the mailbox read (automaticRepliesOfMany) lands with the proactive-installation work.
+    return Promise.resolve(new Set<string>());
+  }
+
   async roleHolders(role: AdminRole, reads: Reads = 'fresh'): Promise<TenantUser[]> {
     return this.cached(`holders:${role}`, reads === 'fresh', async () => {
       const assignments = await this.tenant.listRoleAssignments({ roleDefinitionId: ROLE_TEMPLATE[role] });

@@ -2,6 +2,7 @@
  * The composition of Dragon Desk's services: who depends on whom, built once. The Desk routes to
  * them; the worker runs the engine's and the role service's background work.
  */
+import { ApprovalDelegation } from './approvalDelegation';
 import { DelegatedAdminService } from './delegatedAdmin';
 import { Directory } from './directory';
 import { GroupsInUse } from './groupsInUse';
@@ -31,13 +32,14 @@ export interface Services {
   partnerOfRecord: PartnerOfRecordService;
   partnerRelationships: PartnerRelationshipsService;
   delegatedAdmin: DelegatedAdminService;
+  approvalDelegation: ApprovalDelegation;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const directory = new Directory(deps.tenant, deps.config, deps.clock);
   const groups = new GroupsInUse(deps.config, deps.store.records, deps.clock);
   const access = new RequestAccess(directory, groups);
-  const engine = new RequestEngine(deps, access);
+  const engine = new RequestEngine(deps, access, (ids) => directory.awayNow(ids));
   const partnerAccess = new PartnerAccess(deps, directory);
   const partnerOfRecord = new PartnerOfRecordService(deps, engine);
   return {
@@ -54,5 +56,6 @@ export function createServices(deps: ServiceDeps): Services {
     partnerOfRecord,
     partnerRelationships: new PartnerRelationshipsService(deps, directory, engine, partnerAccess, partnerOfRecord),
     delegatedAdmin: new DelegatedAdminService(deps, engine, partnerAccess),
+    approvalDelegation: new ApprovalDelegation(deps, directory, groups, engine.notifications),
   };
 }

@@ -16,6 +16,7 @@ import { text, type Actor, type ClickResult, type Reply, type ServiceDeps } from
 import type { Capabilities } from './capabilities';
 import type { Drafts } from './drafts';
 import type { FollowUps } from './followUps';
+import type { ApprovalRouting } from './routing';
 import { notFound, say } from './messages';
 import { afterChange, type Notifications } from './notifications';
 import { viewerRole, type RequestCards } from './requestCards';
@@ -32,6 +33,7 @@ export class Decisions {
     private readonly drafts: Drafts,
     private readonly notifications: Notifications,
     private readonly followUps: FollowUps,
+    private readonly routing: ApprovalRouting,
   ) {}
 
   async click(actor: Actor, verb: CardVerb, data: CardActionData): Promise<ClickResult> {
@@ -138,10 +140,18 @@ export class Decisions {
     const check = await cap.precheck({ ...req, justification }, actor, 'cached');
     if (!check.ok) return this.drafts.abandon(req, actor, check.replies);
     const narrowed = narrowedBy(req, check);
-    const approvers = await cap.approvers(check.request && narrowed.targets ? check.request : req, 'cached');
-    if (approvers.length === 0) return this.drafts.abandon(req, actor, [text(say.noApprover(cap.title(req)))]);
+    const routed = check.request && narrowed.targets ? check.request : req;
+    const primary = await cap.approvers(routed, 'cached');
+    if (primary.length === 0) return this.drafts.abandon(req, actor, [text(say.noApprover(cap.title(req)))]);
+    const route = await this.routing.route(routed, primary);
+    const approvers = route.approvers;
     const plan = this.followUps.plan();
-    const payload = { ...(narrowed.payload ?? req.payload), approval: plan.trail };
+    const approval = {
+      ...plan.trail,
+      ...(route.bypassed.length ? { bypassed: route.bypassed } : {}),
+      ...(route.covering.length ? { covering: route.covering } : {}),
+    };
+    const payload = { ...(narrowed.payload ?? req.payload), approval };
     // Approval cards are queued with the change and sent right after it, so the click is answered
     // at once; who can't be reached (never talked to Dragon Desk) is known from the store. The
     // reminder and the escalation are scheduled in the same transaction.
@@ -164,10 +174,13 @@ export class Decisions {
     if (!next) return this.lostRace(req.id, actor);
     this.notifications.sendSoon(cards);
     const missing = await this.notifications.unreachable(next);
+    const followUps = [];
+    if (route.bypassed.length || route.covering.length) followUps.push(text(say.routed(route)));
+    if (missing.length) followUps.push(text(say.notReached(missing)));
     return {
       card: await this.cards.cardFor(next, { role: 'requester', id: actor.id }),
       about: { requestId: next.id, role: 'requester' },
-      followUps: missing.length ? [text(say.notReached(missing))] : [],
+      followUps,
     };
   }
 

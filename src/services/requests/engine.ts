@@ -21,6 +21,7 @@ import { Expiry } from './expiry';
 import { FollowUps } from './followUps';
 import { Notifications } from './notifications';
 import { RequestCards } from './requestCards';
+import { ApprovalRouting, type AwayReader } from './routing';
 
 export class RequestEngine {
   private readonly caps = new Capabilities();
@@ -37,6 +38,7 @@ export class RequestEngine {
   constructor(
     private readonly deps: ServiceDeps,
     access: RequestAccess,
+    awayOf: AwayReader,
   ) {
     this.background = new Background(deps.logger, () => deps.yieldToTurns?.() ?? Promise.resolve());
     this.cards = new RequestCards(deps, this.caps, this.background);
@@ -52,6 +54,7 @@ export class RequestEngine {
       this.drafts,
       this.notifications,
       this.followUps,
+      new ApprovalRouting(deps, this.caps, awayOf),
     );
     const leaseMs = deps.config.leaseSeconds * 1000;
     this.execution = new Execution(deps, this.caps, this.cards, this.notifications, {

@@ -1,3 +1,4 @@
 export { RequestEngine } from './engine';
 export { notFound, stateWords } from './messages';
 export type { StartDraft } from './drafts';
+export { DELEGATIONS } from './routing';

@@ -2,6 +2,7 @@
  * What the request engine says to people: one catalogue, so the wording of a state, a refusal or a
  * notice is found (and changed) in one place. Pure.
  */
+import type { Route } from '../../domain/approvalRouting';
 import { joinNames } from '../../domain/people';
 import type { DeskRequest } from '../../domain/request';
 
@@ -62,6 +63,12 @@ export const say = {
       : `Someone else acted on request #${req.id} first: it is now ${stateWords(req)}.`,
   notReached: (names: string[]) =>
     `${joinNames(names)} ${names.length === 1 ? "hasn't" : "haven't"} used Dragon Desk yet, so I can't message them directly. They will see your request the first time they open Dragon Desk in Teams; you may want to let them know.`,
+  routed: (route: Route) =>
+    [
+      ...route.covering.map((c) => `${c.forName} handed their approvals to ${c.byName}, so it went to ${c.byName}.`),
+      ...route.bypassed.map((b) => `Not sent to ${b.name}: ${b.why}.`),
+      `It is waiting for ${joinNames(route.approvers.map((a) => a.displayName))}.`,
+    ].join(' '),
   nudgeTooSoon: (at: string, next: string) => `You nudged the approvers ${at}; you can nudge them again after ${next}.`,
   nudged: (names: string[]) => `I've reminded ${joinNames(names)} that your request is waiting for them.`,
   notRequesterNudges: 'Only the person who asked can nudge the approvers.',
