@@ -6,9 +6,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { Engine } from '../dialect';
 import { initialSchema } from './001_initial';
+import { auditHashChain } from './002_audit_hash_chain';
 
 const MIGRATIONS: ReadonlyArray<[name: string, build: (engine: Engine) => Migration]> = [
   ['001_initial', initialSchema],
+  ['002_audit_hash_chain', auditHashChain],
 ];
 
 export function migrationProvider(engine: Engine): MigrationProvider {
