@@ -2,6 +2,7 @@
  * The composition of Dragon Desk's services: who depends on whom, built once. The Desk routes to
  * them; the worker runs the engine's and the role service's background work.
  */
+import { AuditTrailService } from './auditTrail';
 import { DelegatedAdminService } from './delegatedAdmin';
 import { Directory } from './directory';
 import { GroupsInUse } from './groupsInUse';
@@ -31,6 +32,7 @@ export interface Services {
   partnerOfRecord: PartnerOfRecordService;
   partnerRelationships: PartnerRelationshipsService;
   delegatedAdmin: DelegatedAdminService;
+  auditTrail: AuditTrailService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -54,5 +56,6 @@ export function createServices(deps: ServiceDeps): Services {
     partnerOfRecord,
     partnerRelationships: new PartnerRelationshipsService(deps, directory, engine, partnerAccess, partnerOfRecord),
     delegatedAdmin: new DelegatedAdminService(deps, engine, partnerAccess),
+    auditTrail: new AuditTrailService(deps, directory, engine, access),
   };
 }

@@ -134,7 +134,7 @@ export class SqlAuditStore implements AuditStore {
       .orderBy('id')
       .limit(literalLimit(limit))
       .execute();
-    return rows.map((r) => ({ ...toAuditRow(r), prevHash: r.prev_hash, hash: r.hash }));
+    return rows.map((r) => ({ ...toAuditRow(r), detailJson: r.detail, prevHash: r.prev_hash, hash: r.hash }));
   }
 
   verify(): Promise<ChainVerdict> {

@@ -35,6 +35,8 @@ export interface AuditRow extends AuditEntry {
 
 /** An audit row with its links in the hash chain (src/store/auditChain.ts), as exported. */
 export interface ChainedAuditRow extends AuditRow {
+  /** `detail` exactly as stored, which is what the row's hash covers. */
+  detailJson: string | null;
   prevHash: string | null;
   hash: string | null;
 }

@@ -799,6 +799,42 @@ export class GraphTenantClient implements TenantClient {
     );
     return body?.value?.[0];
   }
+
+  // ---------------------------------------------------------------- Files
+
+  async uploadToSession(uploadUrl: string, content: Uint8Array): Promise<void> {
+    const url = new URL(uploadUrl);
+    // The URL is itself the authorisation (OneDrive upload sessions refuse a bearer token), so
+    // telemetry records only the origin and a fixed path, never the URL.
+    await this.telemetry.call(
+      { service: 'graph', method: 'PUT', baseUrl: url.origin, path: '/upload-session' },
+      async (recorder) => {
+        let res: TransportResponse;
+        try {
+          res = await sendWithRetry(
+            (signal) =>
+              this.fetch(url, {
+                method: 'PUT',
+                signal,
+                headers: {
+                  'Content-Type': 'application/octet-stream',
+                  // The whole file in one range (OneDrive takes up to 60 MiB per request).
+                  'Content-Range': `bytes 0-${content.length - 1}/${content.length}`,
+                },
+                body: new Uint8Array(content),
+              }),
+            // A replay after an ambiguous answer would find the session already complete.
+            { method: 'PUT', path: '/upload-session', replaySafe: false },
+            this.rt,
+          );
+        } catch (err) {
+          throw this.unwrapSdkError(err, 'OneDrive');
+        }
+        recorder.response(res.status, res.headers.get('request-id') ?? undefined);
+        await this.readResponse(res);
+      },
+    );
+  }
 }
 
 /**

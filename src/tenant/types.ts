@@ -273,4 +273,12 @@ export interface TenantClient {
   // Teams
   /** The app with this manifest id in the organisation's catalog, if an administrator published it. */
   findCatalogApp(externalId: string): Promise<CatalogApp | undefined>;
+
+  // Files
+  /**
+   * Puts a whole file into an upload session: the pre-authorised OneDrive URL Teams hands a bot
+   * when someone accepts its file consent card. It carries its own authorisation, so no token goes
+   * with it.
+   */
+  uploadToSession(uploadUrl: string, content: Uint8Array): Promise<void>;
 }
