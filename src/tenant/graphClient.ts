@@ -23,6 +23,15 @@ import {
 } from './armShapes';
 import { runBatch } from './batch';
 import { licenseWriteOutcome, licenseWriteRequest } from './licenseWrites';
+import { automaticRepliesFrom, automaticRepliesPath } from './mailbox';
+import {
+  chatPath,
+  installationFrom,
+  installationQuery,
+  installBody,
+  installedAppsPath,
+  teamsAppRefusal,
+} from './teamsApps';
 import {
   headersFromRecord,
   isAlreadyExists,
@@ -58,6 +67,8 @@ import type { Graph } from './graphTypes';
 import type { TokenSource } from './tokens';
 import {
   TenantError,
+  type AppInstallation,
+  type AutomaticReplies,
   type AzureRoleAssignment,
   type AzureSubscription,
   type BatchRequest,
@@ -798,6 +809,63 @@ export class GraphTenantClient implements TenantClient {
       `/appCatalogs/teamsApps${queryString({ $filter: `distributionMethod eq 'organization' and externalId eq ${odataString(externalId)}` })}`,
     );
     return body?.value?.[0];
+  }
+
+  async installAppForUser(userId: string, catalogAppId: string): Promise<'installed' | 'alreadyInstalled'> {
+    try {
+      // A replay after a lost answer meets the installation it made: 409, which is success here.
+      await this.graphCall('POST', installedAppsPath(userId), { body: installBody(catalogAppId) });
+      return 'installed';
+    } catch (err) {
+      if (err instanceof TenantError && err.status === 409) return 'alreadyInstalled';
+      throw teamsAppRefusal(err, 'not-in-catalog');
+    }
+  }
+
+  async installationOf(userId: string, catalogAppId: string): Promise<AppInstallation | undefined> {
+    const body = await this.graphCall<Page<Parameters<typeof installationFrom>[0]>>(
+      'GET',
+      installationQuery(userId, catalogAppId),
+    );
+    for (const item of body?.value ?? []) {
+      const found = installationFrom(item);
+      if (found?.teamsAppId === catalogAppId) return found;
+    }
+    return undefined;
+  }
+
+  async chatOfInstallation(userId: string, installationId: string): Promise<string> {
+    try {
+      const chat = await this.graphCall<Pick<Graph.Chat, 'id'>>('GET', chatPath(userId, installationId));
+      if (!chat?.id) throw new TenantError(502, 'NoChatId', 'Graph answered without the chat id.');
+      return chat.id;
+    } catch (err) {
+      throw teamsAppRefusal(err, 'not-installed');
+    }
+  }
+
+  // ---------------------------------------------------------------- Mailbox settings
+
+  async automaticRepliesOf(userId: string): Promise<AutomaticReplies> {
+    const setting = await this.graphCall<Graph.AutomaticRepliesSetting>('GET', automaticRepliesPath(userId));
+    return automaticRepliesFrom(setting, this.rt.now());
+  }
+
+  async automaticRepliesOfMany(userIds: string[]): Promise<Map<string, AutomaticReplies | TenantError>> {
+    const unique = [...new Set(userIds)];
+    const answers = await this.batch(
+      unique.map((id, i) => ({ id: String(i), method: 'GET' as const, url: automaticRepliesPath(id) })),
+    );
+    const now = this.rt.now();
+    const out = new Map<string, AutomaticReplies | TenantError>();
+    unique.forEach((id, i) => {
+      const a = answers.find((r) => r.id === String(i));
+      if (!a) out.set(id, new TenantError(502, 'NoAnswer', 'Graph gave no answer for this request in the batch.'));
+      else if (a.status >= 200 && a.status < 300)
+        out.set(id, automaticRepliesFrom(a.body as Graph.AutomaticRepliesSetting, now));
+      else out.set(id, tenantErrorFromResponse(a.status, a.body, headersFromRecord(a.headers), now));
+    });
+    return out;
   }
 
   // ---------------------------------------------------------------- Files
