@@ -18,6 +18,9 @@
 #                      ("set up Dragon licensing" creating groups; drop it again afterwards)
 #   --partner-offers   DelegatedAdminRelationship.ReadWrite.All (GDAP offers, partner tenant only)
 #   --catalog-check    AppCatalog.Read.All (the doctor's org catalog check)
+#   --install-for-approvers  TeamsAppInstallation.ReadWriteSelfForUser.All (install Dragon Desk
+#                      for approvers who never opened it; TEAMS_APP_ID set)
+#   --away-approvers   MailboxSettings.Read (who has automatic replies on)
 #   --remove-others    also remove Graph application permissions not in the list above
 #   --print            only print the permissions, change nothing (no az needed)
 #
@@ -26,7 +29,7 @@
 # Graph's service principal, which is also its admin consent. Unverified against a real tenant.
 set -euo pipefail
 
-usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; }
 
 PRINCIPAL=""
 PERMISSIONS=(User.Read.All GroupMember.Read.All RoleManagement.Read.Directory Organization.Read.All RoleManagement.ReadWrite.Directory)
@@ -40,6 +43,8 @@ for arg in "$@"; do
     --setup) PERMISSIONS+=(Group.Create LicenseAssignment.ReadWrite.All GroupMember.ReadWrite.All) ;;
     --partner-offers) PERMISSIONS+=(DelegatedAdminRelationship.ReadWrite.All) ;;
     --catalog-check) PERMISSIONS+=(AppCatalog.Read.All) ;;
+    --install-for-approvers) PERMISSIONS+=(TeamsAppInstallation.ReadWriteSelfForUser.All) ;;
+    --away-approvers) PERMISSIONS+=(MailboxSettings.Read) ;;
     --remove-others) REMOVE_OTHERS=true ;;
     --print) PRINT_ONLY=true ;;
     -h | --help) usage; exit 0 ;;

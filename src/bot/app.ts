@@ -11,6 +11,7 @@ import {
   INVOKE_RESPONSE_KEY,
   TurnContext,
   type Activity,
+  type FileConsentCardResponse,
   type Request,
   type Response,
 } from 'botbuilder';
@@ -25,12 +26,13 @@ import type { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import { isCardVerb, readActionData } from '../cards/verbs';
 import type { Config } from '../config';
 import type { Logger } from '../log';
+import type { UploadTarget } from '../services/auditTrail';
 import type { Desk } from '../services/desk';
 import { withGreeting, type Actor, type ClickResult, type Reply } from '../services/types';
 import type { Store } from '../store/types';
 import type { Telemetry, TurnInfo } from '../telemetry';
 import { toActivity } from './activities';
-import { checkInbound, fromTenant } from './inbound';
+import { checkInbound, fromTenant, uploadUrlProblem } from './inbound';
 import { GrammarPlanner, INTENT_ACTIONS } from './planner';
 import type { TurnGate } from './turnGate';
 
@@ -279,6 +281,34 @@ export function createBot(opts: BotOptions): Bot {
     }
   });
 
+  /**
+   * A file Dragon Desk offered (an export) was accepted or declined. Teams expects a plain 200 (which
+   * teams-ai sends after this), so what happened is told in the chat, errors included.
+   */
+  const fileConsent = async (ctx: TurnContext, response: FileConsentCardResponse, accepted: boolean) => {
+    try {
+      let upload: UploadTarget | undefined;
+      if (accepted) {
+        upload = uploadTarget(response);
+        const problem = upload ? uploadUrlProblem(upload.uploadUrl, { loopbackOnly: config.mode === 'dev' }) : 'absent';
+        if (!upload || problem) {
+          logger.warn('file consent without a usable upload target', { problem });
+          await ctx.sendActivity('Teams didn’t say where to save the file, so nothing was saved. Please ask again.');
+          return;
+        }
+      }
+      await respond(ctx, await desk.fileConsent(actorOf(ctx), response.context, upload));
+    } catch (err) {
+      const reference = randomUUID().slice(0, 8);
+      logger.error('file consent failed', { reference, err });
+      await ctx.sendActivity(
+        `Sorry, I couldn’t save the file (reference ${reference}). Please ask again, and quote the reference if it keeps happening.`,
+      );
+    }
+  };
+  app.fileConsentAccept((ctx, _state, response) => fileConsent(ctx, response, true));
+  app.fileConsentDecline((ctx, _state, response) => fileConsent(ctx, response, false));
+
   // Any other invoke gets a clear error body, never HTTP 501.
   app.activity(ActivityTypes.Invoke, async (ctx) => {
     await invokeError(
@@ -330,6 +360,16 @@ export function createBot(opts: BotOptions): Bot {
 function chatReference(activity: Activity): Record<string, unknown> {
   const { activityId: _atHand, ...reference } = TurnContext.getConversationReference(activity);
   return reference;
+}
+
+/** The upload target of an accepted file consent card, when Teams gave all of it. */
+function uploadTarget(response: FileConsentCardResponse): UploadTarget | undefined {
+  const info = response.uploadInfo;
+  if (!info) return undefined;
+  const { uploadUrl, contentUrl, name, uniqueId, fileType } = info;
+  if (![uploadUrl, contentUrl, name, uniqueId, fileType].every((v) => typeof v === 'string' && v !== ''))
+    return undefined;
+  return { uploadUrl: uploadUrl!, contentUrl: contentUrl!, name: name!, uniqueId: uniqueId!, fileType: fileType! };
 }
 
 /** What a turn's span says about the activity: its kind, never what was written. */

@@ -85,6 +85,15 @@ export function checkInbound(body: unknown, opts: InboundOptions): InboundCheck 
   return url ? { ok: false, reason: `serviceUrl: ${url}` } : { ok: true };
 }
 
+/**
+ * Where Teams says an accepted file goes (a file consent invoke's uploadInfo.uploadUrl): the same
+ * rule as the service URL, since Dragon Desk sends the file there. In dev mode nothing vouches for
+ * the invoke, so it must be this machine; otherwise https.
+ */
+export function uploadUrlProblem(value: string, opts: InboundOptions): string | undefined {
+  return serviceUrlProblem(value, opts);
+}
+
 function serviceUrlProblem(value: string, opts: InboundOptions): string | undefined {
   let url: URL;
   try {

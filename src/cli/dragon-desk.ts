@@ -6,6 +6,7 @@
  *   dragon-desk parse "<utterance>"      one JSON object on one line
  *   dragon-desk parse --jsonl            one utterance per stdin line → one JSON object per line
  *   dragon-desk doctor [--json]          a table of checks with a fix for each failed one
+ *   dragon-desk audit verify             walks the audit trail's hash chain; exit 1 at a break
  */
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -25,10 +26,14 @@ export const USAGE = `Usage:
                                     In dev mode it checks the dev tenant of the running npm start.
   dragon-desk devtenant [fixture]   Run the dev tenant on its own (DEV_TENANT_PORT, 5980) until Ctrl+C;
                                     start Dragon Desk with DEV_TENANT_URL to attach to it.
+  dragon-desk audit verify          Check, without changing anything, the audit trail's hash chain in
+                                    the configured store (SQLite under DATA_DIR, or DATABASE_URL): prints
+                                    OK with the row count, or the first broken row and why.
   dragon-desk --help                Show this help.
 
 Output of parse: {"intent": "...", ...entities}; see src/language/types.ts for the contract.
-Exit codes: 0 ok, 1 a doctor check failed (or the configuration is invalid), 2 usage error.`;
+Exit codes: 0 ok, 1 a doctor check failed, the audit chain is broken (or cannot be read), or the
+configuration is invalid, 2 usage error.`;
 
 export interface Io {
   stdin: Readable;
@@ -127,6 +132,56 @@ async function devTenantCommand(args: string[], io: Io): Promise<number> {
   return EXIT_OK;
 }
 
+async function auditCommand(args: string[], io: Io): Promise<number> {
+  if (args.length !== 1 || args[0] !== 'verify') return usageError(io, 'audit takes one subcommand: verify');
+  let config: Config;
+  try {
+    config = loadConfig(io.env ?? process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.stderr.write(`${err.message}\n`);
+    return EXIT_FAILED;
+  }
+  // Loaded only for this command, like the doctor.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { verifyAuditTrail } = require('../store/auditVerify') as typeof import('../store/auditVerify');
+  const entra = config.databaseUrl && config.databaseAuth === 'entra';
+  const databasePassword = entra
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('../store/entraPassword') as typeof import('../store/entraPassword')).entraPassword(
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        (require('../credentials') as typeof import('../credentials')).azureCredential(config),
+      )
+    : undefined;
+  const { where, result } = await verifyAuditTrail({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    databasePassword,
+  });
+  if (result === 'absent') {
+    io.stdout.write(`No database at ${where}: Dragon Desk has not run with this DATA_DIR yet.\n`);
+    return EXIT_FAILED;
+  }
+  if (result === 'unmigrated') {
+    io.stdout.write(
+      `The database at ${where} has no audit hash chain yet: start Dragon Desk once on it (its migrations add the chain and hash the rows already there).\n`,
+    );
+    return EXIT_FAILED;
+  }
+  if (result.ok) {
+    io.stdout.write(
+      `OK: ${result.rows} audit row${result.rows === 1 ? '' : 's'} at ${where}, every link intact. Chain head ${result.headHash}\n`,
+    );
+    return EXIT_OK;
+  }
+  io.stdout.write(
+    result.rowId !== undefined
+      ? `BROKEN at audit row ${result.rowId} (${where}): ${result.reason}. The ${result.rows} row${result.rows === 1 ? '' : 's'} before it are intact.\n`
+      : `BROKEN (${where}): ${result.reason}. The ${result.rows} row${result.rows === 1 ? '' : 's'} present are intact.\n`,
+  );
+  return EXIT_FAILED;
+}
+
 /** Runs the CLI and resolves with the exit code; never calls process.exit itself. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
@@ -138,5 +193,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (command === 'parse') return parseCommand(rest, io);
   if (command === 'doctor') return doctorCommand(rest, io);
   if (command === 'devtenant') return devTenantCommand(rest, io);
+  if (command === 'audit') return auditCommand(rest, io);
   return usageError(io, `unknown command "${command}"`);
 }

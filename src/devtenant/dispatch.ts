@@ -114,12 +114,8 @@ export class Dispatcher {
       }
       if (dialect === 'graph' && caller.objectId === this.deps.state.fixture.app.servicePrincipalId) {
         // Graph checks the app's permissions before it looks at the request.
-        if (this.deps.permissions?.missingFor(call.method, path))
-          throw new TenantHttpError(
-            403,
-            'Authorization_RequestDenied',
-            'Insufficient privileges to complete the operation.',
-          );
+        const refused = this.deps.permissions?.refusalFor(call.method, path);
+        if (refused) throw refused;
       }
       this.deps.state.tick();
       const query = parseQueryString(rawQuery);

@@ -25,7 +25,26 @@ interface PersonaFields {
   /** One line saying who this person is in the story, for the README persona table. */
   persona: string;
   licenseAssignmentStates: FixtureLicenseState[];
+  /**
+   * An app permission policy keeps organisation apps away from this person: installing Dragon
+   * Desk for them gets Teams' 403 (a Teams admin center setting, which Graph does not expose).
+   */
+  teamsAppsBlocked?: boolean;
 }
+
+/**
+ * Automatic replies as Graph shows them (mailboxSettings/automaticRepliesSetting). A member without
+ * them has replies off; a guest has no mailbox in the tenant at all.
+ */
+export type FixtureAutomaticReplies = Present<Graph.AutomaticRepliesSetting, 'status'> &
+  Pick<
+    Graph.AutomaticRepliesSetting,
+    | 'externalAudience'
+    | 'scheduledStartDateTime'
+    | 'scheduledEndDateTime'
+    | 'internalReplyMessage'
+    | 'externalReplyMessage'
+  >;
 
 /**
  * A user as seeded. usageLocation is ISO 3166-1 alpha-2, or null when never set (direct
@@ -36,6 +55,7 @@ export type FixtureUser = Present<Graph.User, 'id' | 'displayName' | 'userPrinci
   Partial<Defined<Graph.User, 'officeLocation' | 'mobilePhone' | 'preferredLanguage'>> &
   Optional<Graph.User, 'businessPhones'> &
   Narrowed<Graph.User, 'userType', 'Member' | 'Guest'> &
+  Partial<Narrowed<Graph.User, 'mailboxSettings', { automaticRepliesSetting: FixtureAutomaticReplies }>> &
   PersonaFields;
 
 /** A license on a group or user, as Graph's assignedLicense with both fields present. */
@@ -183,6 +203,10 @@ export function fixtureProblems(f: Fixture): string[] {
   for (const u of f.users) {
     if (aliases.has(u.alias)) problems.push(`duplicate alias ${u.alias}`);
     aliases.add(u.alias);
+    const replies = u.mailboxSettings?.automaticRepliesSetting;
+    if (replies && u.userType === 'Guest') problems.push(`${u.alias}: a guest has no mailbox for automatic replies`);
+    if (replies?.status === 'scheduled' && !(replies.scheduledStartDateTime && replies.scheduledEndDateTime))
+      problems.push(`${u.alias}: scheduled automatic replies without a start and an end`);
     for (const s of u.licenseAssignmentStates) {
       if (!skuIds.has(s.skuId.toLowerCase())) problems.push(`${u.alias}: unknown sku ${s.skuId}`);
       if (s.assignedByGroup === null) {

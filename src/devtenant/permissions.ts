@@ -7,18 +7,59 @@
  * and a request that no granted permission allows gets Graph's 403 Authorization_RequestDenied.
  * Requests made as a user (`Bearer dev:<id>`) are not checked.
  */
+import { TenantHttpError } from './errors';
 
 interface PermissionRule {
   methods: readonly string[];
   path: RegExp;
   /** Any one of these suffices; the first is the least privileged. */
   anyOf: readonly string[];
+  /** How the service behind the path refuses, when it is not the directory's answer. */
+  denied?: (anyOf: readonly string[]) => TenantHttpError;
 }
+
+/** Teams' wording for an app token without the role [U for application permissions]. */
+const teamsDenied = (anyOf: readonly string[]) =>
+  new TenantHttpError(
+    403,
+    'Forbidden',
+    `Missing role permissions on the request. API requires one of '${anyOf.join(', ')}'.`,
+  );
+
+/** Exchange answers for the mailbox [U]. */
+const mailboxDenied = () =>
+  new TenantHttpError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+
+const TEAMS_APP_INSTALL_FOR_USER = [
+  'TeamsAppInstallation.ReadWriteSelfForUser.All',
+  'TeamsAppInstallation.ReadWriteAndConsentSelfForUser.All',
+  'TeamsAppInstallation.ReadWriteForUser.All',
+  'TeamsAppInstallation.ReadWriteAndConsentForUser.All',
+];
 
 const READ_DIRECTORY = ['Directory.Read.All', 'Directory.ReadWrite.All'];
 const WRITE_DIRECTORY = ['Directory.ReadWrite.All'];
 
 const RULES: readonly PermissionRule[] = [
+  // Before the users rules: these paths are under /users but belong to Teams and Exchange.
+  {
+    methods: ['POST', 'DELETE'],
+    path: /^\/v1\.0\/users\/[^/]+\/teamwork\/installedApps(\/|$)/i,
+    anyOf: TEAMS_APP_INSTALL_FOR_USER,
+    denied: teamsDenied,
+  },
+  {
+    methods: ['GET'],
+    path: /^\/v1\.0\/users\/[^/]+\/teamwork\/installedApps(\/|$)/i,
+    anyOf: ['TeamsAppInstallation.ReadForUser.All', ...TEAMS_APP_INSTALL_FOR_USER],
+    denied: teamsDenied,
+  },
+  {
+    methods: ['GET'],
+    path: /^\/v1\.0\/users\/[^/]+\/mailboxSettings(\/|$)/i,
+    anyOf: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'],
+    denied: mailboxDenied,
+  },
   {
     methods: ['POST'],
     path: /^\/v1\.0\/users\/[^/]+\/assignLicense$/i,
@@ -99,10 +140,12 @@ export const DEFAULT_GRANTS: readonly string[] = [
   'GroupMember.Read.All',
   'GroupMember.ReadWrite.All',
   'LicenseAssignment.ReadWrite.All',
+  'MailboxSettings.Read',
   'Organization.Read.All',
   'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
   'RoleManagement.Read.Directory',
   'RoleManagement.ReadWrite.Directory',
+  'TeamsAppInstallation.ReadWriteSelfForUser.All',
   'User.Read.All',
 ];
 
@@ -139,13 +182,19 @@ export class AppPermissions {
     this.untouched = true;
   }
 
-  /** The permissions a request lacks (least privileged named first), or undefined when it may go ahead. */
-  missingFor(method: string, path: string): readonly string[] | undefined {
+  /**
+   * How Graph refuses a request no granted permission allows (the directory's 403
+   * Authorization_RequestDenied, or the answer of the service behind the path), or undefined when
+   * it may go ahead.
+   */
+  refusalFor(method: string, path: string): TenantHttpError | undefined {
     if (this.untouched) return undefined;
     const m = method.toUpperCase();
     const rule = RULES.find((r) => r.methods.includes(m) && r.path.test(path));
     if (!rule || rule.anyOf.some((p) => this.held.has(p))) return undefined;
-    return rule.anyOf;
+    return rule.denied
+      ? rule.denied(rule.anyOf)
+      : new TenantHttpError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
   }
 
   private known(permission: string): string | undefined {

@@ -25,6 +25,14 @@
  * | POST …/{id}/requests                                | action alone, lockForApproval from created                   | §9 |
  * | POST /$batch                                        | ≤ 20 requests, unique ids, Content-Type with a body, relative urls; inner requests follow the rules above | §4 |
  * | ARM Microsoft.ManagementPartner, subscriptions, roleAssignments, classicAdministrators | api-version present and one the resource type has | §7 |
+ * | POST /users/{id}/teamwork/installedApps             | teamsApp@odata.bind alone, naming …/appCatalogs/teamsApps/{id} [U texts]; then 404 unknown catalog app [U], 403 app blocked by policy, 409 already installed | docs userteamwork-post-installedapps; Teleport |
+ * | GET /users/{id}/teamwork/installedApps              | $expand teamsApp / teamsAppDefinition; $filter eq on their id / externalId / teamsAppId | docs userteamwork-list-installedapps |
+ * | GET …/installedApps/{installationId}/chat           | only $select; 404 when there is no such installation [U text] | docs userscopeteamsappinstallation-get-chat |
+ * | GET /users/{id}/mailboxSettings/automaticRepliesSetting | no query options the dev tenant ignores; 404 MailboxNotEnabledForRESTAPI for a user without a mailbox (a guest); 404 ErrorInvalidUser for an unknown user [U] | docs user-get-mailboxsettings |
+ *
+ * A request the app holds no permission for is refused before any of this (permissions.ts): 403
+ * Authorization_RequestDenied for directory resources, ErrorAccessDenied for the mailbox [U], and
+ * Teams' "Missing role permissions" for installed apps [U].
  */
 import { armError, badRequest, TenantHttpError, unsupportedQuery } from './errors';
 import type { ApiRequest } from './router';
@@ -316,4 +324,71 @@ export const ARM_API_VERSIONS = {
   roleAssignments: ['2022-04-01', '2020-10-01-preview', '2020-04-01-preview', '2018-09-01-preview', '2015-07-01'],
   /** Microsoft.Authorization classicAdministrators [U]: retired; its last versions. */
   classicAdministrators: ['2015-06-01', '2015-07-01'],
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Teams apps installed for a user (docs userteamwork-post-installedapps, -list-installedapps,
+// userscopeteamsappinstallation-get-chat)
+
+/** The body names the catalog app to install by binding it, and holds nothing else. */
+export const INSTALL_APP_FOR_USER: BodyRules = {
+  source: 'docs userteamwork-post-installedapps',
+  type: 'microsoft.graph.userScopeTeamsAppInstallation',
+  required: ['teamsApp@odata.bind'],
+  optional: ['consentedPermissionSet'],
+  readOnly: ['id', 'teamsApp', 'teamsAppDefinition', 'chat'],
+};
+
+/** What the bind must look like: a teamsApp in the app catalog, on any Graph host and version. */
+export const TEAMS_APP_BIND = /\/appCatalogs\/teamsApps\/([^/?#]+)$/i;
+
+export const INSTALLED_APPS_LIST: CollectionRules = {
+  source: 'docs userteamwork-list-installedapps',
+  options: ['$expand', '$filter', '$select'],
+};
+
+export const INSTALLED_APP_EXPANDS = ['teamsApp', 'teamsAppDefinition'] as const;
+
+export const TEAMS_APP_ERRORS = {
+  /** [U] text: Graph's answer to a bind that names no catalog app. */
+  badBind: (value: unknown) =>
+    badRequest(
+      `Invalid value for 'teamsApp@odata.bind': '${String(value)}'. Expected a teamsApp in the app catalog.`,
+      'BadRequest',
+    ),
+  /** [U] code and text. */
+  notInCatalog: (id: string) =>
+    new TenantHttpError(404, 'NotFound', `The teamsApp '${id}' was not found in the app catalog.`),
+  /**
+   * [V-c] status, code and text as Graph answered Microsoft's Company Communicator (its issues
+   * #889 and #1537): an app permission policy in the Teams admin center blocks the app for the user.
+   */
+  blocked: (tenantId: string, userId: string, appId: string) =>
+    new TenantHttpError(
+      403,
+      'Forbidden',
+      `App is blocked by app permission policy. TenantId: ${tenantId}, UserObjectId: ${userId}, AppId: ${appId}, AppType: Private`,
+    ),
+  /** [V-c] status (docs issue "the expected 409 Conflict"; Teleport treats it as installed); text [U]. */
+  alreadyInstalled: () => new TenantHttpError(409, 'Conflict', 'The app is already installed for this user.'),
+  /** [U] code and text. */
+  noInstallation: (id: string) => new TenantHttpError(404, 'NotFound', `No app installation '${id}' for this user.`),
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Mailbox settings (docs user-get-mailboxsettings)
+
+export const MAILBOX_ERRORS = {
+  /**
+   * [V-c] a user without an Exchange Online mailbox, a guest among them (Graph docs issues #405,
+   * #6519 and others quote this code and text).
+   */
+  noMailbox: () =>
+    new TenantHttpError(
+      404,
+      'MailboxNotEnabledForRESTAPI',
+      'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
+    ),
+  /** [U] Outlook's answer for a user id or UPN nobody has. */
+  unknownUser: (id: string) => new TenantHttpError(404, 'ErrorInvalidUser', `The requested user '${id}' is invalid.`),
 } as const;

@@ -22,11 +22,13 @@ import { batchRoutes } from './routes/batch';
 import { gdapRoutes } from './routes/gdap';
 import { groupRoutes } from './routes/groups';
 import { licenseRoutes } from './routes/licenses';
+import { mailboxRoutes } from './routes/mailbox';
 import { organizationRoutes } from './routes/organization';
 import { pimRoutes } from './routes/pim';
 import { roleRoutes } from './routes/roles';
 import type { RouteDeps } from './routes/shared';
 import { skuRoutes } from './routes/skus';
+import { teamworkRoutes } from './routes/teamwork';
 import { testHookRoutes } from './routes/test-hooks';
 import { userRoutes } from './routes/users';
 import { AdjustableClock, DirectoryState, type Clock } from './state';
@@ -136,6 +138,8 @@ export async function startDevTenant(opts: DevTenantOptions = {}): Promise<DevTe
     .add(pimRoutes(deps))
     .add(gdapRoutes(deps))
     .add(appCatalogRoutes(deps))
+    .add(teamworkRoutes(deps))
+    .add(mailboxRoutes(deps))
     .add(batchRoutes({ ...deps, dispatch: (call: IncomingCall) => dispatcher.handle(call) }));
   arm.add(armPartnerRoutes(deps)).add(armSubscriptionRoutes(deps));
   hooks.add(testHookRoutes({ ...deps, faults, calls, permissions, adjustableClock, reset }));

@@ -108,6 +108,28 @@ export function permissionsNeeded(config: Config): PermissionNeed[] {
       required: false,
       scriptOption: '--partner-offers',
     });
+  // For the approval flow: reaching approvers who never opened Dragon Desk (installing it for
+  // them needs the app's catalog id, found by TEAMS_APP_ID) and noticing who is away. A write and
+  // a per-person read: nothing to try without a person, so only the token's roles are checked.
+  if (config.teamsAppId)
+    needs.push({
+      permission: 'TeamsAppInstallation.ReadWriteSelfForUser.All',
+      purpose: 'installing Dragon Desk for an approver who never opened it, so their card can reach them',
+      broader: [
+        'TeamsAppInstallation.ReadWriteAndConsentSelfForUser.All',
+        'TeamsAppInstallation.ReadWriteForUser.All',
+        'TeamsAppInstallation.ReadWriteAndConsentForUser.All',
+      ],
+      required: false,
+      scriptOption: '--install-for-approvers',
+    });
+  needs.push({
+    permission: 'MailboxSettings.Read',
+    purpose: 'seeing which approvers have automatic replies (out of office) on',
+    broader: ['MailboxSettings.ReadWrite'],
+    required: false,
+    scriptOption: '--away-approvers',
+  });
   if (config.teamsAppId)
     needs.push({
       permission: 'AppCatalog.Read.All',

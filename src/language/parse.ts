@@ -2,9 +2,10 @@
  * One utterance in, one intent with its entities out: deterministic, no I/O. The bot wraps this in
  * its planner and asks (with a choice card) for anything left out here.
  */
+import { auditIntent } from './audit';
 import { classify, type Draft } from './intents';
 import { normalize } from './normalize';
-import { INTENT_ENTITIES, type Entities, type ParseResult } from './types';
+import { INTENT_ENTITIES, type Entities, type ParseOptions, type ParseResult } from './types';
 
 /** Longer messages are refused outright: nobody types a request that long, and parsing it would cost. */
 export const MAX_UTTERANCE_CHARS = 2000;
@@ -33,10 +34,10 @@ function tooLong(utterance: string): boolean {
   return false;
 }
 
-export function parse(utterance: string): ParseResult {
+export function parse(utterance: string, opts: ParseOptions = {}): ParseResult {
   if (typeof utterance !== 'string') return { intent: 'unknown' };
   if (tooLong(utterance)) return { intent: 'unknown', error: 'too-long' };
   const n = normalize(utterance);
   if (n.tokens.length === 0) return { intent: 'unknown' };
-  return shape(classify(n));
+  return shape(auditIntent(n, opts.now ?? new Date()) ?? classify(n));
 }

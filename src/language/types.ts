@@ -28,6 +28,8 @@ export type Intent =
   | 'request.status'
   | 'request.cancel'
   | 'approvals.pending'
+  | 'audit.show'
+  | 'audit.export'
   | 'help'
   | 'unknown';
 
@@ -66,11 +68,20 @@ export interface Entities {
   /** Roles asked of a customer, lower-case hyphenated ("user-administrator"), or ["full"] / ["limited"] for legacy DAP. */
   roles?: string[];
   requestId?: number;
+  /** A span of whole UTC days, ISO 8601, both ends included: "2026-11-01/2026-11-30". */
+  period?: string;
+  /** What an export holds: one row per request, or one per audit event. */
+  dataset?: 'requests' | 'audit';
 }
 
 export type EntityName = keyof Entities;
 
 export type ParseError = 'too-long';
+
+export interface ParseOptions {
+  /** The moment "November" or "last month" is read against; the current time when left out. */
+  now?: Date;
+}
 
 export interface ParseResult extends Entities {
   intent: Intent;
@@ -105,6 +116,8 @@ export const INTENT_ENTITIES: Readonly<Record<Intent, readonly EntityName[]>> = 
   'request.status': ['requestId'],
   'request.cancel': ['requestId'],
   'approvals.pending': [],
+  'audit.show': ['requestId'],
+  'audit.export': ['period', 'dataset'],
   help: [],
   unknown: [],
 };

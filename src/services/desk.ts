@@ -9,6 +9,7 @@ import { isStatusReader } from '../domain/policy';
 import type { CardActionData, CardVerb } from '../cards/verbs';
 import type { DeskRequest } from '../domain/request';
 import type { Intent, ParseResult } from '../language';
+import type { UploadTarget } from './auditTrail';
 import type { Services } from './services';
 import { card, text, type Actor, type ClickResult, type Reply } from './types';
 
@@ -104,6 +105,10 @@ export class Desk {
         return this.s.engine.cancelByText(actor, intent.requestId);
       case 'approvals.pending':
         return this.s.status.pendingApprovals(actor);
+      case 'audit.show':
+        return this.s.auditTrail.show(actor, intent.requestId);
+      case 'audit.export':
+        return this.s.auditTrail.offerExport(actor, intent.period, intent.dataset);
       case 'role.holders':
         return this.s.status.roleHolders(actor);
       case 'role.assign':
@@ -154,5 +159,11 @@ export class Desk {
 
   click(actor: Actor, verb: CardVerb, data: CardActionData): Promise<ClickResult> {
     return this.s.engine.click(actor, verb, data);
+  }
+
+  /** The person accepted (with where Teams lets the file go) or declined a file Dragon Desk offered. */
+  fileConsent(actor: Actor, context: unknown, upload: UploadTarget | undefined): Promise<Reply[]> {
+    if (!upload) return Promise.resolve(this.s.auditTrail.declined());
+    return this.s.auditTrail.deliverExport(actor, context, upload);
   }
 }

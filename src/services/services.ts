@@ -3,6 +3,7 @@
  * them; the worker runs the engine's and the role service's background work.
  */
 import { ApprovalDelegation } from './approvalDelegation';
+import { AuditTrailService } from './auditTrail';
 import { DelegatedAdminService } from './delegatedAdmin';
 import { Directory } from './directory';
 import { GroupsInUse } from './groupsInUse';
@@ -33,6 +34,7 @@ export interface Services {
   partnerRelationships: PartnerRelationshipsService;
   delegatedAdmin: DelegatedAdminService;
   approvalDelegation: ApprovalDelegation;
+  auditTrail: AuditTrailService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -57,5 +59,6 @@ export function createServices(deps: ServiceDeps): Services {
     partnerRelationships: new PartnerRelationshipsService(deps, directory, engine, partnerAccess, partnerOfRecord),
     delegatedAdmin: new DelegatedAdminService(deps, engine, partnerAccess),
     approvalDelegation: new ApprovalDelegation(deps, directory, groups, engine.notifications),
+    auditTrail: new AuditTrailService(deps, directory, engine, access),
   };
 }

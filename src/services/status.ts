@@ -21,7 +21,7 @@ import { card, text, type Actor, type Reply, type ServiceDeps } from './types';
 const HOLDERS_SHOWN = 20;
 
 /** Audit actions as a person reads them in a request's history. */
-const HISTORY_WORDS: Record<string, string> = {
+export const HISTORY_WORDS: Record<string, string> = {
   'request.draft': 'asked',
   'request.checked': 'checks passed',
   'request.resolved': 'chose the person',

@@ -23,7 +23,14 @@ export type { AdaptiveCard } from '../cards/types';
 export type Reply =
   | { kind: 'text'; text: string }
   /** `lead`: a line shown above the card in the same message (a first-contact greeting). */
-  | { kind: 'card'; card: AdaptiveCard; about?: { requestId: number; role: CardMessage['role'] }; lead?: string };
+  | { kind: 'card'; card: AdaptiveCard; about?: { requestId: number; role: CardMessage['role'] }; lead?: string }
+  /**
+   * A file offered for the person to accept (a Teams file consent card): `context` comes back when
+   * they accept or decline, as untrusted as any card data.
+   */
+  | { kind: 'fileOffer'; name: string; description: string; sizeInBytes: number; context: Record<string, string> }
+  /** A file the person accepted, now in their OneDrive (a Teams file card). */
+  | { kind: 'file'; name: string; contentUrl: string; uniqueId: string; fileType: string };
 
 export const text = (t: string): Reply => ({ kind: 'text', text: t });
 /**
@@ -35,6 +42,7 @@ export function withGreeting(greeting: string, replies: Reply[]): Reply[] {
   const [first, ...rest] = replies;
   if (!first) return [text(greeting)];
   if (first.kind === 'text') return [text(`${greeting}\n\n${first.text}`), ...rest];
+  if (first.kind !== 'card') return [text(greeting), first, ...rest];
   return [{ ...first, lead: first.lead ? `${greeting}\n\n${first.lead}` : greeting }, ...rest];
 }
 

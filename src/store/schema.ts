@@ -75,6 +75,15 @@ export interface AuditTable {
   request_id: number | null;
   detail: string | null;
   graph_request_id: string | null;
+  /** The hash chain (auditChain.ts): the previous row's hash and this row's. Null only before migration 002. */
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+/** One row (id 1): the hash of the newest audit row. Appends lock it, which puts them in one order. */
+export interface AuditChainTable {
+  id: number;
+  last_hash: string;
 }
 
 export interface CardMessagesTable {
@@ -157,6 +166,7 @@ export interface Database {
   request_targets: RequestTargetsTable;
   request_approvers: RequestApproversTable;
   audit: AuditTable;
+  audit_chain: AuditChainTable;
   card_messages: CardMessagesTable;
   conversation_refs: ConversationRefsTable;
   bot_state: BotStateTable;

@@ -14,6 +14,7 @@ import type {
   RequestTarget,
   TargetStatus,
 } from '../domain/request';
+import type { ChainVerdict } from './auditChain';
 
 export interface AuditEntry {
   /** Who acted: an aadObjectId, or 'dragon-desk' for the worker. */
@@ -30,6 +31,14 @@ export interface AuditEntry {
 export interface AuditRow extends AuditEntry {
   id: number;
   at: string;
+}
+
+/** An audit row with its links in the hash chain (src/store/auditChain.ts), as exported. */
+export interface ChainedAuditRow extends AuditRow {
+  /** `detail` exactly as stored, which is what the row's hash covers. */
+  detailJson: string | null;
+  prevHash: string | null;
+  hash: string | null;
 }
 
 export interface NewRequest {
@@ -144,12 +153,20 @@ export interface RequestStore {
    * lease is no longer `owner`'s.
    */
   renewLease(id: number, owner: string, until: string): Promise<number | undefined>;
+  /** Requests (drafts included) created in [from, to) (ISO UTC), oldest first, at most `limit`. */
+  listCreatedBetween(from: string, to: string, limit: number): Promise<DeskRequest[]>;
 }
 
 export interface AuditStore {
   append(entry: AuditEntry): Promise<void>;
   listForRequest(requestId: number): Promise<AuditRow[]>;
+  /** Every row of these requests, by request, oldest first. */
+  listForRequests(requestIds: readonly number[]): Promise<AuditRow[]>;
   listRecent(limit: number): Promise<AuditRow[]>;
+  /** Rows stamped in [from, to) (ISO UTC), oldest first, at most `limit`, with their hashes. */
+  listBetween(from: string, to: string, limit: number): Promise<ChainedAuditRow[]>;
+  /** Walks the hash chain: every row, then the head. */
+  verify(): Promise<ChainVerdict>;
 }
 
 /** A card Dragon Desk posted about a request, so every copy can be updated in place later. */

@@ -38,6 +38,15 @@ import {
   type DirectoryObject,
 } from './directoryReads';
 import { licenseWriteOutcome, licenseWriteRequest } from './licenseWrites';
+import { automaticRepliesFrom, automaticRepliesPath } from './mailbox';
+import {
+  chatPath,
+  installationFrom,
+  installationQuery,
+  installBody,
+  installedAppsPath,
+  teamsAppRefusal,
+} from './teamsApps';
 import {
   headersFromRecord,
   isAlreadyExists,
@@ -69,6 +78,8 @@ import type { Graph } from './graphTypes';
 import type { TokenSource } from './tokens';
 import {
   TenantError,
+  type AppInstallation,
+  type AutomaticReplies,
   type AzureRoleAssignment,
   type AzureSubscription,
   type BatchRequest,
@@ -798,6 +809,99 @@ export class GraphTenantClient implements TenantClient {
       `/appCatalogs/teamsApps${queryString({ $filter: `distributionMethod eq 'organization' and externalId eq ${odataString(externalId)}` })}`,
     );
     return body?.value?.[0];
+  }
+
+  async installAppForUser(userId: string, catalogAppId: string): Promise<'installed' | 'alreadyInstalled'> {
+    try {
+      // A replay after a lost answer meets the installation it made: 409, which is success here.
+      await this.graphCall('POST', installedAppsPath(userId), { body: installBody(catalogAppId) });
+      return 'installed';
+    } catch (err) {
+      if (err instanceof TenantError && err.status === 409) return 'alreadyInstalled';
+      throw teamsAppRefusal(err, 'not-in-catalog');
+    }
+  }
+
+  async installationOf(userId: string, catalogAppId: string): Promise<AppInstallation | undefined> {
+    const body = await this.graphCall<Page<Parameters<typeof installationFrom>[0]>>(
+      'GET',
+      installationQuery(userId, catalogAppId),
+    );
+    for (const item of body?.value ?? []) {
+      const found = installationFrom(item);
+      if (found?.teamsAppId === catalogAppId) return found;
+    }
+    return undefined;
+  }
+
+  async chatOfInstallation(userId: string, installationId: string): Promise<string> {
+    try {
+      const chat = await this.graphCall<Pick<Graph.Chat, 'id'>>('GET', chatPath(userId, installationId));
+      if (!chat?.id) throw new TenantError(502, 'NoChatId', 'Graph answered without the chat id.');
+      return chat.id;
+    } catch (err) {
+      throw teamsAppRefusal(err, 'not-installed');
+    }
+  }
+
+  // ---------------------------------------------------------------- Mailbox settings
+
+  async automaticRepliesOf(userId: string): Promise<AutomaticReplies> {
+    const setting = await this.graphCall<Graph.AutomaticRepliesSetting>('GET', automaticRepliesPath(userId));
+    return automaticRepliesFrom(setting, this.rt.now());
+  }
+
+  async automaticRepliesOfMany(userIds: string[]): Promise<Map<string, AutomaticReplies | TenantError>> {
+    const unique = [...new Set(userIds)];
+    const answers = await this.batch(
+      unique.map((id, i) => ({ id: String(i), method: 'GET' as const, url: automaticRepliesPath(id) })),
+    );
+    const now = this.rt.now();
+    const out = new Map<string, AutomaticReplies | TenantError>();
+    unique.forEach((id, i) => {
+      const a = answers.find((r) => r.id === String(i));
+      if (!a) out.set(id, new TenantError(502, 'NoAnswer', 'Graph gave no answer for this request in the batch.'));
+      else if (a.status >= 200 && a.status < 300)
+        out.set(id, automaticRepliesFrom(a.body as Graph.AutomaticRepliesSetting, now));
+      else out.set(id, tenantErrorFromResponse(a.status, a.body, headersFromRecord(a.headers), now));
+    });
+    return out;
+  }
+
+  // ---------------------------------------------------------------- Files
+
+  async uploadToSession(uploadUrl: string, content: Uint8Array): Promise<void> {
+    const url = new URL(uploadUrl);
+    // The URL is itself the authorisation (OneDrive upload sessions refuse a bearer token), so
+    // telemetry records only the origin and a fixed path, never the URL.
+    await this.telemetry.call(
+      { service: 'graph', method: 'PUT', baseUrl: url.origin, path: '/upload-session' },
+      async (recorder) => {
+        let res: TransportResponse;
+        try {
+          res = await sendWithRetry(
+            (signal) =>
+              this.fetch(url, {
+                method: 'PUT',
+                signal,
+                headers: {
+                  'Content-Type': 'application/octet-stream',
+                  // The whole file in one range (OneDrive takes up to 60 MiB per request).
+                  'Content-Range': `bytes 0-${content.length - 1}/${content.length}`,
+                },
+                body: new Uint8Array(content),
+              }),
+            // A replay after an ambiguous answer would find the session already complete.
+            { method: 'PUT', path: '/upload-session', replaySafe: false },
+            this.rt,
+          );
+        } catch (err) {
+          throw this.unwrapSdkError(err, 'OneDrive');
+        }
+        recorder.response(res.status, res.headers.get('request-id') ?? undefined);
+        await this.readResponse(res);
+      },
+    );
   }
 }
 

@@ -94,6 +94,32 @@ export interface AzureRoleAssignment {
   scope: string;
 }
 
+/** An app from the catalog installed in one person's personal scope (Teams: "installed for the user"). */
+export interface AppInstallation {
+  /** The installation's own id: not the app's (Graph: teamsAppInstallation). */
+  id: string;
+  /** The catalog app it is an installation of. */
+  teamsAppId: string;
+}
+
+/**
+ * A person's automatic replies (Outlook's "out of office"), read from
+ * mailboxSettings/automaticRepliesSetting, and whether they are going out now.
+ */
+export interface AutomaticReplies {
+  status: Graph.AutomaticRepliesStatus;
+  /**
+   * Replies go out now: alwaysEnabled, or scheduled with now inside the window. Undefined when the
+   * window is in a time zone Dragon Desk cannot read (a Windows zone name; Graph's samples use UTC).
+   */
+  on: boolean | undefined;
+  /** A schedule's window as written (ISO UTC when the zone was read). */
+  start?: string;
+  end?: string;
+  /** The reply people inside the organisation get, as set in Outlook (HTML). */
+  internalReplyMessage?: string;
+}
+
 /** A Graph or ARM error, with what Graph said (code, message, request id) kept for the audit. */
 export class TenantError extends Error {
   constructor(
@@ -105,6 +131,23 @@ export class TenantError extends Error {
   ) {
     super(message);
     this.name = 'TenantError';
+  }
+}
+
+/**
+ * Teams would not do what was asked with an app installation, in words the approval flow can act
+ * on: `blocked` (403: an app permission policy keeps Dragon Desk away from this person),
+ * `not-in-catalog` (404 on install: no such catalog app, e.g. not published or the id is wrong),
+ * `not-installed` (404 on an installation: gone, e.g. the person uninstalled it). Graph's own
+ * status, code and request id stay on it for the audit.
+ */
+export class TeamsAppError extends TenantError {
+  constructor(
+    readonly refusal: 'blocked' | 'not-in-catalog' | 'not-installed',
+    cause: TenantError,
+  ) {
+    super(cause.status, cause.code, cause.message, cause.requestId, cause.retryAfterSeconds);
+    this.name = 'TeamsAppError';
   }
 }
 
@@ -315,4 +358,32 @@ export interface TenantClient {
   // Teams
   /** The app with this manifest id in the organisation's catalog, if an administrator published it. */
   findCatalogApp(externalId: string): Promise<CatalogApp | undefined>;
+
+  /**
+   * Installs a catalog app (Dragon Desk) in a person's personal scope, so its bot can message them:
+   * `installed` (201), or `alreadyInstalled` (409, also what a replay after a lost answer sees).
+   * Throws TeamsAppError: `blocked` (403), `not-in-catalog` (404).
+   */
+  installAppForUser(userId: string, catalogAppId: string): Promise<'installed' | 'alreadyInstalled'>;
+  /** The person's installation of that catalog app, if they have one. */
+  installationOf(userId: string, catalogAppId: string): Promise<AppInstallation | undefined>;
+  /**
+   * The id of the 1:1 chat between the person and the installed app's bot (what a proactive
+   * message is sent to). Throws TeamsAppError `not-installed` (404).
+   */
+  chatOfInstallation(userId: string, installationId: string): Promise<string>;
+
+  // Mailbox settings
+  /** Whether the person's automatic replies are on now. Throws TenantError (404 MailboxNotEnabledForRESTAPI: no mailbox). */
+  automaticRepliesOf(userId: string): Promise<AutomaticReplies>;
+  /** The same for several people in one $batch: each answer, or the error Graph gave for that person. */
+  automaticRepliesOfMany(userIds: string[]): Promise<Map<string, AutomaticReplies | TenantError>>;
+
+  // Files
+  /**
+   * Puts a whole file into an upload session: the pre-authorised OneDrive URL Teams hands a bot
+   * when someone accepts its file consent card. It carries its own authorisation, so no token goes
+   * with it.
+   */
+  uploadToSession(uploadUrl: string, content: Uint8Array): Promise<void>;
 }

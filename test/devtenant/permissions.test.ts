@@ -38,6 +38,8 @@ test('at start the app holds what the grant script gives with all its options, n
       '--setup',
       '--partner-offers',
       '--catalog-check',
+      '--install-for-approvers',
+      '--away-approvers',
     ],
     { encoding: 'utf8' },
   );

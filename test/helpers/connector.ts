@@ -37,6 +37,8 @@ export class FakeConnector {
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
       let body = '';
+      // Decoded as one stream, so a character split across two chunks stays whole.
+      req.setEncoding('utf8');
       req.on('data', (c) => (body += c));
       req.on('end', () => {
         if (!this.delayMs) return this.handle(req, res, body);
@@ -51,6 +53,7 @@ export class FakeConnector {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    if (req.method === 'PUT' && req.url?.startsWith('/upload/')) return this.upload(req, res, body);
     const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
     if (!m) {
       res.writeHead(404);
@@ -79,6 +82,25 @@ export class FakeConnector {
 
   updates(conversationId: string, after = 0): PostedActivity[] {
     return this.posted.filter((p) => p.conversationId === conversationId && p.method === 'PUT' && p.seq > after);
+  }
+
+  /**
+   * Files bots put into the upload URLs this connector hands out (uploadUrl(name)), by name: the
+   * stand-in for the OneDrive upload session Teams gives a bot when someone accepts its file
+   * consent card.
+   */
+  readonly uploads = new Map<string, { content: string; contentRange?: string }>();
+
+  uploadUrl(name: string): string {
+    return `${this.url}upload/${encodeURIComponent(name)}`;
+  }
+
+  private upload(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    const name = decodeURIComponent((req.url ?? '').slice('/upload/'.length));
+    this.uploads.set(name, { content: body, contentRange: req.headers['content-range'] });
+    res.writeHead(201, { 'content-type': 'application/json' });
+    // A driveItem, as OneDrive answers the request that completes an upload session.
+    res.end(JSON.stringify({ id: randomUUID(), name, size: Buffer.byteLength(body), file: { mimeType: 'text/csv' } }));
   }
 
   lastSeq(): number {

@@ -1,7 +1,7 @@
 /**
  * Test and demo hooks under `/_devtenant/` (no auth, not counted, never faulted): arm faults, read
  * and reset the call log, re-seed, wait for license processing, move the clock, approve a GDAP
- * relationship as the customer would in the admin center.
+ * relationship as the customer would in the admin center, list the apps installed for people.
  */
 import { badRequest, TenantHttpError } from '../errors';
 import type { CallLog, FaultInjector } from '../faults';
@@ -164,6 +164,13 @@ export function testHookRoutes(deps: HookDeps): Route[] {
       method: 'POST',
       pattern: '/_devtenant/gdap/:id/approve',
       handler: (_req, p) => json(relationshipEntity(state.approveGdap(p.id))),
+    },
+    // Who has Dragon Desk installed, and the chat each installation opened (where a proactive
+    // message goes): what Teams would announce to the bot with a conversationUpdate.
+    {
+      method: 'GET',
+      pattern: '/_devtenant/teams/installations',
+      handler: () => json({ installations: state.teamsApps.all() }),
     },
   ];
 }

@@ -18,6 +18,7 @@ import { Licenses } from './licenses';
 import { Pim, type NewPimSchedule, type PimAccess, type PimScheduleRecord } from './pim';
 import { Roles, type RoleAssignmentRecord } from './roles';
 import { Store, type Clock, type DirectoryParts, type ObjectKind } from './store';
+import { TeamsApps } from './teamsApps';
 import { Users, type ServicePrincipalRecord, type UserPatch, type UserRecord } from './users';
 
 export { AdjustableClock, type Clock, type ObjectKind } from './store';
@@ -28,6 +29,7 @@ export type { PimAccess, PimScheduleRecord } from './pim';
 export type { PartnerLinkRecord } from './arm-partners';
 export { AZURE_ROLE_GUID, type ArmRoleAssignmentRecord, type SubscriptionRecord } from './arm-subscriptions';
 export type { GdapRelationshipRecord, GdapRequestRecord } from './gdap';
+export type { CatalogAppRecord, InstallationRecord } from './teamsApps';
 
 export class DirectoryState implements DirectoryParts {
   private readonly store: Store;
@@ -39,6 +41,7 @@ export class DirectoryState implements DirectoryParts {
   readonly partnerLinks: ArmPartners;
   readonly subscriptions: ArmSubscriptions;
   readonly gdap: Gdap;
+  readonly teamsApps: TeamsApps;
 
   constructor(
     fixture: Fixture,
@@ -54,6 +57,7 @@ export class DirectoryState implements DirectoryParts {
     this.partnerLinks = new ArmPartners(this.store);
     this.subscriptions = new ArmSubscriptions(this);
     this.gdap = new Gdap(this.store);
+    this.teamsApps = new TeamsApps(this.store);
     this.seed(fixture);
   }
 
@@ -80,6 +84,7 @@ export class DirectoryState implements DirectoryParts {
     this.subscriptions.seed(f, seededAt);
     this.partnerLinks.seed(f);
     this.gdap.seed();
+    this.teamsApps.seed();
   }
 
   close(): void {

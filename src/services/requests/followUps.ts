@@ -61,31 +61,51 @@ export class FollowUps {
   }
 
   /** The reminder: the approval card again, to each approver, with a line saying how long it waited. */
-  private async remind(t: Timer): Promise<void> {
-    const req = await this.waiting(t);
-    if (!req || req.payload.approval?.reminded) return;
-    const now = this.now();
-    await this.record(req, { step: { reminded: now }, action: 'request.remind' }, (after) =>
-      this.notifications.remind(after, 'reminder', now),
-    );
+  private remind(t: Timer): Promise<void> {
+    return this.onWaiting(t, async (req) => {
+      if (req.payload.approval?.reminded) return true;
+      const now = this.now();
+      return this.record(req, { step: { reminded: now }, action: 'request.remind' }, (after) =>
+        this.notifications.remind(after, 'reminder', now),
+      );
+    });
   }
 
   /** Escalation: the fallback approvers (read fresh) get the request too; everyone involved is told. */
-  private async escalate(t: Timer): Promise<void> {
-    const req = await this.waiting(t);
-    if (!req || req.payload.approval?.escalated) return;
-    const now = this.now();
-    const added = escalationAdds(req.approvers, await this.caps.of(req).escalationApprovers(req, 'fresh'));
-    await this.record(
-      req,
-      {
-        step: { escalated: now },
-        action: 'request.escalate',
-        detail: { added: added.map((a) => a.approverId) },
-        approvers: [...req.approvers, ...added],
-      },
-      (after) => this.notifications.escalated(after, added, now),
-    );
+  private escalate(t: Timer): Promise<void> {
+    return this.onWaiting(t, async (req) => {
+      if (req.payload.approval?.escalated) return true;
+      const now = this.now();
+      const added = escalationAdds(req.approvers, await this.caps.of(req).escalationApprovers(req, 'fresh'));
+      return this.record(
+        req,
+        {
+          step: { escalated: now },
+          action: 'request.escalate',
+          detail: { added: added.map((a) => a.approverId) },
+          approvers: [...req.approvers, ...added],
+        },
+        (after) => this.notifications.escalated(after, added, now),
+      );
+    });
+  }
+
+  /**
+   * Runs a follow-up step on the pending request a timer is about, re-reading it when another
+   * change (a reminder and an escalation due together on two instances, a click) won the swap; only
+   * when it keeps losing does the timer fail, so the worker runs it again after its lease.
+   */
+  private async onWaiting(
+    t: Timer,
+    step: (req: DeskRequest) => Promise<DeskRequest | true | undefined>,
+  ): Promise<void> {
+    if (t.requestId === undefined) return;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const req = await this.deps.store.requests.get(t.requestId);
+      if (req?.state !== 'pending') return;
+      if (await step(req)) return;
+    }
+    throw new Error(`request #${t.requestId} kept changing while its ${t.kind} ran; it runs again`);
   }
 
   /**
@@ -107,18 +127,10 @@ export class FollowUps {
     return { note: say.nudged(done.approvers.map((a) => a.displayName)), next: done };
   }
 
-  /** A pending request a follow-up timer is about, or undefined when there is nothing to follow up. */
-  private async waiting(t: Timer): Promise<DeskRequest | undefined> {
-    if (t.requestId === undefined) return undefined;
-    const req = await this.deps.store.requests.get(t.requestId);
-    return req?.state === 'pending' ? req : undefined;
-  }
-
   /**
    * Records the step in the trail and queues its messages (written from the request as the step
-   * leaves it, with every copy of its card refreshed), in one compare-and-swap. A timer whose swap
-   * loses (the request changed meanwhile) throws, so the worker runs it again on the request as it
-   * now stands; a click that loses says so.
+   * leaves it, with every copy of its card refreshed), in one compare-and-swap. Undefined when the
+   * swap lost (the request changed meanwhile).
    */
   private async record(
     req: DeskRequest,
@@ -144,7 +156,6 @@ export class FollowUps {
         ...o.detail,
       }),
     );
-    if (!next && !o.actor) throw new Error(`request #${req.id} changed while ${o.action} ran; it runs again`);
     if (next) this.notifications.sendSoon(items);
     return next;
   }

@@ -6,10 +6,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { Engine } from '../dialect';
 import { initialSchema } from './001_initial';
+import { auditHashChain } from './002_audit_hash_chain';
 import { outboxAndLeases } from './003_outbox_and_leases';
 
 const MIGRATIONS: ReadonlyArray<[name: string, build: (engine: Engine) => Migration]> = [
   ['001_initial', initialSchema],
+  ['002_audit_hash_chain', auditHashChain],
   ['003_outbox_and_leases', outboxAndLeases],
 ];
 
