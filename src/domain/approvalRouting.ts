@@ -42,36 +42,6 @@ export function nextNudge(lastNudgedAt: string | undefined, now: Date): string |
   return Number.isNaN(next) || next <= now.getTime() ? undefined : new Date(next).toISOString();
 }
 
-/** Graph's automaticRepliesSetting, as far as being away goes. */
-export interface AutomaticReplies {
-  /** 'disabled' | 'alwaysEnabled' | 'scheduled', or a value Graph adds later (read as not away). */
-  status?: string;
-  scheduledStartDateTime?: { dateTime?: string; timeZone?: string } | null;
-  scheduledEndDateTime?: { dateTime?: string; timeZone?: string } | null;
-}
-
-/**
- * Away while automatic replies are on: always, or inside their scheduled window. Graph returns the
- * window as a dateTimeTimeZone; mailboxSettings reads give it in UTC unless a Prefer header asks
- * otherwise, and any other zone is read as UTC too (unverified for Windows zone names), which at
- * worst misjudges the edges of the window by the zone's offset.
- */
-export function isAway(setting: AutomaticReplies | undefined, now: Date): boolean {
-  if (!setting) return false;
-  if (setting.status === 'alwaysEnabled') return true;
-  if (setting.status !== 'scheduled') return false;
-  const start = utcMs(setting.scheduledStartDateTime?.dateTime);
-  const end = utcMs(setting.scheduledEndDateTime?.dateTime);
-  const t = now.getTime();
-  return (start === undefined || start <= t) && (end === undefined || t < end);
-}
-
-function utcMs(dateTime: string | undefined): number | undefined {
-  if (!dateTime) return undefined;
-  const ms = Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(dateTime) ? dateTime : `${dateTime}Z`);
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
 /** "Send my approvals to Omar until Friday", as stored. */
 export interface Delegation {
   delegateId: string;

@@ -13,6 +13,7 @@ import { ROLE_TEMPLATE, type AdminRole, type LicenseKind, LICENSE_KINDS } from '
 import { matchPerson, type Resolution } from '../domain/people';
 import { rolesFromTemplateIds } from '../domain/policy';
 import type {
+  AutomaticReplies,
   DirectoryAnswers,
   DirectoryQuery,
   ReadResult,
@@ -21,6 +22,7 @@ import type {
   TenantGroup,
   TenantUser,
 } from '../tenant/types';
+import { TenantError } from '../tenant/types';
 import { answerOf, settle } from './settle';
 import type { Actor } from './types';
 
@@ -288,9 +290,35 @@ export class Directory {
 
   /** Enabled people holding a directory role, directly or through a role-assignable group. */
   /** Who of these people has Outlook automatic replies on now (a mailbox that cannot be read: not away). */
-  awayNow(_ids: readonly string[]): Promise<ReadonlySet<string>> {
-    // PENDING: the mailbox read (automaticRepliesOfMany) lands with the proactive-installation work.
-    return Promise.resolve(new Set<string>());
+  /**
+   * Who of these people has Outlook automatic replies on now: one $batch for those not read in the
+   * last TTL (sending several requests to the same owner reads her mailbox once). A mailbox that
+   * cannot be read (none, no MailboxSettings.Read, a Graph error) counts as present: being away only
+   * ever moves a card to someone else, so not knowing must leave it where it was.
+   */
+  async awayNow(ids: readonly string[]): Promise<ReadonlySet<string>> {
+    const now = this.clock.now().getTime();
+    const key = (id: string) => `away:${id}`;
+    const misses = ids.filter((id) => {
+      const hit = this.cache.get(key(id));
+      return !hit || now - hit.at >= this.ttlMs;
+    });
+    if (misses.length) {
+      const read = this.tenant
+        .automaticRepliesOfMany(misses)
+        .catch(() => new Map<string, AutomaticReplies | TenantError>());
+      for (const id of misses)
+        this.remember(
+          key(id),
+          now,
+          read.then((m) => {
+            const a = m.get(id);
+            return a !== undefined && !(a instanceof TenantError) && a.on === true;
+          }),
+        );
+    }
+    const away = await Promise.all(ids.map((id) => this.cache.get(key(id))?.value ?? false));
+    return new Set(ids.filter((_, i) => away[i] === true));
   }
 
   async roleHolders(role: AdminRole, reads: Reads = 'fresh'): Promise<TenantUser[]> {

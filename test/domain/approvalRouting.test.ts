@@ -3,10 +3,8 @@ import {
   escalationAdds,
   followUpPlan,
   isActive,
-  isAway,
   nextNudge,
   routeApprovers,
-  type AutomaticReplies,
   type Delegation,
 } from '../../src/domain/approvalRouting';
 import type { RequestApprover } from '../../src/domain/request';
@@ -38,27 +36,6 @@ describe('nextNudge: once a day', () => {
     ['unreadable', 'yesterday', undefined],
   ])('%s', (_name, last, next) => {
     expect(nextNudge(last, SENT)).toBe(next);
-  });
-});
-
-describe('isAway: Outlook automatic replies', () => {
-  const window = (start: string, end: string, timeZone = 'UTC'): AutomaticReplies => ({
-    status: 'scheduled',
-    scheduledStartDateTime: { dateTime: start, timeZone },
-    scheduledEndDateTime: { dateTime: end, timeZone },
-  });
-  it.each<[string, AutomaticReplies | undefined, boolean]>([
-    ['not read (no mailbox)', undefined, false],
-    ['disabled', { status: 'disabled' }, false],
-    ['always on', { status: 'alwaysEnabled' }, true],
-    ['scheduled, now inside', window('2026-12-06T00:00:00.0000000', '2026-12-12T00:00:00.0000000'), true],
-    ['scheduled, not started', window('2026-12-08T00:00:00.0000000', '2026-12-12T00:00:00.0000000'), false],
-    ['scheduled, over', window('2026-12-01T00:00:00.0000000', '2026-12-07T08:59:59.0000000'), false],
-    ['scheduled, ends right now', window('2026-12-01T00:00:00', '2026-12-07T09:00:00'), false],
-    ['scheduled with an offset', window('2026-12-07T08:00:00+00:00', '2026-12-07T10:00:00+00:00'), true],
-    ['a status Graph may add later', { status: 'somethingNew' }, false],
-  ])('%s → %s', (_name, setting, away) => {
-    expect(isAway(setting, SENT)).toBe(away);
   });
 });
 
