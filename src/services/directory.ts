@@ -317,7 +317,7 @@ export class Directory {
           }),
         );
     }
-    const away = await Promise.all(ids.map((id) => this.cache.get(key(id))?.value ?? false));
+    const away = await Promise.all(ids.map((id) => this.cache.get(key(id))?.value ?? Promise.resolve(false)));
     return new Set(ids.filter((_, i) => away[i] === true));
   }
 
