@@ -26,10 +26,23 @@ import {
 } from './entities';
 import { OTHER_PRODUCT_PHRASES, OTHER_PRODUCTS } from './lexicon';
 import { without, type Normalized } from './normalize';
+import type { Reading } from './reading';
 import { findUsers } from './targets';
 import type { Entities, Intent } from './types';
+import { mentionsUntil, untilFrom } from './until';
 
 export type Draft = { intent: Intent } & Entities;
+
+/** What the rules may know besides the words: how the message is said, and when. */
+export interface ClassifyContext {
+  reading?: Reading;
+  now: Date;
+  /**
+   * False when the message forbids, questions or wonders about a change: the rules then only
+   * answer questions ("I don't want to remove anyone's license, just see who has one").
+   */
+  writes: boolean;
+}
 
 const OTHER_PRODUCT_PHRASES_RE = new RegExp(`\\b(?:${OTHER_PRODUCT_PHRASES.join('|')})\\b`);
 
@@ -42,7 +55,10 @@ export class Utterance {
   readonly partnerCue: boolean;
   readonly otherProduct: boolean;
 
-  constructor(readonly n: Normalized) {
+  constructor(
+    readonly n: Normalized,
+    readonly ctx: ClassifyContext = { now: new Date(), writes: true },
+  ) {
     this.text = n.text;
     this.dragon = /\bdragon\b/.test(this.text);
     this.licenseNoun = /\b(?:license|licenses|licensed|licensing|seat|seats)\b/.test(this.text);
@@ -63,6 +79,11 @@ export class Utterance {
     return re.test(this.text);
   }
 
+  /** Whether a rule may answer with a change. */
+  get writes(): boolean {
+    return this.ctx.writes;
+  }
+
   /** The license context: Dragon named, or licenses / seats talked about. */
   get aboutLicenses(): boolean {
     return this.dragon || this.licenseNoun;
@@ -78,9 +99,10 @@ interface SetAside {
   rest: Normalized;
   justification?: string;
   duration?: string;
+  until?: string;
 }
 
-function cut<T>(n: Normalized, found: Found<T> | undefined): Normalized {
+function cut(n: Normalized, found: { start: number; end: number } | undefined): Normalized {
   return found ? without(n, found.start, found.end) : n;
 }
 
@@ -88,14 +110,21 @@ function cut<T>(n: Normalized, found: Found<T> | undefined): Normalized {
  * Reads the reason and the duration and sets them aside, so that "because he's covering for
  * Dana" never makes Dana a target and "for 4 hours" never looks like a person.
  */
-function setAside(n: Normalized): SetAside {
+function setAside(n: Normalized, now: Date): SetAside {
   const stated = statedReasonFrom(n);
   let rest = cut(n, stated);
+  const until = mentionsUntil(rest) ? untilFrom(rest, now) : undefined;
+  rest = cut(rest, until);
   const duration = durationFrom(rest);
   rest = cut(rest, duration);
   const forReason = stated ? undefined : forReasonFrom(rest);
   rest = cut(rest, forReason);
-  return { rest, justification: (stated ?? forReason)?.value, duration: duration?.value };
+  return {
+    rest,
+    justification: (stated ?? forReason)?.value,
+    duration: until?.value ? undefined : duration?.value,
+    until: until?.value,
+  };
 }
 
 function kindFromWords(n: Normalized): LicenseKind | undefined {
@@ -267,11 +296,12 @@ function partnerRecord(u: Utterance): Draft | undefined {
   if (!u.has(RECORD_RE)) return undefined;
   const subscription = subscriptionFrom(u.n);
   const rest = cut(u.n, subscription);
-  const setting = u.has(RECORD_SET_RE);
+  const setting = u.has(RECORD_SET_RE) && u.writes;
   if (!setting && u.has(QUESTION_RE)) return { intent: 'partner.record.show', subscription: subscription?.value };
   const partnerId = partnerIdFrom(rest, 'any');
   const partner = partnerForRecord(rest);
-  if (!setting && !partner && !partnerId) return { intent: 'partner.record.show', subscription: subscription?.value };
+  if (!u.writes || (!setting && !partner && !partnerId))
+    return { intent: 'partner.record.show', subscription: subscription?.value };
   return { intent: 'partner.record', partnerId: partnerId?.value, partner, subscription: subscription?.value };
 }
 
@@ -297,6 +327,7 @@ function isAboutLink(u: Utterance): boolean {
 
 function partnerLink(u: Utterance): Draft | undefined {
   if (!isAboutLink(u)) return undefined;
+  if (!u.writes) return { intent: 'partner.link.show' };
   // The contract's partner.link.remove carries no id: only the identity that made the link can
   // remove it, and the service reads which id that is from the tenant, not from the sentence.
   if (u.has(LINK_REMOVE_RE)) return { intent: 'partner.link.remove' };
@@ -339,7 +370,7 @@ function partnerForRoles(n: Normalized): string | undefined {
 }
 
 function partnerRolesRemove(u: Utterance): Draft | undefined {
-  if (!u.has(ROLES_REMOVE_VERB_RE) || !u.has(ROLES_NOUN_RE)) return undefined;
+  if (!u.writes || !u.has(ROLES_REMOVE_VERB_RE) || !u.has(ROLES_NOUN_RE)) return undefined;
   return { intent: 'partner.roles.remove', partner: partnerForRoles(u.n) };
 }
 
@@ -368,7 +399,7 @@ function customerFor(n: Normalized): string | undefined {
 const LOOK_RE = /\b(?:see|show|list|view|display|check|which|what)\b/;
 
 function partnerOffer(u: Utterance): Draft | undefined {
-  if (!u.has(OFFER_VERB_RE) || !u.has(OFFER_NOUN_RE) || !u.has(OFFER_KIND_RE) || u.has(LOOK_RE)) return undefined;
+  if (!u.writes || !u.has(OFFER_VERB_RE) || !u.has(OFFER_NOUN_RE) || !u.has(OFFER_KIND_RE) || u.has(LOOK_RE)) return undefined;
   const duration = durationFrom(u.n);
   const rest = cut(u.n, duration);
   return {
@@ -444,6 +475,7 @@ const partnerWithoutCue: Rule = (u) => {
     return { intent: 'partner.relationships', partner: partnerAskedAbout(u.n) };
   }
   if (
+    u.writes &&
     u.has(ROLES_REMOVE_VERB_RE) &&
     u.has(/\b(?:admin roles|roles|admin access|admin rights|admin permissions|delegated access)\b/)
   ) {
@@ -480,25 +512,56 @@ const setup: Rule = (u) => {
 // ---------------------------------------------------------------------------------------------
 // role.* (the Dragon Administrator role)
 
-const ROLE_REMOVE_RE =
-  /\b(?:remove|revoke|take (?:\S+ ){0,4}(?:out|off|away)|demote|strip|deactivate|unassign|drop|delete|disable|end|kick|pull|does not need|do not need|no longer|downgrade|cancel)\b/;
+/**
+ * Said as a fact or a wish, not as a verb: "Sam shouldn't be a Dragon admin any more", "Lee no
+ * longer needs it", "her license should go back to the pool", "Tom's seat can go".
+ */
+const NO_LONGER =
+  String.raw`should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|will not (?:need|be using|use|require)|not needed|go back to the pool|back to the pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?:need|want) (?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
+
+const ROLE_REMOVE_RE = new RegExp(
+  String.raw`\b(?:remove|revoke|take (?:\S+ ){0,4}(?:out|off|away)|demote|strip|deactivate|unassign|drop|delete|disable|end|kick|pull|downgrade|cancel|${NO_LONGER})\b`,
+);
 const ROLE_HOLDERS_RE =
-  /^who\b|\bwho (?:has|have|holds|is|are|got|else|currently|already|all|can)\b|^(?:list|show|display|export|get|give me|see)\b(?:.*\badmins\b|.* list\b)|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people)) (?:with|who|that)\b|\bwhich (?:users|people)\b|^(?:does|do|is|are|has) .*\b(?:dragon admin|admin (?:to|in|for|on|of) (?:the )?dragon)\b/;
+  /^who\b|\bwho (?:has|have|holds|is|are|got|else|currently|already|all|can)\b|^(?:list|show|display|export|get|give me|see)\b(?:.*\badmins\b|.* list\b)|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people)) (?:with|who|that)\b|\bwhich (?:users|people)\b/;
+/** "am I a Dragon admin?", "is Sam still a Dragon administrator?", "check whether Omar is …". */
+const ROLE_CHECK_RE =
+  /^(?:does|do|did|is|am|are|was|were|has|have)\b|\b(?:check|verify|confirm|see|tell me|know|find out) (?:if|whether)\b/;
 
 const role: Rule = (u) => {
   if (!u.dragonAdmin) return undefined;
-  if (u.has(ROLE_HOLDERS_RE) && !u.has(/\b(?:make|grant|assign|elevate|promote)\b/))
-    return { intent: 'role.holders', role: 'dragon-admin' };
-  const { rest, justification, duration } = setAside(u.n);
+  const asking = !u.has(/\b(?:make|grant|assign|elevate|promote)\b/);
+  if (u.has(ROLE_HOLDERS_RE) && asking) return { intent: 'role.holders', role: 'dragon-admin' };
+  const { rest, justification, duration, until } = setAside(u.n, u.ctx.now);
+  if (u.has(ROLE_CHECK_RE) && (asking || !u.writes)) {
+    const users = findUsers(rest, 'check');
+    return users ? { intent: 'role.check', users, role: 'dragon-admin' } : { intent: 'role.holders', role: 'dragon-admin' };
+  }
+  if (!u.writes) return undefined;
   if (u.has(ROLE_REMOVE_RE)) return { intent: 'role.remove', users: findUsers(rest, 'remove'), role: 'dragon-admin' };
-  return { intent: 'role.assign', users: findUsers(rest, 'assign'), role: 'dragon-admin', duration, justification };
+  return {
+    intent: 'role.assign',
+    users: findUsers(rest, 'assign'),
+    role: 'dragon-admin',
+    duration,
+    until,
+    justification,
+  };
 };
 
 // ---------------------------------------------------------------------------------------------
 // license.*
 
-const LICENSE_REMOVE_RE =
-  /\b(?:remove|revoke|take (?:\S+ ){0,4}(?:away|off|back)|unassign|deprovision|delete|strip|reclaim|release|free up|deactivate|disable|cancel|no longer needs?|does not need|do not need|drop|pull|unlicense|offboard)\b/;
+const LICENSE_REMOVE_RE = new RegExp(
+  String.raw`\b(?:remove|revoke|take (?:\S+ ){0,4}(?:away|off|back)|unassign|deprovision|delete|strip|reclaim|release|free up|deactivate|disable|cancel|drop|pull|unlicense|offboard|stop (?:\S+ ){0,3}(?:access|license|dragon)|will not be using|${NO_LONGER})\b`,
+);
+/**
+ * A departure stated as a fact next to Dragon or a license ("Lee retired, his Dragon seat can
+ * go"): a removal, unless the message also asks for something ("… joined the ICU and needs Dragon").
+ */
+const DEPARTURE_RE =
+  /\b(?<!(?:are|is|have|has|any|seats|licenses|still|remain|we|nothing|anything) )left(?! \?| over|$)|\b(?:is leaving|leaving|resigned|has resigned|retired|has retired|is retiring|retiring|quit|no longer works|finished (?:her|his|their) (?:contract|assignment|rotation)|contract (?:ended|is over|has ended))\b/;
+const ASKS_RE = /\b(?:need|needs|give|get|set up|assign|add|grant|provision|would like|want|wants)\b/;
 const SEATS_RE =
   /\bhow many\b|\b(?:left|available|remaining|remain|spare|unused|unassigned|in use|usage|count|enough|out of|total|capacity|balance|inventory|free(?! up))\b/;
 const HOLDERS_RE =
@@ -523,8 +586,8 @@ function licenseKindFor(users: string[] | undefined, rest: Normalized): LicenseK
 
 const license: Rule = (u) => {
   if (!u.aboutLicenses) return undefined;
-  const { rest, justification } = setAside(u.n);
-  if (u.has(LICENSE_REMOVE_RE)) {
+  const { rest, justification } = setAside(u.n, u.ctx.now);
+  if (u.writes && (u.has(LICENSE_REMOVE_RE) || (u.has(DEPARTURE_RE) && !u.has(ASKS_RE)))) {
     return { intent: 'license.remove', users: findUsers(rest, 'remove'), license: kindFromWords(u.n) };
   }
   if (u.has(SEATS_RE) && !u.has(/\b(?:give|assign|grant|provision)\b/))
@@ -534,7 +597,7 @@ const license: Rule = (u) => {
     const users = findUsers(rest, 'check');
     if (users || !u.has(REQUEST_RE)) return { intent: 'license.check', users, license: kindFromWords(u.n) };
   }
-  if (u.has(SUPPORT_RE)) return undefined;
+  if (u.has(SUPPORT_RE) || !u.writes) return undefined;
   const users = findUsers(rest, 'request');
   const forSomeone = !!users && /\bfor\b/.test(rest.text);
   if (!u.has(REQUEST_RE) && !forSomeone && !u.n.polite) return undefined;
@@ -558,8 +621,8 @@ export const RULES: readonly Rule[] = [
   license,
 ];
 
-export function classify(n: Normalized): Draft {
-  const u = new Utterance(n);
+export function classify(n: Normalized, ctx?: ClassifyContext): Draft {
+  const u = new Utterance(n, ctx);
   for (const rule of RULES) {
     const draft = rule(u);
     if (draft) return draft;

@@ -78,8 +78,8 @@ describe('rules for every input', () => {
   ];
 
   it('gives the same answer every time (no hidden state)', () => {
-    const first = samples.map(parse);
-    const again = [...samples].reverse().map(parse).reverse();
+    const first = samples.map((s) => parse(s));
+    const again = [...samples].reverse().map((s) => parse(s)).reverse();
     expect(again).toEqual(first);
   });
 

@@ -1,0 +1,197 @@
+/**
+ * How a message is said, read once before any rule looks at what it asks: its sentences and the
+ * mood of each (an order, a request, a question, a hypothetical, a statement), whether a change is
+ * negated, retracted or corrected by a later clause, whether the text tries to change Dragon
+ * Desk's rules, and whether it asks about a whole population. The rules and the safety gate read
+ * these facts instead of each guessing them again. Pure: no I/O.
+ */
+import { fromTokens, type Normalized, type Token } from './normalize';
+
+export type Mood = 'order' | 'request' | 'question' | 'hypothetical' | 'statement';
+
+export interface Sentence {
+  /** Token range [start, end) in the normalised message, end punctuation excluded. */
+  start: number;
+  end: number;
+  /** The sentence's match text, polite openers ("can you", "please") dropped. */
+  text: string;
+  mood: Mood;
+}
+
+export interface Reading {
+  sentences: Sentence[];
+  /** The sentence that carries the change asked for (the last one that names one), if any. */
+  focus?: Sentence;
+  /** The speaker talks about themselves ("I", "me", "my"). */
+  firstPerson: boolean;
+  /** Text that tries to change the rules ("ignore your rules", "SYSTEM OVERRIDE", "skip approval"). */
+  rules: boolean;
+  /** A change asked over a whole population ("everyone", "all nurses", "the whole ICU team"). */
+  population: boolean;
+  /** A later clause takes the change back ("no wait, keep it", "never mind", "scratch that"). */
+  retracted: boolean;
+  /** A change forbidden rather than asked ("don't give …", "never remove …", "hold off on …"). */
+  prohibited: boolean;
+  /** Token index where a correction starts ("— actually make that physician", "sorry, I meant nursing"). */
+  correctionAt?: number;
+  /**
+   * A leading clause that sets a condition or a time for a question ("before you give Sam a
+   * license, how many seats are left?"): the main clause starts here.
+   */
+  mainFrom?: number;
+}
+
+const SENTENCE_END = new Set(['.', '?', ';']);
+
+/** Words that name a change, for finding the sentence that carries it. */
+const CHANGE_WORD_RE =
+  /\b(?:give|giving|get|getting|gets|assign|grant|add|provision|set up|make|remove|removing|revoke|take|unassign|strip|reclaim|release|free up|need|needs|want|wants|would like|request|requesting|send|link|unlink|change|update|drop|pull|offboard|demote|promote|elevate|disable|cancel|end|should|no longer|go back|can go|left|resigned|retired|quit)\b/;
+
+/** Openers that make a question a polite request ("can you …", "would you be able to …"). */
+const POLITE_OPENER_RE =
+  /^(?:(?:hi|hello|hey|so|okay|ok|also|and|but|then|now) )*(?:please )?(?:(?:can|could|would|will) you (?:please )?(?:be able to |kindly )?|would you mind |is it possible to |would it be possible to |are you able to |i was wondering if you could |i would like you to |do you mind )/;
+
+const IMPERATIVE_START_RE =
+  /^(?:please )?(?:give|get|assign|grant|add|provision|set|make|remove|revoke|take|unassign|strip|reclaim|release|free|drop|pull|offboard|demote|promote|elevate|disable|deactivate|delete|cancel|end|send|link|unlink|change|update|register|enroll|sign|hook|put|let|issue|allocate|create|prepare|draft|show|list|check|tell|stop|terminate|kick|accept|approve|offer|attach|designate|associate|swap|replace|switch)\b/;
+
+/** Questions and hypotheticals whose change is not asked for ("should I …", "what happens if …"). */
+const HYPOTHETICAL_RE =
+  /^(?!how (?:can|do|could|would|should) (?:i|we) (?:get|obtain|request|have|sign up for)\b)(?:what (?:happens|would happen|will happen|if|would it take|should)|what is the (?:process|way)|if|suppose|supposing|assuming|in case|when (?:i|we|you|someone|somebody|a|an|the)|why|how (?:do|does|did|can|could|would|should|to|come|long)|is there (?:a|any) way|are there (?:a|any) ways?|would (?:\S+ing|it)|does (?:\S+ing)|do (?:\S+ing)|will (?:\S+ing)|who (?:can|could|should|would|do|does|will|approves|decides)|should (?:i|we|they|he|she|it|you|there|this|that)|which (?:\S+ )?should|i (?:wonder|am wondering|was wondering) (?:if|whether|how|why))\b/;
+
+const QUESTION_START_RE =
+  /^(?:who|whom|whose|what|which|where|when|why|how|is|are|am|was|were|do|does|did|has|have|had|can|could|may|might|should|would|will|shall)\b/;
+
+/** A yes/no question about a person's eligibility: "can Sam get Dragon?", "could Dr. Ortiz have …". */
+const ELIGIBILITY_RE = /^(?:can|could|may|might) (?!i\b|we\b|you\b)/;
+
+/** First-person asks: "I need …", "can I get …", "we'd like …". */
+const FIRST_PERSON_ASK_RE =
+  /^how (?:can|do|could|would|should) (?:i|we) (?:get|obtain|request|have|sign up for)\b|^(?:i|we) (?:\S+ )?(?:need|needs|want|would like|would love|am requesting|are requesting|request|require)\b|^(?:can|could|may) (?:i|we) (?:please )?(?:get|have|be|receive|use|access|gain|request|become)\b|^(?:need|want|would like|requesting|in need of|looking for)\b/;
+
+const RULES_RES: readonly RegExp[] = [
+  /\b(?:ignore|forget|disregard|override|bypass|overrule|circumvent) (?:(?:all|any|every|your|the|previous|prior|earlier|above|those|these|my|our|its|standard|usual|normal|security|safety|approval|system) )*(?:rules?|instructions?|polic(?:y|ies)|restrictions?|guardrails?|prompts?|guidelines?|checks?|constraints?|safeguards?|process|workflow|limits?)\b/,
+  /\bsystem (?:override|prompt|message|instruction|instructions|command|admin|note)\b/,
+  /\b(?:admin|administrator|manager|security|emergency|developer|dev) override\b|\boverride (?:mode|code|approval|approvals|the approval)\b/,
+  /\b(?:maintenance|developer|debug|god|test|admin|sudo|root|jailbreak|unrestricted|dev) mode\b/,
+  /\b(?:skip|skipping|bypass|bypassing|circumvent|avoid|without|no need for|no need to wait for|get around|side-?step)\b(?: \S+){0,3} (?:approval|approvals|approving|approver|approvers|confirmation|confirmations|confirm|confirming|checks?|checking|review|sign-off|permission|asking anyone|asking|card|cards|the card)\b/,
+  /\b(?:do not|does not|no) need to (?:check|ask|confirm|wait|get approval)\b/,
+  /\bwithout (?:checking|asking|telling|confirming|waiting)\b/,
+  /\b(?:pretend|imagine) (?:you|that you|to be|you are)\b|\bact as (?:if|an?|the|my)\b|\byou are now\b|\bfrom now on you\b|\bnew (?:instructions|rules|policy)\b/,
+  /\bauto-?approve\b|\bi (?:hereby )?authori[sz]e you\b|\bno (?:restrictions|limits|rules)\b|\bapproval rules? (?:do not|does not) apply\b|\b(?:rules|policy|policies) (?:do not|does not) apply\b/,
+  /\bsystem\s*\]|\[\s*system\b|^system\s*:/,
+];
+
+/** Token words that point at a whole population when they stand for the target of a change. */
+const POPULATION_RE =
+  /\b(?:everyone|everybody|every ?one|all (?:of )?(?:the |our |my |these |those )?(?:\S+ )?(?:nurses|physicians|doctors|residents|users|staff|people|clinicians|employees|providers|hospitalists|attendings|surgeons|interns|fellows|members|licenses|seats|admins|administrators|rns|lpns|nps|pas|accounts|team|teams|unit|units|department|departments|ward|wards|floor|floors|new hires|hires|nursing|physician|dragon|charge)|every (?:\S+ )?(?:nurse|physician|doctor|resident|user|member|person|clinician|employee|provider|hospitalist|attending|surgeon|intern|fellow|license|seat|admin|rn|lpn|np|pa|account|one|single)(?:'s| 's)?|(?:the )?(?:whole|entire) (?:\S+ ){0,2}(?:team|teams|unit|department|dept|staff|floor|ward|hospital|icu|ed|er|service|group|org|organisation|organization|tenant|clinic|practice|nursing|shift)|each (?:nurse|physician|doctor|resident|user|member|person|one))\b/;
+
+/** A later clause that takes the change back. */
+const RETRACTION_RE =
+  /(?:^|[.?;,:\-] |\b(?:no|wait|oops|sorry|actually|oh|hmm|hold on|hang on|on second thought) )(?:(?:no|wait|oops|sorry|actually|oh|hmm|ok|okay|hold on|hang on|on second thought|,|-|\.) )*(?:never mind|scratch that|forget (?:it|that|about it|i asked)|disregard(?: that| this| it| my (?:last )?(?:message|request))?|ignore (?:that|this|my (?:last )?(?:message|request))|cancel that|belay that|do not|keep (?:it|them|her|his|their)|leave (?:it|them|her|him)|no need|not yet)(?= [.?;,:\-]| *$|,| (?:she|he|they|i|it|that|wrong|my)\b)/;
+
+/** Where a correction starts: "— actually make that physician", "sorry, I meant nursing", "no, 4 hours". */
+const CORRECTION_RE =
+  /(?:[.?;,:\-]|^) (?:(?:no|oh|oops|sorry|wait|hmm|um) [,.\-]? ?)*(?:actually(?: ,)?(?: make (?:that|it))?|i meant|i mean|sorry i meant|correction :?|on second thought(?: ,)?(?: make (?:that|it))?|make (?:that|it)|or rather|rather|no ,|no -|no(?= \d)|oh wait)(?= )/g;
+
+/** A change forbidden: "don't give …", "never remove …", "we shouldn't give …", "hold off on giving …". */
+const PROHIBITION_RE =
+  /\b(?:do not|does not|did not|never|should not|shall not|must not|will not|can not|could not|would not|no need to|not to|hold off(?: on)?|refrain from|nobody should|no one should|noone should|nobody is to|no one is to|avoid)\b(?: (?:please|yet|ever|actually|really|want|wanna|want to|need to|have to|go|go ahead and|be|to|you|we|i)){0,3} (?:give|giving|remove|removing|assign|assigning|make|making|revoke|revoking|take|taking|add|adding|grant|granting|send|sending|unlink|unlinking|provision|provisioning|set|setting|strip|stripping|pull|pulling|delete|deleting|end|ending|terminate|drop|dropping|put|putting|reclaim|release|touch|change|offer|offering|link)\b/;
+
+function sentenceMood(text: string, endsWithQuestion: boolean): Mood {
+  if (HYPOTHETICAL_RE.test(text)) return 'hypothetical';
+  if (IMPERATIVE_START_RE.test(text)) return 'order';
+  if (FIRST_PERSON_ASK_RE.test(text)) return 'request';
+  if (endsWithQuestion || QUESTION_START_RE.test(text)) return 'question';
+  return 'statement';
+}
+
+function splitSentences(n: Normalized): Sentence[] {
+  const out: Sentence[] = [];
+  let s = 0;
+  const push = (end: number) => {
+    if (end > s) {
+      const raw = fromTokens(n.source, n.tokens.slice(s, end)).text;
+      const polite = POLITE_OPENER_RE.exec(raw);
+      const text = polite ? raw.slice(polite[0].length) : raw;
+      const question = n.tokens[end]?.norm === '?';
+      let mood = sentenceMood(text, question);
+      // A polite opener turns a question into an order ("could you give Dana a license?").
+      if (polite && mood === 'question') mood = 'order';
+      if (polite && mood !== 'hypothetical') mood = 'order';
+      out.push({ start: s, end, text, mood });
+    }
+  };
+  for (let i = 0; i < n.tokens.length; i++) {
+    if (SENTENCE_END.has(n.tokens[i].norm)) {
+      push(i);
+      s = i + 1;
+    }
+  }
+  push(n.tokens.length);
+  return out;
+}
+
+function tokenAtChar(n: Normalized, offset: number): number {
+  let k = 0;
+  while (k + 1 < n.offsets.length && n.offsets[k + 1] <= offset) k++;
+  return k;
+}
+
+/** "before you give Sam a license, how many seats are left?": where the question begins. */
+const LEADING_CONDITION_RE = /^(?:before|if|when|once|after|unless|until|in case|assuming)\b/;
+
+function mainClauseStart(n: Normalized, first: Sentence | undefined): number | undefined {
+  if (!first || !LEADING_CONDITION_RE.test(first.text)) return undefined;
+  for (let i = first.start; i < first.end; i++) {
+    if (n.tokens[i].norm !== ',') continue;
+    const rest = fromTokens(n.source, n.tokens.slice(i + 1, first.end)).text;
+    if (QUESTION_START_RE.test(rest) || n.tokens[first.end]?.norm === '?') return i + 1;
+    return undefined;
+  }
+  return undefined;
+}
+
+function correctionStart(n: Normalized): number | undefined {
+  const text = ` ${n.text}`;
+  for (const m of text.matchAll(CORRECTION_RE)) {
+    const at = (m.index ?? 0) + m[0].length - 1;
+    if (at <= 1) continue;
+    const k = tokenAtChar(n, Math.max(0, at - 1));
+    // Something must follow the marker, and something must come before it.
+    if (k > 1 && k < n.tokens.length - 1) return k + 1;
+  }
+  return undefined;
+}
+
+function firstPerson(tokens: readonly Token[]): boolean {
+  return tokens.some((t) => t.norm.split(' ').some((w) => ['i', 'me', 'my', 'myself', 'mine'].includes(w)));
+}
+
+export function readMessage(n: Normalized): Reading {
+  const sentences = splitSentences(n);
+  const withChange = sentences.filter((s) => CHANGE_WORD_RE.test(s.text));
+  const focus = withChange[withChange.length - 1] ?? sentences[0];
+  const text = n.text;
+  const raw = n.source.toLowerCase();
+  const rules = RULES_RES.some((re) => re.test(text) || re.test(raw));
+  const retraction = RETRACTION_RE.exec(text);
+  // A retraction counts only after something was asked: "keep her license" alone asks for nothing,
+  // and "not yet" ends a request only when it stands after it.
+  const retracted = !!retraction && retraction.index > 0 && CHANGE_WORD_RE.test(text.slice(0, retraction.index));
+  return {
+    sentences,
+    focus,
+    firstPerson: firstPerson(n.tokens),
+    rules,
+    population: POPULATION_RE.test(text),
+    retracted,
+    prohibited: PROHIBITION_RE.test(text),
+    correctionAt: correctionStart(n),
+    mainFrom: mainClauseStart(n, sentences[0]),
+  };
+}
+
+/** Whether the message asks (yes/no) if someone may have something: "can Sam get a Dragon license?". */
+export function isEligibilityQuestion(s: Sentence | undefined): boolean {
+  return !!s && ELIGIBILITY_RE.test(s.text);
+}

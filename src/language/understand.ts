@@ -1,0 +1,99 @@
+/**
+ * One message in: what it asks (the parse contract), how it is said (the reading), and what the
+ * safety gate makes of it (propose, choose, answer). `parse` is the first of the three. Pure and
+ * deterministic: the same text and reference moment always give the same answer.
+ */
+import { decide, type Decision, type Verdict } from './gate';
+import { classify, type Draft } from './intents';
+import { normalize, fromTokens, type Normalized } from './normalize';
+import { readMessage, type Reading } from './reading';
+import { correctionFrom } from './corrections';
+import { INTENT_ENTITIES, isWriteIntent, type Entities, type ParseOptions, type ParseResult } from './types';
+
+/** Longer messages are refused outright: nobody types a request that long, and parsing it would cost. */
+export const MAX_UTTERANCE_CHARS = 2000;
+
+export interface Understanding {
+  result: ParseResult;
+  /** Undefined when the message was not read (empty, too long, not text). */
+  reading?: Reading;
+  decision: Decision;
+}
+
+function present(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return false;
+  return !Array.isArray(value) || value.length > 0;
+}
+
+/** Keeps only the entities the intent may carry, in the contract's order. */
+function shape(draft: Draft): ParseResult {
+  const out: ParseResult = { intent: draft.intent };
+  const target = out as unknown as Record<string, unknown>;
+  for (const name of INTENT_ENTITIES[draft.intent]) {
+    const value = (draft as Entities)[name];
+    if (present(value)) target[name] = value;
+  }
+  return out;
+}
+
+function tooLong(utterance: string): boolean {
+  // Characters as people count them (code points), not UTF-16 units.
+  if (utterance.length <= MAX_UTTERANCE_CHARS) return false;
+  let count = 0;
+  for (const _ of utterance) if (++count > MAX_UTTERANCE_CHARS) return true;
+  return false;
+}
+
+/** Writes whose targets are people; a whole population is never one of them. */
+const PEOPLE_WRITES = new Set(['license.request', 'license.remove', 'role.assign', 'role.remove']);
+
+const UNKNOWN: Draft = { intent: 'unknown' };
+
+function slice(n: Normalized, from: number, to = n.tokens.length): Normalized {
+  return fromTokens(n.source, n.tokens.slice(from, to), n.polite);
+}
+
+/** What the message asks, with the reading's verdict on whether a change is really asked. */
+function draftOf(n: Normalized, reading: Reading, now: Date): { draft: Draft; verdict: Verdict } {
+  if (reading.rules) return { draft: UNKNOWN, verdict: { turnedDown: 'rules' } };
+  const questionsOnly = (m: Normalized) => classify(m, { reading, now, writes: false });
+  // "before you give Sam a license, how many seats are left?": the question is the main clause.
+  if (reading.mainFrom !== undefined) {
+    const main = questionsOnly(slice(n, reading.mainFrom));
+    if (main.intent !== 'unknown') return { draft: main, verdict: {} };
+    return { draft: UNKNOWN, verdict: { turnedDown: 'not-asked' } };
+  }
+  let draft = classify(n, { reading, now, writes: true });
+  if (!isWriteIntent(draft.intent)) return { draft, verdict: {} };
+  if (PEOPLE_WRITES.has(draft.intent) && reading.population)
+    return { draft: UNKNOWN, verdict: { turnedDown: 'rules' } };
+  if (reading.retracted) return { draft: UNKNOWN, verdict: { turnedDown: 'retracted' } };
+  if (reading.correctionAt !== undefined) {
+    const before = classify(slice(n, 0, reading.correctionAt), { reading, now, writes: true });
+    if (isWriteIntent(before.intent)) draft = correctionFrom(before, slice(n, reading.correctionAt), now);
+  }
+  // A change forbidden or wondered about is not asked: what is left is a question, or nothing.
+  if (reading.prohibited || reading.focus?.mood === 'hypothetical') {
+    const asked = questionsOnly(n);
+    return { draft: asked, verdict: asked.intent === 'unknown' ? { turnedDown: 'not-asked' } : {} };
+  }
+  return { draft, verdict: {} };
+}
+
+export function understand(utterance: string, opts: ParseOptions = {}): Understanding {
+  if (typeof utterance !== 'string') return { result: { intent: 'unknown' }, decision: decide({ intent: 'unknown' }, undefined) };
+  if (tooLong(utterance)) {
+    const result: ParseResult = { intent: 'unknown', error: 'too-long' };
+    return { result, decision: decide(result, undefined) };
+  }
+  const n = normalize(utterance);
+  if (n.tokens.length === 0) return { result: { intent: 'unknown' }, decision: decide({ intent: 'unknown' }, undefined) };
+  const reading = readMessage(n);
+  const { draft, verdict } = draftOf(n, reading, opts.now ?? new Date());
+  const result = shape(draft);
+  return { result, reading, decision: decide(result, reading, verdict) };
+}
+
+export function parse(utterance: string, opts: ParseOptions = {}): ParseResult {
+  return understand(utterance, opts).result;
+}

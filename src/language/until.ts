@@ -1,0 +1,78 @@
+/**
+ * The end of time-bound access stated as a date: "until Friday", "till Dec 20", "until 5pm
+ * tomorrow", read against a reference moment and reported as ISO local time ("2026-12-11",
+ * "2026-12-08T17:00"). An end that is not a date ("until end of shift", "until the go-live is
+ * over") gives no value, and the bot asks; its words are still set aside so that they never read
+ * as a person.
+ *
+ * chrono-node reads the date (measured against a hand-written reader: it reads every form in the
+ * development set and more, deterministically, in ~0.02 ms). Only its English parser is loaded, and
+ * only the first time a message says "until": it costs ~8 MB resident that most processes never
+ * need. Pure: no I/O.
+ */
+import { rawOf, type Normalized } from './normalize';
+
+export interface UntilFound {
+  /** Undefined when the end is not a date. */
+  value?: string;
+  start: number;
+  end: number;
+}
+
+const CUES = new Set(['until', 'till', 'til', 'untill', 'thru', 'through']);
+/** Where the words about the end stop. */
+const PHRASE_END = new Set(['.', '?', ';', ',', ':', 'because', 'since', 'so', 'for', 'and', 'but', 'as', 'due']);
+
+interface ChronoResult {
+  index: number;
+  text: string;
+  start: { date(): Date; isCertain(component: 'hour' | 'day' | 'weekday'): boolean };
+}
+interface ChronoEn {
+  casual: { parse(text: string, ref: Date, option?: { forwardDate?: boolean }): ChronoResult[] };
+}
+
+let chrono: ChronoEn | undefined;
+function chronoEn(): ChronoEn {
+  // The English parser alone: the package index loads every locale (~25 MB resident).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  chrono ??= require('chrono-node/en') as ChronoEn;
+  return chrono;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export function isoLocal(d: Date, withTime: boolean): string {
+  const date = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return withTime ? `${date}T${pad(d.getHours())}:${pad(d.getMinutes())}` : date;
+}
+
+/** Whether the message says "until …" at all: the cheap test before chrono is loaded. */
+export function mentionsUntil(n: Normalized): boolean {
+  return n.tokens.some((t) => CUES.has(t.norm));
+}
+
+/**
+ * "until Friday" → 2026-12-11 (now: Monday 2026-12-07). The date must start right after the cue:
+ * "until HR confirms on Friday" is a condition, not an end.
+ */
+export function untilFrom(n: Normalized, now: Date): UntilFound | undefined {
+  for (let i = 0; i < n.tokens.length; i++) {
+    if (!CUES.has(n.tokens[i].norm)) continue;
+    // "through" is an end only before a day or date ("through Wednesday"), not "through the portal".
+    const through = n.tokens[i].norm === 'through' || n.tokens[i].norm === 'thru';
+    let end = i + 1;
+    while (end < n.tokens.length && !PHRASE_END.has(n.tokens[end].norm)) end++;
+    if (end === i + 1) continue;
+    const phrase = rawOf(n, i + 1, end);
+    const [hit] = chronoEn().casual.parse(phrase, now, { forwardDate: true });
+    const atStart = !!hit && phrase.slice(0, hit.index).trim() === '';
+    if (!atStart) {
+      if (through) continue;
+      return { start: i, end };
+    }
+    const withTime = hit.start.isCertain('hour');
+    return { value: isoLocal(hit.start.date(), withTime), start: i, end };
+  }
+  return undefined;
+}
