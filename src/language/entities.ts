@@ -83,10 +83,37 @@ function isCredentialAfterName(tokens: readonly Token[], i: number): boolean {
   return (isPersonWord(prev) && !SELF_WORDS.has(prev.norm)) || (prev.norm === ',' && !!before && isPersonWord(before));
 }
 
+/** Words that may stand in brackets after a name: its e-mail, a credential or a profession. */
+const ASIDE_WORDS = new Set([...CREDENTIALS, ...NURSING_SELF, ...PHYSICIAN_SELF, ...AMBIGUOUS_SELF, 'nurse', 'attending']);
+
+function isAsideBody(t: Token | undefined): boolean {
+  return !!t && (t.kind === 'email' || ASIDE_WORDS.has(t.norm));
+}
+
+/**
+ * Part of "(e-mail)" or "(RN)" written right after a name: "Dana Reyes (dana@contoso.com)",
+ * "Kelly (RN) + Jo (LPN)". The aside belongs to the person before it.
+ */
+export function isAside(tokens: readonly Token[], i: number): boolean {
+  const t = tokens[i];
+  if (t.norm === '(') return isAsideBody(tokens[i + 1]) && tokens[i + 2]?.norm === ')' && i > 0;
+  if (t.norm === ')') return isAsideBody(tokens[i - 1]) && tokens[i - 2]?.norm === '(';
+  return tokens[i - 1]?.norm === '(' && tokens[i + 1]?.norm === ')' && isAsideBody(t);
+}
+
 function inRun(tokens: readonly Token[], i: number): boolean {
   const t = tokens[i];
-  return isPersonWord(t) || isSeparator(t) || isHonorific(tokens, i) || isCredentialAfterName(tokens, i);
+  return (
+    isPersonWord(t) ||
+    isSeparator(t) ||
+    isHonorific(tokens, i) ||
+    isCredentialAfterName(tokens, i) ||
+    isAside(tokens, i)
+  );
 }
+
+/** Particles inside a surname ("Mary Ann de la Cruz", "Ludwig van Dijk"): not counted as name words. */
+const NAME_PARTICLES = new Set(['de', 'la', 'del', 'della', 'der', 'den', 'van', 'von', 'da', 'di', 'du', 'le', 'bin', 'ibn', 'al', 'el', 'ten', 'ter', 'dos', 'das', 'st']);
 
 export interface PeopleRun {
   users: string[];
@@ -104,10 +131,17 @@ export function peopleIn(n: Normalized, start: number, end: number): string[] | 
   const users: string[] = [];
   let item: number[] = [];
   const flush = (): boolean => {
+    // "Dana Reyes (dana.reyes@contoso.com)": one person, known by the e-mail.
+    const email = item.find((k) => n.tokens[k].kind === 'email' && isAside(n.tokens, k));
     const kept = item
       .filter((k) => !HONORIFICS.has(n.tokens[k].norm) || !isHonorific(n.tokens, k))
-      .filter((k) => !isCredentialAfterName(n.tokens, k));
+      .filter((k) => !isCredentialAfterName(n.tokens, k))
+      .filter((k) => !isAside(n.tokens, k));
     item = [];
+    if (email !== undefined) {
+      users.push(n.tokens[email].raw);
+      return true;
+    }
     if (kept.length === 0) return true;
     const toks = kept.map((k) => n.tokens[k]);
     if (toks.some((t) => SELF_WORDS.has(t.norm))) {
@@ -120,7 +154,8 @@ export function peopleIn(n: Normalized, start: number, end: number): string[] | 
       users.push(toks[0].raw);
       return true;
     }
-    if (toks.length > 4 || toks.some((t) => !isPersonWord(t))) return false;
+    if (toks.filter((t) => !NAME_PARTICLES.has(t.norm)).length > 4 || toks.some((t) => !isPersonWord(t))) return false;
+    if (NAME_PARTICLES.has(toks[0].norm) && toks.length === 1) return false;
     // Contiguous tokens only: a name is never split by something we skipped.
     for (let k = 1; k < kept.length; k++) if (kept[k] !== kept[k - 1] + 1) return false;
     users.push(nameCase(rawOf(n, kept[0], kept[kept.length - 1] + 1)));
@@ -156,7 +191,7 @@ function trimRun(n: Normalized, start: number, end: number): [number, number] {
 
 /** "Dana, I need …": a comma before "I" starts a new clause, it does not continue a list. */
 function clauseBreak(tokens: readonly Token[], i: number): boolean {
-  return tokens[i].norm === ',' && !!tokens[i + 1] && tokens[i + 1].norm.split(' ')[0] === 'i';
+  return (tokens[i].norm === ',' || tokens[i].norm === ';') && !!tokens[i + 1] && tokens[i + 1].norm.split(' ')[0] === 'i';
 }
 
 /** The names that start at token `from` and run forward. */

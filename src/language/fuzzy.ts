@@ -53,6 +53,19 @@ export const KEYWORDS: readonly string[] = [
   'delegated',
   'relationship',
   'relationships',
+  // Verbs and nouns that decide between a change and a question, or name a command.
+  'remove',
+  'revoke',
+  'cancel',
+  'status',
+  'request',
+  'requests',
+  'record',
+  'seats',
+  'pending',
+  'approvals',
+  'available',
+  'remaining',
 ];
 
 /** Real words that sit one edit away from a keyword and must stay as written. */
@@ -69,6 +82,38 @@ const LOOKALIKES = new Set([
   'delegates',
   'dragoon',
   'drago',
+  'remote',
+  'removed',
+  'revoked',
+  'cancer',
+  'cancels',
+  'canceled',
+  'cancelled',
+  'statue',
+  'stats',
+  'state',
+  'states',
+  'recorded',
+  'records',
+  'sets',
+  'seals',
+  'sears',
+  'seat',
+  'spending',
+  'penning',
+  'approval',
+  'approve',
+  'approved',
+  'requested',
+  'requester',
+  'physicist',
+  'licenced',
+  'nursery',
+  'partnership',
+  'partnerships',
+  'reward',
+  'reports',
+  'pendant',
 ]);
 
 const KEYWORD_SET = new Set(KEYWORDS);
@@ -90,14 +135,23 @@ const KNOWN_MISSPELLINGS: Readonly<Record<string, string>> = {
   physicain: 'physician',
   fisician: 'physician',
   adminstrator: 'administrator',
+  aprovals: 'approvals',
+  aproval: 'approvals',
+  approvels: 'approvals',
+  staus: 'status',
+  stauts: 'status',
   adminsitrator: 'administrator',
   admininstrator: 'administrator',
 };
 
-/** Short words collide with ordinary ones ("nurse" vs "norse"); allow fewer edits. */
+/**
+ * Short words collide with ordinary ones ("nurse" vs "norse"); allow fewer edits. Two edits from
+ * seven letters up ("phsyican", "remvoe" is one with a transposition), where few real words sit
+ * that close to a keyword with the same first letter.
+ */
 function maxEdits(length: number): number {
   if (length < 5) return 0;
-  return length >= 9 ? 2 : 1;
+  return length >= 7 ? 2 : 1;
 }
 
 /**

@@ -27,7 +27,7 @@ import {
 import { OTHER_PRODUCT_PHRASES, OTHER_PRODUCTS } from './lexicon';
 import { without, type Normalized } from './normalize';
 import type { Reading } from './reading';
-import { findUsers } from './targets';
+import { describedKind, findUsers } from './targets';
 import type { Entities, Intent } from './types';
 import { mentionsUntil, untilFrom } from './until';
 
@@ -61,7 +61,8 @@ export class Utterance {
   ) {
     this.text = n.text;
     this.dragon = /\bdragon\b/.test(this.text);
-    this.licenseNoun = /\b(?:license|licenses|licensed|licensing|seat|seats)\b/.test(this.text);
+    // The kinds name Dragon's licenses here: "does Pat have nursing or physician?".
+    this.licenseNoun = /\b(?:license|licenses|licensed|licensing|seat|seats|nursing|physician)\b/.test(this.text);
     this.dragonAdmin =
       /\bdragon (?:admin|admins)\b|\b(?:admin|admins)\b(?: \S+){0,3} (?:to|in|for|on|of|over|at) (?:the )?dragon\b|\badminister (?:the )?dragon\b/.test(
         this.text,
@@ -186,6 +187,7 @@ const APPROVALS_RES: readonly RegExp[] = [
   /\bneeds? (?:my|an) (?:approval|review|decision|sign-off)\b/,
   /\bapprovals? queue\b|\bmy queue\b|\bmy inbox\b/,
   /^(?:show |list )?(?:the |my )?approvals?(?: \?)?$/,
+  /^(?:my |any |show |list )?(?:approvals? )?pending(?: approvals?| requests?)?(?: [?.])*$/,
   /^(?:show |list |any )?(?:the )?(?:pending|open|waiting) requests?(?: for me| to approve)?(?: \?)?$/,
   /\bwhat (?:is|are) (?:waiting|pending)(?: for me| on me)?(?: \?)?$/,
   /^(?:what|which|any) (?:\S+ )?requests? (?:are |is )?(?:pending|waiting|open)\b(?!.*\bmy\b)/,
@@ -517,7 +519,7 @@ const setup: Rule = (u) => {
  * longer needs it", "her license should go back to the pool", "Tom's seat can go".
  */
 const NO_LONGER =
-  String.raw`should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|will not (?:need|be using|use|require)|not needed|go back to the pool|back to the pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?:need|want) (?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
+  String.raw`(?:do not|does not|did not) want (?:\S+ ){1,3}to (?:have|be|keep|hold)|(?:needs?|has|have) to be (?:removed|revoked|taken away|taken off|ended|released|reclaimed)|should be (?:removed|revoked|taken away|taken off|ended|released|reclaimed|freed up|given back)|removed|revoked|should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|will not (?:need|be using|use|require)|not needed|go back to the pool|back to the pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?:need|want) (?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
 
 const ROLE_REMOVE_RE = new RegExp(
   String.raw`\b(?:remove|revoke|take (?:\S+ ){0,4}(?:out|off|away)|demote|strip|deactivate|unassign|drop|delete|disable|end|kick|pull|downgrade|cancel|${NO_LONGER})\b`,
@@ -533,12 +535,14 @@ const role: Rule = (u) => {
   const asking = !u.has(/\b(?:make|grant|assign|elevate|promote)\b/);
   if (u.has(ROLE_HOLDERS_RE) && asking) return { intent: 'role.holders', role: 'dragon-admin' };
   const { rest, justification, duration, until } = setAside(u.n, u.ctx.now);
+  // The remove words are read without the end of access: "until end of shift" ends nothing.
+  const removing = ROLE_REMOVE_RE.test(rest.text);
   if (u.has(ROLE_CHECK_RE) && (asking || !u.writes)) {
     const users = findUsers(rest, 'check');
     return users ? { intent: 'role.check', users, role: 'dragon-admin' } : { intent: 'role.holders', role: 'dragon-admin' };
   }
   if (!u.writes) return undefined;
-  if (u.has(ROLE_REMOVE_RE)) return { intent: 'role.remove', users: findUsers(rest, 'remove'), role: 'dragon-admin' };
+  if (removing) return { intent: 'role.remove', users: findUsers(rest, 'remove'), role: 'dragon-admin' };
   return {
     intent: 'role.assign',
     users: findUsers(rest, 'assign'),
@@ -562,10 +566,13 @@ const LICENSE_REMOVE_RE = new RegExp(
 const DEPARTURE_RE =
   /\b(?<!(?:are|is|have|has|any|seats|licenses|still|remain|we|nothing|anything) )left(?! \?| over|$)|\b(?:is leaving|leaving|resigned|has resigned|retired|has retired|is retiring|retiring|quit|no longer works|finished (?:her|his|their) (?:contract|assignment|rotation)|contract (?:ended|is over|has ended))\b/;
 const ASKS_RE = /\b(?:need|needs|give|get|set up|assign|add|grant|provision|would like|want|wants)\b/;
+/** "seats", "dragon seats?", "nursing licenses left". */
+const SEATS_ALONE_RE =
+  /^(?:(?:dragon|nursing|physician|license|licenses|the|any|our) )*(?:seats?|seat count|licenses)(?: (?:left|available|remaining|free|now|today))?(?: [?.])*$|^(?:do|does) (?:we|the hospital|our \S+) (?:still )?have (?:any )?(?:\S+ ){0,2}(?:seats|licenses) ?/;
 const SEATS_RE =
   /\bhow many\b|\b(?:left|available|remaining|remain|spare|unused|unassigned|in use|usage|count|enough|out of|total|capacity|balance|inventory|free(?! up))\b/;
 const HOLDERS_RE =
-  /^who\b|\bwho (?:has|have|holds|is|are|got|else|currently|already|all)\b|^(?:list|show|export|display|report|pull|give me)\b.*\b(?:users|holders|everyone|everybody|people|list|all)\b|\b(?:license holders|holders|roster)\b|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people|staff|clinicians)) (?:with|who|that)\b|\bwhich (?:users|people|staff|clinicians)\b/;
+  /\bwhich (?:\S+ )?(?:nurses|physicians|doctors|residents|hospitalists|attendings|surgeons|clinicians|providers|rns|lpns)\b|^who\b|\bwho (?:has|have|holds|is|are|got|else|currently|already|all)\b|^(?:list|show|export|display|report|pull|give me)\b.*\b(?:users|holders|everyone|everybody|people|list|all)\b|\b(?:license holders|holders|roster)\b|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people|staff|clinicians)) (?:with|who|that)\b|\bwhich (?:users|people|staff|clinicians)\b/;
 const CHECK_RE =
   /^(?:does|do|did|has|have|is|am|are|was)\b|\b(?:check|verify|confirm|see) (?:if|whether)\b|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
 const REQUEST_RE =
@@ -581,6 +588,8 @@ function licenseKindFor(users: string[] | undefined, rest: Normalized): LicenseK
   if (explicit) return explicit;
   // The requester's own job says which license only when the request is for the requester.
   if (users && users.length === 1 && users[0] === 'me') return selfDescribedLicense(rest);
+  // "our LPN Dana", "Dr Ahmed, our new hospitalist", "Kelly (RN) + Jo (LPN)".
+  if (users && !users.includes('me')) return describedKind(rest);
   return undefined;
 }
 
@@ -590,8 +599,10 @@ const license: Rule = (u) => {
   if (u.writes && (u.has(LICENSE_REMOVE_RE) || (u.has(DEPARTURE_RE) && !u.has(ASKS_RE)))) {
     return { intent: 'license.remove', users: findUsers(rest, 'remove'), license: kindFromWords(u.n) };
   }
-  if (u.has(SEATS_RE) && !u.has(/\b(?:give|assign|grant|provision)\b/))
+  if ((u.has(SEATS_RE) || u.has(SEATS_ALONE_RE)) && !u.has(/\b(?:give|assign|grant|provision)\b/))
     return { intent: 'license.seats', license: kindFromWords(u.n) };
+  // "who can approve a license for Amir?" asks about the process, not who holds one.
+  if (u.has(/^who (?:can|could|should|would|will|do|does|is allowed to|approves|decides|signs)\b/)) return undefined;
   if (u.has(HOLDERS_RE)) return { intent: 'license.holders', license: kindFromWords(u.n) };
   if (u.has(CHECK_RE) && !u.has(/^(?:can|could|may)\b/)) {
     const users = findUsers(rest, 'check');

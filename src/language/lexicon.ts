@@ -12,7 +12,7 @@ function words(...lists: string[]): Set<string> {
 export const FUNCTION_WORDS = words(
   'a an the this that these those some any all every each no none another other others either neither both',
   'few many much more most such own same',
-  'you your yours yourself yourselves we us our ours ourselves they them their theirs he him his himself',
+  'my mine you your yours yourself yourselves we us our ours ourselves they them their theirs he him his himself',
   'she her hers herself it its itself one ones someone somebody anyone anybody everyone everybody nobody',
   'something anything everything nothing',
   'who whom whose which what whatever whoever where when why how',
@@ -47,6 +47,7 @@ export const VERBS = words(
   'terminate terminated end ended invite invited chart charting dictate dictating document documenting',
   'test testing train training support supporting troubleshoot troubleshooting fix fixing access',
   'accessing install installed relicense unlicense allowed allow allows able see sees saw manage manages managing handle handles do',
+  'stop stops stopped keep kept finish finished resign resigns',
 );
 
 /** Words about Dragon Desk's subject matter; a token that is one of these is not somebody's name. */
@@ -62,7 +63,7 @@ export const DOMAIN_WORDS = words(
   'minute minutes min mins week weeks month months year years note notes documentation',
   'go-live golive coverage project reason justification ticket status approval approvals pending queue',
   'number id mpn pal gdap dap dpor record relationship relationships offer invite invitation',
-  'thing things stuff anybody everybody',
+  'thing things stuff anybody everybody practitioner practitioners pharmacist pharmacists therapist therapists',
 );
 
 /**
@@ -78,7 +79,7 @@ export const CREDENTIALS = words('md do rn lpn lvn np pa pa-c aprn crna dnp phd 
 export const SELF_WORDS = words('i me myself');
 
 /** Words that join the names of a list: "Dana Reyes, Sam and Lee", "Sam & Lee". */
-export const LIST_SEPARATORS = words(', and & + plus');
+export const LIST_SEPARATORS = words(', ; and & + plus');
 
 /**
  * Words that describe a person in front of their name ("my colleague Jen", "our new nurse Maria").
@@ -88,7 +89,8 @@ export const LIST_SEPARATORS = words(', and & + plus');
 export const DESCRIPTORS = words(
   'colleague coworker co-worker teammate nurse doctor physician resident hire employee manager boss',
   'attending hospitalist surgeon friend student intern fellow provider np pa rn clinician scribe',
-  'member assistant starter joiner grad graduate locum contractor',
+  'member assistant starter joiner grad graduate locum contractor practitioner practitioners lpn lvn pharmacist',
+  'therapist midwife md rns lpns',
 );
 
 /** Determiners and pronouns that introduce a target which is not a named person ("for my team"). */

@@ -98,6 +98,15 @@ const CONTRACTIONS: Readonly<Record<string, string>> = {
   shouldnt: 'should not',
   "wouldn't": 'would not',
   "couldn't": 'could not',
+  "they'll": 'they will',
+  "she'll": 'she will',
+  "he'll": 'he will',
+  "we'll": 'we will',
+  "you'll": 'you will',
+  "mustn't": 'must not',
+  "needn't": 'need not',
+  "weren't": 'were not',
+  "hadn't": 'had not',
   "haven't": 'have not',
   "hasn't": 'has not',
   gimme: 'give me',
@@ -123,6 +132,10 @@ const SYNONYMS: Readonly<Record<string, string>> = {
   admn: 'admin',
   adm: 'admin',
   dax: 'dragon',
+  'dragon-admin': 'dragon admin',
+  'dragon-admins': 'dragon admins',
+  'dragon-administrator': 'dragon admin',
+  'dragon-administrators': 'dragon admins',
   dragons: 'dragon',
   setup: 'set up',
   'set-up': 'set up',
@@ -282,6 +295,9 @@ function tokenizeWithFlags(utterance: string): { tokens: Token[]; polite: boolea
       ) {
         // "Traders' roles": a possessive after a plural or a name ending in s.
         out.push({ raw, norm: "'s", kind: 'punct', start, end });
+      } else if (ch === '—' || ch === '–') {
+        // Dashes set off a clause or a list item ("GDAP for Contoso – License Administrator – 90 days").
+        out.push({ raw, norm: '-', kind: 'punct', start, end });
       } else if (ch === '!' || ch === '…') {
         out.push({ raw, norm: '.', kind: 'punct', start, end });
       } else if (KEPT_PUNCT.has(ch)) {

@@ -32,8 +32,11 @@ export interface Reading {
   retracted: boolean;
   /** A change forbidden rather than asked ("don't give …", "never remove …", "hold off on …"). */
   prohibited: boolean;
-  /** Token index where a correction starts ("— actually make that physician", "sorry, I meant nursing"). */
-  correctionAt?: number;
+  /**
+   * A correction ("— actually make that physician", "sorry, I meant nursing"): the change is read
+   * from the tokens before `at`, and what follows `from` replaces what it names.
+   */
+  correction?: { at: number; from: number };
   /**
    * A leading clause that sets a condition or a time for a question ("before you give Sam a
    * license, how many seats are left?"): the main clause starts here.
@@ -91,7 +94,7 @@ const RETRACTION_RE =
 
 /** Where a correction starts: "— actually make that physician", "sorry, I meant nursing", "no, 4 hours". */
 const CORRECTION_RE =
-  /(?:[.?;,:\-]|^) (?:(?:no|oh|oops|sorry|wait|hmm|um) [,.\-]? ?)*(?:actually(?: ,)?(?: make (?:that|it))?|i meant|i mean|sorry i meant|correction :?|on second thought(?: ,)?(?: make (?:that|it))?|make (?:that|it)|or rather|rather|no ,|no -|no(?= \d)|oh wait)(?= )/g;
+  /(?:[.?;,:\-]|^) (?:(?:no|oh|oops|sorry|wait|hmm|um) [,.\-]? ?)*(?:actually(?: ,)?(?: make (?:that|it))?|i meant|i mean|sorry i meant|correction :?|on second thought(?: ,)?(?: make (?:that|it))?|make (?:that|it)|or rather|rather|no ,|no -|no(?= \d)|oh wait|wait)(?= )/g;
 
 /** A change forbidden: "don't give …", "never remove …", "we shouldn't give …", "hold off on giving …". */
 const PROHIBITION_RE =
@@ -151,14 +154,15 @@ function mainClauseStart(n: Normalized, first: Sentence | undefined): number | u
   return undefined;
 }
 
-function correctionStart(n: Normalized): number | undefined {
+function correctionOf(n: Normalized): { at: number; from: number } | undefined {
+  // A leading space lets the marker match at the very start too; offsets below undo it.
   const text = ` ${n.text}`;
   for (const m of text.matchAll(CORRECTION_RE)) {
-    const at = (m.index ?? 0) + m[0].length - 1;
-    if (at <= 1) continue;
-    const k = tokenAtChar(n, Math.max(0, at - 1));
-    // Something must follow the marker, and something must come before it.
-    if (k > 1 && k < n.tokens.length - 1) return k + 1;
+    const index = m.index ?? 0;
+    const at = tokenAtChar(n, Math.max(0, index - 1));
+    const from = tokenAtChar(n, index + m[0].length);
+    // Something must come before the marker, and something must follow it.
+    if (at > 1 && from > at && from < n.tokens.length) return { at, from };
   }
   return undefined;
 }
@@ -186,7 +190,7 @@ export function readMessage(n: Normalized): Reading {
     population: POPULATION_RE.test(text),
     retracted,
     prohibited: PROHIBITION_RE.test(text),
-    correctionAt: correctionStart(n),
+    correction: correctionOf(n),
     mainFrom: mainClauseStart(n, sentences[0]),
   };
 }

@@ -9,8 +9,9 @@
  * the parser leaves `users` out and the bot asks, rather than falling back to "me" or dropping
  * someone. Pure: no I/O.
  */
-import { peopleAfter, peopleBefore } from './entities';
-import { DESCRIPTORS, DOMAIN_WORDS, NON_PERSON_TARGET_STARTERS, PERSON_STOP, SELF_WORDS } from './lexicon';
+import type { LicenseKind } from '../domain/catalog';
+import { isAside, peopleAfter, peopleBefore } from './entities';
+import { CREDENTIALS, DESCRIPTORS, DOMAIN_WORDS, NON_PERSON_TARGET_STARTERS, PERSON_STOP, SELF_WORDS } from './lexicon';
 import { fromTokens, type Normalized, type Token } from './normalize';
 
 export type TargetMode = 'request' | 'assign' | 'remove' | 'check';
@@ -167,9 +168,9 @@ const TOPIC_WORDS = new Set([
   'rights',
 ]);
 
-/** Statements whose subject is the target: "Dana needs Dragon", "Lee doesn't need it anymore". */
+/** Statements whose subject is the target: "Dana needs Dragon", "Lee doesn't need it anymore", "Sam shouldn't have Dragon". */
 const SUBJECT_ANCHORS_RE =
-  /(?:^| )(?<anchor>needs?|wants?|requires?|would like|would love|is requesting|are requesting|should (?:get|have|be)|has to have|have to have|is asking for|asked for|is missing|does not need|do not need|no longer needs?|does not have|do not have|left|has left|is leaving|retired|has retired|quit|resigned|is retiring|moved|transferred)(?= |$)/g;
+  /(?:^| )(?<anchor>needs?|wants?|requires?|would like|would love|is requesting|are requesting|should (?:get|have|be)|should not (?:have|be|keep|get)|has to have|have to have|is asking for|asked for|is missing|does not need|do not need|need not|no longer|is no longer|are no longer|will not (?:need|be using|use|require)|does not have|do not have|left|has left|have left|is leaving|retired|has retired|quit|resigned|has resigned|is retiring|moved|has moved|transferred|has transferred|finished|has finished|(?:is|'s|are) not with us|start|starts|started|is starting|are starting|begins|joins|joined|has joined|will need|will be needing)(?= |$)/g;
 const LEAVE_RE =
   /(?:^| )(?<anchor>left|has left|is leaving|retired|has retired|quit|resigned|is retiring|moved|transferred|no longer works)(?= |$)/g;
 const CLAUSE_BOUNDARY = new Set([
@@ -271,41 +272,162 @@ function sentenceAround(n: Normalized, i: number): Token[] {
   return n.tokens.slice(s, e);
 }
 
+/** Words that may stand before a description ("our new charge nurse", "two RNs"). */
+const DESCRIPTOR_DETERMINERS = new Set(['our', 'my', 'the', 'a', 'an', 'his', 'her', 'their', 'your', 'two', 'three', 'both']);
+const DESCRIPTOR_ADJECTIVES = new Set([
+  'new',
+  'other',
+  'fellow',
+  'icu',
+  'er',
+  'ed',
+  'emergency',
+  'night',
+  'float',
+  'travel',
+  'charge',
+  'senior',
+  'junior',
+  'registered',
+  'staff',
+]);
+
+/** What a profession word says about the license (LABELS.md): a kind, "ask" (NP, PA, provider…), or nothing. */
+const PROFESSION_KIND: Readonly<Record<string, LicenseKind | 'ask'>> = {
+  nurse: 'nursing',
+  nurses: 'nursing',
+  rn: 'nursing',
+  rns: 'nursing',
+  lpn: 'nursing',
+  lpns: 'nursing',
+  lvn: 'nursing',
+  physician: 'physician',
+  physicians: 'physician',
+  doctor: 'physician',
+  attending: 'physician',
+  resident: 'physician',
+  fellow: 'physician',
+  hospitalist: 'physician',
+  surgeon: 'physician',
+  intern: 'physician',
+  md: 'physician',
+  np: 'ask',
+  nps: 'ask',
+  pa: 'ask',
+  'pa-c': 'ask',
+  aprn: 'ask',
+  crna: 'ask',
+  practitioner: 'ask',
+  assistant: 'ask',
+  provider: 'ask',
+  pharmacist: 'ask',
+  therapist: 'ask',
+  midwife: 'ask',
+  scribe: 'ask',
+  clinician: 'ask',
+};
+
+interface Described {
+  n: Normalized;
+  /** The kinds the descriptions of named people imply. */
+  kinds: Set<LicenseKind | 'ask'>;
+}
+
+function nameFollows(t: readonly Token[], at: number): boolean {
+  const next = t[at];
+  return (
+    !!next &&
+    next.kind !== 'punct' &&
+    !SELF_WORDS.has(next.norm) &&
+    (next.kind === 'email' || !PERSON_STOP.has(next.norm))
+  );
+}
+
+/** A description at `i` ("our new charge nurse", "my nurse practitioner"): the index after it, or -1. */
+function descriptionEnd(t: readonly Token[], i: number): number {
+  let j = i;
+  if (t[j] && DESCRIPTOR_DETERMINERS.has(t[j].norm)) j++;
+  while (t[j] && DESCRIPTOR_ADJECTIVES.has(t[j].norm) && t[j + 1] && (DESCRIPTORS.has(t[j + 1].norm) || DESCRIPTOR_ADJECTIVES.has(t[j + 1].norm))) j++;
+  if (!t[j] || !DESCRIPTORS.has(t[j].norm)) return -1;
+  while (t[j] && (DESCRIPTORS.has(t[j].norm) || t[j].norm === 'member')) j++;
+  return j;
+}
+
+function kindsOf(t: readonly Token[], from: number, to: number, into: Set<LicenseKind | 'ask'>): void {
+  const words = t.slice(from, to).map((x) => x.norm);
+  const phrase = words.join(' ');
+  if (/\b(?:nurse practitioners?|physician assistants?|physician associates?|nurse anesthetists?|nurse midwi(?:fe|ves))\b/.test(phrase)) {
+    into.add('ask');
+    return;
+  }
+  for (const w of words) {
+    const k = PROFESSION_KIND[w];
+    if (k) into.add(k);
+  }
+}
+
 /**
- * Drops a description in front of a name so the name can be read: "our new nurse Maria" →
- * "Maria", "my coworker Jen" → "Jen", "a new hire, Tom Baker" → ", Tom Baker".
+ * Drops a description in front of or beside a name so the name can be read, and notes what the
+ * description says about the license: "our new nurse Maria" → "Maria" (nursing), "Dr Ahmed, our
+ * new hospitalist, needs …" → "Dr Ahmed needs …" (physician), "Sam Carter, RN" (nursing),
+ * "Kelly (RN)" (nursing), "my nurse practitioner Riley Chen" → "Riley Chen" (ask).
  */
-export function dropDescriptors(n: Normalized): Normalized {
+export function describe(n: Normalized): Described {
   const t = n.tokens;
   const keep: Token[] = [];
+  const kinds = new Set<LicenseKind | 'ask'>();
   for (let i = 0; i < t.length; i++) {
-    let j = i;
-    if (['our', 'my', 'the', 'a', 'an', 'his', 'her', 'their', 'your'].includes(t[j].norm)) j++;
-    while (
-      t[j] &&
-      ['new', 'other', 'fellow', 'icu', 'er', 'night', 'float', 'travel', 'charge', 'senior', 'junior'].includes(
-        t[j].norm,
-      )
-    )
-      j++;
-    if (t[j] && DESCRIPTORS.has(t[j].norm)) {
-      let k = j + 1;
-      if (t[k] && t[k].norm === 'member') k++;
-      const afterComma = t[k] && t[k].norm === ',' ? k + 1 : k;
-      const next = t[afterComma];
-      if (
-        next &&
-        next.kind !== 'punct' &&
-        !SELF_WORDS.has(next.norm) &&
-        (next.kind === 'email' || !PERSON_STOP.has(next.norm))
-      ) {
-        i = k - 1;
+    // Apposition: "Dr Ahmed, our new hospitalist, needs …".
+    if (t[i].norm === ',' && i > 0 && t[i - 1].kind === 'word' && !PERSON_STOP.has(t[i - 1].norm)) {
+      const end = descriptionEnd(t, i + 1);
+      if (end > 0 && t[end]?.norm === ',') {
+        kindsOf(t, i + 1, end, kinds);
+        i = end - 1;
+        continue;
+      }
+    }
+    if (CREDENTIALS.has(t[i].norm) && i > 0 && (t[i - 1].norm === ',' || isAside(t, i) || t[i - 1].kind === 'word'))
+      kindsOf(t, i, i + 1, kinds);
+    else if (isAside(t, i) && t[i].kind === 'word') kindsOf(t, i, i + 1, kinds);
+    const end = descriptionEnd(t, i);
+    if (end > 0) {
+      const afterComma = t[end] && t[end].norm === ',' ? end + 1 : end;
+      if (nameFollows(t, afterComma) && !DESCRIPTORS.has(t[afterComma].norm)) {
+        kindsOf(t, i, end, kinds);
+        i = end - 1;
         continue;
       }
     }
     keep.push(t[i]);
   }
-  return keep.length === t.length ? n : fromTokens(n.source, keep, n.polite);
+  return { n: keep.length === t.length ? n : fromTokens(n.source, keep, n.polite), kinds };
+}
+
+export function dropDescriptors(n: Normalized): Normalized {
+  return describe(n).n;
+}
+
+/** The license the descriptions of the named people imply: one kind, or none when mixed or NP/PA. */
+export function describedKind(n: Normalized): LicenseKind | undefined {
+  const { kinds } = describe(n);
+  if (kinds.size !== 1 || kinds.has('ask')) return undefined;
+  return [...kinds][0] as LicenseKind;
+}
+
+/** Pronouns that point back to a person named earlier ("Dana starts Monday, please get her a license"). */
+const REFERRING = new Set(['him', 'her', 'them', 'his', 'their', 'she', 'he', 'they']);
+
+/**
+ * The person (or list) a pronoun at `at` points back to: the people named at the start of a clause
+ * earlier in the message. With none, the target is blocked: the bot asks rather than guessing.
+ */
+function referent(n: Normalized, at: number): Reading {
+  for (let i = 0; i < at; i++) {
+    if (!atClauseStart(n, i)) continue;
+    const run = peopleAfter(n, i);
+    if (run && run.start === i && run.end <= at && !run.users.includes('me')) return run;
+  }
+  return 'blocked';
 }
 
 /** A phrase after a verb or preposition that names a group or a pronoun, not a person. */
@@ -331,6 +453,7 @@ function startsNonPersonTarget(n: Normalized, i: number): boolean {
  */
 function readAfter(n: Normalized, i: number, needFollower: boolean, strict = false): Reading {
   if (n.tokens[i]?.norm === ',') i++;
+  if (n.tokens[i] && REFERRING.has(n.tokens[i].norm)) return referent(n, i);
   if (startsNonPersonTarget(n, i)) return 'blocked';
   const run = peopleAfter(n, i);
   if (!run || run.start !== i) {
@@ -382,8 +505,15 @@ function subjectOf(n: Normalized, re: RegExp = SUBJECT_ANCHORS_RE): Reading {
     const at = tokenIndexAtChar(n, (m.index ?? 0) + m[0].indexOf(anchorText));
     if (at < 0) continue;
     let before = at;
+    if (['both', 'also', 'all', 'each', 'too', 'really', 'still', 'now'].includes(n.tokens[before - 1]?.norm ?? '')) before--;
     if (n.tokens[before - 1]?.norm === 'who' || n.tokens[before - 1]?.norm === 'that') before--;
     if (n.tokens[before - 1]?.norm === ',') before--;
+    const subject = n.tokens[before - 1];
+    if (subject && ['she', 'he', 'they'].includes(subject.norm) && atClauseStart(n, before - 1)) {
+      const r = referent(n, before - 1);
+      if (r !== 'blocked') return r;
+      continue;
+    }
     const run = peopleBefore(n, before);
     if (run && atClauseStart(n, run.start)) return run;
   }
@@ -447,6 +577,15 @@ function questionSubject(n: Normalized): Reading {
         'currently',
         'actually',
         'been',
+        'dragon',
+        'made',
+        'an',
+        'the',
+        'admin',
+        'admins',
+        'given',
+        'set',
+        'still',
       ].includes(next.norm)
     )
       return run;
@@ -471,7 +610,10 @@ function possessive(n: Normalized): Reading {
       continue;
     }
     if (t.norm === 'my') return { users: ['me'] };
-    if (['his', 'her', 'their'].includes(t.norm)) return pronounReferent(n);
+    if (['his', 'her', 'their'].includes(t.norm)) {
+      const r = pronounReferent(n);
+      return r === 'blocked' ? referent(n, i) : r;
+    }
   }
   return undefined;
 }

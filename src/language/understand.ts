@@ -49,6 +49,18 @@ const PEOPLE_WRITES = new Set(['license.request', 'license.remove', 'role.assign
 
 const UNKNOWN: Draft = { intent: 'unknown' };
 
+/** Question intents that a negated or hypothetical change can look like ("do not revoke Omar's …"). */
+const ECHOED_BY_NEGATION = new Set([
+  'license.check',
+  'role.check',
+  'role.holders',
+  'partner.link.show',
+  'partner.record.show',
+  'partner.relationships',
+  'request.cancel',
+]);
+const QUESTION_CUE_RE = /\b(?:who|which|what|how many|see|show|list|check|whether|tell me)\b/;
+
 function slice(n: Normalized, from: number, to = n.tokens.length): Normalized {
   return fromTokens(n.source, n.tokens.slice(from, to), n.polite);
 }
@@ -68,14 +80,19 @@ function draftOf(n: Normalized, reading: Reading, now: Date): { draft: Draft; ve
   if (PEOPLE_WRITES.has(draft.intent) && reading.population)
     return { draft: UNKNOWN, verdict: { turnedDown: 'rules' } };
   if (reading.retracted) return { draft: UNKNOWN, verdict: { turnedDown: 'retracted' } };
-  if (reading.correctionAt !== undefined) {
-    const before = classify(slice(n, 0, reading.correctionAt), { reading, now, writes: true });
-    if (isWriteIntent(before.intent)) draft = correctionFrom(before, slice(n, reading.correctionAt), now);
+  if (reading.correction) {
+    const { at, from } = reading.correction;
+    const before = classify(slice(n, 0, at), { reading, now, writes: true });
+    if (isWriteIntent(before.intent)) draft = correctionFrom(before, slice(n, from), now);
   }
   // A change forbidden or wondered about is not asked: what is left is a question, or nothing.
   if (reading.prohibited || reading.focus?.mood === 'hypothetical') {
     const asked = questionsOnly(n);
-    return { draft: asked, verdict: asked.intent === 'unknown' ? { turnedDown: 'not-asked' } : {} };
+    // "don't remove Maria's license" starts like "does Maria have …": only a question the message
+    // really asks counts ("I don't want to remove anyone's license, I just want to see who has one").
+    const echo = ECHOED_BY_NEGATION.has(asked.intent) && !QUESTION_CUE_RE.test(n.text);
+    if (asked.intent === 'unknown' || echo) return { draft: UNKNOWN, verdict: { turnedDown: 'not-asked' } };
+    return { draft: asked, verdict: {} };
   }
   return { draft, verdict: {} };
 }
