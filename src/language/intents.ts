@@ -62,7 +62,10 @@ export class Utterance {
     this.text = n.text;
     this.dragon = /\bdragon\b/.test(this.text);
     // The kinds name Dragon's licenses here: "does Pat have nursing or physician?".
-    this.licenseNoun = /\b(?:license|licenses|licensed|licensing|seat|seats|nursing|physician)\b/.test(this.text);
+    this.licenseNoun =
+      /\b(?:license|licenses|licensed|licensing|seat|seats)\b|\b(?:nursing|physician) or (?:nursing|physician)\b/.test(
+        this.text,
+      );
     this.dragonAdmin =
       /\bdragon (?:admin|admins)\b|\b(?:admin|admins)\b(?: \S+){0,3} (?:to|in|for|on|of|over|at) (?:the )?dragon\b|\badminister (?:the )?dragon\b/.test(
         this.text,

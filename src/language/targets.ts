@@ -532,6 +532,18 @@ function colonList(n: Normalized): Reading {
   return undefined;
 }
 
+/** "we don't want Ivy to have Dragon admin", "I'd like Sam to be a Dragon admin". */
+function wantedToHave(n: Normalized): Reading {
+  for (let i = 0; i < n.tokens.length; i++) {
+    if (!['want', 'wants', 'like'].includes(n.tokens[i].norm)) continue;
+    const run = peopleAfter(n, i + 1);
+    if (!run || run.start !== i + 1 || run.users.includes('me')) continue;
+    if (n.tokens[run.end]?.norm === 'to' && ['have', 'be', 'keep', 'get'].includes(n.tokens[run.end + 1]?.norm ?? ''))
+      return run;
+  }
+  return undefined;
+}
+
 /** "can Dana get Dragon?", "could I have …", "can Lee be a Dragon admin?". */
 function modalSubject(n: Normalized): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
@@ -739,11 +751,13 @@ const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
   remove: [
     colonList,
     possessive,
+    wantedToHave,
     (n) => afterPreposition(n, 'from'),
     (n) => afterPreposition(n, 'for'),
     (n) => afterPreposition(n, 'off'),
     (n) => afterVerb(n, REMOVE_VERBS),
     (n) => subjectOf(n),
+    modalSubject,
     self,
   ],
   check: [questionSubject, possessive, self],

@@ -59,6 +59,9 @@ const ECHOED_BY_NEGATION = new Set([
   'partner.relationships',
   'request.cancel',
 ]);
+/** An order that changes something: with a whole population as its target, never a write. */
+const WRITE_START_RE =
+  /^(?:please )?(?:give|get|assign|grant|add|provision|set up|make|remove|revoke|take|unassign|strip|reclaim|release|drop|pull|offboard|demote|promote|elevate|disable|license|enroll|sign up|hook up)\b/;
 const QUESTION_CUE_RE = /\b(?:who|which|what|how many|see|show|list|check|whether|tell me)\b/;
 
 function slice(n: Normalized, from: number, to = n.tokens.length): Normalized {
@@ -75,6 +78,17 @@ function draftOf(n: Normalized, reading: Reading, now: Date): { draft: Draft; ve
     if (main.intent !== 'unknown') return { draft: main, verdict: {} };
     return { draft: UNKNOWN, verdict: { turnedDown: 'not-asked' } };
   }
+  // A change forbidden or wondered about is not asked: what is left is a question, or nothing.
+  if (reading.prohibited || reading.focus?.mood === 'hypothetical') {
+    const asked = questionsOnly(n);
+    // "don't remove Maria's license" starts like "does Maria have …": only a question the message
+    // really asks counts ("I don't want to remove anyone's license, I just want to see who has one").
+    const echo = ECHOED_BY_NEGATION.has(asked.intent) && !QUESTION_CUE_RE.test(n.text);
+    if (asked.intent === 'unknown' || echo) return { draft: UNKNOWN, verdict: { turnedDown: 'not-asked' } };
+    return { draft: asked, verdict: {} };
+  }
+  if (reading.population && WRITE_START_RE.test(reading.focus?.text ?? ''))
+    return { draft: UNKNOWN, verdict: { turnedDown: 'rules' } };
   let draft = classify(n, { reading, now, writes: true });
   if (!isWriteIntent(draft.intent)) return { draft, verdict: {} };
   if (PEOPLE_WRITES.has(draft.intent) && reading.population)
@@ -84,15 +98,6 @@ function draftOf(n: Normalized, reading: Reading, now: Date): { draft: Draft; ve
     const { at, from } = reading.correction;
     const before = classify(slice(n, 0, at), { reading, now, writes: true });
     if (isWriteIntent(before.intent)) draft = correctionFrom(before, slice(n, from), now);
-  }
-  // A change forbidden or wondered about is not asked: what is left is a question, or nothing.
-  if (reading.prohibited || reading.focus?.mood === 'hypothetical') {
-    const asked = questionsOnly(n);
-    // "don't remove Maria's license" starts like "does Maria have …": only a question the message
-    // really asks counts ("I don't want to remove anyone's license, I just want to see who has one").
-    const echo = ECHOED_BY_NEGATION.has(asked.intent) && !QUESTION_CUE_RE.test(n.text);
-    if (asked.intent === 'unknown' || echo) return { draft: UNKNOWN, verdict: { turnedDown: 'not-asked' } };
-    return { draft: asked, verdict: {} };
   }
   return { draft, verdict: {} };
 }
