@@ -29,6 +29,7 @@ import type { Desk, Intent } from '../services/desk';
 import { withGreeting, type Actor, type ClickResult, type Reply } from '../services/types';
 import type { Store } from '../store/types';
 import { toActivity } from './activities';
+import { checkInbound, fromTenant } from './inbound';
 import { GrammarPlanner, INTENT_ACTIONS } from './planner';
 import type { TurnGate } from './turnGate';
 
@@ -123,8 +124,9 @@ export function createBot(opts: BotOptions): Bot {
       a.type !== ActivityTypes.ConversationUpdate
     )
       return true;
-    const tenant = a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
-    if (tenant !== config.tenantId) {
+    if (!fromTenant(a, config.tenantId)) {
+      const tenant =
+        a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
       logger.warn('activity from another tenant refused', { tenant });
       const message = 'Dragon Desk serves only its own organisation, and this message came from another tenant.';
       if (a.type === ActivityTypes.Invoke) await invokeError(ctx, 403, 'WrongTenant', message);
@@ -139,6 +141,20 @@ export function createBot(opts: BotOptions): Bot {
     }
     const personal = !a.conversation?.conversationType || a.conversation.conversationType === 'personal';
     if (personal) {
+      // Someone new is looked up before anything is stored for them: an id the tenant does not know
+      // gets an answer and leaves no trace (the read is the one their first question needs anyway).
+      if (!(await store.conversations.get(a.from.aadObjectId))) {
+        const known = await desk.isPerson(a.from.aadObjectId);
+        if (known === false) {
+          const message = "I can't find you in your organisation's directory, so I can't act for you.";
+          if (a.type === ActivityTypes.Invoke) await invokeError(ctx, 403, 'UnknownUser', message);
+          else if (a.type === ActivityTypes.Message) await ctx.sendActivity(message);
+          return false;
+        }
+        // The tenant did not answer: the turn goes on (and reports what fails), and the reference
+        // waits for a turn where the person is confirmed.
+        if (known === undefined) return true;
+      }
       const { firstContact } = await store.conversations.upsert(
         a.from.aadObjectId,
         a.from.name ?? '',
@@ -262,6 +278,15 @@ export function createBot(opts: BotOptions): Bot {
   return {
     app,
     handleMessage: (req, res) => {
+      const checked = checkInbound((req as { body?: unknown }).body, { loopbackOnly: config.mode === 'dev' });
+      if (!checked.ok) {
+        logger.warn('malformed activity refused', { reason: checked.reason });
+        const out = res as Response;
+        out.status(400);
+        out.send({ error: 'BadActivity', message: checked.reason });
+        out.end();
+        return Promise.resolve();
+      }
       const turn = () =>
         adapter.process(req as Request, res as Response, async (ctx) => {
           await app.run(ctx);

@@ -73,3 +73,31 @@ export function eligibleApprovers<T extends { id: string; accountEnabled?: boole
     return c.accountEnabled !== false && c.id !== requesterId && !targetIds.includes(c.id);
   });
 }
+
+/** How a person stands to a request, as the request itself records it. */
+export type RequestRelation = 'requester' | 'approver' | 'target' | 'none';
+
+export function relationTo(request: DeskRequest, personId: string): RequestRelation {
+  if (request.requesterId === personId) return 'requester';
+  if (request.approvers.some((a) => a.approverId === personId)) return 'approver';
+  if (request.targets.some((t) => t.userId === personId)) return 'target';
+  return 'none';
+}
+
+/** What decides whether someone a request does not involve may look at it, read from the tenant. */
+export interface OnlookerFacts {
+  /** Holds a role that may read every request's status (STATUS_READERS). */
+  statusReader: boolean;
+  /** Owns the license group of this request's kind (license requests only). */
+  ownsLicenseGroup: boolean;
+}
+
+/**
+ * Who may see a request — its card, its justification, its history — whether they ask by text or
+ * click a card naming it: the people it involves, administrators, and for a license request the
+ * owners of that license's group.
+ */
+export function mayViewRequest(relation: RequestRelation, facts: OnlookerFacts | undefined): boolean {
+  if (relation !== 'none') return true;
+  return !!facts && (facts.statusReader || facts.ownsLicenseGroup);
+}

@@ -15,6 +15,7 @@ import { PartnerAccess } from './partnerAccess';
 import { PartnerLinkService } from './partnerLink';
 import { PartnerOfRecordService } from './partnerOfRecord';
 import { PartnerRelationshipsService } from './partnerRelationships';
+import { RequestAccess } from './requestAccess';
 import { RequestEngine } from './requests';
 import { RoleService } from './roles';
 import { SetupService } from './setup';
@@ -40,6 +41,7 @@ export interface Intent {
 
 export class Desk {
   readonly directory: Directory;
+  readonly access: RequestAccess;
   readonly engine: RequestEngine;
   readonly licenses: LicenseService;
   readonly status: StatusService;
@@ -52,9 +54,10 @@ export class Desk {
 
   constructor(readonly deps: ServiceDeps) {
     this.directory = new Directory(deps.tenant, deps.config, deps.clock);
-    this.engine = new RequestEngine(deps);
+    this.access = new RequestAccess(this.directory, deps.config);
+    this.engine = new RequestEngine(deps, this.access);
     this.licenses = new LicenseService(deps, this.directory, this.engine);
-    this.status = new StatusService(deps, this.directory, this.engine);
+    this.status = new StatusService(deps, this.directory, this.engine, this.access);
     this.roles = new RoleService(deps, this.directory, this.engine);
     this.setup = new SetupService(deps, this.directory, this.engine);
     const partnerAccess = new PartnerAccess(deps, this.directory);
@@ -77,6 +80,19 @@ export class Desk {
       return me?.givenName || me?.displayName || actor.name;
     } catch {
       return actor.name;
+    }
+  }
+
+  /**
+   * Whether the tenant knows this person: true, false, or undefined when the tenant could not say.
+   * The read also warms what their first question needs (their record and roles, one $batch).
+   */
+  async isPerson(personId: string): Promise<boolean | undefined> {
+    try {
+      await this.directory.warmAsker(personId);
+      return (await this.directory.user(personId, 'cached')) !== undefined;
+    } catch {
+      return undefined;
     }
   }
 

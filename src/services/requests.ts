@@ -13,6 +13,7 @@ import type { AuditEntry, CardMessage, NewRequest, RequestChanges } from '../sto
 import { explainTenantError } from '../tenant/errors';
 import { TenantError } from '../tenant/types';
 import type { Capability, ExecutionOutcome, Precheck } from './capability';
+import type { RequestAccess } from './requestAccess';
 import { joinNames } from '../domain/people';
 import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
 
@@ -32,7 +33,10 @@ export class RequestEngine {
   private readonly refreshing = new Map<number, { again: boolean }>();
   private readonly inBackground = new Set<Promise<unknown>>();
 
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly access: RequestAccess,
+  ) {}
 
   register(cap: Capability): void {
     for (const k of cap.kinds) this.byKind.set(k, cap);
@@ -255,18 +259,19 @@ export class RequestEngine {
       await this.deps.store.audit.append({
         ...this.audit(actor, 'refused.unknown-request', { requestId: data.requestId, verb }),
       });
-      return { message: `I can't find request #${data.requestId}. It may have been made in another Dragon Desk.` };
+      return { message: notFound(data.requestId) };
+    }
+    // The id on a card is in the clicker's hands: someone the request is hidden from learns no more
+    // than that no such request exists for them, whatever the verb or version.
+    if (!(await this.access.mayView(actor.id, req))) {
+      await this.deps.store.audit.append({
+        ...this.audit(actor, 'refused.not-visible', { verb, cardVersion: data.version }),
+        requestId: req.id,
+      });
+      return { message: notFound(data.requestId) };
     }
     const viewerRole = roleOf(req, actor.id);
-    const about = {
-      requestId: req.id,
-      role:
-        viewerRole === 'approver'
-          ? ('approver' as const)
-          : viewerRole === 'requester'
-            ? ('requester' as const)
-            : ('target' as const),
-    };
+    const about = copyOf(req.id, viewerRole);
     const current = async (note?: string, as: RequestCardViewer['role'] = viewerRole): Promise<ClickResult> => ({
       card: await this.cardFor(req, { role: as, id: actor.id }),
       message: note,
@@ -567,7 +572,7 @@ export class RequestEngine {
         now.decidedBy === actor.id
           ? `You already acted on request #${requestId}: it is now ${stateWords(now)}.`
           : `Someone else acted on request #${requestId} first: it is now ${stateWords(now)}.`,
-      about: { requestId, role: role === 'observer' ? 'target' : role },
+      about: copyOf(requestId, role),
     };
   }
 
@@ -798,6 +803,20 @@ function narrowedBy(req: DeskRequest, check: Precheck): Pick<RequestChanges, 'ta
   if (!check.ok || !check.skipped?.length || !check.request) return {};
   const notes = [...((req.payload.notes as string[] | undefined) ?? []), ...check.skipped.map((s) => s.reason)];
   return { targets: check.request.targets, payload: { ...req.payload, notes } };
+}
+
+/**
+ * The card copy a click keeps, so later changes update it in place: only in the chats the request
+ * is sent to (the requester's and the approvers'). Anyone else who may look sees the card in the
+ * answer but is not signed up for its updates by clicking.
+ */
+function copyOf(requestId: number, role: RequestCardViewer['role']): ClickResult['about'] {
+  return role === 'requester' || role === 'approver' ? { requestId, role } : undefined;
+}
+
+/** The same answer whether a request does not exist or is hidden from the asker. */
+export function notFound(requestId: number): string {
+  return `I can't find a request #${requestId} that you are part of. Say "my requests" to see yours.`;
 }
 
 function roleOf(req: DeskRequest, personId: string): RequestCardViewer['role'] {

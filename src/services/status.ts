@@ -12,7 +12,8 @@ import type { TenantUser } from '../tenant/types';
 import { Directory, licenseHolding } from './directory';
 import { GRANT_RECORDS } from './grants';
 import { resolvePeople } from './people';
-import { stateWords, type RequestEngine } from './requests';
+import type { RequestAccess } from './requestAccess';
+import { notFound, stateWords, type RequestEngine } from './requests';
 import { card, text, type Actor, type AdaptiveCard, type Reply, type ServiceDeps } from './types';
 
 const HOLDERS_SHOWN = 20;
@@ -35,6 +36,14 @@ const HISTORY_WORDS: Record<string, string> = {
   'execution.completed': 'completed',
   'execution.failed': 'failed',
   'execution.error': 'hit an error (will retry if temporary)',
+  'refused.not-visible': 'tried to open it from a card without access (refused)',
+  'refused.not-approver': 'tried to decide without being an approver (refused)',
+  'refused.no-longer-approver': 'tried to decide after losing the approver role (refused)',
+  'refused.own-request': 'tried to decide their own request (refused)',
+  'refused.is-target': 'tried to decide a request for themselves (refused)',
+  'refused.not-requester': 'tried to act as the requester (refused)',
+  'refused.stale-card': 'clicked an out-of-date card (nothing done)',
+  'refused.tampered-choice': 'sent a card choice that was not offered (refused)',
 };
 
 export class StatusService {
@@ -42,6 +51,7 @@ export class StatusService {
     private readonly deps: ServiceDeps,
     private readonly directory: Directory,
     private readonly engine: RequestEngine,
+    private readonly access: RequestAccess,
   ) {}
 
   private kinds(license?: LicenseKind): LicenseKind[] {
@@ -208,21 +218,7 @@ export class StatusService {
 
   async request(actor: Actor, id: number): Promise<Reply[]> {
     const req = await this.deps.store.requests.get(id);
-    const involved =
-      req &&
-      (req.requesterId === actor.id ||
-        req.approvers.some((a) => a.approverId === actor.id) ||
-        req.targets.some((t) => t.userId === actor.id));
-    // Owners may look at requests for their own group's license kind only; admins at any.
-    const kind = req?.kind.startsWith('license.') ? (req.subject as LicenseKind) : undefined;
-    const mayLook =
-      req &&
-      (involved ||
-        (kind
-          ? await this.mayLookAtOthers(actor, kind)
-          : isStatusReader(await this.directory.rolesOf(actor.id, false))));
-    if (!req || !mayLook)
-      return [text(`I can't find a request #${id} that you are part of. Say "my requests" to see yours.`)];
+    if (!req || !(await this.access.mayView(actor.id, req))) return [text(notFound(id))];
     const role =
       req.requesterId === actor.id
         ? 'requester'

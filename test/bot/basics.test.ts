@@ -102,8 +102,8 @@ describe('greeting by the name the tenant knows', () => {
       method: 'GET',
       path: `/v1.0/users/${dana.id}`,
       count: 10,
-      status: 404,
-      code: 'Request_ResourceNotFound',
+      status: 403,
+      code: 'Authorization_RequestDenied',
     });
     const before = h.connector.lastSeq();
     await h.post(

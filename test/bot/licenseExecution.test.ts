@@ -306,12 +306,18 @@ describe('carrying out a license request', () => {
   test('refusals are audited: a non-approver, a stale card and a tampered choice', async () => {
     const { requestId, approvals } = await danaAsksForNursing(h);
     const approve = cardActions(approvals.nina.card).find((a) => a.title === 'Approve')!;
+    // Omar owns the physician group: this nursing request is not his to see, let alone decide.
     await h.as('omar').invoke(approve.verb, approve.data);
+    await h.as('leo').invoke(approve.verb, approve.data);
     await h.as('nina').click(approvals.nina, 'Approve');
     await h.as('nina').click(approvals.nina, 'Approve');
     const audit = await h.desk.store.audit.listForRequest(requestId);
-    expect(audit.find((a) => a.action === 'refused.not-approver')).toMatchObject({
+    expect(audit.find((a) => a.action === 'refused.not-visible')).toMatchObject({
       actorId: persona('omar').id,
+      tenantId: h.config.tenantId,
+    });
+    expect(audit.find((a) => a.action === 'refused.not-approver')).toMatchObject({
+      actorId: persona('leo').id,
       tenantId: h.config.tenantId,
     });
     expect(audit.find((a) => a.action === 'refused.stale-card')).toMatchObject({ actorId: persona('nina').id });

@@ -262,22 +262,24 @@ describe('decisions', () => {
   });
   afterEach(async () => h.stop());
 
+  // Leo (a License Administrator) may look at any license request, but Nina owns the group and is
+  // its approver; someone who may not even look is covered in requestVisibility.test.ts.
   test('a non-owner is refused with a clear message and an audit entry; the request stays pending', async () => {
     const { requestId, approvals } = await danaAsksForNursing(h);
     const approve = cardActions(approvals.nina.card).find((a) => a.title === 'Approve')!;
-    const sam = h.as('sam');
-    await sam.say('hi');
+    const leo = h.as('leo');
+    await leo.say('hi');
     const mark = h.connector.lastSeq();
-    const res = await sam.invoke(approve.verb, approve.data);
+    const res = await leo.invoke(approve.verb, approve.data);
     expect(res.httpStatus).toBe(200);
-    expect(seen(sam, res, mark)).toMatch(/not one of the approvers/);
+    expect(seen(leo, res, mark)).toMatch(/not one of the approvers/);
     expect(buttons(res.card)).not.toContain('Approve');
     const req = (await h.desk.store.requests.get(requestId))!;
     expect(req.state).toBe('pending');
     const refusal = (await h.desk.store.audit.listForRequest(requestId)).find(
       (a) => a.action === 'refused.not-approver',
     );
-    expect(refusal).toMatchObject({ actorId: persona('sam').id, tenantId: h.config.tenantId });
+    expect(refusal).toMatchObject({ actorId: persona('leo').id, tenantId: h.config.tenantId });
     await h.settle();
     expect(memberAdds(h)).toBe(0);
   });
