@@ -7,10 +7,7 @@
  */
 import { join } from 'node:path';
 import { INTENT_ENTITIES, INTENTS, parse, type Intent } from '../../src/language';
-import { describe1, loadLabelled, score } from './labelled';
-
-/** The reference moment LABELS.md reads "until Friday" against: Monday 2026-12-07 09:00. */
-export const LABELS_NOW = new Date(2026, 11, 7, 9, 0);
+import { LABELS_NOW, describe1, loadLabelled, score } from './labelled';
 
 const cases = loadLabelled(join(__dirname, 'corpus.jsonl'));
 const results = score(cases, (text) => parse(text, { now: LABELS_NOW }));

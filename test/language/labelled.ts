@@ -5,6 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { isWriteIntent, type ParseResult } from '../../src/language';
 
+/** The reference moment LABELS.md reads "until Friday" against: Monday 2026-12-07 09:00, local time. */
+export const LABELS_NOW = new Date(2026, 11, 7, 9, 0);
+
 export interface LabelledCase {
   line: number;
   text: string;
