@@ -49,6 +49,8 @@ const PEOPLE_WRITES = new Set(['license.request', 'license.remove', 'role.assign
 
 const UNKNOWN: Draft = { intent: 'unknown' };
 
+const DISMISSAL_RE = /^(?:neither|none(?: of (?:these|them|those|the above))?|no thanks|nothing|no|nope)(?: [.?])*$/;
+
 /** Question intents that a negated or hypothetical change can look like ("do not revoke Omar's …"). */
 const ECHOED_BY_NEGATION = new Set([
   'license.check',
@@ -71,6 +73,8 @@ function slice(n: Normalized, from: number, to = n.tokens.length): Normalized {
 /** What the message asks, with the reading's verdict on whether a change is really asked. */
 function draftOf(n: Normalized, reading: Reading, now: Date): { draft: Draft; verdict: Verdict } {
   if (reading.rules) return { draft: UNKNOWN, verdict: { turnedDown: 'rules' } };
+  // "Neither" on a choice card, or a plain "no thanks".
+  if (DISMISSAL_RE.test(n.text)) return { draft: UNKNOWN, verdict: { turnedDown: 'retracted' } };
   const questionsOnly = (m: Normalized) => classify(m, { reading, now, writes: false });
   // "before you give Sam a license, how many seats are left?": the question is the main clause.
   if (reading.mainFrom !== undefined) {

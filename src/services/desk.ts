@@ -31,6 +31,7 @@ export interface Intent {
   requestId?: number;
   role?: string;
   duration?: string;
+  until?: string;
   partnerId?: string;
   partner?: string;
   subscription?: string;
@@ -165,6 +166,8 @@ export class Desk {
         return this.status.pendingApprovals(actor);
       case 'role.holders':
         return this.status.roleHolders(actor);
+      case 'role.check':
+        return this.status.roleCheck(actor, intent.users ?? ['me']);
       case 'role.assign':
         return this.roles.ask(actor, intent, 'role.assign');
       case 'role.remove':
