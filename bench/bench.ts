@@ -3,6 +3,7 @@
  * smoke test runs it at tiny counts). Each section runs inside a guard: a section that crashes is
  * recorded as `{ error }` and the run goes on, so one broken part never hides the others' figures.
  */
+import { measureParser, type ParserResult } from './parser';
 import os from 'node:os';
 import { checkBudget, type BudgetLine, type Measured } from './budget';
 import { measureBulk, type BulkResult } from './bulk';
@@ -22,6 +23,8 @@ export interface BenchOptions {
   bulkPeople: number;
   growth: GrowthOptions & { postgres: boolean };
   memory: { conversations: number; settleMs: number; echoFloor: boolean };
+  /** Passes over the development and evaluation sets for the parser's timing (default 5). */
+  parserRounds?: number;
   /** Progress lines (stderr in the CLI). */
   log?: (line: string) => void;
 }
@@ -84,6 +87,8 @@ export interface BenchResults {
   bulk: Measured<BulkResult>;
   growth: { sqlite: Measured<GrowthEngineResult>; postgres: Measured<GrowthEngineResult> };
   memory: Measured<MemoryResult>;
+  /** The language layer alone: time per message over the development and evaluation sets. */
+  parser: Measured<ParserResult>;
   /** The bare echo bot under the same 1,000 turns: the floor for the memory figure. */
   memoryFloor: Measured<MemoryResult>;
   budget: BudgetLine[];
@@ -150,6 +155,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       )
     : { error: 'skipped' };
   closeAgent();
+  const parser = await guarded('parser', log, () => Promise.resolve(measureParser({ rounds: opts.parserRounds ?? 5 })));
 
   const { log: _log, ...options } = opts;
   const cpus = os.cpus();
@@ -171,7 +177,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     bulk,
     growth: { sqlite, postgres },
     memory,
+    parser,
     memoryFloor,
-    budget: checkBudget({ turns, clicks, bulk, growth: { sqlite, postgres }, memory }),
+    budget: checkBudget({ turns, clicks, bulk, growth: { sqlite, postgres }, memory, parser }),
   };
 }

@@ -54,7 +54,8 @@ export class GrammarPlanner<TState extends TurnState = TurnState> implements Pla
       type: 'plan',
       commands: [{ type: 'DO', action, parameters } as PredictedDoCommand],
     });
-    if (decision.action === 'choose') return gate('gate.choose', { prompt: decision.prompt, options: decision.options });
+    if (decision.action === 'choose')
+      return gate('gate.choose', { prompt: decision.prompt, options: decision.options });
     if (decision.action === 'answer') {
       if (decision.reason === 'who') return gate('gate.who', { intent });
       if (decision.reason === 'rules') return gate('gate.rules');

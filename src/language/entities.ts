@@ -84,7 +84,14 @@ function isCredentialAfterName(tokens: readonly Token[], i: number): boolean {
 }
 
 /** Words that may stand in brackets after a name: its e-mail, a credential or a profession. */
-const ASIDE_WORDS = new Set([...CREDENTIALS, ...NURSING_SELF, ...PHYSICIAN_SELF, ...AMBIGUOUS_SELF, 'nurse', 'attending']);
+const ASIDE_WORDS = new Set([
+  ...CREDENTIALS,
+  ...NURSING_SELF,
+  ...PHYSICIAN_SELF,
+  ...AMBIGUOUS_SELF,
+  'nurse',
+  'attending',
+]);
 
 function isAsideBody(t: Token | undefined): boolean {
   return !!t && (t.kind === 'email' || ASIDE_WORDS.has(t.norm));
@@ -113,7 +120,29 @@ function inRun(tokens: readonly Token[], i: number): boolean {
 }
 
 /** Particles inside a surname ("Mary Ann de la Cruz", "Ludwig van Dijk"): not counted as name words. */
-const NAME_PARTICLES = new Set(['de', 'la', 'del', 'della', 'der', 'den', 'van', 'von', 'da', 'di', 'du', 'le', 'bin', 'ibn', 'al', 'el', 'ten', 'ter', 'dos', 'das', 'st']);
+const NAME_PARTICLES = new Set([
+  'de',
+  'la',
+  'del',
+  'della',
+  'der',
+  'den',
+  'van',
+  'von',
+  'da',
+  'di',
+  'du',
+  'le',
+  'bin',
+  'ibn',
+  'al',
+  'el',
+  'ten',
+  'ter',
+  'dos',
+  'das',
+  'st',
+]);
 
 export interface PeopleRun {
   users: string[];
@@ -191,7 +220,9 @@ function trimRun(n: Normalized, start: number, end: number): [number, number] {
 
 /** "Dana, I need …": a comma before "I" starts a new clause, it does not continue a list. */
 function clauseBreak(tokens: readonly Token[], i: number): boolean {
-  return (tokens[i].norm === ',' || tokens[i].norm === ';') && !!tokens[i + 1] && tokens[i + 1].norm.split(' ')[0] === 'i';
+  return (
+    (tokens[i].norm === ',' || tokens[i].norm === ';') && !!tokens[i + 1] && tokens[i + 1].norm.split(' ')[0] === 'i'
+  );
 }
 
 /** The names that start at token `from` and run forward. */

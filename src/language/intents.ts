@@ -22,7 +22,6 @@ import {
   selfDescribedLicense,
   statedReasonFrom,
   subscriptionFrom,
-  type Found,
 } from './entities';
 import { OTHER_PRODUCT_PHRASES, OTHER_PRODUCTS } from './lexicon';
 import { without, type Normalized } from './normalize';
@@ -404,7 +403,8 @@ function customerFor(n: Normalized): string | undefined {
 const LOOK_RE = /\b(?:see|show|list|view|display|check|which|what)\b/;
 
 function partnerOffer(u: Utterance): Draft | undefined {
-  if (!u.writes || !u.has(OFFER_VERB_RE) || !u.has(OFFER_NOUN_RE) || !u.has(OFFER_KIND_RE) || u.has(LOOK_RE)) return undefined;
+  if (!u.writes || !u.has(OFFER_VERB_RE) || !u.has(OFFER_NOUN_RE) || !u.has(OFFER_KIND_RE) || u.has(LOOK_RE))
+    return undefined;
   const duration = durationFrom(u.n);
   const rest = cut(u.n, duration);
   return {
@@ -521,8 +521,7 @@ const setup: Rule = (u) => {
  * Said as a fact or a wish, not as a verb: "Sam shouldn't be a Dragon admin any more", "Lee no
  * longer needs it", "her license should go back to the pool", "Tom's seat can go".
  */
-const NO_LONGER =
-  String.raw`(?:do not|does not|did not) want (?:\S+ ){1,3}to (?:have|be|keep|hold)|(?:needs?|has|have) to be (?:removed|revoked|taken away|taken off|ended|released|reclaimed)|should be (?:removed|revoked|taken away|taken off|ended|released|reclaimed|freed up|given back)|removed|revoked|should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|will not (?:need|be using|use|require)|not needed|go back to the pool|back to the pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?:need|want) (?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
+const NO_LONGER = String.raw`(?:do not|does not|did not) want (?:\S+ ){1,3}to (?:have|be|keep|hold)|(?:needs?|has|have) to be (?:removed|revoked|taken away|taken off|ended|released|reclaimed)|should be (?:removed|revoked|taken away|taken off|ended|released|reclaimed|freed up|given back)|removed|revoked|should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|will not (?:need|be using|use|require)|not needed|go back to the pool|back to the pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?:need|want) (?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
 
 const ROLE_REMOVE_RE = new RegExp(
   String.raw`\b(?:remove|revoke|take (?:\S+ ){0,4}(?:out|off|away)|demote|strip|deactivate|unassign|drop|delete|disable|end|kick|pull|downgrade|cancel|${NO_LONGER})\b`,
@@ -542,7 +541,9 @@ const role: Rule = (u) => {
   const removing = ROLE_REMOVE_RE.test(rest.text);
   if (u.has(ROLE_CHECK_RE) && (asking || !u.writes)) {
     const users = findUsers(rest, 'check');
-    return users ? { intent: 'role.check', users, role: 'dragon-admin' } : { intent: 'role.holders', role: 'dragon-admin' };
+    return users
+      ? { intent: 'role.check', users, role: 'dragon-admin' }
+      : { intent: 'role.holders', role: 'dragon-admin' };
   }
   if (!u.writes) return undefined;
   if (removing) return { intent: 'role.remove', users: findUsers(rest, 'remove'), role: 'dragon-admin' };

@@ -90,11 +90,11 @@ const POPULATION_RE =
 
 /** A later clause that takes the change back. */
 const RETRACTION_RE =
-  /(?:^|[.?;,:\-] |\b(?:no|wait|oops|sorry|actually|oh|hmm|hold on|hang on|on second thought) )(?:(?:no|wait|oops|sorry|actually|oh|hmm|ok|okay|hold on|hang on|on second thought|,|-|\.) )*(?:never mind|scratch that|forget (?:it|that|about it|i asked)|disregard(?: that| this| it| my (?:last )?(?:message|request))?|ignore (?:that|this|my (?:last )?(?:message|request))|cancel that|belay that|do not|keep (?:it|them|her|his|their)|leave (?:it|them|her|him)|no need|not yet)(?= [.?;,:\-]| *$|,| (?:she|he|they|i|it|that|wrong|my)\b)/;
+  /(?:^|[.?;,:-] |\b(?:no|wait|oops|sorry|actually|oh|hmm|hold on|hang on|on second thought) )(?:(?:no|wait|oops|sorry|actually|oh|hmm|ok|okay|hold on|hang on|on second thought|,|-|\.) )*(?:never mind|scratch that|forget (?:it|that|about it|i asked)|disregard(?: that| this| it| my (?:last )?(?:message|request))?|ignore (?:that|this|my (?:last )?(?:message|request))|cancel that|belay that|do not|keep (?:it|them|her|his|their)|leave (?:it|them|her|him)|no need|not yet)(?= [.?;,:-]| *$|,| (?:she|he|they|i|it|that|wrong|my)\b)/;
 
 /** Where a correction starts: "— actually make that physician", "sorry, I meant nursing", "no, 4 hours". */
 const CORRECTION_RE =
-  /(?:[.?;,:\-]|^) (?:(?:no|oh|oops|sorry|wait|hmm|um) [,.\-]? ?)*(?:actually(?: ,)?(?: make (?:that|it))?|i meant|i mean|sorry i meant|correction :?|on second thought(?: ,)?(?: make (?:that|it))?|make (?:that|it)|or rather|rather|no ,|no -|no(?= \d)|oh wait|wait)(?= )/g;
+  /(?:[.?;,:-]|^) (?:(?:no|oh|oops|sorry|wait|hmm|um) [,.-]? ?)*(?:actually(?: ,)?(?: make (?:that|it))?|i meant|i mean|sorry i meant|correction :?|on second thought(?: ,)?(?: make (?:that|it))?|make (?:that|it)|or rather|rather|no ,|no -|no(?= \d)|oh wait|wait)(?= )/g;
 
 /** A change forbidden: "don't give …", "never remove …", "we shouldn't give …", "hold off on giving …". */
 const PROHIBITION_RE =

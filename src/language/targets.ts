@@ -273,7 +273,20 @@ function sentenceAround(n: Normalized, i: number): Token[] {
 }
 
 /** Words that may stand before a description ("our new charge nurse", "two RNs"). */
-const DESCRIPTOR_DETERMINERS = new Set(['our', 'my', 'the', 'a', 'an', 'his', 'her', 'their', 'your', 'two', 'three', 'both']);
+const DESCRIPTOR_DETERMINERS = new Set([
+  'our',
+  'my',
+  'the',
+  'a',
+  'an',
+  'his',
+  'her',
+  'their',
+  'your',
+  'two',
+  'three',
+  'both',
+]);
 const DESCRIPTOR_ADJECTIVES = new Set([
   'new',
   'other',
@@ -347,7 +360,13 @@ function nameFollows(t: readonly Token[], at: number): boolean {
 function descriptionEnd(t: readonly Token[], i: number): number {
   let j = i;
   if (t[j] && DESCRIPTOR_DETERMINERS.has(t[j].norm)) j++;
-  while (t[j] && DESCRIPTOR_ADJECTIVES.has(t[j].norm) && t[j + 1] && (DESCRIPTORS.has(t[j + 1].norm) || DESCRIPTOR_ADJECTIVES.has(t[j + 1].norm))) j++;
+  while (
+    t[j] &&
+    DESCRIPTOR_ADJECTIVES.has(t[j].norm) &&
+    t[j + 1] &&
+    (DESCRIPTORS.has(t[j + 1].norm) || DESCRIPTOR_ADJECTIVES.has(t[j + 1].norm))
+  )
+    j++;
   if (!t[j] || !DESCRIPTORS.has(t[j].norm)) return -1;
   while (t[j] && (DESCRIPTORS.has(t[j].norm) || t[j].norm === 'member')) j++;
   return j;
@@ -356,7 +375,11 @@ function descriptionEnd(t: readonly Token[], i: number): number {
 function kindsOf(t: readonly Token[], from: number, to: number, into: Set<LicenseKind | 'ask'>): void {
   const words = t.slice(from, to).map((x) => x.norm);
   const phrase = words.join(' ');
-  if (/\b(?:nurse practitioners?|physician assistants?|physician associates?|nurse anesthetists?|nurse midwi(?:fe|ves))\b/.test(phrase)) {
+  if (
+    /\b(?:nurse practitioners?|physician assistants?|physician associates?|nurse anesthetists?|nurse midwi(?:fe|ves))\b/.test(
+      phrase,
+    )
+  ) {
     into.add('ask');
     return;
   }
@@ -505,7 +528,8 @@ function subjectOf(n: Normalized, re: RegExp = SUBJECT_ANCHORS_RE): Reading {
     const at = tokenIndexAtChar(n, (m.index ?? 0) + m[0].indexOf(anchorText));
     if (at < 0) continue;
     let before = at;
-    if (['both', 'also', 'all', 'each', 'too', 'really', 'still', 'now'].includes(n.tokens[before - 1]?.norm ?? '')) before--;
+    if (['both', 'also', 'all', 'each', 'too', 'really', 'still', 'now'].includes(n.tokens[before - 1]?.norm ?? ''))
+      before--;
     if (n.tokens[before - 1]?.norm === 'who' || n.tokens[before - 1]?.norm === 'that') before--;
     if (n.tokens[before - 1]?.norm === ',') before--;
     const subject = n.tokens[before - 1];

@@ -107,13 +107,15 @@ function draftOf(n: Normalized, reading: Reading, now: Date): { draft: Draft; ve
 }
 
 export function understand(utterance: string, opts: ParseOptions = {}): Understanding {
-  if (typeof utterance !== 'string') return { result: { intent: 'unknown' }, decision: decide({ intent: 'unknown' }, undefined) };
+  if (typeof utterance !== 'string')
+    return { result: { intent: 'unknown' }, decision: decide({ intent: 'unknown' }, undefined) };
   if (tooLong(utterance)) {
     const result: ParseResult = { intent: 'unknown', error: 'too-long' };
     return { result, decision: decide(result, undefined) };
   }
   const n = normalize(utterance);
-  if (n.tokens.length === 0) return { result: { intent: 'unknown' }, decision: decide({ intent: 'unknown' }, undefined) };
+  if (n.tokens.length === 0)
+    return { result: { intent: 'unknown' }, decision: decide({ intent: 'unknown' }, undefined) };
   const reading = readMessage(n);
   const { draft, verdict } = draftOf(n, reading, opts.now ?? new Date());
   const result = shape(draft);

@@ -10,6 +10,7 @@
  * only the first time a message says "until": it costs ~8 MB resident that most processes never
  * need. Pure: no I/O.
  */
+import { dirname, join } from 'node:path';
 import { rawOf, type Normalized } from './normalize';
 
 export interface UntilFound {
@@ -34,9 +35,11 @@ interface ChronoEn {
 
 let chrono: ChronoEn | undefined;
 function chronoEn(): ChronoEn {
-  // The English parser alone: the package index loads every locale (~25 MB resident).
+  // The English parser alone: the package index loads every locale (~25 MB resident). Its file is
+  // found next to the package's entry: jest's resolver does not read the "./*" subpath exports.
+  const en = join(dirname(require.resolve('chrono-node')), 'locales', 'en', 'index.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  chrono ??= require('chrono-node/en') as ChronoEn;
+  chrono ??= require(en) as ChronoEn;
   return chrono;
 }
 

@@ -37,7 +37,7 @@ describe('the safety gate in the bot', () => {
     "don't give Dana Reyes a Dragon license yet",
     "don't remove Maria Gomez's license, she's on leave",
     "remove Maria Gomez's Dragon license? no wait, keep it",
-    'what happens if I revoke Jordan Blake\'s Dragon admin?',
+    "what happens if I revoke Jordan Blake's Dragon admin?",
     'should I give Dana Reyes nursing or physician?',
   ])('"%s" yields no draft card', async (utterance) => {
     const posted = await leo.say(utterance);
@@ -99,7 +99,9 @@ describe('the safety gate in the bot', () => {
   });
 
   test('role.check: about yourself always; about others only as an admin', async () => {
-    expect(said(await h.as('jordan').say('am I a Dragon admin?'))).toMatch(/Yes, you hold the Dragon Administrator role/);
+    expect(said(await h.as('jordan').say('am I a Dragon admin?'))).toMatch(
+      /Yes, you hold the Dragon Administrator role/,
+    );
     expect(said(await h.as('dana').say('am I a Dragon admin?'))).toMatch(/No, you don't hold/);
     expect(said(await leo.say('is Jordan Blake a Dragon administrator?'))).toMatch(/Yes, Jordan Blake holds/);
     const refused = said(await h.as('dana').say('is Jordan Blake a Dragon admin?'));

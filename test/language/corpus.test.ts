@@ -6,7 +6,7 @@
  * unsafe reading (a write not meant, the opposite write, or a write with a wrong value).
  */
 import { join } from 'node:path';
-import { INTENT_ENTITIES, INTENTS, parse, type Intent } from '../../src/language';
+import { INTENT_ENTITIES, INTENTS, parse } from '../../src/language';
 import { LABELS_NOW, describe1, loadLabelled, score } from './labelled';
 
 const cases = loadLabelled(join(__dirname, 'corpus.jsonl'));
@@ -16,7 +16,9 @@ const unsafe = results.filter((r) => r.unsafe);
 
 describe('development set', () => {
   afterAll(() => {
-    const report = [`development set: ${results.length - misses.length}/${results.length} exact, ${unsafe.length} unsafe`];
+    const report = [
+      `development set: ${results.length - misses.length}/${results.length} exact, ${unsafe.length} unsafe`,
+    ];
     if (misses.length) report.push('mismatches:', ...misses.map(describe1));
     console.info(report.join('\n'));
   });
@@ -32,7 +34,7 @@ describe('development set', () => {
   it('labels only entities the contract allows for each intent', () => {
     const bad = cases.filter((c) =>
       c.expect.some((e) => {
-        const allowed = new Set<string>(['intent', ...(INTENT_ENTITIES[e.intent as Intent] ?? [])]);
+        const allowed = new Set<string>(['intent', ...(INTENT_ENTITIES[e.intent] ?? [])]);
         return !(e.intent in INTENT_ENTITIES) || Object.keys(e).some((k) => !allowed.has(k));
       }),
     );

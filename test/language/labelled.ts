@@ -23,7 +23,12 @@ export function loadLabelled(file: string): LabelledCase[] {
     .map((raw, i) => ({ raw, line: i + 1 }))
     .filter(({ raw }) => raw.trim() !== '')
     .map(({ raw, line }) => {
-      const o = JSON.parse(raw) as { text: string; expect: ParseResult | ParseResult[]; category?: string; voice?: string };
+      const o = JSON.parse(raw) as {
+        text: string;
+        expect: ParseResult | ParseResult[];
+        category?: string;
+        voice?: string;
+      };
       return {
         line,
         text: o.text,
