@@ -22,6 +22,7 @@ const TINY: BenchOptions = {
   bulkPeople: 20,
   growth: { requests: 600, samples: 20, requesters: 60, approvers: 10, postgres: true },
   memory: { conversations: 12, settleMs: 100, echoFloor: true },
+  parserRounds: 1,
 };
 
 function measured<T>(name: string, m: T | { error: string }): T {
@@ -100,10 +101,19 @@ describe('npm run bench, at tiny counts', () => {
       'growth.sqlite.scans',
       'growth.postgresql.scans',
       'memory.rss',
+      'parser.p99',
     ]);
     expect(r.budget.filter((b) => b.value === null)).toEqual([]);
     const table = formatReport(r);
-    for (const heading of ['1. Message turns', '2. Approval clicks', '3. Bulk', '4. Growth', '5. Memory', 'Budget'])
+    for (const heading of [
+      '1. Message turns',
+      '2. Approval clicks',
+      '3. Bulk',
+      '4. Growth',
+      '5. Memory',
+      '6. Parser',
+      'Budget',
+    ])
       expect(table).toContain(heading);
     expect(table.match(/^ {2}(PASS|FAIL) /gm)).toHaveLength(r.budget.length);
   });
