@@ -11,6 +11,8 @@ import {
   CAPITALISED_NAMES,
   CREDENTIALS,
   ENTRA_ROLE_PHRASES,
+  EVERYDAY_WORDS,
+  FUNCTION_WORDS,
   HARD_PERSON_STOP,
   HONORIFICS,
   LIST_SEPARATORS,
@@ -21,6 +23,7 @@ import {
   PHYSICIAN_SELF,
   REASON_WORDS,
   SELF_WORDS,
+  VERBS,
 } from './lexicon';
 import { normalize, rawOf, tokenRange, type Normalized, type Token } from './normalize';
 import { partnerIdFrom, type PartnerIdReading } from './partnerIds';
@@ -62,7 +65,20 @@ function isPersonWord(t: Token): boolean {
   const capitalisedMidSentence = !t.first && /^\p{Lu}\p{Ll}/u.test(t.raw);
   if (capitalisedMidSentence && (CAPITALISED_NAMES.has(t.norm) || !HARD_PERSON_STOP.has(t.norm)))
     return !CREDENTIALS.has(t.norm);
-  return !PERSON_STOP.has(t.norm) && !CREDENTIALS.has(t.norm);
+  // "Lou Grant", "Kelly Cross": a capitalised verb is a surname, never a name on its own (below).
+  if (capitalisedMidSentence && VERBS.has(t.norm) && !FUNCTION_WORDS.has(t.norm)) return true;
+  return !PERSON_STOP.has(t.norm) && !CREDENTIALS.has(t.norm) && !EVERYDAY_WORDS.has(t.norm);
+}
+
+/**
+ * A capitalised everyday word ("Ready", "West", "Pool") is a name only next to a word that is not
+ * an everyday word ("Kelly Ward"): a name made only of everyday words is not read as a person.
+ */
+function plausibleName(toks: readonly Token[]): boolean {
+  if (toks[0].kind === 'word' && VERBS.has(toks[0].norm) && !CAPITALISED_NAMES.has(toks[0].norm)) return false;
+  return toks.some(
+    (t) => t.kind === 'email' || (!EVERYDAY_WORDS.has(t.norm) && !NAME_PARTICLES.has(t.norm) && !VERBS.has(t.norm)),
+  );
 }
 
 function isSeparator(t: Token): boolean {
@@ -184,6 +200,7 @@ export function peopleIn(n: Normalized, start: number, end: number): string[] | 
       return true;
     }
     if (toks.filter((t) => !NAME_PARTICLES.has(t.norm)).length > 4 || toks.some((t) => !isPersonWord(t))) return false;
+    if (!plausibleName(toks)) return false;
     if (NAME_PARTICLES.has(toks[0].norm) && toks.length === 1) return false;
     // Contiguous tokens only: a name is never split by something we skipped.
     for (let k = 1; k < kept.length; k++) if (kept[k] !== kept[k - 1] + 1) return false;

@@ -26,7 +26,8 @@ import {
 import { OTHER_PRODUCT_PHRASES, OTHER_PRODUCTS } from './lexicon';
 import { without, type Normalized } from './normalize';
 import type { Reading } from './reading';
-import { describedKind, findUsers } from './targets';
+import { kindOfTargets } from './professions';
+import { findUsers } from './targets';
 import type { Entities, Intent } from './types';
 import { mentionsUntil, untilFrom } from './until';
 
@@ -592,16 +593,16 @@ function licenseKindFor(users: string[] | undefined, rest: Normalized): LicenseK
   if (explicit) return explicit;
   // The requester's own job says which license only when the request is for the requester.
   if (users && users.length === 1 && users[0] === 'me') return selfDescribedLicense(rest);
-  // "our LPN Dana", "Dr Ahmed, our new hospitalist", "Kelly (RN) + Jo (LPN)".
-  if (users && !users.includes('me')) return describedKind(rest);
-  return undefined;
+  // "our LPN Dana", "Dr Ahmed, our new hospitalist", "Kelly (RN) + Jo (LPN)", "a new nurse".
+  return kindOfTargets(rest, users);
 }
 
 const license: Rule = (u) => {
   if (!u.aboutLicenses) return undefined;
   const { rest, justification } = setAside(u.n, u.ctx.now);
   if (u.writes && (u.has(LICENSE_REMOVE_RE) || (u.has(DEPARTURE_RE) && !u.has(ASKS_RE)))) {
-    return { intent: 'license.remove', users: findUsers(rest, 'remove'), license: kindFromWords(u.n) };
+    const users = findUsers(rest, 'remove');
+    return { intent: 'license.remove', users, license: kindFromWords(u.n) ?? kindOfTargets(rest, users) };
   }
   if ((u.has(SEATS_RE) || u.has(SEATS_ALONE_RE)) && !u.has(/\b(?:give|assign|grant|provision)\b/))
     return { intent: 'license.seats', license: kindFromWords(u.n) };

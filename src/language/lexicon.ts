@@ -70,7 +70,7 @@ export const DOMAIN_WORDS = words(
  * Honorifics stripped from names so that "dr patel", "Dr. Patel" and "doctor Patel" all become
  * "Patel". A title names a person; it never says which license they should get.
  */
-export const HONORIFICS = words('dr doctor mr mrs ms mx miss prof professor');
+export const HONORIFICS = words('dr drs doctor doctors mr mrs ms mx miss prof professor');
 
 /** Credentials written after a name ("Dana Reyes, RN"): dropped, never read as a license choice. */
 export const CREDENTIALS = words('md do rn lpn lvn np pa pa-c aprn crna dnp phd msn bsn cna mph facp');
@@ -259,6 +259,40 @@ export const NUMBER_WORDS: Readonly<Record<string, number>> = {
 /** Days and months: capitalised by everyone, and never a person in a request. */
 export const CALENDAR_WORDS = words(
   'monday tuesday wednesday thursday friday saturday sunday january february march june july august september october november december',
+);
+
+/**
+ * Everyday English words that people write around a request ("ready", "sorry", "gone", "pool",
+ * "beforehand", "west"). In lower case they are never read as a name; written with a capital in
+ * mid-sentence they count only as part of a longer name whose other words are not everyday words
+ * ("Lou Grant", "Kelly Ward"), never alone ("back to Pool", "Mercy West", "Ready Beforehand").
+ * Abbreviations people type in capitals ("FYI", "PACU", "HR") are here too.
+ */
+export const EVERYDAY_WORDS = words(
+  'ready sorry gone pool beforehand afterwards afterward later earlier early late first last next previous',
+  'reflection thought thoughts second minute moment second idea mind sense point case matter reason',
+  'push hotfix fix patch template editor button mic screen note notes chart admission discharge',
+  'west east north south westside eastside northside southside central main mercy general memorial',
+  'campus tower wing pod bay room suite lobby station lab labs pharmacy radiology cardiology oncology',
+  'nephrology neurology pediatrics surgery medicine clinic outpatient inpatient ambulatory',
+  'fyi pacu icu nicu picu micu sicu cvicu or ed er hr it ot pt gi ob ent ir ehr emr pto fmla eod eow',
+  'happy glad sure fine great good bad okay alright busy free full empty open closed active inactive',
+  'new old current former latest recent temporary permanent urgent quick quickly asap immediately',
+  'hi hey hello morning afternoon evening night nights day days today tonight tomorrow yesterday weekend',
+  'yes no nope yeah yep maybe perhaps probably definitely certainly actually basically honestly',
+  'both all each either neither none several few many more most less least',
+  'also too as well only just even still already yet again anymore any more',
+  'everyone everybody someone somebody anyone anybody nobody noone',
+  'unit floor ward team group staff department service services desk office',
+  'contract rotation orientation residency fellowship program programme pilot rollout',
+  'access login logins password badge email emails account accounts workstation laptop phone',
+  'request requests ticket tickets approval approvals queue status update updates',
+  'thanks thank cheers regards best kind kindly please pls',
+  'lol omg btw fwiw imo tbh ty thx',
+  'effective immediately tho though anyway anyways instead otherwise meanwhile',
+  'credit usage spend consumption billing invoice quarter month week year',
+  'gave notice shift shifts schedule coverage leave vacation holiday sabbatical',
+  'typo typos wrong right correct incorrect mistake oops',
 );
 
 /** Never a person's name, however it is written. */

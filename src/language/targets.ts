@@ -437,6 +437,9 @@ export function describedKind(n: Normalized): LicenseKind | undefined {
   return [...kinds][0] as LicenseKind;
 }
 
+/** Nouns after a profession word that make it a license kind ("a physician license"), not a person. */
+const KIND_NOUNS = new Set(['license', 'licenses', 'seat', 'seats', 'one', 'version', 'edition', 'dragon', 'access']);
+
 /** Pronouns that point back to a person named earlier ("Dana starts Monday, please get her a license"). */
 const REFERRING = new Set(['him', 'her', 'them', 'his', 'their', 'she', 'he', 'they']);
 
@@ -478,6 +481,9 @@ function readAfter(n: Normalized, i: number, needFollower: boolean, strict = fal
   if (n.tokens[i]?.norm === ',') i++;
   if (n.tokens[i] && REFERRING.has(n.tokens[i].norm)) return referent(n, i);
   if (startsNonPersonTarget(n, i)) return 'blocked';
+  // "for a new nurse", "to my new resident": a person described but not named; the bot asks who.
+  const described = descriptionEnd(n.tokens, i);
+  if (described > i && !KIND_NOUNS.has(n.tokens[described]?.norm ?? '')) return 'blocked';
   const run = peopleAfter(n, i);
   if (!run || run.start !== i) {
     const t = n.tokens[i];
@@ -507,7 +513,7 @@ function afterPreposition(n: Normalized, prep: string, strict = false): Reading 
 function afterVerb(n: Normalized, verbs: ReadonlySet<string>): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
     if (!verbs.has(n.tokens[i].norm)) continue;
-    if (!sentenceAround(n, i).some((t) => TOPIC_WORDS.has(t.norm))) continue;
+    if (!sentenceAround(n, i).some((t) => t.norm.split(' ').some((w) => TOPIC_WORDS.has(w)))) continue;
     let from = i + 1;
     // "set up Sam with Dragon": the particle comes first.
     if (n.tokens[from]?.norm === 'up' && ['set', 'sign', 'hook'].includes(n.tokens[i].norm)) from++;
@@ -654,10 +660,144 @@ function possessive(n: Normalized): Reading {
   return undefined;
 }
 
-/** The requester: "I need Dragon", "give me …", "gimme", "sign me up". */
+/** Verbs after which "me" is who is told or asked, not who a change is for ("tell me", "asked me to"). */
+const ME_NOT_TARGET_AFTER = new Set([
+  'tell',
+  'told',
+  'let',
+  'show',
+  'ask',
+  'asked',
+  'asks',
+  'help',
+  'email',
+  'emailed',
+  'message',
+  'messaged',
+  'ping',
+  'pinged',
+  'call',
+  'called',
+  'text',
+  'texted',
+  'remind',
+  'logged',
+  'locked',
+  'kicked',
+  'signed',
+  'send',
+  'sent',
+  'forwarded',
+  'cc',
+  'notify',
+  'update',
+  'killing',
+  'said',
+]);
+/** What the speaker asks for themselves when they are the subject: "I need …", "can I get …". */
+const SELF_ASK_VERBS = new Set([
+  'need',
+  'needs',
+  'want',
+  'like',
+  'love',
+  'require',
+  'get',
+  'have',
+  'be',
+  'become',
+  'receive',
+  'use',
+  'access',
+  'keep',
+  'requesting',
+  'request',
+  'still',
+]);
+/** Words that may stand between "I" and what the speaker asks ("I would also really need …"). */
+const SELF_FILLER = new Set([
+  'would',
+  'also',
+  'really',
+  'still',
+  'just',
+  'both',
+  'all',
+  'too',
+  'actually',
+  'definitely',
+  'urgently',
+  'now',
+  'please',
+  'do',
+  'will',
+  'am',
+  'a',
+  'so',
+]);
+/** "I need to request a license for …": the speaker asks on someone else's behalf. */
+const ON_BEHALF_AFTER_TO = new Set([
+  'request',
+  'ask',
+  'know',
+  'check',
+  'see',
+  'find',
+  'submit',
+  'fill',
+  'report',
+  'add',
+  'give',
+  'remove',
+  'set',
+  'order',
+  'make',
+  'grant',
+  'assign',
+  'revoke',
+  'escalate',
+  'confirm',
+  'verify',
+  'sort',
+]);
+
+/** "I need / want / would like …", "can I get …": the speaker as the subject of an ask. */
+function selfAsksAt(n: Normalized, i: number): boolean {
+  const words = n.tokens[i].norm.split(' ');
+  if (words[0] !== 'i') return false;
+  for (let j = i + 1; j < n.tokens.length && j - i <= 10; j++) {
+    const w = n.tokens[j].norm.split(' ')[0];
+    if (['.', '?', ';', ':', '-', 'but', 'because', 'if', 'so', 'since', 'that', 'whether'].includes(w)) return false;
+    // Another subject takes over: "I think Dana needs Dragon".
+    if (['he', 'she', 'they', 'we', 'you', 'it', 'i'].includes(w)) return false;
+    const run = peopleAfter(n, j);
+    if (run && run.start === j && !run.users.includes('me')) return false;
+    if (!SELF_ASK_VERBS.has(w)) continue;
+    // "I have a question" states; "can I have …", "I'd like to have …" ask.
+    if (w === 'have' && !['can', 'could', 'may', 'to', 'should', 'would'].includes(n.tokens[j - 1]?.norm ?? ''))
+      continue;
+    return !(n.tokens[j + 1]?.norm === 'to' && ON_BEHALF_AFTER_TO.has(n.tokens[j + 2]?.norm ?? ''));
+  }
+  return false;
+}
+
+/**
+ * The requester, only where the sentence is about the speaker as the one who gets (or loses) the
+ * thing: "I need Dragon", "give me …", "can I get …", "sign me up", "me and Sam". Not "tell me
+ * whether …", "Nina asked me to request …", "I don't think so, remove it".
+ */
 function self(n: Normalized): Reading {
-  const mentions = n.tokens.some((t) => t.norm.split(' ').some((w) => SELF_WORDS.has(w)));
-  return mentions ? { users: ['me'] } : undefined;
+  for (let i = 0; i < n.tokens.length; i++) {
+    const w = n.tokens[i].norm;
+    if (w === 'myself') return { users: ['me'] };
+    if (w === 'me' || w.endsWith(' me')) {
+      const prev = w === 'me' ? n.tokens[i - 1]?.norm : w.split(' ')[0];
+      if (prev && ME_NOT_TARGET_AFTER.has(prev)) continue;
+      return { users: ['me'] };
+    }
+    if (selfAsksAt(n, i)) return { users: ['me'] };
+  }
+  return undefined;
 }
 
 const BARE_ASK_WORDS = new Set([
@@ -677,6 +817,15 @@ const BARE_ASK_WORDS = new Set([
   'too',
 ]);
 
+function splitAt(n: Normalized, ends: readonly string[]): Token[][] {
+  const out: Token[][] = [[]];
+  for (const t of n.tokens) {
+    if (ends.includes(t.norm)) out.push([]);
+    else out[out.length - 1].push(t);
+  }
+  return out.filter((s) => s.length);
+}
+
 /**
  * A first-person request with the "I" left out: "need Dragon", "requesting Dragon nursing", or
  * just "Dragon license please".
@@ -688,6 +837,14 @@ function implicitSelf(n: Normalized): Reading {
   )
     return { users: ['me'] };
   if (n.polite && n.tokens.every((t) => BARE_ASK_WORDS.has(t.norm))) return { users: ['me'] };
+  // "I am a surgeon. Dragon please.": a bare ask after the speaker introduced themselves.
+  const sentences = splitAt(n, ['.', '?', ';']);
+  if (
+    sentences.length > 1 &&
+    /^i am\b/.test(fromTokens(n.source, sentences[0]).text) &&
+    sentences.slice(1).every((s) => s.every((t) => BARE_ASK_WORDS.has(t.norm)))
+  )
+    return { users: ['me'] };
   return undefined;
 }
 
