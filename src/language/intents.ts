@@ -24,6 +24,7 @@ import {
   subscriptionFrom,
 } from './entities';
 import { OTHER_PRODUCT_PHRASES, OTHER_PRODUCTS } from './lexicon';
+import { isEligibilityQuestion } from './reading';
 import { without, type Normalized } from './normalize';
 import type { Reading } from './reading';
 import { kindOfTargets } from './professions';
@@ -42,9 +43,18 @@ export interface ClassifyContext {
    * answer questions ("I don't want to remove anyone's license, just see who has one").
    */
   writes: boolean;
+  /**
+   * The whole message, when the rules read only part of it (a "keep …" clause set aside): what it
+   * is about (Dragon, licenses, the role) is read from the whole.
+   */
+  whole?: Normalized;
 }
 
 const OTHER_PRODUCT_PHRASES_RE = new RegExp(`\\b(?:${OTHER_PRODUCT_PHRASES.join('|')})\\b`);
+
+/** The Dragon Administrator role, however written ("Dragon admin", "admin rights in Dragon"). */
+const ROLE_MENTION_RE =
+  /\bdragon (?:admin|admins)\b|\b(?:admin|admins)\b(?: \S+){0,3} (?:to|in|for|on|of|over|at) (?:the )?dragon\b|\badminister (?:the )?dragon\b/;
 
 /** What every rule may ask about the utterance, computed once. */
 export class Utterance {
@@ -60,16 +70,14 @@ export class Utterance {
     readonly ctx: ClassifyContext = { now: new Date(), writes: true },
   ) {
     this.text = n.text;
-    this.dragon = /\bdragon\b/.test(this.text);
+    const topic = ctx.whole?.text ?? this.text;
+    this.dragon = /\bdragon\b/.test(topic);
     // The kinds name Dragon's licenses here: "does Pat have nursing or physician?".
     this.licenseNoun =
       /\b(?:license|licenses|licensed|licensing|seat|seats)\b|\b(?:nursing|physician) or (?:nursing|physician)\b/.test(
-        this.text,
+        topic,
       );
-    this.dragonAdmin =
-      /\bdragon (?:admin|admins)\b|\b(?:admin|admins)\b(?: \S+){0,3} (?:to|in|for|on|of|over|at) (?:the )?dragon\b|\badminister (?:the )?dragon\b/.test(
-        this.text,
-      );
+    this.dragonAdmin = ROLE_MENTION_RE.test(topic);
     this.partnerCue =
       /\b(?:partner|partners|mpn|dpor|gdap|dap|delegated|pla|reseller|csp|msp)\b/.test(this.text) ||
       n.tokens.some((t) => t.raw === 'PAL') ||
@@ -522,16 +530,31 @@ const setup: Rule = (u) => {
  * Said as a fact or a wish, not as a verb: "Sam shouldn't be a Dragon admin any more", "Lee no
  * longer needs it", "her license should go back to the pool", "Tom's seat can go".
  */
-const NO_LONGER = String.raw`(?:do not|does not|did not) want (?:\S+ ){1,3}to (?:have|be|keep|hold)|(?:needs?|has|have) to be (?:removed|revoked|taken away|taken off|ended|released|reclaimed)|should be (?:removed|revoked|taken away|taken off|ended|released|reclaimed|freed up|given back)|removed|revoked|should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|will not (?:need|be using|use|require)|not needed|go back to the pool|back to the pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?:need|want) (?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
+const NO_LONGER = String.raw`(?:do not|does not|did not) want (?:\S+ ){0,3}to (?:have|be|keep|hold)|(?:not|no longer) (?:necessary|needed|required) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|no (?:need|reason) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|(?:will not|would not|won't) be needed|(?:needs?|has|have) to be (?:removed|revoked|taken away|taken off|ended|released|reclaimed)|should be (?:removed|revoked|taken away|taken off|ended|released|reclaimed|freed up|given back)|removed|revoked|should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|will not (?:need|be using|use|require)|not needed|go back to the pool|back to the pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?:need|want) (?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
 
 const ROLE_REMOVE_RE = new RegExp(
-  String.raw`\b(?:remove|revoke|take (?:\S+ ){0,4}(?:out|off|away)|demote|strip|deactivate|unassign|drop|delete|disable|end|kick|pull|downgrade|cancel|${NO_LONGER})\b`,
+  String.raw`\b(?:remove|revoke|take (?:\S+ ){0,4}(?:out|off|away)|demote|strip|deactivate|unassign|drop|delete|disable|end|kick|pull|downgrade|cancel|stop|${NO_LONGER})\b`,
 );
 const ROLE_HOLDERS_RE =
-  /^who\b|\bwho (?:has|have|holds|is|are|got|else|currently|already|all|can)\b|^(?:list|show|display|export|get|give me|see)\b(?:.*\badmins\b|.* list\b)|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people)) (?:with|who|that)\b|\bwhich (?:users|people)\b/;
+  /\bhow many\b|^who\b|\bwho (?:has|have|holds|is|are|got|else|currently|already|all|can)\b|^(?:list|show|display|export|get|give me|see)\b(?:.*\badmins\b|.* list\b)|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people)) (?:with|who|that)\b|\bwhich (?:users|people)\b/;
 /** "am I a Dragon admin?", "is Sam still a Dragon administrator?", "check whether Omar is …". */
 const ROLE_CHECK_RE =
   /^(?:does|do|did|is|am|are|was|were|has|have)\b|\b(?:check|verify|confirm|see|tell me|know|find out) (?:if|whether)\b/;
+
+/** "dragon admins?", "the Dragon admin list": the role and nothing else. */
+const ROLE_ONLY_RE =
+  /^(?:(?:the|our|current|all|list|of) )*dragon admins?(?: (?:list|now|currently|right now|today))?(?: [?.])*$/;
+const ROLE_COUNT_RE = /\bhow many\b|^who\b|\bwho (?:is|are|has|have|holds|currently)\b/;
+/** Said as a question even without a question mark: "ravi dragon admin yes/no", "admin status for Ravi". */
+const YES_NO_RE = /\byes (?:\/ |or )no\b|\by \/ n\b|\bstatus\b|\b(?:expire|expires|expiry|expiration)\b/;
+const ROLE_WORDS_RE = new RegExp(ROLE_MENTION_RE.source);
+
+/** The mood of the last sentence that names the role: "… greyed out. Am I still a Dragon admin?". */
+function roleSentenceMood(u: Utterance): string | undefined {
+  const sentences = u.ctx.reading?.sentences ?? [];
+  for (let k = sentences.length - 1; k >= 0; k--) if (ROLE_WORDS_RE.test(sentences[k].text)) return sentences[k].mood;
+  return u.ctx.reading?.focus?.mood;
+}
 
 const role: Rule = (u) => {
   if (!u.dragonAdmin) return undefined;
@@ -540,11 +563,17 @@ const role: Rule = (u) => {
   const { rest, justification, duration, until } = setAside(u.n, u.ctx.now);
   // The remove words are read without the end of access: "until end of shift" ends nothing.
   const removing = ROLE_REMOVE_RE.test(rest.text);
-  if (u.has(ROLE_CHECK_RE) && (asking || !u.writes)) {
+  const mood = roleSentenceMood(u);
+  // "can Sam be a Dragon admin?" may be a polite request: the gate offers both.
+  const eligibility = isEligibilityQuestion(u.ctx.reading?.focus) && u.writes && !removing;
+  const question = (mood === 'question' && !eligibility) || (u.has(YES_NO_RE) && asking);
+  if (question || (u.has(ROLE_CHECK_RE) && (asking || !u.writes))) {
     const users = findUsers(rest, 'check');
-    return users
-      ? { intent: 'role.check', users, role: 'dragon-admin' }
-      : { intent: 'role.holders', role: 'dragon-admin' };
+    if (users) return { intent: 'role.check', users, role: 'dragon-admin' };
+    if (!question || u.has(ROLE_ONLY_RE) || u.has(ROLE_COUNT_RE) || u.has(ROLE_CHECK_RE))
+      return { intent: 'role.holders', role: 'dragon-admin' };
+    // "can Dragon admins assign licenses?", "what's the max duration for a Dragon admin?".
+    return { intent: 'unknown' };
   }
   if (!u.writes) return undefined;
   if (removing) return { intent: 'role.remove', users: findUsers(rest, 'remove'), role: 'dragon-admin' };

@@ -295,7 +295,7 @@ function tokenizeWithFlags(utterance: string): { tokens: Token[]; polite: boolea
       ) {
         // "Traders' roles": a possessive after a plural or a name ending in s.
         out.push({ raw, norm: "'s", kind: 'punct', start, end });
-      } else if (ch === '—' || ch === '–') {
+      } else if (ch === '—' || ch === '–' || ch === '→' || ch === '⇒' || ch === '➡') {
         // Dashes set off a clause or a list item ("GDAP for Contoso – License Administrator – 90 days").
         out.push({ raw, norm: '-', kind: 'punct', start, end });
       } else if (ch === '!' || ch === '…') {

@@ -90,7 +90,7 @@ const POPULATION_RE =
 
 /** A later clause that takes the change back. */
 const RETRACTION_RE =
-  /(?:^|[.?;,:-] |\b(?:no|wait|oops|sorry|actually|oh|hmm|hold on|hang on|on second thought) )(?:(?:no|wait|oops|sorry|actually|oh|hmm|ok|okay|hold on|hang on|on second thought|,|-|\.) )*(?:never mind|scratch that|forget (?:it|that|about it|i asked)|disregard(?: that| this| it| my (?:last )?(?:message|request))?|ignore (?:that|this|my (?:last )?(?:message|request))|cancel that|belay that|do not|keep (?:it|them|her|his|their)|leave (?:it|them|her|him)|no need|not yet)(?= [.?;,:-]| *$|,| (?:she|he|they|i|it|that|wrong|my)\b)/;
+  /(?:^|[.?;,:-] |\b(?:no|wait|oops|sorry|actually|oh|hmm|hold on|hang on|on second thought) )(?:(?:no|wait|oops|sorry|actually|oh|hmm|ok|okay|hold on|hang on|on second thought|,|-|\.) )*(?:never mind|scratch that|forget (?:it|that|about it|i asked)|disregard(?: that| this| it| me| my (?:last )?(?:message|request))?|ignore (?:that|this|me|my (?:last )?(?:message|request))|cancel that|belay that|do not|keep (?:it|them|her|his|their)|leave (?:it|them|her|him)|no need|not yet)(?= [.?;,:-]| *$|,| (?:she|he|they|i|it|that|wrong|my)\b)/;
 
 /** Where a correction starts: "— actually make that physician", "sorry, I meant nursing", "no, 4 hours". */
 const CORRECTION_RE =
@@ -193,6 +193,11 @@ export function readMessage(n: Normalized): Reading {
     correction: correctionOf(n),
     mainFrom: mainClauseStart(n, sentences[0]),
   };
+}
+
+/** Whether the text names a change at all ("give", "remove", "needs", "no longer" …). */
+export function changeAsked(n: Normalized): boolean {
+  return CHANGE_WORD_RE.test(n.text);
 }
 
 /** Whether the message asks (yes/no) if someone may have something: "can Sam get a Dragon license?". */

@@ -594,7 +594,7 @@ function modalSubject(n: Normalized): Reading {
 /** "does Dana have …", "is Sam licensed …", "check if Lee has …". */
 function questionSubject(n: Normalized): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
-    if (!['does', 'do', 'did', 'has', 'have', 'is', 'am', 'are', 'was', 'if', 'whether'].includes(n.tokens[i].norm))
+    if (!['does', 'do', 'did', 'has', 'have', 'is', 'am', 'are', 'was', 'were', 'if', 'whether'].includes(n.tokens[i].norm))
       continue;
     const run = peopleAfter(n, i + 1);
     if (!run || run.start !== i + 1) continue;
@@ -602,6 +602,11 @@ function questionSubject(n: Normalized): Reading {
     if (
       next &&
       [
+        'are',
+        'both',
+        'each',
+        'all',
+        'now',
         'have',
         'has',
         'got',
@@ -628,9 +633,50 @@ function questionSubject(n: Normalized): Reading {
         'given',
         'set',
         'still',
-      ].includes(next.norm)
+      ].includes(next.norm.split(' ')[0])
     )
       return run;
+  }
+  return undefined;
+}
+
+/** "am I a Dragon admin", "I'm not a Dragon admin?": the speaker as the subject of a question. */
+function copulaSelf(n: Normalized): Reading {
+  for (let i = 0; i < n.tokens.length; i++) {
+    const w = n.tokens[i].norm;
+    if (w === 'i am' || w === 'i was' || (['am', 'was'].includes(w) && n.tokens[i + 1]?.norm === 'i')) return { users: ['me'] };
+  }
+  return undefined;
+}
+
+/** Separators that set off a name in a telegraphic message ("Anh - dragon admin?", "Uma: dragon-admin"). */
+const SEGMENT_ENDS = new Set(['-', ':', ';', '.', '?', '(', ')', '=']);
+
+/**
+ * Names that stand at the start of the message before the thing asked ("ravi dragon admin
+ * yes/no", "Uma Singh, Ravi Shah — Dragon admin", "dana.kim@contoso.com - remove license"), or
+ * that make up a whole segment between dashes or colons ("nursing → a@x, b@x", "Dragon
+ * Administrator role → Jordan Blake → until Dec 31").
+ */
+function telegraphicNames(n: Normalized): Reading {
+  const first = peopleAfter(n, 0);
+  const next = first && n.tokens[first.end];
+  if (
+    first &&
+    first.start === 0 &&
+    !first.users.includes('me') &&
+    next &&
+    (SEGMENT_ENDS.has(next.norm) || next.norm.split(' ').some((w) => TOPIC_WORDS.has(w)))
+  )
+    return first;
+  let s = 0;
+  for (let i = 0; i <= n.tokens.length; i++) {
+    if (i < n.tokens.length && !SEGMENT_ENDS.has(n.tokens[i].norm)) continue;
+    if (i > s && s > 0) {
+      const run = peopleAfter(n, s);
+      if (run && run.start === s && run.end === i && !run.users.includes('me')) return run;
+    }
+    s = i + 1;
   }
   return undefined;
 }
@@ -644,7 +690,10 @@ function pronounReferent(n: Normalized): Reading {
 function possessive(n: Normalized): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
     const t = n.tokens[i];
-    const nextOwned = n.tokens.slice(i + 1, i + 4).some((x) => POSSESSED.has(x.norm));
+    const after = n.tokens[i + 1];
+    // "Keep Rosa's license. Remove Minh's.": the thing owned is left out after the name.
+    const elided = t.norm === "'s" && (!after || ['.', '?', ';', ',', '-', 'too', 'as', 'and'].includes(after.norm));
+    const nextOwned = elided || n.tokens.slice(i + 1, i + 4).some((x) => x.norm.split(' ').some((w) => POSSESSED.has(w)));
     if (!nextOwned) continue;
     if (t.norm === "'s") {
       const run = peopleBefore(n, i);
@@ -665,6 +714,7 @@ const ME_NOT_TARGET_AFTER = new Set([
   'tell',
   'told',
   'let',
+  'lets',
   'show',
   'ask',
   'asked',
@@ -915,6 +965,7 @@ const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
     (n) => subjectOf(n),
     modalSubject,
     possessive,
+    telegraphicNames,
     self,
     implicitSelf,
   ],
@@ -926,6 +977,7 @@ const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
     (n) => subjectOf(n),
     modalSubject,
     possessive,
+    telegraphicNames,
     self,
     implicitSelf,
   ],
@@ -939,9 +991,18 @@ const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
     (n) => afterVerb(n, REMOVE_VERBS),
     (n) => subjectOf(n),
     modalSubject,
+    telegraphicNames,
     self,
   ],
-  check: [questionSubject, possessive, self],
+  check: [
+    questionSubject,
+    possessive,
+    copulaSelf,
+    telegraphicNames,
+    (n) => afterPreposition(n, 'for'),
+    (n) => afterPreposition(n, 'to'),
+    self,
+  ],
 };
 
 /**

@@ -6,7 +6,8 @@
 import { decide, type Decision, type Verdict } from './gate';
 import { classify, type Draft } from './intents';
 import { normalize, fromTokens, type Normalized } from './normalize';
-import { readMessage, type Reading } from './reading';
+import { clausesOf, isNoChange, withoutClauses } from './clauses';
+import { changeAsked, readMessage, type Reading } from './reading';
 import { correctionFrom } from './corrections';
 import { INTENT_ENTITIES, isWriteIntent, type Entities, type ParseOptions, type ParseResult } from './types';
 
@@ -70,12 +71,30 @@ function slice(n: Normalized, from: number, to = n.tokens.length): Normalized {
   return fromTokens(n.source, n.tokens.slice(from, to), n.polite);
 }
 
+/** Actions that are not tenant writes but that a later "leave it" / "ignore me" still takes back. */
+const RETRACTABLE = new Set(['request.cancel', 'setup']);
+
 /** What the message asks, with the reading's verdict on whether a change is really asked. */
-function draftOf(n: Normalized, reading: Reading, now: Date): { draft: Draft; verdict: Verdict } {
-  if (reading.rules) return { draft: UNKNOWN, verdict: { turnedDown: 'rules' } };
+function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; verdict: Verdict } {
+  if (first.rules) return { draft: UNKNOWN, verdict: { turnedDown: 'rules' } };
   // "Neither" on a choice card, or a plain "no thanks".
-  if (DISMISSAL_RE.test(n.text)) return { draft: UNKNOWN, verdict: { turnedDown: 'retracted' } };
-  const questionsOnly = (m: Normalized) => classify(m, { reading, now, writes: false });
+  if (DISMISSAL_RE.test(whole.text)) return { draft: UNKNOWN, verdict: { turnedDown: 'retracted' } };
+  // "Keep Rosa's license. Remove Minh's.": a clause that keeps things as they are asks for nothing,
+  // and the rules read the rest; with nothing else asked, nothing is changed.
+  let n = whole;
+  let reading = first;
+  const keep = first.retracted ? [] : clausesOf(whole).filter(isNoChange);
+  if (keep.length) {
+    const rest = withoutClauses(whole, keep);
+    if (!changeAsked(rest)) {
+      const asked = classify(rest, { reading, now, writes: false, whole });
+      if (asked.intent !== 'unknown' && !ECHOED_BY_NEGATION.has(asked.intent)) return { draft: asked, verdict: {} };
+      return { draft: UNKNOWN, verdict: { turnedDown: 'not-asked' } };
+    }
+    n = rest;
+    reading = readMessage(rest);
+  }
+  const questionsOnly = (m: Normalized) => classify(m, { reading, now, writes: false, whole });
   // "before you give Sam a license, how many seats are left?": the question is the main clause.
   if (reading.mainFrom !== undefined) {
     const main = questionsOnly(slice(n, reading.mainFrom));
@@ -93,14 +112,15 @@ function draftOf(n: Normalized, reading: Reading, now: Date): { draft: Draft; ve
   }
   if (reading.population && WRITE_START_RE.test(reading.focus?.text ?? ''))
     return { draft: UNKNOWN, verdict: { turnedDown: 'rules' } };
-  let draft = classify(n, { reading, now, writes: true });
+  let draft = classify(n, { reading, now, writes: true, whole });
+  if (reading.retracted && RETRACTABLE.has(draft.intent)) return { draft: UNKNOWN, verdict: { turnedDown: 'retracted' } };
   if (!isWriteIntent(draft.intent)) return { draft, verdict: {} };
   if (PEOPLE_WRITES.has(draft.intent) && reading.population)
     return { draft: UNKNOWN, verdict: { turnedDown: 'rules' } };
   if (reading.retracted) return { draft: UNKNOWN, verdict: { turnedDown: 'retracted' } };
   if (reading.correction) {
     const { at, from } = reading.correction;
-    const before = classify(slice(n, 0, at), { reading, now, writes: true });
+    const before = classify(slice(n, 0, at), { reading, now, writes: true, whole });
     if (isWriteIntent(before.intent)) draft = correctionFrom(before, slice(n, from), now);
   }
   return { draft, verdict: {} };
