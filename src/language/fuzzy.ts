@@ -5,6 +5,14 @@
  * Pure: no I/O.
  */
 
+import {
+  CALENDAR_WORDS,
+  COMMON_NOUNS,
+  CREDENTIALS,
+  DESCRIPTORS,
+  DOMAIN_WORDS,
+  HONORIFICS, EVERYDAY_WORDS, FUNCTION_WORDS, REASON_WORDS, VERBS } from './lexicon';
+
 /**
  * Optimal string alignment distance (Levenshtein plus adjacent transpositions), so "dargon" is one
  * edit from "dragon" rather than two.
@@ -66,6 +74,31 @@ export const KEYWORDS: readonly string[] = [
   'approvals',
   'available',
   'remaining',
+  // The verbs that decide what is asked, and the words around them (a typo in any of them must
+  // not turn a question into a change, nor one change into another).
+  'give',
+  'show',
+  'help',
+  'left',
+  'link',
+  'make',
+  'send',
+  'need',
+  'needs',
+  'assign',
+  'update',
+  'check',
+  'offer',
+  'admin',
+  'roles',
+  'holders',
+  'retired',
+  'started',
+  'setup',
+  'until',
+  'unlink',
+  'grant',
+  'please',
 ];
 
 /** Real words that sit one edit away from a keyword and must stay as written. */
@@ -80,7 +113,6 @@ const LOOKALIKES = new Set([
   'relations',
   'delegate',
   'delegates',
-  'dragoon',
   'drago',
   'remote',
   'removed',
@@ -114,9 +146,61 @@ const LOOKALIKES = new Set([
   'reward',
   'reports',
   'pendant',
+  'cheek',
+  'chuck',
+  'admit',
+  'admits',
+  'rules',
+  'rolls',
+  'holes',
+  'nerds',
+  'needy',
+  'offers',
+  'hold',
+  'lift',
+  'loft',
+  'lint',
+  'mike',
+  'male',
+  'mate',
+  'shoe',
+  'shot',
+  'hemp',
+  'give',
+  'gave',
+  'lest',
+  'sent',
+  'seed',
+  'grunt',
+  'grants',
+  'updates',
+  'unite',
+  'untie',
+  'retied',
+  'retire',
+  'holder',
+  'physical',
+  'physically',
+  'physics',
 ]);
 
 const KEYWORD_SET = new Set(KEYWORDS);
+
+/** Words the grammar already knows are never "corrected" into another ("updated", "checks", "rules"). */
+const KNOWN_WORDS = new Set<string>([
+  ...FUNCTION_WORDS,
+  ...VERBS,
+  ...DOMAIN_WORDS,
+  ...EVERYDAY_WORDS,
+  ...COMMON_NOUNS,
+  ...CALENDAR_WORDS,
+  ...REASON_WORDS,
+  ...DESCRIPTORS,
+  ...HONORIFICS,
+  ...CREDENTIALS,
+  'starters',
+  'joiners',
+]);
 
 /** Misspellings too far from the word for the edit-distance rule, but common enough to know. */
 const KNOWN_MISSPELLINGS: Readonly<Record<string, string>> = {
@@ -142,6 +226,28 @@ const KNOWN_MISSPELLINGS: Readonly<Record<string, string>> = {
   stauts: 'status',
   adminsitrator: 'administrator',
   admininstrator: 'administrator',
+  ofer: 'offer',
+  chek: 'check',
+  chk: 'check',
+  lnk: 'link',
+  hav: 'have',
+  sory: 'sorry',
+  plese: 'please',
+  pleae: 'please',
+  wat: 'what',
+  cn: 'can',
+  amdin: 'admin',
+  admn: 'admin',
+  setpu: 'setup',
+  roels: 'roles',
+  recrod: 'record',
+  holdres: 'holders',
+  nedes: 'needs',
+  startd: 'started',
+  workin: 'working',
+  remvoe: 'remove',
+  remoev: 'remove',
+  revmove: 'remove',
 };
 
 /**
@@ -150,8 +256,17 @@ const KNOWN_MISSPELLINGS: Readonly<Record<string, string>> = {
  * that close to a keyword with the same first letter.
  */
 function maxEdits(length: number): number {
-  if (length < 5) return 0;
+  if (length < 4) return 0;
+  if (length === 4) return 1;
   return length >= 7 ? 2 : 1;
+}
+
+/** Four letters: only a swap of two neighbours ("shwo", "hlep", "lfet") is close enough. */
+function isTransposition(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const diff: number[] = [];
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff.push(i);
+  return diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]];
 }
 
 /**
@@ -161,7 +276,7 @@ function maxEdits(length: number): number {
  */
 export function correctKeyword(word: string): string | undefined {
   if (word in KNOWN_MISSPELLINGS) return KNOWN_MISSPELLINGS[word];
-  if (KEYWORD_SET.has(word) || LOOKALIKES.has(word)) return undefined;
+  if (KEYWORD_SET.has(word) || LOOKALIKES.has(word) || KNOWN_WORDS.has(word)) return undefined;
   const limit = maxEdits(word.length);
   if (limit === 0) return undefined;
   let best: string | undefined;
@@ -169,9 +284,14 @@ export function correctKeyword(word: string): string | undefined {
   let tie = false;
   for (const keyword of KEYWORDS) {
     if (keyword[0] !== word[0]) continue;
+    if (word.length === 4 || keyword.length === 4) {
+      if (isTransposition(word, keyword)) return keyword;
+      continue;
+    }
     if (Math.abs(keyword.length - word.length) > limit) continue;
-    const d = editDistance(word, keyword);
-    if (d > limit) continue;
+    // A word of the same length as the keyword wins a tie ("nures" is "nurse", not "nurses").
+    const d = editDistance(word, keyword) + (keyword.length === word.length ? 0 : 0.5);
+    if (d > limit + 0.5) continue;
     if (d < bestDistance) {
       best = keyword;
       bestDistance = d;
