@@ -13,9 +13,7 @@ const category = args.find((a) => a.startsWith('--category='))?.slice('--categor
 const fromLine = Number(args.find((a) => a.startsWith('--from='))?.slice('--from='.length) ?? 0);
 const showMisses = args.includes('--misses');
 const file = join(__dirname, '..', 'test', 'language', `${set}.jsonl`);
-const results = score(loadLabelled(file), (text) => parse(text, { now: LABELS_NOW })).filter(
-  (r) => r.line >= fromLine,
-);
+const results = score(loadLabelled(file), (text) => parse(text, { now: LABELS_NOW })).filter((r) => r.line >= fromLine);
 const mine = category ? results.filter((r) => r.category === category) : results;
 const pct = (a: number, b: number) => (b ? ((a / b) * 100).toFixed(1) : '-');
 const exact = mine.filter((r) => r.exact).length;

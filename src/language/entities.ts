@@ -99,29 +99,28 @@ function isCredentialAfterName(tokens: readonly Token[], i: number): boolean {
   return (isPersonWord(prev) && !SELF_WORDS.has(prev.norm)) || (prev.norm === ',' && !!before && isPersonWord(before));
 }
 
-/** Words that may stand in brackets after a name: its e-mail, a credential or a profession. */
-const ASIDE_WORDS = new Set([
-  ...CREDENTIALS,
-  ...NURSING_SELF,
-  ...PHYSICIAN_SELF,
-  ...AMBIGUOUS_SELF,
-  'nurse',
-  'attending',
-]);
-
-function isAsideBody(t: Token | undefined): boolean {
-  return !!t && (t.kind === 'email' || ASIDE_WORDS.has(t.norm));
-}
-
 /**
- * Part of "(e-mail)" or "(RN)" written right after a name: "Dana Reyes (dana@contoso.com)",
- * "Kelly (RN) + Jo (LPN)". The aside belongs to the person before it.
+ * Part of a short aside in brackets written right after a name: its e-mail, a credential, a shift
+ * or a department ("Dana Reyes (dana@contoso.com)", "Kelly (RN) + Jo (LPN)", "Aisha Al-Farsi
+ * (nights)", "François Lefèvre (Cardiology)"). The aside belongs to the person before it.
  */
 export function isAside(tokens: readonly Token[], i: number): boolean {
-  const t = tokens[i];
-  if (t.norm === '(') return isAsideBody(tokens[i + 1]) && tokens[i + 2]?.norm === ')' && i > 0;
-  if (t.norm === ')') return isAsideBody(tokens[i - 1]) && tokens[i - 2]?.norm === '(';
-  return tokens[i - 1]?.norm === '(' && tokens[i + 1]?.norm === ')' && isAsideBody(t);
+  for (let open = i; open >= 0 && i - open <= 4; open--) {
+    const t = tokens[open];
+    if (t.norm === ')' && open !== i) return false;
+    if (t.norm !== '(') continue;
+    if (open === 0 || tokens[open - 1].kind !== 'word') return false;
+    for (let close = open + 1; close < tokens.length && close - open <= 4; close++) {
+      if (tokens[close].norm !== ')') continue;
+      if (close < i || close === open + 1) return false;
+      // One e-mail, or up to three words.
+      const body = tokens.slice(open + 1, close);
+      if (body.length === 1 && body[0].kind === 'email') return true;
+      return body.every((b) => b.kind === 'word' && !b.norm.includes(' '));
+    }
+    return false;
+  }
+  return false;
 }
 
 function inRun(tokens: readonly Token[], i: number): boolean {

@@ -11,7 +11,12 @@ import {
   CREDENTIALS,
   DESCRIPTORS,
   DOMAIN_WORDS,
-  HONORIFICS, EVERYDAY_WORDS, FUNCTION_WORDS, REASON_WORDS, VERBS } from './lexicon';
+  HONORIFICS,
+  EVERYDAY_WORDS,
+  FUNCTION_WORDS,
+  REASON_WORDS,
+  VERBS,
+} from './lexicon';
 
 /**
  * Optimal string alignment distance (Levenshtein plus adjacent transpositions), so "dargon" is one

@@ -107,7 +107,18 @@ const ASK_PHRASES_RE =
 const KIND_NOUNS = new Set(['license', 'licenses', 'seat', 'seats', 'version', 'edition', 'sku', 'one', 'group']);
 
 /** Verbs after a profession word that make it the one asking ("our secretary asked me to …"). */
-const RELAY_VERBS = new Set(['asked', 'asks', 'said', 'says', 'told', 'emailed', 'mentioned', 'wants', 'wanted', 'called']);
+const RELAY_VERBS = new Set([
+  'asked',
+  'asks',
+  'said',
+  'says',
+  'told',
+  'emailed',
+  'mentioned',
+  'wants',
+  'wanted',
+  'called',
+]);
 
 interface Mention {
   kind: Kind;

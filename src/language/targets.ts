@@ -170,7 +170,7 @@ const TOPIC_WORDS = new Set([
 
 /** Statements whose subject is the target: "Dana needs Dragon", "Lee doesn't need it anymore", "Sam shouldn't have Dragon". */
 const SUBJECT_ANCHORS_RE =
-  /(?:^| )(?<anchor>needs?|wants?|requires?|would like|would love|is requesting|are requesting|should (?:get|have|be)|should not (?:have|be|keep|get)|has to have|have to have|is asking for|asked for|is missing|does not need|do not need|need not|no longer|is no longer|are no longer|will not (?:need|be using|use|require)|does not have|do not have|left|has left|have left|is leaving|retired|has retired|quit|resigned|has resigned|is retiring|moved|has moved|transferred|has transferred|finished|has finished|(?:is|'s|are) not with us|start|starts|started|is starting|are starting|begins|joins|joined|has joined|will need|will be needing)(?= |$)/g;
+  /(?:^| )(?<anchor>needs?|wants?|requires?|would (?:both |all |also |really )?like|would love|is requesting|are requesting|should (?:get|have|be)|should not (?:have|be|keep|get)|has to have|have to have|is asking for|asked for|is missing|does not need|do not need|need not|no longer|is no longer|are no longer|will not (?:need|be using|use|require)|does not have|do not have|left|has left|have left|is leaving|retired|has retired|quit|resigned|has resigned|is retiring|moved|has moved|transferred|has transferred|finished|has finished|(?:is|'s|are) not with us|start|starts|started|is starting|are starting|begins|joins|joined|has joined|will need|will be needing)(?= |$)/g;
 const LEAVE_RE =
   /(?:^| )(?<anchor>left|has left|is leaving|retired|has retired|quit|resigned|is retiring|moved|transferred|no longer works)(?= |$)/g;
 const CLAUSE_BOUNDARY = new Set([
@@ -448,12 +448,21 @@ const REFERRING = new Set(['him', 'her', 'them', 'his', 'their', 'she', 'he', 't
  * earlier in the message. With none, the target is blocked: the bot asks rather than guessing.
  */
 function referent(n: Normalized, at: number): Reading {
+  const plural = ['them', 'their', 'they', 'both'].includes(n.tokens[at]?.norm ?? '');
+  const found: Found[] = [];
   for (let i = 0; i < at; i++) {
     if (!atClauseStart(n, i)) continue;
     const run = peopleAfter(n, i);
-    if (run && run.start === i && run.end <= at && !run.users.includes('me')) return run;
+    if (run && run.start === i && run.end <= at && !run.users.includes('me')) {
+      // "Dr. Bianchi retired. Dr. Mendoza transferred … reclaim both": each subject named before.
+      if (!plural) return run;
+      found.push(run);
+      i = run.end - 1;
+    }
   }
-  return 'blocked';
+  if (!found.length) return 'blocked';
+  const users = [...new Set(found.flatMap((f) => f.users))];
+  return found.length === 1 ? found[0] : { users };
 }
 
 /** A phrase after a verb or preposition that names a group or a pronoun, not a person. */
@@ -480,6 +489,8 @@ function startsNonPersonTarget(n: Normalized, i: number): boolean {
 function readAfter(n: Normalized, i: number, needFollower: boolean, strict = false): Reading {
   if (n.tokens[i]?.norm === ',') i++;
   if (n.tokens[i] && REFERRING.has(n.tokens[i].norm)) return referent(n, i);
+  // "reclaim both physician licenses": the people named before.
+  if (n.tokens[i]?.norm === 'both' && !peopleAfter(n, i + 1)) return referent(n, i);
   if (startsNonPersonTarget(n, i)) return 'blocked';
   // "for a new nurse", "to my new resident": a person described but not named; the bot asks who.
   const described = descriptionEnd(n.tokens, i);
@@ -534,7 +545,11 @@ function subjectOf(n: Normalized, re: RegExp = SUBJECT_ANCHORS_RE): Reading {
     const at = tokenIndexAtChar(n, (m.index ?? 0) + m[0].indexOf(anchorText));
     if (at < 0) continue;
     let before = at;
-    if (['both', 'also', 'all', 'each', 'too', 'really', 'still', 'now'].includes(n.tokens[before - 1]?.norm ?? ''))
+    while (
+      ['both', 'also', 'all', 'each', 'too', 'really', 'still', 'now', 'have', 'has', 'had', 'will', 'would'].includes(
+        n.tokens[before - 1]?.norm ?? '',
+      )
+    )
       before--;
     if (n.tokens[before - 1]?.norm === 'who' || n.tokens[before - 1]?.norm === 'that') before--;
     if (n.tokens[before - 1]?.norm === ',') before--;
@@ -584,7 +599,22 @@ function modalSubject(n: Normalized): Reading {
     const next = n.tokens[run.end];
     if (
       next &&
-      ['get', 'have', 'be', 'receive', 'use', 'access', 'also', 'please', 'gain', 'become', 'keep'].includes(next.norm)
+      [
+        'get',
+        'have',
+        'be',
+        'receive',
+        'use',
+        'access',
+        'also',
+        'please',
+        'gain',
+        'become',
+        'keep',
+        'both',
+        'all',
+        'each',
+      ].includes(next.norm)
     )
       return run;
   }
@@ -594,7 +624,11 @@ function modalSubject(n: Normalized): Reading {
 /** "does Dana have …", "is Sam licensed …", "check if Lee has …". */
 function questionSubject(n: Normalized): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
-    if (!['does', 'do', 'did', 'has', 'have', 'is', 'am', 'are', 'was', 'were', 'if', 'whether'].includes(n.tokens[i].norm))
+    if (
+      !['does', 'do', 'did', 'has', 'have', 'is', 'am', 'are', 'was', 'were', 'if', 'whether'].includes(
+        n.tokens[i].norm,
+      )
+    )
       continue;
     const run = peopleAfter(n, i + 1);
     if (!run || run.start !== i + 1) continue;
@@ -644,13 +678,14 @@ function questionSubject(n: Normalized): Reading {
 function copulaSelf(n: Normalized): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
     const w = n.tokens[i].norm;
-    if (w === 'i am' || w === 'i was' || (['am', 'was'].includes(w) && n.tokens[i + 1]?.norm === 'i')) return { users: ['me'] };
+    if (w === 'i am' || w === 'i was' || (['am', 'was'].includes(w) && n.tokens[i + 1]?.norm === 'i'))
+      return { users: ['me'] };
   }
   return undefined;
 }
 
 /** Separators that set off a name in a telegraphic message ("Anh - dragon admin?", "Uma: dragon-admin"). */
-const SEGMENT_ENDS = new Set(['-', ':', ';', '.', '?', '(', ')', '=']);
+const SEGMENT_ENDS = new Set(['-', ':', ';', '.', '?', '=']);
 
 /**
  * Names that stand at the start of the message before the thing asked ("ravi dragon admin
@@ -686,6 +721,28 @@ function pronounReferent(n: Normalized): Reading {
   return subjectOf(n, LEAVE_RE) ?? 'blocked';
 }
 
+/**
+ * "my license and Dr. Greene's", "Dana's and Sam's licenses", "Dr. Greene's and my licenses": the
+ * other owners joined by "and" in the same clause.
+ */
+function morePossessors(n: Normalized, from: number, first: Found): Found {
+  const users = [...first.users];
+  for (let i = from; i < n.tokens.length; i++) {
+    const w = n.tokens[i].norm;
+    if (['.', '?', ';', '-', 'but', 'because', 'so'].includes(w)) break;
+    if (w !== 'and' && w !== ',' && w !== '&') continue;
+    const next = n.tokens[i + 1];
+    if (next?.norm === 'my') {
+      users.push('me');
+      continue;
+    }
+    const run = peopleAfter(n, i + 1);
+    if (run && run.start === i + 1 && n.tokens[run.end]?.norm === "'s") users.push(...run.users);
+  }
+  const unique = [...new Set(users)];
+  return unique.length === first.users.length ? first : { users: unique };
+}
+
 /** "Dana's Dragon license", "my license", "Fabrikam's roles". */
 function possessive(n: Normalized): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
@@ -693,14 +750,15 @@ function possessive(n: Normalized): Reading {
     const after = n.tokens[i + 1];
     // "Keep Rosa's license. Remove Minh's.": the thing owned is left out after the name.
     const elided = t.norm === "'s" && (!after || ['.', '?', ';', ',', '-', 'too', 'as', 'and'].includes(after.norm));
-    const nextOwned = elided || n.tokens.slice(i + 1, i + 4).some((x) => x.norm.split(' ').some((w) => POSSESSED.has(w)));
+    const nextOwned =
+      elided || n.tokens.slice(i + 1, i + 4).some((x) => x.norm.split(' ').some((w) => POSSESSED.has(w)));
     if (!nextOwned) continue;
     if (t.norm === "'s") {
       const run = peopleBefore(n, i);
-      if (run) return run;
+      if (run) return morePossessors(n, i + 1, run);
       continue;
     }
-    if (t.norm === 'my') return { users: ['me'] };
+    if (t.norm === 'my') return morePossessors(n, i + 1, { users: ['me'] });
     if (['his', 'her', 'their'].includes(t.norm)) {
       const r = pronounReferent(n);
       return r === 'blocked' ? referent(n, i) : r;
@@ -763,27 +821,6 @@ const SELF_ASK_VERBS = new Set([
   'requesting',
   'request',
   'still',
-]);
-/** Words that may stand between "I" and what the speaker asks ("I would also really need …"). */
-const SELF_FILLER = new Set([
-  'would',
-  'also',
-  'really',
-  'still',
-  'just',
-  'both',
-  'all',
-  'too',
-  'actually',
-  'definitely',
-  'urgently',
-  'now',
-  'please',
-  'do',
-  'will',
-  'am',
-  'a',
-  'so',
 ]);
 /** "I need to request a license for …": the speaker asks on someone else's behalf. */
 const ON_BEHALF_AFTER_TO = new Set([
@@ -959,6 +996,7 @@ function namesAnotherTarget(n: Normalized, found: Found): boolean {
 const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
   request: [
     colonList,
+    wantedToHave,
     (n) => afterPreposition(n, 'for', true),
     (n) => afterVerb(n, REQUEST_VERBS),
     (n) => afterPreposition(n, 'to'),
@@ -971,6 +1009,7 @@ const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
   ],
   assign: [
     colonList,
+    wantedToHave,
     (n) => afterVerb(n, ASSIGN_VERBS),
     (n) => afterPreposition(n, 'to'),
     (n) => afterPreposition(n, 'for', true),
@@ -1015,7 +1054,64 @@ export function findUsers(n: Normalized, mode: TargetMode): string[] | undefined
   for (const read of ORDER[mode]) {
     const r = read(clean);
     if (r === 'blocked') return undefined;
-    if (r) return namesAnotherTarget(clean, r) ? undefined : r.users;
+    if (!r) continue;
+    if (mode !== 'request' && mode !== 'assign') return namesAnotherTarget(clean, r) ? undefined : r.users;
+    const joined = otherFrames(clean, r);
+    if (joined === 'blocked') return undefined;
+    return namesAnotherTarget(clean, joined) ? undefined : withAdded(clean, joined).users;
   }
   return undefined;
+}
+
+function overlaps(a: Found, b: Found): boolean {
+  return a.start !== undefined && b.start !== undefined && a.end !== undefined && b.end !== undefined
+    ? a.start < b.end && b.start < a.end
+    : false;
+}
+
+/**
+ * Both a verb's object and a "for …" name people ("give Jean-Baptiste a nursing license and also
+ * one for Aoife"): joined by "and", they are one list in the order written; otherwise the sentence
+ * pairs different people with different things, and the bot asks.
+ */
+function otherFrames(n: Normalized, r: Found): Found | 'blocked' {
+  if (r.start === undefined || r.end === undefined) return r;
+  const frames = [afterVerb(n, REQUEST_VERBS), afterPreposition(n, 'for'), afterPreposition(n, 'to')];
+  let out: Found = r;
+  for (const f of frames) {
+    if (!f || f === 'blocked' || f.start === undefined || f.end === undefined) continue;
+    if (overlaps(f, out) || f.users.every((u) => out.users.includes(u)) || f.users.includes('me')) continue;
+    const [a, b] = f.start < (out.start ?? 0) ? [f, out] : [out, f];
+    const between = n.tokens.slice(a.end, b.start).map((t) => t.norm);
+    if (!between.includes('and') && !between.includes('plus')) return 'blocked';
+    out = { users: [...new Set([...a.users, ...b.users])], start: a.start, end: b.end };
+  }
+  return out;
+}
+
+const TOO = new Set(['too', 'also', 'aswell']);
+
+/**
+ * "… and my friend ruth on days too", "…, and her orientee D'Andre Williams too": a person added
+ * at the end of the request with "too" / "as well".
+ */
+function withAdded(n: Normalized, r: Found): Found {
+  if (r.end === undefined) return r;
+  const users = [...r.users];
+  for (let i = r.end; i < n.tokens.length; i++) {
+    if (n.tokens[i].norm !== 'and') continue;
+    let j = i + 1;
+    if (['my', 'our', 'her', 'his', 'their'].includes(n.tokens[j]?.norm ?? '')) {
+      j++;
+      // "her orientee D'Andre": one word that says who the person is to the speaker.
+      const w = n.tokens[j];
+      if (w && w.kind === 'word' && !/^\p{Lu}/u.test(w.raw) && !peopleAfter(n, j + 1)?.users.includes('me')) j++;
+    }
+    const run = peopleAfter(n, j);
+    if (!run || run.start !== j || run.users.includes('me')) continue;
+    const tail = n.tokens.slice(run.end, run.end + 4).map((t) => t.norm);
+    const asWell = tail.some((w, k) => TOO.has(w) || (w === 'as' && tail[k + 1] === 'well'));
+    if (asWell) users.push(...run.users.filter((u) => !users.includes(u)));
+  }
+  return users.length === r.users.length ? r : { ...r, users };
 }

@@ -113,7 +113,8 @@ function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; 
   if (reading.population && WRITE_START_RE.test(reading.focus?.text ?? ''))
     return { draft: UNKNOWN, verdict: { turnedDown: 'rules' } };
   let draft = classify(n, { reading, now, writes: true, whole });
-  if (reading.retracted && RETRACTABLE.has(draft.intent)) return { draft: UNKNOWN, verdict: { turnedDown: 'retracted' } };
+  if (reading.retracted && RETRACTABLE.has(draft.intent))
+    return { draft: UNKNOWN, verdict: { turnedDown: 'retracted' } };
   if (!isWriteIntent(draft.intent)) return { draft, verdict: {} };
   if (PEOPLE_WRITES.has(draft.intent) && reading.population)
     return { draft: UNKNOWN, verdict: { turnedDown: 'rules' } };
