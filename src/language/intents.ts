@@ -598,7 +598,7 @@ const LICENSE_REMOVE_RE = new RegExp(
  * go"): a removal, unless the message also asks for something ("… joined the ICU and needs Dragon").
  */
 const DEPARTURE_RE =
-  /\b(?<!(?:are|is|have|has|any|seats|licenses|still|remain|we|nothing|anything) )left(?! \?| over|$)|\b(?:is leaving|leaving|resigned|has resigned|retired|has retired|is retiring|retiring|quit|no longer works|finished (?:her|his|their) (?:contract|assignment|rotation)|contract (?:ended|is over|has ended))\b/;
+  /\b(?<!(?:are|is|be|have|has|any|seats|licenses|still|remain|we|nothing|anything) )left(?! \?| over| if| after|$)|\b(?:is leaving|leaving|resigned|has resigned|retired|has retired|is retiring|retiring|quit|no longer works|finished (?:her|his|their) (?:contract|assignment|rotation)|contract (?:ended|is over|has ended))\b/;
 const ASKS_RE = /\b(?:need|needs|give|get|set up|assign|add|grant|provision|would like|want|wants)\b/;
 /** "seats", "dragon seats?", "nursing licenses left". */
 const SEATS_ALONE_RE =
@@ -608,7 +608,7 @@ const SEATS_RE =
 const HOLDERS_RE =
   /\bwhich (?:\S+ )?(?:nurses|physicians|doctors|residents|hospitalists|attendings|surgeons|clinicians|providers|rns|lpns)\b|^who\b|\bwho (?:has|have|holds|is|are|got|else|currently|already|all)\b|^(?:list|show|export|display|report|pull|give me)\b.*\b(?:users|holders|everyone|everybody|people|list|all)\b|\b(?:license holders|holders|roster)\b|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people|staff|clinicians)) (?:with|who|that)\b|\bwhich (?:users|people|staff|clinicians)\b/;
 const CHECK_RE =
-  /^(?:does|do|did|has|have|is|am|are|was)\b|\b(?:check|verify|confirm|see) (?:if|whether)\b|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
+  /^(?:does|do|did|has|have|is|am|are|was)\b|\b(?:check|verify|confirm|see|know|find out|tell me) (?:if|whether)\b|\b(?:has|have|got)\b(?:(?! \.).)* \?$|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
 const REQUEST_RE =
   /\b(?:need|needs|needed|want|wants|give|get|gets|set up|set|assign|provision|grant|add|request|requesting|requested|would like|would love|enroll|sign|hook|access|allocate|issue|onboard|enable|put|register|require|requires|requesting|send|have|sort)\b|^license (?!\?)\S/;
 /** A report of something broken is a support question, not a license request. */

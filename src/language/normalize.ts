@@ -38,6 +38,8 @@ export interface Normalized {
   offsets: readonly number[];
   /** The writer said "please" (or similar): a sign of a request even without a verb ("Dragon please"). */
   polite: boolean;
+  /** The message opened by asking the bot ("can you …", "could you …"), an opener dropped here. */
+  opener?: boolean;
 }
 
 /**
@@ -263,7 +265,7 @@ export function tokenize(utterance: string): Token[] {
   return tokenizeWithFlags(utterance).tokens;
 }
 
-function tokenizeWithFlags(utterance: string): { tokens: Token[]; polite: boolean } {
+function tokenizeWithFlags(utterance: string): { tokens: Token[]; polite: boolean; opener: boolean } {
   // Teams mentions arrive as <at>Name</at>: keep the name, blank the tags (same length, so
   // offsets into the original stay valid).
   const source = utterance.replace(/<\/?[a-z][^<>]{0,200}>/gi, (m) => ' '.repeat(m.length));
@@ -309,7 +311,10 @@ function tokenizeWithFlags(utterance: string): { tokens: Token[]; polite: boolea
     sentenceStart = !!last && last.kind === 'punct' && ['.', '?', ':', ';'].includes(last.norm);
   }
   const polite = out.some((t) => t.norm === '' && POLITE.has(t.raw.toLowerCase()));
-  return { tokens: dropFiller(joinPhrases(out.filter((t) => t.norm !== ''))), polite };
+  const joined = joinPhrases(out.filter((t) => t.norm !== ''));
+  const tokens = dropFiller(joined);
+  const opener = joined.slice(0, joined.length - tokens.length).some((t) => t.norm === 'you');
+  return { tokens, polite, opener };
 }
 
 const SENTENCE_PUNCT = new Set(['.', '?', ';']);
@@ -391,8 +396,8 @@ export function fromTokens(source: string, tokens: readonly Token[], polite = fa
 }
 
 export function normalize(utterance: string): Normalized {
-  const { tokens, polite } = tokenizeWithFlags(utterance);
-  return fromTokens(utterance, tokens, polite);
+  const { tokens, polite, opener } = tokenizeWithFlags(utterance);
+  return { ...fromTokens(utterance, tokens, polite), opener };
 }
 
 /** The same utterance with tokens [start, end) removed (a duration or reason already read). */

@@ -59,7 +59,7 @@ const IMPERATIVE_START_RE =
 
 /** Questions and hypotheticals whose change is not asked for ("should I …", "what happens if …"). */
 const HYPOTHETICAL_RE =
-  /^(?!how (?:can|do|could|would|should) (?:i|we) (?:get|obtain|request|have|sign up for)\b)(?:what (?:happens|would happen|will happen|if|would it take|should)|what is the (?:process|way)|if|suppose|supposing|assuming|in case|when (?:i|we|you|someone|somebody|a|an|the)|why|how (?:do|does|did|can|could|would|should|to|come|long)|is there (?:a|any) way|are there (?:a|any) ways?|would (?:\S+ing|it)|does (?:\S+ing)|do (?:\S+ing)|will (?:\S+ing)|who (?:can|could|should|would|do|does|will|approves|decides)|should (?:i|we|they|he|she|it|you|there|this|that)|which (?:\S+ )?should|i (?:wonder|am wondering|was wondering) (?:if|whether|how|why))\b/;
+  /^(?!how (?:can|do|could|would|should) (?:i|we) (?:get|obtain|request|have|sign up for)\b)(?:what (?:happens|would happen|will happen|if|would it take|should)|what is the (?:process|way)|if|suppose|supposing|assuming|in case|when (?:i|we|you|someone|somebody|a|an|the)|why|how (?:do|does|did|can|could|would|should|to|come|long)|is there (?:a|any) way|are there (?:a|any) ways?|would (?:\S+ing|it)|does (?:\S+ing)|do (?:\S+ing)|will (?:\S+ing)|who (?:can|could|should|would|do|does|will|approves|decides)|should (?:i|we|they|he|she|it|you|there|this|that)|which (?:\S+ )?should|i (?:wonder|am wondering|was wondering) (?:if|whether|how|why)|does it make sense|do you think|would it be (?:ok|okay|fine|possible|better|wise)|is it (?:ok|okay|fine|possible|wise|worth|allowed|normal|true|better) (?:for|if|that|to)|is there (?:any )?reason)\b/;
 
 const QUESTION_START_RE =
   /^(?:who|whom|whose|what|which|where|when|why|how|is|are|am|was|were|do|does|did|has|have|had|can|could|may|might|should|would|will|shall)\b/;
@@ -82,11 +82,15 @@ const RULES_RES: readonly RegExp[] = [
   /\b(?:pretend|imagine) (?:you|that you|to be|you are)\b|\bact as (?:if|an?|the|my)\b|\byou are now\b|\bfrom now on you\b|\bnew (?:instructions|rules|policy)\b/,
   /\bauto-?approve\b|\bi (?:hereby )?authori[sz]e you\b|\bno (?:restrictions|limits|rules)\b|\bapproval rules? (?:do not|does not) apply\b|\b(?:rules|policy|policies) (?:do not|does not) apply\b/,
   /\bsystem\s*\]|\[\s*system\b|^system\s*:/,
+  /\bapprovals? (?:step |process |rules? )?(?:is|are|has been|have been|was|were|got) (?:\S+ ){0,2}(?:disabled|off|turned off|skipped|waived|suspended|bypassed|not (?:needed|required|necessary))\b/,
+  /\b(?:treat|consider|count|mark) (?:\S+ ){0,3}(?:requests?|this|these|it|them|everything) as (?:pre-?)?approved\b|\bpre-? ?approved\b|\bauto-?approved?\b/,
+  /\b(?:the )?(?:rules?|policy|policies|process) (?:have |has )?(?:just )?changed\b|\b(?:policy|policies|rules?) (?:\S+ ){0,5}(?:has been|have been|was|were|is now|are now) (?:updated|changed|lifted|relaxed)\b/,
+  /"intent"\s*:|\bexecute\s*[{[]|<<\s*\w+\s*>>|^\s*\[\s*(?:admin|system|root|sudo|override)\s*\]/,
 ];
 
 /** Token words that point at a whole population when they stand for the target of a change. */
 const POPULATION_RE =
-  /^(?:can|could|may|do|does|should|are|will) (?:\S+ )?(?:nurses|physicians|doctors|residents|practitioners|nps|pas|providers|staff|people|users|hospitalists|attendings|surgeons|interns|fellows|clinicians|pharmacists|therapists|scribes)\b|\b(?:everyone|everybody|every ?one|all (?:of )?(?:the |our |my |these |those )?(?:\S+ )?(?:nurses|physicians|doctors|residents|users|staff|people|clinicians|employees|providers|hospitalists|attendings|surgeons|interns|fellows|members|licenses|seats|admins|administrators|rns|lpns|nps|pas|accounts|team|teams|unit|units|department|departments|ward|wards|floor|floors|new hires|hires|nursing|physician|dragon|charge)|every (?:\S+ )?(?:nurse|physician|doctor|resident|user|member|person|clinician|employee|provider|hospitalist|attending|surgeon|intern|fellow|license|seat|admin|rn|lpn|np|pa|account|one|single)(?:'s| 's)?|(?:the )?(?:whole|entire) (?:\S+ ){0,2}(?:team|teams|unit|department|dept|staff|floor|ward|hospital|icu|ed|er|service|group|org|organisation|organization|tenant|clinic|practice|nursing|shift)|each (?:nurse|physician|doctor|resident|user|member|person|one))\b/;
+  /\b(?:all|every|each) (?:of )?(?:the |our |my )?(?:\S+ )?partners?(?:'s| 's)?\b|\ball of (?!them\b|us\b|you\b|these\b|those\b|the following\b|my (?:requests|licenses?)\b|it\b|that\b|this\b)\S+|^(?:can|could|may|do|does|should|are|will) (?:\S+ )?(?:nurses|physicians|doctors|residents|practitioners|nps|pas|providers|staff|people|users|hospitalists|attendings|surgeons|interns|fellows|clinicians|pharmacists|therapists|scribes)\b|\b(?:everyone|everybody|every ?one|all (?:of )?(?:the |our |my |these |those )?(?:\S+ )?(?:nurses|physicians|doctors|residents|users|staff|people|clinicians|employees|providers|hospitalists|attendings|surgeons|interns|fellows|members|licenses|seats|admins|administrators|rns|lpns|nps|pas|accounts|team|teams|unit|units|department|departments|ward|wards|floor|floors|new hires|hires|nursing|physician|dragon|charge)|every (?:\S+ )?(?:nurse|physician|doctor|resident|user|member|person|clinician|employee|provider|hospitalist|attending|surgeon|intern|fellow|license|seat|admin|rn|lpn|np|pa|account|one|single)(?:'s| 's)?|(?:the )?(?:whole|entire) (?:\S+ ){0,2}(?:team|teams|unit|department|dept|staff|floor|ward|hospital|icu|ed|er|service|group|org|organisation|organization|tenant|clinic|practice|nursing|shift)|each (?:nurse|physician|doctor|resident|user|member|person|one))\b/;
 
 /** A later clause that takes the change back. */
 const RETRACTION_RE =
@@ -100,10 +104,16 @@ const CORRECTION_RE =
 const PROHIBITION_RE =
   /\b(?:do not|does not|did not|never|should not|shall not|must not|will not|can not|could not|would not|no need to|not to|hold off(?: on)?|refrain from|nobody should|no one should|noone should|nobody is to|no one is to|avoid)\b(?: (?:please|yet|ever|actually|really|want|wanna|want to|need to|have to|go|go ahead and|be|to|you|we|i)){0,3} (?:give|giving|remove|removing|assign|assigning|make|making|revoke|revoking|take|taking|add|adding|grant|granting|send|sending|unlink|unlinking|provision|provisioning|set|setting|strip|stripping|pull|pulling|delete|deleting|end|ending|terminate|drop|dropping|put|putting|reclaim|release|touch|change|offer|offering|link)\b/;
 
+/** A question that sets a condition first: "just curious — if someone leaves, does their license …?". */
+const CONDITION_IN_QUESTION_RE =
+  /(?:^|[,:-] )(?:(?:just curious|quick question|curious|hypothetically) [,:-] )?(?:what if|if|suppose|supposing|assuming|in case|when (?:someone|somebody|a|an|the|i|we|they|he|she))\b/;
+
 function sentenceMood(text: string, endsWithQuestion: boolean): Mood {
   if (HYPOTHETICAL_RE.test(text)) return 'hypothetical';
+  if (endsWithQuestion && CONDITION_IN_QUESTION_RE.test(text)) return 'hypothetical';
   if (IMPERATIVE_START_RE.test(text)) return 'order';
-  if (FIRST_PERSON_ASK_RE.test(text)) return 'request';
+  // "I'm a nurse on 4 West, could I get Dragon?": the ask may follow an introduction.
+  if (text.split(/ [,:-] /).some((clause) => FIRST_PERSON_ASK_RE.test(clause))) return 'request';
   if (endsWithQuestion || QUESTION_START_RE.test(text)) return 'question';
   return 'statement';
 }
@@ -114,12 +124,13 @@ function splitSentences(n: Normalized): Sentence[] {
   const push = (end: number) => {
     if (end > s) {
       const raw = fromTokens(n.source, n.tokens.slice(s, end)).text;
-      const polite = POLITE_OPENER_RE.exec(raw);
-      const text = polite ? raw.slice(polite[0].length) : raw;
+      const opener = POLITE_OPENER_RE.exec(raw);
+      const text = opener ? raw.slice(opener[0].length) : raw;
+      // The opener of the first sentence ("could you …") was dropped with the filler.
+      const polite = !!opener || (s === 0 && !!n.opener);
       const question = n.tokens[end]?.norm === '?';
       let mood = sentenceMood(text, question);
       // A polite opener turns a question into an order ("could you give Dana a license?").
-      if (polite && mood === 'question') mood = 'order';
       if (polite && mood !== 'hypothetical') mood = 'order';
       out.push({ start: s, end, text, mood });
     }

@@ -637,6 +637,10 @@ function questionSubject(n: Normalized): Reading {
       next &&
       [
         'are',
+        'eligible',
+        'allowed',
+        'entitled',
+        'approved',
         'both',
         'each',
         'all',

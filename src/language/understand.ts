@@ -7,7 +7,7 @@ import { decide, type Decision, type Verdict } from './gate';
 import { classify, type Draft } from './intents';
 import { normalize, fromTokens, type Normalized } from './normalize';
 import { clausesOf, isNoChange, withoutClauses } from './clauses';
-import { changeAsked, readMessage, type Reading } from './reading';
+import { changeAsked, isEligibilityQuestion, readMessage, type Reading } from './reading';
 import { correctionFrom } from './corrections';
 import { INTENT_ENTITIES, isWriteIntent, type Entities, type ParseOptions, type ParseResult } from './types';
 
@@ -116,8 +116,15 @@ function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; 
   if (reading.retracted && RETRACTABLE.has(draft.intent))
     return { draft: UNKNOWN, verdict: { turnedDown: 'retracted' } };
   if (!isWriteIntent(draft.intent)) return { draft, verdict: {} };
-  if (PEOPLE_WRITES.has(draft.intent) && reading.population)
+  if ((PEOPLE_WRITES.has(draft.intent) || draft.intent === 'partner.roles.remove') && reading.population)
     return { draft: UNKNOWN, verdict: { turnedDown: 'rules' } };
+  // A change asked in a question that is neither addressed to the bot ("could you …") nor asked for
+  // oneself ("can I get …") nor about someone's eligibility ("can Sam get …"): "does it make sense
+  // to give Abdi a license?", "can I assign Dragon directly or …?" — a question, never a change.
+  if (reading.focus?.mood === 'question' && !isEligibilityQuestion(reading.focus)) {
+    const asked = questionsOnly(n);
+    return { draft: asked, verdict: asked.intent === 'unknown' ? { turnedDown: 'not-asked' } : {} };
+  }
   if (reading.retracted) return { draft: UNKNOWN, verdict: { turnedDown: 'retracted' } };
   if (reading.correction) {
     const { at, from } = reading.correction;
