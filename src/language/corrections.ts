@@ -1,51 +1,182 @@
 /**
  * Self-corrections: the last word counts. "give Dana nursing — actually make that physician" is a
- * physician request; "make Sam Dragon admin for 2 hours, no, 4 hours" is four hours; "remove
- * Kate's license, sorry, I meant Kim" is Kim. The change is read from the words before the
+ * physician request; "make Sam Dragon admin for 2 hours, actually make it 4" is four hours; "remove
+ * Kate's license, sorry, I meant Kim" is Kim; "give Kelly and Jo licenses. Scratch Jo" is Kelly;
+ * "… it's just Yaw" keeps Yaw Darko alone; "until Dec 20 — correction, Dec 18" ends on the 18th;
+ * "link MPN 1234576 — typo, 1234567" links 1234567. The change is read from the words before the
  * correction, and whatever the correction states replaces what it names. Pure: no I/O.
  */
-import { durationFrom, licenseFromWords, peopleAfter } from './entities';
+import { durationFrom, licenseFromWords, orgAfter, peopleAfter, subscriptionFrom } from './entities';
 import type { Draft } from './intents';
 import { NURSING_SELF, PHYSICIAN_SELF } from './lexicon';
-import type { Normalized } from './normalize';
-import { untilFrom } from './until';
+import { fromTokens, type Normalized } from './normalize';
+import { kindOfTargets } from './professions';
+import { untilFrom, untilPhrase } from './until';
 
-/** "he's a nurse, so nursing": a profession word in the correction says the kind too. */
-function kindIn(after: Normalized): Draft['license'] {
+/** "he's a nurse, so nursing", "she's actually our new NP, not an RN": what the correction says of the kind. */
+function kindIn(after: Normalized): Draft['license'] | 'ask' | undefined {
   const stated = licenseFromWords(after);
   if (stated === 'nursing' || stated === 'physician') return stated;
-  const words = after.tokens.map((t) => t.norm);
+  // A profession named as what the person is, not what they are not ("not an RN").
+  const kept = after.tokens.filter(
+    (_, i) => !['not', 'no'].includes(after.tokens[i - 2]?.norm ?? '') && after.tokens[i - 1]?.norm !== 'not',
+  );
+  const positive = fromTokens(after.source, kept);
+  const described = kindOfTargets(positive, undefined);
+  if (described) return described;
+  const words = positive.tokens.map((t) => t.norm);
+  if (/\b(?:np|pa|nurse practitioner|physician assistant|pharmacist|therapist|not sure which)\b/.test(positive.text))
+    return 'ask';
   const nursing = words.some((w) => NURSING_SELF.has(w));
   const physician = words.some((w) => PHYSICIAN_SELF.has(w));
   if (nursing !== physician) return nursing ? 'nursing' : 'physician';
   return undefined;
 }
 
-function personIn(after: Normalized): string[] | undefined {
+/** The people the correction names, in order. */
+function peopleIn(after: Normalized): { users: string[]; start: number }[] {
+  const out: { users: string[]; start: number }[] = [];
   for (let i = 0; i < after.tokens.length; i++) {
     const run = peopleAfter(after, i);
-    if (run && !run.users.includes('me')) return run.users;
+    if (run && run.start === i && !run.users.includes('me')) {
+      out.push({ users: run.users, start: i });
+      i = run.end - 1;
+    }
   }
-  return undefined;
+  return out;
 }
 
-export function correctionFrom(before: Draft, after: Normalized, now: Date): Draft {
+/** "Yaw" in a correction is "Yaw Darko" when the request named Yaw Darko. */
+function asNamedBefore(name: string, before: readonly string[] | undefined): string {
+  const lower = name.toLowerCase();
+  return before?.find((u) => u.toLowerCase() === lower || u.toLowerCase().startsWith(`${lower} `)) ?? name;
+}
+
+const DROP_MARKERS = new Set(['scratch', 'drop', 'minus', 'without', 'except', 'not']);
+/** "Efua is staying on days", "Jo already has one", "Omari is a PA": said of someone who is left out. */
+const LEFT_OUT_RE =
+  /^(?:is|are|'s) (?:staying|not|no longer|already|actually a|a pa|an np)|^(?:already has|does not need|doesn't need|has one|won't need|will not need)/;
+
+function correctedPeople(before: Draft, after: Normalized, marker: string): string[] | undefined {
+  const named = peopleIn(after);
+  if (!named.length) return undefined;
+  // "just Tariq", "it's just Yaw", "only Dana".
+  for (const p of named) {
+    const prev = after.tokens[p.start - 1]?.norm;
+    if (prev === 'just' || prev === 'only') return p.users.map((u) => asNamedBefore(u, before.users));
+  }
+  // "scratch Jo", "not Fabrikam", "Efua is staying on days": those are left out.
+  if (before.users?.length) {
+    const out = named.filter((p) => {
+      const prev = after.tokens[p.start - 1]?.norm ?? marker;
+      const rest = fromTokens(after.source, after.tokens.slice(p.start + 1)).text;
+      return DROP_MARKERS.has(prev) || (p.start === 0 && DROP_MARKERS.has(marker)) || LEFT_OUT_RE.test(rest);
+    });
+    if (out.length) {
+      const gone = new Set(out.flatMap((p) => p.users.map((u) => asNamedBefore(u, before.users))));
+      const left = before.users.filter((u) => !gone.has(u));
+      return left.length ? left : undefined;
+    }
+  }
+  return named[0].users;
+}
+
+/** A bare number in a correction ("actually make it 4", "— make that 180", "typo, 1234567"). */
+function bareNumber(after: Normalized): string | undefined {
+  const nums = after.tokens.filter((t) => t.kind === 'number' && /^\d+$/.test(t.norm));
+  return nums.length ? nums[nums.length - 1].norm : undefined;
+}
+
+/** "PT2H" with 4 → "PT4H"; "P90D" with 180 → "P180D". */
+function withAmount(iso: string, amount: string): string {
+  return iso.replace(/\d+(?=[A-Z]$)/, amount);
+}
+
+const CHECK_CUE_RE = /\b(?:check|see|find out|verify|confirm) (?:if|whether)\b|\bjust (?:check|see|show|tell)\b/;
+
+export interface CorrectionContext {
+  now: Date;
+  /** The words that mark the correction ("actually", "scratch", "sorry ,"). */
+  marker: string;
+  /** The question rules, for a correction that turns the change into a question. */
+  ask: (n: Normalized) => Draft;
+}
+
+export function correctionFrom(before: Draft, after: Normalized, ctx: CorrectionContext): Draft {
   const out: Draft = { ...before };
+  // "Please make Dr. Farahani a Dragon admin. Actually, let's just check whether she already is one."
+  if (CHECK_CUE_RE.test(after.text)) {
+    const asked = ctx.ask(after);
+    if (asked.intent === 'role.check' || asked.intent === 'license.check' || asked.intent === 'role.holders') {
+      if (asked.intent === 'role.holders' || !asked.users) {
+        const intent = before.intent.startsWith('role') ? 'role.check' : 'license.check';
+        return { intent, users: before.users, role: before.role, license: before.license };
+      }
+      return asked;
+    }
+  }
   const license = kindIn(after);
-  if (license) out.license = license;
+  if (license === 'ask') delete out.license;
+  else if (license) out.license = license;
   const duration = durationFrom(after);
   if (duration) {
     out.duration = duration.value;
     delete out.until;
   }
-  const until = untilFrom(after, now);
+  const until = untilFrom(after, ctx.now);
   if (until?.value) {
     out.until = until.value;
     delete out.duration;
   }
-  if (!license && !duration && !until) {
-    const users = personIn(after);
+  // "until Dec 20 — correction, Dec 18", "until Friday, er, Thursday": a date alone.
+  let bareDate = false;
+  if (before.until && !until?.value && !duration) {
+    const date = untilPhrase(after, ctx.now);
+    if (date) {
+      out.until = date;
+      bareDate = true;
+    }
+  }
+  const number = !duration && !until && !bareDate ? bareNumber(after) : undefined;
+  if (number) {
+    if (before.duration) out.duration = withAmount(before.duration, number);
+    else if (before.partnerId !== undefined) out.partnerId = number;
+    else if (before.requestId !== undefined) out.requestId = Number(number);
+  }
+  // "make Fabrikam partner of record on EHR-Prod, no sorry, on EHR-Dev".
+  if (before.subscription !== undefined || before.intent === 'partner.record') {
+    const sub = subscriptionFrom(after)?.value ?? onName(after);
+    if (sub) out.subscription = sub;
+  }
+  // "remove Fabrikam's admin roles. Wait — it's Tailspin Toys, not Fabrikam."
+  if (before.partner !== undefined || before.customer !== undefined) {
+    const org = orgStated(after);
+    if (org && before.partner !== undefined) out.partner = org;
+    if (org && before.customer !== undefined) out.customer = org;
+  }
+  if (!license && !duration && !until && !bareDate && !number) {
+    const users = correctedPeople(before, after, ctx.marker);
     if (users) out.users = users;
   }
   return out;
+}
+
+/** "on EHR-Dev": a subscription named after "on" in a correction. */
+function onName(after: Normalized): string | undefined {
+  const i = after.tokens.findIndex((t) => t.norm === 'on');
+  if (i < 0) return undefined;
+  const t = after.tokens[i + 1];
+  return t && (t.kind === 'code' || /[A-Z]/.test(t.raw)) ? t.raw : undefined;
+}
+
+/** "it's Tailspin Toys, not Fabrikam": the organisation the correction puts in place. */
+function orgStated(after: Normalized): string | undefined {
+  for (let i = 0; i < after.tokens.length; i++) {
+    const t = after.tokens[i];
+    if (t.kind !== 'word' || !/^\p{Lu}/u.test(t.raw)) continue;
+    if (['not', 'no'].includes(after.tokens[i - 1]?.norm ?? '')) continue;
+    const org = orgAfter(after, i);
+    if (org) return org.value;
+  }
+  return undefined;
 }

@@ -56,6 +56,10 @@ const OTHER_PRODUCT_PHRASES_RE = new RegExp(`\\b(?:${OTHER_PRODUCT_PHRASES.join(
 const ROLE_MENTION_RE =
   /\bdragon (?:admin|admins)\b|\b(?:admin|admins)\b(?: \S+){0,3} (?:to|in|for|on|of|over|at) (?:the )?dragon\b|\badminister (?:the )?dragon\b/;
 
+/** A kind named as the thing given or taken: "give Dana nursing", "assign physician to Ivy", "add Tariq to nursing". */
+const KIND_AS_LICENSE_RE =
+  /\b(?:give|giving|assign|assigning|add|adding|remove|removing|revoke|revoking|grant|granting|get|put|switch|change|move|take|taking)\b(?: \S+){0,4} (?:nursing|physician)(?= *$| [.,?;:-]| (?:to|for|from|and|too|now|instead|asap|access|license|licenses|seat|seats|dragon|one)\b)/;
+
 /** What every rule may ask about the utterance, computed once. */
 export class Utterance {
   readonly text: string;
@@ -76,7 +80,7 @@ export class Utterance {
     this.licenseNoun =
       /\b(?:license|licenses|licensed|licensing|seat|seats)\b|\b(?:nursing|physician) or (?:nursing|physician)\b/.test(
         topic,
-      );
+      ) || KIND_AS_LICENSE_RE.test(topic);
     this.dragonAdmin = ROLE_MENTION_RE.test(topic);
     this.partnerCue =
       /\b(?:partner|partners|mpn|dpor|gdap|dap|delegated|pla|reseller|csp|msp)\b/.test(this.text) ||

@@ -30,8 +30,12 @@ export interface Reading {
   population: boolean;
   /** A later clause takes the change back ("no wait, keep it", "never mind", "scratch that"). */
   retracted: boolean;
+  /** Where the retraction starts (a token index), when there is one. */
+  retractedAt?: number;
   /** A change forbidden rather than asked ("don't give …", "never remove …", "hold off on …"). */
   prohibited: boolean;
+  /** Where the prohibition starts (a token index), when there is one. */
+  prohibitedAt?: number;
   /**
    * A correction ("— actually make that physician", "sorry, I meant nursing"): the change is read
    * from the tokens before `at`, and what follows `from` replaces what it names.
@@ -98,11 +102,11 @@ const RETRACTION_RE =
 
 /** Where a correction starts: "— actually make that physician", "sorry, I meant nursing", "no, 4 hours". */
 const CORRECTION_RE =
-  /(?:[.?;,:-]|^) (?:(?:no|oh|oops|sorry|wait|hmm|um) [,.-]? ?)*(?:actually(?: ,)?(?: make (?:that|it))?|i meant|i mean|sorry i meant|correction :?|on second thought(?: ,)?(?: make (?:that|it))?|make (?:that|it)|or rather|rather|no ,|no -|no(?= \d)|oh wait|wait)(?= )/g;
+  /(?:[.?;,:-]|^) (?:(?:no|oh|oops|sorry|wait|hmm|um|uh|er|erm|lol|haha|ugh|ah) [,.-]? ?)*(?:actually(?: ,)?(?: (?:on reflection|on second thought) ,?)?(?: make (?:that|it))?|i meant|i mean|sorry i meant|correction [:,-]?|on second thought(?: ,)?(?: make (?:that|it))?|make (?:that|it)|or rather|rather|no ,|no -|no(?= \d)|oh wait|wait|sorry [,-]|typo [,:-]|(?:er|erm|um|uh) [,-]|lol no ,?|scratch(?! that\b))(?= )/g;
 
 /** A change forbidden: "don't give …", "never remove …", "we shouldn't give …", "hold off on giving …". */
 const PROHIBITION_RE =
-  /\b(?:do not|does not|did not|never|should not|shall not|must not|will not|can not|could not|would not|no need to|not to|hold off(?: on)?|refrain from|nobody should|no one should|noone should|nobody is to|no one is to|avoid)\b(?: (?:please|yet|ever|actually|really|want|wanna|want to|need to|have to|go|go ahead and|be|to|you|we|i)){0,3} (?:give|giving|remove|removing|assign|assigning|make|making|revoke|revoking|take|taking|add|adding|grant|granting|send|sending|unlink|unlinking|provision|provisioning|set|setting|strip|stripping|pull|pulling|delete|deleting|end|ending|terminate|drop|dropping|put|putting|reclaim|release|touch|change|offer|offering|link)\b/;
+  /\b(?:do not|does not|did not|never|should not|shall not|must not|will not|can not|could not|would not|no need to|not to|hold off(?: on)?|refrain from|nobody should|no one should|noone should|nobody is to|no one is to|avoid)\b(?: (?:please|yet|ever|actually|really|want|wanna|want to|need to|have to|go|go ahead and|be|to|you|we|i)){0,3} (?:give|giving|remove|removing|assign|assigning|make|making|revoke|revoking|take|taking|add|adding|grant|granting|send|sending|unlink|unlinking|provision|provisioning|set|setting|strip|stripping|pull|pulling|delete|deleting|end|ending|terminate|drop|dropping|put|putting|reclaim|release|touch|change|offer|offering|link|license|licensing|reassign|reassigned|reassigning|removed|revoked|taken|given|assigned|granted|reclaimed|released|do (?:it|that|this|anything))\b|\bwould (?:rather|prefer) (?:\S+ ){0,4}not (?:receive|get|have|be given|be made|become)\b|\bnot (?:asking|requesting) (?:you )?to\b/;
 
 /** A question that sets a condition first: "just curious — if someone leaves, does their license …?". */
 const CONDITION_IN_QUESTION_RE =
@@ -190,6 +194,7 @@ export function readMessage(n: Normalized): Reading {
   const raw = n.source.toLowerCase();
   const rules = RULES_RES.some((re) => re.test(text) || re.test(raw));
   const retraction = RETRACTION_RE.exec(text);
+  const prohibition = PROHIBITION_RE.exec(text);
   // A retraction counts only after something was asked: "keep her license" alone asks for nothing,
   // and "not yet" ends a request only when it stands after it.
   const retracted = !!retraction && retraction.index > 0 && CHANGE_WORD_RE.test(text.slice(0, retraction.index));
@@ -200,7 +205,9 @@ export function readMessage(n: Normalized): Reading {
     rules,
     population: POPULATION_RE.test(text),
     retracted,
-    prohibited: PROHIBITION_RE.test(text),
+    retractedAt: retracted && retraction ? tokenAtChar(n, retraction.index) : undefined,
+    prohibited: !!prohibition,
+    prohibitedAt: prohibition ? tokenAtChar(n, prohibition.index) : undefined,
     correction: correctionOf(n),
     mainFrom: mainClauseStart(n, sentences[0]),
   };

@@ -74,6 +74,54 @@ function slice(n: Normalized, from: number, to = n.tokens.length): Normalized {
 /** Actions that are not tenant writes but that a later "leave it" / "ignore me" still takes back. */
 const RETRACTABLE = new Set(['request.cancel', 'setup']);
 
+const GO_AHEAD_RE =
+  /\b(?:go ahead|proceed|please do|do it now|you can do it|it is fine now|it is ok now|green light)\b/;
+const REPLACEMENT_RE = /\b(?:needs?|instead|rather|should (?:get|have)|give (?:her|him|them))\b/;
+/** The words that make an order a prohibition, taken out to read the order itself. */
+const NEGATORS = new Set(['do not', 'does not', 'never', 'should not', 'will not', 'do', 'not', 'please', 'yet']);
+
+function liftedProhibition(n: Normalized, reading: Reading, now: Date, whole: Normalized): Draft | undefined {
+  const at = reading.prohibitedAt;
+  if (at === undefined) return undefined;
+  let end = at;
+  while (end < n.tokens.length && !['.', ';', ',', '-', '?'].includes(n.tokens[end].norm)) end++;
+  const after = slice(n, Math.min(end + 1, n.tokens.length));
+  if (!after.tokens.length) return undefined;
+  let v = at;
+  while (v < end && NEGATORS.has(n.tokens[v].norm)) v++;
+  const order = fromTokens(
+    n.source,
+    [...n.tokens.slice(0, at), ...n.tokens.slice(v, end).filter((t) => t.norm !== 'yet')],
+    n.polite,
+  );
+  const base = classify(order, { reading: readMessage(order), now, writes: true, whole });
+  if (!isWriteIntent(base.intent)) return undefined;
+  if (GO_AHEAD_RE.test(after.text)) return base;
+  if (!REPLACEMENT_RE.test(after.text)) return undefined;
+  const replaced = correctionFrom(base, after, {
+    now,
+    marker: '',
+    ask: (m) => classify(m, { reading, now, writes: false, whole }),
+  });
+  const changed = (['license', 'duration', 'until', 'role'] as const).some(
+    (k) => replaced[k] !== undefined && replaced[k] !== base[k],
+  );
+  return changed ? replaced : undefined;
+}
+
+/** The change read before a correction, with what the correction states put in place. */
+function corrected(n: Normalized, reading: Reading, now: Date, whole: Normalized): Draft | undefined {
+  if (!reading.correction) return undefined;
+  const { at, from } = reading.correction;
+  const before = classify(slice(n, 0, at), { reading, now, writes: true, whole });
+  if (!isWriteIntent(before.intent) && before.requestId === undefined) return undefined;
+  return correctionFrom(before, slice(n, from), {
+    now,
+    marker: fromTokens(n.source, n.tokens.slice(at, from)).text,
+    ask: (m) => classify(m, { reading, now, writes: false, whole }),
+  });
+}
+
 /** What the message asks, with the reading's verdict on whether a change is really asked. */
 function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; verdict: Verdict } {
   if (first.rules) return { draft: UNKNOWN, verdict: { turnedDown: 'rules' } };
@@ -101,6 +149,10 @@ function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; 
     if (main.intent !== 'unknown') return { draft: main, verdict: {} };
     return { draft: UNKNOWN, verdict: { turnedDown: 'not-asked' } };
   }
+  // A prohibition lifted later ("don't give Abena a license yet — oh wait, she started today, go
+  // ahead") or turned into another value ("do NOT give Brianna a physician license — she needs nursing").
+  const lifted = reading.prohibited ? liftedProhibition(n, reading, now, whole) : undefined;
+  if (lifted) return { draft: lifted, verdict: {} };
   // A change forbidden or wondered about is not asked: what is left is a question, or nothing.
   if (reading.prohibited || reading.focus?.mood === 'hypothetical') {
     const asked = questionsOnly(n);
@@ -125,12 +177,16 @@ function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; 
     const asked = questionsOnly(n);
     return { draft: asked, verdict: asked.intent === 'unknown' ? { turnedDown: 'not-asked' } : {} };
   }
-  if (reading.retracted) return { draft: UNKNOWN, verdict: { turnedDown: 'retracted' } };
-  if (reading.correction) {
-    const { at, from } = reading.correction;
-    const before = classify(slice(n, 0, at), { reading, now, writes: true, whole });
-    if (isWriteIntent(before.intent)) draft = correctionFrom(before, slice(n, from), now);
+  if (reading.retracted) {
+    // "remove the partner link. no, keep it, just show me which ID is linked": what is asked after.
+    if (reading.retractedAt !== undefined) {
+      const asked = questionsOnly(slice(n, reading.retractedAt));
+      if (asked.intent !== 'unknown' && QUESTION_CUE_RE.test(slice(n, reading.retractedAt).text))
+        return { draft: asked, verdict: {} };
+    }
+    return { draft: UNKNOWN, verdict: { turnedDown: 'retracted' } };
   }
+  if (reading.correction) draft = corrected(n, reading, now, whole) ?? draft;
   return { draft, verdict: {} };
 }
 

@@ -79,3 +79,15 @@ export function untilFrom(n: Normalized, now: Date): UntilFound | undefined {
   }
   return undefined;
 }
+
+/**
+ * A date standing alone at the start of a phrase ("Thursday", "Dec 18."), as a correction of an
+ * end already stated gives it: ISO local time, or undefined.
+ */
+export function untilPhrase(n: Normalized, now: Date): string | undefined {
+  if (!n.tokens.length) return undefined;
+  const phrase = rawOf(n, 0, n.tokens.length);
+  const [hit] = chronoEn().casual.parse(phrase, now, { forwardDate: true });
+  if (!hit || phrase.slice(0, hit.index).trim() !== '') return undefined;
+  return isoLocal(hit.start.date(), hit.start.isCertain('hour'));
+}
