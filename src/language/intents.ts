@@ -24,6 +24,8 @@ import {
   subscriptionFrom,
 } from './entities';
 import { OTHER_PRODUCT_PHRASES, OTHER_PRODUCTS } from './lexicon';
+import { appositionOrg, capitalOrgAt, earlierOrg, introducedOrg, orgAfterWord, subjectOrg } from './organisations';
+import { subscriptionAfterPreposition } from './subscriptions';
 import { isEligibilityQuestion } from './reading';
 import { without, type Normalized } from './normalize';
 import type { Reading } from './reading';
@@ -83,7 +85,9 @@ export class Utterance {
       ) || KIND_AS_LICENSE_RE.test(topic);
     this.dragonAdmin = ROLE_MENTION_RE.test(topic);
     this.partnerCue =
-      /\b(?:partner|partners|mpn|dpor|gdap|dap|delegated|pla|reseller|csp|msp)\b/.test(this.text) ||
+      /\b(?:partner|partners|mpn|dpor|gdap|dap|delegated|pla|reseller|csp|msp)\b|\b(?:gets?|getting) (?:the )?(?:partner )?credit\b|\bcustomer approval link\b/.test(
+        this.text,
+      ) ||
       n.tokens.some((t) => t.raw === 'PAL') ||
       /\b(?:our|the|current|a|add|delete|remove|show|update|change|replace|set up|check|link|unlink|existing) pal\b/.test(
         this.text,
@@ -165,7 +169,7 @@ const help: Rule = (u) => (u.has(HELP_RE) || u.has(HELP_WITH_RE) ? { intent: 'he
 
 /** Licenses that are not software: a driving licence, a state nursing licence and its renewal. */
 const NOT_SOFTWARE_LICENSE_RE =
-  /\b(?:driver 's license|drivers license|driving license|license to drive|state license|medical license|dea license|license renewal|compact license|renew(?:al|ing)? (?:of )?(?:\S+ ){0,2}license)\b/;
+  /\bpartner center (?:\S+ ){0,2}(?:support|phone|number|login|password|account|hours)\b|\b(?:driver 's license|drivers license|driving license|license to drive|state license|medical license|dea license|license renewal|compact license|renew(?:al|ing)? (?:of )?(?:\S+ ){0,2}license)\b/;
 
 const otherProduct: Rule = (u) =>
   (u.otherProduct || u.has(NOT_SOFTWARE_LICENSE_RE)) && !u.dragon ? { intent: 'unknown' } : undefined;
@@ -211,7 +215,8 @@ const APPROVALS_RES: readonly RegExp[] = [
   /^(?:approve|reject|deny|decline)\b.*\b(?:request|requests|req)\b|^(?:approve|reject|deny|decline) #? ?\d+/,
 ];
 
-const approvals: Rule = (u) => (APPROVALS_RES.some((re) => u.has(re)) ? { intent: 'approvals.pending' } : undefined);
+const approvals: Rule = (u) =>
+  !u.partnerCue && APPROVALS_RES.some((re) => u.has(re)) ? { intent: 'approvals.pending' } : undefined;
 
 const REQUEST_NOUN_RE =
   /\b(?:my|the|this|that|our|your|his|her|dragon|license|pending|open|last|latest|recent|previous|admin|role|of|on|about|to|with|for) (?:\S+ )?(?:request|requests|req)\b|\b(?:request|requests|req|ticket)s? (?:#|\d|number|no|id|status)|(?:^| )# ?\d+|^(?:request|requests|req)\b/;
@@ -270,9 +275,10 @@ const purchase: Rule = (u) => {
 // ---------------------------------------------------------------------------------------------
 // partner.* (partner cues present)
 
-const RECORD_RE = /\b(?:partner of record|dpor)\b/;
+const RECORD_RE =
+  /\b(?:partner of record|dpor)\b|\b(?:gets?|getting|receives?|receiving) (?:the )?(?:partner )?credit\b|\bpartner credit\b|\bpartner (?:is )?(?:attributed|credited)\b/;
 const RECORD_SET_RE =
-  /\b(?:make|set|add|attach|assign|designate|register|name|associate|link|change|update|use|nominate|choose|put)\b|\b(?:should|will|to) be (?:our|the)\b|\bas (?:our|the) (?:new )?(?:digital )?(?:partner of record|dpor)\b/;
+  /\b(?:make|set|add|attach|assign|designate|register|name|named|associate|link|change|update|use|nominate|choose|put|give|replace|go ahead)\b|\b(?:should|will|to) be (?:our|the)\b|\bas (?:our|the) (?:new )?(?:digital )?(?:partner of record|dpor)\b/;
 const QUESTION_RE =
   /^(?:who|which|what|show|list|check|view|see|display|tell|get|is|are|do|does|did|has)\b|\b(?:who|which|what|show|list|check|view|see|display|do we have|is there|tell me|current|currently)\b|\?/;
 
@@ -284,6 +290,24 @@ function parenthesisedBefore(n: Normalized, at: number): number {
 }
 
 function partnerForRecord(n: Normalized): string | undefined {
+  // "replace Fabrikam with Litware as partner of record": the one put in place.
+  const replacing = n.tokens.findIndex((t) => t.norm === 'replace');
+  if (replacing >= 0) {
+    const org = orgAfterWord(n, ['with', 'by']);
+    if (org) return org.value;
+  }
+  for (let i = 0; i < n.tokens.length; i++) {
+    // "make them our partner of record": the partner introduced before.
+    if (RECORD_SET_RE.test(n.tokens[i].norm) && ['them', 'they', 'it'].includes(n.tokens[i + 1]?.norm ?? '')) {
+      const org = introducedOrg(n) ?? appositionOrg(n) ?? subjectOrg(n) ?? earlierOrg(n, i);
+      if (org) return org.value;
+    }
+    // "… should be Litware, MPN 4567890".
+    if (['should', 'will', 'to'].includes(n.tokens[i].norm) && n.tokens[i + 1]?.norm === 'be') {
+      const org = capitalOrgAt(n, i + 2);
+      if (org) return org.value;
+    }
+  }
   for (let i = 0; i < n.tokens.length; i++) {
     const t = n.tokens[i].norm;
     if (RECORD_SET_RE.test(t)) {
@@ -301,19 +325,37 @@ function partnerForRecord(n: Normalized): string | undefined {
       const org = orgBefore(n, parenthesisedBefore(n, i));
       if (org) return org.value;
     }
-    if ((t === 'record' || t === 'dpor') && ['to', 'is', '=', ':', 'as'].includes(n.tokens[i + 1]?.norm ?? '')) {
+    if ((t === 'record' || t === 'dpor') && ['to', 'is', '=', ':', 'as', '-'].includes(n.tokens[i + 1]?.norm ?? '')) {
       const org = orgAfter(n, i + 2);
       if (org) return org.value;
     }
   }
+  // "Our reseller, Wide World Importers, … asked to be named as our partner of record".
+  const named = appositionOrg(n) ?? introducedOrg(n);
+  if (named) return named.value;
+  // "partner of record for EHR-Prod: Adatum (MPN 6543210)".
+  const colon = n.tokens.findIndex((t) => t.norm === ':');
+  if (colon >= 0) return capitalOrgAt(n, colon + 1)?.value;
   return undefined;
+}
+
+/** The mood of the last sentence that matches `re` (what that part of the message does). */
+function moodOf(u: Utterance, re: RegExp): string | undefined {
+  const sentences = u.ctx.reading?.sentences ?? [];
+  for (let k = sentences.length - 1; k >= 0; k--) if (re.test(sentences[k].text)) return sentences[k].mood;
+  return u.ctx.reading?.focus?.mood;
+}
+
+function asked(u: Utterance, re: RegExp): boolean {
+  const mood = moodOf(u, re);
+  return mood === 'question' || mood === 'hypothetical';
 }
 
 function partnerRecord(u: Utterance): Draft | undefined {
   if (!u.has(RECORD_RE)) return undefined;
-  const subscription = subscriptionFrom(u.n);
+  const subscription = subscriptionAfterPreposition(u.n);
   const rest = cut(u.n, subscription);
-  const setting = u.has(RECORD_SET_RE) && u.writes;
+  const setting = u.has(RECORD_SET_RE) && u.writes && !asked(u, RECORD_RE);
   if (!setting && u.has(QUESTION_RE)) return { intent: 'partner.record.show', subscription: subscription?.value };
   const partnerId = partnerIdFrom(rest, 'any');
   const partner = partnerForRecord(rest);
@@ -331,11 +373,13 @@ const LINK_RE = /\b(?:mpn|pal|partner admin link|partner id|partner location|pla
 const LINK_EVERYDAY_RE =
   /\bpartner links?\b|\b(?:un|re)link(?:ed)? (?:\S+ )?partners?\b|\b(?:linked|relinked) partner\b|\bpartner (?:is |was )?(?:linked|relinked)\b|\blink (?:to|with) (?:the |our )?partner\b|\bpartners?\b.*\brelink\b/;
 const LINK_REMOVE_RE =
-  /\b(?:remove|removed|unlink|delete|detach|disconnect|drop|clear|take off|get rid of|revoke|stop)\b/;
+  /\b(?:remove|removed|unlink|delete|detach|disconnect|disassociate|dissociate|drop|clear|take (?:\S+ ){0,4}off|get rid of|revoke|stop|(?:needs|has|have|can|should) (?:to )?go)\b/;
 const LINK_UPDATE_RE =
-  /\b(?:change|changed|update|updated|replace|switch|swap|modify|correct|edit|wrong|different|relink)\b/;
+  /\b(?:change|changed|update|updated|replace|switch|swap|modify|correct|edit|wrong|different|relink|re-point|repoint|point|become|becomes|move)\b/;
 const LINK_SHOW_RE =
   /^(?:what|which|show|is|are|do|does|check|view|see|display|who|tell|list|get)\b|\b(?:what|which|show|is there|check|view|see|display|do we have|current|currently|list)\b/;
+
+const LINK_MENTION_RE = /\b(?:mpn|pal|partner|pla|link|linked|unlink)\b/;
 
 function isAboutLink(u: Utterance): boolean {
   if (u.has(LINK_RE) || u.n.tokens.some((t) => t.raw === 'PAL')) return true;
@@ -344,7 +388,8 @@ function isAboutLink(u: Utterance): boolean {
 
 function partnerLink(u: Utterance): Draft | undefined {
   if (!isAboutLink(u)) return undefined;
-  if (!u.writes) return { intent: 'partner.link.show' };
+  // "PAL status?", "which MPN ID did Fabrikam link?": a question about the link, never a change.
+  if (!u.writes || asked(u, LINK_MENTION_RE) || u.has(/\bstatus\b/)) return { intent: 'partner.link.show' };
   // The contract's partner.link.remove carries no id: only the identity that made the link can
   // remove it, and the service reads which id that is from the tenant, not from the sentence.
   if (u.has(LINK_REMOVE_RE)) return { intent: 'partner.link.remove' };
@@ -365,7 +410,7 @@ function partnerLink(u: Utterance): Draft | undefined {
 }
 
 const ROLES_REMOVE_VERB_RE =
-  /\b(?:remove|revoke|terminate|end|take away|strip|cancel|delete|kill|stop|pull|withdraw|disable|cut off)\b/;
+  /\b(?:remove|revoke|terminate|end|take away|strip|cancel|delete|kill|stop|pull(?! (?:\S+ )?together)|withdraw|disable|cut off|should not (?:have|keep|hold)|no longer (?:have|has|need|needs|hold)|not (?:\S+ ){1,6}any ?more)\b/;
 const ROLES_NOUN_RE =
   /\b(?:roles|role|access|relationship|relationships|gdap|dap|delegated|permissions|rights|privileges)\b/;
 
@@ -377,6 +422,9 @@ function partnerForRoles(n: Normalized): string | undefined {
       if (org) return org.value;
     }
   }
+  // "our former MSP, Tailspin Toys", "Tailspin still has Global Admin", "… from Fabrikam".
+  const named = appositionOrg(n) ?? subjectOrg(n) ?? orgAfterWord(n, ['from', 'with', 'for', 'of']);
+  if (named) return named.value;
   for (let i = 0; i < n.tokens.length; i++) {
     if (['from', 'with', 'for', 'of'].includes(n.tokens[i].norm)) {
       const org = orgAfter(n, i + 1);
@@ -388,15 +436,30 @@ function partnerForRoles(n: Normalized): string | undefined {
 
 function partnerRolesRemove(u: Utterance): Draft | undefined {
   if (!u.writes || !u.has(ROLES_REMOVE_VERB_RE) || !u.has(ROLES_NOUN_RE)) return undefined;
+  if (asked(u, ROLES_REMOVE_VERB_RE)) return undefined;
   return { intent: 'partner.roles.remove', partner: partnerForRoles(u.n) };
 }
 
 const OFFER_VERB_RE =
-  /\b(?:send|create|prepare|draft|make|new|request|requesting|generate|set up|start|invite|get|need|want|build|issue|establish|initiate|open|raise)\b/;
+  /\b(?:send|create|prepare|draft|make|new|request|requesting|generate|set up|start|invite|get|need|want|build|issue|establish|initiate|open|raise|offer)\b|^(?:new )?g?dap (?:offer )?(?:for|to|-)/;
+/** The customer side of an offer: accepting or approving one is a question about the partner. */
+const ACCEPT_RE = /\b(?:accept|accepting|accepted|approve|approving|click accept|decline|reject)\b/;
 const OFFER_NOUN_RE = /\b(?:offer|invite|invitation|request|relationship|link|gdap|dap)\b/;
 const OFFER_KIND_RE = /\b(?:gdap|dap|delegated)\b/;
 
 function customerFor(n: Normalized): string | undefined {
+  for (let i = 0; i < n.tokens.length; i++) {
+    if (!['send', 'invite', 'offer', 'give'].includes(n.tokens[i].norm)) continue;
+    const named = capitalOrgAt(n, i + 1);
+    if (named) return named.value;
+    // "Can you send them a GDAP offer?": the customer named before.
+    if (['them', 'they'].includes(n.tokens[i + 1]?.norm ?? '')) {
+      const org = earlierOrg(n, i);
+      if (org) return org.value;
+    }
+  }
+  const after = orgAfterWord(n, ['for', 'to', 'with', '-']);
+  if (after) return after.value;
   for (let i = 0; i < n.tokens.length; i++) {
     if (['send', 'invite', 'offer', 'give'].includes(n.tokens[i].norm)) {
       const org = orgAfter(n, i + 1);
@@ -418,6 +481,7 @@ const LOOK_RE = /\b(?:see|show|list|view|display|check|which|what)\b/;
 function partnerOffer(u: Utterance): Draft | undefined {
   if (!u.writes || !u.has(OFFER_VERB_RE) || !u.has(OFFER_NOUN_RE) || !u.has(OFFER_KIND_RE) || u.has(LOOK_RE))
     return undefined;
+  if (u.has(ACCEPT_RE) || asked(u, OFFER_KIND_RE)) return undefined;
   const duration = durationFrom(u.n);
   const rest = cut(u.n, duration);
   return {
@@ -430,6 +494,8 @@ function partnerOffer(u: Utterance): Draft | undefined {
 
 /** The partner a "what can they do" question is about. */
 function partnerAskedAbout(n: Normalized): string | undefined {
+  const asked = askedOrg(n);
+  if (asked) return asked;
   const patterns: readonly RegExp[] = [
     /^what (?:can|could|may) (?<org>.+?) do\b/d,
     /\bwhat (?:\S+ )?(?:roles|role|access|permissions|rights|privileges) (?:does|do) (?<org>.+?) have\b/d,
@@ -455,6 +521,24 @@ function partnerAskedAbout(n: Normalized): string | undefined {
   return undefined;
 }
 
+/** Where a question names the partner: "is Northwind Traders a reseller …", "request from Fabrikam". */
+function askedOrg(n: Normalized): string | undefined {
+  for (let i = 0; i < n.tokens.length; i++) {
+    const w = n.tokens[i].norm;
+    if (['is', 'does', 'do', 'can', 'could', 'did', 'has'].includes(w)) {
+      const org = capitalOrgAt(n, i + 1);
+      if (org) return org.value;
+    }
+    if (['what', 'which one is', 'one'].includes(w) || (w === 'is' && n.tokens[i - 1]?.norm === 'one')) {
+      const org = capitalOrgAt(n, i + 1);
+      if (org) return org.value;
+    }
+  }
+  const from = orgAfterWord(n, ['from', 'with', 'about']);
+  if (from) return from.value;
+  return subjectOrg(n)?.value;
+}
+
 function endsAtChar(n: Normalized, end: number, charEnd: number): boolean {
   const last = end - 1;
   return last >= 0 && n.offsets[last] + n.tokens[last].norm.length === charEnd;
@@ -469,7 +553,7 @@ function partnerRelationships(u: Utterance): Draft | undefined {
 
 const partnerWithCue: Rule = (u) => {
   if (!u.partnerCue) return undefined;
-  return partnerRecord(u) ?? partnerLink(u) ?? partnerOffer(u) ?? partnerRolesRemove(u) ?? partnerRelationships(u);
+  return partnerRecord(u) ?? partnerLink(u) ?? partnerRolesRemove(u) ?? partnerOffer(u) ?? partnerRelationships(u);
 };
 
 /**
@@ -485,8 +569,12 @@ const partnerWithoutCue: Rule = (u) => {
   }
   if (
     u.has(/\bwhat (?:admin )?(?:roles|access|permissions|rights|privileges) (?:does|do) (?!i\b|you\b|we\b)/) ||
+    u.has(/\bwhat (?!you\b|i\b|we\b)\S+(?: \S+)? (?:can|could) (?:access|see|do|change)\b/) ||
+    (u.has(/^(?:does|do|can|could) (?!i\b|you\b|we\b|they\b|it\b)/) &&
+      !!capitalOrgAt(u.n, 1) &&
+      u.has(/\b(?:admin|access|roles|rights|permissions|reset|passwords|users|tenant)\b/)) ||
     u.has(
-      /^(?:does|do) (?!i\b|you\b|we\b|they\b)\S+(?: \S+){0,3} have (?:any )?(?:admin|delegated|gdap) (?:access|roles|rights|permissions)\b/,
+      /^(?:does|do) (?!i\b|you\b|we\b|they\b)\S+(?: \S+){0,3} (?:have|hold) (?:any )?(?:\S+ )?(?:admin|delegated|gdap|access|roles|rights|permissions)\b/,
     ) ||
     u.has(/^what is (?!this\b|it\b|that\b)\S+(?: \S+){0,3} allowed to do\b/)
   ) {

@@ -148,6 +148,8 @@ const SYNONYMS: Readonly<Record<string, string>> = {
   'e-mail': 'email',
   ok: 'okay',
   partnerlocation: 'partner location',
+  'partner-of-record': 'partner of record',
+  're-point': 'repoint',
   partnerid: 'partner id',
   mpnid: 'mpn id',
   thru: 'through',
@@ -184,6 +186,9 @@ const DOTTED = new Set([
   'hr',
   'hrs',
 ]);
+
+/** Company suffixes whose dot is part of the name ("Ltd.", "Inc."). */
+const ORG_SUFFIXES = new Set(['ltd', 'inc', 'corp', 'co', 'llc', 'plc', 'gmbh']);
 
 const GREETINGS = new Set([
   'hi',
@@ -304,6 +309,11 @@ function tokenizeWithFlags(utterance: string): { tokens: Token[]; polite: boolea
         out.push({ raw, norm: '.', kind: 'punct', start, end });
       } else if (KEPT_PUNCT.has(ch)) {
         if (ch === '.' && prev && prev.end === start && DOTTED.has(prev.norm)) continue;
+        // "VanArsdel Ltd.": the dot belongs to the company's name.
+        if (ch === '.' && prev && prev.end === start && ORG_SUFFIXES.has(prev.norm) && /^\p{Lu}/u.test(prev.raw)) {
+          out[out.length - 1] = { ...prev, raw: `${prev.raw}.`, end };
+          continue;
+        }
         out.push({ raw, norm: ch, kind: 'punct', start, end });
       }
     }

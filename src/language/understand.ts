@@ -158,7 +158,10 @@ function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; 
     const asked = questionsOnly(n);
     // "don't remove Maria's license" starts like "does Maria have …": only a question the message
     // really asks counts ("I don't want to remove anyone's license, I just want to see who has one").
-    const echo = ECHOED_BY_NEGATION.has(asked.intent) && !QUESTION_CUE_RE.test(n.text);
+    const echo =
+      (reading.prohibited && ECHOED_BY_NEGATION.has(asked.intent) && !QUESTION_CUE_RE.test(n.text)) ||
+      // "does removing a license delete the user's notes?" asks about nobody's license.
+      ((asked.intent === 'license.check' || asked.intent === 'role.check') && !asked.users);
     if (asked.intent === 'unknown' || echo) return { draft: UNKNOWN, verdict: { turnedDown: 'not-asked' } };
     return { draft: asked, verdict: {} };
   }
