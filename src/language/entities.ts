@@ -9,10 +9,12 @@ import {
   AMBIGUOUS_SELF,
   AMBIGUOUS_SELF_PHRASES,
   CAPITALISED_NAMES,
+  COMMON_WORDS,
   CREDENTIALS,
   ENTRA_ROLE_PHRASES,
   EVERYDAY_WORDS,
   FUNCTION_WORDS,
+  GIVEN_NAME_WORDS,
   HARD_PERSON_STOP,
   HONORIFICS,
   LIST_SEPARATORS,
@@ -74,11 +76,22 @@ function isPersonWord(t: Token): boolean {
  * A capitalised everyday word ("Ready", "West", "Pool") is a name only next to a word that is not
  * an everyday word ("Kelly Ward"): a name made only of everyday words is not read as a person.
  */
-function plausibleName(toks: readonly Token[]): boolean {
+function plausibleName(toks: readonly Token[], afterHonorific: boolean): boolean {
   if (toks[0].kind === 'word' && VERBS.has(toks[0].norm) && !CAPITALISED_NAMES.has(toks[0].norm)) return false;
-  return toks.some(
-    (t) => t.kind === 'email' || (!EVERYDAY_WORDS.has(t.norm) && !NAME_PARTICLES.has(t.norm) && !VERBS.has(t.norm)),
-  );
+  if (afterHonorific) return true;
+  return toks.some((t) => t.kind === 'email' || !weakNameWord(t));
+}
+
+/**
+ * A word that can be part of a name but is not one on its own: an everyday word ("Ready", "West"),
+ * a capitalised verb ("Grant"), a particle ("van"), or one of the most common English words typed
+ * in lower case ("message", "cleared") unless it is also a given name ("ivy", "grace").
+ */
+function weakNameWord(t: Token): boolean {
+  if (EVERYDAY_WORDS.has(t.norm) || NAME_PARTICLES.has(t.norm) || VERBS.has(t.norm)) return true;
+  if (!COMMON_WORDS.has(t.norm) || GIVEN_NAME_WORDS.has(t.norm)) return false;
+  // Capitalised in mid-sentence, a common word is a surname only beside a real name ("Kelly Ward").
+  return true;
 }
 
 function isSeparator(t: Token): boolean {
@@ -181,6 +194,7 @@ export function peopleIn(n: Normalized, start: number, end: number): string[] | 
       .filter((k) => !HONORIFICS.has(n.tokens[k].norm) || !isHonorific(n.tokens, k))
       .filter((k) => !isCredentialAfterName(n.tokens, k))
       .filter((k) => !isAside(n.tokens, k));
+    const honorific = item.some((k) => HONORIFICS.has(n.tokens[k].norm) && isHonorific(n.tokens, k));
     item = [];
     if (email !== undefined) {
       users.push(n.tokens[email].raw);
@@ -199,7 +213,7 @@ export function peopleIn(n: Normalized, start: number, end: number): string[] | 
       return true;
     }
     if (toks.filter((t) => !NAME_PARTICLES.has(t.norm)).length > 4 || toks.some((t) => !isPersonWord(t))) return false;
-    if (!plausibleName(toks)) return false;
+    if (!plausibleName(toks, honorific)) return false;
     if (NAME_PARTICLES.has(toks[0].norm) && toks.length === 1) return false;
     // Contiguous tokens only: a name is never split by something we skipped.
     for (let k = 1; k < kept.length; k++) if (kept[k] !== kept[k - 1] + 1) return false;
@@ -248,7 +262,15 @@ export function peopleAfter(n: Normalized, from: number): PeopleRun | undefined 
   const [s, e] = trimRun(n, from, j);
   if (e <= s) return undefined;
   const users = peopleIn(n, s, e);
-  return users ? { users, start: s, end: e } : undefined;
+  if (users) return { users, start: s, end: e };
+  // "for Ben, oh wait …": the names end at a comma where the words stop being names.
+  for (let k = e - 1; k > s; k--) {
+    if (n.tokens[k].norm !== ',' && n.tokens[k].norm !== ';') continue;
+    const [s2, e2] = trimRun(n, s, k);
+    const head = e2 > s2 ? peopleIn(n, s2, e2) : undefined;
+    if (head) return { users: head, start: s2, end: e2 };
+  }
+  return undefined;
 }
 
 /** The names that end just before token `before`, read backwards. */

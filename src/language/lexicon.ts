@@ -1,3 +1,5 @@
+import { COMMON_WORDS_TEXT } from './commonWords';
+
 /**
  * The words the grammar knows, as data. Kept apart from the rules so that a reader can see at a
  * glance which words decide what, and so that name detection ("is this token a person's name?")
@@ -316,3 +318,17 @@ export const PERSON_STOP = new Set<string>([...HARD_PERSON_STOP, ...REASON_WORDS
  * middle of a sentence.
  */
 export const CAPITALISED_NAMES = words('will may');
+
+/** The most common English words (commonWords.ts): in lower case, not a name on their own. */
+export const COMMON_WORDS: ReadonlySet<string> = new Set(COMMON_WORDS_TEXT.split(' '));
+
+/**
+ * Given names that are also common words ("ivy", "grace", "mark"): read as names even in lower
+ * case, where a sentence puts a person.
+ */
+export const GIVEN_NAME_WORDS = words(
+  'ivy lee will mark pat robin dawn rose grace hope lily holly iris olive amber summer victor frank jack bill',
+  'sue ray wade dean drew nick ken don art rich earl penny ruby daisy violet pearl sandy hazel willow glen',
+  'miles sky joy faith june april august sterling chase hunter mason rowan sage jade crystal dale grant',
+  'rob bob tom tim ben dan sam max jo al ed ted kit kay bea gene jean joe jim liz meg nan peg rex roy sid',
+);
