@@ -48,9 +48,9 @@ const NO_CHANGE_RE = new RegExp(
     String.raw`^(?!.*\b(?:not|no|never|nobody|no one)\b).*\b(?:should|can|could|will|may|gets to|is allowed to|needs to|has to|must) (?:still )?keep\b`,
     String.raw`^(?!.*\b(?:not|no|never)\b).*\b(?:still|continues? to) (?:needs?|uses?|using|requires?|wants?)\b`,
     String.raw`\b(?:there is |there's )?no need to (?!wait\b|ask\b|check\b)\S+`,
-    String.raw`\bnot (?:asking|requesting|telling) (?:you )?to\b`,
     String.raw`\b(?:have|has) not (?:touched|removed|changed)\b`,
     String.raw`\bnothing (?:needs|has) to (?:change|be done)\b`,
+    String.raw`\b(?:should|can|must|will|is to|needs to) (?:stay|remain)\b|\b(?:stay|stays|remain|remains) (?:where it is|as is|as it is|in place|active|on|put)\b`,
   ].join('|'),
 );
 

@@ -57,13 +57,28 @@ const DROP_MARKERS = new Set(['scratch', 'drop', 'minus', 'without', 'except', '
 const LEFT_OUT_RE =
   /^(?:is|are|'s) (?:staying|not|no longer|already|actually a|a pa|an np)|^(?:already has|does not need|doesn't need|has one|won't need|will not need)/;
 
-function correctedPeople(before: Draft, after: Normalized, marker: string): string[] | undefined {
+function explicitKind(after: Normalized): Draft['license'] {
+  const k = licenseFromWords(after);
+  return k === 'nursing' || k === 'physician' ? k : undefined;
+}
+
+function correctedPeople(
+  before: Draft,
+  after: Normalized,
+  markerText: string,
+): { users: string[]; narrowed: boolean } | undefined {
   const named = peopleIn(after);
   if (!named.length) return undefined;
+  const marker =
+    markerText
+      .split(' ')
+      .filter((w) => /\p{L}/u.test(w))
+      .pop() ?? '';
   // "just Tariq", "it's just Yaw", "only Dana".
   for (const p of named) {
     const prev = after.tokens[p.start - 1]?.norm;
-    if (prev === 'just' || prev === 'only') return p.users.map((u) => asNamedBefore(u, before.users));
+    if (prev === 'just' || prev === 'only')
+      return { users: p.users.map((u) => asNamedBefore(u, before.users)), narrowed: true };
   }
   // "scratch Jo", "not Fabrikam", "Efua is staying on days": those are left out.
   if (before.users?.length) {
@@ -75,10 +90,10 @@ function correctedPeople(before: Draft, after: Normalized, marker: string): stri
     if (out.length) {
       const gone = new Set(out.flatMap((p) => p.users.map((u) => asNamedBefore(u, before.users))));
       const left = before.users.filter((u) => !gone.has(u));
-      return left.length ? left : undefined;
+      return left.length ? { users: left, narrowed: true } : undefined;
     }
   }
-  return named[0].users;
+  return { users: named[0].users, narrowed: false };
 }
 
 /** A bare number in a correction ("actually make it 4", "— make that 180", "typo, 1234567"). */
@@ -118,6 +133,7 @@ export function correctionFrom(before: Draft, after: Normalized, ctx: Correction
   const license = kindIn(after);
   if (license === 'ask') delete out.license;
   else if (license) out.license = license;
+  if (!before.users?.length && license) return out;
   const duration = durationFrom(after);
   if (duration) {
     out.duration = duration.value;
@@ -138,10 +154,13 @@ export function correctionFrom(before: Draft, after: Normalized, ctx: Correction
     }
   }
   const number = !duration && !until && !bareDate ? bareNumber(after) : undefined;
+  let numbered = false;
   if (number) {
+    numbered = true;
     if (before.duration) out.duration = withAmount(before.duration, number);
     else if (before.partnerId !== undefined) out.partnerId = number;
     else if (before.requestId !== undefined) out.requestId = Number(number);
+    else numbered = false;
   }
   // "make Fabrikam partner of record on EHR-Prod, no sorry, on EHR-Dev".
   if (before.subscription !== undefined || before.intent === 'partner.record') {
@@ -150,13 +169,17 @@ export function correctionFrom(before: Draft, after: Normalized, ctx: Correction
   }
   // "remove Fabrikam's admin roles. Wait — it's Tailspin Toys, not Fabrikam."
   if (before.partner !== undefined || before.customer !== undefined) {
-    const org = orgStated(after);
+    const org = orgStated(after, out.subscription);
     if (org && before.partner !== undefined) out.partner = org;
     if (org && before.customer !== undefined) out.customer = org;
   }
-  if (!license && !duration && !until && !bareDate && !number) {
-    const users = correctedPeople(before, after, ctx.marker);
-    if (users) out.users = users;
+  if (!duration && !until && !bareDate && !numbered) {
+    const people = correctedPeople(before, after, ctx.marker);
+    if (people) {
+      out.users = people.users;
+      // "just Tariq — Omari is a PA": what is said of someone left out says nothing of the kind.
+      if (people.narrowed) out.license = explicitKind(after) ?? before.license;
+    } else if (license && license !== 'ask') out.license = license;
   }
   return out;
 }
@@ -170,13 +193,13 @@ function onName(after: Normalized): string | undefined {
 }
 
 /** "it's Tailspin Toys, not Fabrikam": the organisation the correction puts in place. */
-function orgStated(after: Normalized): string | undefined {
+function orgStated(after: Normalized, subscription: string | undefined): string | undefined {
   for (let i = 0; i < after.tokens.length; i++) {
     const t = after.tokens[i];
     if (t.kind !== 'word' || !/^\p{Lu}/u.test(t.raw)) continue;
-    if (['not', 'no'].includes(after.tokens[i - 1]?.norm ?? '')) continue;
+    if (['not', 'no', 'on', 'for'].includes(after.tokens[i - 1]?.norm ?? '')) continue;
     const org = orgAfter(after, i);
-    if (org) return org.value;
+    if (org && org.value !== subscription) return org.value;
   }
   return undefined;
 }

@@ -214,6 +214,8 @@ export function peopleIn(n: Normalized, start: number, end: number): string[] | 
     }
     if (toks.filter((t) => !NAME_PARTICLES.has(t.norm)).length > 4 || toks.some((t) => !isPersonWord(t))) return false;
     if (!plausibleName(toks, honorific)) return false;
+    // "St. Mary's", "St Luke's": a hospital, not a person.
+    if (toks[0].norm === 'st' && toks.length > 1) return false;
     if (NAME_PARTICLES.has(toks[0].norm) && toks.length === 1) return false;
     // Contiguous tokens only: a name is never split by something we skipped.
     for (let k = 1; k < kept.length; k++) if (kept[k] !== kept[k - 1] + 1) return false;
@@ -256,9 +258,21 @@ function clauseBreak(tokens: readonly Token[], i: number): boolean {
 }
 
 /** The names that start at token `from` and run forward. */
+/**
+ * "Gloria Mensah resgined …": a name written with capitals does not go on into a word typed in
+ * lower case (other than a particle such as "van" or "de").
+ */
+function caseBreak(tokens: readonly Token[], from: number, j: number): boolean {
+  const t = tokens[j];
+  if (t.kind !== 'word' || NAME_PARTICLES.has(t.norm) || /\p{Lu}/u.test(t.raw) || SELF_WORDS.has(t.norm)) return false;
+  if (isSeparator(t) || HONORIFICS.has(t.norm) || CREDENTIALS.has(t.norm)) return false;
+  const prev = tokens[j - 1];
+  return j > from && !!prev && prev.kind === 'word' && /^\p{Lu}/u.test(prev.raw) && !HONORIFICS.has(prev.norm);
+}
+
 export function peopleAfter(n: Normalized, from: number): PeopleRun | undefined {
   let j = from;
-  while (j < n.tokens.length && inRun(n.tokens, j) && !clauseBreak(n.tokens, j)) j++;
+  while (j < n.tokens.length && inRun(n.tokens, j) && !clauseBreak(n.tokens, j) && !caseBreak(n.tokens, from, j)) j++;
   const [s, e] = trimRun(n, from, j);
   if (e <= s) return undefined;
   const users = peopleIn(n, s, e);

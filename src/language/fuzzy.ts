@@ -104,6 +104,10 @@ export const KEYWORDS: readonly string[] = [
   'unlink',
   'grant',
   'please',
+  'change',
+  'delete',
+  'start',
+  'resigned',
 ];
 
 /** Real words that sit one edit away from a keyword and must stay as written. */
@@ -282,6 +286,9 @@ function isTransposition(a: string, b: string): boolean {
 export function correctKeyword(word: string): string | undefined {
   if (word in KNOWN_MISSPELLINGS) return KNOWN_MISSPELLINGS[word];
   if (KEYWORD_SET.has(word) || LOOKALIKES.has(word) || KNOWN_WORDS.has(word)) return undefined;
+  // "reassigned", "unassigned", "deactivated": a known word with a prefix is a word, not a typo.
+  if (/^(?:re|un|de|dis|pre)/.test(word) && KNOWN_WORDS.has(word.replace(/^(?:re|un|de|dis|pre)/, '')))
+    return undefined;
   const limit = maxEdits(word.length);
   if (limit === 0) return undefined;
   let best: string | undefined;

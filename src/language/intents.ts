@@ -263,6 +263,7 @@ const PURCHASE_RES: readonly RegExp[] = [
   /\b(?:get|need|add|want|request|obtain|order) (?:\S+ ){0,2}more\b/,
   /\bmore (?:\S+ ){0,2}(?:licenses|seats)\b/,
   /\bincrease (?:\S+ ){0,2}(?:licenses|seats|license count|seat count)\b/,
+  /\badd(?:ing)? (?:\d+|another \d+|a (?:few|couple of|block of)) (?:\S+ ){0,2}(?:seats|licenses)\b/,
   /\b(?:how|where) (?:do|can|would|should) (?:we|i) get (?:\S+ )?more\b/,
 ];
 
@@ -373,9 +374,9 @@ const LINK_RE = /\b(?:mpn|pal|partner admin link|partner id|partner location|pla
 const LINK_EVERYDAY_RE =
   /\bpartner links?\b|\b(?:un|re)link(?:ed)? (?:\S+ )?partners?\b|\b(?:linked|relinked) partner\b|\bpartner (?:is |was )?(?:linked|relinked)\b|\blink (?:to|with) (?:the |our )?partner\b|\bpartners?\b.*\brelink\b/;
 const LINK_REMOVE_RE =
-  /\b(?:remove|removed|unlink|delete|detach|disconnect|disassociate|dissociate|drop|clear|take (?:\S+ ){0,4}off|get rid of|revoke|stop|(?:needs|has|have|can|should) (?:to )?go)\b/;
+  /\b(?:remove|removed|unlink|delete|detach|disconnect|disassociate|dissociate|drop|clear|take (?:\S+ ){0,4}off|get rid of|revoke|stop|(?:needs|has|have|can|should) (?:to )?go|no longer (?:want|need)|do not want (?:\S+ ){0,3}(?:linked|link))\b/;
 const LINK_UPDATE_RE =
-  /\b(?:change|changed|update|updated|replace|switch|swap|modify|correct|edit|wrong|different|relink|re-point|repoint|point|become|becomes|move)\b/;
+  /\b(?:change|changed|update|updated|replace|switch|swap|modify|correct|edit|wrong|different|relink|re-point|repoint|point|become|becomes|move|stale|outdated|out of date|instead|ought to be|should be)\b/;
 const LINK_SHOW_RE =
   /^(?:what|which|show|is|are|do|does|check|view|see|display|who|tell|list|get)\b|\b(?:what|which|show|is there|check|view|see|display|do we have|current|currently|list)\b/;
 
@@ -603,6 +604,9 @@ const SETUP_ALONE_RE =
 
 const setup: Rule = (u) => {
   if (u.has(SETUP_ALONE_RE)) return { intent: 'setup' };
+  // "run Dragon setup", "start the dragon licensing setup".
+  if (u.has(/\b(?:run|start|do|begin|kick off|launch)\b(?: the)?(?: dragon)?(?: licensing| license)? set up\b/))
+    return { intent: 'setup' };
   if (
     u.has(SETUP_VERB_RE) &&
     u.has(SETUP_NOUN_RE) &&
@@ -622,7 +626,7 @@ const setup: Rule = (u) => {
  * Said as a fact or a wish, not as a verb: "Sam shouldn't be a Dragon admin any more", "Lee no
  * longer needs it", "her license should go back to the pool", "Tom's seat can go".
  */
-const NO_LONGER = String.raw`(?:do not|does not|did not) want (?:\S+ ){0,3}to (?:have|be|keep|hold)|(?:not|no longer) (?:necessary|needed|required) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|no (?:need|reason) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|(?:will not|would not|won't) be needed|(?:needs?|has|have) to be (?:removed|revoked|taken away|taken off|ended|released|reclaimed)|should be (?:removed|revoked|taken away|taken off|ended|released|reclaimed|freed up|given back)|removed|revoked|should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|will not (?:need|be using|use|require)|not needed|go back to the pool|back to the pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?:need|want) (?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
+const NO_LONGER = String.raw`(?:do not|does not|did not) want (?:\S+ ){0,3}to (?:have|be|keep|hold)|(?:not|no longer) (?:necessary|needed|required) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|no (?:need|reason) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|(?:will not|would not|won't) be needed|(?:needs?|has|have) to be (?:removed|revoked|taken away|taken off|ended|released|reclaimed)|should be (?:removed|revoked|taken away|taken off|ended|released|reclaimed|freed up|given back)|removed|revoked|should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|will not (?:need|be using|use|require)|not needed|go back to (?:the )?pool|back (?:in|into|to) (?:the )?pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?:need|want) (?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
 
 const ROLE_REMOVE_RE = new RegExp(
   String.raw`\b(?:remove|revoke|take (?:\S+ ){0,4}(?:out|off|away)|demote|strip|deactivate|unassign|drop|delete|disable|end|kick|pull|downgrade|cancel|stop|${NO_LONGER})\b`,
@@ -631,14 +635,15 @@ const ROLE_HOLDERS_RE =
   /\bhow many\b|^who\b|\bwho (?:has|have|holds|is|are|got|else|currently|already|all|can)\b|^(?:list|show|display|export|get|give me|see)\b(?:.*\badmins\b|.* list\b)|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people)) (?:with|who|that)\b|\bwhich (?:users|people)\b/;
 /** "am I a Dragon admin?", "is Sam still a Dragon administrator?", "check whether Omar is …". */
 const ROLE_CHECK_RE =
-  /^(?:does|do|did|is|am|are|was|were|has|have)\b|\b(?:check|verify|confirm|see|tell me|know|find out) (?:if|whether)\b/;
+  /^(?:does|do|did|is|am|are|was|were|has|have)\b|\b(?:check|verify|confirm|see|tell me|know|find out|look up)(?: \S+){0,3} (?:if|whether)\b/;
 
 /** "dragon admins?", "the Dragon admin list": the role and nothing else. */
 const ROLE_ONLY_RE =
   /^(?:(?:the|our|current|all|list|of) )*dragon admins?(?: (?:list|now|currently|right now|today))?(?: [?.])*$/;
 const ROLE_COUNT_RE = /\bhow many\b|^who\b|\bwho (?:is|are|has|have|holds|currently)\b/;
 /** Said as a question even without a question mark: "ravi dragon admin yes/no", "admin status for Ravi". */
-const YES_NO_RE = /\byes (?:\/ |or )no\b|\by \/ n\b|\bstatus\b|\b(?:expire|expires|expiry|expiration)\b/;
+const YES_NO_RE =
+  /\byes (?:\/ |or )no\b|\by \/ n\b|\bor not\b|\bstatus\b|\bmembership\b|\bcheck\b|\b(?:expire|expires|expiry|expiration)\b/;
 const ROLE_WORDS_RE = new RegExp(ROLE_MENTION_RE.source);
 
 /** The mood of the last sentence that names the role: "… greyed out. Am I still a Dragon admin?". */
@@ -690,7 +695,7 @@ const LICENSE_REMOVE_RE = new RegExp(
  * go"): a removal, unless the message also asks for something ("… joined the ICU and needs Dragon").
  */
 const DEPARTURE_RE =
-  /\b(?<!(?:are|is|be|have|has|any|seats|licenses|still|remain|we|nothing|anything) )left(?! \?| over| if| after|$)|\b(?:is leaving|leaving|resigned|has resigned|retired|has retired|is retiring|retiring|quit|no longer works|finished (?:her|his|their) (?:contract|assignment|rotation)|contract (?:ended|is over|has ended))\b/;
+  /\b(?<!(?:are|is|be|have|has|any|seats|licenses|still|remain|we|nothing|anything|weeks|days|months|hours|shifts|clinics|time|ones|one|some|none|few|much|many|lot|those|these|them|spots|slots) )left(?! \?| over| if| after| to|$)|\b(?:is leaving|leaving|resigned|has resigned|retired|has retired|is retiring|retiring|quit|no longer works|finished (?:her|his|their) (?:contract|assignment|rotation)|contract (?:ended|is over|has ended))\b/;
 const ASKS_RE = /\b(?:need|needs|give|get|set up|assign|add|grant|provision|would like|want|wants)\b/;
 /** "seats", "dragon seats?", "nursing licenses left". */
 const SEATS_ALONE_RE =
@@ -700,7 +705,7 @@ const SEATS_RE =
 const HOLDERS_RE =
   /\bwhich (?:\S+ )?(?:nurses|physicians|doctors|residents|hospitalists|attendings|surgeons|clinicians|providers|rns|lpns)\b|^who\b|\bwho (?:has|have|holds|is|are|got|else|currently|already|all)\b|^(?:list|show|export|display|report|pull|give me)\b.*\b(?:users|holders|everyone|everybody|people|list|all)\b|\b(?:license holders|holders|roster)\b|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people|staff|clinicians)) (?:with|who|that)\b|\bwhich (?:users|people|staff|clinicians)\b/;
 const CHECK_RE =
-  /^(?:does|do|did|has|have|is|am|are|was)\b|\b(?:check|verify|confirm|see|know|find out|tell me) (?:if|whether)\b|\b(?:has|have|got)\b(?:(?! \.).)* \?$|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
+  /^(?:does|do|did|has|have|is|am|are|was)\b|^(?:check|verify|look up|confirm)\b(?! (?:out|in|off)\b)|\b(?:check|verify|confirm|see|know|find out|tell me) (?:if|whether)\b|\b(?:has|have|got)\b(?:(?! \.).)* \?$|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
 const REQUEST_RE =
   /\b(?:need|needs|needed|want|wants|give|get|gets|set up|set|assign|provision|grant|add|request|requesting|requested|would like|would love|enroll|sign|hook|access|allocate|issue|onboard|enable|put|register|require|requires|requesting|send|have|sort)\b|^license (?!\?)\S/;
 /** A report of something broken is a support question, not a license request. */

@@ -92,7 +92,9 @@ export const DESCRIPTORS = words(
   'colleague coworker co-worker teammate nurse doctor physician resident hire employee manager boss',
   'attending hospitalist surgeon friend student intern fellow provider np pa rn clinician scribe',
   'member assistant starter joiner grad graduate locum contractor practitioner practitioners lpn lvn pharmacist',
-  'therapist midwife md rns lpns',
+  'therapist midwife md rns lpns preceptor preceptee orientee mentee mentor co-resident buddy registrar',
+  'specialist informaticist educator secretary analyst coordinator technician anesthesiologist cardiologist',
+  'intensivist neonatologist locum interns residents fellows nurses physicians doctors hospitalists surgeons',
 );
 
 /** Determiners and pronouns that introduce a target which is not a named person ("for my team"). */

@@ -53,7 +53,7 @@ const TOKEN_RE =
 const PLAIN_NUMBER_RE = /^\d+(?:\.\d+)?$/;
 
 /** Punctuation that carries structure; everything else (quotes, emoji, markdown) is dropped. */
-const KEPT_PUNCT = new Set([',', '.', '?', ':', ';', '(', ')', '#', '&', '+', '/', '-', '=']);
+const KEPT_PUNCT = new Set([',', '.', '?', ':', ';', '(', ')', '#', '&', '+', '/', '-', '=', '|']);
 
 const CONTRACTIONS: Readonly<Record<string, string>> = {
   "i'm": 'i am',
@@ -305,6 +305,9 @@ function tokenizeWithFlags(utterance: string): { tokens: Token[]; polite: boolea
       } else if (ch === '—' || ch === '–' || ch === '→' || ch === '⇒' || ch === '➡') {
         // Dashes set off a clause or a list item ("GDAP for Contoso – License Administrator – 90 days").
         out.push({ raw, norm: '-', kind: 'punct', start, end });
+      } else if (ch === '|') {
+        // "Role: Dragon admin | User: Efosa | End: Jan 15": fields of a form.
+        out.push({ raw, norm: ';', kind: 'punct', start, end });
       } else if (ch === '!' || ch === '…') {
         out.push({ raw, norm: '.', kind: 'punct', start, end });
       } else if (KEPT_PUNCT.has(ch)) {

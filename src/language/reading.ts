@@ -5,7 +5,9 @@
  * Desk's rules, and whether it asks about a whole population. The rules and the safety gate read
  * these facts instead of each guessing them again. Pure: no I/O.
  */
-import { fromTokens, type Normalized, type Token } from './normalize';
+import { peopleAfter } from './entities';
+import { dropDescriptors } from './targets';
+import { fromTokens, normalize, type Normalized, type Token } from './normalize';
 
 export type Mood = 'order' | 'request' | 'question' | 'hypothetical' | 'statement';
 
@@ -86,7 +88,11 @@ const RULES_RES: readonly RegExp[] = [
   /\b(?:pretend|imagine) (?:you|that you|to be|you are)\b|\bact as (?:if|an?|the|my)\b|\byou are now\b|\bfrom now on you\b|\bnew (?:instructions|rules|policy)\b/,
   /\bauto-?approve\b|\bi (?:hereby )?authori[sz]e you\b|\bno (?:restrictions|limits|rules)\b|\bapproval rules? (?:do not|does not) apply\b|\b(?:rules|policy|policies) (?:do not|does not) apply\b/,
   /\bsystem\s*\]|\[\s*system\b|^system\s*:/,
-  /\bapprovals? (?:step |process |rules? )?(?:is|are|has been|have been|was|were|got) (?:\S+ ){0,2}(?:disabled|off|turned off|skipped|waived|suspended|bypassed|not (?:needed|required|necessary))\b/,
+  /\b(?:approvals?|confirmations?|sign-?offs?|reviews?)(?: (?:step|steps|process|rules?|cards?))? (?:is|are|has been|have been|was|were|got) (?:\S+ ){0,2}(?:disabled|off|turned off|switched off|skipped|waived|suspended|bypassed|not (?:needed|required|necessary))\b/,
+  /\b(?:do not|does not|no|never) needs? (?:\S+ ){0,2}(?:sign-?off|approval|approvals|confirmation|confirmations|review)\b|\bno need to (?:route|send|wait|ask|get)\b(?: \S+){0,3} (?:approval|approvals|confirmation|sign-?off)\b/,
+  /\b(?:license|role|partner)\.(?:request|assign|remove|check|link|record|offer)\b|\bapproved by (?:an? )?admin\b/,
+  /\b(?:from (?:today|now on)|as of (?:today|now)|starting (?:today|now))\b.*\b(?:entitled|allowed|eligible|get|gets|can have)\b|\b(?:are|is) now (?:entitled|allowed|eligible)\b/,
+  /\bsystem notice\b|\bsigned off on everything\b/,
   /\b(?:treat|consider|count|mark) (?:\S+ ){0,3}(?:requests?|this|these|it|them|everything) as (?:pre-?)?approved\b|\bpre-? ?approved\b|\bauto-?approved?\b/,
   /\b(?:the )?(?:rules?|policy|policies|process) (?:have |has )?(?:just )?changed\b|\b(?:policy|policies|rules?) (?:\S+ ){0,5}(?:has been|have been|was|were|is now|are now) (?:updated|changed|lifted|relaxed)\b/,
   /"intent"\s*:|\bexecute\s*[{[]|<<\s*\w+\s*>>|^\s*\[\s*(?:admin|system|root|sudo|override)\s*\]/,
@@ -102,11 +108,11 @@ const RETRACTION_RE =
 
 /** Where a correction starts: "— actually make that physician", "sorry, I meant nursing", "no, 4 hours". */
 const CORRECTION_RE =
-  /(?:[.?;,:-]|^) (?:(?:no|oh|oops|sorry|wait|hmm|um|uh|er|erm|lol|haha|ugh|ah) [,.-]? ?)*(?:actually(?: ,)?(?: (?:on reflection|on second thought) ,?)?(?: make (?:that|it))?|i meant|i mean|sorry i meant|correction [:,-]?|on second thought(?: ,)?(?: make (?:that|it))?|make (?:that|it)|or rather|rather|no ,|no -|no(?= \d)|oh wait|wait|sorry [,-]|typo [,:-]|(?:er|erm|um|uh) [,-]|lol no ,?|scratch(?! that\b))(?= )/g;
+  /(?:[.?;,:-]|^) (?:(?:no|oh|oops|sorry|wait|hmm|um|uh|er|erm|lol|haha|ugh|ah|better|let us|lets|hang on|hold on) [,.-]? ?)*(?:actually(?: ,)?(?: (?:on reflection|on second thought) ,?)?(?: make (?:that|it))?|i meant|i mean|sorry i meant|correction [:,-]?|on second thought(?: ,)?(?: make (?:that|it))?|make (?:that|it)|or rather|rather|no ,|no -|no(?= \d)|oh wait|wait|sorry [,-]|typo [,:-]|(?:er|erm|um|uh) [,-]|lol no ,?|scratch(?! that\b))(?= )/g;
 
 /** A change forbidden: "don't give …", "never remove …", "we shouldn't give …", "hold off on giving …". */
 const PROHIBITION_RE =
-  /\b(?:do not|does not|did not|never|should not|shall not|must not|will not|can not|could not|would not|no need to|not to|hold off(?: on)?|refrain from|nobody should|no one should|noone should|nobody is to|no one is to|avoid)\b(?: (?:please|yet|ever|actually|really|want|wanna|want to|need to|have to|go|go ahead and|be|to|you|we|i)){0,3} (?:give|giving|remove|removing|assign|assigning|make|making|revoke|revoking|take|taking|add|adding|grant|granting|send|sending|unlink|unlinking|provision|provisioning|set|setting|strip|stripping|pull|pulling|delete|deleting|end|ending|terminate|drop|dropping|put|putting|reclaim|release|touch|change|offer|offering|link|license|licensing|reassign|reassigned|reassigning|removed|revoked|taken|given|assigned|granted|reclaimed|released|do (?:it|that|this|anything))\b|\bwould (?:rather|prefer) (?:\S+ ){0,4}not (?:receive|get|have|be given|be made|become)\b|\bnot (?:asking|requesting) (?:you )?to\b/;
+  /\b(?:do not|does not|did not|never|should not|shall not|must not|will not|can not|could not|would not|no need to|not to|hold off(?: on)?|refrain from|nobody should|no one should|noone should|nobody is to|no one is to|avoid)\b(?: (?:please|yet|ever|actually|really|want|wanna|want to|need to|have to|go|go ahead and|be|to|you|we|i)){0,3} (?:give|giving|remove|removing|assign|assigning|make|making|revoke|revoking|take|taking|add|adding|grant|granting|send|sending|unlink|unlinking|provision|provisioning|set|setting|strip|stripping|pull|pulling|delete|deleting|end|ending|terminate|drop|dropping|put|putting|reclaim|release|touch|change|offer|offering|link|license|licensing|reassign|reassigned|reassigning|removed|revoked|taken|given|assigned|granted|reclaimed|released|do (?:it|that|this|anything)|get|receive|be given|be made)\b|\bwould (?:rather|prefer) (?:\S+ ){0,4}not (?:receive|get|have|be given|be made|become)\b|\bnot (?:asking|requesting) (?:you )?to\b/;
 
 /** A question that sets a condition first: "just curious — if someone leaves, does their license …?". */
 const CONDITION_IN_QUESTION_RE =
@@ -220,5 +226,10 @@ export function changeAsked(n: Normalized): boolean {
 
 /** Whether the message asks (yes/no) if someone may have something: "can Sam get a Dragon license?". */
 export function isEligibilityQuestion(s: Sentence | undefined): boolean {
-  return !!s && ELIGIBILITY_RE.test(s.text);
+  if (!s || !ELIGIBILITY_RE.test(s.text)) return false;
+  // "can Sam get …", "could she have …" — not "can Dragon admins assign licenses?".
+  const subject = dropDescriptors(normalize(s.text.split(' ').slice(1).join(' ')));
+  if (['he', 'she', 'they', 'her', 'him'].includes(subject.tokens[0]?.norm ?? '')) return true;
+  const run = peopleAfter(subject, 0);
+  return !!run && run.start === 0;
 }

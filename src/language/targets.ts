@@ -175,6 +175,7 @@ const LEAVE_RE =
   /(?:^| )(?<anchor>left|has left|is leaving|retired|has retired|quit|resigned|is retiring|moved|transferred|no longer works)(?= |$)/g;
 const CLAUSE_BOUNDARY = new Set([
   ',',
+  '-',
   '.',
   '?',
   ';',
@@ -359,7 +360,19 @@ function nameFollows(t: readonly Token[], at: number): boolean {
 /** A description at `i` ("our new charge nurse", "my nurse practitioner"): the index after it, or -1. */
 function descriptionEnd(t: readonly Token[], i: number): number {
   let j = i;
-  if (t[j] && DESCRIPTOR_DETERMINERS.has(t[j].norm)) j++;
+  if (t[j] && DESCRIPTOR_DETERMINERS.has(t[j].norm)) {
+    j++;
+    // "our physical therapist", "our informatics nurse": up to two words that say what kind.
+    for (let k = 0; k < 2; k++) {
+      const w = t[j + k];
+      const next = t[j + k + 1];
+      if (!w || !next || w.kind !== 'word' || /^\p{Lu}/u.test(w.raw) || PERSON_STOP_STRICT.has(w.norm)) break;
+      if (DESCRIPTORS.has(next.norm) && !DESCRIPTORS.has(w.norm)) {
+        j += k + 1;
+        break;
+      }
+    }
+  }
   while (
     t[j] &&
     DESCRIPTOR_ADJECTIVES.has(t[j].norm) &&
@@ -436,6 +449,25 @@ export function describedKind(n: Normalized): LicenseKind | undefined {
   if (kinds.size !== 1 || kinds.has('ask')) return undefined;
   return [...kinds][0] as LicenseKind;
 }
+
+/** Grammar words that never describe a person's job ("our new …" is read by the adjectives). */
+const PERSON_STOP_STRICT = new Set([
+  'and',
+  'or',
+  'the',
+  'a',
+  'an',
+  'to',
+  'for',
+  'of',
+  'with',
+  'from',
+  'in',
+  'on',
+  'at',
+  'is',
+  'are',
+]);
 
 /** Nouns after a profession word that make it a license kind ("a physician license"), not a person. */
 const KIND_NOUNS = new Set(['license', 'licenses', 'seat', 'seats', 'one', 'version', 'edition', 'dragon', 'access']);
@@ -736,7 +768,7 @@ function morePossessors(n: Normalized, from: number, first: Found): Found {
     if (['.', '?', ';', '-', 'but', 'because', 'so'].includes(w)) break;
     if (w !== 'and' && w !== ',' && w !== '&') continue;
     const next = n.tokens[i + 1];
-    if (next?.norm === 'my') {
+    if (next?.norm === 'my' || next?.norm === 'mine') {
       users.push('me');
       continue;
     }
@@ -987,7 +1019,7 @@ function namesAnotherTarget(n: Normalized, found: Found): boolean {
     if (from < 0 || inFound(from) || inFound(i)) continue;
     const run = peopleAfter(n, from);
     if (!run || run.start !== from || inFound(run.start)) continue;
-    const same = run.users.length === found.users.length && run.users.every((u, k) => u === found.users[k]);
+    const same = run.users.every((u) => found.users.includes(u));
     // "…; I need a license for Carlos": the requester speaking is not a second target.
     if (same || run.users.every((u) => u === 'me')) continue;
     const follower = n.tokens[run.end];
@@ -1062,7 +1094,8 @@ export function findUsers(n: Normalized, mode: TargetMode): string[] | undefined
     if (mode !== 'request' && mode !== 'assign') return namesAnotherTarget(clean, r) ? undefined : r.users;
     const joined = otherFrames(clean, r);
     if (joined === 'blocked') return undefined;
-    return namesAnotherTarget(clean, joined) ? undefined : withAdded(clean, joined).users;
+    const added = withAdded(clean, joined);
+    return namesAnotherTarget(clean, added) ? undefined : added.users;
   }
   return undefined;
 }
@@ -1103,6 +1136,32 @@ function withAdded(n: Normalized, r: Found): Found {
   if (r.end === undefined) return r;
   const users = [...r.users];
   for (let i = r.end; i < n.tokens.length; i++) {
+    // "… and one for Siobhan", "… and also one for Aoife": another of the same for someone else.
+    if (n.tokens[i].norm === 'and' || n.tokens[i].norm === ',') {
+      let k = i + 1;
+      if (['also', 'then'].includes(n.tokens[k]?.norm ?? '')) k++;
+      if (['one', 'another'].includes(n.tokens[k]?.norm ?? '') && n.tokens[k + 1]?.norm === 'for') {
+        const run = peopleAfter(n, k + 2);
+        if (run && run.start === k + 2 && !run.users.includes('me')) {
+          users.push(...run.users.filter((u) => !users.includes(u)));
+          continue;
+        }
+      }
+    }
+    // "I need Dragon and so does my buddy Keisha".
+    if (
+      (n.tokens[i].norm === 'so' || n.tokens[i].norm === 'as') &&
+      ['does', 'do'].includes(n.tokens[i + 1]?.norm ?? '')
+    ) {
+      let k = i + 2;
+      if (['my', 'our', 'her', 'his', 'their'].includes(n.tokens[k]?.norm ?? '')) k++;
+      const w = n.tokens[k];
+      if (w && w.kind === 'word' && !/^\p{Lu}/u.test(w.raw) && !peopleAfter(n, k)?.users.length) k++;
+      const run = peopleAfter(n, k);
+      if (run && run.start === k && !run.users.includes('me'))
+        users.push(...run.users.filter((u) => !users.includes(u)));
+      continue;
+    }
     if (n.tokens[i].norm !== 'and') continue;
     let j = i + 1;
     if (['my', 'our', 'her', 'his', 'their'].includes(n.tokens[j]?.norm ?? '')) {

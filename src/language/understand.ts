@@ -65,7 +65,7 @@ const ECHOED_BY_NEGATION = new Set([
 /** An order that changes something: with a whole population as its target, never a write. */
 const WRITE_START_RE =
   /^(?:please )?(?:give|get|assign|grant|add|provision|set up|make|remove|revoke|take|unassign|strip|reclaim|release|drop|pull|offboard|demote|promote|elevate|disable|license|enroll|sign up|hook up)\b/;
-const QUESTION_CUE_RE = /\b(?:who|which|what|how many|see|show|list|check|whether|tell me)\b/;
+const QUESTION_CUE_RE = /\b(?:who|which|what|how many|see|show|list|check|whether|tell me|know if|find out)\b/;
 
 function slice(n: Normalized, from: number, to = n.tokens.length): Normalized {
   return fromTokens(n.source, n.tokens.slice(from, to), n.polite);

@@ -52,30 +52,57 @@ export function isoLocal(d: Date, withTime: boolean): string {
 
 /** Whether the message says "until …" at all: the cheap test before chrono is loaded. */
 export function mentionsUntil(n: Normalized): boolean {
-  return n.tokens.some((t) => CUES.has(t.norm));
+  return n.tokens.some((t, i) => CUES.has(t.norm) || (LABELS.has(t.norm) && n.tokens[i + 1]?.norm === ':'));
 }
 
 /**
  * "until Friday" → 2026-12-11 (now: Monday 2026-12-07). The date must start right after the cue:
  * "until HR confirms on Friday" is a condition, not an end.
  */
+/** Labels that introduce an end in a form ("End: Jan 15", "expires: Friday"). */
+const LABELS = new Set(['end', 'ends', 'expires', 'expiry', 'expiration']);
+
+/** "the 18th", "20th": a day of this month, or of the next one when it has passed. */
+const ORDINAL_DAY_RE = /^(?:the )?(\d{1,2})(?:st|nd|rd|th)\b/i;
+
+/**
+ * A date (or date and time) at the very start of `phrase` ("Friday", "the 5th of January", "5pm
+ * tomorrow", "the 18th"), ISO local time; undefined when the phrase does not start with one.
+ */
+export function dateAtStart(phrase: string, now: Date): string | undefined {
+  const text = phrase.trim();
+  const [hit] = chronoEn().casual.parse(text, now, { forwardDate: true });
+  const lead = hit ? text.slice(0, hit.index).trim().toLowerCase() : undefined;
+  if (hit && (lead === '' || lead === 'the' || lead === 'on' || lead === 'on the'))
+    return isoLocal(hit.start.date(), hit.start.isCertain('hour'));
+  const ordinal = ORDINAL_DAY_RE.exec(text);
+  if (ordinal) {
+    const day = Number(ordinal[1]);
+    if (day < 1 || day > 31) return undefined;
+    const d = new Date(now.getFullYear(), now.getMonth(), day);
+    if (d.getDate() !== day || d < new Date(now.getFullYear(), now.getMonth(), now.getDate()))
+      d.setMonth(d.getMonth() + 1, day);
+    return isoLocal(d, false);
+  }
+  return undefined;
+}
+
 export function untilFrom(n: Normalized, now: Date): UntilFound | undefined {
   for (let i = 0; i < n.tokens.length; i++) {
-    if (!CUES.has(n.tokens[i].norm)) continue;
+    const label = LABELS.has(n.tokens[i].norm) && n.tokens[i + 1]?.norm === ':';
+    if (!CUES.has(n.tokens[i].norm) && !label) continue;
     // "through" is an end only before a day or date ("through Wednesday"), not "through the portal".
     const through = n.tokens[i].norm === 'through' || n.tokens[i].norm === 'thru';
-    let end = i + 1;
+    const from = label ? i + 2 : i + 1;
+    let end = from;
     while (end < n.tokens.length && !PHRASE_END.has(n.tokens[end].norm)) end++;
-    if (end === i + 1) continue;
-    const phrase = rawOf(n, i + 1, end);
-    const [hit] = chronoEn().casual.parse(phrase, now, { forwardDate: true });
-    const atStart = !!hit && phrase.slice(0, hit.index).trim() === '';
-    if (!atStart) {
-      if (through) continue;
+    if (end === from) continue;
+    const value = dateAtStart(rawOf(n, from, end), now);
+    if (!value) {
+      if (through || label) continue;
       return { start: i, end };
     }
-    const withTime = hit.start.isCertain('hour');
-    return { value: isoLocal(hit.start.date(), withTime), start: i, end };
+    return { value, start: i, end };
   }
   return undefined;
 }
@@ -86,8 +113,8 @@ export function untilFrom(n: Normalized, now: Date): UntilFound | undefined {
  */
 export function untilPhrase(n: Normalized, now: Date): string | undefined {
   if (!n.tokens.length) return undefined;
-  const phrase = rawOf(n, 0, n.tokens.length);
-  const [hit] = chronoEn().casual.parse(phrase, now, { forwardDate: true });
-  if (!hit || phrase.slice(0, hit.index).trim() !== '') return undefined;
-  return isoLocal(hit.start.date(), hit.start.isCertain('hour'));
+  let from = 0;
+  // "correction: through the 5th of January", "wait no, the 18th".
+  while (from < n.tokens.length && (CUES.has(n.tokens[from].norm) || n.tokens[from].kind === 'punct')) from++;
+  return from < n.tokens.length ? dateAtStart(rawOf(n, from, n.tokens.length), now) : undefined;
 }
