@@ -170,7 +170,7 @@ const TOPIC_WORDS = new Set([
 
 /** Statements whose subject is the target: "Dana needs Dragon", "Lee doesn't need it anymore", "Sam shouldn't have Dragon". */
 const SUBJECT_ANCHORS_RE =
-  /(?:^| )(?<anchor>needs?|wants?|requires?|would (?:both |all |also |really )?like|would love|is requesting|are requesting|should (?:get|have|be)|should not (?:have|be|keep|get)|has to have|have to have|is asking for|asked for|is missing|does not need|do not need|need not|no longer|is no longer|are no longer|will not (?:need|be using|use|require)|does not have|do not have|left|has left|have left|is leaving|retired|has retired|quit|resigned|has resigned|is retiring|moved|has moved|transferred|has transferred|finished|has finished|(?:is|'s|are) not with us|start|starts|started|is starting|are starting|begins|joins|joined|has joined|will need|will be needing)(?= |$)/g;
+  /(?:^| )(?<anchor>needs?|wants?|requires?|would (?:both |all |also |really )?like|would love|would benefit from|does not work here|do not work here|is requesting|are requesting|should (?:get|have|be)|should not (?:have|be|keep|get)|has to have|have to have|is asking for|asked for|is missing|does not need|do not need|need not|no longer|is no longer|are no longer|will not (?:need|be using|use|require)|does not have|do not have|left|has left|have left|is leaving|retired|has retired|quit|resigned|has resigned|is retiring|moved|has moved|transferred|has transferred|finished|has finished|(?:is|'s|are) not with us|start|starts|started|is starting|are starting|begins|joins|joined|has joined|will need|will be needing)(?= |$)/g;
 const LEAVE_RE =
   /(?:^| )(?<anchor>left|has left|is leaving|retired|has retired|quit|resigned|is retiring|moved|transferred|no longer works)(?= |$)/g;
 const CLAUSE_BOUNDARY = new Set([
@@ -263,6 +263,12 @@ const HARMLESS_AFTER_FOR = new Set([
 
 function tokenIndexAtChar(n: Normalized, offset: number): number {
   return n.offsets.indexOf(offset);
+}
+
+function tokenAt(n: Normalized, offset: number): number {
+  let k = 0;
+  while (k + 1 < n.offsets.length && n.offsets[k + 1] <= offset) k++;
+  return k;
 }
 
 function sentenceAround(n: Normalized, i: number): Token[] {
@@ -479,13 +485,14 @@ const REFERRING = new Set(['him', 'her', 'them', 'his', 'their', 'she', 'he', 't
  * The person (or list) a pronoun at `at` points back to: the people named at the start of a clause
  * earlier in the message. With none, the target is blocked: the bot asks rather than guessing.
  */
-function referent(n: Normalized, at: number): Reading {
-  const plural = ['them', 'their', 'they', 'both'].includes(n.tokens[at]?.norm ?? '');
+function referent(n: Normalized, at: number, pronoun = n.tokens[at]?.norm ?? ''): Reading {
+  const plural = ['them', 'their', 'they', 'both', 'we', 'us'].includes(pronoun);
+  const withMe = pronoun === 'we' || pronoun === 'us';
   const found: Found[] = [];
   for (let i = 0; i < at; i++) {
-    if (!atClauseStart(n, i)) continue;
+    if (!atClauseStart(n, i) && !subjectPosition(n, i)) continue;
     const run = peopleAfter(n, i);
-    if (run && run.start === i && run.end <= at && !run.users.includes('me')) {
+    if (run && run.start === i && run.end <= at && (withMe || !run.users.includes('me'))) {
       // "Dr. Bianchi retired. Dr. Mendoza transferred … reclaim both": each subject named before.
       if (!plural) return run;
       found.push(run);
@@ -495,6 +502,32 @@ function referent(n: Normalized, at: number): Reading {
   if (!found.length) return 'blocked';
   const users = [...new Set(found.flatMap((f) => f.users))];
   return found.length === 1 ? found[0] : { users };
+}
+
+/** Verbs after which a name is the subject of its clause ("From next week Leila looks after …"). */
+const SUBJECT_VERBISH = new Set([
+  'is',
+  'was',
+  'has',
+  'had',
+  'will',
+  'would',
+  'looks',
+  'works',
+  'moved',
+  'started',
+  'joined',
+]);
+
+function subjectPosition(n: Normalized, i: number): boolean {
+  const run = peopleAfter(n, i);
+  if (!run || run.start !== i) return false;
+  const next = n.tokens[run.end];
+  return (
+    !!next &&
+    (SUBJECT_VERBISH.has(next.norm) || /^(?:he|she|they) /.test(next.norm)) &&
+    n.tokens[i - 1]?.kind === 'word'
+  );
 }
 
 /** A phrase after a verb or preposition that names a group or a pronoun, not a person. */
@@ -523,6 +556,15 @@ function readAfter(n: Normalized, i: number, needFollower: boolean, strict = fal
   if (n.tokens[i] && REFERRING.has(n.tokens[i].norm)) return referent(n, i);
   // "reclaim both physician licenses": the people named before.
   if (n.tokens[i]?.norm === 'both' && !peopleAfter(n, i + 1)) return referent(n, i);
+  // "set all three of them up", "license both of them".
+  for (let k = i; k <= i + 3 && k < n.tokens.length; k++) {
+    if (
+      n.tokens[k].norm === 'of' &&
+      n.tokens[k + 1]?.norm === 'them' &&
+      ['all', 'both', 'each', 'two', 'three', 'four'].includes(n.tokens[i].norm)
+    )
+      return referent(n, k + 1);
+  }
   if (startsNonPersonTarget(n, i)) return 'blocked';
   // "for a new nurse", "to my new resident": a person described but not named; the bot asks who.
   const described = descriptionEnd(n.tokens, i);
@@ -536,7 +578,7 @@ function readAfter(n: Normalized, i: number, needFollower: boolean, strict = fal
   }
   if (needFollower) {
     const follower = n.tokens[run.end];
-    if (follower && !OBJECT_FOLLOWERS.has(follower.norm)) return undefined;
+    if (follower && !OBJECT_FOLLOWERS.has(follower.norm.split(' ')[0])) return undefined;
   }
   return run;
 }
@@ -571,28 +613,127 @@ function atClauseStart(n: Normalized, start: number): boolean {
 }
 
 /** "Dana Reyes and Sam need Dragon", "Tom Baker, who needs …", "Lee doesn't need it". */
+/** Words between a subject and its verb ("Sam and I would both like", "she'll still need"). */
+const BETWEEN_SUBJECT_AND_VERB = new Set([
+  'both',
+  'also',
+  'all',
+  'each',
+  'too',
+  'really',
+  'still',
+  'now',
+  'have',
+  'has',
+  'had',
+  'will',
+  'would',
+  'somehow',
+  'definitely',
+  'probably',
+  'then',
+  'certainly',
+]);
+/** Pronoun subjects, also inside a contraction token ("he will" from "he'll"). */
+const SUBJECT_PRONOUNS = new Set(['she', 'he', 'they', 'both', 'we']);
+
 function subjectOf(n: Normalized, re: RegExp = SUBJECT_ANCHORS_RE): Reading {
   for (const m of n.text.matchAll(re)) {
     const anchorText = m.groups?.anchor ?? '';
-    const at = tokenIndexAtChar(n, (m.index ?? 0) + m[0].indexOf(anchorText));
-    if (at < 0) continue;
+    const offset = (m.index ?? 0) + m[0].indexOf(anchorText);
+    let at = tokenIndexAtChar(n, offset);
+    if (at < 0) {
+      // "he'll need": the anchor starts inside the token "he will"; its first word is the subject.
+      const inside = tokenAt(n, offset);
+      const word = n.tokens[inside].norm.split(' ')[0];
+      if (!SUBJECT_PRONOUNS.has(word) || !atClauseStart(n, inside)) continue;
+      const r = referent(n, inside, word);
+      if (r !== 'blocked') return r;
+      continue;
+    }
     let before = at;
-    while (
-      ['both', 'also', 'all', 'each', 'too', 'really', 'still', 'now', 'have', 'has', 'had', 'will', 'would'].includes(
-        n.tokens[before - 1]?.norm ?? '',
-      )
-    )
-      before--;
+    while (BETWEEN_SUBJECT_AND_VERB.has(n.tokens[before - 1]?.norm ?? '')) before--;
     if (n.tokens[before - 1]?.norm === 'who' || n.tokens[before - 1]?.norm === 'that') before--;
     if (n.tokens[before - 1]?.norm === ',') before--;
+    // "Ruth, Minh and Abdi from nights want Dragon": a short place or shift phrase after the subject.
+    for (let k = before - 2; k >= Math.max(0, before - 4); k--) {
+      if (['from', 'on', 'in', 'at'].includes(n.tokens[k].norm) && peopleBefore(n, k)) {
+        before = k;
+        break;
+      }
+    }
     const subject = n.tokens[before - 1];
-    if (subject && ['she', 'he', 'they'].includes(subject.norm) && atClauseStart(n, before - 1)) {
+    // "neither of them needs", "both need", "they'll need".
+    if (subject && subject.norm === 'them' && ['of'].includes(n.tokens[before - 2]?.norm ?? '')) {
       const r = referent(n, before - 1);
       if (r !== 'blocked') return r;
       continue;
     }
+    if (subject && SUBJECT_PRONOUNS.has(subject.norm) && atClauseStart(n, before - 1)) {
+      const r = referent(n, before - 1);
+      if (r !== 'blocked') return r;
+      continue;
+    }
+    // "Luis Ortega is a physical therapist and shouldn't have …": the subject of the clause before "and".
+    if (subject && subject.norm === 'and') {
+      const r = referent(n, before - 1, 'he');
+      if (r !== 'blocked') return r;
+    }
     const run = peopleBefore(n, before);
     if (run && atClauseStart(n, run.start)) return run;
+    at = before;
+  }
+  return undefined;
+}
+
+/**
+ * Someone who has the thing, named as the subject: "Olamide somehow has two nursing licenses",
+ * "Ravi was only supposed to have Dragon admin", "dana doesn't have dragon anymore?".
+ */
+function holderSubject(n: Normalized): Reading {
+  for (let i = 0; i < n.tokens.length; i++) {
+    if (!atClauseStart(n, i)) continue;
+    const run = peopleAfter(n, i);
+    if (!run || run.start !== i || run.users.includes('me')) continue;
+    for (let k = run.end; k < n.tokens.length && k - run.end <= 4; k++) {
+      const w = n.tokens[k].norm;
+      if (['.', '?', ';', ','].includes(w)) break;
+      if (['has', 'have', 'had', 'holds', 'got', 'does not have', 'do not have'].includes(w)) return run;
+    }
+  }
+  return undefined;
+}
+
+/** "It is not necessary for Dr. Tanaka to keep his license", "no need for Sam to have Dragon". */
+function forXTo(n: Normalized): Reading {
+  for (let i = 0; i < n.tokens.length; i++) {
+    if (n.tokens[i].norm !== 'for') continue;
+    const run = peopleAfter(n, i + 1);
+    if (!run || run.start !== i + 1 || run.users.includes('me')) continue;
+    if (
+      n.tokens[run.end]?.norm === 'to' &&
+      ['keep', 'have', 'hold', 'be', 'get', 'retain'].includes(n.tokens[run.end + 1]?.norm ?? '')
+    )
+      return run;
+  }
+  return undefined;
+}
+
+/** "I have 2 dragon licenses, can you remove the physician one", "why do I have one? Take it off." */
+function selfHolder(n: Normalized): Reading {
+  for (let i = 0; i < n.tokens.length; i++) {
+    const w = n.tokens[i].norm;
+    const haveAt = w === 'i have' ? i : w === 'i' && n.tokens[i + 1]?.norm === 'have' ? i + 1 : -1;
+    const asked = w === 'have' && n.tokens[i + 1]?.norm === 'i' ? i + 1 : -1;
+    const after = haveAt >= 0 ? haveAt + 1 : asked >= 0 ? asked + 1 : -1;
+    if (after < 0) continue;
+    const next = n.tokens[after];
+    if (
+      next &&
+      (['one', 'it', 'a', 'an', 'two', 'dragon', 'license', 'licenses', 'both'].includes(next.norm) ||
+        next.kind === 'number')
+    )
+      return { users: ['me'] };
   }
   return undefined;
 }
@@ -625,10 +766,18 @@ function wantedToHave(n: Normalized): Reading {
 function modalSubject(n: Normalized): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
     if (!['can', 'could', 'may', 'should', 'will', 'would'].includes(n.tokens[i].norm)) continue;
+    // "Could they each get a nursing license?", "can we all get dragon": the people named before.
+    const pronoun = n.tokens[i + 1]?.norm ?? '';
+    if (['they', 'she', 'he', 'we'].includes(pronoun) && i > 0) {
+      const r = referent(n, i + 1);
+      if (r && r !== 'blocked' && (pronoun !== 'we' || r.users.includes('me'))) return r;
+    }
     if (startsNonPersonTarget(n, i + 1) && n.tokens[i + 1].norm !== 'we') return 'blocked';
     const run = peopleAfter(n, i + 1);
     if (!run || run.start !== i + 1) continue;
-    const next = n.tokens[run.end];
+    let follow = run.end;
+    if (n.tokens[follow]?.norm === ',') follow++;
+    const next = n.tokens[follow];
     if (
       next &&
       [
@@ -785,7 +934,10 @@ function possessive(n: Normalized): Reading {
     const t = n.tokens[i];
     const after = n.tokens[i + 1];
     // "Keep Rosa's license. Remove Minh's.": the thing owned is left out after the name.
-    const elided = t.norm === "'s" && (!after || ['.', '?', ';', ',', '-', 'too', 'as', 'and'].includes(after.norm));
+    const elided =
+      t.norm === "'s" &&
+      (!after ||
+        ['.', '?', ';', ',', '-', 'too', 'as', 'and', 'instead', 'please', 'now', 'as well'].includes(after.norm));
     const nextOwned =
       elided || n.tokens.slice(i + 1, i + 4).some((x) => x.norm.split(' ').some((w) => POSSESSED.has(w)));
     if (!nextOwned) continue;
@@ -1060,18 +1212,22 @@ const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
     colonList,
     possessive,
     wantedToHave,
+    forXTo,
     (n) => afterPreposition(n, 'from'),
     (n) => afterPreposition(n, 'for'),
     (n) => afterPreposition(n, 'off'),
     (n) => afterVerb(n, REMOVE_VERBS),
     (n) => subjectOf(n),
+    holderSubject,
     modalSubject,
     telegraphicNames,
+    selfHolder,
     self,
   ],
   check: [
     questionSubject,
     possessive,
+    holderSubject,
     copulaSelf,
     telegraphicNames,
     (n) => afterPreposition(n, 'for'),
