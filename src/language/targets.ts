@@ -641,7 +641,7 @@ function subjectOf(n: Normalized, re: RegExp = SUBJECT_ANCHORS_RE): Reading {
   for (const m of n.text.matchAll(re)) {
     const anchorText = m.groups?.anchor ?? '';
     const offset = (m.index ?? 0) + m[0].indexOf(anchorText);
-    let at = tokenIndexAtChar(n, offset);
+    const at = tokenIndexAtChar(n, offset);
     if (at < 0) {
       // "he'll need": the anchor starts inside the token "he will"; its first word is the subject.
       const inside = tokenAt(n, offset);
@@ -681,7 +681,6 @@ function subjectOf(n: Normalized, re: RegExp = SUBJECT_ANCHORS_RE): Reading {
     }
     const run = peopleBefore(n, before);
     if (run && atClauseStart(n, run.start)) return run;
-    at = before;
   }
   return undefined;
 }
