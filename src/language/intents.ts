@@ -28,6 +28,7 @@ import { appositionOrg, capitalOrgAt, earlierOrg, introducedOrg, orgAfterWord, s
 import { subscriptionAfterPreposition } from './subscriptions';
 import { isEligibilityQuestion } from './reading';
 import { without, type Normalized } from './normalize';
+import { peopleAfter } from './entities';
 import type { Reading } from './reading';
 import { kindOfTargets } from './professions';
 import { findUsers } from './targets';
@@ -162,7 +163,14 @@ const HELP_RE =
 const HELP_WITH_RE =
   /^(?:i need |can i get |need )?help (?:with|on|about) (?:the |my |our )?(?:partner|partners|dragon|license|licenses|licensing|admin|roles|requests|approvals|set up|this|it|everything)?(?: (?:stuff|things|questions|topics|side|bot))?(?: [?.])*$/;
 
-const help: Rule = (u) => (u.has(HELP_RE) || u.has(HELP_WITH_RE) ? { intent: 'help' } : undefined);
+/** Asking what Dragon Desk is for, in any words: "what kinds of things can I ask Dragon Desk?". */
+const HELP_ASK_RE =
+  /\bwhat (?:kinds? of |sorts? of )?(?:things|commands|questions|requests) (?:can i|do you|does it|can you|could i)\b|\bwhat (?:is|are) (?:it|you|this|this bot|the bot|bot) (?:for|about)\b|\bshow me (?:some |a few )?examples\b|\bhow do i use (?:this|you|it|the bot|bot)\b|\bwhat (?:do|can) you (?:even |actually )?do\b|\bwhat commands\b/;
+
+const help: Rule = (u) =>
+  u.has(HELP_RE) || u.has(HELP_WITH_RE) || (u.has(HELP_ASK_RE) && !u.aboutLicenses && !u.dragonAdmin && !u.partnerCue)
+    ? { intent: 'help' }
+    : undefined;
 
 // ---------------------------------------------------------------------------------------------
 // Not ours: other products, other roles
@@ -220,7 +228,7 @@ const approvals: Rule = (u) =>
 
 const REQUEST_NOUN_RE =
   /\b(?:my|the|this|that|our|your|his|her|dragon|license|pending|open|last|latest|recent|previous|admin|role|of|on|about|to|with|for) (?:\S+ )?(?:request|requests|req)\b|\b(?:request|requests|req|ticket)s? (?:#|\d|number|no|id|status)|(?:^| )# ?\d+|^(?:request|requests|req)\b/;
-const CANCEL_RE = /\b(?:cancel|withdraw|retract|scrap|abort|call off|rescind|never mind)\b/;
+const CANCEL_RE = /\b(?:cancel|withdraw|retract|scrap|abort|call off|rescind|never mind|kill|drop)\b/;
 const CANCEL_IT_RE = /\b(?:cancel|withdraw|scrap|retract) (?:it|that|this|\d+)\b/;
 
 const cancelRequest: Rule = (u) => {
@@ -238,6 +246,9 @@ const ONLY_A_REFERENCE_RE =
 const requestStatus: Rule = (u) => {
   if (u.has(/^(?:my |request )?status(?: [?.])*$/)) return { intent: 'request.status' };
   if (!u.has(REQUEST_NOUN_RE)) return undefined;
+  // "who approves physician license requests?" asks about the process; a partner's request is theirs.
+  if ((u.has(/^who (?:approves|can approve|signs|decides|handles|reviews)\b/) && !u.has(/\bmy\b|#|\d/)) || u.partnerCue)
+    return undefined;
   if (!u.has(STATUS_WORDS_RE) && !u.has(ONLY_A_REFERENCE_RE)) return undefined;
   return { intent: 'request.status', requestId: requestIdFrom(u.n)?.value };
 };
@@ -260,7 +271,7 @@ const statusOfMine: Rule = (u) =>
 const PURCHASE_RES: readonly RegExp[] = [
   /\b(?:buy|buying|bought|purchase|purchasing|procure|procurement|acquire|sell|sells|selling|cost|costs|price|prices|pricing|quote|budget)\b/,
   /\border(?:ing)? (?:\S+ ){0,3}(?:license|licenses|seat|seats|dragon)\b/,
-  /\b(?:get|need|add|want|request|obtain|order) (?:\S+ ){0,2}more\b/,
+  /\b(?:get|need|add|want|request|obtain|order) (?:\S+ ){0,2}more (?!than\b)\S*\b/,
   /\bmore (?:\S+ ){0,2}(?:licenses|seats)\b/,
   /\bincrease (?:\S+ ){0,2}(?:licenses|seats|license count|seat count)\b/,
   /\badd(?:ing)? (?:\d+|another \d+|a (?:few|couple of|block of)) (?:\S+ ){0,2}(?:seats|licenses)\b/,
@@ -632,7 +643,7 @@ const ROLE_REMOVE_RE = new RegExp(
   String.raw`\b(?:remove|revoke|take (?:\S+ ){0,4}(?:out|off|away)|demote|strip|deactivate|unassign|drop|delete|disable|end|kick|pull|downgrade|cancel|stop|${NO_LONGER})\b`,
 );
 const ROLE_HOLDERS_RE =
-  /\bhow many\b|^who\b|\bwho (?:has|have|holds|is|are|got|else|currently|already|all|can)\b|^(?:list|show|display|export|get|give me|see)\b(?:.*\badmins\b|.* list\b)|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people)) (?:with|who|that)\b|\bwhich (?:users|people)\b/;
+  /\bhow many\b|^who (?!would|should|do i|can i|could i|will|approves|decides)|\bwho (?:has|have|holds|is|are|got|else|currently|already|all|can)\b|^(?:list|show|display|export|get|give me|see)\b(?:.*\badmins\b|.* list\b)|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people)) (?:with|who|that)\b|\bwhich (?:users|people)\b/;
 /** "am I a Dragon admin?", "is Sam still a Dragon administrator?", "check whether Omar is …". */
 const ROLE_CHECK_RE =
   /^(?:does|do|did|is|am|are|was|were|has|have)\b|\b(?:check|verify|confirm|see|tell me|know|find out|look up)(?: \S+){0,3} (?:if|whether)\b/;
@@ -640,7 +651,8 @@ const ROLE_CHECK_RE =
 /** "dragon admins?", "the Dragon admin list": the role and nothing else. */
 const ROLE_ONLY_RE =
   /^(?:(?:the|our|current|all|list|of) )*dragon admins?(?: (?:list|now|currently|right now|today))?(?: [?.])*$/;
-const ROLE_COUNT_RE = /\bhow many\b|^who\b|\bwho (?:is|are|has|have|holds|currently)\b/;
+const ROLE_COUNT_RE =
+  /\bhow many\b|^who (?!would|should|do|does|can|could|will|approves|decides)|\bwho (?:is|are|has|have|holds|currently)\b/;
 /** Said as a question even without a question mark: "ravi dragon admin yes/no", "admin status for Ravi". */
 const YES_NO_RE =
   /\byes (?:\/ |or )no\b|\by \/ n\b|\bor not\b|\bstatus\b|\bmembership\b|\bcheck\b|\b(?:expire|expires|expiry|expiration)\b/;
@@ -667,7 +679,13 @@ const role: Rule = (u) => {
   if (question || (u.has(ROLE_CHECK_RE) && (asking || !u.writes))) {
     const users = findUsers(rest, 'check');
     if (users) return { intent: 'role.check', users, role: 'dragon-admin' };
-    if (!question || u.has(ROLE_ONLY_RE) || u.has(ROLE_COUNT_RE) || u.has(ROLE_CHECK_RE))
+    if (
+      u.has(ROLE_ONLY_RE) ||
+      u.has(ROLE_COUNT_RE) ||
+      u.has(/\b(?:list|show|see|view)\b(?: \S+){0,4} (?:admins|list)\b/)
+    )
+      return { intent: 'role.holders', role: 'dragon-admin' };
+    if ((!question || u.has(ROLE_CHECK_RE)) && !u.has(/^(?:is there|are there)\b/))
       return { intent: 'role.holders', role: 'dragon-admin' };
     // "can Dragon admins assign licenses?", "what's the max duration for a Dragon admin?".
     return { intent: 'unknown' };
@@ -701,13 +719,13 @@ const ASKS_RE = /\b(?:need|needs|give|get|set up|assign|add|grant|provision|woul
 const SEATS_ALONE_RE =
   /^(?:(?:dragon|nursing|physician|license|licenses|the|any|our) )*(?:seats?|seat count|licenses)(?: (?:left|available|remaining|free|now|today))?(?: [?.])*$|^(?:do|does) (?:we|the hospital|our \S+) (?:still )?have (?:any )?(?:\S+ ){0,2}(?:seats|licenses) ?/;
 const SEATS_RE =
-  /\bhow many\b|\b(?:left|available|remaining|remain|spare|unused|unassigned|in use|usage|count|enough|out of|total|capacity|balance|inventory|free(?! up))\b/;
+  /\bhow many\b|\b(?:left|available|remaining|remain|spare|unused|unassigned|in use|usage|utilisation|utilization|count|enough|out of|total|capacity|balance|inventory|free(?! up| the| her| his| their| \S+ 's))\b/;
 const HOLDERS_RE =
-  /\bwhich (?:\S+ )?(?:nurses|physicians|doctors|residents|hospitalists|attendings|surgeons|clinicians|providers|rns|lpns)\b|^who\b|\bwho (?:has|have|holds|is|are|got|else|currently|already|all)\b|^(?:list|show|export|display|report|pull|give me)\b.*\b(?:users|holders|everyone|everybody|people|list|all)\b|\b(?:license holders|holders|roster)\b|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people|staff|clinicians)) (?:with|who|that)\b|\bwhich (?:users|people|staff|clinicians)\b/;
+  /\bwhich (?:\S+ )?(?:nurses|physicians|doctors|residents|hospitalists|attendings|surgeons|clinicians|providers|rns|lpns)\b|^who\b|(?:^|[.?;:] |\b(?:see|know|tell me|list|show me|find out) )who (?:has|have|holds|is|are|got|else|currently|already|all)\b|^holders\b|^(?:list|show|export|display|report|pull|give me)\b.*\b(?:users|holders|everyone|everybody|people|list|all)\b|\b(?:license holders|holders|roster)\b|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people|staff|clinicians)) (?:with|who|that)\b|\bwhich (?:users|people|staff|clinicians)\b/;
 const CHECK_RE =
-  /^(?:does|do|did|has|have|is|am|are|was)\b|^(?:check|verify|look up|confirm)\b(?! (?:out|in|off)\b)|\b(?:check|verify|confirm|see|know|find out|tell me) (?:if|whether)\b|\b(?:has|have|got)\b(?:(?! \.).)* \?$|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
+  /(?:^|[.?;:,-] )(?:does|do|did|has|have|is|am|are|was)\b|\b(?:state|status) of \S+(?: \S+)? 's\b|^(?:check|verify|look up|confirm)\b(?! (?:out|in|off)\b)|\b(?:check|verify|confirm|see|know|find out|tell me) (?:if|whether)\b|\b(?:has|have|got)\b(?:(?! \.).)* \?$|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
 const REQUEST_RE =
-  /\b(?:need|needs|needed|want|wants|give|get|gets|set up|set|assign|provision|grant|add|request|requesting|requested|would like|would love|enroll|sign|hook|access|allocate|issue|onboard|enable|put|register|require|requires|requesting|send|have|sort)\b|^license (?!\?)\S/;
+  /\b(?:need|needs|needed|want|wants|give|get|gets|set up|set|assign|provision|grant|add|request|requesting|requested|would (?:\S+ )?like|would love|would benefit|benefit from|would appreciate|appreciate having|ask (?:here |you )?for|arrange|prepare|prepared|sort out|enroll|sign|hook|access|allocate|issue|onboard|enable|put|register|require|requires|requesting|send|have|sort)\b|^license (?!\?)\S/;
 /** A report of something broken is a support question, not a license request. */
 const SUPPORT_RE =
   /\b(?:error|errors|crash|crashes|crashing|crashed|broken|not working|does not work|do not work|issue|issues|problem|problems|bug|slow|freezes|freezing|frozen|fails|failing|failed|mic|microphone|password|login|log in|install|installing|download|downloading|dictate|how do i use)\b/;
@@ -723,13 +741,25 @@ function licenseKindFor(users: string[] | undefined, rest: Normalized): LicenseK
   return kindOfTargets(rest, users);
 }
 
+/** "check Alan Brooks": one name after "check" is a question about that person's license. */
+const CHECK_NAME_RE = /^(?:check|look up|verify) (?!the\b|my\b|our\b|status\b|seats\b|request)/;
+
 const license: Rule = (u) => {
-  if (!u.aboutLicenses) return undefined;
+  if (!u.aboutLicenses) {
+    if (!u.has(CHECK_NAME_RE)) return undefined;
+    const users = findUsers(without(u.n, 0, 1), 'check') ?? peopleAfterAll(u.n, 1);
+    return users ? { intent: 'license.check', users } : undefined;
+  }
   const { rest, justification } = setAside(u.n, u.ctx.now);
   if (u.writes && (u.has(LICENSE_REMOVE_RE) || (u.has(DEPARTURE_RE) && !u.has(ASKS_RE)))) {
     const users = findUsers(rest, 'remove');
     return { intent: 'license.remove', users, license: kindFromWords(u.n) ?? kindOfTargets(rest, users) };
   }
+  // "is Ivy Chen's nursing license actually assigned, or … her usage location?": about a person.
+  const checked =
+    u.has(CHECK_RE) && !u.has(/^(?:can|could|may|are there|is there)\b|\bany\b/) ? findUsers(rest, 'check') : undefined;
+  if (checked && !u.has(/\bhow many\b/))
+    return { intent: 'license.check', users: checked, license: kindFromWords(u.n) };
   if ((u.has(SEATS_RE) || u.has(SEATS_ALONE_RE)) && !u.has(/\b(?:give|assign|grant|provision)\b/))
     return { intent: 'license.seats', license: kindFromWords(u.n) };
   // "who can approve a license for Amir?" asks about the process, not who holds one.
@@ -739,12 +769,25 @@ const license: Rule = (u) => {
     const users = findUsers(rest, 'check');
     if (users || !u.has(REQUEST_RE)) return { intent: 'license.check', users, license: kindFromWords(u.n) };
   }
-  if (u.has(SUPPORT_RE) || !u.writes) return undefined;
+  // A report of something broken is support, unless the message also asks for a license.
+  if (!u.writes || (u.has(SUPPORT_RE) && !asksPolitely(u))) return undefined;
   const users = findUsers(rest, 'request');
   const forSomeone = !!users && /\bfor\b/.test(rest.text);
   if (!u.has(REQUEST_RE) && !forSomeone && !u.n.polite) return undefined;
   return { intent: 'license.request', users, license: licenseKindFor(users, rest), justification };
 };
+
+/** Whether a sentence of the message is an order or a request with a request verb ("Could you set me up?"). */
+function asksPolitely(u: Utterance): boolean {
+  return (u.ctx.reading?.sentences ?? []).some(
+    (s) => (s.mood === 'order' || s.mood === 'request') && REQUEST_RE.test(s.text) && !SUPPORT_RE.test(s.text),
+  );
+}
+
+function peopleAfterAll(n: Normalized, from: number): string[] | undefined {
+  const run = peopleAfter(n, from);
+  return run && run.start === from && run.end === n.tokens.length && !run.users.includes('me') ? run.users : undefined;
+}
 
 /** The order matters: each rule only sees what the rules before it declined. */
 export const RULES: readonly Rule[] = [
