@@ -65,7 +65,7 @@ const IMPERATIVE_START_RE =
 
 /** Questions and hypotheticals whose change is not asked for ("should I …", "what happens if …"). */
 const HYPOTHETICAL_RE =
-  /^(?!how (?:can|do|could|would|should) (?:i|we) (?:get|obtain|request|have|sign up for)\b)(?:what (?:happens|would happen|will happen|if|would it take|should)|what is the (?:process|way)|if|suppose|supposing|assuming|in case|when (?:i|we|you|someone|somebody|a|an|the)|why|how (?:do|does|did|can|could|would|should|to|come|long)|is there (?:a|any) way|are there (?:a|any) ways?|would (?:\S+ing|it)|does (?:\S+ing)|do (?:\S+ing)|will (?:\S+ing)|who (?:can|could|should|would|do|does|will|approves|decides)|should (?:i|we|they|he|she|it|you|there|this|that)|which (?:\S+ )?should|i (?:wonder|am wondering|was wondering) (?:if|whether|how|why)|does it make sense|do you think|would it be (?:ok|okay|fine|possible|better|wise)|is it (?:ok|okay|fine|possible|wise|worth|allowed|normal|true|better) (?:for|if|that|to)|is there (?:any )?reason)\b/;
+  /^(?!how (?:can|do|could|would|should) (?:i|we) (?:get|obtain|request|have|sign up for)\b)(?:what (?:happens|would happen|will happen|if|would it take|should)|what is the (?:process|way)|if|suppose|supposing|assuming|in case|when (?:i|we|you|someone|somebody|a|an|the)|why|how (?:do|does|did|can|could|would|should|to|come|long)|is there (?:a|any) way|are there (?:a|any) ways?|would (?:\S+ing|it)|does (?:\S+ing)|do (?:\S+ing)|will (?:\S+ing)|who (?:can|could|should|would|do|does|will|approves|decides)|should (?:i|we|they|he|she|it|you|there|this|that)|which (?:\S+ )?should|i (?:wonder|am wondering|was wondering) (?:if|whether|how|why)|does it make sense|do you think|would it be (?:ok|okay|fine|possible|better|wise)|is it (?:ok|okay|fine|possible|wise|worth|allowed|normal|true|better) (?:for|if|that|to|\S+ing)|is it worth|is there (?:any )?reason|what would|what do (?:i|we) (?:need|have) to do|what does it take|do (?:i|we) need (?:approval|permission|sign-?off|to)|(?:in principle|in general|generally|out of interest|out of curiosity|just wondering)\b)\b/;
 
 const QUESTION_START_RE =
   /^(?:who|whom|whose|what|which|where|when|why|how|is|are|am|was|were|do|does|did|has|have|had|can|could|may|might|should|would|will|shall)\b/;
@@ -75,7 +75,7 @@ const ELIGIBILITY_RE = /^(?:can|could|may|might) (?!i\b|we\b|you\b)/;
 
 /** First-person asks: "I need …", "can I get …", "we'd like …". */
 const FIRST_PERSON_ASK_RE =
-  /^how (?:can|do|could|would|should) (?:i|we) (?:get|obtain|request|have|sign up for)\b|^(?:i|we) (?:\S+ )?(?:need|needs|want|would like|would love|am requesting|are requesting|request|require)\b|^(?:can|could|may) (?:i|we) (?:please )?(?:get|have|be|receive|use|access|gain|request|become)\b|^(?:need|want|would like|requesting|in need of|looking for)\b/;
+  /^how (?:can|do|could|would|should) (?:i|we) (?:get|obtain|request|have|sign up for)\b|^what (?:do|should|can) (?:i|we) do (?:so|to get)\b|^(?:i|we) (?:\S+ )?(?:need|needs|want|would like|would love|am requesting|are requesting|request|require)\b|^(?:can|could|may) (?:i|we) (?:please )?(?:get|have|be|receive|use|access|gain|request|become)\b|^(?:need|want|would like|requesting|in need of|looking for)\b/;
 
 const RULES_RES: readonly RegExp[] = [
   /\b(?:ignore|forget|disregard|override|bypass|overrule|circumvent) (?:(?:all|any|every|your|the|previous|prior|earlier|above|those|these|my|our|its|standard|usual|normal|security|safety|approval|system) )*(?:rules?|instructions?|polic(?:y|ies)|restrictions?|guardrails?|prompts?|guidelines?|checks?|constraints?|safeguards?|process|workflow|limits?)\b/,
@@ -116,7 +116,7 @@ const PROHIBITION_RE =
 
 /** A question that sets a condition first: "just curious — if someone leaves, does their license …?". */
 const CONDITION_IN_QUESTION_RE =
-  /(?:^|[,:-] )(?:(?:just curious|quick question|curious|hypothetically) [,:-] )?(?:what if|if|suppose|supposing|assuming|in case|when (?:someone|somebody|a|an|the|i|we|they|he|she))\b/;
+  /(?:^|[,:-] )(?:(?:just curious|quick question|curious|hypothetically|out of interest|out of curiosity) [,:-] )?(?:what if|if|suppose|supposing|assuming|in case|when (?:someone|somebody|a|an|the|i|we|they|he|she))\b/;
 
 function sentenceMood(text: string, endsWithQuestion: boolean): Mood {
   if (HYPOTHETICAL_RE.test(text)) return 'hypothetical';
@@ -162,12 +162,12 @@ function tokenAtChar(n: Normalized, offset: number): number {
 }
 
 /** "before you give Sam a license, how many seats are left?": where the question begins. */
-const LEADING_CONDITION_RE = /^(?:before|if|when|once|after|unless|until|in case|assuming)\b/;
+const LEADING_CONDITION_RE = /^(?:before|if|when|once|after|unless|until|in case|assuming|prior to|ahead of)\b/;
 
 function mainClauseStart(n: Normalized, first: Sentence | undefined): number | undefined {
   if (!first || !LEADING_CONDITION_RE.test(first.text)) return undefined;
   for (let i = first.start; i < first.end; i++) {
-    if (n.tokens[i].norm !== ',') continue;
+    if (![',', ':', '-'].includes(n.tokens[i].norm)) continue;
     const rest = fromTokens(n.source, n.tokens.slice(i + 1, first.end)).text;
     if (QUESTION_START_RE.test(rest) || n.tokens[first.end]?.norm === '?') return i + 1;
     return undefined;

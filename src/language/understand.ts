@@ -71,6 +71,27 @@ function slice(n: Normalized, from: number, to = n.tokens.length): Normalized {
   return fromTokens(n.source, n.tokens.slice(from, to), n.polite);
 }
 
+/** "what would happen if …", "what if …": a question about consequences nobody can answer from the tenant. */
+const WHAT_IF_RE = /\bwhat (?:would |will )?happens? if\b|\bwhat if\b/;
+/** A seats question still asked inside a hypothetical ("if I license four residents, how many are left?"). */
+const SEATS_ASKED_RE = /\bhow many\b|\b(?:left|available|remaining|spare)\b/;
+
+/**
+ * Whether a question the rules read is one the message really asks: a check needs someone to
+ * check; inside a hypothetical, only a seats question ("… will we still have seats spare?") or a
+ * partner look-up is answered, and "what would happen if …" is not.
+ */
+function answerable(asked: Draft, hypothetical: boolean, n: Normalized): Draft {
+  if ((asked.intent === 'license.check' || asked.intent === 'role.check') && !asked.users) return UNKNOWN;
+  if (!hypothetical) return asked;
+  if (WHAT_IF_RE.test(n.text)) return UNKNOWN;
+  // "who can administer Dragon?" asks who holds the role; "who would I ask …" asks about the process.
+  if (asked.intent === 'role.holders' && /^who can (?!approve|i\b|we\b)/.test(n.text)) return asked;
+  if (['license.check', 'role.check', 'role.holders', 'license.holders'].includes(asked.intent)) return UNKNOWN;
+  if (asked.intent === 'license.seats' && !SEATS_ASKED_RE.test(n.text)) return UNKNOWN;
+  return asked;
+}
+
 /** Actions that are not tenant writes but that a later "leave it" / "ignore me" still takes back. */
 const RETRACTABLE = new Set(['request.cancel', 'setup']);
 
@@ -145,7 +166,7 @@ function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; 
   const questionsOnly = (m: Normalized) => classify(m, { reading, now, writes: false, whole });
   // "before you give Sam a license, how many seats are left?": the question is the main clause.
   if (reading.mainFrom !== undefined) {
-    const main = questionsOnly(slice(n, reading.mainFrom));
+    const main = answerable(questionsOnly(slice(n, reading.mainFrom)), false, n);
     if (main.intent !== 'unknown') return { draft: main, verdict: {} };
     return { draft: UNKNOWN, verdict: { turnedDown: 'not-asked' } };
   }
@@ -155,7 +176,7 @@ function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; 
   if (lifted) return { draft: lifted, verdict: {} };
   // A change forbidden or wondered about is not asked: what is left is a question, or nothing.
   if (reading.prohibited || reading.focus?.mood === 'hypothetical') {
-    const asked = questionsOnly(n);
+    const asked = answerable(questionsOnly(n), !reading.prohibited, n);
     // "don't remove Maria's license" starts like "does Maria have …": only a question the message
     // really asks counts ("I don't want to remove anyone's license, I just want to see who has one").
     const echo =
@@ -177,7 +198,7 @@ function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; 
   // oneself ("can I get …") nor about someone's eligibility ("can Sam get …"): "does it make sense
   // to give Abdi a license?", "can I assign Dragon directly or …?" — a question, never a change.
   if (reading.focus?.mood === 'question' && !isEligibilityQuestion(reading.focus)) {
-    const asked = questionsOnly(n);
+    const asked = answerable(questionsOnly(n), false, n);
     return { draft: asked, verdict: asked.intent === 'unknown' ? { turnedDown: 'not-asked' } : {} };
   }
   if (reading.retracted) {
