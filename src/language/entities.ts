@@ -606,7 +606,11 @@ export function selfDescribedLicense(n: Normalized): LicenseKind | undefined {
  * in the order written; or the legacy DAP choice, ["full"] or ["limited"].
  */
 export function offerRolesFrom(n: Normalized): string[] | undefined {
-  return rolesInWords(n.tokens.map((t) => t.norm));
+  // "send it to their global admin": that admin is a person, not a role asked for.
+  const words = n.tokens.map((t, i) =>
+    ['their', 'our', 'your', 'his', 'her'].includes(n.tokens[i - 1]?.norm ?? '') ? `(${t.norm})` : t.norm,
+  );
+  return rolesInWords(words);
 }
 
 /** The roles named in a sequence of normalised words (see offerRolesFrom). */

@@ -257,6 +257,23 @@ const KNOWN_MISSPELLINGS: Readonly<Record<string, string>> = {
   remvoe: 'remove',
   remoev: 'remove',
   revmove: 'remove',
+  frm: 'from',
+  culd: 'could',
+  coud: 'could',
+  shud: 'should',
+  wud: 'would',
+  whethr: 'whether',
+  stil: 'still',
+  wut: 'what',
+  wot: 'what',
+  hw: 'how',
+  mnay: 'many',
+  remian: 'remain',
+  craete: 'create',
+  invitaton: 'invitation',
+  tkae: 'take',
+  transfered: 'transferred',
+  giv: 'give',
 };
 
 /**

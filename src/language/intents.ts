@@ -288,9 +288,9 @@ const purchase: Rule = (u) => {
 // partner.* (partner cues present)
 
 const RECORD_RE =
-  /\b(?:partner of record|dpor)\b|\b(?:gets?|getting|receives?|receiving) (?:the )?(?:partner )?credit\b|\bpartner credit\b|\bpartner (?:is )?(?:attributed|credited)\b/;
+  /\b(?:partner of record|dpor)\b|\b(?:gets?|getting|receives?|receiving|earns?) (?:the )?(?:partner )?(?:credit|attribution)\b|\bpartner credit\b|\b(?:attributed|credited)\b/;
 const RECORD_SET_RE =
-  /\b(?:make|set|add|attach|assign|designate|register|name|named|associate|link|change|update|use|nominate|choose|put|give|replace|go ahead)\b|\b(?:should|will|to) be (?:our|the)\b|\bas (?:our|the) (?:new )?(?:digital )?(?:partner of record|dpor)\b/;
+  /\b(?:make|set|add|attach|assign|designate|register|name|named|associate|link|change|update|use|nominate|choose|put|give|replace|switch|go ahead)\b|\b(?:should|will|to) be (?:our|the)\b|\bas (?:our|the) (?:new )?(?:digital )?(?:partner of record|dpor)\b/;
 const QUESTION_RE =
   /^(?:who|which|what|show|list|check|view|see|display|tell|get|is|are|do|does|did|has)\b|\b(?:who|which|what|show|list|check|view|see|display|do we have|is there|tell me|current|currently)\b|\?/;
 
@@ -307,6 +307,11 @@ function partnerForRecord(n: Normalized): string | undefined {
   if (replacing >= 0) {
     const org = orgAfterWord(n, ['with', 'by']);
     if (org) return org.value;
+  }
+  // "switch partner of record … from Northwind Traders to Tailspin Toys".
+  if (n.tokens.some((t) => t.norm === 'from')) {
+    const to = orgAfterWord(n, ['to']);
+    if (to) return to.value;
   }
   for (let i = 0; i < n.tokens.length; i++) {
     // "make them our partner of record": the partner introduced before.
@@ -328,7 +333,21 @@ function partnerForRecord(n: Normalized): string | undefined {
       if (
         org &&
         (!next ||
-          ['(', 'as', 'our', 'the', 'partner', 'dpor', ',', 'digital', 'a', 'to', 'for', 'on'].includes(next.norm))
+          [
+            '(',
+            'as',
+            'our',
+            'the',
+            'partner',
+            'partner of record',
+            'dpor',
+            ',',
+            'digital',
+            'a',
+            'to',
+            'for',
+            'on',
+          ].includes(next.norm))
       )
         return org.value;
     }
@@ -351,6 +370,20 @@ function partnerForRecord(n: Normalized): string | undefined {
   return undefined;
 }
 
+/** "Imaging-Prod partner of record -> Relecloud": a subscription code written just before the record. */
+function subscriptionBeforeRecord(n: Normalized): { value: string; start: number; end: number } | undefined {
+  const i = n.tokens.findIndex((t) => t.norm === 'partner of record' || t.norm === 'dpor' || t.norm === 'partner');
+  const t = n.tokens[i - 1];
+  if (
+    i > 0 &&
+    t &&
+    (t.kind === 'code' || /^[\p{L}\p{N}]+(?:[-/][\p{L}\p{N}]+)+$/u.test(t.raw)) &&
+    /\p{Lu}/u.test(t.raw)
+  )
+    return { value: t.raw, start: i - 1, end: i };
+  return undefined;
+}
+
 /** The mood of the last sentence that matches `re` (what that part of the message does). */
 function moodOf(u: Utterance, re: RegExp): string | undefined {
   const sentences = u.ctx.reading?.sentences ?? [];
@@ -365,9 +398,13 @@ function asked(u: Utterance, re: RegExp): boolean {
 
 function partnerRecord(u: Utterance): Draft | undefined {
   if (!u.has(RECORD_RE)) return undefined;
-  const subscription = subscriptionAfterPreposition(u.n);
+  const subscription = subscriptionAfterPreposition(u.n) ?? subscriptionBeforeRecord(u.n);
   const rest = cut(u.n, subscription);
-  const setting = u.has(RECORD_SET_RE) && u.writes && !asked(u, RECORD_RE);
+  // "I'm about to update the DPOR, so first tell me which partner is on Billing-Prod": a question first.
+  const looking = u.has(
+    /\b(?:about to|before i|going to) (?:update|change|set|switch)\b|\b(?:tell me|show me|confirm) (?:which|who|what)\b/,
+  );
+  const setting = u.has(RECORD_SET_RE) && u.writes && !asked(u, RECORD_RE) && !looking;
   if (!setting && u.has(QUESTION_RE)) return { intent: 'partner.record.show', subscription: subscription?.value };
   const partnerId = partnerIdFrom(rest, 'any');
   const partner = partnerForRecord(rest);
@@ -395,6 +432,8 @@ const LINK_MENTION_RE = /\b(?:mpn|pal|partner|pla|link|linked|unlink)\b/;
 
 function isAboutLink(u: Utterance): boolean {
   if (u.has(LINK_RE) || u.n.tokens.some((t) => t.raw === 'PAL')) return true;
+  // "before I link anything, what ID is on there now?": the topic is set by the whole message.
+  if (u.ctx.whole && u.ctx.whole !== u.n && LINK_RE.test(u.ctx.whole.text)) return true;
   return u.has(LINK_EVERYDAY_RE) && !u.has(OFFER_KIND_RE);
 }
 
@@ -422,7 +461,7 @@ function partnerLink(u: Utterance): Draft | undefined {
 }
 
 const ROLES_REMOVE_VERB_RE =
-  /\b(?:remove|revoke|terminate|end|take away|strip|cancel|delete|kill|stop|pull(?! (?:\S+ )?together)|withdraw|disable|cut off|should not (?:have|keep|hold)|no longer (?:have|has|need|needs|hold)|not (?:\S+ ){1,6}any ?more)\b/;
+  /\b(?:remove|revoke|terminate|end|take (?:\S+ ){0,2}away|strip|cancel|delete|kill|stop|pull(?! (?:\S+ )?together)|withdraw|disable|cut off|should not (?:have|keep|hold)|no longer (?:have|has|need|needs|hold)|not (?:\S+ ){1,6}any ?more|(?:should|must|needs? to|can) (?:now )?be (?:removed|revoked|ended|terminated|taken away))\b/;
 const ROLES_NOUN_RE =
   /\b(?:roles|role|access|relationship|relationships|gdap|dap|delegated|permissions|rights|privileges)\b/;
 
@@ -435,7 +474,7 @@ function partnerForRoles(n: Normalized): string | undefined {
     }
   }
   // "our former MSP, Tailspin Toys", "Tailspin still has Global Admin", "… from Fabrikam".
-  const named = appositionOrg(n) ?? subjectOrg(n) ?? orgAfterWord(n, ['from', 'with', 'for', 'of']);
+  const named = appositionOrg(n) ?? subjectOrg(n) ?? orgAfterWord(n, ['by', 'from', 'with', 'for', 'of']);
   if (named) return named.value;
   for (let i = 0; i < n.tokens.length; i++) {
     if (['from', 'with', 'for', 'of'].includes(n.tokens[i].norm)) {
@@ -453,15 +492,16 @@ function partnerRolesRemove(u: Utterance): Draft | undefined {
 }
 
 const OFFER_VERB_RE =
-  /\b(?:send|create|prepare|draft|make|new|request|requesting|generate|set up|start|invite|get|need|want|build|issue|establish|initiate|open|raise|offer)\b|^(?:new )?g?dap (?:offer )?(?:for|to|-)/;
+  /\b(?:send|create|prepare|draft|make|new|request|requesting|generate|set up|start|invite|get|need|want|build|issue|establish|initiate|open|raise|offer)\b|^(?:new )?g?dap (?:offer )?(?:for|to|-|:)/;
 /** The customer side of an offer: accepting or approving one is a question about the partner. */
 const ACCEPT_RE = /\b(?:accept|accepting|accepted|approve|approving|click accept|decline|reject)\b/;
-const OFFER_NOUN_RE = /\b(?:offer|invite|invitation|request|relationship|link|gdap|dap)\b/;
+const OFFER_NOUN_RE = /\b(?:offer|invite|invitation|request|relationship|link|gdap|dap|delegated admin)\b/;
 const OFFER_KIND_RE = /\b(?:gdap|dap|delegated)\b/;
 
 function customerFor(n: Normalized): string | undefined {
   for (let i = 0; i < n.tokens.length; i++) {
-    if (!['send', 'invite', 'offer', 'give'].includes(n.tokens[i].norm)) continue;
+    if (!['send', 'invite', 'offer', 'give', 'get', 'create', 'prepare', 'draft', 'issue'].includes(n.tokens[i].norm))
+      continue;
     const named = capitalOrgAt(n, i + 1);
     if (named) return named.value;
     // "Can you send them a GDAP offer?": the customer named before.
@@ -470,7 +510,7 @@ function customerFor(n: Normalized): string | undefined {
       if (org) return org.value;
     }
   }
-  const after = orgAfterWord(n, ['for', 'to', 'with', '-']);
+  const after = orgAfterWord(n, ['for', 'to', 'with', '-', ':']) ?? subjectOrg(n);
   if (after) return after.value;
   for (let i = 0; i < n.tokens.length; i++) {
     if (['send', 'invite', 'offer', 'give'].includes(n.tokens[i].norm)) {
@@ -556,7 +596,8 @@ function endsAtChar(n: Normalized, end: number, charEnd: number): boolean {
   return last >= 0 && n.offsets[last] + n.tokens[last].norm.length === charEnd;
 }
 
-const RELATIONSHIPS_RE = /\b(?:partners|partner|relationships|relationship|gdap|dap|delegated|csp|msp)\b/;
+const RELATIONSHIPS_RE =
+  /\b(?:partners|partner|relationships|relationship|gdap|dap|delegated|csp|msp|reseller|approval link)\b/;
 
 function partnerRelationships(u: Utterance): Draft | undefined {
   if (!u.has(RELATIONSHIPS_RE)) return undefined;
@@ -582,6 +623,9 @@ const partnerWithoutCue: Rule = (u) => {
   if (
     u.has(/\bwhat (?:admin )?(?:roles|access|permissions|rights|privileges) (?:does|do) (?!i\b|you\b|we\b)/) ||
     u.has(/\bwhat (?!you\b|i\b|we\b)\S+(?: \S+)? (?:can|could) (?:access|see|do|change)\b/) ||
+    u.has(/\b(?:what|which) (?:admin )?(?:roles|access|permissions|rights) (?:has|have|does|do) (?!i\b|you\b|we\b)/) ||
+    (!!subjectOrg(u.n) && u.has(/\b(?:has|have) (?:\S+ )?access\b|\b(?:able|allowed) to\b/)) ||
+    (u.has(/^(?:is|are) /) && !!capitalOrgAt(u.n, 1) && u.has(/\b(?:able|allowed) to\b/)) ||
     (u.has(/^(?:does|do|can|could) (?!i\b|you\b|we\b|they\b|it\b)/) &&
       !!capitalOrgAt(u.n, 1) &&
       u.has(/\b(?:admin|access|roles|rights|permissions|reset|passwords|users|tenant)\b/)) ||

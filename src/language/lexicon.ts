@@ -292,7 +292,7 @@ export const EVERYDAY_WORDS = words(
   'access login logins password badge email emails account accounts workstation laptop phone',
   'request requests ticket tickets approval approvals queue status update updates',
   'thanks thank cheers regards best kind kindly please pls',
-  'lol omg btw fwiw imo tbh ty thx',
+  'lol omg btw fwiw imo tbh ty thx haha hehe lmao ugh hmm',
   'effective immediately tho though anyway anyways instead otherwise meanwhile',
   'credit usage spend consumption billing invoice quarter month week year',
   'gave notice shift shifts schedule coverage leave vacation holiday sabbatical',

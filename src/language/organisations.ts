@@ -28,8 +28,10 @@ function capitalised(t: Token | undefined): boolean {
   return !!t && t.kind === 'word' && /^\p{Lu}/u.test(t.raw) && !t.norm.includes(' ');
 }
 
-function orgWord(t: Token | undefined): boolean {
+function orgWord(t: Token | undefined, inside = false): boolean {
   if (!capitalised(t) || !t) return false;
+  // "Adventure Works", "Contoso Partners": a capitalised common word after the first is part of the name.
+  if (inside && !t.first && !FUNCTION_WORDS.has(t.norm) && !ROLE_NAME_WORDS.has(t.norm)) return true;
   if (NOT_ORG.has(t.norm) || ROLE_NAME_WORDS.has(t.norm)) return false;
   // "Tailspin", "Fourth Coffee", "Wide World Importers": capitalised words that are not grammar.
   return !FUNCTION_WORDS.has(t.norm) && !(VERBS.has(t.norm) && t.first) && !ORG_STOP.has(t.norm);
@@ -45,7 +47,7 @@ function joiner(n: Normalized, k: number): boolean {
 export function capitalOrgAt(n: Normalized, from: number): OrgFound | undefined {
   if (!orgWord(n.tokens[from])) return undefined;
   let j = from;
-  while (j < n.tokens.length && j - from < 6 && (orgWord(n.tokens[j]) || (j > from && joiner(n, j)))) j++;
+  while (j < n.tokens.length && j - from < 6 && (orgWord(n.tokens[j], j > from) || (j > from && joiner(n, j)))) j++;
   // A name made of everyday words alone ("Finance", "Production") is not an organisation here.
   const words = n.tokens.slice(from, j).filter((t) => t.kind === 'word');
   if (!words.some((t) => !EVERYDAY_WORDS.has(t.norm))) return undefined;
@@ -56,12 +58,22 @@ export function capitalOrgAt(n: Normalized, from: number): OrgFound | undefined 
 export function orgAfterWord(n: Normalized, words: readonly string[]): OrgFound | undefined {
   for (let i = 0; i < n.tokens.length; i++) {
     if (!words.includes(n.tokens[i].norm)) continue;
+    // "Femi from Procurement", "Priya at Relecloud": who is writing, not the organisation meant.
+    if (['from', 'at'].includes(n.tokens[i].norm) && speakerIntro(n, i)) continue;
     let j = i + 1;
     if (['the', 'our'].includes(n.tokens[j]?.norm ?? '')) j++;
     const org = capitalOrgAt(n, j);
     if (org) return org;
   }
   return undefined;
+}
+
+/** "Hello, Bianca from Finance Systems", "Priya at Relecloud again": a person introducing themselves. */
+function speakerIntro(n: Normalized, at: number): boolean {
+  const prev = n.tokens[at - 1];
+  if (!capitalised(prev) || !prev) return false;
+  const before = n.tokens[at - 2];
+  return !before || ['.', ',', '-', ':', 'i am', 'this is', 'it is'].includes(before.norm) || before.first === true;
 }
 
 /** Nouns that name a partner's role, before its name in apposition. */
@@ -99,6 +111,15 @@ export function introducedOrg(n: Normalized): OrgFound | undefined {
 
 /** Verbs after which a clause's subject is the organisation talked about ("Fabrikam shouldn't have …"). */
 const SUBJECT_VERBS = new Set([
+  'renews',
+  'needs',
+  'wants',
+  'kept',
+  'keeps',
+  'got',
+  'just',
+  'acquired',
+  'merged',
   'is',
   'was',
   'has',

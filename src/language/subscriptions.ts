@@ -149,7 +149,15 @@ export function subscriptionAfterPreposition(n: Normalized): SubscriptionFound |
     if (!first || first.kind !== 'word' || !(/\p{Lu}/u.test(first.raw) || /[-/]/.test(first.raw))) continue;
     if (!isNameWord(first) && !gluedToName(n.tokens, from)) continue;
     let j = from;
-    while (j < n.tokens.length && j - from < 8 && isNamePart(n.tokens, j) && n.tokens[j].norm !== '(') j++;
+    // "on Billing-Prod right now": the name's words keep their capitals or codes.
+    while (
+      j < n.tokens.length &&
+      j - from < 8 &&
+      isNamePart(n.tokens, j) &&
+      n.tokens[j].norm !== '(' &&
+      (j === from || !/^\p{Ll}+$/u.test(n.tokens[j].raw) || gluedToName(n.tokens, j))
+    )
+      j++;
     const span = tidy(n.tokens, from, j);
     if (!span || span[0] !== from) continue;
     return { value: rawOf(n, span[0], span[1]), start: i, end: span[1] };
