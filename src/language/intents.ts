@@ -288,7 +288,7 @@ const purchase: Rule = (u) => {
 // partner.* (partner cues present)
 
 const RECORD_RE =
-  /\b(?:partner of record|dpor)\b|\b(?:gets?|getting|receives?|receiving|earns?) (?:the )?(?:partner )?(?:credit|attribution)\b|\bpartner credit\b|\b(?:attributed|credited)\b/;
+  /\b(?:partner of record|dpor)\b|\b(?:gets?|getting|receives?|receiving|earns?) (?:the )?(?:partner )?(?:credit|attribution)\b|\bpartner credit\b|\b(?:which|who|what)\b[^.?]*\b(?:attributed|credited|attribution)\b|\battributed partner\b/;
 const RECORD_SET_RE =
   /\b(?:make|set|add|attach|assign|designate|register|name|named|associate|link|change|update|use|nominate|choose|put|give|replace|switch|go ahead)\b|\b(?:should|will|to) be (?:our|the)\b|\bas (?:our|the) (?:new )?(?:digital )?(?:partner of record|dpor)\b/;
 const QUESTION_RE =

@@ -22,7 +22,30 @@ const ROLE_NAME_WORDS = new Set(
 ROLE_NAME_WORDS.add('helpdesk');
 ROLE_NAME_WORDS.add('global');
 
-const NOT_ORG = new Set(['microsoft', 'azure', 'partner', 'i', 'hey', 'hi', 'hello', 'thanks', 'quick']);
+const NOT_ORG = new Set([
+  'csp',
+  'msp',
+  'gdap',
+  'dap',
+  'mpn',
+  'pal',
+  'dpor',
+  'ga',
+  'it',
+  'hr',
+  'cfo',
+  'cmio',
+  'ehr',
+  'microsoft',
+  'azure',
+  'partner',
+  'i',
+  'hey',
+  'hi',
+  'hello',
+  'thanks',
+  'quick',
+]);
 
 function capitalised(t: Token | undefined): boolean {
   return !!t && t.kind === 'word' && /^\p{Lu}/u.test(t.raw) && !t.norm.includes(' ');

@@ -92,6 +92,10 @@ function answerable(asked: Draft, hypothetical: boolean, n: Normalized): Draft {
   return asked;
 }
 
+/** A population right after the verb or preposition that carries the change: "give all nurses …", "for everyone". */
+const POPULATION_TARGET_RE =
+  /\b(?:give|giving|assign|grant|license|provision|remove|revoke|set up|for|to|from|off)(?: the| our| my)? (?:all|every|everyone|everybody|each|whole|entire)\b/;
+
 /** Actions that are not tenant writes but that a later "leave it" / "ignore me" still takes back. */
 const RETRACTABLE = new Set(['request.cancel', 'setup']);
 
@@ -191,8 +195,14 @@ function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; 
   let draft = classify(n, { reading, now, writes: true, whole });
   if (reading.retracted && RETRACTABLE.has(draft.intent))
     return { draft: UNKNOWN, verdict: { turnedDown: 'retracted' } };
+  // "cancel request 41 — I mean 42": a correction of a number outside a change.
+  if (!isWriteIntent(draft.intent) && reading.correction && draft.requestId !== undefined)
+    return { draft: corrected(n, reading, now, whole) ?? draft, verdict: {} };
   if (!isWriteIntent(draft.intent)) return { draft, verdict: {} };
-  if ((PEOPLE_WRITES.has(draft.intent) || draft.intent === 'partner.roles.remove') && reading.population)
+  // A whole population as the target ("give all nurses Dragon"); a description of people named
+  // one by one ("Kofi, Léa and Sven. All RNs.") is not one.
+  const named = PEOPLE_WRITES.has(draft.intent) && !!draft.users?.length && !POPULATION_TARGET_RE.test(n.text);
+  if ((PEOPLE_WRITES.has(draft.intent) || draft.intent === 'partner.roles.remove') && reading.population && !named)
     return { draft: UNKNOWN, verdict: { turnedDown: 'rules' } };
   // A change asked in a question that is neither addressed to the bot ("could you …") nor asked for
   // oneself ("can I get …") nor about someone's eligibility ("can Sam get …"): "does it make sense
