@@ -187,6 +187,8 @@ export interface PeopleRun {
 export function peopleIn(n: Normalized, start: number, end: number): string[] | undefined {
   const users: string[] = [];
   let item: number[] = [];
+  // More than one item: the words are read as a list of names.
+  const inList = n.tokens.slice(start, end).some((t) => isSeparator(t));
   const flush = (): boolean => {
     // "Dana Reyes (dana.reyes@contoso.com)": one person, known by the e-mail.
     const email = item.find((k) => n.tokens[k].kind === 'email' && isAside(n.tokens, k));
@@ -213,7 +215,14 @@ export function peopleIn(n: Normalized, start: number, end: number): string[] | 
       return true;
     }
     if (toks.filter((t) => !NAME_PARTICLES.has(t.norm)).length > 4 || toks.some((t) => !isPersonWord(t))) return false;
-    if (!plausibleName(toks, honorific)) return false;
+    // In a list ("me, Precious and Tomasz") a capitalised common word stands for a name.
+    const listed =
+      inList &&
+      toks.length === 1 &&
+      /^\p{Lu}\p{Ll}/u.test(toks[0].raw) &&
+      !EVERYDAY_WORDS.has(toks[0].norm) &&
+      !VERBS.has(toks[0].norm);
+    if (!listed && !plausibleName(toks, honorific)) return false;
     // "St. Mary's", "St Luke's": a hospital, not a person.
     if (toks[0].norm === 'st' && toks.length > 1) return false;
     if (NAME_PARTICLES.has(toks[0].norm) && toks.length === 1) return false;
@@ -278,11 +287,16 @@ export function peopleAfter(n: Normalized, from: number): PeopleRun | undefined 
   const users = peopleIn(n, s, e);
   if (users) return { users, start: s, end: e };
   // "for Ben, oh wait …": the names end at a comma where the words stop being names.
+  // A list that goes on after the words that are not names ("me, Precious and Tomasz") is not cut.
   for (let k = e - 1; k > s; k--) {
     if (n.tokens[k].norm !== ',' && n.tokens[k].norm !== ';') continue;
     const [s2, e2] = trimRun(n, s, k);
     const head = e2 > s2 ? peopleIn(n, s2, e2) : undefined;
-    if (head) return { users: head, start: s2, end: e2 };
+    if (!head) continue;
+    const tail = n.tokens.slice(k + 1, e);
+    if (tail.some((t) => t.kind === 'email' || (isPersonWord(t) && !weakNameWord(t) && !SELF_WORDS.has(t.norm))))
+      return undefined;
+    return { users: head, start: s2, end: e2 };
   }
   return undefined;
 }
