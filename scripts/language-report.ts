@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse } from '../src/language';
 import { LABELS_NOW, describe1, loadLabelled, score } from '../test/language/labelled';
 
+process.stdout.on('error', () => process.exit(0));
 const args = process.argv.slice(2);
 const set = args.find((a) => !a.startsWith('--')) ?? 'evaluation';
 const category = args.find((a) => a.startsWith('--category='))?.slice('--category='.length);

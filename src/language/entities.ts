@@ -308,7 +308,19 @@ export function peopleBefore(n: Normalized, before: number): PeopleRun | undefin
   const [s, e] = trimRun(n, j + 1, before);
   if (e <= s) return undefined;
   const users = peopleIn(n, s, e);
-  return users ? { users, start: s, end: e } : undefined;
+  if (users) return { users, start: s, end: e };
+  // "the manager for 6 South, Ayesha Raza, needs …": the names start after the comma where the
+  // words before them stop being names.
+  for (let k = s; k < e; k++) {
+    if (n.tokens[k].norm !== ',' && n.tokens[k].norm !== ';') continue;
+    const head = n.tokens.slice(s, k);
+    if (head.some((t) => t.kind === 'email' || (isPersonWord(t) && !weakNameWord(t) && !SELF_WORDS.has(t.norm))))
+      return undefined;
+    const [s2, e2] = trimRun(n, k + 1, e);
+    const tail = e2 > s2 ? peopleIn(n, s2, e2) : undefined;
+    if (tail) return { users: tail, start: s2, end: e2 };
+  }
+  return undefined;
 }
 
 /** "Dana Reyes, Sam and Lee" → ["Dana Reyes", "Sam", "Lee"]; "dr patel" → ["Patel"]. */

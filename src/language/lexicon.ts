@@ -301,6 +301,8 @@ export const EVERYDAY_WORDS = words(
 
 /** Never a person's name, however it is written. */
 export const HARD_PERSON_STOP = new Set<string>([
+  ...DESCRIPTORS,
+  ...[...DESCRIPTORS].map((w) => (w.endsWith('s') ? w : `${w}s`)),
   ...FUNCTION_WORDS,
   ...VERBS,
   ...DOMAIN_WORDS,

@@ -551,7 +551,13 @@ function startsNonPersonTarget(n: Normalized, i: number): boolean {
  * of the license vocabulary blocks ("Dragon for work"), so that the parser does not fall back to
  * "me" when the sentence named someone it could not read.
  */
+/** Idioms after "for" that name nobody: "for the record", "for the time being". */
+const FOR_IDIOM_RE =
+  /^(?:the record|the time being|the moment|the most part|the rest of|the duration of|the sake of|now|a while|example|instance)\b/;
+
 function readAfter(n: Normalized, i: number, needFollower: boolean, strict = false): Reading {
+  if (n.tokens[i - 1]?.norm === 'for' && FOR_IDIOM_RE.test(fromTokens(n.source, n.tokens.slice(i, i + 4)).text))
+    return undefined;
   if (n.tokens[i]?.norm === ',') i++;
   if (n.tokens[i] && REFERRING.has(n.tokens[i].norm)) return referent(n, i);
   // "reclaim both physician licenses": the people named before.
@@ -588,10 +594,40 @@ function afterPreposition(n: Normalized, prep: string, strict = false): Reading 
   for (let i = 0; i < n.tokens.length; i++) {
     if (n.tokens[i].norm !== prep) continue;
     if (prep === 'for' && i > 0 && NOT_BENEFICIARY_BEFORE_FOR.has(n.tokens[i - 1].norm)) continue;
+    // "is moving to our unit", "transferred to Mercy West": a place one goes to, not a recipient.
+    if (prep === 'to' && !givenTo(n, i)) continue;
     const r = readAfter(n, i + 1, false, strict);
     if (r) return r;
   }
   return undefined;
+}
+
+/** Words after which "to X" names who gets something: "give … to", "assign … to", "a license to". */
+const GIVING = new Set([
+  ...REQUEST_VERBS,
+  ...ASSIGN_VERBS,
+  'provide',
+  'license',
+  'licenses',
+  'access',
+  'role',
+  'admin',
+  'seat',
+  'it',
+  'one',
+  'them',
+  'dragon',
+  'rights',
+  'over',
+]);
+
+function givenTo(n: Normalized, at: number): boolean {
+  for (let j = at - 1; j >= 0 && at - j <= 8; j--) {
+    const w = n.tokens[j].norm;
+    if (['.', '?', ';'].includes(w)) return false;
+    if (GIVING.has(w.split(' ').pop() ?? w)) return true;
+  }
+  return false;
 }
 
 /** "give Dana Dragon", "take Lee off Dragon", "sign me up": only in a sentence about Dragon. */
@@ -650,6 +686,12 @@ function subjectOf(n: Normalized, re: RegExp = SUBJECT_ANCHORS_RE): Reading {
       const r = referent(n, inside, word);
       if (r !== 'blocked') return r;
       continue;
+    }
+    // "…; both need Dragon", "all need nursing Dragon": everyone named before.
+    const lead = n.tokens[at - 1];
+    if (lead && ['both', 'all', 'each'].includes(lead.norm) && atClauseStart(n, at - 1)) {
+      const r = referent(n, at - 1, 'both');
+      if (r !== 'blocked') return r;
     }
     let before = at;
     while (BETWEEN_SUBJECT_AND_VERB.has(n.tokens[before - 1]?.norm ?? '')) before--;
