@@ -52,7 +52,7 @@ function asNamedBefore(name: string, before: readonly string[] | undefined): str
   return before?.find((u) => u.toLowerCase() === lower || u.toLowerCase().startsWith(`${lower} `)) ?? name;
 }
 
-const DROP_MARKERS = new Set(['scratch', 'drop', 'minus', 'without', 'except', 'not']);
+const DROP_MARKERS = new Set(['scratch', 'drop', 'minus', 'without', 'except', 'not', 'leave']);
 /** "Efua is staying on days", "Jo already has one", "Omari is a PA": said of someone who is left out. */
 const LEFT_OUT_RE =
   /^(?:is|are|'s) (?:staying|not|no longer|already|actually a|a pa|an np)|^(?:already has|does not need|doesn't need|has one|won't need|will not need)/;
@@ -107,7 +107,8 @@ function withAmount(iso: string, amount: string): string {
   return iso.replace(/\d+(?=[A-Z]$)/, amount);
 }
 
-const CHECK_CUE_RE = /\b(?:check|see|find out|verify|confirm) (?:if|whether)\b|\bjust (?:check|see|show|tell)\b/;
+const CHECK_CUE_RE =
+  /\b(?:check|see|find out|verify|confirm|tell me|let me know) (?:if|whether)\b|\bjust (?:check|see|show|tell)\b/;
 
 export interface CorrectionContext {
   now: Date;
@@ -119,6 +120,12 @@ export interface CorrectionContext {
 
 export function correctionFrom(before: Draft, after: Normalized, ctx: CorrectionContext): Draft {
   const out: Draft = { ...before };
+  // "status of request 77… actually just cancel it".
+  if (
+    before.requestId !== undefined &&
+    /\b(?:cancel|withdraw|scrap|kill) (?:it|that|this|the request)\b/.test(after.text)
+  )
+    return { intent: 'request.cancel', requestId: before.requestId };
   // "Please make Dr. Farahani a Dragon admin. Actually, let's just check whether she already is one."
   if (CHECK_CUE_RE.test(after.text)) {
     const asked = ctx.ask(after);
@@ -184,12 +191,14 @@ export function correctionFrom(before: Draft, after: Normalized, ctx: Correction
   return out;
 }
 
-/** "on EHR-Dev": a subscription named after "on" in a correction. */
+/** "on EHR-Dev", "sorry, Radiology-Dev": a subscription named in a correction. */
 function onName(after: Normalized): string | undefined {
   const i = after.tokens.findIndex((t) => t.norm === 'on');
-  if (i < 0) return undefined;
-  const t = after.tokens[i + 1];
-  return t && (t.kind === 'code' || /[A-Z]/.test(t.raw)) ? t.raw : undefined;
+  const t = i >= 0 ? after.tokens[i + 1] : undefined;
+  if (t && (t.kind === 'code' || /[A-Z]/.test(t.raw))) return t.raw;
+  // A code-like name on its own ("Radiology-Dev", "Dev/Test").
+  const code = after.tokens.find((x) => /^[\p{L}\p{N}]+(?:[-/][\p{L}\p{N}]+)+$/u.test(x.raw) && /\p{Lu}/u.test(x.raw));
+  return code?.raw;
 }
 
 /** "it's Tailspin Toys, not Fabrikam": the organisation the correction puts in place. */
@@ -199,7 +208,7 @@ function orgStated(after: Normalized, subscription: string | undefined): string 
     if (t.kind !== 'word' || !/^\p{Lu}/u.test(t.raw)) continue;
     if (['not', 'no', 'on', 'for'].includes(after.tokens[i - 1]?.norm ?? '')) continue;
     const org = orgAfter(after, i);
-    if (org && org.value !== subscription) return org.value;
+    if (org && org.value !== subscription && !/[-/]/.test(org.value)) return org.value;
   }
   return undefined;
 }

@@ -356,8 +356,11 @@ function partnerForRecord(n: Normalized): string | undefined {
       const org = orgBefore(n, parenthesisedBefore(n, i));
       if (org) return org.value;
     }
-    if ((t === 'record' || t === 'dpor') && ['to', 'is', '=', ':', 'as', '-'].includes(n.tokens[i + 1]?.norm ?? '')) {
-      const org = orgAfter(n, i + 2);
+    if (
+      (t === 'record' || t === 'dpor' || t === 'partner of record') &&
+      ['to', 'is', '=', ':', 'as', '-'].includes(n.tokens[i + 1]?.norm ?? '')
+    ) {
+      const org = capitalOrgAt(n, i + 2) ?? orgAfter(n, i + 2);
       if (org) return org.value;
     }
   }
@@ -424,7 +427,7 @@ const LINK_EVERYDAY_RE =
 const LINK_REMOVE_RE =
   /\b(?:remove|removed|unlink|delete|detach|disconnect|disassociate|dissociate|drop|clear|take (?:\S+ ){0,4}off|get rid of|revoke|stop|(?:needs|has|have|can|should) (?:to )?go|no longer (?:want|need)|do not want (?:\S+ ){0,3}(?:linked|link))\b/;
 const LINK_UPDATE_RE =
-  /\b(?:change|changed|update|updated|replace|switch|swap|modify|correct|edit|wrong|different|relink|re-point|repoint|point|become|becomes|move|stale|outdated|out of date|instead|ought to be|should be)\b/;
+  /\b(?:change|changed|update|updated|replace|switch|swap|modify|correct|edit|wrong|different|relink|re-point|repoint|point|become|becomes|move|stale|outdated|out of date|instead|ought to be|should (?:now )?be|should read|taken over)\b/;
 const LINK_SHOW_RE =
   /^(?:what|which|show|is|are|do|does|check|view|see|display|who|tell|list|get)\b|\b(?:what|which|show|is there|check|view|see|display|do we have|current|currently|list)\b/;
 
@@ -510,7 +513,7 @@ function customerFor(n: Normalized): string | undefined {
       if (org) return org.value;
     }
   }
-  const after = orgAfterWord(n, ['for', 'to', 'with', '-', ':']) ?? subjectOrg(n);
+  const after = subjectOrg(n) ?? orgAfterWord(n, ['for', 'to', 'with', '-', ':']);
   if (after) return after.value;
   for (let i = 0; i < n.tokens.length; i++) {
     if (['send', 'invite', 'offer', 'give'].includes(n.tokens[i].norm)) {
@@ -767,7 +770,7 @@ const SEATS_RE =
 const HOLDERS_RE =
   /\bwhich (?:\S+ )?(?:nurses|physicians|doctors|residents|hospitalists|attendings|surgeons|clinicians|providers|rns|lpns)\b|^who\b|(?:^|[.?;:] |\b(?:see|know|tell me|list|show me|find out) )who (?:has|have|holds|is|are|got|else|currently|already|all)\b|^holders\b|^(?:list|show|export|display|report|pull|give me)\b.*\b(?:users|holders|everyone|everybody|people|list|all)\b|\b(?:license holders|holders|roster)\b|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people|staff|clinicians)) (?:with|who|that)\b|\bwhich (?:users|people|staff|clinicians)\b/;
 const CHECK_RE =
-  /(?:^|[.?;:,-] )(?:does|do|did|has|have|is|am|are|was)\b|\b(?:state|status) of \S+(?: \S+)? 's\b|^(?:check|verify|look up|confirm)\b(?! (?:out|in|off)\b)|\b(?:check|verify|confirm|see|know|find out|tell me) (?:if|whether)\b|\b(?:has|have|got)\b(?:(?! \.).)* \?$|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
+  /^(?:does|do|did|has|have|is|am|are|was)\b|(?:[.?:] |- )(?:does|do|did|is|am|are|was)\b|\b(?:state|status) of \S+(?: \S+)? 's\b|^(?:check|verify|look up|confirm)\b(?! (?:out|in|off)\b)|\b(?:check|verify|confirm|see|know|find out|tell me) (?:if|whether)\b|\b(?:has|have|got)\b(?:(?! \.).)* \?$|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
 const REQUEST_RE =
   /\b(?:need|needs|needed|want|wants|give|get|gets|set up|set|assign|provision|grant|add|request|requesting|requested|would (?:\S+ )?like|would love|would benefit|benefit from|would appreciate|appreciate having|ask (?:here |you )?for|arrange|prepare|prepared|sort out|enroll|sign|hook|access|allocate|issue|onboard|enable|put|register|require|requires|requesting|send|have|sort)\b|^license (?!\?)\S/;
 /** A report of something broken is a support question, not a license request. */

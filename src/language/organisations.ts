@@ -86,6 +86,8 @@ export function orgAfterWord(n: Normalized, words: readonly string[]): OrgFound 
     let j = i + 1;
     if (['the', 'our'].includes(n.tokens[j]?.norm ?? '')) j++;
     const org = capitalOrgAt(n, j);
+    // "— Bram from Tailspin here": a person introducing themselves, not an organisation.
+    if (org && ['from', 'at', 'here'].includes(n.tokens[org.end]?.norm ?? '')) continue;
     if (org) return org;
   }
   return undefined;
@@ -134,6 +136,10 @@ export function introducedOrg(n: Normalized): OrgFound | undefined {
 
 /** Verbs after which a clause's subject is the organisation talked about ("Fabrikam shouldn't have …"). */
 const SUBJECT_VERBS = new Set([
+  'emailed',
+  'wrote',
+  'wants',
+  'called',
   'renews',
   'needs',
   'wants',

@@ -81,6 +81,7 @@ const ASSIGN_VERBS = new Set([
   'get',
 ]);
 const REMOVE_VERBS = new Set([
+  'kill',
   'remove',
   'revoke',
   'take',
@@ -170,7 +171,7 @@ const TOPIC_WORDS = new Set([
 
 /** Statements whose subject is the target: "Dana needs Dragon", "Lee doesn't need it anymore", "Sam shouldn't have Dragon". */
 const SUBJECT_ANCHORS_RE =
-  /(?:^| )(?<anchor>needs?|wants?|requires?|would (?:both |all |also |really )?like|would love|would benefit from|does not work here|do not work here|is requesting|are requesting|should (?:get|have|be)|should not (?:have|be|keep|get)|has to have|have to have|is asking for|asked for|is missing|does not need|do not need|need not|no longer|is no longer|are no longer|will not (?:need|be using|use|require)|does not have|do not have|left|has left|have left|is leaving|retired|has retired|quit|resigned|has resigned|is retiring|moved|has moved|transferred|has transferred|finished|has finished|(?:is|'s|are) not with us|start|starts|started|is starting|are starting|begins|joins|joined|has joined|will need|will be needing)(?= |$)/g;
+  /(?:^| )(?<anchor>needs?|wants?|requires?|would (?:both |all |also |really )?like|would love|would benefit from|does not work here|do not work here|is requesting|are requesting|should (?:get|have|be)|should not (?:have|be|keep|get)|has to have|have to have|is asking for|are asking for|(?:is|are) after|has|have|asked for|is missing|does not need|do not need|need not|no longer|is no longer|are no longer|will not (?:need|be using|use|require)|does not have|do not have|left|has left|have left|is leaving|retired|has retired|quit|resigned|has resigned|is retiring|moved|has moved|transferred|has transferred|finished|has finished|(?:is|'s|are) not with us|start|starts|started|is starting|are starting|begins|joins|joined|has joined|will need|will be needing)(?= |$)/g;
 const LEAVE_RE =
   /(?:^| )(?<anchor>left|has left|is leaving|retired|has retired|quit|resigned|is retiring|moved|transferred|no longer works)(?= |$)/g;
 const CLAUSE_BOUNDARY = new Set([
@@ -386,8 +387,22 @@ function descriptionEnd(t: readonly Token[], i: number): number {
     (DESCRIPTORS.has(t[j + 1].norm) || DESCRIPTOR_ADJECTIVES.has(t[j + 1].norm))
   )
     j++;
-  if (!t[j] || !DESCRIPTORS.has(t[j].norm)) return -1;
-  while (t[j] && (DESCRIPTORS.has(t[j].norm) || t[j].norm === 'member')) j++;
+  // "my co-intern Priscilla", "her orientee D'Andre": a word for who the person is, before a name.
+  if (
+    j > i &&
+    ['my', 'our', 'his', 'her', 'their'].includes(t[i].norm) &&
+    t[j] &&
+    t[j].kind === 'word' &&
+    !/^\p{Lu}/u.test(t[j].raw) &&
+    !PERSON_STOP_STRICT.has(t[j].norm) &&
+    !DESCRIPTORS.has(t[j].norm) &&
+    t[j + 1]?.kind === 'word' &&
+    /^\p{Lu}/u.test(t[j + 1].raw)
+  )
+    return j + 1;
+  if (!t[j] || !(DESCRIPTORS.has(t[j].norm) || DESCRIPTORS.has(t[j].norm.replace(/s$/, '')))) return -1;
+  while (t[j] && (DESCRIPTORS.has(t[j].norm) || DESCRIPTORS.has(t[j].norm.replace(/s$/, '')) || t[j].norm === 'member'))
+    j++;
   return j;
 }
 
@@ -704,7 +719,8 @@ function subjectOf(n: Normalized, re: RegExp = SUBJECT_ANCHORS_RE): Reading {
         break;
       }
     }
-    const subject = n.tokens[before - 1];
+    const subjectToken = n.tokens[before - 1];
+    const subject = subjectToken && { ...subjectToken, norm: subjectToken.norm.split(' ')[0] };
     // "neither of them needs", "both need", "they'll need".
     if (subject && subject.norm === 'them' && ['of'].includes(n.tokens[before - 2]?.norm ?? '')) {
       const r = referent(n, before - 1);
@@ -736,24 +752,27 @@ function holderSubject(n: Normalized): Reading {
     if (!atClauseStart(n, i)) continue;
     const run = peopleAfter(n, i);
     if (!run || run.start !== i || run.users.includes('me')) continue;
-    for (let k = run.end; k < n.tokens.length && k - run.end <= 4; k++) {
+    for (let k = run.end; k < n.tokens.length && k - run.end <= 6; k++) {
       const w = n.tokens[k].norm;
       if (['.', '?', ';', ','].includes(w)) break;
-      if (['has', 'have', 'had', 'holds', 'got', 'does not have', 'do not have'].includes(w)) return run;
+      if (['has', 'have', 'had', 'holds', 'got', 'does not have', 'do not have', 'ended'].includes(w)) return run;
     }
   }
   return undefined;
 }
 
 /** "It is not necessary for Dr. Tanaka to keep his license", "no need for Sam to have Dragon". */
-function forXTo(n: Normalized): Reading {
+function forXTo(n: Normalized, withMe = false): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
     if (n.tokens[i].norm !== 'for') continue;
     const run = peopleAfter(n, i + 1);
-    if (!run || run.start !== i + 1 || run.users.includes('me')) continue;
+    if (!run || run.start !== i + 1 || (!withMe && run.users.includes('me'))) continue;
+    let k = run.end;
+    if (n.tokens[k]?.norm === 'to' && ['each', 'both', 'all'].includes(n.tokens[k + 1]?.norm ?? '')) k++;
+    const verb = n.tokens[k + 1]?.norm ?? '';
     if (
-      n.tokens[run.end]?.norm === 'to' &&
-      ['keep', 'have', 'hold', 'be', 'get', 'retain'].includes(n.tokens[run.end + 1]?.norm ?? '')
+      (n.tokens[k]?.norm === 'to' || n.tokens[k - 1]?.norm === 'to') &&
+      ['keep', 'have', 'hold', 'be', 'get', 'retain'].includes(verb)
     )
       return run;
   }
@@ -764,6 +783,12 @@ function forXTo(n: Normalized): Reading {
 function selfHolder(n: Normalized): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
     const w = n.tokens[i].norm;
+    // "i somehow got both …", "I've ended up with a license".
+    if (
+      (w === 'i' || w === 'i have') &&
+      n.tokens.slice(i + 1, i + 4).some((t) => ['got', 'ended', 'received'].includes(t.norm))
+    )
+      return { users: ['me'] };
     const haveAt = w === 'i have' ? i : w === 'i' && n.tokens[i + 1]?.norm === 'have' ? i + 1 : -1;
     const asked = w === 'have' && n.tokens[i + 1]?.norm === 'i' ? i + 1 : -1;
     const after = haveAt >= 0 ? haveAt + 1 : asked >= 0 ? asked + 1 : -1;
@@ -859,6 +884,11 @@ function questionSubject(n: Normalized): Reading {
       next &&
       [
         'are',
+        'hold',
+        'holds',
+        'ever',
+        'qualify',
+        'qualifies',
         'eligible',
         'allowed',
         'entitled',
@@ -978,7 +1008,9 @@ function possessive(n: Normalized): Reading {
     const elided =
       t.norm === "'s" &&
       (!after ||
-        ['.', '?', ';', ',', '-', 'too', 'as', 'and', 'instead', 'please', 'now', 'as well'].includes(after.norm));
+        ['.', '?', ';', ',', '-', 'too', 'as', 'and', 'instead', 'please', 'now', 'as well', 'that', 'which'].includes(
+          after.norm,
+        ));
     const nextOwned =
       elided || n.tokens.slice(i + 1, i + 4).some((x) => x.norm.split(' ').some((w) => POSSESSED.has(w)));
     if (!nextOwned) continue;
@@ -1226,6 +1258,7 @@ const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
   request: [
     colonList,
     wantedToHave,
+    (n) => forXTo(n, true),
     (n) => afterPreposition(n, 'for', true),
     (n) => afterVerb(n, REQUEST_VERBS),
     (n) => afterPreposition(n, 'to'),
@@ -1251,12 +1284,13 @@ const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
   ],
   remove: [
     colonList,
+    forXTo,
     possessive,
     wantedToHave,
-    forXTo,
     (n) => afterPreposition(n, 'from'),
     (n) => afterPreposition(n, 'for'),
     (n) => afterPreposition(n, 'off'),
+    (n) => afterPreposition(n, 'on'),
     (n) => afterVerb(n, REMOVE_VERBS),
     (n) => subjectOf(n),
     holderSubject,
@@ -1272,6 +1306,7 @@ const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
     copulaSelf,
     telegraphicNames,
     (n) => afterPreposition(n, 'for'),
+    (n) => afterPreposition(n, 'of'),
     (n) => afterPreposition(n, 'to'),
     self,
   ],
@@ -1334,9 +1369,18 @@ function withAdded(n: Normalized, r: Found): Found {
   const users = [...r.users];
   for (let i = r.end; i < n.tokens.length; i++) {
     // "… and one for Siobhan", "… and also one for Aoife": another of the same for someone else.
-    if (n.tokens[i].norm === 'and' || n.tokens[i].norm === ',') {
+    if (['and', ',', 'plus'].includes(n.tokens[i].norm)) {
       let k = i + 1;
       if (['also', 'then'].includes(n.tokens[k]?.norm ?? '')) k++;
+      if (['another', 'one'].includes(n.tokens[k]?.norm ?? '') && n.tokens[k + 1]?.norm === 'one') k++;
+      // "… and also for my colleague ahmed": the same preposition again.
+      if (n.tokens[k]?.norm === 'for') {
+        const r = readAfter(n, k + 1, false);
+        if (r && r !== 'blocked' && !r.users.includes('me')) {
+          users.push(...r.users.filter((u) => !users.includes(u)));
+          continue;
+        }
+      }
       if (['one', 'another'].includes(n.tokens[k]?.norm ?? '') && n.tokens[k + 1]?.norm === 'for') {
         const run = peopleAfter(n, k + 2);
         if (run && run.start === k + 2 && !run.users.includes('me')) {
