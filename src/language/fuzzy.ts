@@ -190,6 +190,14 @@ const LOOKALIKES = new Set([
   'holder',
   'physical',
   'physically',
+  'removal',
+  'removals',
+  'revocation',
+  'cancellation',
+  'assignment',
+  'assignments',
+  'requester',
+  'renewal',
   'physics',
 ]);
 

@@ -95,6 +95,9 @@ export const DESCRIPTORS = words(
   'therapist midwife md rns lpns preceptor preceptee orientee mentee mentor co-resident buddy registrar',
   'specialist informaticist educator secretary analyst coordinator technician anesthesiologist cardiologist',
   'intensivist neonatologist locum interns residents fellows nurses physicians doctors hospitalists surgeons',
+  'anesthetist anaesthetist anesthesiologist anaesthesiologist dietitian paramedic technologist sonographer',
+  'radiographer physiotherapist psychologist counselor counsellor chaplain receptionist officer director',
+  'consultant worker aide tech informaticist pharmacist midwife specialist',
 );
 
 /** Determiners and pronouns that introduce a target which is not a named person ("for my team"). */

@@ -514,7 +514,21 @@ function referent(n: Normalized, at: number, pronoun = n.tokens[at]?.norm ?? '')
       i = run.end - 1;
     }
   }
-  if (!found.length) return 'blocked';
+  if (!found.length) {
+    // "… a removal for Abena, I only want to check whether she still has her license": the one
+    // person named anywhere before, when there is exactly one.
+    const named = new Set<string>();
+    let only: Found | undefined;
+    for (let i = 0; i < at; i++) {
+      const run = peopleAfter(n, i);
+      if (run && run.start === i && run.end <= at && !run.users.includes('me')) {
+        run.users.forEach((u) => named.add(u));
+        only = run;
+        i = run.end - 1;
+      }
+    }
+    return !plural && named.size === 1 && only ? only : 'blocked';
+  }
   const users = [...new Set(found.flatMap((f) => f.users))];
   return found.length === 1 ? found[0] : { users };
 }
