@@ -11,7 +11,16 @@
  */
 import type { LicenseKind } from '../domain/catalog';
 import { isAside, peopleAfter, peopleBefore } from './entities';
-import { CREDENTIALS, DESCRIPTORS, DOMAIN_WORDS, NON_PERSON_TARGET_STARTERS, PERSON_STOP, SELF_WORDS } from './lexicon';
+import {
+  COMMON_WORDS,
+  CREDENTIALS,
+  DESCRIPTORS,
+  DOMAIN_WORDS,
+  EVERYDAY_WORDS,
+  NON_PERSON_TARGET_STARTERS,
+  PERSON_STOP,
+  SELF_WORDS,
+} from './lexicon';
 import { fromTokens, type Normalized, type Token } from './normalize';
 
 export type TargetMode = 'request' | 'assign' | 'remove' | 'check';
@@ -565,14 +574,60 @@ function startsNonPersonTarget(n: Normalized, i: number): boolean {
   if (!t) return false;
   if (PRONOUNS.has(t.norm)) return true;
   if (!NON_PERSON_TARGET_STARTERS.has(t.norm)) return false;
+  // "for my team", "for the new ICU nurses": a group or a person described.
+  for (let k = 1; k <= 3; k++) {
+    const w = n.tokens[i + k];
+    if (!w || w.kind === 'punct') break;
+    // "the physician one", "the nursing license": a kind, not a person.
+    if (KIND_NOUNS.has(n.tokens[i + k + 1]?.norm ?? '')) break;
+    if (GROUP_NOUNS.has(w.norm) || DESCRIPTORS.has(w.norm) || DESCRIPTORS.has(w.norm.replace(/s$/, ''))) return true;
+  }
   const next = n.tokens[i + 1];
-  return (
-    !next ||
-    !DOMAIN_WORDS.has(next.norm) ||
-    ['team', 'staff', 'people', 'users', 'nurses', 'doctors', 'residents', 'physicians', 'unit', 'floor'].includes(
-      next.norm,
-    )
-  );
+  // "for the weekend", "for the record": a time or a thing, nobody at all.
+  if (next && (COMMON_WORDS.has(next.norm) || EVERYDAY_WORDS.has(next.norm)) && !DOMAIN_WORDS.has(next.norm))
+    return false;
+  return !next || !DOMAIN_WORDS.has(next.norm);
+}
+
+/** Nouns that name a group of people ("my team", "the whole unit"). */
+const GROUP_NOUNS = new Set([
+  'team',
+  'teams',
+  'staff',
+  'people',
+  'users',
+  'unit',
+  'units',
+  'floor',
+  'department',
+  'group',
+  'members',
+  'member',
+  'hires',
+  'hire',
+  'starters',
+  'folks',
+  'crew',
+  'colleagues',
+  'everyone',
+  'everybody',
+  'ward',
+  'service',
+  'nurses',
+  'doctors',
+  'residents',
+  'physicians',
+]);
+
+/** "kill the nursing license on ivy.chen@contoso.com": a person named right after "on". */
+function onPerson(n: Normalized): Reading {
+  for (let i = 0; i < n.tokens.length; i++) {
+    if (n.tokens[i].norm !== 'on') continue;
+    const run = peopleAfter(n, i + 1);
+    const first = n.tokens[i + 1];
+    if (run && run.start === i + 1 && first && (first.kind === 'email' || /^\p{Lu}/u.test(first.raw))) return run;
+  }
+  return undefined;
 }
 
 /**
@@ -603,7 +658,13 @@ function readAfter(n: Normalized, i: number, needFollower: boolean, strict = fal
   if (startsNonPersonTarget(n, i)) return 'blocked';
   // "for a new nurse", "to my new resident": a person described but not named; the bot asks who.
   const described = descriptionEnd(n.tokens, i);
-  if (described > i && !KIND_NOUNS.has(n.tokens[described]?.norm ?? '')) return 'blocked';
+  // "for a new nurse", "to my new resident" — not "assign physician to …", a kind named bare.
+  if (
+    described > i &&
+    !KIND_NOUNS.has(n.tokens[described]?.norm ?? '') &&
+    !(described === i + 1 && !DESCRIPTOR_DETERMINERS.has(n.tokens[i].norm))
+  )
+    return 'blocked';
   const run = peopleAfter(n, i);
   if (!run || run.start !== i) {
     const t = n.tokens[i];
@@ -1304,7 +1365,7 @@ const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
     (n) => afterPreposition(n, 'from'),
     (n) => afterPreposition(n, 'for'),
     (n) => afterPreposition(n, 'off'),
-    (n) => afterPreposition(n, 'on'),
+    onPerson,
     (n) => afterVerb(n, REMOVE_VERBS),
     (n) => subjectOf(n),
     holderSubject,
