@@ -81,7 +81,7 @@ export class Utterance {
     this.dragon = /\bdragon\b/.test(topic);
     // The kinds name Dragon's licenses here: "does Pat have nursing or physician?".
     this.licenseNoun =
-      /\b(?:license|licenses|licensed|licensing|seat|seats)\b|\b(?:nursing|physician) or (?:nursing|physician)\b/.test(
+      /\b(?:license|licenses|licensed|licensing|seat|seats)\b|^holders\b|\b(?:nursing|physician) or (?:nursing|physician)\b/.test(
         topic,
       ) || KIND_AS_LICENSE_RE.test(topic);
     this.dragonAdmin = ROLE_MENTION_RE.test(topic);
@@ -165,7 +165,7 @@ const HELP_WITH_RE =
 
 /** Asking what Dragon Desk is for, in any words: "what kinds of things can I ask Dragon Desk?". */
 const HELP_ASK_RE =
-  /\bwhat (?:kinds? of |sorts? of )?(?:things|commands|questions|requests) (?:can i|do you|does it|can you|could i)\b|\bwhat (?:is|are) (?:it|you|this|this bot|the bot|bot) (?:for|about)\b|\bshow me (?:some |a few )?examples\b|\bhow do i use (?:this|you|it|the bot|bot)\b|\bwhat (?:do|can) you (?:even |actually )?do\b|\bwhat commands\b/;
+  /\boverview of what\b|\bwhat (?:exactly )?(?:can|does|could) (?:it|this|this bot|the bot|you) do\b|\b(?:things|everything) (?:you are|you're|you) able to do\b|\bexample (?:requests?|commands?|messages?|questions?)\b|\bhow does (?:this|the|it)(?: bot| thing| desk)? work\b|\b(?:your|the) (?:commands|options)\b|\bwhat (?:kinds? of |sorts? of )?(?:things|commands|questions|requests) (?:can i|do you|does it|can you|could i)\b|\bwhat (?:is|are) (?:it|you|this|this bot|the bot|bot) (?:for|about)\b|\bshow me (?:some |a few )?examples\b|\bhow do i use (?:this|you|it|the bot|bot)\b|\bwhat (?:do|can) you (?:even |actually )?do\b|\bwhat commands\b/;
 
 const help: Rule = (u) =>
   u.has(HELP_RE) || u.has(HELP_WITH_RE) || (u.has(HELP_ASK_RE) && !u.aboutLicenses && !u.dragonAdmin && !u.partnerCue)
@@ -223,8 +223,14 @@ const APPROVALS_RES: readonly RegExp[] = [
   /^(?:approve|reject|deny|decline)\b.*\b(?:request|requests|req)\b|^(?:approve|reject|deny|decline) #? ?\d+/,
 ];
 
+/** "are Dragon admins allowed to approve requests?", "does my manager have to approve …?": the process. */
+const APPROVAL_PROCESS_RE =
+  /\b(?:allowed|able|permitted|supposed) to approve\b|\b(?:does|do) (?!i\b)\S+(?: \S+)? (?:have|need) to approve\b|\bwho (?:approves|can approve|should approve)\b|\bbefore i can\b/;
+
 const approvals: Rule = (u) =>
-  !u.partnerCue && APPROVALS_RES.some((re) => u.has(re)) ? { intent: 'approvals.pending' } : undefined;
+  !u.partnerCue && !u.has(APPROVAL_PROCESS_RE) && APPROVALS_RES.some((re) => u.has(re))
+    ? { intent: 'approvals.pending' }
+    : undefined;
 
 const REQUEST_NOUN_RE =
   /\b(?:my|the|this|that|our|your|his|her|dragon|license|pending|open|last|latest|recent|previous|admin|role|of|on|about|to|with|for) (?:\S+ )?(?:request|requests|req)\b|\b(?:request|requests|req|ticket)s? (?:#|\d|number|no|id|status)|(?:^| )# ?\d+|^(?:request|requests|req)\b/;
@@ -250,6 +256,9 @@ const requestStatus: Rule = (u) => {
   if ((u.has(/^who (?:approves|can approve|signs|decides|handles|reviews)\b/) && !u.has(/\bmy\b|#|\d/)) || u.partnerCue)
     return undefined;
   if (!u.has(STATUS_WORDS_RE) && !u.has(ONLY_A_REFERENCE_RE)) return undefined;
+  // "please open the request and I'll add the person later" asks for a new request.
+  if (u.has(/\b(?:open|start|raise|create|submit) (?:a|the|new) (?:new )?request\b/) && !u.has(/\bstatus\b/))
+    return undefined;
   return { intent: 'request.status', requestId: requestIdFrom(u.n)?.value };
 };
 
@@ -271,7 +280,7 @@ const statusOfMine: Rule = (u) =>
 const PURCHASE_RES: readonly RegExp[] = [
   /\b(?:buy|buying|bought|purchase|purchasing|procure|procurement|acquire|sell|sells|selling|cost|costs|price|prices|pricing|quote|budget)\b/,
   /\border(?:ing)? (?:\S+ ){0,3}(?:license|licenses|seat|seats|dragon)\b/,
-  /\b(?:get|need|add|want|request|obtain|order) (?:\S+ ){0,2}more (?!than\b)\S*\b/,
+  /\b(?:get|need|add|want|request|obtain|order) (?:\S+ ){0,2}more\b(?! than\b)/,
   /\bmore (?:\S+ ){0,2}(?:licenses|seats)\b/,
   /\bincrease (?:\S+ ){0,2}(?:licenses|seats|license count|seat count)\b/,
   /\badd(?:ing)? (?:\d+|another \d+|a (?:few|couple of|block of)) (?:\S+ ){0,2}(?:seats|licenses)\b/,
@@ -626,7 +635,8 @@ const partnerWithoutCue: Rule = (u) => {
   if (
     u.has(/\bwhat (?:admin )?(?:roles|access|permissions|rights|privileges) (?:does|do) (?!i\b|you\b|we\b)/) ||
     u.has(/\bwhat (?!you\b|i\b|we\b)\S+(?: \S+)? (?:can|could) (?:access|see|do|change)\b/) ||
-    u.has(/\b(?:what|which) (?:admin )?(?:roles|access|permissions|rights) (?:has|have|does|do) (?!i\b|you\b|we\b)/) ||
+    u.has(/\b(?:what|which) (?:\S+ )?(?:roles|access|permissions|rights) (?:has|have|does|do) (?!i\b|you\b|we\b)/) ||
+    (/\b(?:has|have) access\b/.test(u.text) && u.n.tokens.some((t, i) => !!capitalOrgAt(u.n, i) && !t.first)) ||
     (!!subjectOrg(u.n) && u.has(/\b(?:has|have) (?:\S+ )?access\b|\b(?:able|allowed) to\b/)) ||
     (u.has(/^(?:is|are) /) && !!capitalOrgAt(u.n, 1) && u.has(/\b(?:able|allowed) to\b/)) ||
     (u.has(/^(?:does|do|can|could) (?!i\b|you\b|we\b|they\b|it\b)/) &&
@@ -642,7 +652,9 @@ const partnerWithoutCue: Rule = (u) => {
   if (
     u.writes &&
     u.has(ROLES_REMOVE_VERB_RE) &&
-    u.has(/\b(?:admin roles|roles|admin access|admin rights|admin permissions|delegated access)\b/)
+    (u.has(/\b(?:admin roles|roles|admin access|admin rights|admin permissions|delegated access)\b/) ||
+      (!!rolesInWords(u.n.tokens.map((t) => t.norm))?.some((r) => r !== 'dragon-administrator') &&
+        u.has(/\b(?:them|they|their|contract|vendor|provider|reseller|supplier|company|firm|msp|csp)\b/)))
   ) {
     const partner = partnerForRoles(u.n);
     if (partner) return { intent: 'partner.roles.remove', partner };
@@ -671,7 +683,11 @@ const setup: Rule = (u) => {
     !u.has(/\bset up (?!the\b|dragon\b|group|licensing|bot\b)\S+ (?:with|for)\b/)
   ) {
     // "set up dragon for dr patel" is a license request; licensing and groups are the set-up.
-    if (u.has(/\b(?:licensing|group-based|group based|groups?|bot|tenant|environment|wizard)\b/))
+    if (
+      u.has(
+        /\b(?:licensing|group-based|group based|groups?|tenant|environment|wizard)\b|\b(?:set up|configure) (?:the |this )?bot\b/,
+      )
+    )
       return { intent: 'setup' };
   }
   return undefined;
@@ -684,13 +700,13 @@ const setup: Rule = (u) => {
  * Said as a fact or a wish, not as a verb: "Sam shouldn't be a Dragon admin any more", "Lee no
  * longer needs it", "her license should go back to the pool", "Tom's seat can go".
  */
-const NO_LONGER = String.raw`(?:do not|does not|did not) want (?:\S+ ){0,3}to (?:have|be|keep|hold)|(?:not|no longer) (?:necessary|needed|required) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|no (?:need|reason) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|(?:will not|would not|won't) be needed|(?:needs?|has|have) to be (?:removed|revoked|taken away|taken off|ended|released|reclaimed)|should be (?:removed|revoked|taken away|taken off|ended|released|reclaimed|freed up|given back)|removed|revoked|should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|will not (?:need|be using|use|require)|not needed|go back to (?:the )?pool|back (?:in|into|to) (?:the )?pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?:need|want) (?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
+const NO_LONGER = String.raw`(?:should|needs? to|must) be (?:cleaned up|tidied up)|(?:seat|license) (?:is|can be|should be) free(?:d)?(?: up)?|(?:should|must|can|has to|needs to) go\b|(?:do not|does not|did not) want (?:\S+ ){0,3}to (?:have|be|keep|hold)|(?:not|no longer) (?:necessary|needed|required) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|no (?:need|reason) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|(?:will not|would not|won't) be needed|(?:needs?|has|have) to be (?:removed|revoked|taken away|taken off|ended|released|reclaimed)|should be (?:removed|revoked|taken away|taken off|ended|released|reclaimed|freed up|given back)|removed|revoked|should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|will not (?:need|be using|use|require)|not needed|go back to (?:the )?pool|back (?:in|into|to) (?:the )?pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?:need|want) (?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
 
 const ROLE_REMOVE_RE = new RegExp(
   String.raw`\b(?:remove|revoke|take (?:\S+ ){0,4}(?:out|off|away)|demote|strip|deactivate|unassign|drop|delete|disable|end|kick|pull|downgrade|cancel|stop|${NO_LONGER})\b`,
 );
 const ROLE_HOLDERS_RE =
-  /\bhow many\b|^who (?!would|should|do i|can i|could i|will|approves|decides)|\bwho (?:has|have|holds|is|are|got|else|currently|already|all|can)\b|^(?:list|show|display|export|get|give me|see)\b(?:.*\badmins\b|.* list\b)|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people)) (?:with|who|that)\b|\bwhich (?:users|people)\b/;
+  /\bhow many\b|\b(?:show|list|see|view)(?: me)? (?:the )?(?:current |full |whole )?(?:list|admins)\b|^who (?!would|should|do i|can i|could i|will|approves|decides)|\bwho (?:has|have|holds|is|are|got|else|currently|already|all|can)\b|^(?:list|show|display|export|get|give me|see)\b(?:.*\badmins\b|.* list\b)|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people)) (?:with|who|that)\b|\bwhich (?:users|people)\b/;
 /** "am I a Dragon admin?", "is Sam still a Dragon administrator?", "check whether Omar is …". */
 const ROLE_CHECK_RE =
   /^(?:does|do|did|is|am|are|was|were|has|have)\b|\b(?:check|verify|confirm|see|tell me|know|find out|look up)(?: \S+){0,3} (?:if|whether)\b/;
@@ -753,7 +769,7 @@ const role: Rule = (u) => {
 // license.*
 
 const LICENSE_REMOVE_RE = new RegExp(
-  String.raw`\b(?:remove|revoke|take (?:\S+ ){0,4}(?:away|off|back)|unassign|deprovision|delete|strip|reclaim|release|free up|deactivate|disable|cancel|drop|pull|unlicense|offboard|stop (?:\S+ ){0,3}(?:access|license|dragon)|will not be using|${NO_LONGER})\b`,
+  String.raw`\b(?:free (?:up )?(?:the|her|his|their|that) (?:\S+ )?(?:license|seat)|remove|revoke|take (?:\S+ ){0,4}(?:away|off|back)|unassign|deprovision|delete|strip|reclaim|release|free up|deactivate|disable|cancel|drop|pull|unlicense|offboard|stop (?:\S+ ){0,3}(?:access|license|dragon)|will not be using|${NO_LONGER})\b`,
 );
 /**
  * A departure stated as a fact next to Dragon or a license ("Lee retired, his Dragon seat can
@@ -772,7 +788,7 @@ const HOLDERS_RE =
 const CHECK_RE =
   /^(?:does|do|did|has|have|is|am|are|was)\b|(?:[.?:] |- )(?:does|do|did|is|am|are|was)\b|\b(?:state|status) of \S+(?: \S+)? 's\b|^(?:check|verify|look up|confirm)\b(?! (?:out|in|off)\b)|\b(?:check|verify|confirm|see|know|find out|tell me) (?:if|whether)\b|\b(?:has|have|got)\b(?:(?! \.).)* \?$|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
 const REQUEST_RE =
-  /\b(?:need|needs|needed|want|wants|give|get|gets|set up|set|assign|provision|grant|add|request|requesting|requested|would (?:\S+ )?like|would love|would benefit|benefit from|would appreciate|appreciate having|ask (?:here |you )?for|arrange|prepare|prepared|sort out|enroll|sign|hook|access|allocate|issue|onboard|enable|put|register|require|requires|requesting|send|have|sort)\b|^license (?!\?)\S/;
+  /\b(?:(?:is|are) after (?:a |some )?(?:dragon|license)|(?:neither|none) of (?:us|them) (?:has|have)|asking for|need|needs|needed|want|wants|give|get|gets|set up|set|assign|provision|grant|add|request|requesting|requested|would (?:\S+ )?like|would love|would benefit|benefit from|would appreciate|appreciate having|ask (?:here |you )?for|arrange|prepare|prepared|sort out|enroll|sign|hook|access|allocate|issue|onboard|enable|put|register|require|requires|requesting|send|have|sort)\b|^license (?!\?)\S/;
 /** A report of something broken is a support question, not a license request. */
 const SUPPORT_RE =
   /\b(?:error|errors|crash|crashes|crashing|crashed|broken|not working|does not work|do not work|issue|issues|problem|problems|bug|slow|freezes|freezing|frozen|fails|failing|failed|mic|microphone|password|login|log in|install|installing|download|downloading|dictate|how do i use)\b/;
@@ -789,12 +805,37 @@ function licenseKindFor(users: string[] | undefined, rest: Normalized): LicenseK
 }
 
 /** "check Alan Brooks": one name after "check" is a question about that person's license. */
-const CHECK_NAME_RE = /^(?:check|look up|verify) (?!the\b|my\b|our\b|status\b|seats\b|request)/;
+const CHECK_NAME_RE = /^(?:check|look up|verify|look into) (?!the\b|my\b|our\b|status\b|seats\b|request)/;
+
+/** "nursing → a@x, b@x", "priya.patel@contoso.com physician", "Remove: A; B; C", "new license". */
+function telegraphicLicense(u: Utterance): Draft | undefined {
+  const t = u.n.tokens;
+  if (u.has(/^(?:a )?new (?:dragon )?(?:license|seat)(?: request)?(?: [.?])*$/)) return { intent: 'license.request' };
+  const kindFirst = /^(?:nursing|physician)(?: licenses?)? [-:]/.exec(u.text);
+  if (kindFirst) {
+    const users = peopleAfterAll(u.n, t.findIndex((x) => x.norm === '-' || x.norm === ':') + 1);
+    if (users) return { intent: 'license.request', users, license: t[0].norm as LicenseKind };
+  }
+  const run = peopleAfter(u.n, 0);
+  const kind = run && run.start === 0 ? t[run.end]?.norm : undefined;
+  if (run && (kind === 'nursing' || kind === 'physician') && run.end + 1 >= t.length && !run.users.includes('me'))
+    return { intent: 'license.request', users: run.users, license: kind };
+  if (/^(?:remove|revoke|offboard)(?: licenses?)? :/.test(u.text)) {
+    const users = peopleAfterAll(u.n, t.findIndex((x) => x.norm === ':') + 1);
+    if (users) return { intent: 'license.remove', users };
+  }
+  return undefined;
+}
 
 const license: Rule = (u) => {
+  if (u.writes) {
+    const telegraphic = telegraphicLicense(u);
+    if (telegraphic) return telegraphic;
+  }
   if (!u.aboutLicenses) {
     if (!u.has(CHECK_NAME_RE)) return undefined;
-    const users = findUsers(without(u.n, 0, 1), 'check') ?? peopleAfterAll(u.n, 1);
+    const skip = u.n.tokens[1]?.norm === 'up' || u.n.tokens[1]?.norm === 'into' ? 2 : 1;
+    const users = peopleAfterAll(u.n, skip);
     return users ? { intent: 'license.check', users } : undefined;
   }
   const { rest, justification } = setAside(u.n, u.ctx.now);
@@ -807,7 +848,10 @@ const license: Rule = (u) => {
     u.has(CHECK_RE) && !u.has(/^(?:can|could|may|are there|is there)\b|\bany\b/) ? findUsers(rest, 'check') : undefined;
   if (checked && !u.has(/\bhow many\b/))
     return { intent: 'license.check', users: checked, license: kindFromWords(u.n) };
-  if ((u.has(SEATS_RE) || u.has(SEATS_ALONE_RE)) && !u.has(/\b(?:give|assign|grant|provision)\b/))
+  if (
+    ((u.has(SEATS_RE) && u.has(/\b(?:seats?|licen[sc]es?|dragon)\b|\bhow many\b/)) || u.has(SEATS_ALONE_RE)) &&
+    !u.has(/\b(?:give|assign|grant|provision)\b|\bleft out\b/)
+  )
     return { intent: 'license.seats', license: kindFromWords(u.n) };
   // "who can approve a license for Amir?" asks about the process, not who holds one.
   if (u.has(/^who (?:can|could|should|would|will|do|does|is allowed to|approves|decides|signs)\b/)) return undefined;

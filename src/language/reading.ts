@@ -58,14 +58,14 @@ const CHANGE_WORD_RE =
 
 /** Openers that make a question a polite request ("can you …", "would you be able to …"). */
 const POLITE_OPENER_RE =
-  /^(?:(?:hi|hello|hey|so|okay|ok|also|and|but|then|now) )*(?:please )?(?:(?:can|could|would|will) you (?:please )?(?:be able to |kindly )?|would you mind |is it possible to |would it be possible to |are you able to |i was wondering if you could |i would like you to |do you mind )/;
+  /^(?:(?:hi|hello|hey|so|okay|ok|also|and|but|then|now) )*(?:please )?(?:(?:can|could|would|will) you (?:please )?(?:be able to |kindly )?|would you mind |is it possible to |would it be possible (?:for (?:me|us)(?: and (?:\S+ ){1,4})? )?to |are you able to |i was wondering if you could |i would like you to |do you mind )/;
 
 const IMPERATIVE_START_RE =
   /^(?:please )?(?:give|get|assign|grant|add|provision|set|make|remove|revoke|take|unassign|strip|reclaim|release|free|drop|pull|offboard|demote|promote|elevate|disable|deactivate|delete|cancel|end|send|link|unlink|change|update|register|enroll|sign|hook|put|let|issue|allocate|create|prepare|draft|show|list|check|tell|stop|terminate|kick|accept|approve|offer|attach|designate|associate|swap|replace|switch)\b/;
 
 /** Questions and hypotheticals whose change is not asked for ("should I …", "what happens if …"). */
 const HYPOTHETICAL_RE =
-  /^(?!how (?:can|do|could|would|should) (?:i|we) (?:get|obtain|request|have|sign up for)\b)(?:what (?:happens|would happen|will happen|if|would it take|should)|what is the (?:process|way)|if|suppose|supposing|assuming|in case|when (?:i|we|you|someone|somebody|a|an|the)|why|how (?:do|does|did|can|could|would|should|to|come|long)|is there (?:a|any) way|are there (?:a|any) ways?|would (?:\S+ing|it)|does (?:\S+ing)|do (?:\S+ing)|will (?:\S+ing)|who (?:can|could|should|would|do|does|will|approves|decides)|should (?:i|we|they|he|she|it|you|there|this|that)|which (?:\S+ )?should|i (?:wonder|am wondering|was wondering) (?:if|whether|how|why)|does it make sense|do you think|would it be (?:ok|okay|fine|possible|better|wise)|is it (?:ok|okay|fine|possible|wise|worth|allowed|normal|true|better) (?:for|if|that|to|\S+ing)|is it worth|is there (?:any )?reason|what would|what do (?:i|we) (?:need|have) to do|what does it take|do (?:i|we) need (?:approval|permission|sign-?off|to)|(?:in principle|in general|generally|out of interest|out of curiosity|just wondering)\b)\b/;
+  /^(?!how (?:can|do|could|would|should) (?:i|we) (?:go about )?(?:get|getting|obtain|request|requesting|have|sign up for|setting up)\b)(?:what (?:happens|would happen|will happen|if|would it take|should)|what is the (?:process|way)|if|suppose|supposing|assuming|in case|when (?:i|we|you|someone|somebody|a|an|the)|why|how (?:do|does|did|can|could|would|should|to|come|long)|is there (?:a|any) way|are there (?:a|any) ways?|would (?:\S+ing|it)|does (?:\S+ing)|do (?:\S+ing)|will (?:\S+ing)|who (?:can|could|should|would|do|does|will|approves|decides)|should (?:i|we|they|he|she|it|you|there|this|that)|which (?:\S+ )?should|i (?:wonder|am wondering|was wondering) (?:if|whether|how|why)|does it make sense|do you think|would it be (?:ok|okay|fine|better|wise)|is it (?:ok|okay|fine|possible|wise|worth|allowed|normal|true|better) (?:for|if|that|to|\S+ing)|is it worth|is there (?:any )?reason|what would|what do (?:i|we) (?:need|have) to do|what does it take|do (?:i|we) need (?:approval|permission|sign-?off|to)|(?:in principle|in general|generally|out of interest|out of curiosity|just wondering)\b)\b/;
 
 const QUESTION_START_RE =
   /^(?:who|whom|whose|what|which|where|when|why|how|is|are|am|was|were|do|does|did|has|have|had|can|could|may|might|should|would|will|shall)\b/;
@@ -75,7 +75,7 @@ const ELIGIBILITY_RE = /^(?:can|could|may|might) (?!i\b|we\b|you\b)/;
 
 /** First-person asks: "I need …", "can I get …", "we'd like …". */
 const FIRST_PERSON_ASK_RE =
-  /^how (?:can|do|could|would|should) (?:i|we) (?:get|obtain|request|have|sign up for)\b|^what (?:do|should|can) (?:i|we) do (?:so|to get)\b|^(?:i|we) (?:\S+ )?(?:need|needs|want|would like|would love|am requesting|are requesting|request|require)\b|^(?:can|could|may) (?:i|we) (?:please )?(?:get|have|be|receive|use|access|gain|request|become)\b|^(?:need|want|would like|requesting|in need of|looking for)\b/;
+  /^how (?:can|do|could|would|should) (?:i|we) (?:go about )?(?:get|getting|obtain|request|requesting|have|sign up for|setting up)\b|^what (?:do|should|can) (?:i|we) do (?:so|to get)\b|^(?:i|we) (?:\S+ )?(?:need|needs|want|would like|would love|am requesting|are requesting|request|require)\b|^(?:can|could|may) (?:i|we) (?:please )?(?:get|have|be|receive|use|access|gain|request|become)\b|^(?:need|want|would like|requesting|in need of|looking for)\b/;
 
 const RULES_RES: readonly RegExp[] = [
   /\b(?:ignore|forget|disregard|override|bypass|overrule|circumvent) (?:(?:all|any|every|your|the|previous|prior|earlier|above|those|these|my|our|its|standard|usual|normal|security|safety|approval|system) )*(?:rules?|instructions?|polic(?:y|ies)|restrictions?|guardrails?|prompts?|guidelines?|checks?|constraints?|safeguards?|process|workflow|limits?)\b/,
@@ -139,7 +139,10 @@ function splitSentences(n: Normalized): Sentence[] {
       const opener = POLITE_OPENER_RE.exec(raw);
       const text = opener ? raw.slice(opener[0].length) : raw;
       // The opener of the first sentence ("could you …") was dropped with the filler.
-      const polite = !!opener || (s === 0 && !!n.opener);
+      const polite =
+        !!opener ||
+        (s === 0 && !!n.opener) ||
+        raw.split(/ [,-] /).some((clause) => /^(?:(?:can|could|would|will) you|would you be able to)\b/.test(clause));
       const question = n.tokens[end]?.norm === '?';
       let mood = sentenceMood(text, question);
       // A polite opener turns a question into an order ("could you give Dana a license?").
