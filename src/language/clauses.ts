@@ -67,5 +67,6 @@ export function withoutClauses(n: Normalized, drop: readonly Clause[]): Normaliz
   const gone = new Set<number>();
   for (const c of drop) for (let i = c.start; i < c.end; i++) gone.add(i);
   const kept: Token[] = n.tokens.filter((_, i) => !gone.has(i));
-  return fromTokens(n.source, kept, n.polite);
+  // "please" may have belonged to the clause set aside: what is left is not a request by politeness.
+  return fromTokens(n.source, kept, false);
 }

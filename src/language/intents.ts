@@ -709,7 +709,7 @@ const ROLE_HOLDERS_RE =
   /\bhow many\b|\b(?:show|list|see|view)(?: me)? (?:the )?(?:current |full |whole )?(?:list|admins)\b|^who (?!would|should|do i|can i|could i|will|approves|decides)|\bwho (?:has|have|holds|is|are|got|else|currently|already|all|can)\b|^(?:list|show|display|export|get|give me|see)\b(?:.*\badmins\b|.* list\b)|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people)) (?:with|who|that)\b|\bwhich (?:users|people)\b/;
 /** "am I a Dragon admin?", "is Sam still a Dragon administrator?", "check whether Omar is …". */
 const ROLE_CHECK_RE =
-  /^(?:does|do|did|is|am|are|was|were|has|have)\b|\b(?:check|verify|confirm|see|tell me|know|find out|look up)(?: \S+){0,3} (?:if|whether)\b/;
+  /^(?:does|do|did|is|am|are|was|were|has|have)\b|\b(?:check|verify|confirm|see|tell me|know|find out|look up|not sure|unsure|wondering|wonder)(?: \S+){0,3} (?:if|whether)\b|\blook (?:that|it|this) up\b/;
 
 /** "dragon admins?", "the Dragon admin list": the role and nothing else. */
 const ROLE_ONLY_RE =
