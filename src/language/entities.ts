@@ -369,7 +369,7 @@ export function orgBefore(n: Normalized, before: number): Found<string> | undefi
 // Durations
 
 const AMOUNT = String.raw`(?<amount>\d+(?:\.\d+)?|an?|one|single|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|forty-five|fortyfive|sixty|ninety|(?:a )?couple(?: of)?|half(?: an?)?)`;
-const UNIT = String.raw`(?<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?|y)`;
+const UNIT = String.raw`(?<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w|fortnights?|months?|mos?|years?|yrs?|y)`;
 const DURATION_RE = new RegExp(
   String.raw`(?:\b(?:for|during|lasting|over|valid for|duration(?: of)?(?: :| =)?|expires? (?:in|after))\s+(?:the\s+)?(?:next\s+)?)?(?<![\w-])${AMOUNT}\s+${UNIT}(?![\w-])(?:\s+(?:long|only|max))?`,
   'd',
@@ -404,6 +404,8 @@ export function isoDuration(amount: number, unit: string): string | undefined {
     case 'wk':
     case 'w':
       return `P${whole(amount * 7)}D`;
+    case 'fortnight':
+      return `P${whole(amount * 14)}D`;
     case 'month':
     case 'mo':
       return `P${whole(amount * 30)}D`;
@@ -569,8 +571,10 @@ const PHYSICIAN_WORDS_RE =
 
 /** License kind named outright: "nursing", "physician license", "Dragon for nurses". */
 export function licenseFromWords(n: Normalized): KindReading | undefined {
-  const nursing = NURSING_WORDS_RE.test(n.text);
-  const physician = PHYSICIAN_WORDS_RE.test(n.text);
+  // "Not physician for Kofi — … the nursing license is the right one": a kind ruled out says nothing.
+  const text = n.text.replace(/\b(?:not|no) (?:a |an |the )?(?:nursing|physician)(?: licenses?| one| seat)?\b/g, ' ');
+  const nursing = NURSING_WORDS_RE.test(text);
+  const physician = PHYSICIAN_WORDS_RE.test(text);
   if (nursing && physician) return 'both';
   if (nursing) return 'nursing';
   if (physician) return 'physician';

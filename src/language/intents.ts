@@ -61,7 +61,7 @@ const ROLE_MENTION_RE =
 
 /** A kind named as the thing given or taken: "give Dana nursing", "assign physician to Ivy", "add Tariq to nursing". */
 const KIND_AS_LICENSE_RE =
-  /\b(?:give|giving|assign|assigning|add|adding|remove|removing|revoke|revoking|grant|granting|get|put|switch|change|move|take|taking)\b(?: \S+){0,4} (?:nursing|physician)(?= *$| [.,?;:-]| (?:to|for|from|and|too|now|instead|asap|access|license|licenses|seat|seats|dragon|one)\b)/;
+  /\b(?:give|giving|assign|assigning|add|adding|remove|removing|revoke|revoking|grant|granting|get|put|switch|change|move|take|taking)\b(?: \S+){0,4} (?:nursing|physician)(?= *$| [.,?;:-]| (?:to|for|from|off|and|too|now|instead|asap|access|license|licenses|seat|seats|dragon|one)\b)/;
 
 /** What every rule may ask about the utterance, computed once. */
 export class Utterance {
@@ -718,7 +718,7 @@ const ROLE_COUNT_RE =
   /\bhow many\b|^who (?!would|should|do|does|can|could|will|approves|decides)|\bwho (?:is|are|has|have|holds|currently)\b/;
 /** Said as a question even without a question mark: "ravi dragon admin yes/no", "admin status for Ravi". */
 const YES_NO_RE =
-  /\byes (?:\/ |or )no\b|\by \/ n\b|\bor not\b|\bstatus\b|\bmembership\b|\bcheck\b|\b(?:expire|expires|expiry|expiration)\b/;
+  /\byes (?:\/ |or )no\b|\by \/ n\b|\bor not\b|\bstatus\b|\bmembership\b|\bcheck\b|\b(?:expire|expires|expiry|expiration)\b(?! :)|\bhow long\b/;
 const ROLE_WORDS_RE = new RegExp(ROLE_MENTION_RE.source);
 
 /** The mood of the last sentence that names the role: "… greyed out. Am I still a Dragon admin?". */

@@ -44,6 +44,11 @@ const PROFESSION_KIND: Readonly<Record<string, Kind>> = {
   dermatologist: 'physician',
   pathologist: 'physician',
   urologist: 'physician',
+  neonatologist: 'physician',
+  registrar: 'physician',
+  anaesthetist: 'physician',
+  anaesthesiologist: 'physician',
+  consultant: 'physician',
   np: 'ask',
   pa: 'ask',
   'pa-c': 'ask',
@@ -207,7 +212,17 @@ function mentions(n: Normalized, users: readonly string[]): Mention[] {
       kind,
       plural: base !== w,
       self: describesSpeaker(t, i),
-      other: relays || (!!name && !targets.some((u) => u === name || name.endsWith(` ${u}`) || u.endsWith(` ${name}`))),
+      other:
+        relays ||
+        (!!name &&
+          !targets.some(
+            (u) =>
+              u === name ||
+              name.endsWith(` ${u}`) ||
+              u.endsWith(` ${name}`) ||
+              u.startsWith(`${name} `) ||
+              name.startsWith(`${u} `),
+          )),
     });
     i = end - 1;
   }
