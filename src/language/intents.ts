@@ -193,6 +193,9 @@ const ROLE_ASK_RE =
 
 const otherRole: Rule = (u) => {
   if (u.dragonAdmin) return undefined;
+  // "am I an admin?": the only admin role Dragon Desk knows is its own.
+  if (u.has(/^(?:am i|i am) (?:an? )?admin(?: [?.])*$/))
+    return { intent: 'role.check', users: ['me'], role: 'dragon-admin' };
   const rest = u.text.replace(SELF_ROLE_RE, ' ');
   const named = (rolesInWords(rest.split(' ')) ?? []).filter(
     (r) => r !== 'dragon-administrator' && r !== 'full' && r !== 'limited',
@@ -616,8 +619,18 @@ function partnerRelationships(u: Utterance): Draft | undefined {
   return { intent: 'partner.relationships', partner: partnerAskedAbout(u.n) };
 }
 
+const STRONG_PARTNER_RE =
+  /\b(?:mpn|dpor|gdap|dap|delegated|pla|pal|reseller|csp|msp|partner of record|partner admin link|partner id|partner link|partner roles?|partner relationships?|partners?'? (?:admin )?(?:roles|access))\b/;
+
 const partnerWithCue: Rule = (u) => {
   if (!u.partnerCue) return undefined;
+  // "Dr. Amadi moved to our partner hospital … their physician Dragon license": about Dragon.
+  if (
+    (u.dragon || u.licenseNoun || u.dragonAdmin) &&
+    !u.has(STRONG_PARTNER_RE) &&
+    !u.n.tokens.some((t) => t.raw === 'PAL')
+  )
+    return undefined;
   return partnerRecord(u) ?? partnerLink(u) ?? partnerRolesRemove(u) ?? partnerOffer(u) ?? partnerRelationships(u);
 };
 
@@ -700,7 +713,7 @@ const setup: Rule = (u) => {
  * Said as a fact or a wish, not as a verb: "Sam shouldn't be a Dragon admin any more", "Lee no
  * longer needs it", "her license should go back to the pool", "Tom's seat can go".
  */
-const NO_LONGER = String.raw`(?:should|needs? to|must) be (?:cleaned up|tidied up)|(?:seat|license) (?:is|can be|should be) free(?:d)?(?: up)?|(?:should|must|can|has to|needs to) go\b|(?:do not|does not|did not) want (?:\S+ ){0,3}to (?:have|be|keep|hold)|(?:not|no longer) (?:necessary|needed|required) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|no (?:need|reason) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|(?:will not|would not|won't) be needed|(?:needs?|has|have) to be (?:removed|revoked|taken away|taken off|ended|released|reclaimed)|should be (?:removed|revoked|taken away|taken off|ended|released|reclaimed|freed up|given back)|removed|revoked|should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|will not (?:need|be using|use|require)|not needed|go back to (?:the )?pool|back (?:in|into|to) (?:the )?pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?:need|want) (?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
+const NO_LONGER = String.raw`(?:should|needs? to|must) be (?:cleaned up|tidied up)|(?:seat|license) (?:is|can be|should be) free(?:d)?(?: up)?|(?:should|must|can|has to|needs to) go\b|(?:do not|does not|did not) want (?:\S+ ){0,3}to (?:have|be|keep|hold)|(?:not|no longer) (?:necessary|needed|required) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|no (?:need|reason) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|(?:will not|would not|won't) be needed|(?:needs?|has|have) to be (?:removed|revoked|taken away|taken off|ended|released|reclaimed)|should be (?:removed|revoked|taken away|taken off|ended|released|reclaimed|freed up|given back)|removed|revoked|should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|(?:needs?|need) (?:\S+ ){0,4}any longer|neither of them needs?|will not (?:need|be using|use|require)|not needed|go back to (?:the )?pool|back (?:in|into|to) (?:the )?pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?:need|want) (?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
 
 const ROLE_REMOVE_RE = new RegExp(
   String.raw`\b(?:remove|revoke|take (?:\S+ ){0,4}(?:out|off|away)|demote|strip|deactivate|unassign|drop|delete|disable|end|kick|pull|downgrade|cancel|stop|${NO_LONGER})\b`,
@@ -738,7 +751,12 @@ const role: Rule = (u) => {
   const mood = roleSentenceMood(u);
   // "can Sam be a Dragon admin?" may be a polite request: the gate offers both.
   const eligibility = isEligibilityQuestion(u.ctx.reading?.focus) && u.writes && !removing;
-  const question = (mood === 'question' && !eligibility) || (u.has(YES_NO_RE) && asking);
+  const sentences = u.ctx.reading?.sentences ?? [];
+  const lastOrder =
+    sentences.length > 1 &&
+    ['order', 'request'].includes(sentences[sentences.length - 1].mood) &&
+    ROLE_REMOVE_RE.test(sentences[sentences.length - 1].text);
+  const question = ((mood === 'question' && !eligibility) || (u.has(YES_NO_RE) && asking)) && !lastOrder;
   if (question || (u.has(ROLE_CHECK_RE) && (asking || !u.writes))) {
     const users = findUsers(rest, 'check');
     if (users) return { intent: 'role.check', users, role: 'dragon-admin' };

@@ -224,6 +224,9 @@ export function readMessage(n: Normalized): Reading {
   };
 }
 
+const PASSIVE_ASK_RE =
+  /^(?:can|could|may) (?:\S+ ){1,5}be (?:set up|given|assigned|provisioned|sorted(?: out)?|arranged|added|granted|prepared|licensed)\b/;
+
 /** Whether the text names a change at all ("give", "remove", "needs", "no longer" …). */
 export function changeAsked(n: Normalized): boolean {
   return CHANGE_WORD_RE.test(n.text);
@@ -231,7 +234,17 @@ export function changeAsked(n: Normalized): boolean {
 
 /** Whether the message asks (yes/no) if someone may have something: "can Sam get a Dragon license?". */
 export function isEligibilityQuestion(s: Sentence | undefined): boolean {
-  if (!s || !ELIGIBILITY_RE.test(s.text)) return false;
+  if (!s) return false;
+  // "could her Dragon nursing license be sorted out?", "can Dragon be set up for …?": a polite ask.
+  if (s.text.split(/ [,-] /).some((c) => PASSIVE_ASK_RE.test(c))) return true;
+  if (!ELIGIBILITY_RE.test(s.text)) return false;
+  // "can someone on my unit get dragon", "could our incoming surgeon get Dragon": someone unnamed.
+  if (
+    /^(?:can|could|may) (?:someone|somebody|(?:my|our|the) (?:\S+ ){0,3}(?:nurse|surgeon|resident|hospitalist|physician|doctor|fellow|intern|rn|lpn|hire|starter|colleague)s?) (?:\S+ ){0,4}(?:get|have|be given)\b/.test(
+      s.text,
+    )
+  )
+    return true;
   // "can Sam get …", "could she have …" — not "can Dragon admins assign licenses?".
   const subject = dropDescriptors(normalize(s.text.split(' ').slice(1).join(' ')));
   if (['he', 'she', 'they', 'her', 'him'].includes(subject.tokens[0]?.norm ?? '')) return true;

@@ -854,6 +854,17 @@ function forXTo(n: Normalized, withMe = false): Reading {
   return undefined;
 }
 
+/** "Should Dr. Li still be a Dragon admin? I don't think so — please remove it." */
+function shouldStillBe(n: Normalized): Reading {
+  for (let i = 0; i < n.tokens.length; i++) {
+    if (!['should', 'does', 'do', 'is'].includes(n.tokens[i].norm)) continue;
+    const run = peopleAfter(n, i + 1);
+    if (run && run.start === i + 1 && ['still', 'need', 'be', 'have'].includes(n.tokens[run.end]?.norm ?? ''))
+      return run;
+  }
+  return undefined;
+}
+
 /** "I have 2 dragon licenses, can you remove the physician one", "why do I have one? Take it off." */
 function selfHolder(n: Normalized): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
@@ -1032,7 +1043,9 @@ function telegraphicNames(n: Normalized): Reading {
     first.start === 0 &&
     !first.users.includes('me') &&
     next &&
-    (SEGMENT_ENDS.has(next.norm) || next.norm.split(' ').some((w) => TOPIC_WORDS.has(w)))
+    (SEGMENT_ENDS.has(next.norm) ||
+      next.norm.split(' ').some((w) => TOPIC_WORDS.has(w)) ||
+      (['a', 'an'].includes(next.norm) && (n.tokens[first.end + 1]?.norm ?? '').startsWith('dragon')))
   )
     return first;
   let s = 0;
@@ -1095,6 +1108,10 @@ function possessive(n: Normalized): Reading {
       continue;
     }
     if (t.norm === 'my') return morePossessors(n, i + 1, { users: ['me'] });
+    if (t.norm === 'their') {
+      const r = referent(n, i);
+      if (r !== 'blocked') return r;
+    }
     if (['his', 'her', 'their'].includes(t.norm)) {
       const r = pronounReferent(n);
       return r === 'blocked' ? referent(n, i) : r;
@@ -1372,6 +1389,7 @@ const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
     modalSubject,
     telegraphicNames,
     selfHolder,
+    shouldStillBe,
     self,
   ],
   check: [

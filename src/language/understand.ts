@@ -72,7 +72,7 @@ function slice(n: Normalized, from: number, to = n.tokens.length): Normalized {
 }
 
 /** "what would happen if …", "what if …": a question about consequences nobody can answer from the tenant. */
-const WHAT_IF_RE = /\bwhat (?:would |will )?happens? if\b|\bwhat if\b/;
+const WHAT_IF_RE = /\bwhat (?:would |will )?happens?\b.*\bif\b|\bwhat if\b/;
 /** A seats question still asked inside a hypothetical ("if I license four residents, how many are left?"). */
 const SEATS_ASKED_RE = /\bhow many\b|\b(?:left|available|remaining|spare)\b/;
 
@@ -134,6 +134,24 @@ function liftedProhibition(n: Normalized, reading: Reading, now: Date, whole: No
   return changed ? replaced : undefined;
 }
 
+/**
+ * "Don't remove Ilse's license; it's Gustavo's that should go": a prohibition governs its own
+ * sentence; a later sentence may still ask for a change of its own.
+ */
+function nextClauseChange(n: Normalized, reading: Reading, now: Date, whole: Normalized): Draft | undefined {
+  const at = reading.prohibitedAt;
+  if (at === undefined) return undefined;
+  let end = at;
+  while (end < n.tokens.length && !['.', ';'].includes(n.tokens[end].norm)) end++;
+  if (end >= n.tokens.length - 1) return undefined;
+  const rest = slice(n, end + 1);
+  const restReading = readMessage(rest);
+  if (restReading.prohibited || restReading.retracted || !changeAsked(rest)) return undefined;
+  if (restReading.focus?.mood === 'question' || restReading.focus?.mood === 'hypothetical') return undefined;
+  const draft = classify(rest, { reading: restReading, now, writes: true, whole });
+  return isWriteIntent(draft.intent) && (!PEOPLE_WRITES.has(draft.intent) || !!draft.users?.length) ? draft : undefined;
+}
+
 /** The change read before a correction, with what the correction states put in place. */
 function corrected(n: Normalized, reading: Reading, now: Date, whole: Normalized): Draft | undefined {
   if (!reading.correction) return undefined;
@@ -170,13 +188,16 @@ function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; 
   const questionsOnly = (m: Normalized) => classify(m, { reading, now, writes: false, whole });
   // "before you give Sam a license, how many seats are left?": the question is the main clause.
   if (reading.mainFrom !== undefined) {
-    const main = answerable(questionsOnly(slice(n, reading.mainFrom)), false, n);
+    const conditional = /^(?:if|when|once|unless|in case|assuming)\b/.test(n.text);
+    const main = answerable(questionsOnly(slice(n, reading.mainFrom)), conditional, n);
     if (main.intent !== 'unknown') return { draft: main, verdict: {} };
     return { draft: UNKNOWN, verdict: { turnedDown: 'not-asked' } };
   }
   // A prohibition lifted later ("don't give Abena a license yet — oh wait, she started today, go
   // ahead") or turned into another value ("do NOT give Brianna a physician license — she needs nursing").
-  const lifted = reading.prohibited ? liftedProhibition(n, reading, now, whole) : undefined;
+  const lifted = reading.prohibited
+    ? (liftedProhibition(n, reading, now, whole) ?? nextClauseChange(n, reading, now, whole))
+    : undefined;
   if (lifted) return { draft: lifted, verdict: {} };
   // A change forbidden or wondered about is not asked: what is left is a question, or nothing.
   if (reading.prohibited || reading.focus?.mood === 'hypothetical') {
@@ -198,7 +219,13 @@ function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; 
   // "cancel request 41 — I mean 42": a correction of a number outside a change.
   if (!isWriteIntent(draft.intent) && reading.correction && draft.requestId !== undefined)
     return { draft: corrected(n, reading, now, whole) ?? draft, verdict: {} };
-  if (!isWriteIntent(draft.intent)) return { draft, verdict: {} };
+  if (!isWriteIntent(draft.intent)) {
+    const asked = answerable(draft, false, n);
+    return {
+      draft: asked,
+      verdict: asked.intent === 'unknown' && draft.intent !== 'unknown' ? { turnedDown: 'not-asked' } : {},
+    };
+  }
   // A whole population as the target ("give all nurses Dragon"); a description of people named
   // one by one ("Kofi, Léa and Sven. All RNs.") is not one.
   const named = PEOPLE_WRITES.has(draft.intent) && !!draft.users?.length && !POPULATION_TARGET_RE.test(n.text);
