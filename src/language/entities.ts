@@ -280,6 +280,8 @@ function caseBreak(tokens: readonly Token[], from: number, j: number): boolean {
 }
 
 export function peopleAfter(n: Normalized, from: number): PeopleRun | undefined {
+  // "St. Mary's": the rest of a place's name is no person either.
+  if (n.tokens[from - 1]?.norm === 'st') return undefined;
   let j = from;
   while (j < n.tokens.length && inRun(n.tokens, j) && !clauseBreak(n.tokens, j) && !caseBreak(n.tokens, from, j)) j++;
   const [s, e] = trimRun(n, from, j);

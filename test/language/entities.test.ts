@@ -65,7 +65,8 @@ describe('durations → ISO 8601', () => {
   it('rejects amounts that are not durations', () => {
     expect(isoDuration(0, 'hours')).toBeUndefined();
     expect(isoDuration(Number.NaN, 'days')).toBeUndefined();
-    expect(isoDuration(2, 'fortnights')).toBeUndefined();
+    expect(isoDuration(2, 'decades')).toBeUndefined();
+    expect(isoDuration(1, 'fortnight')).toBe('P14D');
   });
 });
 
