@@ -129,12 +129,11 @@ export function correctionFrom(before: Draft, after: Normalized, ctx: Correction
   // "Please make Dr. Farahani a Dragon admin. Actually, let's just check whether she already is one."
   if (CHECK_CUE_RE.test(after.text)) {
     const asked = ctx.ask(after);
-    if (asked.intent === 'role.check' || asked.intent === 'license.check' || asked.intent === 'role.holders') {
-      if (asked.intent === 'role.holders' || !asked.users) {
-        const intent = before.intent.startsWith('role') ? 'role.check' : 'license.check';
-        return { intent, users: before.users, role: before.role, license: before.license };
-      }
-      return asked;
+    if ((asked.intent === 'role.check' || asked.intent === 'license.check') && asked.users?.length) return asked;
+    // "… let's just check whether she already is one": the same people, checked instead.
+    if (before.users?.length && (before.intent.startsWith('role') || before.intent.startsWith('license'))) {
+      const intent = before.intent.startsWith('role') ? 'role.check' : 'license.check';
+      return { intent, users: before.users, role: before.role, license: before.license };
     }
   }
   const license = kindIn(after);

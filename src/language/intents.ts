@@ -81,7 +81,7 @@ export class Utterance {
     this.dragon = /\bdragon\b/.test(topic);
     // The kinds name Dragon's licenses here: "does Pat have nursing or physician?".
     this.licenseNoun =
-      /\b(?:license|licenses|licensed|licensing|seat|seats)\b|^holders\b|\b(?:nursing|physician) or (?:nursing|physician)\b/.test(
+      /\b(?:license|licenses|licensed|licensing|seat|seats)\b|\bholders\b|\b(?:nursing|physician) or (?:nursing|physician)\b/.test(
         topic,
       ) || KIND_AS_LICENSE_RE.test(topic);
     this.dragonAdmin = ROLE_MENTION_RE.test(topic);
@@ -165,7 +165,7 @@ const HELP_WITH_RE =
 
 /** Asking what Dragon Desk is for, in any words: "what kinds of things can I ask Dragon Desk?". */
 const HELP_ASK_RE =
-  /\boverview of what\b|\bwhat (?:exactly )?(?:can|does|could) (?:it|this|this bot|the bot|you) do\b|\b(?:things|everything) (?:you are|you're|you) able to do\b|\bexample (?:requests?|commands?|messages?|questions?)\b|\bhow does (?:this|the|it)(?: bot| thing| desk)? work\b|\b(?:your|the) (?:commands|options)\b|\bwhat (?:kinds? of |sorts? of )?(?:things|commands|questions|requests) (?:can i|do you|does it|can you|could i)\b|\bwhat (?:is|are) (?:it|you|this|this bot|the bot|bot) (?:for|about)\b|\bshow me (?:some |a few )?examples\b|\bhow do i use (?:this|you|it|the bot|bot)\b|\bwhat (?:do|can) you (?:even |actually )?do\b|\bwhat commands\b/;
+  /\bcapabilities\b|\bwhat can i (?:type|say|ask|write)\b|\b(?:explain )?how to use (?:the |this )?(?:desk|bot|you|it)\b|\boverview of what\b|\bwhat (?:exactly )?(?:can|does|could) (?:it|this|this bot|the bot|you) do\b|\b(?:things|everything) (?:you are|you're|you) able to do\b|\bexample (?:requests?|commands?|messages?|questions?)\b|\bhow does (?:this|the|it)(?: bot| thing| desk)? work\b|\b(?:your|the) (?:commands|options)\b|\bwhat (?:kinds? of |sorts? of )?(?:things|commands|questions|requests) (?:can i|do you|does it|can you|could i)\b|\bwhat (?:is|are) (?:it|you|this|this bot|the bot|bot) (?:for|about)\b|\bshow me (?:some |a few )?examples\b|\bhow do i use (?:this|you|it|the bot|bot)\b|\bwhat (?:do|can) you (?:even |actually )?do\b|\bwhat commands\b/;
 
 const help: Rule = (u) =>
   u.has(HELP_RE) || u.has(HELP_WITH_RE) || (u.has(HELP_ASK_RE) && !u.aboutLicenses && !u.dragonAdmin && !u.partnerCue)
@@ -194,7 +194,7 @@ const ROLE_ASK_RE =
 const otherRole: Rule = (u) => {
   if (u.dragonAdmin) return undefined;
   // "am I an admin?": the only admin role Dragon Desk knows is its own.
-  if (u.has(/^(?:am i|i am) (?:an? )?admin(?: [?.])*$/))
+  if (u.has(/^(?:am i|i am) (?:an? )?admin(?: now| currently| still| here)?(?: [?.])*$/))
     return { intent: 'role.check', users: ['me'], role: 'dragon-admin' };
   const rest = u.text.replace(SELF_ROLE_RE, ' ');
   const named = (rolesInWords(rest.split(' ')) ?? []).filter(
@@ -476,7 +476,7 @@ function partnerLink(u: Utterance): Draft | undefined {
 }
 
 const ROLES_REMOVE_VERB_RE =
-  /\b(?:remove|revoke|terminate|end|take (?:\S+ ){0,2}away|strip|cancel|delete|kill|stop|pull(?! (?:\S+ )?together)|withdraw|disable|cut off|should not (?:have|keep|hold)|no longer (?:have|has|need|needs|hold)|not (?:\S+ ){1,6}any ?more|(?:should|must|needs? to|can) (?:now )?be (?:removed|revoked|ended|terminated|taken away))\b/;
+  /\b(?:remove|revoke|terminate|end(?! up)|take (?:\S+ ){0,2}away|strip|cancel|delete|kill|stop|pull(?! (?:\S+ )?together)|withdraw|disable|cut off|should not (?:have|keep|hold)|no longer (?:have|has|need|needs|hold)|not (?:\S+ ){1,6}any ?more|(?:should|must|needs? to|can) (?:now )?be (?:removed|revoked|ended|terminated|taken away))\b/;
 const ROLES_NOUN_RE =
   /\b(?:roles|role|access|relationship|relationships|gdap|dap|delegated|permissions|rights|privileges)\b/;
 
@@ -688,11 +688,10 @@ const SETUP_ALONE_RE =
 const setup: Rule = (u) => {
   if (u.has(SETUP_ALONE_RE)) return { intent: 'setup' };
   // "run Dragon setup", "start the dragon licensing setup".
-  if (u.has(/\b(?:run|start|do|begin|kick off|launch)\b(?: the)?(?: dragon)?(?: licensing| license)? set up\b/))
+  if (u.has(/\b(?:run|start|do|begin|kick off|launch)\b(?: the)?(?: dragon| bot)?(?: licensing| license)? set up\b/))
     return { intent: 'setup' };
   if (
-    u.has(SETUP_VERB_RE) &&
-    u.has(SETUP_NOUN_RE) &&
+    u.has(new RegExp(`${SETUP_VERB_RE.source}(?: \\S+){0,3} ${SETUP_NOUN_RE.source}`)) &&
     !u.has(/\bset up (?!the\b|dragon\b|group|licensing|bot\b)\S+ (?:with|for)\b/)
   ) {
     // "set up dragon for dr patel" is a license request; licensing and groups are the set-up.
@@ -713,7 +712,7 @@ const setup: Rule = (u) => {
  * Said as a fact or a wish, not as a verb: "Sam shouldn't be a Dragon admin any more", "Lee no
  * longer needs it", "her license should go back to the pool", "Tom's seat can go".
  */
-const NO_LONGER = String.raw`(?:should|needs? to|must) be (?:cleaned up|tidied up)|(?:seat|license) (?:is|can be|should be) free(?:d)?(?: up)?|(?:should|must|can|has to|needs to) go\b|(?:do not|does not|did not) want (?:\S+ ){0,3}to (?:have|be|keep|hold)|(?:not|no longer) (?:necessary|needed|required) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|no (?:need|reason) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|(?:will not|would not|won't) be needed|(?:needs?|has|have) to be (?:removed|revoked|taken away|taken off|ended|released|reclaimed)|should be (?:removed|revoked|taken away|taken off|ended|released|reclaimed|freed up|given back)|removed|revoked|should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|(?:needs?|need) (?:\S+ ){0,4}any longer|neither of them needs?|will not (?:need|be using|use|require)|not needed|go back to (?:the )?pool|back (?:in|into|to) (?:the )?pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?:need|want) (?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
+const NO_LONGER = String.raw`(?:should|needs? to|must) be (?:cleaned up|tidied up)|needs? (?:tidying|cleaning) up|(?:seat|license) (?:is|can be|should be) free(?:d)?(?: up)?|(?:should|must|can|has to|needs to) go\b|(?:do not|does not|did not) want (?:\S+ ){0,3}to (?:have|be|keep|hold)|(?:not|no longer) (?:necessary|needed|required) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|no (?:need|reason) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|(?:will not|would not|won't) be needed|(?:needs?|has|have) to be (?:removed|revoked|taken away|taken off|ended|released|reclaimed)|should be (?:removed|revoked|taken away|taken off|ended|released|reclaimed|freed up|given back)|removed|revoked|should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|(?:needs?|need) (?:\S+ ){0,4}any longer|neither of them needs?|will not (?:need|be using|use|require)|not needed|go back to (?:the )?pool|back (?:in|into|to) (?:the )?pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?:need|want) (?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
 
 const ROLE_REMOVE_RE = new RegExp(
   String.raw`\b(?:remove|revoke|take (?:\S+ ){0,4}(?:out|off|away)|demote|strip|deactivate|unassign|drop|delete|disable|end|kick|pull|downgrade|cancel|stop|${NO_LONGER})\b`,
@@ -766,7 +765,7 @@ const role: Rule = (u) => {
       u.has(/\b(?:list|show|see|view)\b(?: \S+){0,4} (?:admins|list)\b/)
     )
       return { intent: 'role.holders', role: 'dragon-admin' };
-    if ((!question || u.has(ROLE_CHECK_RE)) && !u.has(/^(?:is there|are there)\b/))
+    if (!question || u.has(/^(?:is|are|does|do) (?:anyone|anybody|someone|somebody|any)\b/))
       return { intent: 'role.holders', role: 'dragon-admin' };
     // "can Dragon admins assign licenses?", "what's the max duration for a Dragon admin?".
     return { intent: 'unknown' };
@@ -787,14 +786,14 @@ const role: Rule = (u) => {
 // license.*
 
 const LICENSE_REMOVE_RE = new RegExp(
-  String.raw`\b(?:free (?:up )?(?:the|her|his|their|that) (?:\S+ )?(?:license|seat)|remove|revoke|take (?:\S+ ){0,4}(?:away|off|back)|unassign|deprovision|delete|strip|reclaim|release|free up|deactivate|disable|cancel|drop|pull|unlicense|offboard|stop (?:\S+ ){0,3}(?:access|license|dragon)|will not be using|${NO_LONGER})\b`,
+  String.raw`\b(?:free (?:up )?(?:the|her|his|their|that) (?:\S+ )?(?:license|seat)|get rid of|kill|remove|revoke|take (?:\S+ ){0,4}(?:away|off|back)|unassign|deprovision|delete|strip|reclaim|release|free up|deactivate|disable|cancel|drop|pull|unlicense|offboard|stop (?:\S+ ){0,3}(?:access|license|dragon)|will not be using|${NO_LONGER})\b`,
 );
 /**
  * A departure stated as a fact next to Dragon or a license ("Lee retired, his Dragon seat can
  * go"): a removal, unless the message also asks for something ("… joined the ICU and needs Dragon").
  */
 const DEPARTURE_RE =
-  /\b(?<!(?:are|is|be|have|has|any|seats|licenses|still|remain|we|nothing|anything|weeks|days|months|hours|shifts|clinics|time|ones|one|some|none|few|much|many|lot|those|these|them|spots|slots) )left(?! \?| over| if| after| to|$)|\b(?:is leaving|leaving|resigned|has resigned|retired|has retired|is retiring|retiring|quit|no longer works|finished (?:her|his|their) (?:contract|assignment|rotation)|contract (?:ended|is over|has ended))\b/;
+  /\b(?<!(?:are|is|be|have|has|any|seats|licenses|still|remain|we|nothing|anything|weeks|days|months|hours|shifts|clinics|time|ones|one|some|none|few|much|many|lot|those|these|them|spots|slots|were|was) )left(?! \?| over| if| after| to| blank| out| empty|$)|\b(?:is leaving|leaving|resigned|has resigned|retired|has retired|is retiring|retiring|quit|no longer works|finished (?:her|his|their) (?:contract|assignment|rotation)|contract (?:ended|is over|has ended))\b/;
 const ASKS_RE = /\b(?:need|needs|give|get|set up|assign|add|grant|provision|would like|want|wants)\b/;
 /** "seats", "dragon seats?", "nursing licenses left". */
 const SEATS_ALONE_RE =
@@ -804,7 +803,7 @@ const SEATS_RE =
 const HOLDERS_RE =
   /\bwhich (?:\S+ )?(?:nurses|physicians|doctors|residents|hospitalists|attendings|surgeons|clinicians|providers|rns|lpns)\b|^who\b|(?:^|[.?;:] |\b(?:see|know|tell me|list|show me|find out) )who (?:has|have|holds|is|are|got|else|currently|already|all)\b|^holders\b|^(?:list|show|export|display|report|pull|give me)\b.*\b(?:users|holders|everyone|everybody|people|list|all)\b|\b(?:license holders|holders|roster)\b|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people|staff|clinicians)) (?:with|who|that)\b|\bwhich (?:users|people|staff|clinicians)\b/;
 const CHECK_RE =
-  /^(?:does|do|did|has|have|is|am|are|was)\b|(?:[.?:] |- )(?:does|do|did|is|am|are|was)\b|\b(?:state|status) of \S+(?: \S+)? 's\b|^(?:check|verify|look up|confirm)\b(?! (?:out|in|off)\b)|\b(?:check|verify|confirm|see|know|find out|tell me) (?:if|whether)\b|\b(?:has|have|got)\b(?:(?! \.).)* \?$|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
+  /^(?:does|do|did|has|have|is|am|are|was)\b|(?:[.?:] |- )(?:does|do|did|is|am|are|was)\b|\b(?:state|status) of \S+(?: \S+)? 's\b|^(?:check|verify|look up|confirm)\b(?! (?:out|in|off)\b)|\b(?:check|verify|confirm|see|know|find out|tell me) (?:if|whether)\b|\b(?:has|have|got)\b(?: \S+){0,4} (?:dragon|license|licenses|seat)\b[^.]*\?$|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
 const REQUEST_RE =
   /\b(?:(?:is|are) after (?:a |some )?(?:dragon|license)|(?:neither|none) of (?:us|them) (?:has|have)|asking for|need|needs|needed|want|wants|give|get|gets|set up|set|assign|provision|grant|add|request|requesting|requested|would (?:\S+ )?like|would love|would benefit|benefit from|would appreciate|appreciate having|ask (?:here |you )?for|arrange|prepare|prepared|sort out|enroll|sign|hook|access|allocate|issue|onboard|enable|put|register|require|requires|requesting|send|have|sort)\b|^license (?!\?)\S/;
 /** A report of something broken is a support question, not a license request. */

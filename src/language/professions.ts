@@ -187,7 +187,7 @@ function mentions(n: Normalized, users: readonly string[]): Mention[] {
   const out: Mention[] = [];
   for (let i = 0; i < t.length; i++) {
     const w = t[i].norm;
-    const base = PLURALS[w] ?? w;
+    const base = PLURALS[w] ?? (w.endsWith('s') && PROFESSION_KIND[w.slice(0, -1)] ? w.slice(0, -1) : w);
     let kind = PROFESSION_KIND[base];
     if (!kind) continue;
     let end = i + 1;

@@ -963,6 +963,11 @@ function questionSubject(n: Normalized): Reading {
       )
     )
       continue;
+    // "… tell me if she has that role already": the person named before.
+    if (['she', 'he'].includes(n.tokens[i + 1]?.norm ?? '') && i > 0) {
+      const r = referent(n, i + 1);
+      if (r && r !== 'blocked') return r;
+    }
     const run = peopleAfter(n, i + 1);
     if (!run || run.start !== i + 1) continue;
     const next = n.tokens[run.end];
@@ -1045,7 +1050,8 @@ function telegraphicNames(n: Normalized): Reading {
     next &&
     (SEGMENT_ENDS.has(next.norm) ||
       next.norm.split(' ').some((w) => TOPIC_WORDS.has(w)) ||
-      (['a', 'an'].includes(next.norm) && (n.tokens[first.end + 1]?.norm ?? '').startsWith('dragon')))
+      (['a', 'an', 'still'].includes(next.norm) &&
+        n.tokens.slice(first.end + 1, first.end + 3).some((t) => t.norm.startsWith('dragon'))))
   )
     return first;
   let s = 0;

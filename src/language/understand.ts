@@ -74,7 +74,7 @@ function slice(n: Normalized, from: number, to = n.tokens.length): Normalized {
 /** "what would happen if …", "what if …": a question about consequences nobody can answer from the tenant. */
 const WHAT_IF_RE = /\bwhat (?:would |will )?happens?\b.*\bif\b|\bwhat if\b/;
 /** A seats question still asked inside a hypothetical ("if I license four residents, how many are left?"). */
-const SEATS_ASKED_RE = /\bhow many\b|\b(?:left|available|remaining|spare)\b/;
+const SEATS_ASKED_RE = /\bhow many\b|\b(?:left|available|remaining|spare|enough)\b/;
 
 /**
  * Whether a question the rules read is one the message really asks: a check needs someone to
