@@ -45,7 +45,7 @@ const OPENERS = String.raw`(?:(?:please|just|so|but|and|then|ok|okay|actually|in
 const NO_CHANGE_RE = new RegExp(
   [
     String.raw`^${OPENERS}(?:keep|leave|retain|hold on to|hang on to)\b(?! (?:\S+ )?(?:off|out|away|from)\b)`,
-    String.raw`^(?!.*\b(?:not|no|never|nobody|no one)\b).*\b(?:should|can|could|will|may|gets to|is allowed to|needs to|has to|must) (?:still )?keep\b`,
+    String.raw`^(?!.*\b(?:not|no|never|nobody|no one|neither|none)\b).*\b(?:should|can|could|will|may|gets to|is allowed to|needs to|has to|must) (?:still )?keep\b`,
     String.raw`^(?!.*\b(?:not|no|never)\b).*\b(?:still|continues? to) (?:needs?|uses?|using|requires?|wants?)\b`,
     String.raw`\b(?:there is |there's )?no need to (?!wait\b|ask\b|check\b)\S+`,
     String.raw`\b(?:have|has) not (?:touched|removed|changed)\b`,

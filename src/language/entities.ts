@@ -222,6 +222,16 @@ export function peopleIn(n: Normalized, start: number, end: number): string[] | 
       /^\p{Lu}\p{Ll}/u.test(toks[0].raw) &&
       !EVERYDAY_WORDS.has(toks[0].norm) &&
       !VERBS.has(toks[0].norm);
+    // "Somehow Priya Nair has …", "FYI Gwen Adeyemi gave notice": a word before the name is not part of it.
+    while (
+      toks.length > 1 &&
+      (toks[0].first || /^\p{Lu}{2,}$/u.test(toks[0].raw)) &&
+      weakNameWord(toks[0]) &&
+      !GIVEN_NAME_WORDS.has(toks[0].norm)
+    ) {
+      toks.shift();
+      kept.shift();
+    }
     if (!listed && !plausibleName(toks, honorific)) return false;
     // "St. Mary's", "St Luke's": a hospital, not a person.
     if (toks[0].norm === 'st' && toks.length > 1) return false;

@@ -165,12 +165,17 @@ const HELP_WITH_RE =
 
 /** Asking what Dragon Desk is for, in any words: "what kinds of things can I ask Dragon Desk?". */
 const HELP_ASK_RE =
-  /\bcapabilities\b|\bwhat can i (?:type|say|ask|write)\b|\b(?:explain )?how to use (?:the |this )?(?:desk|bot|you|it)\b|\boverview of what\b|\bwhat (?:exactly )?(?:can|does|could) (?:it|this|this bot|the bot|you) do\b|\b(?:things|everything) (?:you are|you're|you) able to do\b|\bexample (?:requests?|commands?|messages?|questions?)\b|\bhow does (?:this|the|it)(?: bot| thing| desk)? work\b|\b(?:your|the) (?:commands|options)\b|\bwhat (?:kinds? of |sorts? of )?(?:things|commands|questions|requests) (?:can i|do you|does it|can you|could i)\b|\bwhat (?:is|are) (?:it|you|this|this bot|the bot|bot) (?:for|about)\b|\bshow me (?:some |a few )?examples\b|\bhow do i use (?:this|you|it|the bot|bot)\b|\bwhat (?:do|can) you (?:even |actually )?do\b|\bwhat commands\b/;
+  /\bwhat (?:\S+ )?(?:can|could) you (?:\S+ )?help (?:me )?with\b|\bcapabilities\b|\bwhat can i (?:type|say|ask|write)\b|\b(?:explain )?how to use (?:the |this )?(?:desk|bot|you|it)\b|\boverview of what\b|\bwhat (?:exactly )?(?:can|does|could) (?:it|this|this bot|the bot|you) do\b|\b(?:things|everything) (?:you are|you're|you) able to do\b|\bexample (?:requests?|commands?|messages?|questions?)\b|\bhow does (?:this|the|it)(?: bot| thing| desk)? work\b|\b(?:your|the) (?:commands|options)\b|\bwhat (?:kinds? of |sorts? of )?(?:things|commands|questions|requests) (?:can i|do you|does it|can you|could i)\b|\bwhat (?:is|are) (?:it|you|this|this bot|the bot|bot) (?:for|about)\b|\bshow me (?:some |a few )?examples\b|\bhow do i use (?:this|you|it|the bot|bot)\b|\bwhat (?:do|can) you (?:even |actually )?do\b|\bwhat commands\b/;
 
-const help: Rule = (u) =>
-  u.has(HELP_RE) || u.has(HELP_WITH_RE) || (u.has(HELP_ASK_RE) && !u.aboutLicenses && !u.dragonAdmin && !u.partnerCue)
-    ? { intent: 'help' }
-    : undefined;
+const help: Rule = (u) => {
+  if (u.has(HELP_RE) || u.has(HELP_WITH_RE)) return { intent: 'help' };
+  if (!u.has(HELP_ASK_RE)) return undefined;
+  if (!u.aboutLicenses && !u.dragonAdmin && !u.partnerCue) return { intent: 'help' };
+  // "… I have no idea where to start. What can you actually help me with?": the last sentence asks.
+  const sentences = u.ctx.reading?.sentences ?? [];
+  const last = sentences[sentences.length - 1];
+  return last && HELP_ASK_RE.test(last.text) && !REQUEST_RE.test(last.text) ? { intent: 'help' } : undefined;
+};
 
 // ---------------------------------------------------------------------------------------------
 // Not ours: other products, other roles

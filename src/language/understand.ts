@@ -96,6 +96,10 @@ function answerable(asked: Draft, hypothetical: boolean, n: Normalized): Draft {
 const POPULATION_TARGET_RE =
   /\b(?:give|giving|assign|grant|license|provision|remove|revoke|set up|for|to|from|off)(?: the| our| my)? (?:all|every|everyone|everybody|each|whole|entire)\b/;
 
+/** A change said with its verb ("remove", "revoke", "give", "assign"), not only as a fact ("she resigned"). */
+const EXPLICIT_CHANGE_RE =
+  /\b(?:remove|removed|revoke|revoked|take|taken|reclaim|release|released|free|give|assign|grant|add|provision|make|drop|pull|offboard|unassign|delete|strip|need|needs|should go|can go|no longer|any ?more)\b/;
+
 /** Actions that are not tenant writes but that a later "leave it" / "ignore me" still takes back. */
 const RETRACTABLE = new Set(['request.cancel', 'setup']);
 
@@ -184,6 +188,13 @@ function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; 
     }
     n = rest;
     reading = readMessage(rest);
+    // "Dr. Abara resigned …, so leave her license active for now": a departure said as a fact, with
+    // the license kept, asks for nothing.
+    if (
+      !reading.sentences.some((s) => s.mood === 'order' || s.mood === 'request') &&
+      !EXPLICIT_CHANGE_RE.test(rest.text)
+    )
+      return { draft: UNKNOWN, verdict: { turnedDown: 'not-asked' } };
   }
   const questionsOnly = (m: Normalized) => classify(m, { reading, now, writes: false, whole });
   // "before you give Sam a license, how many seats are left?": the question is the main clause.
