@@ -456,7 +456,7 @@ export function extractDuration(input: Normalized | string): string | undefined 
 /** Explicit reason markers; the reason runs to the end of the sentence. */
 const REASON_CUES: readonly RegExp[] = [
   /(?:^|\s)(?<cue>because(?: of)?|bc|b \/ c|cuz|cause|coz|since(?= (?:i|we|she|he|they|it|the|our|my|there)\b))\s+(?<rest>\S)/d,
-  /(?:^|\s)(?<cue>(?:business )?(?:reason|justification|reasoning|rationale)(?: is| being| for this(?: is)?)?\s*(?::|-|=|is)?)\s+(?<rest>\S)/d,
+  /(?:^|\s)(?<!(?:no|any|not a|every) )(?<cue>(?:business )?(?:reason|justification|reasoning|rationale)(?: is| being| for this(?: is)?)?\s*(?::|-|=|is)?)\s+(?<rest>\S)/d,
   /(?:^|\s)(?<cue>due to|owing to)\s+(?<rest>\S)/d,
   /(?:^|\s)(?<cue>so(?: that)?)\s+(?<rest>(?:i|we|she|he|they|dana|the|our|my)\b)\s+(?:can|could|may|am able)\b/d,
 ];

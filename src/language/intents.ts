@@ -696,7 +696,8 @@ const setup: Rule = (u) => {
   if (u.has(/\b(?:run|start|do|begin|kick off|launch)\b(?: the)?(?: dragon| bot)?(?: licensing| license)? set up\b/))
     return { intent: 'setup' };
   if (
-    u.has(new RegExp(`${SETUP_VERB_RE.source}(?: \\S+){0,3} ${SETUP_NOUN_RE.source}`)) &&
+    u.has(SETUP_VERB_RE) &&
+    u.has(SETUP_NOUN_RE) &&
     !u.has(/\bset up (?!the\b|dragon\b|group|licensing|bot\b)\S+ (?:with|for)\b/)
   ) {
     // "set up dragon for dr patel" is a license request; licensing and groups are the set-up.
@@ -883,7 +884,8 @@ const license: Rule = (u) => {
     if (users || !u.has(REQUEST_RE)) return { intent: 'license.check', users, license: kindFromWords(u.n) };
   }
   // A report of something broken is support, unless the message also asks for a license.
-  if (!u.writes || (u.has(SUPPORT_RE) && !asksPolitely(u))) return undefined;
+  // (A reason set aside — "because his old login was disabled" — is no report of a fault.)
+  if (!u.writes || (SUPPORT_RE.test(rest.text) && !asksPolitely(u))) return undefined;
   const users = findUsers(rest, 'request');
   const forSomeone = !!users && /\bfor\b/.test(rest.text);
   if (!u.has(REQUEST_RE) && !forSomeone && !u.n.polite) return undefined;

@@ -54,7 +54,7 @@ const SENTENCE_END = new Set(['.', '?', ';']);
 
 /** Words that name a change, for finding the sentence that carries it. */
 const CHANGE_WORD_RE =
-  /\b(?:give|giving|get|getting|gets|assign|grant|add|provision|set up|make|remove|removing|revoke|take|unassign|strip|reclaim|release|free up|need|needs|want|wants|would like|request|requesting|send|link|unlink|change|update|drop|pull|offboard|demote|promote|elevate|disable|cancel|end|should|no longer|go back|can go|left|resigned|retired|quit)\b/;
+  /\b(?:give|giving|get|getting|gets|assign|grant|add|provision|set up|make|remove|removing|removed|revoked|released|reclaimed|revoke|take|unassign|strip|reclaim|release|free up|need|needs|want|wants|would like|request|requesting|send|link|unlink|change|update|drop|pull|offboard|demote|promote|elevate|disable|cancel|end|should|no longer|go back|can go|left|resigned|retired|quit)\b/;
 
 /** Openers that make a question a polite request ("can you …", "would you be able to …"). */
 const POLITE_OPENER_RE =
@@ -75,7 +75,7 @@ const ELIGIBILITY_RE = /^(?:can|could|may|might) (?!i\b|we\b|you\b)/;
 
 /** First-person asks: "I need …", "can I get …", "we'd like …". */
 const FIRST_PERSON_ASK_RE =
-  /^what(?: is|'s) the (?:\S+ )?way to (?:get|set up|request)\b|^how (?:can|do|could|would|should) (?:i|we) (?:go about )?(?:get|getting|obtain|request|requesting|have|sign up for|setting up)\b|^what (?:do|should|can) (?:i|we) do (?:so|to get)\b|^(?:i|we) (?:\S+ )?(?:need|needs|want|would like|would love|am requesting|are requesting|request|require)\b|^(?:can|could|may) (?:i|we) (?:please )?(?:get|have|be|receive|use|access|gain|request|become)\b|^(?:need|want|would like|requesting|in need of|looking for)\b/;
+  /^what(?: is|'s) the (?:\S+ )?way to (?:get|set up|request)\b|^how (?:can|do|could|would|should) (?:i|we) (?:go about )?(?:get|getting|obtain|request|requesting|have|sign up for|setting up)\b|^what (?:do|should|can) (?:i|we) do (?:so|to get)\b|^(?:i|we) (?:\S+ )?(?:need|needs|want|would like|would love|am requesting|are requesting|request|require)\b|^(?:can|could|may) (?:i|we) (?:please |each |all |both |also )?(?:get|have|be|receive|use|access|gain|request|become)\b|^(?:need|want|would like|requesting|in need of|looking for)\b/;
 
 const RULES_RES: readonly RegExp[] = [
   /\b(?:ignore|forget|disregard|override|bypass|overrule|circumvent) (?:(?:all|any|every|your|the|previous|prior|earlier|above|those|these|my|our|its|standard|usual|normal|security|safety|approval|system) )*(?:rules?|instructions?|polic(?:y|ies)|restrictions?|guardrails?|prompts?|guidelines?|checks?|constraints?|safeguards?|process|workflow|limits?)\b/,
@@ -238,6 +238,9 @@ export function isEligibilityQuestion(s: Sentence | undefined): boolean {
   // "could her Dragon nursing license be sorted out?", "can Dragon be set up for …?": a polite ask.
   if (s.text.split(/ [,-] /).some((c) => PASSIVE_ASK_RE.test(c))) return true;
   if (!ELIGIBILITY_RE.test(s.text)) return false;
+  // "can my co-intern Priscilla get dragon too?": someone described, then named.
+  if (/^(?:can|could|may) (?:my|our|his|her|their) \S+ \S+/.test(s.text) && / (?:get|have|be given)\b/.test(s.text))
+    return true;
   // "can someone on my unit get dragon", "could our incoming surgeon get Dragon": someone unnamed.
   if (
     /^(?:can|could|may) (?:someone|somebody|(?:my|our|the) (?:\S+ ){0,3}(?:nurse|surgeon|resident|hospitalist|physician|doctor|fellow|intern|rn|lpn|hire|starter|colleague)s?) (?:\S+ ){0,4}(?:get|have|be given)\b/.test(
