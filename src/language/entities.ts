@@ -286,6 +286,8 @@ function caseBreak(tokens: readonly Token[], from: number, j: number): boolean {
   if (t.kind !== 'word' || NAME_PARTICLES.has(t.norm) || /\p{Lu}/u.test(t.raw) || SELF_WORDS.has(t.norm)) return false;
   if (isSeparator(t) || HONORIFICS.has(t.norm) || CREDENTIALS.has(t.norm)) return false;
   const prev = tokens[j - 1];
+  // An e-mail is a whole name: "does nadia@contoso.com hold …".
+  if (prev?.kind === 'email' && !isAside(tokens, j)) return true;
   return j > from && !!prev && prev.kind === 'word' && /^\p{Lu}/u.test(prev.raw) && !HONORIFICS.has(prev.norm);
 }
 

@@ -325,7 +325,11 @@ export function correctKeyword(word: string): string | undefined {
   if (KEYWORD_SET.has(word) || LOOKALIKES.has(word) || KNOWN_WORDS.has(word)) return undefined;
   // "checked", "links", "updating": a keyword with an ending is that word, not a typo.
   const stem = /^(.{4,}?)(?:s|es|ed|d|ing)$/.exec(word)?.[1];
-  if (stem && (KEYWORD_SET.has(stem) || KEYWORD_SET.has(`${stem}e`) || KNOWN_WORDS.has(stem))) return undefined;
+  if (
+    stem &&
+    (KEYWORD_SET.has(stem) || KEYWORD_SET.has(`${stem}e`) || KNOWN_WORDS.has(stem) || KNOWN_WORDS.has(`${stem}e`))
+  )
+    return undefined;
   // "reassigned", "unassigned", "deactivated": a known word with a prefix is a word, not a typo.
   if (/^(?:re|un|de|dis|pre)/.test(word) && KNOWN_WORDS.has(word.replace(/^(?:re|un|de|dis|pre)/, '')))
     return undefined;

@@ -757,10 +757,13 @@ const role: Rule = (u) => {
   // "can Sam be a Dragon admin?" may be a polite request: the gate offers both.
   const eligibility = isEligibilityQuestion(u.ctx.reading?.focus) && u.writes && !removing;
   const sentences = u.ctx.reading?.sentences ?? [];
+  // "Should Dr. Li still be a Dragon admin? I don't think so — please remove it.": the last word is an order.
+  const lastText = sentences.length > 1 ? sentences[sentences.length - 1].text : '';
   const lastOrder =
     sentences.length > 1 &&
-    ['order', 'request'].includes(sentences[sentences.length - 1].mood) &&
-    ROLE_REMOVE_RE.test(sentences[sentences.length - 1].text);
+    ROLE_REMOVE_RE.test(lastText) &&
+    (['order', 'request'].includes(sentences[sentences.length - 1].mood) ||
+      lastText.split(/ [,-] /).some((c) => /^(?:please )?(?:remove|revoke|take|drop|end|stop|strip)\b/.test(c)));
   const question = ((mood === 'question' && !eligibility) || (u.has(YES_NO_RE) && asking)) && !lastOrder;
   if (question || (u.has(ROLE_CHECK_RE) && (asking || !u.writes))) {
     const users = findUsers(rest, 'check');
