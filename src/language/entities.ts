@@ -457,7 +457,7 @@ export function extractDuration(input: Normalized | string): string | undefined 
 
 /** Explicit reason markers; the reason runs to the end of the sentence. */
 const REASON_CUES: readonly RegExp[] = [
-  /(?:^|\s)(?<cue>because(?: of)?|bc|b \/ c|cuz|cause|coz|since(?= (?:i|we|she|he|they|it|the|our|my|there)\b))\s+(?<rest>\S)/d,
+  /(?:^|\s)(?<cue>because(?: of)?|bc|b \/ c|cuz|cause|coz|since(?= (?:i|we|she|he|they|it|the|our|my|his|her|their|there)\b))\s+(?<rest>\S)/d,
   /(?:^|\s)(?<!(?:no|any|not a|every) )(?<cue>(?:business )?(?:reason|justification|reasoning|rationale)(?: is| being| for this(?: is)?)?\s*(?::|-|=|is)?)\s+(?<rest>\S)/d,
   /(?:^|\s)(?<cue>due to|owing to)\s+(?<rest>\S)/d,
   /(?:^|\s)(?<cue>so(?: that)?)\s+(?<rest>(?:i|we|she|he|they|dana|the|our|my)\b)\s+(?:can|could|may|am able)\b/d,
@@ -504,6 +504,10 @@ export function statedReasonFrom(n: Normalized): Found<string> | undefined {
   return best;
 }
 
+function fromTokensText(tokens: readonly Token[]): string {
+  return tokens.map((t) => t.norm).join(' ');
+}
+
 /**
  * "for …" is a reason only when the phrase names one ("for go-live support", "for charting");
  * "for Dana" names a person and "for the Production subscription" a scope.
@@ -513,6 +517,13 @@ export function forReasonFrom(n: Normalized): Found<string> | undefined {
     if (n.tokens[i].norm !== 'for') continue;
     const end = clauseEnd(n, i + 1, FOR_PHRASE_END);
     const phrase = n.tokens.slice(i + 1, end);
+    // "for Dr. Halvorsen to keep …" names a person; "for the duration of …" names a time.
+    const person = peopleAfter(n, i + 1);
+    if (
+      (person && person.start === i + 1) ||
+      /^(?:the (?:duration|length|rest|course) of)\b/.test(fromTokensText(phrase))
+    )
+      continue;
     if (
       phrase.some((t) => REASON_WORDS.has(t.norm)) &&
       !phrase.some((t) => t.norm === 'subscription' || t.norm === 'sub')

@@ -165,7 +165,7 @@ const HELP_WITH_RE =
 
 /** Asking what Dragon Desk is for, in any words: "what kinds of things can I ask Dragon Desk?". */
 const HELP_ASK_RE =
-  /\bwhat (?:\S+ )?(?:can|could) you (?:\S+ )?help (?:me )?with\b|\bcapabilities\b|\bwhat can i (?:type|say|ask|write)\b|\b(?:explain )?how to use (?:the |this )?(?:desk|bot|you|it)\b|\boverview of what\b|\bwhat (?:exactly )?(?:can|does|could) (?:it|this|this bot|the bot|you) do\b|\b(?:things|everything) (?:you are|you're|you) able to do\b|\bexample (?:requests?|commands?|messages?|questions?)\b|\bhow does (?:this|the|it)(?: bot| thing| desk)? work\b|\b(?:your|the) (?:commands|options)\b|\bwhat (?:kinds? of |sorts? of )?(?:things|commands|questions|requests) (?:can i|do you|does it|can you|could i)\b|\bwhat (?:is|are) (?:it|you|this|this bot|the bot|bot) (?:for|about)\b|\bshow me (?:some |a few )?examples\b|\bhow do i use (?:this|you|it|the bot|bot)\b|\bwhat (?:do|can) you (?:even |actually )?do\b|\bwhat commands\b/;
+  /\b(?:things|what) (?:are you|can you|you are|you're) able to do\b|\bcapable of\b|\bsample (?:commands|requests|questions|messages)\b|\bhow (?:am i|do i|should i) (?:meant|supposed) to use\b|\bwhat (?:\S+ )?(?:can|could) you (?:\S+ )?help (?:me )?with\b|\bcapabilities\b|\bwhat can i (?:type|say|ask|write)\b|\b(?:explain )?how to use (?:the |this )?(?:desk|bot|you|it)\b|\boverview of what\b|\bwhat (?:exactly )?(?:can|does|could) (?:it|this|this bot|the bot|you) do\b|\b(?:things|everything) (?:you are|you're|you) able to do\b|\bexample (?:requests?|commands?|messages?|questions?)\b|\bhow does (?:this|the|it)(?: bot| thing| desk)? work\b|\b(?:your|the) (?:commands|options)\b|\bwhat (?:kinds? of |sorts? of )?(?:things|commands|questions|requests) (?:can i|do you|does it|can you|could i)\b|\bwhat (?:is|are) (?:it|you|this|this bot|the bot|bot) (?:for|about)\b|\bshow me (?:some |a few )?examples\b|\bhow do i use (?:this|you|it|the bot|bot)\b|\bwhat (?:do|can) you (?:even |actually )?do\b|\bwhat commands\b/;
 
 const help: Rule = (u) => {
   if (u.has(HELP_RE) || u.has(HELP_WITH_RE)) return { intent: 'help' };
@@ -199,7 +199,11 @@ const ROLE_ASK_RE =
 const otherRole: Rule = (u) => {
   if (u.dragonAdmin) return undefined;
   // "am I an admin?": the only admin role Dragon Desk knows is its own.
-  if (u.has(/^(?:am i|i am) (?:an? )?admin(?: now| currently| still| here)?(?: [?.])*$/))
+  if (
+    u.has(
+      /^(?:(?:am i|i am) (?:an? )?admin|(?:do i have|have i got) (?:an? )?admin(?: rights| role| access)?)(?: now| currently| still| here)?(?: [?.])*$/,
+    )
+  )
     return { intent: 'role.check', users: ['me'], role: 'dragon-admin' };
   const rest = u.text.replace(SELF_ROLE_RE, ' ');
   const named = (rolesInWords(rest.split(' ')) ?? []).filter(
@@ -265,7 +269,12 @@ const requestStatus: Rule = (u) => {
     return undefined;
   if (!u.has(STATUS_WORDS_RE) && !u.has(ONLY_A_REFERENCE_RE)) return undefined;
   // "please open the request and I'll add the person later" asks for a new request.
-  if (u.has(/\b(?:open|start|raise|create|submit) (?:a|the|new) (?:new )?request\b/) && !u.has(/\bstatus\b/))
+  if (
+    u.has(
+      /\b(?:open|start|raise|create|submit) (?:a|the|new) (?:new )?request\b|\b(?:get|have) the request (?:started|going|opened)\b/,
+    ) &&
+    !u.has(/\bstatus\b/)
+  )
     return undefined;
   return { intent: 'request.status', requestId: requestIdFrom(u.n)?.value };
 };
@@ -297,6 +306,11 @@ const PURCHASE_RES: readonly RegExp[] = [
 
 const purchase: Rule = (u) => {
   if (!u.aboutLicenses || u.dragonAdmin) return undefined;
+  // "Rhiannon Price works in billing": a surname is no price.
+  if (
+    u.n.tokens.some((t) => ['price', 'cost', 'quote', 'budget'].includes(t.norm) && /^\p{Lu}/u.test(t.raw) && !t.first)
+  )
+    return undefined;
   if (!PURCHASE_RES.some((re) => u.has(re))) return undefined;
   return { intent: 'license.purchase', license: kindFromWords(u.n) };
 };
@@ -653,7 +667,9 @@ const partnerWithoutCue: Rule = (u) => {
   if (
     u.has(/\bwhat (?:admin )?(?:roles|access|permissions|rights|privileges) (?:does|do) (?!i\b|you\b|we\b)/) ||
     u.has(/\bwhat (?!you\b|i\b|we\b)\S+(?: \S+)? (?:can|could) (?:access|see|do|change)\b/) ||
-    u.has(/\b(?:what|which) (?:\S+ )?(?:roles|access|permissions|rights) (?:has|have|does|do) (?!i\b|you\b|we\b)/) ||
+    u.has(
+      /\b(?:what|which) (?:\S+ )?(?:roles|access|permissions|rights) (?:has|have|does|do|is|are) (?!i\b|you\b|we\b)/,
+    ) ||
     (/\b(?:has|have) access\b/.test(u.text) && u.n.tokens.some((t, i) => !!capitalOrgAt(u.n, i) && !t.first)) ||
     (!!subjectOrg(u.n) && u.has(/\b(?:has|have) (?:\S+ )?access\b|\b(?:able|allowed) to\b/)) ||
     (u.has(/^(?:is|are) /) && !!capitalOrgAt(u.n, 1) && u.has(/\b(?:able|allowed) to\b/)) ||
@@ -763,7 +779,9 @@ const role: Rule = (u) => {
     sentences.length > 1 &&
     ROLE_REMOVE_RE.test(lastText) &&
     (['order', 'request'].includes(sentences[sentences.length - 1].mood) ||
-      lastText.split(/ [,-] /).some((c) => /^(?:please )?(?:remove|revoke|take|drop|end|stop|strip)\b/.test(c)));
+      lastText
+        .split(/ [,-] /)
+        .some((c) => /^(?:please )?(?:go ahead and )?(?:remove|revoke|take|drop|end|stop|strip)\b/.test(c)));
   const question = ((mood === 'question' && !eligibility) || (u.has(YES_NO_RE) && asking)) && !lastOrder;
   if (question || (u.has(ROLE_CHECK_RE) && (asking || !u.writes))) {
     const users = findUsers(rest, 'check');
@@ -795,7 +813,7 @@ const role: Rule = (u) => {
 // license.*
 
 const LICENSE_REMOVE_RE = new RegExp(
-  String.raw`\b(?:free (?:up )?(?:the|her|his|their|that) (?:\S+ )?(?:license|seat)|get rid of|kill|remove|revoke|take (?:\S+ ){0,4}(?:away|off|back)|unassign|deprovision|delete|strip|reclaim|release|free up|deactivate|disable|cancel|drop|pull|unlicense|offboard|stop (?:\S+ ){0,3}(?:access|license|dragon)|will not be using|${NO_LONGER})\b`,
+  String.raw`\b(?:free (?:up )?(?:the|her|his|their|that) (?:\S+ )?(?:license|seat)|get rid of|kill|scrap|remove|revoke|take (?:\S+ ){0,4}(?:away|off|back)|unassign|deprovision|delete|strip|reclaim|release|free up|deactivate|disable|cancel|drop|pull|unlicense|offboard|stop (?:\S+ ){0,3}(?:access|license|dragon)|will not be using|${NO_LONGER})\b`,
 );
 /**
  * A departure stated as a fact next to Dragon or a license ("Lee retired, his Dragon seat can
@@ -808,13 +826,13 @@ const ASKS_RE = /\b(?:need|needs|give|get|set up|assign|add|grant|provision|woul
 const SEATS_ALONE_RE =
   /^(?:(?:dragon|nursing|physician|license|licenses|the|any|our) )*(?:seats?|seat count|licenses)(?: (?:left|available|remaining|free|now|today))?(?: [?.])*$|^(?:do|does) (?:we|the hospital|our \S+) (?:still )?have (?:any )?(?:\S+ ){0,2}(?:seats|licenses) ?/;
 const SEATS_RE =
-  /\bhow many\b|\b(?:left|available|remaining|remain|spare|unused|unassigned|in use|usage|utilisation|utilization|count|enough|out of|total|capacity|balance|inventory|free(?! up| the| her| his| their| \S+ 's))\b/;
+  /\bhow many\b|\b(?:left(?! blank| out| empty)|available|remaining|remain|spare|unused|unassigned|in use|usage|utilisation|utilization|count|enough|out of|total|capacity|balance|inventory|free(?! up| the| her| his| their| \S+ 's))\b/;
 const HOLDERS_RE =
   /\bwhich (?:\S+ )?(?:nurses|physicians|doctors|residents|hospitalists|attendings|surgeons|clinicians|providers|rns|lpns)\b|^who\b|(?:^|[.?;:] |\b(?:see|know|tell me|list|show me|find out) )who (?:has|have|holds|is|are|got|else|currently|already|all)\b|^holders\b|^(?:list|show|export|display|report|pull|give me)\b.*\b(?:users|holders|everyone|everybody|people|list|all)\b|\b(?:license holders|holders|roster)\b|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people|staff|clinicians)) (?:with|who|that)\b|\bwhich (?:users|people|staff|clinicians)\b/;
 const CHECK_RE =
-  /^(?:does|do|did|has|have|is|am|are|was)\b|(?:[.?:] |- )(?:does|do|did|is|am|are|was)\b|\b(?:state|status) of \S+(?: \S+)? 's\b|^(?:check|verify|look up|confirm)\b(?! (?:out|in|off)\b)|\b(?:check|verify|confirm|see|know|find out|tell me) (?:if|whether)\b|\b(?:has|have|got)\b(?: \S+){0,4} (?:dragon|license|licenses|seat)\b[^.]*\?$|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
+  /^(?:does|do|did|has|have|is|am|are|was)\b|(?:[.?:] |- )(?:does|do|did|is|am|are|was)\b|\b(?:state|status) of \S+(?: \S+)? 's\b|^(?:check|verify|look up|confirm)\b(?! (?:out|in|off)\b)|\b(?:check|verify|confirm|see|know|find out|tell me|look into) (?:if|whether)\b|\b(?:has|have|got)\b(?: \S+){0,4} (?:dragon|license|licenses|seat)\b[^.]*\?$|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
 const REQUEST_RE =
-  /\b(?:(?:is|are) after (?:a |some )?(?:dragon|license)|(?:neither|none) of (?:us|them) (?:has|have)|asking for|need|needs|needed|want|wants|give|get|gets|set up|set|assign|provision|grant|add|request|requesting|requested|would (?:\S+ )?like|would love|would benefit|benefit from|would appreciate|appreciate having|ask (?:here |you )?for|arrange|prepare|prepared|sort out|enroll|sign|hook|access|allocate|issue|onboard|enable|put|register|require|requires|requesting|send|have|sort)\b|^license (?!\?)\S/;
+  /\b(?:(?:is|are) after (?:a |some )?(?:dragon|license)|(?:neither|none) of (?:us|them) (?:has|have)|asking for|need|needs|needed|want|wants|give|get|gets|set up|set|assign|provision|grant|add|request|requesting|requested|would (?:\S+ )?like|would love|would benefit|benefit from|would appreciate|appreciate having|ask (?:here |you )?for|arrange|prepare|prepared|sort out|sorted out|sorted|enroll|sign|hook|access|allocate|issue|onboard|enable|put|register|require|requires|requesting|send|have|sort(?! of))\b|^license (?!\?)\S/;
 /** A report of something broken is a support question, not a license request. */
 const SUPPORT_RE =
   /\b(?:error|errors|crash|crashes|crashing|crashed|broken|not working|does not work|do not work|issue|issues|problem|problems|bug|slow|freezes|freezing|frozen|fails|failing|failed|mic|microphone|password|login|log in|install|installing|download|downloading|dictate|how do i use)\b/;

@@ -146,6 +146,8 @@ function describesSpeaker(t: readonly Token[], i: number): boolean {
   for (let j = i - 1; j >= start && i - j <= 6; j--) {
     const w = t[j].norm;
     if (w === 'i am' || w === 'i work' || (w === 'i' && ['am', 'work'].includes(t[j + 1]?.norm ?? ''))) return true;
+    // "Hello, this is the ward clerk for 2 North."
+    if (w === 'this' && t[j + 1]?.norm === 'is' && j === start) return true;
     if (w === 'as' && j === start) return true;
     if ([',', 'and', 'but', 'who', 'he', 'she', 'they'].includes(w)) return false;
   }
@@ -187,7 +189,8 @@ function mentions(n: Normalized, users: readonly string[]): Mention[] {
   const out: Mention[] = [];
   for (let i = 0; i < t.length; i++) {
     const w = t[i].norm;
-    const base = PLURALS[w] ?? (w.endsWith('s') && PROFESSION_KIND[w.slice(0, -1)] ? w.slice(0, -1) : w);
+    const bare = w.replace(/^co-/, '');
+    const base = PLURALS[bare] ?? (bare.endsWith('s') && PROFESSION_KIND[bare.slice(0, -1)] ? bare.slice(0, -1) : bare);
     let kind = PROFESSION_KIND[base];
     if (!kind) continue;
     let end = i + 1;

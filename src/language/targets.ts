@@ -514,7 +514,9 @@ function referent(n: Normalized, at: number, pronoun = n.tokens[at]?.norm ?? '')
   const withMe = pronoun === 'we' || pronoun === 'us';
   const found: Found[] = [];
   for (let i = 0; i < at; i++) {
-    if (!atClauseStart(n, i) && !subjectPosition(n, i)) continue;
+    // "For Rosa and Minh: … they both …": the people the message is for count too.
+    const forWhom = plural && n.tokens[i - 1]?.norm === 'for';
+    if (!atClauseStart(n, i) && !subjectPosition(n, i) && !forWhom) continue;
     const run = peopleAfter(n, i);
     if (run && run.start === i && run.end <= at && (withMe || !run.users.includes('me'))) {
       // "Dr. Bianchi retired. Dr. Mendoza transferred … reclaim both": each subject named before.
@@ -561,10 +563,12 @@ function subjectPosition(n: Normalized, i: number): boolean {
   const run = peopleAfter(n, i);
   if (!run || run.start !== i) return false;
   const next = n.tokens[run.end];
+  const prev = n.tokens[i - 1];
   return (
     !!next &&
     (SUBJECT_VERBISH.has(next.norm) || /^(?:he|she|they) /.test(next.norm)) &&
-    n.tokens[i - 1]?.kind === 'word'
+    prev?.kind === 'word' &&
+    !['to', 'from', 'at', 'in', 'on', 'with', 'by', 'of', 'into', 'for'].includes(prev.norm)
   );
 }
 
@@ -830,7 +834,22 @@ function holderSubject(n: Normalized): Reading {
     for (let k = run.end; k < n.tokens.length && k - run.end <= 6; k++) {
       const w = n.tokens[k].norm;
       if (['.', '?', ';', ','].includes(w)) break;
-      if (['has', 'have', 'had', 'holds', 'got', 'does not have', 'do not have', 'ended'].includes(w)) return run;
+      if (
+        [
+          'has',
+          'have',
+          'had',
+          'holds',
+          'got',
+          'does not have',
+          'do not have',
+          'ended',
+          'assigned',
+          'given',
+          'granted',
+        ].includes(w)
+      )
+        return run;
     }
   }
   return undefined;
@@ -850,6 +869,24 @@ function forXTo(n: Normalized, withMe = false): Reading {
       ['keep', 'have', 'hold', 'be', 'get', 'retain'].includes(verb)
     )
       return run;
+  }
+  return undefined;
+}
+
+/** "neither of them should keep …", "both of them need …", "they both need …": everyone named before. */
+function pluralSubject(n: Normalized): Reading {
+  for (let i = 0; i < n.tokens.length; i++) {
+    const w = n.tokens[i].norm;
+    const ofThem = ['neither', 'none', 'both', 'all', 'each'].includes(w) && n.tokens[i + 1]?.norm === 'of';
+    const pronoun = ofThem
+      ? n.tokens[i + 2]?.norm
+      : w === 'they' && ['both', 'all'].includes(n.tokens[i + 1]?.norm ?? '')
+        ? 'they'
+        : '';
+    if (!['them', 'us', 'they'].includes(pronoun ?? '')) continue;
+    const at = ofThem ? i + 2 : i;
+    const r = referent(n, at, pronoun === 'us' ? 'us' : 'them');
+    if (r && r !== 'blocked') return r;
   }
   return undefined;
 }
@@ -1355,6 +1392,7 @@ function namesAnotherTarget(n: Normalized, found: Found): boolean {
 const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
   request: [
     colonList,
+    pluralSubject,
     wantedToHave,
     (n) => forXTo(n, true),
     (n) => afterPreposition(n, 'for', true),
@@ -1382,6 +1420,7 @@ const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
   ],
   remove: [
     colonList,
+    pluralSubject,
     forXTo,
     possessive,
     wantedToHave,

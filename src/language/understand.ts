@@ -146,7 +146,7 @@ function nextClauseChange(n: Normalized, reading: Reading, now: Date, whole: Nor
   const at = reading.prohibitedAt;
   if (at === undefined) return undefined;
   let end = at;
-  while (end < n.tokens.length && !['.', ';'].includes(n.tokens[end].norm)) end++;
+  while (end < n.tokens.length && !['.', ';', '-'].includes(n.tokens[end].norm)) end++;
   if (end >= n.tokens.length - 1) return undefined;
   const rest = slice(n, end + 1);
   const restReading = readMessage(rest);
