@@ -8,7 +8,7 @@
  */
 import { durationFrom, licenseFromWords, orgAfter, peopleAfter, subscriptionFrom } from './entities';
 import type { Draft } from './intents';
-import { NURSING_SELF, PHYSICIAN_SELF } from './lexicon';
+import { FUNCTION_WORDS, NURSING_SELF, PHYSICIAN_SELF } from './lexicon';
 import { fromTokens, type Normalized } from './normalize';
 import { kindOfTargets } from './professions';
 import { untilFrom, untilPhrase } from './until';
@@ -37,6 +37,9 @@ function kindIn(after: Normalized): Draft['license'] | 'ask' | undefined {
 function peopleIn(after: Normalized): { users: string[]; start: number }[] {
   const out: { users: string[]; start: number }[] = [];
   for (let i = 0; i < after.tokens.length; i++) {
+    const t = after.tokens[i];
+    // Names start with a word or an e-mail, never with a grammar word.
+    if ((t.kind !== 'word' && t.kind !== 'email') || (FUNCTION_WORDS.has(t.norm) && t.norm !== 'i')) continue;
     const run = peopleAfter(after, i);
     if (run && run.start === i && !run.users.includes('me')) {
       out.push({ users: run.users, start: i });

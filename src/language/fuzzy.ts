@@ -22,16 +22,22 @@ import {
  * Optimal string alignment distance (Levenshtein plus adjacent transpositions), so "dargon" is one
  * edit from "dragon" rather than two.
  */
+/** Three rows reused across calls: the parser runs on every message and must not make garbage. */
+let rows: [Int32Array, Int32Array, Int32Array] = [new Int32Array(32), new Int32Array(32), new Int32Array(32)];
+
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   const m = a.length;
   const n = b.length;
   if (m === 0) return n;
   if (n === 0) return m;
-  let prevPrev: number[] = new Array<number>(n + 1).fill(0);
-  let prev: number[] = Array.from({ length: n + 1 }, (_, j) => j);
+  if (rows[0].length < n + 1) rows = [new Int32Array(n + 1), new Int32Array(n + 1), new Int32Array(n + 1)];
+  let [prevPrev, prev, cur] = rows;
+  for (let j = 0; j <= n; j++) {
+    prevPrev[j] = 0;
+    prev[j] = j;
+  }
   for (let i = 1; i <= m; i++) {
-    const cur: number[] = new Array<number>(n + 1).fill(0);
     cur[0] = i;
     for (let j = 1; j <= n; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -39,8 +45,7 @@ export function editDistance(a: string, b: string): number {
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prevPrev[j - 2] + 1);
       cur[j] = d;
     }
-    prevPrev = prev;
-    prev = cur;
+    [prevPrev, prev, cur] = [prev, cur, prevPrev];
   }
   return prev[n];
 }

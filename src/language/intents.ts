@@ -131,7 +131,17 @@ function cut(n: Normalized, found: { start: number; end: number } | undefined): 
  * Reads the reason and the duration and sets them aside, so that "because he's covering for
  * Dana" never makes Dana a target and "for 4 hours" never looks like a person.
  */
+const setAsides = new WeakMap<Normalized, SetAside>();
+
 function setAside(n: Normalized, now: Date): SetAside {
+  const known = setAsides.get(n);
+  if (known) return known;
+  const found = readSetAside(n, now);
+  setAsides.set(n, found);
+  return found;
+}
+
+function readSetAside(n: Normalized, now: Date): SetAside {
   const stated = statedReasonFrom(n);
   let rest = cut(n, stated);
   const until = mentionsUntil(rest) ? untilFrom(rest, now) : undefined;

@@ -18,6 +18,8 @@ export interface Sentence {
   /** The sentence's match text, polite openers ("can you", "please") dropped. */
   text: string;
   mood: Mood;
+  /** The sentence's tokens, polite openers included. */
+  tokens?: readonly Token[];
 }
 
 export interface Reading {
@@ -147,7 +149,7 @@ function splitSentences(n: Normalized): Sentence[] {
       let mood = sentenceMood(text, question);
       // A polite opener turns a question into an order ("could you give Dana a license?").
       if (polite && mood !== 'hypothetical') mood = 'order';
-      out.push({ start: s, end, text, mood });
+      out.push({ start: s, end, text, mood, tokens: n.tokens.slice(s, end) });
     }
   };
   for (let i = 0; i < n.tokens.length; i++) {
@@ -233,8 +235,19 @@ export function changeAsked(n: Normalized): boolean {
 }
 
 /** Whether the message asks (yes/no) if someone may have something: "can Sam get a Dragon license?". */
+/** Eligibility read once per sentence: the planner, the gate and the rules all ask. */
+const eligibility = new WeakMap<Sentence, boolean>();
+
 export function isEligibilityQuestion(s: Sentence | undefined): boolean {
   if (!s) return false;
+  const known = eligibility.get(s);
+  if (known !== undefined) return known;
+  const value = eligibilityOf(s);
+  eligibility.set(s, value);
+  return value;
+}
+
+function eligibilityOf(s: Sentence): boolean {
   // "could her Dragon nursing license be sorted out?", "can Dragon be set up for …?": a polite ask.
   if (s.text.split(/ [,-] /).some((c) => PASSIVE_ASK_RE.test(c))) return true;
   if (!ELIGIBILITY_RE.test(s.text)) return false;
@@ -249,7 +262,9 @@ export function isEligibilityQuestion(s: Sentence | undefined): boolean {
   )
     return true;
   // "can Sam get …", "could she have …" — not "can Dragon admins assign licenses?".
-  const subject = dropDescriptors(normalize(s.text.split(' ').slice(1).join(' ')));
+  const tokens = s.tokens ?? normalize(s.text).tokens;
+  const modal = tokens.findIndex((t) => ['can', 'could', 'may', 'might'].includes(t.norm));
+  const subject = dropDescriptors(fromTokens('', tokens.slice(modal + 1)));
   if (['he', 'she', 'they', 'her', 'him'].includes(subject.tokens[0]?.norm ?? '')) return true;
   const run = peopleAfter(subject, 0);
   return !!run && run.start === 0;

@@ -469,8 +469,15 @@ export function describe(n: Normalized): Described {
   return { n: keep.length === t.length ? n : fromTokens(n.source, keep, n.polite), kinds };
 }
 
+/** Descriptions dropped once per message: every reader of every rule starts from them. */
+const described = new WeakMap<Normalized, Normalized>();
+
 export function dropDescriptors(n: Normalized): Normalized {
-  return describe(n).n;
+  const known = described.get(n);
+  if (known) return known;
+  const clean = describe(n).n;
+  described.set(n, clean);
+  return clean;
 }
 
 /** The license the descriptions of the named people imply: one kind, or none when mixed or NP/PA. */
@@ -516,7 +523,9 @@ function referent(n: Normalized, at: number, pronoun = n.tokens[at]?.norm ?? '')
   for (let i = 0; i < at; i++) {
     // "For Rosa and Minh: … they both …": the people the message is for count too.
     const forWhom = plural && n.tokens[i - 1]?.norm === 'for';
-    if (!atClauseStart(n, i) && !subjectPosition(n, i) && !forWhom) continue;
+    const t = n.tokens[i];
+    if (t.kind !== 'word' && t.kind !== 'email') continue;
+    if (!atClauseStart(n, i) && !forWhom && !subjectPosition(n, i)) continue;
     const run = peopleAfter(n, i);
     if (run && run.start === i && run.end <= at && (withMe || !run.users.includes('me'))) {
       // "Dr. Bianchi retired. Dr. Mendoza transferred … reclaim both": each subject named before.

@@ -69,8 +69,25 @@ const ORDINAL_DAY_RE = /^(?:the )?(\d{1,2})(?:st|nd|rd|th)\b/i;
  * A date (or date and time) at the very start of `phrase` ("Friday", "the 5th of January", "5pm
  * tomorrow", "the 18th"), ISO local time; undefined when the phrase does not start with one.
  */
+/** Dates read before, by phrase and reference moment: the rules ask again for the same words. */
+const dates = new Map<string, string | undefined>();
+
 export function dateAtStart(phrase: string, now: Date): string | undefined {
+  const key = `${now.getTime()}|${phrase}`;
+  if (dates.has(key)) return dates.get(key);
+  const value = readDate(phrase, now);
+  if (dates.size > 500) dates.clear();
+  dates.set(key, value);
+  return value;
+}
+
+/** Words a date is written with; a phrase with none of them ("until I say otherwise") is not read. */
+const DATE_WORDS_RE =
+  /\d|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(?:today|tonight|tomorrow|noon|midnight|morning|afternoon|evening|night|week|weekend|month|year|next|this|end|eod|eow|christmas|new year)\b/i;
+
+function readDate(phrase: string, now: Date): string | undefined {
   const text = phrase.trim();
+  if (!DATE_WORDS_RE.test(text)) return undefined;
   const [hit] = chronoEn().casual.parse(text, now, { forwardDate: true });
   const lead = hit ? text.slice(0, hit.index).trim().toLowerCase() : undefined;
   if (hit && (lead === '' || lead === 'the' || lead === 'on' || lead === 'on the'))
