@@ -1,5 +1,5 @@
 /**
- * The budget of issue 7, as data, and the pure check of a run's figures against it. A section
+ * The performance budget, as data, and the pure check of a run's figures against it. A section
  * that could not be measured (e.g. PostgreSQL did not start) fails its lines: a budget is only
  * met by a figure.
  */

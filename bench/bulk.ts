@@ -28,7 +28,7 @@ export interface BulkResult {
 }
 
 export async function measureBulk(world: World, admin: Speaker, people = 20, timeoutMs = 30_000): Promise<BulkResult> {
-  const { desk, devTenant, worker, store } = world.dd.desk;
+  const { services, devTenant, worker, store } = world.dd.desk;
   if (!devTenant) throw new Error('the bench needs the in-process dev tenant');
   const targets = Array.from({ length: people }, () => world.freshNurse());
   const upn = (s: Speaker) => `bench.nurse${s.alias.replace('bench', '')}@contosohealth.onmicrosoft.com`;
@@ -56,7 +56,7 @@ export async function measureBulk(world: World, admin: Speaker, people = 20, tim
     state = (await store.requests.get(requestId))?.state;
   }
   await world.settle();
-  desk.directory.invalidate();
+  services.directory.invalidate();
 
   const executionCalls = devTenant.calls.list().slice(beforeExecution);
   const outer = executionCalls.filter((c) => !c.inBatch);

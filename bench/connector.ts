@@ -45,12 +45,3 @@ export function forget(connector: FakeConnector): void {
   connector.posted.length = 0;
   connector.current.clear();
 }
-
-/** Activities posted since sequence number `after`, to a conversation. */
-export function postedSince(connector: FakeConnector, conversationId: string, after: number): PostedActivity[] {
-  const out: PostedActivity[] = [];
-  const posted = connector.posted;
-  for (let i = posted.length - 1; i >= 0 && posted[i].seq > after; i--)
-    if (posted[i].conversationId === conversationId) out.unshift(posted[i]);
-  return out;
-}

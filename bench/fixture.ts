@@ -7,7 +7,6 @@
 import { fixtureProblems, loadFixture, type Fixture, type FixtureUser } from '../src/devtenant/fixture';
 
 export const NURSING_SKU = '22222222-bbbb-4bbb-8bbb-000000000001';
-export const NURSING_GROUP = '11111111-aaaa-4aaa-8aaa-000000000001';
 const M365_SKU = '22222222-bbbb-4bbb-8bbb-000000000003';
 
 /** Object id of generated nurse `n` (1-based): a valid GUID in a range the fixture does not use. */

@@ -164,10 +164,7 @@ async function seed(db: Kysely<Database>, engine: Engine, opts: GrowthOptions): 
 
 // ------------------------------------------------------------------ plans
 
-async function explainSqlite(
-  file: string,
-  statements: { sql: string; parameters: readonly unknown[] }[],
-): Promise<QueryPlan[]> {
+function explainSqlite(file: string, statements: { sql: string; parameters: readonly unknown[] }[]): QueryPlan[] {
   const db = new BetterSqlite3(file, { readonly: true });
   try {
     return statements.map((s) => {
@@ -275,9 +272,7 @@ async function measureOn(
     }
     capturing = false;
     const explained =
-      engine === 'sqlite'
-        ? await explainSqlite(connect.file!, captured)
-        : await explainPostgres(connect.url!, captured);
+      engine === 'sqlite' ? explainSqlite(connect.file!, captured) : await explainPostgres(connect.url!, captured);
     // The same statement with the same plan is shown once.
     const seen = new Set<string>();
     const plans = explained.filter((p) => {

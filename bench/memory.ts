@@ -134,7 +134,7 @@ export async function measureMemory(opts: MemoryOptions): Promise<MemoryResult> 
       .filter((l) => l && !/DEP0111|trace-deprecation/.test(l))
       .slice(-8)
       .join('\n');
-    throw new Error(`${err instanceof Error ? err.message : String(err)}${tail ? `\n${tail}` : ''}`);
+    throw new Error(`${err instanceof Error ? err.message : String(err)}${tail ? `\n${tail}` : ''}`, { cause: err });
   } finally {
     if (child.exitCode === null && child.connected) {
       child.send({ type: 'stop' } satisfies ParentMessage);

@@ -23,10 +23,8 @@ export function startNodeFlags(root = projectRoot()): string[] {
 export async function buildDist(
   root = projectRoot(),
 ): Promise<{ files: number; written: number; removed: number; ms: number }> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (
-    require(path.join(root, 'scripts', 'build.js')) as {
-      build(o: { root: string }): Promise<{ files: number; written: number; removed: number; ms: number }>;
-    }
-  ).build({ root });
+  const script = (await import(path.join(root, 'scripts', 'build.js'))) as {
+    build(o: { root: string }): Promise<{ files: number; written: number; removed: number; ms: number }>;
+  };
+  return script.build({ root });
 }

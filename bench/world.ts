@@ -61,12 +61,12 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
     },
     nursesLeft: () => opts.nurses - used,
     async settle() {
-      const { desk, worker } = dd.desk;
+      const { services, worker } = dd.desk;
       // Executions leave card updates and notifications in the background; twice covers an
       // execution that a background update's worker kick started meanwhile.
       for (let i = 0; i < 2; i++) {
         await worker.idle();
-        await desk.engine.idle();
+        await services.engine.idle();
       }
     },
     async stop() {

@@ -1,8 +1,10 @@
 /**
  * The one place that reads the environment. Every problem is collected and reported together,
  * by variable name and with what is expected, so a newcomer fixes the whole list in one go.
- * In dev mode `env/.env.local` (and the gitignored `env/.env.local.user`) supply defaults; values
- * already in the process environment win.
+ * In dev mode `env/dev-defaults.env` (and the gitignored `env/.env.local.user`) supply defaults; values
+ * already in the process environment win. The other files in env/ (`.env.local`, `.env.dev`,
+ * `.env.playground`) belong to the Microsoft 365 Agents Toolkit, which writes generated ids into
+ * them; Dragon Desk never reads them.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -32,7 +34,12 @@ export interface Config {
     appType: 'SingleTenant' | 'UserAssignedMsi';
   };
   /** The in-process dev tenant (dev mode only), seeded from a fixture (`contoso-health` by default). */
-  devTenant?: { port: number; fixture: string };
+  /**
+   * The dev tenant (dev mode only): started in process on `port`, seeded from `fixture`; or, with
+   * `url` (DEV_TENANT_URL), one already running (`npx dragon-desk devtenant`) that several Dragon
+   * Desk processes share.
+   */
+  devTenant?: { port: number; fixture: string; url?: string };
   graphBaseUrl: string;
   armBaseUrl: string;
   /** How Dragon Desk authenticates to Graph and ARM in production. */
@@ -44,8 +51,18 @@ export interface Config {
   };
   dataDir: string;
   databaseUrl?: string;
-  licenses: Record<LicenseKind, LicenseConfig>;
-  dragonAdminGroupId?: string;
+  /**
+   * How Dragon Desk signs in to PostgreSQL: the password in DATABASE_URL, or a Microsoft Entra token
+   * of AZURE_CREDENTIAL's identity (Azure Database for PostgreSQL with Entra authentication).
+   */
+  databaseAuth: 'password' | 'entra';
+  /** The Teams app's id (manifest id): the doctor looks for it in the organisation's catalog. */
+  teamsAppId?: string;
+  /** Present only with APPLICATIONINSIGHTS_CONNECTION_STRING: OpenTelemetry to Application Insights. */
+  telemetry?: { connectionString: string };
+  /** As configured; a gap may be filled by set-up at run time (services/groupsInUse.ts), never here. */
+  readonly licenses: Readonly<Record<LicenseKind, Readonly<LicenseConfig>>>;
+  readonly dragonAdminGroupId?: string;
   partnerOperatorsGroupId?: string;
   /** Partners the organisation works with (`PARTNERS`); the customer side has no API to list them. */
   partners: KnownPartner[];
@@ -60,6 +77,12 @@ export interface Config {
   /** Requests one instance carries out at the same time (most of an execution is waiting for Graph). */
   workerConcurrency: number;
   licenseVerifyTimeoutSeconds: number;
+  /**
+   * How long an instance's claim on background work holds — an execution (renewed every third of
+   * it while it runs), a message being sent, a timer being run: after a crash, another instance
+   * takes the work over within this.
+   */
+  leaseSeconds: number;
   openai?: {
     apiKey?: string;
     model?: string;
@@ -86,15 +109,22 @@ export const SECRET_VARIABLES = [
   'OPENAI_API_KEY',
   'AZURE_OPENAI_API_KEY',
   'DATABASE_URL',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
 ];
 
 /**
- * Reads `env/.env.local` then `env/.env.local.user` beneath `root`; the process environment wins,
- * and an empty value there means unset (parseConfig treats empty as absent).
+ * Dragon Desk's committed dev defaults, then the personal overrides. The name deliberately does not
+ * start with `.env.`: the Agents Toolkit treats every `env/.env.<name>` as an environment of its own.
+ */
+export const DEV_ENV_FILES = ['env/dev-defaults.env', 'env/.env.local.user'] as const;
+
+/**
+ * Reads DEV_ENV_FILES beneath `root`; the process environment wins, and an empty value there means
+ * unset (parseConfig treats empty as absent).
  */
 export function withDevDefaults(env: NodeJS.ProcessEnv, root: string): NodeJS.ProcessEnv {
   const merged: NodeJS.ProcessEnv = {};
-  for (const file of ['env/.env.local', 'env/.env.local.user']) {
+  for (const file of DEV_ENV_FILES) {
     const full = path.join(root, file);
     if (existsSync(full)) Object.assign(merged, dotenv.parse(readFileSync(full)));
   }
@@ -197,9 +227,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       problems.push(
         `DEV_TENANT_FIXTURE: expected a fixture name under src/devtenant/fixtures (contoso-health, empty-tenant) or a JSON file path, got "${fixture}"`,
       );
-    devTenant = { port: int('DEV_TENANT_PORT', 5980, 0, 65535), fixture };
-    // Dev mode never reaches Microsoft: the tenant is always the in-process dev tenant.
-    graphBaseUrl = `http://127.0.0.1:${devTenant.port}`;
+    const shared = url('DEV_TENANT_URL', undefined);
+    if (shared && !isLoopbackUrl(shared))
+      problems.push(`DEV_TENANT_URL: must be on this machine (127.0.0.1 or localhost), got "${shared}"`);
+    devTenant = { port: int('DEV_TENANT_PORT', 5980, 0, 65535), fixture, ...(shared ? { url: shared } : {}) };
+    // Dev mode never reaches Microsoft: the tenant is always a dev tenant, in process or on this machine.
+    graphBaseUrl = shared ?? `http://127.0.0.1:${devTenant.port}`;
     armBaseUrl = graphBaseUrl;
   } else {
     graphBaseUrl = url('GRAPH_BASE_URL', 'https://graph.microsoft.com')!;
@@ -256,6 +289,26 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     problems.push(
       'DATABASE_URL: expected a PostgreSQL URL like postgres://user:password@host:5432/dragondesk (value not shown), or leave it empty for SQLite in DATA_DIR',
     );
+  const databaseAuth = oneOf('DATABASE_AUTH', ['password', 'entra'] as const, 'password');
+  if (databaseAuth === 'entra') {
+    if (mode !== 'production')
+      problems.push('DATABASE_AUTH: entra needs APP_MODE=production (the token comes from AZURE_CREDENTIAL)');
+    if (databaseUrl === undefined)
+      problems.push(
+        'DATABASE_AUTH: entra needs DATABASE_URL, e.g. postgres://<identity name>@<server>.postgres.database.azure.com:5432/dragondesk?sslmode=verify-full',
+      );
+    else if (isPostgresUrl(databaseUrl) && new URL(databaseUrl).password !== '')
+      problems.push(
+        'DATABASE_URL: must not contain a password when DATABASE_AUTH=entra (the password is a Microsoft Entra token; value not shown)',
+      );
+  }
+
+  const connectionString = str('APPLICATIONINSIGHTS_CONNECTION_STRING');
+  // The value is never echoed: its instrumentation key lets anyone send telemetry in our name.
+  if (connectionString !== undefined && !/(^|;)\s*InstrumentationKey=/i.test(connectionString))
+    problems.push(
+      'APPLICATIONINSIGHTS_CONNECTION_STRING: expected an Application Insights connection string (InstrumentationKey=…;IngestionEndpoint=…; value not shown), or leave it empty for no telemetry',
+    );
 
   const openaiKey = str('OPENAI_API_KEY');
   const azureEndpoint = url('AZURE_OPENAI_ENDPOINT', undefined);
@@ -284,6 +337,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     credential,
     dataDir: str('DATA_DIR') ?? './data',
     databaseUrl,
+    databaseAuth,
+    teamsAppId: guid('TEAMS_APP_ID', false),
+    telemetry: connectionString ? { connectionString } : undefined,
     licenses,
     dragonAdminGroupId: guid('DRAGON_ADMIN_GROUP_ID', false),
     partnerOperatorsGroupId: guid('PARTNER_OPERATORS_GROUP_ID', false),
@@ -297,6 +353,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     workerIntervalMs: int('WORKER_INTERVAL_MS', 1000, 10, 600000),
     workerConcurrency: int('WORKER_CONCURRENCY', 8, 1, 64),
     licenseVerifyTimeoutSeconds: int('LICENSE_VERIFY_TIMEOUT_SECONDS', 120, 1, 3600),
+    leaseSeconds: int('LEASE_SECONDS', 30, 2, 3600),
     openai,
     logLevel: oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
   };
@@ -328,5 +385,11 @@ export function describeConfig(c: Config): string {
     `graph=${c.graphBaseUrl}`,
     `store=${c.databaseUrl ? 'postgres (DATABASE_URL set)' : `sqlite in ${c.dataDir}`}`,
     `llm=${c.openai ? 'configured' : 'off'}`,
+    `telemetry=${c.telemetry ? 'application-insights' : 'off'}`,
   ].join(' ');
+}
+
+function isLoopbackUrl(value: string): boolean {
+  const host = new URL(value).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }

@@ -15,13 +15,18 @@ import { TurnGate } from './bot/turnGate';
 import { fallbackPlannerFor } from './bot/fallback';
 import type { PromptCompletionModel } from './bot/llm';
 import { Desk } from './services/desk';
+import { createServices, type Services } from './services/services';
 import type { ServiceDeps } from './services/types';
 import { openStore } from './store';
 import type { Store } from './store/types';
 import type { QueryObserver } from './store/dialect';
+import { entraPassword } from './store/entraPassword';
 import { createTenantClient } from './tenant';
+import { azureCredential } from './credentials';
 import type { TenantClient } from './tenant/types';
 import { Worker } from './worker/worker';
+import { telemetryFor, type Telemetry } from './telemetry';
+import { reportingRequestChanges } from './telemetry/requestMetrics';
 import type { DevTenant, startDevTenant } from './devtenant/server';
 
 export interface DragonDesk {
@@ -30,10 +35,12 @@ export interface DragonDesk {
   devTenant?: DevTenant;
   tenant: TenantClient;
   store: Store;
+  services: Services;
   desk: Desk;
   bot: Bot;
   worker: Worker;
   logger: Logger;
+  telemetry: Telemetry;
   stop(): Promise<void>;
 }
 
@@ -50,6 +57,8 @@ export interface StartOptions {
   devTenantOptions?: Parameters<typeof startDevTenant>[0];
   /** Sees every statement the store sends (query-count tests, the benchmark's traces). */
   onQuery?: QueryObserver;
+  /** Telemetry instead of the configured one (tests read spans and metrics in memory); the caller stops it. */
+  telemetry?: Telemetry;
 }
 
 export async function startDragonDesk(config: Config, opts: StartOptions = {}): Promise<DragonDesk> {
@@ -57,8 +66,11 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
   const logger = opts.logger ?? createLogger(config.logLevel, { app: 'dragon-desk' });
   const cleanup: (() => Promise<void>)[] = [];
   try {
+    // First, so that what starts next is already recorded; off (and not loaded) without Application Insights.
+    const telemetry = opts.telemetry ?? telemetryFor(config);
+    if (!opts.telemetry) cleanup.push(() => telemetry.shutdown());
     let devTenant = opts.devTenant;
-    if (config.mode === 'dev' && !devTenant) {
+    if (config.mode === 'dev' && !devTenant && !config.devTenant?.url) {
       // Loaded only here: production, and a Dragon Desk given a tenant, never need the dev tenant's code.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { startDevTenant: start } = require('./devtenant/server') as { startDevTenant: typeof startDevTenant };
@@ -72,41 +84,48 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       const started = devTenant;
       cleanup.push(() => started.close());
     }
+    // One credential for Graph, ARM and (with Entra sign-in) PostgreSQL: one managed identity in Azure.
+    const credential = config.mode === 'production' ? azureCredential(config) : undefined;
     const tenant =
       config.mode === 'dev'
-        ? createTenantClient({ mode: 'dev', devTenantUrl: devTenant!.url, logger, now: () => clock.now().getTime() })
+        ? createTenantClient({
+            mode: 'dev',
+            devTenantUrl: devTenant?.url ?? config.devTenant!.url!,
+            logger,
+            now: () => clock.now().getTime(),
+            telemetry,
+          })
         : createTenantClient({
             mode: 'production',
             now: () => clock.now().getTime(),
+            telemetry,
             graphBaseUrl: config.graphBaseUrl,
             armBaseUrl: config.armBaseUrl,
             logger,
-            credential: {
-              kind: config.credential!.kind,
-              tenantId: config.tenantId,
-              clientId: config.credential!.clientId ?? '',
-              clientSecret: config.credential!.clientSecret,
-              certificatePath: config.credential!.certificatePath,
-              managedIdentityClientId: config.credential!.clientId,
-            },
+            credential: credential!,
           });
 
-    const store = await openStore({
+    const opened = await openStore({
       databaseUrl: config.databaseUrl,
+      databasePassword: credential && config.databaseAuth === 'entra' ? entraPassword(credential) : undefined,
       dataDir: path.resolve(config.dataDir),
       clock,
       onQuery: opts.onQuery,
       onPoolError: (err) =>
         logger.warn('a pooled PostgreSQL connection failed; the pool replaces it', { err: err.message }),
     });
-    cleanup.push(() => store.close());
+    cleanup.push(() => opened.close());
+    const store = telemetry.enabled
+      ? { ...opened, requests: reportingRequestChanges(opened.requests, telemetry) }
+      : opened;
 
     const adapter = createAdapter(config);
     // Turns first: card updates, notifications and executions wait while turns are being answered
     // (for a second at most).
     const gate = new TurnGate();
     const messenger = new TeamsMessenger(adapter, config, store, logger);
-    let worker: Worker | undefined;
+    // The worker needs the services and the services nudge the worker: bound once both exist.
+    let kickWorker = (): void => undefined;
     const deps: ServiceDeps = {
       config,
       tenant,
@@ -114,24 +133,25 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       clock,
       logger,
       messenger,
-      kickWorker: () => worker?.kick(),
+      kickWorker: () => kickWorker(),
       yieldToTurns: () => gate.quiet(),
     };
-    const desk = new Desk(deps);
-    worker = new Worker({
+    const services = createServices(deps);
+    const desk = new Desk(services);
+    const worker = new Worker({
       store,
-      engine: desk.engine,
+      engine: services.engine,
       clock,
       logger,
       intervalMs: config.workerIntervalMs,
       concurrency: config.workerConcurrency,
-      staleAfterMs: Math.max(5 * 60_000, 2 * config.licenseVerifyTimeoutSeconds * 1000),
+      timerClaimMs: config.leaseSeconds * 1000,
       yieldTo: () => gate.quiet(),
+      telemetry,
     });
-    // Time-bound Dragon admin grants remind and end through the worker; groups an earlier set-up
-    // created fill the config's gaps (src/services/setup.ts).
-    desk.roles.registerTimers(worker);
-    await desk.setup.applyRecordedGroups();
+    kickWorker = () => worker.kick();
+    // Time-bound Dragon admin grants remind and end through the worker.
+    services.roles.registerTimers(worker);
     const bot = createBot({
       config,
       adapter,
@@ -140,12 +160,13 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       logger,
       gate,
       fallbackPlanner: fallbackPlannerFor(config, opts.fallbackModel),
+      telemetry,
     });
     const server = await startServer({
       port: config.port,
       host: config.host,
       logger,
-      handleMessage: bot.handleMessage,
+      handleMessage: (req, res) => bot.handleMessage(req, res),
       readiness: [
         { name: 'store', check: () => store.ping() },
         { name: 'tenant', check: () => tenant.ping() },
@@ -159,10 +180,12 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
       devTenant,
       tenant,
       store,
+      services,
       desk,
       bot,
       worker: w,
       logger,
+      telemetry,
       async stop() {
         // Stop taking turns first, let those in flight finish, then the worker, then storage.
         await server.close();

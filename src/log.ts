@@ -65,6 +65,26 @@ function redactValue(v: unknown, depth: number): unknown {
   return redactObject(v as Record<string, unknown>, depth);
 }
 
+/** A line as written, secrets already masked. */
+export type LogLine = { t: string; level: LogLevel; msg: string } & Record<string, unknown>;
+
+export interface LogCorrelation {
+  /** Fields of the work in progress added to every line (telemetry's trace_id and span_id). */
+  fields(): Record<string, unknown> | undefined;
+  /** Where each line also goes (telemetry's log export), after it is written. */
+  forward(line: LogLine): void;
+}
+
+let correlation: LogCorrelation | undefined;
+
+/**
+ * Set by telemetry when it starts (and cleared when it stops), so that every logger, however it
+ * was created, ties its lines to the turn or execution they belong to.
+ */
+export function setLogCorrelation(c: LogCorrelation | undefined): void {
+  correlation = c;
+}
+
 export function createLogger(
   level: LogLevel = 'info',
   base: Record<string, unknown> = {},
@@ -72,9 +92,15 @@ export function createLogger(
 ): Logger {
   const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < ORDER[level]) return;
-    write(
-      JSON.stringify({ t: new Date().toISOString(), level: lvl, msg: scrub(msg), ...redact({ ...base, ...fields }) }),
-    );
+    const line: LogLine = {
+      t: new Date().toISOString(),
+      level: lvl,
+      msg: scrub(msg),
+      ...redact({ ...base, ...fields }),
+      ...correlation?.fields(),
+    };
+    write(JSON.stringify(line));
+    correlation?.forward(line);
   };
   return {
     debug: (m, f) => emit('debug', m, f),
@@ -88,7 +114,7 @@ export function createLogger(
 /** For tests: a logger that keeps lines in memory. */
 export function memoryLogger(): Logger & { lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
-  const logger = createLogger('debug', {}, (line) => lines.push(JSON.parse(line)));
+  const logger = createLogger('debug', {}, (line) => lines.push(JSON.parse(line) as Record<string, unknown>));
   return Object.assign(logger, { lines });
 }
 

@@ -1,6 +1,6 @@
 /**
  * `npm start`: Dragon Desk with its configuration from the environment (dev defaults from
- * env/.env.local). Prints how to open the Agents Playground; SIGTERM/SIGINT shut down gracefully.
+ * env/dev-defaults.env). Prints how to open the Agents Playground; SIGTERM/SIGINT shut down gracefully.
  */
 import { ConfigError, describeConfig, loadConfig } from './config';
 import { personas } from './devtenant/fixture';

@@ -58,8 +58,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
   });
 
-  server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
+  // restify takes an async handler or one with `next`; nothing here awaits, so the latter.
+  server.get('/healthz', (_req: restify.Request, res: restify.Response, next: restify.Next) => {
     res.send(200, { status: 'alive' });
+    next();
   });
 
   server.get('/readyz', async (_req: restify.Request, res: restify.Response) => {
@@ -94,15 +96,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     inFlight: () => inFlight,
     async close() {
       closing = true;
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      (server.server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      const stopped = new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      });
+      server.server.closeIdleConnections?.();
       if (inFlight > 0) {
         await Promise.race([
           new Promise<void>((resolve) => drained.push(resolve)),
           delay(opts.drainTimeoutMs ?? 25000),
         ]);
       }
-      (server.server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      server.server.closeAllConnections?.();
       await stopped;
     },
   };

@@ -21,6 +21,8 @@ function runNode(script: string, flags: string[] = [], env: NodeJS.ProcessEnv = 
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 60_000,
+    // The list of loaded modules is long once OpenTelemetry is among them.
+    maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, ...env },
   });
   if (run.status !== 0) throw new Error(`node exited ${run.status}: ${run.stderr}`);
@@ -87,22 +89,37 @@ test('the compiled code finds the project root and reads assets from the source 
   expect(existsSync(out.loopback)).toBe(true);
 });
 
-test('at start Dragon Desk loads no LLM stack, no teams-ai index, no pg without DATABASE_URL, no card renderer, no Recognizers-Text, no date parser', () => {
-  const out = runNode(
+/** Starts the compiled Dragon Desk (as the memory bench does) with `env`; what was loaded, then it stops. */
+function modulesAtStart(env: Record<string, string> = {}, stop = true): { files: string[]; loadedOnUse: string[] } {
+  return runNode(
     `
     const { startBenchDesk } = require('./dist/bench/desk');
-    startBenchDesk({ nurses: 0 }).then(async (dd) => {
+    startBenchDesk({ nurses: 0, env: ${JSON.stringify(env)} }).then(async (dd) => {
       const files = Object.keys(require.cache).map((f) => f.split(require('path').sep).join('/'));
       const { loadedOnUse } = require('./dist/src/bot/deferredModules');
-      await dd.stop();
-      console.log(JSON.stringify({ files, loadedOnUse: [...loadedOnUse] }));
-      process.exit(0);
+      if (${stop}) await dd.stop();
+      // Exit once the (long) line is written: stdout to a pipe is asynchronous.
+      process.stdout.write(JSON.stringify({ files, loadedOnUse: [...loadedOnUse] }) + '\\n', () => process.exit(0));
     });
   `,
     startNodeFlags(),
-    { DATABASE_URL: '', OPENAI_API_KEY: '', AZURE_OPENAI_API_KEY: '', AZURE_OPENAI_ENDPOINT: '' },
-  );
-  const files = out.files as string[];
+    {
+      DATABASE_URL: '',
+      OPENAI_API_KEY: '',
+      AZURE_OPENAI_API_KEY: '',
+      AZURE_OPENAI_ENDPOINT: '',
+      APPLICATIONINSIGHTS_CONNECTION_STRING: '',
+      // Offline: the Azure Monitor SDK's own usage statistics would go to a Microsoft endpoint.
+      APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
+    },
+  ) as { files: string[]; loadedOnUse: string[] };
+}
+
+const OPEN_TELEMETRY = /node_modules\/(@opentelemetry|@azure\/monitor-opentelemetry[^/]*)\//;
+
+test('at start Dragon Desk loads no LLM stack, no teams-ai index, no pg without DATABASE_URL, no card renderer, no Recognizers-Text, no OpenTelemetry, no date parser', () => {
+  const out = modulesAtStart();
+  const files = out.files;
   const loaded = (re: RegExp) => files.filter((f) => re.test(f));
   expect(loaded(/\/dist\/src\/bot\/app\.js$/)).toHaveLength(1); // it did start the bot
   expect(loaded(/node_modules\/@microsoft\/teams-ai\/lib\/index\.js$/)).toEqual([]);
@@ -117,4 +134,22 @@ test('at start Dragon Desk loads no LLM stack, no teams-ai index, no pg without 
   expect(loaded(/node_modules\/chrono-node\//)).toEqual([]);
   // Recognizers-Text: stand-ins in require's cache, the real bundles never evaluated.
   expect(out.loadedOnUse).toEqual([]);
+  // Telemetry is off without APPLICATIONINSIGHTS_CONNECTION_STRING, and none of it is loaded.
+  expect(loaded(OPEN_TELEMETRY)).toEqual([]);
+  expect(loaded(/\/dist\/src\/telemetry\/openTelemetry\.js$/)).toEqual([]);
 });
+
+test('with APPLICATIONINSIGHTS_CONNECTION_STRING the compiled start does load OpenTelemetry and the Azure Monitor distro', () => {
+  const files = modulesAtStart(
+    {
+      // Nobody listens on port 9 (discard): the exporter's sends fail locally.
+      APPLICATIONINSIGHTS_CONNECTION_STRING:
+        'InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=http://127.0.0.1:9/',
+    },
+    // Stopping would wait for the exporter to give up on the closed port; nothing to check there.
+    false,
+  ).files;
+  expect(files.filter((f) => /\/dist\/src\/telemetry\/openTelemetry\.js$/.test(f))).toHaveLength(1);
+  expect(files.some((f) => /node_modules\/@azure\/monitor-opentelemetry\//.test(f))).toBe(true);
+  expect(files.some((f) => /node_modules\/@opentelemetry\/api\//.test(f))).toBe(true);
+}, 60_000);

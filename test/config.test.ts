@@ -1,11 +1,12 @@
 /**
- * Issue 2, config: one typed module reads the environment; every problem is reported at once by
+ * Config: one typed module reads the environment; every problem is reported at once by
  * name with what is expected; production without Bot Framework credentials refuses to start; dev
  * without them is anonymous against the dev tenant; secrets are never printed.
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import dotenv from 'dotenv';
 import {
   ConfigError,
   SECRET_VARIABLES,
@@ -192,6 +193,63 @@ describe('Bot Framework credentials and modes', () => {
   });
 });
 
+describe('Azure settings: Entra sign-in to PostgreSQL, the Teams app id, telemetry', () => {
+  const ENTRA_URL = 'postgres://dragondesk-id@dd.postgres.database.azure.com:5432/dragondesk?sslmode=verify-full';
+
+  test.each<[string, Record<string, string>, RegExp]>([
+    [
+      'Entra sign-in in dev mode',
+      { ...DEV, DATABASE_AUTH: 'entra', DATABASE_URL: ENTRA_URL },
+      /^DATABASE_AUTH: entra needs APP_MODE=production/,
+    ],
+    [
+      'Entra sign-in without a database',
+      { ...PROD, DATABASE_AUTH: 'entra' },
+      /^DATABASE_AUTH: entra needs DATABASE_URL/,
+    ],
+    [
+      'Entra sign-in with a password in the URL',
+      { ...PROD, DATABASE_AUTH: 'entra', DATABASE_URL: 'postgres://u:pw-Zk2@db.example:5432/d' },
+      /^DATABASE_URL: must not contain a password when DATABASE_AUTH=entra/,
+    ],
+    ['an unknown sign-in', { ...PROD, DATABASE_AUTH: 'kerberos' }, /^DATABASE_AUTH: expected one of password, entra/],
+    ['a Teams app id that is not a GUID', { ...PROD, TEAMS_APP_ID: 'dragon-desk' }, /^TEAMS_APP_ID: expected a GUID/],
+    [
+      'a connection string that is not Application Insights’',
+      { ...PROD, APPLICATIONINSIGHTS_CONNECTION_STRING: 'Endpoint=sb://x;SharedAccessKey=k-Qp4' },
+      /^APPLICATIONINSIGHTS_CONNECTION_STRING: expected an Application Insights connection string/,
+    ],
+  ])('%s is refused with the reason', (_case, env, reason) => {
+    const problems = problemsOf(env);
+    expect(problems).toEqual([expect.stringMatching(reason)]);
+    expect(problems.join()).not.toMatch(/pw-Zk2|k-Qp4/);
+  });
+
+  test('what infra/azure.bicep sets: Entra sign-in without a password, telemetry on', () => {
+    const c = parseConfig({
+      ...PROD,
+      BOT_APP_TYPE: 'UserAssignedMsi',
+      BOT_APP_PASSWORD: '',
+      DATABASE_URL: ENTRA_URL,
+      DATABASE_AUTH: 'entra',
+      TEAMS_APP_ID: APP_ID.toUpperCase(),
+      APPLICATIONINSIGHTS_CONNECTION_STRING:
+        'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://x/',
+    });
+    expect(c.databaseAuth).toBe('entra');
+    expect(c.teamsAppId).toBe(APP_ID);
+    expect(c.telemetry?.connectionString).toMatch(/^InstrumentationKey=/);
+    expect(describeConfig(c)).toMatch(/telemetry=application-insights/);
+  });
+
+  test('without the connection string there is no telemetry, and the password in DATABASE_URL is used', () => {
+    const c = parseConfig({ ...PROD, DATABASE_URL: 'postgres://u:p@db/x', APPLICATIONINSIGHTS_CONNECTION_STRING: '' });
+    expect(c.telemetry).toBeUndefined();
+    expect(c.databaseAuth).toBe('password');
+    expect(describeConfig(c)).toMatch(/telemetry=off/);
+  });
+});
+
 describe('empty values mean unset', () => {
   test.each([
     'NURSING_GROUP_ID',
@@ -206,9 +264,9 @@ describe('empty values mean unset', () => {
     expect(c).toEqual(dev);
   });
 
-  test('an empty value in the process environment unsets the dev default from env/.env.local', () => {
+  test('an empty value in the process environment unsets the dev default from env/dev-defaults.env', () => {
     const root = repoWith({
-      'env/.env.local': `${lines(DEV)}\nNURSING_GROUP_ID=11111111-aaaa-4aaa-8aaa-000000000001\n`,
+      'env/dev-defaults.env': `${lines(DEV)}\nNURSING_GROUP_ID=11111111-aaaa-4aaa-8aaa-000000000001\n`,
     });
     expect(loadConfig({}, root).licenses.nursing.groupId).toBe('11111111-aaaa-4aaa-8aaa-000000000001');
     expect(loadConfig({ NURSING_GROUP_ID: '' }, root).licenses.nursing.groupId).toBeUndefined();
@@ -219,11 +277,11 @@ describe('empty values mean unset', () => {
 describe('loadConfig', () => {
   const root = () =>
     repoWith({
-      'env/.env.local': `${lines({ ...DEV, PORT: '4001', DEV_TENANT_PORT: '4002' })}\nNURSING_GROUP_ID=11111111-aaaa-4aaa-8aaa-000000000001\n`,
+      'env/dev-defaults.env': `${lines({ ...DEV, PORT: '4001', DEV_TENANT_PORT: '4002' })}\nNURSING_GROUP_ID=11111111-aaaa-4aaa-8aaa-000000000001\n`,
       'env/.env.local.user': 'PORT=4010\n',
     });
 
-  test('in dev, env/.env.local supplies defaults, env/.env.local.user overrides them, the process env wins', () => {
+  test('in dev, env/dev-defaults.env supplies defaults, env/.env.local.user overrides them, the process env wins', () => {
     const dir = root();
     expect(loadConfig({}, dir).port).toBe(4010);
     expect(loadConfig({}, dir).devTenant?.port).toBe(4002);
@@ -244,11 +302,32 @@ describe('loadConfig', () => {
     );
   });
 
-  test('the repository’s own env/.env.local is a valid dev configuration', () => {
+  test('the repository’s own env/dev-defaults.env is a valid dev configuration', () => {
     const c = loadConfig({});
     expect(c.mode).toBe('dev');
     expect(c.bot.appId).toBeUndefined();
     expect(c.licenses.nursing.groupId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('what the Agents Toolkit writes into its env files does not change the dev start', () => {
+    const dir = root();
+    const before = loadConfig({}, dir);
+    // The toolkit's own environments: generated ids, and keys that would matter if they were read.
+    const toolkit = `TEAMSFX_ENV=local\nBOT_ID=${APP_ID}\nTEAMS_APP_ID=${APP_ID}\nAPP_MODE=production\nPORT=9999\nBOT_APP_ID=${APP_ID}\n`;
+    for (const file of ['env/.env.local', 'env/.env.dev', 'env/.env.playground'])
+      writeFileSync(path.join(dir, file), toolkit);
+    expect(loadConfig({}, dir)).toEqual(before);
+    expect(before.port).toBe(4010);
+    expect(before.bot.appId).toBeUndefined();
+  });
+
+  test('the repository’s toolkit env files are not read: npm start’s settings are exactly the dev defaults', () => {
+    const root = process.cwd();
+    const user = path.join(root, 'env', '.env.local.user');
+    // A developer's own overrides would (rightly) change the answer; CI has none.
+    if (existsSync(user)) return;
+    const defaults = dotenv.parse(readFileSync(path.join(root, 'env', 'dev-defaults.env')));
+    expect(loadConfig({}, root)).toEqual(parseConfig(defaults));
   });
 });
 
@@ -259,8 +338,11 @@ describe('secrets are never printed', () => {
     DATABASE_URL: 'postgres://desk:db-pw-Hy42@db.contoso.example:5432/desk',
     OPENAI_API_KEY: 'sk-openai-Qw9e',
     AZURE_OPENAI_API_KEY: 'azure-openai-key-Rt5',
+    APPLICATIONINSIGHTS_CONNECTION_STRING:
+      'InstrumentationKey=ikey-Vb6-secret;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
   };
   const SECRET_VALUES = [
+    'ikey-Vb6-secret',
     'bot-pw-Zq8~secret',
     'client-secret-Kx71',
     'db-pw-Hy42',

@@ -1,5 +1,5 @@
 /**
- * Issue 2 "done when", on the real entry point: `npm start` (`npm run build`, then node with the
+ * What `npm start` promises, on the real entry point: `npm start` (`npm run build`, then node with the
  * start script's flags on dist/src/main.js; here the build, then that node command as a child
  * process) answers /healthz within 20 s, prints how to open the Playground, is ready, serves a
  * Graph-shaped dev tenant, and on SIGTERM stops accepting, answers the turn in flight and exits 0.
@@ -41,8 +41,8 @@ function startMain(env: Record<string, string>): Running {
   });
   let out = '';
   let err = '';
-  proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     proc.on('exit', (code, signal) => resolve({ code, signal })),
   );

@@ -1,5 +1,5 @@
 /**
- * Issue 2, server: /healthz says the process is alive, /readyz says whether the store and the
+ * Server: /healthz says the process is alive, /readyz says whether the store and the
  * tenant answer (and names what does not), and shutdown stops accepting, lets turns in flight
  * finish, and does not hang on idle keep-alive connections.
  */

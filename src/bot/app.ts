@@ -25,9 +25,10 @@ import type { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import { isCardVerb, readActionData } from '../cards/verbs';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import type { Desk, Intent } from '../services/desk';
+import type { Desk } from '../services/desk';
 import { withGreeting, type Actor, type ClickResult, type Reply } from '../services/types';
 import type { Store } from '../store/types';
+import type { Telemetry, TurnInfo } from '../telemetry';
 import { toActivity } from './activities';
 import { checkInbound, fromTenant } from './inbound';
 import { GATE_ACTIONS, gateReplies } from './gateReplies';
@@ -44,6 +45,8 @@ export interface BotOptions {
   fallbackPlanner?: Planner<TurnState>;
   /** Counts turns in flight, so background work can let them go first (turnGate.ts). */
   gate?: TurnGate;
+  /** A span per turn (when Application Insights is configured). */
+  telemetry?: Telemetry;
 }
 
 export interface Bot {
@@ -108,7 +111,7 @@ export function createBot(opts: BotOptions): Bot {
     logger.error('turn failed', { reference, activityType: ctx.activity.type, name: ctx.activity.name, err });
     const message = `Sorry, something went wrong on my side (reference ${reference}). Nothing was changed; please try again, and quote the reference if it keeps happening.`;
     try {
-      if (ctx.activity.type === ActivityTypes.Invoke) {
+      if ((ctx.activity.type as ActivityTypes) === ActivityTypes.Invoke) {
         if (!ctx.turnState.get(INVOKE_RESPONSE_KEY)) await invokeError(ctx, 500, 'InternalError', message);
       } else await ctx.sendActivity(message);
     } catch (sendErr) {
@@ -116,29 +119,39 @@ export function createBot(opts: BotOptions): Bot {
     }
   };
 
+  /** A turn Dragon Desk will not take: an invoke gets an error body, a message a plain answer, others nothing. */
+  const refuse = async (ctx: TurnContext, status: number, code: string, message: string): Promise<void> => {
+    const type = ctx.activity.type as ActivityTypes;
+    if (type === ActivityTypes.Invoke) await invokeError(ctx, status, code, message);
+    else if (type === ActivityTypes.Message) await ctx.sendActivity(message);
+  };
+
   // Who is asking, from which tenant; remember how to reach them in their 1:1 chat.
   app.turn('beforeTurn', async (ctx, state) => {
     const a = ctx.activity;
-    if (
-      a.type !== ActivityTypes.Message &&
-      a.type !== ActivityTypes.Invoke &&
-      a.type !== ActivityTypes.ConversationUpdate
-    )
+    const type = a.type as ActivityTypes;
+    if (type !== ActivityTypes.Message && type !== ActivityTypes.Invoke && type !== ActivityTypes.ConversationUpdate)
       return true;
     if (!fromTenant(a, config.tenantId)) {
       const tenant =
         a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
       logger.warn('activity from another tenant refused', { tenant });
-      const message = 'Dragon Desk serves only its own organisation, and this message came from another tenant.';
-      if (a.type === ActivityTypes.Invoke) await invokeError(ctx, 403, 'WrongTenant', message);
-      else if (a.type === ActivityTypes.Message) await ctx.sendActivity(message);
+      await refuse(
+        ctx,
+        403,
+        'WrongTenant',
+        'Dragon Desk serves only its own organisation, and this message came from another tenant.',
+      );
       return false;
     }
     if (!a.from?.aadObjectId) {
-      const message = "I can't tell who you are (Teams didn't send your Entra ID object id), so I can't act for you.";
-      if (a.type === ActivityTypes.Invoke) await invokeError(ctx, 401, 'UnknownUser', message);
-      else if (a.type === ActivityTypes.Message) await ctx.sendActivity(message);
-      return a.type === ActivityTypes.ConversationUpdate;
+      await refuse(
+        ctx,
+        401,
+        'UnknownUser',
+        "I can't tell who you are (Teams didn't send your Entra ID object id), so I can't act for you.",
+      );
+      return type === ActivityTypes.ConversationUpdate;
     }
     const personal = !a.conversation?.conversationType || a.conversation.conversationType === 'personal';
     if (personal) {
@@ -147,9 +160,12 @@ export function createBot(opts: BotOptions): Bot {
       if (!(await store.conversations.get(a.from.aadObjectId))) {
         const known = await desk.isPerson(a.from.aadObjectId);
         if (known === false) {
-          const message = "I can't find you in your organisation's directory, so I can't act for you.";
-          if (a.type === ActivityTypes.Invoke) await invokeError(ctx, 403, 'UnknownUser', message);
-          else if (a.type === ActivityTypes.Message) await ctx.sendActivity(message);
+          await refuse(
+            ctx,
+            403,
+            'UnknownUser',
+            "I can't find you in your organisation's directory, so I can't act for you.",
+          );
           return false;
         }
         // The tenant did not answer: the turn goes on (and reports what fails), and the reference
@@ -210,7 +226,7 @@ export function createBot(opts: BotOptions): Bot {
   // Messages go through the planner; each intent is one action.
   for (const name of INTENT_ACTIONS) {
     app.ai.action<Record<string, unknown>>(name, async (ctx, state, params) => {
-      await answerTurn(ctx, state, name, (actor) => desk.handle(actor, { ...(params ?? {}), intent: name } as Intent));
+      await answerTurn(ctx, state, name, (actor) => desk.handle(actor, { ...(params ?? {}), intent: name }));
       return '';
     });
   }
@@ -222,7 +238,7 @@ export function createBot(opts: BotOptions): Bot {
     });
   }
   app.ai.action(AI.UnknownActionName, async (ctx) => {
-    await respond(ctx, desk.unknown({ intent: 'unknown' }));
+    await respond(ctx, desk.unknown({}));
     return AI.StopCommandName;
   });
   app.ai.action(AI.HttpErrorActionName, async (ctx, _state, err) => {
@@ -260,7 +276,7 @@ export function createBot(opts: BotOptions): Bot {
       if (typeof result === 'string') return result;
       if (result.message && result.card) await ctx.sendActivity(result.message);
       if (result.followUps?.length) await respond(ctx, result.followUps);
-      if (result.card) return result.card as { type: 'AdaptiveCard' } & Record<string, unknown>;
+      if (result.card) return result.card;
       return result.message ?? 'Done.';
     } catch (err) {
       await failed(ctx, err);
@@ -305,10 +321,19 @@ export function createBot(opts: BotOptions): Bot {
         out.end();
         return Promise.resolve();
       }
-      const turn = () =>
+      const processTurn = () =>
         adapter.process(req as Request, res as Response, async (ctx) => {
           await app.run(ctx);
         });
+      const telemetry = opts.telemetry;
+      const turn = telemetry?.enabled
+        ? () =>
+            telemetry.turn(
+              () => turnInfo((req as Request).body as Partial<Activity> | undefined),
+              processTurn,
+              () => (res as { statusCode?: number }).statusCode,
+            )
+        : processTurn;
       return opts.gate ? opts.gate.during(turn) : turn();
     },
   };
@@ -322,5 +347,18 @@ export function createBot(opts: BotOptions): Bot {
  */
 function chatReference(activity: Activity): Record<string, unknown> {
   const { activityId: _atHand, ...reference } = TurnContext.getConversationReference(activity);
-  return reference as Record<string, unknown>;
+  return reference;
+}
+
+/** What a turn's span says about the activity: its kind, never what was written. */
+function turnInfo(activity: Partial<Activity> | undefined): TurnInfo {
+  const value = activity?.value as { action?: { verb?: unknown } } | undefined;
+  const verb = value?.action?.verb;
+  return {
+    activityType: typeof activity?.type === 'string' ? activity.type : 'unknown',
+    name: activity?.name,
+    verb: typeof verb === 'string' ? verb : undefined,
+    conversationType: activity?.conversation?.conversationType,
+    userId: activity?.from?.aadObjectId,
+  };
 }

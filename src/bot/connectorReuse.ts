@@ -30,8 +30,8 @@ interface FactoryBinding {
 }
 
 function bindingOf(factory: ConnectorFactory): string | undefined {
-  const b = factory as unknown as FactoryBinding;
-  if (!('toChannelFromBotOAuthScope' in b) || !('loginEndpoint' in b)) return undefined;
+  if (!('toChannelFromBotOAuthScope' in factory) || !('loginEndpoint' in factory)) return undefined;
+  const b = factory as FactoryBinding & ConnectorFactory;
   return JSON.stringify([b.appId ?? null, b.toChannelFromBotOAuthScope ?? null, b.loginEndpoint ?? null]);
 }
 
@@ -87,7 +87,7 @@ export class ConnectorReuse {
       this.connectors.get(JSON.stringify([binding, serviceUrl, audience ?? null]), async () =>
         withoutIdlePolicies(await inner.create(serviceUrl, audience)),
       );
-    return { create } as ConnectorFactory;
+    return { create };
   }
 
   /** `auth` with its connector factories and user token clients reused. */
@@ -120,7 +120,7 @@ export class ConnectorReuse {
             );
         }
         const value = Reflect.get(target, prop, target) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     });
   }
@@ -135,9 +135,9 @@ export class ConnectorReuse {
 export function reuseConnectors(adapter: CloudAdapter): ConnectorReuse {
   const reuse = new ConnectorReuse();
   // CloudAdapterBase keeps its authentication in a (TypeScript-)protected field, read on every turn.
-  const holder = adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication };
+  const auth = Reflect.get(adapter, 'botFrameworkAuthentication') as BotFrameworkAuthentication;
   Object.defineProperty(adapter, 'botFrameworkAuthentication', {
-    value: reuse.wrap(holder.botFrameworkAuthentication),
+    value: reuse.wrap(auth),
     writable: false,
     configurable: true,
   });

@@ -85,7 +85,7 @@ export function deferRecognizers(): string[] {
   if (installed) return [];
   installed = true;
   // Only node's own cache: under jest, `require.cache` is not what module loading consults.
-  if (require.cache !== (Module as unknown as { _cache: unknown })._cache) return [];
+  if (require.cache !== Reflect.get(Module, '_cache')) return [];
   let fromDialogs: NodeJS.Require;
   try {
     // Resolved as teams-ai → botbuilder-dialogs would, so the stand-ins sit at the files they load.

@@ -5,8 +5,8 @@
  * validates with, so it is already loaded and costs no memory.
  */
 import { z } from 'zod';
+import { GUID } from '../guid';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SHORT = 1024;
 
 const id = z.string().min(1).max(SHORT);

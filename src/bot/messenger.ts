@@ -25,13 +25,13 @@ export class TeamsMessenger implements Messenger {
       const res = await ctx.sendActivity(toActivity(reply));
       activityId = res?.id;
     });
-    return activityId ? { conversationRef: reference as Record<string, unknown>, activityId } : undefined;
+    return activityId ? { conversationRef: reference, activityId } : undefined;
   }
 
   async sendToPerson(aadObjectId: string, reply: Reply): Promise<SentMessage | undefined> {
     const known = await this.store.conversations.get(aadObjectId);
     if (!known) return undefined;
-    return this.send(known.conversationRef as Partial<ConversationReference>, reply);
+    return this.send(known.conversationRef, reply);
   }
 
   async sendToChannel(reply: Reply): Promise<SentMessage | undefined> {
@@ -52,13 +52,9 @@ export class TeamsMessenger implements Messenger {
   }
 
   async updateCard(sent: SentMessage, card: AdaptiveCard): Promise<void> {
-    await this.adapter.continueConversationAsync(
-      this.config.bot.appId ?? '',
-      sent.conversationRef as Partial<ConversationReference>,
-      async (ctx) => {
-        await ctx.updateActivity(cardActivity(card, sent.activityId));
-      },
-    );
+    await this.adapter.continueConversationAsync(this.config.bot.appId ?? '', sent.conversationRef, async (ctx) => {
+      await ctx.updateActivity(cardActivity(card, sent.activityId));
+    });
     this.logger.debug('card updated', { activityId: sent.activityId });
   }
 }

@@ -8,37 +8,11 @@ import type { TurnContext } from 'botbuilder';
 import type { AI } from '@microsoft/teams-ai/lib/AI';
 import type { Plan, Planner, PredictedDoCommand } from '@microsoft/teams-ai/lib/planners/Planner';
 import type { TurnState } from '@microsoft/teams-ai/lib/TurnState';
-import { understand } from '../language';
+import { INTENTS, understand, type Intent } from '../language';
 import type { GateAction } from './gateReplies';
 
-/** The action names registered with app.ai.action — the intents of src/language. */
-export const INTENT_ACTIONS = [
-  'license.request',
-  'license.remove',
-  'license.seats',
-  'license.check',
-  'license.holders',
-  'license.purchase',
-  'role.assign',
-  'role.remove',
-  'role.holders',
-  'role.check',
-  'partner.link',
-  'partner.link.show',
-  'partner.link.update',
-  'partner.link.remove',
-  'partner.record',
-  'partner.record.show',
-  'partner.relationships',
-  'partner.roles.remove',
-  'partner.offer',
-  'setup',
-  'request.status',
-  'request.cancel',
-  'approvals.pending',
-  'help',
-  'unknown',
-] as const;
+/** The action names registered with app.ai.action: the intents of src/language, one list. */
+export const INTENT_ACTIONS: readonly Intent[] = INTENTS;
 
 export class GrammarPlanner<TState extends TurnState = TurnState> implements Planner<TState> {
   /** `fallback` (an ActionPlanner) is consulted only for input the grammar calls unknown. */
@@ -81,7 +55,7 @@ export class GrammarPlanner<TState extends TurnState = TurnState> implements Pla
   }
 
   /** One message, one action: no looping on action output. */
-  async continueTask(): Promise<Plan> {
-    return { type: 'plan', commands: [] };
+  continueTask(): Promise<Plan> {
+    return Promise.resolve({ type: 'plan', commands: [] });
   }
 }

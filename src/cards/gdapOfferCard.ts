@@ -16,6 +16,8 @@ export interface GdapOfferCardOptions {
   /** ISO 8601, pre-selected in the duration list (added to it when it is not one of the usual choices). */
   duration: string;
   autoExtend: boolean;
+  /** The customer's Entra tenant id, when the offer is for that tenant only. */
+  customerTenantId?: string | null;
   /** What was wrong with the last attempt, shown in red. */
   problems?: string[];
 }
@@ -32,6 +34,7 @@ export interface GdapOfferView {
   durations: { title: string; value: string }[];
   selectedDuration: string;
   autoExtend: string;
+  customerTenantId: string;
   footer: string;
 }
 
@@ -58,6 +61,7 @@ export function gdapOfferView(req: DeskRequest, o: GdapOfferCardOptions): GdapOf
     durations,
     selectedDuration,
     autoExtend: o.autoExtend ? 'true' : 'false',
+    customerTenantId: o.customerTenantId ?? '',
     footer:
       'Nothing is sent yet: Continue shows a summary to confirm. The customer must approve the offer before any role is granted.',
   };

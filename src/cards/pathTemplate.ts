@@ -83,7 +83,7 @@ function compileArray(items: unknown[]): Compiled {
     for (const part of parts) {
       const v = part(s);
       if (v === null) continue;
-      if (Array.isArray(v)) out.push(...v);
+      if (Array.isArray(v)) out.push(...(v as unknown[]));
       else out.push(v);
     }
     return out;
@@ -104,7 +104,8 @@ function compileObject(node: Record<string, unknown>): Compiled {
     dropAlways = true;
   }
   // A $data given inline (not a binding) is left to the library, which treats it its own way.
-  if (data !== undefined && (typeof data !== 'string' || !BINDING.test(data))) throw new Unsupported(String(data));
+  if (data !== undefined && (typeof data !== 'string' || !BINDING.test(data)))
+    throw new Unsupported(JSON.stringify(data));
   const dataRead = data === undefined ? undefined : compileString(data);
   const keys = Object.keys(node).filter((k) => !RESERVED.has(k));
   const values = keys.map((k) => compileNode(node[k]));

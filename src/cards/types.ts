@@ -52,16 +52,12 @@ export interface RequestCardContext {
 export interface PersonCandidate {
   id: string;
   displayName: string;
-  jobTitle?: string;
-  department?: string;
+  jobTitle?: string | null;
+  department?: string | null;
   userPrincipalName: string;
 }
 
-export interface PersonQuestion {
-  /** The name as the person wrote it ("Dana"). */
-  written: string;
-  candidates: PersonCandidate[];
-}
+export type { PersonQuestion } from '../domain/payloads';
 
 export interface HelpCardOptions {
   name?: string;

@@ -26,9 +26,6 @@ export function isCardVerb(value: unknown): value is CardVerb {
   return typeof value === 'string' && (CARD_VERBS as readonly string[]).includes(value);
 }
 
-/** Keys a card may put in an action's `data` itself (inputs are merged in by Teams at click time). */
-export const ACTION_DATA_KEYS = ['requestId', 'version'] as const;
-
 /** What a handler may rely on after reading an untrusted Action.Execute / Action.Submit payload. */
 export interface CardActionData {
   requestId: number;
@@ -44,6 +41,8 @@ export interface CardActionData {
   duration?: string;
   /** An `autoExtend` Input.Toggle ("true" / "false"). */
   autoExtend?: boolean;
+  /** A `customerTenantId` Input.Text, e.g. the GDAP offer card; '' when it was left empty. */
+  customerTenantId?: string;
 }
 
 const MAX_INPUT_CHARS = 2000;
@@ -89,6 +88,8 @@ export function readActionData(data: unknown): CardActionData | undefined {
       .slice(0, 50);
   const duration = toText(record.duration);
   if (duration) result.duration = duration.slice(0, 40);
+  if (typeof record.customerTenantId === 'string')
+    result.customerTenantId = record.customerTenantId.trim().slice(0, 100);
   if (record.autoExtend === 'true' || record.autoExtend === true) result.autoExtend = true;
   else if (record.autoExtend === 'false' || record.autoExtend === false) result.autoExtend = false;
   return result;

@@ -1,32 +1,45 @@
 /**
- * `dragon-desk`: the maintainers' command line. Today it has one command, `parse`, which prints
- * what the language layer understood, as one JSON object per line. Keep its output stable: other
- * people's scripts and checks read it.
+ * `dragon-desk`: the maintainers' and operators' command line. `parse` prints what the language
+ * layer understood, as one JSON object per line (keep its output stable: other people's scripts and
+ * checks read it); `doctor` checks a configuration against its tenant without changing anything.
  *
  *   dragon-desk parse "<utterance>"      one JSON object on one line
  *   dragon-desk parse --jsonl            one utterance per stdin line → one JSON object per line
+ *   dragon-desk doctor [--json]          a table of checks with a fix for each failed one
  */
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { ConfigError, describeConfig, loadConfig, type Config } from '../config';
 import { parse } from '../language';
 
 export const USAGE = `Usage:
   dragon-desk parse "<utterance>"   Print what Dragon Desk understands, as one JSON object.
   dragon-desk parse --jsonl         Read one utterance per line on stdin; print one JSON object
                                     per line, in the same order (an empty line is {"intent":"unknown"}).
+  dragon-desk doctor [--json]       Check, without changing anything, that this configuration works in
+                                    its tenant: credentials get tokens, the Graph permissions the
+                                    configured features need are granted, the configured SKUs and groups
+                                    exist, the Teams app is in the org catalog, the database is reachable
+                                    and migrated. Prints a table with a fix for each failed line.
+                                    In dev mode it checks the dev tenant of the running npm start.
+  dragon-desk devtenant [fixture]   Run the dev tenant on its own (DEV_TENANT_PORT, 5980) until Ctrl+C;
+                                    start Dragon Desk with DEV_TENANT_URL to attach to it.
   dragon-desk --help                Show this help.
 
-Output: {"intent": "...", ...entities}; see src/language/types.ts for the contract.
-Exit codes: 0 ok, 2 usage error.`;
+Output of parse: {"intent": "...", ...entities}; see src/language/types.ts for the contract.
+Exit codes: 0 ok, 1 a doctor check failed (or the configuration is invalid), 2 usage error.`;
 
 export interface Io {
   stdin: Readable;
   stdout: Writable;
   stderr: Writable;
+  /** The environment the configuration is read from (default: the process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const EXIT_OK = 0;
+const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
 function usageError(io: Io, message: string): number {
@@ -71,6 +84,49 @@ async function parseCommand(args: string[], io: Io): Promise<number> {
   return EXIT_OK;
 }
 
+async function doctorCommand(args: string[], io: Io): Promise<number> {
+  const unknown = args.find((a) => a !== '--json');
+  if (unknown) return usageError(io, `doctor takes no ${unknown.startsWith('-') ? `option ${unknown}` : 'arguments'}`);
+  let config: Config;
+  try {
+    config = loadConfig(io.env ?? process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.stderr.write(`${err.message}\n`);
+    return EXIT_FAILED;
+  }
+  // Loaded only for this command: `parse` must stay quick and light.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const doctor = require('../doctor') as typeof import('../doctor');
+  const session = await doctor.doctorFor(config);
+  try {
+    const lines = await doctor.runDoctor(session.deps);
+    if (args.includes('--json')) await writeLine(io.stdout, JSON.stringify({ mode: config.mode, lines }));
+    else {
+      const columns = (io.stdout as Writable & { columns?: number }).columns;
+      io.stdout.write(`Dragon Desk doctor: ${describeConfig(config)}\n${doctor.renderTable(lines, columns || 160)}\n`);
+    }
+    return doctor.failed(lines) ? EXIT_FAILED : EXIT_OK;
+  } finally {
+    await session.close();
+  }
+}
+
+/** Runs until SIGINT or SIGTERM, then closes the tenant. */
+async function devTenantCommand(args: string[], io: Io): Promise<number> {
+  if (args.length > 1) return usageError(io, 'devtenant takes at most one argument, the fixture');
+  // Loaded only for this command.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runDevTenant } = require('../devtenant/cli') as typeof import('../devtenant/cli');
+  const tenant = await runDevTenant(args, io.env ?? process.env, io.stdout);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await tenant.close();
+  return EXIT_OK;
+}
+
 /** Runs the CLI and resolves with the exit code; never calls process.exit itself. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
@@ -80,5 +136,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return EXIT_OK;
   }
   if (command === 'parse') return parseCommand(rest, io);
+  if (command === 'doctor') return doctorCommand(rest, io);
+  if (command === 'devtenant') return devTenantCommand(rest, io);
   return usageError(io, `unknown command "${command}"`);
 }

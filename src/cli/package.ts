@@ -4,6 +4,8 @@
  *
  *   npm run package                          → appPackage/build/dragon-desk.zip
  *   npm run package -- --out /tmp/dd.zip     → elsewhere (or DRAGON_DESK_PACKAGE_OUT=/tmp/dd.zip)
+ *   npm run package -- --folder <dir>        → the three files unzipped in <dir>: what the Agents
+ *                                              Toolkit's teamsApp/zipAppPackage reads (m365agents*.yml)
  *
  * TEAMS_APP_ID and BOT_APP_ID, when set, replace the dev ids in the manifest; both must be GUIDs.
  * The bot id is also the `webApplicationInfo.id`: Dragon Desk uses no SSO, but Graph's proactive
@@ -15,18 +17,13 @@
  * The manifest is validated offline against the schema bundled in @microsoft/app-manifest before
  * the zip is written; a broken manifest never leaves this script.
  */
+import { isGuid } from '../guid';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import AdmZip from 'adm-zip';
 import { projectRoot } from '../paths';
 
 export const PACKAGE_FILES = ['manifest.json', 'color.png', 'outline.png'] as const;
-
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-export function isGuid(value: string): boolean {
-  return GUID.test(value);
-}
 
 export interface AppManifestJson {
   id: string;
@@ -69,9 +66,9 @@ export function applyIds(
 /** Schema problems, checked offline: the schema URL maps to a copy bundled in the package. */
 export async function validateManifest(manifest: AppManifestJson): Promise<string[]> {
   const { AppManifestUtils } = await import('@microsoft/app-manifest');
-  return AppManifestUtils.validateAgainstSchema(
-    manifest as unknown as Parameters<typeof AppManifestUtils.validateAgainstSchema>[0],
-  );
+  // The library types its input as a valid manifest, which is what it is asked to find out.
+  const input: object = manifest;
+  return AppManifestUtils.validateAgainstSchema(input as Parameters<typeof AppManifestUtils.validateAgainstSchema>[0]);
 }
 
 export function zipPackage(manifest: AppManifestJson, icons: { color: Buffer; outline: Buffer }): Buffer {
@@ -90,6 +87,14 @@ export function outputPath(argv: readonly string[], env: NodeJS.ProcessEnv, root
   return chosen ? path.resolve(chosen) : path.join(root, 'appPackage', 'build', 'dragon-desk.zip');
 }
 
+/** `--folder <dir>` or `--folder=<dir>`: write the files unzipped there instead of a zip. */
+export function folderPath(argv: readonly string[]): string | undefined {
+  const i = argv.findIndex((a) => a === '--folder' || a.startsWith('--folder='));
+  if (i < 0) return undefined;
+  const chosen = argv[i].startsWith('--folder=') ? argv[i].slice('--folder='.length) : argv[i + 1];
+  return chosen ? path.resolve(chosen) : undefined;
+}
+
 /** Builds and writes the package; returns where it went, or throws with every problem listed. */
 export async function buildPackage(
   argv: readonly string[],
@@ -101,10 +106,19 @@ export async function buildPackage(
   const { manifest, problems } = applyIds(source, { teamsAppId: env.TEAMS_APP_ID, botAppId: env.BOT_APP_ID });
   if (problems.length === 0) problems.push(...(await validateManifest(manifest)).map((p) => `manifest${p}`));
   if (problems.length > 0) throw new Error(`The app package was not built:\n  - ${problems.join('\n  - ')}`);
-  const zip = zipPackage(manifest, {
+  const icons = {
     color: readFileSync(path.join(dir, 'color.png')),
     outline: readFileSync(path.join(dir, 'outline.png')),
-  });
+  };
+  const folder = folderPath(argv);
+  if (folder) {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(path.join(folder, 'color.png'), icons.color);
+    writeFileSync(path.join(folder, 'outline.png'), icons.outline);
+    return folder;
+  }
+  const zip = zipPackage(manifest, icons);
   const out = outputPath(argv, env, root);
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, zip);

@@ -8,7 +8,7 @@
  * Two people at once (a requester and an approver) are two Playgrounds, each with its own config
  * (devTools/playground/<alias>.yml, see playgroundConfig.ts) and its own port.
  *
- * Environment (dev defaults from env/.env.local): PORT (Dragon Desk, 3978), PLAYGROUND_PORT
+ * Environment (dev defaults from env/dev-defaults.env): PORT (Dragon Desk, 3978), PLAYGROUND_PORT
  * (56150), BOT_ENDPOINT (overrides http://127.0.0.1:$PORT/api/messages), TEAMSAPPTESTER_BROWSER
  * (`none` = don't open a browser), M365_AGENTS_PLAYGROUND_LOGFILE.
  */
@@ -143,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
   const dir = path.join(root, 'devTools', 'playground');
   const configPath = writePlaygroundConfig(dir, me.alias, playgroundConfigFor(fixture, me.alias));
   const logFile = env.M365_AGENTS_PLAYGROUND_LOGFILE?.trim() || path.join(dir, `${me.alias}.log`);
-  // The child gets the process environment only: env/.env.local's values are Dragon Desk's settings.
+  // The child gets the process environment only: env/dev-defaults.env's values are Dragon Desk's settings.
   const pg = spawnPlayground(
     { botEndpoint, port: choice.port, configPath, logFile, env: process.env },
     {

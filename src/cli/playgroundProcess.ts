@@ -200,8 +200,8 @@ export function spawnPlayground(
         if (buffered) opts.onOutput?.(buffered, name);
       });
     };
-    watch(child.stdout!, 'stdout');
-    watch(child.stderr!, 'stderr');
+    watch(child.stdout, 'stdout');
+    watch(child.stderr, 'stderr');
     child.once('error', (err) => {
       clearTimeout(timer);
       reject(err);

@@ -9,10 +9,6 @@ import type { DirectoryState } from './state';
 
 export const DEV_TOKEN = 'dev';
 
-export function devToken(objectId?: string): string {
-  return objectId ? `${DEV_TOKEN}:${objectId}` : DEV_TOKEN;
-}
-
 function unauthorized(dialect: Dialect, missing: boolean): TenantHttpError {
   if (dialect === 'arm') {
     return missing

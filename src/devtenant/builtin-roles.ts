@@ -5,18 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { ROLE_NAMES, ROLE_TEMPLATE, type AdminRole } from '../domain/catalog';
+import type { Graph, Narrowed, Present } from '../tenant/graphTypes';
 
-export interface RoleDefinition {
-  id: string;
-  templateId: string;
-  displayName: string;
-  description: string;
-  isBuiltIn: true;
-  isEnabled: true;
-  resourceScopes: string[];
-  version: string;
-  rolePermissions: { allowedResourceActions: string[]; condition: null }[];
-}
+export type RoleDefinition = Present<
+  Graph.UnifiedRoleDefinition,
+  'id' | 'templateId' | 'displayName' | 'description' | 'isBuiltIn' | 'isEnabled' | 'resourceScopes' | 'version'
+> &
+  Narrowed<Graph.UnifiedRoleDefinition, 'rolePermissions', { allowedResourceActions: string[]; condition: null }[]>;
 
 const DESCRIPTIONS: Record<AdminRole, [string, string[]]> = {
   globalAdministrator: [

@@ -1,23 +1,17 @@
 /**
- * Runs the dev tenant on its own: `tsx src/devtenant/cli.ts [fixture]`, on DEV_TENANT_PORT (5980).
- * Useful to poke it with curl or to point a separately started bot at it.
+ * `npx dragon-desk devtenant [fixture]`: the dev tenant on its own, on DEV_TENANT_PORT (5980), until
+ * Ctrl+C. Several Dragon Desk processes started with DEV_TENANT_URL pointing at it share one tenant
+ * (with one DATABASE_URL: a cluster on one machine; `npm run cluster` does it all).
  */
-import { startDevTenant } from './server';
+import type { Writable } from 'node:stream';
+import { startDevTenant, type DevTenant } from './server';
 
-async function main(): Promise<void> {
-  const port = Number(process.env.DEV_TENANT_PORT ?? 5980);
-  const fixture = process.argv[2] ?? process.env.DEV_TENANT_FIXTURE ?? 'contoso-health';
-  const tenant = await startDevTenant({ port, host: process.env.DEV_TENANT_HOST ?? '127.0.0.1', fixture });
-  console.log(`dev tenant (${fixture}) listening on ${tenant.url}`);
-  console.log(`  Graph: ${tenant.url}/v1.0   ARM: ${tenant.url}   token: "Bearer dev" or "Bearer dev:<objectId>"`);
-  const stop = () => {
-    void tenant.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+export async function runDevTenant(args: readonly string[], env: NodeJS.ProcessEnv, out: Writable): Promise<DevTenant> {
+  const port = Number(env.DEV_TENANT_PORT ?? 5980);
+  const fixture = args[0] ?? env.DEV_TENANT_FIXTURE ?? 'contoso-health';
+  const tenant = await startDevTenant({ port, host: env.DEV_TENANT_HOST ?? '127.0.0.1', fixture });
+  out.write(`dev tenant (${fixture}) listening on ${tenant.url}\n`);
+  out.write(`  Graph: ${tenant.url}/v1.0   ARM: ${tenant.url}   token: "Bearer dev" or "Bearer dev:<objectId>"\n`);
+  out.write(`  Dragon Desk instances attach with DEV_TENANT_URL=${tenant.url}\n`);
+  return tenant;
 }
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});

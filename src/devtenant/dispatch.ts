@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { authenticate } from './auth';
 import { errorBody, invalidJson, TenantHttpError, type Dialect, type RequestIds } from './errors';
 import type { CallLog, FaultInjector } from './faults';
+import type { AppPermissions } from './permissions';
 import { parseQueryString, queryOption } from './odata';
 import type { ApiRequest, ApiResponse, Caller, Router } from './router';
 import type { Clock, DirectoryState } from './state';
@@ -32,6 +33,8 @@ export interface DispatcherDeps {
   state: DirectoryState;
   faults: FaultInjector;
   calls: CallLog;
+  /** What Dragon Desk's own app has been granted; absent = everything. */
+  permissions?: AppPermissions;
   clock: Clock;
   graph: Router;
   arm: Router;
@@ -64,11 +67,25 @@ function splitUrl(url: string): { segments: string[]; rawQuery: string } {
   return { segments, rawQuery };
 }
 
+/**
+ * OData key syntax, `users('{id|upn}')`, as the same two segments as `users/{id|upn}`. Graph documents
+ * it for users (user-get: a UPN that begins with $ must be written `/users('$…')`), and it is
+ * plain OData for any entity set. A quote inside the key is doubled.
+ */
+export function expandKeySegments(segments: string[]): string[] {
+  return segments.flatMap((seg) => {
+    const m = /^([A-Za-z][\w.]*)\('((?:[^']|'')*)'\)$/.exec(seg);
+    return m ? [m[1], m[2].replace(/''/g, "'")] : [seg];
+  });
+}
+
 export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
   async handle(call: IncomingCall): Promise<OutgoingResponse> {
-    const { segments, rawQuery } = splitUrl(call.url);
+    const split = splitUrl(call.url);
+    const rawQuery = split.rawQuery;
+    const segments = dialectOf(split.segments) === 'graph' ? expandKeySegments(split.segments) : split.segments;
     const path = `/${segments.join('/')}`;
     const ids: RequestIds = {
       requestId: randomUUID(),
@@ -88,6 +105,15 @@ export class Dispatcher {
       if (fault) {
         injected = true;
         throw new TenantHttpError(fault.status, fault.code, fault.message, fault.headers);
+      }
+      if (dialect === 'graph' && caller.objectId === this.deps.state.fixture.app.servicePrincipalId) {
+        // Graph checks the app's permissions before it looks at the request.
+        if (this.deps.permissions?.missingFor(call.method, path))
+          throw new TenantHttpError(
+            403,
+            'Authorization_RequestDenied',
+            'Insufficient privileges to complete the operation.',
+          );
       }
       this.deps.state.tick();
       const query = parseQueryString(rawQuery);

@@ -10,6 +10,8 @@ export interface FaultSpec {
   path: string | RegExp;
   /** How many matching requests fail before the fault is used up. */
   count: number;
+  /** Fail only every n-th matching request (2: every other one, a 50% storm); default every one. */
+  every?: number;
   status: number;
   retryAfterSeconds?: number;
   code?: string;
@@ -38,14 +40,16 @@ function pathMatches(spec: string | RegExp, path: string): boolean {
 }
 
 export class FaultInjector {
-  private faults: (FaultSpec & { remaining: number })[] = [];
+  private faults: (FaultSpec & { remaining: number; seen: number })[] = [];
 
   /** Makes the next `count` requests matching `method`/`path` fail with `status`. */
   failNext(spec: FaultSpec): void {
     if (!Number.isInteger(spec.count) || spec.count < 1) throw new Error('failNext: count must be a positive integer');
     if (!Number.isInteger(spec.status) || spec.status < 400 || spec.status > 599)
       throw new Error('failNext: status must be 4xx or 5xx');
-    this.faults.push({ ...spec, remaining: spec.count });
+    if (spec.every !== undefined && (!Number.isInteger(spec.every) || spec.every < 1))
+      throw new Error('failNext: every must be a positive integer');
+    this.faults.push({ ...spec, remaining: spec.count, seen: 0 });
   }
 
   clear(): void {
@@ -69,6 +73,8 @@ export class FaultInjector {
     );
     if (i < 0) return undefined;
     const f = this.faults[i];
+    f.seen += 1;
+    if (f.seen % (f.every ?? 1) !== 0) return undefined;
     f.remaining -= 1;
     if (f.remaining <= 0) this.faults.splice(i, 1);
     const [defCode, defMessage] = DEFAULT_CODES[f.status] ?? ['InjectedFault', `Injected fault ${f.status}`];

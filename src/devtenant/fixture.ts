@@ -8,73 +8,73 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fromRoot } from '../paths';
+import type { Defined, Graph, Narrowed, Optional, Present } from '../tenant/graphTypes';
 
-export interface FixtureLicenseState {
-  skuId: string;
+/** A license state as seeded; the names and value sets are Graph's (licenseAssignmentState). */
+export type FixtureLicenseState = Present<Graph.LicenseAssignmentState, 'skuId'> &
   /** null for a direct assignment, else the id of the group that assigns it. */
-  assignedByGroup: string | null;
-  state: 'Active' | 'Error';
-  error: 'None' | 'CountViolation';
-  disabledPlans?: string[];
-}
+  Defined<Graph.LicenseAssignmentState, 'assignedByGroup'> &
+  Narrowed<Graph.LicenseAssignmentState, 'state', 'Active' | 'Error'> &
+  Narrowed<Graph.LicenseAssignmentState, 'error', 'None' | 'CountViolation'> &
+  Optional<Graph.LicenseAssignmentState, 'disabledPlans'>;
 
-export interface FixtureUser {
-  id: string;
+/** The seeding-only fields of a person: not Graph properties. */
+interface PersonaFields {
   /** Short name tests and docs use for this person (`dana`, `nurse1`, …). */
   alias: string;
   /** One line saying who this person is in the story, for the README persona table. */
   persona: string;
-  displayName: string;
-  givenName: string | null;
-  surname: string | null;
-  userPrincipalName: string;
-  mail: string | null;
-  jobTitle: string | null;
-  department: string | null;
-  officeLocation?: string | null;
-  mobilePhone?: string | null;
-  businessPhones?: string[];
-  preferredLanguage?: string | null;
-  /** ISO 3166-1 alpha-2, or null when never set (direct assignLicense then fails). */
-  usageLocation: string | null;
-  accountEnabled: boolean;
-  userType: 'Member' | 'Guest';
   licenseAssignmentStates: FixtureLicenseState[];
 }
 
-export interface FixtureGroup {
-  id: string;
-  displayName: string;
-  description: string | null;
-  mailNickname: string;
-  mailEnabled: boolean;
-  securityEnabled: boolean;
-  isAssignableToRole: boolean;
-  assignedLicenses: { skuId: string; disabledPlans: string[] }[];
-  /** Object ids (users, or groups for nesting). */
-  members: string[];
-  owners: string[];
-}
+/**
+ * A user as seeded. usageLocation is ISO 3166-1 alpha-2, or null when never set (direct
+ * assignLicense then fails).
+ */
+export type FixtureUser = Present<Graph.User, 'id' | 'displayName' | 'userPrincipalName' | 'accountEnabled'> &
+  Defined<Graph.User, 'givenName' | 'surname' | 'mail' | 'jobTitle' | 'department' | 'usageLocation'> &
+  Partial<Defined<Graph.User, 'officeLocation' | 'mobilePhone' | 'preferredLanguage'>> &
+  Optional<Graph.User, 'businessPhones'> &
+  Narrowed<Graph.User, 'userType', 'Member' | 'Guest'> &
+  PersonaFields;
 
-export interface FixtureSku {
-  skuId: string;
-  skuPartNumber: string;
-  /** Not a Graph field: a human name for docs and logs. */
-  displayName: string;
-  appliesTo: 'User' | 'Company';
-  capabilityStatus: 'Enabled' | 'Warning' | 'Suspended' | 'Deleted' | 'LockedOut';
-  accountName: string;
-  accountId: string;
-  subscriptionIds: string[];
-  prepaidUnits: { enabled: number; lockedOut: number; suspended: number; warning: number };
-  servicePlans: { servicePlanId: string; servicePlanName: string; appliesTo: 'User' | 'Company' }[];
-}
+/** A license on a group or user, as Graph's assignedLicense with both fields present. */
+export type FixtureAssignedLicense = Present<Graph.AssignedLicense, 'skuId' | 'disabledPlans'>;
 
-export interface FixtureRoleAssignment {
-  principalId: string;
+/** A group as seeded. members and owners are object ids (users, or groups for nesting). */
+export type FixtureGroup = Present<
+  Graph.Group,
+  'id' | 'displayName' | 'mailNickname' | 'mailEnabled' | 'securityEnabled' | 'isAssignableToRole'
+> &
+  Defined<Graph.Group, 'description'> &
+  Narrowed<Graph.Group, 'assignedLicenses', FixtureAssignedLicense[]> & {
+    members: string[];
+    owners: string[];
+  };
+
+export type FixtureServicePlan = Present<Graph.ServicePlanInfo, 'servicePlanId' | 'servicePlanName'> &
+  Narrowed<Graph.ServicePlanInfo, 'appliesTo', 'User' | 'Company'>;
+
+export type FixtureSku = Present<
+  Graph.SubscribedSku,
+  'skuId' | 'skuPartNumber' | 'accountName' | 'accountId' | 'subscriptionIds'
+> &
+  Narrowed<Graph.SubscribedSku, 'appliesTo', 'User' | 'Company'> &
+  Narrowed<Graph.SubscribedSku, 'capabilityStatus', 'Enabled' | 'Warning' | 'Suspended' | 'Deleted' | 'LockedOut'> &
+  Narrowed<
+    Graph.SubscribedSku,
+    'prepaidUnits',
+    Present<Graph.LicenseUnitsDetail, 'enabled' | 'lockedOut' | 'suspended' | 'warning'>
+  > &
+  Narrowed<Graph.SubscribedSku, 'servicePlans', FixtureServicePlan[]> & {
+    /** Not a Graph field: a human name for docs and logs. */
+    displayName: string;
+  };
+
+/** A directory role assignment as seeded: the role is named by its template id. */
+export type FixtureRoleAssignment = Present<Graph.UnifiedRoleAssignment, 'principalId' | 'directoryScopeId'> & {
   roleTemplateId: string;
-  directoryScopeId: string;
-}
+};
 
 export type AzureBuiltInRole = 'Owner' | 'Contributor' | 'Reader';
 

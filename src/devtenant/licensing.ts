@@ -8,16 +8,18 @@
  * it cannot drift from what the users hold.
  */
 
+import type { Defined, Graph, Narrowed, Present } from '../tenant/graphTypes';
+
 export type LicenseError = 'None' | 'CountViolation' | 'Other';
 
-export interface LicenseStateRecord {
-  skuId: string;
-  assignedByGroup: string | null;
-  state: 'Active' | 'Error';
-  error: LicenseError;
-  disabledPlans: string[];
-  lastUpdatedDateTime: string;
-}
+/** A user's licenseAssignmentState as the dev tenant keeps it: Graph's fields, all present. */
+export type LicenseStateRecord = Present<
+  Graph.LicenseAssignmentState,
+  'skuId' | 'disabledPlans' | 'lastUpdatedDateTime'
+> &
+  Defined<Graph.LicenseAssignmentState, 'assignedByGroup'> &
+  Narrowed<Graph.LicenseAssignmentState, 'state', 'Active' | 'Error'> &
+  Narrowed<Graph.LicenseAssignmentState, 'error', LicenseError>;
 
 export interface Licensee {
   id: string;
@@ -26,7 +28,7 @@ export interface Licensee {
 
 export interface LicensingGroup {
   id: string;
-  assignedLicenses: { skuId: string; disabledPlans: string[] }[];
+  assignedLicenses: Present<Graph.AssignedLicense, 'skuId' | 'disabledPlans'>[];
   licenseProcessingState: 'QueuedForProcessing' | 'ProcessingInProgress' | 'ProcessingComplete' | null;
 }
 

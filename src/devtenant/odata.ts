@@ -5,6 +5,7 @@
  * throw `TenantHttpError` with Graph's codes so handlers can let errors through.
  */
 import { badRequest, unsupportedQuery } from './errors';
+import { ADVANCED_QUERIES, advancedQueryRequired } from './rules';
 
 // ---------------------------------------------------------------------------------------------
 // query string
@@ -55,12 +56,13 @@ export function parseSelect(value: string | undefined): string[] | undefined {
  * come back null instead of failing). Unknown names fail as Graph does.
  */
 export function project(
-  all: Record<string, unknown>,
+  entity: object,
   select: string[] | undefined,
   defaults: readonly string[],
   entityType: string,
   known: readonly string[] = [],
 ): Record<string, unknown> {
+  const all: Record<string, unknown> = { ...entity };
   const names = select ?? defaults;
   const out: Record<string, unknown> = {};
   const lowerKeys = new Map(Object.keys(all).map((k) => [k.toLowerCase(), k]));
@@ -192,8 +194,8 @@ export function parseFilter(text: string): FilterExpr {
   const tokens = tokenize(text);
   let pos = 0;
   const peek = () => tokens[pos];
-  const isWord = (v: string) => peek()?.t === 'word' && peek()!.v.toLowerCase() === v;
-  const isPunct = (v: string) => peek()?.t === 'punct' && peek()!.v === v;
+  const isWord = (v: string) => peek()?.t === 'word' && peek().v.toLowerCase() === v;
+  const isPunct = (v: string) => peek()?.t === 'punct' && peek().v === v;
   const expectPunct = (v: string) => {
     if (!isPunct(v)) throw invalidFilter(text);
     pos += 1;
@@ -247,7 +249,7 @@ export function parseFilter(text: string): FilterExpr {
       const args: Literal[] = [];
       let path: string[] | undefined;
       if (!isPunct(')')) {
-        if (peek()?.t === 'word' && !/^(true|false|null|-?\d)/i.test(peek()!.v) && !/^[0-9a-f]{8}-/i.test(peek()!.v)) {
+        if (peek()?.t === 'word' && !/^(true|false|null|-?\d)/i.test(peek().v) && !/^[0-9a-f]{8}-/i.test(peek().v)) {
           path = propertyPath();
         } else {
           args.push(literal());
@@ -273,7 +275,7 @@ export function parseFilter(text: string): FilterExpr {
       return { kind: 'any', path: path.slice(0, -1), variable: varTok.v, predicate };
     }
     if (isWord('eq') || isWord('ne')) {
-      const op = peek()!.v.toLowerCase() as 'eq' | 'ne';
+      const op = peek().v.toLowerCase() as 'eq' | 'ne';
       pos += 1;
       return { kind: 'cmp', op, path, value: literal() };
     }
@@ -313,30 +315,55 @@ export function parseFilter(text: string): FilterExpr {
   return expr;
 }
 
-/** What an entity lets a client filter on: property (or path joined with '/') → allowed operators. */
-export type FilterSupport = Record<string, readonly ('eq' | 'ne' | 'in' | 'startswith' | 'endswith' | 'any')[]>;
+/**
+ * What an entity lets a client filter on by default: property (or path joined with '/') → operators.
+ * The operators only advanced queries support (ne, not, endsWith) follow ADVANCED_QUERIES: ne and not
+ * wherever eq works, endsWith on the few properties indexed for it.
+ */
+export type FilterSupport = Record<string, readonly ('eq' | 'in' | 'startswith' | 'any')[]>;
 
 /**
  * Rejects filters the entity does not support, with Graph's wording, so the dev tenant never
- * silently ignores a clause that real Graph would refuse.
+ * silently ignores a clause that real Graph would refuse. `advanced`: the request carries
+ * ConsistencyLevel: eventual and $count=true.
  */
-export function checkFilter(expr: FilterExpr, support: FilterSupport, resource: string): void {
-  const allowed = (path: string[], op: string) => {
+export function checkFilter(expr: FilterExpr, support: FilterSupport, resource: string, advanced = false): void {
+  const supports = (path: string[], op: string) => {
     const key = Object.keys(support).find((k) => k.toLowerCase() === path.join('/').toLowerCase());
-    if (!key || !(support[key] as readonly string[]).includes(op)) {
-      throw unsupportedQuery(
-        `Unsupported or invalid query filter clause specified for property '${path.join('/')}' of resource '${resource}'.`,
-      );
+    return key !== undefined && (support[key] as readonly string[]).includes(op);
+  };
+  const refuse = (path: string[]) =>
+    unsupportedQuery(
+      `Unsupported or invalid query filter clause specified for property '${path.join('/')}' of resource '${resource}'.`,
+    );
+  const needsAdvanced = (op: string) => {
+    if (!advanced && (ADVANCED_QUERIES.advancedOperators as readonly string[]).includes(op)) {
+      throw advancedQueryRequired(op === 'endswith' ? 'endsWith' : op);
     }
+  };
+  const allowed = (path: string[], op: string) => {
+    if (op === 'ne') {
+      if (!supports(path, 'eq')) throw refuse(path);
+      needsAdvanced('ne');
+      return;
+    }
+    if (op === 'endswith') {
+      const indexed = ADVANCED_QUERIES.endsWithProperties.some((p) => p.toLowerCase() === path.join('/').toLowerCase());
+      if (!indexed || !supports(path, 'eq')) throw refuse(path);
+      needsAdvanced('endswith');
+      return;
+    }
+    if (!supports(path, op)) throw refuse(path);
   };
   switch (expr.kind) {
     case 'and':
     case 'or':
-      checkFilter(expr.left, support, resource);
-      checkFilter(expr.right, support, resource);
+      checkFilter(expr.left, support, resource, advanced);
+      checkFilter(expr.right, support, resource, advanced);
       return;
     case 'not':
-      checkFilter(expr.expr, support, resource);
+      needsAdvanced('not');
+      checkFilter(expr.expr, support, resource, advanced);
       return;
     case 'cmp':
       allowed(expr.path, expr.op);
@@ -417,7 +444,7 @@ function dig(value: unknown, path: string[]): unknown {
 }
 
 /** Field lookup over a plain object, case-insensitive on property names. */
-export function objectLookup(obj: Record<string, unknown>): FieldLookup {
+export function objectLookup(obj: object): FieldLookup {
   return (path) => dig(obj, path);
 }
 

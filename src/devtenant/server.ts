@@ -11,8 +11,10 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Dispatcher, type IncomingCall } from './dispatch';
 import { CallLog, FaultInjector } from './faults';
+import { AppPermissions } from './permissions';
 import { loadFixture, DEFAULT_FIXTURE, type Fixture } from './fixture';
 import { Router } from './router';
+import { appCatalogRoutes } from './routes/appCatalogs';
 import { armPartnerRoutes } from './routes/arm-partners';
 import { armSubscriptionRoutes } from './routes/arm-subscriptions';
 import { batchRoutes } from './routes/batch';
@@ -47,6 +49,8 @@ export interface DevTenant {
   close(): Promise<void>;
   faults: FaultInjector;
   calls: CallLog;
+  /** The Graph application permissions of Dragon Desk's app (all granted at start). */
+  permissions: AppPermissions;
   /** The directory, for test assertions. */
   state: DirectoryState;
   /** Resolves when queued group-license processing is done. */
@@ -68,7 +72,10 @@ function headerMap(h: http.IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
-function readBody(req: http.IncomingMessage): Promise<string | 'too-large'> {
+/** A body over the limit: not a string, so no body text can be mistaken for it. */
+const TOO_LARGE = Symbol('too-large');
+
+function readBody(req: http.IncomingMessage): Promise<string | typeof TOO_LARGE> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -78,7 +85,7 @@ function readBody(req: http.IncomingMessage): Promise<string | 'too-large'> {
       if (size > MAX_BODY_BYTES) tooLarge = true;
       else chunks.push(c);
     });
-    req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(tooLarge ? TOO_LARGE : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
@@ -90,6 +97,7 @@ export async function startDevTenant(opts: DevTenantOptions = {}): Promise<DevTe
   const state = new DirectoryState(fixture, clock, opts.licenseProcessingDelayMs ?? 50);
   const faults = new FaultInjector();
   const calls = new CallLog();
+  const permissions = new AppPermissions();
   let baseUrl = '';
   const deps: RouteDeps = { state, clock, baseUrl: () => baseUrl };
   const reset = (other?: Fixture | string) =>
@@ -98,7 +106,7 @@ export async function startDevTenant(opts: DevTenantOptions = {}): Promise<DevTe
   const graph = new Router();
   const arm = new Router();
   const hooks = new Router();
-  const dispatcher: Dispatcher = new Dispatcher({ state, faults, calls, clock, graph, arm, hooks });
+  const dispatcher: Dispatcher = new Dispatcher({ state, faults, calls, permissions, clock, graph, arm, hooks });
   graph
     .add(organizationRoutes(deps))
     .add(userRoutes(deps))
@@ -108,15 +116,16 @@ export async function startDevTenant(opts: DevTenantOptions = {}): Promise<DevTe
     .add(roleRoutes(deps))
     .add(pimRoutes(deps))
     .add(gdapRoutes(deps))
+    .add(appCatalogRoutes(deps))
     .add(batchRoutes({ ...deps, dispatch: (call: IncomingCall) => dispatcher.handle(call) }));
   arm.add(armPartnerRoutes(deps)).add(armSubscriptionRoutes(deps));
-  hooks.add(testHookRoutes({ ...deps, faults, calls, adjustableClock, reset }));
+  hooks.add(testHookRoutes({ ...deps, faults, calls, permissions, adjustableClock, reset }));
 
   const server = http.createServer((req, res) => {
     void (async () => {
       try {
         const text = await readBody(req);
-        if (text === 'too-large') {
+        if (text === TOO_LARGE) {
           res.writeHead(413, { 'Content-Type': 'application/json' });
           res.end(
             JSON.stringify({ error: { code: 'RequestEntityTooLarge', message: 'The request body is too large.' } }),
@@ -160,6 +169,7 @@ export async function startDevTenant(opts: DevTenantOptions = {}): Promise<DevTe
     url: baseUrl,
     port,
     faults,
+    permissions,
     calls,
     state,
     settle: () => state.settle(),

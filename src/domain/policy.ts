@@ -60,20 +60,6 @@ export function checkApprover(request: DeskRequest, actorId: string, stillEntitl
   return { ok: true };
 }
 
-/** Approvers exclude the requester, the people who would receive the grant, and disabled accounts. */
-export function eligibleApprovers<T extends { id: string; accountEnabled?: boolean }>(
-  candidates: readonly T[],
-  requesterId: string,
-  targetIds: readonly string[],
-): T[] {
-  const seen = new Set<string>();
-  return candidates.filter((c) => {
-    if (seen.has(c.id)) return false;
-    seen.add(c.id);
-    return c.accountEnabled !== false && c.id !== requesterId && !targetIds.includes(c.id);
-  });
-}
-
 /** How a person stands to a request, as the request itself records it. */
 export type RequestRelation = 'requester' | 'approver' | 'target' | 'none';
 

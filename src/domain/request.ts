@@ -4,6 +4,8 @@
  * (`WHERE id = ? AND state = ? AND version = ?`), so exactly one caller wins.
  */
 
+import type { PayloadOfKind } from './payloads';
+
 export type RequestKind =
   | 'license.assign'
   | 'license.remove'
@@ -79,11 +81,10 @@ export interface RequestApprover {
   reason: string;
 }
 
-/** A stored request, as services see it. */
-export interface DeskRequest {
+/** What every request has, whatever its kind. */
+interface RequestFields {
   id: number;
   tenantId: string;
-  kind: RequestKind;
   state: RequestState;
   version: number;
   requesterId: string;
@@ -91,8 +92,6 @@ export interface DeskRequest {
   /** License kind, role name or partner id: what the request is about. */
   subject: string;
   justification?: string;
-  /** Kind-specific details (duration, subscription, candidates of an unresolved name, …). */
-  payload: Record<string, unknown>;
   targets: RequestTarget[];
   approvers: RequestApprover[];
   decidedBy?: string;
@@ -104,4 +103,42 @@ export interface DeskRequest {
   createdAt: string;
   updatedAt: string;
   expiresAt?: string;
+  /**
+   * While executing: who carries it out and until when (renewed as it runs). After a transient
+   * failure: no owner, and when to try again.
+   */
+  lease?: { owner?: string; until: string };
+}
+
+/**
+ * A stored request, as services see it: its payload is typed by its kind, so checking `kind`
+ * (or taking a `DeskRequest<'role.assign'>`) gives the fields that kind keeps.
+ */
+export type DeskRequest<K extends RequestKind = RequestKind> = K extends RequestKind
+  ? RequestFields & { kind: K; payload: PayloadOfKind[K] }
+  : never;
+
+/** Any kind's payload (what the engine reads: direct, notes, attempts, questions). */
+export type RequestPayload = PayloadOfKind[RequestKind];
+
+export function isKind<K extends RequestKind>(req: DeskRequest, ...kinds: K[]): req is DeskRequest<K> {
+  return (kinds as RequestKind[]).includes(req.kind);
+}
+
+/**
+ * The store hands back the row a change was applied to: the same request, so the same kind (and
+ * payload type) as the one the change was made on. Checked, not assumed.
+ */
+export function sameKind<R extends DeskRequest>(before: R, after: DeskRequest): R;
+export function sameKind<R extends DeskRequest>(before: R, after: DeskRequest | undefined): R | undefined;
+export function sameKind<R extends DeskRequest>(before: R, after: DeskRequest | undefined): R | undefined {
+  if (after && after.kind !== before.kind)
+    throw new Error(`request #${after.id} is a ${after.kind}, not a ${before.kind}`);
+  return after as R | undefined;
+}
+
+/** A request read back as the kind it was made as (a draft just stored): checked, not assumed. */
+export function asKind<K extends RequestKind>(kind: K, req: DeskRequest): DeskRequest<K> {
+  if (!isKind(req, kind)) throw new Error(`request #${req.id} is a ${req.kind}, not a ${kind}`);
+  return req;
 }

@@ -23,7 +23,7 @@ export const SETUP_MAIL_NICKNAMES: Record<SetupPart, string> = {
   admin: 'DragonAdministrators',
 };
 
-/** Who may run each part (issue 5): license groups need Global or License Administrator; the admin-role group Global or Privileged Role Administrator. */
+/** Who may run each part: license groups need Global or License Administrator; the admin-role group Global or Privileged Role Administrator. */
 export const SETUP_RUNNERS: Record<'licenses' | 'admin', readonly AdminRole[]> = {
   licenses: ['globalAdministrator', 'licenseAdministrator'],
   admin: ['globalAdministrator', 'privilegedRoleAdministrator'],

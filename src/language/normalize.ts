@@ -265,11 +265,6 @@ function wordToken(raw: string, start: number, atSentenceStart: boolean): Token[
 
 const POLITE = new Set(['please', 'pls', 'plz', 'plse', 'pleas', 'pleaseee', 'kindly']);
 
-/** Splits an utterance into tokens, dropping filler, without building the match text yet. */
-export function tokenize(utterance: string): Token[] {
-  return tokenizeWithFlags(utterance).tokens;
-}
-
 function tokenizeWithFlags(utterance: string): { tokens: Token[]; polite: boolean; opener: boolean } {
   // Teams mentions arrive as <at>Name</at>: keep the name, blank the tags (same length, so
   // offsets into the original stay valid).

@@ -480,13 +480,6 @@ export function dropDescriptors(n: Normalized): Normalized {
   return clean;
 }
 
-/** The license the descriptions of the named people imply: one kind, or none when mixed or NP/PA. */
-export function describedKind(n: Normalized): LicenseKind | undefined {
-  const { kinds } = describe(n);
-  if (kinds.size !== 1 || kinds.has('ask')) return undefined;
-  return [...kinds][0] as LicenseKind;
-}
-
 /** Grammar words that never describe a person's job ("our new …" is read by the adjectives). */
 const PERSON_STOP_STRICT = new Set([
   'and',

@@ -38,33 +38,40 @@ export interface ExecutionContext {
   ): Promise<void>;
 }
 
-export interface Capability {
-  readonly kinds: readonly RequestKind[];
+/** What a capability may answer with or without waiting: the engine awaits either. */
+type Awaitable<T> = T | Promise<T>;
+
+/**
+ * The engine hands a capability only requests of its own kinds (`K`), so it reads their payloads
+ * as typed for those kinds.
+ */
+export interface Capability<K extends RequestKind = RequestKind> {
+  readonly kinds: readonly K[];
   /** Card title, e.g. "Dragon Copilot nursing license". */
-  title(req: DeskRequest): string;
+  title(req: DeskRequest<K>): string;
   /** Everything else a request card shows for this capability (seats, notes, …). */
-  cardContext(req: DeskRequest): Promise<Omit<RequestCardContext, 'title' | 'approverReason'>>;
+  cardContext(req: DeskRequest<K>): Awaitable<Omit<RequestCardContext, 'title' | 'approverReason'>>;
   /**
    * Run on the draft, again when it is sent for approval, and fresh at Confirm: the world may have
    * changed since the draft was made. `reads` 'cached' (the default is 'fresh') lets the checks of
    * a draft and of sending use reads up to 30 s old: an approver's decision and the execution check
    * again.
    */
-  precheck(req: DeskRequest, actor: Actor, reads?: Reads): Promise<Precheck>;
+  precheck(req: DeskRequest<K>, actor: Actor, reads?: Reads): Awaitable<Precheck>;
   /** May this person make the change directly (after a confirmation card)? Fresh unless `reads` says 'cached' (the draft's buttons). */
-  canActDirectly(actor: Actor, req: DeskRequest, reads?: Reads): Promise<boolean>;
+  canActDirectly(actor: Actor, req: DeskRequest<K>, reads?: Reads): Promise<boolean>;
   /**
    * Who decides, and why each of them may. Asked when the request is sent (where `reads` 'cached'
    * routes it by reads up to 30 s old), and fresh at the moment of a decision: an approver who is
    * no longer in this list (removed as owner, role taken away) is refused.
    */
-  approvers(req: DeskRequest, reads?: Reads): Promise<RequestApprover[]>;
+  approvers(req: DeskRequest<K>, reads?: Reads): Awaitable<RequestApprover[]>;
   /** Justification required before sending for approval. */
-  requiresJustification(req: DeskRequest, direct: boolean): boolean;
+  requiresJustification(req: DeskRequest<K>, direct: boolean): boolean;
   /** Carry the change out; idempotent, because a crashed worker resumes it. */
-  execute(req: DeskRequest, ctx: ExecutionContext): Promise<ExecutionOutcome>;
+  execute(req: DeskRequest<K>, ctx: ExecutionContext): Promise<ExecutionOutcome>;
   /** What to tell the person who receives the change, when it completes. */
-  completedMessage(req: DeskRequest, targetName: string): string;
+  completedMessage(req: DeskRequest<K>, targetName: string): string;
 }
 
 /**
@@ -73,7 +80,7 @@ export interface Capability {
  * behalf. So nobody approves, and there is no justification to ask for.
  */
 export abstract class DirectOnlyCapability {
-  async approvers(): Promise<RequestApprover[]> {
+  approvers(): RequestApprover[] {
     return [];
   }
 

@@ -21,10 +21,10 @@ import {
   gdapDisplayName,
   gdapRole,
   normalizeGdapRole,
-  type DapLevel,
   type GdapRoleKey,
 } from '../domain/partners';
-import type { DeskRequest, RequestKind } from '../domain/request';
+import type { OfferPayload } from '../domain/payloads';
+import type { DeskRequest } from '../domain/request';
 import {
   DirectOnlyCapability,
   type Capability,
@@ -33,29 +33,27 @@ import {
   type Precheck,
 } from './capability';
 import type { PartnerAccess } from './partnerAccess';
-import { auditOf, auditRefusal, createDirectDraft, customerTarget } from './partnerDrafts';
+import { auditRefusal, createDirectDraft, customerTarget } from './partnerDrafts';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
+import { auditEntry, SYSTEM_ACTOR } from './audit';
+import { recordKind } from '../store/types';
+
+type OfferRequest = DeskRequest<'partner.offer'>;
 
 /** store.records kind: the relationship a request created, so a resumed execution never creates two. */
-export const GDAP_OFFER = 'gdap-offer';
+export const GDAP_OFFER = recordKind<{
+  relationshipId: string;
+  customer: string;
+  requestId: number;
+  createdAt: string;
+}>('gdap-offer');
 
 const WHAT = 'send delegated admin offers';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface OfferPayload {
-  stage: 'options' | 'summary';
-  customer: string;
-  customerTenantId: string | null;
-  roles: GdapRoleKey[];
-  duration: string;
-  autoExtend: boolean;
-  dap: DapLevel | null;
-  displayName?: string;
-}
-
-export class DelegatedAdminService extends DirectOnlyCapability implements Capability {
-  readonly kinds: readonly RequestKind[] = ['partner.offer'];
+export class DelegatedAdminService extends DirectOnlyCapability implements Capability<'partner.offer'> {
+  readonly kinds = ['partner.offer'] as const;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -67,8 +65,8 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
     engine.onDraftChoice('partner.offer', (req, actor, data, verb) => this.onOptions(req, actor, data, verb));
   }
 
-  private offer(req: DeskRequest): OfferPayload {
-    return req.payload as unknown as OfferPayload;
+  private offer(req: OfferRequest): OfferPayload {
+    return req.payload;
   }
 
   // ---------------------------------------------------------------- asking
@@ -127,7 +125,7 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
     const req = await createDirectDraft(this.deps, actor, {
       kind: 'partner.offer',
       subject: customer,
-      payload: payload as unknown as Record<string, unknown>,
+      payload,
       target: customerTarget(customer, tenantId ?? undefined),
     });
     replies.push(card(this.optionsCard(req, payload), { requestId: req.id, role: 'requester' }));
@@ -135,8 +133,8 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
   }
 
   private optionsCard(
-    req: DeskRequest,
-    p: Pick<OfferPayload, 'customer' | 'roles' | 'duration' | 'autoExtend'>,
+    req: OfferRequest,
+    p: Pick<OfferPayload, 'customer' | 'roles' | 'duration' | 'autoExtend' | 'customerTenantId'>,
     problems?: string[],
   ): AdaptiveCard {
     return gdapOfferCard(req, {
@@ -144,12 +142,13 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       selectedRoles: p.roles,
       duration: p.duration,
       autoExtend: p.autoExtend,
+      customerTenantId: p.customerTenantId,
       problems,
-    }) as unknown as AdaptiveCard;
+    });
   }
 
   /** Continue on the options card: the inputs are untrusted and checked against what was offered. */
-  private async onOptions(req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb): Promise<ClickResult> {
+  private async onOptions(req: OfferRequest, actor: Actor, data: CardActionData, verb: CardVerb): Promise<ClickResult> {
     const about = { requestId: req.id, role: 'requester' as const };
     const current = this.offer(req);
     if (verb !== 'request.resolve' || current.stage !== 'options')
@@ -160,24 +159,37 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       autoExtend: data.autoExtend ?? false,
     };
     const check = checkGdapOffer(chosen);
-    if (!check.ok) {
+    // Empty: the offer stays open to whoever the link is sent to; a GUID locks it to that tenant.
+    const tenantInput = data.customerTenantId ?? current.customerTenantId ?? '';
+    const customerTenantId = tenantInput === '' ? null : GUID.test(tenantInput) ? tenantInput.toLowerCase() : undefined;
+    if (!check.ok || customerTenantId === undefined) {
       const offered = chosen.roles.filter((r): r is GdapRoleKey => gdapRole(r) !== undefined);
       if (offered.length !== chosen.roles.length)
         await this.deps.store.audit.append({
-          ...auditOf(actor, 'refused.tampered-choice', req.tenantId, { roles: chosen.roles }),
+          ...auditEntry(actor, 'refused.tampered-choice', req.tenantId, { roles: chosen.roles }),
           requestId: req.id,
         });
       return {
         card: this.optionsCard(
           req,
-          { customer: current.customer, roles: offered, duration: chosen.duration, autoExtend: chosen.autoExtend },
-          check.problems,
+          {
+            customer: current.customer,
+            roles: offered,
+            duration: chosen.duration,
+            autoExtend: chosen.autoExtend,
+            customerTenantId: customerTenantId === undefined ? tenantInput : customerTenantId,
+          },
+          [
+            ...(check.ok ? [] : check.problems),
+            ...(customerTenantId === undefined ? [`“${tenantInput}” is not a tenant ID (a GUID).`] : []),
+          ],
         ),
         about,
       };
     }
     const next: OfferPayload = {
       ...current,
+      customerTenantId,
       stage: 'summary',
       roles: check.roles.map((r) => r.key),
       duration: check.duration,
@@ -188,10 +200,11 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
       req.id,
       req.version,
       { payload: { ...req.payload, ...next } },
-      auditOf(actor, 'request.options-chosen', req.tenantId, {
+      auditEntry(actor, 'request.options-chosen', req.tenantId, {
         roles: next.roles,
         duration: next.duration,
         autoExtend: next.autoExtend,
+        customerTenantId: next.customerTenantId,
       }),
     );
     if (!updated) return { message: 'This request changed while you were choosing; please look at the latest card.' };
@@ -204,19 +217,22 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
     return 'Delegated admin (GDAP) relationship';
   }
 
-  async cardContext(req: DeskRequest) {
+  cardContext(req: OfferRequest) {
     const p = this.offer(req);
     const days = gdapDays(p.duration);
     const notes = [
       `Roles: ${p.roles.map((k) => gdapRole(k)?.name ?? k).join(', ')}.`,
       `Duration: ${days === undefined ? p.duration : daysInWords(days)}; auto-extend: ${p.autoExtend ? 'on (180 days)' : 'off'}.`,
       ...(p.displayName ? [`Relationship name: ${p.displayName}.`] : []),
+      p.customerTenantId
+        ? `Only the customer tenant ${p.customerTenantId} can approve it.`
+        : 'Whoever you send the approval link to can approve it (no customer tenant ID was given).',
       ...(req.state === 'draft' || req.state === 'pending'
         ? [
             `On Confirm, Dragon Desk creates the relationship, locks it for approval and gives you the approval link for ${p.customer}'s Global Administrator. Nothing is granted until they approve it.`,
           ]
         : []),
-      ...((req.payload.notes as string[] | undefined) ?? []).filter(Boolean),
+      ...(req.payload.notes ?? []).filter(Boolean),
     ];
     return { notes };
   }
@@ -225,7 +241,7 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
     return (await this.access.operator(actor.id, WHAT)).ok;
   }
 
-  async precheck(req: DeskRequest): Promise<Precheck> {
+  precheck(req: OfferRequest): Precheck {
     const p = this.offer(req);
     if (p.stage !== 'summary')
       return { ok: false, replies: [text('Choose the roles and duration on the offer card first. Nothing was sent.')] };
@@ -234,7 +250,7 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
     return { ok: true };
   }
 
-  completedMessage(req: DeskRequest): string {
+  completedMessage(req: OfferRequest): string {
     return `Delegated admin offer for ${this.offer(req).customer} is ready (request #${req.id}).`;
   }
 
@@ -245,20 +261,18 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
    * execution locks the relationship it made instead of creating a second one (create is not
    * replay-safe, and displayName must be unique).
    */
-  async execute(req: DeskRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
+  async execute(req: OfferRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
     const p = this.offer(req);
     const check = checkGdapOffer({ roles: p.roles, duration: p.duration, autoExtend: p.autoExtend });
     if (!check.ok) return { state: 'failed', errorCode: 'InvalidOffer', errorMessage: check.problems.join(' ') };
     const key = String(req.id);
-    let relationshipId = (await this.deps.store.records.get(GDAP_OFFER, key))?.value.relationshipId as
-      string | undefined;
+    let relationshipId = (await this.deps.store.records.get(GDAP_OFFER, key))?.value.relationshipId;
     if (!relationshipId) {
       const rel = await this.deps.tenant.createGdapRelationship({
         displayName: p.displayName ?? gdapDisplayName(p.customer, req.id),
         duration: check.duration,
-        customer: p.customerTenantId
-          ? { tenantId: p.customerTenantId, displayName: p.customer }
-          : { displayName: p.customer },
+        // Without the customer's tenant id the offer is open: whoever the link is sent to approves it.
+        customerTenantId: p.customerTenantId ?? undefined,
         roleDefinitionIds: check.roles.map((r) => r.templateId),
         autoExtendDuration: check.autoExtendDuration,
       });
@@ -270,7 +284,7 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
         req.requesterId,
       );
       await this.deps.store.audit.append({
-        ...auditOf({ id: 'dragon-desk', name: 'Dragon Desk' }, 'graph.gdap.create', req.tenantId, {
+        ...auditEntry(SYSTEM_ACTOR, 'graph.gdap.create', req.tenantId, {
           relationshipId,
           roles: p.roles,
           duration: check.duration,
@@ -294,7 +308,7 @@ export class DelegatedAdminService extends DirectOnlyCapability implements Capab
         if (again?.status !== 'approvalPending') throw err;
       }
       await this.deps.store.audit.append({
-        ...auditOf({ id: 'dragon-desk', name: 'Dragon Desk' }, 'graph.gdap.lockForApproval', req.tenantId, {
+        ...auditEntry(SYSTEM_ACTOR, 'graph.gdap.lockForApproval', req.tenantId, {
           relationshipId,
         }),
         requestId: req.id,

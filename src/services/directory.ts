@@ -36,6 +36,7 @@ export class Directory {
   /** Fresh reads asked for but not sent yet (see fresh()). */
   private readonly gathering = new Map<string, Promise<unknown>>();
   private readonly skuIds = new Map<LicenseKind, string>();
+  private readonly groupNames = new Map<string, string>();
 
   constructor(
     private readonly tenant: TenantClient,
@@ -161,13 +162,15 @@ export class Directory {
     return ids.map((id) => known.get(id)).filter((u): u is TenantUser => u !== undefined);
   }
 
-  async rolesOf(userId: string, fresh = true): Promise<Set<AdminRole>> {
-    const ids = await this.cached(`roles:${userId}`, fresh, () => this.tenant.getUserRoleTemplateIds(userId));
+  async rolesOf(userId: string, reads: Reads = 'fresh'): Promise<Set<AdminRole>> {
+    const ids = await this.cached(`roles:${userId}`, reads === 'fresh', () =>
+      this.tenant.getUserRoleTemplateIds(userId),
+    );
     return rolesFromTemplateIds(ids);
   }
 
-  async seats(fresh = false): Promise<Record<LicenseKind, Seats>> {
-    const skus = await this.cached('skus', fresh, () => this.tenant.listSubscribedSkus());
+  async seats(reads: Reads = 'cached'): Promise<Record<LicenseKind, Seats>> {
+    const skus = await this.cached('skus', reads === 'fresh', () => this.tenant.listSubscribedSkus());
     const out = {} as Record<LicenseKind, Seats>;
     for (const kind of LICENSE_KINDS) {
       const part = this.config.licenses[kind].skuPartNumber.toLowerCase();
@@ -187,9 +190,18 @@ export class Directory {
   async skuId(kind: LicenseKind): Promise<string | undefined> {
     const known = this.skuIds.get(kind);
     if (known) return known;
-    const id = (await this.seats(false))[kind].sku?.skuId;
+    const id = (await this.seats('cached'))[kind].sku?.skuId;
     if (id) this.skuIds.set(kind, id);
     return id;
+  }
+
+  /** A group's display name for cards and reasons; names rarely change, so they are kept once read. */
+  async groupName(groupId: string): Promise<string | undefined> {
+    const known = this.groupNames.get(groupId);
+    if (known) return known;
+    const g = await this.tenant.getGroup(groupId).catch(() => undefined);
+    if (g) this.groupNames.set(groupId, g.displayName);
+    return g?.displayName;
   }
 
   /** Owners of a group: fresh by default, because ownership decides who may approve. */
@@ -202,8 +214,8 @@ export class Directory {
   }
 
   /** Enabled people holding a directory role, directly or through a role-assignable group. */
-  async roleHolders(role: AdminRole, fresh = true): Promise<TenantUser[]> {
-    return this.cached(`holders:${role}`, fresh, async () => {
+  async roleHolders(role: AdminRole, reads: Reads = 'fresh'): Promise<TenantUser[]> {
+    return this.cached(`holders:${role}`, reads === 'fresh', async () => {
       const assignments = await this.tenant.listRoleAssignments({ roleDefinitionId: ROLE_TEMPLATE[role] });
       const ids = new Set<string>();
       const groups: string[] = [];

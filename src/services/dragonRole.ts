@@ -7,18 +7,20 @@
  */
 import type { Config } from '../config';
 import { ROLE_TEMPLATE } from '../domain/catalog';
-import { tenantErrorKind } from '../tenant/errors';
-import { TenantError, type TenantClient } from '../tenant/types';
+import { isAlreadyAssigned, isNotAssigned } from '../tenant/errors';
+import type { GrantVia } from '../domain/payloads';
+import type { TenantClient } from '../tenant/types';
+import type { Reads } from './directory';
+import type { GroupsInUse } from './groupsInUse';
 
 export const DRAGON_ADMIN_TEMPLATE = ROLE_TEMPLATE.dragonAdministrator;
 /** The only scope Dragon Desk assigns the role at: the whole directory. */
 export const DRAGON_ADMIN_SCOPE_ID = '/';
-/** What the role covers, as approval cards and the audit state it (issue 5, item 6). */
+/** What the role covers, as approval cards and the audit state it. */
 export const DRAGON_ADMIN_SCOPE =
   'Directory-wide (/) — manages the Dragon admin center; does not include license assignment';
 
-/** How a grant is carried out. */
-export type GrantVia = 'group' | 'pim' | 'direct';
+export type { GrantVia } from '../domain/payloads';
 
 export interface RoleHolding {
   holds: boolean;
@@ -32,22 +34,23 @@ export class DragonRoleAccess {
   constructor(
     private readonly tenant: TenantClient,
     private readonly config: Config,
+    private readonly groups: GroupsInUse,
   ) {}
 
   /** The group that holds the role, when one is configured (or recorded by set-up). */
-  get groupId(): string | undefined {
-    return this.config.dragonAdminGroupId;
+  groupId(reads: Reads = 'fresh'): Promise<string | undefined> {
+    return this.groups.admin(reads);
   }
 
-  /** How a new grant will be carried out, given the config. */
-  viaFor(timeBound: boolean): GrantVia {
-    if (!this.groupId) return 'direct';
+  /** How a new grant will be carried out: through the group when there is one, PIM when time-bound and on. */
+  async viaFor(timeBound: boolean, reads: Reads = 'fresh'): Promise<GrantVia> {
+    if (!(await this.groupId(reads))) return 'direct';
     return timeBound && this.config.pimEnabled ? 'pim' : 'group';
   }
 
   /** Read fresh: decisions and verification depend on it. */
   async holding(userId: string): Promise<RoleHolding> {
-    const groupId = this.groupId;
+    const groupId = await this.groupId();
     const [templates, groups, direct] = await Promise.all([
       this.tenant.getUserRoleTemplateIds(userId),
       groupId ? this.tenant.getUserGroupIds(userId) : Promise.resolve([] as string[]),
@@ -82,12 +85,11 @@ export class DragonRoleAccess {
       try {
         await this.tenant.createRoleAssignment(DRAGON_ADMIN_TEMPLATE, userId, DRAGON_ADMIN_SCOPE_ID);
       } catch (err) {
-        // [U] Graph's code for a duplicate directory role assignment (reference §5).
         if (!isAlreadyAssigned(err)) throw err;
       }
       return;
     }
-    const groupId = this.requireGroup();
+    const groupId = await this.requireGroup();
     if (via === 'group') {
       await this.tenant.addGroupMember(groupId, userId);
       return;
@@ -111,7 +113,7 @@ export class DragonRoleAccess {
    * and direct assignments. A role held through some other group stays; the caller verifies.
    */
   async revoke(userId: string, scope: 'all' | GrantVia = 'all'): Promise<void> {
-    const groupId = this.groupId;
+    const groupId = await this.groupId();
     if (groupId && scope !== 'direct') {
       if (scope === 'pim' || (scope === 'all' && this.config.pimEnabled)) {
         try {
@@ -123,11 +125,7 @@ export class DragonRoleAccess {
           });
         } catch (err) {
           // Not (or no longer) assigned through PIM: fall through to the plain membership removal.
-          if (!(
-            err instanceof TenantError &&
-            (err.code === 'RoleAssignmentDoesNotExist' || tenantErrorKind(err) === 'reference-not-present')
-          ))
-            throw err;
+          if (!isNotAssigned(err)) throw err;
         }
       }
       await this.tenant.removeGroupMember(groupId, userId);
@@ -153,20 +151,9 @@ export class DragonRoleAccess {
     return false;
   }
 
-  private requireGroup(): string {
-    const g = this.groupId;
+  private async requireGroup(): Promise<string> {
+    const g = await this.groupId();
     if (!g) throw new Error('no Dragon Administrators group is configured');
     return g;
   }
-}
-
-function isAlreadyAssigned(err: unknown): boolean {
-  if (!(err instanceof TenantError)) return false;
-  const kind = tenantErrorKind(err);
-  return kind === 'role-assignment-exists' || kind === 'already-exists' || err.status === 409;
-}
-
-/** Worth retrying later (throttling, outage, network) rather than failing the change. */
-export function isTransient(err: unknown): boolean {
-  return err instanceof TenantError && (err.status === 0 || err.status === 429 || err.status >= 500);
 }

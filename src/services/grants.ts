@@ -13,13 +13,14 @@ import { explainTenantError } from '../tenant/errors';
 import type { Timer } from '../store/types';
 import { DRAGON_ADMIN_SCOPE, type DragonRoleAccess, type GrantVia } from './dragonRole';
 import type { Directory } from './directory';
-import { text, type ServiceDeps } from './types';
+import type { Notifications } from './requests/notifications';
+import type { ServiceDeps } from './types';
+import { asText } from '../text';
+import { recordKind } from '../store/types';
+import { SYSTEM_ACTOR, auditEntry } from './audit';
 
-export const GRANT_RECORDS = 'grant';
 export const GRANT_REMIND = 'grant.remind';
 export const GRANT_END = 'grant.end';
-/** A failed removal is tried again this much later, for as long as it takes. */
-export const GRANT_END_RETRY_MS = 60_000;
 /** After this many failed attempts the requester and the approvers hear about it (once). */
 const ESCALATE_AFTER_ATTEMPTS = 3;
 
@@ -41,6 +42,8 @@ export interface Grant {
   endedAt?: string;
 }
 
+export const GRANT_RECORDS = recordKind<Grant>('grant');
+
 /** What the worker needs to run our timers (src/worker/worker.ts). */
 export interface TimerRegistry {
   onTimer(kind: string, handler: (timer: Timer) => Promise<void>): void;
@@ -55,6 +58,7 @@ export class GrantService {
     private readonly deps: ServiceDeps,
     private readonly directory: Directory,
     private readonly role: DragonRoleAccess,
+    private readonly notifications: Notifications,
   ) {}
 
   registerTimers(worker: TimerRegistry): void {
@@ -64,16 +68,11 @@ export class GrantService {
 
   async get(requestId: number, userId: string): Promise<Grant | undefined> {
     const rec = await this.deps.store.records.get(GRANT_RECORDS, grantKey(requestId, userId));
-    return rec ? (rec.value as unknown as Grant) : undefined;
+    return rec?.value;
   }
 
   private async save(g: Grant): Promise<void> {
-    await this.deps.store.records.put(
-      GRANT_RECORDS,
-      grantKey(g.requestId, g.userId),
-      g as unknown as Record<string, unknown>,
-      'dragon-desk',
-    );
+    await this.deps.store.records.put(GRANT_RECORDS, grantKey(g.requestId, g.userId), g, SYSTEM_ACTOR.id);
   }
 
   /**
@@ -115,7 +114,7 @@ export class GrantService {
   /** Someone removed the role by request: earlier time-bound grants of that person are over. */
   async supersedeAll(userId: string): Promise<void> {
     for (const rec of await this.deps.store.records.list(GRANT_RECORDS)) {
-      const g = rec.value as unknown as Grant;
+      const g = rec.value;
       if (g.userId === userId && (g.state === 'active' || g.state === 'scheduled'))
         await this.save({ ...g, state: 'superseded', endedAt: this.deps.clock.now().toISOString() });
     }
@@ -123,16 +122,14 @@ export class GrantService {
 
   /** Time-bound grants still in force, for status answers ("until …"). */
   async activeGrants(): Promise<Grant[]> {
-    return (await this.deps.store.records.list(GRANT_RECORDS))
-      .map((r) => r.value as unknown as Grant)
-      .filter((g) => g.state === 'active');
+    return (await this.deps.store.records.list(GRANT_RECORDS)).map((r) => r.value).filter((g) => g.state === 'active');
   }
 
   // ---------------------------------------------------------------- timers
 
   private async grantOf(t: Timer): Promise<Grant | undefined> {
     const requestId = Number(t.payload.requestId);
-    const userId = String(t.payload.userId ?? '');
+    const userId = asText(t.payload.userId);
     if (!Number.isFinite(requestId) || !userId) return undefined;
     return this.get(requestId, userId);
   }
@@ -140,21 +137,29 @@ export class GrantService {
   async remind(t: Timer): Promise<void> {
     const g = await this.grantOf(t);
     if (!g || g.state !== 'active') return;
-    const minutes = Math.max(1, Math.round((Date.parse(g.endsAt) - this.deps.clock.now().getTime()) / 60_000));
+    const left = Date.parse(g.endsAt) - this.deps.clock.now().getTime();
+    // Run late (after a crash, or a long outage): a reminder after the end would only confuse.
+    if (left <= 0) return;
+    const minutes = Math.max(1, Math.round(left / 60_000));
     await this.tell(
+      `grant-remind:${grantKey(g.requestId, g.userId)}`,
       g.userId,
       `Heads-up: your Dragon Administrator role ends ${formatTime(g.endsAt)}, in about ${minutes} minute${minutes === 1 ? '' : 's'} (time-bound access from request #${g.requestId}). If you still need it after that, ask again, for example "give me Dragon admin for 2 hours".`,
     );
     await this.audit(g, 'grant.reminded', { endsAt: g.endsAt });
   }
 
-  /** The end of a grant. Never dropped: a failed removal is scheduled again a minute later. */
+  /**
+   * The end of a grant. Never dropped: a failed removal throws, and the worker runs the timer
+   * again (and again) until it succeeds. Safe to run twice: what was removed is not removed again,
+   * and the messages are queued under keys, so each person is told once.
+   */
   async end(t: Timer): Promise<void> {
     const g = await this.grantOf(t);
     // 'scheduled': an execution stopped between recording the grant and confirming it; whatever it
     // did must still end on time.
     if (!g || (g.state !== 'active' && g.state !== 'scheduled')) return;
-    const attempt = Number(t.payload.attempt ?? 0) + 1;
+    const attempt = t.attempts + 1;
     const granted = async () => {
       const h = await this.role.holding(g.userId);
       return g.via === 'direct' ? h.directAssignmentIds.length > 0 : h.inGroup;
@@ -174,62 +179,61 @@ export class GrantService {
         err: detail,
       });
       await this.audit(g, 'grant.end-failed', { attempt, error: detail });
-      const again = new Date(this.deps.clock.now().getTime() + GRANT_END_RETRY_MS).toISOString();
-      await this.deps.store.timers.schedule(GRANT_END, again, { ...t.payload, attempt }, g.requestId);
       if (attempt === ESCALATE_AFTER_ATTEMPTS) await this.escalate(g, detail);
-      return;
+      throw err;
     }
     this.directory.invalidate();
     const endedAt = this.deps.clock.now().toISOString();
-    await this.save({ ...g, state: 'ended', endedAt });
     const stillHolds = (await this.role.holding(g.userId)).holds;
-    await this.audit(g, 'grant.ended', { endsAt: g.endsAt, endedAt, attempt, stillHoldsOtherwise: stillHolds });
-    if (g.state !== 'active') return;
-    const otherwise = stillHolds
-      ? ' You still hold the role another way (for example through another group), which Dragon Desk did not change.'
-      : '';
-    await this.tell(
-      g.userId,
-      `Your time-bound Dragon Administrator role has ended (request #${g.requestId}, granted until ${formatTime(g.endsAt)}).${otherwise} Ask again if you need it.`,
-    );
-    if (g.requesterId !== g.userId)
+    // Told before the grant is marked ended: a crash in between tells nobody twice (the keys) and
+    // leaves nobody untold (the rerun finds the grant still active).
+    if (g.state === 'active') {
+      const key = `grant-ended:${grantKey(g.requestId, g.userId)}`;
+      const otherwise = stillHolds
+        ? ' You still hold the role another way (for example through another group), which Dragon Desk did not change.'
+        : '';
       await this.tell(
-        g.requesterId,
-        `${g.displayName}'s time-bound Dragon Administrator role from your request #${g.requestId} has ended, as planned.`,
+        `${key}:${g.userId}`,
+        g.userId,
+        `Your time-bound Dragon Administrator role has ended (request #${g.requestId}, granted until ${formatTime(g.endsAt)}).${otherwise} Ask again if you need it.`,
       );
+      if (g.requesterId !== g.userId)
+        await this.tell(
+          `${key}:${g.requesterId}`,
+          g.requesterId,
+          `${g.displayName}'s time-bound Dragon Administrator role from your request #${g.requestId} has ended, as planned.`,
+        );
+    }
+    await this.save({ ...g, state: 'ended', endedAt });
+    await this.audit(g, 'grant.ended', { endsAt: g.endsAt, endedAt, attempt, stillHoldsOtherwise: stillHolds });
   }
 
   private async escalate(g: Grant, detail: string): Promise<void> {
     const message = `I couldn't take away ${g.displayName}'s time-bound Dragon Administrator role (request #${g.requestId}), which should have ended ${formatTime(g.endsAt)}. I keep trying every minute. ${detail}`;
     const people = new Set<string>([g.requesterId]);
-    const groupId = this.role.groupId;
+    const groupId = await this.role.groupId();
     const owners = groupId ? await this.directory.groupOwners(groupId).catch(() => []) : [];
     for (const o of owners) people.add(o.id);
     if (!owners.length)
-      for (const a of await this.directory.roleHolders('privilegedRoleAdministrator', true).catch(() => []))
+      for (const a of await this.directory.roleHolders('privilegedRoleAdministrator', 'fresh').catch(() => []))
         people.add(a.id);
-    for (const id of people) await this.tell(id, message);
+    for (const id of people) await this.tell(`grant-escalated:${grantKey(g.requestId, g.userId)}:${id}`, id, message);
   }
 
   private async audit(g: Grant, action: string, detail: Record<string, unknown>): Promise<void> {
     await this.deps.store.audit.append({
-      actorId: 'dragon-desk',
-      actorName: 'Dragon Desk',
-      action,
+      ...auditEntry(SYSTEM_ACTOR, action, this.deps.config.tenantId, {
+        userId: g.userId,
+        via: g.via,
+        scope: DRAGON_ADMIN_SCOPE,
+        justification: g.justification,
+        ...detail,
+      }),
       requestId: g.requestId,
-      tenantId: this.deps.config.tenantId,
-      detail: { userId: g.userId, via: g.via, scope: DRAGON_ADMIN_SCOPE, justification: g.justification, ...detail },
     });
   }
 
-  private async tell(personId: string, message: string): Promise<void> {
-    try {
-      await this.deps.messenger.sendToPerson(personId, text(message));
-    } catch (err) {
-      this.deps.logger.warn('could not message a person about a time-bound grant', {
-        personId,
-        err: err instanceof Error ? err.message : String(err),
-      });
-    }
+  private async tell(key: string, personId: string, message: string): Promise<void> {
+    await this.notifications.tell(personId, message, key);
   }
 }

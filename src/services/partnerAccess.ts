@@ -40,7 +40,7 @@ export class PartnerAccess {
    * {what}" in the refusal.
    */
   async operator(userId: string, what: string): Promise<OperatorStanding> {
-    if ((await this.directory.rolesOf(userId, true)).has('globalAdministrator'))
+    if ((await this.directory.rolesOf(userId, 'fresh')).has('globalAdministrator'))
       return { ok: true, as: 'a Global Administrator' };
     const group = await this.operatorsGroupName();
     if (group && (await this.isPartnerOperator(userId))) return { ok: true, as: `a member of “${group}”` };
@@ -54,7 +54,7 @@ export class PartnerAccess {
 
   /** The role that lets this person manage partner relationships, or undefined. */
   async relationshipManagerRole(userId: string): Promise<AdminRole | undefined> {
-    const roles = await this.directory.rolesOf(userId, true);
+    const roles = await this.directory.rolesOf(userId, 'fresh');
     return PARTNER_RELATIONSHIP_MANAGERS.find((r) => roles.has(r));
   }
 

@@ -4,9 +4,10 @@
  * partner request is about is not a person but Dragon Desk's identity, a subscription, a partner or
  * a customer. Those appear as the request's single target so cards and messages can name them.
  */
-import type { DeskRequest, RequestKind, RequestTarget } from '../domain/request';
-import type { AuditEntry } from '../store/types';
+import type { PayloadOfKind } from '../domain/payloads';
+import { asKind, type DeskRequest, type RequestKind, type RequestTarget } from '../domain/request';
 import type { Actor, ServiceDeps } from './types';
+import { auditEntry } from './audit';
 
 export type PartnerTarget = Omit<RequestTarget, 'status'>;
 
@@ -33,21 +34,12 @@ export function customerTarget(name: string, tenantId?: string): PartnerTarget {
   return { userId: `customer:${name.toLowerCase()}`, displayName: name, userPrincipalName: tenantId ?? '' };
 }
 
-export function auditOf(
-  actor: { id: string; name?: string },
-  action: string,
-  tenantId: string,
-  detail?: Record<string, unknown>,
-): Omit<AuditEntry, 'requestId'> {
-  return { actorId: actor.id, actorName: actor.name, action, tenantId, detail };
-}
-
-export async function createDirectDraft(
+export async function createDirectDraft<K extends RequestKind>(
   deps: ServiceDeps,
   actor: Actor,
-  draft: { kind: RequestKind; subject: string; payload: Record<string, unknown>; target: PartnerTarget },
-): Promise<DeskRequest> {
-  return deps.store.requests.create(
+  draft: { kind: K; subject: string; payload: PayloadOfKind[K]; target: PartnerTarget },
+): Promise<DeskRequest<K>> {
+  const stored = await deps.store.requests.create(
     {
       tenantId: deps.config.tenantId,
       kind: draft.kind,
@@ -58,8 +50,9 @@ export async function createDirectDraft(
       payload: { ...draft.payload, direct: true },
       targets: [draft.target],
     },
-    auditOf(actor, 'request.draft', deps.config.tenantId, { kind: draft.kind, subject: draft.subject }),
+    auditEntry(actor, 'request.draft', deps.config.tenantId, { kind: draft.kind, subject: draft.subject }),
   );
+  return asKind(draft.kind, stored);
 }
 
 /** Appends a refusal to the audit log, so "who tried what" is answerable later. */
@@ -69,5 +62,5 @@ export async function auditRefusal(
   action: string,
   detail: Record<string, unknown>,
 ): Promise<void> {
-  await deps.store.audit.append({ ...auditOf(actor, action, deps.config.tenantId, detail) });
+  await deps.store.audit.append({ ...auditEntry(actor, action, deps.config.tenantId, detail) });
 }

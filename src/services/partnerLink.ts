@@ -7,7 +7,7 @@
  */
 import { formatTime } from '../cards/text';
 import { checkPartnerId, findPartner, PAL_NOTES } from '../domain/partners';
-import type { DeskRequest, RequestKind } from '../domain/request';
+import type { DeskRequest } from '../domain/request';
 import { explainTenantError, tenantErrorKind } from '../tenant/errors';
 import { TenantError, type PartnerLink } from '../tenant/types';
 import {
@@ -18,16 +18,23 @@ import {
   type Precheck,
 } from './capability';
 import type { PartnerAccess } from './partnerAccess';
-import { auditOf, auditRefusal, createDirectDraft, DRAGON_DESK_TARGET } from './partnerDrafts';
+import { auditRefusal, createDirectDraft, DRAGON_DESK_TARGET } from './partnerDrafts';
 import type { RequestEngine } from './requests';
 import { text, type Actor, type Reply, type ServiceDeps } from './types';
+import { asText } from '../text';
+import { auditEntry, SYSTEM_ACTOR } from './audit';
+
+type LinkRequest = DeskRequest<'partner.link' | 'partner.link.update' | 'partner.link.remove'>;
 
 export type PartnerLinkKind = 'partner.link' | 'partner.link.update' | 'partner.link.remove';
-const KINDS: readonly RequestKind[] = ['partner.link', 'partner.link.update', 'partner.link.remove'];
+const KINDS = ['partner.link', 'partner.link.update', 'partner.link.remove'] as const;
 
 const WHAT = "link, change or remove Dragon Desk's partner ID";
 
-export class PartnerLinkService extends DirectOnlyCapability implements Capability {
+export class PartnerLinkService
+  extends DirectOnlyCapability
+  implements Capability<'partner.link' | 'partner.link.update' | 'partner.link.remove'>
+{
   readonly kinds = KINDS;
 
   constructor(
@@ -145,16 +152,16 @@ export class PartnerLinkService extends DirectOnlyCapability implements Capabili
 
   // ---------------------------------------------------------------- capability
 
-  title(req: DeskRequest): string {
-    const name = req.payload.partnerName as string | undefined;
+  title(req: LinkRequest): string {
+    const name = req.payload.partnerName ?? undefined;
     if (req.kind === 'partner.link.remove') return `Partner Admin Link to ${this.label(req.subject, name)}`;
     if (req.kind === 'partner.link.update')
-      return `${this.label(req.subject, name)} via Partner Admin Link, replacing ${String(req.payload.previous ?? 'the current ID')}`;
+      return `${this.label(req.subject, name)} via Partner Admin Link, replacing ${asText(req.payload.previous) || 'the current ID'}`;
     return `${this.label(req.subject, name)} via Partner Admin Link`;
   }
 
-  async cardContext(req: DeskRequest) {
-    const extra = ((req.payload.notes as string[] | undefined) ?? []).filter(Boolean);
+  cardContext(req: LinkRequest) {
+    const extra = (req.payload.notes ?? []).filter(Boolean);
     const notes =
       req.kind === 'partner.link.remove'
         ? [
@@ -172,7 +179,7 @@ export class PartnerLinkService extends DirectOnlyCapability implements Capabili
   }
 
   /** The link may have changed since the card was made (someone else, another instance). */
-  async precheck(req: DeskRequest): Promise<Precheck> {
+  async precheck(req: LinkRequest): Promise<Precheck> {
     let current: PartnerLink | undefined;
     try {
       current = await this.deps.tenant.getPartnerLink();
@@ -210,19 +217,19 @@ export class PartnerLinkService extends DirectOnlyCapability implements Capabili
     return { ok: true };
   }
 
-  completedMessage(req: DeskRequest): string {
+  completedMessage(req: LinkRequest): string {
     return `Request #${req.id} is done: ${this.title(req)}.`;
   }
 
   // ---------------------------------------------------------------- execution
 
   /** Idempotent: a resumed execution first looks at what the link already is. */
-  async execute(req: DeskRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
+  async execute(req: LinkRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
     const id = req.subject;
-    const name = req.payload.partnerName as string | undefined;
+    const name = req.payload.partnerName ?? undefined;
     const audit = (action: string, detail?: Record<string, unknown>) =>
       this.deps.store.audit.append({
-        ...auditOf({ id: 'dragon-desk', name: 'Dragon Desk' }, action, req.tenantId, { partnerId: id, ...detail }),
+        ...auditEntry(SYSTEM_ACTOR, action, req.tenantId, { partnerId: id, ...detail }),
         requestId: req.id,
       });
 

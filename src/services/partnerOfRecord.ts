@@ -24,7 +24,8 @@ import {
   scopeCoversSubscription,
   type DporStanding,
 } from '../domain/partners';
-import type { DeskRequest, RequestKind } from '../domain/request';
+import type { ReplacedPartner } from '../domain/payloads';
+import { sameKind, type DeskRequest } from '../domain/request';
 import { explainTenantError } from '../tenant/errors';
 import type { AzureSubscription } from '../tenant/types';
 import {
@@ -34,11 +35,15 @@ import {
   type ExecutionOutcome,
   type Precheck,
 } from './capability';
-import { auditOf, auditRefusal, createDirectDraft, subscriptionTarget } from './partnerDrafts';
+import { auditRefusal, createDirectDraft, subscriptionTarget } from './partnerDrafts';
 import type { RequestEngine } from './requests';
 import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
+import { auditEntry, SYSTEM_ACTOR } from './audit';
+import { recordKind } from '../store/types';
 
-export const PARTNER_OF_RECORD = 'partner-of-record';
+type RecordRequest = DeskRequest<'partner.record'>;
+
+export const PARTNER_OF_RECORD = recordKind<PartnerOfRecordEntry>('partner-of-record');
 
 /** What Dragon Desk keeps per subscription (store.records, kind `partner-of-record`, key = subscription id). */
 export interface PartnerOfRecordEntry {
@@ -53,18 +58,11 @@ export interface PartnerOfRecordEntry {
   replaced?: { partnerId: string; partnerName?: string } | null;
 }
 
-interface Replaces {
-  partnerId: string;
-  partnerName?: string;
-  recordedByName?: string;
-  recordedAt?: string;
-}
-
 const NO_API =
   "Dragon Desk can't read Microsoft's own record: Microsoft offers no API for the partner of record, so the Azure portal is the authority.";
 
-export class PartnerOfRecordService extends DirectOnlyCapability implements Capability {
-  readonly kinds: readonly RequestKind[] = ['partner.record'];
+export class PartnerOfRecordService extends DirectOnlyCapability implements Capability<'partner.record'> {
+  readonly kinds = ['partner.record'] as const;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -79,13 +77,11 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
 
   private async entry(subscriptionId: string): Promise<PartnerOfRecordEntry | undefined> {
     const rec = await this.deps.store.records.get(PARTNER_OF_RECORD, subscriptionId.toLowerCase());
-    return rec ? (rec.value as unknown as PartnerOfRecordEntry) : undefined;
+    return rec?.value;
   }
 
   async entries(): Promise<PartnerOfRecordEntry[]> {
-    return (await this.deps.store.records.list(PARTNER_OF_RECORD)).map(
-      (r) => r.value as unknown as PartnerOfRecordEntry,
-    );
+    return (await this.deps.store.records.list(PARTNER_OF_RECORD)).map((r) => r.value);
   }
 
   private describe(e: PartnerOfRecordEntry): string {
@@ -236,7 +232,7 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
     const current = await this.entry(sub.subscriptionId);
     if (current?.partnerId === partnerId)
       return [text(`According to Dragon Desk's record, ${this.describe(current)}. Nothing needed to change.`)];
-    const replaces: Replaces | null = current
+    const replaces: ReplacedPartner | null = current
       ? {
           partnerId: current.partnerId,
           partnerName: current.partnerName,
@@ -261,9 +257,9 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
     return this.checklist(req);
   }
 
-  private replaceCard(req: DeskRequest, replaces: Replaces): AdaptiveCard {
+  private replaceCard(req: RecordRequest, replaces: ReplacedPartner): AdaptiveCard {
     const current = partnerLabel({ name: replaces.partnerName, mpnId: replaces.partnerId });
-    const next = partnerLabel({ name: (req.payload.partnerName as string | null) ?? undefined, mpnId: req.subject });
+    const next = partnerLabel({ name: req.payload.partnerName ?? undefined, mpnId: req.subject });
     const sub = String(req.payload.subscriptionName);
     return confirmStepCard(req, {
       title: `Replace ${replaces.partnerName ?? replaces.partnerId} as partner of record?`,
@@ -287,9 +283,9 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
   }
 
   /** The portal steps, then the draft card whose Confirm means "I've done it". */
-  private async checklist(req: DeskRequest): Promise<Reply[]> {
+  private async checklist(req: RecordRequest): Promise<Reply[]> {
     const sub = String(req.payload.subscriptionName);
-    const name = (req.payload.partnerName as string | null) ?? undefined;
+    const name = req.payload.partnerName ?? undefined;
     const steps = noticeCard({
       title: `Attach ${partnerLabel({ name, mpnId: req.subject })} as partner of record`,
       text: `Microsoft offers no API for the partner of record, so you attach it yourself in the Azure portal. ${DPOR_RULE}`,
@@ -300,25 +296,33 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
       ],
       steps: dporSteps(sub, { name, mpnId: req.subject }),
       link: { title: 'Open subscriptions in the Azure portal', url: DPOR_PORTAL_URL },
-    }) as unknown as AdaptiveCard;
+    });
     return [card(steps), await this.engine.draftReply(req)];
   }
 
   /** "Replace Fabrikam" on the replace card. */
-  private async onChoice(req: DeskRequest, actor: Actor, _data: CardActionData, verb: CardVerb): Promise<ClickResult> {
+  private async onChoice(
+    req: RecordRequest,
+    actor: Actor,
+    _data: CardActionData,
+    verb: CardVerb,
+  ): Promise<ClickResult> {
     if (verb !== 'request.resolve' || req.payload.replaceConfirmed === true)
       return { message: 'There is nothing to choose on this request.' };
     const current = await this.entry(String(req.payload.subscriptionId));
-    const replaces = req.payload.replaces as Replaces | null;
+    const replaces = req.payload.replaces;
     if ((current?.partnerId ?? null) !== (replaces?.partnerId ?? null))
       return {
         message: `The record changed since this card was made: ${current ? `now ${partnerLabel({ name: current.partnerName, mpnId: current.partnerId })} is recorded` : 'no partner of record is recorded any more'}. Please ask again.`,
       };
-    const updated = await this.deps.store.requests.update(
-      req.id,
-      req.version,
-      { payload: { ...req.payload, replaceConfirmed: true } },
-      auditOf(actor, 'request.replace-confirmed', req.tenantId, { replaces: replaces?.partnerId }),
+    const updated = sameKind(
+      req,
+      await this.deps.store.requests.update(
+        req.id,
+        req.version,
+        { payload: { ...req.payload, replaceConfirmed: true } },
+        auditEntry(actor, 'request.replace-confirmed', req.tenantId, { replaces: replaces?.partnerId }),
+      ),
     );
     if (!updated) return { message: 'This request changed while you were choosing; please look at the latest card.' };
     const [steps, draft] = await this.checklist(updated);
@@ -327,12 +331,12 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
 
   // ---------------------------------------------------------------- capability
 
-  title(req: DeskRequest): string {
-    return `${partnerLabel({ name: (req.payload.partnerName as string | null) ?? undefined, mpnId: req.subject })} as partner of record`;
+  title(req: RecordRequest): string {
+    return `${partnerLabel({ name: req.payload.partnerName ?? undefined, mpnId: req.subject })} as partner of record`;
   }
 
-  async cardContext(req: DeskRequest) {
-    const replaces = req.payload.replaces as Replaces | null;
+  cardContext(req: RecordRequest) {
+    const replaces = req.payload.replaces;
     const notes = [
       `Press Confirm once you have attached partner ID ${req.subject} in the Azure portal. Dragon Desk then records it; it can't attach it for you (there is no API).`,
       ...(replaces
@@ -340,17 +344,17 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
             `This replaces ${partnerLabel({ name: replaces.partnerName, mpnId: replaces.partnerId })} in Dragon Desk's record.`,
           ]
         : []),
-      ...((req.payload.notes as string[] | undefined) ?? []).filter(Boolean),
+      ...(req.payload.notes ?? []).filter(Boolean),
     ];
     return { notes };
   }
 
-  async canActDirectly(actor: Actor, req: DeskRequest): Promise<boolean> {
+  async canActDirectly(actor: Actor, req: RecordRequest): Promise<boolean> {
     return (await this.standing(actor.id, String(req.payload.subscriptionId))).standing.may;
   }
 
-  async precheck(req: DeskRequest): Promise<Precheck> {
-    const replaces = req.payload.replaces as Replaces | null;
+  async precheck(req: RecordRequest): Promise<Precheck> {
+    const replaces = req.payload.replaces;
     if (req.payload.replaceConfirmed !== true)
       return {
         ok: false,
@@ -378,16 +382,16 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
     return { ok: true };
   }
 
-  completedMessage(req: DeskRequest): string {
+  completedMessage(req: RecordRequest): string {
     return `Recorded: ${this.title(req)} for ${String(req.payload.subscriptionName)} (request #${req.id}).`;
   }
 
   /** Records the designation (overwriting is the point: one per subscription). Idempotent. */
-  async execute(req: DeskRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
-    const replaces = req.payload.replaces as Replaces | null;
+  async execute(req: RecordRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
+    const replaces = req.payload.replaces;
     const entry: PartnerOfRecordEntry = {
       partnerId: req.subject,
-      partnerName: (req.payload.partnerName as string | null) ?? undefined,
+      partnerName: req.payload.partnerName ?? undefined,
       subscriptionId: String(req.payload.subscriptionId),
       subscriptionName: String(req.payload.subscriptionName),
       recordedBy: req.decidedBy ?? req.requesterId,
@@ -396,14 +400,9 @@ export class PartnerOfRecordService extends DirectOnlyCapability implements Capa
       requestId: req.id,
       replaced: replaces ? { partnerId: replaces.partnerId, partnerName: replaces.partnerName } : null,
     };
-    await this.deps.store.records.put(
-      PARTNER_OF_RECORD,
-      entry.subscriptionId,
-      entry as unknown as Record<string, unknown>,
-      entry.recordedBy,
-    );
+    await this.deps.store.records.put(PARTNER_OF_RECORD, entry.subscriptionId, entry, entry.recordedBy);
     await this.deps.store.audit.append({
-      ...auditOf({ id: 'dragon-desk', name: 'Dragon Desk' }, 'record.partner-of-record', req.tenantId, { ...entry }),
+      ...auditEntry(SYSTEM_ACTOR, 'record.partner-of-record', req.tenantId, { ...entry }),
       requestId: req.id,
     });
     await ctx.progress(req.targets[0].userId, 'done');

@@ -20,7 +20,7 @@ import {
   removeRolesSteps,
   type KnownPartner,
 } from '../domain/partners';
-import type { DeskRequest, RequestKind } from '../domain/request';
+import type { DeskRequest } from '../domain/request';
 import type { PartnerLink } from '../tenant/types';
 import {
   DirectOnlyCapability,
@@ -31,12 +31,17 @@ import {
 } from './capability';
 import type { Directory } from './directory';
 import type { PartnerAccess } from './partnerAccess';
-import { auditOf, auditRefusal, createDirectDraft, tenantTarget } from './partnerDrafts';
+import { auditRefusal, createDirectDraft, tenantTarget } from './partnerDrafts';
 import type { PartnerOfRecordService } from './partnerOfRecord';
 import type { RequestEngine } from './requests';
-import { card, text, type Actor, type AdaptiveCard, type Reply, type ServiceDeps } from './types';
+import { card, text, type Actor, type Reply, type ServiceDeps } from './types';
+import { asText } from '../text';
+import { auditEntry, SYSTEM_ACTOR } from './audit';
+import { recordKind } from '../store/types';
 
-export const PARTNER_ROLES_REMOVED = 'partner-roles-removed';
+type RolesRemovalRequest = DeskRequest<'partner.roles.remove'>;
+
+export const PARTNER_ROLES_REMOVED = recordKind<RolesRemovedEntry>('partner-roles-removed');
 
 export interface RolesRemovedEntry {
   partnerName: string;
@@ -55,8 +60,8 @@ function partnerKey(p: { name: string; mpnId?: string }): string {
   return p.mpnId ?? `name:${p.name.toLowerCase()}`;
 }
 
-export class PartnerRelationshipsService extends DirectOnlyCapability implements Capability {
-  readonly kinds: readonly RequestKind[] = ['partner.roles.remove'];
+export class PartnerRelationshipsService extends DirectOnlyCapability implements Capability<'partner.roles.remove'> {
+  readonly kinds = ['partner.roles.remove'] as const;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -70,9 +75,7 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
   }
 
   private async rolesRemoved(): Promise<RolesRemovedEntry[]> {
-    return (await this.deps.store.records.list(PARTNER_ROLES_REMOVED)).map(
-      (r) => r.value as unknown as RolesRemovedEntry,
-    );
+    return (await this.deps.store.records.list(PARTNER_ROLES_REMOVED)).map((r) => r.value);
   }
 
   /** Configured partners plus any partner only Dragon Desk's records mention. */
@@ -130,7 +133,7 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
         tone: 'default',
         facts: PARTNER_TYPE_ORDER.map((t) => ({ title: PARTNER_TYPES[t].label, value: PARTNER_TYPES[t].roles })),
         link: { title: 'Partner relationships in the admin center', url: PARTNER_RELATIONSHIPS_URL },
-      }) as unknown as AdaptiveCard,
+      }),
     );
 
     if (ask.partner || ask.partnerId) {
@@ -160,7 +163,7 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
             tone: 'default',
             facts,
             link: { title: 'Partner relationships in the admin center', url: PARTNER_RELATIONSHIPS_URL },
-          }) as unknown as AdaptiveCard,
+          }),
         ),
       ];
     }
@@ -189,7 +192,7 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
           columns: ['Partner', 'Partner ID', 'Type', 'Admin roles they can hold', 'Recorded'],
           rows,
           emptyText: 'No partners are configured (PARTNERS) and none were recorded.',
-        }) as unknown as AdaptiveCard,
+        }),
       ),
       typesCard,
     ];
@@ -202,7 +205,7 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
     const role = await this.access.relationshipManagerRole(actor.id);
     if (!role) {
       await auditRefusal(this.deps, actor, 'refused.partner-roles', { partner: ask.partner });
-      const billing = await this.directory.roleHolders('billingAdministrator', false).catch(() => []);
+      const billing = await this.directory.roleHolders('billingAdministrator', 'cached').catch(() => []);
       const who = billing.length
         ? ` Ask a Billing Administrator, for example ${billing
             .slice(0, 3)
@@ -246,32 +249,32 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
       facts: [{ title: 'Partner', value: partnerLabel({ name, mpnId: known?.mpnId ?? ask.partnerId }) }],
       steps: removeRolesSteps(name),
       link: { title: 'Open Partner relationships', url: PARTNER_RELATIONSHIPS_URL },
-    }) as unknown as AdaptiveCard;
+    });
     return [card(steps), await this.engine.draftReply(req)];
   }
 
   // ---------------------------------------------------------------- capability
 
-  private partnerName(req: DeskRequest): string {
-    return String(req.payload.partnerName ?? req.subject);
+  private partnerName(req: RolesRemovalRequest): string {
+    return asText(req.payload.partnerName) || req.subject;
   }
 
   /**
    * Names the change, not just the partner: the title heads the card, "my requests" and the
    * requester's "Done: … is complete — {title}" message, where a bare "Fabrikam" said nothing.
    */
-  title(req: DeskRequest): string {
+  title(req: RolesRemovalRequest): string {
     return `Remove ${possessive(this.partnerName(req))} admin roles`;
   }
 
-  async cardContext(req: DeskRequest) {
+  cardContext(req: RolesRemovalRequest) {
     return {
       // The card's fact reads "Remove roles of {subject}".
       subject: this.partnerName(req),
       notes: [
         `Press Confirm once you have removed ${possessive(this.partnerName(req))} roles in the admin center. Dragon Desk then records it; it can't remove them for you.`,
         REMOVE_ROLES_KEEPS_RELATIONSHIP,
-        ...((req.payload.notes as string[] | undefined) ?? []).filter(Boolean),
+        ...(req.payload.notes ?? []).filter(Boolean),
       ],
     };
   }
@@ -280,31 +283,26 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
     return (await this.access.relationshipManagerRole(actor.id)) !== undefined;
   }
 
-  async precheck(): Promise<Precheck> {
+  precheck(): Precheck {
     return { ok: true };
   }
 
-  completedMessage(req: DeskRequest): string {
+  completedMessage(req: RolesRemovalRequest): string {
     return `Recorded: ${possessive(this.partnerName(req))} admin roles were removed (request #${req.id}). ${REMOVE_ROLES_KEEPS_RELATIONSHIP}`;
   }
 
-  async execute(req: DeskRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
+  async execute(req: RolesRemovalRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
     const entry: RolesRemovedEntry = {
       partnerName: this.partnerName(req),
-      mpnId: (req.payload.mpnId as string | null) ?? undefined,
+      mpnId: req.payload.mpnId ?? undefined,
       removedBy: req.decidedBy ?? req.requesterId,
       removedByName: req.decidedByName ?? req.requesterName,
       removedAt: req.decidedAt ?? this.deps.clock.now().toISOString(),
       requestId: req.id,
     };
-    await this.deps.store.records.put(
-      PARTNER_ROLES_REMOVED,
-      req.subject,
-      entry as unknown as Record<string, unknown>,
-      entry.removedBy,
-    );
+    await this.deps.store.records.put(PARTNER_ROLES_REMOVED, req.subject, entry, entry.removedBy);
     await this.deps.store.audit.append({
-      ...auditOf({ id: 'dragon-desk', name: 'Dragon Desk' }, 'record.partner-roles-removed', req.tenantId, {
+      ...auditEntry(SYSTEM_ACTOR, 'record.partner-roles-removed', req.tenantId, {
         ...entry,
       }),
       requestId: req.id,

@@ -2,10 +2,10 @@
  * Turning the names someone wrote into people in the tenant: one match is used, several become a
  * question on a choice card, none is reported. Shared by every capability that targets people.
  */
-import type { PersonQuestion } from '../cards/types';
+import type { PersonQuestion } from '../domain/payloads';
 import { joinNames } from '../domain/people';
 import type { CardActionData } from '../cards/verbs';
-import type { DeskRequest, RequestTarget } from '../domain/request';
+import { sameKind, type DeskRequest, type RequestTarget } from '../domain/request';
 import type { Store } from '../store/types';
 import type { TenantUser } from '../tenant/types';
 import type { Directory } from './directory';
@@ -50,13 +50,13 @@ export async function resolvePeople(
  * of the candidates the card offered (read from the stored draft, never from the card); anything
  * else is a tampered card, refused and audited. Returns the updated draft, or a message to show.
  */
-export async function applyPersonChoices(
+export async function applyPersonChoices<R extends DeskRequest>(
   store: Store,
-  req: DeskRequest,
+  req: R,
   actor: Actor,
   data: CardActionData,
-): Promise<{ updated: DeskRequest } | { message: string }> {
-  const questions = (req.payload.questions ?? []) as PersonQuestionData[];
+): Promise<{ updated: R } | { message: string }> {
+  const questions = req.payload.questions ?? [];
   if (data.choices.length !== questions.length) return { message: 'Please choose one person for each name.' };
   const chosen: Omit<RequestTarget, 'status'>[] = [];
   for (let i = 0; i < questions.length; i++) {
@@ -80,17 +80,20 @@ export async function applyPersonChoices(
   }
   const seen = new Set<string>();
   const targets = [...req.targets, ...chosen].filter((t) => (seen.has(t.userId) ? false : (seen.add(t.userId), true)));
-  const updated = await store.requests.update(
-    req.id,
-    req.version,
-    { targets, payload: { ...req.payload, questions: [] } },
-    {
-      actorId: actor.id,
-      actorName: actor.name,
-      action: 'request.resolved',
-      tenantId: req.tenantId,
-      detail: { chosen: chosen.map((c) => c.userId) },
-    },
+  const updated = sameKind(
+    req,
+    await store.requests.update(
+      req.id,
+      req.version,
+      { targets, payload: { ...req.payload, questions: [] } },
+      {
+        actorId: actor.id,
+        actorName: actor.name,
+        action: 'request.resolved',
+        tenantId: req.tenantId,
+        detail: { chosen: chosen.map((c) => c.userId) },
+      },
+    ),
   );
   return updated
     ? { updated }

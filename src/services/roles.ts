@@ -10,20 +10,26 @@
 import { choosePersonCard } from '../cards';
 import { formatTime } from '../cards/text';
 import type { CardActionData, CardVerb } from '../cards/verbs';
-import { MAX_PEOPLE_PER_REQUEST, ROLE_NAMES, type AdminRole } from '../domain/catalog';
+import { MAX_PEOPLE_PER_REQUEST } from '../domain/catalog';
 import { checkGrantDuration, durationWords, isoDurationMs } from '../domain/grantDuration';
 import { joinNames } from '../domain/people';
-import { eligibleApprovers, licenseAssignerRole, roleAssignerRole } from '../domain/policy';
-import type { DeskRequest, RequestApprover, RequestTarget } from '../domain/request';
+import { licenseAssignerRole, roleAssignerRole } from '../domain/policy';
+import { sameKind, type DeskRequest, type RequestApprover, type RequestTarget } from '../domain/request';
 import { explainTenantError } from '../tenant/errors';
 import type { TenantUser } from '../tenant/types';
 import type { Capability, ExecutionContext, ExecutionOutcome, Precheck } from './capability';
 import type { Directory, Reads } from './directory';
-import { DRAGON_ADMIN_SCOPE, DRAGON_ADMIN_SCOPE_ID, DragonRoleAccess, isTransient, type GrantVia } from './dragonRole';
+import { isTransient } from '../tenant/errors';
+import { readApprovers } from './approvers';
+import type { GroupsInUse } from './groupsInUse';
+import { DRAGON_ADMIN_SCOPE, DRAGON_ADMIN_SCOPE_ID, DragonRoleAccess, type GrantVia } from './dragonRole';
 import { GrantService, type TimerRegistry } from './grants';
-import { applyPersonChoices, notFoundText, resolvePeople, targetOf, type PersonQuestionData } from './people';
+import { applyPersonChoices, notFoundText, resolvePeople, targetOf } from './people';
 import type { RequestEngine } from './requests';
-import { card, text, type Actor, type AdaptiveCard, type ClickResult, type Reply, type ServiceDeps } from './types';
+import { card, text, type Actor, type ClickResult, type Reply, type ServiceDeps } from './types';
+import { auditEntry, SYSTEM_ACTOR } from './audit';
+
+type RoleRequest = DeskRequest<'role.assign' | 'role.remove'>;
 
 export const DRAGON_ADMIN_SUBJECT = 'dragon-admin';
 const ROLE_KINDS = ['role.assign', 'role.remove'] as const;
@@ -37,19 +43,19 @@ export interface RoleAsk {
   justification?: string;
 }
 
-export class RoleService implements Capability {
+export class RoleService implements Capability<'role.assign' | 'role.remove'> {
   readonly kinds = ROLE_KINDS;
   readonly access: DragonRoleAccess;
   readonly grants: GrantService;
-  private groupNames = new Map<string, string>();
 
   constructor(
     private readonly deps: ServiceDeps,
     private readonly directory: Directory,
     private readonly engine: RequestEngine,
+    groups: GroupsInUse,
   ) {
-    this.access = new DragonRoleAccess(deps.tenant, deps.config);
-    this.grants = new GrantService(deps, directory, this.access);
+    this.access = new DragonRoleAccess(deps.tenant, deps.config, groups);
+    this.grants = new GrantService(deps, directory, this.access, engine.notifications);
     engine.register(this);
     for (const k of this.kinds)
       engine.onDraftChoice(k, (req, actor, data, verb) => this.onChoice(req, actor, data, verb));
@@ -85,16 +91,15 @@ export class RoleService implements Capability {
     await this.directory.warmAsker(actor.id);
     const people = await resolvePeople(this.directory, users, actor);
     if (people.notFound.length) return [text(notFoundText(people.notFound, this.deps.config.mode))];
-    return this.engine.startDraft(
-      actor,
-      {
+    return this.engine.startDraft(actor, {
+      draft: {
         kind,
         subject: DRAGON_ADMIN_SUBJECT,
         justification: ask.justification,
         payload: { questions: people.questions, ...(duration ? { duration } : {}) },
         targets: people.resolved.map(targetOf),
       },
-      {
+      detail: {
         kind,
         written: users,
         role: 'Dragon Administrator',
@@ -102,12 +107,12 @@ export class RoleService implements Capability {
         duration,
         justification: ask.justification,
       },
-      !people.questions.length,
-      (req) => this.nextStep(req, actor),
-    );
+      ready: !people.questions.length,
+      next: (req) => this.nextStep(req, actor),
+    });
   }
 
-  private async onChoice(req: DeskRequest, actor: Actor, data: CardActionData, verb: CardVerb): Promise<ClickResult> {
+  private async onChoice(req: RoleRequest, actor: Actor, data: CardActionData, verb: CardVerb): Promise<ClickResult> {
     if (verb !== 'request.resolve')
       return { message: 'This request is about the Dragon Administrator role; there is no license to choose.' };
     const applied = await applyPersonChoices(this.deps.store, req, actor, data);
@@ -120,23 +125,20 @@ export class RoleService implements Capability {
   }
 
   /** Ask which person when a name is ambiguous, then check and show the draft card. */
-  private async nextStep(req: DeskRequest, actor: Actor): Promise<Reply[]> {
-    const questions = (req.payload.questions ?? []) as PersonQuestionData[];
-    if (questions.length)
-      return [
-        card(choosePersonCard(req, questions) as unknown as AdaptiveCard, { requestId: req.id, role: 'requester' }),
-      ];
+  private async nextStep(req: RoleRequest, actor: Actor): Promise<Reply[]> {
+    const questions = req.payload.questions ?? [];
+    if (questions.length) return [card(choosePersonCard(req, questions), { requestId: req.id, role: 'requester' })];
     return this.engine.prepareDraft(req, actor);
   }
 
   /**
-   * Issue 5, item 5: a Dragon administrator asking for a license hears plainly that their role
+   * a Dragon administrator asking for a license hears plainly that their role
    * does not allow assigning one, before the license flow routes the request like anyone else's.
    */
   async licenseNote(actor: Actor): Promise<Reply[]> {
     // A note, not a decision (who may assign directly is read fresh by the license service), so the
     // roles that service just read serve here too.
-    const roles = await this.directory.rolesOf(actor.id, false);
+    const roles = await this.directory.rolesOf(actor.id, 'cached');
     if (!roles.has('dragonAdministrator') || licenseAssignerRole(roles)) return [];
     return [
       text(
@@ -147,28 +149,27 @@ export class RoleService implements Capability {
 
   // ---------------------------------------------------------------- capability
 
-  title(req: DeskRequest): string {
+  title(req: RoleRequest): string {
     if (req.kind === 'role.remove') return 'Remove the Dragon Administrator role';
     const ms = typeof req.payload.duration === 'string' ? isoDurationMs(req.payload.duration) : undefined;
     return ms ? `Dragon Administrator role for ${durationWords(ms)}` : 'Dragon Administrator role';
   }
 
-  async cardContext(req: DeskRequest) {
+  async cardContext(req: RoleRequest) {
     const lines = [`Scope: ${DRAGON_ADMIN_SCOPE}.`, await this.howLine(req)];
     const timing = this.timingLine(req);
     if (timing) lines.push(timing);
-    const extra = ((req.payload.notes as string[] | undefined) ?? []).filter((n) => !lines.includes(n));
+    const extra = (req.payload.notes ?? []).filter((n) => !lines.includes(n));
     return { subject: 'Dragon Administrator role', notes: [...lines, ...extra] };
   }
 
-  private async howLine(req: DeskRequest): Promise<string> {
-    const groupId = this.access.groupId;
+  private async howLine(req: RoleRequest): Promise<string> {
+    const groupId = await this.access.groupId('cached');
     if (req.kind === 'role.remove')
       return groupId
         ? `Removes membership of the group “${await this.groupName(groupId)}” and any direct assignment of the role.`
         : 'Removes the direct assignment of the role.';
-    const via =
-      (req.payload.via as GrantVia | undefined) ?? this.access.viaFor(typeof req.payload.duration === 'string');
+    const via = req.payload.via ?? (await this.access.viaFor(typeof req.payload.duration === 'string', 'cached'));
     if (via === 'direct')
       return 'Carried out as a direct role assignment at directory scope “/” (no Dragon Administrators group is configured).';
     const name = await this.groupName(groupId!);
@@ -177,22 +178,22 @@ export class RoleService implements Capability {
       : `Carried out as membership of the role-assignable group “${name}”, which holds the role.`;
   }
 
-  private timingLine(req: DeskRequest): string | undefined {
+  private timingLine(req: RoleRequest): string | undefined {
     if (req.kind !== 'role.assign' || typeof req.payload.duration !== 'string') return undefined;
     if (typeof req.payload.endsAt === 'string') return endLine(req.payload.endsAt);
     const words = durationWords(isoDurationMs(req.payload.duration) ?? 0);
     return `Time-bound: ${words} from when it is granted. It ends by itself; the person is reminded ${this.deps.config.grantReminderMinutes} minutes before.`;
   }
 
-  async canActDirectly(actor: Actor, _req?: DeskRequest, reads: Reads = 'fresh'): Promise<boolean> {
-    return roleAssignerRole(await this.directory.rolesOf(actor.id, reads === 'fresh')) !== undefined;
+  async canActDirectly(actor: Actor, _req?: RoleRequest, reads: Reads = 'fresh'): Promise<boolean> {
+    return roleAssignerRole(await this.directory.rolesOf(actor.id, reads)) !== undefined;
   }
 
-  requiresJustification(_req: DeskRequest, direct: boolean): boolean {
+  requiresJustification(_req: RoleRequest, direct: boolean): boolean {
     return !direct;
   }
 
-  async precheck(req: DeskRequest, _actor: Actor, reads: Reads = 'fresh'): Promise<Precheck> {
+  async precheck(req: RoleRequest, _actor: Actor, reads: Reads = 'fresh'): Promise<Precheck> {
     const users = await this.directory.users(
       req.targets.map((t) => t.userId),
       reads,
@@ -214,7 +215,7 @@ export class RoleService implements Capability {
   }
 
   private async targetProblem(
-    req: DeskRequest,
+    req: RoleRequest,
     t: RequestTarget,
     u: TenantUser | undefined,
   ): Promise<string | undefined> {
@@ -225,7 +226,7 @@ export class RoleService implements Capability {
     const h = await this.access.holding(u.id);
     if (req.kind === 'role.assign' && h.holds) {
       const how = h.inGroup
-        ? `as a member of “${await this.groupName(this.access.groupId!)}”`
+        ? `as a member of “${await this.groupName((await this.access.groupId('cached'))!)}”`
         : h.directAssignmentIds.length
           ? 'through a direct role assignment'
           : 'through another group';
@@ -245,38 +246,13 @@ export class RoleService implements Capability {
     return undefined;
   }
 
-  async approvers(req: DeskRequest, reads: Reads = 'fresh'): Promise<RequestApprover[]> {
-    const targetIds = req.targets.map((t) => t.userId);
-    const groupId = this.access.groupId;
-    if (groupId) {
-      const owners = eligibleApprovers(await this.directory.groupOwners(groupId, reads), req.requesterId, targetIds);
-      if (owners.length) {
-        const name = await this.groupName(groupId);
-        return owners.map((o) => ({
-          approverId: o.id,
-          displayName: o.displayName,
-          reason: `an owner of the group “${name}”, which holds the Dragon Administrator role`,
-        }));
-      }
-    }
-    const why = groupId
-      ? 'the Dragon Administrators group has no enabled owner who can decide'
-      : 'no Dragon Administrators group is configured';
-    const out: RequestApprover[] = [];
-    for (const role of ['globalAdministrator', 'privilegedRoleAdministrator'] as const satisfies readonly AdminRole[]) {
-      for (const p of eligibleApprovers(
-        await this.directory.roleHolders(role, reads === 'fresh'),
-        req.requesterId,
-        targetIds,
-      )) {
-        if (!out.some((o) => o.approverId === p.id))
-          out.push({ approverId: p.id, displayName: p.displayName, reason: `a ${ROLE_NAMES[role]} (${why})` });
-      }
-    }
-    return out;
+  async approvers(req: RoleRequest, reads: Reads = 'fresh'): Promise<RequestApprover[]> {
+    const groupId = await this.access.groupId();
+    const group = groupId ? { id: groupId, fallbackName: 'Dragon Administrators' } : undefined;
+    return readApprovers(this.directory, req, { of: 'dragon-admin' }, group, this.deps.config.approverFallback, reads);
   }
 
-  completedMessage(req: DeskRequest): string {
+  completedMessage(req: RoleRequest): string {
     if (req.kind === 'role.remove')
       return `Your Dragon Administrator role was removed (request #${req.id}, asked by ${req.requesterName}).`;
     const ends =
@@ -288,7 +264,7 @@ export class RoleService implements Capability {
 
   // ---------------------------------------------------------------- execution
 
-  async execute(req: DeskRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
+  async execute(req: RoleRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
     const current = req.kind === 'role.assign' ? await this.fixTiming(req) : req;
     const todo = current.targets.filter((t) => t.status === 'waiting');
     for (const t of todo) {
@@ -316,9 +292,8 @@ export class RoleService implements Capability {
    * A time-bound grant runs from when it is carried out, not from when it was asked: the end is
    * fixed once, at the first execution, and kept by a resumed one.
    */
-  private async fixTiming(req: DeskRequest): Promise<DeskRequest> {
-    const via =
-      (req.payload.via as GrantVia | undefined) ?? this.access.viaFor(typeof req.payload.duration === 'string');
+  private async fixTiming(req: RoleRequest): Promise<RoleRequest> {
+    const via = req.payload.via ?? (await this.access.viaFor(typeof req.payload.duration === 'string'));
     const changes: Record<string, unknown> = {};
     if (!req.payload.via) changes.via = via;
     if (typeof req.payload.duration === 'string' && typeof req.payload.endsAt !== 'string') {
@@ -330,20 +305,15 @@ export class RoleService implements Capability {
       req.id,
       req.version,
       { payload: { ...req.payload, ...changes } },
-      {
-        actorId: 'dragon-desk',
-        actorName: 'Dragon Desk',
-        action: 'role.timing',
-        tenantId: req.tenantId,
-        detail: changes,
-      },
+      auditEntry(SYSTEM_ACTOR, 'role.timing', req.tenantId, changes),
     );
     if (!updated) throw new Error(`request #${req.id} changed while it was being carried out`);
-    return updated;
+    return sameKind(req, updated);
   }
 
-  private async assignOne(req: DeskRequest, t: RequestTarget, ctx: ExecutionContext): Promise<void> {
-    const via = req.payload.via as GrantVia;
+  private async assignOne(req: RoleRequest, t: RequestTarget, ctx: ExecutionContext): Promise<void> {
+    // Fixed (with the end time) by fixTiming before the first grant.
+    const via = req.payload.via!;
     const endsAt = typeof req.payload.endsAt === 'string' ? req.payload.endsAt : undefined;
     const duration = typeof req.payload.duration === 'string' ? req.payload.duration : undefined;
     // The grant record and its timers exist before the role does: nothing time-bound without an end.
@@ -355,7 +325,7 @@ export class RoleService implements Capability {
           requesterId: req.requesterId,
           requesterName: req.requesterName,
           via,
-          groupId: this.access.groupId,
+          groupId: await this.access.groupId(),
           justification: req.justification,
           endsAt,
         })
@@ -381,7 +351,7 @@ export class RoleService implements Capability {
       );
   }
 
-  private async removeOne(req: DeskRequest, t: RequestTarget, ctx: ExecutionContext): Promise<void> {
+  private async removeOne(req: RoleRequest, t: RequestTarget, ctx: ExecutionContext): Promise<void> {
     try {
       await this.access.revoke(t.userId, 'all');
     } catch (err) {
@@ -391,7 +361,9 @@ export class RoleService implements Capability {
       return;
     }
     await this.grants.supersedeAll(t.userId);
-    await this.auditChange(req, t, 'graph.role.remove', this.access.groupId ? 'group' : 'direct', { ok: true });
+    await this.auditChange(req, t, 'graph.role.remove', (await this.access.groupId()) ? 'group' : 'direct', {
+      ok: true,
+    });
     if (await this.access.settlesTo(t.userId, false)) await ctx.progress(t.userId, 'done');
     else
       await ctx.progress(
@@ -402,41 +374,32 @@ export class RoleService implements Capability {
       );
   }
 
-  /** Issue 5, item 6: the audit entry of a role change records its scope and justification. */
+  /** the audit entry of a role change records its scope and justification. */
   private async auditChange(
-    req: DeskRequest,
+    req: RoleRequest,
     t: RequestTarget,
     action: string,
     via: GrantVia,
     detail: Record<string, unknown>,
   ): Promise<void> {
     await this.deps.store.audit.append({
-      actorId: 'dragon-desk',
-      actorName: 'Dragon Desk',
-      action,
-      requestId: req.id,
-      tenantId: req.tenantId,
-      detail: {
+      ...auditEntry(SYSTEM_ACTOR, action, req.tenantId, {
         userId: t.userId,
         role: 'Dragon Administrator',
         scope: DRAGON_ADMIN_SCOPE,
         directoryScopeId: DRAGON_ADMIN_SCOPE_ID,
         via,
-        groupId: this.access.groupId,
+        groupId: await this.access.groupId(),
         justification: req.justification,
         approvedBy: req.decidedBy,
         ...detail,
-      },
+      }),
+      requestId: req.id,
     });
   }
 
   private async groupName(groupId: string): Promise<string> {
-    const cached = this.groupNames.get(groupId);
-    if (cached) return cached;
-    const g = await this.deps.tenant.getGroup(groupId).catch(() => undefined);
-    const name = g?.displayName ?? 'Dragon Administrators';
-    if (g) this.groupNames.set(groupId, name);
-    return name;
+    return (await this.directory.groupName(groupId)) ?? 'Dragon Administrators';
   }
 }
 

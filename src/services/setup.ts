@@ -5,9 +5,8 @@
  * that is in place and says so.
  *
  * Groups are found by the configured ids, else by what an earlier set-up recorded, else by display
- * name. Groups set-up creates (or finds by name) are recorded in the store and fill the config's
- * gaps — the one hook that lets the license and role flows use them without a restart or an edit
- * of env files.
+ * name. Groups set-up creates (or finds by name) are recorded in the store (groupsInUse.ts), where
+ * every instance's license and role flows find them without a restart or an edit of env files.
  */
 import { noticeCard } from '../cards';
 import { LICENSE_INFO, type AdminRole, type LicenseKind } from '../domain/catalog';
@@ -24,15 +23,19 @@ import {
   type SetupPlan,
   type SetupStep,
 } from '../domain/setupPlan';
-import { explainTenantError, isNotFound, tenantErrorKind } from '../tenant/errors';
+import { explainTenantError, isAlreadyAssigned, isNotFound, tenantErrorKind } from '../tenant/errors';
 import { TenantError, type TenantGroup } from '../tenant/types';
 import { DirectOnlyCapability, type Capability, type ExecutionOutcome, type Precheck } from './capability';
 import type { Directory } from './directory';
-import { DRAGON_ADMIN_SCOPE_ID, DRAGON_ADMIN_TEMPLATE, isTransient } from './dragonRole';
+import { isTransient } from '../tenant/errors';
+import { DRAGON_ADMIN_SCOPE_ID, DRAGON_ADMIN_TEMPLATE } from './dragonRole';
+import type { GroupsInUse } from './groupsInUse';
 import type { RequestEngine } from './requests';
-import { card, text, type Actor, type AdaptiveCard, type Reply, type ServiceDeps } from './types';
+import { card, text, type Actor, type Reply, type ServiceDeps } from './types';
+import { auditEntry, SYSTEM_ACTOR } from './audit';
 
-export const SETUP_RECORDS = 'setup';
+type SetupRequest = DeskRequest<'setup'>;
+
 export const SETUP_SUBJECT = 'dragon-licensing';
 
 const CONFIG_VARIABLE: Record<SetupPart, string> = {
@@ -55,53 +58,17 @@ interface Runner {
   name: string;
 }
 
-export class SetupService extends DirectOnlyCapability implements Capability {
+export class SetupService extends DirectOnlyCapability implements Capability<'setup'> {
   readonly kinds = ['setup'] as const;
 
   constructor(
     private readonly deps: ServiceDeps,
     private readonly directory: Directory,
     private readonly engine: RequestEngine,
+    private readonly groups: GroupsInUse,
   ) {
     super();
     engine.register(this);
-  }
-
-  // ---------------------------------------------------------------- config gaps
-
-  private configuredId(part: SetupPart): string | undefined {
-    return part === 'admin' ? this.deps.config.dragonAdminGroupId : this.deps.config.licenses[part].groupId;
-  }
-
-  /** Fill a gap in the config with a group set-up created or found; a configured id always wins. */
-  private adoptIntoConfig(part: SetupPart, groupId: string): boolean {
-    if (this.configuredId(part)) return false;
-    if (part === 'admin') this.deps.config.dragonAdminGroupId = groupId;
-    else this.deps.config.licenses[part].groupId = groupId;
-    return true;
-  }
-
-  /** At start-up: groups recorded by an earlier set-up fill the config's gaps. */
-  async applyRecordedGroups(): Promise<void> {
-    for (const part of SETUP_PARTS) {
-      const rec = await this.deps.store.records.get(SETUP_RECORDS, `group:${part}`);
-      if (rec && typeof rec.value.groupId === 'string') this.adoptIntoConfig(part, rec.value.groupId);
-    }
-  }
-
-  private async record(
-    part: SetupPart,
-    group: { id: string; displayName: string },
-    actorId: string,
-    created: boolean,
-  ): Promise<void> {
-    await this.deps.store.records.put(
-      SETUP_RECORDS,
-      `group:${part}`,
-      { groupId: group.id, displayName: group.displayName, created, at: this.deps.clock.now().toISOString() },
-      actorId,
-    );
-    this.adoptIntoConfig(part, group.id);
   }
 
   // ---------------------------------------------------------------- looking
@@ -109,14 +76,14 @@ export class SetupService extends DirectOnlyCapability implements Capability {
   private async findGroup(
     part: SetupPart,
   ): Promise<{ group?: TenantGroup; configuredIdMissing?: ObservedPart['configuredIdMissing'] }> {
-    const configured = this.configuredId(part);
+    const configured = this.groups.configured(part);
     if (configured) {
       const g = await this.deps.tenant.getGroup(configured);
       return g ? { group: g } : { configuredIdMissing: { variable: CONFIG_VARIABLE[part], id: configured } };
     }
-    const rec = await this.deps.store.records.get(SETUP_RECORDS, `group:${part}`);
-    if (rec && typeof rec.value.groupId === 'string') {
-      const g = await this.deps.tenant.getGroup(rec.value.groupId);
+    const recorded = await this.groups.recorded(part);
+    if (recorded) {
+      const g = await this.deps.tenant.getGroup(recorded);
       if (g) return { group: g };
     }
     return { group: await this.deps.tenant.findGroupByName(SETUP_GROUP_NAMES[part]) };
@@ -124,7 +91,7 @@ export class SetupService extends DirectOnlyCapability implements Capability {
 
   /** Reads only: what the tenant has for each part. */
   async observe(): Promise<ObservedPart[]> {
-    const seats = await this.directory.seats(true);
+    const seats = await this.directory.seats('fresh');
     return Promise.all(
       SETUP_PARTS.map(async (part): Promise<ObservedPart> => {
         const found = await this.findGroup(part);
@@ -162,7 +129,7 @@ export class SetupService extends DirectOnlyCapability implements Capability {
   private async planFor(
     personId: string,
   ): Promise<{ plan: SetupPlan; observed: ObservedPart[]; roles: Set<AdminRole> }> {
-    const [observed, roles] = await Promise.all([this.observe(), this.directory.rolesOf(personId, true)]);
+    const [observed, roles] = await Promise.all([this.observe(), this.directory.rolesOf(personId, 'fresh')]);
     return { plan: planSetup(observed, roles), observed, roles };
   }
 
@@ -170,7 +137,7 @@ export class SetupService extends DirectOnlyCapability implements Capability {
 
   /** "set up Dragon licensing" */
   async ask(actor: Actor): Promise<Reply[]> {
-    const roles = await this.directory.rolesOf(actor.id, true);
+    const roles = await this.directory.rolesOf(actor.id, 'fresh');
     if (!mayRunAny(roles))
       return [
         text(
@@ -180,7 +147,7 @@ export class SetupService extends DirectOnlyCapability implements Capability {
     const { plan, observed } = await this.planFor(actor.id);
     if (!plan.hasWork) {
       const adopted = await this.adoptFound(observed, actor.id);
-      return [card(this.summaryCard(plan, adopted) as unknown as AdaptiveCard)];
+      return [card(this.summaryCard(plan, adopted))];
     }
     const req = await this.deps.store.requests.create(
       {
@@ -208,10 +175,9 @@ export class SetupService extends DirectOnlyCapability implements Capability {
   private async adoptFound(observed: ObservedPart[], actorId: string): Promise<string[]> {
     const adopted: string[] = [];
     for (const o of observed) {
-      if (!o.group || this.configuredId(o.part)) continue;
-      const rec = await this.deps.store.records.get(SETUP_RECORDS, `group:${o.part}`);
-      if (rec?.value.groupId === o.group.id) continue;
-      await this.record(o.part, o.group, actorId, false);
+      if (!o.group || this.groups.configured(o.part)) continue;
+      if ((await this.groups.recorded(o.part)) === o.group.id) continue;
+      await this.groups.record(o.part, o.group, actorId, false);
       adopted.push(o.group.displayName);
     }
     return adopted;
@@ -242,19 +208,17 @@ export class SetupService extends DirectOnlyCapability implements Capability {
     return 'Dragon licensing, as Microsoft recommends';
   }
 
-  async cardContext(req: DeskRequest) {
+  cardContext(req: SetupRequest) {
     const after = req.state === 'completed' || req.state === 'failed';
-    const notes = after
-      ? ((req.payload.notes as string[] | undefined) ?? [])
-      : ((req.payload.plan as string[] | undefined) ?? []);
+    const notes = after ? (req.payload.notes ?? []) : (req.payload.plan ?? []);
     return { notes };
   }
 
   async canActDirectly(actor: Actor): Promise<boolean> {
-    return mayRunAny(await this.directory.rolesOf(actor.id, true));
+    return mayRunAny(await this.directory.rolesOf(actor.id, 'fresh'));
   }
 
-  async precheck(req: DeskRequest, actor: Actor): Promise<Precheck> {
+  async precheck(req: SetupRequest, actor: Actor): Promise<Precheck> {
     const { plan } = await this.planFor(actor.id);
     if (!plan.hasWork)
       return {
@@ -272,7 +236,7 @@ export class SetupService extends DirectOnlyCapability implements Capability {
     return 'Dragon licensing set-up is done.';
   }
 
-  async execute(req: DeskRequest): Promise<ExecutionOutcome> {
+  async execute(req: SetupRequest): Promise<ExecutionOutcome> {
     const runner: Runner = { id: req.requesterId, name: req.requesterName };
     // Look again: the tenant may have changed since the card, and the requester's roles decide.
     const { plan, observed } = await this.planFor(runner.id);
@@ -311,7 +275,7 @@ export class SetupService extends DirectOnlyCapability implements Capability {
   }
 
   private async runPart(
-    req: DeskRequest,
+    req: SetupRequest,
     part: SetupPart,
     steps: SetupStep[],
     o: ObservedPart,
@@ -328,7 +292,7 @@ export class SetupService extends DirectOnlyCapability implements Capability {
         ...(part === 'admin' ? { isAssignableToRole: true } : {}),
       });
       // Record at once: a resumed execution must find this group, not create a second one.
-      await this.record(part, g, runner.id, true);
+      await this.groups.record(part, g, runner.id, true);
       groupId = g.id;
       name = g.displayName;
       await this.audit(req, 'graph.setup.create-group', {
@@ -354,9 +318,7 @@ export class SetupService extends DirectOnlyCapability implements Capability {
           this.deps.tenant.createRoleAssignment(DRAGON_ADMIN_TEMPLATE, id, DRAGON_ADMIN_SCOPE_ID),
         );
       } catch (err) {
-        // [U] Graph's code for a duplicate directory role assignment; the dev tenant answers 409.
-        if (!(err instanceof TenantError && (err.status === 409 || tenantErrorKind(err) === 'role-assignment-exists')))
-          throw err;
+        if (!isAlreadyAssigned(err)) throw err;
       }
       await this.audit(req, 'graph.setup.assign-role', {
         part,
@@ -374,14 +336,10 @@ export class SetupService extends DirectOnlyCapability implements Capability {
     return out;
   }
 
-  private async audit(req: DeskRequest, action: string, detail: Record<string, unknown>): Promise<void> {
+  private async audit(req: SetupRequest, action: string, detail: Record<string, unknown>): Promise<void> {
     await this.deps.store.audit.append({
-      actorId: 'dragon-desk',
-      actorName: 'Dragon Desk',
-      action,
+      ...auditEntry(SYSTEM_ACTOR, action, req.tenantId, detail),
       requestId: req.id,
-      tenantId: req.tenantId,
-      detail,
     });
   }
 }

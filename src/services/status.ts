@@ -12,9 +12,10 @@ import type { TenantUser } from '../tenant/types';
 import { Directory, licenseHolding } from './directory';
 import { GRANT_RECORDS } from './grants';
 import { resolvePeople } from './people';
+import type { GroupsInUse } from './groupsInUse';
 import type { RequestAccess } from './requestAccess';
 import { notFound, stateWords, type RequestEngine } from './requests';
-import { card, text, type Actor, type AdaptiveCard, type Reply, type ServiceDeps } from './types';
+import { card, text, type Actor, type Reply, type ServiceDeps } from './types';
 
 const HOLDERS_SHOWN = 20;
 
@@ -52,6 +53,7 @@ export class StatusService {
     private readonly directory: Directory,
     private readonly engine: RequestEngine,
     private readonly access: RequestAccess,
+    private readonly groups: GroupsInUse,
   ) {}
 
   private kinds(license?: LicenseKind): LicenseKind[] {
@@ -60,16 +62,17 @@ export class StatusService {
 
   /** May the actor see other people's licenses of this kind? Admins, and owners of that kind's group. */
   private async mayLookAtOthers(actor: Actor, kind?: LicenseKind): Promise<boolean> {
-    if (isStatusReader(await this.directory.rolesOf(actor.id, false))) return true;
+    if (isStatusReader(await this.directory.rolesOf(actor.id, 'cached'))) return true;
+    const groups = await this.groups.all('cached');
     for (const k of this.kinds(kind)) {
-      const g = this.deps.config.licenses[k].groupId;
+      const g = groups[k];
       if (g && (await this.directory.isGroupOwner(g, actor.id))) return true;
     }
     return false;
   }
 
   async seats(_actor: Actor, license?: LicenseKind): Promise<Reply[]> {
-    const seats = await this.directory.seats(false);
+    const seats = await this.directory.seats('cached');
     const rows = this.kinds(license).map((k) => ({
       kind: k,
       label: LICENSE_INFO[k].label,
@@ -77,10 +80,10 @@ export class StatusService {
       total: seats[k].total,
       purchase: LICENSE_INFO[k].purchase,
     }));
-    return [card(seatsCard(rows) as unknown as AdaptiveCard)];
+    return [card(seatsCard(rows))];
   }
 
-  async purchase(license?: LicenseKind): Promise<Reply[]> {
+  purchase(license?: LicenseKind): Reply[] {
     return [
       card(
         noticeCard({
@@ -88,7 +91,7 @@ export class StatusService {
           text: 'Microsoft sells the two Dragon Copilot license kinds through different channels:',
           tone: 'default',
           facts: this.kinds(license).map((k) => ({ title: LICENSE_INFO[k].label, value: LICENSE_INFO[k].purchase })),
-        }) as unknown as AdaptiveCard,
+        }),
       ),
     ];
   }
@@ -100,7 +103,7 @@ export class StatusService {
           'Only administrators and the owners of a license group can see who holds Dragon licenses. You can ask about yourself: "do I have a Dragon license?"',
         ),
       ];
-    const seats = await this.directory.seats(false);
+    const seats = await this.directory.seats('cached');
     const replies: Reply[] = [];
     for (const kind of this.kinds(license)) {
       const skuId = seats[kind].sku?.skuId;
@@ -108,7 +111,7 @@ export class StatusService {
         replies.push(text(`There is no ${LICENSE_INFO[kind].label} subscription in the tenant.`));
         continue;
       }
-      const people = await this.deps.tenant.listUsersWithLicense(skuId, this.deps.config.licenses[kind].groupId);
+      const people = await this.deps.tenant.listUsersWithLicense(skuId, await this.groups.license(kind, 'cached'));
       const rows: string[][] = [];
       let errors = 0;
       for (const p of people) {
@@ -130,7 +133,7 @@ export class StatusService {
             columns: ['Person', 'How', 'State'],
             rows: rows.slice(0, HOLDERS_SHOWN),
             footer: rows.length > HOLDERS_SHOWN ? `Showing ${HOLDERS_SHOWN} of ${rows.length}.` : undefined,
-          }) as unknown as AdaptiveCard,
+          }),
         ),
       );
     }
@@ -157,7 +160,7 @@ export class StatusService {
       );
       people.resolved = people.resolved.filter((p) => p.id === actor.id);
     }
-    const seats = await this.directory.seats(false);
+    const seats = await this.directory.seats('cached');
     for (const p of people.resolved) {
       const user = (await this.directory.user(p.id)) ?? p;
       replies.push(text(this.describeHolding(user, seats, license, p.id === actor.id)));
@@ -206,7 +209,7 @@ export class StatusService {
             joinNames(r.targets.map((t) => t.displayName)),
             this.stateLine(r),
           ]),
-        }) as unknown as AdaptiveCard,
+        }),
       ),
     ];
   }
@@ -259,8 +262,8 @@ export class StatusService {
 
   /** May the actor see who else holds the Dragon Administrator role? Admins and the role group's owner. */
   private async mayLookAtRoleHolders(actor: Actor): Promise<boolean> {
-    if (isStatusReader(await this.directory.rolesOf(actor.id, false))) return true;
-    const group = this.deps.config.dragonAdminGroupId;
+    if (isStatusReader(await this.directory.rolesOf(actor.id, 'cached'))) return true;
+    const group = await this.groups.admin('cached');
     return !!group && (await this.directory.isGroupOwner(group, actor.id));
   }
 
@@ -309,14 +312,7 @@ export class StatusService {
 
   /** Who holds the Dragon Administrator role, and how (group, direct, time-bound until when). */
   async roleHolders(actor: Actor): Promise<Reply[]> {
-    const roles = await this.directory.rolesOf(actor.id, false);
-    if (
-      !isStatusReader(roles) &&
-      !(
-        this.deps.config.dragonAdminGroupId &&
-        (await this.directory.isGroupOwner(this.deps.config.dragonAdminGroupId, actor.id))
-      )
-    )
+    if (!(await this.mayLookAtRoleHolders(actor)))
       return [
         text(
           'Only administrators and the owner of the Dragon Administrators group can see who holds the Dragon Administrator role.',
@@ -357,7 +353,7 @@ export class StatusService {
           title: 'Dragon administrators',
           columns: ['Person', 'How', 'Until'],
           rows,
-        }) as unknown as AdaptiveCard,
+        }),
       ),
     ];
   }

@@ -6,6 +6,7 @@
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Logger } from '../log';
+import type { AdaptiveCard } from '../cards/types';
 import type { Store, CardMessage } from '../store/types';
 import type { TenantClient } from '../tenant/types';
 
@@ -16,7 +17,7 @@ export interface Actor {
   tenantId: string;
 }
 
-export type AdaptiveCard = Record<string, unknown>;
+export type { AdaptiveCard } from '../cards/types';
 
 /** Something to show a person. A card about a request is remembered so it can be updated in place. */
 export type Reply =

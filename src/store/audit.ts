@@ -16,7 +16,7 @@ export async function insertAudit(
   entries: AuditEntry | readonly AuditEntry[],
   st: PreparedStatements,
 ): Promise<void> {
-  const list = Array.isArray(entries) ? entries : [entries as AuditEntry];
+  const list: readonly AuditEntry[] = isList(entries) ? entries : [entries];
   if (list.length === 0) return;
   const at = nowIso(clock);
   const rows = list.map((entry) => ({
@@ -36,7 +36,7 @@ function toAuditRow(row: AuditDbRow): AuditRow {
   const out: AuditRow = { id: row.id, at: row.at, tenantId: row.tenant_id, actorId: row.actor_id, action: row.action };
   if (row.actor_name !== null) out.actorName = row.actor_name;
   if (row.request_id !== null) out.requestId = row.request_id;
-  if (row.detail !== null) out.detail = fromJson(row.detail);
+  if (row.detail !== null) out.detail = fromJson<Record<string, unknown>>(row.detail);
   const graphRequestId = opt(row.graph_request_id);
   if (graphRequestId !== undefined) out.graphRequestId = graphRequestId;
   return out;
@@ -75,4 +75,8 @@ export class SqlAuditStore implements AuditStore {
       .execute();
     return rows.map(toAuditRow);
   }
+}
+
+function isList(entries: AuditEntry | readonly AuditEntry[]): entries is readonly AuditEntry[] {
+  return Array.isArray(entries);
 }

@@ -72,7 +72,7 @@ export class SqlBotStorage implements Storage {
     const entries = Object.entries(changes);
     if (entries.length === 0) return;
     await casTransaction(this.db).execute(async (trx) => {
-      for (const [key, item] of entries) await writeOne(trx, key, (item ?? {}) as StoreItem);
+      for (const [key, item] of entries) await writeOne(trx, key, item ?? {});
     });
   }
 

@@ -18,15 +18,17 @@ export function isoUtc(value: string): string {
   return t.toISOString();
 }
 
-export function toJson(value: Record<string, unknown>): string {
+export function toJson(value: object): string {
   return JSON.stringify(value);
 }
 
-export function fromJson(text: string): Record<string, unknown> {
+/**
+ * A JSON object column as the type it was written as (a request's payload of its kind, a record of
+ * its kind); anything but an object reads as an empty one.
+ */
+export function fromJson<T extends object = Record<string, unknown>>(text: string): T {
   const parsed: unknown = JSON.parse(text);
-  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-    ? (parsed as Record<string, unknown>)
-    : {};
+  return (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {}) as T;
 }
 
 /** NULL columns become absent properties, as the domain types use optional fields. */

@@ -14,7 +14,7 @@ import {
   type RawBuilder,
   type SqliteDatabase,
 } from 'kysely';
-import type { Pool as PgPool } from 'pg';
+import type { Pool as PgPool, PoolConfig } from 'pg';
 import type { Database } from './schema';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -181,13 +181,37 @@ export interface PostgresOptions {
   onPoolError?: (err: Error) => void;
   maxConnections?: number;
   onQuery?: QueryObserver;
+  /**
+   * Asked for the password of every new connection (a Microsoft Entra token, which expires within
+   * the hour); the URL then carries none.
+   */
+  password?: () => Promise<string>;
+}
+
+/**
+ * pg lets a connectionString override every other setting, the password included (even an empty
+ * one), so a password function only works with the URL taken apart.
+ */
+export function poolSettings(databaseUrl: string, password?: () => Promise<string>): PoolConfig {
+  if (!password) return { connectionString: databaseUrl };
+  const url = new URL(databaseUrl);
+  const sslmode = url.searchParams.get('sslmode') ?? 'verify-full';
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 5432,
+    user: decodeURIComponent(url.username),
+    database: decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined,
+    // Entra tokens go only over verified TLS; 'disable' is honoured for a local test server.
+    ssl: sslmode === 'disable' ? false : { rejectUnauthorized: sslmode !== 'no-verify' },
+    password,
+  };
 }
 
 export function postgresConnection(databaseUrl: string, opts: PostgresOptions = {}): Connection {
   // pg is loaded only with DATABASE_URL: a SQLite instance never needs it (~1 MB resident).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Pool } = require('pg') as { Pool: typeof PgPool };
-  const pool = new Pool({ connectionString: databaseUrl, max: opts.maxConnections ?? 10 });
+  const pool = new Pool({ ...poolSettings(databaseUrl, opts.password), max: opts.maxConnections ?? 10 });
   // Without a listener an idle client's error would crash the process; the next query that needs
   // the database reports the outage instead (and /readyz turns red through ping()).
   pool.on('error', opts.onPoolError ?? (() => undefined));

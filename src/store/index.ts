@@ -14,6 +14,7 @@ import type { StoreClock } from './codec';
 import { SqlConversationStore } from './conversations';
 import { postgresConnection, sqliteConnection, type Connection, type QueryObserver } from './dialect';
 import { migrationProvider } from './migrations';
+import { SqlOutboxStore } from './outbox';
 import { SqlRecordStore } from './records';
 import { SqlRequestStore } from './requests';
 import { SqlTimerStore } from './timers';
@@ -35,6 +36,8 @@ export interface OpenStoreOptions {
   onQuery?: QueryObserver;
   /** PostgreSQL: an idle pooled connection failed (the pool replaces it). */
   onPoolError?: (err: Error) => void;
+  /** PostgreSQL: the password for each new connection (a Microsoft Entra token) instead of the URL's. */
+  databasePassword?: () => Promise<string>;
 }
 
 const systemClock: StoreClock = { now: () => new Date() };
@@ -45,7 +48,7 @@ async function migrate(conn: Connection): Promise<void> {
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const which = failed ? `migration ${failed}` : 'migration';
-    throw new Error(`Store ${which} failed: ${error instanceof Error ? error.message : String(error)}`, {
+    throw new Error(`Store ${which} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`, {
       cause: error,
     });
   }
@@ -62,6 +65,7 @@ function storeOn(conn: Connection, clock: StoreClock): Store {
     conversations: new SqlConversationStore(db, clock),
     timers: new SqlTimerStore(db, clock),
     records: new SqlRecordStore(db, clock),
+    outbox: new SqlOutboxStore(db, clock),
     botStorage: new SqlBotStorage(db),
     async ping() {
       await sql`select 1`.execute(db);
@@ -87,7 +91,11 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const clock = opts.clock ?? systemClock;
   if (opts.databaseUrl) {
     return openOn(
-      postgresConnection(opts.databaseUrl, { onQuery: opts.onQuery, onPoolError: opts.onPoolError }),
+      postgresConnection(opts.databaseUrl, {
+        onQuery: opts.onQuery,
+        onPoolError: opts.onPoolError,
+        password: opts.databasePassword,
+      }),
       clock,
     );
   }

@@ -93,7 +93,7 @@ export class PreparedStatements {
     // root or a transaction of it (the stores' own), never another database's.
     const direct = this.direct?.run<R>(c.sql, parameters, db.isTransaction);
     if (direct) return direct;
-    return db.executeQuery(CompiledQuery.raw(c.sql, parameters) as CompiledQuery<R>);
+    return db.executeQuery(CompiledQuery.raw(c.sql, parameters));
   }
 
   private compile<V extends Values, R>(

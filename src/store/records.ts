@@ -1,8 +1,8 @@
-/** Keyed JSON records of guided flows (partner of record, partner roles removed), by (kind, key). */
+/** Keyed JSON records (partner of record, grants, set-up's groups…), by (kind, key), typed by kind. */
 import type { Kysely } from 'kysely';
 import { fromJson, nowIso, toJson, type StoreClock } from './codec';
 import type { Database } from './schema';
-import type { RecordStore } from './types';
+import type { RecordKind, RecordStore, StoredRecord } from './types';
 
 export class SqlRecordStore implements RecordStore {
   constructor(
@@ -10,8 +10,8 @@ export class SqlRecordStore implements RecordStore {
     private readonly clock: StoreClock,
   ) {}
 
-  async put(kind: string, key: string, value: Record<string, unknown>, actorId: string): Promise<void> {
-    const row = { kind, key, value: toJson(value), actor_id: actorId, updated_at: nowIso(this.clock) };
+  async put<T extends object>(kind: RecordKind<T>, key: string, value: T, actorId: string): Promise<void> {
+    const row = { kind: kind.name, key, value: toJson(value), actor_id: actorId, updated_at: nowIso(this.clock) };
     await this.db
       .insertInto('records')
       .values(row)
@@ -23,27 +23,27 @@ export class SqlRecordStore implements RecordStore {
       .execute();
   }
 
-  async get(
-    kind: string,
-    key: string,
-  ): Promise<{ value: Record<string, unknown>; actorId: string; updatedAt: string } | undefined> {
+  async get<T extends object>(kind: RecordKind<T>, key: string): Promise<StoredRecord<T> | undefined> {
     const row = await this.db
       .selectFrom('records')
-      .select(['value', 'actor_id', 'updated_at'])
-      .where('kind', '=', kind)
+      .select(['key', 'value', 'actor_id', 'updated_at'])
+      .where('kind', '=', kind.name)
       .where('key', '=', key)
       .executeTakeFirst();
-    return row ? { value: fromJson(row.value), actorId: row.actor_id, updatedAt: row.updated_at } : undefined;
+    return row ? toRecord<T>(row) : undefined;
   }
 
-  async list(
-    kind: string,
-  ): Promise<{ key: string; value: Record<string, unknown>; actorId: string; updatedAt: string }[]> {
-    const rows = await this.db.selectFrom('records').selectAll().where('kind', '=', kind).orderBy('key').execute();
-    return rows.map((r) => ({ key: r.key, value: fromJson(r.value), actorId: r.actor_id, updatedAt: r.updated_at }));
+  async list<T extends object>(kind: RecordKind<T>): Promise<StoredRecord<T>[]> {
+    const rows = await this.db.selectFrom('records').selectAll().where('kind', '=', kind.name).orderBy('key').execute();
+    return rows.map((r) => toRecord<T>(r));
   }
 
-  async delete(kind: string, key: string): Promise<void> {
-    await this.db.deleteFrom('records').where('kind', '=', kind).where('key', '=', key).execute();
+  async delete(kind: RecordKind<object>, key: string): Promise<void> {
+    await this.db.deleteFrom('records').where('kind', '=', kind.name).where('key', '=', key).execute();
   }
+}
+
+/** A record's value as its kind says it was written (only this kind's put writes it). */
+function toRecord<T extends object>(row: { key: string; value: string; actor_id: string; updated_at: string }) {
+  return { key: row.key, value: fromJson<T>(row.value), actorId: row.actor_id, updatedAt: row.updated_at };
 }

@@ -14,11 +14,13 @@ import {
   type RequestApprover,
   type RequestEvent,
   type RequestKind,
+  type RequestPayload,
   type RequestState,
   type RequestTarget,
   type TargetStatus,
 } from '../domain/request';
 import { insertAudit } from './audit';
+import { insertOutbox } from './outbox';
 import { casTransaction, literalLimit } from './dialect';
 import { PreparedStatements } from './prepared';
 import { fromJson, isoUtc, nowIso, opt, toJson, type StoreClock } from './codec';
@@ -53,7 +55,8 @@ function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
 }
 
 function toRequest(row: RequestRow, targets: TargetRow[], approvers: ApproverRow[]): DeskRequest {
-  const out: DeskRequest = {
+  // The payload column holds what was written for the row's kind.
+  const out = {
     id: row.id,
     tenantId: row.tenant_id,
     kind: row.kind,
@@ -62,7 +65,7 @@ function toRequest(row: RequestRow, targets: TargetRow[], approvers: ApproverRow
     requesterId: row.requester_id,
     requesterName: row.requester_name,
     subject: row.subject,
-    payload: fromJson(row.payload),
+    payload: fromJson<RequestPayload>(row.payload),
     targets: targets.map((t) => {
       const target: RequestTarget = {
         userId: t.user_id,
@@ -77,7 +80,7 @@ function toRequest(row: RequestRow, targets: TargetRow[], approvers: ApproverRow
     approvers: approvers.map((a) => ({ approverId: a.approver_id, displayName: a.display_name, reason: a.reason })),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  };
+  } as DeskRequest;
   // Unset columns are left out rather than present as undefined: cards and logs that serialise
   // the request then show only what is known.
   const optional: Partial<DeskRequest> = {
@@ -89,6 +92,7 @@ function toRequest(row: RequestRow, targets: TargetRow[], approvers: ApproverRow
     errorCode: opt(row.error_code),
     errorMessage: opt(row.error_message),
     expiresAt: opt(row.expires_at),
+    lease: row.lease_until === null ? undefined : { owner: row.lease_owner ?? undefined, until: row.lease_until },
   };
   return Object.assign(out, Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)));
 }
@@ -143,6 +147,10 @@ function changedColumns(changes: RequestChanges): Updateable<RequestsTable> {
   if (changes.errorCode !== undefined) set.error_code = changes.errorCode;
   if (changes.errorMessage !== undefined) set.error_message = changes.errorMessage;
   if (changes.expiresAt !== undefined) set.expires_at = changes.expiresAt === null ? null : isoUtc(changes.expiresAt);
+  if (changes.lease !== undefined) {
+    set.lease_owner = changes.lease.owner;
+    set.lease_until = changes.lease.until === null ? null : isoUtc(changes.lease.until);
+  }
   return set;
 }
 
@@ -324,6 +332,7 @@ export class SqlRequestStore implements RequestStore {
       if (!row) return undefined;
       const updated = await applyListChanges(trx, this.st, row, expected.state, changes);
       await insertAudit(trx, this.clock, { ...audit, requestId: id }, this.st);
+      if (changes.deliver) await insertOutbox(trx, this.clock, changes.deliver);
       return updated;
     });
   }
@@ -346,6 +355,7 @@ export class SqlRequestStore implements RequestStore {
       if (!row) return undefined;
       const updated = await applyListChanges(trx, this.st, row, undefined, changes);
       await insertAudit(trx, this.clock, { ...audit, requestId: id }, this.st);
+      if (changes.deliver) await insertOutbox(trx, this.clock, changes.deliver);
       return updated;
     });
   }
@@ -421,9 +431,9 @@ export class SqlRequestStore implements RequestStore {
     return hydrate(this.db, this.st, rows);
   }
 
-  async listRunnable(staleBefore: string, limit: number): Promise<DeskRequest[]> {
+  async listRunnable(now: string, limit: number): Promise<DeskRequest[]> {
     // Two index range reads instead of one OR, which either engine may turn into a scan.
-    const [approved, stale] = await Promise.all([
+    const [approved, lapsed] = await Promise.all([
       this.db
         .selectFrom('requests')
         .selectAll()
@@ -436,16 +446,30 @@ export class SqlRequestStore implements RequestStore {
         .selectFrom('requests')
         .selectAll()
         .where('state', '=', 'executing')
-        .where('updated_at', '<', isoUtc(staleBefore))
-        .orderBy('updated_at')
+        // No lease at all: claimed before leases existed.
+        .where((eb) => eb.or([eb('lease_until', '<', isoUtc(now)), eb('lease_until', 'is', null)]))
+        .orderBy('lease_until')
         .orderBy('id')
         .limit(literalLimit(limit))
         .execute(),
     ]);
     // Oldest first across both: work is picked up in the order it became runnable.
-    const rows = [...approved, ...stale]
-      .sort((x, y) => (x.updated_at < y.updated_at ? -1 : x.updated_at > y.updated_at ? 1 : x.id - y.id))
+    const when = (r: RequestRow) => (r.state === 'approved' ? r.updated_at : (r.lease_until ?? ''));
+    const rows = [...approved, ...lapsed]
+      .sort((x, y) => (when(x) < when(y) ? -1 : when(x) > when(y) ? 1 : x.id - y.id))
       .slice(0, limit);
     return hydrate(this.db, this.st, rows);
+  }
+
+  async renewLease(id: number, owner: string, until: string): Promise<number | undefined> {
+    const row = await this.db
+      .updateTable('requests')
+      .set((eb) => ({ lease_until: isoUtc(until), version: eb('version', '+', 1) }))
+      .where('id', '=', id)
+      .where('state', '=', 'executing')
+      .where('lease_owner', '=', owner)
+      .returning('version')
+      .executeTakeFirst();
+    return row?.version;
   }
 }

@@ -8,7 +8,7 @@
  *    width, so string order is time order and range queries use plain indexes; tests control time.
  *  - Booleans are INTEGER 0/1 (SQLite has no boolean).
  */
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 import type { RequestKind, RequestState, TargetStatus } from '../domain/request';
 import type { CardMessage } from './types';
 
@@ -33,6 +33,10 @@ export interface RequestsTable {
   created_at: string;
   updated_at: string;
   expires_at: string | null;
+  /** Who is carrying it out (executing), and until when the claim holds unless renewed. */
+  lease_owner: string | null;
+  /** While executing: the lease's end; after a transient failure, when to try again. */
+  lease_until: string | null;
 }
 
 export interface RequestTargetsTable {
@@ -105,6 +109,28 @@ export interface TimersTable {
   payload: string;
   done_at: string | null;
   created_at: string;
+  /** A worker is running it until then; after that (a crash) another may. */
+  claimed_until: string | null;
+  attempts: Generated<number>;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  /** Unique: the same message to the same person for the same event is queued once. */
+  dedupe_key: string;
+  kind: string;
+  recipient_id: string;
+  request_id: number | null;
+  payload: string;
+  state: 'pending' | 'sent' | 'failed' | 'dropped';
+  attempts: Generated<number>;
+  due_at: string;
+  claim_owner: string | null;
+  claimed_until: string | null;
+  sent_at: string | null;
+  activity_id: string | null;
+  error: string | null;
+  created_at: string;
 }
 
 export interface RecordsTable {
@@ -136,13 +162,14 @@ export interface Database {
   bot_state: BotStateTable;
   timers: TimersTable;
   records: RecordsTable;
+  outbox: OutboxTable;
   kysely_migration: KyselyMigrationTable;
   kysely_migration_lock: KyselyMigrationLockTable;
 }
 
 export type RequestRow = Selectable<RequestsTable>;
-export type NewRequestRow = Insertable<RequestsTable>;
 export type TargetRow = Selectable<RequestTargetsTable>;
 export type ApproverRow = Selectable<RequestApproversTable>;
 export type AuditDbRow = Selectable<AuditTable>;
 export type TimerRow = Selectable<TimersTable>;
+export type OutboxRow = Selectable<OutboxTable>;

@@ -6,7 +6,13 @@ import type { Database, TimerRow } from './schema';
 import type { Timer, TimerStore } from './types';
 
 function toTimer(row: TimerRow): Timer {
-  const timer: Timer = { id: row.id, kind: row.kind, dueAt: row.due_at, payload: fromJson(row.payload) };
+  const timer: Timer = {
+    id: row.id,
+    kind: row.kind,
+    dueAt: row.due_at,
+    payload: fromJson(row.payload),
+    attempts: row.attempts,
+  };
   if (row.request_id !== null) timer.requestId = row.request_id;
   return timer;
 }
@@ -39,11 +45,33 @@ export class SqlTimerStore implements TimerStore {
       .selectAll()
       .where('done_at', 'is', null)
       .where('due_at', '<=', isoUtc(now))
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', isoUtc(now))]))
       .orderBy('due_at')
       .orderBy('id')
       .limit(literalLimit(limit))
       .execute();
     return rows.map(toTimer);
+  }
+
+  async claim(id: number, until: string): Promise<boolean> {
+    const now = nowIso(this.clock);
+    const res = await this.db
+      .updateTable('timers')
+      .set({ claimed_until: isoUtc(until) })
+      .where('id', '=', id)
+      .where('done_at', 'is', null)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  async retry(id: number, at: string): Promise<void> {
+    await this.db
+      .updateTable('timers')
+      .set((eb) => ({ claimed_until: isoUtc(at), attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', id)
+      .where('done_at', 'is', null)
+      .execute();
   }
 
   async complete(id: number): Promise<boolean> {

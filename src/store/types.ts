@@ -9,6 +9,7 @@ import type {
   RequestApprover,
   RequestEvent,
   RequestKind,
+  RequestPayload,
   RequestState,
   RequestTarget,
   TargetStatus,
@@ -39,16 +40,35 @@ export interface NewRequest {
   requesterName: string;
   subject: string;
   justification?: string;
-  payload?: Record<string, unknown>;
+  payload?: RequestPayload;
   targets: Omit<RequestTarget, 'status'>[];
   approvers?: RequestApprover[];
   expiresAt?: string;
 }
 
+/** A message or card to deliver after a change commits, stored with it (the outbox). */
+export interface OutboxItem {
+  /** Unique per event and recipient: queuing the same delivery again is a no-op. */
+  key: string;
+  /** 'text' to a person; 'approval-card' to an approver; 'channel-card'; 'refresh' of every copy. */
+  kind: 'text' | 'approval-card' | 'channel-card' | 'refresh';
+  /** A person's Entra object id, or 'channel' / 'copies'. */
+  recipientId: string;
+  requestId?: number;
+  /** For 'text': { text }. Cards are rendered at delivery, from the request as it then stands. */
+  payload?: Record<string, unknown>;
+}
+
+/** An outbox row claimed for delivery. */
+export interface OutboxDelivery extends OutboxItem {
+  id: number;
+  attempts: number;
+}
+
 /** Fields a transition may set alongside the new state. */
 export interface RequestChanges {
   justification?: string;
-  payload?: Record<string, unknown>;
+  payload?: RequestPayload;
   targets?: Omit<RequestTarget, 'status'>[]; // replaces the target list (draft only)
   approvers?: RequestApprover[]; // replaces the approver list
   subject?: string;
@@ -59,6 +79,13 @@ export interface RequestChanges {
   errorCode?: string | null;
   errorMessage?: string | null;
   expiresAt?: string | null;
+  /** Who carries out an executing request and until when; owner null with a time: retry then. */
+  lease?: { owner: string | null; until: string | null };
+  /**
+   * Messages to deliver once this change is committed, written in the same transaction so a crash
+   * right after it loses none. `claimedBy` claims them for the instance that will send them at once.
+   */
+  deliver?: { items: OutboxItem[]; claimedBy?: string; claimMs?: number };
 }
 
 export interface RequestStore {
@@ -102,8 +129,14 @@ export interface RequestStore {
   findOpenForTarget(userId: string, kind: RequestKind, subject: string): Promise<DeskRequest[]>;
   /** Pending requests whose expiresAt is before `now`. */
   listExpired(now: string, limit: number): Promise<DeskRequest[]>;
-  /** Requests in `approved`, and `executing` ones last updated before `staleBefore`. */
-  listRunnable(staleBefore: string, limit: number): Promise<DeskRequest[]>;
+  /** Requests in `approved`, and `executing` ones whose lease ran out (a crash) or whose retry time came. */
+  listRunnable(now: string, limit: number): Promise<DeskRequest[]>;
+  /**
+   * Extends `owner`'s lease on an executing request; bumps the version, so an instance that saw
+   * the lease lapse cannot take the request over meanwhile. The new version, or undefined when the
+   * lease is no longer `owner`'s.
+   */
+  renewLease(id: number, owner: string, until: string): Promise<number | undefined>;
 }
 
 export interface AuditStore {
@@ -145,26 +178,77 @@ export interface Timer {
   requestId?: number;
   dueAt: string;
   payload: Record<string, unknown>;
+  /** Runs that failed before (a handler may escalate after a few). */
+  attempts: number;
 }
 
 export interface TimerStore {
   schedule(kind: string, dueAt: string, payload: Record<string, unknown>, requestId?: number): Promise<number>;
-  /** Timers due at `now`, not yet done. */
+  /** Timers due at `now`, not yet done, that no worker holds (or whose hold lapsed). */
   listDue(now: string, limit: number): Promise<Timer[]>;
-  /** Marks done; false when another worker already did (compare-and-swap on done_at IS NULL). */
+  /**
+   * Holds a due timer for one worker until `until` (compare-and-swap: false when another worker
+   * holds it or it is done). Held, not done: a worker that dies leaves it to be run again.
+   */
+  claim(id: number, until: string): Promise<boolean>;
+  /** Done, after its handler succeeded; false when it already was. */
   complete(id: number): Promise<boolean>;
+  /** Its handler failed: run it again at `at` (counted in `attempts`). */
+  retry(id: number, at: string): Promise<void>;
   listForRequest(requestId: number): Promise<Timer[]>;
 }
 
-/** Free-form records of guided flows (partner of record, partner roles removed). */
+/**
+ * A kind of record and the shape of its values: only the name is stored; the type says what a
+ * record of that kind holds, so what is put and what is read back agree at compile time.
+ */
+export interface RecordKind<T extends object> {
+  readonly name: string;
+  /** Never set: carries T. */
+  readonly shape?: T;
+}
+
+export function recordKind<T extends object>(name: string): RecordKind<T> {
+  return { name };
+}
+
+export interface StoredRecord<T extends object> {
+  key: string;
+  value: T;
+  actorId: string;
+  updatedAt: string;
+}
+
+/**
+ * Messages and cards sent in the background: delivered at least once per row (a crash between the
+ * send and `sent` can repeat one), retried with back-off, claimed with a lease so one instance
+ * sends each.
+ */
+export interface OutboxStore {
+  /** Queue deliveries not tied to a request change (a seat alert, a grant reminder). */
+  enqueue(items: OutboxItem[], claimedBy?: string, claimMs?: number): Promise<void>;
+  /** Rows of these keys that `owner` holds (queued with claimedBy, not yet sent). */
+  claimedBy(owner: string, keys: string[]): Promise<OutboxDelivery[]>;
+  /** Claims up to `limit` due rows nobody holds (or whose claim lapsed). */
+  claimDue(owner: string, claimMs: number, limit: number): Promise<OutboxDelivery[]>;
+  /** Sent: with the activity id, and the card copy to keep so later changes update it. */
+  sent(id: number, owner: string, sent?: { activityId: string; copy?: CardMessage }): Promise<void>;
+  /** Not sent: try again at `retryAt`, or give up (`retryAt` undefined) with the reason. */
+  failed(id: number, owner: string, error: string, retryAt: string | undefined): Promise<void>;
+  /** Nothing to send (nobody to reach, nothing to show): closed without a send. */
+  dropped(id: number, owner: string, reason: string): Promise<void>;
+  /** Other refreshes of the request still queued: one refresh shows the latest, so they are done. */
+  settleRefreshes(requestId: number): Promise<void>;
+  /** A request's deliveries in order, for tests and the audit of what was sent. */
+  list(requestId: number): Promise<(OutboxDelivery & { state: string; activityId?: string })[]>;
+}
+
+/** Keyed records of guided flows and facts (partner of record, time-bound grants, set-up's groups). */
 export interface RecordStore {
-  put(kind: string, key: string, value: Record<string, unknown>, actorId: string): Promise<void>;
-  get(
-    kind: string,
-    key: string,
-  ): Promise<{ value: Record<string, unknown>; actorId: string; updatedAt: string } | undefined>;
-  list(kind: string): Promise<{ key: string; value: Record<string, unknown>; actorId: string; updatedAt: string }[]>;
-  delete(kind: string, key: string): Promise<void>;
+  put<T extends object>(kind: RecordKind<T>, key: string, value: T, actorId: string): Promise<void>;
+  get<T extends object>(kind: RecordKind<T>, key: string): Promise<StoredRecord<T> | undefined>;
+  list<T extends object>(kind: RecordKind<T>): Promise<StoredRecord<T>[]>;
+  delete(kind: RecordKind<object>, key: string): Promise<void>;
 }
 
 /** A stored item; `eTag` is the version it was read at ('*' or absent: write regardless). */
@@ -191,6 +275,7 @@ export interface Store {
   conversations: ConversationStore;
   timers: TimerStore;
   records: RecordStore;
+  outbox: OutboxStore;
   /** Key/value state for the bot SDK's turn state, with eTag concurrency (stale writes rejected). */
   botStorage: KeyValueStorage;
   /** Cheap query used by /readyz. */

@@ -3,6 +3,7 @@
  * Pure.
  */
 import type { AzureRoleAssignment, AzureSubscription, ClassicAdministrator, PartnerLink } from './types';
+import { asText } from '../text';
 
 /** Microsoft.ManagementPartner (PAL) spec version (microsoft-apis §7). */
 export const PAL_API_VERSION = '2018-02-01';
@@ -20,7 +21,7 @@ export function classicAdministratorsPath(subscriptionId: string): string {
 
 export function classicAdministratorFromArm(v: Record<string, unknown>): ClassicAdministrator {
   const p = (v.properties ?? {}) as Record<string, unknown>;
-  return { name: String(v.name ?? ''), emailAddress: String(p.emailAddress ?? ''), role: String(p.role ?? '') };
+  return { name: asText(v.name), emailAddress: asText(p.emailAddress), role: asText(p.role) };
 }
 
 export function palPath(partnerId?: string): string {
@@ -73,18 +74,18 @@ export function partnerLinkFromArm(body: unknown): PartnerLink {
 
 export function subscriptionFromArm(v: Record<string, unknown>): AzureSubscription {
   return {
-    subscriptionId: String(v.subscriptionId ?? ''),
-    displayName: String(v.displayName ?? ''),
-    state: String(v.state ?? ''),
+    subscriptionId: asText(v.subscriptionId),
+    displayName: asText(v.displayName),
+    state: asText(v.state),
   };
 }
 
 export function roleAssignmentFromArm(v: Record<string, unknown>): AzureRoleAssignment {
   const p = (v.properties ?? {}) as Record<string, unknown>;
   return {
-    id: String(v.id ?? ''),
-    roleDefinitionId: String(p.roleDefinitionId ?? ''),
-    principalId: String(p.principalId ?? ''),
-    scope: String(p.scope ?? ''),
+    id: asText(v.id),
+    roleDefinitionId: asText(p.roleDefinitionId),
+    principalId: asText(p.principalId),
+    scope: asText(p.scope),
   };
 }

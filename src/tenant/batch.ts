@@ -9,7 +9,7 @@
  * refused rather than silently run out of order.
  */
 import { decideRetry, RETRYABLE_STATUSES } from './retry';
-import type { RetryRuntime } from './retryingSend';
+import { reportThrottled, type RetryRuntime } from './retryingSend';
 import { headersFromRecord } from './errors';
 import type { BatchRequest, BatchResponse } from './types';
 
@@ -152,6 +152,7 @@ async function runChunk(chunk: BatchRequest[], post: PostBatch, rt: RetryRuntime
     for (const r of pending) {
       const a = byId.get(key(r.id));
       if (a) final.set(key(r.id), a);
+      if (a?.status === 429) reportThrottled(rt, 'graph', true, header(a, 'retry-after'));
     }
     const retrying = requestsToRetry(pending, byId);
     if (retrying.length === 0) break;

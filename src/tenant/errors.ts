@@ -177,9 +177,40 @@ export function tenantErrorKind(err: TenantError): TenantErrorKind {
   return 'other';
 }
 
+/**
+ * Worth trying again later: no answer at all (the network), throttling, or the service failing on
+ * its side. The one definition the services and the worker use; the transport's own immediate
+ * replays (retry.ts) are the narrower set Microsoft's SDKs replay.
+ */
+export function isTransientStatus(status: number): boolean {
+  return status === 0 || status === 429 || status >= 500;
+}
+
+export function isTransient(err: unknown): err is TenantError {
+  return err instanceof TenantError && isTransientStatus(err.status);
+}
+
 /** "already a member / owner": a replayed add (or a racing one) reached the state we wanted. */
 export function isAlreadyExists(err: unknown): err is TenantError {
   return err instanceof TenantError && err.status === 400 && tenantErrorKind(err) === 'already-exists';
+}
+
+/**
+ * A role (directory role or PIM for Groups membership) that is already assigned: a replayed or
+ * racing grant reached the state wanted. [U] Graph's code for a duplicate (microsoft-apis §5).
+ */
+export function isAlreadyAssigned(err: unknown): err is TenantError {
+  if (!(err instanceof TenantError)) return false;
+  const kind = tenantErrorKind(err);
+  return kind === 'role-assignment-exists' || kind === 'already-exists' || err.status === 409;
+}
+
+/** A PIM removal of something that is not (or no longer) assigned through PIM. */
+export function isNotAssigned(err: unknown): err is TenantError {
+  return (
+    err instanceof TenantError &&
+    (err.code === 'RoleAssignmentDoesNotExist' || tenantErrorKind(err) === 'reference-not-present')
+  );
 }
 
 export function isNotFound(err: unknown): err is TenantError {

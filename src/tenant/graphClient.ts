@@ -22,6 +22,7 @@ import {
   subscriptionsPath,
 } from './armShapes';
 import { runBatch } from './batch';
+import { licenseWriteOutcome, licenseWriteRequest } from './licenseWrites';
 import {
   headersFromRecord,
   isAlreadyExists,
@@ -36,6 +37,7 @@ import { httpFetch, type FetchLike, type TransportResponse } from './httpTranspo
 import {
   directoryObjectRef,
   GROUP_SELECT,
+  LICENSING_SELECT,
   looksLikeUpn,
   MEMBER_SELECT,
   odataString,
@@ -51,17 +53,23 @@ import {
 } from './graphQueries';
 import { resolveRetryPolicy, type RetryPolicy } from './retry';
 import { realSleep, sendWithRetry, silentLogger, type RetryRuntime, type TenantLogger } from './retryingSend';
+import { noTenantTelemetry, type TenantCallRecorder, type TenantTelemetry } from './telemetry';
+import type { Graph } from './graphTypes';
 import type { TokenSource } from './tokens';
 import {
   TenantError,
   type AzureRoleAssignment,
   type AzureSubscription,
   type BatchRequest,
+  type CatalogApp,
   type ClassicAdministrator,
   type BatchResponse,
   type DirectoryRoleAssignment,
   type GdapRelationship,
   type GroupAssignmentScheduleInput,
+  type GroupAssignmentScheduleRequest,
+  type LicenseRoute,
+  type LicenseWrite,
   type PartnerLink,
   type SubscribedSku,
   type TenantClient,
@@ -86,6 +94,8 @@ export interface GraphTenantClientOptions {
   attemptTimeoutMs?: number;
   /** The HTTP transport (default: httpTransport.ts over node:http). */
   fetch?: FetchLike;
+  /** A span per call and the throttling metric (default: nothing recorded). */
+  telemetry?: TenantTelemetry;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -110,6 +120,9 @@ const MAX_PAGES = 500;
 
 const GRAPH_VERSION = 'v1.0';
 
+/** The header an advanced query needs besides `$count=true` (microsoft-apis §4). */
+const ADVANCED_QUERY = { ConsistencyLevel: 'eventual' };
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isType(o: DirectoryObject, type: 'user' | 'group'): boolean {
@@ -120,6 +133,14 @@ function isType(o: DirectoryObject, type: 'user' | 'group'): boolean {
   return type === 'user' ? !('roleTemplateId' in o) : false;
 }
 
+/**
+ * A user in a members/owners list. Its fields are the user $select the list was read with
+ * (MEMBER_SELECT, OWNER_SELECT); Graph fills them for every user the app may read.
+ */
+function isUser(o: DirectoryObject): o is DirectoryObject & TenantUser {
+  return isType(o, 'user');
+}
+
 export class GraphTenantClient implements TenantClient {
   private readonly graph: Client;
   private readonly rt: RetryRuntime;
@@ -127,6 +148,7 @@ export class GraphTenantClient implements TenantClient {
   private readonly armBaseUrl: string;
   private readonly tokens: TokenSource;
   private readonly fetch: FetchLike;
+  private readonly telemetry: TenantTelemetry;
   private lastId: string | undefined;
 
   constructor(opts: GraphTenantClientOptions) {
@@ -134,6 +156,7 @@ export class GraphTenantClient implements TenantClient {
     this.armBaseUrl = trimSlash(opts.armBaseUrl);
     this.tokens = opts.tokens;
     this.fetch = opts.fetch ?? httpFetch;
+    this.telemetry = opts.telemetry ?? noTenantTelemetry;
     this.rt = {
       policy: resolveRetryPolicy(opts.retry),
       attemptTimeoutMs: opts.attemptTimeoutMs ?? 30_000,
@@ -141,6 +164,7 @@ export class GraphTenantClient implements TenantClient {
       random: opts.random ?? Math.random,
       now: opts.now ?? Date.now,
       logger: opts.logger ?? silentLogger,
+      telemetry: this.telemetry,
     };
     this.graph = Client.initWithMiddleware({
       baseUrl: this.graphBaseUrl,
@@ -159,7 +183,14 @@ export class GraphTenantClient implements TenantClient {
 
   // ---------------------------------------------------------------- transport
 
-  private async graphCall<T>(method: Method, path: string, o: CallOptions = {}): Promise<T> {
+  private graphCall<T>(method: Method, path: string, o: CallOptions = {}): Promise<T> {
+    return this.telemetry.call(
+      { service: 'graph', method, baseUrl: this.graphBaseUrl, path: `/${GRAPH_VERSION}${path}` },
+      (recorder) => this.sendGraph<T>(method, path, o, recorder),
+    );
+  }
+
+  private async sendGraph<T>(method: Method, path: string, o: CallOptions, recorder: TenantCallRecorder): Promise<T> {
     let req = this.graph
       .api(path)
       .responseType(ResponseType.RAW)
@@ -169,24 +200,25 @@ export class GraphTenantClient implements TenantClient {
     try {
       switch (method) {
         case 'GET':
-          res = await req.get();
+          res = (await req.get()) as TransportResponse;
           break;
         case 'POST':
-          res = await req.post(o.body);
+          res = (await req.post(o.body)) as TransportResponse;
           break;
         case 'PATCH':
-          res = await req.patch(o.body);
+          res = (await req.patch(o.body)) as TransportResponse;
           break;
         case 'PUT':
-          res = await req.put(o.body);
+          res = (await req.put(o.body)) as TransportResponse;
           break;
         case 'DELETE':
-          res = await req.delete();
+          res = (await req.delete()) as TransportResponse;
           break;
       }
     } catch (err) {
       throw this.unwrapSdkError(err, 'Microsoft Graph');
     }
+    recorder.response(res.status, res.headers.get('request-id') ?? undefined);
     return this.readResponse<T>(res);
   }
 
@@ -236,7 +268,19 @@ export class GraphTenantClient implements TenantClient {
     return out;
   }
 
-  private async armCall<T>(method: Method, pathAndQuery: string, replaySafe = true): Promise<T> {
+  private armCall<T>(method: Method, pathAndQuery: string, replaySafe = true): Promise<T> {
+    const path = pathAndQuery.startsWith('http') ? new URL(pathAndQuery).pathname : pathAndQuery;
+    return this.telemetry.call({ service: 'arm', method, baseUrl: this.armBaseUrl, path }, (recorder) =>
+      this.sendArm<T>(method, pathAndQuery, replaySafe, recorder),
+    );
+  }
+
+  private async sendArm<T>(
+    method: Method,
+    pathAndQuery: string,
+    replaySafe: boolean,
+    recorder: TenantCallRecorder,
+  ): Promise<T> {
     const url = pathAndQuery.startsWith('http') ? pathAndQuery : `${this.armBaseUrl}${pathAndQuery}`;
     if (new URL(url).origin !== new URL(this.armBaseUrl).origin) {
       throw new TenantError(502, 'UnexpectedNextLink', 'ARM returned a nextLink to another host; not followed.');
@@ -255,12 +299,13 @@ export class GraphTenantClient implements TenantClient {
               'x-ms-client-request-id': clientRequestId,
             },
           }),
-        { method, path: new URL(url).pathname, replaySafe },
+        { method, path: new URL(url).pathname, replaySafe, service: 'arm' },
         this.rt,
       );
     } catch (err) {
       throw this.unwrapSdkError(err, 'Azure Resource Manager');
     }
+    recorder.response(res.status, res.headers.get('x-ms-request-id') ?? res.headers.get('request-id') ?? undefined);
     return this.readResponse<T>(res, 'arm');
   }
 
@@ -276,9 +321,25 @@ export class GraphTenantClient implements TenantClient {
     return out;
   }
 
-  private async postBatch(requests: BatchRequest[]): Promise<BatchResponse[]> {
-    const body = await this.graphCall<{ responses?: BatchResponse[] }>('POST', '/$batch', { body: { requests } });
-    return body?.responses ?? [];
+  private postBatch(requests: BatchRequest[]): Promise<BatchResponse[]> {
+    return this.telemetry.call(
+      { service: 'graph', method: 'POST', baseUrl: this.graphBaseUrl, path: `/${GRAPH_VERSION}/$batch` },
+      async (recorder) => {
+        const body = await this.sendGraph<{ responses?: BatchResponse[] }>(
+          'POST',
+          '/$batch',
+          { body: { requests } },
+          recorder,
+        );
+        const responses = body?.responses ?? [];
+        for (const answer of responses) {
+          const request = requests.find((r) => r.id === answer.id);
+          if (request)
+            recorder.part({ method: request.method, path: `/${GRAPH_VERSION}${request.url}` }, describePart(answer));
+        }
+        return responses;
+      },
+    );
   }
 
   // ---------------------------------------------------------------- users
@@ -317,7 +378,7 @@ export class GraphTenantClient implements TenantClient {
         $top: top,
         $count: true,
       })}`,
-      { headers: { ConsistencyLevel: 'eventual' } },
+      { headers: ADVANCED_QUERY },
     );
     return body.value ?? [];
   }
@@ -341,13 +402,13 @@ export class GraphTenantClient implements TenantClient {
   }
 
   async getUserRoleTemplateIds(userId: string): Promise<string[]> {
-    return roleTemplateIds(await this.graphList<{ roleTemplateId?: string }>(rolesPath(userId)));
+    return roleTemplateIds(await this.graphList<Graph.DirectoryRole>(rolesPath(userId), ADVANCED_QUERY));
   }
 
   async getUserWithRoles(userId: string): Promise<{ user: TenantUser | undefined; roleTemplateIds: string[] }> {
     const [user, roles] = await this.batch([
       { id: '1', method: 'GET', url: `${userPath(userId)}${queryString({ $select: USER_SELECT })}` },
-      { id: '2', method: 'GET', url: rolesPath(userId) },
+      { id: '2', method: 'GET', url: rolesPath(userId), headers: ADVANCED_QUERY },
     ]);
     const failed = (r: BatchResponse) =>
       tenantErrorFromResponse(r.status, r.body, headersFromRecord(r.headers), this.rt.now());
@@ -357,7 +418,7 @@ export class GraphTenantClient implements TenantClient {
       if (roles.status === 404 && user.status === 404) return { user: undefined, roleTemplateIds: [] };
       throw failed(roles);
     }
-    const page = roles.body as Page<{ roleTemplateId?: string }>;
+    const page = roles.body as Page<Graph.DirectoryRole>;
     // More than a page of directory roles is unheard of; if it happens, read them the paged way.
     const all = page['@odata.nextLink'] ? await this.getUserRoleTemplateIds(userId) : roleTemplateIds(page.value ?? []);
     return { user: user.status === 404 ? undefined : (user.body as TenantUser), roleTemplateIds: all };
@@ -375,6 +436,53 @@ export class GraphTenantClient implements TenantClient {
     return this.graphCall<TenantUser>('POST', `/users/${seg(userId)}/assignLicense`, {
       body: { addLicenses: add.map((skuId) => ({ skuId, disabledPlans: [] })), removeLicenses: remove },
     });
+  }
+
+  async grantLicenses(input: {
+    via: LicenseRoute;
+    groupId?: string;
+    skuId: string;
+    userIds: string[];
+  }): Promise<LicenseWrite[]> {
+    const changes = input.userIds.map((userId) => ({ userId, via: input.via }));
+    return this.writeLicenses(true, changes, input.skuId, input.groupId);
+  }
+
+  async revokeLicenses(input: {
+    groupId?: string;
+    skuId: string;
+    changes: { userId: string; via: LicenseRoute }[];
+  }): Promise<LicenseWrite[]> {
+    return this.writeLicenses(false, input.changes, input.skuId, input.groupId);
+  }
+
+  private async writeLicenses(
+    grant: boolean,
+    changes: { userId: string; via: LicenseRoute }[],
+    skuId: string,
+    groupId: string | undefined,
+  ): Promise<LicenseWrite[]> {
+    if (!changes.length) return [];
+    const answers = await this.batch(changes.map((c, i) => licenseWriteRequest(String(i), grant, c, skuId, groupId)));
+    return changes.map((c, i) => licenseWriteOutcome(c, answers[i], this.rt.now()));
+  }
+
+  async readLicensing(userIds: string[]): Promise<Map<string, TenantUser | undefined>> {
+    const out = new Map<string, TenantUser | undefined>();
+    if (!userIds.length) return out;
+    const answers = await this.batch(
+      userIds.map((id, i) => ({
+        id: String(i),
+        method: 'GET' as const,
+        url: `${userPath(id)}${queryString({ $select: LICENSING_SELECT })}`,
+      })),
+    );
+    userIds.forEach((id, i) => {
+      const a = answers[i];
+      if (a && a.status < 300) out.set(id, a.body as TenantUser);
+      else if (a?.status === 404) out.set(id, undefined);
+    });
+    return out;
   }
 
   // ---------------------------------------------------------------- groups
@@ -407,14 +515,14 @@ export class GraphTenantClient implements TenantClient {
       `/groups/${seg(groupId)}/owners${queryString({ $select: OWNER_SELECT })}`,
     );
     // Owners can be service principals; only people can approve on a card.
-    return owners.filter((o) => isType(o, 'user')) as unknown as TenantUser[];
+    return owners.filter(isUser);
   }
 
   async listGroupMembers(groupId: string): Promise<TenantUser[]> {
     const members = await this.graphList<DirectoryObject>(
       `/groups/${seg(groupId)}/members${queryString({ $select: MEMBER_SELECT })}`,
     );
-    return members.filter((o) => isType(o, 'user')) as unknown as TenantUser[];
+    return members.filter(isUser);
   }
 
   async addGroupMember(groupId: string, userId: string): Promise<boolean> {
@@ -470,7 +578,7 @@ export class GraphTenantClient implements TenantClient {
         securityEnabled: true,
         // Can only be set at creation (microsoft-apis §3).
         ...(input.isAssignableToRole === undefined ? {} : { isAssignableToRole: input.isAssignableToRole }),
-      },
+      } satisfies Graph.Group,
       replaySafe: false,
     });
   }
@@ -493,10 +601,11 @@ export class GraphTenantClient implements TenantClient {
     // skuId is an Edm.Guid, written unquoted in the filter; refusing anything else keeps the
     // filter from being bent by its input.
     if (!GUID.test(skuId)) throw new TenantError(400, 'InvalidSkuId', `'${skuId}' is not a license SKU id (a GUID).`);
-    // A lambda over assignedLicenses is an advanced query: ConsistencyLevel + $count (microsoft-apis §4).
+    // A plain query, not an advanced one: eq on assignedLicenses works by default (docs
+    // aad-advanced-queries), and a default query is not eventually consistent, so a license that
+    // just landed shows.
     const direct = await this.graphList<TenantUser>(
-      `/users${queryString({ $filter: `assignedLicenses/any(x:x/skuId eq ${skuId.toLowerCase()})`, $select: USER_SELECT, $count: true })}`,
-      { ConsistencyLevel: 'eventual' },
+      `/users${queryString({ $filter: `assignedLicenses/any(x:x/skuId eq ${skuId.toLowerCase()})`, $select: USER_SELECT })}`,
     );
     if (!groupId) return direct;
     // Group members whose license is in Error (e.g. CountViolation) do not show up in
@@ -532,7 +641,7 @@ export class GraphTenantClient implements TenantClient {
         roleDefinitionId,
         principalId,
         directoryScopeId,
-      },
+      } satisfies Graph.UnifiedRoleAssignment & { '@odata.type': string },
       replaySafe: false,
     });
   }
@@ -547,8 +656,8 @@ export class GraphTenantClient implements TenantClient {
     }
   }
 
-  async createGroupAssignmentSchedule(input: GroupAssignmentScheduleInput): Promise<{ id: string; status: string }> {
-    const scheduleInfo =
+  async createGroupAssignmentSchedule(input: GroupAssignmentScheduleInput): Promise<GroupAssignmentScheduleRequest> {
+    const scheduleInfo: Graph.RequestSchedule | undefined =
       input.action === 'adminAssign'
         ? {
             startDateTime: new Date(this.rt.now()).toISOString(),
@@ -557,7 +666,7 @@ export class GraphTenantClient implements TenantClient {
               : { type: 'noExpiration' },
           }
         : undefined;
-    const body = await this.graphCall<{ id: string; status: string }>(
+    const body = await this.graphCall<GroupAssignmentScheduleRequest>(
       'POST',
       '/identityGovernance/privilegedAccess/group/assignmentScheduleRequests',
       {
@@ -568,7 +677,7 @@ export class GraphTenantClient implements TenantClient {
           action: input.action,
           ...(scheduleInfo ? { scheduleInfo } : {}),
           ...(input.justification ? { justification: input.justification } : {}),
-        },
+        } satisfies Graph.PrivilegedAccessGroupAssignmentScheduleRequest,
         replaySafe: false,
       },
     );
@@ -644,7 +753,7 @@ export class GraphTenantClient implements TenantClient {
   async createGdapRelationship(input: {
     displayName: string;
     duration: string;
-    customer?: { tenantId?: string; displayName?: string };
+    customerTenantId?: string;
     roleDefinitionIds: string[];
     autoExtendDuration?: string;
   }): Promise<GdapRelationship> {
@@ -652,17 +761,19 @@ export class GraphTenantClient implements TenantClient {
       body: {
         displayName: input.displayName,
         duration: input.duration,
-        ...(input.customer ? { customer: input.customer } : {}),
+        // customer.tenantId is required when customer is sent and its displayName is read-only
+        // (Graph sets it), so the customer is named by tenant id or not at all (§9).
+        ...(input.customerTenantId ? { customer: { tenantId: input.customerTenantId } } : {}),
         accessDetails: { unifiedRoles: input.roleDefinitionIds.map((roleDefinitionId) => ({ roleDefinitionId })) },
         ...(input.autoExtendDuration ? { autoExtendDuration: input.autoExtendDuration } : {}),
-      },
+      } satisfies Graph.DelegatedAdminRelationship,
       replaySafe: false,
     });
   }
 
   async lockGdapRelationshipForApproval(relationshipId: string): Promise<void> {
     await this.graphCall('POST', `/tenantRelationships/delegatedAdminRelationships/${seg(relationshipId)}/requests`, {
-      body: { action: 'lockForApproval' },
+      body: { action: 'lockForApproval' } satisfies Graph.DelegatedAdminRelationshipRequest,
       replaySafe: false,
     });
   }
@@ -678,12 +789,37 @@ export class GraphTenantClient implements TenantClient {
       throw err;
     }
   }
+
+  // ---------------------------------------------------------------- Teams app catalog
+
+  async findCatalogApp(externalId: string): Promise<CatalogApp | undefined> {
+    const body = await this.graphCall<Page<CatalogApp>>(
+      'GET',
+      `/appCatalogs/teamsApps${queryString({ $filter: `distributionMethod eq 'organization' and externalId eq ${odataString(externalId)}` })}`,
+    );
+    return body?.value?.[0];
+  }
 }
 
+/**
+ * An OData cast on transitiveMemberOf is an advanced query: Graph refuses it without
+ * `ConsistencyLevel: eventual` and `$count=true` (docs user-list-transitivememberof, aad-advanced-queries).
+ */
 function rolesPath(userId: string): string {
-  return `/users/${seg(userId)}/transitiveMemberOf/microsoft.graph.directoryRole${queryString({ $select: 'roleTemplateId' })}`;
+  const select = 'roleTemplateId' satisfies keyof Graph.DirectoryRole;
+  return `/users/${seg(userId)}/transitiveMemberOf/microsoft.graph.directoryRole${queryString({ $select: select, $count: true })}`;
 }
 
-function roleTemplateIds(roles: { roleTemplateId?: string }[]): string[] {
+function roleTemplateIds(roles: Pick<Graph.DirectoryRole, 'roleTemplateId'>[]): string[] {
   return [...new Set(roles.map((r) => r.roleTemplateId?.toLowerCase()).filter((x): x is string => !!x))];
+}
+
+/** An inner $batch answer's status, request id (header, or inside an error body) and error code. */
+function describePart(answer: BatchResponse): { status: number; requestId?: string; code?: string } {
+  const error = (answer.body as { error?: { code?: unknown; innerError?: Record<string, unknown> } } | undefined)
+    ?.error;
+  const fromBody = error?.innerError?.['request-id'];
+  const requestId =
+    headersFromRecord(answer.headers).get('request-id') ?? (typeof fromBody === 'string' ? fromBody : undefined);
+  return { status: answer.status, requestId, code: typeof error?.code === 'string' ? error.code : undefined };
 }

@@ -38,9 +38,10 @@ export class ReplayOption implements MiddlewareOptions {
 
 /**
  * The SDK types the response slot as fetch's Response; with ResponseType.RAW (all Dragon Desk
- * asks for) it hands the object back untouched, and graphClient reads it as a TransportResponse.
+ * asks for) it hands the object back untouched, and graphClient reads it as a TransportResponse
+ * (the part of Response it uses, so the narrowing cast is to a type Response already satisfies).
  */
-const sdkSlot = (r: TransportResponse): Response => r as unknown as Response;
+const sdkSlot = (r: TransportResponse): Response => r as Response;
 const fromSdkSlot = (r: Response): TransportResponse => r;
 
 function requestUrl(context: Context): string {

@@ -3,6 +3,11 @@
  * treatment of @odata.nextLink. Pure, so quoting can be table-tested.
  */
 
+import type { Graph } from './graphTypes';
+
+/** Property names for $select, checked against Graph's own entity types. */
+type Select<T> = readonly (keyof T & string)[];
+
 /** Search results feed a picker; licenses are read later on the chosen user. */
 const USER_SEARCH_FIELDS = [
   'id',
@@ -16,45 +21,64 @@ const USER_SEARCH_FIELDS = [
   'accountEnabled',
   'usageLocation',
   'userType',
-];
+] as const satisfies Select<Graph.User>;
 export const USER_SEARCH_SELECT = USER_SEARCH_FIELDS.join(',');
 
 /** What a user lookup needs; usageLocation and the license fields come only when $select-ed (§4). */
-export const USER_SELECT = [...USER_SEARCH_FIELDS, 'assignedLicenses', 'licenseAssignmentStates'].join(',');
+export const USER_SELECT = (
+  [...USER_SEARCH_FIELDS, 'assignedLicenses', 'licenseAssignmentStates'] as const satisfies Select<Graph.User>
+).join(',');
 
-export const MEMBER_SELECT = [
-  'id',
-  'displayName',
-  'userPrincipalName',
-  'accountEnabled',
-  'licenseAssignmentStates',
-  'assignedLicenses',
-  'jobTitle',
-  'department',
-].join(',');
+/** What a check that a license landed (or went) reads. */
+export const LICENSING_SELECT = (
+  ['id', 'displayName', 'assignedLicenses', 'licenseAssignmentStates'] as const satisfies Select<Graph.User>
+).join(',');
 
-export const OWNER_SELECT = [
-  'id',
+export const MEMBER_SELECT = (
+  [
+    'id',
+    'displayName',
+    'userPrincipalName',
+    'accountEnabled',
+    'licenseAssignmentStates',
+    'assignedLicenses',
+    'jobTitle',
+    'department',
+  ] as const satisfies Select<Graph.User>
+).join(',');
+
+export const OWNER_SELECT = (
+  [
+    'id',
+    'displayName',
+    'userPrincipalName',
+    'mail',
+    'accountEnabled',
+    'jobTitle',
+    'department',
+  ] as const satisfies Select<Graph.User>
+).join(',');
+
+export const GROUP_SELECT = (
+  [
+    'id',
+    'displayName',
+    'description',
+    'securityEnabled',
+    'mailEnabled',
+    'isAssignableToRole',
+    'assignedLicenses',
+    'licenseProcessingState',
+  ] as const satisfies Select<Graph.Group>
+).join(',');
+
+export const SEARCH_FIELDS = [
   'displayName',
-  'userPrincipalName',
+  'givenName',
+  'surname',
   'mail',
-  'accountEnabled',
-  'jobTitle',
-  'department',
-].join(',');
-
-export const GROUP_SELECT = [
-  'id',
-  'displayName',
-  'description',
-  'securityEnabled',
-  'mailEnabled',
-  'isAssignableToRole',
-  'assignedLicenses',
-  'licenseProcessingState',
-].join(',');
-
-export const SEARCH_FIELDS = ['displayName', 'givenName', 'surname', 'mail', 'userPrincipalName'] as const;
+  'userPrincipalName',
+] as const satisfies Select<Graph.User>;
 
 /** OData string literal: single quotes doubled (OData ABNF), e.g. O'Brien → 'O''Brien'. */
 export function odataString(value: string): string {
@@ -70,6 +94,7 @@ export function odataString(value: string): string {
  */
 export function userSearchExpression(text: string): string {
   const clean = text
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
     .replace(/["\\\u0000-\u001f]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();

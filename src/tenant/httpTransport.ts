@@ -92,12 +92,13 @@ class Answer implements TransportResponse {
     this.headers = new AnswerHeaders(headers);
   }
 
-  async text(): Promise<string> {
-    return this.body;
+  text(): Promise<string> {
+    return Promise.resolve(this.body);
   }
 
-  async json(): Promise<unknown> {
-    return JSON.parse(this.body);
+  /** Malformed JSON rejects, as fetch's json() does, rather than throwing on the call. */
+  json(): Promise<unknown> {
+    return new Promise((resolve) => resolve(JSON.parse(this.body)));
   }
 }
 
@@ -116,14 +117,15 @@ export const httpFetch: FetchLike = (input, init = {}) =>
   new Promise<TransportResponse>((resolve, reject) => {
     const url = typeof input === 'string' ? new URL(input) : input;
     const signal = init.signal ?? undefined;
-    if (signal?.aborted) return reject(signal.reason);
+    // As fetch does: an aborted call rejects with the signal's reason (a DOMException, an Error).
+    if (signal?.aborted) return reject(signal.reason as Error);
     const lib = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
     if (!lib) return reject(networkFailure(new Error(`unsupported protocol ${url.protocol}`)));
     let body: Buffer | undefined;
     try {
       body = bodyBuffer(init.body);
     } catch (err) {
-      return reject(err);
+      return reject(err instanceof Error ? err : new Error(String(err)));
     }
     let settled = false;
     const settle = (fn: () => void) => {
@@ -138,7 +140,7 @@ export const httpFetch: FetchLike = (input, init = {}) =>
       agent: agents[url.protocol as 'http:' | 'https:'],
     });
     function onAbort() {
-      settle(() => reject(signal!.reason));
+      settle(() => reject(signal!.reason as Error));
       req.destroy();
     }
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -6,6 +6,7 @@ import type { TokenCredential } from '@azure/identity';
 import { GraphTenantClient } from './graphClient';
 import type { RetryPolicy } from './retry';
 import type { TenantLogger } from './retryingSend';
+import type { TenantTelemetry } from './telemetry';
 import {
   azureTokenSource,
   credentialFromConfig,
@@ -38,6 +39,7 @@ export {
 export { DEFAULT_RETRY_POLICY, decideRetry, parseRetryAfter, type RetryPolicy } from './retry';
 export { MAX_BATCH_SIZE, chunkBatch } from './batch';
 export type { TenantLogger } from './retryingSend';
+export { noTenantTelemetry, type TenantCallInfo, type TenantCallRecorder, type TenantTelemetry } from './telemetry';
 
 export const GRAPH_PUBLIC_URL = 'https://graph.microsoft.com';
 export const ARM_PUBLIC_URL = 'https://management.azure.com';
@@ -48,6 +50,7 @@ interface CommonConfig {
   logger?: TenantLogger;
   /** Dragon Desk's clock (ms), so times it sends (a PIM schedule's start) agree with the rest of the app. */
   now?: () => number;
+  telemetry?: TenantTelemetry;
 }
 
 export type TenantClientConfig =
@@ -93,5 +96,6 @@ export function createTenantClient(cfg: TenantClientConfig): GraphTenantClient {
     sleep: cfg.sleep,
     logger: cfg.logger,
     now: cfg.now,
+    telemetry: cfg.telemetry,
   });
 }

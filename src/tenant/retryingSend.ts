@@ -3,7 +3,8 @@
  * policy and both can be driven by an injected sleep in tests.
  */
 import type { TransportResponse } from './httpTransport';
-import { decideRetry, type RetryPolicy } from './retry';
+import { decideRetry, parseRetryAfter, type RetryPolicy } from './retry';
+import { noTenantTelemetry, type TenantService, type TenantTelemetry } from './telemetry';
 
 export interface TenantLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -20,6 +21,8 @@ export interface RetryRuntime {
   random: () => number;
   now: () => number;
   logger: TenantLogger;
+  /** Told of every throttled answer (Graph throttling is a metric a service owner watches). */
+  telemetry?: TenantTelemetry;
 }
 
 export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -29,6 +32,8 @@ export interface SendDescription {
   /** Path without the query string: logged, so it must never carry a token. */
   path: string;
   replaySafe: boolean;
+  /** Which service answers (for the throttling metric); Graph unless said otherwise. */
+  service?: TenantService;
 }
 
 /**
@@ -71,6 +76,8 @@ export async function sendWithRetry(
     } finally {
       clearTimeout(timer);
     }
+    if (response?.status === 429)
+      reportThrottled(rt, what.service ?? 'graph', false, response.headers.get('retry-after'));
     const decision = decideRetry(
       {
         attempt,
@@ -109,4 +116,18 @@ export async function sendWithRetry(
     await rt.sleep(decision.delayMs);
     waitedMs += decision.delayMs;
   }
+}
+
+export function reportThrottled(
+  rt: RetryRuntime,
+  service: TenantService,
+  inBatch: boolean,
+  retryAfter: string | null | undefined,
+): void {
+  const ms = parseRetryAfter(retryAfter, rt.now());
+  (rt.telemetry ?? noTenantTelemetry).throttled({
+    service,
+    inBatch,
+    retryAfterSeconds: ms === undefined ? undefined : Math.ceil(ms / 1000),
+  });
 }

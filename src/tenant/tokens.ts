@@ -28,7 +28,7 @@ export const AUDIENCE_SCOPES: Record<TokenAudience, string> = {
 /** `dev` for Dragon Desk itself; any other identity becomes `dev:<identity>`. */
 export function devTokenSource(identity = 'dev'): TokenSource {
   const token = identity === 'dev' || identity.startsWith('dev:') ? identity : `dev:${identity}`;
-  return { getToken: async () => token };
+  return { getToken: () => Promise.resolve(token) };
 }
 
 /** Refresh this long before expiry so a token never lapses between fetch and use. */

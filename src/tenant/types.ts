@@ -4,53 +4,59 @@
  * dev it points at the dev tenant, in production at Microsoft. Field names follow Graph's.
  */
 
-import type { PersonCandidate } from '../domain/people';
+import type { Defined, Graph, Narrowed, Optional, Present } from './graphTypes';
 
-export interface LicenseAssignmentState {
-  skuId: string;
-  /** null for a direct assignment, else the group id. */
-  assignedByGroup: string | null;
-  state: 'Active' | 'ActiveWithError' | 'Disabled' | 'Error' | string;
-  error: string | null; // CountViolation | MutuallyExclusiveViolation | … | 'None' | null
-  disabledPlans?: string[];
-  lastUpdatedDateTime?: string;
-}
+/** A license on a user or group: the SKU and the service plans turned off in it. */
+export type AssignedLicense = Present<Graph.AssignedLicense, 'skuId' | 'disabledPlans'>;
 
-/** A user as Graph returns it: the fields a name is matched on (PersonCandidate), and licensing. */
-export interface TenantUser extends PersonCandidate {
-  usageLocation?: string | null;
-  userType?: string | null;
-  assignedLicenses?: { skuId: string; disabledPlans: string[] }[];
-  licenseAssignmentStates?: LicenseAssignmentState[];
-}
+/**
+ * How one license reaches a user: directly (assignedByGroup null) or through a group, and whether it
+ * is in force. `state`: 'Active' | 'ActiveWithError' | 'Disabled' | 'Error', or one Microsoft adds
+ * later; `error`: CountViolation | MutuallyExclusiveViolation | … | 'None' | null.
+ */
+export type LicenseAssignmentState = Present<Graph.LicenseAssignmentState, 'skuId' | 'state'> &
+  Defined<Graph.LicenseAssignmentState, 'assignedByGroup' | 'error'> &
+  Pick<Graph.LicenseAssignmentState, 'disabledPlans' | 'lastUpdatedDateTime'>;
 
-export interface TenantGroup {
+/**
+ * A user as Graph returns it: the fields a name is matched on (a PersonCandidate), and licensing.
+ * usageLocation and the license fields come only when $select-ed.
+ */
+export type TenantUser = Present<Graph.User, 'id' | 'displayName' | 'userPrincipalName'> &
+  Pick<Graph.User, 'givenName' | 'surname' | 'mail' | 'jobTitle' | 'department' | 'usageLocation' | 'userType'> &
+  Optional<Graph.User, 'accountEnabled'> &
+  Partial<Narrowed<Graph.User, 'assignedLicenses', AssignedLicense[]>> &
+  Partial<Narrowed<Graph.User, 'licenseAssignmentStates', LicenseAssignmentState[]>>;
+
+export type TenantGroup = Present<Graph.Group, 'id' | 'displayName'> &
+  Pick<Graph.Group, 'description' | 'isAssignableToRole' | 'licenseProcessingState'> &
+  Optional<Graph.Group, 'securityEnabled' | 'mailEnabled'> &
+  Partial<Narrowed<Graph.Group, 'assignedLicenses', AssignedLicense[]>>;
+
+/** An app in the organisation's Teams app catalog. */
+export interface CatalogApp {
+  /** The catalog's own id (not the manifest's). */
   id: string;
+  /** The manifest id (TEAMS_APP_ID). */
+  externalId: string;
   displayName: string;
-  description?: string | null;
-  securityEnabled?: boolean;
-  mailEnabled?: boolean;
-  isAssignableToRole?: boolean | null;
-  assignedLicenses?: { skuId: string; disabledPlans: string[] }[];
-  licenseProcessingState?: { state: string } | null;
+  distributionMethod: string;
 }
 
-export interface SubscribedSku {
-  id: string;
-  skuId: string;
-  skuPartNumber: string;
-  appliesTo: string;
-  capabilityStatus: string;
-  consumedUnits: number;
-  prepaidUnits: { enabled: number; lockedOut: number; suspended: number; warning: number };
-}
+/** Seat counts: prepaidUnits.enabled less consumedUnits are free. */
+export type LicenseUnits = Present<Graph.LicenseUnitsDetail, 'enabled' | 'lockedOut' | 'suspended' | 'warning'>;
 
-export interface DirectoryRoleAssignment {
-  id: string;
-  roleDefinitionId: string;
-  principalId: string;
-  directoryScopeId: string;
-}
+export type SubscribedSku = Present<
+  Graph.SubscribedSku,
+  'id' | 'skuId' | 'skuPartNumber' | 'appliesTo' | 'capabilityStatus' | 'consumedUnits'
+> &
+  Narrowed<Graph.SubscribedSku, 'prepaidUnits', LicenseUnits> &
+  Pick<Graph.SubscribedSku, 'servicePlans' | 'accountName' | 'accountId' | 'subscriptionIds'>;
+
+export type DirectoryRoleAssignment = Present<
+  Graph.UnifiedRoleAssignment,
+  'id' | 'roleDefinitionId' | 'principalId' | 'directoryScopeId'
+>;
 
 export interface PartnerLink {
   partnerId: string;
@@ -116,27 +122,46 @@ export interface BatchResponse {
   id: string;
   status: number;
   headers?: Record<string, string>;
-  body?: any;
+  body?: unknown;
 }
 
-export interface GdapRelationship {
-  id: string;
-  displayName: string;
-  duration: string;
-  status: string;
-  customer?: { tenantId?: string; displayName?: string };
-  accessDetails: { unifiedRoles: { roleDefinitionId: string }[] };
-  autoExtendDuration?: string;
-  createdDateTime?: string;
-  endDateTime?: string | null;
+/** A delegated admin relationship, partner side: status runs created → approvalPending → … → active. */
+export type GdapRelationship = Present<Graph.DelegatedAdminRelationship, 'id' | 'displayName' | 'duration' | 'status'> &
+  Narrowed<
+    Graph.DelegatedAdminRelationship,
+    'accessDetails',
+    { unifiedRoles: Present<Graph.UnifiedRole, 'roleDefinitionId'>[] }
+  > &
+  Pick<Graph.DelegatedAdminRelationship, 'customer' | 'autoExtendDuration' | 'createdDateTime' | 'endDateTime'>;
+
+/** How a person holds (or gets) a license: as a member of the license group, or assigned directly. */
+export type LicenseRoute = 'group' | 'direct';
+
+/**
+ * One person's license write as Graph answered it: done, already as wanted (a replayed write),
+ * worth trying again later, or refused (with Graph's error).
+ */
+export interface LicenseWrite {
+  userId: string;
+  via: LicenseRoute;
+  result: 'ok' | 'alreadyDone' | 'transient' | 'failed';
+  status: number;
+  error?: TenantError;
+  requestId?: string;
 }
+
+/** What Graph answered to a PIM for Groups request: its id and status ('Provisioned', 'Revoked', …). */
+export type GroupAssignmentScheduleRequest = Present<
+  Graph.PrivilegedAccessGroupAssignmentScheduleRequest,
+  'id' | 'status'
+>;
 
 /** A PIM for Groups assignment schedule request: time-bound membership (or its removal). */
 export interface GroupAssignmentScheduleInput {
   groupId: string;
   principalId: string;
-  accessId: 'member' | 'owner';
-  action: 'adminAssign' | 'adminRemove';
+  accessId: Exclude<Graph.PrivilegedAccessGroupRelationships, 'unknownFutureValue'>;
+  action: Extract<Graph.ScheduleRequestActions, 'adminAssign' | 'adminRemove'>;
   durationIso?: string;
   justification?: string;
 }
@@ -157,6 +182,24 @@ export interface TenantClient {
   /** ids of groups the user is a member of, transitively. */
   getUserGroupIds(userId: string): Promise<string[]>;
   assignLicense(userId: string, add: string[], remove: string[]): Promise<TenantUser>;
+  /** Give several people a license (all the same way), in one $batch; one outcome per person. */
+  grantLicenses(input: {
+    via: LicenseRoute;
+    groupId?: string;
+    skuId: string;
+    userIds: string[];
+  }): Promise<LicenseWrite[]>;
+  /** Take a license away, each person by each way they hold it, in one $batch; one outcome per change. */
+  revokeLicenses(input: {
+    groupId?: string;
+    skuId: string;
+    changes: { userId: string; via: LicenseRoute }[];
+  }): Promise<LicenseWrite[]>;
+  /**
+   * People's records with their licensing, as they are now, in one $batch. Someone whose read
+   * failed is left out (to be read again); someone who does not exist maps to undefined.
+   */
+  readLicensing(userIds: string[]): Promise<Map<string, TenantUser | undefined>>;
 
   // groups
   getGroup(groupId: string): Promise<TenantGroup | undefined>;
@@ -181,7 +224,7 @@ export interface TenantClient {
   listSubscribedSkus(): Promise<SubscribedSku[]>;
   /**
    * People who hold the SKU or are set up to (licenseAssignmentStates included): users with it
-   * assigned (`$filter=assignedLicenses/any(x:x/skuId eq …)`, an advanced query) plus the members of
+   * assigned (`$filter=assignedLicenses/any(x:x/skuId eq …)`) plus the members of
    * the license group, whose entries may be in an Error state.
    */
   listUsersWithLicense(skuId: string, groupId?: string): Promise<TenantUser[]>;
@@ -195,7 +238,7 @@ export interface TenantClient {
   ): Promise<DirectoryRoleAssignment>;
   deleteRoleAssignment(id: string): Promise<void>;
   /** PIM for Groups: time-bound active membership. */
-  createGroupAssignmentSchedule(input: GroupAssignmentScheduleInput): Promise<{ id: string; status: string }>;
+  createGroupAssignmentSchedule(input: GroupAssignmentScheduleInput): Promise<GroupAssignmentScheduleRequest>;
 
   /** Graph JSON batch; splits into batches of 20 and retries inner 429/503/504 with their Retry-After. */
   batch(requests: BatchRequest[]): Promise<BatchResponse[]>;
@@ -213,13 +256,21 @@ export interface TenantClient {
   listClassicAdministrators(subscriptionId: string): Promise<ClassicAdministrator[]>;
 
   // Graph, partner side: GDAP
+  /**
+   * Without `customerTenantId` any customer can approve the relationship (the approval link goes
+   * to one customer); with it, only that tenant can.
+   */
   createGdapRelationship(input: {
     displayName: string;
     duration: string;
-    customer?: { tenantId?: string; displayName?: string };
+    customerTenantId?: string;
     roleDefinitionIds: string[];
     autoExtendDuration?: string;
   }): Promise<GdapRelationship>;
   lockGdapRelationshipForApproval(relationshipId: string): Promise<void>;
   getGdapRelationship(relationshipId: string): Promise<GdapRelationship | undefined>;
+
+  // Teams
+  /** The app with this manifest id in the organisation's catalog, if an administrator published it. */
+  findCatalogApp(externalId: string): Promise<CatalogApp | undefined>;
 }

@@ -1,15 +1,20 @@
 /**
- * Background work: carries out approved requests, resumes executions a crashed instance left
- * behind, expires pending requests and runs timers (reminders, ends of time-bound access). Every
- * step claims its row with a compare-and-swap in the store, so several bot instances can run a
- * worker each and a request is still carried out exactly once.
+ * Background work: carries out approved requests, takes over executions whose instance died (their
+ * lease ran out) or whose retry time came, expires pending requests, delivers what is left in the
+ * outbox, and runs timers (reminders, ends of time-bound access). Every step claims its row with a
+ * compare-and-swap in the store, and a claim is a lease, so several bot instances can run a worker
+ * each, a request is carried out exactly once, and nothing a crash interrupts is left undone.
  */
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { RequestEngine } from '../services/requests';
 import type { Store, Timer } from '../store/types';
+import type { Telemetry } from '../telemetry';
 
 export type TimerHandler = (timer: Timer) => Promise<void>;
+
+/** A failed timer runs again after these waits (the last repeats: an end of access is never dropped). */
+const TIMER_RETRY_MS = [10_000, 30_000, 60_000];
 
 export interface WorkerOptions {
   store: Store;
@@ -17,8 +22,8 @@ export interface WorkerOptions {
   clock: Clock;
   logger: Logger;
   intervalMs: number;
-  /** An execution not updated for this long is taken over (its instance is presumed dead). */
-  staleAfterMs: number;
+  /** How long a worker holds a timer while its handler runs; a crash lets another run it after. */
+  timerClaimMs?: number;
   /** Requests carried out at the same time by this instance. */
   concurrency?: number;
   /**
@@ -26,6 +31,8 @@ export interface WorkerOptions {
    * go first (src/bot/turnGate.ts). The work itself is never skipped, only started a little later.
    */
   yieldTo?: () => Promise<void>;
+  /** A span per execution, and a count of the ones that crash. */
+  telemetry?: Telemetry;
 }
 
 export class Worker {
@@ -85,15 +92,20 @@ export class Worker {
   async pass(): Promise<void> {
     await this.o.yieldTo?.();
     await this.o.engine.expireDue();
+    await this.o.engine.deliverDue();
     const now = this.o.clock.now().getTime();
-    const runnable = await this.o.store.requests.listRunnable(new Date(now - this.o.staleAfterMs).toISOString(), 50);
+    const runnable = await this.o.store.requests.listRunnable(new Date(now).toISOString(), 50);
     const limit = this.o.concurrency ?? 4;
     for (const req of runnable) {
       if (this.inFlight.has(req.id) || this.inFlight.size >= limit) continue;
       this.inFlight.add(req.id);
-      void this.o.engine
-        .execute(req)
-        .catch((err) => this.o.logger.error('execution crashed', { requestId: req.id, err }))
+      const telemetry = this.o.telemetry;
+      const run = () => this.o.engine.execute(req);
+      void (telemetry ? telemetry.execution(req, run) : run())
+        .catch((err) => {
+          telemetry?.executionCrashed(req.kind);
+          this.o.logger.error('execution crashed', { requestId: req.id, err });
+        })
         .finally(() => {
           this.inFlight.delete(req.id);
           this.kick();
@@ -103,13 +115,30 @@ export class Worker {
     for (const t of due) {
       const handler = this.timerHandlers.get(t.kind);
       if (!handler) continue;
-      // Claim first: a timer runs once even with several instances.
-      if (!(await this.o.store.timers.complete(t.id))) continue;
-      try {
-        await handler(t);
-      } catch (err) {
-        this.o.logger.error('timer failed', { timer: t.id, kind: t.kind, err });
-      }
+      await this.runTimer(t, handler);
+    }
+  }
+
+  /**
+   * Held while it runs, done only once its handler succeeded: a worker that dies mid-way (or a
+   * handler that fails) leaves it to be run again, so handlers are written to be run twice.
+   */
+  private async runTimer(t: Timer, handler: TimerHandler): Promise<void> {
+    const now = this.o.clock.now().getTime();
+    const holdMs = this.o.timerClaimMs ?? 60_000;
+    if (!(await this.o.store.timers.claim(t.id, new Date(now + holdMs).toISOString()))) return;
+    try {
+      await handler(t);
+      await this.o.store.timers.complete(t.id);
+    } catch (err) {
+      const waitMs = TIMER_RETRY_MS[Math.min(t.attempts, TIMER_RETRY_MS.length - 1)];
+      this.o.logger.error('timer failed; it will run again', {
+        timer: t.id,
+        kind: t.kind,
+        attempts: t.attempts + 1,
+        err,
+      });
+      await this.o.store.timers.retry(t.id, new Date(this.o.clock.now().getTime() + waitMs).toISOString());
     }
   }
 }

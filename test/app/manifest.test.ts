@@ -37,9 +37,9 @@ describe('appPackage/manifest.json', () => {
   const realFetch = globalThis.fetch;
   beforeAll(() => {
     // The schema must come from the copy bundled in @microsoft/app-manifest, never the network.
-    globalThis.fetch = (() => {
+    globalThis.fetch = () => {
       throw new Error('network access during manifest validation');
-    }) as typeof fetch;
+    };
   });
   afterAll(() => {
     globalThis.fetch = realFetch;

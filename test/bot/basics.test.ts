@@ -1,5 +1,5 @@
 /**
- * Issue 2, bot basics over HTTP: greeting by the name the tenant knows (on install or the first
+ * Bot basics over HTTP: greeting by the name the tenant knows (on install or the first
  * message, once), help, what it does with input it does not understand, who it refuses, and that
  * a handler error never escapes — a message gets a reference the log carries with the stack, an
  * invoke gets an `application/vnd.microsoft.error` body, never HTTP 501.

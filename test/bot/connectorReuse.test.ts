@@ -66,7 +66,7 @@ describe('ConnectorReuse', () => {
     const made: string[] = [];
     const plain = {
       create: async (url: string) => (made.push(url), {} as ConnectorClient),
-    } as unknown as ConnectorFactory;
+    };
     const reuse = new ConnectorReuse();
     expect(reuse.factory(plain)).toBe(plain);
   });

@@ -22,7 +22,8 @@ function runCompiled(script: string): Record<string, unknown> {
 }
 
 beforeAll(async () => {
-  await (require(path.join(ROOT, 'scripts', 'build.js')) as { build(): Promise<unknown> }).build();
+  const script = (await import(path.join(ROOT, 'scripts', 'build.js'))) as { build(): Promise<unknown> };
+  await script.build();
 }, 60_000);
 
 test("the suite's Culture constants the stand-in answers are the real ones", () => {
@@ -30,7 +31,7 @@ test("the suite's Culture constants the stand-in answers are the real ones", () 
   const strings: Record<string, string> = {};
   for (let c: object | null = real; c && c !== Function.prototype; c = Object.getPrototypeOf(c))
     for (const k of Object.getOwnPropertyNames(c))
-      if (k !== 'name' && typeof real[k] === 'string') strings[k] = real[k] as string;
+      if (k !== 'name' && typeof real[k] === 'string') strings[k] = real[k];
   expect(CULTURE).toEqual(strings);
   // Every deferred module sets __esModule itself, which is what the stand-in answers before loading.
   for (const request of DEFERRED_RECOGNIZERS)

@@ -284,7 +284,7 @@ describe('over HTTP', () => {
       if (res.status >= 500 || /TypeError|Cannot read|\bat \S+ \(/.test(body))
         throw new Error(`activity ${i} answered ${res.status}: ${body}\n${JSON.stringify(a)}`);
     }
-    await h.desk.desk.engine.idle();
+    await h.desk.services.engine.idle();
     // Dana is a real person and may be remembered; nobody else is.
     expect(await conversationRows()).toBeLessThanOrEqual(rowsBefore + 1);
     expect(statuses.get(400)).toBeGreaterThan(100);

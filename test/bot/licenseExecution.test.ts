@@ -1,5 +1,5 @@
 /**
- * Issue 3's carrying out, end to end over HTTP against the dev tenant: several people in one Graph
+ * Carrying out, end to end over HTTP against the dev tenant: several people in one Graph
  * $batch with a progress card, a license that fails to land (CountViolation) leaving no
  * half-state, transient Graph errors retried and permanent ones explained, direct assignLicense
  * where no group is configured, removing a license, and the audit trail of a completed request.

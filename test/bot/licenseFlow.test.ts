@@ -1,5 +1,5 @@
 /**
- * Issue 3 end to end over HTTP: a nurse asks, the group owner approves on the card, the worker
+ * End to end over HTTP: a nurse asks, the group owner approves on the card, the worker
  * makes the change in the dev tenant and checks it landed; an admin goes straight through a
  * confirmation card. Everything a person would notice is asserted on what the connector received.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 3's safety guarantees, end to end over HTTP: one decision and one change however many
+ * Safety guarantees, end to end over HTTP: one decision and one change however many
  * clicks and instances there are (SQLite, and PostgreSQL with two bot instances), exactly-once
  * execution across a crash or an abandoned worker, refusals that are explained and audited, stale
  * cards, rejecting with a reason, expiry, cancelling by text, and an approver who had never used
@@ -213,7 +213,7 @@ describe('exactly once across a crash and an abandoned execution (SQLite)', () =
     }
   });
 
-  test('an execution abandoned by a dead worker is resumed once it is stale, and completed once', async () => {
+  test('an execution abandoned by a dead worker is taken over once its lease runs out, and completed once', async () => {
     const clock = new ManualClock(new Date());
     const h = await Harness.start({ devTenant: tenant, clock, startWorker: false });
     try {
@@ -221,12 +221,12 @@ describe('exactly once across a crash and an abandoned execution (SQLite)', () =
       const { requestId, approvals } = await danaAsksForNursing(h);
       await h.as('nina').click(approvals.nina, 'Approve');
       const approved = (await h.desk.store.requests.get(requestId))!;
-      // Another instance claimed it and died before making any call.
+      // Another instance claimed it (a 30-second lease) and died before making any call.
       const claimed = await h.desk.store.requests.transition(
         requestId,
         { state: 'approved', version: approved.version },
         'start',
-        {},
+        { lease: { owner: 'a-dead-instance', until: new Date(clock.now().getTime() + 30_000).toISOString() } },
         {
           actorId: 'dragon-desk',
           action: 'execution.start',
@@ -235,12 +235,14 @@ describe('exactly once across a crash and an abandoned execution (SQLite)', () =
       );
       expect(claimed?.state).toBe('executing');
 
-      // Not stale yet: a live worker elsewhere may still be on it, so nobody takes over.
+      // The lease still holds: a live worker elsewhere may still be on it, so nobody takes over.
+      clock.advance(20_000);
       await h.settle();
       expect((await h.desk.store.requests.get(requestId))?.state).toBe('executing');
       expect(tenant.calls.count({ method: 'POST', path: MEMBER_ADD_PATH })).toBe(0);
 
-      clock.advance(10 * 60_000);
+      // Seconds after it lapses (not minutes), it is taken over.
+      clock.advance(11_000);
       const done = await settleUntilFinal(h, requestId);
       expect(done.state).toBe('completed');
       await h.settle();

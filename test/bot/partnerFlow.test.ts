@@ -1,5 +1,5 @@
 /**
- * Issue 6 end to end over HTTP, against the dev tenant: Partner Admin Link on Dragon Desk's own
+ * End to end over HTTP, against the dev tenant: Partner Admin Link on Dragon Desk's own
  * identity, the guided partner-of-record flow, partner relationships on the customer side, and a
  * GDAP delegated admin offer on the partner side. Each as the persona who would do it, and as one
  * who may not.
@@ -353,11 +353,33 @@ describe('partner administration in chat', () => {
         [ROLE_TEMPLATE.licenseAdministrator, ROLE_TEMPLATE.userAdministrator].sort(),
       );
       expect(rel.requests.map((r) => r.action)).toEqual(['lockForApproval']);
+      // Contoso Health's tenant id is not known: the offer is open to whoever the link is sent to.
+      expect(rel.customer).toBeNull();
       const t = said(tomas);
       expect(t).toContain(
         `https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/${rel.id}`,
       );
       expect(t).not.toContain(`granularAdminRelationships/${rel.requests[0].id}`);
+    });
+
+    test('a customer tenant ID on the card locks the offer to that tenant; one that is not a GUID is refused', async () => {
+      const tenantId = '4b827261-d21f-4aa9-b7db-7fa1f56fb163';
+      const tomas = h.as('tomas');
+      await tomas.say('send Contoso Health a delegated admin offer');
+      const options = tomas.lastCard();
+      expect(findInput(options.card, 'customerTenantId')).toBeDefined();
+      const choice = { roles: 'license-administrator', duration: 'P30D', autoExtend: 'false' };
+      const wrong = await tomas.click(options, 'Continue', { ...choice, customerTenantId: 'contoso.example' });
+      expectValidTeamsCard(wrong.card!);
+      expect(cardText(wrong.card)).toMatch(/“contoso.example” is not a tenant ID/);
+
+      const summary = await tomas.click(options, 'Continue', { ...choice, customerTenantId: tenantId.toUpperCase() });
+      expect(cardText(summary.card)).toContain(`Only the customer tenant ${tenantId} can approve it.`);
+      await tomas.click({ activityId: options.activityId, card: summary.card! }, 'Confirm');
+      await h.settle();
+      const [rel] = h.desk.devTenant!.state.listGdap();
+      expect(rel.customer).toEqual({ tenantId, displayName: null });
+      expect(rel.status).toBe('approvalPending');
     });
 
     test('Global Administrator with auto-extend is refused on the card, and nothing is created', async () => {

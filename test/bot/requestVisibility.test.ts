@@ -70,7 +70,7 @@ describe('who may see a request through a card click', () => {
     await sam.invoke('request.refresh', { requestId, version: 2 }, 'sam-forged-card');
     const before = h.connector.lastSeq();
     await h.as('nina').click(approvals.nina, 'Approve');
-    await h.desk.desk.engine.idle();
+    await h.desk.services.engine.idle();
     expect(h.connector.messages(sam.conversationId, before)).toEqual([]);
     expect(h.connector.updates(sam.conversationId, before)).toEqual([]);
   });

@@ -1,5 +1,5 @@
 /**
- * Issue 5 end to end over HTTP: the Dragon Administrator role asked for by a clinician and approved
+ * End to end over HTTP: the Dragon Administrator role asked for by a clinician and approved
  * by the Dragon Administrators group's owner, made directly by a Privileged Role Administrator,
  * removed, and granted for a few hours with a reminder and an automatic end (also across a restart
  * of the bot, and through PIM for Groups). What a person would notice is asserted on what the

@@ -1,5 +1,5 @@
 /**
- * Issue 5, "set up Dragon licensing" end to end over HTTP: on the Contoso Health fixture everything
+ * "set up Dragon licensing" end to end over HTTP: on the Contoso Health fixture everything
  * is already in place and nothing is written; on the empty-tenant fixture the three groups are
  * created with their license, role and owner, a second run changes nothing, and the license and
  * role flows then use the new groups (also after a restart).
@@ -231,8 +231,8 @@ describe('set up Dragon licensing', () => {
       await h.stop();
 
       h = await Harness.start({ startWorker: false, devTenant: tenant, dataDir, env: NO_GROUPS });
-      expect(h.config.licenses.nursing.groupId).toBe(nursing.id);
-      expect(h.config.dragonAdminGroupId).toBe(admins.id);
+      expect(await h.desk.services.groups.license('nursing')).toBe(nursing.id);
+      expect(await h.desk.services.groups.admin()).toBe(admins.id);
     } finally {
       await h?.stop();
       h = undefined;

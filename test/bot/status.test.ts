@@ -1,5 +1,5 @@
 /**
- * Issue 4's status answers, asked the way people ask, with numbers checked against the dev
+ * Status answers, asked the way people ask, with numbers checked against the dev
  * tenant; and who may see what.
  */
 import { Harness, messageText, type Person } from '../helpers/harness';

@@ -105,7 +105,7 @@ describe('turn costs', () => {
       const dana = hq.as('dana');
       await dana.say('I need a Dragon nursing license');
       expect((await dana.click(dana.lastCard(), 'Send for approval')).httpStatus).toBe(200);
-      await hq.desk.desk.engine.idle();
+      await hq.desk.services.engine.idle();
       expect(seen.length).toBeGreaterThan(0);
       expect(seen.filter((s) => /bot_state/.test(s))).toEqual([]);
     });

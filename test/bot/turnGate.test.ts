@@ -84,6 +84,7 @@ describe('the worker yields to turns', () => {
     } as unknown as Store;
     const engine = {
       expireDue: async () => (calls.push('expireDue'), 0),
+      deliverDue: async () => 0,
       idle: async () => undefined,
     } as unknown as RequestEngine;
     const gate = deferred();
@@ -93,7 +94,6 @@ describe('the worker yields to turns', () => {
       clock: new ManualClock(),
       logger: silentLogger,
       intervalMs: 60_000,
-      staleAfterMs: 1,
       yieldTo: () => gate.promise,
     });
     const pass = worker.pass();

@@ -11,6 +11,7 @@ export function target(n: number, overrides: Partial<RequestTarget> = {}): Reque
 }
 
 export function makeRequest(overrides: Partial<DeskRequest> = {}): DeskRequest {
+  // A license request unless the overrides say otherwise (with a payload for their kind).
   return {
     id: 42,
     tenantId: '7b1c1a40-0c5e-4d8a-9f7e-1c0a7e5a1e01',
@@ -30,5 +31,5 @@ export function makeRequest(overrides: Partial<DeskRequest> = {}): DeskRequest {
     createdAt: '2026-03-04T13:05:00Z',
     updatedAt: '2026-03-04T13:05:00Z',
     ...overrides,
-  };
+  } as DeskRequest;
 }

@@ -21,7 +21,7 @@ class DevTokenMiddleware implements Middleware {
   constructor(private readonly token: string) {}
   async execute(context: Context): Promise<void> {
     context.options = context.options ?? {};
-    const headers = new Headers(context.options.headers as HeadersInit | undefined);
+    const headers = new Headers(context.options.headers);
     headers.set('Authorization', `Bearer ${this.token}`);
     const plain: Record<string, string> = {};
     headers.forEach((v, k) => (plain[k] = v));

@@ -15,6 +15,9 @@ class TestClock {
 }
 
 const clock = new TestClock(new Date('2026-03-02T09:00:00Z'));
+
+/** A cast on a membership list is an advanced query (rules.ts). */
+const ADVANCED = { headers: { ConsistencyLevel: 'eventual' } };
 let t: DevTenant;
 beforeAll(async () => {
   t = await startDevTenant({ clock, licenseProcessingDelayMs: 5 });
@@ -93,9 +96,14 @@ describe('role assignments', () => {
       directoryScopeId: '/',
     });
     const roles = async () =>
-      (await call(t, 'GET', `/v1.0/users/${patel.id}/transitiveMemberOf/microsoft.graph.directoryRole`)).body.value.map(
-        (x: { roleTemplateId: string }) => x.roleTemplateId,
-      );
+      (
+        await call(
+          t,
+          'GET',
+          `/v1.0/users/${patel.id}/transitiveMemberOf/microsoft.graph.directoryRole?$count=true`,
+          ADVANCED,
+        )
+      ).body.value.map((x: { roleTemplateId: string }) => x.roleTemplateId);
     expect(await roles()).toEqual([ROLE_TEMPLATE.dragonAdministrator]);
     expect((await call(t, 'DELETE', `${RA}/${r.body.id}`)).status).toBe(204);
     expect(await roles()).toEqual([]);
@@ -129,8 +137,14 @@ describe('role assignments', () => {
   test('joining the role-assignable group grants the role; leaving it takes it away', async () => {
     const sam = persona('sam');
     const roles = async () =>
-      (await call(t, 'GET', `/v1.0/users/${sam.id}/transitiveMemberOf/microsoft.graph.directoryRole`)).body.value
-        .length;
+      (
+        await call(
+          t,
+          'GET',
+          `/v1.0/users/${sam.id}/transitiveMemberOf/microsoft.graph.directoryRole?$count=true`,
+          ADVANCED,
+        )
+      ).body.value.length;
     await call(t, 'POST', `/v1.0/groups/${ADMIN_GROUP}/members/$ref`, {
       body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${sam.id}` },
     });
@@ -174,7 +188,12 @@ describe('PIM for Groups', () => {
       },
     });
     expect(await isMember(ADMIN_GROUP, patel.id)).toBe(true);
-    const roles = await call(t, 'GET', `/v1.0/users/${patel.id}/transitiveMemberOf/microsoft.graph.directoryRole`);
+    const roles = await call(
+      t,
+      'GET',
+      `/v1.0/users/${patel.id}/transitiveMemberOf/microsoft.graph.directoryRole?$count=true`,
+      ADVANCED,
+    );
     expect(roles.body.value).toHaveLength(1);
 
     const schedules = await call(t, 'GET', `${PIM}/assignmentSchedules?$filter=groupId eq '${ADMIN_GROUP}'`);
@@ -191,7 +210,12 @@ describe('PIM for Groups', () => {
     expect(await isMember(ADMIN_GROUP, patel.id)).toBe(true);
     clock.advance(1000);
     expect(await isMember(ADMIN_GROUP, patel.id)).toBe(false);
-    const after = await call(t, 'GET', `/v1.0/users/${patel.id}/transitiveMemberOf/microsoft.graph.directoryRole`);
+    const after = await call(
+      t,
+      'GET',
+      `/v1.0/users/${patel.id}/transitiveMemberOf/microsoft.graph.directoryRole?$count=true`,
+      ADVANCED,
+    );
     expect(after.body.value).toEqual([]);
     const none = await call(t, 'GET', `${PIM}/assignmentSchedules?$filter=groupId eq '${ADMIN_GROUP}'`);
     expect(none.body.value).toEqual([]);

@@ -86,7 +86,10 @@ function startStandInBot(): Promise<{ url: string; seen: SeenActivity[]; close()
           JSON.stringify({
             statusCode: 200,
             type: 'application/vnd.microsoft.card.adaptive',
-            value: card(`Decided: ${a.value?.action?.verb} because ${String(data.reason ?? '')}`, false),
+            value: card(
+              `Decided: ${a.value?.action?.verb} because ${typeof data.reason === 'string' ? data.reason : ''}`,
+              false,
+            ),
           }),
         );
       }

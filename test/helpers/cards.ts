@@ -52,14 +52,12 @@ export function verbs(card: unknown): string[] {
 /** Ids of the inputs on the card, in order. */
 export function inputIds(card: unknown): string[] {
   return cardNodes(card)
-    .filter((n) => typeof n.type === 'string' && (n.type as string).startsWith('Input.'))
+    .filter((n) => typeof n.type === 'string' && n.type.startsWith('Input.'))
     .map((n) => String(n.id));
 }
 
 export function findInput(card: unknown, id: string): Json | undefined {
-  return cardNodes(card).find(
-    (n) => typeof n.type === 'string' && (n.type as string).startsWith('Input.') && n.id === id,
-  );
+  return cardNodes(card).find((n) => typeof n.type === 'string' && n.type.startsWith('Input.') && n.id === id);
 }
 
 /** Facts as "title: value" strings. */
@@ -74,7 +72,7 @@ export function cardText(card: unknown): string {
   const parts: string[] = [];
   for (const n of cardNodes(card)) {
     for (const key of ['text', 'title', 'value', 'label', 'placeholder'] as const) {
-      if (typeof n[key] === 'string') parts.push(n[key] as string);
+      if (typeof n[key] === 'string') parts.push(n[key]);
     }
   }
   return parts.join('\n');

@@ -25,6 +25,11 @@ export class FakeConnector {
    * read does not grow the heap of the process it measures.
    */
   retain: (conversationId: string) => boolean = () => true;
+  /**
+   * How long Teams takes to accept a message or an update. A sender that dies meanwhile (its
+   * connection closes) has sent nothing: the activity is not recorded, as Teams would not post it.
+   */
+  delayMs = 0;
   private server?: http.Server;
   private seq = 0;
   url = '';
@@ -33,7 +38,12 @@ export class FakeConnector {
     this.server = http.createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c));
-      req.on('end', () => this.handle(req, res, body));
+      req.on('end', () => {
+        if (!this.delayMs) return this.handle(req, res, body);
+        setTimeout(() => {
+          if (!req.socket.destroyed) this.handle(req, res, body);
+        }, this.delayMs);
+      });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
     const addr = this.server.address() as { port: number };

@@ -34,6 +34,8 @@ export interface HarnessOptions {
   fallbackModel?: import('@microsoft/teams-ai').PromptCompletionModel;
   /** Sees every statement the store sends. */
   onQuery?: import('../../src/store/dialect').QueryObserver;
+  /** Telemetry to record into (the test stops it). */
+  telemetry?: import('../../src/telemetry').Telemetry;
 }
 
 export interface InvokeAnswer {
@@ -83,6 +85,7 @@ export class Harness {
       devTenantOptions: opts.devTenantOptions,
       fallbackModel: opts.fallbackModel,
       onQuery: opts.onQuery,
+      telemetry: opts.telemetry,
     });
     return h;
   }
@@ -117,7 +120,7 @@ export class Harness {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(activity),
     });
-    await this.desk.desk.engine.idle();
+    await this.desk.services.engine.idle();
     const raw = await res.text();
     let body: any = raw;
     try {

@@ -169,7 +169,7 @@ export async function openPlayground(opts: OpenPlaygroundOptions): Promise<Playg
     await context?.close().catch(() => undefined);
     await pg.stop();
     const tail = output.slice(-20).join('\n');
-    throw new Error(`${err instanceof Error ? err.message : String(err)}\nPlayground output:\n${tail}`);
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\nPlayground output:\n${tail}`, { cause: err });
   }
 }
 
@@ -202,7 +202,9 @@ function makeSession(s: {
       return await run();
     } catch (err) {
       throw new Error(
+        // eslint-disable-next-line no-control-regex -- the terminal colour codes in Playwright's messages
         `${what} failed: ${err instanceof Error ? err.message.replace(/\u001b\[\d+m/g, '') : String(err)}${await describe()}`,
+        { cause: err },
       );
     }
   };

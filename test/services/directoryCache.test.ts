@@ -11,8 +11,12 @@ const ME = { id: 'u-1', tenantId: 't', name: 'Pat' };
 
 function tenantCounting() {
   const calls: string[] = [];
-  const user = (id: string): TenantUser =>
-    ({ id, displayName: `Person ${id}`, givenName: 'Pat', userPrincipalName: `${id}@x` }) as TenantUser;
+  const user = (id: string): TenantUser => ({
+    id,
+    displayName: `Person ${id}`,
+    givenName: 'Pat',
+    userPrincipalName: `${id}@x`,
+  });
   const skus: SubscribedSku[] = [
     {
       id: 's1',
@@ -103,7 +107,7 @@ describe('Directory caching', () => {
     await before(d);
     await d.warmAsker('u-1');
     await d.resolve('me', ME);
-    await d.rolesOf('u-1', false);
+    await d.rolesOf('u-1', 'cached');
     expect(calls).toEqual(expected);
   });
 
@@ -155,7 +159,7 @@ describe('Directory caching', () => {
     d.invalidate();
     expect(await d.skuId('nursing')).toBe('sku-nursing');
     expect(calls).toEqual(['listSubscribedSkus']);
-    expect((await d.seats(false)).nursing.free).toBe(9);
+    expect((await d.seats('cached')).nursing.free).toBe(9);
     expect(calls).toEqual(['listSubscribedSkus', 'listSubscribedSkus']);
   });
 
@@ -185,7 +189,7 @@ describe('fresh reads asked for together', () => {
     const d = new Directory(tenant, config, new ManualClock());
     const answers = await Promise.all(Array.from({ length: 20 }, () => d.groupOwners('g-1')));
     expect(answers.every((a) => a.map((o) => o.id).join() === 'o-1')).toBe(true);
-    await Promise.all([d.rolesOf('u-1', true), d.rolesOf('u-1', true)]);
+    await Promise.all([d.rolesOf('u-1', 'fresh'), d.rolesOf('u-1', 'fresh')]);
     expect(calls).toEqual(['owners g-1', 'roles u-1']);
   });
 

@@ -32,7 +32,7 @@ describeEachEngine('concurrent decisions', (getStore, ctx) => {
 
     const winners = results.filter((r) => r !== undefined);
     expect(winners).toHaveLength(1);
-    const winner = winners[0]!;
+    const winner = winners[0];
     expect(winner).toMatchObject({ state: 'approved', version: 2 });
 
     const stored = await getStore().requests.get(created.id);

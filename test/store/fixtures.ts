@@ -28,7 +28,7 @@ export function newRequest(overrides: Partial<NewRequest> = {}): NewRequest {
     requesterName: 'Nina Nurse',
     subject: 'nursing',
     justification: 'Starting on ward 4 on Monday',
-    payload: { channel: 'chat' },
+    payload: { notes: ['asked in chat'] },
     targets: [person('nurse-1')],
     approvers: [OWNER_NURSING],
     ...overrides,

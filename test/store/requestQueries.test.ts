@@ -131,23 +131,67 @@ describeEachEngine('request list queries', (getStore, ctx) => {
   });
 
   describe('listRunnable', () => {
-    it('lists approved requests and executions abandoned before the cut-off, oldest first', async () => {
+    it('lists approved requests and executions whose lease ran out, in the order they became runnable', async () => {
       const store = await ctx.freshStore();
+      const execute = async (leaseUntil: string) => {
+        const approved = await drive(store, await make(store), 'approve');
+        return store.requests.transition(
+          approved.id,
+          { state: 'approved', version: approved.version },
+          'start',
+          { lease: { owner: 'instance-a', until: leaseUntil } },
+          by('dragon-desk', 'execution.start'),
+        );
+      };
       ctx.clock.set('2026-11-21T09:00:00.000Z');
-      const staleExec = await drive(store, await make(store), 'approve', 'start');
+      const lapsed = (await execute('2026-11-21T09:05:00.000Z'))!; // its instance died
       ctx.clock.set('2026-11-21T09:10:00.000Z');
       const approved = await drive(store, await make(store), 'approve');
       ctx.clock.set('2026-11-21T09:20:00.000Z');
-      await drive(store, await make(store), 'approve', 'start'); // still being worked on
+      const working = (await execute('2026-11-21T09:30:00.000Z'))!; // still being worked on
       await make(store); // pending
       await drive(store, await make(store), 'approve', 'start', 'complete');
 
-      expect(ids(await store.requests.listRunnable('2026-11-21T09:15:00.000Z', 10))).toEqual([
-        staleExec.id,
+      expect(ids(await store.requests.listRunnable('2026-11-21T09:15:00.000Z', 10))).toEqual([lapsed.id, approved.id]);
+      expect(ids(await store.requests.listRunnable('2026-11-21T09:15:00.000Z', 1))).toEqual([lapsed.id]);
+      expect(ids(await store.requests.listRunnable('2026-11-21T09:04:00.000Z', 10))).toEqual([approved.id]);
+      // Once the live one's lease runs out too, it is runnable.
+      expect(ids(await store.requests.listRunnable('2026-11-21T09:31:00.000Z', 10))).toContain(working.id);
+    });
+
+    it('an execution claimed before leases existed (no lease) is runnable', async () => {
+      const store = await ctx.freshStore();
+      const legacy = await drive(store, await make(store), 'approve', 'start');
+      expect(ids(await store.requests.listRunnable('2026-11-21T09:00:00.000Z', 10))).toEqual([legacy.id]);
+    });
+
+    it('only the lease holder renews; a renewal bumps the version', async () => {
+      const store = await ctx.freshStore();
+      const approved = await drive(store, await make(store), 'approve');
+      const running = (await store.requests.transition(
         approved.id,
-      ]);
-      expect(ids(await store.requests.listRunnable('2026-11-21T09:15:00.000Z', 1))).toEqual([staleExec.id]);
-      expect(ids(await store.requests.listRunnable('2026-11-21T08:00:00.000Z', 10))).toEqual([approved.id]);
+        { state: 'approved', version: approved.version },
+        'start',
+        { lease: { owner: 'instance-a', until: '2026-11-21T09:00:30.000Z' } },
+        by('dragon-desk', 'execution.start'),
+      ))!;
+      expect(await store.requests.renewLease(running.id, 'instance-b', '2026-11-21T09:01:00.000Z')).toBeUndefined();
+      const version = await store.requests.renewLease(running.id, 'instance-a', '2026-11-21T09:01:00.000Z');
+      expect(version).toBe(running.version + 1);
+      expect((await store.requests.get(running.id))?.lease).toEqual({
+        owner: 'instance-a',
+        until: '2026-11-21T09:01:00.000Z',
+      });
+      // Someone who read the lapsed lease at the old version cannot take it over now.
+      expect(
+        await store.requests.transition(
+          running.id,
+          { state: 'executing', version: running.version },
+          'resume',
+          { lease: { owner: 'instance-b', until: '2026-11-21T09:02:00.000Z' } },
+          by('dragon-desk', 'execution.resume'),
+        ),
+      ).toBeUndefined();
     });
   });
 

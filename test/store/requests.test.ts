@@ -10,7 +10,10 @@ describeEachEngine('request store', (getStore, ctx) => {
         newRequest({
           targets: [person('nurse-2'), person('nurse-3')],
           approvers: [OWNER_NURSING, OWNER_PHYSICIAN],
-          payload: { note: 'ward 4', nested: { count: 2, list: ['a', 'b'] } },
+          payload: {
+            notes: ['ward 4'],
+            questions: [{ written: 'Dana', candidates: [{ id: 'a', displayName: 'A', userPrincipalName: 'a@x' }] }],
+          },
           expiresAt: '2026-11-28T10:00:00Z',
         }),
         by('nurse-1', 'request.created'),
@@ -26,7 +29,10 @@ describeEachEngine('request store', (getStore, ctx) => {
         requesterName: 'Nina Nurse',
         subject: 'nursing',
         justification: 'Starting on ward 4 on Monday',
-        payload: { note: 'ward 4', nested: { count: 2, list: ['a', 'b'] } },
+        payload: {
+          notes: ['ward 4'],
+          questions: [{ written: 'Dana', candidates: [{ id: 'a', displayName: 'A', userPrincipalName: 'a@x' }] }],
+        },
         targets: [
           { ...person('nurse-2'), status: 'waiting' },
           { ...person('nurse-3'), status: 'waiting' },

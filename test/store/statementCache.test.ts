@@ -8,10 +8,10 @@ function counted(): { handle: BetterSqlite3.Database; prepared: string[] } {
   const handle = new BetterSqlite3(':memory:');
   const prepared: string[] = [];
   const original = handle.prepare.bind(handle);
-  handle.prepare = ((sql: string) => {
+  handle.prepare = (sql: string) => {
     prepared.push(sql);
     return original(sql);
-  }) as typeof handle.prepare;
+  };
   return { handle, prepared };
 }
 

@@ -1,5 +1,9 @@
 import { describeEachEngine } from '../helpers/engines';
 import { by, newRequest, TENANT } from './fixtures';
+import { recordKind } from '../../src/store/types';
+
+const RECORDED = recordKind<{ partnerId: string }>('partner.record');
+const REMOVED = recordKind<{ roles: string[] }>('partner.roles.removed');
 
 describeEachEngine('audit, cards, conversations, timers and records', (getStore, ctx) => {
   describe('audit', () => {
@@ -117,10 +121,18 @@ describeEachEngine('audit, cards, conversations, timers and records', (getStore,
           id: remind,
           kind: 'grant.remind',
           requestId: 7,
+          attempts: 0,
           dueAt: '2026-11-21T10:00:00.000Z',
           payload: { note: 'an hour left' },
         },
-        { id: end, kind: 'grant.end', requestId: 7, dueAt: '2026-11-21T11:00:00.000Z', payload: { groupId: 'g' } },
+        {
+          id: end,
+          kind: 'grant.end',
+          requestId: 7,
+          attempts: 0,
+          dueAt: '2026-11-21T11:00:00.000Z',
+          payload: { groupId: 'g' },
+        },
       ]);
       expect((await store.timers.listDue('2026-11-21T11:00:00.000Z', 1)).map((t) => t.id)).toEqual([remind]);
 
@@ -130,30 +142,50 @@ describeEachEngine('audit, cards, conversations, timers and records', (getStore,
       expect((await store.timers.listForRequest(7)).map((t) => t.kind)).toEqual(['grant.remind', 'grant.end']);
       expect(await store.timers.complete(999999)).toBe(false);
     });
+
+    it('a held timer is left alone until its hold lapses, and a failed one runs again later', async () => {
+      const store = getStore();
+      ctx.clock.set('2026-11-21T12:00:00.000Z');
+      const t = await store.timers.schedule('grant.end', '2026-11-21T11:00:00.000Z', {});
+      expect(await store.timers.claim(t, '2026-11-21T12:01:00.000Z')).toBe(true);
+      // Another worker: held, so neither listed nor claimable.
+      expect(await store.timers.claim(t, '2026-11-21T12:01:00.000Z')).toBe(false);
+      expect(await store.timers.listDue('2026-11-21T12:00:30.000Z', 10)).toEqual([]);
+      // The holder died: after the hold, it is due again.
+      ctx.clock.set('2026-11-21T12:02:00.000Z');
+      expect((await store.timers.listDue('2026-11-21T12:02:00.000Z', 10)).map((x) => x.id)).toEqual([t]);
+      expect(await store.timers.claim(t, '2026-11-21T12:03:00.000Z')).toBe(true);
+      // Its handler failed: it runs again at the retry time, with the attempt counted.
+      await store.timers.retry(t, '2026-11-21T12:05:00.000Z');
+      expect(await store.timers.listDue('2026-11-21T12:04:00.000Z', 10)).toEqual([]);
+      const [again] = await store.timers.listDue('2026-11-21T12:05:01.000Z', 10);
+      expect(again).toMatchObject({ id: t, attempts: 1 });
+    });
   });
 
   describe('records', () => {
     it('puts, overwrites, lists by kind and deletes keyed records', async () => {
       const store = getStore();
       ctx.clock.set('2026-11-21T13:00:00.000Z');
-      await store.records.put('partner.record', 'sub-2', { partnerId: '1234567' }, 'admin-1');
-      await store.records.put('partner.record', 'sub-1', { partnerId: '7654321' }, 'admin-1');
-      await store.records.put('partner.roles.removed', 'sub-1', { roles: ['Global Administrator'] }, 'admin-2');
+      await store.records.put(RECORDED, 'sub-2', { partnerId: '1234567' }, 'admin-1');
+      await store.records.put(RECORDED, 'sub-1', { partnerId: '7654321' }, 'admin-1');
+      await store.records.put(REMOVED, 'sub-1', { roles: ['Global Administrator'] }, 'admin-2');
       ctx.clock.set('2026-11-21T13:05:00.000Z');
-      await store.records.put('partner.record', 'sub-2', { partnerId: '1111111' }, 'admin-3');
+      await store.records.put(RECORDED, 'sub-2', { partnerId: '1111111' }, 'admin-3');
 
-      expect(await store.records.get('partner.record', 'sub-2')).toEqual({
+      expect(await store.records.get(RECORDED, 'sub-2')).toEqual({
+        key: 'sub-2',
         value: { partnerId: '1111111' },
         actorId: 'admin-3',
         updatedAt: '2026-11-21T13:05:00.000Z',
       });
-      expect(await store.records.list('partner.record')).toEqual([
+      expect(await store.records.list(RECORDED)).toEqual([
         { key: 'sub-1', value: { partnerId: '7654321' }, actorId: 'admin-1', updatedAt: '2026-11-21T13:00:00.000Z' },
         { key: 'sub-2', value: { partnerId: '1111111' }, actorId: 'admin-3', updatedAt: '2026-11-21T13:05:00.000Z' },
       ]);
-      await store.records.delete('partner.record', 'sub-1');
-      expect(await store.records.get('partner.record', 'sub-1')).toBeUndefined();
-      expect((await store.records.list('partner.roles.removed')).map((r) => r.key)).toEqual(['sub-1']);
+      await store.records.delete(RECORDED, 'sub-1');
+      expect(await store.records.get(RECORDED, 'sub-1')).toBeUndefined();
+      expect((await store.records.list(REMOVED)).map((r) => r.key)).toEqual(['sub-1']);
     });
   });
 });

@@ -123,7 +123,7 @@ describe('runBatch', () => {
     const out = await runBatch([get('1'), get('2'), get('3')], post, runtime(sleeps));
     expect(posts).toEqual([['1', '2', '3'], ['2']]);
     expect(sleeps).toEqual([4000]);
-    expect(out.map((r) => [r.id, r.status, r.body.id])).toEqual([
+    expect(out.map((r) => [r.id, r.status, (r.body as { id: string }).id])).toEqual([
       ['1', 200, 'user-1'],
       ['2', 200, 'user-2'],
       ['3', 200, 'user-3'],

@@ -4,10 +4,11 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import { ROLE_TEMPLATE } from '../../src/domain/catalog';
-import { persona } from '../../src/devtenant/fixture';
+import { loadFixture, persona } from '../../src/devtenant/fixture';
 import { startDevTenant } from '../../src/devtenant/server';
 import { explainTenantError, tenantErrorKind } from '../../src/tenant/errors';
 import { GraphTenantClient } from '../../src/tenant/graphClient';
+import { httpFetch, type FetchLike } from '../../src/tenant/httpTransport';
 import { createTenantClient } from '../../src/tenant/index';
 import { devTokenSource } from '../../src/tenant/tokens';
 import { TenantError, type BatchRequest } from '../../src/tenant/types';
@@ -28,14 +29,42 @@ describe('GraphTenantClient against the dev tenant', () => {
   let dt: DevTenant;
   let sleeps: number[];
 
-  function clientAs(identity = 'dev'): GraphTenantClient {
+  function clientAs(identity = 'dev', fetch?: FetchLike): GraphTenantClient {
     return new GraphTenantClient({
       graphBaseUrl: dt.url,
       armBaseUrl: dt.url,
       tokens: devTokenSource(identity),
       sleep: async (ms) => void sleeps.push(ms),
       random: () => 0,
+      fetch,
     });
+  }
+
+  interface Sent {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    body: any;
+  }
+
+  /** A client whose every request is also written down, as it went on the wire. */
+  function recordingClient(): { client: GraphTenantClient; sent: Sent[] } {
+    const sent: Sent[] = [];
+    const fetch: FetchLike = (input, init) => {
+      const headers: Record<string, string> = {};
+      const h = init?.headers;
+      if (h instanceof Headers) h.forEach((v, k) => (headers[k.toLowerCase()] = v));
+      else for (const [k, v] of Object.entries((h ?? {}) as Record<string, string>)) headers[k.toLowerCase()] = v;
+      const text = typeof init?.body === 'string' ? init.body : undefined;
+      sent.push({
+        method: init?.method ?? 'GET',
+        url: String(input),
+        headers,
+        body: text ? JSON.parse(text) : undefined,
+      });
+      return httpFetch(input, init);
+    };
+    return { client: clientAs('dev', fetch), sent };
   }
 
   beforeEach(async () => {
@@ -47,6 +76,34 @@ describe('GraphTenantClient against the dev tenant', () => {
   });
 
   describe('users', () => {
+    it('reads roles through the directoryRole cast as the advanced query Graph requires', async () => {
+      const { client, sent } = recordingClient();
+      const jordan = persona('jordan');
+      expect(await client.getUserRoleTemplateIds(jordan.id)).toEqual([ROLE_TEMPLATE.dragonAdministrator]);
+      const withUser = await client.getUserWithRoles(jordan.id);
+      expect(withUser.roleTemplateIds).toEqual([ROLE_TEMPLATE.dragonAdministrator]);
+      const direct = sent.find((r) => r.url.includes('/microsoft.graph.directoryRole'))!;
+      expect(direct.headers.consistencylevel).toBe('eventual');
+      expect(new URL(direct.url).searchParams.get('$count')).toBe('true');
+      const inner = sent
+        .filter((r) => r.url.endsWith('/$batch'))
+        .flatMap((r) => r.body.requests)
+        .find((r: { url: string }) => r.url.includes('/microsoft.graph.directoryRole'));
+      expect(inner.headers).toMatchObject({ ConsistencyLevel: 'eventual' });
+      expect(inner.url).toContain('$count=true');
+    });
+
+    it("reads a user whose UPN starts with $ through Graph's /users('…') form", async () => {
+      const fixture = loadFixture('contoso-health');
+      const dana = fixture.users.find((u) => u.alias === 'dana')!;
+      dana.userPrincipalName = `$${dana.userPrincipalName}`;
+      await dt.close();
+      dt = await startDevTenant({ port: 0, fixture });
+      const user = await clientAs().getUser(dana.userPrincipalName);
+      expect(user).toMatchObject({ id: dana.id, userPrincipalName: dana.userPrincipalName });
+      expect(dt.calls.list({ method: 'GET' }).map((c) => c.path)).toContain(`/v1.0/users/${dana.userPrincipalName}`);
+    });
+
     it('gets a user by id and by UPN with the license and location fields', async () => {
       const dana = persona('dana');
       const byId = await clientAs().getUser(dana.id);
@@ -429,6 +486,26 @@ describe('GraphTenantClient against the dev tenant', () => {
   });
 
   describe('GDAP (partner side)', () => {
+    it('names the customer by tenant id only, and sends no customer when there is none', async () => {
+      const { client, sent } = recordingClient();
+      const tenantId = '4b827261-d21f-4aa9-b7db-7fa1f56fb163';
+      const locked = await client.createGdapRelationship({
+        displayName: 'Locked to one customer',
+        duration: 'P30D',
+        customerTenantId: tenantId,
+        roleDefinitionIds: [ROLE_TEMPLATE.licenseAdministrator],
+      });
+      const open = await client.createGdapRelationship({
+        displayName: 'Any customer may approve',
+        duration: 'P30D',
+        roleDefinitionIds: [ROLE_TEMPLATE.licenseAdministrator],
+      });
+      const creates = sent.filter((r) => r.method === 'POST' && r.url.endsWith('/delegatedAdminRelationships'));
+      expect(creates.map((r) => r.body.customer)).toEqual([{ tenantId }, undefined]);
+      expect(locked.customer?.tenantId).toBe(tenantId);
+      expect(open.customer ?? null).toBeNull();
+    });
+
     it('creates a relationship and locks it for customer approval', async () => {
       const c = clientAs();
       const rel = await c.createGdapRelationship({

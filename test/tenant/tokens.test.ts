@@ -34,7 +34,7 @@ describe('azureTokenSource', () => {
   }
 
   it('asks for the Graph and ARM .default scopes', async () => {
-    let t = 0;
+    const t = 0;
     const { credential, scopes } = fakeCredential(3600_000, () => t);
     const src = azureTokenSource(credential, () => t);
     await src.getToken('graph');

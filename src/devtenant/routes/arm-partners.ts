@@ -4,25 +4,12 @@
  * change it.
  */
 import { armError } from '../errors';
-import { queryOption } from '../odata';
-import type { ApiRequest, Route } from '../router';
+import type { Route } from '../router';
+import { ARM_API_VERSIONS, requireArmApiVersion } from '../rules';
 import type { PartnerLinkRecord } from '../state';
 import { json, type RouteDeps } from './shared';
 
-export const MANAGEMENT_PARTNER_API_VERSION = '2018-02-01';
 const BASE = '/providers/Microsoft.ManagementPartner/partners';
-
-/** ARM refuses an api-version the provider does not implement. */
-export function requireApiVersion(req: ApiRequest, supported: string[]): void {
-  const v = queryOption(req.query, 'api-version') ?? '';
-  if (!supported.includes(v)) {
-    throw armError(
-      400,
-      'InvalidApiVersionParameter',
-      `The api-version '${v}' is invalid. The supported versions are '${supported.join(',')}'.`,
-    );
-  }
-}
 
 function partnerResponse(deps: RouteDeps, link: PartnerLinkRecord, withId: boolean): Record<string, unknown> {
   return {
@@ -58,13 +45,13 @@ function noLink(): Error {
 
 export function armPartnerRoutes(deps: RouteDeps): Route[] {
   const { state } = deps;
-  const versions = [MANAGEMENT_PARTNER_API_VERSION];
+  const versions = ARM_API_VERSIONS.managementPartner;
   return [
     {
       method: 'GET',
       pattern: BASE,
       handler: (req) => {
-        requireApiVersion(req, versions);
+        requireArmApiVersion(req, versions);
         const link = state.getPartnerLink(req.caller.objectId);
         if (!link) throw noLink();
         return json(partnerResponse(deps, link, false));
@@ -74,7 +61,7 @@ export function armPartnerRoutes(deps: RouteDeps): Route[] {
       method: 'GET',
       pattern: `${BASE}/:partnerId`,
       handler: (req, p) => {
-        requireApiVersion(req, versions);
+        requireArmApiVersion(req, versions);
         const partnerId = partnerIdOf(p.partnerId);
         const link = state.getPartnerLink(req.caller.objectId);
         if (!link || link.partnerId !== partnerId) throw noLink();
@@ -85,7 +72,7 @@ export function armPartnerRoutes(deps: RouteDeps): Route[] {
       method: 'PUT',
       pattern: `${BASE}/:partnerId`,
       handler: (req, p) => {
-        requireApiVersion(req, versions);
+        requireArmApiVersion(req, versions);
         const link = state.createPartnerLink(req.caller.objectId, partnerIdOf(p.partnerId));
         return json(partnerResponse(deps, link, true));
       },
@@ -96,7 +83,7 @@ export function armPartnerRoutes(deps: RouteDeps): Route[] {
       method: 'PATCH',
       pattern: `${BASE}/:partnerId`,
       handler: (req, p) => {
-        requireApiVersion(req, versions);
+        requireArmApiVersion(req, versions);
         const link = state.updatePartnerLink(req.caller.objectId, partnerIdOf(p.partnerId));
         return json(partnerResponse(deps, link, true));
       },
@@ -105,7 +92,7 @@ export function armPartnerRoutes(deps: RouteDeps): Route[] {
       method: 'DELETE',
       pattern: `${BASE}/:partnerId`,
       handler: (req, p) => {
-        requireApiVersion(req, versions);
+        requireArmApiVersion(req, versions);
         state.deletePartnerLink(req.caller.objectId, partnerIdOf(p.partnerId));
         return { status: 200 };
       },

@@ -6,19 +6,9 @@
 import { armError } from '../errors';
 import { parseFilter, queryOption, type FilterExpr } from '../odata';
 import type { ApiRequest, Route } from '../router';
+import { ARM_API_VERSIONS, requireArmApiVersion } from '../rules';
 import type { ArmRoleAssignmentRecord, SubscriptionRecord } from '../state';
 import { json, type RouteDeps } from './shared';
-import { requireApiVersion } from './arm-partners';
-
-const SUBSCRIPTION_VERSIONS = ['2022-12-01', '2021-01-01', '2020-01-01', '2016-06-01'];
-const ROLE_ASSIGNMENT_VERSIONS = [
-  '2022-04-01',
-  '2020-10-01-preview',
-  '2020-04-01-preview',
-  '2018-09-01-preview',
-  '2015-07-01',
-];
-const CLASSIC_ADMIN_VERSIONS = ['2015-06-01', '2015-07-01'];
 
 function subscriptionEntity(tenantId: string, s: SubscriptionRecord): Record<string, unknown> {
   return {
@@ -122,7 +112,7 @@ export function armSubscriptionRoutes(deps: RouteDeps): Route[] {
       method: 'GET',
       pattern: '/subscriptions',
       handler: (req) => {
-        requireApiVersion(req, SUBSCRIPTION_VERSIONS);
+        requireArmApiVersion(req, ARM_API_VERSIONS.subscriptions);
         const visible = state.listSubscriptions().filter((s) => state.canSeeSubscription(s, req.caller.objectId));
         return json({
           value: visible.map((s) => subscriptionEntity(state.tenantId, s)),
@@ -134,7 +124,7 @@ export function armSubscriptionRoutes(deps: RouteDeps): Route[] {
       method: 'GET',
       pattern: '/subscriptions/:id',
       handler: (req, p) => {
-        requireApiVersion(req, SUBSCRIPTION_VERSIONS);
+        requireArmApiVersion(req, ARM_API_VERSIONS.subscriptions);
         const sub = requireVisibleSubscription(deps, req, p.id, 'Microsoft.Resources/subscriptions/read');
         return json(subscriptionEntity(state.tenantId, sub));
       },
@@ -143,7 +133,7 @@ export function armSubscriptionRoutes(deps: RouteDeps): Route[] {
       method: 'GET',
       pattern: '/subscriptions/:id/providers/Microsoft.Authorization/roleAssignments',
       handler: (req, p) => {
-        requireApiVersion(req, ROLE_ASSIGNMENT_VERSIONS);
+        requireArmApiVersion(req, ARM_API_VERSIONS.roleAssignments);
         const sub = requireVisibleSubscription(deps, req, p.id, 'Microsoft.Authorization/roleAssignments/read');
         const pred = roleAssignmentPredicate(deps, queryOption(req.query, '$filter'));
         return json({
@@ -155,7 +145,7 @@ export function armSubscriptionRoutes(deps: RouteDeps): Route[] {
       method: 'GET',
       pattern: '/subscriptions/:id/providers/Microsoft.Authorization/classicAdministrators',
       handler: (req, p) => {
-        requireApiVersion(req, CLASSIC_ADMIN_VERSIONS);
+        requireArmApiVersion(req, ARM_API_VERSIONS.classicAdministrators);
         const sub = requireVisibleSubscription(deps, req, p.id, 'Microsoft.Authorization/classicAdministrators/read');
         return json({
           value: sub.classicAdministrators.map((c) => ({

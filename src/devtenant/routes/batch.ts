@@ -7,10 +7,10 @@
 import { badRequest, TenantHttpError } from '../errors';
 import type { IncomingCall, OutgoingResponse } from '../dispatch';
 import type { ApiRequest, Route } from '../router';
+import { BATCH } from '../rules';
 import { bodyObject, json, type RouteDeps } from './shared';
 
-export const MAX_BATCH_REQUESTS = 20;
-const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+const METHODS = new Set<string>(BATCH.methods);
 
 export interface BatchDeps extends RouteDeps {
   dispatch(call: IncomingCall): Promise<OutgoingResponse>;
@@ -37,8 +37,8 @@ export function parseBatch(body: Record<string, unknown>): InnerRequest[] {
   const requests = body.requests;
   if (!Array.isArray(requests) || requests.length === 0)
     throw badRequest('Invalid batch payload format.', 'BadRequest');
-  if (requests.length > MAX_BATCH_REQUESTS) {
-    throw badRequest(`Maximum requests limit exceeded, Max allowed number of requests are ${MAX_BATCH_REQUESTS}`);
+  if (requests.length > BATCH.maxRequests) {
+    throw badRequest(`Maximum requests limit exceeded, Max allowed number of requests are ${BATCH.maxRequests}`);
   }
   const seen = new Set<string>();
   const out: InnerRequest[] = requests.map((raw: unknown) => {

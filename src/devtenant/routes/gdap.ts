@@ -6,19 +6,23 @@
 import { ROLE_TEMPLATE } from '../../domain/catalog';
 import { DAY_MS, isoDurationMs, parseIsoDuration } from '../duration';
 import { badRequest, TenantHttpError } from '../errors';
+import type { Graph } from '../../tenant/graphTypes';
 import type { ApiRequest, Route } from '../router';
-import { isGuid, type GdapRelationshipRecord, type GdapRequestRecord } from '../state';
+import { isGuid } from '../../guid';
+import type { GdapRelationshipRecord, GdapRequestRecord } from '../state';
+import { CREATE_GDAP_RELATIONSHIP, GDAP, GDAP_REQUEST, refuseUnknownProperties } from '../rules';
 import { allowOptions, bodyObject, json, metadata, type RouteDeps } from './shared';
+import { asText } from '../../text';
 
-const MAX_DISPLAY_NAME = 50;
-const AUTO_EXTEND = new Set(['PT0S', 'P0D', 'P180D']);
 const BASE = '/v1.0/tenantRelationships/delegatedAdminRelationships';
 
 function etag(rel: GdapRelationshipRecord): string {
   return `W/"${Buffer.from(`"${String(rel.revision).padStart(16, '0')}"`).toString('base64')}"`;
 }
 
-export function relationshipEntity(rel: GdapRelationshipRecord): Record<string, unknown> {
+export function relationshipEntity(
+  rel: GdapRelationshipRecord,
+): Graph.DelegatedAdminRelationship & { '@odata.etag': string } {
   return {
     '@odata.etag': etag(rel),
     id: rel.id,
@@ -35,7 +39,7 @@ export function relationshipEntity(rel: GdapRelationshipRecord): Record<string, 
   };
 }
 
-function requestEntity(r: GdapRequestRecord): Record<string, unknown> {
+function requestEntity(r: GdapRequestRecord): Graph.DelegatedAdminRelationshipRequest {
   return {
     id: r.id,
     action: r.action,
@@ -50,17 +54,34 @@ export function validGdapDuration(text: string): boolean {
   const d = parseIsoDuration(text);
   if (!d || d.hours || d.minutes || d.seconds || d.months) return false;
   const ms = isoDurationMs(text)!;
-  return ms >= DAY_MS && ms <= 730 * DAY_MS;
+  return ms >= GDAP.minDurationDays * DAY_MS && ms <= GDAP.maxDurationDays * DAY_MS;
+}
+
+/**
+ * `customer`, when given, names the one tenant that may approve: tenantId is required (not nullable
+ * in Graph's metadata); displayName is read-only, set by Microsoft Entra ID, so a name the partner
+ * sends is ignored. The dev tenant knows no customer tenant's name, so it stays null.
+ */
+function customerOf(value: unknown): GdapRelationshipRecord['customer'] {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw badRequest("Invalid value specified for property 'customer'.", 'BadRequest');
+  const c = value as Record<string, unknown>;
+  if (c.tenantId === undefined || c.tenantId === null)
+    throw badRequest("The property 'customer.tenantId' is required and cannot be null.", 'BadRequest');
+  if (!isGuid(c.tenantId)) throw badRequest("Invalid value for 'customer.tenantId'.", 'BadRequest');
+  return { tenantId: c.tenantId.toLowerCase(), displayName: null };
 }
 
 function createRelationship(deps: RouteDeps, req: ApiRequest) {
   const body = bodyObject(req);
   // [U] GDAP validation errors: the constraints are documented, the codes and texts are the dev tenant's.
+  refuseUnknownProperties(body, CREATE_GDAP_RELATIONSHIP);
   const { displayName, duration } = body;
   if (typeof displayName !== 'string' || displayName.trim() === '')
     throw badRequest("The 'displayName' is required.", 'BadRequest');
-  if (displayName.length > MAX_DISPLAY_NAME) {
-    throw badRequest(`The 'displayName' must be at most ${MAX_DISPLAY_NAME} characters.`, 'BadRequest');
+  if (displayName.length > GDAP.maxDisplayName) {
+    throw badRequest(`The 'displayName' must be at most ${GDAP.maxDisplayName} characters.`, 'BadRequest');
   }
   if (typeof duration !== 'string' || !validGdapDuration(duration)) {
     throw badRequest(
@@ -69,7 +90,10 @@ function createRelationship(deps: RouteDeps, req: ApiRequest) {
     );
   }
   const autoExtendDuration = body.autoExtendDuration === undefined ? 'PT0S' : body.autoExtendDuration;
-  if (typeof autoExtendDuration !== 'string' || !AUTO_EXTEND.has(autoExtendDuration)) {
+  if (
+    typeof autoExtendDuration !== 'string' ||
+    !(GDAP.autoExtendDurations as readonly string[]).includes(autoExtendDuration)
+  ) {
     throw badRequest("The 'autoExtendDuration' must be PT0S, P0D or P180D.", 'BadRequest');
   }
   const access = (body.accessDetails ?? {}) as Record<string, unknown>;
@@ -77,7 +101,7 @@ function createRelationship(deps: RouteDeps, req: ApiRequest) {
   if (!Array.isArray(roles) || roles.length === 0) {
     throw badRequest("The 'accessDetails.unifiedRoles' must list at least one role.", 'BadRequest');
   }
-  const roleIds = roles.map((r: unknown) => String((r as Record<string, unknown> | null)?.roleDefinitionId ?? ''));
+  const roleIds = roles.map((r: unknown) => asText((r as Record<string, unknown> | null)?.roleDefinitionId));
   for (const id of roleIds) if (!isGuid(id)) throw badRequest(`Invalid roleDefinitionId '${id}'.`, 'BadRequest');
   // [V-c] partner KB: a relationship that includes Global Administrator cannot auto-extend.
   const hasGlobalAdmin = roleIds.some((id) => id.toLowerCase() === ROLE_TEMPLATE.globalAdministrator);
@@ -87,16 +111,7 @@ function createRelationship(deps: RouteDeps, req: ApiRequest) {
       'BadRequest',
     );
   }
-  let customer: GdapRelationshipRecord['customer'] = null;
-  if (body.customer !== undefined && body.customer !== null) {
-    const c = body.customer as Record<string, unknown>;
-    if (c.tenantId !== undefined && !isGuid(c.tenantId))
-      throw badRequest("Invalid value for 'customer.tenantId'.", 'BadRequest');
-    customer = {
-      tenantId: (c.tenantId as string | undefined) ?? null,
-      displayName: typeof c.displayName === 'string' ? c.displayName : null,
-    };
-  }
+  const customer = customerOf(body.customer);
   const rel = deps.state.createGdap({
     displayName,
     duration,
@@ -152,6 +167,7 @@ export function gdapRoutes(deps: RouteDeps): Route[] {
       pattern: `${BASE}/:id/requests`,
       handler: (req, p) => {
         const body = bodyObject(req);
+        refuseUnknownProperties(body, GDAP_REQUEST);
         if (typeof body.action !== 'string') throw badRequest("The 'action' is required.", 'BadRequest');
         const r = state.gdapRequest(p.id, body.action);
         return json(

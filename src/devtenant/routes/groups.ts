@@ -6,7 +6,8 @@
 import { badRequest, resourceNotFound } from '../errors';
 import { checkFilter, evaluateFilter, objectLookup, parseFilter, queryOption, type FilterSupport } from '../odata';
 import type { ApiRequest, Route } from '../router';
-import { isGuid } from '../state';
+import { checkBody, CREATE_GROUP, isAdvancedQuery, LIST_GROUPS, MEMBERSHIP_LIST } from '../rules';
+import { isGuid } from '../../guid';
 import {
   allowOptions,
   bodyObject,
@@ -46,6 +47,7 @@ function bindIds(value: unknown, property: string): string[] {
 function createGroup(deps: RouteDeps, req: ApiRequest) {
   const { state } = deps;
   const body = bodyObject(req);
+  checkBody(body, CREATE_GROUP);
   const invalid = (p: string) => badRequest(`Invalid value specified for property '${p}' of resource 'Group'.`);
   if (typeof body.displayName !== 'string' || body.displayName.trim() === '') throw invalid('displayName');
   if (typeof body.mailNickname !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(body.mailNickname))
@@ -67,7 +69,7 @@ function createGroup(deps: RouteDeps, req: ApiRequest) {
   for (const id of [...owners, ...members]) if (!state.objectKind(id)) throw resourceNotFound(id);
   const g = state.createGroup({
     displayName: body.displayName,
-    description: (body.description as string | null | undefined) ?? null,
+    description: body.description ?? null,
     mailNickname: body.mailNickname,
     mailEnabled: body.mailEnabled,
     securityEnabled: body.securityEnabled,
@@ -113,7 +115,7 @@ function listRelation(
   groupId: string,
   relation: 'members' | 'owners' | 'transitiveMembers',
 ) {
-  allowOptions(req, ['$select', '$top', '$count', '$skiptoken']);
+  allowOptions(req, MEMBERSHIP_LIST.options);
   const { state } = deps;
   const g = state.requireGroup(groupId);
   const ids =
@@ -139,19 +141,19 @@ export function groupRoutes(deps: RouteDeps): Route[] {
       method: 'GET',
       pattern: '/v1.0/groups',
       handler: (req) => {
-        allowOptions(req, ['$select', '$filter', '$top', '$count', '$skiptoken']);
+        allowOptions(req, LIST_GROUPS.options);
         let groups = state.listGroups();
         const filterText = queryOption(req.query, '$filter');
         if (filterText !== undefined) {
           const expr = parseFilter(filterText);
-          checkFilter(expr, GROUP_FILTERS, 'Group');
+          checkFilter(expr, GROUP_FILTERS, 'Group', isAdvancedQuery(req));
           groups = groups.filter((g) => evaluateFilter(expr, objectLookup(groupEntity(g))));
         }
         const select = selectOf(req);
         return listResponse(req, deps, groups, (g) => projectGroup(g, select), {
           context: select ? `groups(${select.join(',')})` : 'groups',
-          defaultTop: 100,
-          maxTop: 999,
+          defaultTop: LIST_GROUPS.defaultTop!,
+          maxTop: LIST_GROUPS.maxTop!,
           count: groups.length,
         });
       },

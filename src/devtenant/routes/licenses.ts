@@ -4,7 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { badRequest } from '../errors';
+import type { Graph } from '../../tenant/graphTypes';
 import type { ApiRequest, Route } from '../router';
+import { ASSIGN_LICENSE, refuseUnknownProperties } from '../rules';
 import {
   allowOptions,
   bodyObject,
@@ -16,6 +18,7 @@ import {
   USER_DEFAULT_SELECT,
   type RouteDeps,
 } from './shared';
+import { asText } from '../../text';
 
 interface LicenseChange {
   add: { skuId: string; disabledPlans: string[] }[];
@@ -27,6 +30,7 @@ interface LicenseChange {
  * (reference §2) but not documented; its text here is the dev tenant's own.
  */
 export function parseLicenseChange(body: Record<string, unknown>): LicenseChange {
+  refuseUnknownProperties(body, ASSIGN_LICENSE);
   const { addLicenses, removeLicenses } = body;
   if (!Array.isArray(addLicenses) || !Array.isArray(removeLicenses)) {
     throw badRequest(
@@ -39,7 +43,7 @@ export function parseLicenseChange(body: Record<string, unknown>): LicenseChange
     if (!Array.isArray(disabled) || disabled.some((d) => typeof d !== 'string')) {
       throw badRequest("Invalid value specified for property 'disabledPlans' of resource 'AssignedLicense'.");
     }
-    return { skuId: String(rec.skuId ?? ''), disabledPlans: disabled as string[] };
+    return { skuId: asText(rec.skuId), disabledPlans: disabled as string[] };
   });
   const remove = removeLicenses.map((r: unknown) => String(r));
   return { add, remove };
@@ -100,7 +104,7 @@ export function licenseRoutes(deps: RouteDeps): Route[] {
           .assignedLicenses(user)
           .map((l) => ({ held: l, sku: state.getSku(l.skuId) }))
           .filter((x) => x.sku)
-          .map(({ held, sku }) => ({
+          .map(({ held, sku }): Graph.LicenseDetails => ({
             id: licenseDetailId(user.id, held.skuId),
             skuId: sku!.skuId,
             skuPartNumber: sku!.skuPartNumber,

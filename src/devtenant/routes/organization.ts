@@ -2,11 +2,19 @@
  * GET /organization: the tenant itself. Dragon Desk's readiness probe calls it because it is the
  * cheapest Graph read that proves the token and the tenant are right.
  */
-import { allowOptions, json, metadata, type RouteDeps } from './shared';
+import type { Graph } from '../../tenant/graphTypes';
+import { allowOptions, json, metadata, type Properties, type RouteDeps } from './shared';
 import { project, parseSelect, queryOption } from '../odata';
 import type { Route } from '../router';
 
-const ORG_FIELDS = ['id', 'displayName', 'verifiedDomains', 'tenantType', 'countryLetterCode', 'createdDateTime'];
+const ORG_FIELDS = [
+  'id',
+  'displayName',
+  'verifiedDomains',
+  'tenantType',
+  'countryLetterCode',
+  'createdDateTime',
+] satisfies Properties<Graph.Organization>;
 
 export function organizationRoutes(deps: RouteDeps): Route[] {
   const { state } = deps;
@@ -17,7 +25,7 @@ export function organizationRoutes(deps: RouteDeps): Route[] {
       handler: (req) => {
         allowOptions(req, ['$select']);
         const t = state.fixture.tenant;
-        const org = {
+        const org: Graph.Organization = {
           id: t.id,
           displayName: t.displayName,
           verifiedDomains: t.verifiedDomains.map((name, i) => ({

@@ -6,9 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, resourceNotFound, unsupportedQuery } from '../errors';
 import { equalityClauses, parseFilter, queryOption } from '../odata';
+import type { Graph } from '../../tenant/graphTypes';
 import type { ApiRequest, Route } from '../router';
-import { isGuid, type PimAccess, type PimScheduleRecord } from '../state';
+import { checkBody, PIM_ACTIONS_NEEDING_SCHEDULE, PIM_GROUP_ASSIGNMENT_REQUEST } from '../rules';
+import { isGuid } from '../../guid';
+import type { PimAccess, PimScheduleRecord } from '../state';
 import { allowOptions, bodyObject, json, metadata, type RouteDeps } from './shared';
+import { asText } from '../../text';
 
 const EXPIRATION_TYPES = {
   afterduration: 'afterDuration',
@@ -16,7 +20,7 @@ const EXPIRATION_TYPES = {
   noexpiration: 'noExpiration',
 } as const;
 
-function scheduleInfo(s: PimScheduleRecord) {
+function scheduleInfo(s: PimScheduleRecord): Graph.RequestSchedule {
   return {
     startDateTime: s.startDateTime,
     recurrence: null,
@@ -24,7 +28,7 @@ function scheduleInfo(s: PimScheduleRecord) {
   };
 }
 
-function scheduleEntity(s: PimScheduleRecord) {
+function scheduleEntity(s: PimScheduleRecord): Graph.PrivilegedAccessGroupAssignmentSchedule {
   return {
     id: s.id,
     createdDateTime: s.createdDateTime,
@@ -43,7 +47,11 @@ function scheduleEntity(s: PimScheduleRecord) {
 function createRequest(deps: RouteDeps, req: ApiRequest) {
   const { state } = deps;
   const body = bodyObject(req);
+  checkBody(body, PIM_GROUP_ASSIGNMENT_REQUEST);
   const { accessId, principalId, groupId, action, justification } = body;
+  if (typeof action === 'string' && PIM_ACTIONS_NEEDING_SCHEDULE.includes(action) && !body.scheduleInfo) {
+    throw badRequest(`The property 'scheduleInfo' is required on type '${PIM_GROUP_ASSIGNMENT_REQUEST.type}'.`);
+  }
   if (accessId !== 'member' && accessId !== 'owner') {
     throw badRequest("Invalid value specified for property 'accessId': expected 'member' or 'owner'.");
   }
@@ -59,11 +67,11 @@ function createRequest(deps: RouteDeps, req: ApiRequest) {
   const now = state.clock.now();
   const info = (body.scheduleInfo ?? {}) as Record<string, unknown>;
   const start =
-    info.startDateTime === undefined || info.startDateTime === null ? now : new Date(String(info.startDateTime));
+    info.startDateTime === undefined || info.startDateTime === null ? now : new Date(asText(info.startDateTime));
   if (Number.isNaN(start.getTime()))
     throw badRequest("Invalid value specified for property 'scheduleInfo.startDateTime'.");
   const exp = (info.expiration ?? { type: 'noExpiration' }) as Record<string, unknown>;
-  const type = EXPIRATION_TYPES[String(exp.type ?? '').toLowerCase() as keyof typeof EXPIRATION_TYPES];
+  const type = EXPIRATION_TYPES[asText(exp.type).toLowerCase() as keyof typeof EXPIRATION_TYPES];
   if (!type) throw badRequest("Invalid value specified for property 'scheduleInfo.expiration.type'.");
 
   const caller = req.caller;
@@ -82,7 +90,7 @@ function createRequest(deps: RouteDeps, req: ApiRequest) {
     const s = state.createPimSchedule({
       groupId: group.id,
       principalId,
-      accessId: accessId as PimAccess,
+      accessId: accessId,
       start,
       expiration,
       justification: (justification as string | undefined) ?? null,
@@ -93,34 +101,32 @@ function createRequest(deps: RouteDeps, req: ApiRequest) {
     start_ = new Date(s.startDateTime);
     expiration = { type: s.expirationType, endDateTime: s.endDateTime, duration: s.duration };
   } else if (action === 'adminRemove') {
-    targetScheduleId = state.endPimAccess(group.id, principalId, accessId as PimAccess);
+    targetScheduleId = state.endPimAccess(group.id, principalId, accessId);
     // [U] Microsoft's samples show 'Revoked' for an adminRemove request.
     status = 'Revoked';
   } else {
     throw badRequest(`The action '${String(action)}' is not supported by the dev tenant (adminAssign, adminRemove).`);
   }
-  return json(
-    {
-      '@odata.context': metadata(deps, 'identityGovernance/privilegedAccess/group/assignmentScheduleRequests/$entity'),
-      id: randomUUID(),
-      status,
-      completedDateTime: now.toISOString(),
-      createdDateTime: now.toISOString(),
-      approvalId: null,
-      customData: null,
-      createdBy,
-      action,
-      isValidationOnly: false,
-      justification: justification ?? null,
-      scheduleInfo: { startDateTime: start_.toISOString(), recurrence: null, expiration },
-      ticketInfo: { ticketNumber: null, ticketSystem: null },
-      accessId,
-      principalId,
-      groupId: group.id,
-      targetScheduleId,
-    },
-    201,
-  );
+  const answer: Graph.PrivilegedAccessGroupAssignmentScheduleRequest & { '@odata.context': string } = {
+    '@odata.context': metadata(deps, 'identityGovernance/privilegedAccess/group/assignmentScheduleRequests/$entity'),
+    id: randomUUID(),
+    status,
+    completedDateTime: now.toISOString(),
+    createdDateTime: now.toISOString(),
+    approvalId: null,
+    customData: null,
+    createdBy,
+    action,
+    isValidationOnly: false,
+    justification: justification ?? null,
+    scheduleInfo: { startDateTime: start_.toISOString(), recurrence: null, expiration },
+    ticketInfo: { ticketNumber: null, ticketSystem: null },
+    accessId,
+    principalId,
+    groupId: group.id,
+    targetScheduleId,
+  };
+  return json(answer, 201);
 }
 
 export function pimRoutes(deps: RouteDeps): Route[] {

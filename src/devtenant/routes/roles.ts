@@ -16,8 +16,19 @@ import {
   type FilterSupport,
 } from '../odata';
 import type { ApiRequest, Route } from '../router';
+import { CREATE_ROLE_ASSIGNMENT, refuseUnknownProperties } from '../rules';
 import type { RoleAssignmentRecord } from '../state';
-import { allowOptions, bodyObject, json, metadata, noContent, selectOf, type RouteDeps } from './shared';
+import type { Graph } from '../../tenant/graphTypes';
+import {
+  allowOptions,
+  bodyObject,
+  json,
+  metadata,
+  noContent,
+  selectOf,
+  type Properties,
+  type RouteDeps,
+} from './shared';
 
 const DEFINITION_FILTERS: FilterSupport = {
   id: ['eq', 'in'],
@@ -36,9 +47,9 @@ const DEFINITION_FIELDS = [
   'templateId',
   'version',
   'rolePermissions',
-];
+] satisfies Properties<Graph.UnifiedRoleDefinition>;
 
-function assignmentEntity(r: RoleAssignmentRecord): Record<string, unknown> {
+function assignmentEntity(r: RoleAssignmentRecord): Graph.UnifiedRoleAssignment {
   return {
     id: r.id,
     principalId: r.principalId,
@@ -49,7 +60,14 @@ function assignmentEntity(r: RoleAssignmentRecord): Record<string, unknown> {
   };
 }
 
-const ASSIGNMENT_FIELDS = ['id', 'principalId', 'directoryScopeId', 'roleDefinitionId', 'appScopeId', 'condition'];
+const ASSIGNMENT_FIELDS = [
+  'id',
+  'principalId',
+  'directoryScopeId',
+  'roleDefinitionId',
+  'appScopeId',
+  'condition',
+] satisfies Properties<Graph.UnifiedRoleAssignment>;
 
 function listAssignments(deps: RouteDeps, req: ApiRequest) {
   allowOptions(req, ['$filter', '$select']);
@@ -77,6 +95,7 @@ function listAssignments(deps: RouteDeps, req: ApiRequest) {
 
 function createAssignment(deps: RouteDeps, req: ApiRequest) {
   const body = bodyObject(req);
+  refuseUnknownProperties(body, CREATE_ROLE_ASSIGNMENT);
   const { roleDefinitionId, principalId, directoryScopeId, appScopeId } = body;
   if (typeof roleDefinitionId !== 'string' || !roleDefinitionId) {
     throw badRequest("Invalid value specified for property 'roleDefinitionId' of resource 'UnifiedRoleAssignment'.");

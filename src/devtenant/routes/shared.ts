@@ -5,7 +5,9 @@
  */
 import { badRequest, unsupportedQuery } from '../errors';
 import { decodeSkipToken, nextLink, paginate, parseSelect, parseTop, project, queryOption } from '../odata';
+import type { Graph } from '../../tenant/graphTypes';
 import type { ApiRequest, ApiResponse } from '../router';
+import { answersCount, REFUSED_OPTIONS } from '../rules';
 import type { Clock, DirectoryState, GroupRecord, UserRecord } from '../state';
 
 export interface RouteDeps {
@@ -28,9 +30,11 @@ export function metadata(deps: RouteDeps, fragment: string): string {
 }
 
 /** Refuses query options the endpoint does not implement instead of silently ignoring them. */
-export function allowOptions(req: ApiRequest, allowed: string[]): void {
+export function allowOptions(req: ApiRequest, allowed: readonly string[]): void {
   const ok = new Set(allowed.map((a) => a.toLowerCase()));
   for (const k of req.query.keys()) {
+    const refused = REFUSED_OPTIONS[k.toLowerCase()];
+    if (refused !== undefined) throw badRequest(refused);
     if (k.startsWith('$') && !ok.has(k.toLowerCase())) {
       throw unsupportedQuery(`The query option '${k}' is not supported on this resource by the dev tenant.`);
     }
@@ -42,10 +46,6 @@ export function bodyObject(req: ApiRequest): Record<string, unknown> {
     throw badRequest('Empty Payload. JSON content expected.', 'BadRequest');
   }
   return req.body as Record<string, unknown>;
-}
-
-export function hasEventualConsistency(req: ApiRequest): boolean {
-  return (req.headers.consistencylevel ?? '').toLowerCase() === 'eventual';
 }
 
 /** The object id at the end of an '@odata.id' reference URL (any host prefix). */
@@ -63,6 +63,9 @@ export function referencedId(body: Record<string, unknown>): string {
 // ---------------------------------------------------------------------------------------------
 // users
 
+/** Property names of a Graph entity type: a misspelt one is a compile error. */
+export type Properties<T> = readonly (keyof T & string)[];
+
 export const USER_DEFAULT_SELECT = [
   'businessPhones',
   'displayName',
@@ -75,7 +78,7 @@ export const USER_DEFAULT_SELECT = [
   'surname',
   'userPrincipalName',
   'id',
-] as const;
+] as const satisfies Properties<Graph.User>;
 
 /** Real user properties the dev tenant does not model: selectable, always null. */
 const USER_UNMODELLED = [
@@ -118,9 +121,9 @@ const USER_UNMODELLED = [
   'streetAddress',
   'employeeOrgData',
   'manager',
-];
+] satisfies Properties<Graph.User>;
 
-export function userEntity(state: DirectoryState, u: UserRecord): Record<string, unknown> {
+export function userEntity(state: DirectoryState, u: UserRecord): Graph.User {
   return {
     id: u.id,
     businessPhones: [...(u.businessPhones ?? [])],
@@ -178,25 +181,29 @@ export const GROUP_DEFAULT_SELECT = [
   'renewedDateTime',
   'securityEnabled',
   'visibility',
-] as const;
+] as const satisfies Properties<Graph.Group>;
 
-const GROUP_UNMODELLED = [
-  'expirationDateTime',
-  'membershipRuleProcessingState',
-  'onPremisesSyncEnabled',
-  'preferredDataLocation',
-  'preferredLanguage',
+const GROUP_UNMODELLED: string[] = [
+  ...([
+    'expirationDateTime',
+    'membershipRuleProcessingState',
+    'onPremisesSyncEnabled',
+    'preferredDataLocation',
+    'preferredLanguage',
+    'securityIdentifier',
+    'theme',
+    'hasMembersWithLicenseErrors',
+    'onPremisesSamAccountName',
+    'onPremisesSecurityIdentifier',
+  ] satisfies Properties<Graph.Group>),
+  // Documented on the group resource page but absent from the v1.0 metadata Graph's types are
+  // generated from, so Graph's type cannot vouch for them [U].
   'resourceBehaviorOptions',
   'resourceProvisioningOptions',
-  'securityIdentifier',
-  'theme',
-  'hasMembersWithLicenseErrors',
   'creationOptions',
-  'onPremisesSamAccountName',
-  'onPremisesSecurityIdentifier',
 ];
 
-export function groupEntity(g: GroupRecord): Record<string, unknown> {
+export function groupEntity(g: GroupRecord): Graph.Group {
   return {
     id: g.id,
     deletedDateTime: null,
@@ -253,13 +260,13 @@ export function directoryObject(
   }
   if (kind === 'servicePrincipal') {
     const sp = state.getServicePrincipal(id)!;
-    const all: Record<string, unknown> = {
+    const all = {
       id: sp.id,
       appId: sp.appId,
       displayName: sp.displayName,
       accountEnabled: true,
       servicePrincipalType: 'Application',
-    };
+    } satisfies Graph.ServicePrincipal;
     const mine = select?.filter((s) => s.toLowerCase() in lowerKeys(all));
     return {
       '@odata.type': '#microsoft.graph.servicePrincipal',
@@ -269,7 +276,7 @@ export function directoryObject(
   return undefined;
 }
 
-function lowerKeys(o: Record<string, unknown>): Record<string, true> {
+function lowerKeys(o: object): Record<string, true> {
   const out: Record<string, true> = {};
   for (const k of Object.keys(o)) out[k.toLowerCase()] = true;
   return out;
@@ -329,8 +336,7 @@ export function listResponse<T>(
   const offset = decodeSkipToken(queryOption(req.query, '$skiptoken'));
   const page = paginate(items, offset, top);
   const body: Record<string, unknown> = { '@odata.context': metadata(deps, opts.context) };
-  if ((queryOption(req.query, '$count') ?? '').toLowerCase() === 'true')
-    body['@odata.count'] = opts.count ?? items.length;
+  if (answersCount(req)) body['@odata.count'] = opts.count ?? items.length;
   if (page.nextOffset !== undefined)
     body['@odata.nextLink'] = nextLink(deps.baseUrl(), req.path, req.query, page.nextOffset);
   body.value = page.items.map(render);

@@ -5,9 +5,11 @@
 import { resourceNotFound, unsupportedQuery } from '../errors';
 import { project, queryOption } from '../odata';
 import type { ApiRequest, Route } from '../router';
+import { LIST_SUBSCRIBED_SKUS } from '../rules';
 import type { DirectoryState } from '../state';
 import type { FixtureSku } from '../fixture';
-import { allowOptions, json, metadata, selectOf, type RouteDeps } from './shared';
+import type { Graph } from '../../tenant/graphTypes';
+import { allowOptions, json, metadata, selectOf, type Properties, type RouteDeps } from './shared';
 
 const SKU_FIELDS = [
   'accountName',
@@ -21,9 +23,9 @@ const SKU_FIELDS = [
   'skuId',
   'skuPartNumber',
   'subscriptionIds',
-] as const;
+] as const satisfies Properties<Graph.SubscribedSku>;
 
-export function skuEntity(state: DirectoryState, s: FixtureSku): Record<string, unknown> {
+export function skuEntity(state: DirectoryState, s: FixtureSku): Graph.SubscribedSku {
   return {
     accountName: s.accountName,
     accountId: s.accountId,
@@ -48,7 +50,7 @@ function refuseFilter(req: ApiRequest): void {
   // [U] The reference quotes the doc ("Query filter expressions aren't supported"); the code is a guess.
   if (queryOption(req.query, '$filter') !== undefined)
     throw unsupportedQuery("Query filter expressions aren't supported.");
-  allowOptions(req, ['$select']);
+  allowOptions(req, LIST_SUBSCRIBED_SKUS.options);
 }
 
 export function skuRoutes(deps: RouteDeps): Route[] {

@@ -5,6 +5,7 @@
  */
 import { badRequest, TenantHttpError } from '../errors';
 import type { CallLog, FaultInjector } from '../faults';
+import type { AppPermissions } from '../permissions';
 import { queryOption } from '../odata';
 import type { Route } from '../router';
 import type { AdjustableClock } from '../state';
@@ -14,6 +15,7 @@ import { bodyObject, json, noContent, type RouteDeps } from './shared';
 export interface HookDeps extends RouteDeps {
   faults: FaultInjector;
   calls: CallLog;
+  permissions: AppPermissions;
   /** Present only when the server owns its clock (no clock was injected). */
   adjustableClock?: AdjustableClock;
   /** Re-seeds from the starting fixture, or from another fixture by name. */
@@ -131,6 +133,33 @@ export function testHookRoutes(deps: HookDeps): Route[] {
       },
     },
     { method: 'GET', pattern: '/_devtenant/clock', handler: () => json({ now: state.clock.now().toISOString() }) },
+    // The application permissions of Dragon Desk's app: what a Microsoft token's `roles` claim lists.
+    {
+      method: 'GET',
+      pattern: '/_devtenant/permissions',
+      handler: () => json({ granted: deps.permissions.granted() }),
+    },
+    {
+      method: 'DELETE',
+      pattern: '/_devtenant/permissions',
+      handler: () => {
+        deps.permissions.reset();
+        return noContent();
+      },
+    },
+    ...(['revoke', 'grant'] as const).map((action): Route => ({
+      method: 'POST',
+      pattern: `/_devtenant/permissions/${action}`,
+      handler: (req) => {
+        const permission = bodyObject(req).permission;
+        if (typeof permission !== 'string' || !deps.permissions[action](permission))
+          throw badRequest(
+            "Give 'permission', the name of a Graph application permission the dev tenant knows (GET /_devtenant/permissions lists them).",
+            'BadRequest',
+          );
+        return json({ granted: deps.permissions.granted() });
+      },
+    })),
     {
       method: 'POST',
       pattern: '/_devtenant/gdap/:id/approve',

@@ -10,24 +10,35 @@ import {
   objectLookup,
   parseFilter,
   parseSearch,
+  project,
   queryOption,
   searchMatches,
   searchProperties,
   type FilterSupport,
 } from '../odata';
+import type { Graph } from '../../tenant/graphTypes';
 import type { ApiRequest, Route } from '../router';
+import {
+  hasEventualConsistency,
+  isAdvancedQuery,
+  LIST_USERS,
+  MEMBERSHIP_LIST,
+  requireAdvancedQuery,
+  SEARCH_NEEDS_CONSISTENCY,
+} from '../rules';
 import type { UserRecord } from '../state';
 import {
   allowOptions,
   bodyObject,
   directoryObject,
-  hasEventualConsistency,
   json,
   listResponse,
   noContent,
+  projectGroup,
   projectUser,
   selectOf,
   userEntity,
+  type Properties,
   type RouteDeps,
 } from './shared';
 
@@ -56,9 +67,6 @@ const SEARCHABLE = new Set([
   'department',
 ]);
 
-export const SEARCH_NEEDS_CONSISTENCY =
-  "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'";
-
 function sortUsers(users: UserRecord[], orderby: string | undefined): UserRecord[] {
   if (!orderby) return users;
   const m = /^\s*(displayName|userPrincipalName)(?:\s+(asc|desc))?\s*$/i.exec(orderby);
@@ -72,14 +80,16 @@ function sortUsers(users: UserRecord[], orderby: string | undefined): UserRecord
 }
 
 export function listUsers(deps: RouteDeps, req: ApiRequest) {
-  allowOptions(req, ['$select', '$filter', '$search', '$top', '$count', '$orderby', '$skiptoken']);
+  allowOptions(req, LIST_USERS.options);
   const { state } = deps;
   let users = state.listUsers();
   const filterText = queryOption(req.query, '$filter');
+  const orderby = queryOption(req.query, '$orderby');
   if (filterText !== undefined) {
     const expr = parseFilter(filterText);
-    checkFilter(expr, USER_FILTERS, 'User');
+    checkFilter(expr, USER_FILTERS, 'User', isAdvancedQuery(req));
     users = users.filter((u) => evaluateFilter(expr, objectLookup(userEntity(state, u))));
+    if (orderby !== undefined) requireAdvancedQuery(req, 'orderby');
   }
   const searchText = queryOption(req.query, '$search');
   if (searchText !== undefined) {
@@ -91,26 +101,48 @@ export function listUsers(deps: RouteDeps, req: ApiRequest) {
     }
     users = users.filter((u) => searchMatches(expr, objectLookup(userEntity(state, u))));
   }
-  users = sortUsers(users, queryOption(req.query, '$orderby'));
+  users = sortUsers(users, orderby);
   const select = selectOf(req);
   const context = select ? `users(${select.join(',')})` : 'users';
   return listResponse(req, deps, users, (u) => projectUser(state, u, select), {
     context,
-    defaultTop: 100,
-    maxTop: 999,
+    defaultTop: LIST_USERS.defaultTop!,
+    maxTop: LIST_USERS.maxTop!,
     count: users.length,
   });
 }
 
-function directoryRoleItem(templateId: string, objectId: string) {
+/** microsoft.graph.directoryRole: every property it has (members and scopedMembers are navigation). */
+const DIRECTORY_ROLE_FIELDS = [
+  'id',
+  'deletedDateTime',
+  'description',
+  'displayName',
+  'roleTemplateId',
+] as const satisfies Properties<Graph.DirectoryRole>;
+
+function directoryRoleEntity(templateId: string, objectId: string): Graph.DirectoryRole {
   const def = roleDefinition(templateId);
   return {
-    '@odata.type': '#microsoft.graph.directoryRole',
     id: objectId,
     deletedDateTime: null,
     description: def?.description ?? null,
     displayName: def?.displayName ?? null,
     roleTemplateId: templateId,
+  };
+}
+
+/** A role in a mixed list: $select names that only other object types have are skipped, as for groups. */
+function directoryRoleItem(templateId: string, objectId: string, select: string[] | undefined) {
+  const mine = select?.filter((s) => DIRECTORY_ROLE_FIELDS.some((f) => f.toLowerCase() === s.toLowerCase()));
+  return {
+    '@odata.type': '#microsoft.graph.directoryRole',
+    ...project(
+      directoryRoleEntity(templateId, objectId),
+      select ? mine : undefined,
+      DIRECTORY_ROLE_FIELDS,
+      'microsoft.graph.directoryRole',
+    ),
   };
 }
 
@@ -125,22 +157,41 @@ function parseCast(segment: string | undefined): Cast {
 }
 
 function memberOf(deps: RouteDeps, req: ApiRequest, userId: string, transitive: boolean, cast: Cast) {
-  allowOptions(req, ['$select', '$top', '$count', '$skiptoken']);
+  allowOptions(req, MEMBERSHIP_LIST.options);
+  if (cast) requireAdvancedQuery(req, 'cast');
   const { state } = deps;
   const user = state.requireUser(userId);
   const select = selectOf(req);
+  const groupIds =
+    cast === 'directoryRole' ? [] : transitive ? state.transitiveGroupIds(user.id) : state.memberOfGroupIds(user.id);
+  const roleIds = cast === 'group' ? [] : state.heldRoleTemplateIds(user.id, transitive);
   const items: Record<string, unknown>[] = [];
-  if (cast !== 'directoryRole') {
-    const groupIds = transitive ? state.transitiveGroupIds(user.id) : state.memberOfGroupIds(user.id);
-    for (const gid of groupIds) items.push(directoryObject(state, gid, select)!);
-  }
-  if (cast !== 'group') {
-    for (const t of state.heldRoleTemplateIds(user.id, transitive)) {
-      items.push(directoryRoleItem(t, state.directoryRoleObjectId(t)));
+  if (cast === 'group') {
+    // A cast list holds one type: items are that type's entities, unlabelled, and $select is checked against it.
+    for (const gid of groupIds) items.push(projectGroup(state.getGroup(gid)!, select));
+  } else if (cast === 'directoryRole') {
+    for (const t of roleIds) {
+      items.push(
+        project(
+          directoryRoleEntity(t, state.directoryRoleObjectId(t)),
+          select,
+          DIRECTORY_ROLE_FIELDS,
+          'microsoft.graph.directoryRole',
+        ),
+      );
     }
+  } else {
+    for (const gid of groupIds) items.push(directoryObject(state, gid, select)!);
+    for (const t of roleIds) items.push(directoryRoleItem(t, state.directoryRoleObjectId(t), select));
   }
-  const context = cast ? `directoryObjects/microsoft.graph.${cast}` : 'directoryObjects';
-  return listResponse(req, deps, items, (x) => x, { context, defaultTop: 100, maxTop: 999, count: items.length });
+  const set = cast === 'group' ? 'groups' : cast === 'directoryRole' ? 'directoryRoles' : 'directoryObjects';
+  const context = select && cast ? `${set}(${select.join(',')})` : set;
+  return listResponse(req, deps, items, (x) => x, {
+    context,
+    defaultTop: MEMBERSHIP_LIST.defaultTop!,
+    maxTop: MEMBERSHIP_LIST.maxTop!,
+    count: items.length,
+  });
 }
 
 const PATCHABLE: Record<string, 'string' | 'nullableString' | 'boolean'> = {

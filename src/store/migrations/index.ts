@@ -6,15 +6,17 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { Engine } from '../dialect';
 import { initialSchema } from './001_initial';
+import { outboxAndLeases } from './003_outbox_and_leases';
 
 const MIGRATIONS: ReadonlyArray<[name: string, build: (engine: Engine) => Migration]> = [
   ['001_initial', initialSchema],
+  ['003_outbox_and_leases', outboxAndLeases],
 ];
 
 export function migrationProvider(engine: Engine): MigrationProvider {
   return {
-    async getMigrations(): Promise<Record<string, Migration>> {
-      return Object.fromEntries(MIGRATIONS.map(([name, build]) => [name, build(engine)]));
+    getMigrations(): Promise<Record<string, Migration>> {
+      return Promise.resolve(Object.fromEntries(MIGRATIONS.map(([name, build]) => [name, build(engine)])));
     },
   };
 }

@@ -1,0 +1,2 @@
+export { LicenseService } from './service';
+export type { LicenseAsk } from './asking';

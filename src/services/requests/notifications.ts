@@ -1,0 +1,113 @@
+/**
+ * What people are told about a request, as outbox items: each change queues its messages and card
+ * updates in the transaction that makes it (so a crash loses none), and the instance that made
+ * it sends them at once (deliveries.ts). Texts are written from the request as the change leaves
+ * it; cards are rendered when they are sent, from the request as it then stands.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DeskRequest } from '../../domain/request';
+import type { OutboxItem, RequestChanges } from '../../store/types';
+import type { ExecutionOutcome } from '../capability';
+import type { ServiceDeps } from '../types';
+import type { Capabilities } from './capabilities';
+import type { Deliveries } from './deliveries';
+import { completionNotice, decisionNotice, expiryNotice, failureNotice } from './messages';
+
+export class Notifications {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly caps: Capabilities,
+    readonly deliveries: Deliveries,
+  ) {}
+
+  /** A message to one person, not tied to a request change (a seat alert, a reminder). */
+  async tell(personId: string, message: string, key = `tell:${randomUUID()}`): Promise<void> {
+    await this.deliveries.queue([textTo(personId, message, key)]);
+  }
+
+  /** The outbox part of a change, claimed by this instance so it sends them at once. */
+  with(items: OutboxItem[]): Pick<RequestChanges, 'deliver'> {
+    return { deliver: this.deliveries.claim(items) };
+  }
+
+  /** Send what a committed change queued. */
+  sendSoon(items: OutboxItem[]): void {
+    this.deliveries.sendSoon(items);
+  }
+
+  /** Every copy of the request's card, brought up to the state a change leaves it in. */
+  refresh(req: Pick<DeskRequest, 'id' | 'version'>): OutboxItem {
+    return { key: `refresh:${req.id}:${req.version}`, kind: 'refresh', recipientId: 'copies', requestId: req.id };
+  }
+
+  /** Sent for approval: a card to each approver, and one to the approvals channel. */
+  submitted(req: DeskRequest): OutboxItem[] {
+    const items: OutboxItem[] = req.approvers.map((a) => ({
+      key: `approval:${req.id}:${a.approverId}`,
+      kind: 'approval-card',
+      recipientId: a.approverId,
+      requestId: req.id,
+    }));
+    // Without an approvals channel there is nothing to post, and no reason to render its card.
+    if (this.deps.config.approvalsChannel)
+      items.push({ key: `channel:${req.id}`, kind: 'channel-card', recipientId: 'channel', requestId: req.id });
+    return items;
+  }
+
+  /** An approver decided: every copy of the card, then the requester and the people it is for. */
+  decided(req: DeskRequest): OutboxItem[] {
+    const lines = decisionNotice(req, this.caps.of(req).title(req));
+    return [
+      this.refresh(req),
+      textTo(req.requesterId, lines.requester, `decided:${req.id}:${req.requesterId}`, req.id),
+      ...others(req).map((t) => textTo(t.userId, lines.target, `decided:${req.id}:${t.userId}`, req.id)),
+    ];
+  }
+
+  expired(req: DeskRequest): OutboxItem[] {
+    const lines = expiryNotice(req, this.caps.of(req).title(req), this.deps.config.requestExpiryHours);
+    return [
+      this.refresh(req),
+      textTo(req.requesterId, lines.requester, `expired:${req.id}:${req.requesterId}`, req.id),
+      ...req.approvers.map((a) => textTo(a.approverId, lines.approver, `expired:${req.id}:${a.approverId}`, req.id)),
+    ];
+  }
+
+  executed(req: DeskRequest, outcome: ExecutionOutcome): OutboxItem[] {
+    const cap = this.caps.of(req);
+    const title = cap.title(req);
+    const key = (who: string) => `executed:${req.id}:${who}`;
+    if (req.state !== 'completed')
+      return [this.refresh(req), textTo(req.requesterId, failureNotice(req, title), key(req.requesterId), req.id)];
+    return [
+      this.refresh(req),
+      textTo(req.requesterId, completionNotice(req, title, outcome.notes), key(req.requesterId), req.id),
+      ...others(req)
+        .filter((t) => t.status === 'done')
+        .map((t) => textTo(t.userId, cap.completedMessage(req, t.displayName), key(t.userId), req.id)),
+    ];
+  }
+
+  /** Who of the approvers has never talked to Dragon Desk, so no card can reach them yet. */
+  async unreachable(req: DeskRequest): Promise<string[]> {
+    const known = await Promise.all(req.approvers.map((a) => this.deps.store.conversations.get(a.approverId)));
+    return req.approvers.filter((_, i) => !known[i]).map((a) => a.displayName);
+  }
+}
+
+function textTo(personId: string, message: string, key: string, requestId?: number): OutboxItem {
+  return { key, kind: 'text', recipientId: personId, requestId, payload: { text: message } };
+}
+
+/** The people a request is for, other than the one who asked (who hears as the requester). */
+function others(req: DeskRequest) {
+  return req.targets.filter((t) => t.userId !== req.requesterId);
+}
+
+/**
+ * The request as a change will leave it (the store bumps the version by one), so the texts queued
+ * in the change's own transaction say what it did.
+ */
+export function afterChange<R extends DeskRequest>(req: R, fields: Partial<Omit<R, 'kind' | 'payload'>>): R {
+  return { ...req, ...fields, version: req.version + 1 };
+}
