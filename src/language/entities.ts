@@ -89,6 +89,9 @@ function plausibleName(toks: readonly Token[], afterHonorific: boolean): boolean
  */
 function weakNameWord(t: Token): boolean {
   if (EVERYDAY_WORDS.has(t.norm) || NAME_PARTICLES.has(t.norm) || VERBS.has(t.norm)) return true;
+  // "double-check", "follow-up": a compound of common words typed in lower case is no name.
+  if (t.norm.includes('-') && !/^\p{Lu}/u.test(t.raw))
+    return t.norm.split('-').every((p) => weakNameWord({ ...t, norm: p, raw: p }));
   if (!COMMON_WORDS.has(t.norm) || GIVEN_NAME_WORDS.has(t.norm)) return false;
   // Capitalised in mid-sentence, a common word is a surname only beside a real name ("Kelly Ward").
   return true;

@@ -27,10 +27,11 @@ import { OTHER_PRODUCT_PHRASES, OTHER_PRODUCTS } from './lexicon';
 import { appositionOrg, capitalOrgAt, earlierOrg, introducedOrg, orgAfterWord, subjectOrg } from './organisations';
 import { subscriptionAfterPreposition } from './subscriptions';
 import { isEligibilityQuestion } from './reading';
-import { without, type Normalized } from './normalize';
+import { normalize, without, type Normalized } from './normalize';
 import { peopleAfter } from './entities';
 import type { Reading } from './reading';
 import { kindOfTargets } from './professions';
+import { otherThingsHanded } from './support';
 import { findUsers } from './targets';
 import type { Entities, Intent } from './types';
 import { mentionsUntil, untilFrom } from './until';
@@ -175,7 +176,7 @@ const HELP_WITH_RE =
 
 /** Asking what Dragon Desk is for, in any words: "what kinds of things can I ask Dragon Desk?". */
 const HELP_ASK_RE =
-  /\b(?:things|what) (?:are you|can you|you are|you're) able to do\b|\bcapable of\b|\bsample (?:commands|requests|questions|messages)\b|\bhow (?:am i|do i|should i) (?:meant|supposed) to use\b|\bwhat (?:\S+ )?(?:can|could) you (?:\S+ )?help (?:me )?with\b|\bcapabilities\b|\bwhat can i (?:type|say|ask|write)\b|\b(?:explain )?how to use (?:the |this )?(?:desk|bot|you|it)\b|\boverview of what\b|\bwhat (?:exactly )?(?:can|does|could) (?:it|this|this bot|the bot|you) do\b|\b(?:things|everything) (?:you are|you're|you) able to do\b|\bexample (?:requests?|commands?|messages?|questions?)\b|\bhow does (?:this|the|it)(?: bot| thing| desk)? work\b|\b(?:your|the) (?:commands|options)\b|\bwhat (?:kinds? of |sorts? of )?(?:things|commands|questions|requests) (?:can i|do you|does it|can you|could i)\b|\bwhat (?:is|are) (?:it|you|this|this bot|the bot|bot) (?:for|about)\b|\bshow me (?:some |a few )?examples\b|\bhow do i use (?:this|you|it|the bot|bot)\b|\bwhat (?:do|can) you (?:even |actually )?do\b|\bwhat commands\b/;
+  /\b(?:things|what) (?:are you|can you|you are|you're) able to do\b|\bcapable of\b|\bsample (?:commands|requests|questions|messages)\b|\bhow (?:am i|do i|should i) (?:meant|supposed) to use\b|\bwhat (?:\S+ )?(?:can|could) you (?:\S+ )?help (?:me )?with\b|\bcapabilities\b|\bwhat can i (?:type|say|ask|write)\b|\b(?:explain )?how to use (?:the |this )?(?:desk|bot|you|it)\b|\boverview of what\b|\bwhat (?:exactly )?(?:can|does|could) (?:it|this|this bot|the bot|you) do\b|\b(?:things|everything) (?:you are|you're|you) able to do\b|\bexample (?:requests?|commands?|messages?|questions?)\b|\bhow does (?:this|the|it)(?: bot| thing| desk)? work\b|\b(?:your|the) (?:commands|options)\b|\bwhat (?:kinds? of |sorts? of )?(?:things|commands|questions|requests) (?:can i|do you|does it|can you|could i)\b|\bwhat (?:is|are) (?:it|you|this|this bot|the bot|bot) (?:for|about)\b|\bshow me (?:some |a few )?examples\b|\bhow do i use (?:this|you|it|the bot|bot)\b|\bwhat (?:do|can) you (?:even |actually )?do\b|\bwhat commands\b|\b(?:rundown|overview|summary|run-?through|tour|walk-?through|intro|introduction|explanation) of (?:what|how) (?:you|this|it|the bot)\b|\bwhat you (?:can |could |are able to )?do\b|\b(?:functions|features|capabilities|commands|things|tasks) (?:do|can|does|will) (?:you|it|this bot|the bot) (?:support|offer|handle|do|cover|understand)\b|\b(?:right|best|correct|proper) way to (?:ask|talk to|use|phrase|word) (?:you|this|it|the bot)\b|\bhow (?:do|should|can) i (?:ask|talk to|phrase|word) (?:you|things|requests)\b/;
 
 const help: Rule = (u) => {
   if (u.has(HELP_RE) || u.has(HELP_WITH_RE)) return { intent: 'help' };
@@ -184,7 +185,11 @@ const help: Rule = (u) => {
   // "… I have no idea where to start. What can you actually help me with?": the last sentence asks.
   const sentences = u.ctx.reading?.sentences ?? [];
   const last = sentences[sentences.length - 1];
-  return last && HELP_ASK_RE.test(last.text) && !REQUEST_RE.test(last.text) ? { intent: 'help' } : undefined;
+  if (!last || !HELP_ASK_RE.test(last.text)) return undefined;
+  // "Could you give me a rundown of what you do?": what is handed over is no license.
+  const tokens = normalize(last.text);
+  const asks = otherThingsHanded(tokens).reduceRight((m, [a, b]) => without(m, a, b), tokens);
+  return REQUEST_RE.test(asks.text) ? undefined : { intent: 'help' };
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -893,7 +898,8 @@ const license: Rule = (u) => {
     return users ? { intent: 'license.check', users } : undefined;
   }
   const { rest, justification } = setAside(u.n, u.ctx.now);
-  if (u.writes && (u.has(LICENSE_REMOVE_RE) || (u.has(DEPARTURE_RE) && !u.has(ASKS_RE)))) {
+  // The reason set aside names no change: "… because her old profile was removed" asks for one.
+  if (u.writes && (LICENSE_REMOVE_RE.test(rest.text) || (u.has(DEPARTURE_RE) && !u.has(ASKS_RE)))) {
     const users = findUsers(rest, 'remove');
     return { intent: 'license.remove', users, license: kindFromWords(u.n) ?? kindOfTargets(rest, users) };
   }
@@ -917,6 +923,10 @@ const license: Rule = (u) => {
   // A report of something broken is support, unless the message also asks for a license.
   // (A reason set aside — "because his old login was disabled" — is no report of a fault.)
   if (!u.writes || (SUPPORT_RE.test(rest.text) && !asksPolitely(u))) return undefined;
+  // "could you give me a rundown of what you do": what is handed over is not Dragon.
+  const handed = otherThingsHanded(rest);
+  const asking = handed.length ? handed.reduceRight((m, [a, b]) => without(m, a, b), rest) : rest;
+  if (handed.length && !REQUEST_RE.test(asking.text)) return undefined;
   const users = findUsers(rest, 'request');
   const forSomeone = !!users && /\bfor\b/.test(rest.text);
   if (!u.has(REQUEST_RE) && !forSomeone && !u.n.polite) return undefined;

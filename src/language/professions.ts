@@ -143,6 +143,10 @@ function clauseStart(t: readonly Token[], i: number): number {
 /** "I'm a …", "I work as …", "as an RN, I …" just before the word. */
 function describesSpeaker(t: readonly Token[], i: number): boolean {
   const start = clauseStart(t, i);
+  // "Unit coordinator for 8 West here.": the speaker introduces themselves.
+  let end = i;
+  while (end < t.length && !['.', '?', ';', ','].includes(t[end].norm)) end++;
+  if (t[end - 1]?.norm === 'here' && end - start <= 8) return true;
   for (let j = i - 1; j >= start && i - j <= 6; j--) {
     const w = t[j].norm;
     if (w === 'i am' || w === 'i work' || (w === 'i' && ['am', 'work'].includes(t[j + 1]?.norm ?? ''))) return true;
@@ -199,6 +203,21 @@ function mentions(n: Normalized, users: readonly string[]): Mention[] {
       kind = 'ask';
       end = i + 2;
     } else if (ASK_PHRASES_RE.test(`${t[i - 1]?.norm ?? ''} ${w}`)) {
+      continue;
+    }
+    // "our hospitalist group's newest members": the members of a profession's group are of it.
+    const groupOf =
+      ['group', 'team', 'service'].includes(t[end]?.norm ?? '') &&
+      t[end + 1]?.norm === "'s" &&
+      /^(?:(?:new|newest|latest|incoming|two|three|four) )*(?:members|hires|starters|joiners|colleagues)\b/.test(
+        t
+          .slice(end + 2, end + 5)
+          .map((x) => x.norm)
+          .join(' '),
+      );
+    if (groupOf) {
+      out.push({ kind, plural: true, self: describesSpeaker(t, i), other: false });
+      i = end + 1;
       continue;
     }
     // "a physician license" names the kind; the license rules read it.

@@ -7,6 +7,7 @@
  */
 import { peopleAfter } from './entities';
 import { dropDescriptors } from './targets';
+import { negatedActionAt } from './support';
 import { fromTokens, normalize, type Normalized, type Token } from './normalize';
 
 export type Mood = 'order' | 'request' | 'question' | 'hypothetical' | 'statement';
@@ -122,8 +123,27 @@ const PROHIBITION_RE =
 const CONDITION_IN_QUESTION_RE =
   /(?:^|[,:-] )(?:(?:just curious|quick question|curious|hypothetically|out of interest|out of curiosity) [,:-] )?(?:what if|if|suppose|supposing|assuming|in case|when (?:someone|somebody|a|an|the|i|we|they|he|she))\b/;
 
+/**
+ * Doubt or a judgement about the change, not an order: "I'm not sure if we should remove …",
+ * "we're debating whether to give …", "it would be a mistake to remove …". Not "I was wondering if
+ * you could …", which asks politely.
+ */
+const HEDGE_RE =
+  /\b(?:not sure|unsure|undecided|uncertain|debating|deciding|wondering|considering|thinking|weighing up|on the fence|in two minds|torn)\b(?: \S+){0,2} (?:(?:if|whether)(?! (?:you|u) (?:could|can|would|will)\b)(?: \S+){0,4} (?:should|ought|to|would|could|can|must|need|needs)\b|about \S+ing\b)|\b(?:be|is|was|would be|will be) (?:a |an )?(?:big |huge |real )?(?:mistake|wrong|unfair|premature|too early|too soon|bad idea|unwise|overkill|pointless|unnecessary) to\b/;
+
+/** Words before an order that keep it one ("just give her nursing for now"). */
+const ORDER_LEAD_RE = /^(?:(?:just|so|then|and|but|okay|for now|maybe|please|in the meantime) )+/;
+
+function hedged(text: string): boolean {
+  const clauses = text.split(/ [,:;-] /);
+  return (
+    clauses.some((c) => HEDGE_RE.test(c) && CHANGE_WORD_RE.test(c)) &&
+    !clauses.some((c) => IMPERATIVE_START_RE.test(c.replace(ORDER_LEAD_RE, '')) && !HEDGE_RE.test(c))
+  );
+}
+
 function sentenceMood(text: string, endsWithQuestion: boolean): Mood {
-  if (HYPOTHETICAL_RE.test(text)) return 'hypothetical';
+  if (HYPOTHETICAL_RE.test(text) || hedged(text)) return 'hypothetical';
   if (endsWithQuestion && CONDITION_IN_QUESTION_RE.test(text)) return 'hypothetical';
   if (IMPERATIVE_START_RE.test(text)) return 'order';
   // "I'm a nurse on 4 West, could I get Dragon?": the ask may follow an introduction.
@@ -208,6 +228,10 @@ export function readMessage(n: Normalized): Reading {
   const rules = RULES_RES.some((re) => re.test(text) || re.test(raw));
   const retraction = RETRACTION_RE.exec(text);
   const prohibition = PROHIBITION_RE.exec(text);
+  const negated = negatedActionAt(n);
+  const prohibitedAt = [prohibition ? tokenAtChar(n, prohibition.index) : undefined, negated]
+    .filter((x): x is number => x !== undefined)
+    .reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
   // A retraction counts only after something was asked: "keep her license" alone asks for nothing,
   // and "not yet" ends a request only when it stands after it.
   const retracted = !!retraction && retraction.index > 0 && CHANGE_WORD_RE.test(text.slice(0, retraction.index));
@@ -219,8 +243,8 @@ export function readMessage(n: Normalized): Reading {
     population: POPULATION_RE.test(text),
     retracted,
     retractedAt: retracted && retraction ? tokenAtChar(n, retraction.index) : undefined,
-    prohibited: !!prohibition,
-    prohibitedAt: prohibition ? tokenAtChar(n, prohibition.index) : undefined,
+    prohibited: prohibitedAt !== undefined,
+    prohibitedAt,
     correction: correctionOf(n),
     mainFrom: mainClauseStart(n, sentences[0]),
   };

@@ -442,7 +442,12 @@ export function describe(n: Normalized): Described {
   const t = n.tokens;
   const keep: Token[] = [];
   const kinds = new Set<LicenseKind | 'ask'>();
+  const listed = appositionList(n);
   for (let i = 0; i < t.length; i++) {
+    if (listed && i >= listed.start && i < listed.end) {
+      if (i === listed.start) kindsOf(t, listed.start, listed.end, kinds);
+      continue;
+    }
     // Apposition: "Dr Ahmed, our new hospitalist, needs …".
     if (t[i].norm === ',' && i > 0 && t[i - 1].kind === 'word' && !PERSON_STOP.has(t[i - 1].norm)) {
       const end = descriptionEnd(t, i + 1);
@@ -467,6 +472,51 @@ export function describe(n: Normalized): Described {
     keep.push(t[i]);
   }
   return { n: keep.length === t.length ? n : fromTokens(n.source, keep, n.polite), kinds };
+}
+
+/** Nouns that name the people a list then names ("our newest members, A and B"). */
+const PEOPLE_NOUNS = new Set([
+  ...DESCRIPTORS,
+  'members',
+  'hires',
+  'starters',
+  'joiners',
+  'colleagues',
+  'people',
+  'folks',
+]);
+const APPOSITION_MARKS = new Set([',', '-', ':']);
+const LIST_DETERMINERS = new Set([...DESCRIPTOR_DETERMINERS, 'these', 'those', 'four', 'five', 'some', 'a couple of']);
+
+/**
+ * A description followed by the names it stands for: "for the two RNs joining 4 West next week —
+ * Marek Kowalczyk and Fatou Diallo", "for our hospitalist group's newest members, Dr. A and Dr. B",
+ * "can our two new RNs, Imogen and Paulo, get …". The description (from its determiner to the mark
+ * before the names) is set aside; the names stand where it stood.
+ */
+function appositionList(n: Normalized): { start: number; end: number } | undefined {
+  const t = n.tokens;
+  for (let d = 2; d < t.length - 1; d++) {
+    if (!APPOSITION_MARKS.has(t[d].norm)) continue;
+    const run = peopleAfter(n, d + 1);
+    if (!run || run.start !== d + 1 || run.users.includes('me')) continue;
+    const after = t[run.end]?.norm;
+    if (after !== undefined && !['.', '?', ';', ',', '-', ')'].includes(after)) continue;
+    // Back from the mark to the determiner, over words only, through a people noun.
+    let noun = -1;
+    for (let s = d - 1; s >= 0 && d - s <= 10; s--) {
+      const w = t[s];
+      if (w.kind === 'punct' && w.norm !== "'s") break;
+      if (noun < 0 && PEOPLE_NOUNS.has(w.norm)) noun = s;
+      if (noun < 0 || !LIST_DETERMINERS.has(w.norm)) continue;
+      // Between the determiner and the noun, no name: "our Dana, …" describes nobody.
+      const named = t.slice(s + 1, noun).some((x) => /^\p{Lu}/u.test(x.raw) && !CREDENTIALS.has(x.norm));
+      // A short description right before the mark ("a new hire, Tom Baker, who …") is read below.
+      if (!named && descriptionEnd(t, s) !== d) return { start: s, end: d + 1 };
+      break;
+    }
+  }
+  return undefined;
 }
 
 /** Descriptions dropped once per message: every reader of every rule starts from them. */
@@ -969,6 +1019,8 @@ function modalSubject(n: Normalized): Reading {
     let follow = run.end;
     if (n.tokens[follow]?.norm === ',') follow++;
     const next = n.tokens[follow];
+    // "what would I have to do …": an obligation, not something the subject gets.
+    if (next?.norm === 'have' && n.tokens[follow + 1]?.norm === 'to') continue;
     if (
       next &&
       [
@@ -1261,6 +1313,8 @@ function selfAsksAt(n: Normalized, i: number): boolean {
     // "I have a question" states; "can I have …", "I'd like to have …" ask.
     if (w === 'have' && !['can', 'could', 'may', 'to', 'should', 'would'].includes(n.tokens[j - 1]?.norm ?? ''))
       continue;
+    // "what would I have to do so that she can …": an obligation, not something the speaker gets.
+    if (w === 'have' && n.tokens[j + 1]?.norm === 'to') continue;
     return !(n.tokens[j + 1]?.norm === 'to' && ON_BEHALF_AFTER_TO.has(n.tokens[j + 2]?.norm ?? ''));
   }
   return false;

@@ -9,6 +9,8 @@ import { normalize, fromTokens, type Normalized } from './normalize';
 import { clausesOf, isNoChange, withoutClauses } from './clauses';
 import { changeAsked, isEligibilityQuestion, readMessage, type Reading } from './reading';
 import { correctionFrom } from './corrections';
+import { statedReasonFrom } from './entities';
+import { negatedActionAt, reportedChanges } from './support';
 import { INTENT_ENTITIES, isWriteIntent, type Entities, type ParseOptions, type ParseResult } from './types';
 
 /** Longer messages are refused outright: nobody types a request that long, and parsing it would cost. */
@@ -170,7 +172,7 @@ function corrected(n: Normalized, reading: Reading, now: Date, whole: Normalized
 }
 
 /** What the message asks, with the reading's verdict on whether a change is really asked. */
-function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; verdict: Verdict } {
+function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; verdict: Verdict; lifted?: boolean } {
   if (first.rules) return { draft: UNKNOWN, verdict: { turnedDown: 'rules' } };
   // "Neither" on a choice card, or a plain "no thanks".
   if (DISMISSAL_RE.test(whole.text)) return { draft: UNKNOWN, verdict: { turnedDown: 'retracted' } };
@@ -209,7 +211,7 @@ function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; 
   const lifted = reading.prohibited
     ? (liftedProhibition(n, reading, now, whole) ?? nextClauseChange(n, reading, now, whole))
     : undefined;
-  if (lifted) return { draft: lifted, verdict: {} };
+  if (lifted) return { draft: lifted, verdict: {}, lifted: true };
   // A change forbidden or wondered about is not asked: what is left is a question, or nothing.
   if (reading.prohibited || reading.focus?.mood === 'hypothetical') {
     const asked = answerable(questionsOnly(n), !reading.prohibited, n);
@@ -262,6 +264,54 @@ function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; 
   return { draft, verdict: {} };
 }
 
+/**
+ * The words that cannot supply a change: a stated reason ("because her old profile was removed"),
+ * a report of what already happened ("they took my Dragon away"), a negated write ("not trying to
+ * get anything removed"). Token indexes.
+ */
+function cannotSupply(n: Normalized, lifted: boolean): Set<number> {
+  const out = new Set<number>();
+  const add = (from: number, to: number) => {
+    for (let i = from; i < to; i++) out.add(i);
+  };
+  const reason = statedReasonFrom(n);
+  if (reason) add(reason.start, reason.end);
+  for (const [from, to] of reportedChanges(n)) add(from, to);
+  // A prohibition lifted later ("don't give Abena a license yet — oh wait, … go ahead") asks after all.
+  const negated = lifted ? undefined : negatedActionAt(n);
+  if (negated !== undefined) add(negated, clauseEndAt(n, negated));
+  return out;
+}
+
+function clauseEndAt(n: Normalized, from: number): number {
+  let end = from;
+  while (end < n.tokens.length && !['.', ';', ',', '-', '?', 'but'].includes(n.tokens[end].norm)) end++;
+  return end;
+}
+
+/**
+ * A write stands only when the words that may supply one still ask for it: read again without
+ * the reasons, reports and negated writes, the message must ask for the same change. Otherwise
+ * the change was never asked, and only a question the message asks is answered.
+ */
+function supported(whole: Normalized, reading: Reading, read: { draft: Draft; lifted?: boolean }, now: Date): Draft {
+  const draft = read.draft;
+  if (!isWriteIntent(draft.intent)) return draft;
+  const gone = cannotSupply(whole, !!read.lifted);
+  if (!gone.size) return draft;
+  const kept = fromTokens(
+    whole.source,
+    whole.tokens.filter((_, i) => !gone.has(i)),
+    whole.polite,
+  );
+  if (kept.tokens.length) {
+    const again = classify(kept, { reading: readMessage(kept), now, writes: true, whole });
+    if (again.intent === draft.intent) return draft;
+  }
+  const asked = answerable(classify(whole, { reading, now, writes: false, whole }), false, whole);
+  return isWriteIntent(asked.intent) ? UNKNOWN : asked;
+}
+
 export function understand(utterance: string, opts: ParseOptions = {}): Understanding {
   if (typeof utterance !== 'string')
     return { result: { intent: 'unknown' }, decision: decide({ intent: 'unknown' }, undefined) };
@@ -273,7 +323,11 @@ export function understand(utterance: string, opts: ParseOptions = {}): Understa
   if (n.tokens.length === 0)
     return { result: { intent: 'unknown' }, decision: decide({ intent: 'unknown' }, undefined) };
   const reading = readMessage(n);
-  const { draft, verdict } = draftOf(n, reading, opts.now ?? new Date());
+  const now = opts.now ?? new Date();
+  const read = draftOf(n, reading, now);
+  const draft = supported(n, reading, read, now);
+  const verdict: Verdict =
+    draft === read.draft ? read.verdict : { turnedDown: draft.intent === 'unknown' ? 'not-asked' : undefined };
   const result = shape(draft);
   return { result, reading, decision: decide(result, reading, verdict) };
 }

@@ -1,0 +1,391 @@
+/**
+ * Which words of a message may supply a change, read from the shape of its clauses rather than
+ * from phrases: a write verb that a negation governs ("I'm not trying to get anything removed"),
+ * that reports what already happened ("her old profile was removed", "they took my Dragon away"),
+ * or that stands in a reason or purpose clause ("because …", "so that she can …") asks for
+ * nothing. The safety gate reads the message again without those words; a write that does not
+ * survive is not asked. Pure: no I/O.
+ */
+import type { Normalized } from './normalize';
+
+/** Verbs that carry a change, in every form a message uses. */
+const ACTION = new Set([
+  'give',
+  'gives',
+  'giving',
+  'given',
+  'gave',
+  'remove',
+  'removes',
+  'removing',
+  'removed',
+  'revoke',
+  'revokes',
+  'revoking',
+  'revoked',
+  'take',
+  'takes',
+  'taking',
+  'taken',
+  'took',
+  'assign',
+  'assigning',
+  'assigned',
+  'reassign',
+  'reassigned',
+  'grant',
+  'granting',
+  'granted',
+  'add',
+  'adding',
+  'added',
+  'provision',
+  'provisioning',
+  'provisioned',
+  'deprovision',
+  'deprovisioned',
+  'strip',
+  'stripping',
+  'stripped',
+  'pull',
+  'pulling',
+  'pulled',
+  'delete',
+  'deleting',
+  'deleted',
+  'drop',
+  'dropping',
+  'dropped',
+  'reclaim',
+  'reclaiming',
+  'reclaimed',
+  'release',
+  'releasing',
+  'released',
+  'unassign',
+  'unassigned',
+  'license',
+  'licensing',
+  'licensed',
+  'offboard',
+  'offboarded',
+  'demote',
+  'demoted',
+  'promote',
+  'promoted',
+  'elevate',
+  'elevated',
+  'disable',
+  'disabled',
+  'deactivate',
+  'deactivated',
+  'link',
+  'linked',
+  'unlink',
+  'unlinked',
+  'send',
+  'sending',
+  'sent',
+  'offer',
+  'offered',
+  'kill',
+  'killed',
+  'change',
+  'changed',
+  'end',
+  'ended',
+  'terminate',
+  'terminated',
+  'cancel',
+  'cancelled',
+  'canceled',
+]);
+
+/**
+ * Words that may stand between a negation and the verb it governs: auxiliaries, modals, verbs of
+ * intending, saying and asking, the causative "get" / "have", the infinitive "to", and pronouns
+ * ("I'm not asking you to …", "I never said to …", "not trying to get anything removed").
+ */
+const CHAIN = new Set([
+  'be',
+  'been',
+  'being',
+  'is',
+  'am',
+  'are',
+  'was',
+  'were',
+  'do',
+  'does',
+  'did',
+  'have',
+  'has',
+  'had',
+  'having',
+  'will',
+  'would',
+  'can',
+  'could',
+  'should',
+  'must',
+  'may',
+  'might',
+  'shall',
+  'to',
+  'for',
+  'really',
+  'actually',
+  'even',
+  'ever',
+  'yet',
+  'just',
+  'necessarily',
+  'going',
+  'trying',
+  'try',
+  'tried',
+  'asking',
+  'ask',
+  'asked',
+  'wanting',
+  'want',
+  'wanted',
+  'meaning',
+  'mean',
+  'meant',
+  'planning',
+  'plan',
+  'planned',
+  'looking',
+  'hoping',
+  'intending',
+  'intend',
+  'intended',
+  'attempting',
+  'requesting',
+  'request',
+  'requested',
+  'wish',
+  'expecting',
+  'expect',
+  'saying',
+  'say',
+  'said',
+  'suggesting',
+  'suggest',
+  'suggested',
+  'proposing',
+  'think',
+  'need',
+  'needed',
+  'get',
+  'getting',
+  'got',
+  'let',
+  'anything',
+  'anyone',
+  'anybody',
+  'something',
+  'someone',
+  'it',
+  'that',
+  'this',
+  'them',
+  'her',
+  'him',
+  'you',
+  'me',
+  'us',
+  'i',
+  'we',
+  'she',
+  'he',
+  'they',
+  'any',
+  'go',
+  'ahead',
+  'and',
+]);
+
+/** A negated auxiliary of the past or the perfect: what follows reports, it does not forbid. */
+const PAST_AUX_NOT = new Set(['has not', 'have not', 'had not', 'did not', 'was not', 'were not']);
+
+function isParticiple(w: string): boolean {
+  return /(?:ed|en)$/.test(w) || w === 'sent' || w === 'took' || w === 'gave';
+}
+
+/** Words after which a person may stand before "to" and the verb ("mean for Sam's license to be …"). */
+const INTENDING = new Set(['for', 'want', 'wanted', 'asking', 'asked', 'ask', 'expect', 'expecting', 'mean', 'meant']);
+
+/** The "to" within a few words of `from`, in the same clause, or -1. */
+function infinitiveAfter(n: Normalized, from: number): number {
+  for (let k = from; k < n.tokens.length && k - from < 6; k++) {
+    const w = n.tokens[k].norm;
+    if (w === 'to') return k;
+    if (['.', '?', ';', ',', '-', ':'].includes(w)) return -1;
+  }
+  return -1;
+}
+
+function negates(norm: string): boolean {
+  return norm === 'not' || norm === 'never' || norm === 'nobody' || norm === 'noone' || norm.endsWith(' not');
+}
+
+/**
+ * The negation that governs a write verb, as a token index: "I'm not trying to get anything
+ * removed", "I never said to give …", "I hope you're not going to remove …". "Sam should not have
+ * Dragon" governs no write verb (it says what Sam should not have: a removal by polarity).
+ */
+export function negatedActionAt(n: Normalized): number | undefined {
+  const t = n.tokens;
+  for (let i = 0; i < t.length; i++) {
+    if (!negates(t[i].norm) && !(t[i].norm === 'no' && t[i + 1]?.norm === 'one')) continue;
+    let j = t[i].norm === 'no' ? i + 2 : i + 1;
+    let infinitive = false;
+    for (let steps = 0; j < t.length && steps < 8; j++, steps++) {
+      const w = t[j].norm;
+      if (ACTION.has(w) || (w === 'set' && t[j + 1]?.norm === 'up')) {
+        // "HR hasn't given me her name", "it wasn't removed": a report of what did not happen
+        // forbids nothing (the reading of reports sets it aside).
+        if (!infinitive && PAST_AUX_NOT.has(t[i].norm) && isParticiple(w)) break;
+        return i;
+      }
+      if (!CHAIN.has(w)) {
+        // "I didn't mean for Sam's license to be revoked": a person between the wish and its verb.
+        const to = INTENDING.has(t[j - 1]?.norm ?? '') ? infinitiveAfter(n, j) : -1;
+        if (to < 0) break;
+        j = to - 1;
+        continue;
+      }
+      if (w === 'to') infinitive = true;
+    }
+  }
+  return undefined;
+}
+
+/** Auxiliaries that make a past participle a report of what happened ("was removed", "got revoked"). */
+const REPORT_AUX = new Set(['was', 'were', 'been', 'got', 'gotten', 'had', 'already', 'accidentally', 'mistakenly']);
+/** Past forms that are never an order ("took", "gave"): a report wherever they stand. */
+const PAST_ONLY = new Set(['took', 'gave']);
+/** Subjects before a bare past form that make it a report ("you removed", "IT revoked"). */
+const REPORT_SUBJECTS = new Set(['i', 'you', 'we', 'they', 'he', 'she', 'someone', 'somebody', 'it', 'who', 'which']);
+
+const MODALS = new Set(['should', 'could', 'would', 'must', 'ought', 'might']);
+
+/** Token ranges [start, end) that report a change that already happened. */
+export function reportedChanges(n: Normalized): [number, number][] {
+  const out: [number, number][] = [];
+  const t = n.tokens;
+  for (let i = 0; i < t.length; i++) {
+    const w = t[i].norm;
+    if (!ACTION.has(w)) continue;
+    const past = PAST_ONLY.has(w);
+    if (!isParticiple(w)) continue;
+    let k = i - 1;
+    // "was (accidentally) removed", "has been (mistakenly) revoked".
+    while (k >= 0 && /ly$/.test(t[k].norm)) k--;
+    const before = t[k]?.norm ?? '';
+    // "should have been removed by now" still wants it done.
+    const wanted = before === 'been' && t[k - 1]?.norm === 'have' && MODALS.has(t[k - 2]?.norm ?? '');
+    const reported = past || ((REPORT_AUX.has(before) || REPORT_SUBJECTS.has(before)) && !wanted);
+    if (!reported) continue;
+    let end = i + 1;
+    // The particle and the rest of the phrase go with it ("took my Dragon away", "was removed during …").
+    while (end < t.length && !['.', '?', ';', ',', '-', 'but', 'and', 'so'].includes(t[end].norm)) end++;
+    out.push([Math.max(0, k), end]);
+  }
+  return out;
+}
+
+/** Verbs whose second object is the thing handed over ("give me a rundown", "send her the link"). */
+const HANDING = new Set(['give', 'get', 'send', 'show', 'offer', 'provide', 'grab', 'find']);
+/** Things a Dragon request hands over. */
+const LICENSE_THINGS = new Set([
+  'dragon',
+  'copilot',
+  'license',
+  'licenses',
+  'licence',
+  'seat',
+  'seats',
+  'access',
+  'one',
+  'ones',
+  'it',
+  'nursing',
+  'physician',
+  'admin',
+  'admins',
+  'role',
+  'rights',
+  'permission',
+  'permissions',
+  'account',
+  'spot',
+  'slot',
+  'set',
+  'up',
+  'sorted',
+  'going',
+  'started',
+  'on',
+  'onto',
+  'into',
+  'in',
+  'to',
+  'for',
+  'too',
+  'as',
+  'back',
+]);
+/** Words of a noun phrase before its head ("a quick rundown", "the full list"). */
+const NP_LEAD = new Set([
+  'a',
+  'an',
+  'the',
+  'some',
+  'any',
+  'quick',
+  'short',
+  'brief',
+  'little',
+  'full',
+  'rough',
+  'good',
+  'proper',
+  'general',
+  'basic',
+  'high-level',
+  'more',
+  'few',
+  'simple',
+  'clear',
+  'better',
+]);
+/** Words that name which Dragon ("the doctor version", "the nurse one"). */
+const KIND_MODIFIERS = new Set(['doctor', 'nurse', 'physician', 'nursing', 'rn', 'md', 'new', 'dragon']);
+const VARIANTS = new Set(['version', 'edition', 'type', 'kind', 'flavour', 'flavor', 'variant', 'sku', 'tier']);
+const OBJECT_PEOPLE = new Set(['me', 'us', 'him', 'her', 'them', 'you', 'everyone', 'myself']);
+
+/**
+ * Token ranges where a handing verb hands over something that is not Dragon: "could you give me a
+ * rundown of what you do", "send me the link to the guide". Read to the end of the clause.
+ */
+export function otherThingsHanded(n: Normalized): [number, number][] {
+  const out: [number, number][] = [];
+  const t = n.tokens;
+  for (let i = 0; i < t.length; i++) {
+    if (!HANDING.has(t[i].norm)) continue;
+    let j = i + 1;
+    if (!OBJECT_PEOPLE.has(t[j]?.norm ?? '')) continue;
+    j++;
+    if (!NP_LEAD.has(t[j]?.norm ?? '')) continue;
+    while (NP_LEAD.has(t[j]?.norm ?? '') || KIND_MODIFIERS.has(t[j]?.norm ?? '')) j++;
+    const head = t[j];
+    if (!head || head.kind !== 'word' || LICENSE_THINGS.has(head.norm) || VARIANTS.has(head.norm)) continue;
+    let end = j + 1;
+    while (end < t.length && !['.', '?', ';', ',', '-', 'and', 'but'].includes(t[end].norm)) end++;
+    out.push([i, end]);
+  }
+  return out;
+}
