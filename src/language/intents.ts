@@ -31,7 +31,7 @@ import { normalize, without, type Normalized } from './normalize';
 import { peopleAfter } from './entities';
 import type { Reading } from './reading';
 import { kindOfTargets } from './professions';
-import { otherThingsHanded } from './support';
+import { otherThingsHanded, withoutReports } from './support';
 import { findUsers } from './targets';
 import type { Entities, Intent } from './types';
 import { mentionsUntil, untilFrom } from './until';
@@ -236,7 +236,8 @@ const APPROVALS_RES: readonly RegExp[] = [
   /\b(?:waiting|pending|queued) (?:for|on) (?:me|my (?:approval|review|decision|sign-off|ok))\b/,
   /\b(?:need|have|got) to (?:approve|review|sign off)\b/,
   /\bfor me to (?:approve|review|decide|sign off)\b/,
-  /\bto approve\b/,
+  // "anything I need to approve?", "requests to approve" — not "my manager refused to approve …".
+  /\b(?:i|me|we|us|anything|something|requests?|what|any) (?:\S+ ){0,3}to approve\b/,
   /\b(?:my|pending|open|outstanding|waiting) approvals?\b/,
   /\bneeds? (?:my|an) (?:approval|review|decision|sign-off)\b/,
   /\bapprovals? queue\b|\bmy queue\b|\bmy inbox\b/,
@@ -252,7 +253,7 @@ const APPROVALS_RES: readonly RegExp[] = [
 
 /** "are Dragon admins allowed to approve requests?", "does my manager have to approve …?": the process. */
 const APPROVAL_PROCESS_RE =
-  /\b(?:allowed|able|permitted|supposed) to approve\b|\b(?:does|do) (?!i\b)\S+(?: \S+)? (?:have|need) to approve\b|\bwho (?:approves|can approve|should approve)\b|\bbefore i can\b/;
+  /\b(?:will|would|could|might|must|may|should) (?!i\b)\S+(?: \S+){0,2} (?:have|need) to approve\b|\b(?:allowed|able|permitted|supposed) to approve\b|\b(?:does|do) (?!i\b)\S+(?: \S+)? (?:have|need) to approve\b|\bwho (?:approves|can approve|should approve)\b|\bbefore i can\b/;
 
 const approvals: Rule = (u) =>
   !u.partnerCue && !u.has(APPROVAL_PROCESS_RE) && APPROVALS_RES.some((re) => u.has(re))
@@ -752,13 +753,13 @@ const setup: Rule = (u) => {
 const NO_LONGER = String.raw`(?:should|needs? to|must) be (?:cleaned up|tidied up)|needs? (?:tidying|cleaning) up|(?:seat|license) (?:is|can be|should be) free(?:d)?(?: up)?|(?:should|must|can|has to|needs to) go\b|(?:do not|does not|did not) want (?:\S+ ){0,3}to (?:have|be|keep|hold)|(?:not|no longer) (?:necessary|needed|required) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|no (?:need|reason) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|(?:will not|would not|won't) be needed|(?:needs?|has|have) to be (?:removed|revoked|taken away|taken off|ended|released|reclaimed)|should be (?:removed|revoked|taken away|taken off|ended|released|reclaimed|freed up|given back)|removed|revoked|should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|(?:needs?|need) (?:\S+ ){0,4}any longer|neither of them needs?|will not (?:need|be using|use|require)|not needed|go back to (?:the )?pool|back (?:in|into|to) (?:the )?pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?:need|want) (?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
 
 const ROLE_REMOVE_RE = new RegExp(
-  String.raw`\b(?:remove|revoke|take (?:\S+ ){0,4}(?:out|off|away)|demote|strip|deactivate|unassign|drop|delete|disable|end|kick|pull|downgrade|cancel|stop|${NO_LONGER})\b`,
+  String.raw`\b(?:remove|revoke|take (?:\S+ ){0,6}(?:out|off|away)|demote|strip|deactivate|unassign|drop|delete|disable|end|kick|pull|downgrade|cancel|stop|${NO_LONGER})\b`,
 );
 const ROLE_HOLDERS_RE =
   /\bhow many\b|\b(?:show|list|see|view)(?: me)? (?:the )?(?:current |full |whole )?(?:list|admins)\b|^who (?!would|should|do i|can i|could i|will|approves|decides)|\bwho (?:has|have|holds|is|are|got|else|currently|already|all|can)\b|^(?:list|show|display|export|get|give me|see)\b(?:.*\badmins\b|.* list\b)|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people)) (?:with|who|that)\b|\bwhich (?:users|people)\b/;
 /** "am I a Dragon admin?", "is Sam still a Dragon administrator?", "check whether Omar is …". */
 const ROLE_CHECK_RE =
-  /^(?:does|do|did|is|am|are|was|were|has|have)\b|\b(?:check|verify|confirm|see|tell me|know|find out|look up|not sure|unsure|wondering|wonder)(?: \S+){0,3} (?:if|whether)\b|\blook (?:that|it|this) up\b/;
+  /^(?:does|do|did|is|am|are|was|were|has|have)\b|\b(?:check|verify|confirm|see|tell me|know|find out|look up|not sure|unsure|wondering|wonder)(?: \S+){0,3} (?:if|whether)\b|\blook (?:that|it|this) up\b|(?:^|[,;-] )(?:only|just|simply|merely) (?:whether|if)\b/;
 
 /** "dragon admins?", "the Dragon admin list": the role and nothing else. */
 const ROLE_ONLY_RE =
@@ -783,7 +784,7 @@ const role: Rule = (u) => {
   if (u.has(ROLE_HOLDERS_RE) && asking) return { intent: 'role.holders', role: 'dragon-admin' };
   const { rest, justification, duration, until } = setAside(u.n, u.ctx.now);
   // The remove words are read without the end of access: "until end of shift" ends nothing.
-  const removing = ROLE_REMOVE_RE.test(rest.text);
+  const removing = ROLE_REMOVE_RE.test(withoutReports(rest).text);
   const mood = roleSentenceMood(u);
   // "can Sam be a Dragon admin?" may be a polite request: the gate offers both.
   const eligibility = isEligibilityQuestion(u.ctx.reading?.focus) && u.writes && !removing;
@@ -828,7 +829,7 @@ const role: Rule = (u) => {
 // license.*
 
 const LICENSE_REMOVE_RE = new RegExp(
-  String.raw`\b(?:free (?:up )?(?:the|her|his|their|that) (?:\S+ )?(?:license|seat)|get rid of|kill|scrap|remove|revoke|take (?:\S+ ){0,4}(?:away|off|back)|unassign|deprovision|delete|strip|reclaim|release|free up|deactivate|disable|cancel|drop|pull|unlicense|offboard|stop (?:\S+ ){0,3}(?:access|license|dragon)|will not be using|${NO_LONGER})\b`,
+  String.raw`\b(?:free (?:up )?(?:the|her|his|their|that) (?:\S+ )?(?:license|seat)|get rid of|kill|scrap|remove|revoke|take (?:\S+ ){0,6}(?:away|off|back)|unassign|deprovision|delete|strip|reclaim|release|free up|deactivate|disable|cancel|drop|pull|unlicense|offboard|stop (?:\S+ ){0,3}(?:access|license|dragon)|will not be using|${NO_LONGER})\b`,
 );
 /**
  * A departure stated as a fact next to Dragon or a license ("Lee retired, his Dragon seat can
@@ -847,7 +848,7 @@ const HOLDERS_RE =
 const CHECK_RE =
   /^(?:does|do|did|has|have|is|am|are|was)\b|(?:[.?:] |- )(?:does|do|did|is|am|are|was)\b|\b(?:state|status) of \S+(?: \S+)? 's\b|^(?:check|verify|look up|confirm)\b(?! (?:out|in|off)\b)|\b(?:check|verify|confirm|see|know|find out|tell me|look into) (?:if|whether)\b|\b(?:has|have|got)\b(?: \S+){0,4} (?:dragon|license|licenses|seat)\b[^.]*\?$|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
 const REQUEST_RE =
-  /\b(?:(?:is|are) after (?:a |some )?(?:dragon|license)|(?:neither|none) of (?:us|them) (?:has|have)|asking for|need|needs|needed|want|wants|give|get|gets|set up|set|assign|provision|grant|add|request|requesting|requested|would (?:\S+ )?like|would love|would benefit|benefit from|would appreciate|appreciate having|ask (?:here |you )?for|arrange|prepare|prepared|sort out|sorted out|sorted|enroll|sign|hook|access|allocate|issue|onboard|enable|put|register|require|requires|requesting|send|have|sort(?! of))\b|^license (?!\?)\S/;
+  /\b(?:(?:is|are) after (?:a |some )?(?:dragon|license)|(?:neither|none) of (?:us|them) (?:has|have)|asking for|need|needs|needed|want|wants|give|get|gets|set up|set|assign|provision|grant|add|request|requesting|requested|would (?:\S+ )?like|would love|would benefit|benefit from|would appreciate|appreciate having|ask (?:here |you )?for|arrange|prepare|prepared|sort out|sorted out|sorted|enroll|sign|hook|access|allocate|issue|onboard|enable|put|register|require|requires|requesting|send|have|restore|reinstate|reactivate|re-enable|sort(?! of))\b|^license (?!\?)\S/;
 /** A report of something broken is a support question, not a license request. */
 const SUPPORT_RE =
   /\b(?:error|errors|crash|crashes|crashing|crashed|broken|not working|does not work|do not work|issue|issues|problem|problems|bug|slow|freezes|freezing|frozen|fails|failing|failed|mic|microphone|password|login|log in|install|installing|download|downloading|dictate|how do i use)\b/;
@@ -899,7 +900,8 @@ const license: Rule = (u) => {
   }
   const { rest, justification } = setAside(u.n, u.ctx.now);
   // The reason set aside names no change: "… because her old profile was removed" asks for one.
-  if (u.writes && (LICENSE_REMOVE_RE.test(rest.text) || (u.has(DEPARTURE_RE) && !u.has(ASKS_RE)))) {
+  // Nor does a report of what happened ("she was removed from the pilot group by mistake").
+  if (u.writes && (LICENSE_REMOVE_RE.test(withoutReports(rest).text) || (u.has(DEPARTURE_RE) && !u.has(ASKS_RE)))) {
     const users = findUsers(rest, 'remove');
     return { intent: 'license.remove', users, license: kindFromWords(u.n) ?? kindOfTargets(rest, users) };
   }
@@ -913,6 +915,13 @@ const license: Rule = (u) => {
     !u.has(/\b(?:give|assign|grant|provision)\b|\bleft out\b/)
   )
     return { intent: 'license.seats', license: kindFromWords(u.n) };
+  // "who removed Lee's license?" asks who did something, not who holds one.
+  if (
+    u.has(
+      /^who (?:(?!is\b|are\b|was\b|were\b)\S+ )?(?:removed|revoked|gave|assigned|granted|took|added|approved|changed|deleted|released)\b/,
+    )
+  )
+    return { intent: 'unknown' };
   // "who can approve a license for Amir?" asks about the process, not who holds one.
   if (u.has(/^who (?:can|could|should|would|will|do|does|is allowed to|approves|decides|signs)\b/)) return undefined;
   if (u.has(HOLDERS_RE)) return { intent: 'license.holders', license: kindFromWords(u.n) };

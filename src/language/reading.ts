@@ -5,9 +5,9 @@
  * Desk's rules, and whether it asks about a whole population. The rules and the safety gate read
  * these facts instead of each guessing them again. Pure: no I/O.
  */
-import { peopleAfter } from './entities';
+import { peopleAfter, statedReasonFrom } from './entities';
 import { dropDescriptors } from './targets';
-import { negatedActionAt } from './support';
+import { negatedActionAt, negationAt } from './support';
 import { fromTokens, normalize, type Normalized, type Token } from './normalize';
 
 export type Mood = 'order' | 'request' | 'question' | 'hypothetical' | 'statement';
@@ -57,7 +57,7 @@ const SENTENCE_END = new Set(['.', '?', ';']);
 
 /** Words that name a change, for finding the sentence that carries it. */
 const CHANGE_WORD_RE =
-  /\b(?:give|giving|get|getting|gets|assign|grant|add|provision|set up|make|remove|removing|removed|revoked|released|reclaimed|revoke|take|unassign|strip|reclaim|release|free up|need|needs|want|wants|would like|request|requesting|send|link|unlink|change|update|drop|pull|offboard|demote|promote|elevate|disable|cancel|end|should|no longer|go back|can go|left|resigned|retired|quit)\b/;
+  /\b(?:give|giving|get|getting|gets|assign|grant|add|provision|set up|make|remove|removing|removed|revoked|released|reclaimed|revoke|take|unassign|strip|reclaim|release|free up|need|needs|want|wants|would like|request|requesting|send|link|unlink|change|update|drop|pull|offboard|demote|promote|elevate|disable|cancel|end|should|no longer|go back|can go|left|resigned|retired|quit|restore|reinstate|reactivate)\b/;
 
 /** Openers that make a question a polite request ("can you …", "would you be able to …"). */
 const POLITE_OPENER_RE =
@@ -142,7 +142,11 @@ function hedged(text: string): boolean {
   );
 }
 
+/** "Don't forget to give …", "never fail to …": a negated order of not doing, i.e. an order. */
+const DOUBLE_NEGATIVE_RE = /^(?:do not|never) (?:forget|fail|neglect|hesitate) to\b/;
+
 function sentenceMood(text: string, endsWithQuestion: boolean): Mood {
+  if (DOUBLE_NEGATIVE_RE.test(text) && !endsWithQuestion) return 'order';
   if (HYPOTHETICAL_RE.test(text) || hedged(text)) return 'hypothetical';
   if (endsWithQuestion && CONDITION_IN_QUESTION_RE.test(text)) return 'hypothetical';
   if (IMPERATIVE_START_RE.test(text)) return 'order';
@@ -229,7 +233,16 @@ export function readMessage(n: Normalized): Reading {
   const retraction = RETRACTION_RE.exec(text);
   const prohibition = PROHIBITION_RE.exec(text);
   const negated = negatedActionAt(n);
-  const prohibitedAt = [prohibition ? tokenAtChar(n, prohibition.index) : undefined, negated]
+  const matchedAt = prohibition ? tokenAtChar(n, prohibition.index) : undefined;
+  // "it was never removed after he left": a report of what did not happen forbids nothing.
+  const reported = matchedAt !== undefined && negationAt(n, matchedAt) === 'report';
+  // A negation inside a stated reason ("since I can't remove licenses myself, please …") forbids nothing.
+  const reason = matchedAt !== undefined || negated !== undefined ? statedReasonFrom(n) : undefined;
+  const inReason = (at: number | undefined) => !!reason && at !== undefined && at >= reason.start && at < reason.end;
+  const prohibitedAt = [
+    reported || inReason(matchedAt) ? undefined : matchedAt,
+    inReason(negated) ? undefined : negated,
+  ]
     .filter((x): x is number => x !== undefined)
     .reduce<number | undefined>((a, b) => (a === undefined ? b : Math.min(a, b)), undefined);
   // A retraction counts only after something was asked: "keep her license" alone asks for nothing,

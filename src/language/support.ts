@@ -6,7 +6,7 @@
  * nothing. The safety gate reads the message again without those words; a write that does not
  * survive is not asked. Pure: no I/O.
  */
-import type { Normalized } from './normalize';
+import { fromTokens, type Normalized } from './normalize';
 
 /** Verbs that carry a change, in every form a message uses. */
 const ACTION = new Set([
@@ -99,6 +99,17 @@ const ACTION = new Set([
   'cancel',
   'cancelled',
   'canceled',
+  'approve',
+  'approved',
+  'approving',
+  'authorize',
+  'authorized',
+  'authorise',
+  'authorised',
+  'process',
+  'processed',
+  'action',
+  'actioned',
 ]);
 
 /**
@@ -205,14 +216,22 @@ const CHAIN = new Set([
   'go',
   'ahead',
   'and',
+  'in',
 ]);
+
+const CLAUSE_ENDS = new Set(['.', '?', ';', ',', '-', 'but']);
 
 /** A negated auxiliary of the past or the perfect: what follows reports, it does not forbid. */
 const PAST_AUX_NOT = new Set(['has not', 'have not', 'had not', 'did not', 'was not', 'were not']);
 
+/** "was never removed", "had not been given": the auxiliary before the negation. */
+const PAST_AUX = new Set(['was', 'were', 'has', 'have', 'had', 'did', 'is', 'are']);
+
 function isParticiple(w: string): boolean {
   return /(?:ed|en)$/.test(w) || w === 'sent' || w === 'took' || w === 'gave';
 }
+
+const ASKING_FOR = new Set(['asking', 'ask', 'requesting', 'looking', 'pushing', 'angling']);
 
 /** Words after which a person may stand before "to" and the verb ("mean for Sam's license to be …"). */
 const INTENDING = new Set(['for', 'want', 'wanted', 'asking', 'asked', 'ask', 'expect', 'expecting', 'mean', 'meant']);
@@ -227,8 +246,35 @@ function infinitiveAfter(n: Normalized, from: number): number {
   return -1;
 }
 
+/** Verbs that refuse what follows them ("I refuse to give …", "she declined to remove …"). */
+const REFUSING = new Set([
+  'refuse',
+  'refuses',
+  'refused',
+  'refusing',
+  'decline',
+  'declines',
+  'declined',
+  'declining',
+  'unwilling',
+  'reluctant',
+  'hesitant',
+  'loath',
+]);
+/** "no reason to …", "no need to …", "no point in …". */
+const NO_CAUSE = new Set(['reason', 'need', 'point', 'call', 'cause', 'justification']);
+/** Fronted negations that govern their whole clause: "under no circumstances should …". */
+const FRONTED = new Set(['circumstances', 'circumstance', 'account', 'way', 'case', 'point', 'time']);
+
 function negates(norm: string): boolean {
-  return norm === 'not' || norm === 'never' || norm === 'nobody' || norm === 'noone' || norm.endsWith(' not');
+  return (
+    norm === 'not' ||
+    norm === 'never' ||
+    norm === 'nobody' ||
+    norm === 'noone' ||
+    norm.endsWith(' not') ||
+    REFUSING.has(norm)
+  );
 }
 
 /**
@@ -237,28 +283,49 @@ function negates(norm: string): boolean {
  * Dragon" governs no write verb (it says what Sam should not have: a removal by polarity).
  */
 export function negatedActionAt(n: Normalized): number | undefined {
+  for (let i = 0; i < n.tokens.length; i++) {
+    const at = negationAt(n, i);
+    if (at !== undefined && at !== 'report') return at;
+  }
+  return undefined;
+}
+
+/**
+ * What the negation at token `i` governs: a write verb (the index where the negation starts), a
+ * report of what did not happen ('report': "it was never removed"), or nothing.
+ */
+export function negationAt(n: Normalized, i: number): number | 'report' | undefined {
   const t = n.tokens;
-  for (let i = 0; i < t.length; i++) {
-    if (!negates(t[i].norm) && !(t[i].norm === 'no' && t[i + 1]?.norm === 'one')) continue;
-    let j = t[i].norm === 'no' ? i + 2 : i + 1;
-    let infinitive = false;
-    for (let steps = 0; j < t.length && steps < 8; j++, steps++) {
-      const w = t[j].norm;
-      if (ACTION.has(w) || (w === 'set' && t[j + 1]?.norm === 'up')) {
-        // "HR hasn't given me her name", "it wasn't removed": a report of what did not happen
-        // forbids nothing (the reading of reports sets it aside).
-        if (!infinitive && PAST_AUX_NOT.has(t[i].norm) && isParticiple(w)) break;
-        return i;
-      }
-      if (!CHAIN.has(w)) {
-        // "I didn't mean for Sam's license to be revoked": a person between the wish and its verb.
-        const to = INTENDING.has(t[j - 1]?.norm ?? '') ? infinitiveAfter(n, j) : -1;
-        if (to < 0) break;
-        j = to - 1;
-        continue;
-      }
-      if (w === 'to') infinitive = true;
+  const no = t[i].norm === 'no' ? (t[i + 1]?.norm ?? '') : '';
+  if (FRONTED.has(no) && ['under', 'in', 'on', 'at', 'by'].includes(t[i - 1]?.norm ?? '')) {
+    // The whole clause is negated, whatever its subject: "under no circumstances should X be removed".
+    for (let j = i + 2; j < t.length && !CLAUSE_ENDS.has(t[j].norm); j++) if (ACTION.has(t[j].norm)) return i - 1;
+    return undefined;
+  }
+  if (!negates(t[i].norm) && no !== 'one' && !NO_CAUSE.has(no)) return undefined;
+  let j = no ? i + 2 : i + 1;
+  let infinitive = false;
+  for (let steps = 0; j < t.length && steps < 8; j++, steps++) {
+    const w = t[j].norm;
+    // "I'm not asking for Dragon admin for Keanu": a request the speaker says they do not make.
+    if (ASKING_FOR.has(w) && t[j + 1]?.norm === 'for') return i;
+    if (ACTION.has(w) || (w === 'set' && t[j + 1]?.norm === 'up')) {
+      // "HR hasn't given me her name", "it wasn't removed": a report of what did not happen
+      // forbids nothing (the reading of reports sets it aside).
+      // "it shouldn't have been removed": what should not have happened, and did.
+      const counterfactual = t[i].norm.endsWith(' not') && t[i + 1]?.norm === 'have';
+      const pastAux = PAST_AUX_NOT.has(t[i].norm) || PAST_AUX.has(t[i - 1]?.norm ?? '') || counterfactual;
+      if (!infinitive && pastAux && isParticiple(w)) return 'report';
+      return i;
     }
+    if (!CHAIN.has(w)) {
+      // "I didn't mean for Sam's license to be revoked": a person between the wish and its verb.
+      const to = INTENDING.has(t[j - 1]?.norm ?? '') ? infinitiveAfter(n, j) : -1;
+      if (to < 0) return undefined;
+      j = to - 1;
+      continue;
+    }
+    if (w === 'to') infinitive = true;
   }
   return undefined;
 }
@@ -270,6 +337,7 @@ const PAST_ONLY = new Set(['took', 'gave']);
 /** Subjects before a bare past form that make it a report ("you removed", "IT revoked"). */
 const REPORT_SUBJECTS = new Set(['i', 'you', 'we', 'they', 'he', 'she', 'someone', 'somebody', 'it', 'who', 'which']);
 
+const VERB_GROUP = new Set(['have', 'has', 'had', 'should', 'could', 'would', 'must', 'might', 'not', 'never']);
 const MODALS = new Set(['should', 'could', 'would', 'must', 'ought', 'might']);
 
 /** Token ranges [start, end) that report a change that already happened. */
@@ -289,6 +357,8 @@ export function reportedChanges(n: Normalized): [number, number][] {
     const wanted = before === 'been' && t[k - 1]?.norm === 'have' && MODALS.has(t[k - 2]?.norm ?? '');
     const reported = past || ((REPORT_AUX.has(before) || REPORT_SUBJECTS.has(before)) && !wanted);
     if (!reported) continue;
+    // "should not have been removed": the whole verb group reports.
+    if (before === 'been') while (k > 0 && (VERB_GROUP.has(t[k - 1].norm) || t[k - 1].norm.endsWith(' not'))) k--;
     let end = i + 1;
     // The particle and the rest of the phrase go with it ("took my Dragon away", "was removed during …").
     while (end < t.length && !['.', '?', ';', ',', '-', 'but', 'and', 'so'].includes(t[end].norm)) end++;
@@ -385,6 +455,132 @@ export function otherThingsHanded(n: Normalized): [number, number][] {
     if (!head || head.kind !== 'word' || LICENSE_THINGS.has(head.norm) || VARIANTS.has(head.norm)) continue;
     let end = j + 1;
     while (end < t.length && !['.', '?', ';', ',', '-', 'and', 'but'].includes(t[end].norm)) end++;
+    out.push([i, end]);
+  }
+  return out;
+}
+
+/** Feelings about a change: what follows them is feared or regretted, not asked. */
+const FEELING = new Set([
+  'worried',
+  'worry',
+  'worries',
+  'afraid',
+  'concerned',
+  'fear',
+  'fears',
+  'feared',
+  'scared',
+  'anxious',
+  'nervous',
+  'hate',
+  'hates',
+  'upset',
+  'unhappy',
+  'annoyed',
+  'frustrated',
+  'surprised',
+  'shocked',
+  'confused',
+]);
+/** Verbs whose clause reports or asks a question ("asked whether …", "want to know why …"). */
+const ASKING_ABOUT = new Set([
+  'asked',
+  'asking',
+  'asks',
+  'wondered',
+  'wondering',
+  'wonder',
+  'know',
+  'knows',
+  'knew',
+  'understand',
+  'explain',
+  'curious',
+  'unclear',
+]);
+const FEELING_LINKS = new Set(['that', 'about', 'for', 'if', 'whether', 'why', 'to', 'how', 'when', 'because']);
+const QUESTION_LINKS = new Set(['whether', 'if', 'why', 'how', 'when', 'who']);
+
+/**
+ * Token ranges of clauses that a feeling or a question governs: "Lee is worried that her license
+ * will be removed", "I'd hate for Lee to lose her license", "Sam asked whether he could get
+ * Dragon admin", "stop asking me whether to remove …". Not "I was wondering if you could …",
+ * which asks politely.
+ */
+export function governedClauses(n: Normalized): [number, number][] {
+  const out: [number, number][] = [];
+  const t = n.tokens;
+  for (let i = 0; i < t.length; i++) {
+    const w = t[i].norm;
+    let link = i + 1;
+    if (FEELING.has(w)) {
+      if (!FEELING_LINKS.has(t[link]?.norm ?? '')) continue;
+    } else if (ASKING_ABOUT.has(w)) {
+      if (OBJECT_PEOPLE.has(t[link]?.norm ?? '')) link++;
+      if (!QUESTION_LINKS.has(t[link]?.norm ?? '')) continue;
+      const polite = ['you', 'u'].includes(t[link + 1]?.norm ?? '') && MODAL_ASKS.has(t[link + 2]?.norm ?? '');
+      if (polite) continue;
+    } else continue;
+    let end = link + 1;
+    while (end < t.length && !CLAUSE_ENDS.has(t[end].norm)) end++;
+    // "would like to know why …": the wish to know goes with what it wants to know.
+    let start = i;
+    if (t[i - 1]?.norm === 'to') {
+      start = i - 1;
+      while (start > 0 && WISHING.has(t[start - 1].norm)) start--;
+    }
+    out.push([start, end]);
+  }
+  return out;
+}
+
+const WISHING = new Set([
+  'like',
+  'love',
+  'want',
+  'wants',
+  'wanted',
+  'need',
+  'needs',
+  'would',
+  'just',
+  'really',
+  'also',
+]);
+const MODAL_ASKS = new Set(['could', 'can', 'would', 'will', 'might']);
+
+/**
+ * The message without the words that report a change or sit in a clause a feeling or a question
+ * governs: what is left may name a change ("she was removed from the pilot by mistake" names none).
+ */
+export function withoutReports(n: Normalized): Normalized {
+  const spans = [...reportedChanges(n), ...governedClauses(n)];
+  if (!spans.length) return n;
+  const gone = new Set<number>();
+  for (const [a, b] of spans) for (let i = a; i < b; i++) gone.add(i);
+  return fromTokens(
+    n.source,
+    n.tokens.filter((_, i) => !gone.has(i)),
+    n.polite,
+  );
+}
+
+/**
+ * Token ranges of an intention that was not carried out: "I was going to ask you to make Ravi a
+ * Dragon admin, but …", "we had planned to remove …". Read to the end of the sentence.
+ */
+export function pastIntentions(n: Normalized): [number, number][] {
+  const out: [number, number][] = [];
+  const t = n.tokens;
+  for (let i = 0; i + 2 < t.length; i++) {
+    const a = t[i].norm;
+    const b = t[i + 1].norm;
+    const progressive = (a === 'was' || a === 'were') && ['going', 'about', 'planning', 'meaning'].includes(b);
+    const perfect = a === 'had' && ['planned', 'intended', 'meant', 'wanted', 'hoped'].includes(b);
+    if (!(progressive || perfect) || t[i + 2].norm !== 'to') continue;
+    let end = i + 3;
+    while (end < t.length && !['.', '?', ';'].includes(t[end].norm)) end++;
     out.push([i, end]);
   }
   return out;

@@ -675,6 +675,16 @@ const GROUP_NOUNS = new Set([
   'physicians',
 ]);
 
+/** "I'm asking on behalf of Ravi Shah, who needs …": the person the speaker asks for. */
+function onBehalfOf(n: Normalized): Reading {
+  for (let i = 0; i + 3 < n.tokens.length; i++) {
+    if (n.tokens[i].norm !== 'on' || n.tokens[i + 1].norm !== 'behalf' || n.tokens[i + 2].norm !== 'of') continue;
+    const run = peopleAfter(n, i + 3);
+    if (run && run.start === i + 3 && !run.users.includes('me')) return run;
+  }
+  return undefined;
+}
+
 /** "kill the nursing license on ivy.chen@contoso.com": a person named right after "on". */
 function onPerson(n: Normalized): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
@@ -1309,6 +1319,11 @@ function selfAsksAt(n: Normalized, i: number): boolean {
     if (['he', 'she', 'they', 'we', 'you', 'it', 'i'].includes(w)) return false;
     const run = peopleAfter(n, j);
     if (run && run.start === j && !run.users.includes('me')) return false;
+    // "I was told to ask here for a Dragon license": the speaker asks for it.
+    if ((w === 'ask' || w === 'apply') && n.tokens[j - 1]?.norm === 'to') {
+      const k = ['here', 'you'].includes(n.tokens[j + 1]?.norm ?? '') ? j + 2 : j + 1;
+      if (n.tokens[k]?.norm === 'for') return true;
+    }
     if (!SELF_ASK_VERBS.has(w)) continue;
     // "I have a question" states; "can I have …", "I'd like to have …" ask.
     if (w === 'have' && !['can', 'could', 'may', 'to', 'should', 'would'].includes(n.tokens[j - 1]?.norm ?? ''))
@@ -1448,6 +1463,7 @@ function namesAnotherTarget(n: Normalized, found: Found): boolean {
 const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
   request: [
     colonList,
+    onBehalfOf,
     pluralSubject,
     wantedToHave,
     (n) => forXTo(n, true),
@@ -1463,6 +1479,7 @@ const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
   ],
   assign: [
     colonList,
+    onBehalfOf,
     wantedToHave,
     (n) => afterVerb(n, ASSIGN_VERBS),
     (n) => afterPreposition(n, 'to'),

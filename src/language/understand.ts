@@ -10,7 +10,7 @@ import { clausesOf, isNoChange, withoutClauses } from './clauses';
 import { changeAsked, isEligibilityQuestion, readMessage, type Reading } from './reading';
 import { correctionFrom } from './corrections';
 import { statedReasonFrom } from './entities';
-import { negatedActionAt, reportedChanges } from './support';
+import { governedClauses, negatedActionAt, pastIntentions, reportedChanges } from './support';
 import { INTENT_ENTITIES, isWriteIntent, type Entities, type ParseOptions, type ParseResult } from './types';
 
 /** Longer messages are refused outright: nobody types a request that long, and parsing it would cost. */
@@ -148,13 +148,23 @@ function nextClauseChange(n: Normalized, reading: Reading, now: Date, whole: Nor
   const at = reading.prohibitedAt;
   if (at === undefined) return undefined;
   let end = at;
-  while (end < n.tokens.length && !['.', ';', '-'].includes(n.tokens[end].norm)) end++;
+  // A comma ends the prohibition too when a clause of its own follows ("…, I just want my nursing license").
+  // Not when it only points back ("don't take my dragon away, i'll need it when i'm back").
+  const ownClause = (k: number) =>
+    n.tokens[k].norm === ',' &&
+    /^(?:(?:just|only|but|so) )*(?:i|we|she|he|they)\b(?=.*\b(?:license|licenses|dragon|admin|seat|role)\b)/.test(
+      slice(n, k + 1).text,
+    );
+  while (end < n.tokens.length && !['.', ';', '-'].includes(n.tokens[end].norm) && !ownClause(end)) end++;
   if (end >= n.tokens.length - 1) return undefined;
   const rest = slice(n, end + 1);
   const restReading = readMessage(rest);
   if (restReading.prohibited || restReading.retracted || !changeAsked(rest)) return undefined;
   if (restReading.focus?.mood === 'question' || restReading.focus?.mood === 'hypothetical') return undefined;
-  const draft = classify(rest, { reading: restReading, now, writes: true, whole });
+  // What the later clause is about is its own ("… a Dragon admin, I just want my nursing license"),
+  // or, when it names nothing, the message's.
+  const own = classify(rest, { reading: restReading, now, writes: true });
+  const draft = isWriteIntent(own.intent) ? own : classify(rest, { reading: restReading, now, writes: true, whole });
   return isWriteIntent(draft.intent) && (!PEOPLE_WRITES.has(draft.intent) || !!draft.users?.length) ? draft : undefined;
 }
 
@@ -277,6 +287,8 @@ function cannotSupply(n: Normalized, lifted: boolean): Set<number> {
   const reason = statedReasonFrom(n);
   if (reason) add(reason.start, reason.end);
   for (const [from, to] of reportedChanges(n)) add(from, to);
+  for (const [from, to] of governedClauses(n)) add(from, to);
+  for (const [from, to] of pastIntentions(n)) add(from, to);
   // A prohibition lifted later ("don't give Abena a license yet — oh wait, … go ahead") asks after all.
   const negated = lifted ? undefined : negatedActionAt(n);
   if (negated !== undefined) add(negated, clauseEndAt(n, negated));
@@ -298,15 +310,24 @@ function supported(whole: Normalized, reading: Reading, read: { draft: Draft; li
   const draft = read.draft;
   if (!isWriteIntent(draft.intent)) return draft;
   const gone = cannotSupply(whole, !!read.lifted);
-  if (!gone.size) return draft;
+  // "Ravi Shah was a Dragon admin until last month": a past state, with nothing asked of it.
+  const pastState =
+    !changeAsked(whole) &&
+    !/\b(?:ask|asking|apply) (?:\S+ ){0,2}for\b/.test(whole.text) &&
+    !whole.polite &&
+    reading.focus?.mood === 'statement' &&
+    /\b(?:was|were|had been|used to be|used to have)\b/.test(whole.text);
+  if (!gone.size && !pastState) return draft;
   const kept = fromTokens(
     whole.source,
     whole.tokens.filter((_, i) => !gone.has(i)),
     whole.polite,
   );
-  if (kept.tokens.length) {
+  if (kept.tokens.length && !pastState) {
+    // What the change is about (Dragon, the role) may be named anywhere; the words that ask for
+    // it ("give", "remove", "needs") must be among those kept.
     const again = classify(kept, { reading: readMessage(kept), now, writes: true, whole });
-    if (again.intent === draft.intent) return draft;
+    if (again.intent === draft.intent && (changeAsked(kept) || !changeAsked(whole))) return draft;
   }
   const asked = answerable(classify(whole, { reading, now, writes: false, whole }), false, whole);
   return isWriteIntent(asked.intent) ? UNKNOWN : asked;
