@@ -24,10 +24,18 @@ import {
   subscriptionFrom,
 } from './entities';
 import { OTHER_PRODUCT_PHRASES, OTHER_PRODUCTS } from './lexicon';
-import { appositionOrg, capitalOrgAt, earlierOrg, introducedOrg, orgAfterWord, subjectOrg } from './organisations';
+import {
+  appositionOrg,
+  capitalOrgAt,
+  earlierOrg,
+  holderOrg,
+  introducedOrg,
+  orgAfterWord,
+  subjectOrg,
+} from './organisations';
 import { subscriptionAfterPreposition } from './subscriptions';
-import { isEligibilityQuestion } from './reading';
-import { normalize, without, type Normalized } from './normalize';
+import { changeAsked, isEligibilityQuestion } from './reading';
+import { fromTokens, normalize, without, type Normalized } from './normalize';
 import { peopleAfter } from './entities';
 import type { Reading } from './reading';
 import { kindOfTargets } from './professions';
@@ -90,11 +98,18 @@ export class Utterance {
       /\b(?:partner|partners|mpn|dpor|gdap|dap|delegated|pla|reseller|csp|msp)\b|\b(?:gets?|getting) (?:the )?(?:partner )?credit\b|\bcustomer approval link\b/.test(
         this.text,
       ) ||
+      // Part of a message about the partner link ("remove the partner link. no, … show me which ID is linked").
+      (!!ctx.whole && ctx.whole !== n && /\bpartner links?\b/.test(ctx.whole.text)) ||
+      LINK_ID_RE.test(topic) ||
       n.tokens.some((t) => t.raw === 'PAL') ||
       /\b(?:our|the|current|a|add|delete|remove|show|update|change|replace|set up|check|link|unlink|existing) pal\b/.test(
         this.text,
       );
-    this.otherProduct = n.tokens.some((t) => OTHER_PRODUCTS.has(t.norm)) || OTHER_PRODUCT_PHRASES_RE.test(this.text);
+    // "Exchange Administrator" names a role, not the product Exchange.
+    this.otherProduct =
+      n.tokens.some(
+        (t, i) => OTHER_PRODUCTS.has(t.norm) && !['admin', 'admins'].includes(n.tokens[i + 1]?.norm ?? ''),
+      ) || OTHER_PRODUCT_PHRASES_RE.test(this.text);
   }
 
   has(re: RegExp): boolean {
@@ -153,11 +168,33 @@ function readSetAside(n: Normalized, now: Date): SetAside {
   rest = cut(rest, forReason);
   return {
     rest,
-    justification: (stated ?? forReason)?.value,
+    justification: stated && !reasonForAsk(n, stated.start) ? undefined : (stated ?? forReason)?.value,
     duration: until?.value ? undefined : duration?.value,
     until: until?.value,
   };
 }
+
+/**
+ * Whether a reason at token `at` explains the ask: it stands in a sentence that asks for something,
+ * or starts a sentence of its own ("Because she covers nights."). "I've been borrowing a
+ * workstation because mine doesn't show the mic button. Could you set me up?" explains the
+ * borrowing, not the request.
+ */
+function reasonForAsk(n: Normalized, at: number): boolean {
+  let start = at;
+  while (start > 0 && !SENTENCE_ENDS.has(n.tokens[start - 1].norm)) start--;
+  if (start === at || (start === at - 1 && n.tokens[start].norm === ',')) return true;
+  let end = at;
+  while (end < n.tokens.length && !SENTENCE_ENDS.has(n.tokens[end].norm)) end++;
+  if (start === 0 && end === n.tokens.length) return true;
+  const sentence = fromTokens(n.source, n.tokens.slice(start, end));
+  return changeAsked(sentence) || ASK_VERB_RE.test(sentence.text);
+}
+
+const SENTENCE_ENDS = new Set(['.', '?', ';']);
+/** Verbs that ask for a license besides the change words ("kindly license each of them …"). */
+const ASK_VERB_RE =
+  /\b(?:provision|arrange|enroll|onboard|allocate|issue|register|restore|set \S+ up)\b|(?:^|\b(?:to|and|then|also|just) )license (?!\?)/;
 
 function kindFromWords(n: Normalized): LicenseKind | undefined {
   const k = licenseFromWords(n);
@@ -463,6 +500,8 @@ function partnerRecord(u: Utterance): Draft | undefined {
   return { intent: 'partner.record', partnerId: partnerId?.value, partner, subscription: subscription?.value };
 }
 
+/** A link and an ID in one message: the partner admin link ("before I link anything, what ID is on there?"). */
+const LINK_ID_RE = /\b(?:link|linked|unlink|relink)\b.*\bid\b|\bid\b.*\b(?:link|linked|unlink|relink)\b/;
 const LINK_RE = /\b(?:mpn|pal|partner admin link|partner id|partner location|pla|partner network id|partner ids)\b/;
 /**
  * The Partner Admin Link in everyday words: "the partner link", "unlink the partner", "our linked
@@ -483,7 +522,9 @@ const LINK_MENTION_RE = /\b(?:mpn|pal|partner|pla|link|linked|unlink)\b/;
 function isAboutLink(u: Utterance): boolean {
   if (u.has(LINK_RE) || u.n.tokens.some((t) => t.raw === 'PAL')) return true;
   // "before I link anything, what ID is on there now?": the topic is set by the whole message.
-  if (u.ctx.whole && u.ctx.whole !== u.n && LINK_RE.test(u.ctx.whole.text)) return true;
+  const whole = u.ctx.whole?.text ?? u.text;
+  if (u.ctx.whole && u.ctx.whole !== u.n && (LINK_RE.test(whole) || /\bpartner links?\b/.test(whole))) return true;
+  if (LINK_ID_RE.test(whole)) return true;
   return u.has(LINK_EVERYDAY_RE) && !u.has(OFFER_KIND_RE);
 }
 
@@ -524,7 +565,8 @@ function partnerForRoles(n: Normalized): string | undefined {
     }
   }
   // "our former MSP, Tailspin Toys", "Tailspin still has Global Admin", "… from Fabrikam".
-  const named = appositionOrg(n) ?? subjectOrg(n) ?? orgAfterWord(n, ['by', 'from', 'with', 'for', 'of']);
+  const named =
+    appositionOrg(n) ?? subjectOrg(n) ?? orgAfterWord(n, ['by', 'from', 'with', 'for', 'of']) ?? holderOrg(n);
   if (named) return named.value;
   for (let i = 0; i < n.tokens.length; i++) {
     if (['from', 'with', 'for', 'of'].includes(n.tokens[i].norm)) {
@@ -620,7 +662,7 @@ function partnerAskedAbout(n: Normalized): string | undefined {
       if (org) return org.value;
     }
   }
-  return undefined;
+  return holderOrg(n)?.value;
 }
 
 /** Where a question names the partner: "is Northwind Traders a reseller …", "request from Fabrikam". */
@@ -651,7 +693,13 @@ const RELATIONSHIPS_RE =
 
 function partnerRelationships(u: Utterance): Draft | undefined {
   if (!u.has(RELATIONSHIPS_RE)) return undefined;
-  return { intent: 'partner.relationships', partner: partnerAskedAbout(u.n) };
+  // "If we remove Proseware's admin roles, does that end our relationship with them?": the
+  // question is read alone, the partner it points back to from the whole message.
+  const whole = u.ctx.whole;
+  const partner =
+    partnerAskedAbout(u.n) ??
+    (whole && whole !== u.n && u.has(/\b(?:them|they|their)\b/) ? partnerAskedAbout(whole) : undefined);
+  return { intent: 'partner.relationships', partner };
 }
 
 const STRONG_PARTNER_RE =
@@ -799,7 +847,7 @@ const role: Rule = (u) => {
         .split(/ [,-] /)
         .some((c) => /^(?:please )?(?:go ahead and )?(?:remove|revoke|take|drop|end|stop|strip)\b/.test(c)));
   const question = ((mood === 'question' && !eligibility) || (u.has(YES_NO_RE) && asking)) && !lastOrder;
-  if (question || (u.has(ROLE_CHECK_RE) && (asking || !u.writes))) {
+  if (question || (u.has(ROLE_CHECK_RE) && !lastOrder && (asking || !u.writes))) {
     const users = findUsers(rest, 'check');
     if (users) return { intent: 'role.check', users, role: 'dragon-admin' };
     if (
@@ -846,7 +894,7 @@ const SEATS_RE =
 const HOLDERS_RE =
   /\bwhich (?:\S+ )?(?:nurses|physicians|doctors|residents|hospitalists|attendings|surgeons|clinicians|providers|rns|lpns)\b|^who\b|(?:^|[.?;:] |\b(?:see|know|tell me|list|show me|find out) )who (?:has|have|holds|is|are|got|else|currently|already|all)\b|^holders\b|^(?:list|show|export|display|report|pull|give me)\b.*\b(?:users|holders|everyone|everybody|people|list|all)\b|\b(?:license holders|holders|roster)\b|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people|staff|clinicians)) (?:with|who|that)\b|\bwhich (?:users|people|staff|clinicians)\b/;
 const CHECK_RE =
-  /^(?:does|do|did|has|have|is|am|are|was)\b|(?:[.?:] |- )(?:does|do|did|is|am|are|was)\b|\b(?:state|status) of \S+(?: \S+)? 's\b|^(?:check|verify|look up|confirm)\b(?! (?:out|in|off)\b)|\b(?:check|verify|confirm|see|know|find out|tell me|look into) (?:if|whether)\b|\b(?:has|have|got)\b(?: \S+){0,4} (?:dragon|license|licenses|seat)\b[^.]*\?$|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
+  /^(?:does|do|did|has|have|is|am|are|was)\b|(?:[.?:] |- )(?:does|do|did|is|am|are|was)\b|\b(?:state|status) of \S+(?: \S+)? 's\b|^(?:check|verify|look up|confirm)\b(?! (?:out|in|off)\b)|\b(?:check|checking|verify|verifying|confirm|confirming|see|know|find out|finding out|tell me|look into|looking into) (?:if|whether)\b|\b(?:has|have|got)\b(?: \S+){0,4} (?:dragon|license|licenses|seat)\b[^.]*\?$|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
 const REQUEST_RE =
   /\b(?:(?:is|are) after (?:a |some )?(?:dragon|license)|(?:neither|none) of (?:us|them) (?:has|have)|asking for|need|needs|needed|want|wants|give|get|gets|set up|set|assign|provision|grant|add|request|requesting|requested|would (?:\S+ )?like|would love|would benefit|benefit from|would appreciate|appreciate having|ask (?:here |you )?for|arrange|prepare|prepared|sort out|sorted out|sorted|enroll|sign|hook|access|allocate|issue|onboard|enable|put|register|require|requires|requesting|send|have|restore|reinstate|reactivate|re-enable|sort(?! of))\b|^license (?!\?)\S/;
 /** A report of something broken is a support question, not a license request. */

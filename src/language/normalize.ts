@@ -327,6 +327,41 @@ function tokenizeWithFlags(utterance: string): { tokens: Token[]; polite: boolea
 
 const SENTENCE_PUNCT = new Set(['.', '?', ';']);
 
+const UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+const TEENS = [
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+];
+const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+/** Words after which a number names a request ("request forty-two", "ticket number twelve"). */
+const NUMBERED = new Set(['request', 'req', 'ticket', 'number', '#']);
+/** What may follow such a number: the end of a clause, not a noun ("request two licenses"). */
+const AFTER_NUMBER = new Set(['please', 'is', 'was', 'has', 'yet', 'now', 'again', 'today', 'and', 'for', 'status']);
+
+/** A number written in words from token `at` (up to 99, "forty-two", "forty two"): its value and length. */
+function numberInWords(tokens: readonly Token[], at: number): { value: number; length: number } | undefined {
+  const w = tokens[at]?.norm ?? '';
+  const [head, tail] = w.split('-');
+  if (TEENS.includes(w)) return { value: TEENS.indexOf(w) + 10, length: 1 };
+  if (TENS.indexOf(head) >= 2) {
+    const unit = tail ? UNITS.indexOf(tail) : UNITS.indexOf(tokens[at + 1]?.norm ?? '');
+    if (tail) return unit > 0 ? { value: TENS.indexOf(head) * 10 + unit, length: 1 } : undefined;
+    return unit > 0
+      ? { value: TENS.indexOf(head) * 10 + unit, length: 2 }
+      : { value: TENS.indexOf(head) * 10, length: 1 };
+  }
+  const unit = UNITS.indexOf(w);
+  return unit >= 2 ? { value: unit, length: 1 } : undefined;
+}
+
 /** Multi-word folds: "thank you", "Dragon Copilot", "Dragon Desk"; repeated sentence ends folded. */
 function joinPhrases(tokens: Token[]): Token[] {
   const out: Token[] = [];
@@ -334,6 +369,15 @@ function joinPhrases(tokens: Token[]): Token[] {
     const t = tokens[i];
     const next = tokens[i + 1];
     const prev = out[out.length - 1];
+    // "where is request forty-two": the request's number, as digits.
+    const spelled = prev && NUMBERED.has(prev.norm) ? numberInWords(tokens, i) : undefined;
+    const follower = spelled && tokens[i + spelled.length];
+    if (spelled && (!follower || follower.kind === 'punct' || AFTER_NUMBER.has(follower.norm))) {
+      const last = tokens[i + spelled.length - 1];
+      out.push({ ...t, raw: rawSpan(t, last), norm: String(spelled.value), kind: 'number', end: last.end });
+      i += spelled.length - 1;
+      continue;
+    }
     if (SENTENCE_PUNCT.has(t.norm) && prev && SENTENCE_PUNCT.has(prev.norm)) continue;
     if (t.norm === 'thank' && next && next.norm === 'you') {
       i++;
@@ -357,6 +401,10 @@ function joinPhrases(tokens: Token[]): Token[] {
     out.push(t);
   }
   return out;
+}
+
+function rawSpan(first: Token, last: Token): string {
+  return first === last ? first.raw : `${first.raw} ${last.raw}`;
 }
 
 function startsWith(tokens: Token[], at: number, phrase: string[]): boolean {

@@ -194,3 +194,19 @@ export function earlierOrg(n: Normalized, before: number): OrgFound | undefined 
   }
   return found;
 }
+
+/** Verbs and adverbs after which a name holds something: "… that Contoso Partners still has". */
+const HOLDING = new Set(['has', 'have', 'holds', 'holding', 'still', 'currently', 'keeps', 'retains']);
+
+/**
+ * An organisation anywhere in the sentence as the one that holds something: "which admin roles
+ * are Relecloud currently holding", "list everything Northwind Traders has access to".
+ */
+export function holderOrg(n: Normalized): OrgFound | undefined {
+  for (let i = 1; i < n.tokens.length; i++) {
+    if (capitalised(n.tokens[i - 1]) && !n.tokens[i - 1].first) continue;
+    const org = capitalOrgAt(n, i);
+    if (org && HOLDING.has(n.tokens[org.end]?.norm ?? '')) return org;
+  }
+  return undefined;
+}

@@ -243,6 +243,14 @@ const NOT_BENEFICIARY_BEFORE_FOR = new Set([
   'applied',
   'apply',
   'applying',
+  // "sorry for the typos", "thanks for your help": an apology or thanks names nobody.
+  'sorry',
+  'apologies',
+  'apologise',
+  'apologize',
+  'thanks',
+  'grateful',
+  'excuse',
 ]);
 
 /** Words after "for" that say nothing about who: "Dragon for now", "for sure". */
@@ -509,11 +517,12 @@ function appositionList(n: Normalized): { start: number; end: number } | undefin
       if (w.kind === 'punct' && w.norm !== "'s") break;
       if (noun < 0 && PEOPLE_NOUNS.has(w.norm)) noun = s;
       if (noun < 0 || !LIST_DETERMINERS.has(w.norm)) continue;
+      // "our two new RNs": the determiners before it belong to it.
+      let from = s;
+      while (from > 0 && LIST_DETERMINERS.has(t[from - 1].norm)) from--;
       // Between the determiner and the noun, no name: "our Dana, …" describes nobody.
       const named = t.slice(s + 1, noun).some((x) => /^\p{Lu}/u.test(x.raw) && !CREDENTIALS.has(x.norm));
-      // A short description right before the mark ("a new hire, Tom Baker, who …") is read below.
-      if (!named && descriptionEnd(t, s) !== d) return { start: s, end: d + 1 };
-      break;
+      return named ? undefined : { start: from, end: d + 1 };
     }
   }
   return undefined;
@@ -851,6 +860,8 @@ function subjectOf(n: Normalized, re: RegExp = SUBJECT_ANCHORS_RE): Reading {
     }
     let before = at;
     while (BETWEEN_SUBJECT_AND_VERB.has(n.tokens[before - 1]?.norm ?? '')) before--;
+    // "…, Tom Baker, who needs …": a relative clause names its person wherever the name stands.
+    const relative = n.tokens[before - 1]?.norm === 'who';
     if (n.tokens[before - 1]?.norm === 'who' || n.tokens[before - 1]?.norm === 'that') before--;
     if (n.tokens[before - 1]?.norm === ',') before--;
     // "Ruth, Minh and Abdi from nights want Dragon": a short place or shift phrase after the subject.
@@ -879,7 +890,7 @@ function subjectOf(n: Normalized, re: RegExp = SUBJECT_ANCHORS_RE): Reading {
       if (r !== 'blocked') return r;
     }
     const run = peopleBefore(n, before);
-    if (run && atClauseStart(n, run.start)) return run;
+    if (run && (atClauseStart(n, run.start) || relative)) return run;
   }
   return undefined;
 }

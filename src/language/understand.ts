@@ -6,11 +6,11 @@
 import { decide, type Decision, type Verdict } from './gate';
 import { classify, type Draft } from './intents';
 import { normalize, fromTokens, type Normalized } from './normalize';
-import { clausesOf, isNoChange, withoutClauses } from './clauses';
+import { clausesOf, isNoChange, withoutClauses, type Clause } from './clauses';
 import { changeAsked, isEligibilityQuestion, readMessage, type Reading } from './reading';
 import { correctionFrom } from './corrections';
 import { statedReasonFrom } from './entities';
-import { governedClauses, negatedActionAt, pastIntentions, reportedChanges } from './support';
+import { governedClauses, negatedActionAt, pastIntentions, reportedChanges, withoutReports } from './support';
 import { INTENT_ENTITIES, isWriteIntent, type Entities, type ParseOptions, type ParseResult } from './types';
 
 /** Longer messages are refused outright: nobody types a request that long, and parsing it would cost. */
@@ -181,6 +181,29 @@ function corrected(n: Normalized, reading: Reading, now: Date, whole: Normalized
   });
 }
 
+const STILL_NEEDED_RE = /\bstill (?:need|needs|want|wants|use|uses|require|requires)\b/;
+const TAKEN_AWAY = new Set([
+  'took',
+  'taken',
+  'removed',
+  'revoked',
+  'pulled',
+  'deleted',
+  'disabled',
+  'deactivated',
+  'stripped',
+]);
+
+function restored(whole: Normalized, keep: readonly Clause[], now: Date): Draft | undefined {
+  const taken = reportedChanges(whole).some(([a, b]) => whole.tokens.slice(a, b).some((t) => TAKEN_AWAY.has(t.norm)));
+  if (!taken) return undefined;
+  if (!keep.some((c) => STILL_NEEDED_RE.test(c.text))) return undefined;
+  // Read without the report, the message says who needs what ("… but she still needs it").
+  const rest = withoutReports(whole);
+  const draft = classify(rest, { reading: readMessage(rest), now, writes: true, whole });
+  return draft.intent === 'license.request' || draft.intent === 'role.assign' ? draft : undefined;
+}
+
 /** What the message asks, with the reading's verdict on whether a change is really asked. */
 function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; verdict: Verdict; lifted?: boolean } {
   if (first.rules) return { draft: UNKNOWN, verdict: { turnedDown: 'rules' } };
@@ -191,6 +214,10 @@ function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; 
   let n = whole;
   let reading = first;
   const keep = first.retracted ? [] : clausesOf(whole).filter(isNoChange);
+  // "they took my dragon away by mistake, i still need it": what was taken is still needed — a
+  // request to have it back.
+  const back = keep.length ? restored(whole, keep, now) : undefined;
+  if (back) return { draft: back, verdict: {} };
   if (keep.length) {
     const rest = withoutClauses(whole, keep);
     if (!changeAsked(rest)) {
