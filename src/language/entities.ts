@@ -11,6 +11,7 @@ import {
   CAPITALISED_NAMES,
   COMMON_WORDS,
   CREDENTIALS,
+  DESCRIPTORS,
   ENTRA_ROLE_PHRASES,
   EVERYDAY_WORDS,
   FUNCTION_WORDS,
@@ -311,7 +312,12 @@ export function peopleAfter(n: Normalized, from: number): PeopleRun | undefined 
     const head = e2 > s2 ? peopleIn(n, s2, e2) : undefined;
     if (!head) continue;
     const tail = n.tokens.slice(k + 1, e);
-    if (tail.some((t) => t.kind === 'email' || (isPersonWord(t) && !weakNameWord(t) && !SELF_WORDS.has(t.norm))))
+    // "Rosa Delgadoo, she's a new RN on nigths": a clause of its own follows the names.
+    const clause = /^(?:she|he|they|who|it|we|i)\b/.test(tail[0]?.norm ?? '');
+    if (
+      !clause &&
+      tail.some((t) => t.kind === 'email' || (isPersonWord(t) && !weakNameWord(t) && !SELF_WORDS.has(t.norm)))
+    )
       return undefined;
     return { users: head, start: s2, end: e2 };
   }
@@ -467,6 +473,8 @@ const REASON_CUES: readonly RegExp[] = [
 ];
 
 const SENTENCE_END = new Set(['.', '?', ';']);
+/** A reason given first ("since my license was removed I can't dictate — please …") ends its clause. */
+const FRONTED_REASON_END = new Set([...SENTENCE_END, ',', '-']);
 const FOR_PHRASE_END = new Set(['.', '?', ';', ',', ':', 'because', 'since', 'so', 'with', 'but', 'until', 'and']);
 
 function clauseEnd(n: Normalized, from: number, stop: ReadonlySet<string>): number {
@@ -497,7 +505,7 @@ export function statedReasonFrom(n: Normalized): Found<string> | undefined {
     const [cueStart] = tokenRange(n, cueSpan[0], cueSpan[1]);
     const [restStart] = tokenRange(n, restSpan[0], restSpan[1]);
     // A reason given first ("because of the go-live, give Sam …") ends at the comma.
-    const end = clauseEnd(n, restStart, cueStart === 0 ? new Set([...SENTENCE_END, ',']) : SENTENCE_END);
+    const end = clauseEnd(n, restStart, cueStart === 0 ? FRONTED_REASON_END : SENTENCE_END);
     const value = trimmedReason(n, restStart, end);
     if (!value) continue;
     let start = cueStart;
@@ -522,7 +530,12 @@ export function forReasonFrom(n: Normalized): Found<string> | undefined {
     const phrase = n.tokens.slice(i + 1, end);
     // "for Dr. Halvorsen to keep …" names a person; "for the duration of …" names a time.
     const person = peopleAfter(n, i + 1);
+    // "for the nurse practitioner who's covering our clinic": a person described, not a reason.
+    const described = phrase
+      .slice(0, 4)
+      .some((t) => DESCRIPTORS.has(t.norm) || DESCRIPTORS.has(t.norm.replace(/s$/, '')));
     if (
+      described ||
       (person && person.start === i + 1) ||
       /^(?:the (?:duration|length|rest|course) of)\b/.test(fromTokensText(phrase))
     )

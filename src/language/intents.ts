@@ -38,7 +38,7 @@ import { changeAsked, isEligibilityQuestion } from './reading';
 import { fromTokens, normalize, without, type Normalized } from './normalize';
 import { peopleAfter } from './entities';
 import type { Reading } from './reading';
-import { kindOfTargets } from './professions';
+import { kindOfTargets, speakerKind } from './professions';
 import { otherThingsHanded, withoutReports } from './support';
 import { findUsers } from './targets';
 import type { Entities, Intent } from './types';
@@ -213,7 +213,7 @@ const HELP_WITH_RE =
 
 /** Asking what Dragon Desk is for, in any words: "what kinds of things can I ask Dragon Desk?". */
 const HELP_ASK_RE =
-  /\b(?:things|what) (?:are you|can you|you are|you're) able to do\b|\bcapable of\b|\bsample (?:commands|requests|questions|messages)\b|\bhow (?:am i|do i|should i) (?:meant|supposed) to use\b|\bwhat (?:\S+ )?(?:can|could) you (?:\S+ )?help (?:me )?with\b|\bcapabilities\b|\bwhat can i (?:type|say|ask|write)\b|\b(?:explain )?how to use (?:the |this )?(?:desk|bot|you|it)\b|\boverview of what\b|\bwhat (?:exactly )?(?:can|does|could) (?:it|this|this bot|the bot|you) do\b|\b(?:things|everything) (?:you are|you're|you) able to do\b|\bexample (?:requests?|commands?|messages?|questions?)\b|\bhow does (?:this|the|it)(?: bot| thing| desk)? work\b|\b(?:your|the) (?:commands|options)\b|\bwhat (?:kinds? of |sorts? of )?(?:things|commands|questions|requests) (?:can i|do you|does it|can you|could i)\b|\bwhat (?:is|are) (?:it|you|this|this bot|the bot|bot) (?:for|about)\b|\bshow me (?:some |a few )?examples\b|\bhow do i use (?:this|you|it|the bot|bot)\b|\bwhat (?:do|can) you (?:even |actually )?do\b|\bwhat commands\b|\b(?:rundown|overview|summary|run-?through|tour|walk-?through|intro|introduction|explanation) of (?:what|how) (?:you|this|it|the bot)\b|\bwhat you (?:can |could |are able to )?do\b|\b(?:functions|features|capabilities|commands|things|tasks) (?:do|can|does|will) (?:you|it|this bot|the bot) (?:support|offer|handle|do|cover|understand)\b|\b(?:right|best|correct|proper) way to (?:ask|talk to|use|phrase|word) (?:you|this|it|the bot)\b|\bhow (?:do|should|can) i (?:ask|talk to|phrase|word) (?:you|things|requests)\b/;
+  /\b(?:things|what) (?:are you|can you|you are|you're) able to do\b|\bcapable of\b|\bsample (?:commands|requests|questions|messages)\b|\bhow (?:am i|do i|should i) (?:meant|supposed) to use\b|\bwhat (?:\S+ )?(?:can|could) you (?:\S+ )?help (?:me )?with\b|\bcapabilities\b|\bwhat can i (?:type|say|ask|write)\b|\b(?:explain )?how to use (?:the |this )?(?:desk|bot|you|it)\b|\boverview of what\b|\bwhat (?:exactly )?(?:can|does|could) (?:it|this|this bot|the bot|you) do\b|\b(?:things|everything) (?:you are|you're|you) able to do\b|\bexample (?:requests?|commands?|messages?|questions?)\b|\bhow does (?:this|the|it)(?: bot| thing| desk)? work\b|\b(?:your|the) (?:commands|options)\b|\bwhat (?:kinds? of |sorts? of )?(?:things|commands|questions|requests) (?:can i|do you|does it|can you|could i)\b|\bwhat (?:is|are) (?:it|you|this|this bot|the bot|bot) (?:for|about)\b|\bshow me (?:some |a few )?examples\b|\bhow do i use (?:this|you|it|the bot|bot)\b|\bwhat (?:do|can) you (?:even |actually )?do\b|\bwhat commands\b|\b(?:rundown|overview|summary|run-?through|tour|walk-?through|intro|introduction|explanation) of (?:what|how) (?:you|this|it|the bot)\b|\bwhat you (?:can |could |are able to )?do\b|\b(?:functions|features|capabilities|commands|things|tasks) (?:do|can|does|will) (?:you|it|this bot|the bot) (?:support|offer|handle|do|cover|understand)\b|\b(?:right|best|correct|proper) way to (?:ask|talk to|use|phrase|word) (?:you|this|it|the bot)\b|\bhow (?:do|should|can) i (?:ask|talk to|phrase|word) (?:you|things|requests)\b|\bwhat (?:you are|you can|can you|are you) (?:able to |meant to |supposed to )?(?:do|handle|help with|deal with|cover|manage|support)\b|\b(?:kinds?|sorts?|types?) of (?:requests|things|questions|commands|messages) (?:you|it|the bot|this bot) (?:understand|handle|support|know|accept|take)\b|\bwalk me through (?:what|how) (?:you|this|it)\b/;
 
 const help: Rule = (u) => {
   if (u.has(HELP_RE) || u.has(HELP_WITH_RE)) return { intent: 'help' };
@@ -236,8 +236,12 @@ const help: Rule = (u) => {
 const NOT_SOFTWARE_LICENSE_RE =
   /\bpartner center (?:\S+ ){0,2}(?:support|phone|number|login|password|account|hours)\b|\b(?:driver 's license|drivers license|driving license|license to drive|state license|medical license|dea license|license renewal|compact license|renew(?:al|ing)? (?:of )?(?:\S+ ){0,2}license)\b/;
 
+// A partner administration message names Microsoft products as its background ("our previous
+// reseller handled our Microsoft 365 renewals"): the partner rules read it.
 const otherProduct: Rule = (u) =>
-  (u.otherProduct || u.has(NOT_SOFTWARE_LICENSE_RE)) && !u.dragon ? { intent: 'unknown' } : undefined;
+  (u.otherProduct || u.has(NOT_SOFTWARE_LICENSE_RE)) && !u.dragon && !(u.partnerCue && u.has(STRONG_PARTNER_RE))
+    ? { intent: 'unknown' }
+    : undefined;
 
 /**
  * "I'm a License Administrator, give Dana Dragon" describes the requester and asks for no role;
@@ -310,7 +314,7 @@ const cancelRequest: Rule = (u) => {
 };
 
 const STATUS_WORDS_RE =
-  /\b(?:status|where|update|updates|news|happened|happening|progress|track|check|approved|rejected|done|complete|completed|finished|stuck|show|list|see|view|eta|going on|how is|any word|pending|open|still|yet|processed|who)\b/;
+  /\bany (?:movement|joy|luck|progress|news|word|update)\b|\b(?:status|where|update|updates|news|happened|happening|progress|track|check|approved|rejected|done|complete|completed|finished|stuck|show|list|see|view|eta|going on|how is|any word|pending|open|still|yet|processed|who)\b/;
 const ONLY_A_REFERENCE_RE =
   /^(?:(?:all|of|my|the|open|pending|dragon|license) )*(?:request|requests|req|ticket)s?(?: (?:#|number|no|id))? ?(?:\d+)?(?: [?.])*$|^# ?\d+(?: [?.])*$/;
 
@@ -552,7 +556,7 @@ function partnerLink(u: Utterance): Draft | undefined {
 }
 
 const ROLES_REMOVE_VERB_RE =
-  /\b(?:remove|revoke|terminate|end(?! up)|take (?:\S+ ){0,2}away|strip|cancel|delete|kill|stop|pull(?! (?:\S+ )?together)|withdraw|disable|cut off|should not (?:have|keep|hold)|no longer (?:have|has|need|needs|hold)|not (?:\S+ ){1,6}any ?more|(?:should|must|needs? to|can) (?:now )?be (?:removed|revoked|ended|terminated|taken away))\b/;
+  /\b(?:(?:like|want|need|needs|wants)(?: \S+){1,4} (?:removed|revoked|ended|taken away|gone)|remove|revoke|terminate|end(?! up)|take (?:\S+ ){0,2}away|strip|cancel|delete|kill|stop|pull(?! (?:\S+ )?together)|withdraw|disable|cut off|should not (?:have|keep|hold)|no longer (?:have|has|need|needs|hold)|not (?:\S+ ){1,6}any ?more|(?:should|must|needs? to|can) (?:now )?be (?:removed|revoked|ended|terminated|taken away))\b/;
 const ROLES_NOUN_RE =
   /\b(?:roles|role|access|relationship|relationships|gdap|dap|delegated|permissions|rights|privileges)\b/;
 
@@ -645,6 +649,8 @@ function partnerAskedAbout(n: Normalized): string | undefined {
     /\bwhat (?:\S+ )?(?:roles|role|access|permissions|rights|privileges) (?:does|do) (?<org>.+?) have\b/d,
     /\bdoes (?<org>.+?) have (?:any )?(?:\S+ )?(?:access|roles|permissions|rights)\b/d,
     /^what is (?<org>.+?) allowed to do\b/d,
+    /\bwhat (?<org>.+?) (?:is|are) (?:able|allowed|permitted) to (?:do|see|access|change)\b/d,
+    /\bwhat (?<org>.+?) (?:can|could) (?:do|see|access|change)\b/d,
     /\b(?:relationship|relationships|access|roles) (?:with|for|of) (?<org>.+?)(?: [?.,]|$)/d,
   ];
   for (const re of patterns) {
@@ -743,7 +749,11 @@ const partnerWithoutCue: Rule = (u) => {
     u.has(
       /^(?:does|do) (?!i\b|you\b|we\b|they\b)\S+(?: \S+){0,3} (?:have|hold) (?:any )?(?:\S+ )?(?:admin|delegated|gdap|access|roles|rights|permissions)\b/,
     ) ||
-    u.has(/^what is (?!this\b|it\b|that\b)\S+(?: \S+){0,3} allowed to do\b/)
+    u.has(/^what is (?!this\b|it\b|that\b)\S+(?: \S+){0,3} allowed to do\b/) ||
+    (u.has(
+      /\bwhat (?!you\b|i\b|we\b)\S+(?: \S+){0,3} (?:is|are) (?:able|allowed|permitted) to (?:do|see|access|change)\b/,
+    ) &&
+      u.has(/\b(?:tenant|directory|users|admin|access|roles)\b/))
   ) {
     return { intent: 'partner.relationships', partner: partnerAskedAbout(u.n) };
   }
@@ -798,7 +808,7 @@ const setup: Rule = (u) => {
  * Said as a fact or a wish, not as a verb: "Sam shouldn't be a Dragon admin any more", "Lee no
  * longer needs it", "her license should go back to the pool", "Tom's seat can go".
  */
-const NO_LONGER = String.raw`(?:should|needs? to|must) be (?:cleaned up|tidied up)|needs? (?:tidying|cleaning) up|(?:seat|license) (?:is|can be|should be) free(?:d)?(?: up)?|(?:should|must|can|has to|needs to) go\b|(?:do not|does not|did not) want (?:\S+ ){0,3}to (?:have|be|keep|hold)|(?:not|no longer) (?:necessary|needed|required) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|no (?:need|reason) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|(?:will not|would not|won't) be needed|(?:needs?|has|have) to be (?:removed|revoked|taken away|taken off|ended|released|reclaimed)|should be (?:removed|revoked|taken away|taken off|ended|released|reclaimed|freed up|given back)|removed|revoked|should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|(?:needs?|need) (?:\S+ ){0,4}any longer|neither of them needs?|will not (?:need|be using|use|require)|not needed|go back to (?:the )?pool|back (?:in|into|to) (?:the )?pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?:need|want) (?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
+const NO_LONGER = String.raw`(?:should|needs? to|must) be (?:cleaned up|tidied up)|needs? (?:tidying|cleaning) up|(?:seat|license) (?:is|can be|should be) free(?:d)?(?: up)?|(?:should|must|can|has to|needs to) go\b|(?:do not|does not|did not) want (?:\S+ ){0,3}to (?:have|be|keep|hold)|(?:not|no longer) (?:necessary|needed|required) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|no (?:need|reason) for (?:\S+ ){1,4}to (?:have|keep|hold|be)|(?:will not|would not|won't) be needed|(?:needs?|has|have) to be (?:removed|revoked|taken away|taken off|ended|released|reclaimed)|should be (?:removed|revoked|taken away|taken off|ended|released|reclaimed|freed up|given back)|removed|revoked|should not (?:have|be|keep|hold|get)|need not|no longer|not (?:\S+ ){0,3}any ?more|(?:needs?|need) (?:\S+ ){0,4}any longer|neither of them needs?|will not (?:need|be using|use|require)|not needed|go back to (?:the )?pool|back (?:in|into|to) (?:the )?pool|can (?:go|be released|be freed|be reclaimed|be removed|be taken)|(?<!\bi (?:\S+ )?)(?:need|want) (?:\S+ ){1,3}back|\bi (?:\S+ )?(?:need|want) (?!it\b|my\b|mine\b)(?:\S+ ){1,3}back|is free to reclaim|does not need to be|do not need to be|does not need|do not need`;
 
 const ROLE_REMOVE_RE = new RegExp(
   String.raw`\b(?:remove|revoke|take (?:\S+ ){0,6}(?:out|off|away)|demote|strip|deactivate|unassign|drop|delete|disable|end|kick|pull|downgrade|cancel|stop|${NO_LONGER})\b`,
@@ -863,6 +873,11 @@ const role: Rule = (u) => {
   }
   if (!u.writes) return undefined;
   if (removing) return { intent: 'role.remove', users: findUsers(rest, 'remove'), role: 'dragon-admin' };
+  // "The previous Dragon admin, Sam Carter, left in May": a departure, not an ask for the role.
+  if (!u.has(ROLE_ASK_CUE_RE) && !u.n.polite) {
+    if (u.has(DEPARTURE_RE)) return { intent: 'role.remove', users: findUsers(rest, 'remove'), role: 'dragon-admin' };
+    if (u.has(/\b(?:was|were|is|are|has|have|had)\b/) && !u.has(/\bfor\b/)) return { intent: 'unknown' };
+  }
   return {
     intent: 'role.assign',
     users: findUsers(rest, 'assign'),
@@ -872,6 +887,10 @@ const role: Rule = (u) => {
     justification,
   };
 };
+
+/** Words that ask for the role ("make", "grant", "needs", "could Sam be …"), as opposed to naming it. */
+const ROLE_ASK_CUE_RE =
+  /\b(?:make|making|grant|give|assign|add|need|needs|want|wants|would like|like|elevate|promote|upgrade|appoint|nominate|set|request|requesting|get|have|be|become|access|require|requires|put|sort|arrange|enable|restore)\b|^(?:dragon admin|admin)\b/;
 
 // ---------------------------------------------------------------------------------------------
 // license.*
@@ -884,7 +903,7 @@ const LICENSE_REMOVE_RE = new RegExp(
  * go"): a removal, unless the message also asks for something ("… joined the ICU and needs Dragon").
  */
 const DEPARTURE_RE =
-  /\b(?<!(?:are|is|be|have|has|any|seats|licenses|still|remain|we|nothing|anything|weeks|days|months|hours|shifts|clinics|time|ones|one|some|none|few|much|many|lot|those|these|them|spots|slots|were|was) )left(?! \?| over| if| after| to| blank| out| empty|$)|\b(?:is leaving|leaving|resigned|has resigned|retired|has retired|is retiring|retiring|quit|no longer works|finished (?:her|his|their) (?:contract|assignment|rotation)|contract (?:ended|is over|has ended))\b/;
+  /\b(?<!(?:are|is|be|have|has|any|seats|licenses|still|remain|we|nothing|anything|weeks|days|months|hours|shifts|clinics|time|ones|one|some|none|few|much|many|lot|those|these|them|spots|slots|were|was) )left(?! \?| over| if| after| to| blank| out| empty|$| (?:me|it|a|an|some|behind|notes?|messages?|instructions)\b)|\b(?:is leaving|leaving|resigned|has resigned|retired|has retired|is retiring|retiring|quit|no longer works|finished (?:her|his|their) (?:contract|assignment|rotation)|contract (?:ended|is over|has ended))\b/;
 const ASKS_RE = /\b(?:need|needs|give|get|set up|assign|add|grant|provision|would like|want|wants)\b/;
 /** "seats", "dragon seats?", "nursing licenses left". */
 const SEATS_ALONE_RE =
@@ -894,9 +913,14 @@ const SEATS_RE =
 const HOLDERS_RE =
   /\bwhich (?:\S+ )?(?:nurses|physicians|doctors|residents|hospitalists|attendings|surgeons|clinicians|providers|rns|lpns)\b|^who\b|(?:^|[.?;:] |\b(?:see|know|tell me|list|show me|find out) )who (?:has|have|holds|is|are|got|else|currently|already|all)\b|^holders\b|^(?:list|show|export|display|report|pull|give me)\b.*\b(?:users|holders|everyone|everybody|people|list|all)\b|\b(?:license holders|holders|roster)\b|\b(?:everyone|everybody|anyone|all (?:the )?(?:users|people|staff|clinicians)) (?:with|who|that)\b|\bwhich (?:users|people|staff|clinicians)\b/;
 const CHECK_RE =
-  /^(?:does|do|did|has|have|is|am|are|was)\b|(?:[.?:] |- )(?:does|do|did|is|am|are|was)\b|\b(?:state|status) of \S+(?: \S+)? 's\b|^(?:check|verify|look up|confirm)\b(?! (?:out|in|off)\b)|\b(?:check|checking|verify|verifying|confirm|confirming|see|know|find out|finding out|tell me|look into|looking into) (?:if|whether)\b|\b(?:has|have|got)\b(?: \S+){0,4} (?:dragon|license|licenses|seat)\b[^.]*\?$|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b/;
+  /^(?:does|do|did|has|have|is|am|are|was)\b|(?:[.?:] |- )(?:does|do|did|is|am|are|was)\b|\b(?:state|status) of \S+(?: \S+)? 's\b|^(?:check|verify|look up|confirm)\b(?! (?:out|in|off)\b)|\b(?:check|checking|verify|verifying|confirm|confirming|see|know|find out|finding out|tell me|look into|looking into)(?: (?:for|with) (?:me|us))? (?:if|whether)\b|\b(?:has|have|got)\b(?: (?!to\b)\S+){0,4} (?:dragon|license|licenses|seat)\b[^.]*\?$|\b(?:what|which) (?:\S+ ){0,2}(?:license|licenses|kind of license|type of license) (?:does|do|is)\b|\bam i licensed\b|\bis my (?:\S+ ){0,2}(?:license|dragon)\b|\b(?:confirm|verify|double-check)\b(?: that)? (?:\S+ ){0,3}(?:license|dragon|seat)\b(?! (?:for|to)\b)/;
 const REQUEST_RE =
-  /\b(?:(?:is|are) after (?:a |some )?(?:dragon|license)|(?:neither|none) of (?:us|them) (?:has|have)|asking for|need|needs|needed|want|wants|give|get|gets|set up|set|assign|provision|grant|add|request|requesting|requested|would (?:\S+ )?like|would love|would benefit|benefit from|would appreciate|appreciate having|ask (?:here |you )?for|arrange|prepare|prepared|sort out|sorted out|sorted|enroll|sign|hook|access|allocate|issue|onboard|enable|put|register|require|requires|requesting|send|have|restore|reinstate|reactivate|re-enable|sort(?! of))\b|^license (?!\?)\S/;
+  /\b(?:(?:is|are) after (?:a |some )?(?:dragon|license)|(?:neither|none) of (?:us|them) (?:has|have)|asking for|need|needs|needed|want|wants|give|get|gets|set up|set|assign|provision|grant|add|request|requesting|requested|would (?:\S+ )?like|would love|would benefit|benefit from|would appreciate|appreciate having|ask (?:here |you )?for|arrange|prepare|prepared|sort out|sorted out|sorted|enroll|sign|hook|access|allocate|issue|onboard|enable|put|register|require|requires|requesting|send|have|process|restore|reinstate|reactivate|re-enable|sort(?! of))\b|^license (?!\?)\S/;
+/** Whether the words ask for something with a verb of asking ("process a license for …", "set me up"). */
+export function namesAnAsk(n: Normalized): boolean {
+  return REQUEST_RE.test(n.text);
+}
+
 /** A report of something broken is a support question, not a license request. */
 const SUPPORT_RE =
   /\b(?:error|errors|crash|crashes|crashing|crashed|broken|not working|does not work|do not work|issue|issues|problem|problems|bug|slow|freezes|freezing|frozen|fails|failing|failed|mic|microphone|password|login|log in|install|installing|download|downloading|dictate|how do i use)\b/;
@@ -907,7 +931,7 @@ function licenseKindFor(users: string[] | undefined, rest: Normalized): LicenseK
   if (explicit === 'both') return undefined;
   if (explicit) return explicit;
   // The requester's own job says which license only when the request is for the requester.
-  if (users && users.length === 1 && users[0] === 'me') return selfDescribedLicense(rest);
+  if (users && users.length === 1 && users[0] === 'me') return selfDescribedLicense(rest) ?? speakerKind(rest);
   // "our LPN Dana", "Dr Ahmed, our new hospitalist", "Kelly (RN) + Jo (LPN)", "a new nurse".
   return kindOfTargets(rest, users);
 }
@@ -946,6 +970,13 @@ const license: Rule = (u) => {
     const users = peopleAfterAll(u.n, skip);
     return users ? { intent: 'license.check', users } : undefined;
   }
+  // "can you tell me if I'm allowed to give Dana a license myself?": a question about permission.
+  if (
+    u.has(
+      /\b(?:i am|we are|am i|are we)(?: \S+)? (?:allowed|permitted|supposed|meant|entitled|authori[sz]ed) to (?:give|remove|assign|grant|add|revoke|take|license|approve|hand out|give out)\b/,
+    )
+  )
+    return { intent: 'unknown' };
   const { rest, justification } = setAside(u.n, u.ctx.now);
   // The reason set aside names no change: "… because her old profile was removed" asks for one.
   // Nor does a report of what happened ("she was removed from the pilot group by mistake").
@@ -954,8 +985,12 @@ const license: Rule = (u) => {
     return { intent: 'license.remove', users, license: kindFromWords(u.n) ?? kindOfTargets(rest, users) };
   }
   // "is Ivy Chen's nursing license actually assigned, or … her usage location?": about a person.
+  // "could we each have a physician seat?" asks for seats; it does not ask whether we have them.
+  const politeHave = u.has(/\b(?:can|could|may|might) (?:i|we|they|he|she)(?: (?:each|all|both|also))? (?:have|get)\b/);
   const checked =
-    u.has(CHECK_RE) && !u.has(/^(?:can|could|may|are there|is there)\b|\bany\b/) ? findUsers(rest, 'check') : undefined;
+    u.has(CHECK_RE) && !politeHave && !u.has(/^(?:can|could|may|are there|is there)\b|\bany\b/)
+      ? findUsers(rest, 'check')
+      : undefined;
   if (checked && !u.has(/\bhow many\b/))
     return { intent: 'license.check', users: checked, license: kindFromWords(u.n) };
   if (
@@ -973,7 +1008,7 @@ const license: Rule = (u) => {
   // "who can approve a license for Amir?" asks about the process, not who holds one.
   if (u.has(/^who (?:can|could|should|would|will|do|does|is allowed to|approves|decides|signs)\b/)) return undefined;
   if (u.has(HOLDERS_RE)) return { intent: 'license.holders', license: kindFromWords(u.n) };
-  if (u.has(CHECK_RE) && !u.has(/^(?:can|could|may)\b/)) {
+  if (u.has(CHECK_RE) && !politeHave && !u.has(/^(?:can|could|may)\b/)) {
     const users = findUsers(rest, 'check');
     if (users || !u.has(REQUEST_RE)) return { intent: 'license.check', users, license: kindFromWords(u.n) };
   }

@@ -20,7 +20,7 @@ export const FUNCTION_WORDS = words(
   'who whom whose which what whatever whoever where when why how',
   'for to from of in on at by with without about into onto over under between through during before after',
   'above below up down off out as per via than like until till since near within across around along',
-  'and or but nor so yet if because though although while whether then also too either else',
+  'and or but nor so yet if because though although while whether then also too either else once unless',
   'am is are was were be been being have has had having do does did doing done',
   'can could may might must shall should will would',
   'not yes ok okay just very really now today tomorrow yesterday tonight asap soon again still already',

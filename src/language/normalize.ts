@@ -231,6 +231,8 @@ const LEADING_FILLERS: readonly string[][] = [
   ['could', 'you'],
   ['would', 'you'],
   ['will', 'you'],
+  ['do', 'me', 'a', 'favour', 'and'],
+  ['do', 'me', 'a', 'favor', 'and'],
   ['quick', 'question'],
   ['question'],
   ['okay', 'so'],
@@ -261,6 +263,19 @@ function wordToken(raw: string, start: number, atSentenceStart: boolean): Token[
     if (corrected) norm = corrected in SYNONYMS ? SYNONYMS[corrected] : corrected;
   }
   return [{ raw, norm, kind: 'word', start, end: start + raw.length, first: atSentenceStart }];
+}
+
+/**
+ * "asign Dagon nursng to Rosa": the product's name is written with a capital, so a capitalised
+ * misspelling of it between words that are not names is the product, not a person.
+ */
+function dragonMisspelled(tokens: Token[]): void {
+  const nameLike = (t: Token | undefined) => !!t && t.kind === 'word' && isCapitalised(t.raw) && !t.first;
+  tokens.forEach((t, i) => {
+    if (t.kind !== 'word' || t.first || !isCapitalised(t.raw) || t.norm !== t.raw.toLowerCase()) return;
+    if (nameLike(tokens[i - 1]) || nameLike(tokens[i + 1])) return;
+    if (correctKeyword(t.norm) === 'dragon') tokens[i] = { ...t, norm: 'dragon' };
+  });
 }
 
 const POLITE = new Set(['please', 'pls', 'plz', 'plse', 'pleas', 'pleaseee', 'kindly']);
@@ -319,6 +334,7 @@ function tokenizeWithFlags(utterance: string): { tokens: Token[]; polite: boolea
     sentenceStart = !!last && last.kind === 'punct' && ['.', '?', ':', ';'].includes(last.norm);
   }
   const polite = out.some((t) => t.norm === '' && POLITE.has(t.raw.toLowerCase()));
+  dragonMisspelled(out);
   const joined = joinPhrases(out.filter((t) => t.norm !== ''));
   const tokens = dropFiller(joined);
   const opener = joined.slice(0, joined.length - tokens.length).some((t) => t.norm === 'you');

@@ -143,10 +143,10 @@ function clauseStart(t: readonly Token[], i: number): number {
 /** "I'm a …", "I work as …", "as an RN, I …" just before the word. */
 function describesSpeaker(t: readonly Token[], i: number): boolean {
   const start = clauseStart(t, i);
-  // "Unit coordinator for 8 West here.": the speaker introduces themselves.
+  // "Unit coordinator for 8 West here.", "Ward clerk on 3 North writing.": the speaker introduces themselves.
   let end = i;
   while (end < t.length && !['.', '?', ';', ','].includes(t[end].norm)) end++;
-  if (t[end - 1]?.norm === 'here' && end - start <= 8) return true;
+  if (['here', 'writing', 'speaking'].includes(t[end - 1]?.norm ?? '') && end - start <= 8) return true;
   for (let j = i - 1; j >= start && i - j <= 6; j--) {
     const w = t[j].norm;
     if (w === 'i am' || w === 'i work' || (w === 'i' && ['am', 'work'].includes(t[j + 1]?.norm ?? ''))) return true;
@@ -266,4 +266,18 @@ export function kindOfTargets(n: Normalized, users: readonly string[] | undefine
   // Every person must be described: one word per person, or a plural word for them all.
   const covered = found.some((m) => m.plural) || found.length >= Math.max(1, people.length);
   return covered ? ([...kinds][0] as LicenseKind) : undefined;
+}
+
+/**
+ * The kind the speaker's own description implies ("New locum anaesthetist here.", "I'm one of
+ * the gastroenterology consultants"), or undefined.
+ */
+export function speakerKind(n: Normalized): LicenseKind | undefined {
+  const kinds = new Set(
+    mentions(n, ['me'])
+      .filter((m) => m.self)
+      .map((m) => m.kind),
+  );
+  if (kinds.size !== 1 || kinds.has('ask')) return undefined;
+  return [...kinds][0] as LicenseKind;
 }

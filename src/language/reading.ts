@@ -68,7 +68,7 @@ const IMPERATIVE_START_RE =
 
 /** Questions and hypotheticals whose change is not asked for ("should I …", "what happens if …"). */
 const HYPOTHETICAL_RE =
-  /^(?!how (?:can|do|could|would|should) (?:i|we) (?:go about )?(?:get|getting|obtain|request|requesting|have|sign up for|setting up)\b)(?:what (?:happens|would happen|will happen|if|would it take|should)|what is the (?:process|way)|if|suppose|supposing|assuming|in case|when (?:i|we|you|someone|somebody|a|an|the)|why|how (?:do|does|did|can|could|would|should|to|come)|is there (?:a|any) way|are there (?:a|any) ways?|would (?:\S+ing|it)|does (?:\S+ing)|do (?:\S+ing)|will (?:\S+ing)|who (?:can|could|should|would|do|does|will|approves|decides)|should (?:i|we|they|he|she|it|you|there|this|that)|which (?:\S+ )?should|i (?:wonder|am wondering|was wondering) (?:if|whether|how|why)|does it make sense|do you think|would it be (?:ok|okay|fine|better|wise)|is it (?:ok|okay|fine|possible|wise|worth|allowed|normal|true|better) (?:for|if|that|to|\S+ing)|is it worth|is there (?:any )?reason|what would|what do (?:i|we) (?:need|have) to do|what does it take|do (?:i|we) need (?:approval|permission|sign-?off|to)|(?:does|do) (?!i\b|we\b)\S+(?: \S+){0,2} (?:have|need) to (?:approve|sign off)|(?:in principle|in general|generally|out of interest|out of curiosity|just wondering)\b)\b/;
+  /^(?!how (?:can|do|could|would|should) (?:i|we) (?:go about )?(?:get|getting|obtain|request|requesting|have|sign up for|setting up)\b|what is the (?:\S+ )?(?:process|procedure|way) (?:to|for) (?:get|getting|set up|setting up|request|requesting)\b)(?:what (?:happens|would happen|will happen|if|would it take|should)|what is the (?:process|way)|if|suppose|supposing|assuming|in case|when (?:i|we|you|someone|somebody|a|an|the)|why|how (?:do|does|did|can|could|would|should|to|come)|is there (?:a|any) way|are there (?:a|any) ways?|would (?:\S+ing|it)|does (?:\S+ing)|do (?:\S+ing)|will (?:\S+ing)|who (?:can|could|should|would|do|does|will|approves|decides)|should (?:i|we|they|he|she|it|you|there|this|that)|which (?:\S+ )?should|i (?:wonder|am wondering|was wondering) (?:if|whether|how|why)|does it make sense|do you think|would it be (?:ok|okay|fine|better|wise)|is it (?:ok|okay|fine|possible|wise|worth|allowed|normal|true|better) (?:for|if|that|to|\S+ing)|is it worth|is there (?:any )?reason|what would|what do (?:i|we) (?:need|have) to do|what does it take|do (?:i|we) need (?:approval|permission|sign-?off|to)|(?:does|do) (?!i\b|we\b)\S+(?: \S+){0,2} (?:have|need) to (?:approve|sign off)|(?:in principle|in general|generally|out of interest|out of curiosity|just wondering)\b)\b/;
 
 const QUESTION_START_RE =
   /^(?:who|whom|whose|what|which|where|when|why|how|is|are|am|was|were|do|does|did|has|have|had|can|could|may|might|should|would|will|shall)\b/;
@@ -78,7 +78,7 @@ const ELIGIBILITY_RE = /^(?:can|could|may|might) (?!i\b|we\b|you\b)/;
 
 /** First-person asks: "I need …", "can I get …", "we'd like …". */
 const FIRST_PERSON_ASK_RE =
-  /^what(?: is|'s) the (?:\S+ )?way to (?:get|set up|request)\b|^what (?:do|should) (?:i|we) (?:need|have) to do (?:so|to get)\b|^how (?:can|do|could|would|should) (?:i|we) (?:go about )?(?:get|getting|obtain|request|requesting|have|sign up for|setting up)\b|^what (?:do|should|can) (?:i|we) do (?:so|to get)\b|^(?:i|we) (?:\S+ )?(?:need|needs|want|would like|would love|am requesting|are requesting|request|require)\b|^(?:can|could|may) (?:i|we) (?:please |each |all |both |also )?(?:get|have|be|receive|use|access|gain|request|become)\b|^(?:need|want|would like|requesting|in need of|looking for)\b/;
+  /^what(?: is|'s) the (?:\S+ )?way to (?:get|set up|request)\b|^what is the (?:\S+ )?(?:process|procedure|way) (?:to|for) (?:get|getting|set up|setting up|request|requesting)\b|^what (?:do|should) (?:i|we) (?:need|have) to do (?:so|to get)\b|^how (?:can|do|could|would|should) (?:i|we) (?:go about )?(?:get|getting|obtain|request|requesting|have|sign up for|setting up)\b|^what (?:do|should|can) (?:i|we) do (?:so|to get)\b|^(?:i|we) (?:\S+ )?(?:need|needs|want|would like|would love|am requesting|are requesting|request|require)\b|^(?:can|could|may) (?:i|we) (?:please |each |all |both |also )?(?:get|have|be|receive|use|access|gain|request|become)\b|^(?:need|want|would like|requesting|in need of|looking for)\b/;
 
 const RULES_RES: readonly RegExp[] = [
   /\b(?:ignore|forget|disregard|override|bypass|overrule|circumvent) (?:(?:all|any|every|your|the|previous|prior|earlier|above|those|these|my|our|its|standard|usual|normal|security|safety|approval|system) )*(?:rules?|instructions?|polic(?:y|ies)|restrictions?|guardrails?|prompts?|guidelines?|checks?|constraints?|safeguards?|process|workflow|limits?)\b/,
@@ -129,7 +129,7 @@ const CONDITION_IN_QUESTION_RE =
  * you could …", which asks politely.
  */
 const HEDGE_RE =
-  /\b(?:not sure|unsure|undecided|uncertain|debating|deciding|wondering|considering|thinking|weighing up|on the fence|in two minds|torn)\b(?: \S+){0,2} (?:(?:if|whether)(?! (?:you|u) (?:could|can|would|will)\b)(?: \S+){0,4} (?:should|ought|to|would|could|can|must|need|needs)\b|about \S+ing\b)|\b(?:be|is|was|would be|will be) (?:a |an )?(?:big |huge |real )?(?:mistake|wrong|unfair|premature|too early|too soon|bad idea|unwise|overkill|pointless|unnecessary) to\b/;
+  /\b(?:not sure|unsure|undecided|uncertain|debating|deciding|wondering|considering|thinking|weighing up|on the fence|in two minds|torn)\b(?: \S+){0,2} (?:(?:if|whether)(?! (?:you|u) (?:could|can|would|will)\b)(?: \S+){0,4} (?:should|ought|to|would|could|can|must|need|needs)\b|about \S+ing\b)|\b(?:be|is|was|would be|will be) (?:a |an )?(?:big |huge |real )?(?:mistake|wrong|unfair|premature|too early|too soon|bad idea|unwise|overkill|pointless|unnecessary) to\b|\b(?:probably|eventually|at some point|some day|someday|one day|in the future|down the line|sooner or later|in due course)\b|\b(?:might|may) (?:not |no longer |also |well )?(?:need|want|use|require)\b/;
 
 /** Words before an order that keep it one ("just give her nursing for now"). */
 const ORDER_LEAD_RE = /^(?:(?:just|so|then|and|but|okay|for now|maybe|please|in the meantime) )+/;
@@ -145,8 +145,13 @@ function hedged(text: string): boolean {
 /** "Don't forget to give …", "never fail to …": a negated order of not doing, i.e. an order. */
 const DOUBLE_NEGATIVE_RE = /^(?:do not|never) (?:forget|fail|neglect|hesitate) to\b/;
 
+/** "If Dana passes her boards, please give her a nursing license": an order under a condition. */
+const CONDITIONAL_ORDER_RE = /^(?:if|when|once|after|as soon as) [^,?]+ , (?:(?:then|just|please) )*(?=\S)/;
+
 function sentenceMood(text: string, endsWithQuestion: boolean): Mood {
   if (DOUBLE_NEGATIVE_RE.test(text) && !endsWithQuestion) return 'order';
+  const conditional = CONDITIONAL_ORDER_RE.exec(text);
+  if (conditional && !endsWithQuestion && IMPERATIVE_START_RE.test(text.slice(conditional[0].length))) return 'order';
   if (HYPOTHETICAL_RE.test(text) || hedged(text)) return 'hypothetical';
   if (endsWithQuestion && CONDITION_IN_QUESTION_RE.test(text)) return 'hypothetical';
   if (IMPERATIVE_START_RE.test(text)) return 'order';
@@ -168,7 +173,11 @@ function splitSentences(n: Normalized): Sentence[] {
       const polite =
         !!opener ||
         (s === 0 && !!n.opener) ||
-        raw.split(/ [,-] /).some((clause) => /^(?:(?:can|could|would|will) you|would you be able to)\b/.test(clause));
+        raw
+          .split(/ [,-] /)
+          .some((clause) =>
+            /^(?:(?:so|and|but|then) )?(?:(?:can|could|would|will) you|would you be able to)\b/.test(clause),
+          );
       const question = n.tokens[end]?.norm === '?';
       let mood = sentenceMood(text, question);
       // A polite opener turns a question into an order ("could you give Dana a license?").

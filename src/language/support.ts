@@ -217,6 +217,10 @@ const CHAIN = new Set([
   'ahead',
   'and',
   'in',
+  'here',
+  'there',
+  'else',
+  'wants',
 ]);
 
 const CLAUSE_ENDS = new Set(['.', '?', ';', ',', '-', 'but']);
@@ -234,13 +238,27 @@ function isParticiple(w: string): boolean {
 const ASKING_FOR = new Set(['asking', 'ask', 'requesting', 'looking', 'pushing', 'angling']);
 
 /** Words after which a person may stand before "to" and the verb ("mean for Sam's license to be …"). */
-const INTENDING = new Set(['for', 'want', 'wanted', 'asking', 'asked', 'ask', 'expect', 'expecting', 'mean', 'meant']);
+const INTENDING = new Set([
+  'for',
+  'want',
+  'wants',
+  'wanted',
+  'asking',
+  'asked',
+  'ask',
+  'expect',
+  'expecting',
+  'mean',
+  'meant',
+]);
 
-/** The "to" within a few words of `from`, in the same clause, or -1. */
+/** The "to" (or a write verb: "wants X taken away") within a few words of `from`, in the same clause, or -1. */
 function infinitiveAfter(n: Normalized, from: number): number {
   for (let k = from; k < n.tokens.length && k - from < 6; k++) {
     const w = n.tokens[k].norm;
-    if (w === 'to') return k;
+    // "nobody wants Leilani's Dragon taken away" — not "we don't want an MPN linked", which
+    // wishes the link gone.
+    if (w === 'to' || TAKEN.has(w)) return k;
     if (['.', '?', ';', ',', '-', ':'].includes(w)) return -1;
   }
   return -1;
@@ -265,6 +283,26 @@ const REFUSING = new Set([
 const NO_CAUSE = new Set(['reason', 'need', 'point', 'call', 'cause', 'justification']);
 /** Fronted negations that govern their whole clause: "under no circumstances should …". */
 const FRONTED = new Set(['circumstances', 'circumstance', 'account', 'way', 'case', 'point', 'time']);
+
+/** Participles of taking away: wanting them (or not) is about a removal. */
+const TAKEN = new Set([
+  'removed',
+  'taken',
+  'revoked',
+  'pulled',
+  'deleted',
+  'stripped',
+  'released',
+  'reclaimed',
+  'unassigned',
+  'disabled',
+  'deactivated',
+  'dropped',
+  'unlinked',
+  'ended',
+  'cancelled',
+  'canceled',
+]);
 
 function negates(norm: string): boolean {
   return (
@@ -335,7 +373,7 @@ const REPORT_AUX = new Set(['was', 'were', 'been', 'got', 'gotten', 'had', 'alre
 /** Past forms that are never an order ("took", "gave"): a report wherever they stand. */
 const PAST_ONLY = new Set(['took', 'gave']);
 /** Subjects before a bare past form that make it a report ("you removed", "IT revoked"). */
-const REPORT_SUBJECTS = new Set(['i', 'you', 'we', 'they', 'he', 'she', 'someone', 'somebody', 'it', 'who', 'which']);
+const REPORT_SUBJECTS = new Set(['i', 'you', 'we', 'they', 'he', 'she', 'someone', 'somebody', 'who', 'which']);
 
 const VERB_GROUP = new Set(['have', 'has', 'had', 'should', 'could', 'would', 'must', 'might', 'not', 'never']);
 const MODALS = new Set(['should', 'could', 'would', 'must', 'ought', 'might']);
@@ -369,6 +407,7 @@ export function reportedChanges(n: Normalized): [number, number][] {
 
 /** Verbs whose second object is the thing handed over ("give me a rundown", "send her the link"). */
 const HANDING = new Set(['give', 'get', 'send', 'show', 'offer', 'provide', 'grab', 'find']);
+const GETTING = new Set(['getting', 'got', 'gets', 'receiving', 'received', 'seeing']);
 /** Things a Dragon request hands over. */
 const LICENSE_THINGS = new Set([
   'dragon',
@@ -445,10 +484,11 @@ export function otherThingsHanded(n: Normalized): [number, number][] {
   const out: [number, number][] = [];
   const t = n.tokens;
   for (let i = 0; i < t.length; i++) {
-    if (!HANDING.has(t[i].norm)) continue;
+    if (!HANDING.has(t[i].norm) && !GETTING.has(t[i].norm)) continue;
     let j = i + 1;
-    if (!OBJECT_PEOPLE.has(t[j]?.norm ?? '')) continue;
-    j++;
+    // "give me a rundown"; "been getting a 'no entitlement' message" (what is got, no one named).
+    if (OBJECT_PEOPLE.has(t[j]?.norm ?? '')) j++;
+    else if (!GETTING.has(t[i].norm)) continue;
     if (!NP_LEAD.has(t[j]?.norm ?? '')) continue;
     while (NP_LEAD.has(t[j]?.norm ?? '') || KIND_MODIFIERS.has(t[j]?.norm ?? '')) j++;
     const head = t[j];
@@ -485,6 +525,13 @@ const FEELING = new Set([
 ]);
 /** Verbs whose clause reports or asks a question ("asked whether …", "want to know why …"). */
 const ASKING_ABOUT = new Set([
+  'check',
+  'checking',
+  'confirm',
+  'verify',
+  'see',
+  'out',
+  'into',
   'asked',
   'asking',
   'asks',
@@ -499,6 +546,20 @@ const ASKING_ABOUT = new Set([
   'curious',
   'unclear',
 ]);
+/** Verbs of telling someone later ("email me when …", "ping us once …"). */
+const NOTIFYING = new Set([
+  'email',
+  'tell',
+  'notify',
+  'ping',
+  'message',
+  'text',
+  'update',
+  'remind',
+  'alert',
+  'inform',
+]);
+const WHEN_LINKS = new Set(['when', 'once', 'after', 'if', 'as soon as', 'whenever']);
 const FEELING_LINKS = new Set(['that', 'about', 'for', 'if', 'whether', 'why', 'to', 'how', 'when', 'because']);
 const QUESTION_LINKS = new Set(['whether', 'if', 'why', 'how', 'when', 'who']);
 
@@ -516,7 +577,16 @@ export function governedClauses(n: Normalized): [number, number][] {
     let link = i + 1;
     if (FEELING.has(w)) {
       if (!FEELING_LINKS.has(t[link]?.norm ?? '')) continue;
+    } else if (NOTIFYING.has(w) || (w === 'know' && t[i - 2]?.norm === 'let')) {
+      // "email me when Dana's license is ready", "let me know once …": a notification, asked for later.
+      if (w !== 'know') {
+        if (!OBJECT_PEOPLE.has(t[link]?.norm ?? '')) continue;
+        link++;
+      }
+      if (!WHEN_LINKS.has(t[link]?.norm ?? '')) continue;
     } else if (ASKING_ABOUT.has(w)) {
+      // "find out for me if …", "check with me whether …".
+      if (['for', 'with'].includes(t[link]?.norm ?? '') && OBJECT_PEOPLE.has(t[link + 1]?.norm ?? '')) link++;
       if (OBJECT_PEOPLE.has(t[link]?.norm ?? '')) link++;
       if (!QUESTION_LINKS.has(t[link]?.norm ?? '')) continue;
       const polite = ['you', 'u'].includes(t[link + 1]?.norm ?? '') && MODAL_ASKS.has(t[link + 2]?.norm ?? '');

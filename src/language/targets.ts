@@ -520,6 +520,12 @@ function appositionList(n: Normalized): { start: number; end: number } | undefin
       // "our two new RNs": the determiners before it belong to it.
       let from = s;
       while (from > 0 && LIST_DETERMINERS.has(t[from - 1].norm)) from--;
+      // "both of our new LPNs — Ingrid and Tomasz —".
+      if (
+        t[from - 1]?.norm === 'of' &&
+        ['both', 'all', 'each', 'two', 'three', 'four'].includes(t[from - 2]?.norm ?? '')
+      )
+        from -= 2;
       // Between the determiner and the noun, no name: "our Dana, …" describes nobody.
       const named = t.slice(s + 1, noun).some((x) => /^\p{Lu}/u.test(x.raw) && !CREDENTIALS.has(x.norm));
       return named ? undefined : { start: from, end: d + 1 };
@@ -809,8 +815,13 @@ function afterVerb(n: Normalized, verbs: ReadonlySet<string>): Reading {
   return undefined;
 }
 
+/** Verbs of saying whose complement is a clause of its own ("Lee told me she no longer needs …"). */
+const SAYING = new Set(['told', 'tells', 'said', 'says', 'mentioned', 'thinks', 'think', 'reckons', 'confirmed']);
+
 function atClauseStart(n: Normalized, start: number): boolean {
-  return start === 0 || CLAUSE_BOUNDARY.has(n.tokens[start - 1].norm);
+  if (start === 0 || CLAUSE_BOUNDARY.has(n.tokens[start - 1].norm)) return true;
+  const before = n.tokens[start - 1].norm === 'me' || n.tokens[start - 1].norm === 'us' ? start - 2 : start - 1;
+  return SAYING.has(n.tokens[before]?.norm ?? '');
 }
 
 /** "Dana Reyes and Sam need Dragon", "Tom Baker, who needs …", "Lee doesn't need it". */
@@ -1038,7 +1049,7 @@ function modalSubject(n: Normalized): Reading {
     const run = peopleAfter(n, i + 1);
     if (!run || run.start !== i + 1) continue;
     let follow = run.end;
-    if (n.tokens[follow]?.norm === ',') follow++;
+    if (n.tokens[follow]?.norm === ',' || n.tokens[follow]?.norm === '-') follow++;
     const next = n.tokens[follow];
     // "what would I have to do …": an obligation, not something the subject gets.
     if (next?.norm === 'have' && n.tokens[follow + 1]?.norm === 'to') continue;
@@ -1626,6 +1637,16 @@ function withAdded(n: Normalized, r: Found): Found {
       continue;
     }
     if (n.tokens[i].norm !== 'and') continue;
+    // "Dana Reyes needs Dragon and I need it too", "… and me too": the speaker as well.
+    if (
+      /^and (?:i (?:\S+ ){1,3}(?:too|as well)|me too|so do i)\b/.test(
+        fromTokens(n.source, n.tokens.slice(i, i + 6)).text,
+      ) &&
+      !users.includes('me')
+    ) {
+      users.push('me');
+      continue;
+    }
     let j = i + 1;
     if (['my', 'our', 'her', 'his', 'their'].includes(n.tokens[j]?.norm ?? '')) {
       j++;

@@ -4,7 +4,7 @@
  * deterministic: the same text and reference moment always give the same answer.
  */
 import { decide, type Decision, type Verdict } from './gate';
-import { classify, type Draft } from './intents';
+import { classify, namesAnAsk, type Draft } from './intents';
 import { normalize, fromTokens, type Normalized } from './normalize';
 import { clausesOf, isNoChange, withoutClauses, type Clause } from './clauses';
 import { changeAsked, isEligibilityQuestion, readMessage, type Reading } from './reading';
@@ -67,7 +67,8 @@ const ECHOED_BY_NEGATION = new Set([
 /** An order that changes something: with a whole population as its target, never a write. */
 const WRITE_START_RE =
   /^(?:please )?(?:give|get|assign|grant|add|provision|set up|make|remove|revoke|take|unassign|strip|reclaim|release|drop|pull|offboard|demote|promote|elevate|disable|license|enroll|sign up|hook up)\b/;
-const QUESTION_CUE_RE = /\b(?:who|which|what|how many|see|show|list|check|whether|tell me|know if|find out)\b/;
+const QUESTION_CUE_RE =
+  /\b(?:who|which|what|how many|see|show|list|check|confirm|verify|double-check|whether|tell me|know if|find out)\b/;
 
 function slice(n: Normalized, from: number, to = n.tokens.length): Normalized {
   return fromTokens(n.source, n.tokens.slice(from, to), n.polite);
@@ -220,6 +221,8 @@ function draftOf(whole: Normalized, first: Reading, now: Date): { draft: Draft; 
   if (back) return { draft: back, verdict: {} };
   if (keep.length) {
     const rest = withoutClauses(whole, keep);
+    // Nothing but punctuation left ("… still needs her license?"): nothing else is asked.
+    if (!rest.tokens.some((t) => t.kind !== 'punct')) return { draft: UNKNOWN, verdict: { turnedDown: 'not-asked' } };
     if (!changeAsked(rest)) {
       const asked = classify(rest, { reading, now, writes: false, whole });
       if (asked.intent !== 'unknown' && !ECHOED_BY_NEGATION.has(asked.intent)) return { draft: asked, verdict: {} };
@@ -353,8 +356,10 @@ function supported(whole: Normalized, reading: Reading, read: { draft: Draft; li
   if (kept.tokens.length && !pastState) {
     // What the change is about (Dragon, the role) may be named anywhere; the words that ask for
     // it ("give", "remove", "needs") must be among those kept.
-    const again = classify(kept, { reading: readMessage(kept), now, writes: true, whole });
-    if (again.intent === draft.intent && (changeAsked(kept) || !changeAsked(whole))) return draft;
+    const keptReading = readMessage(kept);
+    const again = classify(kept, { reading: keptReading, now, writes: true, whole });
+    const asks = changeAsked(kept) || !changeAsked(whole) || namesAnAsk(kept);
+    if (again.intent === draft.intent && asks) return draft;
   }
   const asked = answerable(classify(whole, { reading, now, writes: false, whole }), false, whole);
   return isWriteIntent(asked.intent) ? UNKNOWN : asked;
