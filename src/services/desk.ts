@@ -111,6 +111,8 @@ export class Desk {
         return this.s.auditTrail.offerExport(actor, intent.period, intent.dataset);
       case 'role.holders':
         return this.s.status.roleHolders(actor);
+      case 'role.check':
+        return this.s.status.roleCheck(actor, intent.users ?? ['me']);
       case 'role.assign':
         return this.s.roles.ask(actor, intent, 'role.assign');
       case 'role.remove':
