@@ -29,6 +29,9 @@ export type Intent =
   | 'request.status'
   | 'request.cancel'
   | 'approvals.pending'
+  | 'approvals.delegate'
+  | 'approvals.delegate.stop'
+  | 'approvals.delegate.show'
   | 'audit.show'
   | 'audit.export'
   | 'help'
@@ -124,6 +127,9 @@ export const INTENT_ENTITIES: Readonly<Record<Intent, readonly EntityName[]>> = 
   'request.status': ['requestId'],
   'request.cancel': ['requestId'],
   'approvals.pending': [],
+  'approvals.delegate': ['users', 'until'],
+  'approvals.delegate.stop': [],
+  'approvals.delegate.show': [],
   'audit.show': ['requestId'],
   'audit.export': ['period', 'dataset'],
   help: [],

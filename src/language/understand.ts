@@ -4,6 +4,7 @@
  * deterministic: the same text and reference moment always give the same answer.
  */
 import { auditIntent } from './audit';
+import { delegationIntent } from './delegation';
 import { decide, type Decision, type Verdict } from './gate';
 import { classify, namesAnAsk, type Draft } from './intents';
 import { normalize, fromTokens, type Normalized } from './normalize';
@@ -378,8 +379,8 @@ export function understand(utterance: string, opts: ParseOptions = {}): Understa
     return { result: { intent: 'unknown' }, decision: decide({ intent: 'unknown' }, undefined) };
   const reading = readMessage(n);
   const now = opts.now ?? new Date();
-  // "show the audit for request 42", "export Dragon requests for November": questions, read by their own rule.
-  const audit = auditIntent(n, now);
+  // "show the audit for request 42", "send my approvals to Omar until Friday": each read by a rule of its own.
+  const audit = auditIntent(n, now) ?? delegationIntent(n, now);
   if (audit) {
     const result = shape(audit);
     return { result, reading, decision: decide(result, reading, {}) };

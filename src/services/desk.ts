@@ -105,6 +105,14 @@ export class Desk {
         return this.s.engine.cancelByText(actor, intent.requestId);
       case 'approvals.pending':
         return this.s.status.pendingApprovals(actor);
+      case 'approvals.delegate':
+        if ((intent.users?.length ?? 0) !== 1)
+          return [text('To whom? Say for example "send my approvals to Omar Haddad until Friday".')];
+        return this.s.approvalDelegation.delegate(actor, intent.users![0], intent.until);
+      case 'approvals.delegate.stop':
+        return this.s.approvalDelegation.stop(actor);
+      case 'approvals.delegate.show':
+        return this.s.approvalDelegation.show(actor);
       case 'audit.show':
         return this.s.auditTrail.show(actor, intent.requestId);
       case 'audit.export':

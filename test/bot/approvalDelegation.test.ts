@@ -129,4 +129,25 @@ describe('handing approvals over', () => {
       await h.stop();
     }
   }, 60_000);
+
+  test('in words: Nina says it in chat, asks who gets them, a negated sentence hands nothing over, and she ends it', async () => {
+    const h = await Harness.start({ startWorker: false, clock: new ManualClock(new Date('2026-12-07T09:00:00Z')) });
+    try {
+      const nina = h.as('nina');
+      const said = async (t: string) => (await nina.say(t)).map((r) => r.activity.text ?? '').join('\n');
+      expect(await said("don't send my approvals to Leo Martins")).not.toMatch(/Done/);
+      expect(await auditOf(h, 'approvals.delegate')).toHaveLength(0);
+      expect(await said('send my approvals to Leo Martins')).toMatch(/Until when\?/);
+      expect(await said('please send my approvals to Leo Martins until Friday')).toMatch(
+        /Done: until Dec 11, 2026, 11:59 PM \(UTC\).*go to Leo Martins/,
+      );
+      expect(await said('who gets my approvals?')).toMatch(/go to Leo Martins until Dec 11, 2026/);
+      expect(await said('stop sending my approvals')).toMatch(/come to you again/);
+      expect(await said('who gets my approvals?')).toMatch(/haven't handed/);
+      expect(await auditOf(h, 'approvals.delegate')).toHaveLength(1);
+      expect(await auditOf(h, 'approvals.delegate-end')).toHaveLength(1);
+    } finally {
+      await h.stop();
+    }
+  }, 60_000);
 });
