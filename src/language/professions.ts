@@ -104,6 +104,11 @@ const PLURALS: Readonly<Record<string, string>> = {
   clinicians: 'clinician',
 };
 
+/** What a profession word, singular or plural, says about the license: a kind, "ask", or nothing. */
+export function professionKind(word: string): Kind | undefined {
+  return PROFESSION_KIND[PLURALS[word] ?? word];
+}
+
 /** Two-word professions that the hospital decides case by case, or whose first word misleads. */
 const ASK_PHRASES_RE =
   /^(?:nurse practitioners?|nurse anesthetists?|nurse midwi(?:fe|ves)|physician assistants?|physician associates?|physician extenders?|nursing students?|medical students?|social workers?|physical therapists?)$/;

@@ -22,6 +22,7 @@ import {
   SELF_WORDS,
 } from './lexicon';
 import { fromTokens, type Normalized, type Token } from './normalize';
+import { professionKind } from './professions';
 
 export type TargetMode = 'request' | 'assign' | 'remove' | 'check';
 
@@ -330,41 +331,6 @@ const DESCRIPTOR_ADJECTIVES = new Set([
   'staff',
 ]);
 
-/** What a profession word says about the license (LABELS.md): a kind, "ask" (NP, PA, provider…), or nothing. */
-const PROFESSION_KIND: Readonly<Record<string, LicenseKind | 'ask'>> = {
-  nurse: 'nursing',
-  nurses: 'nursing',
-  rn: 'nursing',
-  rns: 'nursing',
-  lpn: 'nursing',
-  lpns: 'nursing',
-  lvn: 'nursing',
-  physician: 'physician',
-  physicians: 'physician',
-  doctor: 'physician',
-  attending: 'physician',
-  resident: 'physician',
-  fellow: 'physician',
-  hospitalist: 'physician',
-  surgeon: 'physician',
-  intern: 'physician',
-  md: 'physician',
-  np: 'ask',
-  nps: 'ask',
-  pa: 'ask',
-  'pa-c': 'ask',
-  aprn: 'ask',
-  crna: 'ask',
-  practitioner: 'ask',
-  assistant: 'ask',
-  provider: 'ask',
-  pharmacist: 'ask',
-  therapist: 'ask',
-  midwife: 'ask',
-  scribe: 'ask',
-  clinician: 'ask',
-};
-
 interface Described {
   n: Normalized;
   /** The kinds the descriptions of named people imply. */
@@ -435,7 +401,7 @@ function kindsOf(t: readonly Token[], from: number, to: number, into: Set<Licens
     return;
   }
   for (const w of words) {
-    const k = PROFESSION_KIND[w];
+    const k = professionKind(w);
     if (k) into.add(k);
   }
 }

@@ -11,7 +11,7 @@ import type { DeskRequest } from '../domain/request';
 import type { TenantUser } from '../tenant/types';
 import { Directory, licenseHolding } from './directory';
 import { GRANT_RECORDS } from './grants';
-import { resolvePeople } from './people';
+import { resolvePeople, type ResolvedPeople } from './people';
 import { answerOf, settle } from './settle';
 import type { GroupsInUse } from './groupsInUse';
 import type { RequestAccess } from './requestAccess';
@@ -164,15 +164,7 @@ export class StatusService {
       this.directory.seats('cached'),
       this.directory.rolesOf(actor.id, 'cached').catch(() => undefined),
     ]);
-    const replies: Reply[] = [];
-    if (people.notFound.length)
-      replies.push(text(`I couldn't find ${joinNames(people.notFound.map((n) => `“${n}”`))}.`));
-    if (people.questions.length)
-      replies.push(
-        text(
-          `${joinNames(people.questions.map((q) => `“${q.written}”`))} could mean several people (${people.questions.flatMap((q) => q.candidates.map((c) => c.displayName)).join(', ')}). Ask again with the full name or e-mail address.`,
-        ),
-      );
+    const replies: Reply[] = unresolvedNotes(people);
     const others = people.resolved.filter((p) => p.id !== actor.id);
     // Everyone's licensing as it is now, read beside the check of who may look (only shown if allowed).
     const [allowed, now] = await Promise.all([
@@ -300,15 +292,7 @@ export class StatusService {
    */
   async roleCheck(actor: Actor, users: string[]): Promise<Reply[]> {
     const people = await resolvePeople(this.directory, users, actor);
-    const replies: Reply[] = [];
-    if (people.notFound.length)
-      replies.push(text(`I couldn't find ${joinNames(people.notFound.map((n) => `“${n}”`))}.`));
-    if (people.questions.length)
-      replies.push(
-        text(
-          `${joinNames(people.questions.map((q) => `“${q.written}”`))} could mean several people (${people.questions.flatMap((q) => q.candidates.map((c) => c.displayName)).join(', ')}). Ask again with the full name or e-mail address.`,
-        ),
-      );
+    const replies: Reply[] = unresolvedNotes(people);
     const others = people.resolved.filter((p) => p.id !== actor.id);
     if (others.length && !(await this.mayLookAtRoleHolders(actor))) {
       replies.push(
@@ -377,4 +361,17 @@ export class StatusService {
       ),
     ];
   }
+}
+
+/** What a status question says about names it could not read: nobody by that name, or several. */
+function unresolvedNotes(people: Pick<ResolvedPeople, 'notFound' | 'questions'>): Reply[] {
+  const replies: Reply[] = [];
+  if (people.notFound.length) replies.push(text(`I couldn't find ${joinNames(people.notFound.map((n) => `“${n}”`))}.`));
+  if (people.questions.length)
+    replies.push(
+      text(
+        `${joinNames(people.questions.map((q) => `“${q.written}”`))} could mean several people (${people.questions.flatMap((q) => q.candidates.map((c) => c.displayName)).join(', ')}). Ask again with the full name or e-mail address.`,
+      ),
+    );
+  return replies;
 }
