@@ -31,6 +31,12 @@ describe('approvers who are away', () => {
       const leoCard = cardText(h.as('leo').lastCard().card);
       expect(leoCard).toMatch(/Approve/);
       expect(leoCard).toMatch(/Not sent to[\s\S]*Omar Haddad/);
+      // The License Administrators have it already: no escalation is planned or shown.
+      expect(leoCard).not.toMatch(/Escalates/);
+      expect(req.payload.approval?.escalateAt).toBeUndefined();
+      expect((await h.desk.store.timers.listDue('2027-01-01T00:00:00Z', 10)).map((t) => t.kind)).not.toContain(
+        'approval.escalate',
+      );
       expect(requestsSeenBy(h, 'omar', mark)).toEqual([]);
     } finally {
       await h.stop();
