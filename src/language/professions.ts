@@ -143,9 +143,10 @@ function clauseStart(t: readonly Token[], i: number): number {
 /** "I'm a …", "I work as …", "as an RN, I …" just before the word. */
 function describesSpeaker(t: readonly Token[], i: number): boolean {
   const start = clauseStart(t, i);
-  // "Unit coordinator for 8 West here.", "Ward clerk on 3 North writing.": the speaker introduces themselves.
+  // "Unit coordinator for 8 West here.", "Ward clerk on 3 North writing.", "Rota coordinator here — …": the
+  // speaker introduces themselves.
   let end = i;
-  while (end < t.length && !['.', '?', ';', ','].includes(t[end].norm)) end++;
+  while (end < t.length && !['.', '?', ';', ',', '-'].includes(t[end].norm)) end++;
   if (['here', 'writing', 'speaking'].includes(t[end - 1]?.norm ?? '') && end - start <= 8) return true;
   for (let j = i - 1; j >= start && i - j <= 6; j--) {
     const w = t[j].norm;

@@ -760,11 +760,35 @@ function readAfter(n: Normalized, i: number, needFollower: boolean, strict = fal
   return run;
 }
 
+/** Job words of the people who write in for others ("Ward clerk for 2 North here."). */
+const INTRODUCING_JOBS = new Set([...DESCRIPTORS, 'clerk', 'lead', 'matron', 'sister', 'administrator', 'admin']);
+
+/**
+ * "Rota coordinator for Maternity here — …", "Ward clerk for 2 North writing.": a short segment of
+ * its own, a job word, "for" and a place, ending in "here" (or "writing", "speaking"), introduces
+ * the speaker; the "for" says where they work, not who gets anything ("a license for Dana here"
+ * still names Dana).
+ */
+function inSelfIntroduction(n: Normalized, i: number): boolean {
+  const t = n.tokens;
+  let start = i;
+  while (start > 0 && !['.', '?', ';', '-', ':', ','].includes(t[start - 1].norm)) start--;
+  let end = i;
+  while (end < t.length && !['.', '?', ';', ',', '-'].includes(t[end].norm)) end++;
+  return (
+    ['here', 'writing', 'speaking'].includes(t[end - 1]?.norm ?? '') &&
+    end - start <= 8 &&
+    i - start <= 3 &&
+    INTRODUCING_JOBS.has(t[i - 1]?.norm ?? '')
+  );
+}
+
 /** "for Dana", "from Dana", "to Dana". */
 function afterPreposition(n: Normalized, prep: string, strict = false): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
     if (n.tokens[i].norm !== prep) continue;
     if (prep === 'for' && i > 0 && NOT_BENEFICIARY_BEFORE_FOR.has(n.tokens[i - 1].norm)) continue;
+    if (prep === 'for' && inSelfIntroduction(n, i)) continue;
     // "is moving to our unit", "transferred to Mercy West": a place one goes to, not a recipient.
     if (prep === 'to' && !givenTo(n, i)) continue;
     const r = readAfter(n, i + 1, false, strict);
