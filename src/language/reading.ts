@@ -132,6 +132,7 @@ const HEDGE_RE =
   /\b(?:not sure|unsure|undecided|uncertain|debating|deciding|wondering|considering|thinking|weighing up|on the fence|in two minds|torn)\b(?: \S+){0,2} (?:(?:if|whether)(?! (?:you|u) (?:could|can|would|will)\b)(?: \S+){0,4} (?:should|ought|to|would|could|can|must|need|needs)\b|about \S+ing\b)|\b(?:be|is|was|would be|will be) (?:a |an )?(?:big |huge |real )?(?:mistake|wrong|unfair|premature|too early|too soon|bad idea|unwise|overkill|pointless|unnecessary) to\b|\b(?:probably|eventually|at some point|some day|someday|one day|in the future|down the line|sooner or later|in due course)\b|\b(?:might|may) (?:not |no longer |also |well )?(?:need|want|use|require)\b/;
 
 /** Words before an order that keep it one ("just give her nursing for now"). */
+const CONJUNCTION_LEAD_RE = /^(?:(?:so|and|but|then|also) )+/;
 const ORDER_LEAD_RE = /^(?:(?:just|so|then|and|but|okay|for now|maybe|please|in the meantime) )+/;
 
 function hedged(text: string): boolean {
@@ -155,8 +156,10 @@ function sentenceMood(text: string, endsWithQuestion: boolean): Mood {
   if (HYPOTHETICAL_RE.test(text) || hedged(text)) return 'hypothetical';
   if (endsWithQuestion && CONDITION_IN_QUESTION_RE.test(text)) return 'hypothetical';
   if (IMPERATIVE_START_RE.test(text)) return 'order';
-  // "I'm a nurse on 4 West, could I get Dragon?": the ask may follow an introduction.
-  if (text.split(/ [,:-] /).some((clause) => FIRST_PERSON_ASK_RE.test(clause))) return 'request';
+  // "I'm a nurse on 4 West, could I get Dragon?": the ask may follow an introduction, and its
+  // conjunction ("…, so could I have a license set up?").
+  if (text.split(/ [,:-] /).some((clause) => FIRST_PERSON_ASK_RE.test(clause.replace(CONJUNCTION_LEAD_RE, ''))))
+    return 'request';
   if (endsWithQuestion || QUESTION_START_RE.test(text)) return 'question';
   return 'statement';
 }
