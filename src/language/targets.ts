@@ -567,6 +567,9 @@ const PERSON_STOP_STRICT = new Set([
 /** Nouns after a profession word that make it a license kind ("a physician license"), not a person. */
 const KIND_NOUNS = new Set(['license', 'licenses', 'seat', 'seats', 'one', 'version', 'edition', 'dragon', 'access']);
 
+/** How many people "both of them", "the three of us" stand for. */
+const COUNTS: Readonly<Record<string, number>> = { both: 2, two: 2, three: 3, four: 4 };
+
 /** Pronouns that point back to a person named earlier ("Dana starts Monday, please get her a license"). */
 const REFERRING = new Set(['him', 'her', 'them', 'his', 'their', 'she', 'he', 'they']);
 
@@ -574,7 +577,7 @@ const REFERRING = new Set(['him', 'her', 'them', 'his', 'their', 'she', 'he', 't
  * The person (or list) a pronoun at `at` points back to: the people named at the start of a clause
  * earlier in the message. With none, the target is blocked: the bot asks rather than guessing.
  */
-function referent(n: Normalized, at: number, pronoun = n.tokens[at]?.norm ?? ''): Reading {
+function referent(n: Normalized, at: number, pronoun = n.tokens[at]?.norm ?? '', count?: number): Reading {
   const plural = ['them', 'their', 'they', 'both', 'we', 'us'].includes(pronoun);
   const withMe = pronoun === 'we' || pronoun === 'us';
   const found: Found[] = [];
@@ -583,7 +586,9 @@ function referent(n: Normalized, at: number, pronoun = n.tokens[at]?.norm ?? '')
     const forWhom = plural && n.tokens[i - 1]?.norm === 'for';
     const t = n.tokens[i];
     if (t.kind !== 'word' && t.kind !== 'email') continue;
-    if (!atClauseStart(n, i) && !forWhom && !subjectPosition(n, i)) continue;
+    // "Both Thandiwe Mokoena and I have been asked …": a subject after "both" starts its clause too.
+    const afterBoth = ['both', 'all'].includes(n.tokens[i - 1]?.norm ?? '') && atClauseStart(n, i - 1);
+    if (!atClauseStart(n, i) && !afterBoth && !forWhom && !subjectPosition(n, i)) continue;
     const run = peopleAfter(n, i);
     if (run && run.start === i && run.end <= at && (withMe || !run.users.includes('me'))) {
       // "Dr. Bianchi retired. Dr. Mendoza transferred … reclaim both": each subject named before.
@@ -608,6 +613,8 @@ function referent(n: Normalized, at: number, pronoun = n.tokens[at]?.norm ?? '')
     return !plural && named.size === 1 && only ? only : 'blocked';
   }
   const users = [...new Set(found.flatMap((f) => f.users))];
+  // "for the three of us" when two are named: the bot asks who.
+  if (count !== undefined && count !== users.length) return 'blocked';
   return found.length === 1 ? found[0] : { users };
 }
 
@@ -727,14 +734,16 @@ function readAfter(n: Normalized, i: number, needFollower: boolean, strict = fal
   if (n.tokens[i] && REFERRING.has(n.tokens[i].norm)) return referent(n, i);
   // "reclaim both physician licenses": the people named before.
   if (n.tokens[i]?.norm === 'both' && !peopleAfter(n, i + 1)) return referent(n, i);
-  // "set all three of them up", "license both of them".
+  // "set all three of them up", "license both of them", "for the two of us" (the speaker and the
+  // people named with them).
+  const counted = n.tokens[i]?.norm === 'the' ? i + 1 : i;
   for (let k = i; k <= i + 3 && k < n.tokens.length; k++) {
     if (
       n.tokens[k].norm === 'of' &&
-      n.tokens[k + 1]?.norm === 'them' &&
-      ['all', 'both', 'each', 'two', 'three', 'four'].includes(n.tokens[i].norm)
+      (n.tokens[k + 1]?.norm === 'them' || n.tokens[k + 1]?.norm === 'us') &&
+      ['all', 'both', 'each', 'two', 'three', 'four'].includes(n.tokens[counted]?.norm ?? '')
     )
-      return referent(n, k + 1);
+      return referent(n, k + 1, undefined, COUNTS[n.tokens[counted].norm]);
   }
   if (startsNonPersonTarget(n, i)) return 'blocked';
   // "for a new nurse", "to my new resident": a person described but not named; the bot asks who.
