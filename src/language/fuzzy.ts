@@ -117,6 +117,8 @@ export const KEYWORDS: readonly string[] = [
 
 /** Real words that sit one edit away from a keyword and must stay as written. */
 const LOOKALIKES = new Set([
+  // "charge nurse" is a nurse in charge, not a change.
+  'charge',
   'nursery',
   'licensee',
   'licensees',

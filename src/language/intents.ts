@@ -986,7 +986,9 @@ const license: Rule = (u) => {
   }
   // "is Ivy Chen's nursing license actually assigned, or … her usage location?": about a person.
   // "could we each have a physician seat?" asks for seats; it does not ask whether we have them.
-  const politeHave = u.has(/\b(?:can|could|may|might) (?:i|we|they|he|she)(?: (?:each|all|both|also))? (?:have|get)\b/);
+  const politeHave = u.has(
+    /\b(?:can|could|may|might) (?:i|we|they|he|she)(?: (?:each|all|both|also))? (?:have|get)\b|^would it be possible for (?:\S+ ){1,12}to (?:have|get)\b/,
+  );
   const checked =
     u.has(CHECK_RE) && !politeHave && !u.has(/^(?:can|could|may|are there|is there)\b|\bany\b/)
       ? findUsers(rest, 'check')
