@@ -267,6 +267,7 @@ const KNOWN_MISSPELLINGS: Readonly<Record<string, string>> = {
   recrod: 'record',
   holdres: 'holders',
   nedes: 'needs',
+  neds: 'needs',
   startd: 'started',
   workin: 'working',
   remvoe: 'remove',
