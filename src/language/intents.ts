@@ -737,6 +737,11 @@ const partnerWithoutCue: Rule = (u) => {
   if (
     u.has(/\bwhat (?:admin )?(?:roles|access|permissions|rights|privileges) (?:does|do) (?!i\b|you\b|we\b)/) ||
     u.has(/\bwhat (?!you\b|i\b|we\b)\S+(?: \S+)? (?:can|could) (?:access|see|do|change)\b/) ||
+    // "what exactly can First Up Consultants get at in our environment?"
+    (u.has(
+      /^what (?:exactly |else )?(?:can|could) (?!you\b|i\b|we\b|they\b|it\b|bot\b)(?:\S+ ){1,4}(?:access|see|get at|get into|touch|reach|change|manage)\b/,
+    ) &&
+      u.has(/\b(?:tenant|environment|directory|users|systems|subscription|subscriptions)\b/)) ||
     u.has(
       /\b(?:what|which) (?:\S+ )?(?:roles|access|permissions|rights) (?:has|have|does|do|is|are) (?!i\b|you\b|we\b)/,
     ) ||
