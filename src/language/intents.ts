@@ -369,6 +369,10 @@ const purchase: Rule = (u) => {
   )
     return undefined;
   if (!PURCHASE_RES.some((re) => u.has(re))) return undefined;
+  // "… they still have License Administrator through GDAP": a role's name in a partner message
+  // is no license to buy.
+  if (u.has(STRONG_PARTNER_RE) && !/\b(?:licen[sc]es?|seats?|dragon)\b/.test(u.text.replace(/\blicense admin\b/g, '')))
+    return undefined;
   return { intent: 'license.purchase', license: kindFromWords(u.n) };
 };
 
