@@ -931,8 +931,9 @@ export function namesAnAsk(n: Normalized): boolean {
 }
 
 /** A report of something broken is a support question, not a license request. */
+// "issue" the noun ("an issue with my mic"), not the verb ("could you issue a Dragon license to …").
 const SUPPORT_RE =
-  /\b(?:error|errors|crash|crashes|crashing|crashed|broken|not working|does not work|do not work|issue|issues|problem|problems|bug|slow|freezes|freezing|frozen|fails|failing|failed|mic|microphone|password|login|log in|install|installing|download|downloading|dictate|how do i use)\b/;
+  /\b(?:error|errors|crash|crashes|crashing|crashed|broken|not working|does not work|do not work|(?<!\b(?:you|please|pls|kindly|to|and|can|could) )issue(?! (?:a|an|him|her|them|me|us|dragon|licen[sc]es?|seats?|physician|nursing)\b)|issues|problem|problems|bug|slow|freezes|freezing|frozen|fails|failing|failed|mic|microphone|password|login|log in|install|installing|download|downloading|dictate|how do i use)\b/;
 
 /** `rest` is the utterance without its reason: "because she's a nursing supervisor" picks no license. */
 function licenseKindFor(users: string[] | undefined, rest: Normalized): LicenseKind | undefined {

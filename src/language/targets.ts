@@ -773,8 +773,9 @@ function readAfter(n: Normalized, i: number, needFollower: boolean, strict = fal
 const INTRODUCING_JOBS = new Set([...DESCRIPTORS, 'clerk', 'lead', 'matron', 'sister', 'administrator', 'admin']);
 
 /**
- * "Rota coordinator for Maternity here — …", "Ward clerk for 2 North writing.": a short segment of
- * its own, a job word, "for" and a place, ending in "here" (or "writing", "speaking"), introduces
+ * "Rota coordinator for Maternity here — …", "Ward clerk for 2 North writing.", "This is the
+ * education coordinator for Critical Care.": a short segment of its own, a job word, "for" and a
+ * place, ending in "here" (or "writing", "speaking") or opened by "this is" / "I am", introduces
  * the speaker; the "for" says where they work, not who gets anything ("a license for Dana here"
  * still names Dana).
  */
@@ -784,12 +785,14 @@ function inSelfIntroduction(n: Normalized, i: number): boolean {
   while (start > 0 && !['.', '?', ';', '-', ':', ','].includes(t[start - 1].norm)) start--;
   let end = i;
   while (end < t.length && !['.', '?', ';', ',', '-'].includes(t[end].norm)) end++;
-  return (
-    ['here', 'writing', 'speaking'].includes(t[end - 1]?.norm ?? '') &&
-    end - start <= 8 &&
-    i - start <= 3 &&
-    INTRODUCING_JOBS.has(t[i - 1]?.norm ?? '')
-  );
+  if (!INTRODUCING_JOBS.has(t[i - 1]?.norm ?? '') || end - start > 8) return false;
+  if (['here', 'writing', 'speaking'].includes(t[end - 1]?.norm ?? '') && i - start <= 3) return true;
+  // "This is the education coordinator for Critical Care.", "I am the ward clerk for 2 North."
+  const opening = t
+    .slice(start, i)
+    .map((x) => x.norm)
+    .join(' ');
+  return /^(?:this is|i am) (?:the |a |an |your )?(?:\S+ ){0,2}\S+$/.test(opening);
 }
 
 /** "for Dana", "from Dana", "to Dana". */
