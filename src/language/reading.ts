@@ -301,6 +301,13 @@ function eligibilityOf(s: Sentence): boolean {
   if (s.text.split(/ [,-] /).some((c) => PASSIVE_ASK_RE.test(c))) return true;
   // "would it be possible for our two new charge nurses, A and B, to have Dragon set up?": asked of others.
   if (/^would it be possible for (?!me\b|us\b)(?:\S+ ){1,12}to (?:have|get|be given)\b/.test(s.text)) return true;
+  // "are our two new night LPNs, A and B, able to get Dragon yet?", "is Sam allowed to have Dragon?"
+  if (
+    /^(?:is|are) (?!i\b|we\b|you\b|there\b)(?:\S+ ){1,12}(?:able|allowed|eligible) to (?:get|have|be given)\b/.test(
+      s.text,
+    )
+  )
+    return true;
   if (!ELIGIBILITY_RE.test(s.text)) return false;
   // "can my co-intern Priscilla get dragon too?": someone described, then named.
   if (/^(?:can|could|may) (?:my|our|his|her|their) \S+ \S+/.test(s.text) && / (?:get|have|be given)\b/.test(s.text))

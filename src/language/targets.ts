@@ -1072,6 +1072,16 @@ function wantedToHave(n: Normalized): Reading {
 }
 
 /** "can Dana get Dragon?", "could I have …", "can Lee be a Dragon admin?". */
+/** "Are our two new night LPNs, A and B, able to get Dragon yet?", "is Sam allowed to have it?" */
+function ableSubject(n: Normalized): Reading {
+  if (!['is', 'are'].includes(n.tokens[0]?.norm ?? '')) return undefined;
+  const run = peopleAfter(n, 1);
+  if (!run || run.start !== 1 || run.users.includes('me')) return undefined;
+  const follow = n.tokens[run.end]?.norm === ',' ? run.end + 1 : run.end;
+  const [able, to] = [n.tokens[follow]?.norm, n.tokens[follow + 1]?.norm];
+  return ['able', 'allowed', 'eligible'].includes(able ?? '') && to === 'to' ? run : undefined;
+}
+
 function modalSubject(n: Normalized): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
     if (!['can', 'could', 'may', 'should', 'will', 'would'].includes(n.tokens[i].norm)) continue;
@@ -1530,6 +1540,7 @@ const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
     (n) => afterPreposition(n, 'to'),
     (n) => subjectOf(n),
     modalSubject,
+    ableSubject,
     possessive,
     telegraphicNames,
     self,
