@@ -213,7 +213,7 @@ const HELP_WITH_RE =
 
 /** Asking what Dragon Desk is for, in any words: "what kinds of things can I ask Dragon Desk?". */
 const HELP_ASK_RE =
-  /\bwhat (?:(?:\S+ ){0,3}(?:can|could)|(?:can|could)(?: \S+){1,3}) (?:get done|do|ask for|request) (?:through|with|via|using) (?:you|this bot|the bot|bot)\b|\b(?:things|what) (?:are you|can you|you are|you're) able to do\b|\bcapable of\b|\bsample (?:commands|requests|questions|messages)\b|\bhow (?:am i|do i|should i) (?:meant|supposed) to use\b|\bwhat (?:\S+ )?(?:can|could) you (?:\S+ )?help (?:me )?with\b|\bcapabilities\b|\bwhat can i (?:type|say|ask|write)\b|\b(?:explain )?how to use (?:the |this )?(?:desk|bot|you|it)\b|\boverview of what\b|\bwhat (?:exactly )?(?:can|does|could) (?:it|this|this bot|the bot|you) do\b|\b(?:things|everything) (?:you are|you're|you) able to do\b|\bexample (?:requests?|commands?|messages?|questions?)\b|\bhow does (?:this|the|it)(?: bot| thing| desk)? work\b|\b(?:your|the) (?:commands|options)\b|\bwhat (?:kinds? of |sorts? of )?(?:things|commands|questions|requests) (?:can i|do you|does it|can you|could i)\b|\bwhat (?:is|are) (?:it|you|this|this bot|the bot|bot) (?:for|about)\b|\bshow me (?:some |a few )?examples\b|\bhow do i use (?:this|you|it|the bot|bot)\b|\bwhat (?:do|can) you (?:even |actually )?do\b|\bwhat commands\b|\b(?:rundown|overview|summary|run-?through|tour|walk-?through|intro|introduction|explanation) of (?:what|how) (?:you|this|it|the bot)\b|\bwhat you (?:can |could |are able to )?do\b|\b(?:functions|features|capabilities|commands|things|tasks) (?:do|can|does|will) (?:you|it|this bot|the bot) (?:support|offer|handle|do|cover|understand)\b|\b(?:right|best|correct|proper) way to (?:ask|talk to|use|phrase|word) (?:you|this|it|the bot)\b|\bhow (?:do|should|can) i (?:ask|talk to|phrase|word) (?:you|things|requests)\b|\bwhat (?:you are|you can|can you|are you) (?:able to |meant to |supposed to )?(?:do|handle|help with|deal with|cover|manage|support)\b|\b(?:kinds?|sorts?|types?) of (?:requests|things|questions|commands|messages) (?:you|it|the bot|this bot) (?:understand|handle|support|know|accept|take)\b|\bwalk me through (?:what|how) (?:you|this|it)\b/;
+  /\bwhat (?:(?:\S+ ){0,3}(?:can|could)|(?:can|could)(?: \S+){1,3}) (?:get done|do|ask for|request) (?:through|with|via|using) (?:you|this bot|the bot|bot)\b|\b(?:list|tell me|show me|name) (?:the |all the |all of the )?things you (?:can|could) (?:actually |really )?do\b|\b(?:things|what) (?:are you|can you|you are|you're) able to do\b|\bcapable of\b|\bsample (?:commands|requests|questions|messages)\b|\bhow (?:am i|do i|should i) (?:meant|supposed) to use\b|\bwhat (?:\S+ )?(?:can|could) you (?:\S+ )?help (?:me )?with\b|\bcapabilities\b|\bwhat can i (?:type|say|ask|write)\b|\b(?:explain )?how to use (?:the |this )?(?:desk|bot|you|it)\b|\boverview of what\b|\bwhat (?:exactly )?(?:can|does|could) (?:it|this|this bot|the bot|you) do\b|\b(?:things|everything) (?:you are|you're|you) able to do\b|\bexample (?:requests?|commands?|messages?|questions?)\b|\bhow does (?:this|the|it)(?: bot| thing| desk)? work\b|\b(?:your|the) (?:commands|options)\b|\bwhat (?:kinds? of |sorts? of )?(?:things|commands|questions|requests) (?:can i|do you|does it|can you|could i)\b|\bwhat (?:is|are) (?:it|you|this|this bot|the bot|bot) (?:for|about)\b|\bshow me (?:some |a few )?examples\b|\bhow do i use (?:this|you|it|the bot|bot)\b|\bwhat (?:do|can) you (?:even |actually )?do\b|\bwhat commands\b|\b(?:rundown|overview|summary|run-?through|tour|walk-?through|intro|introduction|explanation) of (?:what|how) (?:you|this|it|the bot)\b|\bwhat you (?:can |could |are able to )?do\b|\b(?:functions|features|capabilities|commands|things|tasks) (?:do|can|does|will) (?:you|it|this bot|the bot) (?:support|offer|handle|do|cover|understand)\b|\b(?:right|best|correct|proper) way to (?:ask|talk to|use|phrase|word) (?:you|this|it|the bot)\b|\bhow (?:do|should|can) i (?:ask|talk to|phrase|word) (?:you|things|requests)\b|\bwhat (?:you are|you can|can you|are you) (?:able to |meant to |supposed to )?(?:do|handle|help with|deal with|cover|manage|support)\b|\b(?:kinds?|sorts?|types?) of (?:requests|things|questions|commands|messages) (?:you|it|the bot|this bot) (?:understand|handle|support|know|accept|take)\b|\bwalk me through (?:what|how) (?:you|this|it)\b/;
 
 const help: Rule = (u) => {
   if (u.has(HELP_RE) || u.has(HELP_WITH_RE)) return { intent: 'help' };
@@ -579,7 +579,9 @@ function partnerForRoles(n: Normalized): string | undefined {
   for (let i = 0; i < n.tokens.length; i++) {
     if (['from', 'with', 'for', 'of'].includes(n.tokens[i].norm)) {
       const org = orgAfter(n, i + 1);
-      if (org) return org.value;
+      // "… still live with Global Reader": a role's name is no partner.
+      const role = org && rolesInWords(n.tokens.slice(org.start, org.end + 1).map((t) => t.norm));
+      if (org && !role?.length) return org.value;
     }
   }
   return undefined;
@@ -760,7 +762,7 @@ const partnerWithoutCue: Rule = (u) => {
     ) ||
     u.has(/^what is (?!this\b|it\b|that\b)\S+(?: \S+){0,3} allowed to do\b/) ||
     (u.has(
-      /\bwhat (?!you\b|i\b|we\b)\S+(?: \S+){0,3} (?:is|are) (?:able|allowed|permitted) to (?:do|see|access|change)\b/,
+      /\bwhat (?!you\b|i\b|we\b)\S+(?: \S+){0,3} (?:is|are) (?:able|allowed|permitted) to (?:do|see|access|change|touch|reach|manage|get at)\b/,
     ) &&
       u.has(/\b(?:tenant|directory|users|admin|access|roles)\b/))
   ) {

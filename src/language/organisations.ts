@@ -202,6 +202,11 @@ const SUBJECT_VERBS = new Set([
   'holds',
   'no',
   'asked',
+  // "City Power & Light managed our Office 365 tenant as an MSP until September".
+  'managed',
+  'handled',
+  'ran',
+  'administered',
 ]);
 
 /** "Tailspin still has Global Admin", "Fabrikam sent us a GDAP offer": the subject of a clause. */
