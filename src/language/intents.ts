@@ -760,7 +760,7 @@ const partnerWithoutCue: Rule = (u) => {
     u.has(
       /^(?:does|do) (?!i\b|you\b|we\b|they\b)\S+(?: \S+){0,3} (?:have|hold) (?:any )?(?:\S+ )?(?:admin|delegated|gdap|access|roles|rights|permissions)\b/,
     ) ||
-    u.has(/^what is (?!this\b|it\b|that\b)\S+(?: \S+){0,3} allowed to do\b/) ||
+    u.has(/^what is (?!this\b|it\b|that\b)\S+(?: \S+){0,3} allowed to (?:do|touch|see|access|change|reach|manage)\b/) ||
     (u.has(
       /\bwhat (?!you\b|i\b|we\b)\S+(?: \S+){0,3} (?:is|are) (?:able|allowed|permitted) to (?:do|see|access|change|touch|reach|manage|get at)\b/,
     ) &&
