@@ -28,6 +28,7 @@ import {
   appositionOrg,
   capitalOrgAt,
   earlierOrg,
+  fullName,
   holderOrg,
   introducedOrg,
   orgAfterWord,
@@ -575,7 +576,7 @@ function partnerForRoles(n: Normalized): string | undefined {
   // "our former MSP, Tailspin Toys", "Tailspin still has Global Admin", "… from Fabrikam".
   const named =
     appositionOrg(n) ?? subjectOrg(n) ?? orgAfterWord(n, ['by', 'from', 'with', 'for', 'of']) ?? holderOrg(n);
-  if (named) return named.value;
+  if (named) return fullName(n, named.value);
   for (let i = 0; i < n.tokens.length; i++) {
     if (['from', 'with', 'for', 'of'].includes(n.tokens[i].norm)) {
       const org = orgAfter(n, i + 1);

@@ -222,6 +222,18 @@ export function subjectOrg(n: Normalized): OrgFound | undefined {
   return undefined;
 }
 
+/**
+ * "Lakeshore Technology Partners set up our tenant … Lakeshore still has …": a short form of a
+ * name written in full elsewhere in the message stands for the full name.
+ */
+export function fullName(n: Normalized, value: string): string {
+  for (let i = 0; i < n.tokens.length; i++) {
+    const org = capitalOrgAt(n, i);
+    if (org && org.value.startsWith(`${value} `)) return org.value;
+  }
+  return value;
+}
+
 /** The organisation a pronoun ("them") points back to: the last one named in an earlier sentence. */
 export function earlierOrg(n: Normalized, before: number): OrgFound | undefined {
   let found: OrgFound | undefined;
