@@ -117,6 +117,8 @@ export const KEYWORDS: readonly string[] = [
 
 /** Real words that sit one edit away from a keyword and must stay as written. */
 const LOOKALIKES = new Set([
+  // "charge nurse" is a nurse in charge, not a change.
+  'charge',
   'nursery',
   'licensee',
   'licensees',
@@ -265,6 +267,7 @@ const KNOWN_MISSPELLINGS: Readonly<Record<string, string>> = {
   recrod: 'record',
   holdres: 'holders',
   nedes: 'needs',
+  neds: 'needs',
   startd: 'started',
   workin: 'working',
   remvoe: 'remove',

@@ -28,6 +28,7 @@ import {
   appositionOrg,
   capitalOrgAt,
   earlierOrg,
+  fullName,
   holderOrg,
   introducedOrg,
   orgAfterWord,
@@ -213,7 +214,7 @@ const HELP_WITH_RE =
 
 /** Asking what Dragon Desk is for, in any words: "what kinds of things can I ask Dragon Desk?". */
 const HELP_ASK_RE =
-  /\b(?:things|what) (?:are you|can you|you are|you're) able to do\b|\bcapable of\b|\bsample (?:commands|requests|questions|messages)\b|\bhow (?:am i|do i|should i) (?:meant|supposed) to use\b|\bwhat (?:\S+ )?(?:can|could) you (?:\S+ )?help (?:me )?with\b|\bcapabilities\b|\bwhat can i (?:type|say|ask|write)\b|\b(?:explain )?how to use (?:the |this )?(?:desk|bot|you|it)\b|\boverview of what\b|\bwhat (?:exactly )?(?:can|does|could) (?:it|this|this bot|the bot|you) do\b|\b(?:things|everything) (?:you are|you're|you) able to do\b|\bexample (?:requests?|commands?|messages?|questions?)\b|\bhow does (?:this|the|it)(?: bot| thing| desk)? work\b|\b(?:your|the) (?:commands|options)\b|\bwhat (?:kinds? of |sorts? of )?(?:things|commands|questions|requests) (?:can i|do you|does it|can you|could i)\b|\bwhat (?:is|are) (?:it|you|this|this bot|the bot|bot) (?:for|about)\b|\bshow me (?:some |a few )?examples\b|\bhow do i use (?:this|you|it|the bot|bot)\b|\bwhat (?:do|can) you (?:even |actually )?do\b|\bwhat commands\b|\b(?:rundown|overview|summary|run-?through|tour|walk-?through|intro|introduction|explanation) of (?:what|how) (?:you|this|it|the bot)\b|\bwhat you (?:can |could |are able to )?do\b|\b(?:functions|features|capabilities|commands|things|tasks) (?:do|can|does|will) (?:you|it|this bot|the bot) (?:support|offer|handle|do|cover|understand)\b|\b(?:right|best|correct|proper) way to (?:ask|talk to|use|phrase|word) (?:you|this|it|the bot)\b|\bhow (?:do|should|can) i (?:ask|talk to|phrase|word) (?:you|things|requests)\b|\bwhat (?:you are|you can|can you|are you) (?:able to |meant to |supposed to )?(?:do|handle|help with|deal with|cover|manage|support)\b|\b(?:kinds?|sorts?|types?) of (?:requests|things|questions|commands|messages) (?:you|it|the bot|this bot) (?:understand|handle|support|know|accept|take)\b|\bwalk me through (?:what|how) (?:you|this|it)\b/;
+  /\bwhat (?:(?:\S+ ){0,3}(?:can|could)|(?:can|could)(?: \S+){1,3}) (?:get done|do|ask for|request) (?:through|with|via|using) (?:you|this bot|the bot|bot)\b|\b(?:list|tell me|show me|name) (?:the |all the |all of the )?things you (?:can|could) (?:actually |really )?do\b|\b(?:things|what) (?:are you|can you|you are|you're) able to do\b|\bcapable of\b|\bsample (?:commands|requests|questions|messages)\b|\bhow (?:am i|do i|should i) (?:meant|supposed) to use\b|\bwhat (?:\S+ )?(?:can|could) you (?:\S+ )?help (?:me )?with\b|\bcapabilities\b|\bwhat can i (?:type|say|ask|write)\b|\b(?:explain )?how to use (?:the |this )?(?:desk|bot|you|it)\b|\boverview of what\b|\bwhat (?:exactly )?(?:can|does|could) (?:it|this|this bot|the bot|you) do\b|\b(?:things|everything) (?:you are|you're|you) able to do\b|\bexample (?:requests?|commands?|messages?|questions?)\b|\bhow does (?:this|the|it)(?: bot| thing| desk)? work\b|\b(?:your|the) (?:commands|options)\b|\bwhat (?:kinds? of |sorts? of )?(?:things|commands|questions|requests) (?:can i|do you|does it|can you|could i)\b|\bwhat (?:is|are) (?:it|you|this|this bot|the bot|bot) (?:for|about)\b|\bshow me (?:some |a few )?examples\b|\bhow do i use (?:this|you|it|the bot|bot)\b|\bwhat (?:do|can) you (?:even |actually )?do\b|\bwhat commands\b|\b(?:rundown|overview|summary|run-?through|tour|walk-?through|intro|introduction|explanation) of (?:what|how) (?:you|this|it|the bot)\b|\bwhat you (?:can |could |are able to )?do\b|\b(?:functions|features|capabilities|commands|things|tasks) (?:do|can|does|will) (?:you|it|this bot|the bot) (?:support|offer|handle|do|cover|understand)\b|\b(?:right|best|correct|proper) way to (?:ask|talk to|use|phrase|word) (?:you|this|it|the bot)\b|\bhow (?:do|should|can) i (?:ask|talk to|phrase|word) (?:you|things|requests)\b|\bwhat (?:you are|you can|can you|are you) (?:able to |meant to |supposed to )?(?:do|handle|help with|deal with|cover|manage|support)\b|\b(?:kinds?|sorts?|types?) of (?:requests|things|questions|commands|messages) (?:you|it|the bot|this bot) (?:understand|handle|support|know|accept|take)\b|\bwalk me through (?:what|how) (?:you|this|it)\b/;
 
 const help: Rule = (u) => {
   if (u.has(HELP_RE) || u.has(HELP_WITH_RE)) return { intent: 'help' };
@@ -369,6 +370,10 @@ const purchase: Rule = (u) => {
   )
     return undefined;
   if (!PURCHASE_RES.some((re) => u.has(re))) return undefined;
+  // "… they still have License Administrator through GDAP": a role's name in a partner message
+  // is no license to buy.
+  if (u.has(STRONG_PARTNER_RE) && !/\b(?:licen[sc]es?|seats?|dragon)\b/.test(u.text.replace(/\blicense admin\b/g, '')))
+    return undefined;
   return { intent: 'license.purchase', license: kindFromWords(u.n) };
 };
 
@@ -571,11 +576,13 @@ function partnerForRoles(n: Normalized): string | undefined {
   // "our former MSP, Tailspin Toys", "Tailspin still has Global Admin", "… from Fabrikam".
   const named =
     appositionOrg(n) ?? subjectOrg(n) ?? orgAfterWord(n, ['by', 'from', 'with', 'for', 'of']) ?? holderOrg(n);
-  if (named) return named.value;
+  if (named) return fullName(n, named.value);
   for (let i = 0; i < n.tokens.length; i++) {
     if (['from', 'with', 'for', 'of'].includes(n.tokens[i].norm)) {
       const org = orgAfter(n, i + 1);
-      if (org) return org.value;
+      // "… still live with Global Reader": a role's name is no partner.
+      const role = org && rolesInWords(n.tokens.slice(org.start, org.end + 1).map((t) => t.norm));
+      if (org && !role?.length) return org.value;
     }
   }
   return undefined;
@@ -737,6 +744,11 @@ const partnerWithoutCue: Rule = (u) => {
   if (
     u.has(/\bwhat (?:admin )?(?:roles|access|permissions|rights|privileges) (?:does|do) (?!i\b|you\b|we\b)/) ||
     u.has(/\bwhat (?!you\b|i\b|we\b)\S+(?: \S+)? (?:can|could) (?:access|see|do|change)\b/) ||
+    // "what exactly can First Up Consultants get at in our environment?"
+    (u.has(
+      /^what (?:exactly |else )?(?:can|could) (?!you\b|i\b|we\b|they\b|it\b|bot\b)(?:\S+ ){1,4}(?:access|see|get at|get into|touch|reach|change|manage)\b/,
+    ) &&
+      u.has(/\b(?:tenant|environment|directory|users|systems|subscription|subscriptions)\b/)) ||
     u.has(
       /\b(?:what|which) (?:\S+ )?(?:roles|access|permissions|rights) (?:has|have|does|do|is|are) (?!i\b|you\b|we\b)/,
     ) ||
@@ -749,9 +761,9 @@ const partnerWithoutCue: Rule = (u) => {
     u.has(
       /^(?:does|do) (?!i\b|you\b|we\b|they\b)\S+(?: \S+){0,3} (?:have|hold) (?:any )?(?:\S+ )?(?:admin|delegated|gdap|access|roles|rights|permissions)\b/,
     ) ||
-    u.has(/^what is (?!this\b|it\b|that\b)\S+(?: \S+){0,3} allowed to do\b/) ||
+    u.has(/^what is (?!this\b|it\b|that\b)\S+(?: \S+){0,3} allowed to (?:do|touch|see|access|change|reach|manage)\b/) ||
     (u.has(
-      /\bwhat (?!you\b|i\b|we\b)\S+(?: \S+){0,3} (?:is|are) (?:able|allowed|permitted) to (?:do|see|access|change)\b/,
+      /\bwhat (?!you\b|i\b|we\b)\S+(?: \S+){0,3} (?:is|are) (?:able|allowed|permitted) to (?:do|see|access|change|touch|reach|manage|get at)\b/,
     ) &&
       u.has(/\b(?:tenant|directory|users|admin|access|roles)\b/))
   ) {
@@ -922,8 +934,9 @@ export function namesAnAsk(n: Normalized): boolean {
 }
 
 /** A report of something broken is a support question, not a license request. */
+// "issue" the noun ("an issue with my mic"), not the verb ("could you issue a Dragon license to …").
 const SUPPORT_RE =
-  /\b(?:error|errors|crash|crashes|crashing|crashed|broken|not working|does not work|do not work|issue|issues|problem|problems|bug|slow|freezes|freezing|frozen|fails|failing|failed|mic|microphone|password|login|log in|install|installing|download|downloading|dictate|how do i use)\b/;
+  /\b(?:error|errors|crash|crashes|crashing|crashed|broken|not working|does not work|do not work|(?<!\b(?:you|please|pls|kindly|to|and|can|could) )issue(?! (?:a|an|him|her|them|me|us|dragon|licen[sc]es?|seats?|physician|nursing)\b)|issues|problem|problems|bug|slow|freezes|freezing|frozen|fails|failing|failed|mic|microphone|password|login|log in|install|installing|download|downloading|dictate|how do i use)\b/;
 
 /** `rest` is the utterance without its reason: "because she's a nursing supervisor" picks no license. */
 function licenseKindFor(users: string[] | undefined, rest: Normalized): LicenseKind | undefined {
@@ -986,7 +999,9 @@ const license: Rule = (u) => {
   }
   // "is Ivy Chen's nursing license actually assigned, or … her usage location?": about a person.
   // "could we each have a physician seat?" asks for seats; it does not ask whether we have them.
-  const politeHave = u.has(/\b(?:can|could|may|might) (?:i|we|they|he|she)(?: (?:each|all|both|also))? (?:have|get)\b/);
+  const politeHave = u.has(
+    /\b(?:can|could|may|might) (?:i|we|they|he|she)(?: (?:each|all|both|also))? (?:have|get)\b|^would it be possible for (?:\S+ ){1,12}to (?:have|get)\b/,
+  );
   const checked =
     u.has(CHECK_RE) && !politeHave && !u.has(/^(?:can|could|may|are there|is there)\b|\bany\b/)
       ? findUsers(rest, 'check')

@@ -68,7 +68,10 @@ const CONTRACTIONS: Readonly<Record<string, string>> = {
   "they're": 'they are',
   "they've": 'they have',
   "she's": 'she is',
+  shes: 'she is',
   "he's": 'he is',
+  hes: 'he is',
+  theyre: 'they are',
   "it's": 'it is',
   "that's": 'that is',
   "what's": 'what is',
@@ -238,6 +241,15 @@ const LEADING_FILLERS: readonly string[][] = [
   ['okay', 'so'],
   ['so'],
 ];
+
+/**
+ * "can someone check whether …", "could anybody tell me if …": the desk addressed as anyone who
+ * can look something up — an opener like "can you", but only before a verb of looking up.
+ */
+const ANYONE_OPENERS: readonly string[][] = ['can', 'could', 'would', 'will'].flatMap((modal) =>
+  ['someone', 'somebody', 'anyone', 'anybody'].map((who) => [modal, who]),
+);
+const LOOKING_UP = new Set(['check', 'look', 'confirm', 'verify', 'tell', 'find', 'double-check']);
 
 function isCapitalised(raw: string): boolean {
   return /^\p{Lu}/u.test(raw);
@@ -446,6 +458,12 @@ function dropFiller(tokens: Token[]): Token[] {
     const filler = LEADING_FILLERS.find((p) => startsWith(tokens, i, p));
     if (filler && i + filler.length < tokens.length) {
       i += filler.length;
+      continue;
+    }
+    const anyone = ANYONE_OPENERS.find((p) => startsWith(tokens, i, p));
+    const verb = anyone && tokens[i + anyone.length + (tokens[i + anyone.length]?.norm === 'please' ? 1 : 0)];
+    if (anyone && verb && LOOKING_UP.has(verb.norm)) {
+      i += anyone.length;
       continue;
     }
     break;

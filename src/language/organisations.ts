@@ -67,10 +67,45 @@ function joiner(n: Normalized, k: number): boolean {
 }
 
 /** A capitalised organisation name starting at token `from`. */
+/** Grammar words that stand between names rather than inside one ("Contoso and Fabrikam"). */
+const BETWEEN_NAMES = new Set([
+  'the',
+  'a',
+  'an',
+  'to',
+  'for',
+  'from',
+  'with',
+  'at',
+  'in',
+  'on',
+  'of',
+  'and',
+  'or',
+  'by',
+]);
+
+/** "First Up Consultants": a capitalised grammar word inside a name, before more of it. */
+function grammarInsideName(n: Normalized, j: number): boolean {
+  const t = n.tokens[j];
+  return (
+    capitalised(t) &&
+    !t.first &&
+    FUNCTION_WORDS.has(t.norm) &&
+    !BETWEEN_NAMES.has(t.norm) &&
+    orgWord(n.tokens[j + 1], true)
+  );
+}
+
 export function capitalOrgAt(n: Normalized, from: number): OrgFound | undefined {
   if (!orgWord(n.tokens[from])) return undefined;
   let j = from;
-  while (j < n.tokens.length && j - from < 6 && (orgWord(n.tokens[j], j > from) || (j > from && joiner(n, j)))) j++;
+  while (
+    j < n.tokens.length &&
+    j - from < 6 &&
+    (orgWord(n.tokens[j], j > from) || (j > from && (joiner(n, j) || grammarInsideName(n, j))))
+  )
+    j++;
   // A name made of everyday words alone ("Finance", "Production") is not an organisation here.
   const words = n.tokens.slice(from, j).filter((t) => t.kind === 'word');
   if (!words.some((t) => !EVERYDAY_WORDS.has(t.norm))) return undefined;
@@ -167,6 +202,11 @@ const SUBJECT_VERBS = new Set([
   'holds',
   'no',
   'asked',
+  // "City Power & Light managed our Office 365 tenant as an MSP until September".
+  'managed',
+  'handled',
+  'ran',
+  'administered',
 ]);
 
 /** "Tailspin still has Global Admin", "Fabrikam sent us a GDAP offer": the subject of a clause. */
@@ -180,6 +220,18 @@ export function subjectOrg(n: Normalized): OrgFound | undefined {
     if (next && SUBJECT_VERBS.has(next.norm)) return org;
   }
   return undefined;
+}
+
+/**
+ * "Lakeshore Technology Partners set up our tenant … Lakeshore still has …": a short form of a
+ * name written in full elsewhere in the message stands for the full name.
+ */
+export function fullName(n: Normalized, value: string): string {
+  for (let i = 0; i < n.tokens.length; i++) {
+    const org = capitalOrgAt(n, i);
+    if (org && org.value.startsWith(`${value} `)) return org.value;
+  }
+  return value;
 }
 
 /** The organisation a pronoun ("them") points back to: the last one named in an earlier sentence. */

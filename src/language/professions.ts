@@ -145,12 +145,16 @@ function clauseStart(t: readonly Token[], i: number): number {
   return s;
 }
 
+/** Verbs of joining before "as" ("I started as a new registrar"). */
+const JOINED_AS = new Set(['started', 'joined', 'began', 'start', 'starting', 'working', 'hired', 'employed']);
+
 /** "I'm a …", "I work as …", "as an RN, I …" just before the word. */
 function describesSpeaker(t: readonly Token[], i: number): boolean {
   const start = clauseStart(t, i);
-  // "Unit coordinator for 8 West here.", "Ward clerk on 3 North writing.": the speaker introduces themselves.
+  // "Unit coordinator for 8 West here.", "Ward clerk on 3 North writing.", "Rota coordinator here — …": the
+  // speaker introduces themselves.
   let end = i;
-  while (end < t.length && !['.', '?', ';', ','].includes(t[end].norm)) end++;
+  while (end < t.length && !['.', '?', ';', ',', '-'].includes(t[end].norm)) end++;
   if (['here', 'writing', 'speaking'].includes(t[end - 1]?.norm ?? '') && end - start <= 8) return true;
   for (let j = i - 1; j >= start && i - j <= 6; j--) {
     const w = t[j].norm;
@@ -158,6 +162,11 @@ function describesSpeaker(t: readonly Token[], i: number): boolean {
     // "Hello, this is the ward clerk for 2 North."
     if (w === 'this' && t[j + 1]?.norm === 'is' && j === start) return true;
     if (w === 'as' && j === start) return true;
+    // "I started as a new ED registrar this week", "I've just joined as a locum".
+    if (w === 'as' && JOINED_AS.has(t[j - 1]?.norm ?? '')) {
+      const k = ['just', 'recently'].includes(t[j - 2]?.norm ?? '') ? j - 3 : j - 2;
+      if (['i', 'i have'].includes(t[k]?.norm ?? '') || (t[k]?.norm === 'have' && t[k - 1]?.norm === 'i')) return true;
+    }
     if ([',', 'and', 'but', 'who', 'he', 'she', 'they'].includes(w)) return false;
   }
   return false;

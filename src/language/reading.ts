@@ -68,7 +68,7 @@ const IMPERATIVE_START_RE =
 
 /** Questions and hypotheticals whose change is not asked for ("should I …", "what happens if …"). */
 const HYPOTHETICAL_RE =
-  /^(?!how (?:can|do|could|would|should) (?:i|we) (?:go about )?(?:get|getting|obtain|request|requesting|have|sign up for|setting up)\b|what is the (?:\S+ )?(?:process|procedure|way) (?:to|for) (?:get|getting|set up|setting up|request|requesting)\b)(?:what (?:happens|would happen|will happen|if|would it take|should)|what is the (?:process|way)|if|suppose|supposing|assuming|in case|when (?:i|we|you|someone|somebody|a|an|the)|why|how (?:do|does|did|can|could|would|should|to|come)|is there (?:a|any) way|are there (?:a|any) ways?|would (?:\S+ing|it)|does (?:\S+ing)|do (?:\S+ing)|will (?:\S+ing)|who (?:can|could|should|would|do|does|will|approves|decides)|should (?:i|we|they|he|she|it|you|there|this|that)|which (?:\S+ )?should|i (?:wonder|am wondering|was wondering) (?:if|whether|how|why)|does it make sense|do you think|would it be (?:ok|okay|fine|better|wise)|is it (?:ok|okay|fine|possible|wise|worth|allowed|normal|true|better) (?:for|if|that|to|\S+ing)|is it worth|is there (?:any )?reason|what would|what do (?:i|we) (?:need|have) to do|what does it take|do (?:i|we) need (?:approval|permission|sign-?off|to)|(?:does|do) (?!i\b|we\b)\S+(?: \S+){0,2} (?:have|need) to (?:approve|sign off)|(?:in principle|in general|generally|out of interest|out of curiosity|just wondering)\b)\b/;
+  /^(?!would it be possible for (?:\S+ ){1,12}to (?:have|get|be given)\b(?!.*\b(?:if|unless)\b)|how (?:can|do|could|would|should) (?:i|we) (?:go about )?(?:get|getting|obtain|request|requesting|have|sign up for|setting up)\b|what is the (?:\S+ )?(?:process|procedure|way) (?:to|for) (?:get|getting|set up|setting up|request|requesting)\b)(?:what (?:happens|would happen|will happen|if|would it take|should)|what is the (?:process|way)|if|suppose|supposing|assuming|in case|when (?:i|we|you|someone|somebody|a|an|the)|why|how (?:do|does|did|can|could|would|should|to|come)|is there (?:a|any) way|are there (?:a|any) ways?|would (?:\S+ing|it)|does (?:\S+ing)|do (?:\S+ing)|will (?:\S+ing)|who (?:can|could|should|would|do|does|will|approves|decides)|should (?:i|we|they|he|she|it|you|there|this|that)|which (?:\S+ )?should|i (?:wonder|am wondering|was wondering) (?:if|whether|how|why)|does it make sense|do you think|would it be (?:ok|okay|fine|better|wise)|is it (?:ok|okay|fine|possible|wise|worth|allowed|normal|true|better) (?:for|if|that|to|\S+ing)|is it worth|is there (?:any )?reason|what would|what do (?:i|we) (?:need|have) to do|what does it take|do (?:i|we) need (?:approval|permission|sign-?off|to)|(?:does|do) (?!i\b|we\b)\S+(?: \S+){0,2} (?:have|need) to (?:approve|sign off)|(?:in principle|in general|generally|out of interest|out of curiosity|just wondering)\b)\b/;
 
 const QUESTION_START_RE =
   /^(?:who|whom|whose|what|which|where|when|why|how|is|are|am|was|were|do|does|did|has|have|had|can|could|may|might|should|would|will|shall)\b/;
@@ -105,7 +105,7 @@ const RULES_RES: readonly RegExp[] = [
 
 /** Token words that point at a whole population when they stand for the target of a change. */
 const POPULATION_RE =
-  /\b(?:all|every|each) (?:of )?(?:the |our |my )?(?:\S+ )?partners?(?:'s| 's)?\b|\ball of (?!them\b|us\b|you\b|these\b|those\b|the following\b|my (?:requests|licenses?)\b|it\b|that\b|this\b|\S+ 's\b)\S+|^(?:can|could|may|do|does|should|are|will) (?:\S+ )?(?:nurses|physicians|doctors|residents|practitioners|nps|pas|providers|staff|people|users|hospitalists|attendings|surgeons|interns|fellows|clinicians|pharmacists|therapists|scribes)\b|\b(?:everyone|everybody|every ?one|(?<!\b(?:they|we|you|them|us|will|would|can|could|should|may|might|must|are|were|both) )all (?:of )?(?:the |our |my |these |those )?(?:\S+ )?(?:nurses|physicians|doctors|residents|users|staff|people|clinicians|employees|providers|hospitalists|attendings|surgeons|interns|fellows|members|licenses|seats|admins|administrators|rns|lpns|nps|pas|accounts|team|teams|unit|units|department|departments|ward|wards|floor|floors|new hires|hires|grads|graduates|new grads|starters|new starters|joiners|nursing|physician|dragon|charge)|every (?:\S+ )?(?:nurse|physician|doctor|resident|user|member|person|clinician|employee|provider|hospitalist|attending|surgeon|intern|fellow|license|seat|admin|rn|lpn|np|pa|account|one|single|hire|grad|starter|joiner|partner)(?:'s| 's)?(?! roles?\b| rights?\b| access\b)|(?:the )?(?:whole|entire) (?:\S+ ){0,2}(?:team|teams|unit|department|dept|staff|floor|ward|hospital|icu|ed|er|service|group|org|organisation|organization|tenant|clinic|practice|nursing|shift)|each (?:nurse|physician|doctor|resident|user|member|person|one))\b/;
+  /\b(?:all|every|each) (?:of )?(?:the |our |my )?(?:\S+ )?partners?(?:'s| 's)?\b|\ball of (?!them\b|us\b|you\b|their\b|his\b|her\b|its\b|these\b|those\b|the following\b|my (?:requests|licenses?)\b|it\b|that\b|this\b|\S+ 's\b)\S+|^(?:can|could|may|do|does|should|are|will) (?:\S+ )?(?:nurses|physicians|doctors|residents|practitioners|nps|pas|providers|staff|people|users|hospitalists|attendings|surgeons|interns|fellows|clinicians|pharmacists|therapists|scribes)\b|\b(?:everyone|everybody|every ?one|(?<!\b(?:they|we|you|them|us|will|would|can|could|should|may|might|must|are|were|both) )all (?:of )?(?:the |our |my |these |those )?(?:\S+ )?(?:nurses|physicians|doctors|residents|users|staff|people|clinicians|employees|providers|hospitalists|attendings|surgeons|interns|fellows|members|licenses|seats|admins|administrators|rns|lpns|nps|pas|accounts|team|teams|unit|units|department|departments|ward|wards|floor|floors|new hires|hires|grads|graduates|new grads|starters|new starters|joiners|nursing|physician|dragon|charge)|every (?:\S+ )?(?:nurse|physician|doctor|resident|user|member|person|clinician|employee|provider|hospitalist|attending|surgeon|intern|fellow|license|seat|admin|rn|lpn|np|pa|account|one|single|hire|grad|starter|joiner|partner)(?:'s| 's)?(?! roles?\b| rights?\b| access\b)|(?:the )?(?:whole|entire) (?:\S+ ){0,2}(?:team|teams|unit|department|dept|staff|floor|ward|hospital|icu|ed|er|service|group|org|organisation|organization|tenant|clinic|practice|nursing|shift)|each (?:nurse|physician|doctor|resident|user|member|person|one))\b/;
 
 /** A later clause that takes the change back. */
 const RETRACTION_RE =
@@ -132,6 +132,7 @@ const HEDGE_RE =
   /\b(?:not sure|unsure|undecided|uncertain|debating|deciding|wondering|considering|thinking|weighing up|on the fence|in two minds|torn)\b(?: \S+){0,2} (?:(?:if|whether)(?! (?:you|u) (?:could|can|would|will)\b)(?: \S+){0,4} (?:should|ought|to|would|could|can|must|need|needs)\b|about \S+ing\b)|\b(?:be|is|was|would be|will be) (?:a |an )?(?:big |huge |real )?(?:mistake|wrong|unfair|premature|too early|too soon|bad idea|unwise|overkill|pointless|unnecessary) to\b|\b(?:probably|eventually|at some point|some day|someday|one day|in the future|down the line|sooner or later|in due course)\b|\b(?:might|may) (?:not |no longer |also |well )?(?:need|want|use|require)\b/;
 
 /** Words before an order that keep it one ("just give her nursing for now"). */
+const CONJUNCTION_LEAD_RE = /^(?:(?:so|and|but|then|also) )+/;
 const ORDER_LEAD_RE = /^(?:(?:just|so|then|and|but|okay|for now|maybe|please|in the meantime) )+/;
 
 function hedged(text: string): boolean {
@@ -155,8 +156,10 @@ function sentenceMood(text: string, endsWithQuestion: boolean): Mood {
   if (HYPOTHETICAL_RE.test(text) || hedged(text)) return 'hypothetical';
   if (endsWithQuestion && CONDITION_IN_QUESTION_RE.test(text)) return 'hypothetical';
   if (IMPERATIVE_START_RE.test(text)) return 'order';
-  // "I'm a nurse on 4 West, could I get Dragon?": the ask may follow an introduction.
-  if (text.split(/ [,:-] /).some((clause) => FIRST_PERSON_ASK_RE.test(clause))) return 'request';
+  // "I'm a nurse on 4 West, could I get Dragon?": the ask may follow an introduction, and its
+  // conjunction ("…, so could I have a license set up?").
+  if (text.split(/ [,:-] /).some((clause) => FIRST_PERSON_ASK_RE.test(clause.replace(CONJUNCTION_LEAD_RE, ''))))
+    return 'request';
   if (endsWithQuestion || QUESTION_START_RE.test(text)) return 'question';
   return 'statement';
 }
@@ -296,6 +299,15 @@ export function isEligibilityQuestion(s: Sentence | undefined): boolean {
 function eligibilityOf(s: Sentence): boolean {
   // "could her Dragon nursing license be sorted out?", "can Dragon be set up for …?": a polite ask.
   if (s.text.split(/ [,-] /).some((c) => PASSIVE_ASK_RE.test(c))) return true;
+  // "would it be possible for our two new charge nurses, A and B, to have Dragon set up?": asked of others.
+  if (/^would it be possible for (?!me\b|us\b)(?:\S+ ){1,12}to (?:have|get|be given)\b/.test(s.text)) return true;
+  // "are our two new night LPNs, A and B, able to get Dragon yet?", "is Sam allowed to have Dragon?"
+  if (
+    /^(?:is|are) (?!i\b|we\b|you\b|there\b)(?:\S+ ){1,12}(?:able|allowed|eligible) to (?:get|have|be given)\b/.test(
+      s.text,
+    )
+  )
+    return true;
   if (!ELIGIBILITY_RE.test(s.text)) return false;
   // "can my co-intern Priscilla get dragon too?": someone described, then named.
   if (/^(?:can|could|may) (?:my|our|his|her|their) \S+ \S+/.test(s.text) && / (?:get|have|be given)\b/.test(s.text))

@@ -533,6 +533,9 @@ const PERSON_STOP_STRICT = new Set([
 /** Nouns after a profession word that make it a license kind ("a physician license"), not a person. */
 const KIND_NOUNS = new Set(['license', 'licenses', 'seat', 'seats', 'one', 'version', 'edition', 'dragon', 'access']);
 
+/** How many people "both of them", "the three of us" stand for. */
+const COUNTS: Readonly<Record<string, number>> = { both: 2, two: 2, three: 3, four: 4 };
+
 /** Pronouns that point back to a person named earlier ("Dana starts Monday, please get her a license"). */
 const REFERRING = new Set(['him', 'her', 'them', 'his', 'their', 'she', 'he', 'they']);
 
@@ -540,7 +543,7 @@ const REFERRING = new Set(['him', 'her', 'them', 'his', 'their', 'she', 'he', 't
  * The person (or list) a pronoun at `at` points back to: the people named at the start of a clause
  * earlier in the message. With none, the target is blocked: the bot asks rather than guessing.
  */
-function referent(n: Normalized, at: number, pronoun = n.tokens[at]?.norm ?? ''): Reading {
+function referent(n: Normalized, at: number, pronoun = n.tokens[at]?.norm ?? '', count?: number): Reading {
   const plural = ['them', 'their', 'they', 'both', 'we', 'us'].includes(pronoun);
   const withMe = pronoun === 'we' || pronoun === 'us';
   const found: Found[] = [];
@@ -549,7 +552,9 @@ function referent(n: Normalized, at: number, pronoun = n.tokens[at]?.norm ?? '')
     const forWhom = plural && n.tokens[i - 1]?.norm === 'for';
     const t = n.tokens[i];
     if (t.kind !== 'word' && t.kind !== 'email') continue;
-    if (!atClauseStart(n, i) && !forWhom && !subjectPosition(n, i)) continue;
+    // "Both Thandiwe Mokoena and I have been asked …": a subject after "both" starts its clause too.
+    const afterBoth = ['both', 'all'].includes(n.tokens[i - 1]?.norm ?? '') && atClauseStart(n, i - 1);
+    if (!atClauseStart(n, i) && !afterBoth && !forWhom && !subjectPosition(n, i)) continue;
     const run = peopleAfter(n, i);
     if (run && run.start === i && run.end <= at && (withMe || !run.users.includes('me'))) {
       // "Dr. Bianchi retired. Dr. Mendoza transferred … reclaim both": each subject named before.
@@ -574,6 +579,8 @@ function referent(n: Normalized, at: number, pronoun = n.tokens[at]?.norm ?? '')
     return !plural && named.size === 1 && only ? only : 'blocked';
   }
   const users = [...new Set(found.flatMap((f) => f.users))];
+  // "for the three of us" when two are named: the bot asks who.
+  if (count !== undefined && count !== users.length) return 'blocked';
   return found.length === 1 ? found[0] : { users };
 }
 
@@ -693,14 +700,16 @@ function readAfter(n: Normalized, i: number, needFollower: boolean, strict = fal
   if (n.tokens[i] && REFERRING.has(n.tokens[i].norm)) return referent(n, i);
   // "reclaim both physician licenses": the people named before.
   if (n.tokens[i]?.norm === 'both' && !peopleAfter(n, i + 1)) return referent(n, i);
-  // "set all three of them up", "license both of them".
+  // "set all three of them up", "license both of them", "for the two of us" (the speaker and the
+  // people named with them).
+  const counted = n.tokens[i]?.norm === 'the' ? i + 1 : i;
   for (let k = i; k <= i + 3 && k < n.tokens.length; k++) {
     if (
       n.tokens[k].norm === 'of' &&
-      n.tokens[k + 1]?.norm === 'them' &&
-      ['all', 'both', 'each', 'two', 'three', 'four'].includes(n.tokens[i].norm)
+      (n.tokens[k + 1]?.norm === 'them' || n.tokens[k + 1]?.norm === 'us') &&
+      ['all', 'both', 'each', 'two', 'three', 'four'].includes(n.tokens[counted]?.norm ?? '')
     )
-      return referent(n, k + 1);
+      return referent(n, k + 1, undefined, COUNTS[n.tokens[counted].norm]);
   }
   if (startsNonPersonTarget(n, i)) return 'blocked';
   // "for a new nurse", "to my new resident": a person described but not named; the bot asks who.
@@ -726,11 +735,38 @@ function readAfter(n: Normalized, i: number, needFollower: boolean, strict = fal
   return run;
 }
 
+/** Job words of the people who write in for others ("Ward clerk for 2 North here."). */
+const INTRODUCING_JOBS = new Set([...DESCRIPTORS, 'clerk', 'lead', 'matron', 'sister', 'administrator', 'admin']);
+
+/**
+ * "Rota coordinator for Maternity here — …", "Ward clerk for 2 North writing.", "This is the
+ * education coordinator for Critical Care.": a short segment of its own, a job word, "for" and a
+ * place, ending in "here" (or "writing", "speaking") or opened by "this is" / "I am", introduces
+ * the speaker; the "for" says where they work, not who gets anything ("a license for Dana here"
+ * still names Dana).
+ */
+function inSelfIntroduction(n: Normalized, i: number): boolean {
+  const t = n.tokens;
+  let start = i;
+  while (start > 0 && !['.', '?', ';', '-', ':', ','].includes(t[start - 1].norm)) start--;
+  let end = i;
+  while (end < t.length && !['.', '?', ';', ',', '-'].includes(t[end].norm)) end++;
+  if (!INTRODUCING_JOBS.has(t[i - 1]?.norm ?? '') || end - start > 8) return false;
+  if (['here', 'writing', 'speaking'].includes(t[end - 1]?.norm ?? '') && i - start <= 3) return true;
+  // "This is the education coordinator for Critical Care.", "I am the ward clerk for 2 North."
+  const opening = t
+    .slice(start, i)
+    .map((x) => x.norm)
+    .join(' ');
+  return /^(?:this is|i am) (?:the |a |an |your )?(?:\S+ ){0,2}\S+$/.test(opening);
+}
+
 /** "for Dana", "from Dana", "to Dana". */
 function afterPreposition(n: Normalized, prep: string, strict = false): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
     if (n.tokens[i].norm !== prep) continue;
     if (prep === 'for' && i > 0 && NOT_BENEFICIARY_BEFORE_FOR.has(n.tokens[i - 1].norm)) continue;
+    if (prep === 'for' && inSelfIntroduction(n, i)) continue;
     // "is moving to our unit", "transferred to Mercy West": a place one goes to, not a recipient.
     if (prep === 'to' && !givenTo(n, i)) continue;
     const r = readAfter(n, i + 1, false, strict);
@@ -1002,6 +1038,16 @@ function wantedToHave(n: Normalized): Reading {
 }
 
 /** "can Dana get Dragon?", "could I have …", "can Lee be a Dragon admin?". */
+/** "Are our two new night LPNs, A and B, able to get Dragon yet?", "is Sam allowed to have it?" */
+function ableSubject(n: Normalized): Reading {
+  if (!['is', 'are'].includes(n.tokens[0]?.norm ?? '')) return undefined;
+  const run = peopleAfter(n, 1);
+  if (!run || run.start !== 1 || run.users.includes('me')) return undefined;
+  const follow = n.tokens[run.end]?.norm === ',' ? run.end + 1 : run.end;
+  const [able, to] = [n.tokens[follow]?.norm, n.tokens[follow + 1]?.norm];
+  return ['able', 'allowed', 'eligible'].includes(able ?? '') && to === 'to' ? run : undefined;
+}
+
 function modalSubject(n: Normalized): Reading {
   for (let i = 0; i < n.tokens.length; i++) {
     if (!['can', 'could', 'may', 'should', 'will', 'would'].includes(n.tokens[i].norm)) continue;
@@ -1460,6 +1506,7 @@ const ORDER: Record<TargetMode, ((n: Normalized) => Reading)[]> = {
     (n) => afterPreposition(n, 'to'),
     (n) => subjectOf(n),
     modalSubject,
+    ableSubject,
     possessive,
     telegraphicNames,
     self,
