@@ -1,8 +1,33 @@
 /** Keyed JSON records (partner of record, grants, set-up's groups…), by (kind, key), typed by kind. */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { fromJson, nowIso, toJson, type StoreClock } from './codec';
 import type { Database } from './schema';
-import type { RecordKind, RecordStore, StoredRecord } from './types';
+import type { RecordClaim, RecordKind, RecordStore, StoredRecord } from './types';
+
+/**
+ * Inserts the record unless one of its kind and key exists: true when this call wrote it. On
+ * PostgreSQL a second instance's insert waits for the first one's transaction and then does
+ * nothing, so exactly one claim of a key wins, however many instances try.
+ */
+export async function insertRecordIfAbsent(
+  db: Kysely<Database> | Transaction<Database>,
+  clock: StoreClock,
+  claim: RecordClaim,
+): Promise<boolean> {
+  const row = await db
+    .insertInto('records')
+    .values({
+      kind: claim.kind.name,
+      key: claim.key,
+      value: toJson(claim.value),
+      actor_id: claim.actorId,
+      updated_at: nowIso(clock),
+    })
+    .onConflict((oc) => oc.columns(['kind', 'key']).doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  return row !== undefined;
+}
 
 export class SqlRecordStore implements RecordStore {
   constructor(
@@ -21,6 +46,10 @@ export class SqlRecordStore implements RecordStore {
           .doUpdateSet({ value: row.value, actor_id: row.actor_id, updated_at: row.updated_at }),
       )
       .execute();
+  }
+
+  claim<T extends object>(kind: RecordKind<T>, key: string, value: T, actorId: string): Promise<boolean> {
+    return insertRecordIfAbsent(this.db, this.clock, { kind, key, value, actorId });
   }
 
   async get<T extends object>(kind: RecordKind<T>, key: string): Promise<StoredRecord<T> | undefined> {
