@@ -34,6 +34,12 @@ export function answerBy(start: Date, answerDays: number): string {
   return new Date(start.getTime() + Math.max(1, answerDays) * DAY_MS).toISOString();
 }
 
+/** When the owners are reminded: half-way between the start and the deadline. */
+export function reminderAt(start: Date, deadline: string): string {
+  const end = Date.parse(deadline);
+  return new Date(start.getTime() + Math.floor((end - start.getTime()) / 2)).toISOString();
+}
+
 /**
  * The people a review leads to removing: the ones the reviewer did not keep once it was submitted
  * (left out, so `skipped`); everyone not reviewed when it expired, but only when silence removes;

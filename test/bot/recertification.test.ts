@@ -166,9 +166,16 @@ describe('a review nobody answers', () => {
       await h.settle();
       const [review] = await reviewsFor(h, 'nina');
       const mark = h.connector.lastSeq();
-      clock.advance(14 * DAY + 60_000);
+      // Half-way, Nina gets the card again with a line saying when it is due; once.
+      clock.advance(7 * DAY + 60_000);
       await h.settle();
       await h.settle();
+      expect(count(h.as('nina').texts(mark), /Reminder: Review of .* is due by Dec 21, 2026/)).toBe(1);
+      expect(buttons(h.as('nina').lastCard().card)).toContain('Submit review');
+      clock.advance(7 * DAY);
+      await h.settle();
+      await h.settle();
+      expect(count(h.as('nina').texts(mark), /Reminder: Review of/)).toBe(1);
       const after = await h.desk.store.requests.get(review.id);
       expect(after?.state).toBe('expired');
       const told = h.as('leo').texts(mark);
@@ -179,7 +186,7 @@ describe('a review nobody answers', () => {
         ),
       ).toBe(1);
       expect(count(h.as('nina').texts(mark), /closed at its deadline without your answer/)).toBe(1);
-      expect(await auditActions(h, review.id)).toEqual(['recertify.start', 'recertify.expire']);
+      expect(await auditActions(h, review.id)).toEqual(['recertify.start', 'request.remind', 'recertify.expire']);
       expect(await removals(h)).toEqual([]);
       expect((await licenseState(h, 'maria'))?.state).toBe('Active');
       // Submitting the old card now changes nothing.
@@ -294,6 +301,8 @@ describe('on PostgreSQL with two instances', () => {
       for (let i = 0; i < 3; i++) await Promise.all([a.settle(), b.settle()]);
       const nursing = reviews.find((r) => r.subject === 'nursing')!;
       expect(count(await auditActions(a, nursing.id), /^recertify\.expire$/)).toBe(1);
+      expect(count(await auditActions(a, nursing.id), /^request\.remind$/)).toBe(1);
+      expect(count(a.as('nina').texts(mark), /Reminder: Review of/)).toBe(1);
       expect(count(a.as('leo').texts(mark), new RegExp(`request #${nursing.id}.*closed without an answer`))).toBe(1);
       expect((await removals(a)).filter((r) => r.subject === 'nursing')).toHaveLength(1);
       expect(b.connector.lastSeq()).toBe(0);

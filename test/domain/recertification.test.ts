@@ -1,5 +1,5 @@
 /** When a round of license reviews is due, when it must be answered, and who it leads to removing. */
-import { answerBy, dueRound, lastRound, removalsOf } from '../../src/domain/recertification';
+import { answerBy, dueRound, lastRound, reminderAt, removalsOf } from '../../src/domain/recertification';
 import type { RequestState, TargetStatus } from '../../src/domain/request';
 
 const DAY = 24 * 3_600_000;
@@ -45,6 +45,15 @@ describe('answerBy', () => {
     [0, '2026-12-08T09:00:00.000Z'],
   ])('%s days → %s', (days, expected) => {
     expect(answerBy(now, days)).toBe(expected);
+  });
+});
+
+describe('reminderAt', () => {
+  test.each([
+    ['2026-12-21T09:00:00.000Z', '2026-12-14T09:00:00.000Z'],
+    ['2026-12-08T09:00:00.000Z', '2026-12-07T21:00:00.000Z'],
+  ])('deadline %s → reminded %s', (deadline, expected) => {
+    expect(reminderAt(now, deadline)).toBe(expected);
   });
 });
 

@@ -15,7 +15,7 @@
 import { formatTime } from '../../cards/text';
 import { LICENSE_INFO, LICENSE_KINDS, type LicenseKind } from '../../domain/catalog';
 import { joinNames } from '../../domain/people';
-import { answerBy, dueRound, lastRound, removalsOf } from '../../domain/recertification';
+import { answerBy, dueRound, lastRound, reminderAt, removalsOf } from '../../domain/recertification';
 import type { DeskRequest, RequestTarget } from '../../domain/request';
 import { recordKind, type NewRequest, type OutboxItem, type Timer } from '../../store/types';
 import { readApprovers, readFallbackApprovers, type ApproverSource } from '../approvers';
@@ -29,6 +29,7 @@ import type { ServiceDeps } from '../types';
 
 export const RECERTIFY_EXPIRE = 'recertify.expire';
 export const RECERTIFY_REMOVE = 'recertify.remove';
+export const RECERTIFY_REMIND = 'recertify.remind';
 
 type Review = DeskRequest<'license.recertify'>;
 
@@ -77,6 +78,7 @@ export class Recertification implements Capability<'license.recertify'> {
     worker.onPass(() => this.startDue());
     worker.onTimer(RECERTIFY_EXPIRE, (t) => this.expire(t));
     worker.onTimer(RECERTIFY_REMOVE, (t) => this.removeSilent(t));
+    worker.onTimer(RECERTIFY_REMIND, (t) => this.remind(t));
   }
 
   /** Starts the rounds that are due (at most one look a minute per instance). */
@@ -173,7 +175,13 @@ export class Recertification implements Capability<'license.recertify'> {
       ],
       (id) => {
         cards = n.submitted({ ...draft, id, approvers });
-        return { ...n.with(cards), schedule: [{ kind: RECERTIFY_EXPIRE, dueAt: deadline, requestId: id }] };
+        return {
+          ...n.with(cards),
+          schedule: [
+            { kind: RECERTIFY_REMIND, dueAt: reminderAt(now, deadline), requestId: id },
+            { kind: RECERTIFY_EXPIRE, dueAt: deadline, requestId: id },
+          ],
+        };
       },
     );
     if (created) n.sendSoon(cards);
@@ -229,6 +237,41 @@ export class Recertification implements Capability<'license.recertify'> {
       }
     }
     throw new Error(`review #${t.requestId} kept changing while it expired; it runs again`);
+  }
+
+  /**
+   * Half-way to the deadline, the owners who have not answered get the card again with a line
+   * saying when it is due: recorded in the review's trail and queued in one compare-and-swap.
+   */
+  private async remind(t: Timer): Promise<void> {
+    if (t.requestId === undefined) return;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const req = await this.review(t.requestId);
+      if (req?.state !== 'pending' || req.payload.approval?.reminded) return;
+      const now = this.deps.clock.now().toISOString();
+      const lead = `Reminder: ${this.title(req)} (request #${req.id}) is due by ${formatTime(req.payload.answerBy)}. Untick anyone who no longer needs the license, then Submit review.`;
+      const items: OutboxItem[] = req.approvers.map((a) => ({
+        key: `approval:${req.id}:${a.approverId}:recertify-reminder`,
+        kind: 'approval-card',
+        recipientId: a.approverId,
+        requestId: req.id,
+        payload: { lead },
+      }));
+      const payload = { ...req.payload, approval: { ...req.payload.approval, reminded: now } };
+      const next = await this.deps.store.requests.update(
+        req.id,
+        req.version,
+        { payload, ...this.engine.notifications.with(items) },
+        auditEntry(SYSTEM_ACTOR, 'request.remind', this.deps.config.tenantId, {
+          approvers: req.approvers.map((a) => a.approverId),
+        }),
+      );
+      if (next) {
+        this.engine.notifications.sendSoon(items);
+        return;
+      }
+    }
+    throw new Error(`review #${t.requestId} kept changing while its reminder ran; it runs again`);
   }
 
   /** After an unanswered review, with RECERTIFY_REMOVE_ON_SILENCE: the people not reviewed are removed. */
