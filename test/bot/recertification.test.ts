@@ -211,8 +211,12 @@ describe('a review nobody answers', () => {
       await h.as('omar').say('hi');
       await h.as('leo').say('hi');
       await h.settle();
-      const [review] = await reviewsFor(h, 'omar');
-      expect(review.subject).toBe('physician');
+      // Omar, who owns the physician group, is away (automatic replies on): the review goes to the
+      // License Administrators instead, and its card says why.
+      expect(await reviewsFor(h, 'omar')).toEqual([]);
+      const [review] = (await reviewsFor(h, 'leo')).filter((r) => r.subject === 'physician');
+      expect(review.payload.approval?.bypassed?.map((b) => b.name)).toEqual(['Dr. Omar Haddad']);
+      expect(cardText(h.as('leo').lastCard().card)).toMatch(/Not sent to.*Omar Haddad/s);
       const mark = h.connector.lastSeq();
       clock.advance(14 * DAY + 60_000);
       await h.settle();

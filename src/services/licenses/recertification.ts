@@ -131,7 +131,11 @@ export class Recertification implements Capability<'license.recertify'> {
       createdAt: startedAt,
       updatedAt: startedAt,
     };
-    const approvers = targets.length ? await this.approvers(draft) : [];
+    // Routed as any request sent for approval: delegates stand in, away owners are skipped.
+    const route = targets.length ? await this.engine.route(draft, await this.approvers(draft)) : undefined;
+    const approvers = route?.approvers ?? [];
+    if (route?.bypassed.length) draft.payload.approval = { bypassed: route.bypassed };
+    if (route?.covering.length) draft.payload.approval = { ...draft.payload.approval, covering: route.covering };
     if (!targets.length || !approvers.length) {
       const skipped = !targets.length ? 'the group has no members' : 'nobody may review the group';
       if (
