@@ -3,6 +3,7 @@
  * smoke test runs it at tiny counts). Each section runs inside a guard: a section that crashes is
  * recorded as `{ error }` and the run goes on, so one broken part never hides the others' figures.
  */
+import { measureParser, type ParserResult } from './parser';
 import os from 'node:os';
 import { checkBudget, type BudgetLine, type Measured } from './budget';
 import { measureBulk, type BulkResult } from './bulk';
@@ -25,6 +26,8 @@ export interface BenchOptions {
   latency: LatencyOptions;
   growth: GrowthOptions & { postgres: boolean };
   memory: { conversations: number; settleMs: number; echoFloor: boolean };
+  /** Passes over the development and evaluation sets for the parser's timing (default 5). */
+  parserRounds?: number;
   /** Progress lines (stderr in the CLI). */
   log?: (line: string) => void;
 }
@@ -90,6 +93,8 @@ export interface BenchResults {
   latency: Measured<LatencyResult>;
   growth: { sqlite: Measured<GrowthEngineResult>; postgres: Measured<GrowthEngineResult> };
   memory: Measured<MemoryResult>;
+  /** The language layer alone: time per message over the development and evaluation sets. */
+  parser: Measured<ParserResult>;
   /** The bare echo bot under the same 1,000 turns: the floor for the memory figure. */
   memoryFloor: Measured<MemoryResult>;
   budget: BudgetLine[];
@@ -161,6 +166,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
       )
     : { error: 'skipped' };
   closeAgent();
+  const parser = await guarded('parser', log, () => Promise.resolve(measureParser({ rounds: opts.parserRounds ?? 5 })));
 
   const { log: _log, ...options } = opts;
   const cpus = os.cpus();
@@ -183,7 +189,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResults> {
     latency,
     growth: { sqlite, postgres },
     memory,
+    parser,
     memoryFloor,
-    budget: checkBudget({ turns, clicks, bulk, latency, growth: { sqlite, postgres }, memory }),
+    budget: checkBudget({ turns, clicks, bulk, latency, growth: { sqlite, postgres }, memory, parser }),
   };
 }

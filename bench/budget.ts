@@ -8,6 +8,7 @@ import type { ClicksResult } from './clicks';
 import type { GrowthEngineResult } from './growth';
 import { ANSWER_STEPS, LATENCY_STEP_LABELS, type LatencyResult, type LatencyStep } from './latency';
 import type { MemoryResult } from './memory';
+import type { ParserResult } from './parser';
 import type { TurnsResult } from './turns';
 
 export type Measured<T> = T | { error: string };
@@ -19,6 +20,8 @@ export interface BudgetInput {
   latency: Measured<LatencyResult>;
   growth: { sqlite: Measured<GrowthEngineResult>; postgres: Measured<GrowthEngineResult> };
   memory: Measured<MemoryResult>;
+  /** Absent in runs from before the parser was measured. */
+  parser?: Measured<ParserResult>;
 }
 
 export interface BudgetLine {
@@ -195,6 +198,20 @@ export function checkBudget(r: BudgetInput): BudgetLine[] {
       why(m, (x) => (x.errors ? `${x.errors} turns failed: ${x.firstError ?? ''}` : undefined)),
     ),
   );
+  if (r.parser) {
+    const p = r.parser;
+    lines.push(
+      line(
+        'parser.p99',
+        'parser p99 < 1 ms (per message, development + evaluation sets)',
+        from(p, (x) => x.p99),
+        '<',
+        1,
+        'ms',
+        why(p),
+      ),
+    );
+  }
   return lines;
 }
 

@@ -117,6 +117,12 @@ export function formatReport(r: BenchResults): string {
       },
     ),
   );
+  if (r.parser)
+    out.push(
+      ...section(`7. Parser: understand() per message over the development and evaluation sets`, r.parser, (p) => [
+        `  ${p.messages} messages × ${p.rounds} rounds: p50 ${f(p.p50, 3)} ms, p99 ${f(p.p99, 3)} ms, max ${f(p.max, 3)} ms`,
+      ]),
+    );
 
   out.push('', 'Budget');
   for (const b of r.budget) {

@@ -117,7 +117,7 @@ function modulesAtStart(env: Record<string, string> = {}, stop = true): { files:
 
 const OPEN_TELEMETRY = /node_modules\/(@opentelemetry|@azure\/monitor-opentelemetry[^/]*)\//;
 
-test('at start Dragon Desk loads no LLM stack, no teams-ai index, no pg without DATABASE_URL, no card renderer, no Recognizers-Text, no OpenTelemetry', () => {
+test('at start Dragon Desk loads no LLM stack, no teams-ai index, no pg without DATABASE_URL, no card renderer, no Recognizers-Text, no OpenTelemetry, no date parser', () => {
   const out = modulesAtStart();
   const files = out.files;
   const loaded = (re: RegExp) => files.filter((f) => re.test(f));
@@ -130,6 +130,8 @@ test('at start Dragon Desk loads no LLM stack, no teams-ai index, no pg without 
   ).toEqual([]);
   expect(loaded(/\/dist\/src\/bot\/llm\.js$/)).toEqual([]);
   expect(loaded(/node_modules\/(openai|gpt-tokenizer|pg|adaptivecards)\//)).toEqual([]);
+  // chrono-node reads "until Friday"; src/language/until.ts loads it on the first such message.
+  expect(loaded(/node_modules\/chrono-node\//)).toEqual([]);
   // Recognizers-Text: stand-ins in require's cache, the real bundles never evaluated.
   expect(out.loadedOnUse).toEqual([]);
   // Telemetry is off without APPLICATIONINSIGHTS_CONNECTION_STRING, and none of it is loaded.

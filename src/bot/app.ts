@@ -33,6 +33,7 @@ import type { Store } from '../store/types';
 import type { Telemetry, TurnInfo } from '../telemetry';
 import { toActivity } from './activities';
 import { checkInbound, fromTenant, uploadUrlProblem } from './inbound';
+import { GATE_ACTIONS, gateReplies } from './gateReplies';
 import { GrammarPlanner, INTENT_ACTIONS } from './planner';
 import type { TurnGate } from './turnGate';
 
@@ -192,32 +193,49 @@ export function createBot(opts: BotOptions): Bot {
     await respond(ctx, await desk.welcome(actorOf(ctx)));
   });
 
+  /** Answers a message: greets a first contact, then sends what `answerOf` works out. */
+  const answerTurn = async (
+    ctx: TurnContext,
+    state: TurnState,
+    name: string,
+    answerOf: (actor: Actor) => Promise<Reply[]>,
+  ): Promise<void> => {
+    try {
+      const actor = actorOf(ctx);
+      // The answer is worked out before the greeting, though sent after it: a request for oneself
+      // has just read the person's record, and the greeting takes the name from it (no second read).
+      const answer = await answerOf(actor);
+      if (!(state.temp as TempState).firstContact) {
+        await respond(ctx, answer);
+        return;
+      }
+      const replies = [...(await desk.pendingApprovalsOnArrival(actor)), ...answer];
+      // The help card opens with its own "Hi <name>", so a first "help" (or "hi") is greeted once.
+      if (name === 'help') await respond(ctx, replies);
+      else
+        await respond(
+          ctx,
+          withGreeting(
+            `Hi ${await desk.greetingName(actor)}, I'm Dragon Desk. I can get you Dragon Copilot licenses, handle the Dragon Administrator role and partner administration. Say "help" any time.`,
+            replies,
+          ),
+        );
+    } catch (err) {
+      await failed(ctx, err);
+    }
+  };
+
   // Messages go through the planner; each intent is one action.
   for (const name of INTENT_ACTIONS) {
     app.ai.action<Record<string, unknown>>(name, async (ctx, state, params) => {
-      try {
-        const actor = actorOf(ctx);
-        // The answer is worked out before the greeting, though sent after it: a request for oneself
-        // has just read the person's record, and the greeting takes the name from it (no second read).
-        const answer = await desk.handle(actor, { ...(params ?? {}), intent: name });
-        if (!(state.temp as TempState).firstContact) {
-          await respond(ctx, answer);
-          return '';
-        }
-        const replies = [...(await desk.pendingApprovalsOnArrival(actor)), ...answer];
-        // The help card opens with its own "Hi <name>", so a first "help" (or "hi") is greeted once.
-        if (name === 'help') await respond(ctx, replies);
-        else
-          await respond(
-            ctx,
-            withGreeting(
-              `Hi ${await desk.greetingName(actor)}, I'm Dragon Desk. I can get you Dragon Copilot licenses, handle the Dragon Administrator role and partner administration. Say "help" any time.`,
-              replies,
-            ),
-          );
-      } catch (err) {
-        await failed(ctx, err);
-      }
+      await answerTurn(ctx, state, name, (actor) => desk.handle(actor, { ...(params ?? {}), intent: name }));
+      return '';
+    });
+  }
+  // What the safety gate says instead of proposing a change (src/language/gate.ts).
+  for (const name of GATE_ACTIONS) {
+    app.ai.action<Record<string, unknown>>(name, async (ctx, state, params) => {
+      await answerTurn(ctx, state, name, () => Promise.resolve(gateReplies(name, params ?? {})));
       return '';
     });
   }

@@ -8,7 +8,8 @@ import type { TurnContext } from 'botbuilder';
 import type { AI } from '@microsoft/teams-ai/lib/AI';
 import type { Plan, Planner, PredictedDoCommand } from '@microsoft/teams-ai/lib/planners/Planner';
 import type { TurnState } from '@microsoft/teams-ai/lib/TurnState';
-import { INTENTS, parse, type Intent } from '../language';
+import { INTENTS, understand, type Intent } from '../language';
+import type { GateAction } from './gateReplies';
 
 /** The action names registered with app.ai.action: the intents of src/language, one list. */
 export const INTENT_ACTIONS: readonly Intent[] = INTENTS;
@@ -19,8 +20,24 @@ export class GrammarPlanner<TState extends TurnState = TurnState> implements Pla
 
   async beginTask(context: TurnContext, state: TState, ai: AI<TState>): Promise<Plan> {
     const input = String(state.temp.input ?? context.activity.text ?? '');
-    const { intent, ...entities } = parse(input) as { intent: string } & Record<string, unknown>;
-    if (intent === 'unknown' && !entities.error && this.fallback) {
+    const { result, decision } = understand(input);
+    const { intent, ...entities } = result as { intent: string } & Record<string, unknown>;
+    // The safety gate: a change is proposed only when it is asked for, affirmatively, for named
+    // people. Anything else is answered, or offered as a choice, and never reaches a draft.
+    const gate = (action: GateAction, parameters: Record<string, unknown> = {}): Plan => ({
+      type: 'plan',
+      commands: [{ type: 'DO', action, parameters } as PredictedDoCommand],
+    });
+    if (decision.action === 'choose')
+      return gate('gate.choose', { prompt: decision.prompt, options: decision.options });
+    if (decision.action === 'answer') {
+      if (decision.reason === 'who') return gate('gate.who', { intent });
+      if (decision.reason === 'rules') return gate('gate.rules');
+      if (decision.reason === 'retracted' || decision.reason === 'not-asked') return gate('gate.nothing');
+    }
+    // Only what the grammar could not read at all goes to the language model: never text it
+    // turned down (rule-changing, forbidden or retracted), which a model might read as an order.
+    if (decision.action === 'answer' && decision.reason === 'not-understood' && !entities.error && this.fallback) {
       try {
         const plan = await this.fallback.beginTask(context, state, ai);
         const allowed = plan.commands.filter(

@@ -35,11 +35,13 @@ const SECTIONS: Section[] = [
   },
   {
     heading: '📊 Status questions',
-    about: 'Follow your requests and their audit trail, see what is waiting for your approval, and check seats.',
+    about:
+      'Follow your requests and their audit trail, see what is waiting for your approval (or hand it to someone while you are away), and check seats.',
     examples: [
       { text: 'How many seats are left?' },
       { text: 'My requests' },
       { text: 'What is waiting for me?' },
+      { text: 'Send my approvals to Omar Haddad until Friday' },
       { text: 'Does Dana Smith have a Dragon license?', adminOnly: true },
       { text: 'Who has a nursing license?', adminOnly: true },
       { text: 'Show the audit for request 42' },

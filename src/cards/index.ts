@@ -5,6 +5,7 @@
 export { requestCard, requestView, STATUS as REQUEST_STATUS } from './requestCard';
 export { choosePersonCard, candidateTitle } from './choosePersonCard';
 export { chooseLicenseCard } from './chooseLicenseCard';
+export { chooseReadingCard, type ReadingOption } from './chooseReadingCard';
 export { helpCard, HELP_EXAMPLES } from './helpCard';
 export { seatsCard } from './seatsCard';
 export { listCard, type ListAction, type ListCardOptions } from './listCard';

@@ -15,7 +15,16 @@ import { compilePathTemplate } from './pathTemplate';
 import type { AdaptiveCard, CardElement } from './types';
 
 export type TemplateName =
-  'request' | 'choose-person' | 'choose-license' | 'help' | 'seats' | 'list' | 'notice' | 'gdap-offer' | 'confirm-step';
+  | 'request'
+  | 'choose-person'
+  | 'choose-license'
+  | 'choose-reading'
+  | 'help'
+  | 'seats'
+  | 'list'
+  | 'notice'
+  | 'gdap-offer'
+  | 'confirm-step';
 
 /** The `cards/` folder at the project root (read from there by src/ and dist/src/ alike). */
 export function cardsDir(): string {

@@ -89,17 +89,22 @@ async function parseCommand(args: string[], io: Io): Promise<number> {
   return EXIT_OK;
 }
 
-async function doctorCommand(args: string[], io: Io): Promise<number> {
-  const unknown = args.find((a) => a !== '--json');
-  if (unknown) return usageError(io, `doctor takes no ${unknown.startsWith('-') ? `option ${unknown}` : 'arguments'}`);
-  let config: Config;
+/** The configuration, or undefined after saying on stderr what is missing or invalid. */
+function configOrSay(io: Io): Config | undefined {
   try {
-    config = loadConfig(io.env ?? process.env);
+    return loadConfig(io.env ?? process.env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     io.stderr.write(`${err.message}\n`);
-    return EXIT_FAILED;
+    return undefined;
   }
+}
+
+async function doctorCommand(args: string[], io: Io): Promise<number> {
+  const unknown = args.find((a) => a !== '--json');
+  if (unknown) return usageError(io, `doctor takes no ${unknown.startsWith('-') ? `option ${unknown}` : 'arguments'}`);
+  const config = configOrSay(io);
+  if (!config) return EXIT_FAILED;
   // Loaded only for this command: `parse` must stay quick and light.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const doctor = require('../doctor') as typeof import('../doctor');
@@ -134,14 +139,8 @@ async function devTenantCommand(args: string[], io: Io): Promise<number> {
 
 async function auditCommand(args: string[], io: Io): Promise<number> {
   if (args.length !== 1 || args[0] !== 'verify') return usageError(io, 'audit takes one subcommand: verify');
-  let config: Config;
-  try {
-    config = loadConfig(io.env ?? process.env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    io.stderr.write(`${err.message}\n`);
-    return EXIT_FAILED;
-  }
+  const config = configOrSay(io);
+  if (!config) return EXIT_FAILED;
   // Loaded only for this command, like the doctor.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { verifyAuditTrail } = require('../store/auditVerify') as typeof import('../store/auditVerify');

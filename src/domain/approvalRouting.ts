@@ -89,6 +89,8 @@ export interface Route {
   approvers: RequestApprover[];
   bypassed: Bypassed[];
   covering: Covering[];
+  /** The fallback approvers have it already (standing in for approvers who are away): nobody to escalate to. */
+  standIn?: true;
 }
 
 /**
@@ -147,6 +149,7 @@ export function routeApprovers(f: RoutingFacts): Route {
       approvers: standIns.map((s) => ({ ...s, reason: `${s.reason}, standing in while the approvers are away` })),
       bypassed,
       covering,
+      standIn: true,
     };
   }
   return { approvers: routed, bypassed, covering };

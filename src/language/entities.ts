@@ -9,8 +9,13 @@ import {
   AMBIGUOUS_SELF,
   AMBIGUOUS_SELF_PHRASES,
   CAPITALISED_NAMES,
+  COMMON_WORDS,
   CREDENTIALS,
+  DESCRIPTORS,
   ENTRA_ROLE_PHRASES,
+  EVERYDAY_WORDS,
+  FUNCTION_WORDS,
+  GIVEN_NAME_WORDS,
   HARD_PERSON_STOP,
   HONORIFICS,
   LIST_SEPARATORS,
@@ -21,6 +26,7 @@ import {
   PHYSICIAN_SELF,
   REASON_WORDS,
   SELF_WORDS,
+  VERBS,
 } from './lexicon';
 import { normalize, rawOf, tokenRange, type Normalized, type Token } from './normalize';
 import { partnerIdFrom, type PartnerIdReading } from './partnerIds';
@@ -62,7 +68,34 @@ function isPersonWord(t: Token): boolean {
   const capitalisedMidSentence = !t.first && /^\p{Lu}\p{Ll}/u.test(t.raw);
   if (capitalisedMidSentence && (CAPITALISED_NAMES.has(t.norm) || !HARD_PERSON_STOP.has(t.norm)))
     return !CREDENTIALS.has(t.norm);
-  return !PERSON_STOP.has(t.norm) && !CREDENTIALS.has(t.norm);
+  // "Lou Grant", "Kelly Cross": a capitalised verb is a surname, never a name on its own (below).
+  if (capitalisedMidSentence && VERBS.has(t.norm) && !FUNCTION_WORDS.has(t.norm)) return true;
+  return !PERSON_STOP.has(t.norm) && !CREDENTIALS.has(t.norm) && !EVERYDAY_WORDS.has(t.norm);
+}
+
+/**
+ * A capitalised everyday word ("Ready", "West", "Pool") is a name only next to a word that is not
+ * an everyday word ("Kelly Ward"): a name made only of everyday words is not read as a person.
+ */
+function plausibleName(toks: readonly Token[], afterHonorific: boolean): boolean {
+  if (toks[0].kind === 'word' && VERBS.has(toks[0].norm) && !CAPITALISED_NAMES.has(toks[0].norm)) return false;
+  if (afterHonorific) return true;
+  return toks.some((t) => t.kind === 'email' || !weakNameWord(t));
+}
+
+/**
+ * A word that can be part of a name but is not one on its own: an everyday word ("Ready", "West"),
+ * a capitalised verb ("Grant"), a particle ("van"), or one of the most common English words typed
+ * in lower case ("message", "cleared") unless it is also a given name ("ivy", "grace").
+ */
+function weakNameWord(t: Token): boolean {
+  if (EVERYDAY_WORDS.has(t.norm) || NAME_PARTICLES.has(t.norm) || VERBS.has(t.norm)) return true;
+  // "double-check", "follow-up": a compound of common words typed in lower case is no name.
+  if (t.norm.includes('-') && !/^\p{Lu}/u.test(t.raw))
+    return t.norm.split('-').every((p) => weakNameWord({ ...t, norm: p, raw: p }));
+  if (!COMMON_WORDS.has(t.norm) || GIVEN_NAME_WORDS.has(t.norm)) return false;
+  // Capitalised in mid-sentence, a common word is a surname only beside a real name ("Kelly Ward").
+  return true;
 }
 
 function isSeparator(t: Token): boolean {
@@ -83,10 +116,65 @@ function isCredentialAfterName(tokens: readonly Token[], i: number): boolean {
   return (isPersonWord(prev) && !SELF_WORDS.has(prev.norm)) || (prev.norm === ',' && !!before && isPersonWord(before));
 }
 
+/**
+ * Part of a short aside in brackets written right after a name: its e-mail, a credential, a shift
+ * or a department ("Dana Reyes (dana@contoso.com)", "Kelly (RN) + Jo (LPN)", "Aisha Al-Farsi
+ * (nights)", "François Lefèvre (Cardiology)"). The aside belongs to the person before it.
+ */
+export function isAside(tokens: readonly Token[], i: number): boolean {
+  for (let open = i; open >= 0 && i - open <= 4; open--) {
+    const t = tokens[open];
+    if (t.norm === ')' && open !== i) return false;
+    if (t.norm !== '(') continue;
+    if (open === 0 || tokens[open - 1].kind !== 'word') return false;
+    for (let close = open + 1; close < tokens.length && close - open <= 4; close++) {
+      if (tokens[close].norm !== ')') continue;
+      if (close < i || close === open + 1) return false;
+      // One e-mail, or up to three words.
+      const body = tokens.slice(open + 1, close);
+      if (body.length === 1 && body[0].kind === 'email') return true;
+      return body.every((b) => b.kind === 'word' && !b.norm.includes(' '));
+    }
+    return false;
+  }
+  return false;
+}
+
 function inRun(tokens: readonly Token[], i: number): boolean {
   const t = tokens[i];
-  return isPersonWord(t) || isSeparator(t) || isHonorific(tokens, i) || isCredentialAfterName(tokens, i);
+  return (
+    isPersonWord(t) ||
+    isSeparator(t) ||
+    isHonorific(tokens, i) ||
+    isCredentialAfterName(tokens, i) ||
+    isAside(tokens, i)
+  );
 }
+
+/** Particles inside a surname ("Mary Ann de la Cruz", "Ludwig van Dijk"): not counted as name words. */
+const NAME_PARTICLES = new Set([
+  'de',
+  'la',
+  'del',
+  'della',
+  'der',
+  'den',
+  'van',
+  'von',
+  'da',
+  'di',
+  'du',
+  'le',
+  'bin',
+  'ibn',
+  'al',
+  'el',
+  'ten',
+  'ter',
+  'dos',
+  'das',
+  'st',
+]);
 
 export interface PeopleRun {
   users: string[];
@@ -103,11 +191,21 @@ export interface PeopleRun {
 export function peopleIn(n: Normalized, start: number, end: number): string[] | undefined {
   const users: string[] = [];
   let item: number[] = [];
+  // More than one item: the words are read as a list of names.
+  const inList = n.tokens.slice(start, end).some((t) => isSeparator(t));
   const flush = (): boolean => {
+    // "Dana Reyes (dana.reyes@contoso.com)": one person, known by the e-mail.
+    const email = item.find((k) => n.tokens[k].kind === 'email' && isAside(n.tokens, k));
     const kept = item
       .filter((k) => !HONORIFICS.has(n.tokens[k].norm) || !isHonorific(n.tokens, k))
-      .filter((k) => !isCredentialAfterName(n.tokens, k));
+      .filter((k) => !isCredentialAfterName(n.tokens, k))
+      .filter((k) => !isAside(n.tokens, k));
+    const honorific = item.some((k) => HONORIFICS.has(n.tokens[k].norm) && isHonorific(n.tokens, k));
     item = [];
+    if (email !== undefined) {
+      users.push(n.tokens[email].raw);
+      return true;
+    }
     if (kept.length === 0) return true;
     const toks = kept.map((k) => n.tokens[k]);
     if (toks.some((t) => SELF_WORDS.has(t.norm))) {
@@ -120,7 +218,28 @@ export function peopleIn(n: Normalized, start: number, end: number): string[] | 
       users.push(toks[0].raw);
       return true;
     }
-    if (toks.length > 4 || toks.some((t) => !isPersonWord(t))) return false;
+    if (toks.filter((t) => !NAME_PARTICLES.has(t.norm)).length > 4 || toks.some((t) => !isPersonWord(t))) return false;
+    // In a list ("me, Precious and Tomasz") a capitalised common word stands for a name.
+    const listed =
+      inList &&
+      toks.length === 1 &&
+      /^\p{Lu}\p{Ll}/u.test(toks[0].raw) &&
+      !EVERYDAY_WORDS.has(toks[0].norm) &&
+      !VERBS.has(toks[0].norm);
+    // "Somehow Priya Nair has …", "FYI Gwen Adeyemi gave notice": a word before the name is not part of it.
+    while (
+      toks.length > 1 &&
+      (toks[0].first || /^\p{Lu}{2,}$/u.test(toks[0].raw)) &&
+      weakNameWord(toks[0]) &&
+      !GIVEN_NAME_WORDS.has(toks[0].norm)
+    ) {
+      toks.shift();
+      kept.shift();
+    }
+    if (!listed && !plausibleName(toks, honorific)) return false;
+    // "St. Mary's", "St Luke's": a hospital, not a person.
+    if (toks[0].norm === 'st' && toks.length > 1) return false;
+    if (NAME_PARTICLES.has(toks[0].norm) && toks.length === 1) return false;
     // Contiguous tokens only: a name is never split by something we skipped.
     for (let k = 1; k < kept.length; k++) if (kept[k] !== kept[k - 1] + 1) return false;
     users.push(nameCase(rawOf(n, kept[0], kept[kept.length - 1] + 1)));
@@ -156,17 +275,53 @@ function trimRun(n: Normalized, start: number, end: number): [number, number] {
 
 /** "Dana, I need …": a comma before "I" starts a new clause, it does not continue a list. */
 function clauseBreak(tokens: readonly Token[], i: number): boolean {
-  return tokens[i].norm === ',' && !!tokens[i + 1] && tokens[i + 1].norm.split(' ')[0] === 'i';
+  return (
+    (tokens[i].norm === ',' || tokens[i].norm === ';') && !!tokens[i + 1] && tokens[i + 1].norm.split(' ')[0] === 'i'
+  );
 }
 
 /** The names that start at token `from` and run forward. */
+/**
+ * "Gloria Mensah resgined …": a name written with capitals does not go on into a word typed in
+ * lower case (other than a particle such as "van" or "de").
+ */
+function caseBreak(tokens: readonly Token[], from: number, j: number): boolean {
+  const t = tokens[j];
+  if (t.kind !== 'word' || NAME_PARTICLES.has(t.norm) || /\p{Lu}/u.test(t.raw) || SELF_WORDS.has(t.norm)) return false;
+  if (isSeparator(t) || HONORIFICS.has(t.norm) || CREDENTIALS.has(t.norm)) return false;
+  const prev = tokens[j - 1];
+  // An e-mail is a whole name: "does nadia@contoso.com hold …".
+  if (prev?.kind === 'email' && !isAside(tokens, j)) return true;
+  return j > from && !!prev && prev.kind === 'word' && /^\p{Lu}/u.test(prev.raw) && !HONORIFICS.has(prev.norm);
+}
+
 export function peopleAfter(n: Normalized, from: number): PeopleRun | undefined {
+  // "St. Mary's": the rest of a place's name is no person either.
+  if (n.tokens[from - 1]?.norm === 'st') return undefined;
   let j = from;
-  while (j < n.tokens.length && inRun(n.tokens, j) && !clauseBreak(n.tokens, j)) j++;
+  while (j < n.tokens.length && inRun(n.tokens, j) && !clauseBreak(n.tokens, j) && !caseBreak(n.tokens, from, j)) j++;
   const [s, e] = trimRun(n, from, j);
   if (e <= s) return undefined;
   const users = peopleIn(n, s, e);
-  return users ? { users, start: s, end: e } : undefined;
+  if (users) return { users, start: s, end: e };
+  // "for Ben, oh wait …": the names end at a comma where the words stop being names.
+  // A list that goes on after the words that are not names ("me, Precious and Tomasz") is not cut.
+  for (let k = e - 1; k > s; k--) {
+    if (n.tokens[k].norm !== ',' && n.tokens[k].norm !== ';') continue;
+    const [s2, e2] = trimRun(n, s, k);
+    const head = e2 > s2 ? peopleIn(n, s2, e2) : undefined;
+    if (!head) continue;
+    const tail = n.tokens.slice(k + 1, e);
+    // "Rosa Delgadoo, she's a new RN on nigths": a clause of its own follows the names.
+    const clause = /^(?:she|he|they|who|it|we|i)\b/.test(tail[0]?.norm ?? '');
+    if (
+      !clause &&
+      tail.some((t) => t.kind === 'email' || (isPersonWord(t) && !weakNameWord(t) && !SELF_WORDS.has(t.norm)))
+    )
+      return undefined;
+    return { users: head, start: s2, end: e2 };
+  }
+  return undefined;
 }
 
 /** The names that end just before token `before`, read backwards. */
@@ -176,7 +331,19 @@ export function peopleBefore(n: Normalized, before: number): PeopleRun | undefin
   const [s, e] = trimRun(n, j + 1, before);
   if (e <= s) return undefined;
   const users = peopleIn(n, s, e);
-  return users ? { users, start: s, end: e } : undefined;
+  if (users) return { users, start: s, end: e };
+  // "the manager for 6 South, Ayesha Raza, needs …": the names start after the comma where the
+  // words before them stop being names.
+  for (let k = s; k < e; k++) {
+    if (n.tokens[k].norm !== ',' && n.tokens[k].norm !== ';') continue;
+    const head = n.tokens.slice(s, k);
+    if (head.some((t) => t.kind === 'email' || (isPersonWord(t) && !weakNameWord(t) && !SELF_WORDS.has(t.norm))))
+      return undefined;
+    const [s2, e2] = trimRun(n, k + 1, e);
+    const tail = e2 > s2 ? peopleIn(n, s2, e2) : undefined;
+    if (tail) return { users: tail, start: s2, end: e2 };
+  }
+  return undefined;
 }
 
 /** "Dana Reyes, Sam and Lee" → ["Dana Reyes", "Sam", "Lee"]; "dr patel" → ["Patel"]. */
@@ -225,7 +392,7 @@ export function orgBefore(n: Normalized, before: number): Found<string> | undefi
 // Durations
 
 const AMOUNT = String.raw`(?<amount>\d+(?:\.\d+)?|an?|one|single|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|forty-five|fortyfive|sixty|ninety|(?:a )?couple(?: of)?|half(?: an?)?)`;
-const UNIT = String.raw`(?<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?|y)`;
+const UNIT = String.raw`(?<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w|fortnights?|months?|mos?|years?|yrs?|y)`;
 const DURATION_RE = new RegExp(
   String.raw`(?:\b(?:for|during|lasting|over|valid for|duration(?: of)?(?: :| =)?|expires? (?:in|after))\s+(?:the\s+)?(?:next\s+)?)?(?<![\w-])${AMOUNT}\s+${UNIT}(?![\w-])(?:\s+(?:long|only|max))?`,
   'd',
@@ -260,6 +427,8 @@ export function isoDuration(amount: number, unit: string): string | undefined {
     case 'wk':
     case 'w':
       return `P${whole(amount * 7)}D`;
+    case 'fortnight':
+      return `P${whole(amount * 14)}D`;
     case 'month':
     case 'mo':
       return `P${whole(amount * 30)}D`;
@@ -297,13 +466,15 @@ export function extractDuration(input: Normalized | string): string | undefined 
 
 /** Explicit reason markers; the reason runs to the end of the sentence. */
 const REASON_CUES: readonly RegExp[] = [
-  /(?:^|\s)(?<cue>because(?: of)?|bc|b \/ c|cuz|cause|coz|since(?= (?:i|we|she|he|they|it|the|our|my|there)\b))\s+(?<rest>\S)/d,
-  /(?:^|\s)(?<cue>(?:business )?(?:reason|justification|reasoning|rationale)(?: is| being| for this(?: is)?)?\s*(?::|-|=|is)?)\s+(?<rest>\S)/d,
+  /(?:^|\s)(?<cue>because(?: of)?|bc|b \/ c|cuz|cause|coz|since(?= (?:i|we|she|he|they|it|the|our|my|his|her|their|there)\b))\s+(?<rest>\S)/d,
+  /(?:^|\s)(?<!(?:no|any|not a|every) )(?<cue>(?:business )?(?:reason|justification|reasoning|rationale)(?: is| being| for this(?: is)?)?\s*(?::|-|=|is)?)\s+(?<rest>\S)/d,
   /(?:^|\s)(?<cue>due to|owing to)\s+(?<rest>\S)/d,
-  /(?:^|\s)(?<cue>so(?: that)?)\s+(?<rest>(?:i|we|she|he|they|dana|the|our|my)\b)\s+(?:can|could|will|may|am able)\b/d,
+  /(?:^|\s)(?<cue>so(?: that)?)\s+(?<rest>(?:i|we|she|he|they|dana|the|our|my)\b)\s+(?:can|could|may|am able)\b/d,
 ];
 
 const SENTENCE_END = new Set(['.', '?', ';']);
+/** A reason given first ("since my license was removed I can't dictate — please …") ends its clause. */
+const FRONTED_REASON_END = new Set([...SENTENCE_END, ',', '-']);
 const FOR_PHRASE_END = new Set(['.', '?', ';', ',', ':', 'because', 'since', 'so', 'with', 'but', 'until', 'and']);
 
 function clauseEnd(n: Normalized, from: number, stop: ReadonlySet<string>): number {
@@ -334,7 +505,7 @@ export function statedReasonFrom(n: Normalized): Found<string> | undefined {
     const [cueStart] = tokenRange(n, cueSpan[0], cueSpan[1]);
     const [restStart] = tokenRange(n, restSpan[0], restSpan[1]);
     // A reason given first ("because of the go-live, give Sam …") ends at the comma.
-    const end = clauseEnd(n, restStart, cueStart === 0 ? new Set([...SENTENCE_END, ',']) : SENTENCE_END);
+    const end = clauseEnd(n, restStart, cueStart === 0 ? FRONTED_REASON_END : SENTENCE_END);
     const value = trimmedReason(n, restStart, end);
     if (!value) continue;
     let start = cueStart;
@@ -342,6 +513,10 @@ export function statedReasonFrom(n: Normalized): Found<string> | undefined {
     if (!best || start < best.start) best = { value, start, end };
   }
   return best;
+}
+
+function fromTokensText(tokens: readonly Token[]): string {
+  return tokens.map((t) => t.norm).join(' ');
 }
 
 /**
@@ -353,6 +528,18 @@ export function forReasonFrom(n: Normalized): Found<string> | undefined {
     if (n.tokens[i].norm !== 'for') continue;
     const end = clauseEnd(n, i + 1, FOR_PHRASE_END);
     const phrase = n.tokens.slice(i + 1, end);
+    // "for Dr. Halvorsen to keep …" names a person; "for the duration of …" names a time.
+    const person = peopleAfter(n, i + 1);
+    // "for the nurse practitioner who's covering our clinic": a person described, not a reason.
+    const described = phrase
+      .slice(0, 4)
+      .some((t) => DESCRIPTORS.has(t.norm) || DESCRIPTORS.has(t.norm.replace(/s$/, '')));
+    if (
+      described ||
+      (person && person.start === i + 1) ||
+      /^(?:the (?:duration|length|rest|course) of)\b/.test(fromTokensText(phrase))
+    )
+      continue;
     if (
       phrase.some((t) => REASON_WORDS.has(t.norm)) &&
       !phrase.some((t) => t.norm === 'subscription' || t.norm === 'sub')
@@ -425,8 +612,10 @@ const PHYSICIAN_WORDS_RE =
 
 /** License kind named outright: "nursing", "physician license", "Dragon for nurses". */
 export function licenseFromWords(n: Normalized): KindReading | undefined {
-  const nursing = NURSING_WORDS_RE.test(n.text);
-  const physician = PHYSICIAN_WORDS_RE.test(n.text);
+  // "Not physician for Kofi — … the nursing license is the right one": a kind ruled out says nothing.
+  const text = n.text.replace(/\b(?:not|no) (?:a |an |the )?(?:nursing|physician)(?: licenses?| one| seat)?\b/g, ' ');
+  const nursing = NURSING_WORDS_RE.test(text);
+  const physician = PHYSICIAN_WORDS_RE.test(text);
   if (nursing && physician) return 'both';
   if (nursing) return 'nursing';
   if (physician) return 'physician';
@@ -488,7 +677,11 @@ export function selfDescribedLicense(n: Normalized): LicenseKind | undefined {
  * in the order written; or the legacy DAP choice, ["full"] or ["limited"].
  */
 export function offerRolesFrom(n: Normalized): string[] | undefined {
-  return rolesInWords(n.tokens.map((t) => t.norm));
+  // "send it to their global admin": that admin is a person, not a role asked for.
+  const words = n.tokens.map((t, i) =>
+    ['their', 'our', 'your', 'his', 'her'].includes(n.tokens[i - 1]?.norm ?? '') ? `(${t.norm})` : t.norm,
+  );
+  return rolesInWords(words);
 }
 
 /** The roles named in a sequence of normalised words (see offerRolesFrom). */

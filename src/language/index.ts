@@ -1,5 +1,7 @@
 /** The language layer: what people type, as one intent with its entities. Pure: no I/O. */
-export { parse, MAX_UTTERANCE_CHARS } from './parse';
+export { parse, understand, MAX_UTTERANCE_CHARS, type Understanding } from './parse';
+export { decide, writeOption, type AnswerReason, type ChoiceOption, type Decision } from './gate';
+export type { Mood, Reading, Sentence } from './reading';
 export { INTENTS, INTENT_ENTITIES, WRITE_INTENTS, isWriteIntent } from './types';
 export type {
   DragonRole,

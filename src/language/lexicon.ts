@@ -1,3 +1,5 @@
+import { COMMON_WORDS_TEXT } from './commonWords';
+
 /**
  * The words the grammar knows, as data. Kept apart from the rules so that a reader can see at a
  * glance which words decide what, and so that name detection ("is this token a person's name?")
@@ -12,13 +14,13 @@ function words(...lists: string[]): Set<string> {
 export const FUNCTION_WORDS = words(
   'a an the this that these those some any all every each no none another other others either neither both',
   'few many much more most such own same',
-  'you your yours yourself yourselves we us our ours ourselves they them their theirs he him his himself',
+  'my mine you your yours yourself yourselves we us our ours ourselves they them their theirs he him his himself',
   'she her hers herself it its itself one ones someone somebody anyone anybody everyone everybody nobody',
   'something anything everything nothing',
   'who whom whose which what whatever whoever where when why how',
   'for to from of in on at by with without about into onto over under between through during before after',
   'above below up down off out as per via than like until till since near within across around along',
-  'and or but nor so yet if because though although while whether then also too either else',
+  'and or but nor so yet if because though although while whether then also too either else once unless',
   'am is are was were be been being have has had having do does did doing done',
   'can could may might must shall should will would',
   'not yes ok okay just very really now today tomorrow yesterday tonight asap soon again still already',
@@ -47,6 +49,7 @@ export const VERBS = words(
   'terminate terminated end ended invite invited chart charting dictate dictating document documenting',
   'test testing train training support supporting troubleshoot troubleshooting fix fixing access',
   'accessing install installed relicense unlicense allowed allow allows able see sees saw manage manages managing handle handles do',
+  'stop stops stopped keep kept finish finished resign resigns',
 );
 
 /** Words about Dragon Desk's subject matter; a token that is one of these is not somebody's name. */
@@ -62,14 +65,14 @@ export const DOMAIN_WORDS = words(
   'minute minutes min mins week weeks month months year years note notes documentation',
   'go-live golive coverage project reason justification ticket status approval approvals pending queue',
   'number id mpn pal gdap dap dpor record relationship relationships offer invite invitation',
-  'thing things stuff anybody everybody',
+  'thing things stuff anybody everybody practitioner practitioners pharmacist pharmacists therapist therapists',
 );
 
 /**
  * Honorifics stripped from names so that "dr patel", "Dr. Patel" and "doctor Patel" all become
  * "Patel". A title names a person; it never says which license they should get.
  */
-export const HONORIFICS = words('dr doctor mr mrs ms mx miss prof professor');
+export const HONORIFICS = words('dr drs doctor doctors mr mrs ms mx miss prof professor');
 
 /** Credentials written after a name ("Dana Reyes, RN"): dropped, never read as a license choice. */
 export const CREDENTIALS = words('md do rn lpn lvn np pa pa-c aprn crna dnp phd msn bsn cna mph facp');
@@ -78,7 +81,7 @@ export const CREDENTIALS = words('md do rn lpn lvn np pa pa-c aprn crna dnp phd 
 export const SELF_WORDS = words('i me myself');
 
 /** Words that join the names of a list: "Dana Reyes, Sam and Lee", "Sam & Lee". */
-export const LIST_SEPARATORS = words(', and & + plus');
+export const LIST_SEPARATORS = words(', ; and & + plus');
 
 /**
  * Words that describe a person in front of their name ("my colleague Jen", "our new nurse Maria").
@@ -88,7 +91,13 @@ export const LIST_SEPARATORS = words(', and & + plus');
 export const DESCRIPTORS = words(
   'colleague coworker co-worker teammate nurse doctor physician resident hire employee manager boss',
   'attending hospitalist surgeon friend student intern fellow provider np pa rn clinician scribe',
-  'member assistant starter joiner grad graduate locum contractor',
+  'member assistant starter joiner grad graduate locum contractor practitioner practitioners lpn lvn pharmacist',
+  'therapist midwife md rns lpns preceptor preceptee orientee mentee mentor co-resident buddy registrar',
+  'specialist informaticist educator secretary analyst coordinator technician anesthesiologist cardiologist',
+  'intensivist neonatologist locum interns residents fellows nurses physicians doctors hospitalists surgeons',
+  'anesthetist anaesthetist anesthesiologist anaesthesiologist dietitian paramedic technologist sonographer',
+  'radiographer physiotherapist psychologist counselor counsellor chaplain receptionist officer director',
+  'consultant worker aide tech informaticist pharmacist midwife specialist',
 );
 
 /** Determiners and pronouns that introduce a target which is not a named person ("for my team"). */
@@ -259,8 +268,44 @@ export const CALENDAR_WORDS = words(
   'monday tuesday wednesday thursday friday saturday sunday january february march june july august september october november december',
 );
 
+/**
+ * Everyday English words that people write around a request ("ready", "sorry", "gone", "pool",
+ * "beforehand", "west"). In lower case they are never read as a name; written with a capital in
+ * mid-sentence they count only as part of a longer name whose other words are not everyday words
+ * ("Lou Grant", "Kelly Ward"), never alone ("back to Pool", "Mercy West", "Ready Beforehand").
+ * Abbreviations people type in capitals ("FYI", "PACU", "HR") are here too.
+ */
+export const EVERYDAY_WORDS = words(
+  'ready sorry gone pool beforehand afterwards afterward later earlier early late first last next previous',
+  'reflection thought thoughts second minute moment second idea mind sense point case matter reason',
+  'push hotfix fix patch template editor button mic screen note notes chart admission discharge',
+  'west east north south westside eastside northside southside central main mercy general memorial',
+  'campus tower wing pod bay room suite lobby station lab labs pharmacy radiology cardiology oncology',
+  'nephrology neurology pediatrics surgery medicine clinic outpatient inpatient ambulatory',
+  'fyi pacu icu nicu picu micu sicu cvicu or ed er hr it ot pt gi ob ent ir ehr emr pto fmla eod eow',
+  'happy glad sure fine great good bad okay alright busy free full empty open closed active inactive',
+  'new old current former latest recent temporary permanent urgent quick quickly asap immediately',
+  'hi hey hello morning afternoon evening night nights day days today tonight tomorrow yesterday weekend',
+  'yes no nope yeah yep maybe perhaps probably definitely certainly actually basically honestly',
+  'both all each either neither none several few many more most less least',
+  'also too as well only just even still already yet again anymore any more',
+  'everyone everybody someone somebody anyone anybody nobody noone',
+  'unit floor ward team group staff department service services desk office',
+  'contract rotation orientation residency fellowship program programme pilot rollout',
+  'access login logins password badge email emails account accounts workstation laptop phone',
+  'request requests ticket tickets approval approvals queue status update updates',
+  'thanks thank cheers regards best kind kindly please pls',
+  'lol omg btw fwiw imo tbh ty thx haha hehe lmao ugh hmm',
+  'effective immediately tho though anyway anyways instead otherwise meanwhile',
+  'credit usage spend consumption billing invoice quarter month week year',
+  'gave notice shift shifts schedule coverage leave vacation holiday sabbatical',
+  'typo typos wrong right correct incorrect mistake oops',
+);
+
 /** Never a person's name, however it is written. */
 export const HARD_PERSON_STOP = new Set<string>([
+  ...DESCRIPTORS,
+  ...[...DESCRIPTORS].map((w) => (w.endsWith('s') ? w : `${w}s`)),
   ...FUNCTION_WORDS,
   ...VERBS,
   ...DOMAIN_WORDS,
@@ -280,3 +325,17 @@ export const PERSON_STOP = new Set<string>([...HARD_PERSON_STOP, ...REASON_WORDS
  * middle of a sentence.
  */
 export const CAPITALISED_NAMES = words('will may');
+
+/** The most common English words (commonWords.ts): in lower case, not a name on their own. */
+export const COMMON_WORDS: ReadonlySet<string> = new Set(COMMON_WORDS_TEXT.split(' '));
+
+/**
+ * Given names that are also common words ("ivy", "grace", "mark"): read as names even in lower
+ * case, where a sentence puts a person.
+ */
+export const GIVEN_NAME_WORDS = words(
+  'ivy lee will mark pat robin dawn rose grace hope lily holly iris olive amber summer victor frank jack bill',
+  'sue ray wade dean drew nick ken don art rich earl penny ruby daisy violet pearl sandy hazel willow glen',
+  'miles sky joy faith june april august sterling chase hunter mason rowan sage jade crystal dale grant',
+  'rob bob tom tim ben dan sam max jo al ed ted kit kay bea gene jean joe jim liz meg nan peg rex roy sid',
+);

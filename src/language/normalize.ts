@@ -38,6 +38,8 @@ export interface Normalized {
   offsets: readonly number[];
   /** The writer said "please" (or similar): a sign of a request even without a verb ("Dragon please"). */
   polite: boolean;
+  /** The message opened by asking the bot ("can you …", "could you …"), an opener dropped here. */
+  opener?: boolean;
 }
 
 /**
@@ -51,7 +53,7 @@ const TOKEN_RE =
 const PLAIN_NUMBER_RE = /^\d+(?:\.\d+)?$/;
 
 /** Punctuation that carries structure; everything else (quotes, emoji, markdown) is dropped. */
-const KEPT_PUNCT = new Set([',', '.', '?', ':', ';', '(', ')', '#', '&', '+', '/', '-', '=']);
+const KEPT_PUNCT = new Set([',', '.', '?', ':', ';', '(', ')', '#', '&', '+', '/', '-', '=', '|']);
 
 const CONTRACTIONS: Readonly<Record<string, string>> = {
   "i'm": 'i am',
@@ -98,6 +100,15 @@ const CONTRACTIONS: Readonly<Record<string, string>> = {
   shouldnt: 'should not',
   "wouldn't": 'would not',
   "couldn't": 'could not',
+  "they'll": 'they will',
+  "she'll": 'she will',
+  "he'll": 'he will',
+  "we'll": 'we will',
+  "you'll": 'you will',
+  "mustn't": 'must not',
+  "needn't": 'need not',
+  "weren't": 'were not',
+  "hadn't": 'had not',
   "haven't": 'have not',
   "hasn't": 'has not',
   gimme: 'give me',
@@ -123,6 +134,10 @@ const SYNONYMS: Readonly<Record<string, string>> = {
   admn: 'admin',
   adm: 'admin',
   dax: 'dragon',
+  'dragon-admin': 'dragon admin',
+  'dragon-admins': 'dragon admins',
+  'dragon-administrator': 'dragon admin',
+  'dragon-administrators': 'dragon admins',
   dragons: 'dragon',
   setup: 'set up',
   'set-up': 'set up',
@@ -133,6 +148,8 @@ const SYNONYMS: Readonly<Record<string, string>> = {
   'e-mail': 'email',
   ok: 'okay',
   partnerlocation: 'partner location',
+  'partner-of-record': 'partner of record',
+  're-point': 'repoint',
   partnerid: 'partner id',
   mpnid: 'mpn id',
   thru: 'through',
@@ -169,6 +186,9 @@ const DOTTED = new Set([
   'hr',
   'hrs',
 ]);
+
+/** Company suffixes whose dot is part of the name ("Ltd.", "Inc."). */
+const ORG_SUFFIXES = new Set(['ltd', 'inc', 'corp', 'co', 'llc', 'plc', 'gmbh']);
 
 const GREETINGS = new Set([
   'hi',
@@ -211,6 +231,8 @@ const LEADING_FILLERS: readonly string[][] = [
   ['could', 'you'],
   ['would', 'you'],
   ['will', 'you'],
+  ['do', 'me', 'a', 'favour', 'and'],
+  ['do', 'me', 'a', 'favor', 'and'],
   ['quick', 'question'],
   ['question'],
   ['okay', 'so'],
@@ -243,9 +265,22 @@ function wordToken(raw: string, start: number, atSentenceStart: boolean): Token[
   return [{ raw, norm, kind: 'word', start, end: start + raw.length, first: atSentenceStart }];
 }
 
+/**
+ * "asign Dagon nursng to Rosa": the product's name is written with a capital, so a capitalised
+ * misspelling of it between words that are not names is the product, not a person.
+ */
+function dragonMisspelled(tokens: Token[]): void {
+  const nameLike = (t: Token | undefined) => !!t && t.kind === 'word' && isCapitalised(t.raw) && !t.first;
+  tokens.forEach((t, i) => {
+    if (t.kind !== 'word' || t.first || !isCapitalised(t.raw) || t.norm !== t.raw.toLowerCase()) return;
+    if (nameLike(tokens[i - 1]) || nameLike(tokens[i + 1])) return;
+    if (correctKeyword(t.norm) === 'dragon') tokens[i] = { ...t, norm: 'dragon' };
+  });
+}
+
 const POLITE = new Set(['please', 'pls', 'plz', 'plse', 'pleas', 'pleaseee', 'kindly']);
 
-function tokenizeWithFlags(utterance: string): { tokens: Token[]; polite: boolean } {
+function tokenizeWithFlags(utterance: string): { tokens: Token[]; polite: boolean; opener: boolean } {
   // Teams mentions arrive as <at>Name</at>: keep the name, blank the tags (same length, so
   // offsets into the original stay valid).
   const source = utterance.replace(/<\/?[a-z][^<>]{0,200}>/gi, (m) => ' '.repeat(m.length));
@@ -277,10 +312,21 @@ function tokenizeWithFlags(utterance: string): { tokens: Token[]; polite: boolea
       ) {
         // "Traders' roles": a possessive after a plural or a name ending in s.
         out.push({ raw, norm: "'s", kind: 'punct', start, end });
+      } else if (ch === '—' || ch === '–' || ch === '→' || ch === '⇒' || ch === '➡') {
+        // Dashes set off a clause or a list item ("GDAP for Contoso – License Administrator – 90 days").
+        out.push({ raw, norm: '-', kind: 'punct', start, end });
+      } else if (ch === '|') {
+        // "Role: Dragon admin | User: Efosa | End: Jan 15": fields of a form.
+        out.push({ raw, norm: ';', kind: 'punct', start, end });
       } else if (ch === '!' || ch === '…') {
         out.push({ raw, norm: '.', kind: 'punct', start, end });
       } else if (KEPT_PUNCT.has(ch)) {
         if (ch === '.' && prev && prev.end === start && DOTTED.has(prev.norm)) continue;
+        // "VanArsdel Ltd.": the dot belongs to the company's name.
+        if (ch === '.' && prev && prev.end === start && ORG_SUFFIXES.has(prev.norm) && /^\p{Lu}/u.test(prev.raw)) {
+          out[out.length - 1] = { ...prev, raw: `${prev.raw}.`, end };
+          continue;
+        }
         out.push({ raw, norm: ch, kind: 'punct', start, end });
       }
     }
@@ -288,10 +334,49 @@ function tokenizeWithFlags(utterance: string): { tokens: Token[]; polite: boolea
     sentenceStart = !!last && last.kind === 'punct' && ['.', '?', ':', ';'].includes(last.norm);
   }
   const polite = out.some((t) => t.norm === '' && POLITE.has(t.raw.toLowerCase()));
-  return { tokens: dropFiller(joinPhrases(out.filter((t) => t.norm !== ''))), polite };
+  dragonMisspelled(out);
+  const joined = joinPhrases(out.filter((t) => t.norm !== ''));
+  const tokens = dropFiller(joined);
+  const opener = joined.slice(0, joined.length - tokens.length).some((t) => t.norm === 'you');
+  return { tokens, polite, opener };
 }
 
 const SENTENCE_PUNCT = new Set(['.', '?', ';']);
+
+const UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+const TEENS = [
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+];
+const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+/** Words after which a number names a request ("request forty-two", "ticket number twelve"). */
+const NUMBERED = new Set(['request', 'req', 'ticket', 'number', '#']);
+/** What may follow such a number: the end of a clause, not a noun ("request two licenses"). */
+const AFTER_NUMBER = new Set(['please', 'is', 'was', 'has', 'yet', 'now', 'again', 'today', 'and', 'for', 'status']);
+
+/** A number written in words from token `at` (up to 99, "forty-two", "forty two"): its value and length. */
+function numberInWords(tokens: readonly Token[], at: number): { value: number; length: number } | undefined {
+  const w = tokens[at]?.norm ?? '';
+  const [head, tail] = w.split('-');
+  if (TEENS.includes(w)) return { value: TEENS.indexOf(w) + 10, length: 1 };
+  if (TENS.indexOf(head) >= 2) {
+    const unit = tail ? UNITS.indexOf(tail) : UNITS.indexOf(tokens[at + 1]?.norm ?? '');
+    if (tail) return unit > 0 ? { value: TENS.indexOf(head) * 10 + unit, length: 1 } : undefined;
+    return unit > 0
+      ? { value: TENS.indexOf(head) * 10 + unit, length: 2 }
+      : { value: TENS.indexOf(head) * 10, length: 1 };
+  }
+  const unit = UNITS.indexOf(w);
+  return unit >= 2 ? { value: unit, length: 1 } : undefined;
+}
 
 /** Multi-word folds: "thank you", "Dragon Copilot", "Dragon Desk"; repeated sentence ends folded. */
 function joinPhrases(tokens: Token[]): Token[] {
@@ -300,6 +385,15 @@ function joinPhrases(tokens: Token[]): Token[] {
     const t = tokens[i];
     const next = tokens[i + 1];
     const prev = out[out.length - 1];
+    // "where is request forty-two": the request's number, as digits.
+    const spelled = prev && NUMBERED.has(prev.norm) ? numberInWords(tokens, i) : undefined;
+    const follower = spelled && tokens[i + spelled.length];
+    if (spelled && (!follower || follower.kind === 'punct' || AFTER_NUMBER.has(follower.norm))) {
+      const last = tokens[i + spelled.length - 1];
+      out.push({ ...t, raw: rawSpan(t, last), norm: String(spelled.value), kind: 'number', end: last.end });
+      i += spelled.length - 1;
+      continue;
+    }
     if (SENTENCE_PUNCT.has(t.norm) && prev && SENTENCE_PUNCT.has(prev.norm)) continue;
     if (t.norm === 'thank' && next && next.norm === 'you') {
       i++;
@@ -323,6 +417,10 @@ function joinPhrases(tokens: Token[]): Token[] {
     out.push(t);
   }
   return out;
+}
+
+function rawSpan(first: Token, last: Token): string {
+  return first === last ? first.raw : `${first.raw} ${last.raw}`;
 }
 
 function startsWith(tokens: Token[], at: number, phrase: string[]): boolean {
@@ -370,8 +468,8 @@ export function fromTokens(source: string, tokens: readonly Token[], polite = fa
 }
 
 export function normalize(utterance: string): Normalized {
-  const { tokens, polite } = tokenizeWithFlags(utterance);
-  return fromTokens(utterance, tokens, polite);
+  const { tokens, polite, opener } = tokenizeWithFlags(utterance);
+  return { ...fromTokens(utterance, tokens, polite), opener };
 }
 
 /** The same utterance with tokens [start, end) removed (a duration or reason already read). */

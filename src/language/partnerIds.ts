@@ -210,6 +210,9 @@ export function partnerIdFrom(n: Normalized, reading: PartnerIdReading = 'cued')
     // other number in the sentence is a safe substitute.
     if (isMalformedId(t) && (isCued(tokens, i) || isTarget(tokens, i))) return undefined;
     if (!isWholeNumber(t)) continue;
+    // "… should read 9191919 instead of 9191991": the number ruled out is not the id.
+    const before2 = `${tokens[i - 2]?.norm ?? ''} ${tokens[i - 1]?.norm ?? ''}`;
+    if (/(?:instead of|rather than|not|^ not)$/.test(before2.trim())) continue;
     if (partOfLargerFigure(tokens, i) || isRequestNumber(tokens, i) || nearPhoneWord(tokens, i)) continue;
     const cued = isCued(tokens, i);
     if (!cued && isDateTimeOrCount(tokens, i)) continue;

@@ -131,3 +131,36 @@ export function subscriptionFrom(n: Normalized): SubscriptionFound | undefined {
   }
   return undefined;
 }
+
+/**
+ * A subscription named without the word "subscription", after "on" / "for" in a sentence about
+ * the partner of record: "on EHR-Prod", "for Dev/Test", "on Contoso Health Production". Only a
+ * name that looks like one (a capital or a hyphenated code), so "for usage" or "for our Azure
+ * consumption" name none.
+ */
+export function subscriptionAfterPreposition(n: Normalized): SubscriptionFound | undefined {
+  const named = subscriptionFrom(n);
+  if (named) return named;
+  for (let i = 0; i < n.tokens.length; i++) {
+    if (!['on', 'for', 'under'].includes(n.tokens[i].norm)) continue;
+    let from = i + 1;
+    if (['the', 'our'].includes(n.tokens[from]?.norm ?? '')) from++;
+    const first = n.tokens[from];
+    if (!first || first.kind !== 'word' || !(/\p{Lu}/u.test(first.raw) || /[-/]/.test(first.raw))) continue;
+    if (!isNameWord(first) && !gluedToName(n.tokens, from)) continue;
+    let j = from;
+    // "on Billing-Prod right now": the name's words keep their capitals or codes.
+    while (
+      j < n.tokens.length &&
+      j - from < 8 &&
+      isNamePart(n.tokens, j) &&
+      n.tokens[j].norm !== '(' &&
+      (j === from || !/^\p{Ll}+$/u.test(n.tokens[j].raw) || gluedToName(n.tokens, j))
+    )
+      j++;
+    const span = tidy(n.tokens, from, j);
+    if (!span || span[0] !== from) continue;
+    return { value: rawOf(n, span[0], span[1]), start: i, end: span[1] };
+  }
+  return undefined;
+}

@@ -15,6 +15,7 @@ export type Intent =
   | 'role.assign'
   | 'role.remove'
   | 'role.holders'
+  | 'role.check'
   | 'partner.link'
   | 'partner.link.show'
   | 'partner.link.update'
@@ -28,6 +29,9 @@ export type Intent =
   | 'request.status'
   | 'request.cancel'
   | 'approvals.pending'
+  | 'approvals.delegate'
+  | 'approvals.delegate.stop'
+  | 'approvals.delegate.show'
   | 'audit.show'
   | 'audit.export'
   | 'help'
@@ -41,6 +45,7 @@ export type WriteIntent =
   | 'role.remove'
   | 'partner.link'
   | 'partner.link.update'
+  | 'partner.link.remove'
   | 'partner.record'
   | 'partner.roles.remove'
   | 'partner.offer';
@@ -55,6 +60,11 @@ export interface Entities {
   role?: DragonRole;
   /** ISO 8601 duration ("PT4H", "P7D"); months count as 30 days and years as 365. */
   duration?: string;
+  /**
+   * An end stated as a date ("2026-12-11") or a date and time ("2026-12-08T17:00"), ISO local time,
+   * read against the reference moment of the parse. An end that is not a date gives none.
+   */
+  until?: string;
   /** Why, as written ("go-live support"). */
   justification?: string;
   /** MPN / partner / PartnerLocation id: digits only. */
@@ -79,7 +89,7 @@ export type EntityName = keyof Entities;
 export type ParseError = 'too-long';
 
 export interface ParseOptions {
-  /** The moment "November" or "last month" is read against; the current time when left out. */
+  /** The moment "until Friday", "November" or "last month" is read against; the current time when left out. */
   now?: Date;
 }
 
@@ -100,9 +110,10 @@ export const INTENT_ENTITIES: Readonly<Record<Intent, readonly EntityName[]>> = 
   'license.check': ['users', 'license'],
   'license.holders': ['license'],
   'license.purchase': ['license'],
-  'role.assign': ['users', 'role', 'duration', 'justification'],
+  'role.assign': ['users', 'role', 'duration', 'until', 'justification'],
   'role.remove': ['users', 'role'],
   'role.holders': ['role'],
+  'role.check': ['users', 'role'],
   'partner.link': ['partnerId'],
   'partner.link.show': [],
   'partner.link.update': ['partnerId'],
@@ -116,6 +127,9 @@ export const INTENT_ENTITIES: Readonly<Record<Intent, readonly EntityName[]>> = 
   'request.status': ['requestId'],
   'request.cancel': ['requestId'],
   'approvals.pending': [],
+  'approvals.delegate': ['users', 'until'],
+  'approvals.delegate.stop': [],
+  'approvals.delegate.show': [],
   'audit.show': ['requestId'],
   'audit.export': ['period', 'dataset'],
   help: [],
@@ -131,6 +145,7 @@ export const WRITE_INTENTS: ReadonlySet<WriteIntent> = new Set<WriteIntent>([
   'role.remove',
   'partner.link',
   'partner.link.update',
+  'partner.link.remove',
   'partner.record',
   'partner.roles.remove',
   'partner.offer',

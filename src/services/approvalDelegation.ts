@@ -74,7 +74,9 @@ export class ApprovalDelegation {
       scopes,
     );
     if (problem) {
-      await this.audit(actor, 'refused.delegation', { delegateId: person.id, until: end.toISOString(), problem });
+      await this.deps.store.audit.append(
+        this.entry(actor, 'refused.delegation', { delegateId: person.id, until: end.toISOString(), problem }),
+      );
       return [text(problem)];
     }
     const handed: Delegation = {
@@ -85,8 +87,13 @@ export class ApprovalDelegation {
       until: end.toISOString(),
     };
     const what = scopes.map((s) => s.label).join(' and ');
-    await this.deps.store.records.put(DELEGATIONS, actor.id, handed, actor.id);
-    await this.audit(actor, 'approvals.delegate', { delegateId: person.id, until: handed.until, scopes: what });
+    await this.deps.store.records.put(
+      DELEGATIONS,
+      actor.id,
+      handed,
+      actor.id,
+      this.entry(actor, 'approvals.delegate', { delegateId: person.id, until: handed.until, scopes: what }),
+    );
     const until_ = formatTime(handed.until);
     await this.notifications.tell(
       person.id,
@@ -100,8 +107,11 @@ export class ApprovalDelegation {
   async stop(actor: Actor): Promise<Reply[]> {
     const rec = await this.deps.store.records.get(DELEGATIONS, actor.id);
     if (!isActive(rec?.value, this.deps.clock.now())) return [text(say.nothingHanded)];
-    await this.deps.store.records.delete(DELEGATIONS, actor.id);
-    await this.audit(actor, 'approvals.delegate-end', { delegateId: rec.value.delegateId });
+    await this.deps.store.records.delete(
+      DELEGATIONS,
+      actor.id,
+      this.entry(actor, 'approvals.delegate-end', { delegateId: rec.value.delegateId }),
+    );
     await this.notifications.tell(
       rec.value.delegateId,
       say.endedToDelegate(actor.name),
@@ -136,8 +146,8 @@ export class ApprovalDelegation {
     );
   }
 
-  private audit(actor: Actor, action: string, detail: Record<string, unknown>): Promise<void> {
-    return this.deps.store.audit.append(auditEntry(actor, action, this.deps.config.tenantId, detail));
+  private entry(actor: Actor, action: string, detail: Record<string, unknown>) {
+    return auditEntry(actor, action, this.deps.config.tenantId, detail);
   }
 }
 

@@ -105,12 +105,22 @@ export class Desk {
         return this.s.engine.cancelByText(actor, intent.requestId);
       case 'approvals.pending':
         return this.s.status.pendingApprovals(actor);
+      case 'approvals.delegate':
+        if ((intent.users?.length ?? 0) !== 1)
+          return [text('To whom? Say for example "send my approvals to Omar Haddad until Friday".')];
+        return this.s.approvalDelegation.delegate(actor, intent.users![0], intent.until);
+      case 'approvals.delegate.stop':
+        return this.s.approvalDelegation.stop(actor);
+      case 'approvals.delegate.show':
+        return this.s.approvalDelegation.show(actor);
       case 'audit.show':
         return this.s.auditTrail.show(actor, intent.requestId);
       case 'audit.export':
         return this.s.auditTrail.offerExport(actor, intent.period, intent.dataset);
       case 'role.holders':
         return this.s.status.roleHolders(actor);
+      case 'role.check':
+        return this.s.status.roleCheck(actor, intent.users ?? ['me']);
       case 'role.assign':
         return this.s.roles.ask(actor, intent, 'role.assign');
       case 'role.remove':

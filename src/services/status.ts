@@ -11,7 +11,7 @@ import type { DeskRequest } from '../domain/request';
 import type { TenantUser } from '../tenant/types';
 import { Directory, licenseHolding } from './directory';
 import { GRANT_RECORDS } from './grants';
-import { resolvePeople } from './people';
+import { resolvePeople, type ResolvedPeople } from './people';
 import { answerOf, settle } from './settle';
 import type { GroupsInUse } from './groupsInUse';
 import type { RequestAccess } from './requestAccess';
@@ -164,15 +164,7 @@ export class StatusService {
       this.directory.seats('cached'),
       this.directory.rolesOf(actor.id, 'cached').catch(() => undefined),
     ]);
-    const replies: Reply[] = [];
-    if (people.notFound.length)
-      replies.push(text(`I couldn't find ${joinNames(people.notFound.map((n) => `“${n}”`))}.`));
-    if (people.questions.length)
-      replies.push(
-        text(
-          `${joinNames(people.questions.map((q) => `“${q.written}”`))} could mean several people (${people.questions.flatMap((q) => q.candidates.map((c) => c.displayName)).join(', ')}). Ask again with the full name or e-mail address.`,
-        ),
-      );
+    const replies: Reply[] = unresolvedNotes(people);
     const others = people.resolved.filter((p) => p.id !== actor.id);
     // Everyone's licensing as it is now, read beside the check of who may look (only shown if allowed).
     const [allowed, now] = await Promise.all([
@@ -286,6 +278,48 @@ export class StatusService {
     return replies;
   }
 
+  /** May the actor see who else holds the Dragon Administrator role? Admins and the role group's owner. */
+  private async mayLookAtRoleHolders(actor: Actor): Promise<boolean> {
+    if (isStatusReader(await this.directory.rolesOf(actor.id, 'cached'))) return true;
+    const group = await this.groups.admin('cached');
+    return !!group && (await this.directory.isGroupOwner(group, actor.id));
+  }
+
+  /**
+   * "am I a Dragon admin?", "is Sam a Dragon administrator?": read from the tenant's role
+   * assignments, like the role holders. Anyone may ask about themselves; only admins and the
+   * owner of the Dragon Administrators group about others (as with licenses).
+   */
+  async roleCheck(actor: Actor, users: string[]): Promise<Reply[]> {
+    const people = await resolvePeople(this.directory, users, actor);
+    const replies: Reply[] = unresolvedNotes(people);
+    const others = people.resolved.filter((p) => p.id !== actor.id);
+    if (others.length && !(await this.mayLookAtRoleHolders(actor))) {
+      replies.push(
+        text(
+          'You can ask whether you are a Dragon administrator; administrators and the owner of the Dragon Administrators group can ask about other people.',
+        ),
+      );
+      people.resolved = people.resolved.filter((p) => p.id === actor.id);
+    }
+    for (const p of people.resolved) {
+      const holds = (await this.deps.tenant.getUserRoleTemplateIds(p.id)).includes(ROLE_TEMPLATE.dragonAdministrator);
+      const self = p.id === actor.id;
+      replies.push(
+        text(
+          self
+            ? holds
+              ? 'Yes, you hold the Dragon Administrator role.'
+              : "No, you don't hold the Dragon Administrator role."
+            : holds
+              ? `Yes, ${p.displayName} holds the Dragon Administrator role.`
+              : `No, ${p.displayName} doesn't hold the Dragon Administrator role.`,
+        ),
+      );
+    }
+    return replies;
+  }
+
   /** Who holds the Dragon Administrator role, and how (group, direct, time-bound until when). */
   async roleHolders(actor: Actor): Promise<Reply[]> {
     const adminGroup = await this.groups.admin('cached');
@@ -327,4 +361,17 @@ export class StatusService {
       ),
     ];
   }
+}
+
+/** What a status question says about names it could not read: nobody by that name, or several. */
+function unresolvedNotes(people: Pick<ResolvedPeople, 'notFound' | 'questions'>): Reply[] {
+  const replies: Reply[] = [];
+  if (people.notFound.length) replies.push(text(`I couldn't find ${joinNames(people.notFound.map((n) => `“${n}”`))}.`));
+  if (people.questions.length)
+    replies.push(
+      text(
+        `${joinNames(people.questions.map((q) => `“${q.written}”`))} could mean several people (${people.questions.flatMap((q) => q.candidates.map((c) => c.displayName)).join(', ')}). Ask again with the full name or e-mail address.`,
+      ),
+    );
+  return replies;
 }

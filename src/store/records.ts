@@ -1,8 +1,11 @@
 /** Keyed JSON records (partner of record, grants, set-up's groups…), by (kind, key), typed by kind. */
 import type { Kysely, Transaction } from 'kysely';
+import { insertAudit } from './audit';
 import { fromJson, nowIso, toJson, type StoreClock } from './codec';
+import { casTransaction } from './dialect';
+import { PreparedStatements } from './prepared';
 import type { Database } from './schema';
-import type { RecordClaim, RecordKind, RecordStore, StoredRecord } from './types';
+import type { AuditEntry, RecordClaim, RecordKind, RecordStore, StoredRecord } from './types';
 
 /**
  * Inserts the record unless one of its kind and key exists: true when this call wrote it. On
@@ -30,22 +33,34 @@ export async function insertRecordIfAbsent(
 }
 
 export class SqlRecordStore implements RecordStore {
+  private readonly st: PreparedStatements;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: StoreClock,
-  ) {}
+  ) {
+    this.st = new PreparedStatements(db);
+  }
 
-  async put<T extends object>(kind: RecordKind<T>, key: string, value: T, actorId: string): Promise<void> {
+  async put<T extends object>(
+    kind: RecordKind<T>,
+    key: string,
+    value: T,
+    actorId: string,
+    audit?: AuditEntry,
+  ): Promise<void> {
     const row = { kind: kind.name, key, value: toJson(value), actor_id: actorId, updated_at: nowIso(this.clock) };
-    await this.db
-      .insertInto('records')
-      .values(row)
-      .onConflict((oc) =>
-        oc
-          .columns(['kind', 'key'])
-          .doUpdateSet({ value: row.value, actor_id: row.actor_id, updated_at: row.updated_at }),
-      )
-      .execute();
+    await this.withAudit(audit, (db) =>
+      db
+        .insertInto('records')
+        .values(row)
+        .onConflict((oc) =>
+          oc
+            .columns(['kind', 'key'])
+            .doUpdateSet({ value: row.value, actor_id: row.actor_id, updated_at: row.updated_at }),
+        )
+        .execute(),
+    );
   }
 
   claim<T extends object>(kind: RecordKind<T>, key: string, value: T, actorId: string): Promise<boolean> {
@@ -67,8 +82,22 @@ export class SqlRecordStore implements RecordStore {
     return rows.map((r) => toRecord<T>(r));
   }
 
-  async delete(kind: RecordKind<object>, key: string): Promise<void> {
-    await this.db.deleteFrom('records').where('kind', '=', kind.name).where('key', '=', key).execute();
+  async delete(kind: RecordKind<object>, key: string, audit?: AuditEntry): Promise<void> {
+    await this.withAudit(audit, (db) =>
+      db.deleteFrom('records').where('kind', '=', kind.name).where('key', '=', key).execute(),
+    );
+  }
+
+  /** The change, and its audit row when there is one, in one transaction: both happen or neither. */
+  private async withAudit(audit: AuditEntry | undefined, change: (db: Kysely<Database>) => Promise<unknown>) {
+    if (!audit) {
+      await change(this.db);
+      return;
+    }
+    await casTransaction(this.db).execute(async (trx) => {
+      await change(trx);
+      await insertAudit(trx, this.clock, audit, this.st);
+    });
   }
 }
 

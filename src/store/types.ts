@@ -303,12 +303,13 @@ export interface OutboxStore {
 
 /** Keyed records of guided flows and facts (partner of record, time-bound grants, set-up's groups). */
 export interface RecordStore {
-  put<T extends object>(kind: RecordKind<T>, key: string, value: T, actorId: string): Promise<void>;
+  /** Writes the record; with `audit`, that row is appended in the same transaction. */
+  put<T extends object>(kind: RecordKind<T>, key: string, value: T, actorId: string, audit?: AuditEntry): Promise<void>;
   /** Insert-if-absent: true when this call wrote the record, false when one already existed (left as it was). */
   claim<T extends object>(kind: RecordKind<T>, key: string, value: T, actorId: string): Promise<boolean>;
   get<T extends object>(kind: RecordKind<T>, key: string): Promise<StoredRecord<T> | undefined>;
   list<T extends object>(kind: RecordKind<T>): Promise<StoredRecord<T>[]>;
-  delete(kind: RecordKind<object>, key: string): Promise<void>;
+  delete(kind: RecordKind<object>, key: string, audit?: AuditEntry): Promise<void>;
 }
 
 /** A stored item; `eTag` is the version it was read at ('*' or absent: write regardless). */

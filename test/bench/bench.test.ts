@@ -24,6 +24,7 @@ const TINY: BenchOptions = {
   latency: { runs: 1, latencyMs: 100, bulkPeople: 20 },
   growth: { requests: 600, samples: 20, requesters: 60, approvers: 10, postgres: true },
   memory: { conversations: 12, settleMs: 100, echoFloor: true },
+  parserRounds: 1,
 };
 
 function measured<T>(name: string, m: T | { error: string }): T {
@@ -121,6 +122,7 @@ describe('npm run bench, at tiny counts', () => {
       'growth.sqlite.scans',
       'growth.postgresql.scans',
       'memory.rss',
+      'parser.p99',
     ]);
     expect(r.budget.filter((b) => b.value === null)).toEqual([]);
     const table = formatReport(r);
@@ -131,6 +133,7 @@ describe('npm run bench, at tiny counts', () => {
       '4. Growth',
       '5. Memory',
       "6. At Graph's latency",
+      '7. Parser',
       'Budget',
     ])
       expect(table).toContain(heading);

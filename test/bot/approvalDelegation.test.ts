@@ -5,9 +5,11 @@
  * itself or when asked; every step is audited.
  */
 import { ManualClock } from '../../src/clock';
+import { startDevTenant } from '../../src/devtenant/server';
 import { persona } from '../../src/devtenant/fixture';
 import { cardText, Harness } from '../helpers/harness';
-import { danaAsksForNursing, settleUntilFinal } from '../helpers/licenseSteps';
+import { danaAsksForNursing, requestsSeenBy, settleUntilFinal } from '../helpers/licenseSteps';
+import { startPostgres, type TestPostgres } from '../helpers/postgres';
 import { DEV_TENANT_ID } from '../helpers/processes';
 
 const actor = (alias: string) => ({
@@ -37,12 +39,7 @@ describe('handing approvals over', () => {
       expect(await auditOf(h, 'approvals.delegate')).toHaveLength(1);
 
       const { requestId, sent } = await danaAsksForNursing(h, { approvers: [] });
-      expect(
-        h
-          .as('nina')
-          .texts(mark)
-          .filter((t) => /Request #/.test(t)),
-      ).toEqual([]);
+      expect(requestsSeenBy(h, 'nina', mark)).toEqual([]);
       const leoCard = h.as('leo').lastCard();
       expect(cardText(leoCard.card)).toMatch(/Waiting for\s+Leo Martins \(on behalf of Nina Okafor\)/);
       expect(cardText(leoCard.card)).toMatch(/covering for Nina Okafor/);
@@ -119,14 +116,85 @@ describe('handing approvals over', () => {
       expect(await auditOf(h, 'approvals.delegate-end')).toHaveLength(1);
       await danaAsksForNursing(h);
       expect(cardText(h.as('nina').lastCard().card)).toMatch(/Approve/);
-      expect(
-        h
-          .as('leo')
-          .texts(mark)
-          .filter((t) => /Request #/.test(t)),
-      ).toEqual([]);
+      expect(requestsSeenBy(h, 'leo', mark)).toEqual([]);
     } finally {
       await h.stop();
     }
   }, 60_000);
+
+  test('in words: Nina says it in chat, asks who gets them, a negated sentence hands nothing over, and she ends it', async () => {
+    const h = await Harness.start({ startWorker: false, clock: new ManualClock(new Date('2026-12-07T09:00:00Z')) });
+    try {
+      const nina = h.as('nina');
+      const said = async (t: string) => (await nina.say(t)).map((r) => r.activity.text ?? '').join('\n');
+      expect(await said("don't send my approvals to Leo Martins")).not.toMatch(/Done/);
+      expect(await auditOf(h, 'approvals.delegate')).toHaveLength(0);
+      expect(await said('send my approvals to Leo Martins')).toMatch(/Until when\?/);
+      expect(await said('please send my approvals to Leo Martins until Friday')).toMatch(
+        /Done: until Dec 11, 2026, 11:59 PM \(UTC\).*go to Leo Martins/,
+      );
+      expect(await said('who gets my approvals?')).toMatch(/go to Leo Martins until Dec 11, 2026/);
+      expect(await said('stop sending my approvals')).toMatch(/come to you again/);
+      expect(await said('who gets my approvals?')).toMatch(/haven't handed/);
+      expect(await auditOf(h, 'approvals.delegate')).toHaveLength(1);
+      expect(await auditOf(h, 'approvals.delegate-end')).toHaveLength(1);
+    } finally {
+      await h.stop();
+    }
+  }, 60_000);
+});
+
+describe('a hand-over is a stored fact every instance reads', () => {
+  test('after a restart, new requests still go to the delegate', async () => {
+    const clock = new ManualClock(new Date('2026-12-07T09:00:00Z'));
+    const tenant = await startDevTenant({ host: '127.0.0.1' });
+    try {
+      const a = await Harness.start({ startWorker: false, clock, devTenant: tenant });
+      await a.as('leo').say('hi');
+      await a.desk.services.approvalDelegation.delegate(actor('nina'), 'Leo Martins', '2026-12-11');
+      const dataDir = a.config.dataDir;
+      await a.desk.stop();
+      const b = await Harness.start({ startWorker: false, clock, devTenant: tenant, dataDir });
+      try {
+        const { requestId } = await danaAsksForNursing(b, { approvers: [] });
+        const req = await b.desk.store.requests.get(requestId);
+        expect(req?.approvers.map((x) => x.approverId)).toEqual([persona('leo').id]);
+        expect(req?.payload.approval?.covering?.[0]).toMatchObject({ forName: 'Nina Okafor', byName: 'Leo Martins' });
+      } finally {
+        await b.stop();
+      }
+      await a.connector.stop();
+    } finally {
+      await tenant.close();
+    }
+  }, 60_000);
+
+  describe('on PostgreSQL with two instances', () => {
+    let pg: TestPostgres;
+    beforeAll(async () => {
+      pg = await startPostgres();
+    }, 120_000);
+    afterAll(async () => pg?.stop());
+
+    test("Nina hands over on one instance; Dana's request sent on the other goes to Leo, once", async () => {
+      const clock = new ManualClock(new Date('2026-12-07T09:00:00Z'));
+      const url = await pg.createDatabase();
+      const a = await Harness.start({ databaseUrl: url, startWorker: false, clock });
+      const b = await Harness.start({ databaseUrl: url, shareWith: a, startWorker: false, clock });
+      try {
+        await b.as('leo').say('hi');
+        await a.desk.services.approvalDelegation.delegate(actor('nina'), 'Leo Martins', '2026-12-11');
+        const mark = b.connector.lastSeq();
+        const { requestId } = await danaAsksForNursing(b, { approvers: [] });
+        expect((await b.desk.store.requests.get(requestId))?.approvers.map((x) => x.approverId)).toEqual([
+          persona('leo').id,
+        ]);
+        await Promise.all([a.settle(), b.settle()]);
+        expect(requestsSeenBy(b, 'leo', mark).filter((t) => /on behalf of Nina Okafor/.test(t))).toHaveLength(1);
+      } finally {
+        await b.stop();
+        await a.stop();
+      }
+    }, 90_000);
+  });
 });

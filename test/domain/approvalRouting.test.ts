@@ -88,6 +88,8 @@ describe('routeApprovers', () => {
     expect(ids(r.approvers)).toEqual(['lic']);
     expect(r.approvers[0].reason).toMatch(/standing in while the approvers are away/);
     expect(r.bypassed.map((b) => b.id)).toEqual(['nora']);
+    // The fallback has it already, so there is nobody left to escalate to.
+    expect(r.standIn).toBe(true);
   });
 
   it('everyone away: it goes to the approvers all the same', () => {
@@ -99,6 +101,7 @@ describe('routeApprovers', () => {
     });
     expect(ids(r.approvers)).toEqual(['nora']);
     expect(r.bypassed).toEqual([]);
+    expect(r.standIn).toBeUndefined();
   });
 
   it('a delegate who may decide replaces the approver, who is named on their behalf', () => {

@@ -493,4 +493,65 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
     ]);
     await close('bianca');
   });
+
+  // ------------------------------------------------------------------------------ approvals on the move
+
+  test('Omar is on leave: Dr. Patel’s physician request goes to Leo, whose card says who was skipped and why', async () => {
+    const leo = await as('leo');
+    const patel = await as('patel');
+    const draft = await sayForCard(patel, 'I need a Dragon physician license', 'Send for approval');
+    const no = requestNumber(draft);
+    const thisRequest = requestPattern(no);
+    if (/Why is this needed\?(?! \(optional\))/.test(draft))
+      await patel.fillInput('Why is this needed', 'Clinic notes');
+    await patel.clickButton('Send for approval', { onCardContaining: thisRequest });
+    await patel.waitForMessage(/Not sent to Dr\. Omar Haddad: away \(automatic replies are on\)/);
+    await waitUntil('Leo gets the card', async () => (await leo.cardCount(thisRequest)) >= 1);
+    const approval = await leo.cardText(thisRequest);
+    expect(approval).toMatch(/Not sent to[\s\S]*Omar Haddad/);
+    expect(await leo.buttonsOn(thisRequest)).toEqual(expect.arrayContaining(['Approve', 'Reject']));
+    await shot(leo, 'approvals-1-leo-omar-away', thisRequest);
+    await leo.fillInput('Reason', 'Please ask again once your physician onboarding is done', {
+      onCardContaining: thisRequest,
+    });
+    await leo.clickButton('Reject', { onCardContaining: thisRequest });
+    await patel.waitForMessage(new RegExp(`Leo Martins rejected[\\s\\S]*#${no}(?!\\d)`));
+    await expectNoInvokeError(leo);
+    await close('patel');
+  });
+
+  test('Nina hands her approvals to Leo until Friday; Sam’s request waits for Leo on Nina’s behalf; Sam nudges; Leo approves', async () => {
+    const leo = await as('leo');
+    const nina = await as('nina');
+    await nina.say('send my approvals to Leo Martins until Friday');
+    await nina.waitForMessage(/Done: until .* go to Leo Martins/);
+    await leo.waitForMessage(/Nina Okafor has handed their Dragon approvals to you/);
+
+    const sam = await as('sam');
+    const draft = await sayForCard(sam, 'I need a Dragon nursing license', 'Send for approval');
+    const no = requestNumber(draft);
+    const thisRequest = requestPattern(no);
+    if (/Why is this needed\?(?! \(optional\))/.test(draft))
+      await sam.fillInput('Why is this needed', 'Night shifts in the ED');
+    await sam.clickButton('Send for approval', { onCardContaining: thisRequest });
+    await waitUntil('Sam’s card waits for Leo on Nina’s behalf', async () =>
+      /Waiting for[\s\S]*Leo Martins \(on behalf of Nina Okafor\)/.test(await sam.cardText(thisRequest)),
+    );
+    await waitUntil('Leo gets the card', async () => (await leo.cardCount(thisRequest)) >= 1);
+    expect(await nina.cardCount(thisRequest)).toBe(0);
+
+    await sam.clickButton('Nudge approvers', { onCardContaining: thisRequest });
+    await sam.waitForMessage(/I've reminded Leo Martins/);
+    await expectNoInvokeError(sam);
+    await shot(sam, 'approvals-2-sam-nudged', thisRequest);
+
+    await leo.clickButton('Approve', { onCardContaining: thisRequest });
+    await sam.waitForMessage(new RegExp(`Leo Martins \\(on behalf of Nina Okafor\\) approved[\\s\\S]*#${no}(?!\\d)`));
+    await sam.waitForMessage(new RegExp(`Done: request #${no}(?!\\d) is complete`), 30_000);
+    await expectNoInvokeError(leo);
+
+    await nina.say('stop sending my approvals');
+    await nina.waitForMessage(/new requests come to you again, not to Leo Martins/);
+    for (const alias of ['sam', 'nina', 'leo']) await close(alias);
+  });
 });

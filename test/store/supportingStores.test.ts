@@ -187,5 +187,15 @@ describeEachEngine('audit, cards, conversations, timers and records', (getStore,
       expect(await store.records.get(RECORDED, 'sub-1')).toBeUndefined();
       expect((await store.records.list(REMOVED)).map((r) => r.key)).toEqual(['sub-1']);
     });
+
+    it('a record written or deleted with its audit row: both land, in the chain', async () => {
+      const store = getStore();
+      const entry = (action: string) => ({ tenantId: 't', actorId: 'nina', action, detail: { delegateId: 'leo' } });
+      await store.records.put(RECORDED, 'nina', { partnerId: '1' }, 'nina', entry('approvals.delegate'));
+      await store.records.delete(RECORDED, 'nina', entry('approvals.delegate-end'));
+      expect(await store.records.get(RECORDED, 'nina')).toBeUndefined();
+      const actions = (await store.audit.listRecent(10)).map((a) => a.action);
+      expect(actions).toEqual(expect.arrayContaining(['approvals.delegate', 'approvals.delegate-end']));
+    });
   });
 });

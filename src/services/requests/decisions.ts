@@ -145,7 +145,7 @@ export class Decisions {
     if (primary.length === 0) return this.drafts.abandon(req, actor, [text(say.noApprover(cap.title(req)))]);
     const route = await this.routing.route(routed, primary);
     const approvers = route.approvers;
-    const plan = this.followUps.plan();
+    const plan = this.followUps.plan({ escalate: !route.standIn });
     const approval = {
       ...plan.trail,
       ...(route.bypassed.length ? { bypassed: route.bypassed } : {}),

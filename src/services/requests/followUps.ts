@@ -39,12 +39,15 @@ export class FollowUps {
     worker.onTimer(APPROVAL_ESCALATE, (t) => this.escalate(t));
   }
 
-  /** When a request sent now is reminded, escalated and expired, and the timers that do it. */
-  plan(): SendPlan {
+  /**
+   * When a request sent now is reminded, escalated and expired, and the timers that do it. No
+   * escalation when the fallback approvers have it already (`escalate: false`).
+   */
+  plan(o: { escalate: boolean }): SendPlan {
     const c = this.deps.config;
     const p = followUpPlan(this.deps.clock.now(), {
       remind: c.approvalRemindAfterHours,
-      escalate: c.approvalEscalateAfterHours,
+      escalate: o.escalate ? c.approvalEscalateAfterHours : 0,
       expire: c.requestExpiryHours,
     });
     const trail: SendPlan['trail'] = {};
