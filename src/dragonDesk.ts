@@ -155,6 +155,8 @@ export async function startDragonDesk(config: Config, opts: StartOptions = {}): 
     services.roles.registerTimers(worker);
     // Reminders and escalations of requests nobody has decided yet.
     services.engine.registerTimers(worker);
+    // Periodic reviews of who holds each Dragon license (RECERTIFY_EVERY_DAYS), and their deadlines.
+    services.recertification.register(worker);
     const bot = createBot({
       config,
       adapter,

@@ -36,6 +36,7 @@ export const STATUS: Record<RequestState, StatusLook> = {
 const SUBJECT: Record<RequestKind, { label: string; change: string }> = {
   'license.assign': { label: 'License', change: 'Add' },
   'license.remove': { label: 'License', change: 'Remove' },
+  'license.recertify': { label: 'License', change: 'Review holders of' },
   'role.assign': { label: 'Role', change: 'Assign' },
   'role.remove': { label: 'Role', change: 'Remove' },
   'partner.link': { label: 'Partner', change: 'Link' },
@@ -76,7 +77,9 @@ export interface RequestView {
   showReason: boolean;
   reasonLabel: string;
   /** An approver of a request for several people may approve some of them: one box each, all ticked. */
-  approveEach: { show: boolean; value: string; choices: { title: string; value: string }[] };
+  approveEach: { show: boolean; label: string; value: string; choices: { title: string; value: string }[] };
+  /** "Approve", or "Submit review" on a review of license holders. */
+  approveTitle: string;
   cancelTitle: string;
   can: {
     submit: boolean;
@@ -188,6 +191,8 @@ export function requestView(req: DeskRequest, viewer: RequestCardViewer, ctx: Re
   const pendingForApprover = req.state === 'pending' && viewer.role === 'approver';
   const inProgress = req.state === 'approved' || req.state === 'executing';
   const count = req.targets.length;
+  // A review of license holders: a Keep box per person (even one), submitted, never rejected.
+  const review = req.kind === 'license.recertify';
 
   return {
     requestId: req.id,
@@ -215,22 +220,28 @@ export function requestView(req: DeskRequest, viewer: RequestCardViewer, ctx: Re
       required: draftByRequester && ctx.requireJustification === true,
     },
     showReason: pendingForApprover,
-    reasonLabel: count > 1 ? 'Reason (required to reject, or to leave someone out)' : 'Reason (required to reject)',
+    reasonLabel: review
+      ? 'Reason (required for anyone you untick)'
+      : count > 1
+        ? 'Reason (required to reject, or to leave someone out)'
+        : 'Reason (required to reject)',
     approveEach: {
-      show: pendingForApprover && count > 1,
+      show: pendingForApprover && (count > 1 || (review && count > 0)),
+      label: review ? 'Keep (untick anyone who no longer needs the license)' : 'Approve for',
       value: req.targets.map((t) => t.userId).join(','),
       choices: req.targets.map((t) => ({
         title: userText(t.displayName) || userText(t.userPrincipalName),
         value: t.userId,
       })),
     },
+    approveTitle: review ? 'Submit review' : 'Approve',
     cancelTitle: req.state === 'draft' ? 'Cancel' : 'Cancel request',
     can: {
       submit: draftByRequester && !ctx.direct,
       confirm: draftByRequester && ctx.direct === true,
       cancel: draftByRequester || (req.state === 'pending' && viewer.role === 'requester'),
       approve: pendingForApprover,
-      reject: pendingForApprover,
+      reject: pendingForApprover && !review,
       refresh: inProgress && viewer.role !== 'observer',
       nudge:
         req.state === 'pending' &&

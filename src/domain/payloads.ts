@@ -48,6 +48,18 @@ export interface ApprovalTrail {
 
 export type LicensePayload = CommonPayload;
 
+/** A periodic review of who holds a Dragon license (one per license group and round). */
+export interface RecertifyPayload extends CommonPayload {
+  /** The campaign's round for this license kind: 1, 2, … */
+  round: number;
+  /** The group whose members were reviewed. */
+  groupId: string;
+  /** When owners must have answered. */
+  answerBy: string;
+  /** The one removal request the review (or silence) led to, once it exists. */
+  removal?: number;
+}
+
 /** How a Dragon Administrator grant is carried out. */
 export type GrantVia = 'group' | 'pim' | 'direct';
 
@@ -108,6 +120,7 @@ export interface SetupPayload extends CommonPayload {
 export interface PayloadOfKind {
   'license.assign': LicensePayload;
   'license.remove': LicensePayload;
+  'license.recertify': RecertifyPayload;
   'role.assign': RolePayload;
   'role.remove': RolePayload;
   'partner.link': PartnerLinkPayload;

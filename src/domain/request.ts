@@ -9,6 +9,7 @@ import type { PayloadOfKind } from './payloads';
 export type RequestKind =
   | 'license.assign'
   | 'license.remove'
+  | 'license.recertify'
   | 'role.assign'
   | 'role.remove'
   | 'partner.link'

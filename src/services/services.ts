@@ -8,6 +8,7 @@ import { DelegatedAdminService } from './delegatedAdmin';
 import { Directory } from './directory';
 import { GroupsInUse } from './groupsInUse';
 import { LicenseService } from './licenses';
+import { Recertification } from './licenses/recertification';
 import { PartnerAccess } from './partnerAccess';
 import { PartnerLinkService } from './partnerLink';
 import { PartnerOfRecordService } from './partnerOfRecord';
@@ -26,6 +27,7 @@ export interface Services {
   access: RequestAccess;
   engine: RequestEngine;
   licenses: LicenseService;
+  recertification: Recertification;
   status: StatusService;
   roles: RoleService;
   setup: SetupService;
@@ -51,6 +53,7 @@ export function createServices(deps: ServiceDeps): Services {
     access,
     engine,
     licenses: new LicenseService(deps, directory, engine, groups),
+    recertification: new Recertification(deps, directory, engine, groups),
     status: new StatusService(deps, directory, engine, access, groups),
     roles: new RoleService(deps, directory, engine, groups),
     setup: new SetupService(deps, directory, engine, groups),

@@ -1,11 +1,36 @@
 /** Keyed JSON records (partner of record, grants, set-up's groups…), by (kind, key), typed by kind. */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { insertAudit } from './audit';
 import { fromJson, nowIso, toJson, type StoreClock } from './codec';
 import { casTransaction } from './dialect';
 import { PreparedStatements } from './prepared';
 import type { Database } from './schema';
-import type { AuditEntry, RecordKind, RecordStore, StoredRecord } from './types';
+import type { AuditEntry, RecordClaim, RecordKind, RecordStore, StoredRecord } from './types';
+
+/**
+ * Inserts the record unless one of its kind and key exists: true when this call wrote it. On
+ * PostgreSQL a second instance's insert waits for the first one's transaction and then does
+ * nothing, so exactly one claim of a key wins, however many instances try.
+ */
+export async function insertRecordIfAbsent(
+  db: Kysely<Database> | Transaction<Database>,
+  clock: StoreClock,
+  claim: RecordClaim,
+): Promise<boolean> {
+  const row = await db
+    .insertInto('records')
+    .values({
+      kind: claim.kind.name,
+      key: claim.key,
+      value: toJson(claim.value),
+      actor_id: claim.actorId,
+      updated_at: nowIso(clock),
+    })
+    .onConflict((oc) => oc.columns(['kind', 'key']).doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  return row !== undefined;
+}
 
 export class SqlRecordStore implements RecordStore {
   private readonly st: PreparedStatements;
@@ -36,6 +61,10 @@ export class SqlRecordStore implements RecordStore {
         )
         .execute(),
     );
+  }
+
+  claim<T extends object>(kind: RecordKind<T>, key: string, value: T, actorId: string): Promise<boolean> {
+    return insertRecordIfAbsent(this.db, this.clock, { kind, key, value, actorId });
   }
 
   async get<T extends object>(kind: RecordKind<T>, key: string): Promise<StoredRecord<T> | undefined> {

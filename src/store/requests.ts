@@ -22,11 +22,15 @@ import {
 import { insertAudit } from './audit';
 import { insertOutbox } from './outbox';
 import { insertTimers } from './timers';
+import { insertRecordIfAbsent } from './records';
 import { casTransaction, literalLimit } from './dialect';
 import { PreparedStatements } from './prepared';
 import { fromJson, isoUtc, nowIso, opt, toJson, type StoreClock } from './codec';
 import type { ApproverRow, Database, RequestRow, RequestsTable, TargetRow } from './schema';
-import type { AuditEntry, NewRequest, RequestChanges, RequestStore } from './types';
+import type { AuditEntry, NewRequest, RecordClaim, RequestChanges, RequestStore } from './types';
+
+/** createOnce's claim was taken: rolls its transaction back. */
+class ClaimTaken extends Error {}
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -266,45 +270,72 @@ export class SqlRequestStore implements RequestStore {
     input: NewRequest,
     audit: Omit<AuditEntry, 'requestId'> | Omit<AuditEntry, 'requestId'>[],
   ): Promise<DeskRequest> {
-    return casTransaction(this.db).execute(async (trx) => {
-      const now = nowIso(this.clock);
-      const values: Insertable<RequestsTable> = {
-        tenant_id: input.tenantId,
-        kind: input.kind,
-        state: input.state,
-        version: 1,
-        requester_id: input.requesterId,
-        requester_name: input.requesterName,
-        subject: input.subject,
-        justification: input.justification ?? null,
-        payload: toJson(input.payload ?? {}),
-        decided_by: null,
-        decided_by_name: null,
-        decided_at: null,
-        decision_reason: null,
-        error_code: null,
-        error_message: null,
-        created_at: now,
-        updated_at: now,
-        expires_at: input.expiresAt === undefined ? null : isoUtc(input.expiresAt),
-      };
-      const {
-        rows: [row],
-      } = await this.st.run(trx, 'requests.insert', values, (k, v) =>
-        k.insertInto('requests').values(v).returningAll(),
-      );
-      if (!row) throw new Error('the new request was not returned');
-      const targets = await insertTargets(trx, this.st, row.id, input.targets);
-      const approvers = await insertApprovers(trx, this.st, row.id, input.approvers ?? [], row.state);
-      await insertAudit(
-        trx,
-        this.clock,
-        (Array.isArray(audit) ? audit : [audit]).map((a) => ({ ...a, requestId: row.id })),
-        this.st,
-      );
-      // What was just written, without reading it back.
-      return toRequest(row, targets, approvers);
-    });
+    return casTransaction(this.db).execute((trx) => this.insertRequest(trx, input, audit));
+  }
+
+  async createOnce<T extends object>(
+    claim: Omit<RecordClaim<T>, 'value'> & { value: (requestId: number) => T },
+    input: NewRequest,
+    audit: Omit<AuditEntry, 'requestId'>[],
+    following?:
+      | Pick<RequestChanges, 'deliver' | 'schedule'>
+      | ((requestId: number) => Pick<RequestChanges, 'deliver' | 'schedule'>),
+  ): Promise<DeskRequest | undefined> {
+    try {
+      return await casTransaction(this.db).execute(async (trx) => {
+        const req = await this.insertRequest(trx, input, audit);
+        if (!(await insertRecordIfAbsent(trx, this.clock, { ...claim, value: claim.value(req.id) })))
+          throw new ClaimTaken();
+        await insertFollowing(trx, this.clock, typeof following === 'function' ? following(req.id) : (following ?? {}));
+        return req;
+      });
+    } catch (err) {
+      // Rolled back: the request written before the claim is gone with it.
+      if (err instanceof ClaimTaken) return undefined;
+      throw err;
+    }
+  }
+
+  private async insertRequest(
+    trx: Transaction<Database>,
+    input: NewRequest,
+    audit: Omit<AuditEntry, 'requestId'> | Omit<AuditEntry, 'requestId'>[],
+  ): Promise<DeskRequest> {
+    const now = nowIso(this.clock);
+    const values: Insertable<RequestsTable> = {
+      tenant_id: input.tenantId,
+      kind: input.kind,
+      state: input.state,
+      version: 1,
+      requester_id: input.requesterId,
+      requester_name: input.requesterName,
+      subject: input.subject,
+      justification: input.justification ?? null,
+      payload: toJson(input.payload ?? {}),
+      decided_by: input.decidedBy ?? null,
+      decided_by_name: input.decidedByName ?? null,
+      decided_at: input.decidedAt === undefined ? null : isoUtc(input.decidedAt),
+      decision_reason: input.decisionReason ?? null,
+      error_code: null,
+      error_message: null,
+      created_at: now,
+      updated_at: now,
+      expires_at: input.expiresAt === undefined ? null : isoUtc(input.expiresAt),
+    };
+    const {
+      rows: [row],
+    } = await this.st.run(trx, 'requests.insert', values, (k, v) => k.insertInto('requests').values(v).returningAll());
+    if (!row) throw new Error('the new request was not returned');
+    const targets = await insertTargets(trx, this.st, row.id, input.targets);
+    const approvers = await insertApprovers(trx, this.st, row.id, input.approvers ?? [], row.state);
+    await insertAudit(
+      trx,
+      this.clock,
+      (Array.isArray(audit) ? audit : [audit]).map((a) => ({ ...a, requestId: row.id })),
+      this.st,
+    );
+    // What was just written, without reading it back.
+    return toRequest(row, targets, approvers);
   }
 
   async get(id: number): Promise<DeskRequest | undefined> {

@@ -44,7 +44,8 @@ export interface ChainedAuditRow extends AuditRow {
 export interface NewRequest {
   tenantId: string;
   kind: RequestKind;
-  state: 'draft' | 'pending';
+  /** 'approved' only through createOnce, with who decided (a request made from a decided review). */
+  state: 'draft' | 'pending' | 'approved';
   requesterId: string;
   requesterName: string;
   subject: string;
@@ -53,6 +54,18 @@ export interface NewRequest {
   targets: Omit<RequestTarget, 'status'>[];
   approvers?: RequestApprover[];
   expiresAt?: string;
+  decidedBy?: string;
+  decidedByName?: string;
+  decidedAt?: string;
+  decisionReason?: string;
+}
+
+/** A record written only if none of its kind and key exists yet (RecordStore.claim, createOnce). */
+export interface RecordClaim<T extends object = object> {
+  kind: RecordKind<T>;
+  key: string;
+  value: T;
+  actorId: string;
 }
 
 /** A message or card to deliver after a change commits, stored with it (the outbox). */
@@ -110,6 +123,20 @@ export interface RequestStore {
     input: NewRequest,
     audit: Omit<AuditEntry, 'requestId'> | Omit<AuditEntry, 'requestId'>[],
   ): Promise<DeskRequest>;
+  /**
+   * Creates the request only if `claim` is not taken yet, claiming it in the same transaction with
+   * the request's deliveries and timers: undefined when another caller (another instance, a second
+   * run of a timer) claimed it first, and then nothing is written. `claim.value` is given the new
+   * request's id.
+   */
+  createOnce<T extends object>(
+    claim: Omit<RecordClaim<T>, 'value'> & { value: (requestId: number) => T },
+    input: NewRequest,
+    audit: Omit<AuditEntry, 'requestId'>[],
+    following?:
+      | Pick<RequestChanges, 'deliver' | 'schedule'>
+      | ((requestId: number) => Pick<RequestChanges, 'deliver' | 'schedule'>),
+  ): Promise<DeskRequest | undefined>;
   get(id: number): Promise<DeskRequest | undefined>;
   /**
    * Apply `event` if the row is still at `expected` (state and version). Bumps version, sets
@@ -278,6 +305,8 @@ export interface OutboxStore {
 export interface RecordStore {
   /** Writes the record; with `audit`, that row is appended in the same transaction. */
   put<T extends object>(kind: RecordKind<T>, key: string, value: T, actorId: string, audit?: AuditEntry): Promise<void>;
+  /** Insert-if-absent: true when this call wrote the record, false when one already existed (left as it was). */
+  claim<T extends object>(kind: RecordKind<T>, key: string, value: T, actorId: string): Promise<boolean>;
   get<T extends object>(kind: RecordKind<T>, key: string): Promise<StoredRecord<T> | undefined>;
   list<T extends object>(kind: RecordKind<T>): Promise<StoredRecord<T>[]>;
   delete(kind: RecordKind<object>, key: string, audit?: AuditEntry): Promise<void>;

@@ -15,6 +15,11 @@ export function reportingRequestChanges(requests: RequestStore, telemetry: Telem
     telemetry.requestChanged(created);
     return created;
   };
+  wrapped.createOnce = async (claim, input, audit, following) => {
+    const created = await requests.createOnce(claim, input, audit, following);
+    if (created) telemetry.requestChanged(created);
+    return created;
+  };
   wrapped.transition = async (id, expected, event, changes, audit) => {
     const next = await requests.transition(id, expected, event, changes, audit);
     // A lost race changed nothing: the winner reports.

@@ -42,11 +42,17 @@ export class Worker {
   private stopped = false;
   private readonly inFlight = new Set<number>();
   private readonly timerHandlers = new Map<string, TimerHandler>();
+  private readonly passTasks: (() => Promise<void>)[] = [];
 
   constructor(private readonly o: WorkerOptions) {}
 
   onTimer(kind: string, handler: TimerHandler): void {
     this.timerHandlers.set(kind, handler);
+  }
+
+  /** Work looked at on every pass (a periodic review that may be due); a failure is logged, the pass goes on. */
+  onPass(task: () => Promise<void>): void {
+    this.passTasks.push(task);
   }
 
   start(): void {
@@ -111,6 +117,7 @@ export class Worker {
           this.kick();
         });
     }
+    for (const task of this.passTasks) await task().catch((err) => this.o.logger.error('worker task failed', { err }));
     const due = await this.o.store.timers.listDue(new Date(now).toISOString(), 50);
     for (const t of due) {
       const handler = this.timerHandlers.get(t.kind);

@@ -394,3 +394,33 @@ describe('requestCard: keeping a request moving', () => {
     expect(inputIds(requestCard(req, REQUESTER, ctx))).toEqual([]);
   });
 });
+
+describe('requestCard: a review of license holders', () => {
+  const review = (state: RequestState, people = 1) =>
+    makeRequest({
+      kind: 'license.recertify',
+      state,
+      requesterId: 'dragon-desk',
+      requesterName: 'Dragon Desk',
+      targets: Array.from({ length: people }, (_, i) => target(i + 1)),
+      payload: { round: 1, groupId: 'g-1', answerBy: '2026-12-21T09:00:00Z' },
+    });
+  const ctx = { title: 'Review of Dragon Copilot nursing license holders' };
+
+  it.each([1, 3])('for %s people: a Keep box each (all ticked), Submit review and no Reject', (people) => {
+    const card = requestCard(review('pending', people), APPROVER, ctx);
+    expectValidTeamsCard(card);
+    expect(verbs(card)).toEqual(['request.approve']);
+    expect(executeActions(card).map((a) => a.title)).toEqual(['Submit review']);
+    const keep = findInput(card, 'approveFor');
+    expect(keep?.label).toMatch(/^Keep/);
+    expect(String(keep?.value).split(',')).toHaveLength(people);
+    expect(findInput(card, 'reason')?.label).toMatch(/required for anyone you untick/);
+  });
+
+  it('a decided review has no inputs', () => {
+    const card = requestCard(review('completed', 2), APPROVER, ctx);
+    expectValidTeamsCard(card);
+    expect(inputIds(card)).toEqual([]);
+  });
+});

@@ -258,8 +258,10 @@ export class Decisions {
     if (!structural.ok) return this.refuse(req, actor, structural.code, structural.reason, current);
     const check = checkApprover(req, actor.id, await this.stillEntitled(req, actor));
     if (!check.ok) return this.refuse(req, actor, check.code, check.reason, current);
+    const review = req.kind === 'license.recertify';
+    if (decision === 'reject' && review) return current(say.reviewNotRejected);
     if (decision === 'reject' && !data.reason) return current(say.rejectReasonNeeded);
-    const split = decision === 'approve' ? splitDecision(req, data) : { leaveOut: [] };
+    const split = decision === 'approve' ? splitDecision(req, data, review) : { leaveOut: [] };
     if ('problem' in split) {
       if (split.problem === 'tampered')
         return this.refuse(req, actor, 'refused.tampered-card', say.strangePeople, current);
@@ -267,7 +269,7 @@ export class Decisions {
     }
     const leaveOut = split.leaveOut.map((t) => ({
       userId: t.userId,
-      reason: `Not approved by ${actor.name}: ${data.reason ?? ''}`.trim(),
+      reason: `${review ? 'Not kept' : 'Not approved'} by ${actor.name}: ${data.reason ?? ''}`.trim(),
     }));
     const covering = req.payload.approval?.covering?.find((c) => c.byId === actor.id);
     const decided = {
@@ -355,11 +357,13 @@ function narrowedBy(req: DeskRequest, check: Precheck): Pick<RequestChanges, 'ta
 function splitDecision(
   req: DeskRequest,
   data: CardActionData,
+  /** A review of license holders, where keeping nobody is an answer (everyone is removed). */
+  nobodyAllowed = false,
 ): { leaveOut: DeskRequest['targets'] } | { problem: 'tampered' | 'nobody' | 'no-reason' } {
   if (data.approveFor === undefined) return { leaveOut: [] };
   const ids = new Set(req.targets.map((t) => t.userId));
   if (data.approveFor.some((id) => !ids.has(id))) return { problem: 'tampered' };
-  if (!data.approveFor.length) return { problem: 'nobody' };
+  if (!data.approveFor.length && !nobodyAllowed) return { problem: 'nobody' };
   const leaveOut = req.targets.filter((t) => !data.approveFor!.includes(t.userId));
   if (leaveOut.length && !data.reason) return { problem: 'no-reason' };
   return { leaveOut };

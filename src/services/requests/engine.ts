@@ -6,6 +6,7 @@
  */
 import type { RequestCardViewer } from '../../cards/types';
 import type { CardActionData, CardVerb } from '../../cards/verbs';
+import type { Route } from '../../domain/approvalRouting';
 import type { DeskRequest, RequestKind } from '../../domain/request';
 import type { Capability } from '../capability';
 import type { TimerRegistry } from '../grants';
@@ -34,6 +35,7 @@ export class RequestEngine {
   private readonly followUps: FollowUps;
   readonly notifications: Notifications;
   private readonly deliveries: Deliveries;
+  private readonly routing: ApprovalRouting;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -46,6 +48,7 @@ export class RequestEngine {
     this.notifications = new Notifications(deps, this.caps, this.deliveries);
     this.drafts = new Drafts(deps, this.caps, this.cards);
     this.followUps = new FollowUps(deps, this.caps, this.notifications);
+    this.routing = new ApprovalRouting(deps, this.caps, awayOf);
     this.decisions = new Decisions(
       deps,
       access,
@@ -54,7 +57,7 @@ export class RequestEngine {
       this.drafts,
       this.notifications,
       this.followUps,
-      new ApprovalRouting(deps, this.caps, awayOf),
+      this.routing,
     );
     const leaseMs = deps.config.leaseSeconds * 1000;
     this.execution = new Execution(deps, this.caps, this.cards, this.notifications, {
@@ -97,6 +100,15 @@ export class RequestEngine {
 
   cancelByText(actor: Actor, requestId: number): Promise<Reply[]> {
     return this.decisions.cancelByText(actor, requestId);
+  }
+
+  /**
+   * Where a request Dragon Desk sends by itself (a review of license holders) goes: approvers who
+   * handed their approvals over are replaced by their delegate, away ones skipped while someone
+   * else can decide — as sending a draft routes it.
+   */
+  route(req: DeskRequest, primary: DeskRequest['approvers']): Promise<Route> {
+    return this.routing.route(req, primary);
   }
 
   // Cards.

@@ -48,6 +48,8 @@ export const say = {
   noLongerAdmin: 'You no longer hold an admin role that allows this change directly. Send it for approval instead.',
   justificationNeeded: 'Please add a justification: approvers need to know why.',
   rejectReasonNeeded: 'Please give a reason to reject: the requester will see it.',
+  reviewNotRejected:
+    'A review is submitted, not rejected: untick the people who no longer need the license, give a reason, and press Submit review.',
   leaveOutReasonNeeded:
     'Please give a reason for the people you left out: the requester and they will see it. Or tick everyone to approve the whole request.',
   approveSomeone: 'You unticked everyone. Tick the people you approve, or Reject the request (with a reason).',

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeskRequest } from '../../domain/request';
 import type { OutboxItem, RequestChanges } from '../../store/types';
+import { SYSTEM_ACTOR } from '../audit';
 import type { ExecutionOutcome } from '../capability';
 import type { ServiceDeps } from '../types';
 import type { Capabilities } from './capabilities';
@@ -58,6 +59,8 @@ export class Notifications {
 
   /** An approver decided: every copy of the card, then the requester and the people it is for. */
   decided(req: DeskRequest): OutboxItem[] {
+    // A review of license holders: its card says what was decided; the outcome follows its execution.
+    if (req.kind === 'license.recertify') return [this.refresh(req)];
     const lines = decisionNotice(req, this.caps.of(req).title(req));
     return [
       this.refresh(req),
@@ -115,15 +118,23 @@ export class Notifications {
     const cap = this.caps.of(req);
     const title = cap.title(req);
     const key = (who: string) => `executed:${req.id}:${who}`;
+    // Dragon Desk itself asked (a review, a removal after silence): nobody to tell as the requester.
+    const requester = req.requesterId === SYSTEM_ACTOR.id ? (req.decidedBy ?? req.requesterId) : req.requesterId;
     if (req.state !== 'completed')
-      return [this.refresh(req), textTo(req.requesterId, failureNotice(req, title), key(req.requesterId), req.id)];
-    return [
+      return toPeople([this.refresh(req), textTo(requester, failureNotice(req, title), key(requester), req.id)]);
+    // The people a review kept are not messaged: only the reviewer hears what it did.
+    if (req.kind === 'license.recertify')
+      return toPeople([
+        this.refresh(req),
+        textTo(requester, completionNotice(req, title, outcome.notes), key(requester), req.id),
+      ]);
+    return toPeople([
       this.refresh(req),
       textTo(req.requesterId, completionNotice(req, title, outcome.notes), key(req.requesterId), req.id),
       ...others(req)
         .filter((t) => t.status === 'done')
         .map((t) => textTo(t.userId, cap.completedMessage(req, t.displayName), key(t.userId), req.id)),
-    ];
+    ]);
   }
 
   /** Who of the approvers has never talked to Dragon Desk, so no card can reach them yet. */
@@ -150,6 +161,11 @@ function approvalCards(
     requestId: req.id,
     ...(again ? { payload: { lead: again.lead } } : {}),
   }));
+}
+
+/** Messages for people: none to Dragon Desk itself. */
+function toPeople(items: OutboxItem[]): OutboxItem[] {
+  return items.filter((i) => i.recipientId !== SYSTEM_ACTOR.id);
 }
 
 function textTo(personId: string, message: string, key: string, requestId?: number): OutboxItem {
