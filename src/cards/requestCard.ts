@@ -76,6 +76,7 @@ export interface RequestView {
   justification: { show: boolean; label: string; placeholder: string; value: string; required: boolean };
   showReason: boolean;
   reasonLabel: string;
+  reasonPlaceholder: string;
   /** An approver of a request for several people may approve some of them: one box each, all ticked. */
   approveEach: { show: boolean; label: string; value: string; choices: { title: string; value: string }[] };
   /** "Approve", or "Submit review" on a review of license holders. */
@@ -225,6 +226,7 @@ export function requestView(req: DeskRequest, viewer: RequestCardViewer, ctx: Re
       : count > 1
         ? 'Reason (required to reject, or to leave someone out)'
         : 'Reason (required to reject)',
+    reasonPlaceholder: review ? 'Recorded with the removal' : 'Visible to the requester',
     approveEach: {
       show: pendingForApprover && (count > 1 || (review && count > 0)),
       label: review ? 'Keep (untick anyone who no longer needs the license)' : 'Approve for',

@@ -35,6 +35,7 @@ import {
   launchChromium,
   openPlayground,
   type PlaygroundSession,
+  waitUntil,
 } from '../helpers/playground';
 
 jest.setTimeout(60_000);
@@ -86,13 +87,6 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
     const found = skus.value.find((s) => s.skuPartNumber === desk.config.licenses[kind].skuPartNumber);
     if (!found) throw new Error(`no ${kind} SKU in the dev tenant`);
     return found;
-  };
-  const waitUntil = async (what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
   };
 
   /** Opens (once) the Playground of `alias` and waits for the greeting, so no answer interleaves with it. */

@@ -337,7 +337,21 @@ function makeSession(s: {
  * so the ports are fixed here (free ones); nothing from the developer's environment (a database,
  * a language model, a channel) leaks in.
  */
-export async function startDeskForPlayground(workDir: string, logger: Logger): Promise<DragonDesk> {
+/** Waits until `check` holds, polling every 200 ms; throws naming `what` after `timeoutMs`. */
+export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Dragon Desk in process for a Playground test file; `env` sets what a test needs on top (e.g. RECERTIFY_EVERY_DAYS). */
+export async function startDeskForPlayground(
+  workDir: string,
+  logger: Logger,
+  env: Record<string, string> = {},
+): Promise<DragonDesk> {
   const [port, devTenantPort] = [await freePort(), await freePort()];
   const config = parseConfig({
     ...withDevDefaults(process.env, path.resolve(__dirname, '../..')),
@@ -353,6 +367,7 @@ export async function startDeskForPlayground(workDir: string, logger: Logger): P
     WORKER_INTERVAL_MS: '200',
     LICENSE_VERIFY_TIMEOUT_SECONDS: '30',
     LOG_LEVEL: 'debug',
+    ...env,
   });
   return startDragonDesk(config, { logger });
 }
