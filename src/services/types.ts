@@ -70,6 +70,19 @@ export interface SentMessage {
 export interface Messenger {
   /** Sends to a person's 1:1 chat; undefined when they have never talked to Dragon Desk. */
   sendToPerson(aadObjectId: string, reply: Reply): Promise<SentMessage | undefined>;
+  /**
+   * Sends to a 1:1 chat Teams opened when Dragon Desk was installed for the person (its id from
+   * Graph, services/reach.ts), and stores the chat as theirs so later messages go there directly
+   * (their own first turn, or the install's conversationUpdate, refreshes it). `missing`: no Teams
+   * service URL is known yet to send through, or (dev) the connector does not know the chat — the
+   * Agents Playground, one connector per persona, knows only chats it opened itself, so the person
+   * sees what waits for them when they open it.
+   */
+  sendToNewChat(
+    person: { id: string; name: string },
+    chatId: string,
+    reply: Reply,
+  ): Promise<SentMessage | { missing: 'service-url' | 'chat' }>;
   /** Sends to the configured approvals channel, if any. */
   sendToChannel(reply: Reply): Promise<SentMessage | undefined>;
   /** Replaces a card already posted. */

@@ -8,10 +8,19 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { OutboxDelivery, OutboxItem } from '../../store/types';
+import { isTransient } from '../../tenant/errors';
 import { asText } from '../../text';
-import { card, text, type ServiceDeps } from '../types';
+import type { Reach, Unreachable } from '../reach';
+import { card, text, type Reply, type SentMessage, type ServiceDeps } from '../types';
 import { errMessage, type Background } from './background';
+import { unreachableWhy } from './messages';
 import type { RequestCards } from './requestCards';
+
+/**
+ * What becomes of an approval card that could not reach its approver: recorded on the request, and
+ * the request routed on (unreached.ts). Given the delivery, the approver and why, in words.
+ */
+export type OnUnreached = (requestId: number, approverId: string, why: string) => Promise<void>;
 
 /** Back-off between attempts; after the last, the delivery is given up (and logged). */
 const RETRY_AFTER_MS = [2_000, 10_000, 30_000, 120_000, 600_000, 1_800_000];
@@ -26,6 +35,8 @@ export class Deliveries {
     private readonly deps: ServiceDeps,
     private readonly cards: RequestCards,
     private readonly background: Background,
+    private readonly reach: Reach,
+    private readonly onUnreached: OnUnreached,
   ) {
     this.claimMs = deps.config.leaseSeconds * 1000;
   }
@@ -68,6 +79,8 @@ export class Deliveries {
     try {
       switch (d.kind) {
         case 'text': {
+          // Only an approval card installs Dragon Desk for someone: a notice to a person who never
+          // used it (a colleague a license was asked for) is not worth an app in their Teams.
           const sent = await this.deps.messenger.sendToPerson(d.recipientId, text(asText(d.payload?.text)));
           if (!sent) return outbox.dropped(d.id, this.owner, 'has never talked to Dragon Desk');
           return outbox.sent(d.id, this.owner, { activityId: sent.activityId });
@@ -78,12 +91,20 @@ export class Deliveries {
           if (req?.state !== 'pending') return outbox.dropped(d.id, this.owner, 'no longer pending');
           const approval = card(await this.cards.cardFor(req, { role: 'approver', id: d.recipientId }));
           const lead = d.payload?.lead;
-          const sent = await this.deps.messenger.sendToPerson(
-            d.recipientId,
+          const name = req.approvers.find((a) => a.approverId === d.recipientId)?.displayName ?? '';
+          const sent = await this.toPerson(
+            d,
+            name,
             typeof lead === 'string' && approval.kind === 'card' ? { ...approval, lead } : approval,
           );
-          // They see it the first time they open Dragon Desk (pending approvals on arrival).
-          if (!sent) return outbox.dropped(d.id, this.owner, 'has never talked to Dragon Desk');
+          if ('refusal' in sent) {
+            const why = unreachableWhy(sent, name || 'this approver');
+            // Dev: they see it when they open their Playground (pending approvals on arrival).
+            if (sent.refusal === 'dev-chat-unknown') return outbox.dropped(d.id, this.owner, why);
+            // Recorded on the request, which goes on to whoever else can decide it; the requester is told.
+            await this.onUnreached(req.id, d.recipientId, why);
+            return outbox.dropped(d.id, this.owner, why);
+          }
           const copy = { requestId: req.id, recipientId: d.recipientId, role: 'approver' as const, ...sent };
           return outbox.sent(d.id, this.owner, { activityId: sent.activityId, copy });
         }
@@ -106,7 +127,7 @@ export class Deliveries {
         }
       }
     } catch (err) {
-      const wait = RETRY_AFTER_MS[d.attempts];
+      const wait = retryAfter(d);
       const retryAt = wait === undefined ? undefined : new Date(this.deps.clock.now().getTime() + wait).toISOString();
       this.deps.logger.warn(retryAt ? 'a delivery failed; it will be retried' : 'a delivery failed for good', {
         delivery: d.key,
@@ -116,4 +137,32 @@ export class Deliveries {
       await outbox.failed(d.id, this.owner, errMessage(err), retryAt);
     }
   }
+
+  /**
+   * To an approver: through the chat they last talked in; someone Dragon Desk has no chat with yet is
+   * reached by installing it for them (services/reach.ts) and sending to the chat that opens, which
+   * is then stored as theirs. Here, at delivery, so that an install Graph could not do for the
+   * moment is retried with the delivery's back-off and survives a crash; a refusal for good, or
+   * Graph failing through the last retry, answers why they could not be reached.
+   */
+  private async toPerson(d: OutboxDelivery, name: string, reply: Reply): Promise<SentMessage | Unreachable> {
+    const known = await this.deps.messenger.sendToPerson(d.recipientId, reply);
+    if (known) return known;
+    let reached;
+    try {
+      reached = await this.reach.chatWith(d.recipientId);
+    } catch (err) {
+      if (isTransient(err) && retryAfter(d) === undefined) return { refusal: 'unavailable' };
+      throw err;
+    }
+    if ('refusal' in reached) return reached;
+    const sent = await this.deps.messenger.sendToNewChat({ id: d.recipientId, name }, reached.chatId, reply);
+    if (!('missing' in sent)) return sent;
+    return sent.missing === 'service-url' ? { refusal: 'no-service-url' } : { refusal: 'dev-chat-unknown' };
+  }
+}
+
+/** How long before a delivery that failed now is tried again; undefined after the last attempt. */
+function retryAfter(d: OutboxDelivery): number | undefined {
+  return RETRY_AFTER_MS[d.attempts];
 }
