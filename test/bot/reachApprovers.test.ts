@@ -107,6 +107,29 @@ describe('an approver who never talked to Dragon Desk is reached in Teams', () =
     }
   });
 
+  test('installed already (a crash after the install, before the send): Graph answers 409 and the card still goes to her chat', async () => {
+    const h = await Harness.start({ startWorker: false });
+    try {
+      const [app] = (
+        await (
+          await fetch(
+            `${h.desk.devTenant!.url}/v1.0/appCatalogs/teamsApps?$filter=externalId eq '${h.config.teamsAppId}'`,
+            { headers: { Authorization: 'Bearer dev' } },
+          )
+        ).json()
+      ).value;
+      const bind = { 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${app.id}` };
+      expect(await tenantSend(h, 'POST', `/users/${persona('nina').id}/teamwork/installedApps`, bind)).toBe(201);
+
+      await danaSends(h);
+      expect(chat(h, chatOf('nina'))).toHaveLength(1);
+      expect(installs(h, 'nina')).toBe(2); // the test's 201, then Dragon Desk's 409
+      expect(await installations(h)).toHaveLength(1);
+    } finally {
+      await h.stop();
+    }
+  });
+
   test('a Graph outage while installing is retried by the outbox, and the card then arrives', async () => {
     const clock = new ManualClock(new Date());
     const h = await Harness.start({ startWorker: false, clock });
@@ -165,6 +188,24 @@ describe('an approver Teams will not let Dragon Desk reach', () => {
 
       const audit = await h.desk.store.audit.listForRequest(requestId);
       expect(audit.map((a) => a.action)).toContain('request.unreached');
+    } finally {
+      await h.stop();
+    }
+  });
+
+  test('both owners blocked at once: each is recorded once, the License Administrators get it once, Dana hears about each', async () => {
+    const h = await Harness.start({ startWorker: false });
+    try {
+      await addOwner(h, NURSING_GROUP, 'tomas');
+      h.desk.devTenant!.state.users.getUser(persona('nina').id)!.teamsAppsBlocked = true;
+      const { requestId, said } = await danaSends(h);
+      const req = (await h.desk.store.requests.get(requestId))!;
+      expect(req.payload.approval?.unreached?.map((u) => u.name).sort()).toEqual(['Nina Okafor', 'Tomas Berg']);
+      expect(req.approvers.map((a) => a.displayName)).toEqual(['Leo Martins']);
+      expect(said).toMatch(/I couldn't reach Nina Okafor in Teams.*Teams blocks apps for Nina Okafor/s);
+      expect(said).toMatch(/I couldn't reach Tomas Berg in Teams.*Teams blocks apps for Tomas Berg/s);
+      expect(said.match(/sent it to Leo Martins instead/g)).toHaveLength(1);
+      expect(chat(h, chatOf('leo'))).toHaveLength(1);
     } finally {
       await h.stop();
     }
