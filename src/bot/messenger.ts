@@ -8,7 +8,7 @@
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import type { Messenger, Reply, SentMessage, AdaptiveCard } from '../services/types';
+import { ChatRefused, type Messenger, type Reply, type SentMessage, type AdaptiveCard } from '../services/types';
 import type { Store } from '../store/types';
 import { cardActivity, toActivity } from './activities';
 
@@ -20,19 +20,39 @@ export class TeamsMessenger implements Messenger {
     private readonly logger: Logger,
   ) {}
 
-  private async send(reference: Partial<ConversationReference>, reply: Reply): Promise<SentMessage | undefined> {
+  /**
+   * A failed send is logged and answers undefined, as it always did, unless `surface` says the
+   * caller acts on it: a refusal (403) is recorded, a send to a new chat is retried by the outbox.
+   */
+  private async send(
+    reference: Partial<ConversationReference>,
+    reply: Reply,
+    surface: (err: Error) => boolean = () => false,
+  ): Promise<SentMessage | undefined> {
     let activityId: string | undefined;
+    let failure: Error | undefined;
     await this.adapter.continueConversationAsync(this.config.bot.appId ?? '', reference, async (ctx) => {
-      const res = await ctx.sendActivity(toActivity(reply));
-      activityId = res?.id;
+      try {
+        const res = await ctx.sendActivity(toActivity(reply));
+        activityId = res?.id;
+      } catch (err) {
+        failure = err instanceof Error ? err : new Error(String(err));
+      }
     });
+    if (failure && surface(failure)) throw failure;
+    if (failure) this.logger.warn('a proactive message failed', { err: failure.message });
     return activityId ? { conversationRef: reference, activityId } : undefined;
   }
 
   async sendToPerson(aadObjectId: string, reply: Reply): Promise<SentMessage | undefined> {
     const known = await this.store.conversations.get(aadObjectId);
     if (!known) return undefined;
-    return this.send(known.conversationRef, reply);
+    const refused = (err: Error) => (err as { statusCode?: unknown }).statusCode === 403;
+    try {
+      return await this.send(known.conversationRef, reply, refused);
+    } catch {
+      throw new ChatRefused(aadObjectId);
+    }
   }
 
   async sendToNewChat(
@@ -58,7 +78,7 @@ export class TeamsMessenger implements Messenger {
     };
     let sent: SentMessage | undefined;
     try {
-      sent = await this.send(reference, reply);
+      sent = await this.send(reference, reply, () => true);
     } catch (err) {
       // In dev the connector is the Agents Playground of whoever talked last, which knows no chat it
       // did not open: the person sees the request when they open their own Playground (pending

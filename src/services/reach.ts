@@ -24,6 +24,8 @@ export type Unreachable =
   | { refusal: 'unavailable' }
   /** No Teams service URL known to send through (no approvals channel, nobody talked yet). */
   | { refusal: 'no-service-url' }
+  /** Teams refused the message in the chat Dragon Desk had with them (they blocked or removed it). */
+  | { refusal: 'chat-refused' }
   /** Dev only: the Agents Playground knows no chat it did not open; they see it when they open it. */
   | { refusal: 'dev-chat-unknown' };
 

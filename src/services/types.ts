@@ -66,9 +66,23 @@ export interface SentMessage {
   activityId: string;
 }
 
+/**
+ * Teams refused the bot's message in a person's chat (the connector's 403, e.g.
+ * `MessageWritesBlocked`: they blocked or removed Dragon Desk, or a policy keeps it from them).
+ */
+export class ChatRefused extends Error {
+  constructor(readonly personId: string) {
+    super('Teams refused the message in this chat (403)');
+    this.name = 'ChatRefused';
+  }
+}
+
 /** Proactive delivery; implemented in src/bot. */
 export interface Messenger {
-  /** Sends to a person's 1:1 chat; undefined when they have never talked to Dragon Desk. */
+  /**
+   * Sends to a person's 1:1 chat; undefined when they have never talked to Dragon Desk. Throws
+   * ChatRefused when Teams refuses the message there.
+   */
   sendToPerson(aadObjectId: string, reply: Reply): Promise<SentMessage | undefined>;
   /**
    * Sends to a 1:1 chat Teams opened when Dragon Desk was installed for the person (its id from

@@ -211,6 +211,26 @@ describe('an approver Teams will not let Dragon Desk reach', () => {
     }
   });
 
+  test('Nina blocked Dragon Desk in her chat (Teams answers 403): not reinstalled, recorded, routed on', async () => {
+    const h = await Harness.start({ startWorker: false });
+    try {
+      const nina = h.as('nina');
+      await nina.say('hi');
+      h.connector.refused.add(nina.conversationId);
+      const { requestId, said } = await danaSends(h);
+      expect(said).toMatch(
+        /I couldn't reach Nina Okafor in Teams.*Teams refuses Dragon Desk's messages to Nina Okafor/s,
+      );
+      expect(said).toMatch(/sent it to Leo Martins instead/);
+      expect(installs(h, 'nina')).toBe(0);
+      const req = (await h.desk.store.requests.get(requestId))!;
+      expect(req.payload.approval?.unreached?.map((u) => u.name)).toEqual(['Nina Okafor']);
+      expect(chat(h, chatOf('leo'))).toHaveLength(1);
+    } finally {
+      await h.stop();
+    }
+  });
+
   test('Dragon Desk is not in the app catalog: nobody new can be reached, and Dana hears exactly that', async () => {
     const h = await Harness.start({
       startWorker: false,

@@ -11,7 +11,7 @@ import type { OutboxDelivery, OutboxItem } from '../../store/types';
 import { isTransient } from '../../tenant/errors';
 import { asText } from '../../text';
 import type { Reach, Unreachable } from '../reach';
-import { card, text, type Reply, type SentMessage, type ServiceDeps } from '../types';
+import { ChatRefused, card, text, type Reply, type SentMessage, type ServiceDeps } from '../types';
 import { errMessage, type Background } from './background';
 import { unreachableWhy } from './messages';
 import type { RequestCards } from './requestCards';
@@ -81,7 +81,13 @@ export class Deliveries {
         case 'text': {
           // Only an approval card installs Dragon Desk for someone: a notice to a person who never
           // used it (a colleague a license was asked for) is not worth an app in their Teams.
-          const sent = await this.deps.messenger.sendToPerson(d.recipientId, text(asText(d.payload?.text)));
+          const sent = await this.deps.messenger
+            .sendToPerson(d.recipientId, text(asText(d.payload?.text)))
+            .catch((err: unknown) => {
+              if (err instanceof ChatRefused) return 'refused' as const;
+              throw err;
+            });
+          if (sent === 'refused') return outbox.dropped(d.id, this.owner, 'Teams refuses messages in their chat');
           if (!sent) return outbox.dropped(d.id, this.owner, 'has never talked to Dragon Desk');
           return outbox.sent(d.id, this.owner, { activityId: sent.activityId });
         }
@@ -98,6 +104,8 @@ export class Deliveries {
             typeof lead === 'string' && approval.kind === 'card' ? { ...approval, lead } : approval,
           );
           if ('refusal' in sent) {
+            if (sent.refusal === 'send-failed')
+              return outbox.dropped(d.id, this.owner, 'the send to their chat failed');
             const why = unreachableWhy(sent, name || 'this approver');
             // Dev: they see it when they open their Playground (pending approvals on arrival).
             if (sent.refusal === 'dev-chat-unknown') return outbox.dropped(d.id, this.owner, why);
@@ -145,9 +153,18 @@ export class Deliveries {
    * moment is retried with the delivery's back-off and survives a crash; a refusal for good, or
    * Graph failing through the last retry, answers why they could not be reached.
    */
-  private async toPerson(d: OutboxDelivery, name: string, reply: Reply): Promise<SentMessage | Unreachable> {
-    const known = await this.deps.messenger.sendToPerson(d.recipientId, reply);
+  private async toPerson(d: OutboxDelivery, name: string, reply: Reply): Promise<SentMessage | NotSent> {
+    let known;
+    try {
+      known = await this.deps.messenger.sendToPerson(d.recipientId, reply);
+    } catch (err) {
+      // Blocked or removed by them: installing it again would go against their choice.
+      if (err instanceof ChatRefused) return { refusal: 'chat-refused' };
+      throw err;
+    }
     if (known) return known;
+    // They have a chat and the send to it failed (logged): dropped as it always was, not reinstalled.
+    if (await this.deps.store.conversations.get(d.recipientId)) return { refusal: 'send-failed' };
     let reached;
     try {
       reached = await this.reach.chatWith(d.recipientId);
@@ -161,6 +178,9 @@ export class Deliveries {
     return sent.missing === 'service-url' ? { refusal: 'no-service-url' } : { refusal: 'dev-chat-unknown' };
   }
 }
+
+/** Why a message did not go: the person could not be reached, or the send to their chat failed. */
+type NotSent = Unreachable | { refusal: 'send-failed' };
 
 /** How long before a delivery that failed now is tried again; undefined after the last attempt. */
 function retryAfter(d: OutboxDelivery): number | undefined {

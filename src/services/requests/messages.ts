@@ -167,6 +167,8 @@ export function unreachableWhy(u: Unreachable, name: string): string {
       return `Teams would not install Dragon Desk for ${name} (Microsoft Graph: ${u.code})`;
     case 'unavailable':
       return `Microsoft Graph did not answer while installing Dragon Desk for ${name}, after several tries`;
+    case 'chat-refused':
+      return `Teams refuses Dragon Desk's messages to ${name} (they may have blocked or removed it)`;
     case 'dev-chat-unknown':
       return `the Agents Playground does not know the chat Teams would have opened for ${name}; they see the request when they open Dragon Desk`;
     case 'no-service-url':
