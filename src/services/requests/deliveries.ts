@@ -3,7 +3,8 @@
  * commits by the instance that made it, which queued it already claimed; whatever a crash or a
  * failed send left is claimed by the next worker pass once its claim lapses, and retried with
  * back-off. Each row is one message to one person (or one card to update), so nothing is sent
- * twice on purpose; a crash between a send and its `sent` mark can repeat that one message.
+ * twice on purpose; a crash between a send and its `sent` mark can repeat that one message. An
+ * approval card for someone with no chat yet installs Dragon Desk for them first (toPerson).
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
