@@ -133,7 +133,8 @@ export function permissionsNeeded(config: Config): PermissionNeed[] {
   if (config.teamsAppId)
     needs.push({
       permission: 'AppCatalog.Read.All',
-      purpose: 'this check that the Teams app is in the organisation’s catalog [unverified for app-only tokens]',
+      purpose:
+        'finding Dragon Desk in the organisation’s catalog, to install it for an approver who never opened it, and this check [unverified for app-only tokens]',
       read: (t) => t.findCatalogApp(config.teamsAppId!),
       broader: ['AppCatalog.ReadWrite.All', ...READ_DIRECTORY],
       required: false,

@@ -217,3 +217,23 @@ export function approvalScopes(
     a.ownerIds.includes(p.id) || a.fallbackRoles.some((r) => p.roles.has(r));
   return areas.filter((a) => may(delegator, a)).map((a) => ({ label: a.label, delegateMay: may(delegate, a) }));
 }
+
+/**
+ * Who a request waits for once some approvers could not be reached in Teams: the ones that still
+ * can be; when none is left, the fallback approvers not yet on it and not known to be unreachable
+ * (`added`, each saying why); with none of those either, the approvers it had (it waits, and
+ * expires as any request).
+ */
+export function routeAroundUnreached(
+  current: readonly RequestApprover[],
+  unreached: readonly Pick<Bypassed, 'id'>[],
+  fallback: readonly RequestApprover[],
+): { approvers: RequestApprover[]; added: RequestApprover[] } {
+  const missed = (id: string) => unreached.some((u) => u.id === id);
+  const reachable = current.filter((a) => !missed(a.approverId));
+  if (reachable.length) return { approvers: reachable, added: [] };
+  const added = fallback
+    .filter((f) => !missed(f.approverId) && !current.some((c) => c.approverId === f.approverId))
+    .map((f) => ({ ...f, reason: `${f.reason}; no other approver could be reached in Teams` }));
+  return added.length ? { approvers: added, added } : { approvers: [...current], added: [] };
+}

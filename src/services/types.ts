@@ -66,10 +66,37 @@ export interface SentMessage {
   activityId: string;
 }
 
+/**
+ * Teams refused the bot's message in a person's chat (the connector's 403, e.g.
+ * `MessageWritesBlocked`: they blocked or removed Dragon Desk, or a policy keeps it from them).
+ */
+export class ChatRefused extends Error {
+  constructor(readonly personId: string) {
+    super('Teams refused the message in this chat (403)');
+    this.name = 'ChatRefused';
+  }
+}
+
 /** Proactive delivery; implemented in src/bot. */
 export interface Messenger {
-  /** Sends to a person's 1:1 chat; undefined when they have never talked to Dragon Desk. */
+  /**
+   * Sends to a person's 1:1 chat; undefined when they have never talked to Dragon Desk. Throws
+   * ChatRefused when Teams refuses the message there.
+   */
   sendToPerson(aadObjectId: string, reply: Reply): Promise<SentMessage | undefined>;
+  /**
+   * Sends to a 1:1 chat Teams opened when Dragon Desk was installed for the person (its id from
+   * Graph, services/reach.ts), and stores the chat as theirs so later messages go there directly
+   * (their own first turn, or the install's conversationUpdate, refreshes it). `missing`: no Teams
+   * service URL is known yet to send through, or (dev) the connector does not know the chat — the
+   * Agents Playground, one connector per persona, knows only chats it opened itself, so the person
+   * sees what waits for them when they open it.
+   */
+  sendToNewChat(
+    person: { id: string; name: string },
+    chatId: string,
+    reply: Reply,
+  ): Promise<SentMessage | { missing: 'service-url' | 'chat' }>;
   /** Sends to the configured approvals channel, if any. */
   sendToChannel(reply: Reply): Promise<SentMessage | undefined>;
   /** Replaces a card already posted. */

@@ -94,4 +94,15 @@ export class SqlConversationStore implements ConversationStore {
     this.stored.remember(aadObjectId, remembered(row.name, row.conversation_ref), Date.now());
     return { name: row.name, conversationRef: fromJson(row.conversation_ref) };
   }
+
+  async latestServiceUrl(): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('conversation_refs')
+      .select('conversation_ref')
+      .orderBy('updated_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const url = row ? fromJson<{ serviceUrl?: unknown }>(row.conversation_ref).serviceUrl : undefined;
+    return typeof url === 'string' && url ? url : undefined;
+  }
 }

@@ -220,6 +220,12 @@ export interface ConversationStore {
     conversationRef: Record<string, unknown>,
   ): Promise<{ firstContact: boolean }>;
   get(aadObjectId: string): Promise<{ name: string; conversationRef: Record<string, unknown> } | undefined>;
+  /**
+   * The Teams service URL of the most recently stored reference: where to send to a chat Dragon
+   * Desk has no reference for yet (one opened by installing the app for someone). Undefined with
+   * no references at all.
+   */
+  latestServiceUrl(): Promise<string | undefined>;
 }
 
 /** Timers the worker runs: reminders and ends of time-bound access. */

@@ -12,7 +12,7 @@ import { ManualClock } from '../../src/clock';
 import { persona } from '../../src/devtenant/fixture';
 import { startDevTenant, type DevTenant } from '../../src/devtenant/server';
 import { expectValidTeamsCard } from '../helpers/cards';
-import { Harness, messageText, cardActions, cardOf, cardText, type InvokeAnswer } from '../helpers/harness';
+import { Harness, cardActions, cardOf, cardText, type InvokeAnswer } from '../helpers/harness';
 import {
   MEMBER_ADD_PATH,
   NURSING_GROUP,
@@ -478,7 +478,7 @@ describe('expiry', () => {
 });
 
 describe('an approver who has never used Dragon Desk', () => {
-  test('Dana is told; when Nina first writes she is greeted and shown the card, whose buttons work', async () => {
+  test('Dragon Desk is installed for Nina and the card reaches her new chat; its buttons work there', async () => {
     const h = await Harness.start({ startWorker: false });
     try {
       const dana = h.as('dana');
@@ -487,19 +487,17 @@ describe('an approver who has never used Dragon Desk', () => {
       const mark = h.connector.lastSeq();
       const sent = await dana.click(draft, 'Send for approval');
       expect(sent.httpStatus).toBe(200);
-      expect(seen(dana, sent, mark)).toMatch(
-        /Nina Okafor hasn't used Dragon Desk yet.*will see your request the first time they open Dragon Desk/s,
-      );
+      // Nobody to warn about: Nina is reached (test/bot/reachApprovers.test.ts has the failures).
+      expect(seen(dana, sent, mark)).not.toMatch(/hasn't used Dragon Desk|couldn't reach/);
       const requestId = (await h.desk.store.requests.listByRequester(dana.id, 1))[0].id;
 
+      // The chat Teams opened when Dragon Desk was installed for her (the dev tenant's chat id).
       const nina = h.as('nina');
-      expect(nina.messages()).toHaveLength(0);
-      const posted = await nina.say('hello');
-      const texts = posted.map((p) => messageText(p.activity)).join('\n');
-      expect(texts).toMatch(/Hi Nina/);
-      expect(texts).toMatch(/waiting for your decision/);
-      // "hello" also gets its own answer after the greeting; the approval card is the one with buttons.
-      const withButtons = nina.messages().filter((m) => buttons(cardOf(m.activity)).includes('Approve'));
+      const [installation] = h.desk.devTenant!.state.teamsApps.forUser(nina.id);
+      expect(installation).toBeDefined();
+      const withButtons = h.connector
+        .messages(installation.chatId)
+        .filter((m) => buttons(cardOf(m.activity)).includes('Approve'));
       expect(withButtons).toHaveLength(1);
       const approval = { activityId: withButtons[0].activityId, card: nina.currentCard(withButtons[0].activityId) };
       expectValidTeamsCard(approval.card);
@@ -511,7 +509,7 @@ describe('an approver who has never used Dragon Desk', () => {
       expect(cardText(decided.card)).toMatch(/Nina Okafor/);
       const done = await settleUntilFinal(h, requestId);
       expect(done.state).toBe('completed');
-      // The card she was shown on arrival is a tracked copy: it now shows the outcome.
+      // The card in her new chat is a tracked copy: it now shows the outcome.
       expect(cardText(nina.currentCard(approval.activityId))).toMatch(/Done/);
     } finally {
       await h.stop();

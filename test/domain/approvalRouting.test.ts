@@ -4,6 +4,7 @@ import {
   followUpPlan,
   isActive,
   nextNudge,
+  routeAroundUnreached,
   routeApprovers,
   type Delegation,
 } from '../../src/domain/approvalRouting';
@@ -146,6 +147,35 @@ describe('escalationAdds', () => {
     const adds = escalationAdds([approver('nora'), approver('lic')], [approver('lic'), approver('lic2')]);
     expect(adds.map((a) => a.approverId)).toEqual(['lic2']);
     expect(adds[0].reason).toMatch(/escalated after no decision/);
+  });
+});
+
+describe('routeAroundUnreached: an approver Teams would not let Dragon Desk reach', () => {
+  const ids = (as: RequestApprover[]) => as.map((a) => a.approverId);
+  it('keeps the approvers who can still be reached, and adds nobody', () => {
+    const r = routeAroundUnreached([approver('nora'), approver('tom')], [{ id: 'tom' }], [approver('lic')]);
+    expect(ids(r.approvers)).toEqual(['nora']);
+    expect(r.added).toEqual([]);
+  });
+  it('with nobody left, goes to the fallback approvers not known to be unreachable, saying why', () => {
+    const r = routeAroundUnreached(
+      [approver('tom')],
+      [{ id: 'tom' }, { id: 'lic2' }],
+      [approver('lic'), approver('lic2')],
+    );
+    expect(ids(r.approvers)).toEqual(['lic']);
+    expect(ids(r.added)).toEqual(['lic']);
+    expect(r.added[0].reason).toMatch(/no other approver could be reached in Teams/);
+  });
+  it('with no fallback either, keeps the approvers it had (it waits, and expires)', () => {
+    const r = routeAroundUnreached([approver('tom')], [{ id: 'tom' }], []);
+    expect(ids(r.approvers)).toEqual(['tom']);
+    expect(r.added).toEqual([]);
+  });
+  it('does not add a fallback approver already on the request', () => {
+    const r = routeAroundUnreached([approver('lic')], [{ id: 'lic' }], [approver('lic')]);
+    expect(ids(r.approvers)).toEqual(['lic']);
+    expect(r.added).toEqual([]);
   });
 });
 

@@ -236,7 +236,9 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
       /Waiting for[\s\S]*Nina Okafor/.test(await dana.cardText(thisRequest)),
     );
 
-    // Nina has never talked to Dragon Desk: what waits for her is shown when she arrives...
+    // Nina has never talked to Dragon Desk: it was installed for her in the dev tenant, but Dana's
+    // Playground knows no chat but Dana's, so her card could not be sent (in Teams it would be, to the
+    // chat the installation opened). What waits for her is shown when she arrives...
     const nina = await as('nina');
     await waitUntil(
       'the waiting request reaches Nina on arrival',

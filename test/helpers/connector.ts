@@ -30,6 +30,11 @@ export class FakeConnector {
    * connection closes) has sent nothing: the activity is not recorded, as Teams would not post it.
    */
   delayMs = 0;
+  /**
+   * Conversations where Teams refuses the bot's messages, as it does for someone who blocked or
+   * removed the app: 403 `MessageWritesBlocked`.
+   */
+  readonly refused = new Set<string>();
   private server?: http.Server;
   private seq = 0;
   url = '';
@@ -61,6 +66,11 @@ export class FakeConnector {
       return;
     }
     const conversationId = decodeURIComponent(m[1]);
+    if (this.refused.has(conversationId)) {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'MessageWritesBlocked', message: 'Bot is blocked by the user.' } }));
+      return;
+    }
     const method = req.method === 'PUT' && m[2] ? 'PUT' : 'POST';
     const activityId = method === 'PUT' ? decodeURIComponent(m[2]) : `act-${randomUUID().slice(0, 8)}`;
     const seq = ++this.seq;

@@ -153,8 +153,10 @@ export class Decisions {
     };
     const payload = { ...(narrowed.payload ?? req.payload), approval };
     // Approval cards are queued with the change and sent right after it, so the click is answered
-    // at once; who can't be reached (never talked to Dragon Desk) is known from the store. The
-    // reminder and the escalation are scheduled in the same transaction.
+    // at once. Someone who never talked to Dragon Desk is reached by installing it for them when
+    // their card is delivered (deliveries.ts); who cannot be reached is recorded then and the
+    // requester told (unreached.ts). The reminder and the escalation are scheduled in the same
+    // transaction.
     const cards = this.notifications.submitted({ ...req, approvers });
     const next = await this.deps.store.requests.transition(
       req.id,
@@ -173,10 +175,8 @@ export class Decisions {
     );
     if (!next) return this.lostRace(req.id, actor);
     this.notifications.sendSoon(cards);
-    const missing = await this.notifications.unreachable(next);
     const followUps = [];
     if (route.bypassed.length || route.covering.length) followUps.push(text(say.routed(route)));
-    if (missing.length) followUps.push(text(say.notReached(missing)));
     return {
       card: await this.cards.cardFor(next, { role: 'requester', id: actor.id }),
       about: { requestId: next.id, role: 'requester' },

@@ -23,6 +23,8 @@ import { FollowUps } from './followUps';
 import { Notifications } from './notifications';
 import { RequestCards } from './requestCards';
 import { ApprovalRouting, type AwayReader } from './routing';
+import { Unreached } from './unreached';
+import { Reach } from '../reach';
 
 export class RequestEngine {
   private readonly caps = new Capabilities();
@@ -44,8 +46,13 @@ export class RequestEngine {
   ) {
     this.background = new Background(deps.logger, () => deps.yieldToTurns?.() ?? Promise.resolve());
     this.cards = new RequestCards(deps, this.caps, this.background);
-    this.deliveries = new Deliveries(deps, this.cards, this.background);
+    // An approval card that cannot reach its approver is recorded and routed on (unreached.ts),
+    // which queues through the notifications that deliver through these deliveries.
+    this.deliveries = new Deliveries(deps, this.cards, this.background, new Reach(deps), (id, approverId, why) =>
+      unreached.record(id, approverId, why),
+    );
     this.notifications = new Notifications(deps, this.caps, this.deliveries);
+    const unreached = new Unreached(deps, this.caps, this.notifications);
     this.drafts = new Drafts(deps, this.caps, this.cards);
     this.followUps = new FollowUps(deps, this.caps, this.notifications);
     this.routing = new ApprovalRouting(deps, this.caps, awayOf);

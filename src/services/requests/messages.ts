@@ -2,9 +2,10 @@
  * What the request engine says to people: one catalogue, so the wording of a state, a refusal or a
  * notice is found (and changed) in one place. Pure.
  */
-import type { Route } from '../../domain/approvalRouting';
 import { joinNames } from '../../domain/people';
+import type { Bypassed, Route } from '../../domain/approvalRouting';
 import type { DeskRequest } from '../../domain/request';
+import type { Unreachable } from '../reach';
 
 export function stateWords(req: DeskRequest): string {
   switch (req.state) {
@@ -63,8 +64,6 @@ export const say = {
     byYou
       ? `You already acted on request #${req.id}: it is now ${stateWords(req)}.`
       : `Someone else acted on request #${req.id} first: it is now ${stateWords(req)}.`,
-  notReached: (names: string[]) =>
-    `${joinNames(names)} ${names.length === 1 ? "hasn't" : "haven't"} used Dragon Desk yet, so I can't message them directly. They will see your request the first time they open Dragon Desk in Teams; you may want to let them know.`,
   routed: (route: Route) =>
     [
       ...route.covering.map((c) => `${c.forName} handed their approvals to ${c.byName}, so it went to ${c.byName}.`),
@@ -151,4 +150,48 @@ export function escalationNotice(
     requester: `Nobody decided ${what} within ${hours} hours, so I've also sent it to ${joinNames(added)}. Whoever decides first settles it.`,
     approver: `Nobody decided ${what} from ${req.requesterName} within ${hours} hours, so it also went to ${joinNames(added)}. Whoever decides first settles it.`,
   };
+}
+
+/** Why Dragon Desk could not reach someone in Teams, in words the requester and the card show. */
+export function unreachableWhy(u: Unreachable, name: string): string {
+  switch (u.refusal) {
+    case 'blocked':
+      return `Teams blocks apps for ${name} (an app permission policy), so Dragon Desk cannot message them`;
+    case 'not-in-catalog':
+      return "Dragon Desk is not in your organisation's app catalog, so it cannot be installed for anyone who has not opened it yet";
+    case 'not-installed':
+      return `Dragon Desk was removed for ${name} before it could message them`;
+    case 'no-app-id':
+      return 'Dragon Desk does not know its Teams app id (TEAMS_APP_ID is not set), so it cannot be installed for anyone';
+    case 'no-permission':
+      return 'Dragon Desk has not been granted the Microsoft Graph permission to install itself for people who have not opened it yet (an administrator can run `npx dragon-desk doctor`)';
+    case 'refused':
+      return `Teams would not install Dragon Desk for ${name} (Microsoft Graph: ${u.code})`;
+    case 'unavailable':
+      return `Microsoft Graph did not answer while installing Dragon Desk for ${name}, after several tries`;
+    case 'chat-refused':
+      return `Teams refuses Dragon Desk's messages to ${name} (they may have blocked or removed it)`;
+    case 'dev-chat-unknown':
+      return `the Agents Playground does not know the chat Teams would have opened for ${name}; they see the request when they open Dragon Desk`;
+    case 'no-service-url':
+      return 'Dragon Desk does not know its Teams address yet (nobody has talked to it and no approvals channel is set)';
+  }
+}
+
+/**
+ * What the requester hears when an approver could not be reached: who and why, and where the
+ * request went instead (the fallback approvers, or the approvers still waiting), or that nobody is
+ * left to reach.
+ */
+export function unreachedNotice(
+  req: Pick<DeskRequest, 'id'>,
+  title: string,
+  unreached: Bypassed,
+  then: { added: string[]; waiting: string[] },
+): string {
+  const lead = `I couldn't reach ${unreached.name} in Teams about your request #${req.id} (${title}): ${unreached.why}.`;
+  if (then.added.length)
+    return `${lead} Nobody else on it could be reached, so I sent it to ${joinNames(then.added)} instead.`;
+  if (then.waiting.length) return `${lead} It is waiting for ${joinNames(then.waiting)}.`;
+  return `${lead} Nobody who may approve it can be reached in Teams right now, so it waits until it expires; please ask your IT team to make Dragon Desk available to its approvers.`;
 }

@@ -137,10 +137,14 @@ export class Notifications {
     ]);
   }
 
-  /** Who of the approvers has never talked to Dragon Desk, so no card can reach them yet. */
-  async unreachable(req: DeskRequest): Promise<string[]> {
-    const known = await Promise.all(req.approvers.map((a) => this.deps.store.conversations.get(a.approverId)));
-    return req.approvers.filter((_, i) => !known[i]).map((a) => a.displayName);
+  /** Approval cards to approvers a request was routed on to, around one it could not reach. */
+  approvalCardsTo(req: DeskRequest, approvers: DeskRequest['approvers']): OutboxItem[] {
+    return approvalCards(req, approvers);
+  }
+
+  /** A message to one person about a request, queued with a change. */
+  text(personId: string, message: string, key: string, requestId: number): OutboxItem {
+    return textTo(personId, message, key, requestId);
   }
 }
 
