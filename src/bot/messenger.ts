@@ -61,7 +61,9 @@ export class TeamsMessenger implements Messenger {
     reply: Reply,
   ): Promise<SentMessage | { missing: 'service-url' | 'chat' }> {
     const serviceUrl = this.config.approvalsChannel?.serviceUrl ?? (await this.store.conversations.latestServiceUrl());
-    if (!serviceUrl) return { missing: 'service-url' };
+    // In dev, before anyone opened a Playground there is no connector to send to at all: like a chat
+    // the Playground does not know, the person sees the request when they open theirs.
+    if (!serviceUrl) return { missing: this.config.mode === 'dev' ? 'chat' : 'service-url' };
     const botId = this.config.bot.appId;
     const reference: Partial<ConversationReference> = {
       channelId: 'msteams',
