@@ -137,6 +137,10 @@ export class Decisions {
     if (cap.requiresJustification(req, false) && !justification) return current(say.justificationNeeded);
     // Sending only routes the request: the approver's decision checks again (who may decide, read
     // fresh) and the execution verifies, so reads up to 30 s old will do here.
+    // Who approves is read beside the checks, not after them: each is one round trip to the tenant,
+    // and the away check that routing makes next is another. Asked again below for the request as
+    // the checks leave it, from the cache.
+    Promise.resolve(cap.approvers(req, 'cached')).catch(() => undefined);
     const check = await cap.precheck({ ...req, justification }, actor, 'cached');
     if (!check.ok) return this.drafts.abandon(req, actor, check.replies);
     const narrowed = narrowedBy(req, check);
