@@ -19,6 +19,8 @@ export interface ClusterOptions {
   /** Where the proxy listens (the bot's address for the Playground). */
   port: number;
   devTenantPort: number;
+  /** Each instance's port; by default the ports right above the proxy's. */
+  instancePorts?: number[];
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
 }
@@ -40,7 +42,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const tenant = await runDevTenant([], { ...o.env, DEV_TENANT_PORT: String(o.devTenantPort) }, process.stdout);
   const instances: Cluster['instances'] = [];
   for (let i = 0; i < o.size; i++) {
-    const port = o.port + 1 + i;
+    const port = o.instancePorts?.[i] ?? o.port + 1 + i;
     const child = spawn(process.execPath, ['--v8-pool-size=1', path.join(root, 'dist', 'src', 'main.js')], {
       cwd: root,
       env: {

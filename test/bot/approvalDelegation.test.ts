@@ -5,10 +5,10 @@
  * itself or when asked; every step is audited.
  */
 import { ManualClock } from '../../src/clock';
-import { startDevTenant } from '../../src/devtenant/server';
 import { persona } from '../../src/devtenant/fixture';
 import { cardText, Harness } from '../helpers/harness';
 import { danaAsksForNursing, requestsSeenBy, settleUntilFinal } from '../helpers/licenseSteps';
+import { acrossRestart, twoInstances } from '../helpers/instances';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 import { DEV_TENANT_ID } from '../helpers/processes';
 
@@ -147,26 +147,19 @@ describe('handing approvals over', () => {
 describe('a hand-over is a stored fact every instance reads', () => {
   test('after a restart, new requests still go to the delegate', async () => {
     const clock = new ManualClock(new Date('2026-12-07T09:00:00Z'));
-    const tenant = await startDevTenant({ host: '127.0.0.1' });
-    try {
-      const a = await Harness.start({ startWorker: false, clock, devTenant: tenant });
-      await a.as('leo').say('hi');
-      await a.desk.services.approvalDelegation.delegate(actor('nina'), 'Leo Martins', '2026-12-11');
-      const dataDir = a.config.dataDir;
-      await a.desk.stop();
-      const b = await Harness.start({ startWorker: false, clock, devTenant: tenant, dataDir });
-      try {
+    await acrossRestart(
+      { startWorker: false, clock },
+      async (a) => {
+        await a.as('leo').say('hi');
+        await a.desk.services.approvalDelegation.delegate(actor('nina'), 'Leo Martins', '2026-12-11');
+      },
+      async (b) => {
         const { requestId } = await danaAsksForNursing(b, { approvers: [] });
         const req = await b.desk.store.requests.get(requestId);
         expect(req?.approvers.map((x) => x.approverId)).toEqual([persona('leo').id]);
         expect(req?.payload.approval?.covering?.[0]).toMatchObject({ forName: 'Nina Okafor', byName: 'Leo Martins' });
-      } finally {
-        await b.stop();
-      }
-      await a.connector.stop();
-    } finally {
-      await tenant.close();
-    }
+      },
+    );
   }, 60_000);
 
   describe('on PostgreSQL with two instances', () => {
@@ -178,10 +171,7 @@ describe('a hand-over is a stored fact every instance reads', () => {
 
     test("Nina hands over on one instance; Dana's request sent on the other goes to Leo, once", async () => {
       const clock = new ManualClock(new Date('2026-12-07T09:00:00Z'));
-      const url = await pg.createDatabase();
-      const a = await Harness.start({ databaseUrl: url, startWorker: false, clock });
-      const b = await Harness.start({ databaseUrl: url, shareWith: a, startWorker: false, clock });
-      try {
+      await twoInstances(pg, { startWorker: false, clock }, async (a, b) => {
         await b.as('leo').say('hi');
         await a.desk.services.approvalDelegation.delegate(actor('nina'), 'Leo Martins', '2026-12-11');
         const mark = b.connector.lastSeq();
@@ -191,10 +181,7 @@ describe('a hand-over is a stored fact every instance reads', () => {
         ]);
         await Promise.all([a.settle(), b.settle()]);
         expect(requestsSeenBy(b, 'leo', mark).filter((t) => /on behalf of Nina Okafor/.test(t))).toHaveLength(1);
-      } finally {
-        await b.stop();
-        await a.stop();
-      }
+      });
     }, 90_000);
   });
 });

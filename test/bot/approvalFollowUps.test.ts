@@ -6,9 +6,9 @@
  * middle, and with two instances on PostgreSQL.
  */
 import { ManualClock } from '../../src/clock';
-import { startDevTenant } from '../../src/devtenant/server';
 import { cardActions, cardText, Harness } from '../helpers/harness';
 import { buttons, danaAsksForNursing, licenseState, seen, settleUntilFinal } from '../helpers/licenseSteps';
+import { acrossRestart, twoInstances } from '../helpers/instances';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 
 const HOUR = 3_600_000;
@@ -125,34 +125,28 @@ describe('reminder and escalation', () => {
 
   test('a restart between the reminder and its timer being marked done sends no second reminder', async () => {
     const clock = new ManualClock(new Date('2026-12-07T09:00:00Z'));
-    const tenant = await startDevTenant({ host: '127.0.0.1' });
-    try {
-      const a = await Harness.start({ startWorker: false, clock, devTenant: tenant });
-      const { requestId } = await danaAsksForNursing(a);
-      // The worker dies after the reminder is recorded (and queued) but before its timer is done.
-      const timers = a.desk.store.timers;
-      const complete = timers.complete.bind(timers);
-      timers.complete = () => Promise.reject(new Error('killed before the timer was marked done'));
-      clock.advance(25 * HOUR);
-      await a.settle();
-      timers.complete = complete;
-      const dataDir = a.config.dataDir;
-      await a.desk.stop();
-      const b = await Harness.start({ startWorker: false, clock, devTenant: tenant, dataDir });
-      try {
+    await acrossRestart(
+      { startWorker: false, clock },
+      async (a) => {
+        const { requestId } = await danaAsksForNursing(a);
+        // The worker dies after the reminder is recorded (and queued) but before its timer is done.
+        const timers = a.desk.store.timers;
+        const complete = timers.complete.bind(timers);
+        timers.complete = () => Promise.reject(new Error('killed before the timer was marked done'));
+        clock.advance(25 * HOUR);
+        await a.settle();
+        timers.complete = complete;
+        return requestId;
+      },
+      async (b, requestId) => {
         clock.advance(HOUR); // past the timer's retry
         await b.settle();
         const actions = await auditActions(b, requestId);
         expect(count(actions, /^request\.remind$/)).toBe(1);
         const due = await b.desk.store.timers.listDue(clock.now().toISOString(), 10);
         expect(due.filter((t) => t.kind === 'approval.remind')).toEqual([]);
-      } finally {
-        await b.stop();
-      }
-      await a.connector.stop();
-    } finally {
-      await tenant.close();
-    }
+      },
+    );
   }, 60_000);
 });
 
@@ -278,10 +272,7 @@ describe('on PostgreSQL with two instances', () => {
 
   test('both workers run the reminder and the escalation: each is sent once', async () => {
     const clock = new ManualClock(new Date('2026-12-07T09:00:00Z'));
-    const url = await pg.createDatabase();
-    const a = await Harness.start({ databaseUrl: url, startWorker: false, clock });
-    const b = await Harness.start({ databaseUrl: url, shareWith: a, startWorker: false, clock });
-    try {
+    await twoInstances(pg, { startWorker: false, clock }, async (a, b) => {
       await a.as('leo').say('hi');
       const { requestId } = await danaAsksForNursing(a);
       const mark = a.connector.lastSeq();
@@ -299,9 +290,6 @@ describe('on PostgreSQL with two instances', () => {
           .filter((t) => /Approve|Request #/i.test(t)).length,
       ).toBe(1);
       expect(b.connector.lastSeq()).toBe(0);
-    } finally {
-      await b.stop();
-      await a.stop();
-    }
+    });
   }, 90_000);
 });

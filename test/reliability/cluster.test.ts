@@ -19,11 +19,12 @@ test('two instances answer in turn behind the proxy, on one database and one ten
     size: 2,
     port: await freePort(),
     devTenantPort: await freePort(),
+    // Ports picked free, not the ones above the proxy's: other test files open servers meanwhile.
+    instancePorts: [await freePort(), await freePort()],
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', WORKER_INTERVAL_MS: '200' },
     log: () => undefined,
   });
   expect(cluster.instances).toHaveLength(2);
-  // Instances listen one port above the proxy each.
   for (const i of cluster.instances)
     expect((await fetch(`http://127.0.0.1:${i.port}/readyz`).then((r) => r.json())) as object).toMatchObject({
       status: 'ready',
