@@ -7,10 +7,10 @@
  * the middle, and with two instances on PostgreSQL.
  */
 import { ManualClock } from '../../src/clock';
-import { startDevTenant } from '../../src/devtenant/server';
 import type { DeskRequest } from '../../src/domain/request';
 import { cardText, Harness } from '../helpers/harness';
 import { buttons, licenseState, PHYSICIAN_SKU, seen, settleUntilFinal } from '../helpers/licenseSteps';
+import { acrossRestart, twoInstances } from '../helpers/instances';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
 
 const DAY = 24 * 3_600_000;
@@ -240,25 +240,23 @@ describe('a review nobody answers', () => {
 
   test('a restart in the middle: the round is not started again, and the expiry runs once', async () => {
     const clock = new ManualClock(new Date(START));
-    const tenant = await startDevTenant({ host: '127.0.0.1' });
-    try {
-      const a = await Harness.start({ startWorker: false, clock, devTenant: tenant, env: recertifying() });
-      await a.as('nina').say('hi');
-      await a.as('leo').say('hi');
-      await a.settle();
-      const [review] = await reviewsFor(a, 'nina');
-      // The worker dies after the expiry is recorded (and its messages queued), before its timer is done.
-      clock.advance(14 * DAY + 60_000);
-      const timers = a.desk.store.timers;
-      const complete = timers.complete.bind(timers);
-      timers.complete = () => Promise.reject(new Error('killed before the timer was marked done'));
-      await a.settle();
-      timers.complete = complete;
-      const mark = a.connector.lastSeq();
-      const dataDir = a.config.dataDir;
-      await a.desk.stop();
-      const b = await Harness.start({ startWorker: false, clock, devTenant: tenant, dataDir, env: recertifying() });
-      try {
+    await acrossRestart(
+      { startWorker: false, clock, env: recertifying() },
+      async (a) => {
+        await a.as('nina').say('hi');
+        await a.as('leo').say('hi');
+        await a.settle();
+        const [review] = await reviewsFor(a, 'nina');
+        // The worker dies after the expiry is recorded (and its messages queued), before its timer is done.
+        clock.advance(14 * DAY + 60_000);
+        const timers = a.desk.store.timers;
+        const complete = timers.complete.bind(timers);
+        timers.complete = () => Promise.reject(new Error('killed before the timer was marked done'));
+        await a.settle();
+        timers.complete = complete;
+        return { review, mark: a.connector.lastSeq() };
+      },
+      async (b, { review, mark }) => {
         clock.advance(3_600_000);
         await b.settle();
         await b.settle();
@@ -268,13 +266,8 @@ describe('a review nobody answers', () => {
         expect(count(b.as('leo').texts(mark), /closed without an answer/)).toBe(0);
         const due = await b.desk.store.timers.listDue(clock.now().toISOString(), 10);
         expect(due.filter((t) => t.kind === 'recertify.expire')).toEqual([]);
-      } finally {
-        await b.stop();
-      }
-      await a.connector.stop();
-    } finally {
-      await tenant.close();
-    }
+      },
+    );
   }, 60_000);
 });
 
@@ -287,11 +280,8 @@ describe('on PostgreSQL with two instances', () => {
 
   test('both workers look for due rounds and run the expiry: one review per group, each message sent once', async () => {
     const clock = new ManualClock(new Date(START));
-    const url = await pg.createDatabase();
     const env = recertifying({ RECERTIFY_REMOVE_ON_SILENCE: 'true' });
-    const a = await Harness.start({ databaseUrl: url, startWorker: false, clock, env });
-    const b = await Harness.start({ databaseUrl: url, shareWith: a, startWorker: false, clock, env });
-    try {
+    await twoInstances(pg, { startWorker: false, clock, env }, async (a, b) => {
       await a.as('nina').say('hi');
       await a.as('leo').say('hi');
       const mark = a.connector.lastSeq();
@@ -310,9 +300,6 @@ describe('on PostgreSQL with two instances', () => {
       expect(count(a.as('leo').texts(mark), new RegExp(`request #${nursing.id}.*closed without an answer`))).toBe(1);
       expect((await removals(a)).filter((r) => r.subject === 'nursing')).toHaveLength(1);
       expect(b.connector.lastSeq()).toBe(0);
-    } finally {
-      await b.stop();
-      await a.stop();
-    }
+    });
   }, 120_000);
 });
