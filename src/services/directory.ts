@@ -12,17 +12,17 @@ import type { Config } from '../config';
 import { ROLE_TEMPLATE, type AdminRole, type LicenseKind, LICENSE_KINDS } from '../domain/catalog';
 import { matchPerson, type Resolution } from '../domain/people';
 import { rolesFromTemplateIds } from '../domain/policy';
-import type {
-  AutomaticReplies,
-  DirectoryAnswers,
-  DirectoryQuery,
-  ReadResult,
-  SubscribedSku,
-  TenantClient,
-  TenantGroup,
-  TenantUser,
+import {
+  TenantError,
+  type AutomaticReplies,
+  type DirectoryAnswers,
+  type DirectoryQuery,
+  type ReadResult,
+  type SubscribedSku,
+  type TenantClient,
+  type TenantGroup,
+  type TenantUser,
 } from '../tenant/types';
-import { TenantError } from '../tenant/types';
 import { answerOf, settle } from './settle';
 import type { Actor } from './types';
 
@@ -288,8 +288,6 @@ export class Directory {
     return (await this.groupOwners(groupId)).some((o) => o.id === userId);
   }
 
-  /** Enabled people holding a directory role, directly or through a role-assignable group. */
-  /** Who of these people has Outlook automatic replies on now (a mailbox that cannot be read: not away). */
   /**
    * Who of these people has Outlook automatic replies on now: one $batch for those not read in the
    * last TTL (sending several requests to the same owner reads her mailbox once). A mailbox that
@@ -321,6 +319,7 @@ export class Directory {
     return new Set(ids.filter((_, i) => away[i] === true));
   }
 
+  /** Enabled people holding a directory role, directly or through a role-assignable group. */
   async roleHolders(role: AdminRole, reads: Reads = 'fresh'): Promise<TenantUser[]> {
     return this.cached(`holders:${role}`, reads === 'fresh', async () => {
       const assignments = await this.tenant.listRoleAssignments({ roleDefinitionId: ROLE_TEMPLATE[role] });

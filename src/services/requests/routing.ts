@@ -35,7 +35,7 @@ export class ApprovalRouting {
   }
 
   /** Active delegations of these approvers, by delegator. */
-  async delegationsOf(ids: readonly string[]): Promise<Map<string, Delegation>> {
+  private async delegationsOf(ids: readonly string[]): Promise<Map<string, Delegation>> {
     const now = this.deps.clock.now();
     const found = await Promise.all(ids.map((id) => this.deps.store.records.get(DELEGATIONS, id)));
     const out = new Map<string, Delegation>();
