@@ -7,11 +7,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { FakeConnector, cardOf } from './helpers/connector';
 import { buildDist, START_ENTRY, startNodeFlags } from '../bench/start';
+import { freePort } from '../src/cli/ports';
 import { persona } from '../src/devtenant/fixture';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -47,17 +47,6 @@ function startMain(env: Record<string, string>): Running {
     proc.on('exit', (code, signal) => resolve({ code, signal })),
   );
   return { proc, stdout: () => out, stderr: () => err, exited };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitFor<T>(

@@ -20,10 +20,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import fs from 'fs';
-import net from 'net';
 import os from 'os';
 import path from 'path';
 import { Client } from 'pg';
+import { freePort } from './ports';
 
 export interface EmbeddedPostgres {
   /** DATABASE_URL of a fresh database created for the caller. */
@@ -99,18 +99,6 @@ const hasSetpriv = (() => {
 function withParentDeathSignal(cmd: string, args: string[]): [string, string[]] {
   if (os.platform() === 'linux' && hasSetpriv()) return ['setpriv', ['--pdeathsig', 'INT', '--', cmd, ...args]];
   return [cmd, args];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function childEnv(): NodeJS.ProcessEnv {

@@ -24,13 +24,13 @@ import {
 import {
   botEndpointFrom,
   choosePort,
-  freePort,
   healthUrlFor,
   isPortFree,
   listeningPortIn,
   playgroundCommand,
   spawnPlayground,
 } from '../../src/cli/playgroundProcess';
+import { freePort } from '../../src/cli/ports';
 
 const fixture = loadFixture();
 const root = path.resolve(__dirname, '../..');

@@ -16,7 +16,8 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import type { Fixture } from '../../src/devtenant/fixture';
 import { loadFixture } from '../../src/devtenant/fixture';
 import { findPersona, playgroundConfigFor, writePlaygroundConfig } from '../../src/cli/playgroundConfig';
-import { freePort, spawnPlayground, type PlaygroundProcess } from '../../src/cli/playgroundProcess';
+import { spawnPlayground, type PlaygroundProcess } from '../../src/cli/playgroundProcess';
+import { freePort } from '../../src/cli/ports';
 import { parseConfig, withDevDefaults } from '../../src/config';
 import { startDragonDesk, type DragonDesk } from '../../src/dragonDesk';
 import type { Logger } from '../../src/log';

@@ -5,8 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../../src/cli/ports';
 import { parseConfig, withDevDefaults } from '../../src/config';
 import { persona } from '../../src/devtenant/fixture';
 
@@ -18,18 +18,6 @@ export async function buildDist(): Promise<void> {
     build(o: { root: string }): Promise<unknown>;
   };
   await script.build({ root: ROOT });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** The tenant the dev defaults name (the Contoso Health fixture's). */

@@ -4,7 +4,8 @@
  */
 import { startCluster, type Cluster } from '../../src/cli/cluster';
 import { FakeConnector, messageText } from '../helpers/connector';
-import { freePort, ProcessPerson } from '../helpers/processes';
+import { freePort } from '../../src/cli/ports';
+import { ProcessPerson } from '../helpers/processes';
 
 let cluster: Cluster | undefined;
 const connector = new FakeConnector();
