@@ -277,16 +277,14 @@ export class SqlRequestStore implements RequestStore {
     claim: Omit<RecordClaim<T>, 'value'> & { value: (requestId: number) => T },
     input: NewRequest,
     audit: Omit<AuditEntry, 'requestId'>[],
-    following?:
-      | Pick<RequestChanges, 'deliver' | 'schedule'>
-      | ((requestId: number) => Pick<RequestChanges, 'deliver' | 'schedule'>),
+    following?: (requestId: number) => Pick<RequestChanges, 'deliver' | 'schedule'>,
   ): Promise<DeskRequest | undefined> {
     try {
       return await casTransaction(this.db).execute(async (trx) => {
         const req = await this.insertRequest(trx, input, audit);
         if (!(await insertRecordIfAbsent(trx, this.clock, { ...claim, value: claim.value(req.id) })))
           throw new ClaimTaken();
-        await insertFollowing(trx, this.clock, typeof following === 'function' ? following(req.id) : (following ?? {}));
+        await insertFollowing(trx, this.clock, following?.(req.id) ?? {});
         return req;
       });
     } catch (err) {

@@ -133,9 +133,7 @@ export interface RequestStore {
     claim: Omit<RecordClaim<T>, 'value'> & { value: (requestId: number) => T },
     input: NewRequest,
     audit: Omit<AuditEntry, 'requestId'>[],
-    following?:
-      | Pick<RequestChanges, 'deliver' | 'schedule'>
-      | ((requestId: number) => Pick<RequestChanges, 'deliver' | 'schedule'>),
+    following?: (requestId: number) => Pick<RequestChanges, 'deliver' | 'schedule'>,
   ): Promise<DeskRequest | undefined>;
   get(id: number): Promise<DeskRequest | undefined>;
   /**
