@@ -6,7 +6,8 @@
  * going to someone, and only as an order — negated, asked about or hoped for, it claims nothing and
  * the other rules answer. Pure: no I/O.
  */
-import type { Normalized, Token } from './normalize';
+import { HONORIFICS } from './lexicon';
+import { tokenAt, type Normalized, type Token } from './normalize';
 import type { Entities, Intent } from './types';
 import { untilFrom } from './until';
 
@@ -29,7 +30,6 @@ const SHOW_RE = new RegExp(
 /** Not an order: negated, a question about how, or a wish about the future. */
 const NOT_AN_ORDER_RE =
   /\b(?:do not|does not|did not|never|should not|must not|will not|cannot|can not)\b|^(?:how|why|what|when|is it possible|can i|could i|should i|may i|am i able|would it|if)\b|\bshould i\b|\b(?:might|maybe|perhaps|thinking about|planning to)\b/;
-const HONORIFICS = new Set(['dr', 'dr.', 'doctor', 'mr', 'mr.', 'ms', 'ms.', 'mrs', 'mrs.', 'nurse', 'prof', 'prof.']);
 /** Where a name after "to" ends. */
 const NAME_END = new Set([
   'until',
@@ -75,18 +75,13 @@ export function delegationIntent(n: Normalized, now: Date): DelegationDraft | un
 
 /** The person named after "… to", as written, honorific dropped: at most four words or one address. */
 function delegateAfter(n: Normalized, charAt: number): string | undefined {
-  let seen = 0;
-  let i = 0;
-  // The token that starts at the match's end in the normalised text.
-  for (; i < n.tokens.length; i++) {
-    if (seen >= charAt) break;
-    seen += n.tokens[i].norm.length + 1;
-  }
+  // The token that starts where the match ends (none when the message ends there).
+  let i = charAt >= n.text.length ? n.tokens.length : tokenAt(n, charAt);
   const name: Token[] = [];
   for (; i < n.tokens.length && name.length < 4; i++) {
     const t = n.tokens[i];
     if (NAME_END.has(t.norm)) break;
-    if (!name.length && HONORIFICS.has(t.norm)) continue;
+    if (!name.length && (HONORIFICS.has(t.norm) || t.norm === 'nurse')) continue;
     name.push(t);
   }
   return name.length ? name.map((t) => t.raw).join(' ') : undefined;

@@ -8,7 +8,7 @@
 import { peopleAfter, statedReasonFrom } from './entities';
 import { dropDescriptors } from './targets';
 import { negatedActionAt, negationAt } from './support';
-import { fromTokens, normalize, type Normalized, type Token } from './normalize';
+import { fromTokens, normalize, tokenAt, type Normalized, type Token } from './normalize';
 
 export type Mood = 'order' | 'request' | 'question' | 'hypothetical' | 'statement';
 
@@ -198,12 +198,6 @@ function splitSentences(n: Normalized): Sentence[] {
   return out;
 }
 
-function tokenAtChar(n: Normalized, offset: number): number {
-  let k = 0;
-  while (k + 1 < n.offsets.length && n.offsets[k + 1] <= offset) k++;
-  return k;
-}
-
 /** "before you give Sam a license, how many seats are left?": where the question begins. */
 const LEADING_CONDITION_RE = /^(?:before|if|when|once|after|unless|until|in case|assuming|prior to|ahead of)\b/;
 
@@ -223,8 +217,8 @@ function correctionOf(n: Normalized): { at: number; from: number } | undefined {
   const text = ` ${n.text}`;
   for (const m of text.matchAll(CORRECTION_RE)) {
     const index = m.index ?? 0;
-    const at = tokenAtChar(n, Math.max(0, index - 1));
-    const from = tokenAtChar(n, index + m[0].length);
+    const at = tokenAt(n, Math.max(0, index - 1));
+    const from = tokenAt(n, index + m[0].length);
     // Something must come before the marker, and something must follow it.
     if (at > 1 && from > at && from < n.tokens.length) return { at, from };
   }
@@ -245,7 +239,7 @@ export function readMessage(n: Normalized): Reading {
   const retraction = RETRACTION_RE.exec(text);
   const prohibition = PROHIBITION_RE.exec(text);
   const negated = negatedActionAt(n);
-  const matchedAt = prohibition ? tokenAtChar(n, prohibition.index) : undefined;
+  const matchedAt = prohibition ? tokenAt(n, prohibition.index) : undefined;
   // "it was never removed after he left": a report of what did not happen forbids nothing.
   const reported = matchedAt !== undefined && negationAt(n, matchedAt) === 'report';
   // A negation inside a stated reason ("since I can't remove licenses myself, please …") forbids nothing.
@@ -267,7 +261,7 @@ export function readMessage(n: Normalized): Reading {
     rules,
     population: POPULATION_RE.test(text),
     retracted,
-    retractedAt: retracted && retraction ? tokenAtChar(n, retraction.index) : undefined,
+    retractedAt: retracted && retraction ? tokenAt(n, retraction.index) : undefined,
     prohibited: prohibitedAt !== undefined,
     prohibitedAt,
     correction: correctionOf(n),
