@@ -25,6 +25,7 @@ import type { Directory, Reads } from '../directory';
 import type { TimerRegistry } from '../grants';
 import type { GroupsInUse } from '../groupsInUse';
 import type { RequestEngine } from '../requests';
+import { onPendingRequest } from '../requests/retrySwap';
 import type { ServiceDeps } from '../types';
 
 export const RECERTIFY_EXPIRE = 'recertify.expire';
@@ -196,12 +197,10 @@ export class Recertification implements Capability<'license.recertify'> {
    * who was not reviewed, and (only with RECERTIFY_REMOVE_ON_SILENCE) a timer in the same
    * transaction removes them.
    */
-  private async expire(t: Timer): Promise<void> {
-    if (t.requestId === undefined) return;
+  private expire(t: Timer): Promise<void> {
+    if (t.requestId === undefined) return Promise.resolve();
     const { answerDays, removeOnSilence } = this.deps.config.recertify;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const req = await this.review(t.requestId);
-      if (req?.state !== 'pending') return;
+    const step = async (req: Review): Promise<boolean> => {
       const admins = await this.directory.roleHolders('licenseAdministrator', 'fresh');
       const now = this.deps.clock.now().toISOString();
       const decision = systemDecision(now, `Not reviewed within ${answerDays} days`);
@@ -234,24 +233,22 @@ export class Recertification implements Capability<'license.recertify'> {
           removeOnSilence,
         }),
       );
-      if (next) {
-        this.engine.notifications.sendSoon(items);
-        if (removeOnSilence) this.deps.kickWorker();
-        return;
-      }
-    }
-    throw new Error(`review #${t.requestId} kept changing while it expired; it runs again`);
+      if (!next) return false;
+      this.engine.notifications.sendSoon(items);
+      if (removeOnSilence) this.deps.kickWorker();
+      return true;
+    };
+    return onPendingRequest((id) => this.review(id), t.requestId, step, { attempts: 3, what: 'it expired' });
   }
 
   /**
    * Half-way to the deadline, the owners who have not answered get the card again with a line
    * saying when it is due: recorded in the review's trail and queued in one compare-and-swap.
    */
-  private async remind(t: Timer): Promise<void> {
-    if (t.requestId === undefined) return;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const req = await this.review(t.requestId);
-      if (req?.state !== 'pending' || req.payload.approval?.reminded) return;
+  private remind(t: Timer): Promise<void> {
+    if (t.requestId === undefined) return Promise.resolve();
+    const step = async (req: Review): Promise<boolean> => {
+      if (req.payload.approval?.reminded) return true;
       const now = this.deps.clock.now().toISOString();
       const lead = `Reminder: ${this.title(req)} (request #${req.id}) is due by ${formatTime(req.payload.answerBy)}. Untick anyone who no longer needs the license, then Submit review.`;
       const items: OutboxItem[] = req.approvers.map((a) => ({
@@ -270,12 +267,11 @@ export class Recertification implements Capability<'license.recertify'> {
           approvers: req.approvers.map((a) => a.approverId),
         }),
       );
-      if (next) {
-        this.engine.notifications.sendSoon(items);
-        return;
-      }
-    }
-    throw new Error(`review #${t.requestId} kept changing while its reminder ran; it runs again`);
+      if (!next) return false;
+      this.engine.notifications.sendSoon(items);
+      return true;
+    };
+    return onPendingRequest((id) => this.review(id), t.requestId, step, { attempts: 3, what: 'its reminder ran' });
   }
 
   /** After an unanswered review, with RECERTIFY_REMOVE_ON_SILENCE: the people not reviewed are removed. */

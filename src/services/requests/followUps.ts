@@ -15,6 +15,7 @@ import type { TimerRegistry } from '../grants';
 import type { Actor, ServiceDeps } from '../types';
 import type { Capabilities } from './capabilities';
 import { say } from './messages';
+import { onPendingRequest } from './retrySwap';
 import { afterChange, type Notifications } from './notifications';
 
 export const APPROVAL_REMIND = 'approval.remind';
@@ -93,22 +94,19 @@ export class FollowUps {
     });
   }
 
-  /**
-   * Runs a follow-up step on the pending request a timer is about, re-reading it when another
-   * change (a reminder and an escalation due together on two instances, a click) won the swap; only
-   * when it keeps losing does the timer fail, so the worker runs it again after its lease.
-   */
-  private async onWaiting(
-    t: Timer,
-    step: (req: DeskRequest) => Promise<DeskRequest | true | undefined>,
-  ): Promise<void> {
-    if (t.requestId === undefined) return;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const req = await this.deps.store.requests.get(t.requestId);
-      if (req?.state !== 'pending') return;
-      if (await step(req)) return;
-    }
-    throw new Error(`request #${t.requestId} kept changing while its ${t.kind} ran; it runs again`);
+  /** A follow-up step on the pending request a timer is about (retrySwap.ts). */
+  private onWaiting(t: Timer, step: (req: DeskRequest) => Promise<DeskRequest | true | undefined>): Promise<void> {
+    if (t.requestId === undefined) return Promise.resolve();
+    const requests = this.deps.store.requests;
+    return onPendingRequest(
+      (id) => requests.get(id),
+      t.requestId,
+      async (req) => !!(await step(req)),
+      {
+        attempts: 3,
+        what: `its ${t.kind} ran`,
+      },
+    );
   }
 
   /**

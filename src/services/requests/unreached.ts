@@ -15,6 +15,7 @@ import type { ServiceDeps } from '../types';
 import type { Capabilities } from './capabilities';
 import { unreachedNotice } from './messages';
 import { afterChange, type Notifications } from './notifications';
+import { onPendingRequest } from './retrySwap';
 
 export class Unreached {
   constructor(
@@ -23,14 +24,18 @@ export class Unreached {
     private readonly notifications: Notifications,
   ) {}
 
-  async record(requestId: number, approverId: string, why: string): Promise<void> {
+  record(requestId: number, approverId: string, why: string): Promise<void> {
     // Other approvers' deliveries fail at the same moment: the loser of a swap reads again.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const req = await this.deps.store.requests.get(requestId);
-      if (req?.state !== 'pending') return;
-      if (await this.once(req, approverId, why)) return;
-    }
-    throw new Error(`request #${requestId} kept changing while recording an approver it could not reach`);
+    const requests = this.deps.store.requests;
+    return onPendingRequest(
+      (id) => requests.get(id),
+      requestId,
+      (req) => this.once(req, approverId, why),
+      {
+        attempts: 5,
+        what: 'recording an approver it could not reach',
+      },
+    );
   }
 
   /** True when done (or nothing to do); false when another change won the swap. */
