@@ -8,8 +8,7 @@ import { ManualClock } from '../../src/clock';
 import { persona } from '../../src/devtenant/fixture';
 import { cardText, Harness } from '../helpers/harness';
 import { danaAsksForNursing, requestsSeenBy, settleUntilFinal } from '../helpers/licenseSteps';
-import { acrossRestart, twoInstances } from '../helpers/instances';
-import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { acrossRestart, describeOnPostgres, twoInstances } from '../helpers/instances';
 import { DEV_TENANT_ID } from '../helpers/processes';
 
 const actor = (alias: string) => ({
@@ -162,16 +161,10 @@ describe('a hand-over is a stored fact every instance reads', () => {
     );
   }, 60_000);
 
-  describe('on PostgreSQL with two instances', () => {
-    let pg: TestPostgres;
-    beforeAll(async () => {
-      pg = await startPostgres();
-    }, 120_000);
-    afterAll(async () => pg?.stop());
-
+  describeOnPostgres('on PostgreSQL with two instances', (pg) => {
     test("Nina hands over on one instance; Dana's request sent on the other goes to Leo, once", async () => {
       const clock = new ManualClock(new Date('2026-12-07T09:00:00Z'));
-      await twoInstances(pg, { startWorker: false, clock }, async (a, b) => {
+      await twoInstances(pg(), { startWorker: false, clock }, async (a, b) => {
         await b.as('leo').say('hi');
         await a.desk.services.approvalDelegation.delegate(actor('nina'), 'Leo Martins', '2026-12-11');
         const mark = b.connector.lastSeq();

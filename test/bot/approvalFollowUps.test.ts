@@ -8,8 +8,7 @@
 import { ManualClock } from '../../src/clock';
 import { cardActions, cardText, Harness } from '../helpers/harness';
 import { buttons, danaAsksForNursing, licenseState, seen, settleUntilFinal } from '../helpers/licenseSteps';
-import { acrossRestart, twoInstances } from '../helpers/instances';
-import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { acrossRestart, describeOnPostgres, twoInstances } from '../helpers/instances';
 
 const HOUR = 3_600_000;
 
@@ -263,16 +262,10 @@ describe('an approver approves some of the people', () => {
   }, 60_000);
 });
 
-describe('on PostgreSQL with two instances', () => {
-  let pg: TestPostgres;
-  beforeAll(async () => {
-    pg = await startPostgres();
-  }, 120_000);
-  afterAll(async () => pg?.stop());
-
+describeOnPostgres('on PostgreSQL with two instances', (pg) => {
   test('both workers run the reminder and the escalation: each is sent once', async () => {
     const clock = new ManualClock(new Date('2026-12-07T09:00:00Z'));
-    await twoInstances(pg, { startWorker: false, clock }, async (a, b) => {
+    await twoInstances(pg(), { startWorker: false, clock }, async (a, b) => {
       await a.as('leo').say('hi');
       const { requestId } = await danaAsksForNursing(a);
       const mark = a.connector.lastSeq();

@@ -10,8 +10,7 @@ import { ManualClock } from '../../src/clock';
 import type { DeskRequest } from '../../src/domain/request';
 import { cardText, Harness } from '../helpers/harness';
 import { buttons, licenseState, PHYSICIAN_SKU, seen, settleUntilFinal } from '../helpers/licenseSteps';
-import { acrossRestart, twoInstances } from '../helpers/instances';
-import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { acrossRestart, describeOnPostgres, twoInstances } from '../helpers/instances';
 
 const DAY = 24 * 3_600_000;
 const START = '2026-12-07T09:00:00Z';
@@ -271,17 +270,11 @@ describe('a review nobody answers', () => {
   }, 60_000);
 });
 
-describe('on PostgreSQL with two instances', () => {
-  let pg: TestPostgres;
-  beforeAll(async () => {
-    pg = await startPostgres();
-  }, 120_000);
-  afterAll(async () => pg?.stop());
-
+describeOnPostgres('on PostgreSQL with two instances', (pg) => {
   test('both workers look for due rounds and run the expiry: one review per group, each message sent once', async () => {
     const clock = new ManualClock(new Date(START));
     const env = recertifying({ RECERTIFY_REMOVE_ON_SILENCE: 'true' });
-    await twoInstances(pg, { startWorker: false, clock, env }, async (a, b) => {
+    await twoInstances(pg(), { startWorker: false, clock, env }, async (a, b) => {
       await a.as('nina').say('hi');
       await a.as('leo').say('hi');
       const mark = a.connector.lastSeq();

@@ -1,10 +1,11 @@
 /**
- * Two shapes the approval-flow tests share: Dragon Desk restarted on the same SQLite file and dev
- * tenant, and two instances on one PostgreSQL database (each with its own connector).
+ * Shapes the approval-flow tests share: Dragon Desk restarted on the same SQLite file and dev
+ * tenant, and two instances on one PostgreSQL database (each with its own connector), in a describe
+ * block that has its own PostgreSQL server.
  */
 import { startDevTenant } from '../../src/devtenant/server';
 import { Harness, type HarnessOptions } from './harness';
-import type { TestPostgres } from './postgres';
+import { startPostgres, type TestPostgres } from './postgres';
 
 /**
  * `before` runs on a first instance, which is then stopped; `after` runs on a second one started
@@ -48,4 +49,19 @@ export async function twoInstances(
     await b.stop();
     await a.stop();
   }
+}
+
+/** A describe block with one embedded PostgreSQL server for its tests, started before and stopped after. */
+export function describeOnPostgres(title: string, body: (pg: () => TestPostgres) => void): void {
+  describe(title, () => {
+    let pg: TestPostgres | undefined;
+    beforeAll(async () => {
+      pg = await startPostgres();
+    }, 120_000);
+    afterAll(async () => pg?.stop());
+    body(() => {
+      if (!pg) throw new Error('PostgreSQL did not start');
+      return pg;
+    });
+  });
 }
