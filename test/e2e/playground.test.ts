@@ -22,7 +22,7 @@ import { loadFixture, persona } from '../../src/devtenant/fixture';
 import type { DragonDesk } from '../../src/dragonDesk';
 import { memoryLogger } from '../../src/log';
 import {
-  browserUnavailableReason,
+  describeWithBrowser,
   startDeskForPlayground,
   launchChromium,
   openPlayground,
@@ -31,9 +31,7 @@ import {
 
 jest.setTimeout(180_000);
 
-const unavailable = browserUnavailableReason();
-if (unavailable) console.warn(`Skipping the Agents Playground end-to-end tests: ${unavailable}`);
-const describeBrowser = unavailable ? describe.skip : describe;
+const describeBrowser = describeWithBrowser('the Agents Playground end-to-end tests');
 
 interface GraphSku {
   skuId: string;

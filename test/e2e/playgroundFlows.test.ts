@@ -30,7 +30,7 @@ import { memoryLogger } from '../../src/log';
 import { PARTNER_OF_RECORD } from '../../src/services/partnerOfRecord';
 import { PARTNER_ROLES_REMOVED } from '../../src/services/partnerRelationships';
 import {
-  browserUnavailableReason,
+  describeWithBrowser,
   startDeskForPlayground,
   launchChromium,
   openPlayground,
@@ -40,9 +40,7 @@ import {
 
 jest.setTimeout(60_000);
 
-const unavailable = browserUnavailableReason();
-if (unavailable) console.warn(`Skipping the Agents Playground flow tests: ${unavailable}`);
-const describeBrowser = unavailable ? describe.skip : describe;
+const describeBrowser = describeWithBrowser('the Agents Playground flow tests');
 
 /** The Production subscription of the fixture (Grace is its Owner). */
 const PRODUCTION = '55555555-eeee-4eee-8eee-000000000001';

@@ -14,18 +14,11 @@ import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { persona, loadFixture } from '../../src/devtenant/fixture';
-import {
-  browserUnavailableReason,
-  launchChromium,
-  openPlayground,
-  type PlaygroundSession,
-} from '../helpers/playground';
+import { describeWithBrowser, launchChromium, openPlayground, type PlaygroundSession } from '../helpers/playground';
 
 jest.setTimeout(120_000);
 
-const unavailable = browserUnavailableReason();
-if (unavailable) console.warn(`Skipping the Agents Playground harness tests: ${unavailable}`);
-const describeBrowser = unavailable ? describe.skip : describe;
+const describeBrowser = describeWithBrowser('the Agents Playground harness tests');
 
 interface SeenActivity {
   type: string;

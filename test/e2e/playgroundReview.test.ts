@@ -13,7 +13,7 @@ import { persona } from '../../src/devtenant/fixture';
 import type { DragonDesk } from '../../src/dragonDesk';
 import { memoryLogger } from '../../src/log';
 import {
-  browserUnavailableReason,
+  describeWithBrowser,
   launchChromium,
   openPlayground,
   startDeskForPlayground,
@@ -22,9 +22,7 @@ import {
 
 jest.setTimeout(90_000);
 
-const unavailable = browserUnavailableReason();
-if (unavailable) console.warn(`Skipping the Agents Playground review test: ${unavailable}`);
-const describeBrowser = unavailable ? describe.skip : describe;
+const describeBrowser = describeWithBrowser('the Agents Playground review test');
 
 const NURSING_GROUP = '11111111-aaaa-4aaa-8aaa-000000000001';
 

@@ -36,10 +36,18 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** Why the browser suite can't run here, or undefined when it can. */
-export function browserUnavailableReason(): string | undefined {
+function browserUnavailableReason(): string | undefined {
   if (!existsSync(CHROMIUM_PATH))
     return `${CHROMIUM_PATH} is missing (scripts/ensure-chromium.sh installs it as root: apt-get install chromium)`;
   return undefined;
+}
+
+/** `describe` when Chromium is here; otherwise `describe.skip`, saying on the console what is skipped and why. */
+export function describeWithBrowser(skipped: string): jest.Describe {
+  const unavailable = browserUnavailableReason();
+  if (!unavailable) return describe;
+  console.warn(`Skipping ${skipped}: ${unavailable}`);
+  return describe.skip;
 }
 
 export function launchChromium(): Promise<Browser> {
