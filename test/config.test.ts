@@ -7,16 +7,9 @@ import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import {
-  ConfigError,
-  SECRET_VARIABLES,
-  describeConfig,
-  loadConfig,
-  parseConfig,
-  withDevDefaults,
-  type Config,
-} from '../src/config';
+import { SECRET_VARIABLES, describeConfig, loadConfig, parseConfig, withDevDefaults, type Config } from '../src/config';
 import { createLogger, memoryLogger, redact, scrub } from '../src/log';
+import { problemsOf } from './helpers/configProblems';
 
 const TENANT = '7b1c1a40-0c5e-4d8a-9f7e-1c0a7e5a1e01';
 const APP_ID = '3f0e2a6c-1111-4c2b-9d3e-5a6b7c8d9e0f';
@@ -34,17 +27,6 @@ const PROD: Record<string, string> = {
   BOT_APP_ID: APP_ID,
   BOT_APP_PASSWORD: 'bot-pw-Zq8',
 };
-
-/** The problems parseConfig reports, or [] when it accepts the environment. */
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    parseConfig(env);
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-}
 
 describe('parseConfig reports every problem at once, by name, with what is expected', () => {
   test.each<[string, Record<string, string>, [name: string, expectation: RegExp][]]>([

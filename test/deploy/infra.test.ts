@@ -5,7 +5,8 @@
  * with one managed identity as the bot, the Graph/ARM credential and the database login.
  */
 import { randomUUID } from 'node:crypto';
-import { ConfigError, parseConfig } from '../../src/config';
+import { parseConfig } from '../../src/config';
+import { problemsOf } from '../helpers/configProblems';
 import { startNodeFlags } from '../../bench/start';
 import {
   actionsInOrder,
@@ -70,16 +71,6 @@ function appEnvironment(bicep: BicepFile, env: Record<string, string>): Record<s
   return Object.fromEntries(appSettings(bicep).map((s) => [s.name, evaluateBicep(s.value, bicep, samples)]));
 }
 
-function configProblems(env: Record<string, string>): string[] {
-  try {
-    parseConfig(env);
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-}
-
 describe('azure.parameters.json and azure.bicep agree', () => {
   test('every parameter in the parameters file is declared in the template', () => {
     const declared = main.params.map((p) => p.name);
@@ -137,7 +128,7 @@ describe('the outputs the Agents Toolkit files read are declared', () => {
 describe('the App Service settings are what src/config.ts requires in production', () => {
   test('Dragon Desk accepts them: production, the managed identity as bot and Graph credential, Entra sign-in to PostgreSQL, telemetry on', () => {
     const env = appEnvironment(main, sampleEnv());
-    expect(configProblems(env)).toEqual([]);
+    expect(problemsOf(env)).toEqual([]);
     const c = parseConfig(env);
     expect(c.mode).toBe('production');
     expect(c.tenantId).toBe(TENANT);
@@ -163,7 +154,7 @@ describe('the App Service settings are what src/config.ts requires in production
     const required = Object.keys(env).filter((name) => {
       const rest = { ...env };
       delete rest[name];
-      const problems = configProblems(rest);
+      const problems = problemsOf(rest);
       if (problems.length) expect(problems.join('\n')).toContain(name);
       return problems.length > 0;
     });
