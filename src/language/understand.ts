@@ -379,10 +379,11 @@ export function understand(utterance: string, opts: ParseOptions = {}): Understa
     return { result: { intent: 'unknown' }, decision: decide({ intent: 'unknown' }, undefined) };
   const reading = readMessage(n);
   const now = opts.now ?? new Date();
-  // "show the audit for request 42", "send my approvals to Omar until Friday": each read by a rule of its own.
-  const audit = auditIntent(n, now) ?? delegationIntent(n, now);
-  if (audit) {
-    const result = shape(audit);
+  // "show the audit for request 42", "send my approvals to Omar until Friday": each read by a rule of
+  // its own — but never in text that tries to change the rules, which gets only the plain answer.
+  const own = reading.rules ? undefined : (auditIntent(n, now) ?? delegationIntent(n, now));
+  if (own) {
+    const result = shape(own);
     return { result, reading, decision: decide(result, reading, {}) };
   }
   const read = draftOf(n, reading, now);
