@@ -7,6 +7,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { fromJson, isoUtc, nowIso, toJson, type StoreClock } from './codec';
 import { casTransaction, literalLimit } from './dialect';
+import { PreparedStatements } from './prepared';
 import type { Database, OutboxRow } from './schema';
 import type { CardMessage, OutboxDelivery, OutboxItem, OutboxStore, RequestChanges } from './types';
 
@@ -33,52 +34,58 @@ export async function insertOutbox(
   db: Db,
   clock: StoreClock,
   deliver: NonNullable<RequestChanges['deliver']>,
+  st: PreparedStatements,
 ): Promise<void> {
   if (!deliver.items.length) return;
   const now = nowIso(clock);
   const claimedUntil = deliver.claimedBy
     ? new Date(clock.now().getTime() + (deliver.claimMs ?? CLAIM_MS)).toISOString()
     : null;
-  await db
-    .insertInto('outbox')
-    .values(
-      deliver.items.map((item) => ({
-        dedupe_key: item.key,
-        kind: item.kind,
-        recipient_id: item.recipientId,
-        request_id: item.requestId ?? null,
-        payload: toJson(item.payload ?? {}),
-        state: 'pending' as const,
-        due_at: now,
-        claim_owner: deliver.claimedBy ?? null,
-        claimed_until: claimedUntil,
-        created_at: now,
-      })),
-    )
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .execute();
+  const rows = deliver.items.map((item) => ({
+    dedupe_key: item.key,
+    kind: item.kind,
+    recipient_id: item.recipientId,
+    request_id: item.requestId ?? null,
+    payload: toJson(item.payload ?? {}),
+    state: 'pending' as const,
+    due_at: now,
+    claim_owner: deliver.claimedBy ?? null,
+    claimed_until: claimedUntil,
+    created_at: now,
+  }));
+  await st.run(db, `outbox.insert.${rows.length}`, rows, (k, list) =>
+    k
+      .insertInto('outbox')
+      .values(list)
+      .onConflict((oc) => oc.column('dedupe_key').doNothing()),
+  );
 }
 
 export class SqlOutboxStore implements OutboxStore {
+  private readonly st: PreparedStatements;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: StoreClock,
-  ) {}
+  ) {
+    this.st = new PreparedStatements(db);
+  }
 
   async enqueue(items: OutboxItem[], claimedBy?: string, claimMs?: number): Promise<void> {
-    await insertOutbox(this.db, this.clock, { items, claimedBy, claimMs });
+    await insertOutbox(this.db, this.clock, { items, claimedBy, claimMs }, this.st);
   }
 
   async claimedBy(owner: string, keys: string[]): Promise<OutboxDelivery[]> {
     if (!keys.length) return [];
-    const rows = await this.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('dedupe_key', 'in', keys)
-      .where('claim_owner', '=', owner)
-      .where('state', '=', 'pending')
-      .orderBy('id')
-      .execute();
+    const { rows } = await this.st.run(this.db, `outbox.claimedBy.${keys.length}`, { keys, owner }, (k, v) =>
+      k
+        .selectFrom('outbox')
+        .selectAll()
+        .where('dedupe_key', 'in', v.keys)
+        .where('claim_owner', '=', v.owner)
+        .where('state', '=', 'pending')
+        .orderBy('id'),
+    );
     return rows.map(toDelivery);
   }
 
@@ -116,33 +123,40 @@ export class SqlOutboxStore implements OutboxStore {
   async sent(id: number, owner: string, sent?: { activityId: string; copy?: CardMessage }): Promise<void> {
     const now = nowIso(this.clock);
     await casTransaction(this.db).execute(async (trx) => {
-      const done = await trx
-        .updateTable('outbox')
-        .set((eb) => ({
-          state: 'sent',
-          sent_at: now,
-          activity_id: sent?.activityId ?? null,
-          claim_owner: null,
-          claimed_until: null,
-          attempts: eb('attempts', '+', 1),
-        }))
-        .where('id', '=', id)
-        .where('claim_owner', '=', owner)
-        .executeTakeFirst();
+      const done = await this.st.run(
+        trx,
+        'outbox.sent',
+        { now, activityId: sent?.activityId ?? null, id, owner },
+        (k, v) =>
+          k
+            .updateTable('outbox')
+            .set((eb) => ({
+              state: 'sent',
+              sent_at: v.now,
+              activity_id: v.activityId,
+              claim_owner: null,
+              claimed_until: null,
+              attempts: eb('attempts', '+', 1),
+            }))
+            .where('id', '=', v.id)
+            .where('claim_owner', '=', v.owner),
+      );
       const copy = sent?.copy;
-      if (!copy || Number(done.numUpdatedRows) === 0) return;
-      await trx
-        .insertInto('card_messages')
-        .values({
-          request_id: copy.requestId,
-          recipient_id: copy.recipientId,
-          role: copy.role,
-          conversation_ref: toJson(copy.conversationRef),
-          activity_id: copy.activityId,
-          created_at: now,
-        })
-        .onConflict((oc) => oc.columns(['request_id', 'recipient_id', 'activity_id']).doNothing())
-        .execute();
+      if (!copy || Number(done.numAffectedRows ?? 0n) === 0) return;
+      const row = {
+        request_id: copy.requestId,
+        recipient_id: copy.recipientId,
+        role: copy.role,
+        conversation_ref: toJson(copy.conversationRef),
+        activity_id: copy.activityId,
+        created_at: now,
+      };
+      await this.st.run(trx, 'outbox.sentCopy', row, (k, v) =>
+        k
+          .insertInto('card_messages')
+          .values(v)
+          .onConflict((oc) => oc.columns(['request_id', 'recipient_id', 'activity_id']).doNothing()),
+      );
     });
   }
 

@@ -68,12 +68,15 @@ export class SqlRecordStore implements RecordStore {
   }
 
   async get<T extends object>(kind: RecordKind<T>, key: string): Promise<StoredRecord<T> | undefined> {
-    const row = await this.db
-      .selectFrom('records')
-      .select(['key', 'value', 'actor_id', 'updated_at'])
-      .where('kind', '=', kind.name)
-      .where('key', '=', key)
-      .executeTakeFirst();
+    const {
+      rows: [row],
+    } = await this.st.run(this.db, 'records.get', { kind: kind.name, key }, (k, v) =>
+      k
+        .selectFrom('records')
+        .select(['key', 'value', 'actor_id', 'updated_at'])
+        .where('kind', '=', v.kind)
+        .where('key', '=', v.key),
+    );
     return row ? toRecord<T>(row) : undefined;
   }
 

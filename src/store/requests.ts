@@ -251,9 +251,14 @@ async function applyListChanges(
 }
 
 /** What a change leaves to happen after it: deliveries and timers, in its own transaction. */
-async function insertFollowing(db: Db, clock: StoreClock, changes: RequestChanges): Promise<void> {
-  if (changes.deliver) await insertOutbox(db, clock, changes.deliver);
-  if (changes.schedule) await insertTimers(db, clock, changes.schedule);
+async function insertFollowing(
+  db: Db,
+  st: PreparedStatements,
+  clock: StoreClock,
+  changes: Pick<RequestChanges, 'deliver' | 'schedule'>,
+): Promise<void> {
+  if (changes.deliver) await insertOutbox(db, clock, changes.deliver, st);
+  if (changes.schedule) await insertTimers(db, clock, changes.schedule, st);
 }
 
 export class SqlRequestStore implements RequestStore {
@@ -284,7 +289,7 @@ export class SqlRequestStore implements RequestStore {
         const req = await this.insertRequest(trx, input, audit);
         if (!(await insertRecordIfAbsent(trx, this.clock, { ...claim, value: claim.value(req.id) })))
           throw new ClaimTaken();
-        await insertFollowing(trx, this.clock, following?.(req.id) ?? {});
+        await insertFollowing(trx, this.st, this.clock, following?.(req.id) ?? {});
         return req;
       });
     } catch (err) {
@@ -379,7 +384,7 @@ export class SqlRequestStore implements RequestStore {
       if (!row) return undefined;
       const updated = await applyListChanges(trx, this.st, row, expected.state, changes);
       await insertAudit(trx, this.clock, { ...audit, requestId: id }, this.st);
-      await insertFollowing(trx, this.clock, changes);
+      await insertFollowing(trx, this.st, this.clock, changes);
       return updated;
     });
   }
@@ -402,7 +407,7 @@ export class SqlRequestStore implements RequestStore {
       if (!row) return undefined;
       const updated = await applyListChanges(trx, this.st, row, undefined, changes);
       await insertAudit(trx, this.clock, { ...audit, requestId: id }, this.st);
-      await insertFollowing(trx, this.clock, changes);
+      await insertFollowing(trx, this.st, this.clock, changes);
       return updated;
     });
   }

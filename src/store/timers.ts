@@ -1,6 +1,7 @@
 /** Timers the worker runs (reminders, ends of time-bound access). */
 import type { Kysely, Transaction } from 'kysely';
 import { literalLimit } from './dialect';
+import type { PreparedStatements } from './prepared';
 import { fromJson, isoUtc, nowIso, toJson, type StoreClock } from './codec';
 import type { Database, TimerRow } from './schema';
 import type { NewTimer, Timer, TimerStore } from './types';
@@ -8,21 +9,23 @@ import type { NewTimer, Timer, TimerStore } from './types';
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** Timers written with a request change, in its transaction (a reminder scheduled as it is sent). */
-export async function insertTimers(db: Db, clock: StoreClock, timers: readonly NewTimer[]): Promise<void> {
+export async function insertTimers(
+  db: Db,
+  clock: StoreClock,
+  timers: readonly NewTimer[],
+  st: PreparedStatements,
+): Promise<void> {
   if (!timers.length) return;
-  await db
-    .insertInto('timers')
-    .values(
-      timers.map((t) => ({
-        kind: t.kind,
-        request_id: t.requestId ?? null,
-        due_at: isoUtc(t.dueAt),
-        payload: toJson(t.payload ?? {}),
-        done_at: null,
-        created_at: nowIso(clock),
-      })),
-    )
-    .execute();
+  const now = nowIso(clock);
+  const rows = timers.map((t) => ({
+    kind: t.kind,
+    request_id: t.requestId ?? null,
+    due_at: isoUtc(t.dueAt),
+    payload: toJson(t.payload ?? {}),
+    done_at: null,
+    created_at: now,
+  }));
+  await st.run(db, `timers.insert.${rows.length}`, rows, (k, list) => k.insertInto('timers').values(list));
 }
 
 function toTimer(row: TimerRow): Timer {
