@@ -33,7 +33,8 @@ export interface BenchOptions {
 }
 
 export const FULL_RUN: BenchOptions = {
-  nurses: 4800,
+  // 2,500 warm-up requests, at most 1,200 per round of (d), the approval clicks and the bulk request.
+  nurses: 15000,
   // Ten rounds rather than six: on a shared VM one round's figures can move by half (the echo bot
   // alone went from 517 to 1,027 turns/s between rounds of one run), and more rounds average it.
   turns: {
@@ -43,7 +44,7 @@ export const FULL_RUN: BenchOptions = {
     // Both sides measured at their steady speed: the echo bot's turns keep getting cheaper for a
     // few thousand turns too (1.3 → 0.8 ms), and (d) needs ~1,750 requests (TurnsOptions).
     warmupMs: 3000,
-    maxLicenseRequestsPerRound: 180,
+    maxLicenseRequestsPerRound: 1200,
     licenseWarmupRequests: 2500,
   },
   clicks: { concurrency: 50, clicks: 150, warmup: 20, activeTimeoutMs: 60_000 },

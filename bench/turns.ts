@@ -49,7 +49,14 @@ export interface TurnsOptions {
   rounds: number;
   roundMs: number;
   warmupMs: number;
-  /** A round of (d) also ends after this many requests: each uses up one generated nurse. */
+  /**
+   * A round of (d) also ends after this many requests (each uses up one generated nurse). Set above
+   * what a round's time allows, so (d)'s rounds last as long as the others: capped at 180 requests
+   * (~0.7 s against 2.5 s), the fixed costs of a round (new connections, the last requests running
+   * with fewer in flight, the drain of background work) weighed ~3× more on (d), and (d) was
+   * measured on a quarter as many turns (bench VM: 0.388× and 0.405× capped, 0.415× and 0.416×
+   * time-bound, the same code).
+   */
   maxLicenseRequestsPerRound?: number;
   /**
    * Requests (d) runs before it is measured. Its code (SQL, cards, the Graph client, the dev
