@@ -22,6 +22,22 @@ const ROLE_NAME_WORDS = new Set(
 ROLE_NAME_WORDS.add('helpdesk');
 ROLE_NAME_WORDS.add('global');
 
+/** The role names, word by word, that ROLE_NAME_WORDS takes its first words from. */
+const ROLE_PHRASES = ENTRA_ROLE_PHRASES.map(([phrase]) => phrase.split(' ')).filter(
+  ([first]) => !['admin', 'reader', 'role'].includes(first),
+);
+
+/**
+ * Whether a role's name starts at token `j`: "Cloud Application Administrator" yes, the "Cloud"
+ * of "Contoso Cloud Services" no. "Global" and "Helpdesk" count alone.
+ */
+function roleNameAt(n: Normalized, j: number): boolean {
+  const t = n.tokens[j];
+  if (!t || !ROLE_NAME_WORDS.has(t.norm)) return false;
+  if (t.norm === 'global' || t.norm === 'helpdesk') return true;
+  return ROLE_PHRASES.some((words) => words.every((w, k) => n.tokens[j + k]?.norm === w));
+}
+
 const NOT_ORG = new Set([
   'csp',
   'msp',
@@ -51,10 +67,12 @@ function capitalised(t: Token | undefined): boolean {
   return !!t && t.kind === 'word' && /^\p{Lu}/u.test(t.raw) && !t.norm.includes(' ');
 }
 
-function orgWord(t: Token | undefined, inside = false): boolean {
+function orgWord(n: Normalized, j: number, inside = false): boolean {
+  const t = n.tokens[j];
   if (!capitalised(t) || !t) return false;
-  // "Adventure Works", "Contoso Partners": a capitalised common word after the first is part of the name.
-  if (inside && !t.first && !FUNCTION_WORDS.has(t.norm) && !ROLE_NAME_WORDS.has(t.norm)) return true;
+  // "Adventure Works", "Contoso Partners", "Contoso Cloud Services": a capitalised common word after
+  // the first is part of the name, unless a role's name starts there ("Fabrikam Security Reader").
+  if (inside && !t.first && !FUNCTION_WORDS.has(t.norm) && !roleNameAt(n, j)) return true;
   if (NOT_ORG.has(t.norm) || ROLE_NAME_WORDS.has(t.norm)) return false;
   // "Tailspin", "Fourth Coffee", "Wide World Importers": capitalised words that are not grammar.
   return !FUNCTION_WORDS.has(t.norm) && !(VERBS.has(t.norm) && t.first) && !ORG_STOP.has(t.norm);
@@ -63,7 +81,7 @@ function orgWord(t: Token | undefined, inside = false): boolean {
 /** Joiners inside a name: "Margie's Travel", "R&D", "Fabrikam-Contoso". */
 function joiner(n: Normalized, k: number): boolean {
   const t = n.tokens[k];
-  return (t?.norm === "'s" || t?.norm === '&') && orgWord(n.tokens[k + 1]) && k > 0;
+  return (t?.norm === "'s" || t?.norm === '&') && orgWord(n, k + 1) && k > 0;
 }
 
 /** A capitalised organisation name starting at token `from`. */
@@ -89,21 +107,17 @@ const BETWEEN_NAMES = new Set([
 function grammarInsideName(n: Normalized, j: number): boolean {
   const t = n.tokens[j];
   return (
-    capitalised(t) &&
-    !t.first &&
-    FUNCTION_WORDS.has(t.norm) &&
-    !BETWEEN_NAMES.has(t.norm) &&
-    orgWord(n.tokens[j + 1], true)
+    capitalised(t) && !t.first && FUNCTION_WORDS.has(t.norm) && !BETWEEN_NAMES.has(t.norm) && orgWord(n, j + 1, true)
   );
 }
 
 export function capitalOrgAt(n: Normalized, from: number): OrgFound | undefined {
-  if (!orgWord(n.tokens[from])) return undefined;
+  if (!orgWord(n, from)) return undefined;
   let j = from;
   while (
     j < n.tokens.length &&
     j - from < 6 &&
-    (orgWord(n.tokens[j], j > from) || (j > from && (joiner(n, j) || grammarInsideName(n, j))))
+    (orgWord(n, j, j > from) || (j > from && (joiner(n, j) || grammarInsideName(n, j))))
   )
     j++;
   // A name made of everyday words alone ("Finance", "Production") is not an organisation here.
