@@ -711,6 +711,8 @@ function partnerRelationships(u: Utterance): Draft | undefined {
   const whole = u.ctx.whole;
   const partner =
     partnerAskedAbout(u.n) ??
+    // "our former MSP, Tailspin Toys, still has Global Administrator": the partner in apposition.
+    appositionOrg(u.n)?.value ??
     (whole && whole !== u.n && u.has(/\b(?:them|they|their)\b/) ? partnerAskedAbout(whole) : undefined);
   return { intent: 'partner.relationships', partner };
 }
