@@ -81,6 +81,11 @@ function failure(err: unknown): string {
 export async function runDoctor(deps: DoctorDeps): Promise<DoctorLine[]> {
   const { config, tenant } = deps;
   const lines: DoctorLine[] = [];
+  // Read once: its own line at the end, and the groups set-up recorded for the group checks.
+  const store: Inspected = await deps.inspectStore().then(
+    (db) => ({ db }),
+    (err: unknown) => ({ err }),
+  );
 
   // ── credentials ──────────────────────────────────────────────────────────────────────────
   let graphReachable = true;
@@ -110,10 +115,10 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorLine[]> {
   } else {
     lines.push(...(await permissionLines(deps)));
     lines.push(...(await licenseLines(tenant, config)));
-    lines.push(...(await groupLines(tenant, config)));
+    lines.push(...(await groupLines(tenant, config, 'db' in store ? store.db.setupGroups : {})));
     lines.push(await catalogLine(tenant, config));
   }
-  lines.push(await databaseLine(deps));
+  lines.push(databaseLine(config, store));
   return lines;
 }
 
@@ -243,7 +248,11 @@ async function licenseLines(tenant: TenantClient, config: Config): Promise<Docto
 
 // ── groups ───────────────────────────────────────────────────────────────────────────────────
 
-async function groupLines(tenant: TenantClient, config: Config): Promise<DoctorLine[]> {
+async function groupLines(
+  tenant: TenantClient,
+  config: Config,
+  recorded: StoreInspection['setupGroups'],
+): Promise<DoctorLine[]> {
   const out: DoctorLine[] = [];
   let skus: SubscribedSku[] = [];
   try {
@@ -252,7 +261,10 @@ async function groupLines(tenant: TenantClient, config: Config): Promise<DoctorL
     // Reported with the licenses.
   }
   for (const setting of GROUP_SETTINGS) {
-    const id = setting.id(config);
+    const configured = setting.id(config);
+    // A part the configuration leaves empty uses the group "set up Dragon licensing" recorded.
+    const fromSetup = !configured && setting.part !== 'operators' ? recorded[setting.part] : undefined;
+    const id = configured ?? fromSetup;
     const name = GROUP_NAMES[setting.part];
     if (!id) {
       out.push({
@@ -283,7 +295,9 @@ async function groupLines(tenant: TenantClient, config: Config): Promise<DoctorL
       out.push({
         check,
         status: 'fail',
-        detail: `no group with id ${id} in tenant ${config.tenantId}`,
+        detail: fromSetup
+          ? `set-up recorded group ${id}, and tenant ${config.tenantId} has no such group (deleted since?)`
+          : `no group with id ${id} in tenant ${config.tenantId}`,
         fix: byName
           ? `A group named "${name}" exists with id ${byName.id}: set ${setting.variable}=${byName.id}.`
           : `Set ${setting.variable} to the object id of your ${name} group (Entra admin center → Groups)` +
@@ -293,7 +307,12 @@ async function groupLines(tenant: TenantClient, config: Config): Promise<DoctorL
       });
       continue;
     }
-    out.push(...(await groupShape(tenant, config, setting.part, check, group, skus)));
+    const shape = await groupShape(tenant, config, setting.part, check, group, skus);
+    out.push(
+      ...(fromSetup
+        ? shape.map((l) => ({ ...l, detail: `${l.detail} (set up in chat; ${setting.variable} is empty)` }))
+        : shape),
+    );
   }
   return out;
 }
@@ -389,31 +408,15 @@ async function catalogLine(tenant: TenantClient, config: Config): Promise<Doctor
 
 // ── database ─────────────────────────────────────────────────────────────────────────────────
 
-async function databaseLine(deps: DoctorDeps): Promise<DoctorLine> {
-  const { config } = deps;
+type Inspected = { db: StoreInspection } | { err: unknown };
+
+function databaseLine(config: Config, store: Inspected): DoctorLine {
   const check = `database (${config.databaseUrl ? `PostgreSQL, ${config.databaseAuth === 'entra' ? 'Entra sign-in' : 'password'}` : 'SQLite'})`;
-  try {
-    const db = await deps.inspectStore();
-    if (!db.exists)
-      return {
-        check,
-        status: 'warn',
-        detail: `${db.where} does not exist yet`,
-        fix: 'Nothing to do: Dragon Desk creates and migrates it at its first start.',
-      };
-    if (db.pending.length)
-      return {
-        check,
-        status: 'warn',
-        detail: `${db.where} is reachable; migrations not applied yet: ${db.pending.join(', ')}`,
-        fix: 'Start (or restart) Dragon Desk: migrations run at start, safely with several instances.',
-      };
-    return { check, status: 'ok', detail: `${db.where} is reachable and migrated (${db.applied.join(', ')})` };
-  } catch (err) {
+  if ('err' in store)
     return {
       check,
       status: 'fail',
-      detail: `not reachable: ${failure(err)}`,
+      detail: `not reachable: ${failure(store.err)}`,
       fix:
         config.databaseAuth === 'entra'
           ? "Check DATABASE_URL's host and user (the managed identity's name), that the identity is the server's Microsoft Entra administrator, and the server's firewall (infra/azure.bicep sets all three)."
@@ -421,7 +424,22 @@ async function databaseLine(deps: DoctorDeps): Promise<DoctorLine> {
             ? "Check DATABASE_URL's host, port, user and password, and that the server accepts connections from here."
             : `Check that DATA_DIR (${config.dataDir}) is readable.`,
     };
-  }
+  const { db } = store;
+  if (!db.exists)
+    return {
+      check,
+      status: 'warn',
+      detail: `${db.where} does not exist yet`,
+      fix: 'Nothing to do: Dragon Desk creates and migrates it at its first start.',
+    };
+  if (db.pending.length)
+    return {
+      check,
+      status: 'warn',
+      detail: `${db.where} is reachable; migrations not applied yet: ${db.pending.join(', ')}`,
+      fix: 'Start (or restart) Dragon Desk: migrations run at start, safely with several instances.',
+    };
+  return { check, status: 'ok', detail: `${db.where} is reachable and migrated (${db.applied.join(', ')})` };
 }
 
 export function failed(lines: DoctorLine[]): boolean {

@@ -10,6 +10,14 @@ import { LICENSE_INFO, ROLE_NAMES, type AdminRole, type LicenseKind } from './ca
 export type SetupPart = LicenseKind | 'admin';
 export const SETUP_PARTS: readonly SetupPart[] = ['nursing', 'physician', 'admin'];
 
+/**
+ * Where set-up keeps the group it found or created for a part: a record of this kind, under this
+ * key, whose value has the `groupId` (services/groupsInUse.ts writes and routes by it; the doctor
+ * reads it).
+ */
+export const SETUP_RECORD_KIND = 'setup';
+export const setupRecordKey = (part: SetupPart): string => `group:${part}`;
+
 /** The display names set-up looks for and creates. */
 export const SETUP_GROUP_NAMES: Record<SetupPart, string> = {
   nursing: 'Dragon Copilot Nursing',

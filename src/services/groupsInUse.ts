@@ -7,7 +7,7 @@
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { LicenseKind } from '../domain/catalog';
-import { SETUP_PARTS, type SetupPart } from '../domain/setupPlan';
+import { SETUP_PARTS, SETUP_RECORD_KIND, setupRecordKey, type SetupPart } from '../domain/setupPlan';
 import { recordKind, type RecordStore } from '../store/types';
 import type { Reads } from './directory';
 
@@ -19,8 +19,7 @@ interface SetupGroupRecord {
   at: string;
 }
 
-export const SETUP_RECORDS = recordKind<SetupGroupRecord>('setup');
-const recordKey = (part: SetupPart) => `group:${part}`;
+export const SETUP_RECORDS = recordKind<SetupGroupRecord>(SETUP_RECORD_KIND);
 
 export type GroupIds = Record<SetupPart, string | undefined>;
 
@@ -64,7 +63,7 @@ export class GroupsInUse {
 
   /** What set-up recorded for a part, whether or not the configuration overrides it. */
   async recorded(part: SetupPart): Promise<string | undefined> {
-    const rec = await this.records.get(SETUP_RECORDS, recordKey(part));
+    const rec = await this.records.get(SETUP_RECORDS, setupRecordKey(part));
     return rec?.value.groupId;
   }
 
@@ -78,7 +77,7 @@ export class GroupsInUse {
     const at = this.clock.now().toISOString();
     await this.records.put(
       SETUP_RECORDS,
-      recordKey(part),
+      setupRecordKey(part),
       { groupId: group.id, displayName: group.displayName, created, at },
       actorId,
     );
@@ -98,7 +97,7 @@ export class GroupsInUse {
     const recorded = new Map(rows.map((r) => [r.key, r.value.groupId]));
     const ids = {} as GroupIds;
     for (const part of SETUP_PARTS) {
-      ids[part] = this.configured(part) ?? recorded.get(recordKey(part));
+      ids[part] = this.configured(part) ?? recorded.get(setupRecordKey(part));
     }
     return ids;
   }

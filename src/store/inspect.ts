@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Client as PgClient, ClientConfig } from 'pg';
+import { SETUP_PARTS, SETUP_RECORD_KIND, setupRecordKey, type SetupPart } from '../domain/setupPlan';
 import { poolSettings } from './dialect';
 import { SQLITE_FILE_NAME } from './index';
 import { migrationProvider } from './migrations';
@@ -24,6 +25,29 @@ export interface StoreInspection {
   applied: string[];
   /** Migrations Dragon Desk has that the database has not had (they run at the next start). */
   pending: string[];
+  /** The groups "set up Dragon licensing" recorded, by part: used where the configuration names none. */
+  setupGroups: Partial<Record<SetupPart, string>>;
+}
+
+type SetupRow = { key: string; value: string };
+/** The migration that creates the records table. */
+const RECORDS_MIGRATION = '001_initial';
+const SETUP_ROWS_SQL = `select key, value from records where kind = `;
+
+/** Set-up's records, as (key, JSON value) rows, into the group id of each part. */
+function setupGroupsOf(rows: SetupRow[]): Partial<Record<SetupPart, string>> {
+  const out: Partial<Record<SetupPart, string>> = {};
+  for (const part of SETUP_PARTS) {
+    const row = rows.find((r) => r.key === setupRecordKey(part));
+    if (!row) continue;
+    try {
+      const groupId = (JSON.parse(row.value) as { groupId?: unknown }).groupId;
+      if (typeof groupId === 'string' && groupId) out[part] = groupId;
+    } catch {
+      // Not set-up's shape: as if nothing were recorded (the doctor then reports the part as not set).
+    }
+  }
+  return out;
 }
 
 async function expected(): Promise<string[]> {
@@ -38,7 +62,8 @@ export async function inspectStore(opts: {
   const all = await expected();
   if (!opts.databaseUrl) {
     const file = path.resolve(opts.dataDir, SQLITE_FILE_NAME);
-    if (!existsSync(file)) return { engine: 'sqlite', where: file, exists: false, applied: [], pending: all };
+    if (!existsSync(file))
+      return { engine: 'sqlite', where: file, exists: false, applied: [], pending: all, setupGroups: {} };
     const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
     try {
       const table = db.prepare(`select name from sqlite_master where type = 'table' and name = ?`).get(MIGRATION_TABLE);
@@ -47,7 +72,17 @@ export async function inspectStore(opts: {
             (r) => r.name,
           )
         : [];
-      return { engine: 'sqlite', where: file, exists: true, applied, pending: all.filter((m) => !applied.includes(m)) };
+      const rows = applied.includes(RECORDS_MIGRATION)
+        ? (db.prepare(`${SETUP_ROWS_SQL}?`).all(SETUP_RECORD_KIND) as SetupRow[])
+        : [];
+      return {
+        engine: 'sqlite',
+        where: file,
+        exists: true,
+        applied,
+        pending: all.filter((m) => !applied.includes(m)),
+        setupGroups: setupGroupsOf(rows),
+      };
     } finally {
       db.close();
     }
@@ -68,7 +103,17 @@ export async function inspectStore(opts: {
           (r) => r.name,
         )
       : [];
-    return { engine: 'postgres', where, exists: true, applied, pending: all.filter((m) => !applied.includes(m)) };
+    const rows = applied.includes(RECORDS_MIGRATION)
+      ? (await client.query<SetupRow>(`${SETUP_ROWS_SQL}$1`, [SETUP_RECORD_KIND])).rows
+      : [];
+    return {
+      engine: 'postgres',
+      where,
+      exists: true,
+      applied,
+      pending: all.filter((m) => !applied.includes(m)),
+      setupGroups: setupGroupsOf(rows),
+    };
   } finally {
     await client.end();
   }

@@ -16,6 +16,8 @@ import { startDevTenant, type DevTenant } from '../../src/devtenant/server';
 import { doctorFor, grantedFromToken, runDoctor, type DoctorLine } from '../../src/doctor';
 import type { DoctorDeps } from '../../src/doctor/doctor';
 import { permissionsNeeded, scriptOptions } from '../../src/doctor/permissions';
+import { setupRecordKey } from '../../src/domain/setupPlan';
+import { SETUP_RECORDS } from '../../src/services/groupsInUse';
 import { openStore, SQLITE_FILE_NAME } from '../../src/store';
 import { inspectStore } from '../../src/store/inspect';
 import { createTenantClient } from '../../src/tenant';
@@ -154,6 +156,40 @@ describe('on the dev tenant', () => {
       expect(l.fix).toMatch(/object id of your Dragon Copilot Nursing group .*"set up Dragon licensing"/);
     } finally {
       tenant.reset();
+    }
+  });
+
+  test('a group set up in chat (recorded in the database) is checked where the configuration names none', async () => {
+    const env = devEnv({ NURSING_GROUP_ID: '' });
+    // Nothing recorded yet: nursing licenses are assigned directly.
+    expect(line(await doctor(env), 'group: NURSING_GROUP_ID')).toMatchObject({
+      status: 'skip',
+      detail: 'not configured: licenses of this kind are assigned directly',
+    });
+    const store = await openStore({ dataDir: env.DATA_DIR });
+    const record = (groupId: string) =>
+      store.records.put(
+        SETUP_RECORDS,
+        setupRecordKey('nursing'),
+        { groupId, displayName: 'Dragon Copilot Nursing', created: false, at: '2026-12-07T09:00:00.000Z' },
+        'leo',
+      );
+    try {
+      await record(NURSING_GROUP);
+      expect(line(await doctor(env), 'group: NURSING_GROUP_ID')).toEqual({
+        check: 'group: NURSING_GROUP_ID',
+        status: 'ok',
+        detail: `"Dragon Copilot Nursing" (${NURSING_GROUP}) found (set up in chat; NURSING_GROUP_ID is empty)`,
+      });
+      // The recorded group was deleted since: the line fails and says so.
+      const gone = randomUUID();
+      await record(gone);
+      const l = line(await doctor(env), 'group: NURSING_GROUP_ID');
+      expect(l.status).toBe('fail');
+      expect(l.detail).toContain(`set-up recorded group ${gone}`);
+      expect(l.fix).toContain(`set NURSING_GROUP_ID=${NURSING_GROUP}`);
+    } finally {
+      await store.close();
     }
   });
 
@@ -297,10 +333,17 @@ describe('the database check on PostgreSQL changes nothing', () => {
     expect(before.where).not.toContain('postgres:');
     expect(await inspectStore({ databaseUrl: url, dataDir: '/nonexistent' })).toEqual(before);
     const store = await openStore({ databaseUrl: url });
+    await store.records.put(
+      SETUP_RECORDS,
+      setupRecordKey('admin'),
+      { groupId: 'g-admins', displayName: 'Dragon Administrators', created: true, at: '2026-12-07T09:00:00.000Z' },
+      'leo',
+    );
     await store.close();
     expect(await inspectStore({ databaseUrl: url, dataDir: '/nonexistent' })).toMatchObject({
       applied: MIGRATIONS,
       pending: [],
+      setupGroups: { admin: 'g-admins' },
     });
   });
 
