@@ -20,7 +20,7 @@ import { SETUP_PARTS } from '../domain/setupPlan';
 import { auditEntry } from './audit';
 import type { Directory } from './directory';
 import type { GroupsInUse } from './groupsInUse';
-import { notFoundText } from './people';
+import { notFoundText, severalMatchText } from './people';
 import { DELEGATIONS } from './requests';
 import type { Notifications } from './requests/notifications';
 import { text, type Actor, type Reply, type ServiceDeps } from './types';
@@ -48,15 +48,7 @@ export class ApprovalDelegation {
     if (end.getTime() - now.getTime() > MAX_DAYS * DAY) return [text(say.tooLong)];
     const found = await this.directory.resolve(who, actor);
     if (found.kind === 'none') return [text(notFoundText([who], this.deps.config.mode))];
-    if (found.kind === 'many')
-      return [
-        text(
-          say.which(
-            who,
-            found.candidates.map((c) => c.displayName),
-          ),
-        ),
-      ];
+    if (found.kind === 'many') return [text(severalMatchText([{ written: who, candidates: found.candidates }]))];
     const person = found.person;
     const [areas, mine, theirs] = await Promise.all([
       this.areas(),
@@ -164,8 +156,6 @@ const say = {
     'Until when? Say for example "send my approvals to Omar Haddad until Friday". A hand-over always has an end, so your approvals come back to you by themselves.',
   past: (when: string) => `${when} has already passed. Give a date in the future.`,
   tooLong: `A hand-over can last at most ${MAX_DAYS} days. For longer, ask your IT team to make that person an owner of the license group.`,
-  which: (written: string, names: string[]) =>
-    `More than one person matches "${written}": ${names.join('; ')}. Say their full name or email address.`,
   handed: (what: string, name: string, until: string) =>
     `Done: until ${until}, new ${what} that would come to you go to ${name}, who decides on your behalf (their cards say so). Requests already waiting for you stay with you. Say "stop sending my approvals" to end it sooner.`,
   toDelegate: (from: string, what: string, until: string) =>

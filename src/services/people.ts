@@ -105,6 +105,15 @@ export function targetOf(u: TenantUser): Omit<RequestTarget, 'status'> {
   return { userId: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName };
 }
 
+/** Names that fit several people in the directory, and who they could be: ask again more precisely. */
+export function severalMatchText(
+  questions: readonly { written: string; candidates: readonly { displayName: string }[] }[],
+): string {
+  const written = joinNames(questions.map((q) => `“${q.written}”`));
+  const who = questions.flatMap((q) => q.candidates.map((c) => c.displayName)).join(', ');
+  return `${written} could mean several people (${who}). Ask again with the full name or e-mail address.`;
+}
+
 /** "I couldn't find …": names that match nobody; nothing is requested. */
 export function notFoundText(names: readonly string[], mode: 'dev' | 'production'): string {
   const where = mode === 'dev' ? 'the Contoso Health directory' : 'your directory';

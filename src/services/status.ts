@@ -11,7 +11,7 @@ import type { DeskRequest } from '../domain/request';
 import type { TenantUser } from '../tenant/types';
 import { Directory, licenseHolding } from './directory';
 import { GRANT_RECORDS } from './grants';
-import { resolvePeople, type ResolvedPeople } from './people';
+import { resolvePeople, severalMatchText, type ResolvedPeople } from './people';
 import { answerOf, settle } from './settle';
 import type { GroupsInUse } from './groupsInUse';
 import type { RequestAccess } from './requestAccess';
@@ -367,11 +367,6 @@ export class StatusService {
 function unresolvedNotes(people: Pick<ResolvedPeople, 'notFound' | 'questions'>): Reply[] {
   const replies: Reply[] = [];
   if (people.notFound.length) replies.push(text(`I couldn't find ${joinNames(people.notFound.map((n) => `“${n}”`))}.`));
-  if (people.questions.length)
-    replies.push(
-      text(
-        `${joinNames(people.questions.map((q) => `“${q.written}”`))} could mean several people (${people.questions.flatMap((q) => q.candidates.map((c) => c.displayName)).join(', ')}). Ask again with the full name or e-mail address.`,
-      ),
-    );
+  if (people.questions.length) replies.push(text(severalMatchText(people.questions)));
   return replies;
 }

@@ -73,7 +73,13 @@ describe('handing approvals over', () => {
     ['more than 90 days', 'Leo Martins', '2027-06-01', /at most 90 days/],
     ['themselves', 'Nina Okafor', '2026-12-11', /yourself/],
     ['a disabled account', 'Ken Adams', '2026-12-11', /disabled/],
-    ['nobody of that name', 'Zed Nobody', '2026-12-11', /couldn't find|can't find|no one|not find/i],
+    ['nobody of that name', 'Zed Nobody', '2026-12-11', /I couldn't find “Zed Nobody”/],
+    [
+      'a name that fits several people',
+      'Dana',
+      '2026-12-11',
+      /“Dana” could mean several people \((?=.*Dana Reyes)(?=.*Dana Kim).*\)\. Ask again with the full name/,
+    ],
   ])(
     'refused: %s; nothing is handed over',
     async (_what, who, until, answer) => {

@@ -70,6 +70,15 @@ describe('status answers', () => {
     expect(refused).not.toMatch(/Maria Gomez has/);
   });
 
+  test('a name that fits several people, or nobody: asked again, with who it could be', async () => {
+    const several = await ask(h.as('leo'), 'does Dana have a Dragon license?');
+    expect(several).toMatch(/“Dana” could mean several people \((?=.*Dana Reyes)(?=.*Dana Kim).*\)\. Ask again/);
+    expect(several).not.toMatch(/Dana (Reyes|Kim) (has|doesn't have)/);
+    expect(await ask(h.as('leo'), 'does Zara Quinlan have a Dragon license?')).toMatch(
+      /I couldn't find “Zara Quinlan”/,
+    );
+  });
+
   test('my requests, request N with its history, and what waits for an approver', async () => {
     const nina = h.as('nina');
     await nina.say('hi');
