@@ -9,7 +9,8 @@
 import { ManualClock } from '../../src/clock';
 import type { DeskRequest } from '../../src/domain/request';
 import { cardText, Harness } from '../helpers/harness';
-import { buttons, licenseState, PHYSICIAN_SKU, seen, settleUntilFinal } from '../helpers/licenseSteps';
+import { benchFixture, benchUserId } from '../../bench/fixture';
+import { buttons, licenseState, NURSING_GROUP, PHYSICIAN_SKU, seen, settleUntilFinal } from '../helpers/licenseSteps';
 import { acrossRestart, describeOnPostgres, twoInstances } from '../helpers/instances';
 
 const DAY = 24 * 3_600_000;
@@ -149,6 +150,45 @@ describe('a review of license holders', () => {
       expect(res.httpStatus).toBe(200);
       expect((await settleUntilFinal(h, review.id)).state).toBe('completed');
       expect(await removals(h)).toEqual([]);
+    } finally {
+      await h.stop();
+    }
+  }, 60_000);
+});
+
+describe('a license group too big for one review card', () => {
+  test('its owner is told why it is not reviewed in chat and where to review it; nobody is removed, once per round', async () => {
+    // The nursing group with 110 more members: 117 holders, more than a card lists.
+    const fixture = benchFixture(110);
+    const nursing = fixture.groups.find((g) => g.id === NURSING_GROUP)!;
+    nursing.members.push(...Array.from({ length: 110 }, (_, i) => benchUserId(i + 1)));
+    const clock = new ManualClock(new Date(START));
+    const h = await Harness.start({ startWorker: false, clock, env: recertifying(), devTenantOptions: { fixture } });
+    try {
+      const nina = h.as('nina');
+      await nina.say('hi');
+      const mark = h.connector.lastSeq();
+      await h.settle();
+      // The physician group (a handful of holders) is reviewed as usual; the nursing group is not.
+      expect((await allReviews(h)).map((r) => r.subject)).toEqual(['physician']);
+      const told = nina.texts(mark);
+      expect(
+        count(
+          told,
+          /Review of Dragon Copilot nursing license holders: the group has 117 members, more than one review card in Teams can list \(100\).*nobody is removed.*Microsoft Entra access review/s,
+        ),
+      ).toBe(1);
+      const skip = (await h.desk.store.audit.listRecent(50)).filter((a) => a.action === 'recertify.skip');
+      expect(skip.map((a) => a.detail)).toEqual([
+        expect.objectContaining({ kind: 'nursing', why: expect.stringMatching(/117 members/) }),
+      ]);
+
+      // The next look for due rounds (a day later) neither reviews nor tells anyone again.
+      clock.advance(DAY);
+      await h.settle();
+      expect((await allReviews(h)).map((r) => r.subject)).toEqual(['physician']);
+      expect(count(nina.texts(mark), /more than one review card/)).toBe(1);
+      expect((await licenseState(h, 'maria'))?.state).toBe('Active');
     } finally {
       await h.stop();
     }

@@ -12,6 +12,7 @@ import {
   inputIds,
   verbs,
 } from '../helpers/cards';
+import { MAX_REVIEW_HOLDERS } from '../../src/services/licenses/recertification';
 import { makeRequest, target } from './fixtures';
 
 const CTX: RequestCardContext = { title: 'Dragon Copilot nursing license' };
@@ -416,6 +417,19 @@ describe('requestCard: a review of license holders', () => {
     expect(keep?.label).toMatch(/^Keep/);
     expect(String(keep?.value).split(',')).toHaveLength(people);
     expect(findInput(card, 'reason')?.label).toMatch(/required for anyone you untick/);
+  });
+
+  it('a review of the most holders one card lists stays under the size Teams recommends for a bot message', () => {
+    const holders = Array.from({ length: MAX_REVIEW_HOLDERS }, (_, i) => ({
+      userId: `0c1d2e3f-4a5b-4c6d-8e7f-${String(i).padStart(12, '0')}`,
+      displayName: `Alexandra Montgomery-Fitzwilliam ${i}`,
+      userPrincipalName: `alexandra.montgomery-fitzwilliam${i}@contosohealth.onmicrosoft.com`,
+      status: 'waiting' as const,
+    }));
+    const card = requestCard({ ...review('pending'), targets: holders }, APPROVER, ctx);
+    expect(String(findInput(card, 'approveFor')?.value).split(',')).toHaveLength(MAX_REVIEW_HOLDERS);
+    // Teams counts a message in UTF-16 and recommends under 80 KB (the limit is 100 KB).
+    expect(Buffer.byteLength(JSON.stringify(card), 'utf16le')).toBeLessThan(80 * 1024);
   });
 
   it('a decided review has no inputs', () => {

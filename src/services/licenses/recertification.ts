@@ -54,6 +54,14 @@ interface RemovalRecord {
 export const RECERTIFY_ROUNDS = recordKind<RoundRecord>('recertify-round');
 const RECERTIFY_REMOVALS = recordKind<RemovalRecord>('recertify-removal');
 
+/**
+ * Holders one review card lists at most. The card has a Keep box per holder (~320 bytes each), and
+ * Teams refuses a bot message over 100 KB counted in UTF-16, recommending under 80 KB (Learn,
+ * "Format your bot messages"; older versions of the page said 40 KB): 100 holders make a card of
+ * ~32,000 characters, ~64 KB in UTF-16. A bigger group is not reviewed in chat (its owners are told).
+ */
+export const MAX_REVIEW_HOLDERS = 100;
+
 /** How often an instance looks whether a round is due (it is a read of a few records). */
 const CHECK_EVERY_MS = 60_000;
 
@@ -137,8 +145,23 @@ export class Recertification implements Capability<'license.recertify'> {
     const approvers = route?.approvers ?? [];
     if (route?.bypassed.length) draft.payload.approval = { bypassed: route.bypassed };
     if (route?.covering.length) draft.payload.approval = { ...draft.payload.approval, covering: route.covering };
-    if (!targets.length || !approvers.length) {
-      const skipped = !targets.length ? 'the group has no members' : 'nobody may review the group';
+    const tooMany = targets.length > MAX_REVIEW_HOLDERS;
+    if (!targets.length || !approvers.length || tooMany) {
+      const skipped = !targets.length
+        ? 'the group has no members'
+        : !approvers.length
+          ? 'nobody may review the group'
+          : `the group has ${targets.length} members, more than one review card can list (${MAX_REVIEW_HOLDERS})`;
+      // Those who would have reviewed a group too big for a card hear why not, and where it is
+      // reviewed instead. Queued before the round is claimed, one key per person: a crash in
+      // between, or a second instance, queues the same messages again, and the outbox keeps one.
+      if (tooMany)
+        for (const a of approvers)
+          await this.engine.notifications.tell(
+            a.approverId,
+            `${this.title(draft)}: the group has ${targets.length} members, more than one review card in Teams can list (${MAX_REVIEW_HOLDERS}), so this round is not reviewed here and nobody is removed. Review the group's members with a Microsoft Entra access review, or in the Entra admin center.`,
+            `recertify-too-many:${key}:${a.approverId}`,
+          );
       if (
         await this.deps.store.records.claim(RECERTIFY_ROUNDS, key, { kind, round, startedAt, skipped }, SYSTEM_ACTOR.id)
       )
