@@ -64,9 +64,8 @@ export interface TurnsOptions {
    * thousands of requests. Measured from a cold start on the bench VM (2026-12-07), in blocks of
    * 250 requests at 20 conversations, CPU per request: 9.1, 7.5, 5.7, 5.4, 4.8, 4.6 ms, then
    * 3.4–4.0 ms from about 1,750 requests on, through 6,000. A warm-up of 900 measured the rounds on
-   * that slope (0.34× the echo bot where the steady state gives 0.42–0.47×); a server runs far
-   * longer than that, so its steady speed is what the line is about. Unset: the time-bounded
-   * warm-up, capped at one round's requests.
+   * that slope; a server runs far longer than that, so its steady speed is what the line is about.
+   * Unset: the time-bounded warm-up, capped at one round's requests.
    */
   licenseWarmupRequests?: number;
 }
