@@ -141,7 +141,8 @@ export class PartnerRelationshipsService extends DirectOnlyCapability implements
       if (!p)
         return [
           text(
-            `Dragon Desk doesn't know a partner called ${ask.partner ?? ask.partnerId}: it isn't configured (PARTNERS) and nothing about it was recorded. ${NO_CUSTOMER_API}`,
+            // The card that follows says what Dragon Desk cannot see; the text does not say it twice.
+            `Dragon Desk doesn't know a partner called ${ask.partner ?? ask.partnerId}: it isn't configured (PARTNERS) and nothing about it was recorded. What a partner of each type can hold, and where to see the roles yours hold:`,
           ),
           typesCard,
         ];

@@ -287,6 +287,20 @@ describe('partner administration in chat', () => {
       expect(cardText(c)).toMatch(/no customer-side API/);
     });
 
+    test('a partner Dragon Desk does not know: said once, then what each partner type can hold', async () => {
+      const bianca = h.as('bianca');
+      const mark = h.connector.lastSeq();
+      await bianca.say('what can Contoso Cloud Services do in our tenant?');
+      const said = bianca.texts(mark).filter((t) => /doesn't know a partner/.test(t));
+      expect(said).toEqual([
+        expect.stringMatching(/Dragon Desk doesn't know a partner called Contoso Cloud Services: it isn't configured/),
+      ]);
+      expect(said[0]).not.toMatch(/no customer-side API/);
+      const c = bianca.lastCard().card;
+      expectValidTeamsCard(c);
+      expect(cardText(c)).toMatch(/Partner types and the admin roles they can hold[\s\S]*no customer-side API/);
+    });
+
     test('a Billing Administrator removes a partner’s admin roles through the guided steps, and it is recorded', async () => {
       const bianca = h.as('bianca');
       const replies = await bianca.say("remove Fabrikam's admin roles");

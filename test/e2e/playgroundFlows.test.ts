@@ -485,6 +485,11 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
     expect(rec).toEqual([
       expect.objectContaining({ partnerName: 'Fabrikam', mpnId: '1234567', removedByName: 'Bianca Ruiz' }),
     ]);
+    // A partner whose name holds a word that also begins a role's name (Cloud Application
+    // Administrator) is asked about by its whole name.
+    await bianca.say('what can Contoso Cloud Services do in our tenant?');
+    await bianca.waitForMessage(/doesn't know a partner called Contoso Cloud Services:/);
+    await shot(bianca, 'partner-7-bianca-asks-about-contoso-cloud-services', /Contoso Cloud Services/);
     await close('bianca');
   });
 
@@ -517,6 +522,12 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
   test('Nina hands her approvals to Leo until Friday; Sam’s request waits for Leo on Nina’s behalf; Sam nudges; Leo approves', async () => {
     const leo = await as('leo');
     const nina = await as('nina');
+    // A first name two people share: asked again, with both, and nothing handed over.
+    await nina.say('send my approvals to Dana until Friday');
+    const which = await nina.waitForMessage(/“Dana” could mean several people/);
+    expect(which).toMatch(/Dana Reyes/);
+    expect(which).toMatch(/Dana Kim/);
+    await shot(nina, 'approvals-2a-nina-which-dana', /could mean several people/);
     await nina.say('send my approvals to Leo Martins until Friday');
     await nina.waitForMessage(/Done: until .* go to Leo Martins/);
     await leo.waitForMessage(/Nina Okafor has handed their Dragon approvals to you/);
