@@ -56,9 +56,14 @@ export class Desk {
     return replies;
   }
 
-  /** An approver who never talked to Dragon Desk sees what waits for them the first time they do. */
+  /**
+   * An approver who never talked to Dragon Desk sees what waits for them the first time they do:
+   * what no approval card reaches (a card already posted or on its way to them is not shown twice).
+   */
   async pendingApprovalsOnArrival(actor: Actor): Promise<Reply[]> {
-    const pending = await this.s.engine.pendingFor(actor.id, 10);
+    const waiting = await this.s.engine.pendingFor(actor.id, 10);
+    const reaching = await Promise.all(waiting.map((r) => this.s.engine.cardReaching(r, actor.id)));
+    const pending = waiting.filter((_, i) => !reaching[i]);
     if (!pending.length) return [];
     const replies: Reply[] = [
       text(`${pending.length === 1 ? 'One request is' : `${pending.length} requests are`} waiting for your decision:`),

@@ -84,6 +84,30 @@ describe('an approver who never talked to Dragon Desk is reached in Teams', () =
     }
   });
 
+  test('Teams announcing the chat the install opened (conversationUpdate) greets her without a second copy of the card', async () => {
+    const h = await Harness.start({ startWorker: false });
+    try {
+      const { requestId } = await danaSends(h);
+      expect(chat(h, chatOf('nina'))).toHaveLength(1);
+      const nina = h.as('nina');
+      const mark = h.connector.lastSeq();
+      const res = await h.post(
+        nina.activity({
+          type: 'conversationUpdate',
+          membersAdded: [{ id: '28:dragon-desk' }, { id: '29:nina', aadObjectId: persona('nina').id }],
+          conversation: { id: chatOf('nina'), conversationType: 'personal', tenantId: h.config.tenantId },
+        }),
+      );
+      expect(res.status).toBeLessThan(300);
+      const greeted = chat(h, chatOf('nina'), mark);
+      expect(greeted.map((m) => m.text).join('\n')).toMatch(/Hi Nina/);
+      expect(greeted.filter((m) => cardActions(cardOf(m.activity)).some((a) => a.title === 'Approve'))).toEqual([]);
+      expect((await h.desk.store.requests.get(requestId))?.state).toBe('pending');
+    } finally {
+      await h.stop();
+    }
+  });
+
   test('her card works from the new chat: Approve there completes the request', async () => {
     const h = await Harness.start({ startWorker: false });
     try {

@@ -132,6 +132,25 @@ export class RequestEngine {
     return this.deps.store.requests.listPendingForApprover(approverId, limit);
   }
 
+  /**
+   * Whether an approval card for this request is reaching this person already: posted to them
+   * (its copy is kept), or queued for them and not given up. Installing Dragon Desk for someone
+   * (reach) makes Teams announce the new chat while their card is on its way there.
+   */
+  async cardReaching(req: Pick<DeskRequest, 'id'>, personId: string): Promise<boolean> {
+    const [copies, deliveries] = await Promise.all([
+      this.deps.store.cards.listForRequest(req.id),
+      this.deps.store.outbox.list(req.id),
+    ]);
+    return (
+      copies.some((c) => c.recipientId === personId && c.role === 'approver') ||
+      deliveries.some(
+        (d) =>
+          d.kind === 'approval-card' && d.recipientId === personId && (d.state === 'pending' || d.state === 'sent'),
+      )
+    );
+  }
+
   // The worker's side.
   /** Reminders and escalations of requests waiting for approval run as the worker's timers. */
   registerTimers(worker: TimerRegistry): void {
