@@ -112,6 +112,23 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
     return who.cardText(expect);
   };
 
+  /**
+   * Asks for a license and sends it for approval, giving a reason when the card requires one;
+   * returns the request's number and a pattern that finds its cards.
+   */
+  const askAndSend = async (
+    who: PlaygroundSession,
+    utterance: string,
+    why: string,
+  ): Promise<{ no: string; thisRequest: RegExp }> => {
+    const draft = await sayForCard(who, utterance, 'Send for approval');
+    const no = requestNumber(draft);
+    const thisRequest = requestPattern(no);
+    if (/Why is this needed\?(?! \(optional\))/.test(draft)) await who.fillInput('Why is this needed', why);
+    await who.clickButton('Send for approval', { onCardContaining: thisRequest });
+    return { no, thisRequest };
+  };
+
   const shot = async (who: PlaygroundSession, name: string, card: string | RegExp): Promise<void> => {
     const file = path.join(shots, `${name}.png`);
     await who.screenshotCard(card, file).catch(() => who.screenshot(file));
@@ -224,12 +241,7 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
     await dana.say('do I have a Dragon license?');
     expect(await dana.waitForMessage(/You don't have a Dragon Copilot license/)).not.toMatch(/Approve/);
 
-    const draft = await sayForCard(dana, 'I need a Dragon nursing license', 'Send for approval');
-    const no = requestNumber(draft);
-    const thisRequest = requestPattern(no);
-    if (/Why is this needed\?(?! \(optional\))/.test(draft))
-      await dana.fillInput('Why is this needed', 'Night shifts in the ED');
-    await dana.clickButton('Send for approval', { onCardContaining: thisRequest });
+    const { no, thisRequest } = await askAndSend(dana, 'I need a Dragon nursing license', 'Night shifts in the ED');
     await waitUntil('Dana’s card waits for Nina Okafor', async () =>
       /Waiting for[\s\S]*Nina Okafor/.test(await dana.cardText(thisRequest)),
     );
@@ -498,12 +510,7 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
   test('Omar is on leave: Dr. Patel’s physician request goes to Leo, whose card says who was skipped and why', async () => {
     const leo = await as('leo');
     const patel = await as('patel');
-    const draft = await sayForCard(patel, 'I need a Dragon physician license', 'Send for approval');
-    const no = requestNumber(draft);
-    const thisRequest = requestPattern(no);
-    if (/Why is this needed\?(?! \(optional\))/.test(draft))
-      await patel.fillInput('Why is this needed', 'Clinic notes');
-    await patel.clickButton('Send for approval', { onCardContaining: thisRequest });
+    const { no, thisRequest } = await askAndSend(patel, 'I need a Dragon physician license', 'Clinic notes');
     await patel.waitForMessage(/Not sent to Dr\. Omar Haddad: away \(automatic replies are on\)/);
     await waitUntil('Leo gets the card', async () => (await leo.cardCount(thisRequest)) >= 1);
     const approval = await leo.cardText(thisRequest);
@@ -533,12 +540,7 @@ describeBrowser('Dragon Desk flows in the Agents Playground, as each persona', (
     await leo.waitForMessage(/Nina Okafor has handed their Dragon approvals to you/);
 
     const sam = await as('sam');
-    const draft = await sayForCard(sam, 'I need a Dragon nursing license', 'Send for approval');
-    const no = requestNumber(draft);
-    const thisRequest = requestPattern(no);
-    if (/Why is this needed\?(?! \(optional\))/.test(draft))
-      await sam.fillInput('Why is this needed', 'Night shifts in the ED');
-    await sam.clickButton('Send for approval', { onCardContaining: thisRequest });
+    const { no, thisRequest } = await askAndSend(sam, 'I need a Dragon nursing license', 'Night shifts in the ED');
     await waitUntil('Sam’s card waits for Leo on Nina’s behalf', async () =>
       /Waiting for[\s\S]*Leo Martins \(on behalf of Nina Okafor\)/.test(await sam.cardText(thisRequest)),
     );
