@@ -163,24 +163,24 @@ const PARTNER_NOUNS = new Set([
   'customer',
 ]);
 
-/** "our former MSP, Tailspin Toys", "our previous support partner, Lucerne Publishing". */
-export function appositionOrg(n: Normalized): OrgFound | undefined {
+/** The first name after a partner noun and `marker` ("partner ," / "partner is"). */
+function orgAfterPartnerNoun(n: Normalized, marker: string): OrgFound | undefined {
   for (let i = 1; i < n.tokens.length; i++) {
-    if (n.tokens[i].norm !== ',' || !PARTNER_NOUNS.has(n.tokens[i - 1].norm)) continue;
+    if (n.tokens[i].norm !== marker || !PARTNER_NOUNS.has(n.tokens[i - 1].norm)) continue;
     const org = capitalOrgAt(n, i + 1);
     if (org) return org;
   }
   return undefined;
 }
 
+/** "our former MSP, Tailspin Toys", "our previous support partner, Lucerne Publishing". */
+export function appositionOrg(n: Normalized): OrgFound | undefined {
+  return orgAfterPartnerNoun(n, ',');
+}
+
 /** "Our new Azure partner is Proseware", "the customer is VanArsdel Ltd.". */
 export function introducedOrg(n: Normalized): OrgFound | undefined {
-  for (let i = 1; i < n.tokens.length; i++) {
-    if (n.tokens[i].norm !== 'is' || !PARTNER_NOUNS.has(n.tokens[i - 1].norm)) continue;
-    const org = capitalOrgAt(n, i + 1);
-    if (org) return org;
-  }
-  return undefined;
+  return orgAfterPartnerNoun(n, 'is');
 }
 
 /** Verbs after which a clause's subject is the organisation talked about ("Fabrikam shouldn't have …"). */
